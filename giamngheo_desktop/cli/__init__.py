@@ -1,0 +1,57 @@
+"""Command line: ``python -m giamngheo_desktop SUBCOMMAND --db FILE …``.
+
+Each subcommand lives in its own module in this package with a
+``register(subparsers)`` function; add the module name to ``COMMANDS``.
+Every subcommand takes ``--db FILE`` and defaults to the app's own database.
+Known errors print a Vietnamese sentence and exit with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from giamngheo_desktop import APP_NAME, __version__
+from giamngheo_desktop.domain.errors import DomainError
+
+COMMANDS = [
+    "init_cmd",
+    "demo_cmd",
+    "info_cmd",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m giamngheo_desktop",
+        description=f"{APP_NAME} {__version__} — dòng lệnh (command line).",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="SUBCOMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(f"giamngheo_desktop.cli.{name}")
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 1
+    try:
+        result = args.func(args)
+    except DomainError as exc:
+        print(f"Lỗi: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Đã hủy.", file=sys.stderr)
+        return 130
+    return int(result or 0)

@@ -1,0 +1,1 @@
+"""Plain domain values and rules. Imports only the standard library."""

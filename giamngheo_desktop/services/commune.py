@@ -1,0 +1,244 @@
+"""The commune's own settings and its villages (first run, settings dialog, ``init``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from giamngheo_desktop import clock
+from giamngheo_desktop.domain.errors import NotFound, ValidationFailed, ValidationIssue
+from giamngheo_desktop.domain.permissions import Permission
+from giamngheo_desktop.domain.vocab import VILLAGE_KIND_LABELS
+from giamngheo_desktop.services.changes import Changes
+from giamngheo_desktop.storage.connection import Database
+from giamngheo_desktop.text import fold, nfc
+
+
+@dataclass
+class CommuneSettings:
+    name: str
+    code: str
+    province: str
+    area_type: str  # 'rural' | 'urban'
+    kind: str = "xa"
+    receiving_office: str = ""
+    province_code: str = ""
+    address: str = ""
+    chairman_name: str = ""
+    preparer_name: str = ""
+
+
+@dataclass
+class VillageInput:
+    name: str
+    kind: str = "thon"
+    code: str = ""
+    area_type: str | None = None
+    head_name: str = ""
+
+
+@dataclass
+class Village:
+    id: int
+    code: str
+    name: str
+    kind: str
+    area_type: str | None
+    head_name: str
+    sort_order: int
+    household_count: int = 0
+
+
+@dataclass
+class CommuneSetup:
+    settings: CommuneSettings
+    villages: list[VillageInput] = field(default_factory=list)
+
+
+def validate_settings(settings: CommuneSettings) -> list[ValidationIssue]:
+    issues = []
+    if not nfc(settings.name):
+        issues.append(ValidationIssue("Tên xã/phường", "không được để trống"))
+    code = nfc(settings.code)
+    if not (len(code) == 5 and code.isdigit()):
+        issues.append(ValidationIssue("Mã xã", "phải gồm đúng 5 chữ số (theo danh mục đơn vị hành chính)", value=code))
+    if not nfc(settings.province):
+        issues.append(ValidationIssue("Tỉnh/thành phố", "không được để trống"))
+    if settings.area_type not in ("rural", "urban"):
+        issues.append(ValidationIssue("Khu vực", "phải là nông thôn hoặc thành thị", value=settings.area_type))
+    if settings.kind not in ("xa", "phuong", "dac_khu"):
+        issues.append(ValidationIssue("Loại đơn vị", "phải là xã, phường hoặc đặc khu", value=settings.kind))
+    return issues
+
+
+def validate_villages(villages: list[VillageInput]) -> list[ValidationIssue]:
+    issues = []
+    seen: dict[str, int] = {}
+    for number, village in enumerate(villages, start=1):
+        name = nfc(village.name)
+        label = f"Thôn/tổ thứ {number}"
+        if not name:
+            issues.append(ValidationIssue(label, "tên không được để trống"))
+            continue
+        key = fold(name)
+        if key in seen:
+            issues.append(ValidationIssue(label, f"trùng tên với thôn/tổ thứ {seen[key]}", value=name))
+        seen.setdefault(key, number)
+        if village.kind not in VILLAGE_KIND_LABELS:
+            issues.append(ValidationIssue(label, "loại thôn/tổ không hợp lệ", value=village.kind))
+    return issues
+
+
+def has_commune(db: Database) -> bool:
+    return db.scalar("SELECT count(*) FROM commune") == 1
+
+
+def get_commune(db: Database) -> CommuneSettings:
+    row = db.row("SELECT * FROM commune WHERE id = 1")
+    if row is None:
+        raise NotFound("Chưa khai báo thông tin xã. Hãy nhập thông tin xã trước.")
+    return CommuneSettings(
+        name=row["name"],
+        code=row["code"],
+        province=row["province"],
+        area_type=row["area_type"],
+        kind=row["kind"],
+        receiving_office=row["receiving_office"],
+        province_code=row["province_code"] or "",
+        address=row["address"],
+        chairman_name=row["chairman_name"],
+        preparer_name=row["preparer_name"],
+    )
+
+
+def _clean_settings(settings: CommuneSettings) -> dict[str, Any]:
+    return {
+        "name": nfc(settings.name),
+        "code": nfc(settings.code),
+        "province": nfc(settings.province),
+        "area_type": settings.area_type,
+        "kind": settings.kind,
+        "receiving_office": nfc(settings.receiving_office),
+        "province_code": nfc(settings.province_code) or None,
+        "address": nfc(settings.address),
+        "chairman_name": nfc(settings.chairman_name),
+        "preparer_name": nfc(settings.preparer_name),
+    }
+
+
+def save_commune(db: Database, settings: CommuneSettings) -> Changes:
+    """Create or update the commune's settings."""
+    db.require(Permission.MANAGE_SETTINGS)
+    issues = validate_settings(settings)
+    if issues:
+        raise ValidationFailed(issues)
+    values = _clean_settings(settings)
+    now = clock.now_iso()
+    with db.atomic() as conn:
+        if has_commune(db):
+            assignments = ", ".join(f"{key} = :{key}" for key in values)
+            conn.execute(f"UPDATE commune SET {assignments}, updated_at = :now WHERE id = 1", {**values, "now": now})
+        else:
+            columns = ", ".join(values)
+            marks = ", ".join(f":{key}" for key in values)
+            conn.execute(
+                f"INSERT INTO commune (id, {columns}, created_at, updated_at) VALUES (1, {marks}, :now, :now)",
+                {**values, "now": now},
+            )
+    return Changes(commune=True)
+
+
+def setup_commune(db: Database, setup: CommuneSetup) -> Changes:
+    """First run: the commune and its villages, in one transaction."""
+    db.require(Permission.MANAGE_SETTINGS)
+    issues = validate_settings(setup.settings) + validate_villages(setup.villages)
+    if not setup.villages:
+        issues.append(ValidationIssue("Thôn/tổ dân phố", "cần ít nhất một thôn hoặc tổ dân phố"))
+    if issues:
+        raise ValidationFailed(issues)
+    with db.atomic():
+        save_commune(db, setup.settings)
+        for village in setup.villages:
+            add_village(db, village)
+    return Changes(commune=True, rows_added_or_removed=True)
+
+
+def list_villages(db: Database) -> list[Village]:
+    rows = db.rows(
+        """
+        SELECT v.*, (SELECT count(*) FROM household h WHERE h.village_id = v.id AND h.deleted_at IS NULL)
+               AS household_count
+        FROM village v WHERE v.deleted_at IS NULL ORDER BY v.sort_order, v.name
+        """
+    )
+    return [
+        Village(
+            id=r["id"],
+            code=r["code"],
+            name=r["name"],
+            kind=r["kind"],
+            area_type=r["area_type"],
+            head_name=r["head_name"],
+            sort_order=r["sort_order"],
+            household_count=r["household_count"],
+        )
+        for r in rows
+    ]
+
+
+def add_village(db: Database, village: VillageInput) -> int:
+    db.require(Permission.MANAGE_SETTINGS)
+    issues = validate_villages([village])
+    name = nfc(village.name)
+    if not issues and db.scalar("SELECT 1 FROM village WHERE name_fold = ? AND deleted_at IS NULL", (fold(name),)):
+        issues.append(ValidationIssue("Tên thôn/tổ", "đã có thôn/tổ cùng tên", value=name))
+    if issues:
+        raise ValidationFailed(issues)
+    with db.atomic() as conn:
+        order = (db.scalar("SELECT max(sort_order) FROM village") or 0) + 1
+        code = nfc(village.code) or f"{order:02d}"
+        cur = conn.execute(
+            "INSERT INTO village (code, name, name_fold, kind, area_type, head_name, sort_order) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (code, name, fold(name), village.kind, village.area_type, nfc(village.head_name), order),
+        )
+        return int(cur.lastrowid or 0)
+
+
+def village_area_type(db: Database, village_id: int) -> str:
+    """The area type that applies to a village (its own, else the commune's)."""
+    row = db.row(
+        "SELECT coalesce(v.area_type, c.area_type) AS area FROM village v, commune c WHERE v.id = ?",
+        (village_id,),
+    )
+    if row is None:
+        raise NotFound(f"Không tìm thấy thôn/tổ có mã số {village_id}.")
+    return str(row["area"])
+
+
+def info(db: Database) -> dict[str, Any]:
+    """Counts for ``info --json`` and the status bar."""
+    commune = db.row("SELECT name, code, province, area_type, kind FROM commune WHERE id = 1")
+    by_class = {
+        r["poverty_class"]: {"households": r["households"], "members": r["members"]}
+        for r in db.rows(
+            """
+            SELECT h.poverty_class, count(DISTINCT h.id) AS households, count(m.id) AS members
+            FROM household h
+            LEFT JOIN member m ON m.household_id = h.id AND m.deleted_at IS NULL AND m.life_status = 'living'
+            WHERE h.deleted_at IS NULL
+            GROUP BY h.poverty_class
+            """
+        )
+    }
+    return {
+        "commune": commune,
+        "villages": db.scalar("SELECT count(*) FROM village WHERE deleted_at IS NULL"),
+        "households": db.scalar("SELECT count(*) FROM household WHERE deleted_at IS NULL"),
+        "members": db.scalar(
+            "SELECT count(*) FROM member m JOIN household h ON h.id = m.household_id "
+            "WHERE m.deleted_at IS NULL AND h.deleted_at IS NULL AND m.life_status = 'living'"
+        ),
+        "by_class": by_class,
+        "schema_version": db.scalar("PRAGMA user_version"),
+    }

@@ -1,0 +1,170 @@
+"""Schema versions, keyed on ``PRAGMA user_version`` (calibre/Anki style).
+
+* ``db/schema.sql`` is version 1. A new file runs it and then every step, so new
+  and upgraded files take the same path and cannot drift apart.
+* Each later change is a numbered ``Step`` below, with a one-line reason.
+* Steps run in one transaction after a backup copy of the file; the pragma is
+  written inside it, so a failed upgrade leaves the old version and data.
+* A file whose version is newer than ``LATEST`` is refused and left untouched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from giamngheo_desktop import clock
+from giamngheo_desktop.domain.errors import SchemaTooNew, StorageUnavailable
+from giamngheo_desktop.resources import schema_path
+from giamngheo_desktop.storage.connection import APPLICATION_ID, Database, storage_error
+
+
+@dataclass(frozen=True)
+class Step:
+    """Upgrade to ``target`` (= previous + 1). ``run`` is SQL text or a function."""
+
+    target: int
+    why: str
+    run: str | Callable[[sqlite3.Connection], None]
+    rebuilds_tables: bool = False  # switch foreign_keys off around the transaction
+
+
+STEPS: list[Step] = [
+    # Step(2, "why this change exists", "ALTER TABLE … ADD COLUMN …"),
+]
+LATEST = 1 + len(STEPS)
+
+
+def split_sql(script: str) -> list[str]:
+    """Split an SQL script into complete statements (triggers stay whole)."""
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip() and not all(ln.strip().startswith("--") or not ln.strip() for ln in buffer.splitlines()):
+        statements.append(buffer.strip())
+    return statements
+
+
+def read_header(path: Path) -> tuple[int, int, int]:
+    """(application_id, user_version, number of tables) without changing the file."""
+    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise storage_error(exc, path) from exc
+    return app_id, version, tables
+
+
+def check_openable(path: Path, latest: int | None = None) -> None:
+    """Refuse, without writing, a file that is too new or is not this app's."""
+    latest = LATEST if latest is None else latest
+    if path.stat().st_size == 0:
+        return
+    app_id, version, tables = read_header(path)
+    if version > latest:
+        raise SchemaTooNew(
+            f"Tệp dữ liệu {path.name} được tạo bởi phiên bản mới hơn của Giảm nghèo Desktop "
+            f"(phiên bản dữ liệu {version}, phiên bản này hiểu đến {latest}). "
+            "Hãy cập nhật chương trình; tệp được giữ nguyên, không bị thay đổi.",
+            version=version,
+            latest=latest,
+        )
+    if tables and app_id != APPLICATION_ID:
+        raise StorageUnavailable(
+            f"Tệp {path.name} là một cơ sở dữ liệu SQLite nhưng không phải của Giảm nghèo Desktop. "
+            "Tệp được giữ nguyên.",
+            code="foreign_file",
+        )
+
+
+def backup_before_upgrade(db: Database, version: int, backup_dir: Path | None) -> Path | None:
+    """Consistent copy (SQLite backup API) to backups/<name>-v<old>-<timestamp>.sqlite."""
+    if str(db.path) == ":memory:":
+        return None
+    folder = backup_dir or db.path.resolve().parent / "backups"
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    target = folder / f"{db.path.stem}-v{version}-{stamp}.sqlite"
+    dest = sqlite3.connect(str(target))
+    try:
+        db.conn.backup(dest)
+    finally:
+        dest.close()
+    return target
+
+
+def _run_step(conn: sqlite3.Connection, step: Step) -> None:
+    if callable(step.run):
+        step.run(conn)
+    else:
+        for statement in split_sql(step.run):
+            conn.execute(statement)
+
+
+def upgrade(db: Database, *, backup_dir: Path | None = None, steps: Sequence[Step] | None = None) -> int:
+    """Bring the open file to the latest version; return the version it had."""
+    steps = list(STEPS if steps is None else steps)
+    latest = 1 + len(steps)
+    conn = db.conn
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > latest:
+        check_openable(db.path, latest)  # raises SchemaTooNew
+    fresh = version == 0
+    if fresh:
+        tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+        if tables:
+            raise StorageUnavailable(
+                f"Tệp {db.path.name} không phải của Giảm nghèo Desktop; tệp được giữ nguyên.",
+                code="foreign_file",
+            )
+    pending = [s for s in steps if s.target > max(version, 1)]
+    if not fresh and not pending:
+        _sync_reference(db)
+        return version
+    if not fresh:
+        backup_before_upgrade(db, version, backup_dir)
+    rebuilds = any(s.rebuilds_tables for s in pending)
+    try:
+        if rebuilds:
+            conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if fresh:
+                for statement in split_sql(schema_path().read_text(encoding="utf-8")):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                conn.execute("PRAGMA user_version = 1")
+            for step in pending:
+                _run_step(conn, step)
+                conn.execute(f"PRAGMA user_version = {step.target}")
+            if rebuilds and conn.execute("PRAGMA foreign_key_check").fetchone():
+                raise StorageUnavailable("Nâng cấp dữ liệu làm hỏng liên kết giữa các bảng; đã hủy nâng cấp.")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    except sqlite3.Error as exc:
+        raise storage_error(exc, db.path) from exc
+    finally:
+        if rebuilds:
+            conn.execute("PRAGMA foreign_keys = ON")
+    _sync_reference(db)
+    return version
+
+
+def _sync_reference(db: Database) -> None:
+    from giamngheo_desktop.storage import reference
+
+    reference.sync(db)

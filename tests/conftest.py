@@ -1,0 +1,67 @@
+"""Shared fixtures. Databases are built through the real open/migrate path."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from giamngheo_desktop.services import commune
+from giamngheo_desktop.storage.connection import Database, open_database
+
+_TEMPLATE: dict[str, Path] = {}
+
+
+def _commune_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if "commune" not in _TEMPLATE:
+        path = tmp_path_factory.mktemp("template") / "commune.sqlite"
+        with open_database(path) as db:
+            commune.setup_commune(
+                db,
+                commune.CommuneSetup(
+                    settings=commune.CommuneSettings(
+                        name="xã Tân Lập",
+                        code="01234",
+                        province="Phú Thọ",
+                        area_type="rural",
+                        receiving_office="Sở Nông nghiệp và Môi trường tỉnh Phú Thọ",
+                        chairman_name="Nguyễn Văn An",
+                        preparer_name="Trần Thị Bình",
+                    ),
+                    villages=[
+                        commune.VillageInput(name="Thôn Đồng Xuân"),
+                        commune.VillageInput(name="Thôn Tân Hòa"),
+                        commune.VillageInput(name="Thôn Bãi Sậy"),
+                    ],
+                ),
+            )
+            db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _TEMPLATE["commune"] = path
+    return _TEMPLATE["commune"]
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh database file with a commune (xã Tân Lập, rural) and three villages."""
+    target = tmp_path / "test.sqlite"
+    shutil.copy(_commune_template(tmp_path_factory), target)
+    return target
+
+
+@pytest.fixture
+def db(db_path: Path) -> Database:
+    database = open_database(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path) -> Database:
+    """A fresh database with no commune yet."""
+    database = open_database(tmp_path / "empty.sqlite")
+    yield database
+    database.close()
