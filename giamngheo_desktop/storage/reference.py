@@ -69,7 +69,36 @@ def load_code_lists(conn: sqlite3.Connection) -> None:
         )
 
 
-LOADERS: list[Callable[[sqlite3.Connection], None]] = [load_code_lists]
+def _insert_programme(
+    conn: sqlite3.Connection, code: str, name: str, level: str, parent_id: int | None, top: dict[str, Any], order: int
+) -> int:
+    conn.execute(
+        "INSERT OR IGNORE INTO programme (code, name, level, parent_id, valid_from, valid_to, sort_order) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (code, nfc(name), level, parent_id, top.get("valid_from"), top.get("valid_to"), order),
+    )
+    return int(conn.execute("SELECT id FROM programme WHERE code = ?", (code,)).fetchone()[0])
+
+
+def load_catalogue(conn: sqlite3.Connection) -> None:
+    """Insert the programme → project → sub-project tree from resources/catalogue/*.json.
+
+    Codes are paths ('MTQG-GNBV-2021-2025/DA4/TDA1'); existing rows keep the commune's edits.
+    """
+    base = resource_path("catalogue")
+    if not base.is_dir():
+        return
+    for path in sorted(base.glob("*.json")):
+        top = load_json(path)["programme"]
+        top_id = _insert_programme(conn, top["code"], top["name"], "programme", None, top, 0)
+        for p_order, project in enumerate(top.get("projects", []), start=1):
+            p_code = f"{top['code']}/{project['code']}"
+            p_id = _insert_programme(conn, p_code, project["name"], "project", top_id, top, p_order)
+            for s_order, sub in enumerate(project.get("subprojects", []), start=1):
+                _insert_programme(conn, f"{p_code}/{sub['code']}", sub["name"], "subproject", p_id, top, s_order)
+
+
+LOADERS: list[Callable[[sqlite3.Connection], None]] = [load_code_lists, load_catalogue]
 
 
 def sync(db: Database, *, force: bool = False) -> bool:
