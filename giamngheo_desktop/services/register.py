@@ -1,0 +1,1717 @@
+"""The household register: households, members and the operations that keep history.
+
+Every mutating function checks ``Permission.EDIT_REGISTER``, validates first (raising
+``ValidationFailed`` with Vietnamese messages that name the field and the reason), then
+writes inside ONE ``db.atomic()`` and records ``household_event`` rows. Each returns an
+:class:`OpResult` carrying the ``Changes`` and a before/after :class:`Snapshot` of every
+row it touched, so the UI can undo (:func:`undo_operation`) and redo
+(:func:`redo_operation`) without re-running the operation. Deletion is soft, so undoing a
+removal is a restore.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from giamngheo_desktop import clock
+from giamngheo_desktop.domain.errors import NotFound, ValidationFailed, ValidationIssue
+from giamngheo_desktop.domain.idnumber import check_id_number, id_contradictions, normalize_id
+from giamngheo_desktop.domain.permissions import Permission
+from giamngheo_desktop.domain.vocab import CLASS_LABELS, LIFE_STATUS_LABELS, PovertyClass
+from giamngheo_desktop.services.changes import Changes
+from giamngheo_desktop.storage.connection import Database
+from giamngheo_desktop.text import fold, nfc, nfc_or_none
+
+HEAD = "01"  # relationship code of the household head (resources/codes/relationship.json)
+OTHER_RELATIVE = "28"
+DEFAULT_ETHNICITY_SYSTEM = "GSO-A"
+
+# --------------------------------------------------------------------- inputs ----
+
+
+@dataclass
+class HouseholdInput:
+    """What the officer types for a household (everything but its members)."""
+
+    code: str
+    village_id: int
+    address: str = ""
+    phone: str = ""
+    area_type: str | None = None  # None = the village's / commune's
+    poverty_class: str = "not_poor"
+    class_date: str | None = None
+    class_decision: str = ""
+    escaped_date: str | None = None
+    ethnic_minority: bool = False
+    local_indigenous: bool = False
+    has_merit_person: bool = False
+    no_labour_capacity: bool = False
+    female_head: bool = False
+    social_protection: bool = False
+    is_farming: bool = False
+    income_per_capita: int | None = None
+    wall_material: str | None = None
+    column_material: str | None = None
+    roof_material: str | None = None
+    floor_area: float | None = None
+    water_source: str | None = None
+    latrine_type: str | None = None
+    internet_use: bool | None = None
+    info_devices: list[str] = field(default_factory=list)
+    loudspeaker_reach: bool | None = None
+    waste_treatment: bool | None = None
+    note: str = ""
+    causes: list[str] = field(default_factory=list)  # code_list poverty_cause
+
+
+@dataclass
+class MemberInput:
+    """What the officer types for a member."""
+
+    full_name: str
+    relationship_code: str | None = None
+    birth_date: str | None = None  # ISO date when known
+    birth_year: int | None = None  # filled from birth_date when missing
+    sex: str | None = None  # 'M' | 'F'
+    id_number: str | None = None
+    id_issue_date: str | None = None
+    ethnicity_system: str | None = DEFAULT_ETHNICITY_SYSTEM
+    ethnicity_code: str | None = None
+    education_level: str | None = None
+    schooling: str | None = None
+    trained_on_job: bool = False
+    occupation: str = ""
+    employment: str | None = None
+    labour_contract: bool | None = None
+    hi_card_number: str | None = None
+    hi_group: str | None = None
+    hi_valid_from: str | None = None
+    hi_valid_to: str | None = None
+    disability: str | None = None
+    social_allowance: int = 0
+    nutrition: str | None = None
+    life_status: str = "living"
+    life_status_date: str | None = None
+    note: str = ""
+
+
+HOUSEHOLD_LABELS = {
+    "code": "Mã hộ",
+    "village_id": "Thôn/tổ",
+    "address": "Địa chỉ",
+    "phone": "Điện thoại",
+    "area_type": "Khu vực",
+    "poverty_class": "Phân loại hộ",
+    "class_date": "Ngày quyết định phân loại",
+    "class_decision": "Số quyết định",
+    "escaped_date": "Ngày thoát nghèo",
+    "income_per_capita": "Thu nhập bình quân đầu người/tháng",
+    "wall_material": "Vật liệu tường",
+    "column_material": "Vật liệu cột",
+    "roof_material": "Vật liệu mái",
+    "floor_area": "Diện tích nhà ở (m²)",
+    "water_source": "Nguồn nước sinh hoạt",
+    "latrine_type": "Loại nhà tiêu",
+    "internet_use": "Sử dụng internet",
+    "info_devices": "Phương tiện tiếp cận thông tin",
+    "loudspeaker_reach": "Nghe được loa truyền thanh",
+    "causes": "Nguyên nhân nghèo",
+}
+
+MEMBER_LABELS = {
+    "full_name": "Họ và tên",
+    "relationship_code": "Quan hệ với chủ hộ",
+    "birth_date": "Ngày sinh",
+    "birth_year": "Năm sinh",
+    "sex": "Giới tính",
+    "id_number": "Số định danh cá nhân",
+    "id_issue_date": "Ngày cấp",
+    "ethnicity_code": "Dân tộc",
+    "education_level": "Trình độ học vấn",
+    "schooling": "Tình trạng đi học",
+    "employment": "Việc làm",
+    "hi_card_number": "Số thẻ BHYT",
+    "hi_group": "Nhóm đối tượng BHYT",
+    "hi_valid_from": "BHYT có giá trị từ",
+    "hi_valid_to": "BHYT có giá trị đến",
+    "disability": "Khuyết tật",
+    "social_allowance": "Trợ cấp xã hội hằng tháng",
+    "nutrition": "Tình trạng dinh dưỡng",
+    "life_status": "Tình trạng",
+    "life_status_date": "Ngày (chết/chuyển đi)",
+}
+
+# ------------------------------------------------------------------- results ----
+
+
+@dataclass
+class State:
+    """Full rows of the records an operation touched (``None`` for "did not exist")."""
+
+    households: dict[int, dict[str, Any] | None] = field(default_factory=dict)
+    members: dict[int, dict[str, Any] | None] = field(default_factory=dict)
+    causes: dict[int, list[str]] = field(default_factory=dict)
+    events: dict[int, dict[str, Any] | None] = field(default_factory=dict)
+
+
+@dataclass
+class Snapshot:
+    before: State
+    after: State
+    label: str = ""
+
+
+@dataclass
+class OpResult:
+    changes: Changes
+    snapshot: Snapshot
+    household_id: int | None = None
+    member_id: int | None = None
+    member_ids: list[int] = field(default_factory=list)
+    warnings: list[ValidationIssue] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------- helpers ----
+
+
+def _bool(value: bool | None) -> int | None:
+    return None if value is None else int(bool(value))
+
+
+def parse_iso_date(value: str | None) -> _dt.date | None:
+    if not value:
+        return None
+    try:
+        return _dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+class CodeBook:
+    """Code lists loaded once per validation pass."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._lists: dict[str, dict[str, dict[str, Any]]] = {}
+
+    def items(self, list_name: str, code_system: str | None = None) -> dict[str, dict[str, Any]]:
+        key = f"{list_name}/{code_system or ''}"
+        if key not in self._lists:
+            sql = "SELECT code, name, name_fold, extra, code_system FROM code_list WHERE list_name = ?"
+            params: list[Any] = [list_name]
+            if code_system:
+                sql += " AND code_system = ?"
+                params.append(code_system)
+            sql += " ORDER BY sort_order"
+            result: dict[str, dict[str, Any]] = {}
+            for row in self._db.rows(sql, params):
+                row["extra"] = json.loads(row["extra"] or "{}")
+                result.setdefault(row["code"], row)
+            self._lists[key] = result
+        return self._lists[key]
+
+    def has(self, list_name: str, code: str | None, code_system: str | None = None) -> bool:
+        return code is not None and code in self.items(list_name, code_system)
+
+    def name(self, list_name: str, code: str | None, code_system: str | None = None) -> str:
+        item = self.items(list_name, code_system).get(code or "")
+        return str(item["name"]) if item else (code or "")
+
+    def extra(self, list_name: str, code: str | None, code_system: str | None = None) -> dict[str, Any]:
+        item = self.items(list_name, code_system).get(code or "")
+        return dict(item["extra"]) if item else {}
+
+
+def _check_date(
+    issues: list[ValidationIssue], label: str, value: str | None, *, future_ok: bool = True, row: int | None = None
+) -> None:
+    if value in (None, ""):
+        return
+    parsed = parse_iso_date(value)
+    if parsed is None or len(str(value)) != 10:
+        issues.append(ValidationIssue(label, "không phải ngày hợp lệ (dạng ngày/tháng/năm)", row=row, value=str(value)))
+    elif not future_ok and parsed > clock.today():
+        issues.append(ValidationIssue(label, "không được sau ngày hôm nay", row=row, value=str(value)))
+
+
+def validate_household(
+    db: Database,
+    data: HouseholdInput,
+    *,
+    household_id: int | None = None,
+    codes: CodeBook | None = None,
+    row: int | None = None,
+    check_village: bool = True,
+) -> list[ValidationIssue]:
+    """Problems with a household's own fields (not its members)."""
+    codes = codes or CodeBook(db)
+    issues: list[ValidationIssue] = []
+    label = HOUSEHOLD_LABELS
+    code = nfc(data.code)
+    if not code:
+        issues.append(ValidationIssue(label["code"], "không được để trống", row=row))
+    elif len(code) > 40:
+        issues.append(ValidationIssue(label["code"], "dài quá 40 ký tự", row=row, value=code[:40]))
+    else:
+        other = db.row(
+            "SELECT h.id, v.name AS village FROM household h JOIN village v ON v.id = h.village_id "
+            "WHERE h.code = ? AND h.deleted_at IS NULL AND h.id IS NOT ?",
+            (code, household_id),
+        )
+        if other:
+            issues.append(
+                ValidationIssue(label["code"], f"đã có hộ khác mang mã này ({other['village']})", row=row, value=code)
+            )
+    if check_village and not db.scalar("SELECT 1 FROM village WHERE id = ? AND deleted_at IS NULL", (data.village_id,)):
+        issues.append(ValidationIssue(label["village_id"], "không có trong danh sách thôn/tổ của xã", row=row))
+    if data.area_type not in (None, "rural", "urban"):
+        issues.append(ValidationIssue(label["area_type"], "phải là nông thôn hoặc thành thị", row=row))
+    if data.poverty_class not in {c.value for c in PovertyClass}:
+        issues.append(
+            ValidationIssue(
+                label["poverty_class"], "không thuộc các loại hộ đã quy định", row=row, value=data.poverty_class
+            )
+        )
+    _check_date(issues, label["class_date"], data.class_date, future_ok=False, row=row)
+    _check_date(issues, label["escaped_date"], data.escaped_date, future_ok=False, row=row)
+    if data.poverty_class == PovertyClass.NEWLY_ESCAPED and data.escaped_date:
+        escaped = parse_iso_date(data.escaped_date)
+        if escaped and (clock.today() - escaped).days > 36 * 31:
+            issues.append(
+                ValidationIssue(
+                    label["escaped_date"],
+                    "hộ mới thoát nghèo chỉ tính trong 36 tháng kể từ ngày thoát nghèo",
+                    row=row,
+                    value=data.escaped_date,
+                    severity="warning",
+                )
+            )
+    for key in ("wall_material", "column_material", "roof_material"):
+        value = getattr(data, key)
+        if value and not codes.has("housing_material", value):
+            issues.append(ValidationIssue(label[key], "không có trong danh mục vật liệu", row=row, value=value))
+    if data.water_source and not codes.has("water_source", data.water_source):
+        issues.append(
+            ValidationIssue(
+                label["water_source"], "không có trong danh mục nguồn nước", row=row, value=data.water_source
+            )
+        )
+    if data.latrine_type and not codes.has("latrine_type", data.latrine_type):
+        issues.append(
+            ValidationIssue(label["latrine_type"], "không có trong danh mục nhà tiêu", row=row, value=data.latrine_type)
+        )
+    for device in data.info_devices:
+        if not codes.has("info_device", device):
+            issues.append(ValidationIssue(label["info_devices"], "không có trong danh mục", row=row, value=device))
+    for cause in data.causes:
+        if not codes.has("poverty_cause", cause):
+            issues.append(
+                ValidationIssue(label["causes"], "không có trong danh mục nguyên nhân nghèo", row=row, value=cause)
+            )
+    if data.floor_area is not None and not (0 <= data.floor_area < 10_000):
+        issues.append(
+            ValidationIssue(label["floor_area"], "phải từ 0 đến dưới 10.000 m²", row=row, value=str(data.floor_area))
+        )
+    if data.income_per_capita is not None and data.income_per_capita < 0:
+        issues.append(ValidationIssue(label["income_per_capita"], "không được âm", row=row))
+    return issues
+
+
+def validate_member(
+    db: Database,
+    data: MemberInput,
+    *,
+    member_id: int | None = None,
+    codes: CodeBook | None = None,
+    row: int | None = None,
+    who: str = "",
+    check_duplicate_id: bool = True,
+) -> list[ValidationIssue]:
+    """Problems with one member's fields. ``who`` prefixes field names (e.g. the member's name)."""
+    codes = codes or CodeBook(db)
+    issues: list[ValidationIssue] = []
+    prefix = f"{who} — " if who else ""
+
+    def lab(key: str) -> str:
+        return prefix + MEMBER_LABELS[key]
+
+    name = nfc(data.full_name)
+    if not name:
+        issues.append(ValidationIssue(lab("full_name"), "không được để trống", row=row))
+    elif len(name) > 100:
+        issues.append(ValidationIssue(lab("full_name"), "dài quá 100 ký tự", row=row, value=name[:100]))
+    if not data.relationship_code:
+        issues.append(ValidationIssue(lab("relationship_code"), "chưa chọn quan hệ với chủ hộ", row=row))
+    elif not codes.has("relationship", data.relationship_code):
+        issues.append(
+            ValidationIssue(lab("relationship_code"), "không có trong danh mục", row=row, value=data.relationship_code)
+        )
+    if data.sex is None:
+        issues.append(ValidationIssue(lab("sex"), "chưa ghi giới tính", row=row, severity="warning"))
+    elif data.sex not in ("M", "F"):
+        issues.append(ValidationIssue(lab("sex"), "phải là Nam hoặc Nữ", row=row, value=str(data.sex)))
+    _check_date(issues, lab("birth_date"), data.birth_date, future_ok=False, row=row)
+    birth = parse_iso_date(data.birth_date)
+    year = data.birth_year
+    if year is not None and not (1880 <= year <= clock.today().year):
+        issues.append(ValidationIssue(lab("birth_year"), "không hợp lý", row=row, value=str(year)))
+    if birth and year and birth.year != year:
+        issues.append(
+            ValidationIssue(lab("birth_year"), f"khác với năm của ngày sinh ({birth.year})", row=row, value=str(year))
+        )
+    if not birth and not year:
+        issues.append(ValidationIssue(lab("birth_date"), "chưa có ngày hoặc năm sinh", row=row, severity="warning"))
+    if data.id_number:
+        check = check_id_number(data.id_number)
+        if check.kind is None:
+            issues.append(
+                ValidationIssue(lab("id_number"), "; ".join(check.problems), row=row, value=str(data.id_number))
+            )
+        elif check.problems:
+            severity = "warning" if check.kind == "cmnd" else "error"
+            issues.append(
+                ValidationIssue(
+                    lab("id_number"), "; ".join(check.problems), row=row, value=check.normalized, severity=severity
+                )
+            )
+        else:
+            for text in id_contradictions(
+                check.normalized, sex=data.sex, birth_year=year or (birth.year if birth else None)
+            ):
+                issues.append(
+                    ValidationIssue(lab("id_number"), text, row=row, value=check.normalized, severity="warning")
+                )
+        if check.kind and check_duplicate_id:
+            other = db.row(
+                "SELECT m.full_name, h.code FROM member m JOIN household h ON h.id = m.household_id "
+                "WHERE m.id_number = ? AND m.deleted_at IS NULL AND h.deleted_at IS NULL AND m.id IS NOT ?",
+                (check.normalized, member_id),
+            )
+            if other:
+                issues.append(
+                    ValidationIssue(
+                        lab("id_number"),
+                        f"trùng với nhân khẩu {other['full_name']} (hộ {other['code']})",
+                        row=row,
+                        value=check.normalized,
+                    )
+                )
+    _check_date(issues, lab("id_issue_date"), data.id_issue_date, future_ok=False, row=row)
+    if data.ethnicity_code:
+        system = data.ethnicity_system or DEFAULT_ETHNICITY_SYSTEM
+        if not codes.has("ethnicity", data.ethnicity_code, system):
+            issues.append(
+                ValidationIssue(
+                    lab("ethnicity_code"),
+                    f"không có trong bảng mã dân tộc {system}",
+                    row=row,
+                    value=data.ethnicity_code,
+                )
+            )
+    for key, list_name in (
+        ("education_level", "education_level"),
+        ("schooling", "schooling"),
+        ("employment", "employment"),
+        ("hi_group", "hi_group"),
+        ("disability", "disability"),
+        ("nutrition", "nutrition"),
+    ):
+        value = getattr(data, key)
+        if value and not codes.has(list_name, value):
+            issues.append(ValidationIssue(lab(key), "không có trong danh mục", row=row, value=str(value)))
+    _check_date(issues, lab("hi_valid_from"), data.hi_valid_from, row=row)
+    _check_date(issues, lab("hi_valid_to"), data.hi_valid_to, row=row)
+    start, end = parse_iso_date(data.hi_valid_from), parse_iso_date(data.hi_valid_to)
+    if start and end and end < start:
+        issues.append(
+            ValidationIssue(lab("hi_valid_to"), "trước ngày bắt đầu có giá trị", row=row, value=data.hi_valid_to)
+        )
+    if data.social_allowance < 0:
+        issues.append(ValidationIssue(lab("social_allowance"), "không được âm", row=row))
+    if data.life_status not in LIFE_STATUS_LABELS:
+        issues.append(ValidationIssue(lab("life_status"), "không hợp lệ", row=row, value=data.life_status))
+    elif data.life_status != "living" and not data.life_status_date:
+        issues.append(
+            ValidationIssue(
+                lab("life_status_date"), "cần ghi ngày chết hoặc ngày chuyển đi", row=row, severity="warning"
+            )
+        )
+    _check_date(issues, lab("life_status_date"), data.life_status_date, future_ok=False, row=row)
+    return issues
+
+
+def _errors(issues: Iterable[ValidationIssue]) -> list[ValidationIssue]:
+    return [i for i in issues if i.severity == "error"]
+
+
+def _warnings(issues: Iterable[ValidationIssue]) -> list[ValidationIssue]:
+    return [i for i in issues if i.severity != "error"]
+
+
+def _household_values(data: HouseholdInput) -> dict[str, Any]:
+    code = nfc(data.code)
+    return {
+        "code": code,
+        "code_fold": fold(code),
+        "village_id": data.village_id,
+        "address": nfc(data.address),
+        "phone": nfc(data.phone),
+        "area_type": data.area_type,
+        "poverty_class": data.poverty_class,
+        "class_date": data.class_date or None,
+        "class_decision": nfc(data.class_decision),
+        "escaped_date": data.escaped_date or None,
+        "ethnic_minority": int(data.ethnic_minority),
+        "local_indigenous": int(data.local_indigenous),
+        "has_merit_person": int(data.has_merit_person),
+        "no_labour_capacity": int(data.no_labour_capacity),
+        "female_head": int(data.female_head),
+        "social_protection": int(data.social_protection),
+        "is_farming": int(data.is_farming),
+        "income_per_capita": data.income_per_capita,
+        "wall_material": data.wall_material or None,
+        "column_material": data.column_material or None,
+        "roof_material": data.roof_material or None,
+        "floor_area": data.floor_area,
+        "water_source": data.water_source or None,
+        "latrine_type": data.latrine_type or None,
+        "internet_use": _bool(data.internet_use),
+        "info_devices": ",".join(dict.fromkeys(d for d in data.info_devices if d)),
+        "loudspeaker_reach": _bool(data.loudspeaker_reach),
+        "waste_treatment": _bool(data.waste_treatment),
+        "note": nfc(data.note),
+    }
+
+
+def _member_values(data: MemberInput) -> dict[str, Any]:
+    name = nfc(data.full_name)
+    birth = parse_iso_date(data.birth_date)
+    check = check_id_number(data.id_number) if data.id_number else None
+    return {
+        "full_name": name,
+        "name_fold": fold(name),
+        "birth_date": birth.isoformat() if birth else None,
+        "birth_year": data.birth_year or (birth.year if birth else None),
+        "sex": data.sex,
+        "id_number": (check.normalized if check else None) or None,
+        "id_kind": check.kind if check else None,
+        "id_issue_date": data.id_issue_date or None,
+        "ethnicity_system": (data.ethnicity_system or DEFAULT_ETHNICITY_SYSTEM) if data.ethnicity_code else None,
+        "ethnicity_code": data.ethnicity_code or None,
+        "relationship_code": data.relationship_code,
+        "education_level": data.education_level or None,
+        "schooling": data.schooling or None,
+        "trained_on_job": int(data.trained_on_job),
+        "occupation": nfc(data.occupation),
+        "employment": data.employment or None,
+        "labour_contract": _bool(data.labour_contract),
+        "hi_card_number": nfc_or_none(data.hi_card_number),
+        "hi_group": data.hi_group or None,
+        "hi_valid_from": data.hi_valid_from or None,
+        "hi_valid_to": data.hi_valid_to or None,
+        "disability": data.disability or None,
+        "social_allowance": int(data.social_allowance or 0),
+        "nutrition": data.nutrition or None,
+        "life_status": data.life_status,
+        "life_status_date": data.life_status_date or None,
+        "note": nfc(data.note),
+    }
+
+
+_HOUSEHOLD_FLAGS = (
+    "ethnic_minority",
+    "local_indigenous",
+    "has_merit_person",
+    "no_labour_capacity",
+    "female_head",
+    "social_protection",
+    "is_farming",
+)
+_HOUSEHOLD_BOOLS = (*_HOUSEHOLD_FLAGS, "internet_use", "loudspeaker_reach", "waste_treatment")
+
+
+def household_input_from_row(row: dict[str, Any], causes: list[str]) -> HouseholdInput:
+    """A ``HouseholdInput`` filled from a household row (for editing)."""
+    values: dict[str, Any] = {}
+    for f in fields(HouseholdInput):
+        if f.name == "causes":
+            values["causes"] = list(causes)
+        elif f.name == "info_devices":
+            values["info_devices"] = [d for d in (row.get("info_devices") or "").split(",") if d]
+        elif f.name in row:
+            value = row[f.name]
+            if f.name in _HOUSEHOLD_BOOLS and (value is not None or f.name in _HOUSEHOLD_FLAGS):
+                value = bool(value)
+            values[f.name] = value
+    return HouseholdInput(**values)
+
+
+def member_input_from_row(row: dict[str, Any]) -> MemberInput:
+    values: dict[str, Any] = {}
+    for f in fields(MemberInput):
+        if f.name in row:
+            value = row[f.name]
+            if f.name == "trained_on_job" or (f.name == "labour_contract" and value is not None):
+                value = bool(value)
+            values[f.name] = value
+    return MemberInput(**values)
+
+
+# ---------------------------------------------------------------- snapshots ----
+
+_HOUSEHOLD_COLUMNS: list[str] = []
+_MEMBER_COLUMNS: list[str] = []
+
+
+def _columns(db: Database, table: str) -> list[str]:
+    cache = _HOUSEHOLD_COLUMNS if table == "household" else _MEMBER_COLUMNS
+    if not cache:
+        cache.extend(r["name"] for r in db.rows(f"PRAGMA table_info({table})") if r["name"] != "id")
+    return cache
+
+
+def _capture(
+    db: Database, household_ids: Iterable[int], member_ids: Iterable[int], events: Iterable[int] = ()
+) -> State:
+    state = State()
+    for hid in set(household_ids):
+        state.households[hid] = db.row("SELECT * FROM household WHERE id = ?", (hid,))
+        state.causes[hid] = [
+            r["cause_code"] for r in db.rows("SELECT cause_code FROM household_cause WHERE household_id = ?", (hid,))
+        ]
+    for mid in set(member_ids):
+        state.members[mid] = db.row("SELECT * FROM member WHERE id = ?", (mid,))
+    for eid in set(events):
+        state.events[eid] = db.row("SELECT * FROM household_event WHERE id = ?", (eid,))
+    return state
+
+
+class _Recorder:
+    """Collects the ids an operation touches and builds its Snapshot."""
+
+    def __init__(self, db: Database, label: str) -> None:
+        self.db = db
+        self.label = label
+        self.households: set[int] = set()
+        self.members: set[int] = set()
+        self.events: set[int] = set()
+        self.before = State()
+
+    def touch(self, households: Iterable[int] = (), members: Iterable[int] = ()) -> None:
+        new_h = set(households) - self.households
+        new_m = set(members) - self.members
+        captured = _capture(self.db, new_h, new_m)
+        self.before.households.update(captured.households)
+        self.before.causes.update(captured.causes)
+        self.before.members.update(captured.members)
+        self.households |= new_h
+        self.members |= new_m
+
+    def created(self, households: Iterable[int] = (), members: Iterable[int] = ()) -> None:
+        for hid in households:
+            self.before.households[hid] = None
+            self.before.causes[hid] = []
+            self.households.add(hid)
+        for mid in members:
+            self.before.members[mid] = None
+            self.members.add(mid)
+
+    def event(
+        self,
+        household_id: int,
+        event_type: str,
+        *,
+        related: int | None = None,
+        member_id: int | None = None,
+        details: dict[str, Any] | None = None,
+        date: str | None = None,
+    ) -> None:
+        now = clock.now_iso()
+        cur = self.db.conn.execute(
+            "INSERT INTO household_event (household_id, event_type, event_date, related_household_id, member_id, "
+            "details, user_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                household_id,
+                event_type,
+                date or clock.today_iso(),
+                related,
+                member_id,
+                json.dumps(details or {}, ensure_ascii=False),
+                self.db.actor.user_id,
+                now,
+            ),
+        )
+        eid = int(cur.lastrowid or 0)
+        self.events.add(eid)
+        self.before.events[eid] = None
+
+    def snapshot(self) -> Snapshot:
+        after = _capture(self.db, self.households, self.members, self.events)
+        return Snapshot(before=self.before, after=after, label=self.label)
+
+
+def _apply_state(db: Database, target: State, other: State) -> None:
+    """Write ``target`` back over the rows (``other`` is the state being left)."""
+    now = clock.now_iso()
+    conn = db.conn
+    hcols = _columns(db, "household")
+    mcols = _columns(db, "member")
+    # rows that did not exist in the target are soft-deleted (events deleted)
+    for eid, row in target.events.items():
+        if row is None:
+            conn.execute("DELETE FROM household_event WHERE id = ?", (eid,))
+    for hid, hrow in target.households.items():
+        if hrow is None:
+            conn.execute(
+                "UPDATE household SET deleted_at = coalesce(deleted_at, ?), updated_at = ? WHERE id = ?",
+                (now, now, hid),
+            )
+    for mid, mrow in target.members.items():
+        if mrow is None:
+            conn.execute(
+                "UPDATE member SET deleted_at = coalesce(deleted_at, ?), updated_at = ? WHERE id = ?", (now, now, mid)
+            )
+    # households first with no live code clash: free codes of rows being left
+    for hid, hrow in target.households.items():
+        if hrow is not None:
+            values = {c: hrow[c] for c in hcols}
+            values["updated_at"] = now
+            sets = ", ".join(f"{c} = :{c}" for c in values)
+            try:
+                conn.execute(f"UPDATE household SET {sets} WHERE id = :id", {**values, "id": hid})
+            except sqlite3.IntegrityError as exc:
+                raise ValidationFailed(
+                    ValidationIssue(
+                        HOUSEHOLD_LABELS["code"],
+                        "không khôi phục được vì đã có hộ khác đang dùng mã này",
+                        value=str(hrow["code"]),
+                    )
+                ) from exc
+            conn.execute("DELETE FROM household_cause WHERE household_id = ?", (hid,))
+            conn.executemany(
+                "INSERT INTO household_cause (household_id, cause_code) VALUES (?, ?)",
+                [(hid, c) for c in target.causes.get(hid, [])],
+            )
+    for mid, mrow in target.members.items():
+        if mrow is not None:
+            values = {c: mrow[c] for c in mcols}
+            values["updated_at"] = now
+            sets = ", ".join(f"{c} = :{c}" for c in values)
+            conn.execute(f"UPDATE member SET {sets} WHERE id = :id", {**values, "id": mid})
+    for eid, erow in target.events.items():
+        if erow is not None and other.events.get(eid) is None:
+            conn.execute(
+                "INSERT OR IGNORE INTO household_event (id, household_id, event_type, event_date, "
+                "related_household_id, member_id, details, user_id, created_at) "
+                "VALUES (:id, :household_id, :event_type, :event_date, :related_household_id, :member_id, "
+                ":details, :user_id, :created_at)",
+                erow,
+            )
+
+
+def _snapshot_changes(snapshot: Snapshot) -> Changes:
+    ids = frozenset(snapshot.after.households) | frozenset(snapshot.before.households)
+    member_hids = {
+        row["household_id"]
+        for state in (snapshot.before, snapshot.after)
+        for row in state.members.values()
+        if row is not None
+    }
+    return Changes(
+        households=True, members=True, rows_added_or_removed=True, household_ids=frozenset(ids | member_hids)
+    )
+
+
+def undo_operation(db: Database, snapshot: Snapshot) -> Changes:
+    """Put every row the operation touched back as it was (soft-deleting what it created)."""
+    db.require(Permission.EDIT_REGISTER)
+    with db.atomic():
+        _apply_state(db, snapshot.before, snapshot.after)
+    return _snapshot_changes(snapshot)
+
+
+def redo_operation(db: Database, snapshot: Snapshot) -> Changes:
+    """Apply an undone operation again, exactly as it first ended."""
+    db.require(Permission.EDIT_REGISTER)
+    with db.atomic():
+        _apply_state(db, snapshot.after, snapshot.before)
+    return _snapshot_changes(snapshot)
+
+
+# ------------------------------------------------------------------ reading ----
+
+
+def get_household(db: Database, household_id: int) -> dict[str, Any]:
+    """A household row with its village name and cause codes (``causes``)."""
+    db.require(Permission.VIEW)
+    row = db.row(
+        "SELECT h.*, v.name AS village_name FROM household h JOIN village v ON v.id = h.village_id WHERE h.id = ?",
+        (household_id,),
+    )
+    if row is None:
+        raise NotFound(f"Không tìm thấy hộ có mã số {household_id}.")
+    row["causes"] = [
+        r["cause_code"]
+        for r in db.rows("SELECT cause_code FROM household_cause WHERE household_id = ? ORDER BY 1", (household_id,))
+    ]
+    return row
+
+
+def get_member(db: Database, member_id: int) -> dict[str, Any]:
+    db.require(Permission.VIEW)
+    row = db.row("SELECT * FROM member WHERE id = ?", (member_id,))
+    if row is None:
+        raise NotFound(f"Không tìm thấy nhân khẩu có mã số {member_id}.")
+    return row
+
+
+def list_members(db: Database, household_id: int, *, include_removed: bool = False) -> list[dict[str, Any]]:
+    """Members of a household (living first, head first), with relationship and ethnicity names."""
+    db.require(Permission.VIEW)
+    sql = """
+        SELECT m.*, r.name AS relationship_name, e.name AS ethnicity_name
+        FROM member m
+        LEFT JOIN code_list r ON r.list_name = 'relationship' AND r.code = m.relationship_code
+        LEFT JOIN code_list e ON e.list_name = 'ethnicity' AND e.code_system = m.ethnicity_system
+             AND e.code = m.ethnicity_code
+        WHERE m.household_id = ?
+    """
+    if not include_removed:
+        sql += " AND m.deleted_at IS NULL"
+    sql += (
+        " ORDER BY m.deleted_at IS NOT NULL, m.life_status <> 'living', m.relationship_code <> '01', m.sort_order, m.id"
+    )
+    return db.rows(sql, (household_id,))
+
+
+def household_events(db: Database, household_id: int) -> list[dict[str, Any]]:
+    db.require(Permission.VIEW)
+    return db.rows(
+        "SELECT e.*, m.full_name AS member_name, r.code AS related_code FROM household_event e "
+        "LEFT JOIN member m ON m.id = e.member_id LEFT JOIN household r ON r.id = e.related_household_id "
+        "WHERE e.household_id = ? ORDER BY e.event_date, e.id",
+        (household_id,),
+    )
+
+
+def code_items(db: Database, list_name: str, code_system: str | None = None) -> list[tuple[str, str]]:
+    """(code, name) pairs of a code list, for combo boxes."""
+    db.require(Permission.VIEW)
+    return [(code, item["name"]) for code, item in CodeBook(db).items(list_name, code_system).items()]
+
+
+def next_household_code(db: Database, village_id: int | None = None) -> str:
+    """A free household code suggestion: the village code + a running number."""
+    prefix = ""
+    if village_id is not None:
+        prefix = str(db.scalar("SELECT code FROM village WHERE id = ?", (village_id,)) or "")
+        prefix = f"{prefix}-" if prefix else ""
+    number = int(db.scalar("SELECT count(*) FROM household") or 0) + 1
+    while db.scalar("SELECT 1 FROM household WHERE code = ? AND deleted_at IS NULL", (f"{prefix}{number:04d}",)):
+        number += 1
+    return f"{prefix}{number:04d}"
+
+
+def _live_household(db: Database, household_id: int) -> dict[str, Any]:
+    row = db.row("SELECT * FROM household WHERE id = ?", (household_id,))
+    if row is None:
+        raise NotFound(f"Không tìm thấy hộ có mã số {household_id}.")
+    if row["deleted_at"] is not None:
+        raise ValidationFailed(ValidationIssue("Hộ", f"hộ {row['code']} đã bị xóa", value=row["code"]))
+    return row
+
+
+def _live_member(db: Database, member_id: int) -> dict[str, Any]:
+    row = db.row("SELECT * FROM member WHERE id = ?", (member_id,))
+    if row is None:
+        raise NotFound(f"Không tìm thấy nhân khẩu có mã số {member_id}.")
+    if row["deleted_at"] is not None:
+        raise ValidationFailed(ValidationIssue("Nhân khẩu", f"{row['full_name']} đã bị xóa khỏi sổ"))
+    return row
+
+
+def _living_members(db: Database, household_id: int) -> list[dict[str, Any]]:
+    return db.rows(
+        "SELECT * FROM member WHERE household_id = ? AND deleted_at IS NULL AND life_status = 'living' "
+        "ORDER BY sort_order, id",
+        (household_id,),
+    )
+
+
+def _refresh_derived(db: Database, household_id: int, codes: CodeBook) -> None:
+    """Keep head_member_id, female_head and ethnic_minority in line with the living head."""
+    head = db.row(
+        "SELECT * FROM member WHERE household_id = ? AND deleted_at IS NULL AND life_status = 'living' "
+        "AND relationship_code = ? ORDER BY id LIMIT 1",
+        (household_id, HEAD),
+    )
+    if head is None:
+        return
+    sets: dict[str, Any] = {"head_member_id": head["id"]}
+    if head["sex"] in ("M", "F"):
+        sets["female_head"] = int(head["sex"] == "F")
+    if head["ethnicity_code"]:
+        minority = codes.extra("ethnicity", head["ethnicity_code"], head["ethnicity_system"]).get("minority")
+        if minority is not None:
+            sets["ethnic_minority"] = int(bool(minority))
+    assignments = ", ".join(f"{k} = :{k}" for k in sets)
+    db.conn.execute(f"UPDATE household SET {assignments} WHERE id = :id", {**sets, "id": household_id})
+
+
+def _insert_member(db: Database, household_id: int, values: dict[str, Any], order: int) -> int:
+    now = clock.now_iso()
+    columns = ", ".join(values)
+    marks = ", ".join(f":{k}" for k in values)
+    cur = db.conn.execute(
+        f"INSERT INTO member (household_id, {columns}, sort_order, created_at, updated_at) "
+        f"VALUES (:household_id, {marks}, :sort_order, :now, :now)",
+        {**values, "household_id": household_id, "sort_order": order, "now": now},
+    )
+    return int(cur.lastrowid or 0)
+
+
+def _next_order(db: Database, household_id: int) -> int:
+    return int(db.scalar("SELECT coalesce(max(sort_order), 0) FROM member WHERE household_id = ?", (household_id,))) + 1
+
+
+# ------------------------------------------------------------- households ----
+
+
+def add_household(db: Database, *, household: HouseholdInput, members: list[MemberInput]) -> OpResult:
+    """Create a household with its members; exactly one living member must be the head (Chủ hộ)."""
+    db.require(Permission.EDIT_REGISTER)
+    codes = CodeBook(db)
+    issues = validate_household(db, household, codes=codes)
+    for number, member in enumerate(members, start=1):
+        who = f"Nhân khẩu {number} ({nfc(member.full_name) or 'chưa có tên'})"
+        issues += validate_member(db, member, codes=codes, who=who)
+    issues += _head_issues(members)
+    issues += _duplicate_ids_within(members)
+    if _errors(issues):
+        raise ValidationFailed(_errors(issues))
+    rec = _Recorder(db, f"Thêm hộ {nfc(household.code)}")
+    now = clock.now_iso()
+    values = _household_values(household)
+    with db.atomic() as conn:
+        cur = conn.execute(
+            f"INSERT INTO household ({', '.join(values)}, created_at, updated_at) "
+            f"VALUES ({', '.join(':' + k for k in values)}, :now, :now)",
+            {**values, "now": now},
+        )
+        hid = int(cur.lastrowid or 0)
+        conn.executemany(
+            "INSERT INTO household_cause (household_id, cause_code) VALUES (?, ?)",
+            [(hid, c) for c in dict.fromkeys(household.causes)],
+        )
+        member_ids = [_insert_member(db, hid, _member_values(m), n) for n, m in enumerate(members, start=1)]
+        rec.created([hid], member_ids)
+        _refresh_derived(db, hid, codes)
+        rec.event(hid, "create", details={"code": values["code"], "members": len(member_ids)})
+        snapshot = rec.snapshot()
+    return OpResult(
+        changes=Changes(households=True, members=True, rows_added_or_removed=True, household_ids=frozenset({hid})),
+        snapshot=snapshot,
+        household_id=hid,
+        member_ids=member_ids,
+        warnings=_warnings(issues),
+    )
+
+
+def _head_issues(members: list[MemberInput], row: int | None = None) -> list[ValidationIssue]:
+    living = [m for m in members if m.life_status == "living"]
+    heads = [m for m in living if m.relationship_code == HEAD]
+    if not members:
+        return [ValidationIssue("Nhân khẩu", "hộ phải có ít nhất một nhân khẩu (chủ hộ)", row=row)]
+    if not heads and living:
+        return [ValidationIssue("Chủ hộ", "hộ chưa có chủ hộ: một nhân khẩu phải có quan hệ “Chủ hộ”", row=row)]
+    if len(heads) > 1:
+        names = ", ".join(nfc(m.full_name) for m in heads)
+        return [ValidationIssue("Chủ hộ", f"hộ chỉ được có một chủ hộ (đang có {len(heads)}: {names})", row=row)]
+    return []
+
+
+def _duplicate_ids_within(members: list[MemberInput]) -> list[ValidationIssue]:
+    seen: dict[str, str] = {}
+    issues = []
+    for m in members:
+        number = normalize_id(m.id_number)
+        if not number:
+            continue
+        if number in seen:
+            issues.append(
+                ValidationIssue(
+                    MEMBER_LABELS["id_number"], f"{nfc(m.full_name)} trùng số với {seen[number]}", value=number
+                )
+            )
+        seen.setdefault(number, nfc(m.full_name))
+    return issues
+
+
+def update_household(db: Database, household_id: int, *, household: HouseholdInput) -> OpResult:
+    """Change a household's own fields and causes (members are edited one by one)."""
+    db.require(Permission.EDIT_REGISTER)
+    current = _live_household(db, household_id)
+    codes = CodeBook(db)
+    issues = validate_household(db, household, household_id=household_id, codes=codes)
+    if _errors(issues):
+        raise ValidationFailed(_errors(issues))
+    values = _household_values(household)
+    rec = _Recorder(db, f"Sửa hộ {values['code']}")
+    with db.atomic() as conn:
+        rec.touch([household_id])
+        changed = [k for k, v in values.items() if current.get(k) != v and k != "code_fold"]
+        conn.execute(
+            f"UPDATE household SET {', '.join(f'{k} = :{k}' for k in values)}, updated_at = :now WHERE id = :id",
+            {**values, "now": clock.now_iso(), "id": household_id},
+        )
+        conn.execute("DELETE FROM household_cause WHERE household_id = ?", (household_id,))
+        conn.executemany(
+            "INSERT INTO household_cause (household_id, cause_code) VALUES (?, ?)",
+            [(household_id, c) for c in dict.fromkeys(household.causes)],
+        )
+        _refresh_derived(db, household_id, codes)
+        rec.event(household_id, "update", details={"fields": changed})
+        snapshot = rec.snapshot()
+    return OpResult(
+        changes=Changes(households=True, household_ids=frozenset({household_id})),
+        snapshot=snapshot,
+        household_id=household_id,
+        warnings=_warnings(issues),
+    )
+
+
+def remove_household(db: Database, household_id: int, *, reason: str = "") -> OpResult:
+    """Soft-delete a household (its members stay attached to it and come back on restore)."""
+    db.require(Permission.EDIT_REGISTER)
+    row = _live_household(db, household_id)
+    rec = _Recorder(db, f"Xóa hộ {row['code']}")
+    now = clock.now_iso()
+    with db.atomic() as conn:
+        rec.touch([household_id])
+        conn.execute("UPDATE household SET deleted_at = ?, updated_at = ? WHERE id = ?", (now, now, household_id))
+        rec.event(household_id, "delete", details={"reason": nfc(reason)})
+        snapshot = rec.snapshot()
+    return OpResult(
+        changes=Changes(households=True, rows_added_or_removed=True, household_ids=frozenset({household_id})),
+        snapshot=snapshot,
+        household_id=household_id,
+    )
+
+
+def restore_household(db: Database, household_id: int) -> OpResult:
+    """Bring back a soft-deleted household (refused if its code is now used by another)."""
+    db.require(Permission.EDIT_REGISTER)
+    row = db.row("SELECT * FROM household WHERE id = ?", (household_id,))
+    if row is None:
+        raise NotFound(f"Không tìm thấy hộ có mã số {household_id}.")
+    if row["deleted_at"] is None:
+        raise ValidationFailed(ValidationIssue("Hộ", f"hộ {row['code']} chưa bị xóa"))
+    if db.scalar("SELECT 1 FROM household WHERE code = ? AND deleted_at IS NULL", (row["code"],)):
+        raise ValidationFailed(
+            ValidationIssue(
+                HOUSEHOLD_LABELS["code"], "không khôi phục được vì đã có hộ khác đang dùng mã này", value=row["code"]
+            )
+        )
+    rec = _Recorder(db, f"Khôi phục hộ {row['code']}")
+    with db.atomic() as conn:
+        rec.touch([household_id])
+        conn.execute(
+            "UPDATE household SET deleted_at = NULL, updated_at = ? WHERE id = ?", (clock.now_iso(), household_id)
+        )
+        rec.event(household_id, "restore")
+        snapshot = rec.snapshot()
+    return OpResult(
+        changes=Changes(households=True, rows_added_or_removed=True, household_ids=frozenset({household_id})),
+        snapshot=snapshot,
+        household_id=household_id,
+    )
+
+
+def set_causes(db: Database, household_id: int, *, causes: list[str]) -> OpResult:
+    """Replace the causes of poverty of a household (multi-select, §7.5)."""
+    db.require(Permission.EDIT_REGISTER)
+    row = _live_household(db, household_id)
+    data = household_input_from_row(row, causes)
+    return update_household(db, household_id, household=data)
+
+
+# ---------------------------------------------------------------- members ----
+
+
+def add_member(db: Database, household_id: int, *, member: MemberInput) -> OpResult:
+    """Add a member to a household. A second head is refused: use :func:`change_head`."""
+    db.require(Permission.EDIT_REGISTER)
+    _live_household(db, household_id)
+    codes = CodeBook(db)
+    issues = validate_member(db, member, codes=codes)
+    living = _living_members(db, household_id)
+    has_head = any(m["relationship_code"] == HEAD for m in living)
+    if member.relationship_code == HEAD and member.life_status == "living" and has_head:
+        issues.append(
+            ValidationIssue(
+                MEMBER_LABELS["relationship_code"],
+                "hộ đã có chủ hộ; muốn thay chủ hộ hãy dùng chức năng “Đổi chủ hộ”",
+                value="Chủ hộ",
+            )
+        )
+    if _errors(issues):
+        raise ValidationFailed(_errors(issues))
+    rec = _Recorder(db, f"Thêm nhân khẩu {nfc(member.full_name)}")
+    with db.atomic():
+        rec.touch([household_id])
+        mid = _insert_member(db, household_id, _member_values(member), _next_order(db, household_id))
+        rec.created(members=[mid])
+        _refresh_derived(db, household_id, codes)
+        rec.event(household_id, "member_add", member_id=mid, details={"name": nfc(member.full_name)})
+        snapshot = rec.snapshot()
+    return OpResult(
+        changes=Changes(households=True, members=True, household_ids=frozenset({household_id})),
+        snapshot=snapshot,
+        household_id=household_id,
+        member_id=mid,
+        warnings=_warnings(issues),
+    )
+
+
+def update_member(db: Database, member_id: int, *, member: MemberInput) -> OpResult:
+    """Edit a member. Making a member head, or the head not head, goes through :func:`change_head`;
+    deaths and departures through :func:`mark_member_status`."""
+    db.require(Permission.EDIT_REGISTER)
+    current = _live_member(db, member_id)
+    hid = int(current["household_id"])
+    codes = CodeBook(db)
+    issues = validate_member(db, member, member_id=member_id, codes=codes)
+    was_head = current["relationship_code"] == HEAD
+    if member.relationship_code != current["relationship_code"] and (was_head or member.relationship_code == HEAD):
+        others = [m for m in _living_members(db, hid) if m["id"] != member_id]
+        if (was_head and others) or member.relationship_code == HEAD:
+            issues.append(
+                ValidationIssue(
+                    MEMBER_LABELS["relationship_code"],
+                    "muốn thay chủ hộ hãy dùng chức năng “Đổi chủ hộ” để cập nhật quan hệ của cả hộ",
+                    value=codes.name("relationship", member.relationship_code),
+                )
+            )
+    if member.life_status != current["life_status"]:
+        issues.append(
+            ValidationIssue(
+                MEMBER_LABELS["life_status"],
+                "ghi nhận chết hoặc chuyển đi bằng chức năng “Báo chết / chuyển đi”",
+                value=LIFE_STATUS_LABELS.get(member.life_status, member.life_status),
+            )
+        )
+    if _errors(issues):
+        raise ValidationFailed(_errors(issues))
+    values = _member_values(member)
+    rec = _Recorder(db, f"Sửa nhân khẩu {values['full_name']}")
+    with db.atomic() as conn:
+        rec.touch([hid], [member_id])
+        changed = [k for k, v in values.items() if current.get(k) != v and k != "name_fold"]
+        conn.execute(
+            f"UPDATE member SET {', '.join(f'{k} = :{k}' for k in values)}, updated_at = :now WHERE id = :id",
+            {**values, "now": clock.now_iso(), "id": member_id},
+        )
+        _refresh_derived(db, hid, codes)
+        rec.event(hid, "update", member_id=member_id, details={"fields": changed})
+        snapshot = rec.snapshot()
+    return OpResult(
+        changes=Changes(households=True, members=True, household_ids=frozenset({hid})),
+        snapshot=snapshot,
+        household_id=hid,
+        member_id=member_id,
+        warnings=_warnings(issues),
+    )
+
+
+def remove_member(db: Database, member_id: int, *, reason: str = "") -> OpResult:
+    """Soft-delete a member entered by mistake (a head with other living members must be replaced first)."""
+    db.require(Permission.EDIT_REGISTER)
+    current = _live_member(db, member_id)
+    hid = int(current["household_id"])
+    if current["relationship_code"] == HEAD and current["life_status"] == "living":
+        others = [m for m in _living_members(db, hid) if m["id"] != member_id]
+        if others:
+            raise ValidationFailed(
+                ValidationIssue(
+                    "Chủ hộ",
+                    f"{current['full_name']} đang là chủ hộ: hãy đổi chủ hộ trước khi xóa",
+                    value=current["full_name"],
+                )
+            )
+    rec = _Recorder(db, f"Xóa nhân khẩu {current['full_name']}")
+    now = clock.now_iso()
+    with db.atomic() as conn:
+        rec.touch([hid], [member_id])
+        conn.execute("UPDATE member SET deleted_at = ?, updated_at = ? WHERE id = ?", (now, now, member_id))
+        rec.event(hid, "member_remove", member_id=member_id, details={"reason": nfc(reason)})
+        snapshot = rec.snapshot()
+    return OpResult(
+        changes=Changes(households=True, members=True, household_ids=frozenset({hid})),
+        snapshot=snapshot,
+        household_id=hid,
+        member_id=member_id,
+    )
+
+
+def restore_member(db: Database, member_id: int) -> OpResult:
+    """Bring back a soft-deleted member (refused if it would give the household a second head)."""
+    db.require(Permission.EDIT_REGISTER)
+    row = db.row("SELECT * FROM member WHERE id = ?", (member_id,))
+    if row is None:
+        raise NotFound(f"Không tìm thấy nhân khẩu có mã số {member_id}.")
+    if row["deleted_at"] is None:
+        raise ValidationFailed(ValidationIssue("Nhân khẩu", f"{row['full_name']} chưa bị xóa"))
+    hid = int(row["household_id"])
+    if (
+        row["relationship_code"] == HEAD
+        and row["life_status"] == "living"
+        and any(m["relationship_code"] == HEAD for m in _living_members(db, hid))
+    ):
+        raise ValidationFailed(
+            ValidationIssue("Chủ hộ", f"không khôi phục được {row['full_name']}: hộ đã có chủ hộ khác")
+        )
+    if row["id_number"] and db.scalar(
+        "SELECT 1 FROM member m JOIN household h ON h.id = m.household_id WHERE m.id_number = ? "
+        "AND m.deleted_at IS NULL AND h.deleted_at IS NULL",
+        (row["id_number"],),
+    ):
+        raise ValidationFailed(
+            ValidationIssue(
+                MEMBER_LABELS["id_number"],
+                "không khôi phục được: số này đang thuộc nhân khẩu khác",
+                value=row["id_number"],
+            )
+        )
+    rec = _Recorder(db, f"Khôi phục nhân khẩu {row['full_name']}")
+    with db.atomic() as conn:
+        rec.touch([hid], [member_id])
+        conn.execute("UPDATE member SET deleted_at = NULL, updated_at = ? WHERE id = ?", (clock.now_iso(), member_id))
+        _refresh_derived(db, hid, CodeBook(db))
+        rec.event(hid, "restore", member_id=member_id)
+        snapshot = rec.snapshot()
+    return OpResult(
+        changes=Changes(households=True, members=True, household_ids=frozenset({hid})),
+        snapshot=snapshot,
+        household_id=hid,
+        member_id=member_id,
+    )
+
+
+# ------------------------------------------------------------ head change ----
+
+_SPOUSE = {"02", "03"}
+_CHILD = {"04", "05", "06"}
+_PARENT = {"09", "10", "11", "12"}
+
+
+def _by_sex(sex: str | None, male: str, female: str, unknown: str = OTHER_RELATIVE) -> str:
+    return male if sex == "M" else female if sex == "F" else unknown
+
+
+def suggest_relationships(db: Database, household_id: int, new_head_id: int) -> dict[int, str]:
+    """Suggested relationship codes of every living member once ``new_head_id`` becomes head.
+
+    Covers the usual cases (the spouse or a child takes over); anything else becomes
+    "Người thân khác" for the old head and is left unchanged for the others. The officer
+    reviews the suggestion before saving.
+    """
+    db.require(Permission.VIEW)
+    members = db.rows(
+        "SELECT * FROM member WHERE household_id = ? AND deleted_at IS NULL ORDER BY sort_order, id", (household_id,)
+    )
+    by_id = {m["id"]: m for m in members}
+    if new_head_id not in by_id:
+        raise NotFound("Người được chọn làm chủ hộ không thuộc hộ này.")
+    new_head = by_id[new_head_id]
+    new_rel = new_head["relationship_code"]
+    result: dict[int, str] = {new_head_id: HEAD}
+    for m in members:
+        if m["id"] == new_head_id or (m["life_status"] != "living" and m["relationship_code"] != HEAD):
+            continue
+        rel, sex = m["relationship_code"], m["sex"]
+        suggestion = rel
+        if new_rel in _SPOUSE:
+            if rel == HEAD:
+                suggestion = _by_sex(sex, "03", "02")
+            elif rel in {"09", "10"}:
+                suggestion = _by_sex(sex, "13", "14") if new_head["sex"] == "M" else _by_sex(sex, "15", "16")
+        elif new_rel in _CHILD:
+            if rel == HEAD or rel in _SPOUSE:
+                suggestion = _by_sex(sex, "09", "10")
+            elif rel in _CHILD:
+                older = (
+                    (m["birth_year"] or 0)
+                    and (new_head["birth_year"] or 0)
+                    and m["birth_year"] < new_head["birth_year"]
+                )
+                suggestion = _by_sex(sex, "24", "25") if older else "26"
+            elif rel in {"09", "10"}:
+                suggestion = _by_sex(sex, "17", "18")
+            elif rel in {"21", "22"}:
+                suggestion = "04" if (m["birth_year"] or 0) > (new_head["birth_year"] or 9999) else rel
+        elif rel == HEAD:
+            suggestion = OTHER_RELATIVE
+        if suggestion != rel:
+            result[m["id"]] = suggestion
+    return result
+
+
+def change_head(
+    db: Database,
+    household_id: int,
+    *,
+    new_head_id: int,
+    relationships: dict[int, str] | None = None,
+    event_type: str = "head_change",
+) -> OpResult:
+    """Make ``new_head_id`` the head. ``relationships`` gives the new relationship of other
+    members (at least the old head's if they stay living); missing ones come from
+    :func:`suggest_relationships`."""
+    db.require(Permission.EDIT_REGISTER)
+    household = _live_household(db, household_id)
+    new_head = _live_member(db, new_head_id)
+    if new_head["household_id"] != household_id:
+        raise ValidationFailed(ValidationIssue("Chủ hộ mới", "người được chọn không thuộc hộ này"))
+    if new_head["life_status"] != "living":
+        raise ValidationFailed(
+            ValidationIssue("Chủ hộ mới", f"{new_head['full_name']} không còn sống tại hộ", value=new_head["full_name"])
+        )
+    rels = suggest_relationships(db, household_id, new_head_id)
+    rels.update(relationships or {})
+    rels[new_head_id] = HEAD
+    codes = CodeBook(db)
+    issues = []
+    for code in rels.values():
+        if not codes.has("relationship", code):
+            issues.append(ValidationIssue(MEMBER_LABELS["relationship_code"], "không có trong danh mục", value=code))
+    living_heads = [
+        m
+        for m in _living_members(db, household_id)
+        if rels.get(m["id"], m["relationship_code"]) == HEAD and m["id"] != new_head_id
+    ]
+    for m in living_heads:
+        issues.append(
+            ValidationIssue(
+                MEMBER_LABELS["relationship_code"],
+                f"cần chọn quan hệ mới với chủ hộ cho {m['full_name']} (chủ hộ cũ)",
+                value=m["full_name"],
+            )
+        )
+    if _errors(issues):
+        raise ValidationFailed(issues)
+    old_head_id = household["head_member_id"]
+    rec = _Recorder(db, f"Đổi chủ hộ {household['code']}")
+    with db.atomic() as conn:
+        _apply_relationships(db, rec, household_id, rels)
+        conn.execute("UPDATE household SET head_member_id = ? WHERE id = ?", (new_head_id, household_id))
+        _refresh_derived(db, household_id, codes)
+        rec.event(
+            household_id,
+            event_type,
+            member_id=new_head_id,
+            details={"old_head_id": old_head_id, "new_head": new_head["full_name"], "relationships": rels},
+        )
+        snapshot = rec.snapshot()
+    return OpResult(
+        changes=Changes(households=True, members=True, household_ids=frozenset({household_id})),
+        snapshot=snapshot,
+        household_id=household_id,
+        member_id=new_head_id,
+    )
+
+
+def _apply_relationships(db: Database, rec: _Recorder, household_id: int, rels: dict[int, str]) -> None:
+    rec.touch([household_id], rels.keys())
+    now = clock.now_iso()
+    db.conn.executemany(
+        "UPDATE member SET relationship_code = ?, updated_at = ? WHERE id = ? AND household_id = ?",
+        [(code, now, mid, household_id) for mid, code in rels.items()],
+    )
+
+
+# ------------------------------------------------------ deceased / moved ----
+
+
+def mark_member_status(
+    db: Database,
+    member_id: int,
+    *,
+    status: str,
+    date: str,
+    new_head_id: int | None = None,
+    relationships: dict[int, str] | None = None,
+    note: str = "",
+) -> OpResult:
+    """Record that a member died (``deceased``) or moved away (``moved_away``) on ``date``;
+    ``status='living'`` undoes a mistaken record. A head who leaves living members behind
+    needs ``new_head_id``."""
+    db.require(Permission.EDIT_REGISTER)
+    current = _live_member(db, member_id)
+    hid = int(current["household_id"])
+    household = _live_household(db, hid)
+    issues: list[ValidationIssue] = []
+    if status not in LIFE_STATUS_LABELS:
+        issues.append(ValidationIssue(MEMBER_LABELS["life_status"], "không hợp lệ", value=status))
+    if status != "living":
+        if not date:
+            issues.append(ValidationIssue(MEMBER_LABELS["life_status_date"], "không được để trống"))
+        _check_date(issues, MEMBER_LABELS["life_status_date"], date, future_ok=False)
+    others = [m for m in _living_members(db, hid) if m["id"] != member_id]
+    is_head = current["relationship_code"] == HEAD
+    if status != "living" and is_head and others:
+        if new_head_id is None:
+            issues.append(
+                ValidationIssue(
+                    "Chủ hộ mới",
+                    f"{current['full_name']} là chủ hộ: hãy chọn chủ hộ mới trong số nhân khẩu còn lại",
+                )
+            )
+        elif new_head_id not in {m["id"] for m in others}:
+            issues.append(ValidationIssue("Chủ hộ mới", "phải là một nhân khẩu khác còn sống tại hộ"))
+    if _errors(issues):
+        raise ValidationFailed(issues)
+    event_type = {"deceased": "member_deceased", "moved_away": "member_moved_away", "living": "update"}[status]
+    rec = _Recorder(db, f"{LIFE_STATUS_LABELS[status]}: {current['full_name']}")
+    now = clock.now_iso()
+    with db.atomic() as conn:
+        rec.touch([hid], [member_id])
+        if status != "living" and is_head and others and new_head_id is not None:
+            rels = suggest_relationships(db, hid, new_head_id)
+            rels.update(relationships or {})
+            rels[new_head_id] = HEAD
+            if rels.get(member_id, HEAD) == HEAD:
+                rels[member_id] = OTHER_RELATIVE
+            _apply_relationships(db, rec, hid, rels)
+            conn.execute("UPDATE household SET head_member_id = ? WHERE id = ?", (new_head_id, hid))
+            rec.event(
+                hid, "head_change", member_id=new_head_id, details={"old_head_id": member_id, "relationships": rels}
+            )
+        conn.execute(
+            "UPDATE member SET life_status = ?, life_status_date = ?, note = CASE WHEN ? = '' THEN note ELSE ? END, "
+            "updated_at = ? WHERE id = ?",
+            (status, date if status != "living" else None, nfc(note), nfc(note), now, member_id),
+        )
+        _refresh_derived(db, hid, CodeBook(db))
+        rec.event(hid, event_type, member_id=member_id, details={"name": current["full_name"], "date": date}, date=date)
+        snapshot = rec.snapshot()
+    return OpResult(
+        changes=Changes(households=True, members=True, household_ids=frozenset({hid})),
+        snapshot=snapshot,
+        household_id=household["id"],
+        member_id=member_id,
+    )
+
+
+# ------------------------------------------------------------- move member ----
+
+
+def move_member(
+    db: Database,
+    member_id: int,
+    *,
+    to_household_id: int,
+    relationship_code: str,
+    new_head_id: int | None = None,
+    date: str | None = None,
+) -> OpResult:
+    """Move a member to another household with a new relationship to its head.
+    Moving the head of a household that keeps living members needs ``new_head_id`` there."""
+    db.require(Permission.EDIT_REGISTER)
+    current = _live_member(db, member_id)
+    source_id = int(current["household_id"])
+    source = _live_household(db, source_id)
+    target = _live_household(db, to_household_id)
+    codes = CodeBook(db)
+    issues: list[ValidationIssue] = []
+    if to_household_id == source_id:
+        issues.append(ValidationIssue("Hộ chuyển đến", "trùng với hộ hiện tại"))
+    if not codes.has("relationship", relationship_code):
+        issues.append(
+            ValidationIssue(MEMBER_LABELS["relationship_code"], "không có trong danh mục", value=relationship_code)
+        )
+    target_living = _living_members(db, to_household_id)
+    if relationship_code == HEAD and any(m["relationship_code"] == HEAD for m in target_living):
+        issues.append(
+            ValidationIssue(MEMBER_LABELS["relationship_code"], f"hộ {target['code']} đã có chủ hộ", value="Chủ hộ")
+        )
+    if relationship_code != HEAD and not any(m["relationship_code"] == HEAD for m in target_living):
+        issues.append(
+            ValidationIssue(
+                MEMBER_LABELS["relationship_code"],
+                f"hộ {target['code']} chưa có chủ hộ: người chuyển đến phải là chủ hộ",
+            )
+        )
+    others = [m for m in _living_members(db, source_id) if m["id"] != member_id]
+    head_leaves = current["relationship_code"] == HEAD and current["life_status"] == "living" and others
+    if head_leaves and new_head_id not in {m["id"] for m in others}:
+        issues.append(
+            ValidationIssue("Chủ hộ mới", f"{current['full_name']} là chủ hộ {source['code']}: hãy chọn chủ hộ mới")
+        )
+    if _errors(issues):
+        raise ValidationFailed(issues)
+    rec = _Recorder(db, f"Chuyển {current['full_name']} sang hộ {target['code']}")
+    with db.atomic() as conn:
+        rec.touch([source_id, to_household_id], [member_id])
+        if head_leaves and new_head_id is not None:
+            rels = suggest_relationships(db, source_id, new_head_id)
+            rels.pop(member_id, None)
+            rels[new_head_id] = HEAD
+            _apply_relationships(db, rec, source_id, rels)
+            conn.execute("UPDATE household SET head_member_id = ? WHERE id = ?", (new_head_id, source_id))
+        conn.execute(
+            _MOVE_SQL,
+            (to_household_id, relationship_code, _next_order(db, to_household_id), clock.now_iso(), member_id),
+        )
+        if current["relationship_code"] == HEAD and not others:
+            conn.execute("UPDATE household SET head_member_id = NULL WHERE id = ?", (source_id,))
+        _refresh_derived(db, source_id, codes)
+        _refresh_derived(db, to_household_id, codes)
+        details = {"name": current["full_name"], "from": source["code"], "to": target["code"]}
+        rec.event(
+            source_id, "member_move_out", related=to_household_id, member_id=member_id, details=details, date=date
+        )
+        rec.event(to_household_id, "member_move_in", related=source_id, member_id=member_id, details=details, date=date)
+        snapshot = rec.snapshot()
+    return OpResult(
+        changes=Changes(households=True, members=True, household_ids=frozenset({source_id, to_household_id})),
+        snapshot=snapshot,
+        household_id=to_household_id,
+        member_id=member_id,
+    )
+
+
+# ------------------------------------------------------------------- split ----
+
+
+@dataclass
+class SplitInput:
+    """Tách hộ: chosen members leave ``household_id`` for a new household."""
+
+    member_ids: list[int]
+    new_code: str
+    new_head_id: int
+    village_id: int | None = None  # default: the original's
+    address: str | None = None  # default: the original's
+    phone: str = ""
+    poverty_class: str | None = None  # default: copied (to be reviewed)
+    relationships: dict[int, str] = field(default_factory=dict)  # new relationship codes, either household
+    remaining_head_id: int | None = None  # needed when the head leaves
+    date: str | None = None
+
+
+_MOVE_SQL = "UPDATE member SET household_id = ?, relationship_code = ?, sort_order = ?, updated_at = ? WHERE id = ?"
+
+
+def split_household(db: Database, household_id: int, *, split: SplitInput) -> OpResult:
+    """Split a household: the chosen members form a new household with a new code and head.
+    Both keep their history (events ``split_to`` on the original, ``split_from`` on the new one)."""
+    db.require(Permission.EDIT_REGISTER)
+    source = _live_household(db, household_id)
+    members = db.rows("SELECT * FROM member WHERE household_id = ? AND deleted_at IS NULL", (household_id,))
+    by_id = {m["id"]: m for m in members}
+    moving = list(dict.fromkeys(split.member_ids))
+    issues: list[ValidationIssue] = []
+    if not moving:
+        issues.append(ValidationIssue("Nhân khẩu tách ra", "chưa chọn nhân khẩu nào"))
+    for mid in moving:
+        if mid not in by_id:
+            issues.append(
+                ValidationIssue("Nhân khẩu tách ra", f"nhân khẩu mã số {mid} không thuộc hộ {source['code']}")
+            )
+    staying_living = [m for m in members if m["id"] not in moving and m["life_status"] == "living"]
+    if moving and not staying_living:
+        issues.append(
+            ValidationIssue(
+                "Nhân khẩu tách ra", "phải còn ít nhất một nhân khẩu ở lại hộ cũ (nếu chuyển cả hộ, hãy sửa hộ)"
+            )
+        )
+    if split.new_head_id not in moving:
+        issues.append(ValidationIssue("Chủ hộ mới", "phải là một trong các nhân khẩu tách ra"))
+    elif by_id[split.new_head_id]["life_status"] != "living":
+        issues.append(ValidationIssue("Chủ hộ mới", "phải là người còn sống tại hộ"))
+    head_leaves = source["head_member_id"] in moving or any(
+        by_id[mid]["relationship_code"] == HEAD for mid in moving if mid in by_id
+    )
+    if head_leaves and staying_living and split.remaining_head_id not in {m["id"] for m in staying_living}:
+        issues.append(
+            ValidationIssue(
+                "Chủ hộ ở lại", f"chủ hộ {source['code']} tách ra: hãy chọn chủ hộ mới cho những người ở lại"
+            )
+        )
+    new = HouseholdInput(
+        code=split.new_code,
+        village_id=split.village_id or source["village_id"],
+        address=source["address"] if split.address is None else split.address,
+        phone=split.phone,
+        area_type=source["area_type"],
+        poverty_class=split.poverty_class or source["poverty_class"],
+        escaped_date=source["escaped_date"],
+    )
+    codes = CodeBook(db)
+    issues += validate_household(db, new, codes=codes)
+    for code in split.relationships.values():
+        if not codes.has("relationship", code):
+            issues.append(ValidationIssue(MEMBER_LABELS["relationship_code"], "không có trong danh mục", value=code))
+    if _errors(issues):
+        raise ValidationFailed(_errors(issues))
+    rec = _Recorder(db, f"Tách hộ {source['code']} → {nfc(split.new_code)}")
+    now = clock.now_iso()
+    with db.atomic() as conn:
+        rec.touch([household_id], [m["id"] for m in members])
+        values = _household_values(new)
+        cur = conn.execute(
+            f"INSERT INTO household ({', '.join(values)}, created_at, updated_at) "
+            f"VALUES ({', '.join(':' + k for k in values)}, :now, :now)",
+            {**values, "now": now},
+        )
+        new_id = int(cur.lastrowid or 0)
+        rec.created([new_id])
+        # relationships in the new household: the new head, then suggestions relative to him/her
+        new_rels = {mid: code for mid, code in suggest_relationships(db, household_id, split.new_head_id).items()}
+        for order, mid in enumerate(moving, start=1):
+            code = split.relationships.get(mid) or new_rels.get(mid) or by_id[mid]["relationship_code"]
+            if mid == split.new_head_id:
+                code = HEAD
+            elif code == HEAD:
+                code = OTHER_RELATIVE
+            conn.execute(
+                _MOVE_SQL,
+                (new_id, code, order, now, mid),
+            )
+        if head_leaves and split.remaining_head_id is not None:
+            stay_rels = suggest_relationships(db, household_id, split.remaining_head_id)
+            for mid in list(stay_rels):
+                if mid in moving:
+                    stay_rels.pop(mid)
+            for mid, code in split.relationships.items():
+                if mid not in moving:
+                    stay_rels[mid] = code
+            stay_rels[split.remaining_head_id] = HEAD
+            _apply_relationships(db, rec, household_id, stay_rels)
+            conn.execute(
+                "UPDATE household SET head_member_id = ? WHERE id = ?", (split.remaining_head_id, household_id)
+            )
+        else:
+            stay_rels = {mid: code for mid, code in split.relationships.items() if mid not in moving}
+            if stay_rels:
+                _apply_relationships(db, rec, household_id, stay_rels)
+        _refresh_derived(db, household_id, codes)
+        _refresh_derived(db, new_id, codes)
+        names = [by_id[mid]["full_name"] for mid in moving]
+        rec.event(
+            household_id,
+            "split_to",
+            related=new_id,
+            details={"new_code": values["code"], "members": names},
+            date=split.date,
+        )
+        rec.event(
+            new_id,
+            "split_from",
+            related=household_id,
+            member_id=split.new_head_id,
+            details={"from_code": source["code"], "members": names},
+            date=split.date,
+        )
+        snapshot = rec.snapshot()
+    return OpResult(
+        changes=Changes(
+            households=True, members=True, rows_added_or_removed=True, household_ids=frozenset({household_id, new_id})
+        ),
+        snapshot=snapshot,
+        household_id=new_id,
+        member_ids=moving,
+        warnings=_warnings(issues),
+    )
+
+
+# ------------------------------------------------------------------- merge ----
+
+
+def merge_households(
+    db: Database,
+    *,
+    target_id: int,
+    source_id: int,
+    relationships: dict[int, str] | None = None,
+    date: str | None = None,
+) -> OpResult:
+    """Nhập hộ: members of ``source_id`` join ``target_id`` and the source is soft-deleted.
+    ``relationships`` gives their relationship to the target's head (default "Người thân khác")."""
+    db.require(Permission.EDIT_REGISTER)
+    target = _live_household(db, target_id)
+    source = _live_household(db, source_id)
+    issues: list[ValidationIssue] = []
+    if target_id == source_id:
+        issues.append(ValidationIssue("Hộ nhập vào", "phải khác hộ được nhập"))
+    if not any(m["relationship_code"] == HEAD for m in _living_members(db, target_id)):
+        issues.append(ValidationIssue("Chủ hộ", f"hộ {target['code']} chưa có chủ hộ"))
+    codes = CodeBook(db)
+    rels = dict(relationships or {})
+    for code in rels.values():
+        if code == HEAD:
+            issues.append(
+                ValidationIssue(MEMBER_LABELS["relationship_code"], "hộ nhập vào đã có chủ hộ", value="Chủ hộ")
+            )
+        elif not codes.has("relationship", code):
+            issues.append(ValidationIssue(MEMBER_LABELS["relationship_code"], "không có trong danh mục", value=code))
+    if _errors(issues):
+        raise ValidationFailed(issues)
+    joining = db.rows(
+        "SELECT * FROM member WHERE household_id = ? AND deleted_at IS NULL ORDER BY sort_order, id", (source_id,)
+    )
+    rec = _Recorder(db, f"Nhập hộ {source['code']} vào hộ {target['code']}")
+    now = clock.now_iso()
+    with db.atomic() as conn:
+        rec.touch([target_id, source_id], [m["id"] for m in joining])
+        order = _next_order(db, target_id)
+        for m in joining:
+            code = rels.get(m["id"]) or OTHER_RELATIVE
+            conn.execute(
+                _MOVE_SQL,
+                (target_id, code, order, now, m["id"]),
+            )
+            order += 1
+        conn.execute(
+            "UPDATE household SET deleted_at = ?, head_member_id = NULL, updated_at = ? WHERE id = ?",
+            (now, now, source_id),
+        )
+        _refresh_derived(db, target_id, codes)
+        names = [m["full_name"] for m in joining]
+        rec.event(
+            target_id,
+            "merged_from",
+            related=source_id,
+            details={"from_code": source["code"], "members": names},
+            date=date,
+        )
+        rec.event(
+            source_id,
+            "merge_into",
+            related=target_id,
+            details={"into_code": target["code"], "members": names},
+            date=date,
+        )
+        snapshot = rec.snapshot()
+    return OpResult(
+        changes=Changes(
+            households=True, members=True, rows_added_or_removed=True, household_ids=frozenset({target_id, source_id})
+        ),
+        snapshot=snapshot,
+        household_id=target_id,
+        member_ids=[m["id"] for m in joining],
+    )
+
+
+def class_choices() -> list[tuple[str, str]]:
+    return [(c.value, CLASS_LABELS[c]) for c in PovertyClass]
+
+
+def snapshot_to_json(snapshot: Snapshot) -> str:
+    """Serialise a snapshot (debugging, tests)."""
+    return json.dumps(asdict(snapshot), ensure_ascii=False, default=str)
