@@ -473,6 +473,11 @@ CREATE TABLE plan (
     issued_date       TEXT,
     title             TEXT NOT NULL,
     baseline_round_id INTEGER REFERENCES review_round(id),
+    -- baseline counts when there is no closed round (the register on baseline_date, e.g. 1 Jan)
+    baseline_date       TEXT,
+    baseline_households INTEGER,
+    baseline_poor       INTEGER,
+    baseline_near_poor  INTEGER,
     note              TEXT NOT NULL DEFAULT '',
     deleted_at        TEXT
 );
