@@ -20,6 +20,7 @@ COMMANDS = [
     "init_cmd",
     "demo_cmd",
     "info_cmd",
+    "check_cmd",
 ]
 
 

@@ -559,6 +559,8 @@ def member_input_from_row(row: dict[str, Any]) -> MemberInput:
             if f.name == "trained_on_job" or (f.name == "labour_contract" and value is not None):
                 value = bool(value)
             values[f.name] = value
+    if values.get("birth_date"):
+        values["birth_year"] = None  # follows the date
     return MemberInput(**values)
 
 
