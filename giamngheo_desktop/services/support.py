@@ -229,7 +229,7 @@ def parse_date(value: str | None) -> _dt.date | None:
         return None
 
 
-def _check_date(issues: list[ValidationIssue], field_name: str, value: str | None, *, required: bool = True) -> None:
+def check_date(issues: list[ValidationIssue], field_name: str, value: str | None, *, required: bool = True) -> None:
     if not value:
         if required:
             issues.append(ValidationIssue(field_name, "chưa nhập ngày.", code="required"))
@@ -241,20 +241,20 @@ def _check_date(issues: list[ValidationIssue], field_name: str, value: str | Non
         issues.append(ValidationIssue(field_name, "ngày quá xa trong tương lai.", value=value))
 
 
-def _code_exists(db: Database, list_name: str, code: str) -> bool:
+def code_exists(db: Database, list_name: str, code: str) -> bool:
     return bool(db.scalar("SELECT 1 FROM code_list WHERE list_name = ? AND code = ? AND active = 1", (list_name, code)))
 
 
 def _validate_common(db: Database, data: SupportInput, issues: list[ValidationIssue]) -> None:
     """Checks that do not depend on the household."""
-    if not data.type_code or not _code_exists(db, "support_type", data.type_code):
+    if not data.type_code or not code_exists(db, "support_type", data.type_code):
         issues.append(ValidationIssue("Loại hỗ trợ", "không có trong danh mục loại hỗ trợ.", value=data.type_code))
-    _check_date(issues, "Ngày hỗ trợ", data.support_date)
+    check_date(issues, "Ngày hỗ trợ", data.support_date)
     if data.quantity is None or data.quantity <= 0:
         issues.append(ValidationIssue("Số lượng", "phải lớn hơn 0.", value=str(data.quantity)))
     if data.amount is None or int(data.amount) != data.amount or data.amount < 0:
         issues.append(ValidationIssue("Số tiền", "phải là số đồng không âm.", value=str(data.amount)))
-    if data.funding_source and not _code_exists(db, "funding_source", data.funding_source):
+    if data.funding_source and not code_exists(db, "funding_source", data.funding_source):
         issues.append(ValidationIssue("Nguồn vốn", "không có trong danh mục nguồn vốn.", value=data.funding_source))
     if data.programme_id is not None and not db.scalar(
         "SELECT 1 FROM programme WHERE id = ? AND active = 1", (data.programme_id,)
@@ -631,7 +631,7 @@ def record_loan(db: Database, *, data: LoanInput) -> Saved:
     """Record a preferential loan (a ``loan`` support + its terms). Returns the loan id."""
     db.require(Permission.EDIT_SUPPORT)
     issues: list[ValidationIssue] = []
-    if not data.programme_code or not _code_exists(db, "loan_programme", data.programme_code):
+    if not data.programme_code or not code_exists(db, "loan_programme", data.programme_code):
         issues.append(
             ValidationIssue(
                 "Chương trình vay", "không có trong danh mục chương trình cho vay.", value=data.programme_code
@@ -650,8 +650,8 @@ def record_loan(db: Database, *, data: LoanInput) -> Saved:
         )
     elif rate < 0 or rate > 30:
         issues.append(ValidationIssue("Lãi suất", "phải từ 0 đến 30 %/năm.", value=str(rate)))
-    _check_date(issues, "Ngày giải ngân", data.disbursement_date)
-    _check_date(issues, "Ngày đến hạn", data.due_date, required=False)
+    check_date(issues, "Ngày giải ngân", data.disbursement_date)
+    check_date(issues, "Ngày đến hạn", data.due_date, required=False)
     disbursed = parse_date(data.disbursement_date)
     due = parse_date(data.due_date) if data.due_date else None
     if disbursed and due and due <= disbursed:
@@ -669,7 +669,7 @@ def record_loan(db: Database, *, data: LoanInput) -> Saved:
             note=data.note,
         ),
     )
-    if data.funding_source and not _code_exists(db, "funding_source", data.funding_source):
+    if data.funding_source and not code_exists(db, "funding_source", data.funding_source):
         issues.append(ValidationIssue("Nguồn vốn", "không có trong danh mục nguồn vốn.", value=data.funding_source))
     _validate_target(db, data.household_id, data.member_id, issues)
     if issues:
@@ -774,7 +774,7 @@ def record_repayment(
     db.require(Permission.EDIT_SUPPORT)
     loan = get_loan(db, loan_id)
     issues: list[ValidationIssue] = []
-    _check_date(issues, "Ngày trả", paid_date)
+    check_date(issues, "Ngày trả", paid_date)
     if paid_date and parse_date(paid_date) and paid_date < loan.disbursement_date:
         issues.append(ValidationIssue("Ngày trả", f"trước ngày giải ngân ({loan.disbursement_date}).", value=paid_date))
     if principal is None or int(principal) != principal or principal < 0:

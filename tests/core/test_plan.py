@@ -1,0 +1,124 @@
+"""The year's plan: the seed template, live progress from the register and the ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from support_builders import set_class, small_register
+
+from giamngheo_desktop import clock
+from giamngheo_desktop.domain.errors import ValidationFailed
+from giamngheo_desktop.resources import resource_path
+from giamngheo_desktop.services import plan, programmes, support
+from giamngheo_desktop.services.support import BatchTarget, SupportInput
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock():
+    clock.set_fixed_now(dt.datetime(2026, 6, 15, 9, 0, 0))
+    yield
+    clock.set_fixed_now(None)
+
+
+@pytest.fixture
+def reg(db):
+    return small_register(db)
+
+
+def by_code(progress):
+    return {t.code: t for t in progress.targets}
+
+
+def test_template_has_exactly_the_2023_plan_targets():
+    data = json.loads(resource_path("plans", "ke-hoach-mau.json").read_text(encoding="utf-8"))
+    targets = {t["code"]: (t["kind"], t["target"]) for t in data["targets"]}
+    assert targets == {
+        "models": ("count", 10),
+        "classes": ("count", 6),
+        "poor_reduction": ("reduction", 206),
+        "poor_reduction_pct": ("reduction_pct", 0.52),
+        "near_poor_reduction": ("reduction", 249),
+        "near_poor_reduction_pct": ("reduction_pct", 0.63),
+        "hi_coverage": ("coverage_pct", 100),
+        "school_attendance": ("coverage_pct", 100),
+        "safe_housing": ("coverage_pct", 100),
+        "hygienic_water": ("coverage_pct", 95),
+        "hygienic_latrine": ("coverage_pct", 85),
+        "internet": ("coverage_pct", 95),
+        "information_access": ("coverage_pct", 100),
+        "staff_trained": ("coverage_pct", 100),
+    }
+    assert set(targets) <= set(plan.METRICS)  # every code has a measuring function
+
+
+def test_progress_moves_with_the_register_and_the_ledger(db, reg):
+    plan_id = plan.create_plan_from_template(db, year=2026, number="12/KH-UBND", issued_date="2026-02-01")
+    p = plan.progress(db, plan_id)
+    assert (p.baseline.households, p.baseline.poor, p.baseline.near_poor) == (4, 2, 1)
+    t = by_code(p)
+    assert t["poor_reduction"].value == 0 and t["models"].value == 0
+    assert t["hi_coverage"].value == 33.33 and t["hi_coverage"].lagging
+    assert t["models"].lagging  # half the year gone, nothing done
+
+    # a poor household escapes to near-poor: poor −1 household, −25 percentage points
+    set_class(db, reg["A"], "near_poor")
+    t = by_code(plan.progress(db, plan_id))
+    assert t["poor_reduction"].value == 1
+    assert t["poor_reduction_pct"].value == 25.0
+    assert t["near_poor_reduction"].value == -1
+
+    # a class and a model are opened in the plan year
+    programmes.add_class(db, data=programmes.ClassInput(name="Lớp may công nghiệp", year=2026))
+    programmes.add_model(db, data=programmes.ModelInput(name="Mô hình nuôi bò sinh sản", year=2026, budget=150_000_000))
+    programmes.add_model(db, data=programmes.ModelInput(name="Mô hình năm trước", year=2025))
+    t = by_code(plan.progress(db, plan_id))
+    assert (t["classes"].value, t["models"].value) == (1, 1)
+    assert t["models"].progress == 10.0
+
+    # insurance cards are issued in one batch: coverage reaches 100 %
+    support.apply_batch(
+        db,
+        support=SupportInput(household_id=0, type_code="health_insurance", support_date="2026-06-15"),
+        target=BatchTarget(kind="members_without_hi", on_date="2026-06-15"),
+    )
+    t = by_code(plan.progress(db, plan_id))
+    assert t["hi_coverage"].value == 100.0
+    assert t["hi_coverage"].achieved and not t["hi_coverage"].lagging
+
+
+def test_staff_trained(db, reg):
+    plan_id = plan.create_plan(
+        db, data=plan.PlanInput(year=2026, title="Kế hoạch thử"), targets=[plan.TargetInput("staff_trained", 100)]
+    )
+    assert by_code(plan.progress(db, plan_id))["staff_trained"].value is None  # no staff list yet
+    programmes.add_staff_member(db, full_name="Đặng Thị Thu", position="Công chức Văn hóa – Xã hội")
+    programmes.add_staff_member(db, full_name="Lê Văn Hùng")
+    training = programmes.add_staff_training(db, title="Tập huấn rà soát hộ nghèo", year=2026, held_date="2026-03-10")
+    programmes.add_attendee(db, training_id=training, full_name="dang thi thu")  # typed without diacritics
+    assert by_code(plan.progress(db, plan_id))["staff_trained"].value == 50.0
+
+
+def test_target_validation(db, reg):
+    with pytest.raises(ValidationFailed) as err:
+        plan.create_plan(
+            db,
+            data=plan.PlanInput(year=2026, title=""),
+            targets=[plan.TargetInput("khong_co", 1), plan.TargetInput("hi_coverage", 120)],
+        )
+    fields = {i.field for i in err.value.issues}
+    assert fields == {"Tên kế hoạch", "Mã chỉ tiêu", "Chỉ tiêu"}
+    assert db.scalar("SELECT COUNT(*) FROM plan") == 0
+
+
+def test_class_trainees_outcome(db, reg):
+    class_id = programmes.add_class(db, data=programmes.ClassInput(name="Lớp sửa xe máy", year=2026))
+    programmes.set_trainee(db, class_id=class_id, member_id=reg["hang"])
+    programmes.set_trainee(
+        db, class_id=class_id, member_id=reg["mai"], completed=True, employed=True, employed_date="2026-05-01"
+    )
+    row = programmes.list_classes(db, year=2026)[0]
+    assert (row.trainees, row.completed, row.employed) == (2, 1, 1)
+    with pytest.raises(ValidationFailed):
+        programmes.set_trainee(db, class_id=class_id, member_id=reg["hang"], employed_date="2026-05-01")
