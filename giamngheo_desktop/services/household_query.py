@@ -1,0 +1,231 @@
+"""Finding households for the register table: ids first, rows on demand (Anki's browser).
+
+:func:`find_household_ids` runs ONE ``SELECT h.id … WHERE … ORDER BY …``; the table
+model keeps the id list and asks :func:`household_rows` for about a hundred rows at a
+time. Sort keys come from a whitelist (:data:`SORT_KEYS`); user input is only ever a
+bound parameter. Search text is folded with :func:`giamngheo_desktop.text.fold`, so
+"nguyen van duc" finds "Nguyễn Văn Đức".
+
+Extra filters: register a function in :data:`FILTERS` (``@register_filter("name")``)
+that turns a value into ``(sql, params)``; pass ``HouseholdQuery(extra={"name": value})``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from giamngheo_desktop.domain.errors import ValidationFailed, ValidationIssue
+from giamngheo_desktop.domain.permissions import Permission
+from giamngheo_desktop.domain.vocab import CLASS_LABELS, PovertyClass, class_label
+from giamngheo_desktop.storage.connection import Database
+from giamngheo_desktop.text import fold, like_pattern
+
+# Household flag columns a query may filter on (value True = flag set, False = not set).
+FLAG_COLUMNS: dict[str, str] = {
+    "ethnic_minority": "Hộ dân tộc thiểu số",
+    "local_indigenous": "Hộ dân tộc tại chỗ",
+    "has_merit_person": "Hộ có người có công",
+    "no_labour_capacity": "Hộ không có khả năng lao động",
+    "female_head": "Chủ hộ là nữ",
+    "social_protection": "Hộ bảo trợ xã hội",
+    "is_farming": "Hộ làm nông, lâm, ngư, diêm nghiệp",
+}
+
+_HEAD_FOLD = "(SELECT hm.name_fold FROM member hm WHERE hm.id = h.head_member_id)"
+_MEMBER_COUNT = (
+    "(SELECT count(*) FROM member mc WHERE mc.household_id = h.id "
+    "AND mc.deleted_at IS NULL AND mc.life_status = 'living')"
+)
+_CLASS_ORDER = (
+    "CASE h.poverty_class " + " ".join(f"WHEN '{c.value}' THEN {i}" for i, c in enumerate(PovertyClass)) + " END"
+)
+
+# column key → SQL expression used in ORDER BY (ties broken by code, then id).
+SORT_KEYS: dict[str, str] = {
+    "code": "h.code_fold",
+    "head": _HEAD_FOLD,
+    "village": "(SELECT v.sort_order FROM village v WHERE v.id = h.village_id)",
+    "class": _CLASS_ORDER,
+    "members": _MEMBER_COUNT,
+    "address": "h.address",
+    "income": "h.income_per_capita",
+}
+
+
+@dataclass
+class HouseholdQuery:
+    """What the register table shows: a search text, filters and a sort."""
+
+    text: str = ""
+    village_id: int | None = None
+    poverty_class: str | None = None
+    flags: dict[str, bool] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    sort: str = "code"
+    descending: bool = False
+    include_deleted: bool = False
+
+
+FilterFn = Callable[[Any], tuple[str, Sequence[Any]]]
+FILTERS: dict[str, FilterFn] = {}
+
+
+def register_filter(name: str) -> Callable[[FilterFn], FilterFn]:
+    """Register an extra filter (e.g. deprivations) usable as ``HouseholdQuery(extra={name: value})``."""
+
+    def wrap(fn: FilterFn) -> FilterFn:
+        FILTERS[name] = fn
+        return fn
+
+    return wrap
+
+
+@register_filter("income_below")
+def _income_below(value: Any) -> tuple[str, Sequence[Any]]:
+    """Households whose latest per-capita income estimate is below ``value`` VND/month."""
+    return "h.income_per_capita IS NOT NULL AND h.income_per_capita < ?", (int(value),)
+
+
+@register_filter("ids")
+def _only_ids(value: Any) -> tuple[str, Sequence[Any]]:
+    """Only these household ids (e.g. the households of a review round)."""
+    ids = [int(v) for v in value]
+    if not ids:
+        return "0", ()
+    return f"h.id IN ({','.join('?' * len(ids))})", ids
+
+
+@dataclass(frozen=True)
+class HouseholdRow:
+    """One row of the register table (plain values, ready to show)."""
+
+    id: int
+    code: str
+    head_name: str
+    village_id: int
+    village_name: str
+    poverty_class: str
+    class_label: str
+    member_count: int
+    address: str
+    income_per_capita: int | None
+    ethnic_minority: bool
+    female_head: bool
+    has_merit_person: bool
+    social_protection: bool
+    deleted: bool
+
+
+def _where(query: HouseholdQuery) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    issues: list[ValidationIssue] = []
+    if not query.include_deleted:
+        clauses.append("h.deleted_at IS NULL")
+    text = fold(query.text)
+    if text:
+        pattern = like_pattern(text)
+        digits = "".join(ch for ch in text if ch.isdigit())
+        parts = [
+            "h.code_fold LIKE ? ESCAPE '\\'",
+            "EXISTS (SELECT 1 FROM member ms WHERE ms.household_id = h.id AND ms.deleted_at IS NULL "
+            "AND ms.name_fold LIKE ? ESCAPE '\\')",
+        ]
+        params += [pattern, pattern]
+        if digits and len(digits) == len(text.replace(" ", "")):
+            parts.append(
+                "EXISTS (SELECT 1 FROM member mi WHERE mi.household_id = h.id AND mi.deleted_at IS NULL "
+                "AND mi.id_number LIKE ?)"
+            )
+            params.append(f"%{digits}%")
+        clauses.append("(" + " OR ".join(parts) + ")")
+    if query.village_id is not None:
+        clauses.append("h.village_id = ?")
+        params.append(int(query.village_id))
+    if query.poverty_class:
+        if query.poverty_class not in {c.value for c in PovertyClass}:
+            issues.append(ValidationIssue("Phân loại hộ", "không có loại hộ này", value=query.poverty_class))
+        clauses.append("h.poverty_class = ?")
+        params.append(query.poverty_class)
+    for name, wanted in query.flags.items():
+        if name not in FLAG_COLUMNS:
+            issues.append(ValidationIssue("Bộ lọc", "không có bộ lọc này", value=name))
+            continue
+        clauses.append(f"h.{name} = ?")
+        params.append(1 if wanted else 0)
+    for name, value in query.extra.items():
+        fn = FILTERS.get(name)
+        if fn is None:
+            issues.append(ValidationIssue("Bộ lọc", "không có bộ lọc này", value=name))
+            continue
+        sql, extra_params = fn(value)
+        clauses.append(f"({sql})")
+        params += list(extra_params)
+    if query.sort not in SORT_KEYS:
+        issues.append(ValidationIssue("Sắp xếp", "không sắp xếp được theo cột này", value=query.sort))
+    if issues:
+        raise ValidationFailed(issues)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def find_household_ids(db: Database, query: HouseholdQuery) -> list[int]:
+    """Ids of the households matching ``query``, in its sort order (one SELECT)."""
+    db.require(Permission.VIEW)
+    where, params = _where(query)
+    direction = "DESC" if query.descending else "ASC"
+    sql = f"SELECT h.id FROM household h{where} ORDER BY {SORT_KEYS[query.sort]} {direction}, h.code_fold, h.id"
+    return [row[0] for row in db.conn.execute(sql, params)]
+
+
+def household_rows(db: Database, ids: Sequence[int]) -> dict[int, HouseholdRow]:
+    """The table rows of these households, keyed by id (ids that do not exist are left out)."""
+    db.require(Permission.VIEW)
+    result: dict[int, HouseholdRow] = {}
+    ids = list(ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for r in db.conn.execute(
+            f"""
+            SELECT h.id, h.code, h.village_id, v.name AS village_name, h.poverty_class, h.address,
+                   h.income_per_capita, h.ethnic_minority, h.female_head, h.has_merit_person,
+                   h.social_protection, h.deleted_at,
+                   hm.full_name AS head_name, {_MEMBER_COUNT} AS member_count
+            FROM household h
+            JOIN village v ON v.id = h.village_id
+            LEFT JOIN member hm ON hm.id = h.head_member_id
+            WHERE h.id IN ({marks})
+            """,
+            chunk,
+        ):
+            result[r["id"]] = HouseholdRow(
+                id=r["id"],
+                code=r["code"],
+                head_name=r["head_name"] or "",
+                village_id=r["village_id"],
+                village_name=r["village_name"],
+                poverty_class=r["poverty_class"],
+                class_label=class_label(r["poverty_class"]),
+                member_count=r["member_count"],
+                address=r["address"],
+                income_per_capita=r["income_per_capita"],
+                ethnic_minority=bool(r["ethnic_minority"]),
+                female_head=bool(r["female_head"]),
+                has_merit_person=bool(r["has_merit_person"]),
+                social_protection=bool(r["social_protection"]),
+                deleted=r["deleted_at"] is not None,
+            )
+    return result
+
+
+def count_households(db: Database) -> int:
+    """Households on the register (not deleted)."""
+    db.require(Permission.VIEW)
+    return int(db.scalar("SELECT count(*) FROM household WHERE deleted_at IS NULL") or 0)
+
+
+def class_choices() -> list[tuple[str, str]]:
+    """(code, Vietnamese label) of every household class, for filter combos."""
+    return [(c.value, label) for c, label in CLASS_LABELS.items()]
