@@ -31,12 +31,15 @@ import datetime as _dt
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from giamngheo_desktop import clock
 from giamngheo_desktop.domain.errors import ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.domain.vocab import class_label
+from giamngheo_desktop.export.coverage_pdf import write_pdf
+from giamngheo_desktop.export.coverage_xlsx import GapListDoc, write_xlsx
 from giamngheo_desktop.storage.connection import Database
 
 POOR_AND_NEAR = ("poor", "near_poor")
@@ -394,3 +397,60 @@ def _vn_date(value: str | None) -> str:
     if not value or len(value) != 10:
         return value or ""
     return f"{value[8:10]}/{value[5:7]}/{value[0:4]}"
+
+
+# ---------------------------------------------------------------- export ----
+def gap_document(db: Database, gap: str, *, on_date: str | None = None, village_id: int | None = None) -> GapListDoc:
+    """The printable form of a gap list (the same rows the screen shows)."""
+    db.require(Permission.VIEW)
+    on_date = on_date or clock.today_iso()
+    kind = GAPS.get(gap)
+    if kind is None:
+        raise ValidationFailed(ValidationIssue("Danh sách", "không có loại thiếu hụt này.", value=gap))
+    rows = list_gaps(db, gap, on_date=on_date, village_id=village_id)
+    commune = db.row("SELECT name, chairman_name, preparer_name FROM commune WHERE id = 1") or {}
+    village = (
+        db.scalar("SELECT name FROM village WHERE id = ?", (village_id,)) if village_id else None
+    ) or "Tất cả các thôn"
+    name = commune.get("name") or "xã"
+    place = name.split(" ", 1)[1] if " " in name else name
+    if kind.member_level:
+        columns = ["Thôn", "Mã hộ", "Chủ hộ", "Thành viên", "Phân loại", "Lý do"]
+        widths = [1.3, 0.9, 1.6, 1.6, 1.1, 2.6]
+        data = [[r.village_name, r.household_code, r.head_name, r.member_name, r.class_label, r.reason] for r in rows]
+    else:
+        columns = ["Thôn", "Mã hộ", "Chủ hộ", "Phân loại", "Lý do"]
+        widths = [1.4, 1.0, 1.8, 1.2, 3.4]
+        data = [[r.village_name, r.household_code, r.head_name, r.class_label, r.reason] for r in rows]
+    return GapListDoc(
+        commune_header=f"UBND {name}",
+        title=kind.title,
+        village=village,
+        on_date=_vn_date(on_date),
+        columns=columns,
+        rows=data,
+        widths=widths,
+        preparer=commune.get("preparer_name") or "",
+        chairman=commune.get("chairman_name") or "",
+        place=place,
+    )
+
+
+def export_gap_list(
+    db: Database,
+    gap: str,
+    path: Path,
+    *,
+    fmt: str | None = None,
+    on_date: str | None = None,
+    village_id: int | None = None,
+) -> Path:
+    """Write a gap list to ``path`` as xlsx or pdf (from ``fmt`` or the file suffix)."""
+    db.require(Permission.EXPORT)
+    doc = gap_document(db, gap, on_date=on_date, village_id=village_id)
+    kind = (fmt or path.suffix.lstrip(".")).lower()
+    if kind == "xlsx":
+        return write_xlsx(doc, path)
+    if kind == "pdf":
+        return write_pdf(doc, path)
+    raise ValidationFailed(ValidationIssue("Tệp", "chỉ xuất được .xlsx hoặc .pdf.", value=str(path)))
