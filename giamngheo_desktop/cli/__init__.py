@@ -21,6 +21,8 @@ COMMANDS = [
     "demo_cmd",
     "info_cmd",
     "check_cmd",
+    "import_cmd",
+    "export_cmd",
     "supports_cmd",
     "plan_cmd",
 ]

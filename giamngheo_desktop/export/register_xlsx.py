@@ -1,0 +1,158 @@
+"""The register (as filtered) to .xlsx: one row per living member with the household's columns.
+
+The columns are the import template's (``resources/templates/header-synonyms.json``), so an
+exported file can be imported again. openpyxl in write-only mode (constant memory); user
+text is always written as text, never as a formula, even when it starts with = + - @.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from giamngheo_desktop import clock
+from giamngheo_desktop.domain.errors import DomainError, StorageUnavailable
+from giamngheo_desktop.domain.vocab import SEX_LABELS, class_label
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+COLUMNS: list[tuple[str, int]] = [
+    ("STT", 6),
+    ("Mã hộ", 12),
+    ("Thôn/Tổ", 18),
+    ("Họ và tên", 26),
+    ("Quan hệ với chủ hộ", 14),
+    ("Ngày sinh", 12),
+    ("Giới tính", 8),
+    ("Số định danh cá nhân", 16),
+    ("Dân tộc", 10),
+    ("Phân loại hộ", 18),
+    ("Địa chỉ", 20),
+    ("Điện thoại", 13),
+    ("Nguyên nhân nghèo", 26),
+    ("Số quyết định", 12),
+    ("Ngày quyết định", 12),
+    ("Số thẻ BHYT", 16),
+    ("Hạn thẻ BHYT", 12),
+    ("Trình độ học vấn", 18),
+    ("Tình trạng đi học", 16),
+    ("Việc làm", 22),
+    ("Nghề nghiệp", 16),
+    ("Ghi chú", 20),
+]
+
+
+class ExportCancelled(DomainError):
+    code = "cancelled"
+
+    def __init__(self) -> None:
+        super().__init__("Đã hủy xuất danh sách.")
+
+
+def _date(value: str | None) -> _dt.date | None:
+    if not value:
+        return None
+    try:
+        return _dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def write_register_xlsx(
+    path: Path | str,
+    *,
+    title: str,
+    subtitle: str,
+    batches: Sequence[list[dict[str, Any]]] | Any,
+    total: int,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> int:
+    """Write rows (dicts from ``services.register_export``) to ``path``; returns the number of member rows.
+
+    ``batches`` yields lists of member rows (each with household columns); ``total`` is the
+    household count used for progress.
+    """
+    path = Path(path)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Danh sách")
+    for index, (_name, width) in enumerate(COLUMNS):
+        ws.column_dimensions[chr(ord("A") + index)].width = width
+    ws.freeze_panes = "E6"
+
+    def text_cell(value: Any, *, bold: bool = False, fill: PatternFill | None = None) -> WriteOnlyCell:
+        cell = WriteOnlyCell(ws, value=None)
+        if value not in (None, ""):
+            cell.value = str(value)
+            cell.data_type = "s"  # never a formula, whatever the text starts with
+        if bold:
+            cell.font = Font(bold=True)
+        if fill is not None:
+            cell.fill = fill
+            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        return cell
+
+    def date_cell(value: str | None, year: int | None = None) -> WriteOnlyCell:
+        date = _date(value)
+        if date is not None:
+            cell = WriteOnlyCell(ws, value=date)
+            cell.number_format = "DD/MM/YYYY"
+            return cell
+        return WriteOnlyCell(ws, value=year)
+
+    ws.append([text_cell(title, bold=True)])
+    ws.append([text_cell(subtitle)])
+    ws.append([text_cell(f"Ngày xuất: {clock.today().strftime('%d/%m/%Y')}")])
+    ws.append([])
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    ws.append([text_cell(name, bold=True, fill=fill) for name, _w in COLUMNS])
+    number = 0
+    done = 0
+    for batch in batches:
+        if cancelled is not None and cancelled():
+            raise ExportCancelled()
+        for r in batch:
+            number += 1
+            ws.append(
+                [
+                    WriteOnlyCell(ws, value=number),
+                    text_cell(r["code"]),
+                    text_cell(r["village_name"]),
+                    text_cell(r["full_name"]),
+                    text_cell(r["relationship_name"]),
+                    date_cell(r["birth_date"], r["birth_year"]),
+                    text_cell(SEX_LABELS.get(r["sex"] or "", "")),
+                    text_cell(r["id_number"]),
+                    text_cell(r["ethnicity_name"]),
+                    text_cell(class_label(r["poverty_class"])),
+                    text_cell(r["address"]),
+                    text_cell(r["phone"]),
+                    text_cell(r["causes"]),
+                    text_cell(r["class_decision"]),
+                    date_cell(r["class_date"]),
+                    text_cell(r["hi_card_number"]),
+                    date_cell(r["hi_valid_to"]),
+                    text_cell(r["education_name"]),
+                    text_cell(r["schooling_name"]),
+                    text_cell(r["employment_name"]),
+                    text_cell(r["occupation"]),
+                    text_cell(r["note"]),
+                ]
+            )
+        done += len({r["household_id"] for r in batch})
+        if progress is not None:
+            progress(min(done, total), total)
+    try:
+        wb.save(path)
+    except OSError as exc:
+        raise StorageUnavailable(
+            f"Không ghi được tệp {path}: {exc.strerror or exc}. Tệp có đang mở trong Excel không?", code="write_failed"
+        ) from exc
+    return number

@@ -1,0 +1,998 @@
+"""Importing the household lists communes keep in Excel/CSV: preview, then commit all or nothing.
+
+The lists have one row per member; the household code is on every row or only on the
+head's row; the class is on the head's row; title rows sit above the header. The
+preview (:func:`plan_import`) says what will be created and updated (households matched by
+household code or a member's ID number — never duplicated) and lists every problem by
+row, column, value and reason. :func:`commit_import` writes everything in one transaction,
+or refuses when there is any error unless ``valid_only`` (then the invalid rows — and the
+whole household when its head row or household data is invalid — are skipped and listed).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from giamngheo_desktop import clock
+from giamngheo_desktop.domain.errors import BadFile, ValidationFailed, ValidationIssue
+from giamngheo_desktop.domain.idnumber import normalize_id
+from giamngheo_desktop.domain.permissions import Permission
+from giamngheo_desktop.importing.headers import HeaderMatch, field_labels, find_header, synonyms_file
+from giamngheo_desktop.importing.reader import MAX_CELL_CHARS, ImportCancelled, RawTable, read_table
+from giamngheo_desktop.resources import resource_path
+from giamngheo_desktop.services import register as reg
+from giamngheo_desktop.services.changes import Changes
+from giamngheo_desktop.storage.connection import Database
+from giamngheo_desktop.text import fold, fold_key, nfc
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+# validation labels of the register → the import field (to name the file's column)
+_LABEL_TO_FIELD = {
+    reg.MEMBER_LABELS["full_name"]: "full_name",
+    reg.MEMBER_LABELS["relationship_code"]: "relationship",
+    reg.MEMBER_LABELS["birth_date"]: "birth_date",
+    reg.MEMBER_LABELS["birth_year"]: "birth_date",
+    reg.MEMBER_LABELS["sex"]: "sex",
+    reg.MEMBER_LABELS["id_number"]: "id_number",
+    reg.MEMBER_LABELS["ethnicity_code"]: "ethnicity",
+    reg.MEMBER_LABELS["hi_valid_to"]: "hi_valid_to",
+    reg.MEMBER_LABELS["education_level"]: "education_level",
+    reg.MEMBER_LABELS["schooling"]: "schooling",
+    reg.MEMBER_LABELS["employment"]: "employment",
+    reg.HOUSEHOLD_LABELS["code"]: "household_code",
+    reg.HOUSEHOLD_LABELS["poverty_class"]: "poverty_class",
+    reg.HOUSEHOLD_LABELS["class_date"]: "class_date",
+    reg.HOUSEHOLD_LABELS["causes"]: "causes",
+}
+_TEXT_FIELDS = ("full_name", "head_name", "address", "phone", "occupation", "note", "household_code", "village")
+
+
+@dataclass
+class RowIssue:
+    row: int
+    column: str
+    value: str
+    reason: str
+    severity: str = "error"  # 'error' | 'warning'
+
+    def text(self) -> str:
+        value = f" “{self.value}”" if self.value else ""
+        kind = "Lỗi" if self.severity == "error" else "Lưu ý"
+        return f"{kind} — dòng {self.row}, cột “{self.column}”{value}: {self.reason}"
+
+
+@dataclass
+class PlannedMember:
+    row: int
+    action: str  # 'create' | 'update'
+    data: reg.MemberInput
+    member_id: int | None = None
+    valid: bool = True
+
+
+@dataclass
+class PlannedHousehold:
+    rows: list[int]
+    action: str  # 'create' | 'update'
+    data: reg.HouseholdInput
+    members: list[PlannedMember]
+    household_id: int | None = None
+    village_name: str = ""
+    new_village: str = ""  # to be created (create_villages)
+    generate_code: bool = False
+    valid: bool = True  # False: the whole household is skipped
+
+    @property
+    def code(self) -> str:
+        return self.data.code
+
+    @property
+    def head_name(self) -> str:
+        for m in self.members:
+            if m.data.relationship_code == reg.HEAD:
+                return m.data.full_name
+        return ""
+
+
+@dataclass
+class ImportPreview:
+    path: str
+    sheet: str
+    header_row: int
+    columns: dict[str, str]  # field key → header text in the file
+    households: list[PlannedHousehold]
+    issues: list[RowIssue]
+    new_villages: list[str]
+    ignored_columns: list[str]
+    stopped_early: bool = False
+
+    @property
+    def errors(self) -> list[RowIssue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(i.severity == "error" for i in self.issues)
+
+    def counts(self, *, valid_only: bool = False) -> dict[str, int]:
+        result = {"households_create": 0, "households_update": 0, "members_create": 0, "members_update": 0}
+        for h in self.households:
+            if valid_only and not h.valid:
+                continue
+            result[f"households_{h.action}"] += 1
+            for m in h.members:
+                if valid_only and not m.valid:
+                    continue
+                result[f"members_{m.action}"] += 1
+        result["rows_skipped"] = len(self.skipped_rows()) if valid_only else 0
+        result["errors"] = len(self.errors)
+        result["warnings"] = len(self.issues) - len(self.errors)
+        return result
+
+    def skipped_rows(self) -> list[int]:
+        rows: set[int] = set()
+        for h in self.households:
+            if not h.valid:
+                rows.update(h.rows)
+            else:
+                rows.update(m.row for m in h.members if not m.valid)
+        rows.update(i.row for i in self.errors if i.row not in self._planned_rows())
+        return sorted(rows)
+
+    def _planned_rows(self) -> set[int]:
+        return {r for h in self.households for r in h.rows}
+
+    def to_json(self, *, valid_only: bool = False) -> dict[str, Any]:
+        return {
+            "file": self.path,
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "columns": self.columns,
+            "ignored_columns": self.ignored_columns,
+            "counts": self.counts(valid_only=valid_only),
+            "new_villages": self.new_villages,
+            "households": [
+                {
+                    "code": h.code or "(tự sinh)",
+                    "action": h.action,
+                    "village": h.village_name or h.new_village,
+                    "head": h.head_name,
+                    "rows": h.rows,
+                    "members": len(h.members),
+                    "valid": h.valid,
+                }
+                for h in self.households
+            ],
+            "issues": [
+                {"row": i.row, "column": i.column, "value": i.value, "reason": i.reason, "severity": i.severity}
+                for i in self.issues
+            ],
+            "skipped_rows": self.skipped_rows() if valid_only else [],
+        }
+
+
+@dataclass
+class ImportResult:
+    changes: Changes
+    households_created: int
+    households_updated: int
+    members_created: int
+    members_updated: int
+    skipped_rows: list[int]
+    household_ids: list[int]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "households_created": self.households_created,
+            "households_updated": self.households_updated,
+            "members_created": self.members_created,
+            "members_updated": self.members_updated,
+            "skipped_rows": self.skipped_rows,
+        }
+
+
+# ------------------------------------------------------------------ values ----
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "x" if value else ""
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, _dt.timedelta):
+        return ""
+    return nfc(str(value))
+
+
+_DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2,4})$")
+_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+_MY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{4})$")
+_EXCEL_EPOCH = _dt.date(1899, 12, 30)
+
+
+def parse_date(value: Any) -> tuple[str | None, int | None, str | None]:
+    """(ISO date, year, problem). Date cells, dd/mm/yyyy text, yyyy-mm-dd, year only, Excel serials."""
+    if value is None or value == "":
+        return None, None, None
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        return value.isoformat(), value.year, None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+        if number.is_integer() and 1880 <= number <= 2100:
+            return None, int(number), None
+        if 1 < number < 80_000:
+            date = _EXCEL_EPOCH + _dt.timedelta(days=int(number))
+            return date.isoformat(), date.year, None
+        return None, None, "không phải ngày hợp lệ"
+    text = cell_text(value)
+    if text.isdigit() and len(text) == 4:
+        return None, int(text), None
+    match = _DMY.match(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        if year < 100:
+            year += 2000 if year <= clock.today().year % 100 else 1900
+        try:
+            date = _dt.date(year, month, day)
+        except ValueError:
+            return None, None, "không phải ngày hợp lệ (ngày/tháng/năm)"
+        return date.isoformat(), year, None
+    match = _YMD.match(text)
+    if match:
+        try:
+            date = _dt.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            return None, None, "không phải ngày hợp lệ"
+        return date.isoformat(), date.year, None
+    match = _MY.match(text)
+    if match:
+        return None, int(match.group(2)), None
+    return None, None, "không đọc được ngày (ghi dạng ngày/tháng/năm hoặc chỉ năm sinh)"
+
+
+def parse_id(value: Any) -> tuple[str, str | None]:
+    """(digits, note). A number cell loses the leading zero: 11 digits → 12, 8 → 9."""
+    if value is None or value == "":
+        return "", None
+    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+    text = normalize_id(cell_text(value))
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]
+    if text.isdigit() and (numeric or len(text) in (8, 11)) and len(text) in (8, 11):
+        return "0" + text, "ô đang ở dạng số nên mất số 0 ở đầu; đã thêm lại"
+    return text, None
+
+
+def _lookup_names(list_name: str) -> dict[str, dict[str, list[str]]]:
+    """code_system → code → aliases, from the shipped JSON files."""
+    result: dict[str, dict[str, list[str]]] = {}
+    for path in sorted(resource_path("codes").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("list_name") != list_name:
+            continue
+        system = result.setdefault(data["code_system"], {})
+        for item in data["items"]:
+            system[str(item["code"])] = list(item.get("aliases", []))
+    return result
+
+
+class Vocab:
+    """Matching the words people write to codes (folded names, aliases, codes)."""
+
+    def __init__(self, db: Database) -> None:
+        self.codes = reg.CodeBook(db)
+        syn = synonyms_file()
+        self.classes = {fold_key(name): code for code, names in syn["classes"].items() for name in names}
+        self.sexes = {fold_key(name): code for code, names in syn["sexes"].items() for name in names}
+        self.heads = {fold_key(name) for name in syn["heads"]}
+        self._maps: dict[str, dict[str, str]] = {}
+
+    def _map(self, list_name: str, system: str | None = None) -> dict[str, str]:
+        key = f"{list_name}/{system or ''}"
+        if key not in self._maps:
+            mapping: dict[str, str] = {}
+            aliases = _lookup_names(list_name)
+            for code, item in self.codes.items(list_name, system).items():
+                mapping.setdefault(fold_key(item["name"]), code)
+                mapping.setdefault(fold_key(code), code)
+                for alias in aliases.get(item["code_system"], {}).get(code, []):
+                    mapping.setdefault(fold_key(alias), code)
+            self._maps[key] = mapping
+        return self._maps[key]
+
+    def code(self, list_name: str, text: str, system: str | None = None) -> str | None:
+        key = fold_key(text)
+        if not key:
+            return None
+        mapping = self._map(list_name, system)
+        if key in mapping:
+            return mapping[key]
+        if list_name == "relationship" and key in self.heads:
+            return reg.HEAD
+        return None
+
+    def causes(self, text: str) -> tuple[list[str], bool]:
+        """Cause codes found in ``text`` (names or numbers) and whether everything was understood."""
+        folded = fold(text)
+        found: list[str] = []
+        rest = folded
+        for code, item in self.codes.items("poverty_cause").items():
+            name = fold(item["name"])
+            if name and name in rest:
+                found.append(code)
+                rest = rest.replace(name, " ")
+        for token in re.findall(r"\d+", rest):
+            if self.codes.has("poverty_cause", token):
+                found.append(token)
+                rest = rest.replace(token, " ", 1)
+        leftover = re.sub(r"[\s,;/+.\-]+", "", rest)
+        return list(dict.fromkeys(found)), not leftover
+
+
+_VILLAGE_PREFIX = re.compile(r"^(thon|to dan pho|to|xom|ban|ap|khom|buon|khu pho|khu|doi)\s+")
+
+
+def village_key(name: str) -> str:
+    folded = fold(name)
+    return fold_key(_VILLAGE_PREFIX.sub("", folded)) or fold_key(folded)
+
+
+_SUMMARY = re.compile(r"^(tong|cong|tong cong|tong so|nguoi lap|chu tich|xac nhan|ngay .* thang)")
+
+
+# ----------------------------------------------------------------- planning ----
+
+
+def plan_import(
+    db: Database,
+    path: Path | str,
+    *,
+    create_villages: bool = False,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ImportPreview:
+    """Read ``path`` and work out what importing it would do; writes nothing."""
+    db.require(Permission.EDIT_REGISTER)
+    path = Path(path)
+
+    def read_progress(done: int, total: int) -> None:
+        if progress is not None:
+            progress(done * 60 // max(total, 1), 100)
+
+    table = read_table(path, progress=read_progress, cancelled=cancelled)
+    header = find_header(table.rows)
+    if header is None:
+        raise BadFile(
+            f"Không tìm thấy dòng tiêu đề cột trong tệp “{path.name}” (trang “{table.sheet}”): cần ít nhất cột "
+            "“Họ và tên” (hoặc “Họ và tên chủ hộ”) và một cột khác như “Mã hộ”, “Thôn”, “Quan hệ với chủ hộ”. "
+            "Hãy dùng tệp mẫu (Tải mẫu).",
+            code="no_header",
+        )
+    planner = _Planner(db, table, header, create_villages=create_villages)
+    preview = planner.run(progress=progress, cancelled=cancelled)
+    preview.path = str(path)
+    return preview
+
+
+class _Planner:
+    def __init__(self, db: Database, table: RawTable, header: HeaderMatch, *, create_villages: bool) -> None:
+        self.db = db
+        self.table = table
+        self.header = header
+        self.create_villages = create_villages
+        self.vocab = Vocab(db)
+        self.labels = field_labels()
+        self.issues: list[RowIssue] = []
+        self.columns = {key: header.texts.get(key, self.labels.get(key, key)) for key in header.columns.values()}
+        self.villages = {
+            village_key(v["name"]): v
+            for v in db.rows("SELECT id, name, code FROM village WHERE deleted_at IS NULL ORDER BY sort_order")
+        }
+        self.new_villages: dict[str, str] = {}
+        self.live_codes = {
+            r["code"]: r["id"] for r in db.rows("SELECT id, code FROM household WHERE deleted_at IS NULL")
+        }
+        self.ids_in_db: dict[str, tuple[int, int, str]] = {
+            r["id_number"]: (r["household_id"], r["id"], r["full_name"])
+            for r in db.rows(
+                "SELECT m.id, m.household_id, m.id_number, m.full_name FROM member m "
+                "JOIN household h ON h.id = m.household_id "
+                "WHERE m.id_number IS NOT NULL AND m.deleted_at IS NULL AND h.deleted_at IS NULL"
+            )
+        }
+
+    # -- helpers ----------------------------------------------------------------
+    def col(self, key: str) -> str:
+        return self.columns.get(key, self.labels.get(key, key))
+
+    def issue(self, row: int, key: str, value: Any, reason: str, severity: str = "error") -> None:
+        self.issues.append(RowIssue(row, self.col(key), cell_text(value)[:80], reason, severity))
+
+    def cells(self, raw: list[Any]) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for col, key in self.header.columns.items():
+            if col < len(raw) and key != "stt":
+                value = raw[col]
+                if isinstance(value, str):
+                    value = value.strip()
+                if value not in (None, ""):
+                    values[key] = value
+        return values
+
+    # -- the pass ---------------------------------------------------------------
+    def run(self, *, progress: Progress | None, cancelled: Cancelled | None) -> ImportPreview:
+        header = self.header
+        has_code = "household_code" in header.columns.values()
+        has_full = "full_name" in header.columns.values()
+        has_head_col = "head_name" in header.columns.values()
+        has_rel = "relationship" in header.columns.values()
+        groups: dict[Any, list[tuple[int, dict[str, Any]]]] = {}
+        current: Any = None
+        rows = self.table.rows[header.data_start :]
+        numbers = self.table.row_numbers[header.data_start :]
+        total = len(rows)
+        for index, (number, raw) in enumerate(zip(numbers, rows, strict=True)):
+            if index % 2000 == 0:
+                if cancelled is not None and cancelled():
+                    raise ImportCancelled()
+                if progress is not None:
+                    progress(60 + index * 20 // max(total, 1), 100)
+            values = self.cells(raw)
+            if not values:
+                continue
+            if not self._hostile_ok(number, values):
+                continue
+            name = cell_text(values.get("full_name") if has_full else values.get("head_name"))
+            if not name:
+                first = fold(cell_text(next((c for c in raw if c not in (None, "")), "")))
+                if _SUMMARY.match(first) or not ({"id_number", "birth_date", "household_code"} & set(values)):
+                    continue
+                self.issue(number, "full_name" if has_full else "head_name", "", "thiếu họ và tên")
+                continue
+            if not has_full:  # one row per household, the head only
+                values["full_name"] = values.pop("head_name")
+                values["relationship"] = values.get("relationship") or "Chủ hộ"
+            rel_code = self.vocab.code("relationship", cell_text(values.get("relationship", "")))
+            is_head = rel_code == reg.HEAD
+            code = cell_text(values.get("household_code", ""))
+            if code:
+                key: Any = ("code", code)
+            elif has_head_col and has_full and values.get("head_name"):
+                key = ("head", fold(cell_text(values["head_name"])), village_key(cell_text(values.get("village", ""))))
+            elif current is not None and self._continues(groups[current], is_head, has_code, has_head_col):
+                key = current
+            elif is_head or not has_rel or not has_full:
+                key = ("row", number)
+            else:
+                self.issue(
+                    number,
+                    "household_code" if has_code else "relationship",
+                    code,
+                    "không biết nhân khẩu này thuộc hộ nào (chưa có dòng chủ hộ hoặc mã hộ phía trên)",
+                )
+                continue
+            groups.setdefault(key, []).append((number, values))
+            current = key
+        households = []
+        for index, (key, members) in enumerate(groups.items()):
+            if index % 1000 == 0 and cancelled is not None and cancelled():
+                raise ImportCancelled()
+            planned = self._plan_household(key, members, has_rel=has_rel)
+            if planned is not None:
+                households.append(planned)
+        self._mark_validity(households)
+        if progress is not None:
+            progress(100, 100)
+        ignored = [
+            str(cell).strip()
+            for col, cell in enumerate(self.table.rows[header.row])
+            if cell not in (None, "") and col not in header.columns
+        ]
+        self.issues.sort(key=lambda i: (i.row, i.severity != "error"))
+        return ImportPreview(
+            path="",
+            sheet=self.table.sheet,
+            header_row=self.table.row_numbers[header.row],
+            columns={k: self.col(k) for k in self.columns if k != "stt"},
+            households=households,
+            issues=self.issues,
+            new_villages=sorted(set(self.new_villages.values())),
+            ignored_columns=ignored,
+            stopped_early=self.table.stopped_early,
+        )
+
+    def _continues(
+        self, group: list[tuple[int, dict[str, Any]]], is_head: bool, has_code: bool, has_head: bool
+    ) -> bool:
+        """A row without a household code belongs to the household above it."""
+        if has_code:
+            return not (is_head and self._group_has_head(group))
+        return not has_head and not is_head
+
+    def _group_has_head(self, members: list[tuple[int, dict[str, Any]]]) -> bool:
+        return any(
+            self.vocab.code("relationship", cell_text(v.get("relationship", ""))) == reg.HEAD for _n, v in members
+        )
+
+    def _hostile_ok(self, number: int, values: dict[str, Any]) -> bool:
+        ok = True
+        for key, value in values.items():
+            if isinstance(value, str):
+                if len(value) > MAX_CELL_CHARS:
+                    self.issue(number, key, value[:40] + "…", f"ô quá dài ({len(value)} ký tự)")
+                    ok = False
+                elif key in _TEXT_FIELDS and value[:1] in ("=",) and len(value) > 1:
+                    self.issue(number, key, value, "ô chứa công thức, không nhận")
+                    ok = False
+        return ok
+
+    # -- one household ------------------------------------------------------------
+    def _plan_household(
+        self, key: Any, rows: list[tuple[int, dict[str, Any]]], *, has_rel: bool
+    ) -> PlannedHousehold | None:
+        numbers = [n for n, _v in rows]
+        first_row = numbers[0]
+        # household-level values: the first row that has each (usually the head's row)
+        hvals: dict[str, Any] = {}
+        for _n, values in rows:
+            for k in ("household_code", "village", "poverty_class", "address", "phone", "causes", "class_decision"):
+                if k in values and k not in hvals:
+                    hvals[k] = values[k]
+            if "class_date" in values and "class_date" not in hvals:
+                hvals["class_date"] = values["class_date"]
+        code = cell_text(hvals.get("household_code", ""))
+        issues_before = len(self.issues)
+        # village
+        village_id, village_name, new_village = self._village(first_row, cell_text(hvals.get("village", "")))
+        # existing household
+        existing_id: int | None = self.live_codes.get(code) if code else None
+        id_matches: set[int] = set()
+        for _n, values in rows:
+            number, _note = parse_id(values.get("id_number"))
+            found = self.ids_in_db.get(number) if number else None
+            if found:
+                id_matches.add(found[0])
+        if existing_id is None and len(id_matches) == 1:
+            existing_id = next(iter(id_matches))
+        elif existing_id is not None and id_matches - {existing_id}:
+            pass  # reported per member below (ID belongs to another household)
+        elif len(id_matches) > 1:
+            self.issue(
+                first_row,
+                "id_number",
+                "",
+                "các nhân khẩu của hộ này đang thuộc nhiều hộ khác nhau trong sổ; hãy kiểm tra lại",
+            )
+        existing = reg.get_household(self.db, existing_id) if existing_id is not None else None
+        # household input
+        if existing is not None:
+            data = reg.household_input_from_row(existing, existing["causes"])
+            if village_id is not None and "village" in hvals:
+                data.village_id = village_id
+        else:
+            data = reg.HouseholdInput(code=code, village_id=village_id or 0)
+        if code:
+            data.code = code
+        if "address" in hvals:
+            data.address = cell_text(hvals["address"])
+        if "phone" in hvals:
+            data.phone = cell_text(hvals["phone"])
+        if "class_decision" in hvals:
+            data.class_decision = cell_text(hvals["class_decision"])
+        if "class_date" in hvals:
+            iso, _year, problem = parse_date(hvals["class_date"])
+            if problem or iso is None:
+                self.issue(first_row, "class_date", hvals["class_date"], problem or "cần ghi đủ ngày/tháng/năm")
+            else:
+                data.class_date = iso
+        if "poverty_class" in hvals:
+            text = cell_text(hvals["poverty_class"])
+            cls = self.vocab.classes.get(fold_key(text))
+            if cls is None:
+                self.issue(first_row, "poverty_class", text, "không rõ loại hộ (ghi Hộ nghèo, Hộ cận nghèo, …)")
+            else:
+                data.poverty_class = cls
+        elif existing is None and "poverty_class" in self.columns:
+            data.poverty_class = "not_poor"
+        if "causes" in hvals:
+            causes, understood = self.vocab.causes(cell_text(hvals["causes"]))
+            if not understood:
+                self.issue(
+                    first_row,
+                    "causes",
+                    hvals["causes"],
+                    "có nguyên nhân không có trong danh mục (8 nguyên nhân theo quy định); đã bỏ qua phần không rõ",
+                    "warning",
+                )
+            data.causes = causes
+        for issue in reg.validate_household(
+            self.db, data, household_id=existing_id, codes=self.vocab.codes, check_village=False
+        ):
+            if issue.field == reg.HOUSEHOLD_LABELS["code"] and not code:
+                continue  # generated at commit
+            self._from_validation(first_row, issue)
+        # members
+        existing_members = reg.list_members(self.db, existing_id) if existing_id is not None else []
+        planned_members: list[PlannedMember] = []
+        for index, (n, values) in enumerate(rows):
+            member = self._plan_member(n, values, existing_id, existing_members, first=index == 0, has_rel=has_rel)
+            if member is not None:
+                planned_members.append(member)
+        # exactly one living head, counting members already in the register
+        updated_ids = {m.member_id for m in planned_members if m.member_id}
+        heads = [m for m in planned_members if m.data.relationship_code == reg.HEAD and m.data.life_status == "living"]
+        kept_heads = [
+            m
+            for m in existing_members
+            if m["id"] not in updated_ids and m["relationship_code"] == reg.HEAD and m["life_status"] == "living"
+        ]
+        if kept_heads and heads:
+            self.issue(
+                heads[0].row,
+                "relationship",
+                "Chủ hộ",
+                f"hộ {data.code} trong sổ đã có chủ hộ {kept_heads[0]['full_name']}; muốn thay chủ hộ hãy dùng "
+                "“Đổi chủ hộ” trong ứng dụng",
+            )
+        elif not heads and not kept_heads:
+            self.issue(first_row, "relationship", "", "hộ chưa có chủ hộ (không dòng nào ghi “Chủ hộ”)")
+        elif len(heads) > 1:
+            for m in heads[1:]:
+                self.issue(
+                    m.row, "relationship", "Chủ hộ", f"hộ đã có chủ hộ {heads[0].data.full_name} ở dòng {heads[0].row}"
+                )
+        household_error = any(i.severity == "error" for i in self.issues[issues_before:] if i.row == first_row)
+        planned = PlannedHousehold(
+            rows=numbers,
+            action="update" if existing_id is not None else "create",
+            data=data,
+            members=planned_members,
+            household_id=existing_id,
+            village_name=village_name,
+            new_village=new_village,
+            generate_code=not code and existing_id is None,
+            valid=not household_error,
+        )
+        return planned
+
+    def _village(self, row: int, text: str) -> tuple[int | None, str, str]:
+        if not text:
+            if len(self.villages) == 1:
+                village = next(iter(self.villages.values()))
+                return int(village["id"]), str(village["name"]), ""
+            if "village" not in self.columns:
+                self.issue(row, "village", "", "tệp không có cột Thôn/Tổ dân phố mà xã có nhiều thôn")
+            else:
+                self.issue(row, "village", "", "chưa ghi thôn/tổ dân phố")
+            return None, "", ""
+        found = self.villages.get(village_key(text))
+        if found is not None:
+            return int(found["id"]), str(found["name"]), ""
+        if self.create_villages:
+            self.new_villages.setdefault(village_key(text), text)
+            return None, "", self.new_villages[village_key(text)]
+        self.issue(
+            row,
+            "village",
+            text,
+            "không có thôn/tổ này trong danh sách của xã (chọn “Tạo thôn mới” để thêm, hoặc sửa tên trong tệp)",
+        )
+        return None, "", ""
+
+    def _from_validation(self, row: int, issue: ValidationIssue) -> None:
+        field_key = _LABEL_TO_FIELD.get(issue.field, "")
+        column = self.col(field_key) if field_key else issue.field
+        self.issues.append(RowIssue(row, column, issue.value or "", issue.message, issue.severity))
+
+    def _plan_member(
+        self,
+        row: int,
+        values: dict[str, Any],
+        household_id: int | None,
+        existing_members: list[dict[str, Any]],
+        *,
+        first: bool,
+        has_rel: bool,
+    ) -> PlannedMember | None:
+        vocab = self.vocab
+        name = cell_text(values.get("full_name"))
+        id_number, id_note = parse_id(values.get("id_number"))
+        if id_note:
+            self.issue(row, "id_number", values.get("id_number"), id_note, "warning")
+        birth_iso, birth_year, birth_problem = None, None, None
+        sex: str | None = None
+        if "birth_male" in values or "birth_female" in values:
+            key = "birth_male" if "birth_male" in values else "birth_female"
+            birth_iso, birth_year, birth_problem = parse_date(values[key])
+            sex = "M" if key == "birth_male" else "F"
+            if birth_problem:
+                self.issue(row, key, values[key], birth_problem)
+        elif "birth_date" in values:
+            birth_iso, birth_year, birth_problem = parse_date(values["birth_date"])
+            if birth_problem:
+                self.issue(row, "birth_date", values["birth_date"], birth_problem)
+        if "sex" in values:
+            sex_text = cell_text(values["sex"])
+            sex = vocab.sexes.get(fold_key(sex_text))
+            if sex is None:
+                self.issue(row, "sex", sex_text, "ghi “Nam” hoặc “Nữ”")
+        rel_text = cell_text(values.get("relationship", ""))
+        rel = vocab.code("relationship", rel_text) if rel_text else None
+        if not has_rel:
+            rel = reg.HEAD if first else reg.OTHER_RELATIVE
+        elif rel_text and rel is None:
+            self.issue(row, "relationship", rel_text, "không có trong danh mục quan hệ với chủ hộ")
+        elif not rel_text:
+            self.issue(row, "relationship", "", "chưa ghi quan hệ với chủ hộ")
+        eth_code = None
+        if "ethnicity" in values:
+            eth_text = cell_text(values["ethnicity"])
+            eth_code = vocab.code("ethnicity", eth_text, reg.DEFAULT_ETHNICITY_SYSTEM)
+            if eth_code is None:
+                self.issue(row, "ethnicity", eth_text, "không có trong danh mục dân tộc")
+        # match an existing member (same ID, else same name and birth year, in the matched household)
+        match: dict[str, Any] | None = None
+        if id_number and id_number in self.ids_in_db:
+            hid, mid, other_name = self.ids_in_db[id_number]
+            if household_id is not None and hid == household_id:
+                match = next((m for m in existing_members if m["id"] == mid), None)
+            else:
+                code = self.db.scalar("SELECT code FROM household WHERE id = ?", (hid,))
+                self.issue(
+                    row,
+                    "id_number",
+                    id_number,
+                    f"số này đã có trong sổ: {other_name}, hộ {code} (không nhập trùng; nếu người này chuyển hộ, "
+                    "hãy dùng “Chuyển hộ” trong ứng dụng)",
+                )
+        if match is None and household_id is not None:
+            folded = fold(name)
+            for m in existing_members:
+                if m["name_fold"] == folded and (
+                    not birth_year or not m["birth_year"] or int(m["birth_year"]) == birth_year
+                ):
+                    match = m
+                    break
+        data = reg.member_input_from_row(match) if match is not None else reg.MemberInput(full_name=name)
+        data.full_name = name
+        if rel is not None and (has_rel or match is None):
+            data.relationship_code = rel
+        if birth_iso or birth_year:
+            data.birth_date = birth_iso
+            data.birth_year = None if birth_iso else birth_year
+        if sex:
+            data.sex = sex
+        if id_number:
+            data.id_number = id_number
+        if eth_code:
+            data.ethnicity_code = eth_code
+            data.ethnicity_system = reg.DEFAULT_ETHNICITY_SYSTEM
+        if "hi_card_number" in values:
+            data.hi_card_number = cell_text(values["hi_card_number"])
+        if "hi_valid_to" in values:
+            iso, _y, problem = parse_date(values["hi_valid_to"])
+            if problem or iso is None:
+                self.issue(row, "hi_valid_to", values["hi_valid_to"], problem or "cần ghi đủ ngày/tháng/năm")
+            else:
+                data.hi_valid_to = iso
+        for key, list_name in (
+            ("education_level", "education_level"),
+            ("schooling", "schooling"),
+            ("employment", "employment"),
+        ):
+            if key in values:
+                text = cell_text(values[key])
+                found = vocab.code(list_name, text)
+                if found is None:
+                    self.issue(row, key, text, "không có trong danh mục; đã bỏ qua giá trị này", "warning")
+                else:
+                    setattr(data, key, found)
+        if "occupation" in values:
+            data.occupation = cell_text(values["occupation"])
+        if "note" in values:
+            data.note = cell_text(values["note"])
+        for issue in reg.validate_member(
+            self.db, data, member_id=match["id"] if match else None, codes=vocab.codes, check_duplicate_id=False
+        ):
+            if issue.field == reg.MEMBER_LABELS["relationship_code"] and not rel_text and has_rel:
+                continue  # already reported
+            if issue.field == reg.MEMBER_LABELS["ethnicity_code"] and "ethnicity" in values:
+                continue
+            self._from_validation(row, issue)
+        return PlannedMember(
+            row=row,
+            action="update" if match is not None else "create",
+            data=data,
+            member_id=match["id"] if match else None,
+        )
+
+    def _mark_validity(self, households: list[PlannedHousehold]) -> None:
+        """Rows with errors are invalid; a household is invalid when its head row is."""
+        error_rows = {i.row for i in self.issues if i.severity == "error"}
+        seen_ids: dict[str, int] = {}
+        seen_codes: dict[str, int] = {}
+        for h in households:
+            if h.code:
+                if h.code in seen_codes and h.action == "create":
+                    pass
+                seen_codes.setdefault(h.code, h.rows[0])
+            for m in h.members:
+                number = normalize_id(m.data.id_number)
+                if number and number in seen_ids and seen_ids[number] != m.row:
+                    self.issues.append(
+                        RowIssue(
+                            m.row, self.col("id_number"), number, f"trùng số với dòng {seen_ids[number]} trong tệp"
+                        )
+                    )
+                    error_rows.add(m.row)
+                elif number:
+                    seen_ids[number] = m.row
+        for h in households:
+            for m in h.members:
+                m.valid = m.row not in error_rows
+            head_rows = [m.row for m in h.members if m.data.relationship_code == reg.HEAD]
+            if not h.valid or any(r in error_rows for r in head_rows) or (not head_rows and h.action == "create"):
+                h.valid = False
+            if h.valid and h.action == "create" and not any(m.valid for m in h.members):
+                h.valid = False
+        self.issues.sort(key=lambda i: (i.row, i.severity != "error"))
+
+
+# ------------------------------------------------------------------- commit ----
+
+
+def commit_import(
+    db: Database,
+    preview: ImportPreview,
+    *,
+    valid_only: bool = False,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ImportResult:
+    """Write the preview in ONE transaction. With errors and not ``valid_only``: nothing is written."""
+    db.require(Permission.EDIT_REGISTER)
+    if preview.has_errors and not valid_only:
+        raise ValidationFailed(
+            [
+                ValidationIssue(i.column, i.reason, row=i.row, value=i.value)
+                for i in preview.issues
+                if i.severity == "error"
+            ],
+        )
+    now = clock.now_iso()
+    today = clock.today_iso()
+    codes = reg.CodeBook(db)
+    created = updated = members_created = members_updated = 0
+    touched: list[int] = []
+    source = Path(preview.path).name
+    total = len(preview.households)
+    with db.atomic() as conn:
+        village_ids: dict[str, int] = {}
+        if preview.new_villages:
+            from giamngheo_desktop.services import commune
+
+            for name in preview.new_villages:
+                kind = "to_dan_pho" if fold(name).startswith("to") else "thon"
+                village_ids[name] = commune.add_village(db, commune.VillageInput(name=name, kind=kind))
+        live_codes = {r["code"] for r in db.rows("SELECT code FROM household WHERE deleted_at IS NULL")}
+        counter = int(db.scalar("SELECT count(*) FROM household") or 0)
+        village_codes = {r["id"]: r["code"] for r in db.rows("SELECT id, code FROM village")}
+        events: list[tuple[Any, ...]] = []
+        for index, h in enumerate(preview.households):
+            if index % 500 == 0:
+                if cancelled is not None and cancelled():
+                    raise ImportCancelled()
+                if progress is not None:
+                    progress(index, total)
+            if not h.valid:
+                continue
+            data = h.data
+            if h.new_village:
+                data.village_id = village_ids[h.new_village]
+            if h.generate_code:
+                prefix = village_codes.get(data.village_id, "")
+                while True:
+                    counter += 1
+                    candidate = f"{prefix}-{counter:05d}" if prefix else f"{counter:05d}"
+                    if candidate not in live_codes:
+                        break
+                data.code = candidate
+                live_codes.add(candidate)
+            values = reg._household_values(data)
+            members = [m for m in h.members if m.valid]
+            if h.action == "create":
+                cur = conn.execute(
+                    f"INSERT INTO household ({', '.join(values)}, created_at, updated_at) "
+                    f"VALUES ({', '.join(':' + k for k in values)}, :now, :now)",
+                    {**values, "now": now},
+                )
+                hid = int(cur.lastrowid or 0)
+                created += 1
+                events.append((hid, "create", today, json.dumps({"source": "import", "file": source}), now))
+            else:
+                hid = int(h.household_id or 0)
+                conn.execute(
+                    f"UPDATE household SET {', '.join(f'{k} = :{k}' for k in values)}, updated_at = :now "
+                    "WHERE id = :id",
+                    {**values, "now": now, "id": hid},
+                )
+                conn.execute("DELETE FROM household_cause WHERE household_id = ?", (hid,))
+                updated += 1
+                events.append((hid, "update", today, json.dumps({"source": "import", "file": source}), now))
+            conn.executemany(
+                "INSERT OR IGNORE INTO household_cause (household_id, cause_code) VALUES (?, ?)",
+                [(hid, c) for c in data.causes],
+            )
+            order = int(db.scalar("SELECT coalesce(max(sort_order), 0) FROM member WHERE household_id = ?", (hid,)))
+            for m in members:
+                mvalues = reg._member_values(m.data)
+                if m.action == "update" and m.member_id is not None:
+                    conn.execute(
+                        f"UPDATE member SET {', '.join(f'{k} = :{k}' for k in mvalues)}, updated_at = :now "
+                        "WHERE id = :id",
+                        {**mvalues, "now": now, "id": m.member_id},
+                    )
+                    members_updated += 1
+                else:
+                    order += 1
+                    reg._insert_member(db, hid, mvalues, order)
+                    members_created += 1
+            reg._refresh_derived(db, hid, codes)
+            touched.append(hid)
+        conn.executemany(
+            "INSERT INTO household_event (household_id, event_type, event_date, details, user_id, created_at) "
+            f"VALUES (?, ?, ?, ?, {int(db.actor.user_id) if db.actor.user_id is not None else 'NULL'}, ?)",
+            events,
+        )
+    if progress is not None:
+        progress(total, total)
+    return ImportResult(
+        changes=Changes(
+            households=True,
+            members=True,
+            rows_added_or_removed=True,
+            commune=bool(preview.new_villages),
+            household_ids=frozenset(touched),
+        ),
+        households_created=created,
+        households_updated=updated,
+        members_created=members_created,
+        members_updated=members_updated,
+        skipped_rows=preview.skipped_rows() if valid_only else [],
+        household_ids=touched,
+    )
+
+
+def import_list(
+    db: Database,
+    path: Path | str,
+    *,
+    dry_run: bool = False,
+    valid_only: bool = False,
+    create_villages: bool = False,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> tuple[ImportPreview, ImportResult | None]:
+    """Plan and (unless ``dry_run``) commit; the command line's entry point."""
+    preview = plan_import(db, path, create_villages=create_villages, progress=progress, cancelled=cancelled)
+    if dry_run:
+        return preview, None
+    return preview, commit_import(db, preview, valid_only=valid_only, cancelled=cancelled)
