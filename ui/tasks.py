@@ -124,8 +124,7 @@ class Task(QObject):
         self.event.set()
 
     def start_dialog_timer(self) -> None:
-        if self.parent_widget is not None:
-            self._timer.start(SHOW_AFTER_MS)
+        self._timer.start(SHOW_AFTER_MS)
 
     def _show_dialog(self) -> None:
         if self.done:

@@ -1,0 +1,286 @@
+"""Thông tin xã: the first-run dialog, also reachable later as Tệp → Thông tin xã….
+
+First run: the commune's settings and its villages, saved in one transaction by
+``services.commune.setup_commune``. Later: the settings can be edited and villages
+added (not removed — households refer to them). Every message from
+``validate_settings``/``validate_villages`` appears next to its field or under the list.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRegularExpression, Qt
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from giamngheo_desktop.domain.errors import ValidationFailed, ValidationIssue
+from giamngheo_desktop.domain.vocab import AREA_LABELS, COMMUNE_KIND_LABELS, VILLAGE_KIND_LABELS
+from giamngheo_desktop.services import commune
+from giamngheo_desktop.services.changes import Changes
+from giamngheo_desktop.services.session import Database
+
+VILLAGE_KINDS = ("thon", "to_dan_pho")  # what the dialog offers; other kinds stay as stored
+ERROR_STYLE = "color: #b00020;"
+
+# ValidationIssue.field (from services.commune) → the dialog's field key
+FIELD_KEYS = {
+    "Tên xã/phường": "name",
+    "Loại đơn vị": "kind",
+    "Mã xã": "code",
+    "Tỉnh/thành phố": "province",
+    "Khu vực": "area_type",
+}
+
+
+class FirstRunDialog(QDialog):
+    def __init__(self, db: Database, *, first_run: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.first_run = first_run
+        self.changes: Changes | None = None
+        self.setWindowTitle("Khai báo thông tin xã" if first_run else "Thông tin xã")
+
+        intro = QLabel(
+            "Chào mừng bạn đến với Giảm nghèo Desktop. Hãy khai báo thông tin của xã (phường) và danh sách "
+            "thôn, tổ dân phố. Các thông tin này in trên báo cáo và có thể sửa lại sau trong Tệp → Thông tin xã…"
+            if first_run
+            else "Sửa thông tin của xã và thêm thôn, tổ dân phố mới. Thôn/tổ đã có hộ không xóa ở đây."
+        )
+        intro.setWordWrap(True)
+
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("ví dụ: xã Tân Lập")
+        self.kind = QComboBox()
+        for code, label in COMMUNE_KIND_LABELS.items():
+            self.kind.addItem(label, code)
+        self.code = QLineEdit()
+        self.code.setPlaceholderText("5 chữ số, ví dụ: 01234")
+        self.code.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,5}"), self.code))
+        self.code.setMaximumWidth(120)
+        self.province = QLineEdit()
+        self.province.setPlaceholderText("ví dụ: Phú Thọ")
+        self.area_type = QComboBox()
+        for code, label in AREA_LABELS.items():
+            self.area_type.addItem(label, code.value)
+        self.receiving_office = QLineEdit()
+        self.receiving_office.setPlaceholderText("cơ quan nhận báo cáo của xã")
+        self.chairman_name = QLineEdit()
+        self.preparer_name = QLineEdit()
+
+        self.errors: dict[str, QLabel] = {}
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for key, label, widget in (
+            ("name", "Tên xã/phường:", self.name),
+            ("kind", "Loại đơn vị:", self.kind),
+            ("code", "Mã đơn vị hành chính:", self.code),
+            ("province", "Tỉnh/thành phố:", self.province),
+            ("area_type", "Khu vực:", self.area_type),
+            ("receiving_office", "Nơi nhận báo cáo:", self.receiving_office),
+            ("chairman_name", "Chủ tịch UBND:", self.chairman_name),
+            ("preparer_name", "Người lập biểu:", self.preparer_name),
+        ):
+            error = QLabel()
+            error.setStyleSheet(ERROR_STYLE)
+            error.setWordWrap(True)
+            error.setVisible(False)
+            self.errors[key] = error
+            box = QVBoxLayout()
+            box.setContentsMargins(0, 0, 0, 0)
+            box.setSpacing(2)
+            box.addWidget(widget)
+            box.addWidget(error)
+            form.addRow(label, box)
+        settings_group = QGroupBox("Thông tin xã")
+        settings_group.setLayout(form)
+
+        self.villages = QTableWidget(0, 2)
+        self.villages.setHorizontalHeaderLabels(["Tên thôn/tổ dân phố", "Loại"])
+        self.villages.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.villages.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.villages.verticalHeader().setVisible(False)
+        self.villages.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.villages.setMinimumHeight(180)
+        self.add_button = QPushButton("Thêm thôn/tổ")
+        self.add_button.clicked.connect(self._add_clicked)
+        self.remove_button = QPushButton("Xóa thôn/tổ")
+        self.remove_button.clicked.connect(self.remove_selected_village)
+        self.villages.itemSelectionChanged.connect(self._update_buttons)
+        self.village_errors = QLabel()
+        self.village_errors.setStyleSheet(ERROR_STYLE)
+        self.village_errors.setWordWrap(True)
+        self.village_errors.setVisible(False)
+        self.errors["villages"] = self.village_errors
+        buttons_row = QHBoxLayout()
+        buttons_row.addWidget(self.add_button)
+        buttons_row.addWidget(self.remove_button)
+        buttons_row.addStretch(1)
+        hint = QLabel("Bấm đúp vào tên để sửa.")
+        hint.setEnabled(False)
+        buttons_row.addWidget(hint)
+        village_layout = QVBoxLayout()
+        village_layout.addWidget(self.villages, 1)
+        village_layout.addLayout(buttons_row)
+        village_layout.addWidget(self.village_errors)
+        village_group = QGroupBox("Thôn, tổ dân phố")
+        village_group.setLayout(village_layout)
+
+        self.buttons = QDialogButtonBox()
+        self.save_button = self.buttons.addButton("Lưu", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(
+            "Thoát" if first_run else "Hủy", QDialogButtonBox.ButtonRole.RejectRole
+        )
+        self.save_button.setDefault(True)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+        columns = QHBoxLayout()
+        columns.addWidget(settings_group, 3)
+        columns.addWidget(village_group, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(columns, 1)
+        layout.addWidget(self.buttons)
+        self.resize(920, 520)
+
+        self._existing_rows = 0
+        if not first_run and commune.has_commune(db):
+            self._load_existing()
+        elif first_run:
+            self.add_village("")
+        self._update_buttons()
+        self.name.setFocus()
+
+    # -- villages ------------------------------------------------------------
+    def _load_existing(self) -> None:
+        s = commune.get_commune(self.db)
+        self.name.setText(s.name)
+        self.kind.setCurrentIndex(max(self.kind.findData(s.kind), 0))
+        self.code.setText(s.code)
+        self.province.setText(s.province)
+        self.area_type.setCurrentIndex(max(self.area_type.findData(s.area_type), 0))
+        self.receiving_office.setText(s.receiving_office)
+        self.chairman_name.setText(s.chairman_name)
+        self.preparer_name.setText(s.preparer_name)
+        for village in commune.list_villages(self.db):
+            row = self.add_village(village.name, village.kind)
+            item = self.villages.item(row, 0)
+            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            item.setToolTip(f"{village.household_count} hộ")
+            combo = self.villages.cellWidget(row, 1)
+            if combo is not None:
+                combo.setEnabled(False)
+        self._existing_rows = self.villages.rowCount()
+
+    def _add_clicked(self) -> None:
+        row = self.add_village("")
+        self.villages.setCurrentCell(row, 0)
+        self.villages.editItem(self.villages.item(row, 0))
+
+    def add_village(self, name: str, kind: str | None = None) -> int:
+        row = self.villages.rowCount()
+        self.villages.insertRow(row)
+        self.villages.setItem(row, 0, QTableWidgetItem(name))
+        combo = QComboBox()
+        kinds = list(VILLAGE_KINDS)
+        if kind and kind not in kinds:
+            kinds.append(kind)
+        for code in kinds:
+            combo.addItem(VILLAGE_KIND_LABELS[code], code)
+        default = kind or ("to_dan_pho" if self.kind.currentData() == "phuong" else "thon")
+        combo.setCurrentIndex(max(combo.findData(default), 0))
+        self.villages.setCellWidget(row, 1, combo)
+        self._update_buttons()
+        return row
+
+    def remove_selected_village(self) -> None:
+        row = self.villages.currentRow()
+        if row >= self._existing_rows:
+            self.villages.removeRow(row)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        row = self.villages.currentRow()
+        self.remove_button.setEnabled(row >= self._existing_rows and row >= 0)
+
+    def village_inputs(self, *, new_only: bool = False) -> list[commune.VillageInput]:
+        result = []
+        for row in range(self._existing_rows if new_only else 0, self.villages.rowCount()):
+            item = self.villages.item(row, 0)
+            combo = self.villages.cellWidget(row, 1)
+            kind = combo.currentData() if isinstance(combo, QComboBox) else "thon"
+            result.append(commune.VillageInput(name=item.text() if item else "", kind=kind))
+        return result
+
+    # -- settings ------------------------------------------------------------
+    def settings(self) -> commune.CommuneSettings:
+        return commune.CommuneSettings(
+            name=self.name.text(),
+            code=self.code.text(),
+            province=self.province.text(),
+            area_type=self.area_type.currentData(),
+            kind=self.kind.currentData(),
+            receiving_office=self.receiving_office.text(),
+            chairman_name=self.chairman_name.text(),
+            preparer_name=self.preparer_name.text(),
+        )
+
+    def show_issues(self, issues: list[ValidationIssue]) -> None:
+        for label in self.errors.values():
+            label.clear()
+            label.setVisible(False)
+        village_lines: list[str] = []
+        for issue in issues:
+            key = FIELD_KEYS.get(issue.field)
+            if key is None:
+                village_lines.append(f"{issue.field}: {issue.message}" + (f" (“{issue.value}”)" if issue.value else ""))
+                continue
+            label = self.errors[key]
+            text = f"{issue.field} {issue.message}."
+            label.setText((label.text() + "\n" + text) if label.text() else text)
+            label.setVisible(True)
+        if village_lines:
+            self.village_errors.setText("\n".join(village_lines))
+            self.village_errors.setVisible(True)
+
+    def issues(self) -> list[ValidationIssue]:
+        issues = commune.validate_settings(self.settings()) + commune.validate_villages(self.village_inputs())
+        if not self.village_inputs():
+            issues.append(ValidationIssue("Thôn/tổ dân phố", "cần ít nhất một thôn hoặc tổ dân phố"))
+        return issues
+
+    def save(self) -> None:
+        issues = self.issues()
+        self.show_issues(issues)
+        if issues:
+            return
+        try:
+            if self.first_run or not commune.has_commune(self.db):
+                self.changes = commune.setup_commune(
+                    self.db, commune.CommuneSetup(settings=self.settings(), villages=self.village_inputs())
+                )
+            else:
+                with self.db.atomic():  # the settings and the new villages, all or nothing
+                    self.changes = commune.save_commune(self.db, self.settings())
+                    for village in self.village_inputs(new_only=True):
+                        commune.add_village(self.db, village)
+                self.changes = Changes(commune=True, households=True)
+        except ValidationFailed as exc:
+            self.show_issues(exc.issues)
+            return
+        self.accept()

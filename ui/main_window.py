@@ -1,0 +1,318 @@
+"""The main window: tabs, menus, status bar; opening files and the demo commune.
+
+Tabs come from :data:`TABS` — (title, class) pairs; each class takes
+``(workspace, parent=None)`` and has ``on_changes(changes)``. Other features add
+actions to the menus exposed as ``menu_file``, ``menu_data``, ``menu_reports``,
+``menu_help``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+
+from giamngheo_desktop import APP_NAME
+from giamngheo_desktop.paths import AppPaths
+from giamngheo_desktop.resources import resource_path
+from giamngheo_desktop.services import commune
+from giamngheo_desktop.services.changes import Changes
+from giamngheo_desktop.services.household_query import count_households
+from giamngheo_desktop.services.session import open_session
+from ui import errors
+from ui.dialogs.about_dialog import AboutDialog
+from ui.dialogs.first_run_dialog import FirstRunDialog
+from ui.settings import LAST_DATABASE, LAST_OPEN_FOLDER, WINDOW_GEOMETRY, WINDOW_STATE, Settings
+from ui.tabs.households_tab import HouseholdsTab, _number
+from ui.tabs.reports_tab import ReportsTab
+from ui.tabs.review_tab import ReviewTab
+from ui.tabs.support_tab import SupportTab
+from ui.tasks import Cancelled, TaskContext, TaskRunner
+from ui.workspace import Workspace
+
+TABS: list[tuple[str, Callable[..., QWidget]]] = [
+    ("Hộ gia đình", HouseholdsTab),
+    ("Rà soát", ReviewTab),
+    ("Hỗ trợ", SupportTab),
+    ("Báo cáo", ReportsTab),
+]
+
+DEMO_HOUSEHOLDS = 2000
+DEMO_SEED = 1
+FILE_FILTER = "Tệp dữ liệu Giảm nghèo (*.sqlite *.db);;Tất cả các tệp (*)"
+
+_windows: list[MainWindow] = []  # open windows stay alive until closed
+
+
+def app_icon() -> QIcon:
+    return QIcon(str(resource_path("icons", "app.svg")))
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        settings: Settings | None = None,
+        paths: AppPaths | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.settings = settings if settings is not None else Settings()
+        self.paths = paths if paths is not None else AppPaths.default()
+        self.setWindowIcon(app_icon())
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tab_widgets: list[QWidget] = []
+        for title, cls in TABS:
+            widget = cls(workspace, self)
+            self.tab_widgets.append(widget)
+            self.tabs.addTab(widget, title)
+        self.setCentralWidget(self.tabs)
+
+        self._build_menus()
+        self.commune_label = QLabel()
+        self.file_label = QLabel()
+        self.file_label.setEnabled(False)
+        self.statusBar().addWidget(self.commune_label, 1)
+        self.statusBar().addPermanentWidget(self.file_label)
+
+        workspace.changed.connect(self.on_changes)
+        workspace.busy_changed.connect(self._on_busy)
+        self.refresh_status()
+        self._restore_window()
+        self.settings.set(LAST_DATABASE, str(workspace.path))
+
+    # -- menus -------------------------------------------------------------
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.menu_file = bar.addMenu("&Tệp")
+        self.menu_data = bar.addMenu("&Dữ liệu")
+        self.menu_reports = bar.addMenu("&Báo cáo")
+        self.menu_help = bar.addMenu("Trợ &giúp")
+
+        self.action_open = self._action(
+            self.menu_file, "Mở tệp dữ liệu…", self.choose_file, QKeySequence.StandardKey.Open
+        )
+        self.action_open_demo = self._action(self.menu_file, "Mở xã mẫu", self.open_demo)
+        self.menu_file.addSeparator()
+        self.action_commune = self._action(self.menu_file, "Thông tin xã…", self.edit_commune)
+        self.menu_file.addSeparator()
+        self.action_quit = self._action(self.menu_file, "Thoát", self.close, QKeySequence.StandardKey.Quit)
+
+        self.action_undo = self.workspace.undo_stack.createUndoAction(self, "Hoàn tác")
+        self.action_undo.setShortcut(QKeySequence.StandardKey.Undo)
+        self.action_redo = self.workspace.undo_stack.createRedoAction(self, "Làm lại")
+        self.action_redo.setShortcut(QKeySequence.StandardKey.Redo)
+        self.menu_data.addAction(self.action_undo)
+        self.menu_data.addAction(self.action_redo)
+        self.menu_data.addSeparator()
+        self.action_data_folder = self._action(self.menu_data, "Mở thư mục chứa tệp dữ liệu", self.open_data_folder)
+
+        self.action_exports_folder = self._action(
+            self.menu_reports, "Mở thư mục báo cáo đã xuất", lambda: self._open_folder(self.paths.exports)
+        )
+
+        self.action_logs = self._action(
+            self.menu_help, "Mở thư mục nhật ký lỗi", lambda: self._open_folder(self.paths.logs)
+        )
+        self.menu_help.addSeparator()
+        self.action_about = self._action(self.menu_help, "Giới thiệu", self.show_about)
+
+    def _action(self, menu: Any, text: str, slot: Callable[[], Any], shortcut: Any = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    # -- status ------------------------------------------------------------
+    def refresh_status(self) -> None:
+        db = self.workspace.db
+        name = commune.get_commune(db).name if commune.has_commune(db) else "(chưa khai báo xã)"
+        count = count_households(db)
+        self.setWindowTitle(f"{APP_NAME} — {name}")
+        self.commune_label.setText(f"{name[:1].upper()}{name[1:]} · {_number(count)} hộ")
+        self.file_label.setText(str(self.workspace.path))
+
+    def on_changes(self, changes: Changes) -> None:
+        for widget in self.tab_widgets:
+            handler = getattr(widget, "on_changes", None)
+            if handler is not None:
+                handler(changes)
+        if changes.commune or changes.rows_added_or_removed or changes.households:
+            self.refresh_status()
+
+    def _on_busy(self, busy: bool) -> None:
+        for action in (self.action_open, self.action_open_demo, self.action_commune):
+            action.setEnabled(not busy)
+
+    # -- actions -------------------------------------------------------------
+    def choose_file(self) -> None:
+        folder = self.settings.get(LAST_OPEN_FOLDER) or str(self.workspace.path.parent)
+        name, _ = QFileDialog.getOpenFileName(self, "Mở tệp dữ liệu", folder, FILE_FILTER)
+        if not name:
+            return
+        self.settings.set(LAST_OPEN_FOLDER, str(Path(name).parent))
+        self.switch_to(Path(name))
+
+    def switch_to(self, path: Path) -> MainWindow | None:
+        """Open ``path`` in a new window and close this one (a window shows one file)."""
+        if path.resolve() == self.workspace.path.resolve():
+            return self
+        window = open_window(path, settings=self.settings, paths=self.paths, parent_for_errors=self)
+        if window is not None:
+            self.close()
+        return window
+
+    def open_demo(self) -> None:
+        def ready(path: Path) -> None:
+            self.switch_to(path)
+
+        ensure_demo(self.workspace.runner, self.paths.demo_database, parent=self, on_ready=ready)
+
+    def edit_commune(self) -> None:
+        dialog = FirstRunDialog(self.workspace.db, first_run=False, parent=self)
+        if dialog.exec() and dialog.changes is not None:
+            self.workspace.broadcast(dialog.changes)
+
+    def show_about(self) -> None:
+        AboutDialog(self.workspace, self).exec()
+
+    def open_data_folder(self) -> None:
+        self._open_folder(self.workspace.path.parent)
+
+    def _open_folder(self, folder: Path) -> None:
+        with contextlib.suppress(OSError):
+            folder.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    # -- window state ----------------------------------------------------------
+    def _restore_window(self) -> None:
+        geometry = self.settings.get(WINDOW_GEOMETRY)
+        if geometry.isEmpty() or not self.restoreGeometry(geometry):
+            self.resize(1180, 700)
+        state = self.settings.get(WINDOW_STATE)
+        if not state.isEmpty():
+            self.restoreState(state)
+
+    def save_window(self) -> None:
+        self.settings.set(WINDOW_GEOMETRY, self.saveGeometry())
+        self.settings.set(WINDOW_STATE, self.saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.workspace.busy:
+            answer = QMessageBox.question(
+                self,
+                "Đang xử lý",
+                "Một thao tác ghi dữ liệu đang chạy. Đợi thao tác đó xong rồi đóng cửa sổ?",
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        self.save_window()
+        self.workspace.close()
+        if self in _windows:
+            _windows.remove(self)
+        super().closeEvent(event)
+
+
+# -- opening files ---------------------------------------------------------------
+def ensure_commune(workspace: Workspace, parent: QWidget | None = None) -> bool:
+    """Show the first-run dialog if the file has no commune yet; False if the user quit."""
+    if commune.has_commune(workspace.db):
+        return True
+    dialog = FirstRunDialog(workspace.db, first_run=True, parent=parent)
+    return bool(dialog.exec())
+
+
+def open_window(
+    path: Path,
+    *,
+    settings: Settings | None = None,
+    paths: AppPaths | None = None,
+    runner: TaskRunner | None = None,
+    parent_for_errors: QWidget | None = None,
+) -> MainWindow | None:
+    """Open ``path`` (first-run dialog if needed) in a new, shown window; None if refused or failed."""
+    try:
+        workspace = Workspace.open(path, runner=runner)
+    except Exception as exc:
+        errors.show_error(parent_for_errors, exc, title="Không mở được tệp dữ liệu")
+        return None
+    if not ensure_commune(workspace, parent_for_errors):
+        workspace.close()
+        return None
+    window = MainWindow(workspace, settings=settings, paths=paths)
+    _windows.append(window)
+    window.show()
+    return window
+
+
+def _build_demo(ctx: TaskContext, path: Path) -> Path:
+    """Worker: generate the demo commune into ``<path>.part``, then move it into place."""
+    from giamngheo_desktop.services import demo
+
+    part = path.with_name(path.name + ".part")
+    for leftover in (part, part.with_name(part.name + "-wal"), part.with_name(part.name + "-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+
+    def progress(done: int, total: int) -> None:
+        ctx.progress(done, total)
+        if ctx.cancelled():
+            raise Cancelled()
+
+    db = open_session(part)
+    try:
+        demo.generate(db, households=DEMO_HOUSEHOLDS, seed=DEMO_SEED, progress=progress)
+    finally:
+        db.close()
+    os.replace(part, path)
+    return path
+
+
+def ensure_demo(
+    runner: TaskRunner,
+    path: Path,
+    *,
+    parent: QWidget | None,
+    on_ready: Callable[[Path], None],
+    on_gave_up: Callable[[], None] | None = None,
+) -> None:
+    """Call ``on_ready(path)`` once the demo commune exists, generating it in the background if missing.
+
+    ``on_gave_up()`` runs after a cancel or a failure (once the message was shown).
+    """
+    if path.exists():
+        on_ready(path)
+        return
+
+    def failed(exc: BaseException) -> None:
+        if isinstance(exc, NotImplementedError):
+            QMessageBox.information(parent, "Xã mẫu", "Phiên bản này chưa có bộ tạo xã mẫu.")
+        elif not isinstance(exc, Cancelled):
+            errors.show_error(parent, exc, title="Không tạo được xã mẫu")
+        if on_gave_up is not None:
+            on_gave_up()
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    runner.start(
+        lambda ctx: _build_demo(ctx, path),
+        title=f"Đang tạo xã mẫu ({_number(DEMO_HOUSEHOLDS)} hộ)…",
+        db_path=None,
+        writes=True,
+        on_done=on_ready,
+        on_failed=failed,
+        parent=parent,
+    )

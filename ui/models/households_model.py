@@ -1,0 +1,182 @@
+"""The household register as a table model: ids first, rows on demand (STYLE.md §2.3).
+
+``set_query`` asks the core for the ordered id list (one indexed SELECT), so
+``rowCount`` and the scrollbar are right at once; ``data`` reads rows in batches of
+about a hundred around the requested row. ``sort`` re-runs the query with another
+ORDER BY in SQL — never put a QSortFilterProxyModel in front of this model.
+Views keep their selection across re-queries by listening to ``modelAboutToBeReset``
+/ ``modelReset`` and using :data:`IdRole`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from giamngheo_desktop.services.changes import Changes
+from giamngheo_desktop.services.household_query import (
+    HouseholdQuery,
+    HouseholdRow,
+    find_household_ids,
+    household_rows,
+)
+from giamngheo_desktop.services.session import Database
+from ui.models.roles import IdRole, SortKeyRole
+
+BATCH = 100
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # Qt's name: marks text for lupdate
+    return text
+
+
+# (sort key in household_query.SORT_KEYS, header)
+COLUMNS: list[tuple[str, str]] = [
+    ("code", QT_TRANSLATE_NOOP("HouseholdsModel", "Mã hộ")),
+    ("head", QT_TRANSLATE_NOOP("HouseholdsModel", "Họ và tên chủ hộ")),
+    ("village", QT_TRANSLATE_NOOP("HouseholdsModel", "Thôn/tổ")),
+    ("class", QT_TRANSLATE_NOOP("HouseholdsModel", "Phân loại hộ")),
+    ("members", QT_TRANSLATE_NOOP("HouseholdsModel", "Số nhân khẩu")),
+    ("address", QT_TRANSLATE_NOOP("HouseholdsModel", "Địa chỉ")),
+]
+COLUMN_KEYS = [key for key, _ in COLUMNS]
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def _display(row: HouseholdRow, key: str) -> str:
+    if key == "code":
+        return row.code
+    if key == "head":
+        return row.head_name
+    if key == "village":
+        return row.village_name
+    if key == "class":
+        return row.class_label
+    if key == "members":
+        return str(row.member_count)
+    if key == "address":
+        return row.address
+    return ""
+
+
+def _sort_key(row: HouseholdRow, key: str) -> Any:
+    if key == "members":
+        return row.member_count
+    if key == "class":
+        return row.poverty_class
+    return _display(row, key)
+
+
+class HouseholdsModel(QAbstractTableModel):
+    def __init__(self, db: Database, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.query = HouseholdQuery()
+        self.ids: list[int] = []
+        self._cache: dict[int, HouseholdRow] = {}
+        self._missing: set[int] = set()
+
+    # -- querying ------------------------------------------------------------
+    def set_query(self, query: HouseholdQuery) -> None:
+        """Show the households matching ``query`` (re-runs the id query)."""
+        self.beginResetModel()
+        self.query = query
+        self.ids = find_household_ids(self.db, query)
+        self._cache.clear()
+        self._missing.clear()
+        self.endResetModel()
+
+    def requery(self) -> None:
+        self.set_query(self.query)
+
+    def on_changes(self, changes: Changes) -> None:
+        """Re-query when rows may have appeared or gone; otherwise mark rows stale and redraw."""
+        if changes.rows_added_or_removed:
+            self.requery()
+            return
+        if not (changes.households or changes.members or changes.commune or changes.review):
+            return
+        if changes.household_ids and not changes.commune:
+            for household_id in changes.household_ids:
+                self._cache.pop(household_id, None)
+        else:
+            self._cache.clear()
+        self._missing.clear()
+        if self.ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
+
+    def row_of(self, household_id: int) -> int:
+        try:
+            return self.ids.index(household_id)
+        except ValueError:
+            return -1
+
+    def household_at(self, row: int) -> HouseholdRow | None:
+        if not 0 <= row < len(self.ids):
+            return None
+        household_id = self.ids[row]
+        found = self._cache.get(household_id)
+        if found is None and household_id not in self._missing:
+            self._load_around(row)
+            found = self._cache.get(household_id)
+        return found
+
+    def _load_around(self, row: int) -> None:
+        start = max(0, row - BATCH // 2)
+        wanted = [i for i in self.ids[start : start + BATCH] if i not in self._cache]
+        loaded = household_rows(self.db, wanted)
+        self._cache.update(loaded)
+        self._missing.update(set(wanted) - loaded.keys())
+
+    # -- Qt model interface ----------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.ids) or index.column() >= len(COLUMNS):
+            return None
+        if role == IdRole:
+            return self.ids[index.row()]
+        if role not in (Qt.ItemDataRole.DisplayRole, SortKeyRole, Qt.ItemDataRole.TextAlignmentRole):
+            return None
+        key = COLUMN_KEYS[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if key == "members":
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return None
+        row = self.household_at(index.row())
+        if row is None:
+            return None
+        if role == SortKeyRole:
+            return _sort_key(row, key)
+        return _display(row, key)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            if 0 <= section < len(COLUMNS):
+                return QCoreApplication.translate("HouseholdsModel", COLUMNS[section][1])
+            return None
+        return str(section + 1)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Re-run the id query in SQL with the column's ORDER BY."""
+        if not 0 <= column < len(COLUMNS):
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        query = dataclasses.replace(self.query, sort=COLUMN_KEYS[column], descending=descending)
+        if query == self.query and self.ids:
+            return
+        self.set_query(query)
