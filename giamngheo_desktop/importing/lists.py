@@ -812,7 +812,7 @@ class _Planner:
         for issue in reg.validate_member(
             self.db, data, member_id=match["id"] if match else None, codes=vocab.codes, check_duplicate_id=False
         ):
-            if issue.field == reg.MEMBER_LABELS["relationship_code"] and not rel_text and has_rel:
+            if issue.field == reg.MEMBER_LABELS["relationship_code"] and rel is None and has_rel:
                 continue  # already reported
             if issue.field == reg.MEMBER_LABELS["ethnicity_code"] and "ethnicity" in values:
                 continue

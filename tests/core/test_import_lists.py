@@ -1,0 +1,309 @@
+"""Importing the lists communes keep: messy headers, title rows, text dates, all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from giamngheo_desktop.domain.errors import BadFile, ValidationFailed
+from giamngheo_desktop.importing import lists
+from giamngheo_desktop.importing.reader import decode_text
+from giamngheo_desktop.services import household_query as hq
+from giamngheo_desktop.services import register as reg
+from giamngheo_desktop.storage.connection import Database
+
+ROOT = Path(__file__).resolve().parents[2]
+
+HEADER = [
+    "TT",
+    "Mã số hộ",
+    "Thôn, xóm",
+    "Họ tên thành viên",
+    "QH với chủ hộ",
+    "Ngày, tháng, năm sinh",
+    "Nam/Nữ",
+    "Số CCCD",
+    "Dân tộc",
+    "Kết quả rà soát",
+    "Nguyên nhân nghèo",
+    "Cột lạ",
+]
+
+
+def messy_rows(bad_date: str = "31/02/1990") -> list[list[object]]:
+    return [
+        ["UBND XÃ TÂN LẬP", None, None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+        ["DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2025"],
+        [],
+        HEADER,
+        ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)", "(8)", "(9)", "(10)", "(11)", "(12)"],
+        # household 1: code only on the head's row, dates as text, ID as a number (leading zero lost)
+        [1, "DX-01", "Đồng Xuân", "Nguyễn Văn Đức", "Chủ hộ", "04/03/1960", "Nam", 25060000011, "Kinh", "Hộ nghèo",
+         "Thiếu vốn; Ốm đau, tai nạn", "?"],
+        [2, None, "Đồng Xuân", "Trần Thị Hoa", "Vợ", "1962", "Nữ", "025 162 000 022", "Kinh", None, None, None],
+        [3, None, "Đồng Xuân", "Nguyễn Văn Nam", "Con", dt.datetime(1985, 7, 1), "Nam", None, "Kinh", None, None, None],
+        # household 2: code on every row, unaccented village, a year as a number, one bad date
+        [4, "TH-07", "thon tan hoa", "Lò Văn Sáng", "chu ho", 1970.0, "nam", None, "Thái", "Cận nghèo", "2", None],
+        [5, "TH-07", "thon tan hoa", "Lò Thị Xuân", "Vợ", bad_date, "Nữ", None, "Thai", None, None, None],
+        [6, "TH-07", "thon tan hoa", "Lò Văn Tủa", "Con đẻ", "12/8/2005", "Nam", None, "Thái", None, None, None],
+        [None, None, None, None],
+        ["Tổng cộng: 2 hộ, 6 nhân khẩu"],
+    ]  # fmt: skip
+
+
+def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def people(db: Database) -> dict[str, dict]:
+    return {r["full_name"]: r for r in db.rows("SELECT * FROM member WHERE deleted_at IS NULL")}
+
+
+def test_messy_list_with_an_invalid_row_writes_nothing(db: Database, tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "ds.xlsx", messy_rows())
+    preview = lists.plan_import(db, path)
+    assert preview.header_row == 4
+    assert preview.columns["household_code"] == "Mã số hộ" and preview.columns["sex"] == "Nam/Nữ"
+    assert preview.ignored_columns == ["Cột lạ"]
+    assert preview.counts()["households_create"] == 2
+    assert preview.counts()["members_create"] == 6
+    [error] = preview.errors
+    assert (error.row, error.column, error.value) == (10, "Ngày, tháng, năm sinh", "31/02/1990")
+    assert "ngày" in error.reason
+    assert "dòng 10" in error.text() and "Ngày, tháng, năm sinh" in error.text()
+    padded = [i for i in preview.issues if i.severity == "warning" and i.column == "Số CCCD"]
+    assert padded and padded[0].row == 6 and "số 0" in padded[0].reason
+    with pytest.raises(ValidationFailed) as info:
+        lists.commit_import(db, preview)
+    assert "Dòng 10" in str(info.value)
+    assert db.scalar("SELECT count(*) FROM household") == 0
+    assert db.scalar("SELECT count(*) FROM member") == 0
+
+
+def test_valid_only_writes_the_valid_rows_and_lists_the_rest(db: Database, tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "ds.xlsx", messy_rows())
+    preview = lists.plan_import(db, path)
+    result = lists.commit_import(db, preview, valid_only=True)
+    assert (result.households_created, result.members_created) == (2, 5)
+    assert result.skipped_rows == [10]
+    p = people(db)
+    assert "Lò Thị Xuân" not in p
+    duc = p["Nguyễn Văn Đức"]
+    assert duc["id_number"] == "025060000011"
+    assert duc["birth_date"] == "1960-03-04" and duc["sex"] == "M" and duc["relationship_code"] == "01"
+    assert p["Trần Thị Hoa"]["birth_year"] == 1962 and p["Trần Thị Hoa"]["birth_date"] is None
+    assert p["Trần Thị Hoa"]["id_number"] == "025162000022"
+    assert p["Nguyễn Văn Nam"]["birth_date"] == "1985-07-01" and p["Nguyễn Văn Nam"]["relationship_code"] == "04"
+    assert p["Lò Văn Sáng"]["ethnicity_code"] == "03" and p["Lò Văn Sáng"]["birth_year"] == 1970
+    assert p["Lò Văn Tủa"]["birth_date"] == "2005-08-12"
+    dx = reg.get_household(db, duc["household_id"])
+    assert dx["code"] == "DX-01" and dx["poverty_class"] == "poor" and dx["causes"] == ["2", "7"]
+    assert dx["village_name"] == "Thôn Đồng Xuân"
+    th = reg.get_household(db, p["Lò Văn Sáng"]["household_id"])
+    assert th["poverty_class"] == "near_poor" and th["village_name"] == "Thôn Tân Hòa"
+    assert th["ethnic_minority"] == 1
+    # search without accents finds the imported person
+    assert hq.find_household_ids(db, hq.HouseholdQuery(text="nguyen van duc")) == [dx["id"]]
+
+
+def test_reimport_updates_instead_of_duplicating(db: Database, tmp_path: Path) -> None:
+    lists.commit_import(db, lists.plan_import(db, write_xlsx(tmp_path / "a.xlsx", messy_rows())), valid_only=True)
+    rows = messy_rows(bad_date="1991")  # fixed file
+    rows[8][9] = "Hộ nghèo"  # class changed on the head's row
+    preview = lists.plan_import(db, write_xlsx(tmp_path / "b.xlsx", rows))
+    assert not preview.errors
+    counts = preview.counts()
+    assert counts["households_update"] == 2 and counts["households_create"] == 0
+    assert counts["members_update"] == 5 and counts["members_create"] == 1  # Lò Thị Xuân is new
+    lists.commit_import(db, preview)
+    assert db.scalar("SELECT count(*) FROM household") == 2
+    assert db.scalar("SELECT count(*) FROM member") == 6
+    assert db.scalar("SELECT poverty_class FROM household WHERE code = 'TH-07'") == "poor"
+
+
+def test_household_matched_by_id_number_when_the_file_has_no_code(db: Database, tmp_path: Path) -> None:
+    vid = int(db.scalar("SELECT min(id) FROM village"))
+    existing = reg.add_household(
+        db,
+        household=reg.HouseholdInput(code="OLD-1", village_id=vid),
+        members=[reg.MemberInput("Nguyễn Văn Đức", "01", sex="M", birth_year=1960, id_number="025060000011")],
+    )
+    rows = [
+        ["Họ và tên", "Quan hệ với chủ hộ", "Số định danh", "Thôn", "Năm sinh"],
+        ["Nguyễn Văn Đức", "Chủ hộ", "025060000011", "Thôn Đồng Xuân", 1960],
+        ["Nguyễn Thị Bé", "Con gái", None, "Thôn Đồng Xuân", 2001],
+    ]
+    preview = lists.plan_import(db, write_xlsx(tmp_path / "c.xlsx", rows))
+    assert [e.reason for e in preview.errors] == ["không có trong danh mục quan hệ với chủ hộ"]
+    rows[2][1] = "Con"
+    preview = lists.plan_import(db, write_xlsx(tmp_path / "c.xlsx", rows))
+    assert not preview.errors
+    assert preview.households[0].action == "update" and preview.households[0].household_id == existing.household_id
+    lists.commit_import(db, preview)
+    assert db.scalar("SELECT count(*) FROM household") == 1
+    assert db.scalar("SELECT count(*) FROM member") == 2
+
+
+def test_unknown_village_is_an_error_or_created_on_request(db: Database, tmp_path: Path) -> None:
+    rows = [
+        ["Mã hộ", "Tổ dân phố", "Họ và tên", "Quan hệ", "Giới tính"],
+        ["X-1", "Thôn Mới", "Hà Văn Một", "Chủ hộ", "Nam"],
+    ]
+    path = write_xlsx(tmp_path / "v.xlsx", rows)
+    preview = lists.plan_import(db, path)
+    assert preview.errors[0].column == "Tổ dân phố" and "Tạo thôn mới" in preview.errors[0].reason
+    preview = lists.plan_import(db, path, create_villages=True)
+    assert not preview.errors and preview.new_villages == ["Thôn Mới"]
+    lists.commit_import(db, preview)
+    assert db.scalar("SELECT count(*) FROM village WHERE name = 'Thôn Mới'") == 1
+
+
+def to_cp1258(text: str) -> bytes:
+    """How Windows (Vietnamese) saves CSV: base letters precomposed, tone marks combining."""
+    tones = "\u0300\u0301\u0303\u0309\u0323"
+    out = b""
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", ch)
+            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
+            out += base.encode("cp1258") + "".join(c for c in parts if c in tones).encode("cp1258")
+    return out
+
+
+CSV_TEXT = (
+    "DANH SÁCH HỘ GIA ĐÌNH\n"
+    "\n"
+    "Mã hộ;Thôn/Tổ;Họ và tên;Quan hệ với chủ hộ;Ngày sinh;Giới tính;CCCD;Dân tộc;Phân loại hộ\n"
+    "DX-09;Thôn Đồng Xuân;Nguyễn Văn Đức;Chủ hộ;04/03/1960;Nam;025060000011;Kinh;Hộ cận nghèo\n"
+    ";Thôn Đồng Xuân;Đặng Thị Hằng;Vợ;1962;Nữ;;H'Mông;\n"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1258", "utf-16"], ids=["utf-8-sig", "cp1258", "utf-16"])
+def test_csv_in_windows_encodings(db: Database, tmp_path: Path, encoding: str) -> None:
+    data = to_cp1258(CSV_TEXT) if encoding == "cp1258" else CSV_TEXT.encode(encoding)
+    path = tmp_path / "ds.csv"
+    path.write_bytes(data)
+    preview = lists.plan_import(db, path)
+    assert not preview.errors, [i.text() for i in preview.errors]
+    lists.commit_import(db, preview)
+    p = people(db)
+    assert set(p) == {"Nguyễn Văn Đức", "Đặng Thị Hằng"}  # stored NFC whatever the file's form
+    assert p["Đặng Thị Hằng"]["name_fold"] == "dang thi hang"
+    assert p["Đặng Thị Hằng"]["ethnicity_code"] == "08"  # H'Mông → Mông by alias
+    assert db.scalar("SELECT poverty_class FROM household") == "near_poor"
+
+
+def test_decode_prefers_utf8_then_cp1258() -> None:
+    assert decode_text("Hằng".encode())[1] == "utf-8"
+    assert decode_text(to_cp1258("Hằng"))[1] == "cp1258"
+    assert unicodedata.normalize("NFC", decode_text(to_cp1258("Hằng"))[0]) == "Hằng"
+
+
+def test_hostile_files_give_bad_file_and_write_nothing(db: Database, tmp_path: Path) -> None:
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("xin chào, tôi không phải tệp Excel")
+    with pytest.raises(BadFile, match="không phải là tệp Excel"):
+        lists.plan_import(db, fake)
+    good = write_xlsx(tmp_path / "good.xlsx", messy_rows())
+    truncated = tmp_path / "truncated.xlsx"
+    truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    with pytest.raises(BadFile, match="bị hỏng"):
+        lists.plan_import(db, truncated)
+    empty = tmp_path / "empty.xlsx"
+    empty.write_bytes(b"")
+    with pytest.raises(BadFile, match="trống"):
+        lists.plan_import(db, empty)
+    pdf = tmp_path / "list.pdf"
+    pdf.write_bytes(b"%PDF-1.4 ...")
+    with pytest.raises(BadFile, match="chỉ nhận tệp Excel"):
+        lists.plan_import(db, pdf)
+    no_header = write_xlsx(tmp_path / "noheader.xlsx", [["a", "b"], [1, 2]])
+    with pytest.raises(BadFile, match="dòng tiêu đề"):
+        lists.plan_import(db, no_header)
+    assert db.scalar("SELECT count(*) FROM member") == 0
+
+
+def test_empty_rows_run_stops_reading_and_hostile_cells_are_refused(db: Database, tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Mã hộ", "Thôn", "Họ và tên", "Quan hệ với chủ hộ"])
+    ws.append(["A-1", "Thôn Đồng Xuân", "Hà Văn Một", "Chủ hộ"])
+    ws.cell(row=5000, column=1, value="B-1")  # after 4,997 empty rows: never read
+    ws.cell(row=5000, column=3, value="Hà Văn Hai")
+    ws.cell(row=5000, column=4, value="Chủ hộ")
+    wb.save(tmp_path / "gaps.xlsx")
+    preview = lists.plan_import(db, tmp_path / "gaps.xlsx")
+    assert preview.stopped_early and preview.counts()["households_create"] == 1
+
+    csv = tmp_path / "hostile.csv"
+    csv.write_text(
+        "Mã hộ,Thôn,Họ và tên,Quan hệ với chủ hộ,Ghi chú\n"
+        'A-1,Thôn Đồng Xuân,"=HYPERLINK(""http://x"",""bấm"")",Chủ hộ,\n'
+        f"A-2,Thôn Đồng Xuân,Hà Văn Hai,Chủ hộ,{'x' * 5000}\n",
+        encoding="utf-8",
+    )
+    preview = lists.plan_import(db, csv)
+    reasons = {(i.row, i.reason.split(" (")[0]) for i in preview.errors}
+    assert (2, "ô chứa công thức, không nhận") in reasons and (3, "ô quá dài") in reasons
+    with pytest.raises(ValidationFailed):
+        lists.commit_import(db, preview)
+    assert db.scalar("SELECT count(*) FROM household") == 0
+
+
+def test_cancel_writes_nothing(db: Database, tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "ds.xlsx", messy_rows(bad_date="1990"))
+    preview = lists.plan_import(db, path)
+    with pytest.raises(lists.ImportCancelled):
+        lists.commit_import(db, preview, cancelled=lambda: True)
+    assert db.scalar("SELECT count(*) FROM household") == 0
+
+
+def test_template_imports_and_export_round_trips(db: Database, db_path: Path, tmp_path: Path) -> None:
+    template = ROOT / "resources" / "templates" / "mau-danh-sach-ho.xlsx"
+    preview = lists.plan_import(db, template)
+    assert not preview.errors, [i.text() for i in preview.errors]
+    lists.commit_import(db, preview)
+    ids = hq.find_household_ids(db, hq.HouseholdQuery())
+    out = tmp_path / "export.xlsx"
+    assert reg.export_register(db, out, household_ids=ids) == 2
+    sheet = load_workbook(out).active
+    header = [c.value for c in sheet[5]]
+    assert header[:5] == ["STT", "Mã hộ", "Thôn/Tổ", "Họ và tên", "Quan hệ với chủ hộ"]
+    first = [c.value for c in sheet[6]]
+    assert first[3] == "Nguyễn Văn Đức" and first[7] == "025068000123"
+    again = lists.plan_import(db, out)
+    assert again.counts()["households_update"] == 1 and again.counts()["members_create"] == 0
+    db.close()
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "giamngheo_desktop",
+            "import",
+            "--db",
+            str(db_path),
+            str(template),
+            "--dry-run",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    assert json.loads(run.stdout)["counts"]["households_update"] == 1
