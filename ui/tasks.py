@@ -111,7 +111,7 @@ class Task(QObject):
     def __init__(self, title: str, parent: QWidget | None) -> None:
         super().__init__()
         self.title = title
-        self.event = threading.Event()
+        self.cancel_event = threading.Event()
         self.dialog: QProgressDialog | None = None
         self.parent_widget = parent
         self.done = False
@@ -121,7 +121,7 @@ class Task(QObject):
         self._last: tuple[int, int] = (0, 0)
 
     def cancel(self) -> None:
-        self.event.set()
+        self.cancel_event.set()
 
     def start_dialog_timer(self) -> None:
         self._timer.start(SHOW_AFTER_MS)
@@ -221,7 +221,7 @@ class TaskRunner:
         task.failed.connect(failed)
         task.start_dialog_timer()
         pool = self.write_pool if writes else self.read_pool
-        pool.start(_Runnable(fn, db_path, signals, task.event))
+        pool.start(_Runnable(fn, db_path, signals, task.cancel_event))
         return task
 
     def wait(self, msecs: int = 30000) -> bool:
@@ -244,7 +244,7 @@ class SyncTaskRunner(TaskRunner):
         parent: QWidget | None = None,
     ) -> Task:
         task = Task(title, None)
-        ctx = TaskContext(db_path, task._on_progress, task.event)
+        ctx = TaskContext(db_path, task._on_progress, task.cancel_event)
         try:
             result = fn(ctx)
         except BaseException as exc:

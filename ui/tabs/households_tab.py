@@ -80,7 +80,7 @@ class HouseholdsTab(QWidget):
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         self.model.modelReset.connect(self._restore_selection)
         self.model.modelReset.connect(self.update_count)
-        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)

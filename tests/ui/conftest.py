@@ -1,0 +1,75 @@
+"""pytest-qt fixtures: offscreen Qt, a private data folder, settings in an INI file, a small register."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QSettings
+
+from giamngheo_desktop.services.session import open_session
+
+sys.path.insert(0, str(Path(__file__).parent))
+from sample_data import populate
+
+from ui.settings import Settings
+from ui.tasks import SyncTaskRunner
+from ui.workspace import Workspace
+
+SAMPLE_HOUSEHOLDS = 30
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Logs, demo file and default database of the app go to a private folder."""
+    folder = tmp_path / "appdata"
+    monkeypatch.setenv("GIAMNGHEO_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def sample_path(db_path: Path) -> Path:
+    """xã Tân Lập with three villages and 30 households; HGD-0001 is headed by Nguyễn Văn Đức."""
+    db = open_session(db_path)
+    try:
+        populate(db, SAMPLE_HOUSEHOLDS)
+    finally:
+        db.close()
+    return db_path
+
+
+@pytest.fixture
+def workspace(sample_path: Path) -> Iterator[Workspace]:
+    ws = Workspace.open(sample_path, runner=SyncTaskRunner())
+    yield ws
+    ws.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def app_fonts(qapp):  # type: ignore[no-untyped-def]
+    """The shipped fonts, as the real app uses them."""
+    from ui.fonts import use_app_font
+
+    use_app_font(qapp)
+    return qapp
+
+
+def type_text(widget, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type ``text`` one QKeyEvent per character (qtbot.keyClicks aborts on non-ASCII)."""
+    from PySide6.QtCore import QCoreApplication, QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+
+    for ch in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QCoreApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))

@@ -1,0 +1,127 @@
+"""The register table: model contract, rows on demand, SQL sorting, search and filters."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import SAMPLE_HOUSEHOLDS, type_text
+from PySide6.QtCore import Qt
+
+from giamngheo_desktop.services import register
+from giamngheo_desktop.services.changes import Changes
+from giamngheo_desktop.services.household_query import HouseholdQuery
+from ui.models.households_model import COLUMNS, HouseholdsModel
+from ui.models.roles import IdRole, SortKeyRole
+from ui.tabs.households_tab import HouseholdsTab
+
+
+def test_model_passes_modeltester_and_shows_the_register(qtmodeltester, workspace) -> None:
+    model = HouseholdsModel(workspace.db)
+    model.set_query(HouseholdQuery())
+    qtmodeltester.check(model, force_py=True)
+    expected = {
+        "rows": SAMPLE_HOUSEHOLDS,
+        "columns": len(COLUMNS),
+        "header 0": "Mã hộ",
+        "header 1": "Họ và tên chủ hộ",
+        "first code": "HGD-0001",
+        "first head": "Nguyễn Văn Đức",
+        "first class": "Hộ nghèo",
+    }
+    actual = {
+        "rows": model.rowCount(),
+        "columns": model.columnCount(),
+        "header 0": model.headerData(0, Qt.Orientation.Horizontal),
+        "header 1": model.headerData(1, Qt.Orientation.Horizontal),
+        "first code": model.index(0, 0).data(),
+        "first head": model.index(0, 1).data(),
+        "first class": model.index(0, 3).data(),
+    }
+    assert actual == expected
+    assert model.index(0, 0).data(IdRole) == model.ids[0]
+
+
+def test_rows_load_in_batches_around_the_requested_row(workspace) -> None:
+    from sample_data import populate
+
+    populate(workspace.db, 400)
+    model = HouseholdsModel(workspace.db)
+    model.set_query(HouseholdQuery())
+    assert model.rowCount() == SAMPLE_HOUSEHOLDS + 400
+    assert model._cache == {}  # ids only until a row is asked for
+    assert model.index(300, 0).data() == "HGD-0301"
+    assert 0 < len(model._cache) <= 100
+    assert model.ids[300] in model._cache and model.ids[0] not in model._cache
+
+
+def test_sort_reorders_in_sql(workspace) -> None:
+    model = HouseholdsModel(workspace.db)
+    model.set_query(HouseholdQuery())
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    assert model.index(0, 0).data() == f"HGD-{SAMPLE_HOUSEHOLDS:04d}"
+    model.sort(4, Qt.SortOrder.AscendingOrder)
+    counts = [model.index(row, 4).data(SortKeyRole) for row in range(model.rowCount())]
+    assert counts == sorted(counts)
+
+
+def test_search_typed_without_diacritics_finds_nguyen_van_duc(qtbot, workspace) -> None:
+    tab = HouseholdsTab(workspace)
+    qtbot.addWidget(tab)
+    tab.search.setFocus()
+    type_text(tab.search, "nguyen van duc")
+    assert tab.search.text() == "nguyen van duc"
+    qtbot.waitUntil(lambda: tab.model.rowCount() < SAMPLE_HOUSEHOLDS, timeout=2000)
+    heads = [tab.model.index(row, 1).data() for row in range(tab.model.rowCount())]
+    assert "Nguyễn Văn Đức" in heads
+    assert "Đang hiển thị" in tab.count_label.text()
+
+
+def test_search_typed_in_vietnamese_and_filters(qtbot, workspace) -> None:
+    tab = HouseholdsTab(workspace)
+    qtbot.addWidget(tab)
+    type_text(tab.search, "Đức")
+    tab.apply_filters()
+    assert tab.model.index(0, 1).data() == "Nguyễn Văn Đức"
+    tab.search.clear()
+    tab.class_combo.setCurrentIndex(tab.class_combo.findData("poor"))
+    assert tab.model.rowCount() >= 1
+    assert {tab.model.index(r, 3).data() for r in range(tab.model.rowCount())} == {"Hộ nghèo"}
+    tab.class_combo.setCurrentIndex(0)
+    tab.village_combo.setCurrentIndex(1)
+    villages = {tab.model.index(r, 2).data() for r in range(tab.model.rowCount())}
+    assert villages == {"Thôn Đồng Xuân"}
+
+
+def test_ctrl_f_selects_the_search_box(qtbot, workspace) -> None:
+    tab = HouseholdsTab(workspace)
+    qtbot.addWidget(tab)
+    assert tab.find_shortcut.key().toString() == "Ctrl+F"
+    tab.search.setText("Tân Lập")
+    tab.search.deselect()
+    tab.find_shortcut.activated.emit()
+    assert tab.search.selectedText() == "Tân Lập"
+
+
+def test_changes_requery_and_keep_the_selection(qtbot, workspace) -> None:
+    tab = HouseholdsTab(workspace)
+    qtbot.addWidget(tab)
+    chosen = tab.model.ids[5]
+    tab.view.selectRow(5)
+    workspace.db.conn.execute("UPDATE household SET deleted_at = '2026-01-01' WHERE id = ?", (tab.model.ids[0],))
+    tab.on_changes(Changes(rows_added_or_removed=True))
+    assert tab.model.rowCount() == SAMPLE_HOUSEHOLDS - 1
+    assert tab.selected_ids() == [chosen]
+    assert tab.view.currentIndex().data(IdRole) == chosen
+
+
+def test_stale_rows_are_reread_after_a_change(workspace) -> None:
+    model = HouseholdsModel(workspace.db)
+    model.set_query(HouseholdQuery())
+    assert model.index(0, 5).data() == "Số 1, xóm 2"
+    workspace.db.conn.execute("UPDATE household SET address = 'Xóm Mới' WHERE id = ?", (model.ids[0],))
+    model.on_changes(Changes(households=True, household_ids=frozenset({model.ids[0]})))
+    assert model.index(0, 5).data() == "Xóm Mới"
+
+
+@pytest.mark.skipif(not hasattr(register, "add_household"), reason="register service not available")
+def test_register_module_is_importable() -> None:
+    assert callable(register.add_household)

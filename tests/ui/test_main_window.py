@@ -1,0 +1,241 @@
+"""The main window on a database, the first-run dialog, the crash dialog and background tasks."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLE_HOUSEHOLDS, type_text
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from giamngheo_desktop.domain.errors import StorageUnavailable
+from giamngheo_desktop.services import commune
+from giamngheo_desktop.services.changes import Changes
+from giamngheo_desktop.services.session import open_session
+from ui import errors
+from ui.dialogs.first_run_dialog import FirstRunDialog
+from ui.main_window import TABS, MainWindow, open_window
+from ui.settings import WINDOW_GEOMETRY
+from ui.tasks import TaskRunner
+from ui.workspace import Workspace
+
+
+def test_main_window_shows_the_commune_and_its_households(qtbot, workspace, settings) -> None:
+    window = MainWindow(workspace, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.windowTitle() == "Giảm nghèo Desktop — xã Tân Lập"
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+        "Hộ gia đình",
+        "Rà soát",
+        "Hỗ trợ",
+        "Báo cáo",
+    ]
+    assert [a.text() for a in window.menuBar().actions()] == ["&Tệp", "&Dữ liệu", "&Báo cáo", "Trợ &giúp"]
+    assert "Thông tin xã…" in [a.text() for a in window.menu_file.actions()]
+    households = window.tab_widgets[0]
+    assert households.model.rowCount() == SAMPLE_HOUSEHOLDS
+    assert households.model.index(0, 1).data() == "Nguyễn Văn Đức"
+    assert window.commune_label.text() == f"Xã Tân Lập · {SAMPLE_HOUSEHOLDS} hộ"
+
+
+def test_status_bar_follows_changes(qtbot, workspace, settings) -> None:
+    from sample_data import populate
+
+    window = MainWindow(workspace, settings=settings)
+    qtbot.addWidget(window)
+    populate(workspace.db, 2000)
+    workspace.broadcast(Changes(rows_added_or_removed=True))
+    assert window.commune_label.text() == f"Xã Tân Lập · {SAMPLE_HOUSEHOLDS + 2000:,} hộ".replace(",", ".")
+    assert window.tab_widgets[0].model.rowCount() == SAMPLE_HOUSEHOLDS + 2000
+
+
+def test_window_geometry_is_kept(qtbot, workspace, settings) -> None:
+    window = MainWindow(workspace, settings=settings)
+    qtbot.addWidget(window)
+    window.resize(700, 500)
+    window.save_window()
+    assert not settings.get(WINDOW_GEOMETRY).isEmpty()
+    again = MainWindow(workspace, settings=settings)
+    qtbot.addWidget(again)
+    assert (again.width(), again.height()) == (700, 500)
+
+
+def test_every_tab_takes_the_workspace_and_receives_changes(qtbot, workspace) -> None:
+    for _title, cls in TABS:
+        tab = cls(workspace)
+        qtbot.addWidget(tab)
+        tab.on_changes(Changes(commune=True))
+
+
+def _fill(dialog: FirstRunDialog, code: str) -> None:
+    type_text(dialog.name, "xã Hòa Bình")
+    type_text(dialog.code, code)
+    type_text(dialog.province, "Hà Tĩnh")
+    type_text(dialog.receiving_office, "Sở Nông nghiệp và Môi trường")
+    dialog.villages.item(0, 0).setText("Thôn Đông")
+    dialog.add_village("Tổ dân phố 1", "to_dan_pho")
+
+
+def test_first_run_refuses_a_four_digit_code(qtbot, empty_db) -> None:
+    dialog = FirstRunDialog(empty_db, first_run=True)
+    qtbot.addWidget(dialog)
+    _fill(dialog, "1234")
+    dialog.save()
+    assert dialog.result() == 0
+    assert dialog.errors["code"].isVisibleTo(dialog)
+    assert "phải gồm đúng 5 chữ số" in dialog.errors["code"].text()
+    assert not commune.has_commune(empty_db)
+
+
+def test_first_run_lists_village_problems(qtbot, empty_db) -> None:
+    dialog = FirstRunDialog(empty_db, first_run=True)
+    qtbot.addWidget(dialog)
+    _fill(dialog, "12345")
+    dialog.add_village("thôn đông")
+    dialog.save()
+    assert "trùng tên" in dialog.village_errors.text()
+    assert not commune.has_commune(empty_db)
+
+
+def test_first_run_saves_a_valid_commune(qtbot, empty_db) -> None:
+    dialog = FirstRunDialog(empty_db, first_run=True)
+    qtbot.addWidget(dialog)
+    _fill(dialog, "12345")
+    dialog.save()
+    assert dialog.result() == FirstRunDialog.DialogCode.Accepted
+    saved = commune.get_commune(empty_db)
+    assert (saved.name, saved.code, saved.province) == ("xã Hòa Bình", "12345", "Hà Tĩnh")
+    assert [(v.name, v.kind) for v in commune.list_villages(empty_db)] == [
+        ("Thôn Đông", "thon"),
+        ("Tổ dân phố 1", "to_dan_pho"),
+    ]
+
+
+def test_settings_dialog_adds_villages_but_keeps_existing(qtbot, workspace) -> None:
+    dialog = FirstRunDialog(workspace.db, first_run=False)
+    qtbot.addWidget(dialog)
+    assert dialog.code.text() == "01234"
+    dialog.villages.setCurrentCell(0, 0)
+    assert not dialog.remove_button.isEnabled()
+    dialog.add_village("Thôn Mới")
+    dialog.save()
+    assert dialog.result() == FirstRunDialog.DialogCode.Accepted
+    assert [v.name for v in commune.list_villages(workspace.db)][-1] == "Thôn Mới"
+    assert dialog.changes is not None and dialog.changes.commune
+
+
+def test_cancel_on_first_run_opens_nothing(qtbot, tmp_path: Path, settings, monkeypatch) -> None:
+    monkeypatch.setattr(FirstRunDialog, "exec", lambda self: 0)
+    assert open_window(tmp_path / "new.sqlite", settings=settings) is None
+
+
+def test_a_known_error_is_a_plain_message(qtbot, monkeypatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.text()) or 0)
+    errors.show_error(None, StorageUnavailable("Tệp dữ liệu đang được một chương trình khác sử dụng."))
+    assert shown == ["Tệp dữ liệu đang được một chương trình khác sử dụng."]
+
+
+def test_crash_dialog_shows_details_and_writes_a_log(qtbot, data_dir, monkeypatch) -> None:
+    errors.setup_logging(data_dir / "logs")
+    seen: list[errors.CrashDialog] = []
+    monkeypatch.setattr(errors.CrashDialog, "exec", lambda self: seen.append(self) or 0)
+    try:
+        raise ZeroDivisionError("chia cho 0")
+    except ZeroDivisionError as exc:
+        errors._excepthook(type(exc), exc, exc.__traceback__)
+    assert len(seen) == 1
+    dialog = seen[0]
+    assert dialog.windowTitle() == "Đã xảy ra lỗi không mong muốn"
+    assert "ZeroDivisionError: chia cho 0" in dialog.details
+    assert not dialog.details_view.isVisibleTo(dialog)
+    dialog.toggle_button.click()
+    assert dialog.details_view.isVisibleTo(dialog)
+    dialog.copy_button.click()
+    assert "ZeroDivisionError" in QApplication.clipboard().text()
+    logs = list((data_dir / "logs").glob("crash-*.log"))
+    assert len(logs) == 1
+    assert "ZeroDivisionError: chia cho 0" in logs[0].read_text(encoding="utf-8")
+    assert str(logs[0]) in dialog.message.text()
+
+
+def test_background_task_uses_its_own_connection_and_reports_progress(qtbot, sample_path) -> None:
+    runner = TaskRunner()
+    workspace = Workspace.open(sample_path, runner=runner)
+    gui_thread = threading.get_ident()
+    seen: dict[str, object] = {}
+
+    def work(ctx):  # type: ignore[no-untyped-def]
+        seen["thread"] = threading.get_ident()
+        seen["own connection"] = ctx.db is not workspace.db
+        for step in range(3):
+            ctx.progress(step + 1, 3)
+        return ctx.db.scalar("SELECT count(*) FROM household")
+
+    results: list[object] = []
+    task = workspace.run_task(work, title="Đang đếm", on_done=results.append, writes=True)
+    progress: list[tuple[int, int]] = []
+    task.progress.connect(lambda d, t: progress.append((d, t)))
+    assert workspace.busy
+    qtbot.waitUntil(lambda: results != [], timeout=5000)
+    assert results == [SAMPLE_HOUSEHOLDS]
+    assert seen["thread"] != gui_thread and seen["own connection"] is True
+    assert not workspace.busy
+    workspace.close()
+
+
+def test_cancel_sets_the_event_seen_by_the_task(qtbot, sample_path) -> None:
+    from ui.tasks import Cancelled
+
+    workspace = Workspace.open(sample_path, runner=TaskRunner())
+    started = threading.Event()
+
+    def work(ctx):  # type: ignore[no-untyped-def]
+        started.set()
+        while not ctx.cancelled():
+            threading.Event().wait(0.01)
+        raise Cancelled()
+
+    failures: list[BaseException] = []
+    task = workspace.run_task(work, title="Đang chờ", writes=False, on_failed=failures.append)
+    assert started.wait(5)
+    task.cancel()
+    qtbot.waitUntil(lambda: task.done, timeout=5000)
+    assert failures == []  # a cancel is not an error
+    workspace.close()
+
+
+@pytest.mark.parametrize("flag", ["--self-test"])
+def test_self_test_exits_zero(flag, capsys) -> None:
+    from ui.app import run
+
+    assert run(["main.py", flag]) == 0
+    assert "SELF-TEST OK" in capsys.readouterr().out
+
+
+def test_open_window_reports_a_file_that_is_not_ours(qtbot, tmp_path: Path, settings, monkeypatch) -> None:
+    bad = tmp_path / "notes.sqlite"
+    bad.write_bytes(b"this is not a database" * 100)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.text()) or 0)
+    assert open_window(bad, settings=settings) is None
+    assert shown and "không phải là tệp dữ liệu" in shown[0]
+
+
+def test_opening_a_new_file_then_setting_up_the_commune(qtbot, tmp_path: Path, settings, monkeypatch) -> None:
+    def accept(self):  # type: ignore[no-untyped-def]
+        _fill(self, "54321")
+        self.save()
+        return self.result()
+
+    monkeypatch.setattr(FirstRunDialog, "exec", accept)
+    window = open_window(tmp_path / "moi.sqlite", settings=settings)
+    assert window is not None
+    qtbot.addWidget(window)
+    assert window.windowTitle() == "Giảm nghèo Desktop — xã Hòa Bình"
+    window.close()
+    db = open_session(tmp_path / "moi.sqlite")
+    assert commune.get_commune(db).code == "54321"
+    db.close()
