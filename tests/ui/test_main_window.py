@@ -239,3 +239,13 @@ def test_opening_a_new_file_then_setting_up_the_commune(qtbot, tmp_path: Path, s
     db = open_session(tmp_path / "moi.sqlite")
     assert commune.get_commune(db).code == "54321"
     db.close()
+
+
+def test_standard_buttons_read_vietnamese(qapp) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from ui.i18n import install_translations
+
+    install_translations(qapp)
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    assert [b.text() for b in box.buttons()] == ["OK", "Hủy"]

@@ -69,9 +69,10 @@ class FirstRunDialog(QDialog):
         for code, label in COMMUNE_KIND_LABELS.items():
             self.kind.addItem(label, code)
         self.code = QLineEdit()
-        self.code.setPlaceholderText("5 chữ số, ví dụ: 01234")
+        self.code.setPlaceholderText("ví dụ: 01234")
+        self.code.setToolTip("Mã xã/phường gồm 5 chữ số theo danh mục đơn vị hành chính")
         self.code.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,5}"), self.code))
-        self.code.setMaximumWidth(120)
+        self.code.setFixedWidth(150)
         self.province = QLineEdit()
         self.province.setPlaceholderText("ví dụ: Phú Thọ")
         self.area_type = QComboBox()
@@ -88,7 +89,7 @@ class FirstRunDialog(QDialog):
         for key, label, widget in (
             ("name", "Tên xã/phường:", self.name),
             ("kind", "Loại đơn vị:", self.kind),
-            ("code", "Mã đơn vị hành chính:", self.code),
+            ("code", "Mã xã (5 chữ số):", self.code),
             ("province", "Tỉnh/thành phố:", self.province),
             ("area_type", "Khu vực:", self.area_type),
             ("receiving_office", "Nơi nhận báo cáo:", self.receiving_office),
@@ -103,7 +104,13 @@ class FirstRunDialog(QDialog):
             box = QVBoxLayout()
             box.setContentsMargins(0, 0, 0, 0)
             box.setSpacing(2)
-            box.addWidget(widget)
+            if widget is self.code:
+                line = QHBoxLayout()
+                line.addWidget(widget)
+                line.addStretch(1)
+                box.addLayout(line)
+            else:
+                box.addWidget(widget)
             box.addWidget(error)
             form.addRow(label, box)
         settings_group = QGroupBox("Thông tin xã")
