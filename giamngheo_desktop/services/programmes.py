@@ -494,3 +494,60 @@ def staff_trained(db: Database, *, year: int) -> tuple[int, int]:
     }
     staff = list_staff(db)
     return sum(1 for s in staff if fold(s.full_name) in attended), len(staff)
+
+
+@dataclass(frozen=True)
+class TraineeInput:
+    member_id: int
+    completed: bool = False
+    employed: bool = False
+    employed_date: str | None = None
+
+
+def save_class(db: Database, *, data: ClassInput, trainees: Sequence[TraineeInput], class_id: int | None = None) -> int:
+    """Create or update a class and replace its trainees, in one transaction. Returns the class id."""
+    db.require(Permission.EDIT_SUPPORT)
+    _validate_class(db, data)
+    with db.atomic() as conn:
+        if class_id is None:
+            class_id = add_class(db, data=data)
+        else:
+            edit_class(db, class_id=class_id, data=data)
+        conn.execute("DELETE FROM class_trainee WHERE class_id = ?", (class_id,))
+        for t in trainees:
+            set_trainee(
+                db,
+                class_id=class_id,
+                member_id=t.member_id,
+                completed=t.completed,
+                employed=t.employed,
+                employed_date=t.employed_date,
+            )
+    return class_id
+
+
+def save_model(
+    db: Database, *, data: ModelInput, participants: Sequence[tuple[int, int]], model_id: int | None = None
+) -> int:
+    """Create or update a production model and replace its participants, in one transaction."""
+    db.require(Permission.EDIT_SUPPORT)
+    _validate_model(db, data)
+    with db.atomic():
+        if model_id is None:
+            model_id = add_model(db, data=data)
+        else:
+            edit_model(db, model_id=model_id, data=data)
+        set_model_participants(db, model_id=model_id, participants=participants, joined_date=data.start_date)
+    return model_id
+
+
+def save_staff_training(
+    db: Database, *, title: str, year: int, held_date: str | None, organiser: str, attendees: Sequence[tuple[str, str]]
+) -> int:
+    """A staff training with its attendees (name, position), in one transaction."""
+    with db.atomic():
+        training_id = add_staff_training(db, title=title, year=year, held_date=held_date, organiser=organiser)
+        for name, position in attendees:
+            if nfc(name):
+                add_attendee(db, training_id=training_id, full_name=name, position=position)
+    return training_id

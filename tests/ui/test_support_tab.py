@@ -1,0 +1,205 @@
+"""The Hỗ trợ tab: record a support and a loan through the dialogs, batch preview/apply/undo,
+gap lists with export, the plan dashboard; every table model passes qtmodeltester."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from support_builders import small_register
+
+from giamngheo_desktop import clock
+from giamngheo_desktop.services import plan, support
+from giamngheo_desktop.services.session import open_session
+from giamngheo_desktop.services.support import LedgerQuery, SupportInput
+from ui.dialogs.batch_support_dialog import BatchSupportDialog
+from ui.dialogs.class_dialog import ClassDialog, TraineesModel
+from ui.dialogs.loan_dialog import LoanDialog
+from ui.dialogs.plan_dialog import PlanDialog
+from ui.dialogs.support_dialog import SupportDialog
+from ui.models.support_ledger_model import SupportLedgerModel
+from ui.tabs.support_tab import GapsPage, SupportTab
+from ui.tasks import SyncTaskRunner
+from ui.workspace import Workspace
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock():
+    clock.set_fixed_now(dt.datetime(2026, 6, 15, 9, 0, 0))
+    yield
+    clock.set_fixed_now(None)
+
+
+@pytest.fixture
+def ws(db_path: Path):
+    db = open_session(db_path)
+    reg = small_register(db)
+    db.close()
+    workspace = Workspace.open(db_path, runner=SyncTaskRunner())
+    workspace.reg = reg  # type: ignore[attr-defined]
+    yield workspace
+    workspace.close()
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type text (Vietnamese too) one key event per character (qtbot.keyClicks aborts on non-ASCII)."""
+    for ch in text:
+        QApplication.sendEvent(
+            widget, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch)
+        )
+
+
+def pick_household(qtbot, picker, text: str) -> None:
+    type_text(picker.search, text)
+    qtbot.waitUntil(lambda: picker.results.count() >= 1, timeout=2000)
+    picker.results.setCurrentRow(0)
+
+
+def test_ledger_model_pages_and_passes_modeltester(ws, qtmodeltester):
+    for year in range(2019, 2026):
+        support.record_support(
+            ws.db,
+            data=SupportInput(
+                household_id=ws.reg["A"], type_code="electricity", support_date=f"{year}-02-01", amount=147_000
+            ),
+        )
+    model = SupportLedgerModel(ws.db, page_size=3)
+    model.set_query(LedgerQuery())
+    assert model.rowCount() == 3 and model.canFetchMore()
+    while model.canFetchMore():
+        model.fetchMore()
+    assert model.rowCount() == 7 and model.total_count == 7
+    assert model.index(0, 0).data() == "01/02/2025"
+    assert model.index(0, 7).data() == "147.000"
+    qtmodeltester.check(model)
+
+
+def test_record_support_through_the_dialog(ws, qtbot):
+    dialog = SupportDialog(ws)
+    qtbot.addWidget(dialog)
+    pick_household(qtbot, dialog.picker, "Hằng")  # a member's name finds the household
+    assert dialog.picker.household.code == "DX-001"
+    dialog.member.setCurrentIndex(dialog.member.findText("Lò Thị Hằng, 1985"))
+    dialog.type.setCurrentIndex(dialog.type.findData("vocational_training"))
+    assert dialog.unit.text() == "người"
+    assert "Dự án 4" in dialog.programme.currentText() or "Hợp phần" in dialog.programme.currentText()
+    dialog.amount.setValue(2_500_000)
+    with qtbot.waitSignal(ws.changed, timeout=1000):
+        dialog.save()
+    rows = support.household_history(ws.db, ws.reg["A"])
+    assert [(r.type_code, r.member_name, r.amount) for r in rows] == [("vocational_training", "Lò Thị Hằng", 2_500_000)]
+
+
+def test_dialog_shows_validation_and_keeps_open(ws, qtbot):
+    dialog = SupportDialog(ws)
+    qtbot.addWidget(dialog)
+    dialog.save()
+    assert dialog.errors.isVisibleTo(dialog) and "Chưa chọn hộ" in dialog.errors.text()
+    assert support.ledger_total(ws.db, LedgerQuery())[0] == 0
+
+
+def test_record_a_loan_and_see_it_in_the_loans_page(ws, qtbot):
+    tab = SupportTab(ws)
+    qtbot.addWidget(tab)
+    ws.changed.connect(tab.on_changes)
+    tab.side.setCurrentRow(1)
+    dialog = LoanDialog(ws)
+    qtbot.addWidget(dialog)
+    pick_household(qtbot, dialog.picker, "TH-002")
+    dialog.programme.setCurrentIndex(dialog.programme.findData("near_poor"))
+    assert dialog.rate.value() == pytest.approx(7.92)
+    dialog.amount.setValue(40_000_000)
+    dialog.save()
+    assert tab.loans.model.rowCount() == 1
+    assert "dư nợ 40.000.000 đồng" in tab.loans.status.text()
+
+
+def test_batch_preview_apply_and_undo(ws, qtbot, qtmodeltester):
+    dialog = BatchSupportDialog(ws)
+    qtbot.addWidget(dialog)
+    assert dialog.type.currentData() == "health_insurance"
+    dialog.run_preview()
+    assert dialog.preview.count == 4
+    assert "cho 4 người" in dialog.count_label.text()
+    qtmodeltester.check(dialog.model)
+    dialog.apply()
+    assert support.ledger_total(ws.db, LedgerQuery(type_code="health_insurance"))[0] == 4
+    assert dialog.undo_button.isEnabled()
+    dialog.undo()
+    assert support.ledger_total(ws.db, LedgerQuery())[0] == 0
+
+
+def test_class_dialog_with_trainees(ws, qtbot, qtmodeltester):
+    dialog = ClassDialog(ws)
+    qtbot.addWidget(dialog)
+    type_text(dialog.name, "Lớp may công nghiệp")
+    pick_household(qtbot, dialog.picker, "DX-001")
+    dialog.member.setCurrentIndex(dialog.member.findData(ws.reg["hang"]))
+    dialog.add_trainee()
+    model: TraineesModel = dialog.trainees
+    assert model.rowCount() == 1
+    model.setData(model.index(0, 4), Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert model.index(0, 3).data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked  # found work ⇒ completed
+    qtmodeltester.check(model)
+    dialog.save()
+    from giamngheo_desktop.services import programmes
+
+    row = programmes.list_classes(ws.db, year=2026)[0]
+    assert (row.name, row.trainees, row.completed, row.employed) == ("Lớp may công nghiệp", 1, 1, 1)
+
+
+def test_gap_page_lists_one_village_and_exports(ws, qtbot, qtmodeltester, tmp_path, monkeypatch):
+    page = GapsPage(ws)
+    qtbot.addWidget(page)
+    page.open_after_print = False
+    page.gap.setCurrentIndex(page.gap.findData("health_insurance"))
+    page.village.setCurrentIndex(page.village.findData(ws.reg["v2"]))
+    page.refresh()
+    names = [page.model.row_at(i).member_name for i in range(page.model.rowCount())]
+    assert names == ["Trần Thị Mai", "Hoàng Văn Sáng"]
+    qtmodeltester.check(page.model)
+    target = tmp_path / "bhyt-tan-hoa.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    page.export("pdf")
+    assert page.last_file == target and target.read_bytes().startswith(b"%PDF")
+
+
+def test_plan_page_dashboard_moves_with_a_batch(ws, qtbot, qtmodeltester):
+    tab = SupportTab(ws)
+    qtbot.addWidget(tab)
+    ws.changed.connect(tab.on_changes)
+    tab.resize(1200, 800)
+    tab.side.setCurrentRow(4)
+    page = tab.plan
+    assert page.create_button.isEnabled()
+    page.create_from_template()
+    assert page.model.rowCount() == 14
+    qtmodeltester.check(page.model)
+    hi = next(t for t in page.progress.targets if t.code == "hi_coverage")
+    assert hi.value == 33.33 and hi.lagging
+    assert len(page.dashboard.categories) == 14
+    assert any("có thẻ BHYT" in label for label in page.dashboard.lagging_labels())
+    image = page.dashboard.grab()
+    assert not image.isNull() and image.width() > 100
+
+    dialog = BatchSupportDialog(ws)
+    qtbot.addWidget(dialog)
+    dialog.run_preview()
+    dialog.apply()  # broadcast → the plan page refreshes
+    hi = next(t for t in page.progress.targets if t.code == "hi_coverage")
+    assert hi.value == 100.0 and hi.achieved
+    assert not any("có thẻ BHYT" in label for label in page.dashboard.lagging_labels())
+
+    edit = PlanDialog(ws, page.plan_id)
+    qtbot.addWidget(edit)
+    qtmodeltester.check(edit.targets)
+    edit.targets.setData(edit.targets.index(0, 2), "12")
+    edit.save()
+    assert plan.progress(ws.db, page.plan_id).targets[0].target == 12

@@ -1,0 +1,168 @@
+"""Record a preferential loan (Vay vốn ưu đãi) and its repayments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from giamngheo_desktop.domain.errors import DomainError
+from giamngheo_desktop.services import support
+from giamngheo_desktop.services.support import LoanInput, LoanRow, money
+from ui.dialogs.support_dialog import (
+    HouseholdPicker,
+    date_edit,
+    date_value,
+    error_label,
+    fill_combo,
+    money_box,
+    show_problem,
+)
+from ui.workspace import Workspace
+
+
+def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Save).setText(ok_text)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Đóng")
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+class LoanDialog(QDialog):
+    """Ghi khoản vay: household, VBSP programme, amount, term, rate (default of the programme), dates."""
+
+    def __init__(self, workspace: Workspace, *, household_id: int | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        db = workspace.db
+        self.setWindowTitle("Ghi khoản vay ưu đãi")
+        self.setMinimumWidth(600)
+        self.saved_id: int | None = None
+        self.picker = HouseholdPicker(workspace)
+        self.programme = QComboBox()
+        fill_combo(self.programme, support.loan_programmes(db))
+        self.amount = money_box(5e9)
+        self.term = QSpinBox()
+        self.term.setRange(1, 600)
+        self.term.setValue(36)
+        self.term.setSuffix(" tháng")
+        self.rate = QDoubleSpinBox()
+        self.rate.setRange(0, 30)
+        self.rate.setDecimals(2)
+        self.rate.setSuffix(" %/năm")
+        self.disbursed = date_edit()
+        self.due = date_edit(optional=True)
+        self.due.setToolTip("Để trống: ngày giải ngân cộng thời hạn vay")
+        self.note = QLineEdit()
+        self.errors = error_label()
+        form = QFormLayout()
+        form.addRow("Hộ vay:", self.picker)
+        form.addRow("Chương trình cho vay:", self.programme)
+        form.addRow("Số tiền vay:", self.amount)
+        form.addRow("Thời hạn:", self.term)
+        form.addRow("Lãi suất:", self.rate)
+        form.addRow("Ngày giải ngân:", self.disbursed)
+        form.addRow("Ngày đến hạn:", self.due)
+        form.addRow("Ghi chú:", self.note)
+        buttons = _buttons(self, "Ghi khoản vay")
+        buttons.accepted.connect(self.save)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.errors)
+        layout.addWidget(buttons)
+        self.programme.currentIndexChanged.connect(self._default_rate)
+        self._default_rate()
+        if household_id is not None:
+            self.picker.set_household(household_id)
+
+    def _default_rate(self, *_args: Any) -> None:
+        rate = support.default_rate(self.workspace.db, self.programme.currentData() or "")
+        self.rate.setValue(rate if rate is not None else 0.0)
+
+    def save(self) -> None:
+        self.errors.hide()
+        if self.picker.household_id is None:
+            self.errors.setText("Chưa chọn hộ vay.")
+            self.errors.show()
+            return
+        data = LoanInput(
+            household_id=self.picker.household_id,
+            programme_code=self.programme.currentData() or "",
+            amount=round(self.amount.value()),
+            term_months=self.term.value(),
+            interest_rate=self.rate.value(),
+            disbursement_date=date_value(self.disbursed) or "",
+            due_date=date_value(self.due),
+            note=self.note.text(),
+        )
+        try:
+            saved = support.record_loan(self.workspace.db, data=data)
+        except DomainError as exc:
+            show_problem(self.errors, exc)
+            return
+        self.saved_id = saved.id
+        self.workspace.broadcast(saved.changes)
+        self.accept()
+
+
+class RepaymentDialog(QDialog):
+    """Ghi trả nợ: principal (at most the outstanding balance) and interest."""
+
+    def __init__(self, workspace: Workspace, loan: LoanRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.loan = loan
+        self.setWindowTitle("Ghi trả nợ")
+        self.setMinimumWidth(460)
+        info = QLabel(
+            f"Hộ {loan.household_code} — {loan.head_name}\n{loan.programme_name}: vay {money(loan.amount)} đồng"
+            f" ngày {loan.disbursement_date}; dư nợ còn {money(loan.outstanding)} đồng."
+        )
+        info.setWordWrap(True)
+        self.date = date_edit()
+        self.principal = money_box(max(1, loan.outstanding))
+        self.principal.setValue(0)
+        self.interest = money_box(1e9)
+        self.note = QLineEdit()
+        self.errors = error_label()
+        form = QFormLayout()
+        form.addRow("Ngày trả:", self.date)
+        form.addRow("Tiền gốc:", self.principal)
+        form.addRow("Tiền lãi:", self.interest)
+        form.addRow("Ghi chú:", self.note)
+        buttons = _buttons(self, "Ghi trả nợ")
+        buttons.accepted.connect(self.save)
+        layout = QVBoxLayout(self)
+        layout.addWidget(info)
+        layout.addLayout(form)
+        layout.addWidget(self.errors)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        self.errors.hide()
+        try:
+            saved = support.record_repayment(
+                self.workspace.db,
+                loan_id=self.loan.id,
+                paid_date=date_value(self.date) or "",
+                principal=round(self.principal.value()),
+                interest=round(self.interest.value()),
+                note=self.note.text(),
+            )
+        except DomainError as exc:
+            show_problem(self.errors, exc)
+            return
+        self.workspace.broadcast(saved.changes)
+        self.accept()

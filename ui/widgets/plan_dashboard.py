@@ -1,0 +1,105 @@
+"""The plan dashboard: each target against its progress as a horizontal bar (QtCharts).
+
+Bars show the percent of the target reached (capped at 120 % so one big number does
+not squash the rest). Achieved targets are green, targets on track blue, lagging ones
+red; a target that cannot be measured yet shows no bar and says so in its label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from giamngheo_desktop.services.plan import TargetProgress
+
+CAP = 120.0
+COLORS = {"achieved": "#2E7D32", "on_track": "#1565C0", "lagging": "#C62828"}
+LABELS = {"achieved": "Đạt", "on_track": "Đúng tiến độ", "lagging": "Chậm"}
+
+
+def state_of(target: TargetProgress) -> str:
+    if target.achieved:
+        return "achieved"
+    return "lagging" if target.lagging else "on_track"
+
+
+def _short(label: str, limit: int = 56) -> str:
+    return label if len(label) <= limit else label[: limit - 1] + "…"
+
+
+def category_label(target: TargetProgress) -> str:
+    if target.value is None:
+        return f"{_short(target.label)} (chưa đo được)"
+    value = f"{target.value:g}".replace(".", ",")
+    goal = f"{target.target:g}".replace(".", ",")
+    return f"{_short(target.label)}: {value}/{goal} {target.unit}"
+
+
+class PlanDashboard(QWidget):
+    """A chart of a plan's targets; call :meth:`set_targets` with ``plan.progress(...).targets``."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.chart = QChart()
+        self.chart.setTitle("Tiến độ thực hiện chỉ tiêu (% so với chỉ tiêu)")
+        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        self.chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        self.view = QChartView(self.chart)
+        self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        self.categories: list[str] = []
+        self.states: list[str] = []
+        self.bar_sets: dict[str, QBarSet] = {}
+
+    def set_targets(self, targets: Sequence[TargetProgress]) -> None:
+        chart = self.chart
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        # QtCharts draws the first category at the bottom: reverse so the plan reads top-down
+        ordered = list(reversed(list(targets)))
+        self.categories = [category_label(t) for t in ordered]
+        self.states = [state_of(t) for t in ordered]
+        series = QHorizontalStackedBarSeries()
+        self.bar_sets = {}
+        for state, color in COLORS.items():
+            bar_set = QBarSet(LABELS[state])
+            bar_set.setColor(QColor(color))
+            bar_set.setBorderColor(QColor(color))
+            for t in ordered:
+                progress = min(t.progress or 0.0, CAP) if t.value is not None else 0.0
+                bar_set.append(progress if state_of(t) == state else 0.0)
+            series.append(bar_set)
+            self.bar_sets[state] = bar_set
+        series.setBarWidth(0.7)
+        chart.addSeries(series)
+        y_axis = QBarCategoryAxis()
+        y_axis.append(self.categories)
+        font = QFont(y_axis.labelsFont())
+        font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
+        y_axis.setLabelsFont(font)
+        chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(y_axis)
+        x_axis = QValueAxis()
+        x_axis.setRange(0, CAP)
+        x_axis.setTickCount(7)
+        x_axis.setLabelFormat("%d %%")
+        chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+        series.attachAxis(x_axis)
+
+    def lagging_labels(self) -> list[str]:
+        """Category labels of the lagging targets (drawn red)."""
+        return [c for c, s in zip(self.categories, self.states, strict=True) if s == "lagging"]
