@@ -51,7 +51,7 @@ _windows: list[MainWindow] = []  # open windows stay alive until closed
 
 
 def app_icon() -> QIcon:
-    return QIcon(str(resource_path("icons", "app.svg")))
+    return QIcon(str(resource_path("icons", "app.png")))
 
 
 class MainWindow(QMainWindow):
