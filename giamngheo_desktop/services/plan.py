@@ -72,7 +72,7 @@ class MetricValue:
 @dataclass(frozen=True)
 class Metric:
     code: str
-    label: str
+    label: str  # short: the dashboard's category label; a plan's target keeps its own full label
     kind: str
     unit: str
     measure: Callable[[Database, PlanContext], MetricValue]
@@ -215,8 +215,8 @@ def _staff(db: Database, ctx: PlanContext) -> MetricValue:
 METRICS: dict[str, Metric] = {
     m.code: m
     for m in (
-        Metric("models", "Mô hình giảm nghèo", "count", "mô hình", _models),
-        Metric("classes", "Lớp đào tạo nghề", "count", "lớp", _classes),
+        Metric("models", "Mô hình", "count", "mô hình", _models),
+        Metric("classes", "Lớp nghề", "count", "lớp", _classes),
         Metric("poor_reduction", "Giảm số hộ nghèo", "reduction", "hộ", _reduction("poor", False)),
         Metric("poor_reduction_pct", "Giảm tỷ lệ hộ nghèo", "reduction_pct", "điểm %", _reduction("poor", True)),
         Metric("near_poor_reduction", "Giảm số hộ cận nghèo", "reduction", "hộ", _reduction("near_poor", False)),
@@ -227,16 +227,14 @@ METRICS: dict[str, Metric] = {
             "điểm %",
             _reduction("near_poor", True),
         ),
-        Metric(
-            "hi_coverage", "Người hộ nghèo, cận nghèo có thẻ BHYT", "coverage_pct", "%", _coverage("health_insurance")
-        ),
-        Metric("school_attendance", "Trẻ em đi học đúng độ tuổi", "coverage_pct", "%", _coverage("school")),
-        Metric("safe_housing", "Hộ nghèo có nhà ở an toàn", "coverage_pct", "%", _coverage("housing")),
-        Metric("hygienic_water", "Hộ dùng nước hợp vệ sinh", "coverage_pct", "%", _coverage("water")),
-        Metric("hygienic_latrine", "Hộ dùng nhà tiêu hợp vệ sinh", "coverage_pct", "%", _coverage("latrine")),
-        Metric("internet", "Hộ tiếp cận viễn thông, internet", "coverage_pct", "%", _coverage("internet")),
-        Metric("information_access", "Hộ tiếp cận thông tin", "coverage_pct", "%", _coverage("information")),
-        Metric("staff_trained", "Cán bộ giảm nghèo được tập huấn", "coverage_pct", "%", _staff),
+        Metric("hi_coverage", "Có thẻ BHYT", "coverage_pct", "%", _coverage("health_insurance")),
+        Metric("school_attendance", "Trẻ em đi học", "coverage_pct", "%", _coverage("school")),
+        Metric("safe_housing", "Nhà ở an toàn", "coverage_pct", "%", _coverage("housing")),
+        Metric("hygienic_water", "Nước hợp vệ sinh", "coverage_pct", "%", _coverage("water")),
+        Metric("hygienic_latrine", "Nhà tiêu hợp vệ sinh", "coverage_pct", "%", _coverage("latrine")),
+        Metric("internet", "Viễn thông, internet", "coverage_pct", "%", _coverage("internet")),
+        Metric("information_access", "Tiếp cận thông tin", "coverage_pct", "%", _coverage("information")),
+        Metric("staff_trained", "Cán bộ được tập huấn", "coverage_pct", "%", _staff),
     )
 }
 

@@ -27,6 +27,7 @@ class Column:
     value: Callable[[Any], Any]
     display: Callable[[Any], str] | None = None  # formats value; default str()
     numeric: bool = False
+    tooltip: Callable[[Any], str] | None = None
 
 
 def money(value: Any) -> str:
@@ -82,6 +83,8 @@ class RowsTableModel(QAbstractTableModel):
             if value is None:
                 return ""
             return column.display(value) if column.display else str(value)
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip is not None:
+            return column.tooltip(item) or None
         if role == SortKeyRole:
             value = column.value(item)
             return value if value is not None else ""

@@ -107,6 +107,7 @@ class Page(QWidget):
         super().__init__(parent)
         self.workspace = workspace
         self.dirty = True
+        self.generation = 0  # background reads: only the latest result is shown
 
     def refresh(self) -> None:
         self.dirty = False
@@ -411,13 +412,17 @@ class GapsPage(Page):
         super().refresh()
         gap, on_date, village_id = self.params()
         self.status.setText("Đang lập danh sách…")
+        self.generation += 1
+        generation = self.generation
 
         def work(ctx: Any) -> coverage.GapResult:
             return coverage.evaluate(ctx.db, gap, on_date=on_date, village_id=village_id)
 
-        self.workspace.run_task(
-            work, title="Đang lập danh sách thiếu hụt…", on_done=self._show, writes=False, parent=self
-        )
+        def done(result: coverage.GapResult) -> None:
+            if generation == self.generation:  # a newer request supersedes this one
+                self._show(result)
+
+        self.workspace.run_task(work, title="Đang lập danh sách thiếu hụt…", on_done=done, writes=False, parent=self)
 
     def _show(self, result: coverage.GapResult) -> None:
         self.model.set_rows(result.rows)
@@ -468,21 +473,26 @@ class PlanPage(Page):
         top.addWidget(self.refresh_button)
         self.model = RowsTableModel(
             [
-                Column("Chỉ tiêu", lambda t: t.label),
+                Column("Chỉ tiêu", lambda t: t.label, tooltip=lambda t: t.label),
                 Column("Kế hoạch", lambda t: f"{_pct(t.target)} {t.unit}"),
-                Column("Thực hiện", lambda t: "—" if t.value is None else f"{_pct(t.value)} {t.unit}"),
+                Column(
+                    "Thực hiện",
+                    lambda t: "—" if t.value is None else f"{_pct(t.value)} {t.unit}",
+                    tooltip=lambda t: t.detail,
+                ),
                 Column("Đạt %", lambda t: t.progress, _pct, numeric=True),
-                Column("Chi tiết", lambda t: t.detail),
                 Column("Đánh giá", lambda t: "Đạt" if t.achieved else ("Chậm" if t.lagging else "Đúng tiến độ")),
             ],
             highlight=lambda t: t.lagging,
         )
         self.table = _table(self.model, stretch=0)
+        self.table.horizontalHeader().setStretchLastSection(False)
         self.dashboard = PlanDashboard()
-        splitter = QSplitter(Qt.Orientation.Vertical)
+        self.dashboard.setMinimumWidth(420)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(self.dashboard)
-        splitter.setSizes([300, 420])
+        splitter.setSizes([700, 500])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
@@ -511,13 +521,17 @@ class PlanPage(Page):
             return
         plan_id = found.id
         self.info.setText("Đang tính tiến độ…")
+        self.generation += 1
+        generation = self.generation
 
         def work(ctx: Any) -> plan.PlanProgress:
             return plan.progress(ctx.db, plan_id)
 
-        self.workspace.run_task(
-            work, title="Đang tính tiến độ kế hoạch…", on_done=self._show, writes=False, parent=self
-        )
+        def done(result: plan.PlanProgress) -> None:
+            if generation == self.generation:  # a newer request supersedes this one
+                self._show(result)
+
+        self.workspace.run_task(work, title="Đang tính tiến độ kế hoạch…", on_done=done, writes=False, parent=self)
 
     def _show(self, progress: plan.PlanProgress) -> None:
         self.progress = progress

@@ -21,7 +21,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from giamngheo_desktop.services.plan import TargetProgress
+from giamngheo_desktop.services.plan import METRICS, TargetProgress
 
 CAP = 120.0
 COLORS = {"achieved": "#2E7D32", "on_track": "#1565C0", "lagging": "#C62828"}
@@ -39,11 +39,14 @@ def _short(label: str, limit: int = 56) -> str:
 
 
 def category_label(target: TargetProgress) -> str:
+    """A short label: the metric's short name, then value/target."""
+    metric = METRICS.get(target.code)
+    name = _short(metric.label if metric else target.label)
     if target.value is None:
-        return f"{_short(target.label)} (chưa đo được)"
-    value = f"{target.value:g}".replace(".", ",")
+        return f"{name} (chưa đo được)"
+    value = f"{target.value:.0f}" if target.kind == "coverage_pct" else f"{target.value:g}".replace(".", ",")
     goal = f"{target.target:g}".replace(".", ",")
-    return f"{_short(target.label)}: {value}/{goal} {target.unit}"
+    return f"{name}: {value}/{goal} {target.unit}"
 
 
 class PlanDashboard(QWidget):
