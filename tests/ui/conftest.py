@@ -16,13 +16,11 @@ from PySide6.QtCore import QSettings
 from giamngheo_desktop.services.session import open_session
 
 sys.path.insert(0, str(Path(__file__).parent))
-from sample_data import populate
+from sample_data import SAMPLE_HOUSEHOLDS, populate
 
 from ui.settings import Settings
 from ui.tasks import SyncTaskRunner
 from ui.workspace import Workspace
-
-SAMPLE_HOUSEHOLDS = 30
 
 
 @pytest.fixture(autouse=True)
@@ -63,13 +61,3 @@ def app_fonts(qapp):  # type: ignore[no-untyped-def]
 
     use_app_font(qapp)
     return qapp
-
-
-def type_text(widget, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Type ``text`` one QKeyEvent per character (qtbot.keyClicks aborts on non-ASCII)."""
-    from PySide6.QtCore import QCoreApplication, QEvent, Qt
-    from PySide6.QtGui import QKeyEvent
-
-    for ch in text:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QCoreApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))

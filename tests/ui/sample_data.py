@@ -16,6 +16,7 @@ MIDDLE_M = ["Văn", "Đức", "Hữu", "Quang", "Minh"]
 MIDDLE_F = ["Thị", "Thu", "Ngọc", "Thanh"]
 GIVEN_M = ["An", "Bình", "Cường", "Dũng", "Hùng", "Long", "Nam", "Sơn", "Tuấn", "Việt"]
 GIVEN_F = ["Hằng", "Hoa", "Lan", "Mai", "Ngân", "Phương", "Thảo", "Yến"]
+SAMPLE_HOUSEHOLDS = 30  # households in the tests/ui "sample_path" fixture
 CLASSES = ["poor"] * 4 + ["near_poor"] * 4 + ["newly_escaped"] * 2 + ["not_poor"] * 90
 
 
@@ -72,3 +73,13 @@ def populate(db: Any, count: int, *, seed: int = 7) -> list[int]:
                     head_id = member.lastrowid
             conn.execute("UPDATE household SET head_member_id = ? WHERE id = ?", (head_id, household_id))
     return ids
+
+
+def type_text(widget, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Type ``text`` one QKeyEvent per character (qtbot.keyClicks aborts on non-ASCII)."""
+    from PySide6.QtCore import QCoreApplication, QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+
+    for ch in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QCoreApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SAMPLE_HOUSEHOLDS, type_text
 from PySide6.QtCore import Qt
+from sample_data import SAMPLE_HOUSEHOLDS, type_text
 
 from giamngheo_desktop.services import register
 from giamngheo_desktop.services.changes import Changes

@@ -6,8 +6,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_HOUSEHOLDS, type_text
 from PySide6.QtWidgets import QApplication, QMessageBox
+from sample_data import SAMPLE_HOUSEHOLDS, type_text
 
 from giamngheo_desktop.domain.errors import StorageUnavailable
 from giamngheo_desktop.services import commune
@@ -249,3 +249,72 @@ def test_standard_buttons_read_vietnamese(qapp) -> None:
     install_translations(qapp)
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
     assert [b.text() for b in box.buttons()] == ["OK", "Hủy"]
+
+
+def _fake_generate(db, *, households, seed, progress=None):  # type: ignore[no-untyped-def]
+    """Stands in for services.demo.generate (same published signature)."""
+    from sample_data import populate
+
+    commune.setup_commune(
+        db,
+        commune.CommuneSetup(
+            settings=commune.CommuneSettings(name="xã Mẫu", code="99999", province="Phú Thọ", area_type="rural"),
+            villages=[commune.VillageInput(name="Thôn Một"), commune.VillageInput(name="Thôn Hai")],
+        ),
+    )
+    for step in range(1, 5):
+        if progress is not None:
+            progress(step, 4)
+    populate(db, 12)
+
+
+def test_demo_is_generated_in_the_background_then_opened(qtbot, data_dir, settings, monkeypatch) -> None:
+    from giamngheo_desktop.paths import AppPaths
+    from giamngheo_desktop.services import demo
+    from ui.main_window import ensure_demo
+    from ui.tasks import SyncTaskRunner
+
+    calls: list[dict[str, int]] = []
+
+    def generate(db, *, households, seed, progress=None):  # type: ignore[no-untyped-def]
+        calls.append({"households": households, "seed": seed})
+        _fake_generate(db, households=households, seed=seed, progress=progress)
+
+    monkeypatch.setattr(demo, "generate", generate)
+    path = AppPaths.default().demo_database
+    opened: list[Path] = []
+    ensure_demo(SyncTaskRunner(), path, parent=None, on_ready=opened.append)
+    assert calls == [{"households": 2000, "seed": 1}]
+    assert opened == [path] and path.exists()
+    assert not path.with_name(path.name + ".part").exists()
+    window = open_window(path, settings=settings)
+    assert window is not None
+    qtbot.addWidget(window)
+    assert window.windowTitle() == "Giảm nghèo Desktop — xã Mẫu"
+    assert window.tab_widgets[0].model.rowCount() == 12
+    window.close()
+    ensure_demo(SyncTaskRunner(), path, parent=None, on_ready=opened.append)
+    assert len(calls) == 1  # an existing demo file is reused
+
+
+def test_cancelling_the_demo_leaves_no_file(qtbot, data_dir, monkeypatch) -> None:
+    from giamngheo_desktop.paths import AppPaths
+    from giamngheo_desktop.services import demo
+    from ui.main_window import ensure_demo
+    from ui.tasks import SyncTaskRunner, Task
+
+    monkeypatch.setattr(demo, "generate", _fake_generate)
+    monkeypatch.setattr(Task, "__init__", _cancelled_task_init(Task.__init__))
+    path = AppPaths.default().demo_database
+    gave_up: list[bool] = []
+    ensure_demo(SyncTaskRunner(), path, parent=None, on_ready=lambda p: None, on_gave_up=lambda: gave_up.append(True))
+    assert gave_up == [True]
+    assert not path.exists()
+
+
+def _cancelled_task_init(original):  # type: ignore[no-untyped-def]
+    def init(self, title, parent):  # type: ignore[no-untyped-def]
+        original(self, title, parent)
+        self.cancel_event.set()  # as if the user pressed Hủy at once
+
+    return init

@@ -1,0 +1,82 @@
+"""Finding households: folded search over names, codes and ID numbers; filters; whitelisted sorts."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from giamngheo_desktop.domain.errors import ValidationFailed
+from giamngheo_desktop.services.household_query import (
+    HouseholdQuery,
+    count_households,
+    find_household_ids,
+    household_rows,
+)
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "ui"))
+from sample_data import populate
+
+
+@pytest.fixture
+def register(db):  # type: ignore[no-untyped-def]
+    populate(db, 40)
+    first = db.scalar("SELECT id FROM household WHERE code = 'HGD-0001'")
+    db.conn.execute("UPDATE member SET id_number = '001085012345' WHERE household_id = ? AND sort_order = 1", (first,))
+    return db
+
+
+def heads(db, ids):  # type: ignore[no-untyped-def]
+    rows = household_rows(db, ids)
+    return [rows[i].head_name for i in ids]
+
+
+@pytest.mark.parametrize(
+    "text", ["nguyen van duc", "NGUYỄN VĂN ĐỨC", "Nguyễn  Văn Đức", "văn đức", "hgd-0001", "01085012"]
+)
+def test_search_ignores_case_diacritics_and_finds_codes_and_id_numbers(register, text) -> None:
+    ids = find_household_ids(register, HouseholdQuery(text=text))
+    assert "Nguyễn Văn Đức" in heads(register, ids)
+
+
+def test_search_matches_any_member_not_only_the_head(register) -> None:
+    wife = register.row("SELECT full_name FROM member WHERE sort_order = 1 LIMIT 1")["full_name"]
+    ids = find_household_ids(register, HouseholdQuery(text=wife))
+    assert ids
+
+
+def test_like_wildcards_in_the_search_text_are_literal(register) -> None:
+    assert find_household_ids(register, HouseholdQuery(text="%")) == []
+    assert find_household_ids(register, HouseholdQuery(text="_")) == []
+
+
+def test_filters_and_deleted_households(register) -> None:
+    village = register.scalar("SELECT id FROM village ORDER BY sort_order LIMIT 1")
+    ids = find_household_ids(register, HouseholdQuery(village_id=village, poverty_class="poor"))
+    rows = household_rows(register, ids)
+    assert ids and {(r.village_id, r.poverty_class) for r in rows.values()} == {(village, "poor")}
+    register.conn.execute("UPDATE household SET deleted_at = '2026-01-01' WHERE id = ?", (ids[0],))
+    assert ids[0] not in find_household_ids(register, HouseholdQuery())
+    assert count_households(register) == 39
+    assert ids[0] in find_household_ids(register, HouseholdQuery(include_deleted=True))
+
+
+def test_sorts_come_from_a_whitelist(register) -> None:
+    ids = find_household_ids(register, HouseholdQuery(descending=True))
+    codes = [household_rows(register, [i])[i].code for i in ids]
+    assert codes == sorted(codes, reverse=True)
+    by_members = find_household_ids(register, HouseholdQuery(sort="members"))
+    counts = [household_rows(register, [i])[i].member_count for i in by_members]
+    assert counts == sorted(counts)
+    with pytest.raises(ValidationFailed, match="Sắp xếp"):
+        find_household_ids(register, HouseholdQuery(sort="code; DROP TABLE household"))
+    with pytest.raises(ValidationFailed, match="Bộ lọc"):
+        find_household_ids(register, HouseholdQuery(flags={"deleted_at": True}))
+
+
+def test_extra_filter_hook(register) -> None:
+    first = register.scalar("SELECT id FROM household WHERE code = 'HGD-0001'")
+    register.conn.execute("UPDATE household SET income_per_capita = 1500000 WHERE id = ?", (first,))
+    assert find_household_ids(register, HouseholdQuery(extra={"income_below": 2_000_000})) == [first]
+    assert find_household_ids(register, HouseholdQuery(extra={"ids": [first]})) == [first]
