@@ -731,7 +731,14 @@ def list_loans(
     if open_only:
         sql += " AND l.amount - COALESCE(r.principal, 0) > 0"
     sql += " ORDER BY l.disbursement_date DESC, l.id DESC"
-    return [LoanRow(**r) for r in db.rows(sql, params)]
+    return [_loan_row(r) for r in db.rows(sql, params)]
+
+
+def _loan_row(r: dict[str, Any]) -> LoanRow:
+    """A loan still open after its due date shows as overdue, whatever was stored."""
+    if r["status"] == "active" and r["due_date"] and r["due_date"] < clock.today_iso() and r["outstanding"] > 0:
+        r = {**r, "status": "overdue"}
+    return LoanRow(**r)
 
 
 def get_loan(db: Database, loan_id: int) -> LoanRow:
@@ -739,7 +746,7 @@ def get_loan(db: Database, loan_id: int) -> LoanRow:
     row = db.row(_LOAN_SQL + " AND l.id = ?", (loan_id,))
     if row is None:
         raise NotFound(f"Không tìm thấy khoản vay số {loan_id}.")
-    return LoanRow(**row)
+    return _loan_row(row)
 
 
 def loan_repayments(db: Database, loan_id: int) -> list[RepaymentRow]:

@@ -128,6 +128,8 @@ def test_loan_balance_and_repayments(db, reg):
     loan = support.get_loan(db, saved.id)
     assert (loan.status, loan.outstanding) == ("active", 25_000_000)
     assert [x.id for x in support.list_loans(db, open_only=True)] == [saved.id]
+    clock.set_fixed_now(dt.datetime(2028, 3, 1, 9, 0, 0))  # after the due date, still owing
+    assert support.get_loan(db, saved.id).status_label == "Quá hạn"
 
 
 def test_loan_validation(db, reg):
