@@ -79,6 +79,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.tabs)
 
         self._build_menus()
+        for widget in self.tab_widgets:  # tabs may add their own items to **Dữ liệu**
+            add_data_actions = getattr(widget, "add_data_menu_actions", None)
+            if add_data_actions is not None:
+                add_data_actions(self.menu_data)
         self.commune_label = QLabel()
         self.file_label = QLabel()
         self.file_label.setEnabled(False)

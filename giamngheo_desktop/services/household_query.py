@@ -229,3 +229,52 @@ def count_households(db: Database) -> int:
 def class_choices() -> list[tuple[str, str]]:
     """(code, Vietnamese label) of every household class, for filter combos."""
     return [(c.value, label) for c, label in CLASS_LABELS.items()]
+
+
+# -- deprivations (issue 3): from the latest review round that has indicators for the household ----
+
+_LATEST_ROUND = "(SELECT max(r2.round_id) FROM round_indicator r2 WHERE r2.household_id = h.id)"
+
+
+@register_filter("deprived")
+def _deprived(value: Any) -> tuple[str, Sequence[Any]]:
+    """Households deprived of indicator ``value`` in their latest round with indicators."""
+    return (
+        "EXISTS (SELECT 1 FROM round_indicator ri WHERE ri.household_id = h.id AND ri.indicator_code = ? "
+        f"AND ri.deprived = 1 AND ri.round_id = {_LATEST_ROUND})",
+        (str(value),),
+    )
+
+
+@register_filter("deprived_any")
+def _deprived_any(value: Any) -> tuple[str, Sequence[Any]]:
+    """Households deprived of at least ``value`` indicators in their latest round with indicators."""
+    return (
+        "(SELECT count(*) FROM round_indicator ri WHERE ri.household_id = h.id AND ri.deprived = 1 "
+        f"AND ri.round_id = {_LATEST_ROUND}) >= ?",
+        (int(value),),
+    )
+
+
+def deprivation_choices(db: Database) -> list[tuple[str, str]]:
+    """(indicator code, Vietnamese name) of the indicators that rounds have recorded.
+
+    Names come from the standards' definitions when they list ``indicators``; otherwise the code.
+    """
+    db.require(Permission.VIEW)
+    import json
+
+    names: dict[str, str] = {}
+    for row in db.rows("SELECT definition FROM poverty_standard ORDER BY valid_from"):
+        try:
+            definition = json.loads(row["definition"])
+        except (TypeError, ValueError):
+            continue
+        indicators = definition.get("indicators") if isinstance(definition, dict) else None
+        if isinstance(indicators, list):
+            for item in indicators:
+                if isinstance(item, dict) and item.get("code"):
+                    names[str(item["code"])] = str(item.get("name") or item["code"])
+    codes = [r["indicator_code"] for r in db.rows("SELECT DISTINCT indicator_code FROM round_indicator ORDER BY 1")]
+    ordered = [c for c in names if c in codes] + [c for c in codes if c not in names]
+    return [(str(code), names.get(code) or str(code)) for code in ordered]

@@ -1,31 +1,79 @@
-"""Hộ gia đình: search, filters and the register table (basic version; extended for issue 3)."""
+"""Hộ gia đình: search, filters, the register table, the selected household's detail pane,
+the household operations (with undo), import/export and the data checks.
+
+Keyboard: Enter opens the selected household, Ctrl+N adds one, Ctrl+F searches.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QSplitter,
     QTableView,
+    QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from giamngheo_desktop.services import commune
+from giamngheo_desktop import clock
+from giamngheo_desktop.domain.vocab import class_label
+from giamngheo_desktop.services import commune, register
 from giamngheo_desktop.services.changes import Changes
-from giamngheo_desktop.services.household_query import HouseholdQuery, class_choices, count_households
+from giamngheo_desktop.services.household_query import (
+    FLAG_COLUMNS,
+    HouseholdQuery,
+    class_choices,
+    count_households,
+    deprivation_choices,
+)
+from ui import errors
+from ui.dialogs.household_dialog import HouseholdDialog
+from ui.dialogs.import_dialog import ImportDialog
+from ui.dialogs.member_dialog import MemberDialog
+from ui.dialogs.member_ops_dialog import ChangeHeadDialog, MergeDialog, MoveMemberDialog, StatusDialog
+from ui.dialogs.split_dialog import SplitDialog
 from ui.models.households_model import HouseholdsModel
-from ui.models.roles import IdRole
+from ui.models.members_model import MembersModel, birth_text
+from ui.models.roles import IdRole, SortKeyRole
+from ui.tabs.checks_panel import ChecksPanel
+from ui.tasks import TaskContext
+from ui.undo import run_operation
 from ui.workspace import Workspace
 
 SEARCH_DELAY_MS = 250
+
+EVENT_LABELS = {
+    "create": "Lập hộ",
+    "update": "Sửa thông tin",
+    "split_from": "Tách từ hộ",
+    "split_to": "Tách ra hộ",
+    "merge_into": "Nhập vào hộ",
+    "merged_from": "Nhận nhập hộ",
+    "member_add": "Thêm nhân khẩu",
+    "member_remove": "Xóa nhân khẩu",
+    "member_move_in": "Chuyển đến",
+    "member_move_out": "Chuyển đi hộ khác",
+    "head_change": "Đổi chủ hộ",
+    "member_deceased": "Nhân khẩu chết",
+    "member_moved_away": "Nhân khẩu chuyển đi",
+    "delete": "Xóa hộ",
+    "restore": "Khôi phục",
+}
 
 
 def _number(value: int) -> str:
@@ -33,11 +81,17 @@ def _number(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
+def _money(value: int | float) -> str:
+    return _number(int(value)) + " đ"
+
+
 class HouseholdsTab(QWidget):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.workspace = workspace
+        self.checks_panel: ChecksPanel | None = None
 
+        # -- filter bar ---------------------------------------------------------
         self.search = QLineEdit()
         self.search.setPlaceholderText("Tìm theo tên chủ hộ hoặc thành viên, mã hộ, số định danh…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
@@ -49,8 +103,16 @@ class HouseholdsTab(QWidget):
         self.class_combo.addItem("Tất cả phân loại", None)
         for code, label in class_choices():
             self.class_combo.addItem(label, code)
+        self.flag_combo = QComboBox()
+        self.flag_combo.setAccessibleName("Lọc theo đặc điểm hộ")
+        self.flag_combo.addItem("Mọi đặc điểm", None)
+        for key, label in FLAG_COLUMNS.items():
+            self.flag_combo.addItem(label, key)
+        self.deprivation_combo = QComboBox()
+        self.deprivation_combo.setAccessibleName("Lọc theo chỉ số thiếu hụt")
         self.count_label = QLabel()
 
+        # -- register table -------------------------------------------------------
         self.model = HouseholdsModel(workspace.db, self)
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -65,37 +127,156 @@ class HouseholdsTab(QWidget):
         header.setStretchLastSection(True)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)
-        for column, width in enumerate((110, 220, 160, 190, 100)):
+        for column, width in enumerate((100, 190, 130, 150, 90)):
             self.view.setColumnWidth(column, width)
+        self.view.doubleClicked.connect(lambda _index: self.edit_household())
+        self.view.installEventFilter(self)
 
+        # -- detail pane -------------------------------------------------------------
+        self.detail_title = QLabel("Chọn một hộ để xem chi tiết.")
+        self.detail_title.setWordWrap(True)
+        self.detail_title.setTextFormat(Qt.TextFormat.RichText)
+        self.members_model = MembersModel(self)
+        self.members_proxy = QSortFilterProxyModel(self)
+        self.members_proxy.setSourceModel(self.members_model)
+        self.members_proxy.setSortRole(SortKeyRole)
+        self.members_view = QTableView()
+        self.members_view.setModel(self.members_proxy)
+        self.members_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.members_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.members_view.setSortingEnabled(False)
+        self.members_view.verticalHeader().setVisible(False)
+        self.members_view.horizontalHeader().setStretchLastSection(True)
+        self.members_view.setColumnWidth(0, 170)
+        self.members_view.doubleClicked.connect(lambda _index: self.edit_member())
+        self.history = QListWidget()
+        self.supports = QListWidget()
+        detail_tabs = QTabWidget()
+        detail_tabs.addTab(self.members_view, "Nhân khẩu")
+        detail_tabs.addTab(self.supports, "Hỗ trợ đã nhận")
+        detail_tabs.addTab(self.history, "Lịch sử hộ")
+        self.detail_tabs = detail_tabs
+
+        # -- actions --------------------------------------------------------------
+        self.act_add = self._act("Thêm hộ", self.add_household, QKeySequence.StandardKey.New)
+        self.act_edit = self._act("Sửa hộ", self.edit_household)
+        self.act_remove = self._act("Xóa hộ", self.remove_household)
+        self.act_split = self._act("Tách hộ…", self.split_household)
+        self.act_merge = self._act("Nhập hộ khác vào…", self.merge_household)
+        self.act_head = self._act("Đổi chủ hộ…", self.change_head)
+        self.act_add_member = self._act("Thêm nhân khẩu", self.add_member)
+        self.act_edit_member = self._act("Sửa nhân khẩu", self.edit_member)
+        self.act_remove_member = self._act("Xóa nhân khẩu", self.remove_member)
+        self.act_status = self._act("Báo chết / chuyển đi…", self.mark_status)
+        self.act_move = self._act("Chuyển hộ…", self.move_member)
+        self.act_import = self._act("Nhập danh sách từ Excel…", self.import_list)
+        self.act_export = self._act("Xuất danh sách ra Excel…", self.export_list)
+        self.act_checks = self._act("Kiểm tra dữ liệu", self.show_checks)
+
+        household_bar = QHBoxLayout()
+        for action in (self.act_add, self.act_edit, self.act_split, self.act_merge, self.act_remove):
+            household_bar.addWidget(self._button(action))
+        household_bar.addStretch(1)
+        for action in (self.act_import, self.act_export, self.act_checks):
+            household_bar.addWidget(self._button(action))
+        member_bar = QHBoxLayout()
+        for action in (
+            self.act_add_member,
+            self.act_edit_member,
+            self.act_head,
+            self.act_status,
+            self.act_move,
+            self.act_remove_member,
+        ):
+            member_bar.addWidget(self._button(action))
+        member_bar.addStretch(1)
+
+        # -- search timer, signals --------------------------------------------------
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(SEARCH_DELAY_MS)
         self._timer.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(self._timer.start)
-        self.village_combo.currentIndexChanged.connect(self.apply_filters)
-        self.class_combo.currentIndexChanged.connect(self.apply_filters)
+        for combo in (self.village_combo, self.class_combo, self.flag_combo, self.deprivation_combo):
+            combo.currentIndexChanged.connect(self.apply_filters)
         self._kept_ids: list[int] = []
         self._kept_current: int | None = None
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         self.model.modelReset.connect(self._restore_selection)
         self.model.modelReset.connect(self.update_count)
+        self.model.modelReset.connect(self.show_detail)
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self.show_detail())
+        self.members_view.selectionModel().currentRowChanged.connect(lambda *_: self._update_actions())
         self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
 
+        # -- layout -------------------------------------------------------------------
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)
         bar.addWidget(QLabel("Thôn/tổ:"))
         bar.addWidget(self.village_combo, 1)
         bar.addWidget(QLabel("Phân loại:"))
         bar.addWidget(self.class_combo, 1)
+        bar.addWidget(self.flag_combo, 1)
+        bar.addWidget(self.deprivation_combo, 1)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.view, 1)
+        left_layout.addWidget(self.count_label)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.detail_title)
+        right_layout.addLayout(member_bar)
+        right_layout.addWidget(detail_tabs, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.count_label)
+        layout.addLayout(household_bar)
+        layout.addWidget(self.splitter, 1)
 
         self.reload_villages()
+        self.reload_deprivations()
         self.apply_filters()
         self.update_count()
+        self.show_detail()
+
+    def _act(self, text: str, slot: Any, shortcut: Any = None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _button(self, action: QAction) -> QToolButton:
+        button = QToolButton()
+        button.setDefaultAction(action)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        return button
+
+    def add_data_menu_actions(self, menu: Any) -> None:
+        """The main window's **Dữ liệu** menu gets import, export and the data checks."""
+        menu.addSeparator()
+        for action in (self.act_import, self.act_export, self.act_checks):
+            menu.addAction(action)
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        from PySide6.QtCore import QEvent
+
+        if (
+            watched is self.view
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self.edit_household()
+            return True
+        return super().eventFilter(watched, event)
 
     # -- filters -----------------------------------------------------------
     def reload_villages(self) -> None:
@@ -109,16 +290,53 @@ class HouseholdsTab(QWidget):
         self.village_combo.setCurrentIndex(max(found, 0))
         self.village_combo.blockSignals(False)
 
+    def reload_deprivations(self) -> None:
+        current = self.deprivation_combo.currentData()
+        self.deprivation_combo.blockSignals(True)
+        self.deprivation_combo.clear()
+        self.deprivation_combo.addItem("Mọi chỉ số thiếu hụt", None)
+        choices = deprivation_choices(self.workspace.db)
+        if choices:
+            self.deprivation_combo.addItem("Thiếu hụt từ 3 chỉ số trở lên", ("deprived_any", 3))
+        for code, name in choices:
+            self.deprivation_combo.addItem(f"Thiếu hụt: {name}", ("deprived", code))
+        self.deprivation_combo.setEnabled(bool(choices))
+        self.deprivation_combo.setToolTip(
+            "Theo đợt rà soát gần nhất có chấm chỉ số của hộ" if choices else "Chưa có đợt rà soát nào chấm chỉ số"
+        )
+        found = self.deprivation_combo.findData(current)
+        self.deprivation_combo.setCurrentIndex(max(found, 0))
+        self.deprivation_combo.blockSignals(False)
+
     def current_query(self) -> HouseholdQuery:
+        flag = self.flag_combo.currentData()
+        deprivation = self.deprivation_combo.currentData()
+        extra = dict(self.model.query.extra)
+        extra.pop("deprived", None)
+        extra.pop("deprived_any", None)
+        if deprivation:
+            extra[deprivation[0]] = deprivation[1]
         return dataclasses.replace(
             self.model.query,
             text=self.search.text(),
             village_id=self.village_combo.currentData(),
             poverty_class=self.class_combo.currentData(),
+            flags={flag: True} if flag else {},
+            extra=extra,
         )
+
+    def _open(self) -> bool:
+        """False once the file is closed (signals may still arrive while the window is torn down)."""
+        try:
+            self.workspace.db.conn.total_changes  # noqa: B018 - raises on a closed connection
+        except Exception:
+            return False
+        return True
 
     def apply_filters(self) -> None:
         self._timer.stop()
+        if not self._open():
+            return
         query = self.current_query()
         if query != self.model.query or not self.model.ids:
             self.model.set_query(query)
@@ -140,6 +358,48 @@ class HouseholdsTab(QWidget):
         selection = self.view.selectionModel()
         return [int(index.data(IdRole)) for index in selection.selectedRows()] if selection else []
 
+    def current_household_id(self) -> int | None:
+        index = self.view.currentIndex()
+        if index.isValid():
+            return int(index.data(IdRole))
+        ids = self.selected_ids()
+        return ids[0] if ids else None
+
+    def select_household(self, household_id: int) -> bool:
+        row = self.model.row_of(household_id)
+        if row < 0:
+            # not in the filtered list: clear the filters and try again
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            for combo in (self.village_combo, self.class_combo, self.flag_combo, self.deprivation_combo):
+                combo.blockSignals(True)
+                combo.setCurrentIndex(0)
+                combo.blockSignals(False)
+            self.apply_filters()
+            row = self.model.row_of(household_id)
+        if row < 0:
+            return False
+        index = self.model.index(row, 0)
+        self.view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.view.scrollTo(index)
+        self.show_detail()
+        return True
+
+    def current_member_id(self) -> int | None:
+        index = self.members_view.currentIndex()
+        if not index.isValid():
+            return None
+        return int(index.data(IdRole))
+
+    def select_member(self, member_id: int) -> None:
+        row = self.members_model.row_of(member_id)
+        if row >= 0:
+            index = self.members_proxy.mapFromSource(self.members_model.index(row, 0))
+            self.members_view.setCurrentIndex(index)
+
     def _remember_selection(self) -> None:
         self._kept_ids = self.selected_ids()
         current = self.view.currentIndex()
@@ -160,10 +420,228 @@ class HouseholdsTab(QWidget):
                 selection.setCurrentIndex(self.model.index(row, 0), QItemSelectionModel.SelectionFlag.NoUpdate)
                 self.view.scrollTo(self.model.index(row, 0))
 
+    # -- detail pane ---------------------------------------------------------------
+    def show_detail(self) -> None:
+        if not self._open():
+            return
+        household_id = self.current_household_id()
+        db = self.workspace.db
+        if household_id is None:
+            self.detail_title.setText("Chọn một hộ để xem chi tiết.")
+            self.members_model.set_rows([])
+            self.history.clear()
+            self.supports.clear()
+            self._update_actions()
+            return
+        kept = self.current_member_id()
+        h = register.get_household(db, household_id)
+        members = register.list_members(db, household_id)
+        living = [m for m in members if m["life_status"] == "living"]
+        head = next((m for m in living if m["relationship_code"] == register.HEAD), None)
+        flags = [label for key, label in FLAG_COLUMNS.items() if h.get(key)]
+        parts = [
+            f"<b>Hộ {h['code']}</b> — {h['village_name']}",
+            f"Chủ hộ: <b>{head['full_name'] if head else '(chưa có)'}</b> · {len(living)} nhân khẩu",
+            f"{class_label(h['poverty_class'])}"
+            + (f" (QĐ {h['class_decision']})" if h["class_decision"] else "")
+            + (f" · {h['address']}" if h["address"] else ""),
+        ]
+        if flags:
+            parts.append(", ".join(flags))
+        if h["deleted_at"]:
+            parts.insert(0, "<span style='color:#b00020'>Hộ đã bị xóa</span>")
+        self.detail_title.setText("<br>".join(parts))
+        self.members_model.set_rows(members)
+        self.members_view.resizeColumnsToContents()
+        if kept is not None:
+            self.select_member(kept)
+        self.history.clear()
+        for event in reversed(register.household_events(db, household_id)):
+            label = EVENT_LABELS.get(event["event_type"], event["event_type"])
+            extra = ""
+            if event["member_name"]:
+                extra += f": {event['member_name']}"
+            if event["related_code"]:
+                extra += f" (hộ {event['related_code']})"
+            self.history.addItem(f"{birth_text({'birth_date': event['event_date']})} — {label}{extra}")
+        self._show_supports(household_id)
+        self._update_actions()
+
+    def _show_supports(self, household_id: int) -> None:
+        self.supports.clear()
+        try:
+            from giamngheo_desktop.services import support
+        except ImportError:  # the support ledger is not part of this build
+            self.supports.addItem("(chưa có sổ theo dõi hỗ trợ)")
+            return
+        rows = support.household_history(self.workspace.db, household_id)
+        if not rows:
+            self.supports.addItem("Chưa ghi nhận hỗ trợ nào.")
+        for r in rows[:200]:
+            who = f" — {r.member_name}" if r.member_name else ""
+            amount = f", {_money(r.amount)}" if r.amount else ""
+            self.supports.addItem(f"{birth_text({'birth_date': r.support_date})}: {r.type_name}{who}{amount}")
+
+    def _update_actions(self) -> None:
+        has_household = self.current_household_id() is not None
+        has_member = self.current_member_id() is not None
+        for action in (
+            self.act_edit,
+            self.act_remove,
+            self.act_split,
+            self.act_merge,
+            self.act_head,
+            self.act_add_member,
+        ):
+            action.setEnabled(has_household)
+        for action in (self.act_edit_member, self.act_remove_member, self.act_status, self.act_move):
+            action.setEnabled(has_member)
+
+    # -- household operations ---------------------------------------------------------
+    def add_household(self) -> None:
+        dialog = HouseholdDialog(self.workspace, village_id=self.village_combo.currentData(), parent=self)
+        if dialog.exec() and dialog.result_op is not None and dialog.result_op.household_id:
+            self.select_household(dialog.result_op.household_id)
+
+    def edit_household(self) -> None:
+        household_id = self.current_household_id()
+        if household_id is None:
+            return
+        HouseholdDialog(self.workspace, household_id=household_id, parent=self).exec()
+
+    def remove_household(self) -> None:
+        household_id = self.current_household_id()
+        if household_id is None:
+            return
+        code = register.get_household(self.workspace.db, household_id)["code"]
+        answer = QMessageBox.question(
+            self,
+            "Xóa hộ",
+            f"Xóa hộ {code} khỏi sổ? (Có thể hoàn tác bằng Ctrl+Z.)",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        db = self.workspace.db
+        run_operation(self.workspace, self, f"Xóa hộ {code}", lambda: register.remove_household(db, household_id))
+
+    def split_household(self) -> None:
+        household_id = self.current_household_id()
+        if household_id is None:
+            return
+        dialog = SplitDialog(self.workspace, household_id, self)
+        if dialog.exec() and dialog.result_op is not None and dialog.result_op.household_id:
+            self.select_household(dialog.result_op.household_id)
+
+    def merge_household(self) -> None:
+        household_id = self.current_household_id()
+        if household_id is not None:
+            MergeDialog(self.workspace, household_id, self).exec()
+
+    def change_head(self) -> None:
+        household_id = self.current_household_id()
+        if household_id is not None:
+            ChangeHeadDialog(self.workspace, household_id, self).exec()
+
+    # -- member operations ---------------------------------------------------------------
+    def add_member(self) -> None:
+        household_id = self.current_household_id()
+        if household_id is not None:
+            MemberDialog(self.workspace, household_id=household_id, parent=self).exec()
+
+    def edit_member(self) -> None:
+        member_id = self.current_member_id()
+        if member_id is not None:
+            MemberDialog(self.workspace, member_id=member_id, parent=self).exec()
+
+    def remove_member(self) -> None:
+        member_id = self.current_member_id()
+        if member_id is None:
+            return
+        name = register.get_member(self.workspace.db, member_id)["full_name"]
+        answer = QMessageBox.question(
+            self,
+            "Xóa nhân khẩu",
+            f"Xóa {name} khỏi sổ (nhập nhầm)? Người chết hoặc chuyển đi hãy dùng “Báo chết / chuyển đi”.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        db = self.workspace.db
+        run_operation(self.workspace, self, f"Xóa nhân khẩu {name}", lambda: register.remove_member(db, member_id))
+
+    def mark_status(self) -> None:
+        member_id = self.current_member_id()
+        if member_id is not None:
+            StatusDialog(self.workspace, member_id, self).exec()
+
+    def move_member(self) -> None:
+        member_id = self.current_member_id()
+        if member_id is not None:
+            MoveMemberDialog(self.workspace, member_id, self).exec()
+
+    # -- import, export, checks ---------------------------------------------------------
+    def import_list(self) -> None:
+        ImportDialog(self.workspace, self, start_folder=str(self.workspace.path.parent)).exec()
+
+    def export_list(self) -> None:
+        ids = list(self.model.ids)
+        if not ids:
+            QMessageBox.information(self, "Xuất danh sách", "Không có hộ nào trong danh sách đang lọc.")
+            return
+        default = self.workspace.path.parent / f"danh-sach-ho-{clock.today_iso()}.xlsx"
+        name, _ = QFileDialog.getSaveFileName(self, "Xuất danh sách ra Excel", str(default), "Excel (*.xlsx)")
+        if not name:
+            return
+        path = Path(name) if name.lower().endswith(".xlsx") else Path(name + ".xlsx")
+        filters = [
+            combo.currentText()
+            for combo in (self.village_combo, self.class_combo, self.flag_combo, self.deprivation_combo)
+            if combo.currentIndex() > 0
+        ]
+        if self.search.text().strip():
+            filters.append(f"tìm “{self.search.text().strip()}”")
+        subtitle = f"{_number(len(ids))} hộ" + (f" — lọc: {'; '.join(filters)}" if filters else "")
+
+        def work(ctx: TaskContext) -> int:
+            return register.export_register(
+                ctx.db, path, household_ids=ids, subtitle=subtitle, progress=ctx.progress, cancelled=ctx.cancelled
+            )
+
+        def done(rows: int) -> None:
+            QMessageBox.information(
+                self, "Đã xuất danh sách", f"Đã xuất {_number(len(ids))} hộ, {_number(rows)} nhân khẩu ra\n{path}"
+            )
+
+        self.workspace.run_task(work, title="Đang xuất danh sách…", on_done=done, writes=False, parent=self)
+
+    def show_checks(self) -> None:
+        if self.checks_panel is None:
+            self.checks_panel = ChecksPanel(self.workspace, self)
+            self.checks_panel.open_record.connect(self.open_record)
+        self.checks_panel.show()
+        self.checks_panel.raise_()
+        self.checks_panel.run_checks()
+
+    def open_record(self, household_id: int, member_id: int) -> None:
+        """Show a record from the data checks and open it for editing."""
+        if not self.select_household(household_id):
+            errors.show_error(self, LookupError(f"household {household_id} not found"))
+            return
+        if member_id:
+            self.select_member(member_id)
+            self.detail_tabs.setCurrentIndex(0)
+            MemberDialog(self.workspace, member_id=member_id, parent=self.checks_panel or self).exec()
+        else:
+            HouseholdDialog(self.workspace, household_id=household_id, parent=self.checks_panel or self).exec()
+
     # -- Changes -----------------------------------------------------------
     def on_changes(self, changes: Changes) -> None:
         if changes.commune:
             self.reload_villages()
+        if changes.review:
+            self.reload_deprivations()
         self.model.on_changes(changes)
         if changes.rows_added_or_removed or changes.households:
             self.update_count()
+        current = self.current_household_id()
+        if current is None or not changes.household_ids or current in changes.household_ids or changes.commune:
+            self.show_detail()

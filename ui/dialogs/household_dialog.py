@@ -1,0 +1,240 @@
+"""Thêm / sửa hộ gia đình: general data, class and flags, causes of poverty, what the indicators need."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLineEdit,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from giamngheo_desktop.domain.vocab import AREA_LABELS
+from giamngheo_desktop.services import commune, register
+from giamngheo_desktop.services.household_query import FLAG_COLUMNS
+from ui.dialogs.register_forms import (
+    MemberForm,
+    check_list,
+    checked_codes,
+    code_combo,
+    date_edit,
+    date_to_text,
+    set_checked,
+    set_combo,
+    text_to_date,
+    yes_no_combo,
+)
+from ui.undo import run_operation
+from ui.workspace import Workspace
+
+
+class HouseholdDialog(QDialog):
+    """New household (with its head) when ``household_id`` is None, else edits that household."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        household_id: int | None = None,
+        village_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.household_id = household_id
+        self.result_op: register.OpResult | None = None
+        db = workspace.db
+
+        # -- general ------------------------------------------------------------
+        self.code = QLineEdit()
+        self.code.setAccessibleName("Mã hộ")
+        self.village = QComboBox()
+        for village in commune.list_villages(db):
+            self.village.addItem(village.name, village.id)
+        self.address = QLineEdit()
+        self.phone = QLineEdit()
+        self.area = QComboBox()
+        self.area.addItem("Theo thôn/xã", None)
+        for code, label in AREA_LABELS.items():
+            self.area.addItem(label, code.value)
+        self.poverty_class = QComboBox()
+        for code, label in register.class_choices():
+            self.poverty_class.addItem(label, code)
+        self.class_date = date_edit()
+        self.class_decision = QLineEdit()
+        self.escaped_date = date_edit()
+        self.income = QSpinBox()
+        self.income.setRange(-1, 1_000_000_000)
+        self.income.setSpecialValueText("(chưa rõ)")
+        self.income.setSingleStep(100_000)
+        self.income.setSuffix(" đ/người/tháng")
+        self.income.setValue(-1)
+        self.flags: dict[str, QCheckBox] = {key: QCheckBox(label) for key, label in FLAG_COLUMNS.items()}
+        self.causes = check_list(db, "poverty_cause")
+        self.note = QLineEdit()
+
+        general = QWidget()
+        form = QFormLayout(general)
+        form.addRow("Mã hộ:", self.code)
+        form.addRow("Thôn/tổ:", self.village)
+        form.addRow("Địa chỉ:", self.address)
+        form.addRow("Điện thoại:", self.phone)
+        form.addRow("Khu vực:", self.area)
+        form.addRow("Phân loại hộ:", self.poverty_class)
+        form.addRow("Ngày quyết định:", self.class_date)
+        form.addRow("Số quyết định:", self.class_decision)
+        form.addRow("Ngày thoát nghèo:", self.escaped_date)
+        form.addRow("Thu nhập bình quân:", self.income)
+        flags_box = QGroupBox("Đặc điểm của hộ")
+        grid = QGridLayout(flags_box)
+        for number, box in enumerate(self.flags.values()):
+            grid.addWidget(box, number // 2, number % 2)
+        form.addRow(flags_box)
+        form.addRow("Nguyên nhân nghèo:", self.causes)
+        form.addRow("Ghi chú:", self.note)
+
+        # -- what the indicators need -------------------------------------------
+        self.wall = code_combo(db, "housing_material")
+        self.column = code_combo(db, "housing_material")
+        self.roof = code_combo(db, "housing_material")
+        self.floor_area = QDoubleSpinBox()
+        self.floor_area.setRange(-1, 9999)
+        self.floor_area.setSpecialValueText("(chưa rõ)")
+        self.floor_area.setSuffix(" m²")
+        self.floor_area.setValue(-1)
+        self.water = code_combo(db, "water_source")
+        self.latrine = code_combo(db, "latrine_type")
+        self.internet = yes_no_combo()
+        self.devices = check_list(db, "info_device")
+        self.loudspeaker = yes_no_combo()
+        housing = QWidget()
+        hform = QFormLayout(housing)
+        hform.addRow("Vật liệu tường:", self.wall)
+        hform.addRow("Vật liệu cột (khung):", self.column)
+        hform.addRow("Vật liệu mái:", self.roof)
+        hform.addRow("Diện tích nhà ở:", self.floor_area)
+        hform.addRow("Nguồn nước sinh hoạt:", self.water)
+        hform.addRow("Loại nhà tiêu:", self.latrine)
+        hform.addRow("Có người dùng internet:", self.internet)
+        hform.addRow("Phương tiện tiếp cận thông tin:", self.devices)
+        hform.addRow("Nghe được loa truyền thanh:", self.loudspeaker)
+
+        tabs = QTabWidget()
+        tabs.addTab(general, "Thông tin chung")
+        tabs.addTab(housing, "Nhà ở, nước, thông tin")
+        self.head_form: MemberForm | None = None
+        if household_id is None:
+            self.head_form = MemberForm(db, compact=True)
+            self.head_form.relationship.setEnabled(False)
+            set_combo(self.head_form.relationship, register.HEAD)
+            head_page = QWidget()
+            QVBoxLayout(head_page).addWidget(self.head_form)
+            tabs.insertTab(1, head_page, "Chủ hộ")
+            self.setWindowTitle("Thêm hộ gia đình")
+            if village_id is not None:
+                set_combo(self.village, village_id)
+            self.code.setText(register.next_household_code(db, self.village.currentData()))
+        else:
+            self._load(household_id)
+        self.tabs = tabs
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("Lưu")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(tabs)
+        layout.addWidget(buttons)
+        self.resize(620, 680)
+
+    def _load(self, household_id: int) -> None:
+        row = register.get_household(self.workspace.db, household_id)
+        data = register.household_input_from_row(row, row["causes"])
+        self.setWindowTitle(f"Sửa hộ {data.code}")
+        self.code.setText(data.code)
+        set_combo(self.village, data.village_id)
+        self.address.setText(data.address)
+        self.phone.setText(data.phone)
+        set_combo(self.area, data.area_type)
+        set_combo(self.poverty_class, data.poverty_class)
+        self.class_date.setText(date_to_text(data.class_date))
+        self.class_decision.setText(data.class_decision)
+        self.escaped_date.setText(date_to_text(data.escaped_date))
+        self.income.setValue(-1 if data.income_per_capita is None else int(data.income_per_capita))
+        for key, box in self.flags.items():
+            box.setChecked(bool(getattr(data, key)))
+        set_checked(self.causes, data.causes)
+        self.note.setText(data.note)
+        set_combo(self.wall, data.wall_material)
+        set_combo(self.column, data.column_material)
+        set_combo(self.roof, data.roof_material)
+        self.floor_area.setValue(-1 if data.floor_area is None else float(data.floor_area))
+        set_combo(self.water, data.water_source)
+        set_combo(self.latrine, data.latrine_type)
+        set_combo(self.internet, data.internet_use)
+        set_checked(self.devices, data.info_devices)
+        set_combo(self.loudspeaker, data.loudspeaker_reach)
+        self._base = data
+
+    def value(self) -> register.HouseholdInput:
+        base = getattr(self, "_base", None)
+        data = register.HouseholdInput(code="", village_id=0) if base is None else register.HouseholdInput(**vars(base))
+        data.code = self.code.text()
+        data.village_id = int(self.village.currentData() or 0)
+        data.address = self.address.text()
+        data.phone = self.phone.text()
+        data.area_type = self.area.currentData()
+        data.poverty_class = str(self.poverty_class.currentData())
+        data.class_date = text_to_date(self.class_date.text())
+        data.class_decision = self.class_decision.text()
+        data.escaped_date = text_to_date(self.escaped_date.text())
+        data.income_per_capita = None if self.income.value() < 0 else self.income.value()
+        for key, box in self.flags.items():
+            setattr(data, key, box.isChecked())
+        data.causes = checked_codes(self.causes)
+        data.note = self.note.text()
+        data.wall_material = self.wall.currentData()
+        data.column_material = self.column.currentData()
+        data.roof_material = self.roof.currentData()
+        data.floor_area = None if self.floor_area.value() < 0 else self.floor_area.value()
+        data.water_source = self.water.currentData()
+        data.latrine_type = self.latrine.currentData()
+        data.internet_use = self.internet.currentData()
+        data.info_devices = checked_codes(self.devices)
+        data.loudspeaker_reach = self.loudspeaker.currentData()
+        return data
+
+    def save(self) -> None:
+        data = self.value()
+        db = self.workspace.db
+        if self.household_id is None:
+            assert self.head_form is not None
+            head = self.head_form.value()
+            head.relationship_code = register.HEAD
+            result = run_operation(
+                self.workspace,
+                self,
+                f"Thêm hộ {data.code}",
+                lambda: register.add_household(db, household=data, members=[head]),
+            )
+        else:
+            household_id = self.household_id
+            result = run_operation(
+                self.workspace,
+                self,
+                f"Sửa hộ {data.code}",
+                lambda: register.update_household(db, household_id, household=data),
+            )
+        if result is not None:
+            self.result_op = result
+            self.accept()
