@@ -203,3 +203,37 @@ def test_plan_page_dashboard_moves_with_a_batch(ws, qtbot, qtmodeltester):
     edit.targets.setData(edit.targets.index(0, 2), "12")
     edit.save()
     assert plan.progress(ws.db, page.plan_id).targets[0].target == 12
+
+
+def test_edit_a_support_and_record_a_repayment(ws, qtbot):
+    saved = support.record_support(
+        ws.db,
+        data=SupportInput(
+            household_id=ws.reg["D"], type_code="tet_emergency", support_date="2026-01-20", amount=500_000
+        ),
+    )
+    dialog = SupportDialog(ws, support_id=saved.id)
+    qtbot.addWidget(dialog)
+    assert dialog.picker.household.code == "TH-004" and dialog.amount.value() == 500_000
+    dialog.amount.setValue(800_000)
+    dialog.save()
+    assert support.get_support(ws.db, saved.id).amount == 800_000
+    assert support.ledger_total(ws.db, LedgerQuery())[0] == 1
+
+    loan = support.record_loan(
+        ws.db,
+        data=support.LoanInput(
+            household_id=ws.reg["D"],
+            programme_code="poor",
+            amount=20_000_000,
+            term_months=24,
+            disbursement_date="2026-01-05",
+        ),
+    )
+    from ui.dialogs.loan_dialog import RepaymentDialog
+
+    repay = RepaymentDialog(ws, support.get_loan(ws.db, loan.id))
+    qtbot.addWidget(repay)
+    repay.principal.setValue(5_000_000)
+    repay.save()
+    assert support.get_loan(ws.db, loan.id).outstanding == 15_000_000

@@ -162,11 +162,19 @@ class HouseholdPicker(QWidget):
 class SupportDialog(QDialog):
     """Ghi nhận hỗ trợ: one support for a household or a member."""
 
-    def __init__(self, workspace: Workspace, *, household_id: int | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        workspace: Workspace,
+        *,
+        household_id: int | None = None,
+        support_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.workspace = workspace
+        self.support_id = support_id
         db = workspace.db
-        self.setWindowTitle("Ghi nhận hỗ trợ")
+        self.setWindowTitle("Ghi nhận hỗ trợ" if support_id is None else "Sửa bản ghi hỗ trợ")
         self.setMinimumWidth(620)
         self.saved_id: int | None = None
 
@@ -216,6 +224,22 @@ class SupportDialog(QDialog):
         self._apply_defaults()
         if household_id is not None:
             self.picker.set_household(household_id)
+        if support_id is not None:
+            self._load(support_id)
+            buttons.button(QDialogButtonBox.StandardButton.Save).setText("Lưu thay đổi")
+
+    def _load(self, support_id: int) -> None:
+        row = support.get_support(self.workspace.db, support_id)
+        self.picker.set_household(row.household_id)
+        select_data(self.type, row.type_code)
+        self.date.setDate(QDate.fromString(row.support_date, "yyyy-MM-dd"))
+        select_data(self.member, row.member_id)
+        self.quantity.setValue(row.quantity)
+        self.unit.setText(row.unit)
+        self.amount.setValue(row.amount)
+        select_data(self.source, row.funding_source)
+        select_data(self.programme, str(row.programme_id) if row.programme_id else None)
+        self.note.setText(row.note)
 
     def _load_members(self, household_id: int | None) -> None:
         self.member.clear()
@@ -259,10 +283,14 @@ class SupportDialog(QDialog):
             self.errors.show()
             return
         try:
-            saved = support.record_support(self.workspace.db, data=self.support_input())
+            if self.support_id is None:
+                saved = support.record_support(self.workspace.db, data=self.support_input())
+                self.saved_id, changes = saved.id, saved.changes
+            else:
+                changes = support.edit_support(self.workspace.db, support_id=self.support_id, data=self.support_input())
+                self.saved_id = self.support_id
         except DomainError as exc:
             show_problem(self.errors, exc)
             return
-        self.saved_id = saved.id
-        self.workspace.broadcast(saved.changes)
+        self.workspace.broadcast(changes)
         self.accept()

@@ -136,9 +136,10 @@ class LedgerPage(Page):
         self.record_button = QPushButton("Ghi nhận hỗ trợ…")
         self.batch_button = QPushButton("Hỗ trợ theo lô…")
         self.batches_button = QPushButton("Các lô hỗ trợ…")
+        self.edit_button = QPushButton("Sửa bản ghi…")
         self.cancel_button = QPushButton("Hủy bản ghi đã chọn")
         actions = QHBoxLayout()
-        for b in (self.record_button, self.batch_button, self.batches_button, self.cancel_button):
+        for b in (self.record_button, self.batch_button, self.batches_button, self.edit_button, self.cancel_button):
             actions.addWidget(b)
         actions.addStretch(1)
         self.model = SupportLedgerModel(workspace.db, self)
@@ -160,7 +161,9 @@ class LedgerPage(Page):
         self.batch_button.clicked.connect(self.batch)
         self.batches_button.clicked.connect(lambda: BatchListDialog(self.workspace, self).exec())
         self.cancel_button.clicked.connect(self.cancel_selected)
-        for b in (self.record_button, self.batch_button, self.cancel_button):
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        for b in (self.record_button, self.batch_button, self.edit_button, self.cancel_button):
             b.setEnabled(self.can_edit())
 
     def query(self) -> LedgerQuery:
@@ -183,6 +186,18 @@ class LedgerPage(Page):
 
     def batch(self) -> None:
         BatchSupportDialog(self.workspace, self).exec()
+
+    def edit_selected(self) -> None:
+        index = self.table.currentIndex()
+        if not index.isValid() or not self.can_edit():
+            return
+        row = self.model.row_at(index.row())
+        if row.type_code == support.LOAN_TYPE:
+            QMessageBox.information(
+                self, "Sửa bản ghi", "Đây là khoản vay: xem và ghi trả nợ ở mục Vay vốn; muốn sửa thì hủy rồi ghi lại."
+            )
+            return
+        SupportDialog(self.workspace, support_id=row.id, parent=self).exec()
 
     def cancel_selected(self) -> None:
         index = self.table.currentIndex()
