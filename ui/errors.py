@@ -138,12 +138,16 @@ class CrashDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(self.details_view, 1)
         layout.addWidget(buttons)
+        self.setMinimumWidth(560)
         self.resize(620, 240)
 
     def _toggle(self, shown: bool) -> None:
         self.details_view.setVisible(shown)
         self.toggle_button.setText("Ẩn chi tiết" if shown else "Xem chi tiết")
-        self.adjustSize()
+        if shown:
+            self.resize(max(self.width(), 680), max(self.height(), 460))
+        else:
+            self.adjustSize()
 
     def copy_details(self) -> None:
         clipboard = QGuiApplication.clipboard()

@@ -133,6 +133,7 @@ class Task(QObject):
         dialog.setWindowTitle("Đang xử lý")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)
+        dialog.setMinimumWidth(380)
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
         dialog.canceled.connect(self._on_cancel)
