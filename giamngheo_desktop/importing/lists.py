@@ -816,6 +816,8 @@ class _Planner:
                 continue  # already reported
             if issue.field == reg.MEMBER_LABELS["ethnicity_code"] and "ethnicity" in values:
                 continue
+            if issue.field == reg.MEMBER_LABELS["birth_date"] and birth_problem:
+                continue
             self._from_validation(row, issue)
         return PlannedMember(
             row=row,
