@@ -268,20 +268,27 @@ def _build_demo(ctx: TaskContext, path: Path) -> Path:
     from giamngheo_desktop.services import demo
 
     part = path.with_name(path.name + ".part")
-    for leftover in (part, part.with_name(part.name + "-wal"), part.with_name(part.name + "-shm")):
-        with contextlib.suppress(FileNotFoundError):
-            leftover.unlink()
+    leftovers = (part, part.with_name(part.name + "-wal"), part.with_name(part.name + "-shm"))
+
+    def clean() -> None:
+        for leftover in leftovers:
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
 
     def progress(done: int, total: int) -> None:
         ctx.progress(done, total)
         if ctx.cancelled():
             raise Cancelled()
 
+    clean()
     db = open_session(part)
     try:
         demo.generate(db, households=DEMO_HOUSEHOLDS, seed=DEMO_SEED, progress=progress)
-    finally:
+    except BaseException:
         db.close()
+        clean()  # a cancelled or failed generation leaves nothing behind
+        raise
+    db.close()
     os.replace(part, path)
     return path
 

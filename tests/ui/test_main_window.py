@@ -310,6 +310,7 @@ def test_cancelling_the_demo_leaves_no_file(qtbot, data_dir, monkeypatch) -> Non
     ensure_demo(SyncTaskRunner(), path, parent=None, on_ready=lambda p: None, on_gave_up=lambda: gave_up.append(True))
     assert gave_up == [True]
     assert not path.exists()
+    assert list(path.parent.glob("demo.sqlite*")) == []
 
 
 def _cancelled_task_init(original):  # type: ignore[no-untyped-def]
