@@ -237,3 +237,54 @@ def test_edit_a_support_and_record_a_repayment(ws, qtbot):
     repay.principal.setValue(5_000_000)
     repay.save()
     assert support.get_loan(ws.db, loan.id).outstanding == 15_000_000
+
+
+def test_support_the_gap_list_on_screen(ws, qtbot, monkeypatch):
+    page = GapsPage(ws)
+    qtbot.addWidget(page)
+    page.gap.setCurrentIndex(page.gap.findData("water"))
+    page.refresh()
+    assert [page.model.row_at(i).household_code for i in range(page.model.rowCount())] == ["DX-001", "TH-004"]
+    opened = []
+
+    def fake_exec(dialog):
+        opened.append(dialog)
+        assert dialog.type.currentData() == "clean_water"
+        dialog.run_preview()
+        assert dialog.preview.count == 2
+        dialog.apply()
+        return 0
+
+    monkeypatch.setattr(BatchSupportDialog, "exec", fake_exec)
+    page.support_list()
+    assert len(opened) == 1
+    page.refresh()
+    assert page.model.rowCount() == 0  # a clean-water support closes the gap
+
+
+def test_household_history_model(ws, qtmodeltester):
+    from ui.models.support_history_model import SupportHistoryModel
+
+    support.record_support(
+        ws.db,
+        data=SupportInput(
+            household_id=ws.reg["A"],
+            member_id=ws.reg["binh"],
+            type_code="education",
+            support_date="2024-09-05",
+            amount=1_350_000,
+        ),
+    )
+    support.record_support(
+        ws.db,
+        data=SupportInput(
+            household_id=ws.reg["A"], type_code="electricity", support_date="2025-03-31", quantity=3, amount=147_000
+        ),
+    )
+    model = SupportHistoryModel()
+    model.load(ws.db, ws.reg["A"])
+    assert [model.index(r, 0).data() for r in range(model.rowCount())] == ["31/03/2025", "05/09/2024"]
+    assert model.index(0, 2).data() == "Cả hộ" and model.index(1, 2).data() == "Nguyễn Văn Bình"
+    assert model.index(0, 3).data() == "3 tháng"
+    assert model.total_amount() == 1_497_000
+    qtmodeltester.check(model)

@@ -59,8 +59,20 @@ def preview_model() -> RowsTableModel:
 
 
 class BatchSupportDialog(QDialog):
-    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+    """``preset``: an explicit list (kind "households" or "members" with ids), e.g. a gap list on screen,
+    offered as the first choice of Đối tượng; ``type_code`` preselects the support type."""
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        parent: QWidget | None = None,
+        *,
+        preset: BatchTarget | None = None,
+        preset_label: str = "",
+        type_code: str = "health_insurance",
+    ) -> None:
         super().__init__(parent)
+        self.preset = preset
         self.workspace = workspace
         db = workspace.db
         self.setWindowTitle("Hỗ trợ theo lô")
@@ -70,13 +82,15 @@ class BatchSupportDialog(QDialog):
 
         self.type = QComboBox()
         fill_combo(self.type, [t for t in support.support_types(db) if t.code != support.LOAN_TYPE])
-        select_data(self.type, "health_insurance")
+        select_data(self.type, type_code)
         self.date = date_edit()
         self.amount = money_box()
         self.source = QComboBox()
         fill_combo(self.source, support.funding_sources(db), blank="(theo mặc định của loại hỗ trợ)")
         self.note = QLineEdit()
         self.kind = QComboBox()
+        if preset is not None:
+            self.kind.addItem(preset_label or f"{BATCH_TARGET_LABELS[preset.kind]} ({len(preset.ids)})", "preset")
         for kind in TARGET_KINDS:
             self.kind.addItem(BATCH_TARGET_LABELS[kind], kind)
         self.class_boxes: dict[str, QCheckBox] = {}
@@ -145,6 +159,8 @@ class BatchSupportDialog(QDialog):
         self.apply_button.setEnabled(False)
 
     def target(self) -> BatchTarget:
+        if self.kind.currentData() == "preset" and self.preset is not None:
+            return self.preset
         classes = tuple(code for code, box in self.class_boxes.items() if box.isChecked())
         return BatchTarget(
             kind=self.kind.currentData(),

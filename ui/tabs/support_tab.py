@@ -41,7 +41,7 @@ from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.services import commune, coverage, plan, programmes, support
 from giamngheo_desktop.services.changes import Changes
-from giamngheo_desktop.services.support import LedgerQuery
+from giamngheo_desktop.services.support import BatchTarget, LedgerQuery
 from ui import errors
 from ui.dialogs.batch_support_dialog import BatchListDialog, BatchSupportDialog
 from ui.dialogs.class_dialog import ClassDialog, StaffListDialog, StaffTrainingDialog
@@ -55,6 +55,16 @@ from ui.widgets.plan_dashboard import PlanDashboard
 from ui.workspace import Workspace
 
 FIRST_YEAR = 2021
+# the support type that closes each gap (what "Ghi hỗ trợ cho danh sách" proposes)
+GAP_SUPPORT = {
+    "health_insurance": "health_insurance",
+    "school": "education",
+    "housing": "housing_repair",
+    "water": "clean_water",
+    "latrine": "latrine",
+    "internet": "information",
+    "information": "information",
+}
 
 
 def _table(model: Any, *, stretch: int | None = None) -> QTableView:
@@ -386,6 +396,8 @@ class GapsPage(Page):
         self.date.setDisplayFormat("dd/MM/yyyy")
         self.export_button = QPushButton("Xuất Excel…")
         self.print_button = QPushButton("In danh sách (PDF)…")
+        self.support_button = QPushButton("Ghi hỗ trợ cho danh sách…")
+        self.support_button.setEnabled(self.can_edit())
         can_export = workspace.actor.can(Permission.EXPORT)
         self.export_button.setEnabled(can_export)
         self.print_button.setEnabled(can_export)
@@ -396,6 +408,7 @@ class GapsPage(Page):
         top.addWidget(self.date)
         top.addWidget(self.export_button)
         top.addWidget(self.print_button)
+        top.addWidget(self.support_button)
         self.model = RowsTableModel(
             [
                 Column("Thôn", lambda r: r.village_name),
@@ -418,6 +431,7 @@ class GapsPage(Page):
         self.date.dateChanged.connect(self.refresh)
         self.export_button.clicked.connect(lambda: self.export("xlsx"))
         self.print_button.clicked.connect(lambda: self.export("pdf"))
+        self.support_button.clicked.connect(self.support_list)
         self.last_file: Path | None = None
 
     def params(self) -> tuple[str, str, int | None]:
@@ -444,6 +458,21 @@ class GapsPage(Page):
         self.table.setColumnHidden(3, not coverage.GAPS[self.gap.currentData()].member_level)
         pct = "" if result.percent is None else f" — đã bao phủ {_pct(result.percent)} %"
         self.status.setText(f"{len(result.rows)} trường hợp chưa được hỗ trợ trên {result.population} đối tượng{pct}")
+
+    def support_list(self) -> None:
+        """Open the batch dialog with the people (or households) of the list on screen."""
+        rows = self.model.rows()
+        if not rows:
+            return
+        gap = coverage.GAPS[self.gap.currentData()]
+        if gap.member_level:
+            preset = BatchTarget(kind="members", ids=tuple(r.member_id for r in rows if r.member_id))
+        else:
+            preset = BatchTarget(kind="households", ids=tuple(dict.fromkeys(r.household_id for r in rows)))
+        label = f"Danh sách đang xem: {gap.title.lower()} ({len(preset.ids)})"
+        BatchSupportDialog(
+            self.workspace, self, preset=preset, preset_label=label, type_code=GAP_SUPPORT.get(gap.code, "other")
+        ).exec()
 
     def export(self, fmt: str) -> None:
         gap, on_date, village_id = self.params()
