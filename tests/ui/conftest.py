@@ -55,9 +55,12 @@ def workspace(sample_path: Path) -> Iterator[Workspace]:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def app_fonts(qapp):  # type: ignore[no-untyped-def]
-    """The shipped fonts, as the real app uses them."""
+def app_fonts(qapp, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The shipped fonts, as the real app uses them; default QSettings go to a temp INI, never ~/.config."""
     from ui.fonts import use_app_font
 
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path_factory.mktemp("qsettings")))
+    qapp.setOrganizationName("GiamNgheoDesktopTests")
     use_app_font(qapp)
     return qapp
