@@ -237,6 +237,12 @@ def test_edit_a_support_and_record_a_repayment(ws, qtbot):
     repay.principal.setValue(5_000_000)
     repay.save()
     assert support.get_loan(ws.db, loan.id).outstanding == 15_000_000
+    again = RepaymentDialog(ws, support.get_loan(ws.db, loan.id))
+    qtbot.addWidget(again)
+    assert again.history.rowCount() == 1 and again.history.index(0, 1).data() == "5.000.000"
+    again.history_view.setCurrentIndex(again.history.index(0, 0))
+    again.cancel_selected()
+    assert support.get_loan(ws.db, loan.id).outstanding == 20_000_000
 
 
 def test_support_the_gap_list_on_screen(ws, qtbot, monkeypatch):

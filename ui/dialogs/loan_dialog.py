@@ -12,7 +12,9 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +31,7 @@ from ui.dialogs.support_dialog import (
     money_box,
     show_problem,
 )
+from ui.models.support_rows_model import Column, RowsTableModel, vn_date
 from ui.workspace import Workspace
 
 
@@ -137,6 +140,22 @@ class RepaymentDialog(QDialog):
         self.interest = money_box(1e9)
         self.note = QLineEdit()
         self.errors = error_label()
+        self.history = RowsTableModel(
+            [
+                Column("Ngày trả", lambda r: r.paid_date, vn_date),
+                Column("Tiền gốc", lambda r: r.principal, money, numeric=True),
+                Column("Tiền lãi", lambda r: r.interest, money, numeric=True),
+                Column("Ghi chú", lambda r: r.note),
+            ]
+        )
+        self.history.set_rows(support.loan_repayments(workspace.db, loan.id))
+        self.history_view = QTableView()
+        self.history_view.setModel(self.history)
+        self.history_view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.history_view.horizontalHeader().setStretchLastSection(True)
+        self.history_view.setMaximumHeight(140)
+        self.cancel_button = QPushButton("Hủy lần trả đã chọn")
+        self.cancel_button.clicked.connect(self.cancel_selected)
         form = QFormLayout()
         form.addRow("Ngày trả:", self.date)
         form.addRow("Tiền gốc:", self.principal)
@@ -146,6 +165,9 @@ class RepaymentDialog(QDialog):
         buttons.accepted.connect(self.save)
         layout = QVBoxLayout(self)
         layout.addWidget(info)
+        layout.addWidget(QLabel("Các lần đã trả:"))
+        layout.addWidget(self.history_view)
+        layout.addWidget(self.cancel_button)
         layout.addLayout(form)
         layout.addWidget(self.errors)
         layout.addWidget(buttons)
@@ -166,3 +188,15 @@ class RepaymentDialog(QDialog):
             return
         self.workspace.broadcast(saved.changes)
         self.accept()
+
+    def cancel_selected(self) -> None:
+        index = self.history_view.currentIndex()
+        if not index.isValid():
+            return
+        try:
+            changes = support.cancel_repayment(self.workspace.db, repayment_id=self.history.row_at(index.row()).id)
+        except DomainError as exc:
+            show_problem(self.errors, exc)
+            return
+        self.workspace.broadcast(changes)
+        self.history.set_rows(support.loan_repayments(self.workspace.db, self.loan.id))
