@@ -122,3 +122,35 @@ def test_class_trainees_outcome(db, reg):
     assert (row.trainees, row.completed, row.employed) == (2, 1, 1)
     with pytest.raises(ValidationFailed):
         programmes.set_trainee(db, class_id=class_id, member_id=reg["hang"], employed_date="2026-05-01")
+
+
+def test_baseline_from_a_closed_review_round(db, reg):
+    with db.atomic() as conn:
+        if not conn.execute("SELECT 1 FROM poverty_standard LIMIT 1").fetchone():
+            conn.execute(
+                "INSERT INTO poverty_standard (id, name, level, valid_from, definition, loaded_at)"
+                " VALUES ('TEST', 'Chuẩn thử', 'national', '2022-01-01', '{}', '2026-01-01')"
+            )
+        standard = conn.execute("SELECT id FROM poverty_standard LIMIT 1").fetchone()[0]
+        cur = conn.execute(
+            "INSERT INTO review_round (kind, year, name, reference_date, standard_id, step, decision_date, opened_at)"
+            " VALUES ('annual', 2025, 'Rà soát cuối năm 2025', '2025-10-01', ?, 'closed', '2025-12-20', '2025-09-01')",
+            (standard,),
+        )
+        round_id = cur.lastrowid
+        for household, final in ((reg["A"], "poor"), (reg["B"], "poor"), (reg["C"], "near_poor"), (reg["D"], "poor")):
+            conn.execute(
+                "INSERT INTO round_household (round_id, household_id, final_class, frozen) VALUES (?, ?, ?, 1)",
+                (round_id, household, final),
+            )
+    plan_id = plan.create_plan(
+        db,
+        data=plan.PlanInput(year=2026, title="Kế hoạch 2026", baseline_round_id=round_id),
+        targets=[plan.TargetInput("poor_reduction", 1), plan.TargetInput("near_poor_reduction", 1)],
+    )
+    p = plan.progress(db, plan_id)
+    assert (p.baseline.households, p.baseline.poor, p.baseline.near_poor, p.baseline.date) == (4, 3, 1, "2025-12-20")
+    t = by_code(p)
+    assert t["poor_reduction"].value == 1  # 3 poor in the round's decision, 2 in the register now
+    assert t["poor_reduction"].achieved
+    assert t["near_poor_reduction"].value == 0
