@@ -470,6 +470,15 @@ def list_plans(db: Database, *, year: int | None = None) -> list[PlanRow]:
     return [PlanRow(**r) for r in db.rows(sql + " ORDER BY year DESC, id DESC", params)]
 
 
+def baseline_rounds(db: Database) -> list[tuple[int, str]]:
+    """Closed review rounds a plan can use as its baseline (id, name), newest first."""
+    db.require(Permission.VIEW)
+    return [
+        (r["id"], r["name"])
+        for r in db.rows("SELECT id, name FROM review_round WHERE step = 'closed' ORDER BY year DESC, id DESC")
+    ]
+
+
 def plan_for_year(db: Database, year: int) -> PlanRow | None:
     plans = list_plans(db, year=year)
     return plans[0] if plans else None

@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -95,13 +96,21 @@ class PlanDialog(QDialog):
         ):
             box.setRange(0, 10_000_000)
             box.setValue(value)
-            box.setEnabled(row.baseline_round_id is None)
         self.baseline_date = date_edit(row.baseline_date, optional=True)
+        self.baseline = QComboBox()
+        self.baseline.addItem("Số liệu nhập tay (ví dụ tại ngày 1/1)", None)
+        for round_id, name in plan.baseline_rounds(db):
+            self.baseline.addItem(f"Kết quả rà soát: {name}", round_id)
+        index = self.baseline.findData(row.baseline_round_id)
+        self.baseline.setCurrentIndex(max(index, 0))
+        self.baseline.currentIndexChanged.connect(self._baseline_kind)
+        self._baseline_kind()
         form = QFormLayout()
         form.addRow("Năm kế hoạch:", self.year)
         form.addRow("Số kế hoạch:", self.number)
         form.addRow("Ngày ban hành:", self.issued)
         form.addRow("Tên kế hoạch:", self.title_edit)
+        form.addRow("Mốc so sánh:", self.baseline)
         form.addRow("Mốc so sánh — tổng số hộ:", self.households)
         form.addRow("Mốc so sánh — số hộ nghèo:", self.poor)
         form.addRow("Mốc so sánh — số hộ cận nghèo:", self.near_poor)
@@ -128,8 +137,12 @@ class PlanDialog(QDialog):
         layout.addWidget(table, 1)
         layout.addWidget(self.errors)
         layout.addWidget(buttons)
-        self.baseline_round_id = row.baseline_round_id
         self.note = row.note
+
+    def _baseline_kind(self, *_args: object) -> None:
+        manual = self.baseline.currentData() is None
+        for box in (self.households, self.poor, self.near_poor, self.baseline_date):
+            box.setEnabled(manual)
 
     def save(self) -> None:
         self.errors.hide()
@@ -143,7 +156,7 @@ class PlanDialog(QDialog):
                     title=self.title_edit.text(),
                     number=self.number.text(),
                     issued_date=date_value(self.issued),
-                    baseline_round_id=self.baseline_round_id,
+                    baseline_round_id=self.baseline.currentData(),
                     note=self.note,
                 ),
             )
@@ -155,7 +168,7 @@ class PlanDialog(QDialog):
                     for t in self.targets.rows()
                 ],
             )
-            if self.baseline_round_id is None:
+            if self.baseline.currentData() is None:
                 plan.set_baseline(
                     db,
                     plan_id=self.plan_id,
