@@ -11,6 +11,7 @@ import os
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from giamngheo_desktop import APP_NAME, __version__
@@ -103,7 +104,10 @@ def run(argv: list[str]) -> int:
             else:
                 app.setQuitOnLastWindowClosed(True)
 
-        ensure_demo(runner, paths.demo_database, parent=None, on_ready=ready, on_gave_up=lambda: app.exit(1))
+        def start() -> None:
+            ensure_demo(runner, paths.demo_database, parent=None, on_ready=ready, on_gave_up=lambda: app.exit(1))
+
+        QTimer.singleShot(0, start)  # inside the event loop, so app.exit() works even on a quick failure
         status = app.exec()
         runner.wait()
         return int(status)

@@ -47,7 +47,10 @@ CRASH_TITLE = "Đã xảy ra lỗi không mong muốn"
 def setup_logging(logs_dir: Path) -> None:
     """A rotating log file ``giamngheo.log`` in ``logs_dir`` (1 MB × 5 files)."""
     _state["logs_dir"] = logs_dir
-    logs_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        logs_dir.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return  # no log file (read-only profile); crash dialogs still show
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_giamngheo", False):
