@@ -319,3 +319,38 @@ def _cancelled_task_init(original):  # type: ignore[no-untyped-def]
         self.cancel_event.set()  # as if the user pressed Hủy at once
 
     return init
+
+
+def test_run_opens_the_given_file_in_a_window(qtbot, sample_path, monkeypatch) -> None:
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    from ui import app as app_module
+    from ui import main_window
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    shown: list[MainWindow] = []
+
+    def fake_exec(*_args) -> int:  # type: ignore[no-untyped-def]
+        shown.extend(main_window._windows)
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", fake_exec)
+    assert app_module.run(["main.py", "--db", str(sample_path)]) == 0
+    assert len(shown) == 1
+    window = shown[0]
+    qtbot.addWidget(window)
+    assert window.workspace.path == sample_path
+    assert sys.excepthook is errors._excepthook
+    assert QApplication.instance().font().family() == "Noto Sans"
+    window.close()
+
+
+def test_settings_are_typed_with_defaults(settings) -> None:
+    from ui.settings import LAST_DATABASE, VERSION
+
+    assert settings.get(LAST_DATABASE) == ""
+    settings.set(LAST_DATABASE, "C:/Dữ liệu/xã.sqlite")
+    assert settings.get(LAST_DATABASE) == "C:/Dữ liệu/xã.sqlite"
+    assert settings.get(VERSION) >= 1
