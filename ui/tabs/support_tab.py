@@ -401,14 +401,18 @@ class GapsPage(Page):
         can_export = workspace.actor.can(Permission.EXPORT)
         self.export_button.setEnabled(can_export)
         self.print_button.setEnabled(can_export)
+        self.gap.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.gap.setMinimumContentsLength(30)
         top = QHBoxLayout()
         top.addWidget(self.gap, 2)
         top.addWidget(self.village, 1)
         top.addWidget(QLabel("Tính đến ngày:"))
         top.addWidget(self.date)
-        top.addWidget(self.export_button)
-        top.addWidget(self.print_button)
-        top.addWidget(self.support_button)
+        actions = QHBoxLayout()
+        actions.addWidget(self.export_button)
+        actions.addWidget(self.print_button)
+        actions.addWidget(self.support_button)
+        actions.addStretch(1)
         self.model = RowsTableModel(
             [
                 Column("Thôn", lambda r: r.village_name),
@@ -424,6 +428,7 @@ class GapsPage(Page):
         self.status = QLabel()
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(actions)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
         self.gap.currentIndexChanged.connect(self.refresh)
@@ -511,10 +516,10 @@ class PlanPage(Page):
         self.refresh_button = QPushButton("Cập nhật tiến độ")
         top = QHBoxLayout()
         top.addWidget(self.year)
-        top.addWidget(self.info, 1)
         top.addWidget(self.create_button)
         top.addWidget(self.edit_button)
         top.addWidget(self.refresh_button)
+        top.addStretch(1)
         self.model = RowsTableModel(
             [
                 Column("Chỉ tiêu", lambda t: t.label, tooltip=lambda t: t.label),
@@ -539,6 +544,7 @@ class PlanPage(Page):
         splitter.setSizes([700, 500])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.info)
         layout.addWidget(splitter, 1)
         self.plan_id: int | None = None
         self.progress: plan.PlanProgress | None = None
