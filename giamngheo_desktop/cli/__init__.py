@@ -20,6 +20,8 @@ COMMANDS = [
     "init_cmd",
     "demo_cmd",
     "info_cmd",
+    "backup_cmd",
+    "restore_cmd",
     "check_cmd",
     "import_cmd",
     "export_cmd",

@@ -1,0 +1,299 @@
+"""Backups and restore (issue 7 item 3).
+
+* :func:`make_backup` writes a consistent copy with ``VACUUM INTO`` (safe while the app
+  has the file open, WAL included) to a temporary name in the target folder, verifies it
+  (``PRAGMA integrity_check`` == ok and the same row count in every table), and only then
+  gives it its final name. A full USB stick leaves no half file behind.
+* :func:`auto_backup` does the same into ``backups/`` beside the database, before risky
+  work (import, migration, restore, closing a round) and when the app closes, then prunes
+  old automatic copies (:func:`prune`: the newest ``KEEP_LAST`` plus one a day for
+  ``KEEP_DAYS`` days). Manual copies are never pruned.
+* :func:`compare` tells what a restore would replace (counts by table, the newest change,
+  the commune); :func:`restore` keeps a safety copy of the current file and replaces it
+  atomically (copy to a temp file, fsync, ``os.replace``), removing the old WAL files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from giamngheo_desktop import clock
+from giamngheo_desktop.domain.errors import DomainError, StorageUnavailable
+from giamngheo_desktop.domain.permissions import SYSTEM_ACTOR, Actor, Permission
+from giamngheo_desktop.paths import backups_dir_for
+from giamngheo_desktop.storage.connection import Database, storage_error
+from giamngheo_desktop.storage.migrations import check_openable
+
+KEEP_LAST = 10
+KEEP_DAYS = 30
+AUTO_PREFIX = "tu-dong"
+REASON_LABELS = {
+    "close": "khi đóng chương trình",
+    "import": "trước khi nhập danh sách",
+    "migration": "trước khi nâng cấp dữ liệu",
+    "restore": "trước khi khôi phục",
+    "round_close": "trước khi đóng đợt rà soát",
+    "batch": "trước khi ghi hỗ trợ hàng loạt",
+    "manual": "sao lưu thủ công",
+}
+# Tables whose counts a person recognises, in the order the restore dialog shows them.
+TABLE_LABELS = {
+    "household": "Hộ gia đình",
+    "member": "Nhân khẩu",
+    "village": "Thôn, tổ dân phố",
+    "support_record": "Hỗ trợ đã ghi",
+    "loan": "Khoản vay",
+    "review_round": "Đợt rà soát",
+    "round_household": "Kết quả rà soát của hộ",
+    "certificate": "Giấy chứng nhận",
+    "plan": "Kế hoạch",
+    "production_model": "Mô hình giảm nghèo",
+    "training_class": "Lớp đào tạo nghề",
+    "app_user": "Người dùng",
+    "audit_log": "Nhật ký thay đổi",
+}
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    counts: dict[str, int]
+    size: int
+
+
+@dataclass
+class FileSummary:
+    path: Path
+    commune: str
+    modified: str  # file time, ISO
+    newest_change: str  # newest updated_at / audit entry inside the file
+    schema_version: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class BackupDiff:
+    current: FileSummary
+    backup: FileSummary
+
+    def rows(self) -> list[tuple[str, int, int]]:
+        """(label, rows now, rows in the backup) for every table that has rows in either."""
+        names = [t for t in TABLE_LABELS if self.current.counts.get(t) or self.backup.counts.get(t)]
+        return [(TABLE_LABELS[t], self.current.counts.get(t, 0), self.backup.counts.get(t, 0)) for t in names]
+
+    def text(self) -> str:
+        lines = [
+            f"Tệp hiện tại: {self.current.path} — {self.current.commune}, "
+            f"thay đổi mới nhất {self.current.newest_change}",
+            f"Bản sao lưu: {self.backup.path} — {self.backup.commune}, thay đổi mới nhất {self.backup.newest_change}",
+            "",
+            f"{'Bảng':<28}{'Hiện tại':>12}{'Bản sao lưu':>14}",
+        ]
+        for label, now, old in self.rows():
+            mark = "" if now == old else "  ←"
+            lines.append(f"{label:<28}{now:>12}{old:>14}{mark}")
+        return "\n".join(lines)
+
+
+def _table_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    tables = [
+        r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    ]
+    return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in sorted(tables)}
+
+
+def _verify_copy(path: Path, expected: dict[str, int] | None) -> dict[str, int]:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+        if result != "ok":
+            raise StorageUnavailable(f"Bản sao lưu {path.name} bị lỗi khi kiểm tra ({result}).", code="damaged")
+        counts = _table_counts(conn)
+    finally:
+        conn.close()
+    if expected is not None and counts != expected:
+        raise StorageUnavailable(
+            f"Bản sao lưu {path.name} không khớp số dòng với tệp gốc; đã hủy bản sao lưu này.", code="mismatch"
+        )
+    return counts
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def make_backup(db: Database, folder: Path, *, reason: str = "manual", verify: bool = True) -> BackupResult:
+    """Write a verified, consistent copy of the open file into ``folder``."""
+    db.require(Permission.BACKUP)
+    if db.in_transaction:
+        raise DomainError("Không sao lưu được khi đang ghi dữ liệu; hãy thử lại sau.")
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise storage_error(exc, folder) from exc
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    prefix = AUTO_PREFIX + "-" if reason != "manual" else ""
+    target = folder / f"{db.path.stem}-{prefix}{reason}-{stamp}.sqlite"
+    counter = 1
+    while target.exists():
+        counter += 1
+        target = folder / f"{db.path.stem}-{prefix}{reason}-{stamp}-{counter}.sqlite"
+    temp = target.with_suffix(".sqlite.tmp")
+    with contextlib.suppress(FileNotFoundError):
+        temp.unlink()
+    try:
+        expected = _table_counts(db.conn)
+        db.conn.execute("VACUUM INTO ?", (str(temp),))
+        _fsync(temp)
+        counts = _verify_copy(temp, expected if verify else None)
+        os.replace(temp, target)
+    except (sqlite3.Error, OSError) as exc:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise storage_error(exc, folder) from exc
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    return BackupResult(target, counts, target.stat().st_size)
+
+
+def auto_backup(db: Database, reason: str) -> BackupResult | None:
+    """An automatic copy into ``backups/`` beside the file, then prune; None for in-memory files.
+
+    Runs with the system actor: every user's work is protected, whatever their rights.
+    """
+    if str(db.path) == ":memory:":
+        return None
+    actor = db.actor
+    db.set_actor(SYSTEM_ACTOR)
+    try:
+        result = make_backup(db, backups_dir_for(db.path), reason=reason)
+    finally:
+        db.set_actor(actor)
+    prune(backups_dir_for(db.path), db.path.stem)
+    return result
+
+
+def list_backups(folder: Path, stem: str | None = None) -> list[Path]:
+    """Backup files in ``folder`` (newest first)."""
+    if not Path(folder).is_dir():
+        return []
+    pattern = f"{stem}-*.sqlite" if stem else "*.sqlite"
+    return sorted(Path(folder).glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def prune(folder: Path, stem: str, *, keep_last: int = KEEP_LAST, keep_days: int = KEEP_DAYS) -> list[Path]:
+    """Delete old automatic copies: keep the newest ``keep_last`` and the newest of each of
+    the last ``keep_days`` days. Manual copies are never deleted. Returns what was deleted."""
+    autos = [p for p in list_backups(folder, stem) if f"-{AUTO_PREFIX}-" in p.name]
+    keep = set(autos[:keep_last])
+    cutoff = clock.now() - _dt.timedelta(days=keep_days)
+    seen_days: set[str] = set()
+    for path in autos:
+        modified = _dt.datetime.fromtimestamp(path.stat().st_mtime)
+        day = modified.date().isoformat()
+        if modified >= cutoff and day not in seen_days:
+            seen_days.add(day)
+            keep.add(path)
+    deleted = []
+    for path in autos:
+        if path not in keep:
+            with contextlib.suppress(OSError):
+                path.unlink()
+                deleted.append(path)
+    return deleted
+
+
+def summarize(path: Path) -> FileSummary:
+    """What is in a database file, read without changing it."""
+    path = Path(path)
+    if not path.is_file():
+        raise StorageUnavailable(f"Không tìm thấy tệp {path}.", code="missing")
+    check_openable(path)
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise storage_error(exc, path) from exc
+    try:
+        counts = _table_counts(conn)
+        commune = conn.execute("SELECT name FROM commune WHERE id = 1").fetchone()
+        newest = [
+            conn.execute("SELECT max(updated_at) FROM household").fetchone()[0],
+            conn.execute("SELECT max(updated_at) FROM member").fetchone()[0],
+            conn.execute("SELECT max(created_at) FROM support_record").fetchone()[0],
+        ]
+        if "audit_log" in counts:
+            newest.append(conn.execute("SELECT max(ts) FROM audit_log").fetchone()[0])
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.Error as exc:
+        raise storage_error(exc, path) from exc
+    finally:
+        conn.close()
+    modified = _dt.datetime.fromtimestamp(path.stat().st_mtime).isoformat(timespec="seconds")
+    return FileSummary(
+        path=path,
+        commune=commune[0] if commune else "(chưa khai báo xã)",
+        modified=modified,
+        newest_change=max((n for n in newest if n), default="(không có)"),
+        schema_version=version,
+        counts=counts,
+    )
+
+
+def compare(db_path: Path, backup_path: Path) -> BackupDiff:
+    """What restoring ``backup_path`` over ``db_path`` would change."""
+    backup = summarize(backup_path)
+    _verify_copy(Path(backup_path), None)
+    current = summarize(db_path) if Path(db_path).exists() else FileSummary(Path(db_path), "(chưa có)", "", "", 0)
+    return BackupDiff(current=current, backup=backup)
+
+
+def restore(backup_path: Path, db_path: Path, *, actor: Actor = SYSTEM_ACTOR) -> Path | None:
+    """Replace ``db_path`` by ``backup_path``; return the safety copy of the replaced file.
+
+    Every connection to ``db_path`` must be closed first (the window closes its own).
+    The backup is verified before anything is touched; the old file is copied to
+    ``backups/`` beside it; the replacement is atomic.
+    """
+    actor.require(Permission.RESTORE)
+    backup_path, db_path = Path(backup_path), Path(db_path)
+    if backup_path.resolve() == db_path.resolve():
+        raise DomainError("Bản sao lưu và tệp dữ liệu là cùng một tệp.")
+    summarize(backup_path)  # refuses a too-new or foreign file
+    _verify_copy(backup_path, None)
+    safety: Path | None = None
+    folder = backups_dir_for(db_path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if db_path.exists():
+            stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+            safety = folder / f"{db_path.stem}-truoc-khoi-phuc-{stamp}.sqlite"
+            src = sqlite3.connect(str(db_path))
+            try:
+                dest = sqlite3.connect(str(safety))
+                try:
+                    src.backup(dest)
+                finally:
+                    dest.close()
+            finally:
+                src.close()
+            _verify_copy(safety, None)
+        temp = db_path.with_name(db_path.name + ".restore-tmp")
+        shutil.copyfile(backup_path, temp)
+        _fsync(temp)
+        for suffix in ("-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                Path(str(db_path) + suffix).unlink()
+        os.replace(temp, db_path)
+    except (sqlite3.Error, OSError) as exc:
+        raise storage_error(exc, db_path) from exc
+    return safety
