@@ -354,3 +354,27 @@ def test_settings_are_typed_with_defaults(settings) -> None:
     settings.set(LAST_DATABASE, "C:/Dữ liệu/xã.sqlite")
     assert settings.get(LAST_DATABASE) == "C:/Dữ liệu/xã.sqlite"
     assert settings.get(VERSION) >= 1
+
+
+def test_main_window_on_a_generated_demo_commune(qtbot, tmp_path: Path, settings) -> None:
+    from giamngheo_desktop.services import demo
+
+    path = tmp_path / "demo.sqlite"
+    db = open_session(path)
+    try:
+        demo.generate(db, households=60, seed=1)
+        first = db.row(
+            "SELECT h.code, m.full_name FROM household h JOIN member m ON m.id = h.head_member_id "
+            "WHERE h.deleted_at IS NULL ORDER BY h.code_fold, h.id LIMIT 1"
+        )
+        name = commune.get_commune(db).name
+    finally:
+        db.close()
+    window = open_window(path, settings=settings)
+    assert window is not None
+    qtbot.addWidget(window)
+    model = window.tab_widgets[0].model
+    assert model.rowCount() == 60
+    assert (model.index(0, 0).data(), model.index(0, 1).data()) == (first["code"], first["full_name"])
+    assert window.windowTitle() == f"Giảm nghèo Desktop — {name}"
+    window.close()
