@@ -22,6 +22,7 @@ COMMANDS = [
     "info_cmd",
     "backup_cmd",
     "restore_cmd",
+    "audit_cmd",
     "check_cmd",
     "import_cmd",
     "export_cmd",

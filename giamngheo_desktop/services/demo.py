@@ -26,6 +26,7 @@ from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.domain.idnumber import make_id_number
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.services import commune
+from giamngheo_desktop.storage import audit
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.text import fold
 
@@ -159,7 +160,10 @@ def generate(
                     villages=[commune.VillageInput(name=name, head_name="") for name in VILLAGES],
                 ),
             )
-        _Generator(db, random.Random(seed), households, progress, cancelled).run()
+        generator = _Generator(db, random.Random(seed), households, progress, cancelled)
+        summary = {"households": households, "seed": seed, "note": "Tạo dữ liệu mẫu"}
+        with audit.bulk(db, action="demo", entity="household", summary=summary):
+            generator.run()
 
 
 class _Generator:

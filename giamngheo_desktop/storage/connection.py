@@ -15,13 +15,14 @@ from typing import Any
 
 from giamngheo_desktop.domain.errors import StorageUnavailable
 from giamngheo_desktop.domain.permissions import SYSTEM_ACTOR, Actor, Permission
+from giamngheo_desktop.storage import audit
 
 APPLICATION_ID = 0x474E4431  # "GND1": marks files made by this app
 BUSY_TIMEOUT_MS = 5000
 
 # Hooks other modules register to run on every new connection (e.g. SQL functions
 # used by triggers). Each receives the raw sqlite3.Connection.
-CONNECTION_HOOKS: list[Any] = []
+CONNECTION_HOOKS: list[Any] = [audit.register_functions]
 
 
 def storage_error(exc: BaseException, path: Path | str | None = None) -> StorageUnavailable:
@@ -83,6 +84,7 @@ class Database:
         self.path = path
         self.actor = actor
         self._depth = 0
+        audit.bind_actor(self)  # the audit triggers record this connection's acting user
 
     # -- transactions -------------------------------------------------------
     @contextlib.contextmanager

@@ -132,6 +132,7 @@ def upgrade(db: Database, *, backup_dir: Path | None = None, steps: Sequence[Ste
     pending = [s for s in steps if s.target > max(version, 1)]
     if not fresh and not pending:
         _sync_reference(db)
+        _sync_audit(db)
         return version
     if not fresh:
         backup_before_upgrade(db, version, backup_dir)
@@ -161,6 +162,7 @@ def upgrade(db: Database, *, backup_dir: Path | None = None, steps: Sequence[Ste
         if rebuilds:
             conn.execute("PRAGMA foreign_keys = ON")
     _sync_reference(db)
+    _sync_audit(db)
     return version
 
 
@@ -168,3 +170,17 @@ def _sync_reference(db: Database) -> None:
     from giamngheo_desktop.storage import reference
 
     reference.sync(db)
+
+
+def _sync_audit(db: Database) -> None:
+    """(Re)generate the audit triggers when the tables' columns changed (storage/audit.py)."""
+    from giamngheo_desktop.storage import audit
+
+    if not audit.needs_sync(db.conn):
+        return
+    try:
+        with db.atomic() as conn:
+            audit.sync_triggers(conn)
+    except StorageUnavailable as exc:
+        if exc.code != "read_only":
+            raise
