@@ -23,6 +23,7 @@ COMMANDS = [
     "backup_cmd",
     "restore_cmd",
     "audit_cmd",
+    "users_cmd",
     "check_cmd",
     "import_cmd",
     "export_cmd",

@@ -1,0 +1,250 @@
+"""Users, roles and the login (issue 7 item 1).
+
+* Passwords are hashed with ``hashlib.scrypt`` (random 16-byte salt; n, r, p stored with
+  the hash as ``scrypt$n$r$p$salt_hex$hash_hex``), compared in constant time.
+* Five wrong passwords lock the account for 15 minutes (``app_user.locked_until``).
+* A forgotten password is reset by an administrator; the user must change it at next login.
+* The login is on when the setting ``login_required`` is '1'. It can only be switched on
+  while an active administrator with a password exists, so nobody is locked out; with the
+  login off the app acts as the built-in system administrator (a single-user laptop).
+* Permissions are enforced by the services (``Database.require``), whatever the UI shows.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from giamngheo_desktop import clock
+from giamngheo_desktop.domain.errors import DomainError, NotFound, ValidationFailed, ValidationIssue
+from giamngheo_desktop.domain.permissions import ROLE_LABELS, SYSTEM_ACTOR, Actor, Permission, Role
+from giamngheo_desktop.services.changes import Changes
+from giamngheo_desktop.storage.connection import Database
+from giamngheo_desktop.text import nfc
+
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+MIN_PASSWORD = 6
+
+
+class LoginFailed(DomainError):
+    code = "login_failed"
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    full_name: str
+    role: Role
+    active: bool
+    must_change_password: bool
+    locked_until: str | None
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+    def actor(self) -> Actor:
+        return Actor(user_id=self.id, username=self.username, role=self.role, full_name=self.full_name)
+
+
+def hash_password(password: str, *, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=64 * 1024 * 1024, dklen=32)
+    return f"scrypt${n}${r}${p}${salt.hex()}${digest.hex()}"
+
+
+def check_password(password: str, stored: str | None) -> bool:
+    if not stored:
+        return False
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        computed = hashlib.scrypt(
+            password.encode("utf-8"),
+            salt=bytes.fromhex(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            maxmem=64 * 1024 * 1024,
+            dklen=len(digest) // 2,
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(computed.hex(), digest)
+
+
+def _user(row: dict[str, object]) -> User:
+    return User(
+        id=int(row["id"]),  # type: ignore[call-overload]
+        username=str(row["username"]),
+        full_name=str(row["full_name"]),
+        role=Role(str(row["role"])),
+        active=bool(row["active"]),
+        must_change_password=bool(row["must_change_password"]),
+        locked_until=row["locked_until"] if row["locked_until"] else None,  # type: ignore[arg-type]
+    )
+
+
+def list_users(db: Database) -> list[User]:
+    db.require(Permission.VIEW)
+    return [_user(r) for r in db.rows("SELECT * FROM app_user ORDER BY username")]
+
+
+def get_user(db: Database, username: str) -> User:
+    row = db.row("SELECT * FROM app_user WHERE username = ?", (nfc(username),))
+    if row is None:
+        raise NotFound(f"Không có tài khoản “{username}”.")
+    return _user(row)
+
+
+def _validate(username: str, full_name: str, password: str | None, role: str) -> list[ValidationIssue]:
+    issues = []
+    name = nfc(username)
+    if not name or not all(ch.isalnum() or ch in "._-" for ch in name) or len(name) > 40:
+        issues.append(
+            ValidationIssue("Tên đăng nhập", "chỉ gồm chữ, số và . _ -, không dấu cách, tối đa 40 ký tự", value=name)
+        )
+    if not nfc(full_name):
+        issues.append(ValidationIssue("Họ và tên", "không được để trống"))
+    if password is not None and len(password) < MIN_PASSWORD:
+        issues.append(ValidationIssue("Mật khẩu", f"phải có ít nhất {MIN_PASSWORD} ký tự"))
+    if role not in {r.value for r in Role}:
+        issues.append(ValidationIssue("Vai trò", "không hợp lệ", value=role))
+    return issues
+
+
+def add_user(db: Database, *, username: str, full_name: str, role: str, password: str) -> User:
+    db.require(Permission.MANAGE_USERS)
+    issues = _validate(username, full_name, password, role)
+    if not issues and db.scalar("SELECT 1 FROM app_user WHERE username = ?", (nfc(username),)):
+        issues.append(ValidationIssue("Tên đăng nhập", "đã có người dùng tên này", value=nfc(username)))
+    if issues:
+        raise ValidationFailed(issues)
+    with db.atomic() as conn:
+        conn.execute(
+            "INSERT INTO app_user (username, full_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+            (nfc(username), nfc(full_name), role, hash_password(password), clock.now_iso()),
+        )
+    return get_user(db, username)
+
+
+def set_role(db: Database, user_id: int, *, role: str, active: bool = True) -> Changes:
+    db.require(Permission.MANAGE_USERS)
+    if role not in {r.value for r in Role}:
+        raise ValidationFailed(ValidationIssue("Vai trò", "không hợp lệ", value=role))
+    with db.atomic() as conn:
+        conn.execute("UPDATE app_user SET role = ?, active = ? WHERE id = ?", (role, int(active), user_id))
+        _keep_an_admin(db)
+    return Changes(users=True)
+
+
+def reset_password(db: Database, user_id: int, *, new_password: str) -> Changes:
+    """An administrator sets a temporary password; the user must change it at next login."""
+    db.require(Permission.MANAGE_USERS)
+    if len(new_password) < MIN_PASSWORD:
+        raise ValidationFailed(ValidationIssue("Mật khẩu mới", f"phải có ít nhất {MIN_PASSWORD} ký tự"))
+    with db.atomic() as conn:
+        cur = conn.execute(
+            "UPDATE app_user SET password_hash = ?, must_change_password = 1, failed_attempts = 0,"
+            " locked_until = NULL WHERE id = ?",
+            (hash_password(new_password), user_id),
+        )
+        if cur.rowcount == 0:
+            raise NotFound("Không tìm thấy người dùng.")
+    return Changes(users=True)
+
+
+def change_own_password(db: Database, *, username: str, old_password: str, new_password: str) -> None:
+    user = authenticate(db, username, old_password)
+    if len(new_password) < MIN_PASSWORD:
+        raise ValidationFailed(ValidationIssue("Mật khẩu mới", f"phải có ít nhất {MIN_PASSWORD} ký tự"))
+    if new_password == old_password:
+        raise ValidationFailed(ValidationIssue("Mật khẩu mới", "phải khác mật khẩu cũ"))
+    with db.atomic() as conn:
+        conn.execute(
+            "UPDATE app_user SET password_hash = ?, must_change_password = 0 WHERE id = ?",
+            (hash_password(new_password), user.id),
+        )
+
+
+def authenticate(db: Database, username: str, password: str) -> User:
+    """Check a login; counts failures and locks the account after ``MAX_FAILURES``."""
+    now = clock.now()
+    row = db.row("SELECT * FROM app_user WHERE username = ?", (nfc(username),))
+    if row is None or not row["active"]:
+        raise LoginFailed("Tên đăng nhập hoặc mật khẩu không đúng.")
+    if row["locked_until"] and row["locked_until"] > now.isoformat(timespec="seconds"):
+        until = _dt.datetime.fromisoformat(row["locked_until"]).strftime("%H:%M")
+        raise LoginFailed(
+            f"Tài khoản “{row['username']}” đang bị khóa do nhập sai mật khẩu nhiều lần, đến {until}. "
+            "Hãy thử lại sau hoặc nhờ quản trị viên đặt lại mật khẩu."
+        )
+    if not check_password(password, row["password_hash"]):
+        failures = int(row["failed_attempts"]) + 1
+        locked = None
+        if failures >= MAX_FAILURES:
+            locked = (now + _dt.timedelta(minutes=LOCK_MINUTES)).isoformat(timespec="seconds")
+            failures = 0
+        with db.atomic() as conn:
+            conn.execute(
+                "UPDATE app_user SET failed_attempts = ?, locked_until = ? WHERE id = ?", (failures, locked, row["id"])
+            )
+        if locked:
+            raise LoginFailed(
+                f"Nhập sai mật khẩu {MAX_FAILURES} lần: tài khoản bị khóa {LOCK_MINUTES} phút. "
+                "Quản trị viên có thể đặt lại mật khẩu."
+            )
+        left = MAX_FAILURES - failures
+        raise LoginFailed(f"Tên đăng nhập hoặc mật khẩu không đúng (còn {left} lần thử trước khi bị khóa).")
+    if row["failed_attempts"] or row["locked_until"]:
+        with db.atomic() as conn:
+            conn.execute("UPDATE app_user SET failed_attempts = 0, locked_until = NULL WHERE id = ?", (row["id"],))
+    return _user(row)
+
+
+def login(db: Database, username: str, password: str) -> User:
+    """Authenticate and make the user the connection's acting user."""
+    user = authenticate(db, username, password)
+    db.set_actor(user.actor())
+    return user
+
+
+def login_required(db: Database) -> bool:
+    return db.scalar("SELECT value FROM app_setting WHERE key = 'login_required'") == "1"
+
+
+def _keep_an_admin(db: Database) -> None:
+    if login_required(db) and not db.scalar(
+        "SELECT count(*) FROM app_user WHERE role = 'admin' AND active = 1 AND password_hash IS NOT NULL"
+    ):
+        raise DomainError("Phải còn ít nhất một quản trị viên đang hoạt động khi bật đăng nhập.")
+
+
+def set_login_required(db: Database, required: bool) -> Changes:
+    """Switch the login at start on or off (administrators only)."""
+    db.require(Permission.MANAGE_USERS)
+    with db.atomic() as conn:
+        conn.execute(
+            "INSERT INTO app_setting (key, value) VALUES ('login_required', ?)"
+            " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            ("1" if required else "0",),
+        )
+        if required and not db.scalar(
+            "SELECT count(*) FROM app_user WHERE role = 'admin' AND active = 1 AND password_hash IS NOT NULL"
+        ):
+            raise DomainError(
+                "Chưa có tài khoản quản trị viên có mật khẩu. Hãy tạo một quản trị viên trước khi bật đăng nhập."
+            )
+    return Changes(users=True)
+
+
+def start_actor(db: Database) -> Actor | None:
+    """The actor to use at start when the login is off (None: a login is required)."""
+    return None if login_required(db) else SYSTEM_ACTOR
