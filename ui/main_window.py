@@ -225,7 +225,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         self.save_window()
-        self.workspace.close()
+        self.workspace.close(backup=True)
         if self in _windows:
             _windows.remove(self)
         super().closeEvent(event)

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from giamngheo_desktop.domain.permissions import Actor
 from giamngheo_desktop.services.changes import Changes
-from giamngheo_desktop.services.session import Database, open_session
+from giamngheo_desktop.services.session import Database, close_session, open_session
 from ui import errors
 from ui.tasks import Cancelled, Task, TaskFn, TaskRunner
 
@@ -37,7 +37,7 @@ class Workspace(QObject):
     @classmethod
     def open(cls, path: Path | str, *, runner: TaskRunner | None = None) -> Workspace:
         """Open (creating and migrating if needed) the file at ``path``."""
-        return cls(open_session(path), runner=runner)
+        return cls(open_session(path, exclusive=True), runner=runner)
 
     @property
     def path(self) -> Path:
@@ -97,6 +97,7 @@ class Workspace(QObject):
             fn, title=title, db_path=self.path, writes=writes, on_done=done, on_failed=failed, parent=parent
         )
 
-    def close(self) -> None:
+    def close(self, *, backup: bool = False) -> None:
+        """Wait for background work, then close; ``backup`` makes the automatic copy on close."""
         self.runner.wait()
-        self.db.close()
+        close_session(self.db, exclusive=True, backup_reason="close" if backup else None)

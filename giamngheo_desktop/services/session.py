@@ -9,21 +9,49 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.domain.permissions import SYSTEM_ACTOR, Actor
 from giamngheo_desktop.paths import backups_dir_for
 from giamngheo_desktop.resources import resource_path
+from giamngheo_desktop.storage import lock
 from giamngheo_desktop.storage.connection import Database, open_database
 
-__all__ = ["Database", "open_session", "self_test"]
+__all__ = ["Database", "close_session", "open_session", "self_test"]
 
 
-def open_session(path: Path | str, *, actor: Actor = SYSTEM_ACTOR, create: bool = True) -> Database:
+def open_session(
+    path: Path | str, *, actor: Actor = SYSTEM_ACTOR, create: bool = True, exclusive: bool = False
+) -> Database:
     """Open (or create) ``path``, migrated to the latest schema; backups go beside the file.
 
-    Raises SchemaTooNew / StorageUnavailable with a Vietnamese message.
+    ``exclusive`` (the window) also takes the one-window-per-file lock; release it with
+    :func:`close_session`. Raises SchemaTooNew / StorageUnavailable with a Vietnamese message.
     """
     path = Path(path)
-    return open_database(path, actor=actor, create=create, backup_dir=backups_dir_for(path))
+    if exclusive:
+        lock.acquire(path)
+    try:
+        return open_database(path, actor=actor, create=create, backup_dir=backups_dir_for(path))
+    except BaseException:
+        if exclusive:
+            lock.release(path)
+        raise
+
+
+def close_session(db: Database, *, exclusive: bool = False, backup_reason: str | None = None) -> None:
+    """Close the window's database: an automatic backup first (``backup_reason``), then the lock."""
+    try:
+        if backup_reason:
+            from giamngheo_desktop.services import backup
+
+            try:
+                backup.auto_backup(db, backup_reason)
+            except DomainError:
+                pass  # a failed automatic copy must never keep the officer from closing
+        db.close()
+    finally:
+        if exclusive:
+            lock.release(Path(db.path))
 
 
 def self_test(folder: Path | None = None) -> list[str]:

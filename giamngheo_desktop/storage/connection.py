@@ -102,6 +102,14 @@ class Database:
             self._depth = 1
             try:
                 yield conn
+            except sqlite3.OperationalError as exc:
+                self._depth = 0
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+                known = storage_error(exc, self.path)
+                if known.code in ("locked", "read_only", "disk_full", "damaged"):
+                    raise known from exc  # the environment, not a bug: a plain message
+                raise
             except BaseException:
                 self._depth = 0
                 with contextlib.suppress(sqlite3.Error):
