@@ -107,4 +107,4 @@ def test_read_only_media_gives_a_clear_message_and_leaves_the_file(tmp_path: Pat
                 close_session(db, exclusive=True)
         assert (media / "xa.sqlite").read_bytes() == before
     finally:
-        subprocess.run(["umount", str(media)], check=False)
+        subprocess.run(["umount", "-l", str(media)], check=False)

@@ -1,0 +1,219 @@
+"""Crash-safety harness: kill the process (SIGKILL) at random moments during long writes.
+
+For each run a child process opens a copy of a prepared commune and runs one operation —
+importing a household list, a batch support, generating a demo commune, or closing a
+review round when that service exists — while the parent kills it with SIGKILL after a
+random delay. The parent then checks that ``PRAGMA integrity_check`` is ok and that the
+operation is either fully applied or not at all (the row counts of the affected tables
+equal the "before" counts or the "after" counts of an uninterrupted run).
+
+    python tests/safety/kill_harness.py --runs 100       # the full harness (issue 7)
+    pytest tests/safety                                   # a few runs in CI
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+TABLES = ["household", "member", "support_record", "support_batch", "household_event", "audit_log", "village"]
+
+CHILD = r"""
+import sys
+sys.path.insert(0, {root!r})
+from giamngheo_desktop.storage.connection import open_database
+db = open_database({db!r})
+op = {op!r}
+if op == "import":
+    from giamngheo_desktop.importing.lists import import_list
+    import_list(db, {xlsx!r}, create_villages=True)
+elif op == "batch":
+    from giamngheo_desktop.services import support
+    support.apply_batch(
+        db,
+        support=support.SupportInput(
+            household_id=0, type_code="tet_emergency", support_date="2026-12-20", amount=500000
+        ),
+        target=support.BatchTarget(kind="members_of_class", classes=("poor", "near_poor", "not_poor")),
+        description="Quà Tết (thử tắt đột ngột)",
+    )
+elif op == "demo":
+    from giamngheo_desktop.services import demo
+    db.close()
+    db = open_database({fresh!r})
+    demo.generate(db, households=1500, seed=9)
+elif op == "round_close":
+    from giamngheo_desktop.services import review
+    review.kill_harness_close(db)
+print("done", flush=True)
+"""
+
+
+@dataclass
+class Fixture:
+    base: Path  # a prepared commune
+    empty: Path  # the same villages, no households (the import target)
+    xlsx: Path  # a list to import
+
+    def start(self, op: str) -> Path:
+        return self.empty if op == "import" else self.base
+
+
+def counts(path: Path) -> dict[str, int]:
+    conn = sqlite3.connect(path)
+    try:
+        existing = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES if t in existing}
+    finally:
+        conn.close()
+
+
+def integrity(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def prepare(folder: Path) -> Fixture:
+    from giamngheo_desktop.services import commune, demo, register
+    from giamngheo_desktop.storage.connection import open_database
+
+    base = folder / "base.sqlite"
+    with open_database(base) as db:
+        demo.generate(db, households=400, seed=3)
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    empty = folder / "empty.sqlite"
+    with open_database(empty) as db:
+        commune.setup_commune(
+            db,
+            commune.CommuneSetup(
+                settings=commune.CommuneSettings(name="xã Thử", code="07966", province="Phú Thọ", area_type="rural"),
+                villages=[commune.VillageInput(name=name) for name in demo.VILLAGES],
+            ),
+        )
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    source = folder / "source.sqlite"
+    with open_database(source) as db:
+        demo.generate(db, households=1200, seed=11)
+        xlsx = folder / "danh-sach.xlsx"
+        ids = [r["id"] for r in db.rows("SELECT id FROM household ORDER BY id")]
+        register.export_register(db, xlsx, household_ids=ids)
+    return Fixture(base, empty, xlsx)
+
+
+def available_ops() -> list[str]:
+    ops = ["batch", "demo"]
+    try:
+        import giamngheo_desktop.importing.lists  # noqa: F401
+        from giamngheo_desktop.services import register
+
+        if hasattr(register, "export_register"):
+            ops.append("import")
+    except ImportError:
+        pass
+    try:
+        from giamngheo_desktop.services import review
+
+        if hasattr(review, "kill_harness_close"):
+            ops.append("round_close")
+    except ImportError:
+        pass
+    return ops
+
+
+def run_child(op: str, db: Path, fresh: Path, fixture: Fixture, kill_after: float | None) -> bool:
+    code = CHILD.format(root=str(ROOT), db=str(db), op=op, xlsx=str(fixture.xlsx), fresh=str(fresh))
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if kill_after is None:
+        out, err = child.communicate(timeout=300)
+        if child.returncode != 0 or "done" not in out:
+            raise RuntimeError(f"{op} failed without being killed:\n{err}")
+        return True
+    time.sleep(kill_after)
+    if child.poll() is None:
+        os.kill(child.pid, signal.SIGKILL)
+    out, _ = child.communicate()
+    return "done" in out
+
+
+def harness(runs: int, seed: int, folder: Path, ops: list[str] | None = None, verbose: bool = True) -> list[str]:
+    """Run the harness; return a list of failures (empty = all good)."""
+    rng = random.Random(seed)
+    fixture = prepare(folder)
+    ops = ops or available_ops()
+    expected: dict[str, tuple[dict[str, int], dict[str, int], float]] = {}
+    for op in ops:
+        db, fresh = folder / f"ref-{op}.sqlite", folder / f"ref-{op}-fresh.sqlite"
+        shutil.copy(fixture.start(op), db)
+        before = counts(db) if op != "demo" else {}
+        start = time.perf_counter()
+        run_child(op, db, fresh, fixture, None)
+        took = time.perf_counter() - start
+        after = counts(fresh if op == "demo" else db)
+        expected[op] = (before, after, took)
+    failures: list[str] = []
+    tally = {"applied": 0, "not_applied": 0}
+    for n in range(runs):
+        op = ops[n % len(ops)]
+        before, after, took = expected[op]
+        db, fresh = folder / f"run-{n}.sqlite", folder / f"run-{n}-fresh.sqlite"
+        shutil.copy(fixture.start(op), db)
+        delay = rng.uniform(took * 0.35, took * 1.15)  # python start-up takes the first ~third
+        finished = run_child(op, db, fresh, fixture, delay)
+        target = fresh if op == "demo" else db
+        if op == "demo" and not target.exists():
+            tally["not_applied"] += 1
+            continue
+        check = integrity(target)
+        got = counts(target)
+        if check != "ok":
+            failures.append(f"run {n} ({op}, killed after {delay:.2f}s): integrity_check = {check}")
+        elif got == after:
+            tally["applied"] += 1
+        elif got == before or (op == "demo" and got.get("household", 0) == 0):
+            tally["not_applied"] += 1
+        else:
+            failures.append(
+                f"run {n} ({op}, killed after {delay:.2f}s): half applied: {got} (before {before}, after {after})"
+            )
+        if finished and got != after:
+            failures.append(f"run {n} ({op}): finished but not fully applied")
+        for path in (db, fresh):
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+    if verbose:
+        print(f"{runs} runs over {', '.join(ops)}: {tally['applied']} fully applied, "
+              f"{tally['not_applied']} not applied, {len(failures)} failures")  # fmt: skip
+        for failure in failures:
+            print("  " + failure)
+    return failures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--ops", nargs="*", help="operations (default: all available)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kill-harness-") as folder:
+        failures = harness(args.runs, args.seed, Path(folder), args.ops)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,20 @@
+"""A few runs of the SIGKILL harness in CI (the full 100+ runs: python tests/safety/kill_harness.py)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import kill_harness
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform.startswith("win"), reason="SIGKILL is POSIX")
+def test_killed_operations_are_all_or_nothing(tmp_path: Path) -> None:
+    ops = kill_harness.available_ops()
+    assert {"batch", "demo", "import"} <= set(ops)
+    failures = kill_harness.harness(runs=2 * len(ops), seed=7, folder=tmp_path, verbose=False)
+    assert failures == []
