@@ -899,7 +899,7 @@ def _detail_list(ctx: Context, target: str) -> ReportData:
     r = _skeleton(
         ctx,
         "list_poor" if target == POOR else "list_near_poor",
-        "Danh sách",
+        "DS " + name.lower(),
         f"DANH SÁCH CHI TIẾT {name}",
         specs,
         kinds,

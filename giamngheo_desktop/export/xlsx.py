@@ -1,0 +1,181 @@
+"""ReportData → xlsx (openpyxl, write-only mode so a 50,000-household list streams to disk).
+
+Official layout: header block (left authority, right "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" /
+"Độc lập - Tự do - Hạnh phúc" underlined), title and period, merged multi-row column headers,
+the row of column numbers, body rows with borders, notes, signature block. A4 in the orientation
+that fits, fitted to the page width, header rows repeated on every printed page.
+
+Numbers use a format that shows dots between thousands whatever the reader's locale
+(1.500.000); user text that looks like a formula (= + - @) is written as text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from giamngheo_desktop.domain.errors import StorageUnavailable
+from giamngheo_desktop.domain.report import INT, MONEY, PERCENT, ReportData
+from giamngheo_desktop.text import nfc
+
+# Literal dots as thousands separators, independent of the spreadsheet's locale.
+NUMBER_FORMAT = r"[>=1000000]#\.###\.##0;[>=1000]#\.##0;0"
+PERCENT_FORMAT = "0.00"
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_name(text: str, taken: Sequence[str] = ()) -> str:
+    """An Excel-legal sheet name (≤ 31 characters, none of []:*?/\\), unique among ``taken``."""
+    base = _BAD_SHEET_CHARS.sub("-", nfc(text)).strip("' ") or "Biểu"
+    base = base[:31]
+    name, n = base, 2
+    lowered = {t.lower() for t in taken}
+    while name.lower() in lowered:
+        suffix = f" ({n})"
+        name = base[: 31 - len(suffix)] + suffix
+        n += 1
+    return name
+
+
+def safe_text(value: str) -> str:
+    return nfc(value)
+
+
+def _col(n: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(n)
+
+
+def write_xlsx(reports: ReportData | Sequence[ReportData], path: Path) -> Path:
+    """Write one sheet per report into ``path``."""
+    from openpyxl import Workbook
+
+    items = [reports] if isinstance(reports, ReportData) else list(reports)
+    wb = Workbook(write_only=True)
+    names: list[str] = []
+    for report in items:
+        name = sheet_name(report.code if report.code not in names else f"{report.code} {report.kind}", names)
+        names.append(name)
+        _write_sheet(wb, report, name)
+    try:
+        wb.save(str(path))
+    except OSError as exc:
+        raise StorageUnavailable(f"Không ghi được tệp {path}: {exc.strerror or exc}.", code="write_failed") from exc
+    return path
+
+
+def _write_sheet(wb, report: ReportData, name: str) -> None:  # type: ignore[no-untyped-def]
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.worksheet.cell_range import CellRange
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws = wb.create_sheet(title=name)
+    ncol = report.column_count
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    font = Font(name="Times New Roman", size=11)
+    bold = Font(name="Times New Roman", size=11, bold=True)
+    bold_u = Font(name="Times New Roman", size=11, bold=True, underline="single")
+    italic = Font(name="Times New Roman", size=11, italic=True)
+    title_font = Font(name="Times New Roman", size=13, bold=True)
+    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    left = Alignment(horizontal="left", vertical="center", wrap_text=True)
+    right = Alignment(horizontal="right", vertical="center")
+    merges: list[str] = []
+
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.orientation = "landscape" if report.landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.print_options.horizontalCentered = True
+    widths = report.widths or [1.0] * ncol
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[_col(i)].width = max(4.5, 9.0 * w)
+
+    split = max(2, ncol * 2 // 5)  # left block columns / right block columns
+
+    def cell(value, fnt=font, align=left, brd=None, fmt=None):  # type: ignore[no-untyped-def]
+        if isinstance(value, str):
+            value = nfc(value)
+        c = WriteOnlyCell(ws, value=value)
+        if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+            c.data_type = "s"  # formula-like text stays text
+        c.font = fnt
+        c.alignment = align
+        if brd is not None:
+            c.border = brd
+        if fmt:
+            c.number_format = fmt
+        return c
+
+    row_no = 0
+
+    def emit(cells: list) -> None:  # type: ignore[type-arg]
+        nonlocal row_no
+        ws.append(cells)
+        row_no += 1
+
+    def band(left_value: str, right_value: str, lf=bold, rf=bold) -> None:  # type: ignore[no-untyped-def]
+        cells = [cell(left_value, lf, center)] + [None] * (split - 1) + [cell(right_value, rf, center)]
+        cells += [None] * (ncol - split - 1)
+        emit(cells)
+        merges.append(f"A{row_no}:{_col(split)}{row_no}")
+        if ncol > split + 1:
+            merges.append(f"{_col(split + 1)}{row_no}:{_col(ncol)}{row_no}")
+
+    def full(value: str, fnt=font, align=center) -> None:  # type: ignore[no-untyped-def]
+        emit([cell(value, fnt, align)] + [None] * (ncol - 1))
+        if ncol > 1:
+            merges.append(f"A{row_no}:{_col(ncol)}{row_no}")
+
+    band(report.authority, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    band(report.code, "Độc lập - Tự do - Hạnh phúc", bold, bold_u)
+    emit([])
+    full(report.title, title_font)
+    full(report.period_label, italic)
+    emit([])
+
+    # column headers
+    first_header = row_no + 1
+    grid: list[list[object]] = [[None] * ncol for _ in range(report.header_rows)]
+    for h in report.headers:
+        grid[h.row][h.col] = h.text
+        if h.rowspan > 1 or h.colspan > 1:
+            top, lft = first_header + h.row, h.col + 1
+            merges.append(f"{_col(lft)}{top}:{_col(lft + h.colspan - 1)}{top + h.rowspan - 1}")
+    for r in grid:
+        emit([cell(v if v is not None else "", bold, center, border) for v in r])
+    emit([cell(n, italic, center, border) for n in report.column_numbers])
+    ws.print_title_rows = f"{first_header}:{row_no}"
+
+    for rep_row in report.rows:
+        fnt = bold if rep_row.kind in ("total", "section") else font
+        cells = []
+        for i, v in enumerate(rep_row.values):
+            kind = report.column_kinds[i]
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                fmt = PERCENT_FORMAT if kind == PERCENT else NUMBER_FORMAT if kind in (INT, MONEY) else None
+                cells.append(cell(v, fnt, right, border, fmt))
+            else:
+                align = center if (i == 0 or (isinstance(v, str) and len(v) <= 2)) else left
+                cells.append(cell("" if v is None else str(v), fnt, align, border))
+        emit(cells)
+
+    emit([])
+    for note in report.notes:
+        full(f"Ghi chú: {note}", italic, left)
+    emit([])
+    band("", f"{report.place}, {report.date_text}", italic, italic)
+    band("NGƯỜI LẬP BIỂU", report.signer_title)
+    band("(Ký, ghi rõ họ tên)", "(Ký tên, đóng dấu)", italic, italic)
+    for _ in range(3):
+        emit([])
+    band(report.preparer, report.chairman)
+
+    for ref in merges:
+        ws.merged_cells.add(CellRange(ref))
