@@ -99,7 +99,7 @@ def _write_sheet(wb, report: ReportData, name: str) -> None:  # type: ignore[no-
 
     split = max(2, ncol * 2 // 5)  # left block columns / right block columns
 
-    def cell(value, fnt=font, align=left, brd=None, fmt=None):  # type: ignore[no-untyped-def]
+    def cell(value, fnt=font, align=left, brd=None, fmt=None):
         if isinstance(value, str):
             value = nfc(value)
         c = WriteOnlyCell(ws, value=value)
@@ -115,7 +115,7 @@ def _write_sheet(wb, report: ReportData, name: str) -> None:  # type: ignore[no-
 
     row_no = 0
 
-    def emit(cells: list) -> None:  # type: ignore[type-arg]
+    def emit(cells: list) -> None:
         nonlocal row_no
         ws.append(cells)
         row_no += 1
