@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 Value = int | float | str | None
 
 # kinds of column: how values are shown and aligned
-TEXT, INT, PERCENT, MONEY = "text", "int", "percent", "money"
+TEXT, INT, PERCENT, MONEY, YEAR = "text", "int", "percent", "money", "year"
 
 
 @dataclass(frozen=True)
@@ -132,6 +132,8 @@ def format_number(value: Value, kind: str) -> str:
         return ""
     if kind == PERCENT and isinstance(value, (int, float)):
         return f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    if kind == YEAR and isinstance(value, (int, float)):
+        return str(int(value))
     if kind in (INT, MONEY) and isinstance(value, (int, float)):
         return f"{round(value):,}".replace(",", ".")
     return str(value)

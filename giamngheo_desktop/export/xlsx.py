@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from giamngheo_desktop.domain.errors import StorageUnavailable
-from giamngheo_desktop.domain.report import INT, MONEY, PERCENT, ReportData
+from giamngheo_desktop.domain.report import INT, MONEY, PERCENT, YEAR, ReportData
 from giamngheo_desktop.text import nfc
 
 # Literal dots as thousands separators, independent of the spreadsheet's locale.
@@ -159,10 +159,10 @@ def _write_sheet(wb, report: ReportData, name: str) -> None:  # type: ignore[no-
         for i, v in enumerate(rep_row.values):
             kind = report.column_kinds[i]
             if isinstance(v, (int, float)) and not isinstance(v, bool):
-                fmt = PERCENT_FORMAT if kind == PERCENT else NUMBER_FORMAT if kind in (INT, MONEY) else None
+                fmt = {PERCENT: PERCENT_FORMAT, INT: NUMBER_FORMAT, MONEY: NUMBER_FORMAT, YEAR: "0"}.get(kind)
                 cells.append(cell(v, fnt, right, border, fmt))
             else:
-                align = center if (i == 0 or (isinstance(v, str) and len(v) <= 2)) else left
+                align = center if (i == 0 or v == "x") else left
                 cells.append(cell("" if v is None else str(v), fnt, align, border))
         emit(cells)
 

@@ -27,6 +27,7 @@ from giamngheo_desktop.domain.report import (
     MONEY,
     PERCENT,
     TEXT,
+    YEAR,
     HeaderSpec,
     ReportData,
     ReportRow,
@@ -406,7 +407,7 @@ def movement_from_rounds(
 
     Columns 1–9 of Biểu 2 / 3. Stand-in until ``services.review.movement_between`` lands; kept
     separate so it can be replaced. Column 9 is the end count; the identity
-    9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8 holds by construction (composition changes of households that
+    9 = 1 - 2 - 3 - 4 + 5 + 6 + 7 + 8 holds by construction (composition changes of households that
     stay in the class go to column 4 or 8).
     """
     start = {h.id: h for h in round_households(db, start_round)}
@@ -486,7 +487,7 @@ def _movement(ctx: Context, target: str) -> ReportData:
         f"Tổng số {name} đầu kỳ",
         ("Số giảm trong kỳ", dec),
         ("Số tăng trong kỳ", inc),
-        f"Tổng số {name} cuối kỳ (9 = 1−2−3−4+5+6+7+8)",
+        f"Tổng số {name} cuối kỳ (9 = 1-2-3-4+5+6+7+8)",
     ]
     kinds = [TEXT, TEXT, TEXT] + [INT] * MOVE_COLS
     r = _skeleton(
@@ -520,10 +521,10 @@ def _movement(ctx: Context, target: str) -> ReportData:
     bad = [row for row in r.rows if not movement_identity([int(v or 0) for v in row.values[3:]])]
     if bad:
         raise ValidationFailed(
-            [ValidationIssue("movement", "Số liệu diễn biến không khớp: cột 9 khác 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8.")]
+            [ValidationIssue("movement", "Số liệu diễn biến không khớp: cột 9 khác 1 - 2 - 3 - 4 + 5 + 6 + 7 + 8.")]
         )
-    r.checks.append("Đã kiểm tra: cột 9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8 ở mọi dòng.")
-    r.notes.append("Cột 9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8 (đã kiểm tra ở mọi dòng).")
+    r.checks.append("Đã kiểm tra: cột 9 = 1 - 2 - 3 - 4 + 5 + 6 + 7 + 8 ở mọi dòng.")
+    r.notes.append("Cột 9 = 1 - 2 - 3 - 4 + 5 + 6 + 7 + 8 (đã kiểm tra ở mọi dòng).")
     return r
 
 
@@ -894,7 +895,7 @@ def _detail_list(ctx: Context, target: str) -> ReportData:
         ("Đặc điểm hộ", ["Người có công", "DTTC", "Không có khả năng LĐ"]),
         ("Chính sách đã được hỗ trợ trong kỳ", [label for _, label in SUPPORT_GROUPS]),
     ]
-    kinds = [TEXT] * 4 + [INT, INT] + [TEXT] * 2 + [TEXT] * 12
+    kinds = [TEXT] * 4 + [YEAR, YEAR] + [TEXT] * 2 + [TEXT] * 12
     widths = [0.6, 3.0, 0.6, 1.3, 0.8, 0.8, 1.0, 1.3] + [0.6] * 3 + [0.9] * 3 + [0.8] * 6
     r = _skeleton(
         ctx,

@@ -1,0 +1,196 @@
+"""ReportData → PDF (reportlab, bundled Noto Sans, NFC text), A4 in the orientation that fits.
+
+The column headers (with their merges) and the column-number row repeat on every page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from giamngheo_desktop.domain.errors import StorageUnavailable
+from giamngheo_desktop.domain.report import TEXT, ReportData, format_number
+from giamngheo_desktop.export.fonts import FONT, FONT_BOLD, FONT_ITALIC, register_fonts
+from giamngheo_desktop.text import nfc
+
+
+def esc(value: object) -> str:
+    text = nfc("" if value is None else str(value))
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def page_size(landscape_page: bool) -> tuple[float, float]:
+    from reportlab.lib.pagesizes import A4, landscape
+
+    return landscape(A4) if landscape_page else A4
+
+
+def official_header(width: float, authority: str, code: str = "") -> list[Any]:
+    """Left "UBND XÃ …" (and the form code), right the national motto, underlined."""
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    register_fonts()
+    cb = ParagraphStyle("hcb", fontName=FONT_BOLD, fontSize=10, leading=13, alignment=TA_CENTER)
+    head = Table(
+        [
+            [Paragraph(esc(authority.upper()), cb), Paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", cb)],
+            [Paragraph(esc(code), cb), Paragraph("<u>Độc lập - Tự do - Hạnh phúc</u>", cb)],
+        ],
+        colWidths=[width * 0.42, width * 0.58],
+    )
+    head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+    return [head]
+
+
+def signature_block(
+    width: float, place: str, date_text: str, preparer: str, chairman: str, signer_title: str = "CHỦ TỊCH UBND XÃ"
+) -> Any:
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer, Table
+
+    cb = ParagraphStyle("scb", fontName=FONT_BOLD, fontSize=10, leading=13, alignment=TA_CENTER)
+    ci = ParagraphStyle("sci", fontName=FONT_ITALIC, fontSize=10, leading=13, alignment=TA_CENTER)
+    return Table(
+        [
+            [Paragraph("", ci), Paragraph(esc(f"{place}, {date_text}"), ci)],
+            [Paragraph("NGƯỜI LẬP BIỂU", cb), Paragraph(esc(signer_title), cb)],
+            [Paragraph("(Ký, ghi rõ họ tên)", ci), Paragraph("(Ký tên, đóng dấu)", ci)],
+            [Spacer(1, 16 * mm), Spacer(1, 16 * mm)],
+            [Paragraph(esc(preparer), cb), Paragraph(esc(chairman), cb)],
+        ],
+        colWidths=[width * 0.45, width * 0.55],
+    )
+
+
+def report_story(report: ReportData, width: float) -> list[Any]:
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+    register_fonts()
+    n = report.column_count
+    size = 9.0 if n <= 8 else 7.5 if n <= 14 else 6.5
+    base = ParagraphStyle("b", fontName=FONT, fontSize=size, leading=size * 1.25)
+    bold = ParagraphStyle("bb", parent=base, fontName=FONT_BOLD)
+    hdr = ParagraphStyle("h", parent=bold, alignment=TA_CENTER)
+    num = ParagraphStyle("n", parent=base, alignment=TA_RIGHT)
+    num_b = ParagraphStyle("nb", parent=bold, alignment=TA_RIGHT)
+    cen = ParagraphStyle("c", parent=base, alignment=TA_CENTER)
+    cen_i = ParagraphStyle("ci", parent=cen, fontName=FONT_ITALIC)
+    title = ParagraphStyle("t", fontName=FONT_BOLD, fontSize=12, leading=16, alignment=TA_CENTER, spaceBefore=6)
+    sub = ParagraphStyle("s", fontName=FONT_ITALIC, fontSize=10, leading=13, alignment=TA_CENTER)
+    note = ParagraphStyle("no", fontName=FONT_ITALIC, fontSize=8.5, leading=11)
+
+    story: list[Any] = official_header(width, report.authority, report.code)
+    story += [Spacer(1, 4 * mm), Paragraph(esc(report.title), title), Paragraph(esc(report.period_label), sub)]
+    story.append(Spacer(1, 3 * mm))
+
+    widths = report.widths or [1.0] * n
+    col_widths = [width * w / sum(widths) for w in widths]
+    data: list[list[Any]] = [["" for _ in range(n)] for _ in range(report.header_rows)]
+    style: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("BACKGROUND", (0, 0), (-1, report.header_rows - 1), colors.HexColor("#EEF2F6")),
+    ]
+    for h in report.headers:
+        data[h.row][h.col] = Paragraph(esc(h.text), hdr)
+        if h.rowspan > 1 or h.colspan > 1:
+            style.append(("SPAN", (h.col, h.row), (h.col + h.colspan - 1, h.row + h.rowspan - 1)))
+    data.append([Paragraph(esc(c), cen_i) for c in report.column_numbers])
+    for row in report.rows:
+        r = len(data)
+        strong = row.kind in ("total", "section")
+        cells: list[Any] = []
+        for i, v in enumerate(row.values):
+            kind = report.column_kinds[i]
+            if isinstance(v, (int, float)) and kind != TEXT:
+                cells.append(Paragraph(format_number(v, kind), num_b if strong else num))
+            elif isinstance(v, (int, float)) or v in ("x", "A", "B"):
+                cells.append(Paragraph(esc(v), cen))
+            else:
+                cells.append(Paragraph(esc(v), bold if strong else base))
+        data.append(cells)
+        if row.kind == "section":
+            style.append(("SPAN", (1, r), (-1, r)))
+    table = Table(data, colWidths=col_widths, repeatRows=report.header_rows + 1)
+    table.setStyle(TableStyle(style))
+    story.append(table)
+    story.append(Spacer(1, 2 * mm))
+    for text in report.notes:
+        story.append(Paragraph(esc(f"Ghi chú: {text}"), note))
+    story.append(Spacer(1, 4 * mm))
+    story.append(
+        KeepTogether(
+            [
+                signature_block(
+                    width, report.place, report.date_text, report.preparer, report.chairman, report.signer_title
+                )
+            ]
+        )
+    )
+    return story
+
+
+def build_pdf(path: Path, story: list[Any], *, landscape_page: bool, title: str, author: str = "") -> Path:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    register_fonts()
+    page = page_size(landscape_page)
+    margin = 12 * mm
+
+    def footer(canvas: Any, document: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(FONT, 8)
+        canvas.drawRightString(page[0] - margin, 7 * mm, f"Trang {document.page}")
+        canvas.restoreState()
+
+    doc = SimpleDocTemplate(
+        str(path),
+        pagesize=page,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=10 * mm,
+        bottomMargin=13 * mm,
+        title=nfc(title),
+        author=nfc(author),
+    )
+    try:
+        doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    except OSError as exc:
+        raise StorageUnavailable(f"Không ghi được tệp {path}: {exc.strerror or exc}.", code="write_failed") from exc
+    return path
+
+
+def write_pdf(reports: ReportData | Sequence[ReportData], path: Path) -> Path:
+    """One or several reports in one A4 PDF (landscape when any of them needs it)."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import PageBreak
+
+    items = [reports] if isinstance(reports, ReportData) else list(reports)
+    landscape_page = any(r.landscape for r in items)
+    width = page_size(landscape_page)[0] - 24 * mm
+    story: list[Any] = []
+    for i, report in enumerate(items):
+        if i:
+            story.append(PageBreak())
+        story += report_story(report, width)
+    return build_pdf(
+        path,
+        story,
+        landscape_page=landscape_page,
+        title=items[0].title if items else "",
+        author=items[0].authority if items else "",
+    )
