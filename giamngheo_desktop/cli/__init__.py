@@ -29,6 +29,8 @@ COMMANDS = [
     "export_cmd",
     "supports_cmd",
     "plan_cmd",
+    "report_cmd",
+    "package_cmd",
 ]
 
 

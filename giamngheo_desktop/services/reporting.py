@@ -333,10 +333,17 @@ def _two_row_units(
 
 
 # ---------------------------------------------------------------- Biểu 1 ----
-def bieu1(ctx: Context) -> ReportData:
-    specs: list[HeaderSpec] = [
+BIEU1_TITLE = (
+    "TỔNG HỢP KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO; HỘ LÀM NÔNG NGHIỆP, LÂM NGHIỆP, NGƯ NGHIỆP "
+    "VÀ DIÊM NGHIỆP CÓ MỨC SỐNG TRUNG BÌNH"
+)
+BIEU1_KINDS = [TEXT, TEXT, INT, INT] + [INT, PERCENT] * 6
+
+
+def bieu1_specs(unit: str = "Thôn") -> list[HeaderSpec]:
+    return [
         "TT",
-        "Thôn",
+        unit,
         "Tổng số hộ",
         "Tổng số nhân khẩu",
         ("Hộ nghèo", ["Số hộ", "Tỷ lệ (%)"]),
@@ -346,52 +353,37 @@ def bieu1(ctx: Context) -> ReportData:
         ("Nhân khẩu hộ cận nghèo", ["Số người", "Tỷ lệ (%)"]),
         ("Nhân khẩu hộ có mức sống trung bình", ["Số người", "Tỷ lệ (%)"]),
     ]
-    kinds = [TEXT, TEXT, INT, INT] + [INT, PERCENT] * 6
-    r = _skeleton(
-        ctx,
-        "bieu1",
-        "Biểu 1",
-        "TỔNG HỢP KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO; HỘ LÀM NÔNG NGHIỆP, LÂM NGHIỆP, NGƯ NGHIỆP "
-        "VÀ DIÊM NGHIỆP CÓ MỨC SỐNG TRUNG BÌNH",
-        specs,
-        kinds,
-    )
 
-    def counts(hs: list[Household]) -> list[int]:
-        avg = [h for h in hs if h.cls == "average" and h.farming]
-        poor = [h for h in hs if h.cls == POOR]
-        near = [h for h in hs if h.cls == NEAR]
-        return [
-            len(hs),
-            sum(h.persons for h in hs),
-            len(poor),
-            len(near),
-            len(avg),
-            sum(h.persons for h in poor),
-            sum(h.persons for h in near),
-            sum(h.persons for h in avg),
-        ]
 
-    def finish(c: list[int]) -> list[Value]:
-        hh, pp = c[0], c[1]
-        return [
-            hh,
-            pp,
-            c[2],
-            _pct(c[2], hh),
-            c[3],
-            _pct(c[3], hh),
-            c[4],
-            _pct(c[4], hh),
-            c[5],
-            _pct(c[5], pp),
-            c[6],
-            _pct(c[6], pp),
-            c[7],
-            _pct(c[7], pp),
-        ]
+def bieu1_counts(hs: Sequence[Household]) -> list[int]:
+    """Households, persons, poor, near-poor, average-living farming households, then their persons."""
+    avg = [h for h in hs if h.cls == "average" and h.farming]
+    poor = [h for h in hs if h.cls == POOR]
+    near = [h for h in hs if h.cls == NEAR]
+    return [
+        len(hs),
+        sum(h.persons for h in hs),
+        len(poor),
+        len(near),
+        len(avg),
+        sum(h.persons for h in poor),
+        sum(h.persons for h in near),
+        sum(h.persons for h in avg),
+    ]
 
-    _village_rows(r, ctx, ctx.source.households, counts, finish)
+
+def bieu1_values(c: Sequence[int]) -> list[Value]:
+    """Columns 1–14 of Biểu 1 from :func:`bieu1_counts` (percentages from the counts)."""
+    hh, pp = c[0], c[1]
+    return [
+        hh, pp, c[2], _pct(c[2], hh), c[3], _pct(c[3], hh), c[4], _pct(c[4], hh),
+        c[5], _pct(c[5], pp), c[6], _pct(c[6], pp), c[7], _pct(c[7], pp),
+    ]  # fmt: skip
+
+
+def bieu1(ctx: Context) -> ReportData:
+    r = _skeleton(ctx, "bieu1", "Biểu 1", BIEU1_TITLE, bieu1_specs(), BIEU1_KINDS)
+    _village_rows(r, ctx, ctx.source.households, lambda hs: bieu1_counts(hs), bieu1_values)
     r.notes += [*ctx.source.notes, "Tỷ lệ hộ tính trên tổng số hộ (cột 1); tỷ lệ nhân khẩu tính trên cột 2."]
     return r
 
