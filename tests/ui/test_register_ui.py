@@ -1,0 +1,229 @@
+"""Register dialogs, members model, undo/redo, import preview and the data-checks panel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from sample_data import type_text
+
+from giamngheo_desktop.services import register
+from ui.dialogs.household_dialog import HouseholdDialog
+from ui.dialogs.import_dialog import ImportDialog
+from ui.dialogs.member_dialog import MemberDialog
+from ui.dialogs.split_dialog import SplitDialog
+from ui.models.members_model import COLUMNS, MembersModel
+from ui.models.roles import IdRole
+from ui.tabs.checks_panel import ChecksPanel, HouseholdRole
+from ui.tabs.households_tab import HouseholdsTab
+
+
+@pytest.fixture
+def family(workspace) -> int:  # type: ignore[no-untyped-def]
+    db = workspace.db
+    village = int(db.scalar("SELECT min(id) FROM village"))
+    result = register.add_household(
+        db,
+        household=register.HouseholdInput(code="TEST-1", village_id=village, poverty_class="poor"),
+        members=[
+            register.MemberInput("Hoàng Văn Tư", "01", birth_year=1960, sex="M"),
+            register.MemberInput("Đinh Thị Năm", "02", birth_year=1962, sex="F"),
+            register.MemberInput("Hoàng Văn Sáu", "04", birth_year=1988, sex="M"),
+            register.MemberInput("Hoàng Thị Bảy", "04", birth_year=1992, sex="F"),
+        ],
+    )
+    return int(result.household_id or 0)
+
+
+@pytest.fixture
+def quiet_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, title, text, *a, **k: shown.append((title, text)))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    return shown
+
+
+def names(workspace, household_id: int) -> list[str]:  # type: ignore[no-untyped-def]
+    return [m["full_name"] for m in register.list_members(workspace.db, household_id)]
+
+
+def test_members_model_contract_and_rows(qtmodeltester, workspace, family) -> None:  # type: ignore[no-untyped-def]
+    model = MembersModel()
+    model.set_rows(register.list_members(workspace.db, family))
+    qtmodeltester.check(model, force_py=True)
+    actual = {
+        "rows": model.rowCount(),
+        "columns": model.columnCount(),
+        "header": model.headerData(1, Qt.Orientation.Horizontal),
+        "head": model.index(0, 0).data(),
+        "head relationship": model.index(0, 1).data(),
+        "sex": model.index(1, 3).data(),
+        "id role": model.index(0, 0).data(IdRole) == model.row_dict(0)["id"],  # type: ignore[index]
+    }
+    assert actual == {
+        "rows": 4,
+        "columns": len(COLUMNS),
+        "header": "Quan hệ với chủ hộ",
+        "head": "Hoàng Văn Tư",
+        "head relationship": "Chủ hộ",
+        "sex": "Nữ",
+        "id role": True,
+    }
+
+
+def test_add_member_typed_in_vietnamese_then_undo_and_redo(qtbot, workspace, family, quiet_boxes) -> None:  # type: ignore[no-untyped-def]
+    dialog = MemberDialog(workspace, household_id=family)
+    qtbot.addWidget(dialog)
+    type_text(dialog.form.full_name, "Hoàng Đức Tám")
+    dialog.form.relationship.setCurrentIndex(dialog.form.relationship.findData("21"))
+    type_text(dialog.form.birth, "05/09/2015")
+    dialog.form.sex.setCurrentIndex(dialog.form.sex.findData("M"))
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    added = register.get_member(workspace.db, dialog.result_op.member_id)  # type: ignore[union-attr]
+    assert (added["full_name"], added["birth_date"], added["name_fold"]) == (
+        "Hoàng Đức Tám",
+        "2015-09-05",
+        "hoang duc tam",
+    )
+    assert workspace.undo_stack.undoText() == "Thêm nhân khẩu Hoàng Đức Tám"
+    workspace.undo_stack.undo()
+    assert "Hoàng Đức Tám" not in names(workspace, family)
+    workspace.undo_stack.redo()
+    assert "Hoàng Đức Tám" in names(workspace, family)
+
+
+def test_invalid_member_keeps_the_dialog_open_and_names_the_field(qtbot, workspace, family, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    shown: list[str] = []
+    monkeypatch.setattr("ui.undo.errors.show_error", lambda _parent, exc, **k: shown.append(str(exc)))
+    dialog = MemberDialog(workspace, household_id=family)
+    qtbot.addWidget(dialog)
+    type_text(dialog.form.full_name, "Người Thứ Hai")
+    dialog.form.relationship.setCurrentIndex(dialog.form.relationship.findData("01"))
+    type_text(dialog.form.id_number, "12345")
+    dialog.save()
+    assert dialog.result() != dialog.DialogCode.Accepted
+    assert "Số định danh cá nhân" in shown[0] and "12 chữ số" in shown[0]
+    assert "Đổi chủ hộ" in shown[0]
+    assert "Người Thứ Hai" not in names(workspace, family)
+
+
+def test_new_household_with_its_head(qtbot, workspace, quiet_boxes) -> None:  # type: ignore[no-untyped-def]
+    dialog = HouseholdDialog(workspace)
+    qtbot.addWidget(dialog)
+    assert dialog.code.text()  # a free code is suggested
+    dialog.code.setText("MOI-01")
+    assert dialog.head_form is not None
+    type_text(dialog.head_form.full_name, "Vũ Thị Hằng")
+    dialog.head_form.sex.setCurrentIndex(dialog.head_form.sex.findData("F"))
+    dialog.poverty_class.setCurrentIndex(dialog.poverty_class.findData("near_poor"))
+    dialog.causes.item(1).setCheckState(Qt.CheckState.Checked)
+    dialog.save()
+    household_id = dialog.result_op.household_id  # type: ignore[union-attr]
+    h = register.get_household(workspace.db, household_id)
+    assert (h["code"], h["poverty_class"], h["female_head"], h["causes"]) == ("MOI-01", "near_poor", 1, ["2"])
+    assert names(workspace, household_id) == ["Vũ Thị Hằng"]
+
+
+def test_split_then_undo_puts_everyone_back(qtbot, workspace, family, quiet_boxes) -> None:  # type: ignore[no-untyped-def]
+    dialog = SplitDialog(workspace, family)
+    qtbot.addWidget(dialog)
+    ids = {m["full_name"]: m["id"] for m in dialog.members}
+    dialog.set_checked([ids["Hoàng Văn Sáu"]])
+    assert dialog.new_head.currentData() == ids["Hoàng Văn Sáu"]
+    assert not dialog.remaining_head.isEnabled()
+    dialog.new_code.setText("TEST-2")
+    dialog.save()
+    new_id = dialog.result_op.household_id  # type: ignore[union-attr]
+    assert names(workspace, new_id) == ["Hoàng Văn Sáu"]
+    assert "Hoàng Văn Sáu" not in names(workspace, family)
+    workspace.undo_stack.undo()
+    assert "Hoàng Văn Sáu" in names(workspace, family)
+    assert register.get_household(workspace.db, new_id)["deleted_at"] is not None
+
+
+def test_split_of_the_head_asks_for_a_head_for_those_who_stay(qtbot, workspace, family) -> None:  # type: ignore[no-untyped-def]
+    dialog = SplitDialog(workspace, family)
+    qtbot.addWidget(dialog)
+    ids = {m["full_name"]: m["id"] for m in dialog.members}
+    dialog.set_checked([ids["Hoàng Văn Tư"], ids["Đinh Thị Năm"]])
+    assert dialog.remaining_head.isEnabled()
+    assert dialog.remaining_head.currentData() in (ids["Hoàng Văn Sáu"], ids["Hoàng Thị Bảy"])
+    assert "chọn chủ hộ mới" in dialog.hint.text()
+
+
+def write_list(path: Path, bad: bool) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["DANH SÁCH HỘ NGHÈO"])
+    ws.append([])
+    ws.append(["Mã hộ", "Thôn", "Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính"])
+    ws.append(["NK-1", "Thôn Đồng Xuân", "Bế Văn Kiên", "Chủ hộ", "1970", "Nam"])
+    ws.append(["NK-2", "Thôn Đồng Xuân", "Bế Văn Mạnh", "Chủ hộ", "30/02/1980" if bad else "1980", "Nam"])
+    wb.save(path)
+    return path
+
+
+def test_import_dialog_preview_and_valid_only(qtbot, workspace, tmp_path, quiet_boxes) -> None:  # type: ignore[no-untyped-def]
+    dialog = ImportDialog(workspace)
+    qtbot.addWidget(dialog)
+    dialog.set_file(write_list(tmp_path / "ds.xlsx", bad=True))
+    assert dialog.preview is not None and dialog.issues.rowCount() == 1
+    assert dialog.issues.item(0, 0).text() == "5" and dialog.issues.item(0, 1).text() == "Năm sinh"
+    assert not dialog.import_button.isEnabled()
+    dialog.valid_only.setChecked(True)
+    assert dialog.import_button.isEnabled() and "1 hộ" in dialog.import_button.text()
+    before = workspace.db.scalar("SELECT count(*) FROM household")
+    dialog.do_import()
+    assert workspace.db.scalar("SELECT count(*) FROM household") == before + 1
+    assert "Các dòng đã bỏ qua: 5" in quiet_boxes[-1][1]
+
+
+def test_checks_panel_groups_findings_and_opens_the_record(qtbot, workspace, family) -> None:  # type: ignore[no-untyped-def]
+    workspace.db.conn.execute(
+        "UPDATE member SET birth_year = 1940 WHERE household_id = ? AND full_name = 'Hoàng Thị Bảy'", (family,)
+    )
+    panel = ChecksPanel(workspace)
+    qtbot.addWidget(panel)
+    panel.run_checks()
+    tops = [panel.tree.topLevelItem(i).text(0) for i in range(panel.tree.topLevelItemCount())]
+    assert any(t.startswith("Tuổi không hợp với quan hệ với chủ hộ") for t in tops)
+    group = next(panel.tree.topLevelItem(i) for i, t in enumerate(tops) if t.startswith("Tuổi"))
+    item = next(group.child(i) for i in range(group.childCount()) if "Hoàng Thị Bảy" in group.child(i).text(0))
+    assert item.data(0, HouseholdRole) == family
+    with qtbot.waitSignal(panel.open_record) as blocker:
+        panel.tree.itemActivated.emit(item, 0)
+    assert blocker.args[0] == family and blocker.args[1] > 0
+
+
+def test_tab_keyboard_enter_opens_ctrl_n_adds(qtbot, workspace, family, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    opened: list[int | None] = []
+    monkeypatch.setattr(HouseholdDialog, "exec", lambda self: opened.append(self.household_id) or 0)
+    tab = HouseholdsTab(workspace)
+    qtbot.addWidget(tab)
+    tab.show()
+    assert tab.select_household(family)
+    assert "Hoàng Văn Tư" in tab.detail_title.text()
+    assert tab.members_model.rowCount() == 4
+    tab.view.setFocus()
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return)
+    assert opened == [family]
+    assert tab.act_add.shortcut().toString() == "Ctrl+N"
+    tab.act_add.trigger()
+    assert opened == [family, None]
+    tab.find_shortcut.activated.emit()
+    assert tab.search.hasFocus() or tab.search.selectedText() == ""
+
+
+def test_tab_filters_by_flag_and_search_finds_without_accents(qtbot, workspace, family) -> None:  # type: ignore[no-untyped-def]
+    tab = HouseholdsTab(workspace)
+    qtbot.addWidget(tab)
+    type_text(tab.search, "hoang van tu")
+    tab.apply_filters()
+    assert [tab.model.index(r, 0).data() for r in range(tab.model.rowCount())] == ["TEST-1"]
+    tab.search.clear()
+    tab.flag_combo.setCurrentIndex(tab.flag_combo.findData("female_head"))
+    assert "TEST-1" not in [tab.model.index(r, 0).data() for r in range(tab.model.rowCount())]
