@@ -21,7 +21,16 @@ from giamngheo_desktop.text import nfc
 
 # Literal dots as thousands separators, independent of the spreadsheet's locale.
 NUMBER_FORMAT = r"[>=1000000]#\.###\.##0;[>=1000]#\.##0;0"
+BIG_NUMBER_FORMAT = r"[>=1000000000000]#\.###\.###\.###\.##0;[>=1000000000]#\.###\.###\.##0;#\.###\.##0"
 PERCENT_FORMAT = "0.00"
+
+
+def number_format(value: float) -> str:
+    """Dotted thousands for this value (Excel allows two conditions per format, so amounts of a
+    billion or more get a format whose conditions cover their range)."""
+    return BIG_NUMBER_FORMAT if abs(value) >= 1_000_000_000 else NUMBER_FORMAT
+
+
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -159,7 +168,9 @@ def _write_sheet(wb, report: ReportData, name: str) -> None:  # type: ignore[no-
         for i, v in enumerate(rep_row.values):
             kind = report.column_kinds[i]
             if isinstance(v, (int, float)) and not isinstance(v, bool):
-                fmt = {PERCENT: PERCENT_FORMAT, INT: NUMBER_FORMAT, MONEY: NUMBER_FORMAT, YEAR: "0"}.get(kind)
+                fmt = {PERCENT: PERCENT_FORMAT, YEAR: "0"}.get(kind)
+                if kind in (INT, MONEY):
+                    fmt = number_format(v)
                 cells.append(cell(v, fnt, right, border, fmt))
             else:
                 align = center if (i == 0 or v == "x") else left

@@ -1,0 +1,148 @@
+"""Report files checked with real readers: openpyxl numbers and layout, LibreOffice, pdftotext."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import openpyxl
+import pytest
+from report_builders import household, small_commune, villages
+
+from giamngheo_desktop.domain import periods
+from giamngheo_desktop.export.pdf import write_pdf
+from giamngheo_desktop.export.xlsx import NUMBER_FORMAT, sheet_name, write_xlsx
+from giamngheo_desktop.services import reporting
+from giamngheo_desktop.storage.connection import Database
+
+KINDS = ["bieu1", "bieu2", "bieu4", "list_poor", "supports"]
+
+
+def _reports(db: Database) -> list[reporting.ReportData]:
+    return reporting.build_reports(db, kinds=KINDS, period=periods.parse("2026"))
+
+
+def _find(ws, text: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value == text:
+                return cell.row, cell.column
+    raise AssertionError(f"{text!r} not in sheet")
+
+
+def test_xlsx_has_official_layout_and_the_same_numbers(db: Database, tmp_path: Path) -> None:
+    small_commune(db)
+    reports = _reports(db)
+    path = write_xlsx(reports, tmp_path / "bc.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[:3] == ["Biểu 1", "Biểu 2", "Biểu 4"]
+    ws = wb["Biểu 1"]
+    assert ws["A1"].value == "UBND XÃ TÂN LẬP"
+    assert _find(ws, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    motto = ws.cell(*_find(ws, "Độc lập - Tự do - Hạnh phúc"))
+    assert motto.font.u == "single"
+    merged = {str(m) for m in ws.merged_cells.ranges}
+    r, c = _find(ws, "Hộ nghèo")
+    assert f"{openpyxl.utils.get_column_letter(c)}{r}:{openpyxl.utils.get_column_letter(c + 1)}{r}" in merged
+    r_tt, _ = _find(ws, "TT")
+    assert f"A{r_tt}:A{r_tt + 1}" in merged
+    assert [ws.cell(r_tt + 2, i).value for i in range(1, 5)] == ["A", "B", "1", "2"]
+    assert ws.print_title_rows == f"${r_tt}:${r_tt + 2}"
+    assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    tr, _ = _find(ws, "Tổng cộng xã Tân Lập")
+    assert [ws.cell(tr, i).value for i in range(3, 7)] == [6, 17, 3, 50.0]
+    assert ws.cell(tr, 3).number_format == NUMBER_FORMAT
+    assert sum(ws.cell(tr - k, 3).value for k in (1, 2, 3)) == ws.cell(tr, 3).value
+    assert _find(ws, "CHỦ TỊCH UBND XÃ") and _find(ws, "Nguyễn Văn An") and _find(ws, "Trần Thị Bình")
+    assert ws.cell(*_find(ws, "Năm 2026")).font.i
+
+
+def test_formula_like_text_stays_text_and_sheet_names_are_legal(db: Database, tmp_path: Path) -> None:
+    v1 = villages(db)[0]
+    db.conn.execute("UPDATE village SET name = '=HYPERLINK(\"http://x\")' WHERE id = ?", (v1,))
+    household(db, "+84-001", v1, "poor", 1)
+    path = write_xlsx(
+        reporting.build_reports(db, kinds=["bieu1", "list_poor"], period=periods.parse("2026")), tmp_path / "x.xlsx"
+    )
+    wb = openpyxl.load_workbook(path)
+    cell = wb["Biểu 1"].cell(*_find(wb["Biểu 1"], '=HYPERLINK("http://x")'))
+    assert cell.data_type == "s"
+    assert wb["DS hộ nghèo"].cell(*_find(wb["DS hộ nghèo"], "+84-001")).data_type == "s"
+    assert sheet_name("Biểu [1]: a/b\\c*d?e " + "x" * 40) == "Biểu -1-- a-b-c-d-e " + "x" * 11
+    assert len(sheet_name("y" * 40)) == 31
+    assert sheet_name("Biểu 1", ["biểu 1"]) == "Biểu 1 (2)"
+
+
+def test_a_long_list_is_written_in_streaming_mode(db: Database, tmp_path: Path) -> None:
+    v1 = villages(db)[0]
+    for i in range(300):
+        household(db, f"L-{i:04d}", v1, "poor", 2)
+    report = reporting.build_report(db, kind="list_poor", period=periods.parse("2026"))
+    path = write_xlsx(report, tmp_path / "list.xlsx")
+    ws = openpyxl.load_workbook(path, read_only=True)["DS hộ nghèo"]
+    cells = [row[1] for row in ws.iter_rows(values_only=True) if len(row) > 1]
+    names = [v for v in cells if isinstance(v, str) and v.startswith("Nguyễn Văn L-")]
+    assert len(names) == 300
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) không có trên máy này")
+def test_libreoffice_opens_every_sheet_and_shows_dotted_thousands(db: Database, tmp_path: Path) -> None:
+    v1 = villages(db)[0]
+    for i in range(3):
+        household(db, f"S-{i}", v1, "poor", 1)
+        from report_builders import support
+
+        support(db, db.scalar("SELECT max(id) FROM household"), "loan", "2026-02-01", 500_000_000)
+    for kind in ("bieu1", "supports"):
+        report = reporting.build_report(db, kind=kind, period=periods.parse("2026"))
+        path = write_xlsx(report, tmp_path / f"{kind}.xlsx")
+        out = tmp_path / "csv"
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{tmp_path}/lo",
+                "--headless",
+                "--convert-to",
+                "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true",
+                "--outdir",
+                str(out),
+                str(path),
+            ],
+            check=False,
+            capture_output=True,
+            timeout=180,
+        )
+        converted = out / f"{kind}.csv"
+        assert converted.exists(), f"LibreOffice did not convert {path.name}"
+        rows = list(csv.reader(converted.open(encoding="utf-8")))
+        total = next(r for r in rows if r[1].startswith("Tổng cộng"))
+        if kind == "supports":
+            assert total[4] == "1.500.000.000"
+        else:
+            assert total[2] == "3"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) không có trên máy này")
+def test_pdf_text_is_the_vietnamese_report(db: Database, tmp_path: Path) -> None:
+    ids = small_commune(db)
+    from report_builders import support
+
+    support(db, ids["a"], "loan", "2026-02-01", 1_500_000)
+    for report in _reports(db):
+        path = write_pdf(report, tmp_path / f"{report.kind}.pdf")
+        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True).stdout
+        text = unicodedata.normalize("NFC", text.decode("utf-8"))
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+        assert "Độc lập - Tự do - Hạnh phúc" in text
+        assert report.title.split(";")[0][:40] in " ".join(text.split())
+        assert "NGƯỜI LẬP BIỂU" in text and "Nguyễn Văn An" in text
+        if report.kind == "bieu1":
+            assert "Tổng cộng xã Tân Lập" in text and "Thôn Đồng Xuân" in text
+        if report.kind == "supports":
+            assert "1.500.000" in text
+        if report.kind == "bieu2":
+            assert "9=1-2-3-4+5+6+7+8" in text.replace(" ", "")
