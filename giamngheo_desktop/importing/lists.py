@@ -11,6 +11,7 @@ whole household when its head row or household data is invalid — are skipped a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
 import re
@@ -304,6 +305,7 @@ class Vocab:
         self.sexes = {fold_key(name): code for code, names in syn["sexes"].items() for name in names}
         self.heads = {fold_key(name) for name in syn["heads"]}
         self._maps: dict[str, dict[str, str]] = {}
+        self._memo: dict[tuple[str, str, str | None], str | None] = {}
 
     def _map(self, list_name: str, system: str | None = None) -> dict[str, str]:
         key = f"{list_name}/{system or ''}"
@@ -319,6 +321,14 @@ class Vocab:
         return self._maps[key]
 
     def code(self, list_name: str, text: str, system: str | None = None) -> str | None:
+        memo_key = (list_name, text, system)
+        if memo_key in self._memo:
+            return self._memo[memo_key]
+        found = self._code(list_name, text, system)
+        self._memo[memo_key] = found
+        return found
+
+    def _code(self, list_name: str, text: str, system: str | None = None) -> str | None:
         key = fold_key(text)
         if not key:
             return None
@@ -861,6 +871,20 @@ class _Planner:
 # ------------------------------------------------------------------- commit ----
 
 
+BULK_AUDIT_FROM = 2_000  # members; above this the audit log gets one summary entry instead of one per row
+
+
+def _audit_mode(db: Database, source: str, members: int) -> Any:
+    """Per-row audit entries for ordinary lists; one summary entry for very large ones."""
+    if members < BULK_AUDIT_FROM:
+        return contextlib.nullcontext()
+    from giamngheo_desktop.storage import audit
+
+    return audit.bulk(
+        db, action="import", entity="household", summary={"file": source, "members": members, "source": "import"}
+    )
+
+
 def commit_import(
     db: Database,
     preview: ImportPreview,
@@ -886,7 +910,8 @@ def commit_import(
     touched: list[int] = []
     source = Path(preview.path).name
     total = len(preview.households)
-    with db.atomic() as conn:
+    planned_members = sum(len(h.members) for h in preview.households if h.valid or not valid_only)
+    with db.atomic() as conn, _audit_mode(db, source, planned_members):
         village_ids: dict[str, int] = {}
         if preview.new_villages:
             from giamngheo_desktop.services import commune
@@ -920,6 +945,17 @@ def commit_import(
                 live_codes.add(candidate)
             values = reg._household_values(data)
             members = [m for m in h.members if m.valid]
+            head = next(
+                (m.data for m in members if m.data.relationship_code == reg.HEAD and m.data.life_status == "living"),
+                None,
+            )
+            if h.action == "create" and head is not None:
+                if head.sex in ("M", "F"):
+                    values["female_head"] = int(head.sex == "F")
+                if head.ethnicity_code:
+                    minority = codes.extra("ethnicity", head.ethnicity_code, head.ethnicity_system).get("minority")
+                    if minority is not None:
+                        values["ethnic_minority"] = int(bool(minority))
             if h.action == "create":
                 cur = conn.execute(
                     f"INSERT INTO household ({', '.join(values)}, created_at, updated_at) "
@@ -943,7 +979,10 @@ def commit_import(
                 "INSERT OR IGNORE INTO household_cause (household_id, cause_code) VALUES (?, ?)",
                 [(hid, c) for c in data.causes],
             )
-            order = int(db.scalar("SELECT coalesce(max(sort_order), 0) FROM member WHERE household_id = ?", (hid,)))
+            order = 0
+            if h.action == "update":
+                order = int(db.scalar("SELECT coalesce(max(sort_order), 0) FROM member WHERE household_id = ?", (hid,)))
+            head_id: int | None = None
             for m in members:
                 mvalues = reg._member_values(m.data)
                 if m.action == "update" and m.member_id is not None:
@@ -955,9 +994,15 @@ def commit_import(
                     members_updated += 1
                 else:
                     order += 1
-                    reg._insert_member(db, hid, mvalues, order)
+                    member_id = reg._insert_member(db, hid, mvalues, order)
+                    if m.data is head:
+                        head_id = member_id
                     members_created += 1
-            reg._refresh_derived(db, hid, codes)
+            if h.action == "create":
+                if head_id is not None:
+                    conn.execute("UPDATE household SET head_member_id = ? WHERE id = ?", (head_id, hid))
+            else:
+                reg._refresh_derived(db, hid, codes)
             touched.append(hid)
         conn.executemany(
             "INSERT INTO household_event (household_id, event_type, event_date, details, user_id, created_at) "
