@@ -1,0 +1,529 @@
+"""Printed forms (A4 portrait PDFs): household assistance form, certificate, posting list,
+village-meeting minutes; and a whole village's forms in one PDF.
+
+Forms read the register (and the latest round / certificate / meeting rows when they exist).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from giamngheo_desktop import clock
+from giamngheo_desktop.domain.errors import NotFound
+from giamngheo_desktop.domain.permissions import Permission
+from giamngheo_desktop.domain.report import format_number
+from giamngheo_desktop.export.fonts import FONT, FONT_BOLD, FONT_ITALIC, register_fonts
+from giamngheo_desktop.export.pdf import build_pdf, esc, official_header
+from giamngheo_desktop.storage.connection import Database
+
+CLASS_LABELS = {
+    "poor": "hộ nghèo",
+    "near_poor": "hộ cận nghèo",
+    "newly_escaped": "hộ mới thoát nghèo",
+    "average": "hộ có mức sống trung bình",
+    "not_poor": "hộ không nghèo",
+}
+FORM_KINDS = {
+    "posting": "Danh sách niêm yết công khai",
+    "minutes": "Biên bản họp thôn",
+    "certificate": "Giấy chứng nhận hộ nghèo, hộ cận nghèo",
+    "assistance": "Phiếu theo dõi hỗ trợ hộ",
+}
+WIDTH_MM = 180.0
+
+
+@dataclass
+class _Styles:
+    base: Any
+    bold: Any
+    center: Any
+    center_bold: Any
+    italic_center: Any
+    title: Any
+    small: Any
+
+
+def _styles() -> _Styles:
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.styles import ParagraphStyle
+
+    register_fonts()
+    base = ParagraphStyle("fb", fontName=FONT, fontSize=10.5, leading=14.5)
+    return _Styles(
+        base=base,
+        bold=ParagraphStyle("fbb", parent=base, fontName=FONT_BOLD),
+        center=ParagraphStyle("fc", parent=base, alignment=TA_CENTER),
+        center_bold=ParagraphStyle("fcb", parent=base, fontName=FONT_BOLD, alignment=TA_CENTER),
+        italic_center=ParagraphStyle("fic", parent=base, fontName=FONT_ITALIC, alignment=TA_CENTER),
+        title=ParagraphStyle(
+            "ft",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=13.5,
+            leading=18,
+            alignment=TA_CENTER,
+            spaceBefore=8,
+            spaceAfter=2,
+        ),
+        small=ParagraphStyle("fs", parent=base, fontSize=9, leading=11.5),
+    )
+
+
+def _width() -> float:
+    from reportlab.lib.units import mm
+
+    return WIDTH_MM * mm
+
+
+def _commune(db: Database) -> dict[str, Any]:
+    row = db.row("SELECT * FROM commune WHERE id = 1")
+    if row is None:
+        raise NotFound("Chưa khai báo thông tin xã: vào Cài đặt → Thông tin xã trước khi in.")
+    return row
+
+
+def _place(commune: dict[str, Any]) -> str:
+    name: str = commune["name"]
+    for prefix in ("xã ", "phường ", "đặc khu "):
+        if name.lower().startswith(prefix):
+            return name[len(prefix) :]
+    return name
+
+
+def _date_line(commune: dict[str, Any]) -> str:
+    d = clock.today()
+    return f"{_place(commune)}, ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
+
+
+def _grid(data: list[list[Any]], widths_mm: Sequence[float], header_rows: int = 1) -> Any:
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Table, TableStyle
+
+    table = Table(data, colWidths=[w * mm for w in widths_mm], repeatRows=header_rows)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#EEF2F6")),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+    )
+    return table
+
+
+def _signatures(s: _Styles, commune: dict[str, Any], left: tuple[str, str] | None, right: tuple[str, str]) -> Any:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer, Table
+
+    w = _width()
+    lt, ln = left or ("", "")
+    return Table(
+        [
+            [Paragraph("", s.center), Paragraph(esc(_date_line(commune)), s.italic_center)],
+            [Paragraph(esc(lt), s.center_bold), Paragraph(esc(right[0]), s.center_bold)],
+            [Spacer(1, 20 * mm), Spacer(1, 20 * mm)],
+            [Paragraph(esc(ln), s.center_bold), Paragraph(esc(right[1]), s.center_bold)],
+        ],
+        colWidths=[w * 0.45, w * 0.55],
+    )
+
+
+def _household(db: Database, household_id: int) -> dict[str, Any]:
+    h = db.row(
+        """SELECT h.*, v.name AS village_name FROM household h JOIN village v ON v.id = h.village_id
+           WHERE h.id = ? AND h.deleted_at IS NULL""",
+        (household_id,),
+    )
+    if h is None:
+        raise NotFound(f"Không có hộ số {household_id} trong sổ hộ.")
+    return h
+
+
+def _members(db: Database, household_id: int) -> list[dict[str, Any]]:
+    return db.rows(
+        """SELECT m.*, COALESCE(r.name, '') AS relationship, COALESCE(e.name, m.ethnicity_code, '') AS ethnicity
+           FROM member m
+           LEFT JOIN code_list r ON r.list_name = 'relationship' AND r.code = m.relationship_code
+           LEFT JOIN code_list e ON e.list_name = 'ethnicity' AND e.code = m.ethnicity_code
+                AND e.code_system = COALESCE(m.ethnicity_system, e.code_system)
+           WHERE m.household_id = ? AND m.deleted_at IS NULL AND m.life_status = 'living'
+           GROUP BY m.id ORDER BY m.sort_order, m.id""",
+        (household_id,),
+    )
+
+
+def _head(h: dict[str, Any], members: list[dict[str, Any]]) -> dict[str, Any]:
+    return next((m for m in members if m["id"] == h["head_member_id"]), members[0] if members else {})
+
+
+# ---------------------------------------------------------------- stories ----
+def assistance_story(db: Database, household_id: int, s: _Styles | None = None) -> list[Any]:
+    """Phiếu theo dõi hỗ trợ hộ: household, members, every support recorded."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer
+
+    s = s or _styles()
+    commune = _commune(db)
+    h = _household(db, household_id)
+    members = _members(db, household_id)
+    head = _head(h, members)
+    story: list[Any] = official_header(_width(), f"UBND {commune['name']}")
+    story += [Paragraph("PHIẾU THEO DÕI HỖ TRỢ HỘ", s.title), Spacer(1, 2 * mm)]
+    for label, value in (
+        ("Họ và tên chủ hộ", head.get("full_name", "")),
+        ("Mã hộ", h["code"]),
+        ("Thôn", h["village_name"]),
+        (
+            "Phân loại hộ",
+            CLASS_LABELS.get(h["poverty_class"], h["poverty_class"]).capitalize()
+            + (f" (quyết định {h['class_decision']})" if h["class_decision"] else ""),
+        ),
+    ):
+        story.append(Paragraph(f"<b>{esc(label)}:</b> {esc(value)}", s.base))
+    story += [Spacer(1, 3 * mm), Paragraph("I. Thành viên hộ", s.bold), Spacer(1, 1 * mm)]
+    rows: list[list[Any]] = [
+        [
+            Paragraph(t, s.center_bold)
+            for t in ("TT", "Họ và tên", "Năm sinh", "Giới tính", "Quan hệ với chủ hộ", "Số định danh")
+        ]
+    ]
+    for i, m in enumerate(members, start=1):
+        rows.append(
+            [
+                Paragraph(str(i), s.center),
+                Paragraph(esc(m["full_name"]), s.small),
+                Paragraph(esc(m["birth_year"] or ""), s.center),
+                Paragraph({"M": "Nam", "F": "Nữ"}.get(m["sex"] or "", ""), s.center),
+                Paragraph(esc(m["relationship"]), s.small),
+                Paragraph(esc(m["id_number"] or ""), s.small),
+            ]
+        )
+    story.append(_grid(rows, [10, 55, 20, 20, 35, 40]))
+    story += [Spacer(1, 3 * mm), Paragraph("II. Các khoản hỗ trợ đã nhận", s.bold), Spacer(1, 1 * mm)]
+    sup = db.rows(
+        """SELECT s.support_date, COALESCE(t.name, s.type_code) AS type_name, s.quantity, s.unit, s.amount,
+                  COALESCE(f.name, '') AS source, COALESCE(m.full_name, '') AS person
+           FROM support_record s
+           LEFT JOIN code_list t ON t.list_name = 'support_type' AND t.code = s.type_code
+           LEFT JOIN code_list f ON f.list_name = 'funding_source' AND f.code = s.funding_source
+           LEFT JOIN member m ON m.id = s.member_id
+           WHERE s.household_id = ? AND s.deleted_at IS NULL GROUP BY s.id ORDER BY s.support_date, s.id""",
+        (household_id,),
+    )
+    rows = [
+        [
+            Paragraph(t, s.center_bold)
+            for t in ("TT", "Ngày", "Nội dung hỗ trợ", "Người nhận", "Số lượng", "Số tiền (đồng)", "Nguồn")
+        ]
+    ]
+    for i, r in enumerate(sup, start=1):
+        d = r["support_date"]
+        qty = f"{format_number(r['quantity'], 'int')} {r['unit']}".strip()
+        rows.append(
+            [
+                Paragraph(str(i), s.center),
+                Paragraph(f"{d[8:10]}/{d[5:7]}/{d[:4]}", s.small),
+                Paragraph(esc(r["type_name"]), s.small),
+                Paragraph(esc(r["person"]), s.small),
+                Paragraph(esc(qty), s.small),
+                Paragraph(format_number(r["amount"], "money"), s.small),
+                Paragraph(esc(r["source"]), s.small),
+            ]
+        )
+    if not sup:
+        rows.append([Paragraph("", s.small), Paragraph("Chưa ghi nhận khoản hỗ trợ nào.", s.small)] + [""] * 5)
+    total = sum(r["amount"] or 0 for r in sup)
+    rows.append(
+        [
+            "",
+            Paragraph("<b>Cộng</b>", s.small),
+            "",
+            "",
+            "",
+            Paragraph(f"<b>{format_number(total, 'money')}</b>", s.small),
+            "",
+        ]
+    )
+    story.append(_grid(rows, [9, 22, 43, 33, 20, 26, 27]))
+    story += [
+        Spacer(1, 5 * mm),
+        _signatures(
+            s,
+            commune,
+            ("ĐẠI DIỆN HỘ", head.get("full_name", "")),
+            ("CÁN BỘ THEO DÕI", commune.get("preparer_name") or ""),
+        ),
+    ]
+    return story
+
+
+def _certificate_number(db: Database, household_id: int) -> tuple[str, str | None]:
+    row = db.row(
+        "SELECT number, issue_date FROM certificate WHERE household_id = ? AND revoked_at IS NULL "
+        "ORDER BY issue_date DESC, id DESC LIMIT 1",
+        (household_id,),
+    )
+    if row:
+        return row["number"], row["issue_date"]
+    num = db.scalar(
+        "SELECT certificate_number FROM round_household WHERE household_id = ? AND certificate_number "
+        "IS NOT NULL ORDER BY round_id DESC LIMIT 1",
+        (household_id,),
+    )
+    return (num or "……/GCN-HN.HCN"), None
+
+
+def certificate_story(db: Database, household_id: int, s: _Styles | None = None) -> list[Any]:
+    """Giấy chứng nhận hộ nghèo, hộ cận nghèo (POVERTY_RULES §5.5)."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer
+
+    s = s or _styles()
+    commune = _commune(db)
+    h = _household(db, household_id)
+    members = _members(db, household_id)
+    head = _head(h, members)
+    number, _ = _certificate_number(db, household_id)
+    if "GCN-HN.HCN" not in number:
+        number = f"{number}/GCN-HN.HCN"
+    story: list[Any] = official_header(_width(), f"UBND {commune['name']}", f"Số: {number}")
+    story += [Paragraph(esc(_date_line(commune)), s.italic_center), Spacer(1, 2 * mm)]
+    story += [Paragraph("GIẤY CHỨNG NHẬN<br/>HỘ NGHÈO, HỘ CẬN NGHÈO", s.title), Spacer(1, 3 * mm)]
+    chairman_title = f"CHỦ TỊCH ỦY BAN NHÂN DÂN {commune['name'].upper()}"
+    for text in (
+        "Căn cứ Luật Tổ chức chính quyền địa phương;",
+        "Căn cứ Nghị định số 07/2021/NĐ-CP ngày 27/01/2021 của Chính phủ quy định chuẩn nghèo đa chiều "
+        "giai đoạn 2021 - 2025 và các văn bản sửa đổi, bổ sung;",
+        "Căn cứ kết quả rà soát hộ nghèo, hộ cận nghèo năm " + str(clock.today().year) + ",",
+    ):
+        story.append(Paragraph(f"<i>{esc(text)}</i>", s.base))
+    story += [
+        Spacer(1, 2 * mm),
+        Paragraph(esc(chairman_title), s.center_bold),
+        Paragraph("CHỨNG NHẬN:", s.center_bold),
+        Spacer(1, 2 * mm),
+    ]
+    sex = "ông" if head.get("sex") == "M" else "bà" if head.get("sex") == "F" else "ông/bà"
+    issue = head.get("id_issue_date") or ""
+    issue_vn = f"{issue[8:10]}/{issue[5:7]}/{issue[:4]}" if len(issue) >= 10 else "……"
+    parts: list[str] = []
+    for x in (h["address"], h["village_name"], commune["name"], commune["province"]):
+        if x and not any(x.lower() in p.lower() for p in parts):
+            parts.append(x)
+    residence = ", ".join(parts)
+    lines = [
+        f"Hộ {sex}: <b>{esc(head.get('full_name', ''))}</b>   Dân tộc: {esc(head.get('ethnicity', ''))}",
+        f"Số CCCD/CMND: {esc(head.get('id_number') or '……')}   Ngày cấp: {esc(issue_vn)}",
+        f"Nơi thường trú: {esc(residence)}",
+        f"Thuộc: <b>{esc(CLASS_LABELS.get(h['poverty_class'], h['poverty_class']).upper())}</b>"
+        + (f" theo quyết định số {esc(h['class_decision'])}" if h["class_decision"] else ""),
+        "Danh sách thành viên hộ:",
+    ]
+    story += [Paragraph(t, s.base) for t in lines]
+    rows: list[list[Any]] = [
+        [Paragraph(t, s.center_bold) for t in ("TT", "Họ và tên", "Quan hệ với chủ hộ", "Số định danh cá nhân")]
+    ]
+    for i, m in enumerate(members, start=1):
+        rows.append(
+            [
+                Paragraph(str(i), s.center),
+                Paragraph(esc(m["full_name"]), s.small),
+                Paragraph(esc(m["relationship"]), s.small),
+                Paragraph(esc(m["id_number"] or ""), s.small),
+            ]
+        )
+    story += [Spacer(1, 1 * mm), _grid(rows, [12, 70, 45, 50]), Spacer(1, 2 * mm)]
+    story.append(
+        Paragraph(
+            "Giấy chứng nhận này là căn cứ để các thành viên trong hộ được hưởng các chính sách hỗ trợ theo quy định.",
+            s.base,
+        )
+    )
+    story += [Spacer(1, 4 * mm), _signatures(s, commune, None, ("CHỦ TỊCH", commune.get("chairman_name") or ""))]
+    return story
+
+
+def _village(db: Database, village_id: int) -> dict[str, Any]:
+    v = db.row("SELECT * FROM village WHERE id = ?", (village_id,))
+    if v is None:
+        raise NotFound(f"Không có thôn số {village_id}.")
+    return v
+
+
+def _village_households(db: Database, village_id: int, classes: Sequence[str]) -> list[dict[str, Any]]:
+    marks = ",".join("?" * len(classes))
+    return db.rows(
+        f"""SELECT h.id, h.code, h.poverty_class, h.address,
+                   COALESCE(hm.full_name, (SELECT full_name FROM member m WHERE m.household_id = h.id
+                        AND m.deleted_at IS NULL ORDER BY sort_order, id LIMIT 1), '') AS head_name,
+                   (SELECT count(*) FROM member m WHERE m.household_id = h.id AND m.deleted_at IS NULL
+                        AND m.life_status = 'living') AS persons
+            FROM household h LEFT JOIN member hm ON hm.id = h.head_member_id
+            WHERE h.village_id = ? AND h.deleted_at IS NULL AND h.poverty_class IN ({marks})
+            ORDER BY h.poverty_class, h.code""",
+        (village_id, *classes),
+    )
+
+
+def posting_story(db: Database, village_id: int, s: _Styles | None = None) -> list[Any]:
+    """Danh sách hộ nghèo, hộ cận nghèo niêm yết công khai tại thôn."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer
+
+    s = s or _styles()
+    commune = _commune(db)
+    v = _village(db, village_id)
+    rnd = db.row("SELECT * FROM review_round WHERE posting_from IS NOT NULL ORDER BY id DESC LIMIT 1")
+    story: list[Any] = official_header(_width(), f"UBND {commune['name']}")
+    story += [Paragraph(esc(f"DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NIÊM YẾT CÔNG KHAI — {v['name'].upper()}"), s.title)]
+    if rnd:
+        story.append(
+            Paragraph(
+                esc(f"Thời gian niêm yết: từ ngày {rnd['posting_from']} đến ngày {rnd['posting_to'] or '……'}"),
+                s.italic_center,
+            )
+        )
+    story.append(Spacer(1, 3 * mm))
+    rows: list[list[Any]] = [
+        [
+            Paragraph(t, s.center_bold)
+            for t in ("TT", "Họ và tên chủ hộ", "Mã hộ", "Số nhân khẩu", "Phân loại", "Ghi chú")
+        ]
+    ]
+    hh = _village_households(db, village_id, ("poor", "near_poor"))
+    for i, h in enumerate(hh, start=1):
+        rows.append(
+            [
+                Paragraph(str(i), s.center),
+                Paragraph(esc(h["head_name"]), s.small),
+                Paragraph(esc(h["code"]), s.small),
+                Paragraph(str(h["persons"]), s.center),
+                Paragraph(esc(CLASS_LABELS[h["poverty_class"]].capitalize()), s.small),
+                "",
+            ]
+        )
+    if not hh:
+        rows.append(["", Paragraph("Thôn không có hộ nghèo, hộ cận nghèo.", s.small), "", "", "", ""])
+    story.append(_grid(rows, [10, 58, 25, 22, 35, 30]))
+    poor = sum(1 for h in hh if h["poverty_class"] == "poor")
+    story += [
+        Spacer(1, 2 * mm),
+        Paragraph(esc(f"Tổng số: {poor} hộ nghèo, {len(hh) - poor} hộ cận nghèo."), s.bold),
+        Paragraph("Ý kiến phản ánh xin gửi Trưởng thôn hoặc Ủy ban nhân dân xã trong thời gian niêm yết.", s.base),
+        Spacer(1, 4 * mm),
+        _signatures(s, commune, None, ("TRƯỞNG THÔN", v["head_name"] or "")),
+    ]
+    return story
+
+
+def minutes_story(db: Database, village_id: int, s: _Styles | None = None) -> list[Any]:
+    """Biên bản họp thôn (bình xét hộ nghèo, hộ cận nghèo), filled from the meeting when recorded."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Spacer
+
+    s = s or _styles()
+    commune = _commune(db)
+    v = _village(db, village_id)
+    meeting = db.row(
+        "SELECT * FROM village_meeting WHERE village_id = ? ORDER BY meeting_date DESC, id DESC LIMIT 1", (village_id,)
+    )
+    hh = _village_households(db, village_id, ("poor", "near_poor"))
+    poor = sum(1 for h in hh if h["poverty_class"] == "poor")
+    story: list[Any] = official_header(_width(), f"UBND {commune['name']}", v["name"].upper())
+    story += [Paragraph("BIÊN BẢN HỌP THÔN<br/>Bình xét hộ nghèo, hộ cận nghèo", s.title), Spacer(1, 3 * mm)]
+    m = meeting or {}
+    date_text = m.get("meeting_date") or "……/……/……"
+    for text in (
+        f"Thời gian: ngày {date_text}",
+        f"Địa điểm: {v['name']}, {commune['name']}",
+        f"Chủ trì: {m.get('chair') or v['head_name'] or '……………………'}",
+        f"Thư ký: {m.get('secretary') or '……………………'}",
+        f"Số người tham dự: {m.get('attendees', '……')}; số người đồng ý với kết quả: {m.get('agreed', '……')}",
+        "Nội dung: bình xét, thống nhất danh sách hộ nghèo, hộ cận nghèo của thôn.",
+    ):
+        story.append(Paragraph(esc(text), s.base))
+    if m.get("minutes"):
+        story += [Spacer(1, 2 * mm), Paragraph(esc(m["minutes"]), s.base)]
+    story += [
+        Spacer(1, 2 * mm),
+        Paragraph(
+            esc(f"Kết quả: thống nhất {poor} hộ nghèo và {len(hh) - poor} hộ cận nghèo (danh sách kèm theo)."), s.base
+        ),
+    ]
+    story.append(Paragraph("Biên bản kết thúc cùng ngày, đã đọc lại cho mọi người cùng nghe và nhất trí.", s.base))
+    story += [
+        Spacer(1, 5 * mm),
+        _signatures(
+            s, commune, ("THƯ KÝ", m.get("secretary") or ""), ("CHỦ TRÌ", m.get("chair") or v["head_name"] or "")
+        ),
+    ]
+    return story
+
+
+# ----------------------------------------------------------------- writers ----
+def write_form(db: Database, kind: str, target_id: int, path: Path) -> Path:
+    """One form: ``assistance`` / ``certificate`` (household id) or ``posting`` / ``minutes`` (village id)."""
+    db.require(Permission.EXPORT)
+    makers: dict[str, Callable[[Database, int], list[Any]]] = {
+        "assistance": assistance_story,
+        "certificate": certificate_story,
+        "posting": posting_story,
+        "minutes": minutes_story,
+    }
+    story = makers[kind](db, target_id)
+    return build_pdf(path, story, landscape_page=False, title=FORM_KINDS[kind], author=_commune(db)["name"])
+
+
+def write_village_batch(
+    db: Database,
+    village_id: int,
+    path: Path,
+    *,
+    kinds: Sequence[str] = ("posting", "minutes", "certificate", "assistance"),
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> tuple[Path, int]:
+    """All forms of one village in one PDF: posting list, minutes, then per poor/near-poor household
+    its certificate and assistance form. Returns (path, number of households)."""
+    from reportlab.platypus import PageBreak
+
+    db.require(Permission.EXPORT)
+    s = _styles()
+    households = _village_households(db, village_id, ("poor", "near_poor"))
+    story: list[Any] = []
+
+    def add(part: list[Any]) -> None:
+        if story:
+            story.append(PageBreak())
+        story.extend(part)
+
+    if "posting" in kinds:
+        add(posting_story(db, village_id, s))
+    if "minutes" in kinds:
+        add(minutes_story(db, village_id, s))
+    for i, h in enumerate(households, start=1):
+        if cancelled is not None and cancelled():
+            break
+        if "certificate" in kinds:
+            add(certificate_story(db, h["id"], s))
+        if "assistance" in kinds:
+            add(assistance_story(db, h["id"], s))
+        if progress is not None:
+            progress(i, len(households))
+    if not story:
+        add(posting_story(db, village_id, s))
+    build_pdf(
+        path,
+        story,
+        landscape_page=False,
+        title=f"Biểu mẫu {_village(db, village_id)['name']}",
+        author=_commune(db)["name"],
+    )
+    return path, len(households)
