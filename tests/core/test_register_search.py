@@ -1,0 +1,96 @@
+"""Register search and filters: no accents, đ → d, household code, ID number, flags, deprivations."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from giamngheo_desktop.domain.idnumber import make_id_number
+from giamngheo_desktop.services import register as reg
+from giamngheo_desktop.services.household_query import HouseholdQuery, deprivation_choices, find_household_ids
+from giamngheo_desktop.storage.connection import Database
+
+
+@pytest.fixture
+def three(db: Database) -> dict[str, int]:
+    vid = int(db.scalar("SELECT min(id) FROM village"))
+    out = {}
+    for code, head, sex, cls in (
+        ("DX-001", "Nguyễn Văn Đức", "M", "poor"),
+        ("DX-002", "Đặng Thị Hằng", "F", "newly_escaped"),
+        ("TH-100", "Lò Văn Sáng", "M", "not_poor"),
+    ):
+        out[code] = (
+            reg.add_household(
+                db,
+                household=reg.HouseholdInput(code=code, village_id=vid, poverty_class=cls),
+                members=[
+                    reg.MemberInput(
+                        head, "01", sex=sex, birth_year=1970, id_number=make_id_number("025", sex, 1970, len(out) + 1)
+                    ),
+                    reg.MemberInput("Trần Văn Đông", "04", sex="M", birth_year=2000) if code == "TH-100" else None,
+                ][: 2 if code == "TH-100" else 1],  # type: ignore[list-item]
+            ).household_id
+            or 0
+        )
+    return out
+
+
+def found(db: Database, **kw) -> set[int]:  # type: ignore[no-untyped-def]
+    return set(find_household_ids(db, HouseholdQuery(**kw)))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("nguyen van duc", {"DX-001"}),
+        ("NGUYỄN VĂN ĐỨC", {"DX-001"}),
+        ("dang thi hang", {"DX-002"}),
+        ("đặng", {"DX-002"}),
+        ("dong", {"TH-100"}),  # a member, not the head
+        ("dx-00", {"DX-001", "DX-002"}),
+        ("th-1", {"TH-100"}),
+        ("025", {"DX-001", "DX-002", "TH-100"}),
+        ("025070", {"DX-001", "TH-100"}),
+        ("025170000002", {"DX-002"}),
+        ("không có ai", set()),
+        ("50%_", set()),
+    ],
+)
+def test_search_ignores_case_and_accents_and_finds_codes_and_ids(db: Database, three, text, expected) -> None:  # type: ignore[no-untyped-def]
+    assert found(db, text=text) == {three[c] for c in expected}
+
+
+def test_filters_class_including_newly_escaped_and_flags(db: Database, three) -> None:  # type: ignore[no-untyped-def]
+    assert found(db, poverty_class="newly_escaped") == {three["DX-002"]}
+    assert found(db, flags={"female_head": True}) == {three["DX-002"]}
+    reg.remove_household(db, three["TH-100"])
+    assert three["TH-100"] not in found(db)
+
+
+def test_deprivation_filter_uses_the_latest_round(db: Database, three) -> None:  # type: ignore[no-untyped-def]
+    conn = db.conn
+    definition = json.dumps({"indicators": [{"code": "water", "name": "Nguồn nước"}]})
+    conn.execute(
+        "INSERT INTO poverty_standard (id, name, level, valid_from, definition, loaded_at) "
+        "VALUES ('S', 'Chuẩn', 'national', '2022-01-01', ?, 'x')",
+        (definition,),
+    )
+    for round_id, year in ((1, 2024), (2, 2025)):
+        conn.execute(
+            "INSERT INTO review_round (id, kind, year, name, reference_date, standard_id, opened_at) "
+            "VALUES (?, 'annual', ?, 'Rà soát', '2025-01-01', 'S', 'x')",
+            (round_id, year),
+        )
+    dx1, dx2 = three["DX-001"], three["DX-002"]
+    for round_id, household, deprived in ((1, dx1, 1), (2, dx1, 0), (1, dx2, 0), (2, dx2, 1)):
+        conn.execute("INSERT INTO round_household (round_id, household_id) VALUES (?, ?)", (round_id, household))
+        conn.execute(
+            "INSERT INTO round_indicator (round_id, household_id, indicator_code, deprived, source) "
+            "VALUES (?, ?, 'water', ?, 'computed')",
+            (round_id, household, deprived),
+        )
+    assert deprivation_choices(db) == [("water", "Nguồn nước")]
+    assert found(db, extra={"deprived": "water"}) == {dx2}
+    assert found(db, extra={"deprived_any": 1}) == {dx2}
