@@ -118,6 +118,12 @@ def _grid(data: list[list[Any]], widths_mm: Sequence[float], header_rows: int = 
     return table
 
 
+def _span_row(table: Any, row: int) -> None:
+    from reportlab.platypus import TableStyle
+
+    table.setStyle(TableStyle([("SPAN", (1, row), (-1, row))]))
+
+
 def _signatures(s: _Styles, commune: dict[str, Any], left: tuple[str, str] | None, right: tuple[str, str]) -> Any:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Spacer, Table
@@ -251,7 +257,10 @@ def assistance_story(db: Database, household_id: int, s: _Styles | None = None) 
             "",
         ]
     )
-    story.append(_grid(rows, [9, 22, 43, 33, 20, 26, 27]))
+    table = _grid(rows, [9, 22, 43, 33, 20, 26, 27])
+    if not sup:
+        _span_row(table, 1)
+    story.append(table)
     story += [
         Spacer(1, 5 * mm),
         _signatures(
@@ -411,7 +420,10 @@ def posting_story(db: Database, village_id: int, s: _Styles | None = None) -> li
         )
     if not hh:
         rows.append(["", Paragraph("Thôn không có hộ nghèo, hộ cận nghèo.", s.small), "", "", "", ""])
-    story.append(_grid(rows, [10, 58, 25, 22, 35, 30]))
+    table = _grid(rows, [10, 58, 25, 22, 35, 30])
+    if not hh:
+        _span_row(table, 1)
+    story.append(table)
     poor = sum(1 for h in hh if h["poverty_class"] == "poor")
     story += [
         Spacer(1, 2 * mm),
