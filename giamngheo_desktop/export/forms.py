@@ -539,3 +539,11 @@ def write_village_batch(
         author=_commune(db)["name"],
     )
     return path, len(households)
+
+
+def household_choices(db: Database, village_id: int) -> list[tuple[int, str]]:
+    """(id, "code — head name (class)") of the poor and near-poor households of a village, for the UI."""
+    return [
+        (h["id"], f"{h['code']} — {h['head_name']} ({CLASS_LABELS[h['poverty_class']]})")
+        for h in _village_households(db, village_id, ("poor", "near_poor"))
+    ]

@@ -1,9 +1,389 @@
-"""Placeholder until the real tab lands (its owner replaces this file wholesale)."""
+"""The Báo cáo tab: choose a report and a period, build it in the background, see the table,
+export to Excel/PDF, preview and print, make the upload package; print a village's forms.
+
+Everything shown comes from one ``ReportData`` (``services.reporting``); the files are written
+from that same value (``export.xlsx`` / ``export.pdf``).
+"""
 
 from __future__ import annotations
 
-from ui.tabs.placeholder import PlaceholderTab
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from giamngheo_desktop import clock
+from giamngheo_desktop.domain import periods
+from giamngheo_desktop.domain.errors import DomainError
+from giamngheo_desktop.domain.report import ReportData
+from giamngheo_desktop.services import commune, reporting
+from giamngheo_desktop.services.changes import Changes
+from ui.dialogs.print_preview import preview_pdf, print_pdf
+from ui.models.report_model import ReportTableModel
+from ui.workspace import Workspace
+
+PERIOD_KINDS = [
+    ("month", "Tháng"),
+    ("quarter", "Quý"),
+    ("year", "Năm"),
+    ("range", "Khoảng thời gian"),
+    ("round", "Đợt rà soát"),
+]
+FORM_CHOICES = [
+    ("batch", "Tất cả biểu mẫu của thôn (một tệp PDF)"),
+    ("posting", "Danh sách niêm yết công khai"),
+    ("minutes", "Biên bản họp thôn"),
+    ("certificate", "Giấy chứng nhận của hộ đã chọn"),
+    ("assistance", "Phiếu theo dõi hỗ trợ của hộ đã chọn"),
+]
 
 
-class ReportsTab(PlaceholderTab):
-    TEXT = "Báo cáo (biểu mẫu tổng hợp, xuất Excel và PDF): phần này đang được xây dựng."
+class ReportsTab(QWidget):
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.model = ReportTableModel(self)
+        self._tmp = Path(tempfile.mkdtemp(prefix="giamngheo-in-"))
+        self._build_ui()
+        self._load_choices()
+        self._update_buttons()
+
+    # ------------------------------------------------------------ layout ----
+    def _build_ui(self) -> None:
+        today = clock.today()
+        self.kind_combo = QComboBox()
+        for kind, label in reporting.report_kinds():
+            self.kind_combo.addItem(label, kind)
+        self.period_kind = QComboBox()
+        for kind, label in PERIOD_KINDS:
+            self.period_kind.addItem(label, kind)
+        self.period_kind.setCurrentIndex(2)
+        self.year = QSpinBox()
+        self.year.setRange(2021, 2100)
+        self.year.setValue(today.year)
+        self.month = QSpinBox()
+        self.month.setRange(1, 12)
+        self.month.setValue(today.month)
+        self.month.setPrefix("Tháng ")
+        self.quarter = QSpinBox()
+        self.quarter.setRange(1, 4)
+        self.quarter.setValue((today.month - 1) // 3 + 1)
+        self.quarter.setPrefix("Quý ")
+        self.date_from = QDateEdit(QDate(today.year, 1, 1))
+        self.date_to = QDateEdit(QDate(today.year, today.month, today.day))
+        for d in (self.date_from, self.date_to):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("dd/MM/yyyy")
+        self.round_combo = QComboBox()
+        self.period_stack = QStackedWidget()
+        for widgets in (
+            [self.month, self.year],
+            [self.quarter, self.year],
+            [self.year],
+            [QLabel("Từ"), self.date_from, QLabel("đến"), self.date_to],
+            [self.round_combo],
+        ):
+            page = QWidget()
+            row = QHBoxLayout(page)
+            row.setContentsMargins(0, 0, 0, 0)
+            for w in widgets:
+                row.addWidget(w)
+            row.addStretch(1)
+            self.period_stack.addWidget(page)
+        self.period_kind.currentIndexChanged.connect(self._period_kind_changed)
+        self._period_kind_changed()
+
+        self.build_button = QPushButton("Lập báo cáo")
+        self.build_button.setDefault(True)
+        self.build_button.clicked.connect(self.build)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Biểu:"))
+        top.addWidget(self.kind_combo, 2)
+        top.addWidget(QLabel("Kỳ:"))
+        top.addWidget(self.period_kind)
+        top.addWidget(self.period_stack, 2)
+        top.addWidget(self.build_button)
+
+        self.title_label = QLabel("Chọn biểu và kỳ báo cáo rồi bấm «Lập báo cáo».")
+        self.title_label.setWordWrap(True)
+        font = self.title_label.font()
+        font.setBold(True)
+        self.title_label.setFont(font)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setAlternatingRowColors(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setDefaultSectionSize(22)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setDefaultSectionSize(90)
+        self.view.horizontalHeader().setMinimumHeight(44)
+        self.notes_label = QLabel("")
+        self.notes_label.setWordWrap(True)
+        self.notes_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.xlsx_button = QPushButton("Xuất Excel")
+        self.pdf_button = QPushButton("Xuất PDF")
+        self.preview_button = QPushButton("Xem trước khi in")
+        self.print_button = QPushButton("In…")
+        self.package_button = QPushButton("Tạo gói dữ liệu gửi cấp trên")
+        self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
+        self.pdf_button.clicked.connect(lambda: self.export("pdf"))
+        self.preview_button.clicked.connect(self.preview)
+        self.print_button.clicked.connect(self.print_report)
+        self.package_button.clicked.connect(self.make_package)
+        buttons = QHBoxLayout()
+        for b in (self.xlsx_button, self.pdf_button, self.preview_button, self.print_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.package_button)
+
+        forms_box = QGroupBox("In biểu mẫu")
+        self.village_combo = QComboBox()
+        self.household_combo = QComboBox()
+        self.household_combo.setMinimumWidth(260)
+        self.form_combo = QComboBox()
+        for key, label in FORM_CHOICES:
+            self.form_combo.addItem(label, key)
+        self.village_combo.currentIndexChanged.connect(self._load_households)
+        self.form_preview_button = QPushButton("Xem trước và in biểu mẫu")
+        self.form_preview_button.clicked.connect(self.print_forms)
+        frow = QHBoxLayout(forms_box)
+        frow.addWidget(QLabel("Thôn:"))
+        frow.addWidget(self.village_combo, 1)
+        frow.addWidget(QLabel("Hộ:"))
+        frow.addWidget(self.household_combo, 2)
+        frow.addWidget(self.form_combo, 2)
+        frow.addWidget(self.form_preview_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.notes_label)
+        layout.addLayout(buttons)
+        layout.addWidget(forms_box)
+
+    def _period_kind_changed(self) -> None:
+        self.period_stack.setCurrentIndex(self.period_kind.currentIndex())
+
+    def _load_choices(self) -> None:
+        db = self.workspace.db
+        self.round_combo.clear()
+        for rid, name in reporting.list_rounds(db):
+            self.round_combo.addItem(name, rid)
+        current = self.village_combo.currentData()
+        self.village_combo.blockSignals(True)
+        self.village_combo.clear()
+        for v in commune.list_villages(db):
+            self.village_combo.addItem(v.name, v.id)
+        self.village_combo.blockSignals(False)
+        if current is not None and (i := self.village_combo.findData(current)) >= 0:
+            self.village_combo.setCurrentIndex(i)
+        self._load_households()
+
+    def _load_households(self) -> None:
+        from giamngheo_desktop.export import forms
+
+        self.household_combo.clear()
+        vid = self.village_combo.currentData()
+        if vid is None:
+            return
+        for hid, label in forms.household_choices(self.workspace.db, int(vid)):
+            self.household_combo.addItem(label, hid)
+
+    def on_changes(self, changes: Changes) -> None:
+        self._load_choices()
+
+    def _update_buttons(self) -> None:
+        has = self.model.report is not None
+        for b in (self.xlsx_button, self.pdf_button, self.preview_button, self.print_button):
+            b.setEnabled(has)
+
+    # ------------------------------------------------------------ period ----
+    def period(self) -> periods.Period:
+        kind = self.period_kind.currentData()
+        year = self.year.value()
+        if kind == "month":
+            return periods.month(year, self.month.value())
+        if kind == "quarter":
+            return periods.quarter(year, self.quarter.value())
+        if kind == "year":
+            return periods.year(year)
+        if kind == "range":
+            return periods.custom(_date(self.date_from.date()), _date(self.date_to.date()))
+        rid = self.round_combo.currentData()
+        if rid is None:
+            raise ValueError("Chưa có đợt rà soát nào: chọn kỳ theo tháng, quý hoặc năm.")
+        return periods.review_round(int(rid), self.round_combo.currentText())
+
+    # ------------------------------------------------------------ actions ----
+    def build(self) -> None:
+        try:
+            period = self.period()
+        except (ValueError, DomainError) as exc:
+            QMessageBox.warning(self, "Kỳ báo cáo", str(exc))
+            return
+        kind = self.kind_combo.currentData()
+        self.build_button.setEnabled(False)
+
+        def work(ctx: Any) -> ReportData:
+            return reporting.build_report(ctx.db, kind=kind, period=period)
+
+        def failed(exc: BaseException) -> None:
+            self.build_button.setEnabled(True)
+            from ui import errors
+
+            errors.show_error(self, exc)
+
+        self.workspace.run_task(
+            work, title="Đang lập báo cáo…", on_done=self.show_report, writes=False, parent=self, on_failed=failed
+        )
+
+    def show_report(self, report: ReportData) -> None:
+        self.build_button.setEnabled(True)
+        self.model.set_report(report)
+        self.title_label.setText(f"{report.code}: {report.title} — {report.period_label}")
+        self.notes_label.setText("\n".join(["Ghi chú: " + n for n in report.notes]))
+        self.view.resizeColumnsToContents()
+        header = self.view.horizontalHeader()
+        for col in range(self.model.columnCount()):
+            header.resizeSection(col, min(max(header.sectionSize(col), 60), 260))
+        self._update_buttons()
+
+    def _default_name(self, ext: str) -> str:
+        report = self.model.report
+        assert report is not None
+        return f"{report.kind}-{self.period().file_key}.{ext}"
+
+    def export(self, fmt: str) -> None:
+        report = self.model.report
+        if report is None:
+            return
+        filt = "Sổ tính Excel (*.xlsx)" if fmt == "xlsx" else "Tệp PDF (*.pdf)"
+        name, _ = QFileDialog.getSaveFileName(self, "Xuất báo cáo", self._default_name(fmt), filt)
+        if not name:
+            return
+        self.write_file(report, Path(name), fmt, open_after=True)
+
+    def write_file(self, report: ReportData, path: Path, fmt: str, *, open_after: bool = False) -> None:
+        def work(ctx: Any) -> Path:
+            from giamngheo_desktop.export.pdf import write_pdf
+            from giamngheo_desktop.export.xlsx import write_xlsx
+
+            return (write_xlsx if fmt == "xlsx" else write_pdf)(report, path)
+
+        def done(result: Path) -> None:
+            if open_after:
+                box = QMessageBox(QMessageBox.Icon.Information, "Đã xuất", f"Đã ghi tệp {result}.", parent=self)
+                open_btn = box.addButton("Mở tệp", QMessageBox.ButtonRole.AcceptRole)
+                box.addButton("Đóng", QMessageBox.ButtonRole.RejectRole)
+                box.exec()
+                if box.clickedButton() is open_btn:
+                    from PySide6.QtCore import QUrl
+
+                    QDesktopServices.openUrl(QUrl.fromLocalFile(str(result)))
+
+        self.workspace.run_task(work, title="Đang ghi tệp…", on_done=done, writes=False, parent=self)
+
+    def _pdf_then(self, action: Any) -> None:
+        report = self.model.report
+        if report is None:
+            return
+        path = self._tmp / f"{report.kind}.pdf"
+
+        def work(ctx: Any) -> Path:
+            from giamngheo_desktop.export.pdf import write_pdf
+
+            return write_pdf(report, path)
+
+        self.workspace.run_task(work, title="Đang chuẩn bị bản in…", on_done=action, writes=False, parent=self)
+
+    def preview(self) -> None:
+        self._pdf_then(lambda p: preview_pdf(p, self))
+
+    def print_report(self) -> None:
+        self._pdf_then(lambda p: print_pdf(p, self))
+
+    def make_package(self) -> None:
+        try:
+            period = self.period()
+        except (ValueError, DomainError) as exc:
+            QMessageBox.warning(self, "Kỳ báo cáo", str(exc))
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục lưu gói dữ liệu")
+        if not folder:
+            return
+
+        def work(ctx: Any) -> Any:
+            from giamngheo_desktop.export import package
+
+            return package.export_package(
+                ctx.db, period=period, out_dir=Path(folder), progress=ctx.progress, cancelled=ctx.cancelled
+            )
+
+        def done(result: Any) -> None:
+            m = result.manifest
+            QMessageBox.information(
+                self,
+                "Đã tạo gói dữ liệu",
+                f"Đã tạo {result.path.name} (lần gửi thứ {m['sequence']} của kỳ "
+                f"{m['period']['label']}, {m['counts']['households']} hộ).\n"
+                f"Thư mục: {result.path.parent}",
+            )
+
+        self.workspace.run_task(work, title="Đang tạo gói dữ liệu…", on_done=done, writes=True, parent=self)
+
+    def form_pdf_task(self) -> tuple[Any, Path] | None:
+        """The background function and target path for the chosen form (None when nothing to print)."""
+        kind = self.form_combo.currentData()
+        vid = self.village_combo.currentData()
+        hid = self.household_combo.currentData()
+        if vid is None or (kind in ("certificate", "assistance") and hid is None):
+            QMessageBox.information(self, "In biểu mẫu", "Chọn thôn và hộ (hộ nghèo, hộ cận nghèo) cần in.")
+            return None
+        path = self._tmp / f"bieu-mau-{kind}-{vid}-{hid or 0}.pdf"
+
+        def work(ctx: Any) -> Path:
+            from giamngheo_desktop.export import forms
+
+            if kind == "batch":
+                return forms.write_village_batch(
+                    ctx.db, int(vid), path, progress=ctx.progress, cancelled=ctx.cancelled
+                )[0]
+            target = int(hid) if kind in ("certificate", "assistance") else int(vid)
+            return forms.write_form(ctx.db, kind, target, path)
+
+        return work, path
+
+    def print_forms(self) -> None:
+        task = self.form_pdf_task()
+        if task is None:
+            return
+        self.workspace.run_task(
+            task[0], title="Đang chuẩn bị biểu mẫu…", on_done=lambda p: preview_pdf(p, self), writes=False, parent=self
+        )
+
+
+def _date(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())

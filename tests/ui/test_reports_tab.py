@@ -1,0 +1,104 @@
+"""Báo cáo tab: build in the background, table over the same ReportData, files, preview/print, forms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from giamngheo_desktop.domain import periods
+from giamngheo_desktop.services import reporting
+from ui.dialogs.print_preview import load_pdf, paint_pdf, preview_pdf
+from ui.models.report_model import ReportTableModel
+from ui.tabs.reports_tab import ReportsTab
+
+
+def _select(combo, data) -> None:  # type: ignore[no-untyped-def]
+    combo.setCurrentIndex(combo.findData(data))
+
+
+def test_report_model_passes_modeltester_and_shows_vietnamese_numbers(workspace, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    report = reporting.build_report(workspace.db, kind="bieu1", period=periods.parse("2026"))
+    model = ReportTableModel()
+    model.set_report(report)
+    qtmodeltester.check(model)
+    assert model.columnCount() == 16 and model.rowCount() == len(report.rows)
+    assert model.headerData(4, Qt.Orientation.Horizontal) == "Hộ nghèo — Số hộ\n(3)"
+    last = model.rowCount() - 1
+    assert model.index(last, 1).data().startswith("Tổng cộng")
+    assert model.index(last, 2).data() == str(report.rows[-1].values[2])
+    assert model.index(last, 1).data(Qt.ItemDataRole.FontRole).bold()
+
+
+def test_build_shows_villages_then_total_and_exports(workspace, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    tab = ReportsTab(workspace)
+    qtbot.addWidget(tab)
+    assert not tab.xlsx_button.isEnabled()
+    _select(tab.kind_combo, "bieu1")
+    _select(tab.period_kind, "year")
+    tab.year.setValue(2026)
+    tab.build_button.click()
+    report = tab.model.report
+    assert report is not None and report.kind == "bieu1"
+    villages = [r for r in report.rows if r.kind == "unit"]
+    total = report.total_row()
+    assert total is not None and total.values[2] == sum(v.values[2] for v in villages)  # type: ignore[misc]
+    assert tab.model.rowCount() == len(villages) + 1
+    assert "Năm 2026" in tab.title_label.text() and "Ghi chú" in tab.notes_label.text()
+    assert tab.xlsx_button.isEnabled() and tab.print_button.isEnabled()
+    out = tmp_path / "b1.xlsx"
+    tab.write_file(report, out, "xlsx")
+    ws = openpyxl.load_workbook(out)["Biểu 1"]
+    assert any(row[2] == total.values[2] for row in ws.iter_rows(values_only=True) if row[1] == total.values[1])
+
+
+def test_period_choices(workspace, qtbot) -> None:  # type: ignore[no-untyped-def]
+    tab = ReportsTab(workspace)
+    qtbot.addWidget(tab)
+    _select(tab.period_kind, "month")
+    tab.year.setValue(2026)
+    tab.month.setValue(11)
+    assert tab.period().key == "2026-11"
+    _select(tab.period_kind, "quarter")
+    tab.quarter.setValue(2)
+    assert tab.period().label == "Quý II năm 2026"
+    assert tab.period_stack.currentIndex() == 1
+
+
+def test_preview_renders_every_pdf_page_with_qtpdf(workspace, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from giamngheo_desktop.export.pdf import write_pdf
+
+    report = reporting.build_report(workspace.db, kind="list_poor", period=periods.parse("2026"))
+    pdf = write_pdf(report, tmp_path / "ds.pdf")
+    dialog = preview_pdf(pdf, None, exec_dialog=False)
+    assert dialog is not None and dialog.windowTitle() == "Xem trước khi in"
+    dialog.deleteLater()
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    doc = load_pdf(pdf)
+    assert paint_pdf(doc, printer) == doc.pageCount() >= 1
+    assert (tmp_path / "printed.pdf").stat().st_size > 1000
+
+
+def test_village_forms_and_package_from_the_tab(workspace, qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    tab = ReportsTab(workspace)
+    qtbot.addWidget(tab)
+    assert tab.village_combo.count() >= 1
+    _select(tab.form_combo, "batch")
+    work, path = tab.form_pdf_task()  # type: ignore[misc]
+    assert path.suffix == ".pdf"
+    results: list[Path] = []
+    workspace.run_task(work, title="t", on_done=results.append, writes=False)
+    assert results and results[0].exists() and load_pdf(results[0]).pageCount() >= 2
+    shown: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path / "goi"))
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: shown.append(text))
+    _select(tab.period_kind, "year")
+    tab.year.setValue(2026)
+    tab.package_button.click()
+    assert shown and "lần gửi thứ 1" in shown[0]
+    assert len(list((tmp_path / "goi").glob("*.zip"))) == 1
