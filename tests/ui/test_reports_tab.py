@@ -26,7 +26,7 @@ def test_report_model_passes_modeltester_and_shows_vietnamese_numbers(workspace,
     model.set_report(report)
     qtmodeltester.check(model)
     assert model.columnCount() == 16 and model.rowCount() == len(report.rows)
-    assert model.headerData(4, Qt.Orientation.Horizontal) == "Hộ nghèo — Số hộ\n(3)"
+    assert model.headerData(4, Qt.Orientation.Horizontal) == "Hộ nghèo\nSố hộ\n(3)"
     last = model.rowCount() - 1
     assert model.index(last, 1).data().startswith("Tổng cộng")
     assert model.index(last, 2).data() == str(report.rows[-1].values[2])

@@ -71,7 +71,9 @@ def preview_pdf(path: Path, parent: QWidget | None = None, *, exec_dialog: bool 
     dialog.setWindowTitle("Xem trước khi in")
     dialog.setWindowState(Qt.WindowState.WindowMaximized)
     dialog.paintRequested.connect(lambda p: paint_pdf(doc, p))
-    dialog._doc = doc  # type: ignore[attr-defined]  # keep the document alive with the dialog
+    # keep the document and the printer alive as long as the dialog (Qt does not own them)
+    dialog._doc = doc  # type: ignore[attr-defined]
+    dialog._printer = printer  # type: ignore[attr-defined]
     if exec_dialog:
         dialog.exec()
     return dialog

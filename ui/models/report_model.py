@@ -30,7 +30,10 @@ class ReportTableModel(QAbstractTableModel):
         self._headers = []
         if report is not None:
             leaves = report.leaf_headers()
-            self._headers = [f"{text}\n({num})" for text, num in zip(leaves, report.column_numbers, strict=False)]
+            self._headers = [
+                f"{text.replace(' — ', chr(10))}\n({num})"
+                for text, num in zip(leaves, report.column_numbers, strict=False)
+            ]
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008

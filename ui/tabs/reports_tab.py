@@ -268,7 +268,7 @@ class ReportsTab(QWidget):
         self.view.resizeColumnsToContents()
         header = self.view.horizontalHeader()
         for col in range(self.model.columnCount()):
-            header.resizeSection(col, min(max(header.sectionSize(col), 60), 260))
+            header.resizeSection(col, min(max(header.sectionSize(col), 60), 220))
         self._update_buttons()
 
     def _default_name(self, ext: str) -> str:
