@@ -576,7 +576,10 @@ class _Planner:
         existing_id: int | None = self.live_codes.get(code) if code else None
         id_matches: set[int] = set()
         for _n, values in rows:
-            number, _note = parse_id(values.get("id_number"))
+            if "id_number" not in values:
+                continue
+            number, note = parse_id(values["id_number"])
+            values["_id"] = (number, note)  # parsed once, reused for the member
             found = self.ids_in_db.get(number) if number else None
             if found:
                 id_matches.add(found[0])
@@ -724,7 +727,7 @@ class _Planner:
     ) -> PlannedMember | None:
         vocab = self.vocab
         name = cell_text(values.get("full_name"))
-        id_number, id_note = parse_id(values.get("id_number"))
+        id_number, id_note = values.get("_id") or parse_id(values.get("id_number"))
         if id_note:
             self.issue(row, "id_number", values.get("id_number"), id_note, "warning")
         birth_iso, birth_year, birth_problem = None, None, None
@@ -847,7 +850,7 @@ class _Planner:
                     pass
                 seen_codes.setdefault(h.code, h.rows[0])
             for m in h.members:
-                number = normalize_id(m.data.id_number)
+                number = m.data.id_number or ""
                 if number and number in seen_ids and seen_ids[number] != m.row:
                     self.issues.append(
                         RowIssue(
@@ -923,6 +926,19 @@ def commit_import(
         counter = int(db.scalar("SELECT count(*) FROM household") or 0)
         village_codes = {r["id"]: r["code"] for r in db.rows("SELECT id, code FROM village")}
         events: list[tuple[Any, ...]] = []
+        heads: list[tuple[int, int]] = []
+        pending: list[dict[str, Any]] = []
+
+        def flush() -> None:
+            if pending:
+                columns = [k for k in pending[0] if k not in ("household_id", "sort_order", "now")]
+                conn.executemany(
+                    f"INSERT INTO member (household_id, {', '.join(columns)}, sort_order, created_at, updated_at) "
+                    f"VALUES (:household_id, {', '.join(':' + k for k in columns)}, :sort_order, :now, :now)",
+                    pending,
+                )
+                pending.clear()
+
         for index, h in enumerate(preview.households):
             if index % 500 == 0:
                 if cancelled is not None and cancelled():
@@ -992,18 +1008,23 @@ def commit_import(
                         {**mvalues, "now": now, "id": m.member_id},
                     )
                     members_updated += 1
-                else:
-                    order += 1
-                    member_id = reg._insert_member(db, hid, mvalues, order)
-                    if m.data is head:
-                        head_id = member_id
-                    members_created += 1
+                    continue
+                order += 1
+                members_created += 1
+                if m.data is head:  # the head's id is needed at once
+                    head_id = reg._insert_member(db, hid, mvalues, order)
+                    continue
+                pending.append({**mvalues, "household_id": hid, "sort_order": order, "now": now})
+                if len(pending) >= 5000:
+                    flush()
             if h.action == "create":
                 if head_id is not None:
-                    conn.execute("UPDATE household SET head_member_id = ? WHERE id = ?", (head_id, hid))
+                    heads.append((head_id, hid))
             else:
                 reg._refresh_derived(db, hid, codes)
             touched.append(hid)
+        flush()
+        conn.executemany("UPDATE household SET head_member_id = ? WHERE id = ?", heads)
         conn.executemany(
             "INSERT INTO household_event (household_id, event_type, event_date, details, user_id, created_at) "
             f"VALUES (?, ?, ?, ?, {int(db.actor.user_id) if db.actor.user_id is not None else 'NULL'}, ?)",

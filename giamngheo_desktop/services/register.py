@@ -379,7 +379,9 @@ def validate_member(
                     lab("id_number"), "; ".join(check.problems), row=row, value=check.normalized, severity=severity
                 )
             )
-        else:
+        elif (data.sex and check.sex != data.sex) or (
+            (year or birth) and check.birth_year != (year or (birth.year if birth else None))
+        ):  # only then build the messages (imports validate hundreds of thousands of members)
             for text in id_contradictions(
                 check.normalized, sex=data.sex, birth_year=year or (birth.year if birth else None)
             ):
