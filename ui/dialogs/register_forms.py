@@ -23,6 +23,9 @@ from giamngheo_desktop.services.session import Database
 
 def code_combo(db: Database, list_name: str, *, empty: str = "(chưa rõ)", system: str | None = None) -> QComboBox:
     combo = QComboBox()
+    # long names (e.g. employment) must not widen the form beyond the dialog
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(18)
     combo.addItem(empty, None)
     for code, name in register.code_items(db, list_name, system):
         combo.addItem(name, code)
