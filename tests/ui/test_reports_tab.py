@@ -75,6 +75,9 @@ def test_preview_renders_every_pdf_page_with_qtpdf(workspace, qtbot, tmp_path: P
     pdf = write_pdf(report, tmp_path / "ds.pdf")
     dialog = preview_pdf(pdf, None, exec_dialog=False)
     assert dialog is not None and dialog.windowTitle() == "Xem trước khi in"
+    dialog.show()  # shown non-modally: paints the pages through its own printer
+    qtbot.wait(50)
+    dialog.close()
     dialog.deleteLater()
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)

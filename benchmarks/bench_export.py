@@ -1,0 +1,97 @@
+"""Report export on a large commune (default 50,000 households) against raw baselines measured
+in the same run: a plain SELECT of every household and member, and a plain openpyxl write-only
+dump of the same number of rows. Prints times and ratios (no timed assertions).
+
+Run: ``.venv/bin/python benchmarks/bench_export.py [--households N] [--db EXISTING.sqlite]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from giamngheo_desktop.domain import periods
+from giamngheo_desktop.export import package
+from giamngheo_desktop.export.pdf import write_pdf
+from giamngheo_desktop.export.xlsx import write_xlsx
+from giamngheo_desktop.services import demo, reporting
+from giamngheo_desktop.storage.connection import open_database
+
+
+def _timed(label: str, fn):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    result = fn()
+    elapsed = time.perf_counter() - start
+    print(f"{label:<58} {elapsed:8.2f} s")
+    return result, elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--households", type=int, default=50_000)
+    parser.add_argument("--db", type=Path, help="use this database instead of generating a demo commune")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        path = args.db or tmp / "demo.sqlite"
+        if args.db is None:
+            with open_database(path) as db:
+                _timed(
+                    f"demo commune, {args.households} households",
+                    lambda: demo.generate(db, households=args.households, seed=1),
+                )
+        with open_database(path) as db:
+            households = db.scalar("SELECT count(*) FROM household")
+            members = db.scalar("SELECT count(*) FROM member")
+            print(f"{households} households, {members} members")
+            year = periods.parse(str(db.scalar("SELECT max(substr(support_date, 1, 4)) FROM support_record") or 2026))
+
+            def raw_select() -> int:
+                return len(db.conn.execute("SELECT * FROM household").fetchall()) + len(
+                    db.conn.execute("SELECT * FROM member").fetchall()
+                )
+
+            _, t_select = _timed("baseline: SELECT * households + members", raw_select)
+
+            def raw_xlsx() -> None:
+                from openpyxl import Workbook
+
+                wb = Workbook(write_only=True)
+                ws = wb.create_sheet("x")
+                for i in range(members):
+                    ws.append([i, f"Nguyễn Văn {i}", 1980, None, "Kinh", "Con đẻ", "x", "", "", ""])
+                wb.save(str(tmp / "raw.xlsx"))
+
+            _, t_xlsx = _timed(f"baseline: openpyxl write-only, {members} plain rows", raw_xlsx)
+            reports, t_build = _timed(
+                "build the annual set (Biểu 1–13, lists, supports, plan)",
+                lambda: reporting.build_reports(db, kinds=reporting.ANNUAL_SET, period=year),
+            )
+            rows = sum(len(r.rows) for r in reports)
+            _, t_write = _timed(
+                f"write the annual workbook ({rows} rows, official layout)",
+                lambda: write_xlsx(reports, tmp / "bc.xlsx"),
+            )
+            big = reporting.build_report(db, kind="list_near_poor", period=year)
+            _, t_pdf = _timed(
+                f"PDF of the near-poor detailed list ({len(big.rows)} rows)", lambda: write_pdf(big, tmp / "ds.pdf")
+            )
+            _, t_pkg = _timed(
+                "upload package for the year", lambda: package.export_package(db, period=year, out_dir=tmp / "goi")
+            )
+        print()
+        print(f"build ÷ raw select          {t_build / t_select:6.1f}×")
+        print(
+            f"workbook ÷ raw xlsx dump    {t_write / t_xlsx:6.2f}× (the dump has {members} rows, the workbook {rows})"
+        )
+        print(f"package ÷ raw select        {t_pkg / t_select:6.1f}×")
+        print(f"PDF list                    {t_pdf:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()
