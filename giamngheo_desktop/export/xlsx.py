@@ -11,6 +11,7 @@ Numbers use a format that shows dots between thousands whatever the reader's loc
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -49,6 +50,12 @@ def sheet_name(text: str, taken: Sequence[str] = ()) -> str:
 
 def safe_text(value: str) -> str:
     return nfc(value)
+
+
+def text_lines(text: str, width_chars: float, factor: float = 1.0) -> int:
+    """Lines a wrapped text needs in a column ``width_chars`` wide (Excel width units)."""
+    usable = max(width_chars - 1.5, 1.0)
+    return sum(max(1, math.ceil(len(part) * factor / usable)) for part in (text or "").split("\n"))
 
 
 def _col(n: int) -> str:
@@ -103,8 +110,9 @@ def _write_sheet(wb, report: ReportData, name: str) -> None:  # type: ignore[no-
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.print_options.horizontalCentered = True
     widths = report.widths or [1.0] * ncol
-    for i, w in enumerate(widths, start=1):
-        ws.column_dimensions[_col(i)].width = max(4.5, 9.0 * w)
+    char_w = [max(4.5, 9.0 * w) for w in widths]
+    for i, w in enumerate(char_w, start=1):
+        ws.column_dimensions[_col(i)].width = w
 
     split = max(2, ncol * 2 // 5)  # left block columns / right block columns
 
@@ -124,8 +132,10 @@ def _write_sheet(wb, report: ReportData, name: str) -> None:  # type: ignore[no-
 
     row_no = 0
 
-    def emit(cells: list) -> None:
+    def emit(cells: list, height: float | None = None) -> None:
         nonlocal row_no
+        if height:  # write-only: a row's height must be known before the row is written
+            ws.row_dimensions[row_no + 1].height = height
         ws.append(cells)
         row_no += 1
 
@@ -137,15 +147,16 @@ def _write_sheet(wb, report: ReportData, name: str) -> None:  # type: ignore[no-
         if ncol > split + 1:
             merges.append(f"{_col(split + 1)}{row_no}:{_col(ncol)}{row_no}")
 
-    def full(value: str, fnt=font, align=center) -> None:  # type: ignore[no-untyped-def]
-        emit([cell(value, fnt, align)] + [None] * (ncol - 1))
+    def full(value: str, fnt=font, align=center, line_height: float = 15.0) -> None:  # type: ignore[no-untyped-def]
+        n = text_lines(value, sum(char_w), 1.25 if fnt is title_font else 1.0)
+        emit([cell(value, fnt, align)] + [None] * (ncol - 1), n * line_height + 4 if n > 1 else None)
         if ncol > 1:
             merges.append(f"A{row_no}:{_col(ncol)}{row_no}")
 
     band(report.authority, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
     band(report.code, "Độc lập - Tự do - Hạnh phúc", bold, bold_u)
     emit([])
-    full(report.title, title_font)
+    full(report.title, title_font, line_height=19.0)
     full(report.period_label, italic)
     emit([])
 
@@ -157,14 +168,21 @@ def _write_sheet(wb, report: ReportData, name: str) -> None:  # type: ignore[no-
         if h.rowspan > 1 or h.colspan > 1:
             top, lft = first_header + h.row, h.col + 1
             merges.append(f"{_col(lft)}{top}:{_col(lft + h.colspan - 1)}{top + h.rowspan - 1}")
-    for r in grid:
-        emit([cell(v if v is not None else "", bold, center, border) for v in r])
+    need = [15.0] * report.header_rows
+    for h in report.headers:
+        span_w = sum(char_w[h.col : h.col + h.colspan])
+        per_row = (text_lines(h.text, span_w, 1.15) * 15.0 + 4) / h.rowspan
+        for r in range(h.row, h.row + h.rowspan):
+            need[r] = max(need[r], per_row)
+    for grid_row, heights in zip(grid, need, strict=True):
+        emit([cell(v if v is not None else "", bold, center, border) for v in grid_row], heights)
     emit([cell(n, italic, center, border) for n in report.column_numbers])
     ws.print_title_rows = f"{first_header}:{row_no}"
 
     for rep_row in report.rows:
         fnt = bold if rep_row.kind in ("total", "section") else font
         cells = []
+        n_lines = 1
         for i, v in enumerate(rep_row.values):
             kind = report.column_kinds[i]
             if isinstance(v, (int, float)) and not isinstance(v, bool):
@@ -174,8 +192,11 @@ def _write_sheet(wb, report: ReportData, name: str) -> None:  # type: ignore[no-
                 cells.append(cell(v, fnt, right, border, fmt))
             else:
                 align = center if (i == 0 or v == "x") else left
-                cells.append(cell("" if v is None else str(v), fnt, align, border))
-        emit(cells)
+                text = "" if v is None else str(v)
+                if rep_row.kind != "section":
+                    n_lines = max(n_lines, text_lines(text, char_w[i], 1.1 if fnt is bold else 1.0))
+                cells.append(cell(text, fnt, align, border))
+        emit(cells, n_lines * 15.0 + 2 if n_lines > 1 else None)
 
     emit([])
     for note in report.notes:

@@ -888,7 +888,7 @@ def _detail_list(ctx: Context, target: str) -> ReportData:
         ("Chính sách đã được hỗ trợ trong kỳ", [label for _, label in SUPPORT_GROUPS]),
     ]
     kinds = [TEXT] * 4 + [YEAR, YEAR] + [TEXT] * 2 + [TEXT] * 12
-    widths = [0.6, 3.0, 0.6, 1.3, 0.8, 0.8, 1.0, 1.3] + [0.6] * 3 + [0.9] * 3 + [0.8] * 6
+    widths = [0.6, 3.0, 0.75, 1.3, 0.8, 0.8, 1.0, 1.3] + [0.6] * 3 + [0.9] * 3 + [0.8] * 6
     r = _skeleton(
         ctx,
         "list_poor" if target == POOR else "list_near_poor",
