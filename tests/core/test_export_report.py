@@ -50,6 +50,7 @@ def test_xlsx_has_official_layout_and_the_same_numbers(db: Database, tmp_path: P
     r_tt, _ = _find(ws, "TT")
     assert f"A{r_tt}:A{r_tt + 1}" in merged
     assert [ws.cell(r_tt + 2, i).value for i in range(1, 5)] == ["A", "B", "1", "2"]
+    assert ws.row_dimensions[r_tt].height >= 30  # "Hộ làm NLNDN có mức sống trung bình" wraps: the row is taller
     assert ws.print_title_rows == f"${r_tt}:${r_tt + 2}"
     assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
