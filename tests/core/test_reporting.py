@@ -167,3 +167,16 @@ def test_every_report_kind_builds_with_totals_equal_to_the_villages(db: Database
 def test_unknown_kind_is_refused(db: Database) -> None:
     with pytest.raises(ValidationFailed):
         build_report(db, kind="bieu99", period=periods.parse("2026"))
+
+
+def test_plan_progress_rows_come_from_the_plan_service(db: Database) -> None:
+    from giamngheo_desktop.services import plan
+
+    small_commune(db)
+    empty = build_report(db, kind="plan", period=periods.parse("2026"))
+    assert not empty.rows and "Chưa có kế hoạch giảm nghèo năm 2026." in empty.notes
+    plan_id = plan.create_plan_from_template(db, year=2026, number="12/KH-UBND")
+    r = build_report(db, kind="plan", period=periods.parse("2026"))
+    targets = plan.progress(db, plan_id, on_date="2026-12-31").targets
+    assert [row.values[1] for row in r.rows] == [t.label for t in targets]
+    assert any("12/KH-UBND" in n for n in r.notes)
