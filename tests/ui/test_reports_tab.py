@@ -105,3 +105,13 @@ def test_village_forms_and_package_from_the_tab(workspace, qtbot, tmp_path: Path
     tab.package_button.click()
     assert shown and "lần gửi thứ 1" in shown[0]
     assert len(list((tmp_path / "goi").glob("*.zip"))) == 1
+
+
+def test_long_header_lines_wrap_instead_of_being_clipped(workspace) -> None:  # type: ignore[no-untyped-def]
+    report = reporting.build_report(workspace.db, kind="bieu1", period=periods.parse("2026"))
+    model = ReportTableModel()
+    model.set_report(report)
+    header = model.headerData(8, Qt.Orientation.Horizontal)
+    assert header.split() == f"{report.leaf_headers()[8].replace(' — ', ' ')} (7)".split()
+    assert all(len(line) <= 24 for line in header.split("\n"))
+    assert header.count("\n") >= 3

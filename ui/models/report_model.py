@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -10,6 +11,15 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from giamngheo_desktop.domain.report import TEXT, ReportData, format_number
 
 Index = QModelIndex | QPersistentModelIndex
+
+
+HEADER_LINE_CHARS = 24  # the tab caps a column at 220 px; longer header lines wrap instead of being clipped
+
+
+def _wrap(header: str) -> str:
+    return "\n".join(
+        "\n".join(textwrap.wrap(line, HEADER_LINE_CHARS, break_long_words=False) or [""]) for line in header.split("\n")
+    )
 
 
 class ReportTableModel(QAbstractTableModel):
@@ -31,7 +41,7 @@ class ReportTableModel(QAbstractTableModel):
         if report is not None:
             leaves = report.leaf_headers()
             self._headers = [
-                f"{text.replace(' — ', chr(10))}\n({num})"
+                _wrap(f"{text.replace(' — ', chr(10))}\n({num})")
                 for text, num in zip(leaves, report.column_numbers, strict=False)
             ]
         self.endResetModel()
