@@ -5,6 +5,7 @@ The column headers (with their merges) and the column-number row repeat on every
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -67,12 +68,62 @@ def signature_block(
     )
 
 
+KEEP_ROWS_WITH_SIGNATURE = 2
+
+
+@functools.cache
+def _trailer_class() -> Any:
+    """A flowable: the table followed by its notes and signature block. When the table fits on the
+    page but the signature does not, the last rows move to the next page with the signature (under the
+    repeated headers) so the signature never stands alone on a page."""
+    from reportlab.platypus import Flowable, KeepTogether, PageBreak
+
+    class TableWithTrailer(Flowable):
+        def __init__(self, table: Any, trailer: list[Any], keep_rows: int) -> None:
+            super().__init__()
+            self.table, self.trailer, self.keep_rows = table, trailer, keep_rows
+            self._heights: list[float] = []
+
+        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+            _, self._table_h = self.table.wrap(avail_width, avail_height)
+            self._heights = [
+                f.wrap(avail_width, avail_height)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in self.trailer
+            ]
+            self.width, self.height = avail_width, self._table_h + sum(self._heights)
+            return self.width, self.height
+
+        def draw(self) -> None:
+            y = self.height - self._table_h
+            self.table.drawOn(self.canv, 0, y)
+            for f, h in zip(self.trailer, self._heights, strict=True):
+                y -= h
+                f.drawOn(self.canv, 0, y + f.getSpaceAfter())
+
+        def split(self, avail_width: float, avail_height: float) -> list[Any]:
+            self.wrap(avail_width, avail_height)
+            table = self.table
+            if self._table_h <= avail_height:  # the table fits here, its signature does not
+                body = len(table._rowHeights) - table.repeatRows
+                keep = min(self.keep_rows, body - 1)
+                if keep > 0:
+                    parts = table.split(avail_width, self._table_h - sum(table._rowHeights[-keep:]) - 0.5)
+                    if len(parts) == 2:
+                        return [parts[0], PageBreak(), TableWithTrailer(parts[1], self.trailer, self.keep_rows)]
+                return [table, KeepTogether(list(self.trailer))]
+            parts = table.split(avail_width, avail_height)
+            if len(parts) < 2:
+                return []  # nothing fits in what is left of this page: start on the next one
+            return [*parts[:-1], TableWithTrailer(parts[-1], self.trailer, self.keep_rows)]
+
+    return TableWithTrailer
+
+
 def report_story(report: ReportData, width: float) -> list[Any]:
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER, TA_RIGHT
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
     register_fonts()
     n = report.column_count
@@ -126,20 +177,14 @@ def report_story(report: ReportData, width: float) -> list[Any]:
             style.append(("SPAN", (1, r), (-1, r)))
     table = Table(data, colWidths=col_widths, repeatRows=report.header_rows + 1)
     table.setStyle(TableStyle(style))
-    story.append(table)
-    story.append(Spacer(1, 2 * mm))
+    trailer: list[Any] = [Spacer(1, 2 * mm)]
     for text in report.notes:
-        story.append(Paragraph(esc(f"Ghi chú: {text}"), note))
-    story.append(Spacer(1, 4 * mm))
-    story.append(
-        KeepTogether(
-            [
-                signature_block(
-                    width, report.place, report.date_text, report.preparer, report.chairman, report.signer_title
-                )
-            ]
-        )
+        trailer.append(Paragraph(esc(f"Ghi chú: {text}"), note))
+    trailer.append(Spacer(1, 4 * mm))
+    trailer.append(
+        signature_block(width, report.place, report.date_text, report.preparer, report.chairman, report.signer_title)
     )
+    story.append(_trailer_class()(table, trailer, KEEP_ROWS_WITH_SIGNATURE))
     return story
 
 

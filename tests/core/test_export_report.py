@@ -147,3 +147,24 @@ def test_pdf_text_is_the_vietnamese_report(db: Database, tmp_path: Path) -> None
             assert "1.500.000" in text
         if report.kind == "bieu2":
             assert "9=1-2-3-4+5+6+7+8" in text.replace(" ", "")
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) không có trên máy này")
+def test_signature_never_stands_alone_on_a_page(db: Database, tmp_path: Path) -> None:
+    """Whatever the table length, the page with the signature block also holds table rows."""
+    import dataclasses
+
+    small_commune(db)
+    base = reporting.build_report(db, kind="bieu1", period=periods.parse("2026"))
+    unit = base.unit_rows()[0]
+    moved = 0
+    for extra in range(14, 40, 2):
+        report = dataclasses.replace(base, rows=[unit] * extra + list(base.rows))
+        path = write_pdf(report, tmp_path / f"r{extra}.pdf")
+        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True).stdout
+        pages = unicodedata.normalize("NFC", text.decode("utf-8")).split("\f")
+        signed = [p for p in pages if "NGƯỜI LẬP BIỂU" in p]
+        assert len(signed) == 1
+        assert "Tổng cộng xã Tân Lập" in signed[0], f"{extra} extra rows: signature alone on its page"
+        moved += signed[0] is not pages[0] and "Tổng cộng" in signed[0]
+    assert moved, "no length pushed the signature to a second page: the test no longer covers the case"
