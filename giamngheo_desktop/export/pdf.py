@@ -69,6 +69,20 @@ def signature_block(
 
 
 KEEP_ROWS_WITH_SIGNATURE = 2
+MAX_ROWS_WITH_SIGNATURE = 12
+
+
+def rows_to_keep_with_signature(report: ReportData) -> int:
+    """The rows that move with the signature when it does not fit: from the start of the last
+    numbered unit (a village with its "Hộ"/"Nhân khẩu" rows, a household with its members) to the
+    end, at least two and at most a dozen."""
+    keep = KEEP_ROWS_WITH_SIGNATURE
+    for i in range(len(report.rows) - 1, -1, -1):
+        row = report.rows[i]
+        if row.kind != "total" and row.values and row.values[0] not in (None, ""):
+            keep = len(report.rows) - i
+            break
+    return max(KEEP_ROWS_WITH_SIGNATURE, min(keep, MAX_ROWS_WITH_SIGNATURE))
 
 
 @functools.cache
@@ -184,7 +198,7 @@ def report_story(report: ReportData, width: float) -> list[Any]:
     trailer.append(
         signature_block(width, report.place, report.date_text, report.preparer, report.chairman, report.signer_title)
     )
-    story.append(_trailer_class()(table, trailer, KEEP_ROWS_WITH_SIGNATURE))
+    story.append(_trailer_class()(table, trailer, rows_to_keep_with_signature(report)))
     return story
 
 

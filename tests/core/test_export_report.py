@@ -168,3 +168,12 @@ def test_signature_never_stands_alone_on_a_page(db: Database, tmp_path: Path) ->
         assert "Tổng cộng xã Tân Lập" in signed[0], f"{extra} extra rows: signature alone on its page"
         moved += signed[0] is not pages[0] and "Tổng cộng" in signed[0]
     assert moved, "no length pushed the signature to a second page: the test no longer covers the case"
+
+
+def test_a_village_moves_whole_with_the_signature(db: Database) -> None:
+    from giamngheo_desktop.export.pdf import rows_to_keep_with_signature
+
+    small_commune(db)
+    bieu1, bieu2 = reporting.build_reports(db, kinds=["bieu1", "bieu2"], period=periods.parse("2026"))
+    assert rows_to_keep_with_signature(bieu1) == 2  # the last village and the total
+    assert rows_to_keep_with_signature(bieu2) == 4  # its "Hộ" and "Nhân khẩu" rows, twice
