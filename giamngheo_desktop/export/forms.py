@@ -6,6 +6,7 @@ Forms read the register (and the latest round / certificate / meeting rows when 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from giamngheo_desktop.domain.report import format_number
 from giamngheo_desktop.export.fonts import FONT, FONT_BOLD, FONT_ITALIC, register_fonts
 from giamngheo_desktop.export.pdf import build_pdf, esc, official_header
 from giamngheo_desktop.storage.connection import Database
+from giamngheo_desktop.text import fold
 
 CLASS_LABELS = {
     "poor": "hộ nghèo",
@@ -124,7 +126,14 @@ def _span_row(table: Any, row: int) -> None:
     table.setStyle(TableStyle([("SPAN", (1, row), (-1, row))]))
 
 
-def _signatures(s: _Styles, commune: dict[str, Any], left: tuple[str, str] | None, right: tuple[str, str]) -> Any:
+def _signatures(
+    s: _Styles,
+    commune: dict[str, Any],
+    left: tuple[str, str] | None,
+    right: tuple[str, str],
+    *,
+    date_line: bool = True,
+) -> Any:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Spacer, Table
 
@@ -132,7 +141,7 @@ def _signatures(s: _Styles, commune: dict[str, Any], left: tuple[str, str] | Non
     lt, ln = left or ("", "")
     return Table(
         [
-            [Paragraph("", s.center), Paragraph(esc(_date_line(commune)), s.italic_center)],
+            [Paragraph("", s.center), Paragraph(esc(_date_line(commune) if date_line else ""), s.italic_center)],
             [Paragraph(esc(lt), s.center_bold), Paragraph(esc(right[0]), s.center_bold)],
             [Spacer(1, 20 * mm), Spacer(1, 20 * mm)],
             [Paragraph(esc(ln), s.center_bold), Paragraph(esc(right[1]), s.center_bold)],
@@ -289,6 +298,17 @@ def _certificate_number(db: Database, household_id: int) -> tuple[str, str | Non
     return (num or "……/GCN-HN.HCN"), None
 
 
+def residence_text(*parts: str | None) -> str:
+    """Address, village, commune, province joined once each: a part already contained in the text
+    (ignoring case, accents and a parenthesised remark such as "(dữ liệu mẫu)") is not repeated."""
+    out: list[str] = []
+    for part in parts:
+        key = fold(re.sub(r"\s*\([^)]*\)", "", part or "")).strip()
+        if key and key not in fold(", ".join(out)):
+            out.append(part or "")
+    return ", ".join(out)
+
+
 def certificate_story(db: Database, household_id: int, s: _Styles | None = None) -> list[Any]:
     """Giấy chứng nhận hộ nghèo, hộ cận nghèo (POVERTY_RULES §5.5)."""
     from reportlab.lib.units import mm
@@ -322,14 +342,11 @@ def certificate_story(db: Database, household_id: int, s: _Styles | None = None)
     sex = "ông" if head.get("sex") == "M" else "bà" if head.get("sex") == "F" else "ông/bà"
     issue = head.get("id_issue_date") or ""
     issue_vn = f"{issue[8:10]}/{issue[5:7]}/{issue[:4]}" if len(issue) >= 10 else "……"
-    parts: list[str] = []
-    for x in (h["address"], h["village_name"], commune["name"], commune["province"]):
-        if x and not any(x.lower() in p.lower() for p in parts):
-            parts.append(x)
-    residence = ", ".join(parts)
+    residence = residence_text(h["address"], h["village_name"], commune["name"], commune["province"])
+    gap = "&nbsp;" * 4
     lines = [
-        f"Hộ {sex}: <b>{esc(head.get('full_name', ''))}</b>   Dân tộc: {esc(head.get('ethnicity', ''))}",
-        f"Số CCCD/CMND: {esc(head.get('id_number') or '……')}   Ngày cấp: {esc(issue_vn)}",
+        f"Hộ {sex}: <b>{esc(head.get('full_name', ''))}</b>{gap}Dân tộc: {esc(head.get('ethnicity', ''))}",
+        f"Số CCCD/CMND: {esc(head.get('id_number') or '……')}{gap}Ngày cấp: {esc(issue_vn)}",
         f"Nơi thường trú: {esc(residence)}",
         f"Thuộc: <b>{esc(CLASS_LABELS.get(h['poverty_class'], h['poverty_class']).upper())}</b>"
         + (f" theo quyết định số {esc(h['class_decision'])}" if h["class_decision"] else ""),
@@ -355,7 +372,11 @@ def certificate_story(db: Database, household_id: int, s: _Styles | None = None)
             s.base,
         )
     )
-    story += [Spacer(1, 4 * mm), _signatures(s, commune, None, ("CHỦ TỊCH", commune.get("chairman_name") or ""))]
+    # the place and date are in the header (§5.5), not repeated above the signature
+    story += [
+        Spacer(1, 4 * mm),
+        _signatures(s, commune, None, ("CHỦ TỊCH", commune.get("chairman_name") or ""), date_line=False),
+    ]
     return story
 
 

@@ -57,3 +57,13 @@ def test_single_forms(db: Database, tmp_path: Path) -> None:
     assert "Thôn không có hộ nghèo" in " ".join(posting.split())
     assistance = _text(forms.write_form(db, "assistance", ids["d"], tmp_path / "a.pdf"))
     assert "Chưa ghi nhận khoản hỗ trợ nào." in assistance
+
+
+def test_residence_names_each_place_once() -> None:
+    from giamngheo_desktop.export.forms import residence_text
+
+    assert (
+        residence_text("Thôn Đồng Xuân, xã Tân Lập", "Thôn Đồng Xuân", "xã Tân Lập (dữ liệu mẫu)", "Phú Thọ")
+        == "Thôn Đồng Xuân, xã Tân Lập, Phú Thọ"
+    )
+    assert residence_text("", "Thôn Gò Mít", "xã Tân Lập", "Phú Thọ") == "Thôn Gò Mít, xã Tân Lập, Phú Thọ"
