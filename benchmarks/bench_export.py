@@ -31,20 +31,69 @@ def _timed(label: str, fn):  # type: ignore[no-untyped-def]
     return result, elapsed
 
 
+def _copy(db, extra: int) -> None:  # type: ignore[no-untyped-def]
+    """Append ``extra`` copies of every household with its members and supports (new codes)."""
+    conn = db.conn
+    conn.execute("PRAGMA foreign_keys = OFF")
+    hcols = [r[1] for r in conn.execute("PRAGMA table_info(household)") if r[1] not in ("id",)]
+    mcols = [r[1] for r in conn.execute("PRAGMA table_info(member)") if r[1] not in ("id", "household_id")]
+    scols = [
+        r[1]
+        for r in conn.execute("PRAGMA table_info(support_record)")
+        if r[1] not in ("id", "household_id", "member_id", "batch_id")
+    ]
+    with db.atomic():
+        conn.execute("DROP TABLE IF EXISTS temp.hmap")
+        conn.execute("CREATE TEMP TABLE hmap (old INTEGER, new INTEGER)")
+        top = conn.execute("SELECT max(id) FROM household").fetchone()[0]
+        originals = [r[0] for r in conn.execute("SELECT id FROM household ORDER BY id")]
+        for k in range(1, extra + 1):
+            conn.execute("DELETE FROM hmap")
+            conn.executemany("INSERT INTO hmap VALUES (?, ?)", [(h, h + k * top) for h in originals])
+            sel = ", ".join(
+                f"h.{c}"
+                if c not in ("code", "code_fold", "head_member_id")
+                else (
+                    "h.code || '-' || ?" if c == "code" else "h.code_fold || '-' || ?" if c == "code_fold" else "NULL"
+                )
+                for c in hcols
+            )
+            conn.execute(
+                f"INSERT INTO household (id, {', '.join(hcols)}) SELECT m.new, {sel} FROM household h "
+                "JOIN hmap m ON m.old = h.id",
+                (k, k),
+            )
+            conn.execute(
+                f"INSERT INTO member (household_id, {', '.join(mcols)}) SELECT m.new, "
+                f"{', '.join('x.' + c for c in mcols)} FROM member x JOIN hmap m ON m.old = x.household_id"
+            )
+            conn.execute(
+                f"INSERT INTO support_record (household_id, {', '.join(scols)}) SELECT m.new, "
+                f"{', '.join('s.' + c for c in scols)} FROM support_record s JOIN hmap m ON m.old = s.household_id"
+            )
+    conn.execute("PRAGMA foreign_keys = ON")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--households", type=int, default=50_000)
     parser.add_argument("--db", type=Path, help="use this database instead of generating a demo commune")
+    parser.add_argument(
+        "--copies",
+        type=int,
+        default=10,
+        help="generate households/copies demo households, then copy them (the demo generator is "
+        "slow for 50,000; copies keep classes, members and supports)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)
         path = args.db or tmp / "demo.sqlite"
         if args.db is None:
             with open_database(path) as db:
-                _timed(
-                    f"demo commune, {args.households} households",
-                    lambda: demo.generate(db, households=args.households, seed=1),
-                )
+                base = max(1, args.households // max(1, args.copies))
+                _timed(f"demo commune, {base} households", lambda: demo.generate(db, households=base, seed=1))
+                _timed(f"copied to {base * max(1, args.copies)} households", lambda: _copy(db, args.copies - 1))
         with open_database(path) as db:
             households = db.scalar("SELECT count(*) FROM household")
             members = db.scalar("SELECT count(*) FROM member")
