@@ -132,6 +132,77 @@ def _trailer_class() -> Any:
     return TableWithTrailer
 
 
+PAGED_TABLE_ROWS = 150  # longer tables are cut into pages here (reportlab's own splitting is quadratic)
+CELL_PADDING_H, CELL_PADDING_V = 2.0, 1.5
+
+
+def _row_heights(body: list[list[Any]], sections: list[bool], col_widths: list[float]) -> list[float]:
+    """Each body row's height as the table will draw it (cells wrapped once, padding added)."""
+    heights: list[float] = []
+    for cells, section in zip(body, sections, strict=True):
+        widths = [col_widths[0], sum(col_widths[1:])] if section else col_widths
+        tallest = 0.0
+        for cell, w in zip(cells, widths, strict=False):
+            tallest = max(tallest, cell.wrap(w - 2 * CELL_PADDING_H, 1e6)[1])
+        heights.append(tallest + 2 * CELL_PADDING_V + 0.25)
+    return heights
+
+
+@functools.cache
+def _paged_class() -> Any:
+    """A long table laid out page by page from row heights measured once: each page is a small
+    table with the repeated headers; the last part keeps its rows with the signature."""
+    from reportlab.platypus import Flowable
+
+    trailer_class = _trailer_class()
+
+    class PagedTable(Flowable):
+        def __init__(
+            self, make_table: Any, heights: list[float], trailer: list[Any], keep: int, first: int = 0
+        ) -> None:
+            super().__init__()
+            self.make_table, self.heights, self.trailer, self.keep, self.first = (
+                make_table,
+                heights,
+                trailer,
+                keep,
+                first,
+            )
+            self._head_h = make_table(0, 0).wrap(1e6, 1e6)[1]
+            self._inner: Any = None
+
+        def _rest(self) -> Any:
+            return trailer_class(self.make_table(self.first, len(self.heights)), self.trailer, self.keep)
+
+        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+            body_h = sum(self.heights[self.first :])
+            if self._head_h + body_h < avail_height:  # what is left fits one page: measure it exactly
+                self._inner = self._rest()
+                self.width, self.height = self._inner.wrap(avail_width, avail_height)
+            else:
+                self._inner = None
+                self.width, self.height = avail_width, self._head_h + body_h
+            return self.width, self.height
+
+        def draw(self) -> None:
+            self._inner.drawOn(self.canv, 0, 0)
+
+        def split(self, avail_width: float, avail_height: float) -> list[Any]:
+            room = avail_height - self._head_h
+            last = self.first
+            while last < len(self.heights) and room >= self.heights[last]:
+                room -= self.heights[last]
+                last += 1
+            if last == self.first:
+                return []  # not even one row here: the next page
+            if last == len(self.heights):  # the rows fit, the signature may not: the trailer's rule decides
+                return list(self._rest().split(avail_width, avail_height))
+            rest = PagedTable(self.make_table, self.heights, self.trailer, self.keep, last)
+            return [self.make_table(self.first, last), rest]
+
+    return PagedTable
+
+
 def report_story(report: ReportData, width: float) -> list[Any]:
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -174,8 +245,10 @@ def report_story(report: ReportData, width: float) -> list[Any]:
         if h.rowspan > 1 or h.colspan > 1:
             style.append(("SPAN", (h.col, h.row), (h.col + h.colspan - 1, h.row + h.rowspan - 1)))
     data.append([Paragraph(esc(c), cen_i) for c in report.column_numbers])
+    head_rows = len(data)
+    body: list[list[Any]] = []
+    sections: list[bool] = []
     for row in report.rows:
-        r = len(data)
         strong = row.kind in ("total", "section")
         cells: list[Any] = []
         for i, v in enumerate(row.values):
@@ -186,11 +259,18 @@ def report_story(report: ReportData, width: float) -> list[Any]:
                 cells.append(Paragraph(esc(v), cen))
             else:
                 cells.append(Paragraph(esc(v), bold if strong else base))
-        data.append(cells)
-        if row.kind == "section":
-            style.append(("SPAN", (1, r), (-1, r)))
-    table = Table(data, colWidths=col_widths, repeatRows=report.header_rows + 1)
-    table.setStyle(TableStyle(style))
+        body.append(cells)
+        sections.append(row.kind == "section")
+
+    def make_table(first: int, last: int) -> Any:
+        """The header rows and body rows ``first:last`` as one table (headers repeat when it splits)."""
+        spans = [
+            ("SPAN", (1, head_rows + i - first), (-1, head_rows + i - first)) for i in range(first, last) if sections[i]
+        ]
+        table = Table(data + body[first:last], colWidths=col_widths, repeatRows=head_rows)
+        table.setStyle(TableStyle(style + spans))
+        return table
+
     trailer: list[Any] = [Spacer(1, 2 * mm)]
     for text in report.notes:
         trailer.append(Paragraph(esc(f"Ghi chú: {text}"), note))
@@ -198,7 +278,11 @@ def report_story(report: ReportData, width: float) -> list[Any]:
     trailer.append(
         signature_block(width, report.place, report.date_text, report.preparer, report.chairman, report.signer_title)
     )
-    story.append(_trailer_class()(table, trailer, rows_to_keep_with_signature(report)))
+    keep = rows_to_keep_with_signature(report)
+    if len(body) <= PAGED_TABLE_ROWS:
+        story.append(_trailer_class()(make_table(0, len(body)), trailer, keep))
+    else:
+        story.append(_paged_class()(make_table, _row_heights(body, sections, col_widths), trailer, keep))
     return story
 
 

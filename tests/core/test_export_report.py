@@ -150,10 +150,18 @@ def test_pdf_text_is_the_vietnamese_report(db: Database, tmp_path: Path) -> None
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) không có trên máy này")
-def test_signature_never_stands_alone_on_a_page(db: Database, tmp_path: Path) -> None:
-    """Whatever the table length, the page with the signature block also holds table rows."""
+@pytest.mark.parametrize("paged_from", [10_000, 10], ids=["one-table", "paged"])
+def test_signature_never_stands_alone_on_a_page(
+    db: Database, tmp_path: Path, paged_from: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever the table length, the page with the signature block also holds table rows; every page
+    has the column headers exactly once (long tables are laid out page by page)."""
     import dataclasses
+    import re
 
+    from giamngheo_desktop.export import pdf
+
+    monkeypatch.setattr(pdf, "PAGED_TABLE_ROWS", paged_from)
     small_commune(db)
     base = reporting.build_report(db, kind="bieu1", period=periods.parse("2026"))
     unit = base.unit_rows()[0]
@@ -166,6 +174,9 @@ def test_signature_never_stands_alone_on_a_page(db: Database, tmp_path: Path) ->
         signed = [p for p in pages if "NGƯỜI LẬP BIỂU" in p]
         assert len(signed) == 1
         assert "Tổng cộng xã Tân Lập" in signed[0], f"{extra} extra rows: signature alone on its page"
+        printed = [p for p in pages if p.strip()]
+        assert all(len(re.findall(r"^\s*A\s+B\s+1\s+2\s", p, re.M)) == 1 for p in printed)
+        assert sum(p.count("Thôn Đồng Xuân") for p in printed) == extra + 1  # no row lost or repeated
         moved += signed[0] is not pages[0] and "Tổng cộng" in signed[0]
     assert moved, "no length pushed the signature to a second page: the test no longer covers the case"
 
