@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from copy import copy
 from pathlib import Path
 
 from giamngheo_desktop.domain.errors import StorageUnavailable
@@ -116,18 +117,26 @@ def _write_sheet(wb, report: ReportData, name: str) -> None:  # type: ignore[no-
 
     split = max(2, ncol * 2 // 5)  # left block columns / right block columns
 
+    styles: dict[tuple[int, int, int, str | None], object] = {}
+
     def cell(value, fnt=font, align=left, brd=None, fmt=None):
         if isinstance(value, str):
             value = nfc(value)
         c = WriteOnlyCell(ws, value=value)
         if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
             c.data_type = "s"  # formula-like text stays text
-        c.font = fnt
-        c.alignment = align
-        if brd is not None:
-            c.border = brd
-        if fmt:
-            c.number_format = fmt
+        key = (id(fnt), id(align), id(brd), fmt)
+        style = styles.get(key)
+        if style is None:  # registering a style is slow: once per combination, then copied
+            c.font = fnt
+            c.alignment = align
+            if brd is not None:
+                c.border = brd
+            if fmt:
+                c.number_format = fmt
+            styles[key] = copy(c._style)
+        else:
+            c._style = copy(style)
         return c
 
     row_no = 0
