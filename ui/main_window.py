@@ -109,6 +109,10 @@ class MainWindow(QMainWindow):
         self.action_open_demo = self._action(self.menu_file, "Mở xã mẫu", self.open_demo)
         self.menu_file.addSeparator()
         self.action_commune = self._action(self.menu_file, "Thông tin xã…", self.edit_commune)
+        self.action_users = self._action(self.menu_file, "Người dùng…", self.show_users)
+        self.menu_file.addSeparator()
+        self.action_backup = self._action(self.menu_file, "Sao lưu ra USB…", self.show_backup)
+        self.action_restore = self._action(self.menu_file, "Khôi phục từ bản sao lưu…", self.show_restore)
         self.menu_file.addSeparator()
         self.action_quit = self._action(self.menu_file, "Thoát", self.close, QKeySequence.StandardKey.Quit)
 
@@ -120,6 +124,7 @@ class MainWindow(QMainWindow):
         self.menu_data.addAction(self.action_redo)
         self.menu_data.addSeparator()
         self.action_data_folder = self._action(self.menu_data, "Mở thư mục chứa tệp dữ liệu", self.open_data_folder)
+        self.action_audit = self._action(self.menu_data, "Nhật ký thay đổi…", self.show_audit)
 
         self.action_exports_folder = self._action(
             self.menu_reports, "Mở thư mục báo cáo đã xuất", lambda: self._open_folder(self.paths.exports)
@@ -144,7 +149,9 @@ class MainWindow(QMainWindow):
         db = self.workspace.db
         name = commune.get_commune(db).name if commune.has_commune(db) else "(chưa khai báo xã)"
         count = count_households(db)
-        self.setWindowTitle(f"{APP_NAME} — {name}")
+        actor = self.workspace.actor
+        user = f" — {actor.full_name or actor.username}" if actor.user_id is not None else ""
+        self.setWindowTitle(f"{APP_NAME} — {name}{user}")
         self.commune_label.setText(f"{name[:1].upper()}{name[1:]} · {_number(count)} hộ")
         self.file_label.setText(str(self.workspace.path))
 
@@ -188,6 +195,29 @@ class MainWindow(QMainWindow):
         dialog = FirstRunDialog(self.workspace.db, first_run=False, parent=self)
         if dialog.exec() and dialog.changes is not None:
             self.workspace.broadcast(dialog.changes)
+
+    def show_users(self) -> None:
+        from ui.dialogs.users_dialog import UsersDialog
+
+        dialog = UsersDialog(self.workspace.db, self)
+        dialog.exec()
+        if dialog.changes is not None:
+            self.workspace.broadcast(dialog.changes)
+
+    def show_backup(self) -> None:
+        from ui.dialogs.backup_dialog import BackupDialog
+
+        BackupDialog(self.workspace, self).exec()
+
+    def show_restore(self) -> None:
+        from ui.dialogs.restore_dialog import run_restore
+
+        run_restore(self)
+
+    def show_audit(self) -> None:
+        from ui.dialogs.audit_dialog import AuditDialog
+
+        AuditDialog(self.workspace.db, self).exec()
 
     def show_about(self) -> None:
         AboutDialog(self.workspace, self).exec()
@@ -255,6 +285,12 @@ def open_window(
         errors.show_error(parent_for_errors, exc, title="Không mở được tệp dữ liệu")
         return None
     if not ensure_commune(workspace, parent_for_errors):
+        workspace.close()
+        return None
+    from ui.dialogs.login_dialog import ensure_login
+
+    name = commune.get_commune(workspace.db).name if commune.has_commune(workspace.db) else ""
+    if not ensure_login(workspace.db, commune_name=name, parent=parent_for_errors):
         workspace.close()
         return None
     window = MainWindow(workspace, settings=settings, paths=paths)

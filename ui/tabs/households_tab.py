@@ -53,6 +53,7 @@ from ui.models.roles import IdRole, SortKeyRole
 from ui.tabs.checks_panel import ChecksPanel
 from ui.tasks import TaskContext
 from ui.undo import run_operation
+from ui.widgets.household_history import HouseholdHistory
 from ui.workspace import Workspace
 
 SEARCH_DELAY_MS = 250
@@ -155,6 +156,8 @@ class HouseholdsTab(QWidget):
         detail_tabs.addTab(self.members_view, "Nhân khẩu")
         detail_tabs.addTab(self.supports, "Hỗ trợ đã nhận")
         detail_tabs.addTab(self.history, "Lịch sử hộ")
+        self.audit_history = HouseholdHistory(self.workspace.db)
+        detail_tabs.addTab(self.audit_history, "Lịch sử thay đổi")
         self.detail_tabs = detail_tabs
 
         # -- actions --------------------------------------------------------------
@@ -431,6 +434,7 @@ class HouseholdsTab(QWidget):
             self.members_model.set_rows([])
             self.history.clear()
             self.supports.clear()
+            self.audit_history.show_household(None)
             self._update_actions()
             return
         kept = self.current_member_id()
@@ -465,6 +469,7 @@ class HouseholdsTab(QWidget):
                 extra += f" (hộ {event['related_code']})"
             self.history.addItem(f"{birth_text({'birth_date': event['event_date']})} — {label}{extra}")
         self._show_supports(household_id)
+        self.audit_history.show_household(household_id)
         self._update_actions()
 
     def _show_supports(self, household_id: int) -> None:

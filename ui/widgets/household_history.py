@@ -1,0 +1,117 @@
+"""Lịch sử thay đổi: the audit entries of one household (and a table model the global
+history dialog shares)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+
+from giamngheo_desktop.services import audit
+from giamngheo_desktop.services.audit import HistoryEntry, HistoryQuery
+from giamngheo_desktop.services.session import Database
+
+Index = QModelIndex | QPersistentModelIndex
+HEADERS = ("Thời điểm", "Người thực hiện", "Thao tác", "Mã", "Nội dung thay đổi")
+
+
+def _when(ts: str) -> str:
+    """``2026-11-28T17:05:03`` → ``28/11/2026 17:05``."""
+    date, _, time = ts.partition("T")
+    parts = date.split("-")
+    if len(parts) != 3:
+        return ts
+    return f"{parts[2]}/{parts[1]}/{parts[0]} {time[:5]}".strip()
+
+
+class HistoryModel(QAbstractTableModel):
+    """Audit entries, newest first; ``append`` adds an older page."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.entries: list[HistoryEntry] = []
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.entries)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < 5:
+            return HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.entries):
+            return None
+        entry = self.entries[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                _when(entry.ts),
+                entry.username,
+                entry.label,
+                entry.entity_id or "",
+                entry.summary(),
+            )[column]
+        if role == Qt.ItemDataRole.ToolTipRole and column == 4:
+            return "\n".join(f"{f}: {o!s} → {n!s}" for f, o, n in entry.changes)
+        return None
+
+    def set_entries(self, entries: Sequence[HistoryEntry]) -> None:
+        self.beginResetModel()
+        self.entries = list(entries)
+        self.endResetModel()
+
+    def append(self, entries: Sequence[HistoryEntry]) -> None:
+        if not entries:
+            return
+        first = len(self.entries)
+        self.beginInsertRows(QModelIndex(), first, first + len(entries) - 1)
+        self.entries.extend(entries)
+        self.endInsertRows()
+
+
+def history_view(model: HistoryModel, parent: QWidget | None = None) -> QTableView:
+    view = QTableView(parent)
+    view.setModel(model)
+    view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    header = view.horizontalHeader()
+    for column in range(4):
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    return view
+
+
+class HouseholdHistory(QWidget):
+    """Changes to one household (its members, events, supports…), newest first."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.household_id: int | None = None
+        self.model = HistoryModel(self)
+        self.view = history_view(self.model, self)
+        self.empty = QLabel("Chọn một hộ để xem lịch sử thay đổi.")
+        self.empty.setEnabled(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        layout.addWidget(self.empty)
+
+    def show_household(self, household_id: int | None) -> None:
+        self.household_id = household_id
+        entries = [] if household_id is None else audit.history(self.db, HistoryQuery(household_id=household_id))
+        self.model.set_entries(entries)
+        if household_id is None:
+            self.empty.setText("Chọn một hộ để xem lịch sử thay đổi.")
+        else:
+            self.empty.setText("Chưa có thay đổi nào được ghi lại." if not entries else f"{len(entries)} thay đổi.")
+
+    def refresh(self) -> None:
+        self.show_household(self.household_id)
