@@ -1,0 +1,224 @@
+"""Login, users, audit history, backup to USB and restore, as the officer uses them."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from giamngheo_desktop.domain.permissions import Role
+from giamngheo_desktop.paths import backups_dir_for
+from giamngheo_desktop.services import backup, users
+from ui import errors
+from ui.dialogs import restore_dialog
+from ui.dialogs.audit_dialog import AuditDialog
+from ui.dialogs.backup_dialog import BackupDialog
+from ui.dialogs.login_dialog import LoginDialog
+from ui.dialogs.restore_dialog import RestoreDialog, run_restore
+from ui.dialogs.users_dialog import UserFormDialog, UsersDialog
+from ui.main_window import open_window
+from ui.settings import Settings
+from ui.tasks import SyncTaskRunner
+from ui.widgets.household_history import HouseholdHistory
+from ui.workspace import Workspace
+
+
+@pytest.fixture
+def shown_errors(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
+    seen: list[BaseException] = []
+    monkeypatch.setattr(errors, "show_error", lambda parent, exc, **kw: seen.append(exc))
+    for name in ("information", "warning"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(lambda *a, **k: QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    return seen
+
+
+def _admin(workspace: Workspace, *, login: bool = True) -> users.User:
+    user = users.add_user(
+        workspace.db, username="lan", full_name="Trần Thị Lan", role=Role.ADMIN.value, password="matkhau-1"
+    )
+    if login:
+        users.set_login_required(workspace.db, True)
+    return user
+
+
+def test_login_success_sets_the_acting_user(qtbot: Any, workspace: Workspace) -> None:
+    _admin(workspace)
+    dialog = LoginDialog(workspace.db, commune_name="xã Tân Lập")
+    qtbot.addWidget(dialog)
+    dialog.username_edit.setText("lan")
+    dialog.password_edit.setText("matkhau-1")
+    dialog.submit()
+    assert dialog.result() == LoginDialog.DialogCode.Accepted
+    assert workspace.actor.username == "lan" and workspace.actor.full_name == "Trần Thị Lan"
+
+
+def test_wrong_password_then_lockout_message(qtbot: Any, workspace: Workspace) -> None:
+    _admin(workspace)
+    dialog = LoginDialog(workspace.db)
+    qtbot.addWidget(dialog)
+    dialog.username_edit.setText("lan")
+    dialog.password_edit.setText("sai")
+    dialog.submit()
+    assert "không đúng" in dialog.message.text() and "còn 4 lần" in dialog.message.text()
+    assert dialog.password_edit.text() == ""
+    for _ in range(4):
+        dialog.password_edit.setText("sai")
+        dialog.submit()
+    assert "bị khóa" in dialog.message.text()
+    dialog.password_edit.setText("matkhau-1")  # even the right password waits for the lock
+    dialog.submit()
+    assert "đang bị khóa" in dialog.message.text()
+    assert dialog.result() != LoginDialog.DialogCode.Accepted
+
+
+def test_reset_password_asks_for_a_new_one_at_login(
+    qtbot: Any, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = _admin(workspace)
+    users.reset_password(workspace.db, user.id, new_password="tam-123")
+    from ui.dialogs import login_dialog
+
+    def change(self: Any) -> int:
+        self.new_edit.setText("moi-45678")
+        self.again_edit.setText("moi-45678")
+        self.submit()
+        return int(self.result())
+
+    monkeypatch.setattr(login_dialog.ChangePasswordDialog, "exec", change)
+    dialog = LoginDialog(workspace.db)
+    qtbot.addWidget(dialog)
+    dialog.username_edit.setText("lan")
+    dialog.password_edit.setText("tam-123")
+    dialog.submit()
+    assert dialog.result() == LoginDialog.DialogCode.Accepted
+    assert users.authenticate(workspace.db, "lan", "moi-45678").must_change_password is False
+
+
+def test_users_dialog_adds_a_user_and_switches_the_login(
+    qtbot: Any, qtmodeltester: Any, workspace: Workspace, shown_errors: list[BaseException], monkeypatch: Any
+) -> None:
+    dialog = UsersDialog(workspace.db)
+    qtbot.addWidget(dialog)
+
+    def fill(self: Any) -> int:
+        self.username_edit.setText("hoa")
+        self.full_name_edit.setText("Lê Thị Hoa")
+        self.password_edit.setText("bimat-99")
+        return 1
+
+    monkeypatch.setattr(UserFormDialog, "exec", fill)
+    dialog.add_user()
+    assert [(u.username, u.role_label) for u in dialog.model.users] == [("hoa", "Cán bộ nhập liệu")]
+    qtmodeltester.check(dialog.model)
+    dialog.login_check.setChecked(True)  # no administrator with a password yet: refused, box unticked
+    assert shown_errors and "quản trị viên" in str(shown_errors[0])
+    assert not dialog.login_check.isChecked() and not users.login_required(workspace.db)
+    dialog.view.selectRow(0)
+    dialog.role_box.setCurrentIndex(dialog.role_box.findData(Role.ADMIN.value))
+    dialog.change_role()
+    dialog.login_check.setChecked(True)
+    assert users.login_required(workspace.db)
+
+
+def test_users_dialog_refuses_an_officer(qtbot: Any, workspace: Workspace) -> None:
+    _admin(workspace, login=False)
+    users.add_user(workspace.db, username="hoa", full_name="Lê Thị Hoa", role=Role.OFFICER.value, password="x123456")
+    users.login(workspace.db, "hoa", "x123456")
+    dialog = UsersDialog(workspace.db)
+    qtbot.addWidget(dialog)
+    assert "không có quyền" in dialog.refusal.text()
+    assert not dialog.add_button.isEnabled() and not dialog.login_check.isEnabled()
+
+
+def test_audit_dialog_lists_changes_and_finds_tampering(
+    qtbot: Any, qtmodeltester: Any, workspace: Workspace, shown_errors: list[BaseException]
+) -> None:
+    dialog = AuditDialog(workspace.db)
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() > 0
+    qtmodeltester.check(dialog.model)
+    ids = [e.id for e in dialog.model.entries]
+    assert ids == sorted(ids, reverse=True)  # newest first
+    dialog.check_integrity()
+    assert "nguyên vẹn" in dialog.verify_label.text()
+    dialog.text_edit.setText("Nguyen Van Duc")  # no accents
+    dialog.reload()
+    assert dialog.model.entries and any("Đức" in e.summary(99) for e in dialog.model.entries)
+
+    target = ids[-1]
+    conn = sqlite3.connect(workspace.path)
+    conn.execute("DROP TRIGGER audit_log_no_update")
+    conn.execute("UPDATE audit_log SET username = 'ai-do' WHERE id = ?", (target,))
+    conn.commit()
+    conn.close()
+    dialog.check_integrity()
+    assert f"mục số {target}" in dialog.verify_label.text()
+
+
+def test_household_history_widget(qtbot: Any, qtmodeltester: Any, workspace: Workspace) -> None:
+    widget = HouseholdHistory(workspace.db)
+    qtbot.addWidget(widget)
+    household_id = workspace.db.scalar("SELECT id FROM household ORDER BY id LIMIT 1")
+    widget.show_household(household_id)
+    assert widget.model.rowCount() > 0
+    assert all(e.household_id == household_id for e in widget.model.entries)
+    qtmodeltester.check(widget.model)
+
+
+def test_backup_dialog_writes_a_verified_copy(
+    qtbot: Any, workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shown_errors: Any
+) -> None:
+    usb = tmp_path / "usb"
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(usb)))
+    dialog = BackupDialog(workspace)
+    qtbot.addWidget(dialog)
+    dialog.start()  # no folder yet: asks for one
+    assert dialog.result is not None and dialog.result.path.parent == usb
+    assert "Đã sao lưu" in dialog.result_label.text() and "30 hộ" in dialog.result_label.text()
+    copy = sqlite3.connect(dialog.result.path)
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert copy.execute("SELECT count(*) FROM household").fetchone()[0] == 30
+    copy.close()
+    assert not shown_errors
+
+
+def test_restore_dialog_shows_the_difference_and_restores(
+    qtbot: Any, qtmodeltester: Any, sample_path: Path, settings: Settings, shown_errors: Any, monkeypatch: Any
+) -> None:
+    window = open_window(sample_path, settings=settings, runner=SyncTaskRunner())
+    assert window is not None
+    db = window.workspace.db
+    backup.make_backup(db, backups_dir_for(sample_path))
+    users.add_user(db, username="hoa", full_name="Lê Thị Hoa", role=Role.OFFICER.value, password="x123456")
+
+    dialog = RestoreDialog(sample_path)
+    qtbot.addWidget(dialog)
+    assert dialog.list.count() == 1 and dialog.chosen is not None
+    rows = {label: (now, old) for label, now, old in dialog.model.items}
+    assert rows["Người dùng"] == (1, 0)
+    assert rows["Hộ gia đình"] == (30, 30)
+    qtmodeltester.check(dialog.model)
+    assert "ít dòng hơn ở: " in dialog.confirmation_text() and "Người dùng" in dialog.confirmation_text()
+
+    def pick(self: Any) -> int:
+        self.confirm()
+        return int(self.result())
+
+    monkeypatch.setattr(restore_dialog.RestoreDialog, "exec", pick)
+    new = run_restore(window)
+    assert new is not None and new is not window
+    try:
+        assert not users.list_users(new.workspace.db)
+        assert new.workspace.db.scalar("SELECT count(*) FROM household") == 30
+        safety = list(backups_dir_for(sample_path).glob("*truoc-khoi-phuc*.sqlite"))
+        assert len(safety) == 1
+        conn = sqlite3.connect(safety[0])
+        assert conn.execute("SELECT count(*) FROM app_user").fetchone()[0] == 1
+        conn.close()
+    finally:
+        new.close()
+    assert not shown_errors
