@@ -10,6 +10,7 @@ the report says so in a note line. Biểu 2/3 (movement) compare two closed roun
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -449,6 +450,27 @@ def movement_from_rounds(
     return out
 
 
+def movement_per_village(
+    db: Database, start_round: int, end_round: int, target: str
+) -> dict[int, tuple[list[int], list[int]]]:
+    """Columns 1–9 per village from the review service's ``movement_between`` (issue 4) when it is
+    installed, else from :func:`movement_from_rounds` (the stand-in)."""
+    try:
+        review: Any = importlib.import_module("giamngheo_desktop.services.review")
+    except ImportError:
+        review = None
+    between = getattr(review, "movement_between", None)
+    if between is None:
+        return movement_from_rounds(db, start_round, end_round, target)
+    counts = between(db, start_round, end_round)[target]
+    order = ["start", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "end"]
+    return {
+        vid: ([c.households[k] for k in order], [c.persons[k] for k in order])
+        for vid, c in counts.items()
+        if vid is not None
+    }
+
+
 def movement_identity(c: Sequence[int]) -> bool:
     return c[8] == c[0] - c[1] - c[2] - c[3] + c[4] + c[5] + c[6] + c[7]
 
@@ -495,7 +517,7 @@ def _movement(ctx: Context, target: str) -> ReportData:
     src = ctx.source
     prev = _previous_round(ctx.db, src.round_id) if src.round_id is not None else None
     if src.round_id is not None and prev is not None:
-        per_village = movement_from_rounds(ctx.db, prev["id"], src.round_id, target)
+        per_village = movement_per_village(ctx.db, prev["id"], src.round_id, target)
         r.notes.append(f"Đầu kỳ: {prev['name']}; cuối kỳ: {src.round_name}.")
     else:
         per_village = {}
