@@ -1,0 +1,170 @@
+"""Fuzzing the list import (CSV bytes, xlsx cell values) and the upload-package reader:
+a DomainError with a message or a result, never another exception, nothing written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import HEADER, table_counts, xlsx_bytes
+
+from giamngheo_desktop.domain.errors import BadFile, DomainError
+from giamngheo_desktop.export import package
+from giamngheo_desktop.importing.lists import ImportPreview, plan_import
+from giamngheo_desktop.importing.reader import read_table
+from giamngheo_desktop.storage.connection import Database
+
+FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def _plan_safely(db: Database, data: bytes, suffix: str) -> None:
+    before = table_counts(db)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"danh-sach{suffix}"
+        path.write_bytes(data)
+        for step in (lambda: read_table(path), lambda: plan_import(db, path)):
+            try:
+                result = step()
+            except DomainError as exc:
+                assert str(exc).strip()
+                continue
+            assert result is not None
+            if isinstance(result, ImportPreview):
+                assert all(issue.text() for issue in result.issues)
+    assert table_counts(db) == before
+
+
+header_line = (";".join(HEADER) + "\n").encode()
+cell_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+csv_row = st.lists(cell_text, min_size=0, max_size=9).map(lambda cells: ";".join(cells))
+
+
+@FUZZ
+@given(
+    body=st.one_of(
+        st.binary(max_size=600),
+        st.lists(csv_row, max_size=8).map(lambda rows: header_line + "\n".join(rows).encode("utf-8")),
+        st.lists(csv_row, max_size=8).map(
+            lambda rows: header_line + "\n".join(rows).encode("cp1258", errors="replace")
+        ),
+    )
+)
+def test_fuzz_csv_bytes(db: Database, body: bytes) -> None:
+    # known bug (see the xfail in test_broken_files): odd-length UTF-16 after a BOM crashes the decoder
+    assume(not (body.startswith((b"\xff\xfe", b"\xfe\xff")) and len(body) % 2))
+    _plan_safely(db, body, ".csv")
+
+
+xlsx_value = st.one_of(
+    st.none(),
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40),
+    st.integers(min_value=-(10**15), max_value=10**15),
+    st.floats(allow_nan=True, allow_infinity=False),
+    st.booleans(),
+    st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(2100, 1, 1)),
+    st.sampled_from(["=1/0", '=HYPERLINK("x")', "+cmd", "@SUM(A1)", "01-0001", "Chủ hộ", "Thôn 1", "31/02/2020"]),
+)
+
+
+@FUZZ
+@given(rows=st.lists(st.lists(xlsx_value, min_size=1, max_size=8), max_size=6), with_header=st.booleans())
+def test_fuzz_xlsx_cells(db: Database, rows: list[list[Any]], with_header: bool) -> None:
+    table = [HEADER, *rows] if with_header else rows
+    try:
+        data = xlsx_bytes(table or [[None]])
+    except Exception:  # openpyxl refuses some values (illegal characters); not our reader's business
+        assume(False)
+        raise
+    _plan_safely(db, data, ".xlsx")
+
+
+# -- upload packages ------------------------------------------------------------------------
+def package_bytes(files: dict[str, bytes] | None = None, *, manifest: dict[str, Any] | None = None) -> bytes:
+    files = files if files is not None else {package.DATA: json.dumps({"xa": "Tân Lập"}).encode()}
+    meta = {
+        "format": package.FORMAT,
+        "format_version": package.FORMAT_VERSION,
+        "files": [{"name": n, "size": len(b), "sha256": package.sha256_bytes(b)} for n, b in files.items()],
+    }
+    meta.update(manifest or {})
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(package.MANIFEST, json.dumps(meta, ensure_ascii=False))
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
+def _read(data: bytes) -> dict[str, Any] | BadFile:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "goi.zip"
+        path.write_bytes(data)
+        try:
+            return package.verify_package(path)
+        except BadFile as exc:
+            assert str(exc).strip()
+            return exc
+
+
+def test_a_good_package_reads_back() -> None:
+    manifest = _read(package_bytes())
+    assert isinstance(manifest, dict) and manifest["format"] == package.FORMAT
+
+
+@FUZZ
+@given(cut=st.integers(min_value=0, max_value=10_000))
+def test_fuzz_truncated_package(cut: int) -> None:
+    data = package_bytes()
+    assume(cut < len(data))
+    assert isinstance(_read(data[:cut]), BadFile)
+
+
+@pytest.mark.xfail(
+    reason="export/package.py read_package lets zipfile.BadZipFile (bad CRC, bad local header) and zlib.error "
+    "escape from zf.open/read instead of a BadFile; owned by the reports engineer, reported",
+    strict=False,
+)
+@FUZZ
+@given(position=st.integers(min_value=0, max_value=10_000), value=st.integers(min_value=0, max_value=255))
+def test_fuzz_flipped_byte(position: int, value: int) -> None:
+    data = bytearray(package_bytes())
+    assume(position < len(data) and data[position] != value)
+    data[position] = value
+    _read(bytes(data))  # either refused with a message or (a byte in unused metadata) still readable
+
+
+@pytest.mark.parametrize(
+    "name", ["../../etc/passwd", "/etc/passwd", "..\\..\\boot.ini", "C:/Windows/x", "a/../../b", "./du-lieu.json"]
+)
+def test_traversal_member_names(name: str) -> None:
+    result = _read(package_bytes({name: b"x"}))
+    assert isinstance(result, BadFile) and "không an toàn" in str(result)
+
+
+def test_tampered_manifest_and_content() -> None:
+    good = {package.DATA: b'{"ho": 30}'}
+    bad_hash = package_bytes(good, manifest={"files": [{"name": package.DATA, "sha256": "0" * 64}]})
+    assert "bị thay đổi" in str(_read(bad_hash))
+    assert "không phải gói" in str(_read(package_bytes(good, manifest={"format": "khac"})))
+    assert "mới hơn" in str(_read(package_bytes(good, manifest={"format_version": 99})))
+    assert "không ghi trong manifest" in str(_read(package_bytes(good, manifest={"files": []})))
+
+
+def test_zip_bomb_ratio() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(package.MANIFEST, "{}")
+        zf.writestr(package.DATA, b"\0" * (20 * 1024 * 1024))  # 20 MB of zeros, ~20 KB compressed
+    result = _read(out.getvalue())
+    assert isinstance(result, BadFile) and "bom nén" in str(result)
