@@ -23,6 +23,8 @@ COMMANDS = [
     "backup_cmd",
     "restore_cmd",
     "audit_cmd",
+    "classify_cmd",
+    "review_cmd",
     "users_cmd",
     "check_cmd",
     "import_cmd",
@@ -65,4 +67,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Đã hủy.", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and closed early
+        return 0
     return int(result or 0)

@@ -266,7 +266,10 @@ def deprivation_choices(db: Database) -> list[tuple[str, str]]:
     import json
 
     names: dict[str, str] = {}
-    for row in db.rows("SELECT definition FROM poverty_standard ORDER BY valid_from"):
+    for row in db.rows(  # the latest round's standard last, so its names win
+        "SELECT definition FROM poverty_standard ORDER BY id IN (SELECT standard_id FROM review_round"
+        " ORDER BY reference_date DESC, id DESC LIMIT 1), valid_from"
+    ):
         try:
             definition = json.loads(row["definition"])
         except (TypeError, ValueError):

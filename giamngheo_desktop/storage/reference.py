@@ -98,7 +98,26 @@ def load_catalogue(conn: sqlite3.Connection) -> None:
                 _insert_programme(conn, f"{p_code}/{sub['code']}", sub["name"], "subproject", p_id, top, s_order)
 
 
-LOADERS: list[Callable[[sqlite3.Connection], None]] = [load_code_lists, load_catalogue]
+def load_standards(conn: sqlite3.Connection) -> None:
+    """Poverty standards from resources/standards/*.json into poverty_standard (kept current)."""
+    from giamngheo_desktop import clock
+    from giamngheo_desktop.domain.standards import parse_standard
+
+    for path in sorted(resource_path("standards").glob("*.json")):
+        data = load_json(path)
+        standard = parse_standard(data)  # refuses a malformed file with a clear message
+        conn.execute(
+            "INSERT INTO poverty_standard (id, name, level, province_code, valid_from, valid_to, provisional,"
+            " definition, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET"
+            " name = excluded.name, level = excluded.level, province_code = excluded.province_code,"
+            " valid_from = excluded.valid_from, valid_to = excluded.valid_to, provisional = excluded.provisional,"
+            " definition = excluded.definition, loaded_at = excluded.loaded_at",
+            (standard.id, standard.name, standard.level, standard.province_code, standard.valid_from,
+             standard.valid_to, int(standard.provisional), json.dumps(data, ensure_ascii=False), clock.now_iso()),
+        )  # fmt: skip
+
+
+LOADERS: list[Callable[[sqlite3.Connection], None]] = [load_code_lists, load_standards, load_catalogue]
 
 
 def sync(db: Database, *, force: bool = False) -> bool:
