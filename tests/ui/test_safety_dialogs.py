@@ -222,3 +222,33 @@ def test_restore_dialog_shows_the_difference_and_restores(
     finally:
         new.close()
     assert not shown_errors
+
+
+def test_open_window_asks_for_the_login_and_shows_the_user(
+    qtbot: Any, sample_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from giamngheo_desktop.services.session import close_session, open_session
+    from ui.dialogs import login_dialog
+
+    db = open_session(sample_path)
+    users.add_user(db, username="lan", full_name="Trần Thị Lan", role=Role.ADMIN.value, password="matkhau-1")
+    users.set_login_required(db, True)
+    close_session(db)
+
+    monkeypatch.setattr(login_dialog.LoginDialog, "exec", lambda self: 0)  # "Thoát"
+    assert open_window(sample_path, settings=settings, runner=SyncTaskRunner()) is None
+
+    def log_in(self: Any) -> int:
+        self.username_edit.setText("lan")
+        self.password_edit.setText("matkhau-1")
+        self.submit()
+        return int(self.result())
+
+    monkeypatch.setattr(login_dialog.LoginDialog, "exec", log_in)
+    window = open_window(sample_path, settings=settings, runner=SyncTaskRunner())
+    assert window is not None
+    try:
+        assert "Trần Thị Lan" in window.windowTitle()
+        assert window.workspace.actor.username == "lan"
+    finally:
+        window.close()

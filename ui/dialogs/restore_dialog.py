@@ -116,7 +116,7 @@ class RestoreDialog(QDialog):
         cancel = QPushButton("Đóng")
         cancel.clicked.connect(self.reject)
         left = QVBoxLayout()
-        left.addWidget(QLabel(f"Bản sao lưu tự động trong {folder}:"))
+        left.addWidget(QLabel(f"Các bản sao lưu trong {folder}:"))
         left.addWidget(self.list, 1)
         left.addWidget(other)
         right = QVBoxLayout()

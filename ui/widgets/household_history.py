@@ -26,6 +26,28 @@ def _when(ts: str) -> str:
     return f"{parts[2]}/{parts[1]}/{parts[0]} {time[:5]}".strip()
 
 
+HIDDEN_FIELDS = {"id", "updated_at", "created_at", "row_hash", "prev_hash"}
+
+
+def _value(value: Any) -> str:
+    text = "∅" if value is None or value == "" else str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def describe(entry: HistoryEntry, limit: int = 5) -> str:
+    """What changed, for a person: ``field: old → new`` for edits, the values for additions/deletions."""
+    shown = []
+    for field, old, new in entry.changes:
+        if field in HIDDEN_FIELDS or field.endswith("_fold"):
+            continue
+        if entry.action == "update":
+            shown.append(f"{field}: {_value(old)} → {_value(new)}")
+        elif (new if entry.action == "insert" else old) not in (None, ""):
+            shown.append(f"{field}: {_value(new if entry.action == 'insert' else old)}")
+    more = f" (+{len(shown) - limit})" if len(shown) > limit else ""
+    return "; ".join(shown[:limit]) + more
+
+
 class HistoryModel(QAbstractTableModel):
     """Audit entries, newest first; ``append`` adds an older page."""
 
@@ -55,7 +77,7 @@ class HistoryModel(QAbstractTableModel):
                 entry.username,
                 entry.label,
                 entry.entity_id or "",
-                entry.summary(),
+                describe(entry),
             )[column]
         if role == Qt.ItemDataRole.ToolTipRole and column == 4:
             return "\n".join(f"{f}: {o!s} → {n!s}" for f, o, n in entry.changes)
