@@ -169,6 +169,11 @@ class RestoreDialog(QDialog):
         assert self.diff is not None and self.chosen is not None
         lost = [label for label, now, old in self.diff.rows() if now > old]
         warn = f"\n\nBản sao lưu có ít dòng hơn ở: {', '.join(lost)}." if lost else ""
+        if self.diff.current.commune != self.diff.backup.commune:
+            warn += (
+                f"\n\nChú ý: bản sao lưu là dữ liệu của {self.diff.backup.commune}, "
+                f"không phải {self.diff.current.commune}."
+            )
         newer = self.diff.current.newest_change > self.diff.backup.newest_change
         if newer:
             warn += (
