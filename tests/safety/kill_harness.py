@@ -57,7 +57,7 @@ elif op == "demo":
     demo.generate(db, households=1500, seed=9)
 elif op == "round_close":
     from giamngheo_desktop.services import review
-    review.kill_harness_close(db)
+    review.close_round(db, db.scalar("SELECT id FROM review_round WHERE step <> 'closed' ORDER BY id DESC"))
 print("done", flush=True)
 """
 
@@ -67,8 +67,11 @@ class Fixture:
     base: Path  # a prepared commune
     empty: Path  # the same villages, no households (the import target)
     xlsx: Path  # a list to import
+    decided: Path | None = None  # the base with a review round at the decision step (ready to close)
 
     def start(self, op: str) -> Path:
+        if op == "round_close" and self.decided is not None:
+            return self.decided
         return self.empty if op == "import" else self.base
 
 
@@ -76,7 +79,12 @@ def counts(path: Path) -> dict[str, int]:
     conn = sqlite3.connect(path)
     try:
         existing = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES if t in existing}
+        out = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES if t in existing}
+        if "review_round" in existing:  # closing a round changes rows, not their number
+            out["closed_rounds"] = conn.execute("SELECT count(*) FROM review_round WHERE step = 'closed'").fetchone()[0]
+            out["frozen"] = conn.execute("SELECT count(*) FROM round_household WHERE frozen = 1").fetchone()[0]
+            out["classified"] = conn.execute("SELECT count(*) FROM household WHERE class_decision <> ''").fetchone()[0]
+        return out
     finally:
         conn.close()
 
@@ -113,7 +121,31 @@ def prepare(folder: Path) -> Fixture:
         xlsx = folder / "danh-sach.xlsx"
         ids = [r["id"] for r in db.rows("SELECT id FROM household ORDER BY id")]
         register.export_register(db, xlsx, household_ids=ids)
-    return Fixture(base, empty, xlsx)
+    decided = _decided_round(folder, base)
+    return Fixture(base, empty, xlsx, decided)
+
+
+def _decided_round(folder: Path, base: Path) -> Path | None:
+    """A copy of the base with an annual review round taken to the decision step (ready to close)."""
+    try:
+        from giamngheo_desktop.services import review
+    except ImportError:
+        return None
+    from giamngheo_desktop.storage.connection import open_database
+
+    decided = folder / "decided.sqlite"
+    shutil.copy(base, decided)
+    day = "2026-11-15"
+    with open_database(decided) as db:
+        round_id = review.open_round(db, kind="annual", reference_date=day)
+        review.compute_round(db, round_id)
+        for village in {r.village for r in review.round_rows(db, round_id)}:
+            vid = db.scalar("SELECT id FROM village WHERE name = ?", (village,))
+            review.record_meeting(db, round_id, village_id=vid, meeting_date=day, attendees=20, agreed=12)
+        review.advance(db, round_id, to_step="posting", posting_from=day, posting_to=day)
+        review.advance(db, round_id, to_step="decision", decision_number="12/QĐ-UBND", decision_date="2026-12-01")
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return decided
 
 
 def available_ops() -> list[str]:
@@ -129,7 +161,7 @@ def available_ops() -> list[str]:
     try:
         from giamngheo_desktop.services import review
 
-        if hasattr(review, "kill_harness_close"):
+        if hasattr(review, "close_round"):
             ops.append("round_close")
     except ImportError:
         pass

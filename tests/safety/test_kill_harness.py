@@ -15,6 +15,6 @@ import kill_harness
 @pytest.mark.skipif(sys.platform.startswith("win"), reason="SIGKILL is POSIX")
 def test_killed_operations_are_all_or_nothing(tmp_path: Path) -> None:
     ops = kill_harness.available_ops()
-    assert {"batch", "demo", "import"} <= set(ops)
+    assert {"batch", "demo", "import", "round_close"} <= set(ops)
     failures = kill_harness.harness(runs=2 * len(ops), seed=7, folder=tmp_path, verbose=False)
     assert failures == []
