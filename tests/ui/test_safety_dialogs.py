@@ -252,3 +252,54 @@ def test_open_window_asks_for_the_login_and_shows_the_user(
         assert window.workspace.actor.username == "lan"
     finally:
         window.close()
+
+
+def test_known_faults_are_plain_messages_and_a_bug_in_a_slot_is_the_crash_dialog(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    from giamngheo_desktop.domain.errors import DomainError, ValidationFailed
+    from giamngheo_desktop.storage.connection import open_database
+
+    boxes: list[str] = []
+    crashes: list[errors.CrashDialog] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: boxes.append(self.text() + self.informativeText()) or 0)
+    monkeypatch.setattr(errors.CrashDialog, "exec", lambda self: crashes.append(self) or 0)
+    errors.setup_logging(tmp_path / "logs")
+
+    # the real errors the officer meets: a full disk, a bad user name, the file open elsewhere
+    known: list[DomainError] = []
+    with open_database(tmp_path / "full.sqlite") as db:
+        db.conn.execute(f"PRAGMA max_page_count = {db.scalar('PRAGMA page_count')}")
+        try:
+            with db.atomic() as conn:
+                conn.execute("CREATE TABLE filler (x TEXT)")
+                for _ in range(200):
+                    conn.execute("INSERT INTO filler VALUES (?)", ("x" * 2000,))
+        except DomainError as exc:
+            known.append(exc)
+        db.conn.execute("PRAGMA max_page_count = 1073741823")
+        try:
+            users.add_user(db, username="", full_name="", role=Role.OFFICER.value, password="x")
+        except ValidationFailed as exc:
+            known.append(exc)
+    assert len(known) == 2
+    for exc in known:
+        errors.show_error(None, exc)
+    assert "Ổ đĩa đã đầy" in boxes[0]
+    assert "chưa có gì được ghi" in boxes[1]
+    assert crashes == []
+
+    # a bug inside a slot goes through the excepthook to the crash dialog with a log file
+    def broken_slot() -> None:
+        raise KeyError("không có cột này")
+
+    button = QPushButton("Thử")
+    qtbot.addWidget(button)
+    button.clicked.connect(broken_slot)
+    monkeypatch.setattr("sys.excepthook", errors._excepthook)
+    button.click()
+    assert len(crashes) == 1
+    assert "KeyError" in crashes[0].details and crashes[0].copy_button.text() == "Sao chép chi tiết"
+    assert list((tmp_path / "logs").glob("crash-*.log"))
