@@ -1,12 +1,475 @@
-"""Placeholder until the real tab lands (its owner replaces this file wholesale)."""
+"""Rà soát: walk a review round step by step (Decision 24/2021).
+
+List → compute (in the background, with progress) → village meetings (≥ 50 %) →
+public posting → commune decision → certificates → close. The table lists the round's
+households with their class before the round, the computed class and the reason; the
+filter "chỉ hộ thay đổi" shows those whose class would change. Household requests
+(Mẫu số 01 / 04) are recorded here and go into the next monthly round.
+All work goes through ``giamngheo_desktop.services.review``.
+"""
 
 from __future__ import annotations
 
-from ui.tabs.placeholder import PlaceholderTab
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from giamngheo_desktop.domain.vocab import ROUND_KIND_LABELS, ROUND_STEP_LABELS, class_label
+from giamngheo_desktop.services import commune, review
+from giamngheo_desktop.services.changes import Changes
+from giamngheo_desktop.services.support import search_households
+from ui import errors
+from ui.models.support_rows_model import Column, RowsTableModel, money
+from ui.workspace import Workspace
+
+STEP_ORDER = ["list", "collect", "meeting", "posting", "decision", "certificates", "closed"]
 
 
-class ReviewTab(PlaceholderTab):
-    TEXT = (
-        "Rà soát hộ nghèo, hộ cận nghèo (đợt rà soát, chấm điểm, họp thôn, niêm yết, quyết định): "
-        "phần này đang được xây dựng."
-    )
+def round_columns() -> list[Column]:
+    return [
+        Column("Mã hộ", lambda r: r.code),
+        Column("Chủ hộ", lambda r: r.head),
+        Column("Thôn/tổ", lambda r: r.village),
+        Column("Phân loại trước đợt", lambda r: class_label(r.class_before)),
+        Column("Kết quả tính", lambda r: class_label(r.computed_class) if r.computed_class else "Chưa tính"),
+        Column("Kết quả sau họp thôn", lambda r: class_label(r.final_class) if r.final_class else ""),
+        Column("Số chỉ số thiếu hụt", lambda r: r.deprivation_count, numeric=True),
+        Column("Thu nhập BQ (đ/người/tháng)", lambda r: r.income_per_capita, display=money, numeric=True),
+        Column("Lý do", lambda r: r.reason, tooltip=lambda r: r.reason),
+    ]
+
+
+def qdate(text: str | None) -> QDate:
+    return QDate.fromString(text, "yyyy-MM-dd") if text else QDate.currentDate()
+
+
+class FormDialog(QDialog):
+    """A small form: rows of (label, widget); values read back by the caller."""
+
+    def __init__(self, title: str, rows: list[tuple[str, QWidget]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        form = QFormLayout(self)
+        for label, widget in rows:
+            form.addRow(label, widget)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.setMinimumWidth(460)
+
+
+def date_edit(value: str | None = None) -> QDateEdit:
+    edit = QDateEdit(qdate(value))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    return edit
+
+
+class IndicatorDialog(QDialog):
+    """The household's indicators in the round; tick to override, with a note."""
+
+    def __init__(self, rows: list[dict[str, Any]], names: dict[str, str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Chỉ số thiếu hụt của hộ")
+        self.rows = rows
+        layout = QVBoxLayout(self)
+        self.table = QTableWidget(len(rows), 3)
+        self.table.setHorizontalHeaderLabels(["Chỉ số", "Thiếu hụt", "Căn cứ / ghi chú"])
+        for n, r in enumerate(rows):
+            self.table.setItem(n, 0, QTableWidgetItem(names.get(r["indicator_code"], r["indicator_code"])))
+            check = QTableWidgetItem("nhập tay" if r["source"] == "entered" else "tự tính")
+            check.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
+            check.setCheckState(Qt.CheckState.Checked if r["deprived"] else Qt.CheckState.Unchecked)
+            self.table.setItem(n, 1, check)
+            self.table.setItem(n, 2, QTableWidgetItem(r["note"]))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.table)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("Lý do nhập tay (bắt buộc khi thay đổi)")
+        layout.addWidget(self.note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(760, 460)
+
+    def changed(self) -> list[tuple[str, bool]]:
+        out = []
+        for n, r in enumerate(self.rows):
+            item = self.table.item(n, 1)
+            ticked = item is not None and item.checkState() == Qt.CheckState.Checked
+            if ticked != bool(r["deprived"]):
+                out.append((r["indicator_code"], ticked))
+        return out
+
+
+class ReviewTab(QWidget):
+    def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.round_id: int | None = None
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Đợt rà soát:"))
+        self.round_combo = QComboBox()
+        self.round_combo.setMinimumWidth(380)
+        self.round_combo.currentIndexChanged.connect(self._round_chosen)
+        top.addWidget(self.round_combo)
+        self.open_button = QPushButton("Mở đợt rà soát mới…")
+        self.open_button.clicked.connect(self.ask_open_round)
+        top.addWidget(self.open_button)
+        self.request_button = QPushButton("Ghi đơn đề nghị (Mẫu 01/04)…")
+        self.request_button.clicked.connect(self.ask_request)
+        top.addWidget(self.request_button)
+        top.addStretch(1)
+
+        self.steps = QLabel()
+        self.steps.setTextFormat(Qt.TextFormat.RichText)
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+
+        actions = QHBoxLayout()
+        self.compute_button = QPushButton("1–2. Tính chỉ số và phân loại")
+        self.compute_button.clicked.connect(self.compute)
+        self.indicators_button = QPushButton("Chỉ số của hộ…")
+        self.indicators_button.clicked.connect(self.ask_indicators)
+        self.meeting_button = QPushButton("3. Họp thôn…")
+        self.meeting_button.clicked.connect(self.ask_meeting)
+        self.posting_button = QPushButton("4. Niêm yết công khai…")
+        self.posting_button.clicked.connect(self.ask_posting)
+        self.decision_button = QPushButton("5. Quyết định công nhận…")
+        self.decision_button.clicked.connect(self.ask_decision)
+        self.certificates_button = QPushButton("6. Cấp giấy chứng nhận")
+        self.certificates_button.clicked.connect(self.certificates)
+        self.close_button = QPushButton("Đóng đợt rà soát")
+        self.close_button.clicked.connect(self.ask_close)
+        for b in (self.compute_button, self.indicators_button, self.meeting_button, self.posting_button,
+                  self.decision_button, self.certificates_button, self.close_button):  # fmt: skip
+            actions.addWidget(b)
+        actions.addStretch(1)
+
+        self.changed_only = QCheckBox("Chỉ hộ có phân loại khác với hiện tại")
+        self.changed_only.toggled.connect(self.refresh_rows)
+        self.model = RowsTableModel(round_columns(), id_attr="household_id", highlight=lambda r: r.differs)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.doubleClicked.connect(lambda _index: self.ask_indicators())
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.meetings = QLabel()
+        self.meetings.setWordWrap(True)
+        self.meetings.setAlignment(Qt.AlignmentFlag.AlignTop)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.meetings)
+        split.setStretchFactor(0, 5)
+        split.setStretchFactor(1, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.steps)
+        layout.addWidget(self.info)
+        layout.addLayout(actions)
+        layout.addWidget(self.changed_only)
+        layout.addWidget(split, 1)
+        self.reload_rounds()
+
+    # -- state --------------------------------------------------------------
+    @property
+    def db(self) -> Any:
+        return self.workspace.db
+
+    def reload_rounds(self, select: int | None = None) -> None:
+        rounds = review.list_rounds(self.db)
+        keep = select if select is not None else self.round_id
+        self.round_combo.blockSignals(True)
+        self.round_combo.clear()
+        for r in rounds:
+            self.round_combo.addItem(f"{r.name} — ngày tham chiếu {r.reference_date[8:10]}/{r.reference_date[5:7]}/"
+                                     f"{r.reference_date[:4]} — {r.step_label}", r.id)  # fmt: skip
+        self.round_combo.blockSignals(False)
+        index = self.round_combo.findData(keep) if keep is not None else 0
+        self.round_combo.setCurrentIndex(max(index, 0) if rounds else -1)
+        self._round_chosen()
+
+    def _round_chosen(self) -> None:
+        data = self.round_combo.currentData()
+        self.round_id = int(data) if data is not None else None
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.refresh_rows()
+        rnd = review.get_round(self.db, self.round_id) if self.round_id is not None else None
+        step = rnd.step if rnd else None
+        parts = []
+        for s in STEP_ORDER:
+            label = ROUND_STEP_LABELS[s]
+            if step is None:
+                parts.append(f"<span style='color:#888'>{label}</span>")
+            elif s == step:
+                parts.append(f"<b style='color:#0b5394'>▶ {label}</b>")
+            elif STEP_ORDER.index(s) < STEP_ORDER.index(step):
+                parts.append(f"<span style='color:#38761d'>✔ {label}</span>")
+            else:
+                parts.append(f"<span style='color:#888'>{label}</span>")
+        self.steps.setText(" → ".join(parts))
+        if rnd is None:
+            self.info.setText("Chưa có đợt rà soát. Bấm “Mở đợt rà soát mới…” để lập danh sách.")
+        else:
+            summary = review.round_summary(self.db, rnd.id)
+            by_class = ", ".join(f"{class_label(k) or k}: {v}" for k, v in sorted(summary["by_class"].items()))
+            standard = review.get_standard(self.db, rnd.standard_id)
+            extra = " (chuẩn tạm thời)" if standard.provisional else ""
+            self.info.setText(
+                f"{ROUND_KIND_LABELS.get(rnd.kind, rnd.kind)} · {rnd.households} hộ · {by_class} · "
+                f"khác phân loại hiện tại: {summary['changed']} hộ · Chuẩn: {standard.name}{extra}"
+            )
+        closed = step == "closed" or step is None
+        at = STEP_ORDER.index(step) if step else 0
+        self.compute_button.setEnabled(not closed)
+        self.indicators_button.setEnabled(not closed)
+        self.meeting_button.setEnabled(not closed and at >= 1)
+        self.posting_button.setEnabled(not closed and at >= 2)
+        self.decision_button.setEnabled(not closed and at >= 3)
+        self.certificates_button.setEnabled(not closed and at >= 4)
+        self.close_button.setEnabled(not closed and at >= 4)
+        self._show_meetings()
+
+    def refresh_rows(self) -> None:
+        if self.round_id is None:
+            self.model.set_rows([])
+            return
+        self.model.set_rows(review.round_rows(self.db, self.round_id, only_changed=self.changed_only.isChecked()))
+        self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(8, 520)
+
+    def _show_meetings(self) -> None:
+        if self.round_id is None:
+            self.meetings.setText("")
+            return
+        lines = []
+        for m in review.meetings(self.db, self.round_id):
+            mark = "đạt" if m["share"] >= 50 else "CHƯA ĐẠT — rà soát lại"
+            lines.append(f"{m['village']}: họp ngày {m['meeting_date']}, {m['agreed']}/{m['attendees']} người đồng ý "
+                         f"({m['share']} %) — {mark}")  # fmt: skip
+        missing = review.villages_without_agreement(self.db, self.round_id)
+        if missing:
+            lines.append("Chưa họp hoặc chưa đạt 50 %: " + ", ".join(missing))
+        self.meetings.setText("<b>Họp thôn</b><br>" + "<br>".join(lines) if lines else "")
+
+    def on_changes(self, changes: Changes) -> None:
+        if changes.review or changes.households:
+            self.reload_rounds()
+
+    def _done(self, changes: Changes | None = None) -> None:
+        self.workspace.broadcast(changes or Changes(review=True))
+
+    def _selected(self) -> Any:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row()) if index.isValid() else None
+
+    # -- actions ------------------------------------------------------------
+    def ask_open_round(self) -> None:
+        kind = QComboBox()
+        for code, label in ROUND_KIND_LABELS.items():
+            kind.addItem(label, code)
+        date = date_edit()
+        dialog = FormDialog("Mở đợt rà soát", [("Loại đợt", kind), ("Ngày tham chiếu", date)], self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.open_round(kind.currentData(), date.date().toString("yyyy-MM-dd"))
+
+    def open_round(self, kind: str, reference_date: str) -> int | None:
+        try:
+            round_id = review.open_round(self.db, kind=kind, reference_date=reference_date)
+        except Exception as exc:
+            errors.show_error(self, exc)
+            return None
+        self.round_id = round_id
+        self._done()
+        self.reload_rounds(select=round_id)
+        return round_id
+
+    def compute(self) -> None:
+        if self.round_id is None:
+            return
+        round_id = self.round_id
+
+        def work(ctx: Any) -> None:
+            review.compute_round(ctx.db, round_id, progress=ctx.progress, cancelled=ctx.cancelled)
+
+        self.workspace.run_task(
+            work, title="Đang tính chỉ số thiếu hụt và phân loại…", on_done=lambda _r: self._done(), writes=True,
+            parent=self,
+        )  # fmt: skip
+
+    def ask_indicators(self) -> None:
+        row = self._selected()
+        if row is None or self.round_id is None:
+            QMessageBox.information(self, "Chỉ số của hộ", "Hãy chọn một hộ trong danh sách.")
+            return
+        rows = review.round_indicators(self.db, self.round_id, row.household_id)
+        if not rows:
+            QMessageBox.information(self, "Chỉ số của hộ", "Hộ này chưa được tính. Bấm “Tính chỉ số và phân loại”.")
+            return
+        rnd = review.get_round(self.db, self.round_id)
+        names = {i.code: i.name for i in review.get_standard(self.db, rnd.standard_id).indicators}
+        dialog = IndicatorDialog(rows, names, self)
+        dialog.setWindowTitle(f"Chỉ số thiếu hụt — hộ {row.code} ({row.head})")
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.apply_overrides(row.household_id, dialog.changed(), dialog.note.text())
+
+    def apply_overrides(self, household_id: int, changed: list[tuple[str, bool]], note: str) -> None:
+        if self.round_id is None:
+            return
+        try:
+            for code, deprived in changed:
+                review.override_indicator(self.db, self.round_id, household_id, code=code, deprived=deprived, note=note)
+        except Exception as exc:
+            errors.show_error(self, exc)
+        self._done()
+
+    def ask_meeting(self) -> None:
+        if self.round_id is None:
+            return
+        village = QComboBox()
+        for v in commune.list_villages(self.db):
+            village.addItem(v.name, v.id)
+        date, attendees, agreed = date_edit(), QSpinBox(), QSpinBox()
+        attendees.setRange(1, 10000)
+        agreed.setRange(0, 10000)
+        chair, secretary, minutes = QLineEdit(), QLineEdit(), QPlainTextEdit()
+        minutes.setPlaceholderText("Tóm tắt biên bản họp")
+        dialog = FormDialog(
+            "Họp thôn (cần ít nhất 50 % người dự họp đồng ý)",
+            [("Thôn/tổ", village), ("Ngày họp", date), ("Số người dự họp", attendees), ("Số người đồng ý", agreed),
+             ("Chủ trì", chair), ("Thư ký", secretary), ("Biên bản", minutes)],
+            self,
+        )  # fmt: skip
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.record_meeting(village.currentData(), date.date().toString("yyyy-MM-dd"), attendees.value(),
+                                agreed.value(), chair.text(), secretary.text(), minutes.toPlainText())  # fmt: skip
+
+    def record_meeting(self, village_id: int, date: str, attendees: int, agreed: int, chair: str = "",
+                       secretary: str = "", minutes: str = "") -> bool | None:  # fmt: skip
+        if self.round_id is None:
+            return None
+        try:
+            passed = review.record_meeting(self.db, self.round_id, village_id=village_id, meeting_date=date,
+                                           attendees=attendees, agreed=agreed, chair=chair, secretary=secretary,
+                                           minutes=minutes)  # fmt: skip
+        except Exception as exc:
+            errors.show_error(self, exc)
+            return None
+        if not passed:
+            QMessageBox.warning(
+                self, "Chưa đạt", "Cuộc họp chưa đạt 50 % người dự họp đồng ý: các hộ của thôn cần được rà soát lại "
+                "(bước 2) và họp lại."
+            )  # fmt: skip
+        self._done()
+        return passed
+
+    def ask_posting(self) -> None:
+        start, end = date_edit(), date_edit()
+        end.setDate(start.date().addDays(3))
+        dialog = FormDialog("Niêm yết công khai kết quả", [("Từ ngày", start), ("Đến ngày", end)], self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.advance("posting", posting_from=start.date().toString("yyyy-MM-dd"),
+                         posting_to=end.date().toString("yyyy-MM-dd"))  # fmt: skip
+
+    def ask_decision(self) -> None:
+        number, date = QLineEdit(), date_edit()
+        number.setPlaceholderText("ví dụ 215/QĐ-UBND")
+        dialog = FormDialog("Quyết định công nhận của Chủ tịch UBND xã", [("Số quyết định", number),
+                                                                          ("Ngày quyết định", date)], self)  # fmt: skip
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.advance("decision", decision_number=number.text(), decision_date=date.date().toString("yyyy-MM-dd"))
+
+    def advance(self, step: str, **dates: str) -> bool:
+        if self.round_id is None:
+            return False
+        try:
+            review.advance(self.db, self.round_id, to_step=step, **dates)
+        except Exception as exc:
+            errors.show_error(self, exc)
+            return False
+        self._done()
+        return True
+
+    def certificates(self) -> None:
+        if self.round_id is None:
+            return
+        try:
+            count = review.issue_certificates(self.db, self.round_id)
+        except Exception as exc:
+            errors.show_error(self, exc)
+            return
+        QMessageBox.information(self, "Giấy chứng nhận", f"Đã cấp số cho {count} giấy chứng nhận. "
+                                "In giấy chứng nhận ở thẻ Báo cáo (mẫu in theo thôn).")  # fmt: skip
+        self._done()
+
+    def ask_close(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            "Đóng đợt rà soát",
+            "Đóng đợt sẽ cố định kết quả của mọi hộ trong đợt và cập nhật phân loại vào sổ hộ gia đình. "
+            "Chương trình tự sao lưu trước khi đóng. Tiếp tục?",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.close_round()
+
+    def close_round(self) -> bool:
+        if self.round_id is None:
+            return False
+        try:
+            changes = review.close_round(self.db, self.round_id)
+        except Exception as exc:
+            errors.show_error(self, exc)
+            return False
+        self._done(changes)
+        return True
+
+    def ask_request(self) -> None:
+        code, form, date, content = QLineEdit(), QComboBox(), date_edit(), QLineEdit()
+        code.setPlaceholderText("mã hộ, tên chủ hộ hoặc số định danh")
+        form.addItem("Mẫu số 01 — Giấy đề nghị rà soát", "01")
+        form.addItem("Mẫu số 04 — Đề nghị công nhận thoát nghèo, thoát cận nghèo", "04")
+        dialog = FormDialog("Đơn đề nghị của hộ", [("Hộ gia đình", code), ("Mẫu đơn", form), ("Ngày nộp", date),
+                                                   ("Nội dung", content)], self)  # fmt: skip
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        found = search_households(self.db, code.text(), limit=2)
+        if len(found) != 1:
+            QMessageBox.warning(self, "Đơn đề nghị", "Không xác định được một hộ duy nhất; hãy nhập mã hộ chính xác.")
+            return
+        try:
+            review.record_request(self.db, household_id=found[0].id, form=form.currentData(),
+                                  request_date=date.date().toString("yyyy-MM-dd"), content=content.text())  # fmt: skip
+        except Exception as exc:
+            errors.show_error(self, exc)
+            return
+        QMessageBox.information(self, "Đơn đề nghị", "Đã ghi đơn; hộ sẽ được đưa vào đợt rà soát thường xuyên tới.")

@@ -1,0 +1,79 @@
+"""The Rà soát tab walks an annual round from the list to the decision and closes it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from giamngheo_desktop.services import demo, review
+from giamngheo_desktop.services.session import open_session
+from ui import errors
+from ui.tabs.review_tab import ReviewTab
+from ui.tasks import SyncTaskRunner
+from ui.workspace import Workspace
+
+
+@pytest.fixture
+def demo_workspace(tmp_path: Path) -> Iterator[Workspace]:
+    path = tmp_path / "xa.sqlite"
+    db = open_session(path)
+    demo.generate(db, households=150, seed=6)
+    db.close()
+    workspace = Workspace(open_session(path), runner=SyncTaskRunner())
+    yield workspace
+    workspace.close()
+
+
+def test_a_full_annual_round_in_the_tab(qtbot, qtmodeltester, demo_workspace: Workspace, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    shown: list[BaseException] = []
+    monkeypatch.setattr(errors, "show_error", lambda parent, exc: shown.append(exc))
+    shown: list[str] = []
+    monkeypatch.setattr("ui.tabs.review_tab.errors.show_error", lambda parent, exc, **k: shown.append(str(exc)))
+    tab = ReviewTab(demo_workspace)
+    qtbot.addWidget(tab)
+    demo_workspace.changed.connect(tab.on_changes)
+    assert "Chưa có đợt rà soát" in tab.info.text()
+
+    round_id = tab.open_round("annual", "2026-11-15")
+    assert round_id is not None and tab.model.rowCount() > 0
+    assert all(tab.model.index(r, 4).data() == "Chưa tính" for r in range(tab.model.rowCount()))
+    tab.compute()
+    qtmodeltester.check(tab.model)
+    assert tab.model.index(0, 4).data() in ("Hộ nghèo", "Hộ cận nghèo", "Hộ có mức sống trung bình", "Hộ không nghèo")
+    assert "Thu nhập" in tab.model.index(0, 8).data()
+    assert tab.meeting_button.isEnabled() and not tab.posting_button.isEnabled()
+
+    villages = {r.village for r in tab.model.rows()}
+    db = demo_workspace.db
+    ids = [db.scalar("SELECT id FROM village WHERE name = ?", (v,)) for v in villages]
+    assert tab.record_meeting(ids[0], "2026-11-20", 40, 19) is False  # 47.5 %: re-review
+    assert not tab.advance("posting", posting_from="2026-11-21", posting_to="2026-11-24")
+    assert "50 %" in shown[-1]  # refused with the village named
+    for vid in ids:
+        assert tab.record_meeting(vid, "2026-11-22", 40, 30) is True
+    assert tab.advance("posting", posting_from="2026-11-23", posting_to="2026-11-26")
+    assert tab.advance("decision", decision_number="215/QĐ-UBND", decision_date="2026-12-05")
+    tab.certificates()
+    assert "Cấp giấy chứng nhận" in tab.steps.text()
+    assert tab.close_round()
+    assert review.get_round(db, round_id).step == "closed"
+    assert not tab.compute_button.isEnabled()
+    assert "✔" in tab.steps.text()
+
+
+def test_changed_only_filter_shows_households_whose_class_would_change(qtbot, demo_workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    tab = ReviewTab(demo_workspace)
+    qtbot.addWidget(tab)
+    with demo_workspace.db.atomic() as conn:
+        conn.execute("UPDATE household SET income_per_capita = 3000000 WHERE poverty_class = 'poor'")
+    tab.open_round("annual", "2026-11-15")
+    tab.compute()
+    everyone = tab.model.rowCount()
+    tab.changed_only.setChecked(True)
+    assert 0 < tab.model.rowCount() < everyone
+    assert all(r.differs for r in tab.model.rows())
