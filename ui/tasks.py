@@ -28,6 +28,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from giamngheo_desktop.domain.permissions import SYSTEM_ACTOR, Actor
 from giamngheo_desktop.services.session import Database, open_session
 
 SHOW_AFTER_MS = 500
@@ -41,8 +42,15 @@ class Cancelled(Exception):
 class TaskContext:
     """What a task may use in its worker thread."""
 
-    def __init__(self, db_path: Path | None, report: Callable[[int, int], None], event: threading.Event) -> None:
+    def __init__(
+        self,
+        db_path: Path | None,
+        report: Callable[[int, int], None],
+        event: threading.Event,
+        actor: Actor | None = None,
+    ) -> None:
         self._db_path = db_path
+        self._actor = actor or SYSTEM_ACTOR  # the window's user: the services check their rights
         self._db: Database | None = None
         self._report = report
         self._event = event
@@ -53,7 +61,7 @@ class TaskContext:
         if self._db is None:
             if self._db_path is None:
                 raise RuntimeError("this task has no database")
-            self._db = open_session(self._db_path)
+            self._db = open_session(self._db_path, actor=self._actor)
         return self._db
 
     def progress(self, done: int, total: int) -> None:
@@ -81,8 +89,11 @@ class _Signals(QObject):
 
 
 class _Runnable(QRunnable):
-    def __init__(self, fn: TaskFn, db_path: Path | None, signals: _Signals, event: threading.Event) -> None:
+    def __init__(
+        self, fn: TaskFn, db_path: Path | None, signals: _Signals, event: threading.Event, actor: Actor | None = None
+    ) -> None:
         super().__init__()
+        self.actor = actor
         self.setAutoDelete(True)
         self.fn = fn
         self.db_path = db_path
@@ -90,7 +101,7 @@ class _Runnable(QRunnable):
         self.event = event
 
     def run(self) -> None:
-        ctx = TaskContext(self.db_path, self.signals.progress.emit, self.event)
+        ctx = TaskContext(self.db_path, self.signals.progress.emit, self.event, self.actor)
         try:
             result = self.fn(ctx)
         except BaseException as exc:
@@ -188,6 +199,7 @@ class TaskRunner:
         self.write_pool.setMaxThreadCount(1)
         self.read_pool = QThreadPool.globalInstance()
         self.running: set[Task] = set()
+        self.actor: Actor | None = None  # set by the workspace: background work acts as the window's user
 
     def start(
         self,
@@ -222,7 +234,7 @@ class TaskRunner:
         task.failed.connect(failed)
         task.start_dialog_timer()
         pool = self.write_pool if writes else self.read_pool
-        pool.start(_Runnable(fn, db_path, signals, task.cancel_event))
+        pool.start(_Runnable(fn, db_path, signals, task.cancel_event, self.actor))
         return task
 
     def wait(self, msecs: int = 30000) -> bool:
@@ -245,7 +257,7 @@ class SyncTaskRunner(TaskRunner):
         parent: QWidget | None = None,
     ) -> Task:
         task = Task(title, None)
-        ctx = TaskContext(db_path, task._on_progress, task.cancel_event)
+        ctx = TaskContext(db_path, task._on_progress, task.cancel_event, self.actor)
         try:
             result = fn(ctx)
         except BaseException as exc:

@@ -93,6 +93,7 @@ class Workspace(QObject):
             else:
                 errors.show_error(parent, exc)
 
+        self.runner.actor = self.db.actor
         return self.runner.start(
             fn, title=title, db_path=self.path, writes=writes, on_done=done, on_failed=failed, parent=parent
         )
