@@ -16,6 +16,7 @@ import json
 import os
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,14 +208,20 @@ def _safe_name(name: str) -> bool:
 
 def _read_limited(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> bytes:
     out = bytearray()
-    with zf.open(info) as fh:
-        while chunk := fh.read(1 << 20):
-            out += chunk
-            if len(out) > MAX_ENTRY_BYTES or len(out) > max(info.compress_size, 1) * MAX_RATIO + 1_000_000:
-                raise BadFile(
-                    f"Gói {label}: tệp «{info.filename}» giải nén ra quá lớn (nghi là bom nén); không mở gói này.",
-                    code="zip_bomb",
-                )
+    try:
+        with zf.open(info) as fh:
+            while chunk := fh.read(1 << 20):
+                out += chunk
+                if len(out) > MAX_ENTRY_BYTES or len(out) > max(info.compress_size, 1) * MAX_RATIO + 1_000_000:
+                    raise BadFile(
+                        f"Gói {label}: tệp «{info.filename}» giải nén ra quá lớn (nghi là bom nén); không mở gói này.",
+                        code="zip_bomb",
+                    )
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        raise BadFile(
+            f"Gói {label}: tệp «{info.filename}» bên trong bị hỏng (không giải nén được); hãy chép lại gói từ nơi gửi.",
+            code="damaged",
+        ) from exc
     return bytes(out)
 
 

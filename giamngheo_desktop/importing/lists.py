@@ -942,6 +942,10 @@ def _commit(
     progress: Progress | None,
     cancelled: Cancelled | None,
 ) -> ImportResult:
+    if not db.in_transaction:  # a copy of the file as it was before the import (issue 7)
+        from giamngheo_desktop.services import backup
+
+        backup.auto_backup(db, "import")
     now = clock.now_iso()
     today = clock.today_iso()
     codes = reg.CodeBook(db)

@@ -195,7 +195,7 @@ def decode_text(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        return data.decode("utf-16", errors="replace"), "utf-16"
     if len(data) > 4 and data[1:4:2] == b"\x00\x00" and data[0] != 0:  # utf-16-le without BOM
         try:
             return data.decode("utf-16-le"), "utf-16-le"

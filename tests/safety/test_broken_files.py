@@ -149,15 +149,7 @@ def test_file_names_with_traversal(db: Database, tmp_path: Path) -> None:
     [
         ("cp1258", b""),
         ("utf-16", b""),
-        pytest.param(
-            "utf-16",
-            b"\n",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="reader.decode_text: UTF-16 with an odd number of bytes raises UnicodeDecodeError "
-                "(not a BadFile); owned by the import engineer, reported",
-            ),
-        ),
+        ("utf-16", b"\n"),  # an odd number of bytes
         ("latin-1", b"\xff\xfe\x00\x81\x8d"),
         ("utf-8", b"\xc3\x28\xa0\xa1\xf0\x28"),
     ],
