@@ -949,3 +949,48 @@ def round_summary(db: Database, round_id: int) -> dict[str, Any]:
     )
     changed = len(round_rows(db, round_id, only_changed=True))
     return {"round": rnd.__dict__, "step_label": rnd.step_label, "by_class": counts, "changed": changed}
+
+
+# ------------------------------------------------------------------ B1 cards ----
+def b1_card(db: Database, standard_id: str, area_type: str) -> Any:
+    """The B1 card for a standard and area type (a sample card until the official one is loaded)."""
+    from giamngheo_desktop.domain.scoring import parse_card
+
+    row = db.row(
+        "SELECT definition FROM scoring_card WHERE standard_id = ? AND card_type = 'B1' AND area_type = ?"
+        " ORDER BY is_sample, updated_at DESC LIMIT 1",
+        (standard_id, area_type),
+    )
+    return parse_card(json.loads(row["definition"])) if row else None
+
+
+def set_b1(
+    db: Database, round_id: int, household_id: int, *, answers: dict[str, str] | None = None, total: float | None = None
+) -> Changes:
+    """Record a household's B1 card (answers scored by the card, or the total typed directly) and recompute.
+
+    The B1 score stands in for income only when the household has no per-capita income recorded.
+    """
+    from giamngheo_desktop.domain.scoring import score
+
+    db.require(Permission.RUN_REVIEW)
+    rnd = _require_open(db, round_id)
+    if answers is not None:
+        area = db.scalar(
+            "SELECT coalesce(h.area_type, v.area_type, c.area_type) FROM household h"
+            " JOIN village v ON v.id = h.village_id, commune c WHERE h.id = ?",
+            (household_id,),
+        )
+        card = b1_card(db, rnd["standard_id"], area)
+        if card is None:
+            raise DomainError("Chưa có phiếu B1 cho chuẩn và khu vực này; hãy nhập thẳng tổng điểm B1.")
+        total = score(card, answers)
+    if total is None or total < 0:
+        raise ValidationFailed(ValidationIssue("Điểm B1", "cần tổng điểm B1 (số không âm) hoặc các câu trả lời"))
+    with db.atomic() as conn:
+        conn.execute(
+            "UPDATE round_household SET b1_score = ?, b1_answers = ? WHERE round_id = ? AND household_id = ?",
+            (total, json.dumps(answers, ensure_ascii=False) if answers else None, round_id, household_id),
+        )
+        compute_round(db, round_id, household_ids=[household_id])
+    return Changes(review=True)

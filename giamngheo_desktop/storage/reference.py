@@ -117,7 +117,23 @@ def load_standards(conn: sqlite3.Connection) -> None:
         )  # fmt: skip
 
 
-LOADERS: list[Callable[[sqlite3.Connection], None]] = [load_code_lists, load_standards, load_catalogue]
+def load_cards(conn: sqlite3.Connection) -> None:
+    """Scoring cards from resources/cards/*.json into scoring_card (a card edited in the app is kept)."""
+    from giamngheo_desktop import clock
+    from giamngheo_desktop.domain.scoring import parse_card
+
+    for path in sorted(resource_path("cards").glob("*.json")):
+        data = load_json(path)
+        card = parse_card(data)
+        conn.execute(
+            "INSERT OR IGNORE INTO scoring_card (id, standard_id, card_type, region, area_type, name, is_sample,"
+            " definition, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (card.id, card.standard_id, data.get("card_type", "B1"), data.get("region", ""), card.area_type,
+             card.name, int(card.is_sample), json.dumps(data, ensure_ascii=False), clock.now_iso()),
+        )  # fmt: skip
+
+
+LOADERS: list[Callable[[sqlite3.Connection], None]] = [load_code_lists, load_standards, load_cards, load_catalogue]
 
 
 def sync(db: Database, *, force: bool = False) -> bool:
