@@ -237,6 +237,7 @@ class HouseholdsTab(QWidget):
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([820, 540])  # the list shows code, head, village and class on a 1366 px screen
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addLayout(household_bar)
