@@ -14,6 +14,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_db_argument(p)
     p.add_argument("--households", type=int, default=2000, help="số hộ (mặc định 2000)")
     p.add_argument("--seed", type=int, default=1, help="hạt giống ngẫu nhiên (cùng hạt giống → cùng dữ liệu)")
+    p.add_argument(
+        "--rounds",
+        action="store_true",
+        help="thêm hai đợt rà soát định kỳ đã kết thúc (2025, 2026) để có số liệu diễn biến cho báo cáo",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run)
 
@@ -22,6 +27,15 @@ def run(args: argparse.Namespace) -> int:
     path = db_path(args)
     with open_database(path) as db:
         demo.generate(db, households=args.households, seed=args.seed, progress=ProgressPrinter("Tạo dữ liệu mẫu"))
+        if args.rounds:
+            from giamngheo_desktop.services import review
+
+            review.run_complete_round(
+                db, reference_date="2025-11-15", decision_number="198/QĐ-UBND", decision_date="2025-12-10"
+            )
+            review.run_complete_round(
+                db, reference_date="2026-11-15", decision_number="215/QĐ-UBND", decision_date="2026-12-10"
+            )
         result = commune.info(db)
     if args.json:
         print_json({"db": str(path), **result})

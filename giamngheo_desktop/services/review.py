@@ -994,3 +994,26 @@ def set_b1(
         )
         compute_round(db, round_id, household_ids=[household_id])
     return Changes(review=True)
+
+
+def run_complete_round(
+    db: Database, *, reference_date: str, decision_number: str, decision_date: str, agreed_share: float = 0.8
+) -> int:
+    """Open, compute, hold every village meeting, post, decide, certify and close an annual round.
+
+    For demo communes and tests: it records what an officer would do over three months.
+    """
+    round_id = open_round(db, kind="annual", reference_date=reference_date)
+    compute_round(db, round_id)
+    villages = {
+        r["village_id"] for r in db.rows("SELECT village_id FROM round_household WHERE round_id = ?", (round_id,))
+    }
+    for village_id in sorted(v for v in villages if v is not None):
+        record_meeting(db, round_id, village_id=village_id, meeting_date=reference_date, attendees=40,
+                       agreed=round(40 * agreed_share), chair="Trưởng thôn", secretary="Thư ký thôn")  # fmt: skip
+    posting_end = (_dt.date.fromisoformat(reference_date) + _dt.timedelta(days=3)).isoformat()
+    advance(db, round_id, to_step="posting", posting_from=reference_date, posting_to=posting_end)
+    advance(db, round_id, to_step="decision", decision_number=decision_number, decision_date=decision_date)
+    issue_certificates(db, round_id)
+    close_round(db, round_id)
+    return round_id

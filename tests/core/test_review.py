@@ -132,3 +132,13 @@ def test_review_and_classify_commands(commune: Database, capsys: pytest.CaptureF
     assert cli_main(["review", "open", "--db", path, "--date", "2026-11-15"]) == 0
     assert cli_main(["review", "compute", "--db", path, "1"]) == 0
     assert "Đã tính" in capsys.readouterr().out
+
+
+def test_demo_with_rounds_has_movement_for_the_reports(tmp_path: Path) -> None:
+    path = tmp_path / "mau.sqlite"
+    assert cli_main(["demo", "--db", str(path), "--households", "200", "--seed", "3", "--rounds"]) == 0
+    with open_database(path) as db:
+        rounds = review.list_rounds(db)
+        assert [r.step for r in rounds] == ["closed", "closed"]
+        result = review.movement_between(db, rounds[1].id, rounds[0].id)
+        assert all(result[g][None].identity_holds() for g in ("poor", "near_poor"))
