@@ -9,6 +9,7 @@ actions to the menus exposed as ``menu_file``, ``menu_data``, ``menu_reports``,
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySeq
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from giamngheo_desktop import APP_NAME
+from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.paths import AppPaths
 from giamngheo_desktop.resources import resource_path
 from giamngheo_desktop.services import commune
@@ -320,6 +322,10 @@ def _build_demo(ctx: TaskContext, path: Path) -> Path:
     db = open_session(part)
     try:
         demo.generate(db, households=DEMO_HOUSEHOLDS, seed=DEMO_SEED, progress=progress)
+        try:  # closed 2025 and 2026 rounds, so the reports have movement to show
+            demo.add_review_history(db)
+        except DomainError as exc:  # the demo still opens without its history
+            logging.getLogger(__name__).warning("demo review history not added: %s", exc)
     except BaseException:
         db.close()
         clean()  # a cancelled or failed generation leaves nothing behind

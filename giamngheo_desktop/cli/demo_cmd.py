@@ -28,14 +28,7 @@ def run(args: argparse.Namespace) -> int:
     with open_database(path) as db:
         demo.generate(db, households=args.households, seed=args.seed, progress=ProgressPrinter("Tạo dữ liệu mẫu"))
         if args.rounds:
-            from giamngheo_desktop.services import review
-
-            review.run_complete_round(
-                db, reference_date="2025-11-15", decision_number="198/QĐ-UBND", decision_date="2025-12-10"
-            )
-            review.run_complete_round(
-                db, reference_date="2026-11-15", decision_number="215/QĐ-UBND", decision_date="2026-12-10"
-            )
+            demo.add_review_history(db)
         result = commune.info(db)
     if args.json:
         print_json({"db": str(path), **result})

@@ -724,3 +724,18 @@ def _dependants_over_half(living: list[_Person]) -> bool:
         return False
     dependants = sum(1 for p in living if p.age() < 16 or p.age() >= 60 or p.values.get("disability"))
     return dependants * 2 > len(living)
+
+
+def add_review_history(db: Database) -> list[int]:
+    """Two closed annual rounds (2025 and 2026) on a demo commune, so that movement and
+    deprivation reports (Biểu 2–7) have data. Returns the round ids, oldest first."""
+    from giamngheo_desktop.services import review
+
+    return [
+        review.run_complete_round(
+            db, reference_date="2025-11-15", decision_number="198/QĐ-UBND", decision_date="2025-12-10"
+        ),
+        review.run_complete_round(
+            db, reference_date="2026-11-15", decision_number="215/QĐ-UBND", decision_date="2026-12-10"
+        ),
+    ]
