@@ -1017,3 +1017,26 @@ def run_complete_round(
     issue_certificates(db, round_id)
     close_round(db, round_id)
     return round_id
+
+
+def list_cards(db: Database) -> list[dict[str, Any]]:
+    return db.rows(
+        "SELECT id, standard_id, area_type, name, is_sample, definition FROM scoring_card ORDER BY standard_id, id"
+    )
+
+
+def save_card(db: Database, definition: dict[str, Any]) -> str:
+    """Save an edited B1 card (validated) as a card of its own; returns its id."""
+    from giamngheo_desktop.domain.scoring import parse_card
+
+    db.require(Permission.MANAGE_SETTINGS)
+    card = parse_card(definition)
+    with db.atomic() as conn:
+        conn.execute(
+            "INSERT INTO scoring_card (id, standard_id, card_type, region, area_type, name, is_sample, definition,"
+            " updated_at) VALUES (?, ?, 'B1', ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
+            " is_sample = excluded.is_sample, definition = excluded.definition, updated_at = excluded.updated_at",
+            (card.id, card.standard_id, definition.get("region", ""), card.area_type, card.name, int(card.is_sample),
+             json.dumps(definition, ensure_ascii=False), clock.now_iso()),
+        )  # fmt: skip
+    return card.id

@@ -77,3 +77,41 @@ def test_changed_only_filter_shows_households_whose_class_would_change(qtbot, de
     tab.changed_only.setChecked(True)
     assert 0 < tab.model.rowCount() < everyone
     assert all(r.differs for r in tab.model.rows())
+
+
+def test_b1_card_editor_saves_a_provincial_card_and_b1_total_classifies(qtbot, demo_workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+    from ui.dialogs.card_editor_dialog import CardEditorDialog
+
+    db = demo_workspace.db
+    sample = review.list_cards(db)[0]
+    dialog = CardEditorDialog(db, sample, None)
+    qtbot.addWidget(dialog)
+    dialog.table.item(0, 2).setText("55")
+    dialog.cutoff.setValue(150)
+    dialog.save()
+    card = review.b1_card(db, "VN-2022-2025", "rural")
+    assert card is not None and not card.is_sample and card.cutoff == 150
+    assert card.questions[0]["options"][0]["points"] == 55
+    dialog2 = CardEditorDialog(db, sample, None)
+    qtbot.addWidget(dialog2)
+    dialog2.table.item(1, 2).setText("nhiều")
+    shown: list[str] = []
+    import ui.dialogs.card_editor_dialog as mod
+
+    original = mod.errors.show_error
+    mod.errors.show_error = lambda parent, exc, **k: shown.append(str(exc))  # type: ignore[assignment]
+    dialog2.save()
+    mod.errors.show_error = original  # type: ignore[assignment]
+    assert shown and "thiếu điểm" in shown[0]
+    tab = ReviewTab(demo_workspace)
+    qtbot.addWidget(tab)
+    demo_workspace.changed.connect(tab.on_changes)
+    tab.open_round("annual", "2026-11-15")
+    hid = db.scalar("SELECT household_id FROM round_household LIMIT 1")
+    with db.atomic() as conn:
+        conn.execute("UPDATE household SET income_per_capita = NULL WHERE id = ?", (hid,))
+    tab.compute()
+    tab.set_b1(hid, 120)
+    row = next(r for r in tab.model.rows() if r.household_id == hid)
+    assert len(shown) == 1, shown  # only the refused card
+    assert "Điểm B1 120" in row.reason and row.computed_class in ("poor", "near_poor")

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -164,9 +165,15 @@ class ReviewTab(QWidget):
         self.decision_button.clicked.connect(self.ask_decision)
         self.certificates_button = QPushButton("6. Cấp giấy chứng nhận")
         self.certificates_button.clicked.connect(self.certificates)
+        self.b1_button = QPushButton("Điểm B1…")
+        self.b1_button.setToolTip("Nhập tổng điểm phiếu B1 cho hộ chưa có thu nhập bình quân")
+        self.b1_button.clicked.connect(self.ask_b1)
+        self.card_button = QPushButton("Phiếu B1…")
+        self.card_button.clicked.connect(self.edit_card)
         self.close_button = QPushButton("Đóng đợt rà soát")
         self.close_button.clicked.connect(self.ask_close)
-        for b in (self.compute_button, self.indicators_button, self.meeting_button, self.posting_button,
+        for b in (self.compute_button, self.indicators_button, self.b1_button, self.card_button,
+                  self.meeting_button, self.posting_button,
                   self.decision_button, self.certificates_button, self.close_button):  # fmt: skip
             actions.addWidget(b)
         actions.addStretch(1)
@@ -253,6 +260,7 @@ class ReviewTab(QWidget):
         at = STEP_ORDER.index(step) if step else 0
         self.compute_button.setEnabled(not closed)
         self.indicators_button.setEnabled(not closed)
+        self.b1_button.setEnabled(not closed)
         self.meeting_button.setEnabled(not closed and at >= 1)
         self.posting_button.setEnabled(not closed and at >= 2)
         self.decision_button.setEnabled(not closed and at >= 3)
@@ -473,3 +481,33 @@ class ReviewTab(QWidget):
             errors.show_error(self, exc)
             return
         QMessageBox.information(self, "Đơn đề nghị", "Đã ghi đơn; hộ sẽ được đưa vào đợt rà soát thường xuyên tới.")
+
+    def ask_b1(self) -> None:
+        row = self._selected()
+        if row is None or self.round_id is None:
+            QMessageBox.information(self, "Điểm B1", "Hãy chọn một hộ trong danh sách.")
+            return
+        total, ok = QInputDialog.getDouble(self, "Điểm B1", f"Tổng điểm phiếu B1 của hộ {row.code} ({row.head}):",
+                                           0, 0, 10000, 1)  # fmt: skip
+        if ok:
+            self.set_b1(row.household_id, total)
+
+    def set_b1(self, household_id: int, total: float) -> None:
+        if self.round_id is None:
+            return
+        try:
+            review.set_b1(self.db, self.round_id, household_id, total=total)
+        except Exception as exc:
+            errors.show_error(self, exc)
+            return
+        self._done()
+
+    def edit_card(self) -> None:
+        from ui.dialogs.card_editor_dialog import CardEditorDialog
+
+        cards = review.list_cards(self.db)
+        if not cards:
+            QMessageBox.information(self, "Phiếu B1", "Chưa có phiếu B1 nào.")
+            return
+        official = [c for c in cards if not c["is_sample"]]
+        CardEditorDialog(self.db, (official or cards)[-1], self).exec()
