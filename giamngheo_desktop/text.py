@@ -44,6 +44,11 @@ def fold_key(value: str | None) -> str:
     return re.sub(r"[^0-9a-z]", "", fold(value))
 
 
+def thousands(value: int | float) -> str:
+    """Vietnamese thousands grouping: 1500000 → '1.500.000' (rounded to a whole number)."""
+    return f"{round(value):,}".replace(",", ".")
+
+
 def like_pattern(query: str) -> str:
     """A LIKE pattern (escape character '\\') matching folded text containing ``query``."""
     folded = fold(query)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from giamngheo_desktop.domain.indicators import IndicatorResult
 from giamngheo_desktop.domain.standards import Standard
+from giamngheo_desktop.text import thousands
 
 AREA_WORDS = {"rural": "nông thôn", "urban": "thành thị"}
 CLASS_WORDS = {
@@ -24,7 +25,7 @@ CLASS_WORDS = {
 
 def vnd(amount: int | float) -> str:
     """1500000 → '1.500.000 đ' (Vietnamese grouping with dots)."""
-    return f"{round(amount):,}".replace(",", ".") + " đ"
+    return thousands(amount) + " đ"
 
 
 @dataclass(frozen=True)

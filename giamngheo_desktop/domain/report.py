@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from giamngheo_desktop.text import thousands
+
 Value = int | float | str | None
 
 # kinds of column: how values are shown and aligned
@@ -135,5 +137,5 @@ def format_number(value: Value, kind: str) -> str:
     if kind == YEAR and isinstance(value, (int, float)):
         return str(int(value))
     if kind in (INT, MONEY) and isinstance(value, (int, float)):
-        return f"{round(value):,}".replace(",", ".")
+        return thousands(value)
     return str(value)

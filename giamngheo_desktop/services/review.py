@@ -37,6 +37,7 @@ from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.domain.standards import Standard, parse_standard, select_national
 from giamngheo_desktop.domain.vocab import ROUND_STEP_LABELS
 from giamngheo_desktop.services.changes import Changes
+from giamngheo_desktop.services.register import parse_iso_date
 from giamngheo_desktop.storage.connection import Database
 
 STEPS = ["list", "collect", "meeting", "posting", "decision", "certificates", "closed"]
@@ -44,15 +45,6 @@ NEWLY_ESCAPED_MONTHS = 36
 MIN_AGREEMENT = 0.5
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
-
-
-def _date(value: str | None) -> _dt.date | None:
-    if not value:
-        return None
-    try:
-        return _dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 # ----------------------------------------------------------------- standards ----
@@ -127,13 +119,13 @@ def household_facts(
             MemberFacts(
                 id=m["id"],
                 name=m["full_name"],
-                birth_date=_date(m["birth_date"]),
+                birth_date=parse_iso_date(m["birth_date"]),
                 birth_year=m["birth_year"],
                 sex=m["sex"],
                 employment_deprived=deprived if employment else None,
                 hi_card=bool(m["hi_card_number"]),
-                hi_valid_from=_date(m["hi_valid_from"]),
-                hi_valid_to=_date(m["hi_valid_to"]),
+                hi_valid_from=parse_iso_date(m["hi_valid_from"]),
+                hi_valid_to=parse_iso_date(m["hi_valid_to"]),
                 in_school=in_school,
                 education_rank=codes.get("education_level", m["education_level"], "rank"),
                 vocational=bool(codes.get("education_level", m["education_level"], "vocational")),
@@ -337,7 +329,7 @@ def open_round(
     """Open a round and draw up its list (step 1): annual = every poor and near-poor
     household (+ newly escaped) + pending requests; monthly = pending requests."""
     db.require(Permission.RUN_REVIEW)
-    day = _date(reference_date)
+    day = parse_iso_date(reference_date)
     issues = []
     if kind not in ("annual", "monthly"):
         issues.append(ValidationIssue("Loại đợt", "phải là rà soát định kỳ hoặc thường xuyên", value=kind))
@@ -639,7 +631,7 @@ def record_meeting(
     db.require(Permission.RUN_REVIEW)
     _require_open(db, round_id)
     issues = []
-    if _date(meeting_date) is None:
+    if parse_iso_date(meeting_date) is None:
         issues.append(ValidationIssue("Ngày họp", "không phải ngày hợp lệ", value=meeting_date))
     if attendees <= 0:
         issues.append(ValidationIssue("Số người dự họp", "phải lớn hơn 0", value=str(attendees)))
@@ -715,7 +707,7 @@ def advance(db: Database, round_id: int, *, to_step: str, **dates: str) -> Chang
             issues.append(ValidationIssue("Họp thôn", "chưa họp hoặc chưa đạt 50 % đồng ý: " + ", ".join(missing)))
     if to_step == "posting" or (STEPS.index(to_step) > STEPS.index("posting") and not rnd["posting_from"]):
         for key in ("posting_from", "posting_to"):
-            if _date(dates.get(key)) is None:
+            if parse_iso_date(dates.get(key)) is None:
                 issues.append(
                     ValidationIssue("Ngày niêm yết", "cần ngày bắt đầu và kết thúc niêm yết", value=dates.get(key))
                 )
@@ -724,7 +716,7 @@ def advance(db: Database, round_id: int, *, to_step: str, **dates: str) -> Chang
     if to_step == "decision":
         if not (dates.get("decision_number") or "").strip():
             issues.append(ValidationIssue("Số quyết định", "không được để trống"))
-        if _date(dates.get("decision_date")) is None:
+        if parse_iso_date(dates.get("decision_date")) is None:
             issues.append(
                 ValidationIssue("Ngày quyết định", "không phải ngày hợp lệ", value=dates.get("decision_date"))
             )
@@ -829,7 +821,7 @@ def effective_class(poverty_class: str, escaped_date: str | None, on: _dt.date |
     """A newly-escaped household stays so for 36 months after it escaped, then is not poor."""
     if poverty_class != "newly_escaped":
         return poverty_class
-    escaped = _date(escaped_date)
+    escaped = parse_iso_date(escaped_date)
     if escaped is None:
         return poverty_class
     day = on if isinstance(on, _dt.date) else _dt.date.fromisoformat(on)
@@ -857,7 +849,7 @@ def record_request(db: Database, *, household_id: int, form: str, request_date: 
     issues = []
     if form not in ("01", "04"):
         issues.append(ValidationIssue("Mẫu đơn", "phải là Mẫu số 01 hoặc Mẫu số 04", value=form))
-    if _date(request_date) is None:
+    if parse_iso_date(request_date) is None:
         issues.append(ValidationIssue("Ngày nộp đơn", "không phải ngày hợp lệ", value=request_date))
     if not db.scalar("SELECT 1 FROM household WHERE id = ? AND deleted_at IS NULL", (household_id,)):
         issues.append(ValidationIssue("Hộ gia đình", "không tìm thấy hộ", value=str(household_id)))

@@ -29,7 +29,7 @@ from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.resources import resource_path
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.storage.connection import Database
-from giamngheo_desktop.text import like_pattern, nfc
+from giamngheo_desktop.text import like_pattern, nfc, thousands
 
 LOAN_TYPE = "loan"
 PAGE_SIZE = 200
@@ -44,7 +44,7 @@ LOAN_STATUS_LABELS = {
 
 def money(value: float | None) -> str:
     """1234567 → '1.234.567' (Vietnamese thousands separator)."""
-    return f"{int(value or 0):,}".replace(",", ".")
+    return thousands(int(value or 0))
 
 
 # --------------------------------------------------------------- values ----

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from giamngheo_desktop.text import thousands
 from ui.models.roles import IdRole, SortKeyRole
 
 Index = QModelIndex | QPersistentModelIndex
@@ -31,7 +32,7 @@ class Column:
 
 
 def money(value: Any) -> str:
-    return f"{int(value or 0):,}".replace(",", ".")
+    return thousands(int(value or 0))
 
 
 def vn_date(value: Any) -> str:

@@ -41,6 +41,7 @@ from giamngheo_desktop.services.household_query import (
     count_households,
     deprivation_choices,
 )
+from giamngheo_desktop.text import thousands
 from ui import errors
 from ui.dialogs.household_dialog import HouseholdDialog
 from ui.dialogs.import_dialog import ImportDialog
@@ -79,7 +80,7 @@ EVENT_LABELS = {
 
 def _number(value: int) -> str:
     """1234567 → '1.234.567' (Vietnamese thousands separator)."""
-    return f"{value:,}".replace(",", ".")
+    return thousands(value)
 
 
 def _money(value: int | float) -> str:
