@@ -1,5 +1,8 @@
 """Finding households for the register table: ids first, rows on demand (Anki's browser).
 
+Search reads ``household.search_fold``/``search_ids`` (code, member names, ID numbers,
+already folded; see ``storage/search.py``), one row per household.
+
 :func:`find_household_ids` runs ONE ``SELECT h.id … WHERE … ORDER BY …``; the table
 model keeps the id list and asks :func:`household_rows` for about a hundred rows at a
 time. Sort keys come from a whitelist (:data:`SORT_KEYS`); user input is only ever a
@@ -12,6 +15,7 @@ that turns a value into ``(sql, params)``; pass ``HouseholdQuery(extra={"name": 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -126,22 +130,15 @@ def _where(query: HouseholdQuery) -> tuple[str, list[Any]]:
         clauses.append("h.deleted_at IS NULL")
     text = fold(query.text)
     if text:
-        # one pass over the member table builds the set of matching households (an IN list),
-        # far cheaper than a correlated EXISTS per household; instr() needs no LIKE escaping
-        digits = "".join(ch for ch in text if ch.isdigit())
-        parts = [
-            "instr(h.code_fold, ?) > 0",
-            "h.id IN (SELECT ms.household_id FROM member ms WHERE ms.deleted_at IS NULL "
-            "AND instr(ms.name_fold, ?) > 0)",
-        ]
-        params += [text, text]
-        if digits and len(digits) == len(text.replace(" ", "")):
-            parts.append(
-                "h.id IN (SELECT mi.household_id FROM member mi WHERE mi.deleted_at IS NULL "
-                "AND instr(mi.id_number, ?) > 0)"
-            )
-            params.append(digits)
-        clauses.append("(" + " OR ".join(parts) + ")")
+        # one column per household holds its code and its members' folded names, another the
+        # members' ID numbers, kept by triggers (storage/search.py); instr() needs no LIKE escaping
+        digits = text.replace(" ", "")
+        if digits.isdigit():
+            clauses.append("(instr(h.search_fold, ?) > 0 OR instr(h.search_ids, ?) > 0)")
+            params += [text, digits]
+        else:
+            clauses.append("instr(h.search_fold, ?) > 0")
+            params.append(text)
     if query.village_id is not None:
         clauses.append("h.village_id = ?")
         params.append(int(query.village_id))
@@ -177,7 +174,10 @@ def find_household_ids(db: Database, query: HouseholdQuery) -> list[int]:
     where, params = _where(query)
     direction = "DESC" if query.descending else "ASC"
     sql = f"SELECT h.id FROM household h{where} ORDER BY {SORT_KEYS[query.sort]} {direction}, h.code_fold, h.id"
-    return [row[0] for row in db.conn.execute(sql, params)]
+    # one JSON array instead of 50,000 Python rows: a third less time for short prefixes
+    found = db.conn.execute(f"SELECT json_group_array(id) FROM ({sql})", params).fetchone()[0]
+    ids: list[int] = json.loads(found) if found else []
+    return ids
 
 
 def household_rows(db: Database, ids: Sequence[int]) -> dict[int, HouseholdRow]:
@@ -263,8 +263,6 @@ def deprivation_choices(db: Database) -> list[tuple[str, str]]:
     Names come from the standards' definitions when they list ``indicators``; otherwise the code.
     """
     db.require(Permission.VIEW)
-    import json
-
     names: dict[str, str] = {}
     for row in db.rows(  # the latest round's standard last, so its names win
         "SELECT definition FROM poverty_standard ORDER BY id IN (SELECT standard_id FROM review_round"

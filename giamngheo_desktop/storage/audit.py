@@ -68,7 +68,10 @@ AUDITED: dict[str, str | None] = {
     "app_setting": None,
 }
 SECRET_COLUMNS = {"app_user": {"password_hash"}}
-SKIP_COLUMNS = {"app_user": {"failed_attempts", "locked_until"}}  # logins are not data changes
+SKIP_COLUMNS = {
+    "app_user": {"failed_attempts", "locked_until"},  # logins are not data changes
+    "household": {"search_fold", "search_ids"},  # derived search text (storage/search.py)
+}
 SEP = "\x1f"
 
 _bulk_off: dict[int, bool] = {}
@@ -205,13 +208,35 @@ def bulk(db: Database, *, action: str, entity: str, summary: dict[str, Any]) -> 
 
     For bulk writes (the demo, imports of tens of thousands of rows) where one entry per
     row would double the work. The summary names what was done and the counts.
+
+    The per-row triggers (audit and search text) are dropped for the block: even switched
+    off, a trigger cost about 40 % of an insert. Dropping them is part of the caller's
+    transaction; they are recreated before the block ends (and a rollback restores them
+    anyway), and the search text is rebuilt once.
     """
-    key = id(db.conn)
+    from giamngheo_desktop.storage import search
+
+    conn = db.conn
+    if not conn.in_transaction:
+        raise RuntimeError("audit.bulk must run inside a transaction")
+    key = id(conn)
+    row_triggers = [
+        r[0]
+        for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit%'")
+        if r[0] not in GUARDS
+    ]
+    for name in row_triggers:
+        conn.execute(f'DROP TRIGGER "{name}"')
+    search.drop_triggers(conn)
     _bulk_off[key] = True
     try:
         yield
+        search.rebuild(conn)
     finally:
         _bulk_off.pop(key, None)
+        with contextlib.suppress(sqlite3.Error):  # after a failed statement the rollback restores them
+            sync_triggers(conn)
+            search.create_triggers(conn)
     record(db, action=action, entity=entity, new=summary)
 
 

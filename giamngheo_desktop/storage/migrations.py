@@ -31,8 +31,15 @@ class Step:
     rebuilds_tables: bool = False  # switch foreign_keys off around the transaction
 
 
+def _step_search(conn: sqlite3.Connection) -> None:
+    from giamngheo_desktop.storage import search
+
+    search.upgrade_step(conn)
+
+
 STEPS: list[Step] = [
-    # Step(2, "why this change exists", "ALTER TABLE … ADD COLUMN …"),
+    # Step(N, "why this change exists", "ALTER TABLE … ADD COLUMN …" or a function),
+    Step(2, "register search: folded search text per household kept by triggers (storage/search.py)", _step_search),
 ]
 LATEST = 1 + len(STEPS)
 

@@ -40,24 +40,49 @@ def test_new_file_has_pragmas_and_latest_version(tmp_path: Path) -> None:
         assert db.scalar("SELECT count(*) FROM code_list WHERE list_name = 'ethnicity'") >= 54
 
 
-STEP2 = Step(2, "test: add a column", "ALTER TABLE village ADD COLUMN population INTEGER NOT NULL DEFAULT 0;")
+NEXT = migrations.LATEST + 1
+STEP_TEST = Step(NEXT, "test: add a column", "ALTER TABLE village ADD COLUMN population INTEGER NOT NULL DEFAULT 0;")
+
+
+def version1_file(path: Path) -> None:
+    """A file as the first release wrote it (schema.sql only), with a household in it."""
+    from giamngheo_desktop.storage.connection import Database
+
+    conn = connect(path)
+    db = Database(conn, path)
+    migrations.upgrade(db, steps=[])
+    conn.execute("INSERT INTO village (code, name, name_fold) VALUES ('01', 'Thôn Một', 'thon mot')")
+    conn.execute(
+        "INSERT INTO household (code, code_fold, village_id, created_at, updated_at) "
+        "VALUES ('HGD-01', 'hgd-01', 1, 'x', 'x')"
+    )
+    conn.execute(
+        "INSERT INTO member (household_id, full_name, name_fold, id_number, created_at, updated_at) "
+        "VALUES (1, 'Nguyễn Văn Đức', 'nguyen van duc', '025090000001', 'x', 'x')"
+    )
+    conn.close()
 
 
 def test_fresh_and_upgraded_files_have_the_same_schema(tmp_path: Path) -> None:
     old = tmp_path / "old.sqlite"
-    with open_database(old) as db:  # version 1
-        db.conn.execute("INSERT INTO village (code, name, name_fold) VALUES ('01', 'Thôn Một', 'thon mot')")
+    version1_file(old)
     fresh = tmp_path / "fresh.sqlite"
     conn = connect(fresh)
     from giamngheo_desktop.storage.connection import Database
 
-    migrations.upgrade(Database(conn, fresh), steps=[STEP2])
+    steps = [*migrations.STEPS, STEP_TEST]
+    migrations.upgrade(Database(conn, fresh), steps=steps)
     conn.close()
     conn = connect(old)
-    before = migrations.upgrade(Database(conn, old), steps=[STEP2], backup_dir=tmp_path / "bk")
+    before = migrations.upgrade(Database(conn, old), steps=steps, backup_dir=tmp_path / "bk")
     assert before == 1
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == NEXT
     assert conn.execute("SELECT name, population FROM village").fetchall()[0][:] == ("Thôn Một", 0)
+    # step 2 filled the search text of the households already there
+    assert conn.execute("SELECT search_fold, search_ids FROM household").fetchone()[:] == (
+        "hgd-01\nnguyen van duc",
+        "025090000001",
+    )
     conn.close()
     assert normalized_schema(fresh) == normalized_schema(old)
     assert list((tmp_path / "bk").glob("old-v1-*.sqlite")), "a backup copy is made before upgrading"
@@ -67,13 +92,15 @@ def test_failing_step_rolls_back_everything(tmp_path: Path) -> None:
     path = tmp_path / "f.sqlite"
     with open_database(path) as db:
         db.conn.execute("INSERT INTO village (code, name, name_fold) VALUES ('01', 'Thôn Một', 'thon mot')")
-    bad = Step(3, "test: fails half-way", "ALTER TABLE village ADD COLUMN x INTEGER; SELECT * FROM no_such_table;")
+    bad = Step(
+        NEXT + 1, "test: fails half-way", "ALTER TABLE village ADD COLUMN x INTEGER; SELECT * FROM no_such_table;"
+    )
     conn = connect(path)
     from giamngheo_desktop.storage.connection import Database
 
     with pytest.raises(StorageUnavailable):
-        migrations.upgrade(Database(conn, path), steps=[STEP2, bad], backup_dir=tmp_path / "bk")
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        migrations.upgrade(Database(conn, path), steps=[*migrations.STEPS, STEP_TEST, bad], backup_dir=tmp_path / "bk")
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.LATEST
     columns = [r[1] for r in conn.execute("PRAGMA table_info(village)")]
     assert "population" not in columns and "x" not in columns
     assert conn.execute("SELECT count(*) FROM village").fetchone()[0] == 1

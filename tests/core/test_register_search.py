@@ -94,3 +94,61 @@ def test_deprivation_filter_uses_the_latest_round(db: Database, three) -> None: 
     assert deprivation_choices(db) == [("water", "Nguồn nước")]
     assert found(db, extra={"deprived": "water"}) == {dx2}
     assert found(db, extra={"deprived_any": 1}) == {dx2}
+
+
+def _search_text_is_current(db: Database) -> None:
+    """The trigger-kept search text equals a fresh rebuild for every household."""
+    from giamngheo_desktop.storage import search
+
+    before = db.conn.execute("SELECT id, search_fold, search_ids FROM household ORDER BY id").fetchall()
+    db.conn.execute("SAVEPOINT check_search")
+    search.rebuild(db.conn)
+    after = db.conn.execute("SELECT id, search_fold, search_ids FROM household ORDER BY id").fetchall()
+    db.conn.execute("ROLLBACK TO check_search")
+    db.conn.execute("RELEASE check_search")
+    assert [tuple(r) for r in before] == [tuple(r) for r in after]
+
+
+def test_search_follows_every_register_operation_and_undo(db: Database, three) -> None:  # type: ignore[no-untyped-def]
+    th = three["TH-100"]
+    dong = next(m for m in reg.list_members(db, th) if m["relationship_code"] != "01")
+    # edit a member's name: the old name is no longer found, the new one is
+    data = reg.member_input_from_row(dong)
+    data.full_name = "Trần Văn Đông Hải"
+    op = reg.update_member(db, dong["id"], member=data)
+    assert found(db, text="dong hai") == {th}
+    reg.undo_operation(db, op.snapshot)
+    assert found(db, text="dong hai") == set()
+    assert found(db, text="tran van dong") == {th}
+    # move the member to another household: found there, not in the old one
+    reg.move_member(db, dong["id"], to_household_id=three["DX-001"], relationship_code="04")
+    assert found(db, text="tran van dong") == {three["DX-001"]}
+    # remove and restore
+    reg.remove_member(db, dong["id"])
+    assert found(db, text="tran van dong") == set()
+    reg.restore_member(db, dong["id"])
+    assert found(db, text="tran van dong") == {three["DX-001"]}
+    # a new household code
+    hh = reg.household_input_from_row(reg.get_household(db, th), [])
+    hh.code = "TH-777"
+    reg.update_household(db, th, household=hh)
+    assert found(db, text="th-777") == {th}
+    assert found(db, text="th-100") == set()
+    _search_text_is_current(db)
+
+
+def test_bulk_writes_leave_search_text_and_audit_triggers_in_place(db: Database, three) -> None:  # type: ignore[no-untyped-def]
+    from giamngheo_desktop.storage import audit, search
+
+    triggers = {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert set(search.TRIGGERS) <= triggers
+    with db.atomic() as conn, audit.bulk(db, action="test", entity="member", summary={"n": 1}):
+        conn.execute(
+            "INSERT INTO member (household_id, full_name, name_fold, created_at, updated_at) "
+            "VALUES (?, 'Hà Thị Bông', 'ha thi bong', 'x', 'x')",
+            (three["DX-002"],),
+        )
+    assert {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")} == triggers
+    assert found(db, text="ha thi bong") == {three["DX-002"]}
+    assert not audit.needs_sync(db.conn)
+    _search_text_is_current(db)
