@@ -16,7 +16,7 @@ def now_iso() -> str:
 
 
 def today() -> _dt.date:
-    return now().date()
+    return _fixed_now.date() if _fixed_now else _dt.date.today()
 
 
 def today_iso() -> str:

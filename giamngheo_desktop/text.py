@@ -29,14 +29,46 @@ def nfc_or_none(value: str | None) -> str | None:
     return text or None
 
 
+def _fold_slow(value: str) -> str:
+    """The definition of :func:`fold` (any text); the fast path below must agree with it."""
+    text = unicodedata.normalize("NFD", value.translate(_DD))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    text = text.translate(_DD).lower()
+    return _SPACES.sub(" ", text).strip()
+
+
+def _fold_char(ch: str) -> str:
+    """One character through :func:`_fold_slow` without the white-space step."""
+    text = unicodedata.normalize("NFD", ch.translate(_DD))
+    return "".join(c for c in text if unicodedata.category(c) != "Mn").translate(_DD).lower()
+
+
+def _build_fold_table() -> dict[int, str | None]:
+    """ASCII capitals, Latin letters with diacritics (U+0080–U+024F, U+1E00–U+1EFF) → their
+    folded ASCII form; combining marks (U+0300–U+036F) → deleted. Built from the slow path."""
+    table: dict[int, str | None] = {}
+    for code in (*range(0x41, 0x5B), *range(0x80, 0x250), *range(0x1E00, 0x1F00)):
+        folded = _fold_char(chr(code))
+        if folded != chr(code) and folded.isascii():
+            table[code] = folded or None
+    for code in range(0x300, 0x370):
+        if unicodedata.category(chr(code)) == "Mn":
+            table[code] = None
+    return table
+
+
+_FOLD_TABLE = _build_fold_table()
+
+
 def fold(value: str | None) -> str:
     """Folded search key: no case, no diacritics, đ→d, single spaces."""
     if not value:
         return ""
-    text = unicodedata.normalize("NFD", str(value).translate(_DD))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    text = text.translate(_DD).lower()
-    return _SPACES.sub(" ", text).strip()
+    text = str(value)
+    fast = text.translate(_FOLD_TABLE)
+    if fast.isascii():  # Vietnamese and other Latin text: one table lookup per character
+        return " ".join(fast.split())
+    return _fold_slow(text)
 
 
 def fold_key(value: str | None) -> str:

@@ -8,6 +8,7 @@ Legacy 9-digit CMND numbers are accepted and flagged.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Birth-registration province codes (the 63 pre-2025 provinces; never remapped).
 PROVINCE_CODES: dict[str, str] = {
@@ -53,9 +54,13 @@ def normalize_id(value: str | None) -> str:
     text = str(value).strip()
     if text.endswith(".0") and text[:-2].isdigit():  # a number cell read as float
         text = text[:-2]
-    return "".join(ch for ch in text if ch not in " .-_\u00a0")
+    return text.translate(_SEPARATORS)
 
 
+_SEPARATORS = str.maketrans("", "", " .-_\u00a0")
+
+
+@lru_cache(maxsize=4096, typed=True)  # an import checks each member's number while planning and again when writing
 def check_id_number(value: str | None) -> IdCheck:
     """Check the format of an ID number; never raises."""
     text = normalize_id(value)

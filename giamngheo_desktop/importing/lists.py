@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unicodedata import normalize
 
 from giamngheo_desktop import clock
 from giamngheo_desktop.domain.errors import BadFile, ValidationFailed, ValidationIssue
@@ -30,6 +31,7 @@ from giamngheo_desktop.importing.reader import MAX_CELL_CHARS, ImportCancelled, 
 from giamngheo_desktop.resources import resource_path
 from giamngheo_desktop.services import register as reg
 from giamngheo_desktop.services.changes import Changes
+from giamngheo_desktop.storage import bulk
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.text import fold, fold_key, nfc
 
@@ -78,6 +80,7 @@ class PlannedMember:
     data: reg.MemberInput
     member_id: int | None = None
     valid: bool = True
+    values: dict[str, Any] | None = None  # the row's columns as written (register._member_values of data)
 
 
 @dataclass
@@ -91,6 +94,7 @@ class PlannedHousehold:
     new_village: str = ""  # to be created (create_villages)
     generate_code: bool = False
     valid: bool = True  # False: the whole household is skipped
+    values: dict[str, Any] | None = None  # the row's columns as written (register._household_values of data)
 
     @property
     def code(self) -> str:
@@ -204,7 +208,14 @@ class ImportResult:
 # ------------------------------------------------------------------ values ----
 
 
+def _text(value: Any) -> str:
+    """:func:`cell_text` of a cell the planner has already put in NFC (text is returned as is)."""
+    return value if type(value) is str else cell_text(value)
+
+
 def cell_text(value: Any) -> str:
+    if type(value) is str:
+        return nfc(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -430,6 +441,12 @@ class _Planner:
                 "WHERE m.id_number IS NOT NULL AND m.deleted_at IS NULL AND h.deleted_at IS NULL"
             )
         }
+        self.fields = [(col, key) for col, key in header.columns.items() if key != "stt"]
+        self.sexes: dict[str, str | None] = {}
+        self.dates: dict[str, tuple[str | None, int | None, str | None]] = {}  # text cell → parse_date
+        # households of the register the file matches, loaded together before planning them
+        self.existing: dict[int, dict[str, Any]] = {}
+        self.existing_members: dict[int, list[dict[str, Any]]] = {}
 
     # -- helpers ----------------------------------------------------------------
     def col(self, key: str) -> str:
@@ -439,14 +456,21 @@ class _Planner:
         self.issues.append(RowIssue(row, self.col(key), cell_text(value)[:80], reason, severity))
 
     def cells(self, raw: list[Any]) -> dict[str, Any]:
+        """The row's non-empty cells by field, text stripped (see :meth:`_hostile_ok` for the rest)."""
         values: dict[str, Any] = {}
-        for col, key in self.header.columns.items():
-            if col < len(raw) and key != "stt":
+        width = len(raw)
+        for col, key in self.fields:
+            if col < width:
                 value = raw[col]
+                if value is None:
+                    continue
                 if isinstance(value, str):
                     value = value.strip()
-                if value not in (None, ""):
-                    values[key] = value
+                    if not value:
+                        continue
+                elif value == "":
+                    continue
+                values[key] = value
         return values
 
     # -- the pass ---------------------------------------------------------------
@@ -472,7 +496,7 @@ class _Planner:
                 continue
             if not self._hostile_ok(number, values):
                 continue
-            name = cell_text(values.get("full_name") if has_full else values.get("head_name"))
+            name = _text(values.get("full_name") if has_full else values.get("head_name"))
             if not name:
                 first = fold(cell_text(next((c for c in raw if c not in (None, "")), "")))
                 if _SUMMARY.match(first) or not ({"id_number", "birth_date", "household_code"} & set(values)):
@@ -482,13 +506,13 @@ class _Planner:
             if not has_full:  # one row per household, the head only
                 values["full_name"] = values.pop("head_name")
                 values["relationship"] = values.get("relationship") or "Chủ hộ"
-            rel_code = self.vocab.code("relationship", cell_text(values.get("relationship", "")))
+            rel_code = self.vocab.code("relationship", _text(values.get("relationship", "")))
             is_head = rel_code == reg.HEAD
-            code = cell_text(values.get("household_code", ""))
+            code = _text(values.get("household_code", ""))
             if code:
                 key: Any = ("code", code)
             elif has_head_col and has_full and values.get("head_name"):
-                key = ("head", fold(cell_text(values["head_name"])), village_key(cell_text(values.get("village", ""))))
+                key = ("head", fold(_text(values["head_name"])), village_key(_text(values.get("village", ""))))
             elif current is not None and self._continues(groups[current], is_head, has_code, has_head_col):
                 key = current
             elif is_head or not has_rel or not has_full:
@@ -501,12 +525,19 @@ class _Planner:
                     "không biết nhân khẩu này thuộc hộ nào (chưa có dòng chủ hộ hoặc mã hộ phía trên)",
                 )
                 continue
+            if "id_number" in values:
+                values["_id"] = parse_id(values["id_number"])  # parsed once, reused for the member
             groups.setdefault(key, []).append((number, values))
             current = key
+        self._load_existing(groups)
         households = []
+        count = len(groups)
         for index, (key, members) in enumerate(groups.items()):
-            if index % 1000 == 0 and cancelled is not None and cancelled():
-                raise ImportCancelled()
+            if index % 1000 == 0:
+                if cancelled is not None and cancelled():
+                    raise ImportCancelled()
+                if progress is not None:
+                    progress(80 + index * 20 // max(count, 1), 100)
             planned = self._plan_household(key, members, has_rel=has_rel)
             if planned is not None:
                 households.append(planned)
@@ -531,6 +562,21 @@ class _Planner:
             stopped_early=self.table.stopped_early,
         )
 
+    def _load_existing(self, groups: dict[Any, list[tuple[int, dict[str, Any]]]]) -> None:
+        """Households (and their members) the file may update, in a few queries instead of two per household."""
+        candidates: set[int] = set()
+        for key, rows in groups.items():
+            if key[0] == "code" and key[1] in self.live_codes:
+                candidates.add(self.live_codes[key[1]])
+            for _n, values in rows:
+                number = values.get("_id", ("", None))[0]
+                found = self.ids_in_db.get(number) if number else None
+                if found:
+                    candidates.add(found[0])
+        if candidates:
+            self.existing = reg.get_households(self.db, candidates)
+            self.existing_members = reg.members_of(self.db, candidates)
+
     def _continues(
         self, group: list[tuple[int, dict[str, Any]]], is_head: bool, has_code: bool, has_head: bool
     ) -> bool:
@@ -540,11 +586,11 @@ class _Planner:
         return not has_head and not is_head
 
     def _group_has_head(self, members: list[tuple[int, dict[str, Any]]]) -> bool:
-        return any(
-            self.vocab.code("relationship", cell_text(v.get("relationship", ""))) == reg.HEAD for _n, v in members
-        )
+        return any(self.vocab.code("relationship", _text(v.get("relationship", ""))) == reg.HEAD for _n, v in members)
 
     def _hostile_ok(self, number: int, values: dict[str, Any]) -> bool:
+        """Refuse over-long cells and formulas; the text of a row kept is put in NFC once here
+        (so :func:`_text` of it is the text itself)."""
         ok = True
         for key, value in values.items():
             if isinstance(value, str):
@@ -554,6 +600,8 @@ class _Planner:
                 elif key in _TEXT_FIELDS and value[:1] in ("=",) and len(value) > 1:
                     self.issue(number, key, value, "ô chứa công thức, không nhận")
                     ok = False
+                elif ok:
+                    values[key] = normalize("NFC", value)  # already stripped; NFC adds no outer space
         return ok
 
     # -- one household ------------------------------------------------------------
@@ -570,18 +618,17 @@ class _Planner:
                     hvals[k] = values[k]
             if "class_date" in values and "class_date" not in hvals:
                 hvals["class_date"] = values["class_date"]
-        code = cell_text(hvals.get("household_code", ""))
+        code = _text(hvals.get("household_code", ""))
         issues_before = len(self.issues)
         # village
-        village_id, village_name, new_village = self._village(first_row, cell_text(hvals.get("village", "")))
+        village_id, village_name, new_village = self._village(first_row, _text(hvals.get("village", "")))
         # existing household
         existing_id: int | None = self.live_codes.get(code) if code else None
         id_matches: set[int] = set()
         for _n, values in rows:
-            if "id_number" not in values:
+            if "_id" not in values:
                 continue
-            number, note = parse_id(values["id_number"])
-            values["_id"] = (number, note)  # parsed once, reused for the member
+            number = values["_id"][0]
             found = self.ids_in_db.get(number) if number else None
             if found:
                 id_matches.add(found[0])
@@ -596,7 +643,9 @@ class _Planner:
                 "",
                 "các nhân khẩu của hộ này đang thuộc nhiều hộ khác nhau trong sổ; hãy kiểm tra lại",
             )
-        existing = reg.get_household(self.db, existing_id) if existing_id is not None else None
+        existing: dict[str, Any] | None = None
+        if existing_id is not None:
+            existing = self.existing.get(existing_id) or reg.get_household(self.db, existing_id)
         # household input
         if existing is not None:
             data = reg.household_input_from_row(existing, existing["causes"])
@@ -607,11 +656,11 @@ class _Planner:
         if code:
             data.code = code
         if "address" in hvals:
-            data.address = cell_text(hvals["address"])
+            data.address = _text(hvals["address"])
         if "phone" in hvals:
-            data.phone = cell_text(hvals["phone"])
+            data.phone = _text(hvals["phone"])
         if "class_decision" in hvals:
-            data.class_decision = cell_text(hvals["class_decision"])
+            data.class_decision = _text(hvals["class_decision"])
         if "class_date" in hvals:
             iso, _year, problem = parse_date(hvals["class_date"])
             if problem or iso is None:
@@ -619,7 +668,7 @@ class _Planner:
             else:
                 data.class_date = iso
         if "poverty_class" in hvals:
-            text = cell_text(hvals["poverty_class"])
+            text = _text(hvals["poverty_class"])
             cls = self.vocab.classes.get(fold_key(text))
             if cls is None:
                 self.issue(first_row, "poverty_class", text, "không rõ loại hộ (ghi Hộ nghèo, Hộ cận nghèo, …)")
@@ -628,7 +677,7 @@ class _Planner:
         elif existing is None and "poverty_class" in self.columns:
             data.poverty_class = "not_poor"
         if "causes" in hvals:
-            causes, understood = self.vocab.causes(cell_text(hvals["causes"]))
+            causes, understood = self.vocab.causes(_text(hvals["causes"]))
             if not understood:
                 self.issue(
                     first_row,
@@ -639,13 +688,23 @@ class _Planner:
                 )
             data.causes = causes
         for issue in reg.validate_household(
-            self.db, data, household_id=existing_id, codes=self.vocab.codes, check_village=False
+            self.db,
+            data,
+            household_id=existing_id,
+            codes=self.vocab.codes,
+            check_village=False,
+            live_codes=self.live_codes,
         ):
             if issue.field == reg.HOUSEHOLD_LABELS["code"] and not code:
                 continue  # generated at commit
             self._from_validation(first_row, issue)
         # members
-        existing_members = reg.list_members(self.db, existing_id) if existing_id is not None else []
+        existing_members: list[dict[str, Any]] = []
+        if existing_id is not None:
+            if existing_id in self.existing_members:
+                existing_members = self.existing_members[existing_id]
+            else:
+                existing_members = reg.list_members(self.db, existing_id)
         planned_members: list[PlannedMember] = []
         for index, (n, values) in enumerate(rows):
             member = self._plan_member(n, values, existing_id, existing_members, first=index == 0, has_rel=has_rel)
@@ -685,6 +744,7 @@ class _Planner:
             new_village=new_village,
             generate_code=not code and existing_id is None,
             valid=not household_error,
+            values=reg._household_values(data),
         )
         return planned
 
@@ -717,6 +777,15 @@ class _Planner:
         column = self.col(field_key) if field_key else issue.field
         self.issues.append(RowIssue(row, column, issue.value or "", issue.message, issue.severity))
 
+    def date(self, value: Any) -> tuple[str | None, int | None, str | None]:
+        """:func:`parse_date`, remembered for text cells (the same dates recur down a long list)."""
+        if type(value) is not str:
+            return parse_date(value)
+        found = self.dates.get(value)
+        if found is None:
+            found = self.dates[value] = parse_date(value)
+        return found
+
     def _plan_member(
         self,
         row: int,
@@ -728,7 +797,7 @@ class _Planner:
         has_rel: bool,
     ) -> PlannedMember | None:
         vocab = self.vocab
-        name = cell_text(values.get("full_name"))
+        name = _text(values.get("full_name"))
         id_number, id_note = values.get("_id") or parse_id(values.get("id_number"))
         if id_note:
             self.issue(row, "id_number", values.get("id_number"), id_note, "warning")
@@ -736,20 +805,22 @@ class _Planner:
         sex: str | None = None
         if "birth_male" in values or "birth_female" in values:
             key = "birth_male" if "birth_male" in values else "birth_female"
-            birth_iso, birth_year, birth_problem = parse_date(values[key])
+            birth_iso, birth_year, birth_problem = self.date(values[key])
             sex = "M" if key == "birth_male" else "F"
             if birth_problem:
                 self.issue(row, key, values[key], birth_problem)
         elif "birth_date" in values:
-            birth_iso, birth_year, birth_problem = parse_date(values["birth_date"])
+            birth_iso, birth_year, birth_problem = self.date(values["birth_date"])
             if birth_problem:
                 self.issue(row, "birth_date", values["birth_date"], birth_problem)
         if "sex" in values:
-            sex_text = cell_text(values["sex"])
-            sex = vocab.sexes.get(fold_key(sex_text))
+            sex_text = _text(values["sex"])
+            if sex_text not in self.sexes:
+                self.sexes[sex_text] = vocab.sexes.get(fold_key(sex_text))
+            sex = self.sexes[sex_text]
             if sex is None:
                 self.issue(row, "sex", sex_text, "ghi “Nam” hoặc “Nữ”")
-        rel_text = cell_text(values.get("relationship", ""))
+        rel_text = _text(values.get("relationship", ""))
         rel = vocab.code("relationship", rel_text) if rel_text else None
         if not has_rel:
             rel = reg.HEAD if first else reg.OTHER_RELATIVE
@@ -759,7 +830,7 @@ class _Planner:
             self.issue(row, "relationship", "", "chưa ghi quan hệ với chủ hộ")
         eth_code = None
         if "ethnicity" in values:
-            eth_text = cell_text(values["ethnicity"])
+            eth_text = _text(values["ethnicity"])
             eth_code = vocab.code("ethnicity", eth_text, reg.DEFAULT_ETHNICITY_SYSTEM)
             if eth_code is None:
                 self.issue(row, "ethnicity", eth_text, "không có trong danh mục dân tộc")
@@ -801,9 +872,9 @@ class _Planner:
             data.ethnicity_code = eth_code
             data.ethnicity_system = reg.DEFAULT_ETHNICITY_SYSTEM
         if "hi_card_number" in values:
-            data.hi_card_number = cell_text(values["hi_card_number"])
+            data.hi_card_number = _text(values["hi_card_number"])
         if "hi_valid_to" in values:
-            iso, _y, problem = parse_date(values["hi_valid_to"])
+            iso, _y, problem = self.date(values["hi_valid_to"])
             if problem or iso is None:
                 self.issue(row, "hi_valid_to", values["hi_valid_to"], problem or "cần ghi đủ ngày/tháng/năm")
             else:
@@ -814,16 +885,16 @@ class _Planner:
             ("employment", "employment"),
         ):
             if key in values:
-                text = cell_text(values[key])
+                text = _text(values[key])
                 found = vocab.code(list_name, text)
                 if found is None:
                     self.issue(row, key, text, "không có trong danh mục; đã bỏ qua giá trị này", "warning")
                 else:
                     setattr(data, key, found)
         if "occupation" in values:
-            data.occupation = cell_text(values["occupation"])
+            data.occupation = _text(values["occupation"])
         if "note" in values:
-            data.note = cell_text(values["note"])
+            data.note = _text(values["note"])
         for issue in reg.validate_member(
             self.db, data, member_id=match["id"] if match else None, codes=vocab.codes, check_duplicate_id=False
         ):
@@ -839,6 +910,7 @@ class _Planner:
             action="update" if match is not None else "create",
             data=data,
             member_id=match["id"] if match else None,
+            values=reg._member_values(data),
         )
 
     def _mark_validity(self, households: list[PlannedHousehold]) -> None:
@@ -934,6 +1006,9 @@ def commit_import(
         db.conn.execute(f"PRAGMA cache_size = {int(cache_before)}")
 
 
+_CHUNK = 5_000  # rows per executemany between progress reports and cancel checks
+
+
 def _commit(
     db: Database,
     preview: ImportPreview,
@@ -942,6 +1017,13 @@ def _commit(
     progress: Progress | None,
     cancelled: Cancelled | None,
 ) -> ImportResult:
+    """Everything in one transaction, with the values the preview computed.
+
+    Ids of new households and members are given here (the transaction holds the write
+    lock; max(id) + 1 is what SQLite would give) so both are inserted with one
+    ``executemany`` each; the head of a new household is set afterwards in one pass,
+    so no household ever points at a member not yet written.
+    """
     if not db.in_transaction:  # a copy of the file as it was before the import (issue 7)
         from giamngheo_desktop.services import backup
 
@@ -953,6 +1035,13 @@ def _commit(
     touched: list[int] = []
     source = Path(preview.path).name
     total = len(preview.households)
+
+    def report(percent: int) -> None:
+        if cancelled is not None and cancelled():
+            raise ImportCancelled()
+        if progress is not None:
+            progress(percent, 100)
+
     with gc_paused(), db.atomic() as conn, _audit_mode(db, source, planned_members):
         village_ids: dict[str, int] = {}
         if preview.new_villages:
@@ -964,32 +1053,29 @@ def _commit(
         live_codes = {r["code"] for r in db.rows("SELECT code FROM household WHERE deleted_at IS NULL")}
         counter = int(db.scalar("SELECT count(*) FROM household") or 0)
         village_codes = {r["id"]: r["code"] for r in db.rows("SELECT id, code FROM village")}
-        events: list[tuple[Any, ...]] = []
+        next_household = int(db.scalar("SELECT coalesce(max(id), 0) FROM household")) + 1
+        next_member = int(db.scalar("SELECT coalesce(max(id), 0) FROM member")) + 1
+        orders = _last_orders(db, [h.household_id for h in preview.households if h.valid and h.household_id])
+        new_households: list[dict[str, Any]] = []
+        household_updates: list[dict[str, Any]] = []
+        new_members: list[dict[str, Any]] = []
+        member_updates: list[dict[str, Any]] = []
         heads: list[tuple[int, int]] = []
         causes: list[tuple[int, str]] = []
-        pending: list[dict[str, Any]] = []
-
-        def flush() -> None:
-            if pending:
-                columns = [k for k in pending[0] if k not in ("household_id", "sort_order", "now")]
-                conn.executemany(
-                    f"INSERT INTO member (household_id, {', '.join(columns)}, sort_order, created_at, updated_at) "
-                    f"VALUES (:household_id, {', '.join(':' + k for k in columns)}, :sort_order, :now, :now)",
-                    pending,
-                )
-                pending.clear()
+        events: list[tuple[Any, ...]] = []
+        refresh: list[int] = []
+        details = json.dumps({"source": "import", "file": source})
 
         for index, h in enumerate(preview.households):
-            if index % 500 == 0:
-                if cancelled is not None and cancelled():
-                    raise ImportCancelled()
-                if progress is not None:
-                    progress(index, total)
+            if index % 2000 == 0:
+                report(index * 30 // max(total, 1))
             if not h.valid:
                 continue
             data = h.data
+            values = dict(h.values) if h.values is not None else reg._household_values(data)
             if h.new_village:
                 data.village_id = village_ids[h.new_village]
+                values["village_id"] = data.village_id
             if h.generate_code:
                 prefix = village_codes.get(data.village_id, "")
                 while True:
@@ -999,7 +1085,8 @@ def _commit(
                         break
                 data.code = candidate
                 live_codes.add(candidate)
-            values = reg._household_values(data)
+                values["code"] = nfc(candidate)
+                values["code_fold"] = fold(values["code"])
             members = [m for m in h.members if m.valid]
             head = next(
                 (m.data for m in members if m.data.relationship_code == reg.HEAD and m.data.life_status == "living"),
@@ -1013,55 +1100,69 @@ def _commit(
                     if minority is not None:
                         values["ethnic_minority"] = int(bool(minority))
             if h.action == "create":
-                cur = conn.execute(
-                    f"INSERT INTO household ({', '.join(values)}, created_at, updated_at) "
-                    f"VALUES ({', '.join(':' + k for k in values)}, :now, :now)",
-                    {**values, "now": now},
-                )
-                hid = int(cur.lastrowid or 0)
+                hid = next_household
+                next_household += 1
+                new_households.append({"id": hid, **values, "created_at": now, "updated_at": now})
                 created += 1
-                events.append((hid, "create", today, json.dumps({"source": "import", "file": source}), now))
+                events.append((hid, "create", today, details, now))
             else:
                 hid = int(h.household_id or 0)
-                conn.execute(
-                    f"UPDATE household SET {', '.join(f'{k} = :{k}' for k in values)}, updated_at = :now "
-                    "WHERE id = :id",
-                    {**values, "now": now, "id": hid},
-                )
-                conn.execute("DELETE FROM household_cause WHERE household_id = ?", (hid,))
+                household_updates.append({**values, "now": now, "id": hid})
                 updated += 1
-                events.append((hid, "update", today, json.dumps({"source": "import", "file": source}), now))
+                events.append((hid, "update", today, details, now))
             causes.extend((hid, c) for c in data.causes)
-            order = 0
-            if h.action == "update":
-                order = int(db.scalar("SELECT coalesce(max(sort_order), 0) FROM member WHERE household_id = ?", (hid,)))
+            order = orders.get(hid, 0)
             head_id: int | None = None
             for m in members:
-                mvalues = reg._member_values(m.data)
+                mvalues = m.values if m.values is not None else reg._member_values(m.data)
                 if m.action == "update" and m.member_id is not None:
-                    conn.execute(
-                        f"UPDATE member SET {', '.join(f'{k} = :{k}' for k in mvalues)}, updated_at = :now "
-                        "WHERE id = :id",
-                        {**mvalues, "now": now, "id": m.member_id},
-                    )
+                    member_updates.append({**mvalues, "now": now, "id": m.member_id})
                     members_updated += 1
                     continue
                 order += 1
                 members_created += 1
-                if m.data is head:  # the head's id is needed at once
-                    head_id = reg._insert_member(db, hid, mvalues, order)
-                    continue
-                pending.append({**mvalues, "household_id": hid, "sort_order": order, "now": now})
-                if len(pending) >= 5000:
-                    flush()
+                mid = next_member
+                next_member += 1
+                new_members.append(
+                    {
+                        "id": mid,
+                        "household_id": hid,
+                        **mvalues,
+                        "sort_order": order,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                )
+                if m.data is head:
+                    head_id = mid
+            orders[hid] = order
             if h.action == "create":
                 if head_id is not None:
                     heads.append((head_id, hid))
             else:
-                reg._refresh_derived(db, hid, codes)
+                refresh.append(hid)
             touched.append(hid)
-        flush()
+
+        report(30)
+        household_defaults = bulk.column_defaults(conn, "household")
+        for start in range(0, len(new_households), _CHUNK):
+            bulk.insert_rows(conn, "household", new_households[start : start + _CHUNK], defaults=household_defaults)
+        if household_updates:
+            sets = ", ".join(f"{k} = :{k}" for k in household_updates[0] if k not in ("now", "id"))
+            conn.executemany(f"UPDATE household SET {sets}, updated_at = :now WHERE id = :id", household_updates)
+            conn.executemany(
+                "DELETE FROM household_cause WHERE household_id = ?", [(u["id"],) for u in household_updates]
+            )
+        if member_updates:
+            sets = ", ".join(f"{k} = :{k}" for k in member_updates[0] if k not in ("now", "id"))
+            conn.executemany(f"UPDATE member SET {sets}, updated_at = :now WHERE id = :id", member_updates)
+        report(40)
+        member_defaults = bulk.column_defaults(conn, "member")
+        for start in range(0, len(new_members), _CHUNK):
+            bulk.insert_rows(conn, "member", new_members[start : start + _CHUNK], defaults=member_defaults)
+            report(40 + start * 55 // max(len(new_members), 1))
         conn.executemany("UPDATE household SET head_member_id = ? WHERE id = ?", heads)
+        reg._refresh_derived_many(db, refresh, codes)
         conn.executemany("INSERT OR IGNORE INTO household_cause (household_id, cause_code) VALUES (?, ?)", causes)
         conn.executemany(
             "INSERT INTO household_event (household_id, event_type, event_date, details, user_id, created_at) "
@@ -1069,7 +1170,7 @@ def _commit(
             events,
         )
     if progress is not None:
-        progress(total, total)
+        progress(100, 100)
     return ImportResult(
         changes=Changes(
             households=True,
@@ -1085,6 +1186,21 @@ def _commit(
         skipped_rows=preview.skipped_rows() if valid_only else [],
         household_ids=touched,
     )
+
+
+def _last_orders(db: Database, household_ids: list[int]) -> dict[int, int]:
+    """The highest sort_order of each household's members (households without members are left out)."""
+    found: dict[int, int] = {}
+    unique = sorted(set(household_ids))
+    for start in range(0, len(unique), 500):
+        batch = unique[start : start + 500]
+        for row in db.conn.execute(
+            f"SELECT household_id, max(sort_order) FROM member WHERE household_id IN ({', '.join('?' * len(batch))}) "
+            "GROUP BY household_id",
+            batch,
+        ):
+            found[int(row[0])] = int(row[1] or 0)
+    return found
 
 
 def import_list(

@@ -197,10 +197,13 @@ class CodeBook:
 
     def __init__(self, db: Database) -> None:
         self._db = db
-        self._lists: dict[str, dict[str, dict[str, Any]]] = {}
+        self._lists: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
 
     def items(self, list_name: str, code_system: str | None = None) -> dict[str, dict[str, Any]]:
-        key = f"{list_name}/{code_system or ''}"
+        key = (list_name, code_system or "")
+        found = self._lists.get(key)
+        if found is not None:
+            return found
         if key not in self._lists:
             sql = "SELECT code, name, name_fold, extra, code_system FROM code_list WHERE list_name = ?"
             params: list[Any] = [list_name]
@@ -228,14 +231,20 @@ class CodeBook:
 
 
 def _check_date(
-    issues: list[ValidationIssue], label: str, value: str | None, *, future_ok: bool = True, row: int | None = None
+    issues: list[ValidationIssue],
+    label: str,
+    value: str | None,
+    *,
+    future_ok: bool = True,
+    row: int | None = None,
+    today: _dt.date | None = None,
 ) -> None:
     if value in (None, ""):
         return
     parsed = parse_iso_date(value)
     if parsed is None or len(str(value)) != 10:
         issues.append(ValidationIssue(label, "không phải ngày hợp lệ (dạng ngày/tháng/năm)", row=row, value=str(value)))
-    elif not future_ok and parsed > clock.today():
+    elif not future_ok and parsed > (today or clock.today()):
         issues.append(ValidationIssue(label, "không được sau ngày hôm nay", row=row, value=str(value)))
 
 
@@ -247,8 +256,13 @@ def validate_household(
     codes: CodeBook | None = None,
     row: int | None = None,
     check_village: bool = True,
+    live_codes: dict[str, int] | None = None,
 ) -> list[ValidationIssue]:
-    """Problems with a household's own fields (not its members)."""
+    """Problems with a household's own fields (not its members).
+
+    ``live_codes`` (code → id of every household not deleted, e.g. an import's) replaces
+    the query per household that checks the code is free.
+    """
     codes = codes or CodeBook(db)
     issues: list[ValidationIssue] = []
     label = HOUSEHOLD_LABELS
@@ -257,7 +271,7 @@ def validate_household(
         issues.append(ValidationIssue(label["code"], "không được để trống", row=row))
     elif len(code) > 40:
         issues.append(ValidationIssue(label["code"], "dài quá 40 ký tự", row=row, value=code[:40]))
-    else:
+    elif live_codes is None or live_codes.get(code, household_id) != household_id:
         other = db.row(
             "SELECT h.id, v.name AS village FROM household h JOIN village v ON v.id = h.village_id "
             "WHERE h.code = ? AND h.deleted_at IS NULL AND h.id IS NOT ?",
@@ -322,6 +336,16 @@ def validate_household(
     return issues
 
 
+_MEMBER_CODE_LISTS = (
+    ("education_level", "education_level"),
+    ("schooling", "schooling"),
+    ("employment", "employment"),
+    ("hi_group", "hi_group"),
+    ("disability", "disability"),
+    ("nutrition", "nutrition"),
+)
+
+
 def validate_member(
     db: Database,
     data: MemberInput,
@@ -332,7 +356,11 @@ def validate_member(
     who: str = "",
     check_duplicate_id: bool = True,
 ) -> list[ValidationIssue]:
-    """Problems with one member's fields. ``who`` prefixes field names (e.g. the member's name)."""
+    """Problems with one member's fields. ``who`` prefixes field names (e.g. the member's name).
+
+    Imports call this for hundreds of thousands of members: empty fields are skipped
+    before any work and messages are only built when there is a problem.
+    """
     codes = codes or CodeBook(db)
     issues: list[ValidationIssue] = []
     prefix = f"{who} — " if who else ""
@@ -340,6 +368,7 @@ def validate_member(
     def lab(key: str) -> str:
         return prefix + MEMBER_LABELS[key]
 
+    today = clock.today()
     name = nfc(data.full_name)
     if not name:
         issues.append(ValidationIssue(lab("full_name"), "không được để trống", row=row))
@@ -355,10 +384,12 @@ def validate_member(
         issues.append(ValidationIssue(lab("sex"), "chưa ghi giới tính", row=row, severity="warning"))
     elif data.sex not in ("M", "F"):
         issues.append(ValidationIssue(lab("sex"), "phải là Nam hoặc Nữ", row=row, value=str(data.sex)))
-    _check_date(issues, lab("birth_date"), data.birth_date, future_ok=False, row=row)
-    birth = parse_iso_date(data.birth_date)
+    birth: _dt.date | None = None
+    if data.birth_date not in (None, ""):
+        _check_date(issues, lab("birth_date"), data.birth_date, future_ok=False, row=row, today=today)
+        birth = parse_iso_date(data.birth_date)
     year = data.birth_year
-    if year is not None and not (1880 <= year <= clock.today().year):
+    if year is not None and not (1880 <= year <= today.year):
         issues.append(ValidationIssue(lab("birth_year"), "không hợp lý", row=row, value=str(year)))
     if birth and year and birth.year != year:
         issues.append(
@@ -403,7 +434,8 @@ def validate_member(
                         value=check.normalized,
                     )
                 )
-    _check_date(issues, lab("id_issue_date"), data.id_issue_date, future_ok=False, row=row)
+    if data.id_issue_date not in (None, ""):
+        _check_date(issues, lab("id_issue_date"), data.id_issue_date, future_ok=False, row=row, today=today)
     if data.ethnicity_code:
         system = data.ethnicity_system or DEFAULT_ETHNICITY_SYSTEM
         if not codes.has("ethnicity", data.ethnicity_code, system):
@@ -415,24 +447,19 @@ def validate_member(
                     value=data.ethnicity_code,
                 )
             )
-    for key, list_name in (
-        ("education_level", "education_level"),
-        ("schooling", "schooling"),
-        ("employment", "employment"),
-        ("hi_group", "hi_group"),
-        ("disability", "disability"),
-        ("nutrition", "nutrition"),
-    ):
-        value = getattr(data, key)
-        if value and not codes.has(list_name, value):
-            issues.append(ValidationIssue(lab(key), "không có trong danh mục", row=row, value=str(value)))
-    _check_date(issues, lab("hi_valid_from"), data.hi_valid_from, row=row)
-    _check_date(issues, lab("hi_valid_to"), data.hi_valid_to, row=row)
-    start, end = parse_iso_date(data.hi_valid_from), parse_iso_date(data.hi_valid_to)
-    if start and end and end < start:
-        issues.append(
-            ValidationIssue(lab("hi_valid_to"), "trước ngày bắt đầu có giá trị", row=row, value=data.hi_valid_to)
-        )
+    if data.education_level or data.schooling or data.employment or data.hi_group or data.disability or data.nutrition:
+        for key, list_name in _MEMBER_CODE_LISTS:
+            value = getattr(data, key)
+            if value and not codes.has(list_name, value):
+                issues.append(ValidationIssue(lab(key), "không có trong danh mục", row=row, value=str(value)))
+    if data.hi_valid_from not in (None, "") or data.hi_valid_to not in (None, ""):
+        _check_date(issues, lab("hi_valid_from"), data.hi_valid_from, row=row)
+        _check_date(issues, lab("hi_valid_to"), data.hi_valid_to, row=row)
+        start, end = parse_iso_date(data.hi_valid_from), parse_iso_date(data.hi_valid_to)
+        if start and end and end < start:
+            issues.append(
+                ValidationIssue(lab("hi_valid_to"), "trước ngày bắt đầu có giá trị", row=row, value=data.hi_valid_to)
+            )
     if data.social_allowance < 0:
         issues.append(ValidationIssue(lab("social_allowance"), "không được âm", row=row))
     if data.life_status not in LIFE_STATUS_LABELS:
@@ -443,7 +470,8 @@ def validate_member(
                 lab("life_status_date"), "cần ghi ngày chết hoặc ngày chuyển đi", row=row, severity="warning"
             )
         )
-    _check_date(issues, lab("life_status_date"), data.life_status_date, future_ok=False, row=row)
+    if data.life_status_date not in (None, ""):
+        _check_date(issues, lab("life_status_date"), data.life_status_date, future_ok=False, row=row, today=today)
     return issues
 
 
@@ -461,12 +489,12 @@ def _household_values(data: HouseholdInput) -> dict[str, Any]:
         "code": code,
         "code_fold": fold(code),
         "village_id": data.village_id,
-        "address": nfc(data.address),
-        "phone": nfc(data.phone),
+        "address": nfc(data.address) if data.address else "",
+        "phone": nfc(data.phone) if data.phone else "",
         "area_type": data.area_type,
         "poverty_class": data.poverty_class,
         "class_date": data.class_date or None,
-        "class_decision": nfc(data.class_decision),
+        "class_decision": nfc(data.class_decision) if data.class_decision else "",
         "escaped_date": data.escaped_date or None,
         "ethnic_minority": int(data.ethnic_minority),
         "local_indigenous": int(data.local_indigenous),
@@ -486,7 +514,7 @@ def _household_values(data: HouseholdInput) -> dict[str, Any]:
         "info_devices": ",".join(dict.fromkeys(d for d in data.info_devices if d)),
         "loudspeaker_reach": _bool(data.loudspeaker_reach),
         "waste_treatment": _bool(data.waste_treatment),
-        "note": nfc(data.note),
+        "note": nfc(data.note) if data.note else "",
     }
 
 
@@ -509,10 +537,10 @@ def _member_values(data: MemberInput) -> dict[str, Any]:
         "education_level": data.education_level or None,
         "schooling": data.schooling or None,
         "trained_on_job": int(data.trained_on_job),
-        "occupation": nfc(data.occupation),
+        "occupation": nfc(data.occupation) if data.occupation else "",
         "employment": data.employment or None,
         "labour_contract": _bool(data.labour_contract),
-        "hi_card_number": nfc_or_none(data.hi_card_number),
+        "hi_card_number": nfc_or_none(data.hi_card_number) if data.hi_card_number else None,
         "hi_group": data.hi_group or None,
         "hi_valid_from": data.hi_valid_from or None,
         "hi_valid_to": data.hi_valid_to or None,
@@ -521,7 +549,7 @@ def _member_values(data: MemberInput) -> dict[str, Any]:
         "nutrition": data.nutrition or None,
         "life_status": data.life_status,
         "life_status_date": data.life_status_date or None,
-        "note": nfc(data.note),
+        "note": nfc(data.note) if data.note else "",
     }
 
 
@@ -537,10 +565,14 @@ _HOUSEHOLD_FLAGS = (
 _HOUSEHOLD_BOOLS = (*_HOUSEHOLD_FLAGS, "internet_use", "loudspeaker_reach", "waste_treatment")
 
 
+_HOUSEHOLD_FIELDS = fields(HouseholdInput)
+_MEMBER_FIELDS = fields(MemberInput)
+
+
 def household_input_from_row(row: dict[str, Any], causes: list[str]) -> HouseholdInput:
     """A ``HouseholdInput`` filled from a household row (for editing)."""
     values: dict[str, Any] = {}
-    for f in fields(HouseholdInput):
+    for f in _HOUSEHOLD_FIELDS:
         if f.name == "causes":
             values["causes"] = list(causes)
         elif f.name == "info_devices":
@@ -555,7 +587,7 @@ def household_input_from_row(row: dict[str, Any], causes: list[str]) -> Househol
 
 def member_input_from_row(row: dict[str, Any]) -> MemberInput:
     values: dict[str, Any] = {}
-    for f in fields(MemberInput):
+    for f in _MEMBER_FIELDS:
         if f.name in row:
             value = row[f.name]
             if f.name == "trained_on_job" or (f.name == "labour_contract" and value is not None):
@@ -750,13 +782,14 @@ def redo_operation(db: Database, snapshot: Snapshot) -> Changes:
 # ------------------------------------------------------------------ reading ----
 
 
+_HOUSEHOLD_SQL = "SELECT h.*, v.name AS village_name FROM household h JOIN village v ON v.id = h.village_id"
+_BATCH = 500  # ids per IN (…) list
+
+
 def get_household(db: Database, household_id: int) -> dict[str, Any]:
     """A household row with its village name and cause codes (``causes``)."""
     db.require(Permission.VIEW)
-    row = db.row(
-        "SELECT h.*, v.name AS village_name FROM household h JOIN village v ON v.id = h.village_id WHERE h.id = ?",
-        (household_id,),
-    )
+    row = db.row(f"{_HOUSEHOLD_SQL} WHERE h.id = ?", (household_id,))
     if row is None:
         raise NotFound(f"Không tìm thấy hộ có mã số {household_id}.")
     row["causes"] = [
@@ -764,6 +797,29 @@ def get_household(db: Database, household_id: int) -> dict[str, Any]:
         for r in db.rows("SELECT cause_code FROM household_cause WHERE household_id = ? ORDER BY 1", (household_id,))
     ]
     return row
+
+
+def _batches(ids: Iterable[int]) -> Iterable[list[int]]:
+    unique = sorted(set(ids))
+    for start in range(0, len(unique), _BATCH):
+        yield unique[start : start + _BATCH]
+
+
+def get_households(db: Database, household_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """:func:`get_household` for many households in a few queries (missing ids are left out)."""
+    db.require(Permission.VIEW)
+    found: dict[int, dict[str, Any]] = {}
+    for batch in _batches(household_ids):
+        marks = ", ".join("?" * len(batch))
+        for row in db.rows(f"{_HOUSEHOLD_SQL} WHERE h.id IN ({marks})", batch):
+            row["causes"] = []
+            found[row["id"]] = row
+        for cause in db.rows(
+            f"SELECT household_id, cause_code FROM household_cause WHERE household_id IN ({marks}) ORDER BY 1, 2",
+            batch,
+        ):
+            found[cause["household_id"]]["causes"].append(cause["cause_code"])
+    return found
 
 
 def get_member(db: Database, member_id: int) -> dict[str, Any]:
@@ -774,23 +830,41 @@ def get_member(db: Database, member_id: int) -> dict[str, Any]:
     return row
 
 
+_MEMBERS_SQL = """
+    SELECT m.*, r.name AS relationship_name, e.name AS ethnicity_name
+    FROM member m
+    LEFT JOIN code_list r ON r.list_name = 'relationship' AND r.code = m.relationship_code
+    LEFT JOIN code_list e ON e.list_name = 'ethnicity' AND e.code_system = m.ethnicity_system
+         AND e.code = m.ethnicity_code
+"""
+_MEMBERS_ORDER = "m.deleted_at IS NOT NULL, m.life_status <> 'living', m.relationship_code <> '01', m.sort_order, m.id"
+
+
 def list_members(db: Database, household_id: int, *, include_removed: bool = False) -> list[dict[str, Any]]:
     """Members of a household (living first, head first), with relationship and ethnicity names."""
     db.require(Permission.VIEW)
-    sql = """
-        SELECT m.*, r.name AS relationship_name, e.name AS ethnicity_name
-        FROM member m
-        LEFT JOIN code_list r ON r.list_name = 'relationship' AND r.code = m.relationship_code
-        LEFT JOIN code_list e ON e.list_name = 'ethnicity' AND e.code_system = m.ethnicity_system
-             AND e.code = m.ethnicity_code
-        WHERE m.household_id = ?
-    """
+    sql = _MEMBERS_SQL + " WHERE m.household_id = ?"
     if not include_removed:
         sql += " AND m.deleted_at IS NULL"
-    sql += (
-        " ORDER BY m.deleted_at IS NOT NULL, m.life_status <> 'living', m.relationship_code <> '01', m.sort_order, m.id"
-    )
+    sql += f" ORDER BY {_MEMBERS_ORDER}"
     return db.rows(sql, (household_id,))
+
+
+def members_of(db: Database, household_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
+    """:func:`list_members` (members not removed) of many households in a few queries."""
+    db.require(Permission.VIEW)
+    found: dict[int, list[dict[str, Any]]] = {}
+    for batch in _batches(household_ids):
+        for hid in batch:
+            found[hid] = []
+        marks = ", ".join("?" * len(batch))
+        sql = (
+            f"{_MEMBERS_SQL} WHERE m.household_id IN ({marks}) AND m.deleted_at IS NULL "
+            f"ORDER BY m.household_id, {_MEMBERS_ORDER}"
+        )
+        for row in db.rows(sql, batch):
+            found[row["household_id"]].append(row)
+    return found
 
 
 def household_events(db: Database, household_id: int) -> list[dict[str, Any]]:
@@ -849,22 +923,33 @@ def _living_members(db: Database, household_id: int) -> list[dict[str, Any]]:
 
 def _refresh_derived(db: Database, household_id: int, codes: CodeBook) -> None:
     """Keep head_member_id, female_head and ethnic_minority in line with the living head."""
-    head = db.row(
-        "SELECT * FROM member WHERE household_id = ? AND deleted_at IS NULL AND life_status = 'living' "
-        "AND relationship_code = ? ORDER BY id LIMIT 1",
-        (household_id, HEAD),
-    )
-    if head is None:
-        return
-    sets: dict[str, Any] = {"head_member_id": head["id"]}
-    if head["sex"] in ("M", "F"):
-        sets["female_head"] = int(head["sex"] == "F")
-    if head["ethnicity_code"]:
-        minority = codes.extra("ethnicity", head["ethnicity_code"], head["ethnicity_system"]).get("minority")
-        if minority is not None:
-            sets["ethnic_minority"] = int(bool(minority))
-    assignments = ", ".join(f"{k} = :{k}" for k in sets)
-    db.conn.execute(f"UPDATE household SET {assignments} WHERE id = :id", {**sets, "id": household_id})
+    _refresh_derived_many(db, [household_id], codes)
+
+
+def _refresh_derived_many(db: Database, household_ids: Iterable[int], codes: CodeBook) -> None:
+    """:func:`_refresh_derived` for many households, reading their heads in a few queries."""
+    for batch in _batches(household_ids):
+        heads: dict[int, dict[str, Any]] = {}
+        for head in db.rows(
+            "SELECT * FROM member WHERE household_id IN ({}) AND deleted_at IS NULL AND life_status = 'living' "
+            "AND relationship_code = ? ORDER BY household_id, id".format(", ".join("?" * len(batch))),
+            [*batch, HEAD],
+        ):
+            heads.setdefault(head["household_id"], head)
+        for household_id in batch:
+            found = heads.get(household_id)
+            if found is None:
+                continue
+            head = found
+            sets: dict[str, Any] = {"head_member_id": head["id"]}
+            if head["sex"] in ("M", "F"):
+                sets["female_head"] = int(head["sex"] == "F")
+            if head["ethnicity_code"]:
+                minority = codes.extra("ethnicity", head["ethnicity_code"], head["ethnicity_system"]).get("minority")
+                if minority is not None:
+                    sets["ethnic_minority"] = int(bool(minority))
+            assignments = ", ".join(f"{k} = :{k}" for k in sets)
+            db.conn.execute(f"UPDATE household SET {assignments} WHERE id = :id", {**sets, "id": household_id})
 
 
 def _insert_member(db: Database, household_id: int, values: dict[str, Any], order: int) -> int:

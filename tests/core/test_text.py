@@ -33,3 +33,30 @@ def test_fold_key_matches_headers_written_differently() -> None:
 @given(st.text())
 def test_fold_is_idempotent(text: str) -> None:
     assert fold(fold(text)) == fold(text)
+
+
+_FOLD_RANGES = (*range(0x0, 0x250), *range(0x1E00, 0x1F00), *range(0x300, 0x370), 0x85, 0xA0, 0x2028, 0x3000)
+
+
+def test_fast_fold_equals_the_slow_definition_for_every_latin_letter_and_mark() -> None:
+    from giamngheo_desktop.text import _fold_slow
+
+    for code in _FOLD_RANGES:
+        ch = chr(code)
+        for text in (ch, f"a{ch}b", f" {ch} ", f"Đ{ch}\u0301", f"{ch}{ch}"):
+            assert fold(text) == _fold_slow(text), (hex(code), text)
+
+
+@given(st.text(alphabet=st.sampled_from([chr(c) for c in _FOLD_RANGES] + ["Σ", "ß", "ǅ", "\u0f39", "한"])))
+def test_fast_fold_equals_the_slow_definition_for_mixed_text(text: str) -> None:
+    from giamngheo_desktop.text import _fold_slow
+
+    assert fold(text) == _fold_slow(text)
+    assert fold(unicodedata.normalize("NFD", text)) == _fold_slow(unicodedata.normalize("NFD", text))
+
+
+@given(st.text())
+def test_fast_fold_equals_the_slow_definition_for_any_text(text: str) -> None:
+    from giamngheo_desktop.text import _fold_slow
+
+    assert fold(text) == _fold_slow(text)

@@ -1,0 +1,122 @@
+"""storage.bulk: inserting many rows binding only the columns that differ from the default."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from giamngheo_desktop.services import register as reg
+from giamngheo_desktop.storage import bulk
+from giamngheo_desktop.storage.connection import Database
+
+SCHEMA = """
+CREATE TABLE t (
+    id      INTEGER PRIMARY KEY,
+    name    TEXT NOT NULL,
+    note    TEXT NOT NULL DEFAULT '',
+    quote   TEXT NOT NULL DEFAULT 'it''s',
+    status  TEXT NOT NULL DEFAULT 'living',
+    count   INTEGER NOT NULL DEFAULT 0,
+    neg     INTEGER DEFAULT -3,
+    ratio   REAL DEFAULT 1.5,
+    flag    INTEGER,
+    stamp   TEXT DEFAULT CURRENT_TIMESTAMP,
+    paren   INTEGER DEFAULT (7)
+)
+"""
+
+
+def _conn() -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:")
+    conn.execute(SCHEMA)
+    conn.execute(SCHEMA.replace("CREATE TABLE t", "CREATE TABLE plain"))
+    return conn
+
+
+def _plain_insert(conn: sqlite3.Connection, rows: list[dict[str, object]]) -> None:
+    for row in rows:
+        conn.execute(f"INSERT INTO plain ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
+
+
+def _rows(conn: sqlite3.Connection, table: str) -> list[tuple[object, ...]]:
+    return conn.execute(
+        f"SELECT id, name, note, quote, status, count, neg, ratio, flag, paren, typeof(count), typeof(ratio) "
+        f"FROM {table} ORDER BY id"
+    ).fetchall()
+
+
+def test_defaults_are_read_from_the_table() -> None:
+    defaults = bulk.column_defaults(_conn(), "t")
+    assert defaults["note"] == "" and defaults["quote"] == "it's" and defaults["status"] == "living"
+    assert defaults["count"] == 0 and defaults["neg"] == -3 and defaults["ratio"] == 1.5 and defaults["paren"] == 7
+    assert defaults["flag"] is None and defaults["name"] is None
+    assert bulk.column_defaults(_conn(), "t")["stamp"] is bulk._UNKNOWN  # an expression is never assumed
+
+
+def test_only_columns_with_a_value_other_than_the_default_are_bound() -> None:
+    conn = _conn()
+    rows: list[dict[str, object]] = [
+        {"id": i, "name": f"n{i}", "note": "", "quote": "it's", "status": "living", "count": 0, "neg": -3,
+         "ratio": 1.5, "flag": None, "paren": 7}
+        for i in range(1, 4)
+    ]  # fmt: skip
+    rows[2]["flag"] = 1
+    assert bulk.insert_rows(conn, "t", rows) == ["id", "name", "flag"]
+    _plain_insert(conn, rows)
+    assert _rows(conn, "t") == _rows(conn, "plain")
+
+
+def test_values_equal_but_of_another_type_are_kept() -> None:
+    conn = _conn()
+    rows: list[dict[str, object]] = [
+        {"id": 1, "name": "a", "count": False, "ratio": 1.5, "note": ""},
+        {"id": 2, "name": "b", "count": 0, "ratio": 2, "note": ""},
+    ]
+    columns = bulk.insert_rows(conn, "t", rows)
+    assert "count" in columns and "ratio" in columns and "note" not in columns
+    _plain_insert(conn, rows)
+    assert _rows(conn, "t") == _rows(conn, "plain")
+
+
+def test_every_value_a_default_and_empty_batches() -> None:
+    conn = _conn()
+    assert bulk.insert_rows(conn, "t", []) == []
+    conn.execute("DROP TABLE plain")
+    conn.execute("CREATE TABLE d (id INTEGER PRIMARY KEY, note TEXT NOT NULL DEFAULT '')")
+    assert bulk.insert_rows(conn, "d", [{"note": ""}, {"note": ""}]) == []
+    assert conn.execute("SELECT id, note FROM d").fetchall() == [(1, ""), (2, "")]
+    with pytest.raises(ValueError):
+        bulk.column_defaults(conn, "missing")
+
+
+def test_members_written_in_bulk_equal_members_written_one_by_one(db: Database) -> None:
+    """The import's use: register._member_values rows, bulk vs a plain full insert."""
+    hid = reg.add_household(
+        db,
+        household=reg.HouseholdInput(code="B-1", village_id=1),
+        members=[reg.MemberInput(full_name="Nguyễn Văn An", relationship_code=reg.HEAD, sex="M", birth_year=1970)],
+    ).household_id
+    inputs = [
+        reg.MemberInput(full_name="Lò Thị Hoa", relationship_code="02", sex="F", birth_date="1972-05-01"),
+        reg.MemberInput(full_name="Lò Văn Sáng", relationship_code="04", birth_year=2001, occupation="Làm ruộng"),
+        reg.MemberInput(full_name="Đỗ Thu", relationship_code="04", id_number="025301000123", trained_on_job=True),
+    ]
+    now = "2025-01-02T03:04:05"
+    rows = [
+        {"id": 1000 + n, "household_id": hid, **reg._member_values(m), "sort_order": n, "created_at": now,
+         "updated_at": now}
+        for n, m in enumerate(inputs, start=1)
+    ]  # fmt: skip
+    with db.atomic() as conn:
+        columns = bulk.insert_rows(conn, "member", rows)
+        for row in rows:
+            conn.execute(
+                f"INSERT INTO member ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                (row["id"] + 1000, *list(row.values())[1:]),
+            )
+    assert len(columns) < len(rows[0])
+    bulk_rows = db.rows("SELECT * FROM member WHERE id BETWEEN 1001 AND 1999 ORDER BY id")
+    plain_rows = db.rows("SELECT * FROM member WHERE id >= 2001 ORDER BY id")
+    assert [{**r, "id": 0} for r in bulk_rows] == [{**r, "id": 0} for r in plain_rows]
+    assert len(bulk_rows) == 3
