@@ -399,7 +399,8 @@ def plan_import(
         if progress is not None:
             progress(done * 60 // max(total, 1), 100)
 
-    table = read_table(path, progress=read_progress, cancelled=cancelled)
+    with gc_paused():  # hundreds of thousands of row lists: no full collections while they pile up
+        table = read_table(path, progress=read_progress, cancelled=cancelled)
     header = find_header(table.rows)
     if header is None:
         raise BadFile(
@@ -443,6 +444,9 @@ class _Planner:
         }
         self.fields = [(col, key) for col, key in header.columns.items() if key != "stt"]
         self.sexes: dict[str, str | None] = {}
+        self.classes: dict[str, str | None] = {}
+        self.village_keys: dict[str, str] = {}
+        self.today = clock.today()
         self.dates: dict[str, tuple[str | None, int | None, str | None]] = {}  # text cell → parse_date
         # households of the register the file matches, loaded together before planning them
         self.existing: dict[int, dict[str, Any]] = {}
@@ -669,7 +673,9 @@ class _Planner:
                 data.class_date = iso
         if "poverty_class" in hvals:
             text = _text(hvals["poverty_class"])
-            cls = self.vocab.classes.get(fold_key(text))
+            if text not in self.classes:
+                self.classes[text] = self.vocab.classes.get(fold_key(text))
+            cls = self.classes[text]
             if cls is None:
                 self.issue(first_row, "poverty_class", text, "không rõ loại hộ (ghi Hộ nghèo, Hộ cận nghèo, …)")
             else:
@@ -758,12 +764,15 @@ class _Planner:
             else:
                 self.issue(row, "village", "", "chưa ghi thôn/tổ dân phố")
             return None, "", ""
-        found = self.villages.get(village_key(text))
+        key = self.village_keys.get(text)
+        if key is None:
+            key = self.village_keys[text] = village_key(text)
+        found = self.villages.get(key)
         if found is not None:
             return int(found["id"]), str(found["name"]), ""
         if self.create_villages:
-            self.new_villages.setdefault(village_key(text), text)
-            return None, "", self.new_villages[village_key(text)]
+            self.new_villages.setdefault(key, text)
+            return None, "", self.new_villages[key]
         self.issue(
             row,
             "village",
@@ -896,7 +905,12 @@ class _Planner:
         if "note" in values:
             data.note = _text(values["note"])
         for issue in reg.validate_member(
-            self.db, data, member_id=match["id"] if match else None, codes=vocab.codes, check_duplicate_id=False
+            self.db,
+            data,
+            member_id=match["id"] if match else None,
+            codes=vocab.codes,
+            check_duplicate_id=False,
+            today=self.today,
         ):
             if issue.field == reg.MEMBER_LABELS["relationship_code"] and rel is None and has_rel:
                 continue  # already reported

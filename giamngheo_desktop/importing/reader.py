@@ -94,7 +94,11 @@ def _clean_row(row: list[Any]) -> list[Any]:
 
 
 def _is_empty(row: list[Any]) -> bool:
-    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in row)
+    for cell in row:  # a loop, not all(<generator>): called for every row of big files
+        if cell is None or (isinstance(cell, str) and not cell.strip()):
+            continue
+        return False
+    return True
 
 
 def _collect(

@@ -248,6 +248,9 @@ def _check_date(
         issues.append(ValidationIssue(label, "không được sau ngày hôm nay", row=row, value=str(value)))
 
 
+_CLASS_VALUES = frozenset(c.value for c in PovertyClass)
+
+
 def validate_household(
     db: Database,
     data: HouseholdInput,
@@ -285,7 +288,7 @@ def validate_household(
         issues.append(ValidationIssue(label["village_id"], "không có trong danh sách thôn/tổ của xã", row=row))
     if data.area_type not in (None, "rural", "urban"):
         issues.append(ValidationIssue(label["area_type"], "phải là nông thôn hoặc thành thị", row=row))
-    if data.poverty_class not in {c.value for c in PovertyClass}:
+    if data.poverty_class not in _CLASS_VALUES:
         issues.append(
             ValidationIssue(
                 label["poverty_class"], "không thuộc các loại hộ đã quy định", row=row, value=data.poverty_class
@@ -355,11 +358,13 @@ def validate_member(
     row: int | None = None,
     who: str = "",
     check_duplicate_id: bool = True,
+    today: _dt.date | None = None,
 ) -> list[ValidationIssue]:
     """Problems with one member's fields. ``who`` prefixes field names (e.g. the member's name).
 
     Imports call this for hundreds of thousands of members: empty fields are skipped
-    before any work and messages are only built when there is a problem.
+    before any work, messages are only built when there is a problem, and the caller may
+    pass ``today`` (clock.today()) once for all of them.
     """
     codes = codes or CodeBook(db)
     issues: list[ValidationIssue] = []
@@ -368,7 +373,7 @@ def validate_member(
     def lab(key: str) -> str:
         return prefix + MEMBER_LABELS[key]
 
-    today = clock.today()
+    today = today or clock.today()
     name = nfc(data.full_name)
     if not name:
         issues.append(ValidationIssue(lab("full_name"), "không được để trống", row=row))
@@ -799,6 +804,15 @@ def get_household(db: Database, household_id: int) -> dict[str, Any]:
     return row
 
 
+def _plain_rows(db: Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    """``db.rows`` for queries whose column names are all different, a third as costly per row."""
+    cursor = db.conn.cursor()
+    cursor.row_factory = None
+    cursor.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor]
+
+
 def _batches(ids: Iterable[int]) -> Iterable[list[int]]:
     unique = sorted(set(ids))
     for start in range(0, len(unique), _BATCH):
@@ -811,7 +825,7 @@ def get_households(db: Database, household_ids: Iterable[int]) -> dict[int, dict
     found: dict[int, dict[str, Any]] = {}
     for batch in _batches(household_ids):
         marks = ", ".join("?" * len(batch))
-        for row in db.rows(f"{_HOUSEHOLD_SQL} WHERE h.id IN ({marks})", batch):
+        for row in _plain_rows(db, f"{_HOUSEHOLD_SQL} WHERE h.id IN ({marks})", batch):
             row["causes"] = []
             found[row["id"]] = row
         for cause in db.rows(
@@ -851,7 +865,8 @@ def list_members(db: Database, household_id: int, *, include_removed: bool = Fal
 
 
 def members_of(db: Database, household_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
-    """:func:`list_members` (members not removed) of many households in a few queries."""
+    """The member rows (not removed) of many households in a few queries, in :func:`list_members`'s
+    order but without the relationship and ethnicity names (an import matches thousands of households)."""
     db.require(Permission.VIEW)
     found: dict[int, list[dict[str, Any]]] = {}
     for batch in _batches(household_ids):
@@ -859,10 +874,10 @@ def members_of(db: Database, household_ids: Iterable[int]) -> dict[int, list[dic
             found[hid] = []
         marks = ", ".join("?" * len(batch))
         sql = (
-            f"{_MEMBERS_SQL} WHERE m.household_id IN ({marks}) AND m.deleted_at IS NULL "
+            f"SELECT m.* FROM member m WHERE m.household_id IN ({marks}) AND m.deleted_at IS NULL "
             f"ORDER BY m.household_id, {_MEMBERS_ORDER}"
         )
-        for row in db.rows(sql, batch):
+        for row in _plain_rows(db, sql, batch):
             found[row["household_id"]].append(row)
     return found
 

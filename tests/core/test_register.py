@@ -278,3 +278,58 @@ def test_update_member_and_household_with_undo(db: Database) -> None:
     reg.undo_operation(db, upd.snapshot)
     assert reg.get_household(db, hid)["causes"] == ["2", "7"]
     assert reg.get_household(db, hid)["water_source"] is None
+
+
+def small_family(db: Database, code: str) -> int:
+    return (
+        reg.add_household(
+            db,
+            household=reg.HouseholdInput(code=code, village_id=village_id(db), causes=["3"]),
+            members=[
+                reg.MemberInput("Nguyễn Văn Đức", "01", birth_year=1970, sex="M", ethnicity_code="01"),
+                reg.MemberInput("Trần Thị Hoa", "02", birth_year=1972, sex="F"),
+                reg.MemberInput("Lê Thị Mai", "04", birth_year=1995, sex="F"),
+                reg.MemberInput("Lò Văn Sáng", "04", birth_year=1999, sex="M"),
+                reg.MemberInput("Nguyễn Thị Lan", "04", birth_year=2001, sex="F"),
+            ],
+        ).household_id
+        or 0
+    )
+
+
+def test_batched_reads_equal_the_single_ones(db: Database) -> None:
+    first = family(db, "DX-001").household_id
+    second = small_family(db, "DX-002")
+    assert first is not None and second is not None
+    reg.remove_member(db, members_by_name(db, second)["Lê Thị Mai"]["id"])
+    households = reg.get_households(db, [second, first, first, 999_999])
+    assert set(households) == {first, second}
+    members = reg.members_of(db, [first, second])
+    for hid in (first, second):
+        assert households[hid] == reg.get_household(db, hid)
+        names = ("relationship_name", "ethnicity_name")
+        single = [{k: v for k, v in m.items() if k not in names} for m in reg.list_members(db, hid)]
+        assert members[hid] == single
+    assert len(members[second]) == 4
+
+
+def test_code_check_from_a_dict_of_live_codes_gives_the_same_issues(db: Database) -> None:
+    hid = family(db, "DX-001").household_id
+    live = {r["code"]: r["id"] for r in db.rows("SELECT id, code FROM household WHERE deleted_at IS NULL")}
+    for code, own in (("DX-001", None), ("DX-001", hid), ("DX-009", None)):
+        data = reg.HouseholdInput(code=code, village_id=village_id(db))
+        assert reg.validate_household(db, data, household_id=own) == reg.validate_household(
+            db, data, household_id=own, live_codes=live
+        )
+    assert reg.validate_household(db, reg.HouseholdInput(code="DX-001", village_id=village_id(db)), live_codes=live)
+
+
+def test_refresh_of_many_households_sets_each_head(db: Database) -> None:
+    ids = [small_family(db, f"DX-00{n}") for n in range(1, 4)]
+    db.conn.execute("UPDATE household SET head_member_id = NULL, female_head = 1")
+    with db.atomic():
+        reg._refresh_derived_many(db, ids, reg.CodeBook(db))
+    for hid in ids:
+        row = reg.get_household(db, hid)
+        assert row["head_member_id"] == members_by_name(db, hid)["Nguyễn Văn Đức"]["id"]
+        assert row["female_head"] == 0
