@@ -184,7 +184,7 @@ class FirstRunDialog(QDialog):
         self.receiving_office.setText(s.receiving_office)
         self.chairman_name.setText(s.chairman_name)
         self.preparer_name.setText(s.preparer_name)
-        for village in commune.list_villages(self.db):
+        for village in commune.list_villages(self.db, with_counts=True):
             row = self.add_village(village.name, village.kind)
             item = self.villages.item(row, 0)
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
