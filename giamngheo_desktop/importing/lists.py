@@ -431,12 +431,13 @@ class _Planner:
             for v in db.rows("SELECT id, name, code FROM village WHERE deleted_at IS NULL ORDER BY sort_order")
         }
         self.new_villages: dict[str, str] = {}
+        # plain tuples, not dicts: a re-import reads every household and member number here
         self.live_codes = {
-            r["code"]: r["id"] for r in db.rows("SELECT id, code FROM household WHERE deleted_at IS NULL")
+            code: hid for hid, code in db.conn.execute("SELECT id, code FROM household WHERE deleted_at IS NULL")
         }
         self.ids_in_db: dict[str, tuple[int, int, str]] = {
-            r["id_number"]: (r["household_id"], r["id"], r["full_name"])
-            for r in db.rows(
+            number: (household_id, member_id, full_name)
+            for member_id, household_id, number, full_name in db.conn.execute(
                 "SELECT m.id, m.household_id, m.id_number, m.full_name FROM member m "
                 "JOIN household h ON h.id = m.household_id "
                 "WHERE m.id_number IS NOT NULL AND m.deleted_at IS NULL AND h.deleted_at IS NULL"
@@ -1064,7 +1065,7 @@ def _commit(
             for name in preview.new_villages:
                 kind = "to_dan_pho" if fold(name).startswith("to") else "thon"
                 village_ids[name] = commune.add_village(db, commune.VillageInput(name=name, kind=kind))
-        live_codes = {r["code"] for r in db.rows("SELECT code FROM household WHERE deleted_at IS NULL")}
+        live_codes = {r[0] for r in conn.execute("SELECT code FROM household WHERE deleted_at IS NULL")}
         counter = int(db.scalar("SELECT count(*) FROM household") or 0)
         village_codes = {r["id"]: r["code"] for r in db.rows("SELECT id, code FROM village")}
         next_household = int(db.scalar("SELECT coalesce(max(id), 0) FROM household")) + 1
