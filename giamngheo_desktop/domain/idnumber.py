@@ -51,6 +51,8 @@ def normalize_id(value: str | None) -> str:
     """Strip spaces, dots and dashes; keep digits as text (leading zeros matter)."""
     if value is None:
         return ""
+    if type(value) is str and value.isdigit():  # the usual, already plain number
+        return value
     text = str(value).strip()
     if text.endswith(".0") and text[:-2].isdigit():  # a number cell read as float
         text = text[:-2]

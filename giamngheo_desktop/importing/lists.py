@@ -460,6 +460,28 @@ class _Planner:
     def issue(self, row: int, key: str, value: Any, reason: str, severity: str = "error") -> None:
         self.issues.append(RowIssue(row, self.col(key), cell_text(value)[:80], reason, severity))
 
+    def clean_cells(self, raw: list[Any]) -> dict[str, Any] | None:
+        """:meth:`cells` then :meth:`_hostile_ok` in one pass for the usual row (same values);
+        None when a text cell is over-long or starts with “=”, left to those two for their issues."""
+        values: dict[str, Any] = {}
+        width = len(raw)
+        for col, key in self.fields:
+            if col < width:
+                value = raw[col]
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    value = value.strip()
+                    if not value:
+                        continue
+                    if len(value) > MAX_CELL_CHARS or (value[0] == "=" and len(value) > 1):
+                        return None
+                    value = normalize("NFC", value)
+                elif value == "":
+                    continue
+                values[key] = value
+        return values
+
     def cells(self, raw: list[Any]) -> dict[str, Any]:
         """The row's non-empty cells by field, text stripped (see :meth:`_hostile_ok` for the rest)."""
         values: dict[str, Any] = {}
@@ -496,11 +518,15 @@ class _Planner:
                     raise ImportCancelled()
                 if progress is not None:
                     progress(60 + index * 20 // max(total, 1), 100)
-            values = self.cells(raw)
-            if not values:
-                continue
-            if not self._hostile_ok(number, values):
-                continue
+            clean = self.clean_cells(raw)
+            if clean is None:
+                values = self.cells(raw)
+                if not self._hostile_ok(number, values):
+                    continue
+            else:
+                values = clean
+                if not values:
+                    continue
             name = _text(values.get("full_name") if has_full else values.get("head_name"))
             if not name:
                 first = fold(cell_text(next((c for c in raw if c not in (None, "")), "")))

@@ -572,32 +572,31 @@ _HOUSEHOLD_BOOLS = (*_HOUSEHOLD_FLAGS, "internet_use", "loudspeaker_reach", "was
 
 _HOUSEHOLD_FIELDS = fields(HouseholdInput)
 _MEMBER_FIELDS = fields(MemberInput)
+_HOUSEHOLD_PLAIN_NAMES = tuple(f.name for f in _HOUSEHOLD_FIELDS if f.name not in ("causes", "info_devices"))
 
 
 def household_input_from_row(row: dict[str, Any], causes: list[str]) -> HouseholdInput:
     """A ``HouseholdInput`` filled from a household row (for editing)."""
-    values: dict[str, Any] = {}
-    for f in _HOUSEHOLD_FIELDS:
-        if f.name == "causes":
-            values["causes"] = list(causes)
-        elif f.name == "info_devices":
-            values["info_devices"] = [d for d in (row.get("info_devices") or "").split(",") if d]
-        elif f.name in row:
-            value = row[f.name]
-            if f.name in _HOUSEHOLD_BOOLS and (value is not None or f.name in _HOUSEHOLD_FLAGS):
-                value = bool(value)
-            values[f.name] = value
+    # a re-import builds one for every household of the file: plain name lookups, no Field objects
+    values = {name: row[name] for name in _HOUSEHOLD_PLAIN_NAMES if name in row}
+    for name in _HOUSEHOLD_BOOLS:
+        if name in values and (values[name] is not None or name in _HOUSEHOLD_FLAGS):
+            values[name] = bool(values[name])
+    values["info_devices"] = [d for d in (row.get("info_devices") or "").split(",") if d]
+    values["causes"] = list(causes)
     return HouseholdInput(**values)
 
 
+_MEMBER_FIELD_NAMES = tuple(f.name for f in _MEMBER_FIELDS)
+
+
 def member_input_from_row(row: dict[str, Any]) -> MemberInput:
-    values: dict[str, Any] = {}
-    for f in _MEMBER_FIELDS:
-        if f.name in row:
-            value = row[f.name]
-            if f.name == "trained_on_job" or (f.name == "labour_contract" and value is not None):
-                value = bool(value)
-            values[f.name] = value
+    # a re-import builds one for every member of the file: plain name lookups, no Field objects
+    values = {name: row[name] for name in _MEMBER_FIELD_NAMES if name in row}
+    if "trained_on_job" in values:
+        values["trained_on_job"] = bool(values["trained_on_job"])
+    if values.get("labour_contract") is not None:
+        values["labour_contract"] = bool(values["labour_contract"])
     if values.get("birth_date"):
         values["birth_year"] = None  # follows the date
     return MemberInput(**values)
