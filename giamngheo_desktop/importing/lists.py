@@ -409,8 +409,8 @@ def plan_import(
             "Hãy dùng tệp mẫu (Tải mẫu).",
             code="no_header",
         )
-    planner = _Planner(db, table, header, create_villages=create_villages)
-    with gc_paused():
+    with gc_paused():  # the planner's own lookups (every member of the register on a re-import) too
+        planner = _Planner(db, table, header, create_villages=create_villages)
         preview = planner.run(progress=progress, cancelled=cancelled)
     preview.path = str(path)
     return preview
