@@ -460,30 +460,13 @@ class _Planner:
     def issue(self, row: int, key: str, value: Any, reason: str, severity: str = "error") -> None:
         self.issues.append(RowIssue(row, self.col(key), cell_text(value)[:80], reason, severity))
 
-    def clean_cells(self, raw: list[Any]) -> dict[str, Any] | None:
-        """:meth:`cells` then :meth:`_hostile_ok` in one pass for the usual row (same values);
-        None when a text cell is over-long or starts with “=”, left to those two for their issues."""
-        values: dict[str, Any] = {}
-        width = len(raw)
-        for col, key in self.fields:
-            if col < width:
-                value = raw[col]
-                if value is None:
-                    continue
-                if isinstance(value, str):
-                    value = value.strip()
-                    if not value:
-                        continue
-                    if len(value) > MAX_CELL_CHARS or (value[0] == "=" and len(value) > 1):
-                        return None
-                    value = normalize("NFC", value)
-                elif value == "":
-                    continue
-                values[key] = value
-        return values
+    def cells(self, raw: list[Any], *, screen: bool = True) -> dict[str, Any] | None:
+        """The row's non-empty cells by field, text stripped.
 
-    def cells(self, raw: list[Any]) -> dict[str, Any]:
-        """The row's non-empty cells by field, text stripped (see :meth:`_hostile_ok` for the rest)."""
+        With ``screen`` (the usual pass) text is also put in NFC, and the result is None when a
+        text cell is over-long or starts with “=”: such a row is read again with ``screen=False``
+        and left to :meth:`_hostile_ok`, which names the problem.
+        """
         values: dict[str, Any] = {}
         width = len(raw)
         for col, key in self.fields:
@@ -495,6 +478,10 @@ class _Planner:
                     value = value.strip()
                     if not value:
                         continue
+                    if screen:
+                        if len(value) > MAX_CELL_CHARS or (value[0] == "=" and len(value) > 1):
+                            return None
+                        value = normalize("NFC", value)
                 elif value == "":
                     continue
                 values[key] = value
@@ -518,9 +505,9 @@ class _Planner:
                     raise ImportCancelled()
                 if progress is not None:
                     progress(60 + index * 20 // max(total, 1), 100)
-            clean = self.clean_cells(raw)
+            clean = self.cells(raw)
             if clean is None:
-                values = self.cells(raw)
+                values = self.cells(raw, screen=False) or {}
                 if not self._hostile_ok(number, values):
                     continue
             else:
