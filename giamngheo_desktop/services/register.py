@@ -204,19 +204,18 @@ class CodeBook:
         found = self._lists.get(key)
         if found is not None:
             return found
-        if key not in self._lists:
-            sql = "SELECT code, name, name_fold, extra, code_system FROM code_list WHERE list_name = ?"
-            params: list[Any] = [list_name]
-            if code_system:
-                sql += " AND code_system = ?"
-                params.append(code_system)
-            sql += " ORDER BY sort_order"
-            result: dict[str, dict[str, Any]] = {}
-            for row in self._db.rows(sql, params):
-                row["extra"] = json.loads(row["extra"] or "{}")
-                result.setdefault(row["code"], row)
-            self._lists[key] = result
-        return self._lists[key]
+        sql = "SELECT code, name, name_fold, extra, code_system FROM code_list WHERE list_name = ?"
+        params: list[Any] = [list_name]
+        if code_system:
+            sql += " AND code_system = ?"
+            params.append(code_system)
+        sql += " ORDER BY sort_order"
+        result: dict[str, dict[str, Any]] = {}
+        for row in self._db.rows(sql, params):
+            row["extra"] = json.loads(row["extra"] or "{}")
+            result.setdefault(row["code"], row)
+        self._lists[key] = result
+        return result
 
     def has(self, list_name: str, code: str | None, code_system: str | None = None) -> bool:
         return code is not None and code in self.items(list_name, code_system)
@@ -944,17 +943,16 @@ def _refresh_derived_many(db: Database, household_ids: Iterable[int], codes: Cod
     """:func:`_refresh_derived` for many households, reading their heads in a few queries."""
     for batch in _batches(household_ids):
         heads: dict[int, dict[str, Any]] = {}
-        for head in db.rows(
+        for row in db.rows(
             "SELECT * FROM member WHERE household_id IN ({}) AND deleted_at IS NULL AND life_status = 'living' "
             "AND relationship_code = ? ORDER BY household_id, id".format(", ".join("?" * len(batch))),
             [*batch, HEAD],
         ):
-            heads.setdefault(head["household_id"], head)
+            heads.setdefault(row["household_id"], row)
         for household_id in batch:
-            found = heads.get(household_id)
-            if found is None:
+            head = heads.get(household_id)
+            if head is None:
                 continue
-            head = found
             sets: dict[str, Any] = {"head_member_id": head["id"]}
             if head["sex"] in ("M", "F"):
                 sets["female_head"] = int(head["sex"] == "F")
