@@ -17,7 +17,7 @@ import gc
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from unicodedata import normalize
@@ -80,7 +80,6 @@ class PlannedMember:
     data: reg.MemberInput
     member_id: int | None = None
     valid: bool = True
-    values: dict[str, Any] | None = None  # the row's columns as written (register._member_values of data)
 
 
 @dataclass
@@ -94,7 +93,6 @@ class PlannedHousehold:
     new_village: str = ""  # to be created (create_villages)
     generate_code: bool = False
     valid: bool = True  # False: the whole household is skipped
-    values: dict[str, Any] | None = None  # the row's columns as written (register._household_values of data)
 
     @property
     def code(self) -> str:
@@ -119,6 +117,8 @@ class ImportPreview:
     new_villages: list[str]
     ignored_columns: list[str]
     stopped_early: bool = False
+    # the preview's folded names, parsed dates and ID checks, reused when writing
+    memo: reg.MemberMemo = field(default_factory=reg.MemberMemo, repr=False, compare=False)
 
     @property
     def errors(self) -> list[RowIssue]:
@@ -449,6 +449,10 @@ class _Planner:
         self.village_keys: dict[str, str] = {}
         self.today = clock.today()
         self.dates: dict[str, tuple[str | None, int | None, str | None]] = {}  # text cell → parse_date
+        self.memo = reg.MemberMemo()  # folded names, parsed dates, ID checks: once each for validating and writing
+        # members are validated together once all are planned (register.validate_members); their
+        # problems go where validating each in turn would have put them: (position in issues, member)
+        self.to_validate: list[tuple[int, PlannedMember, PlannedHousehold | None, frozenset[str]]] = []
         # households of the register the file matches, loaded together before planning them
         self.existing: dict[int, dict[str, Any]] = {}
         self.existing_members: dict[int, list[dict[str, Any]]] = {}
@@ -559,6 +563,7 @@ class _Planner:
             planned = self._plan_household(key, members, has_rel=has_rel)
             if planned is not None:
                 households.append(planned)
+        self._validate_members()
         self._mark_validity(households)
         if progress is not None:
             progress(100, 100)
@@ -578,6 +583,7 @@ class _Planner:
             new_villages=sorted(set(self.new_villages.values())),
             ignored_columns=ignored,
             stopped_early=self.table.stopped_early,
+            memo=self.memo,
         )
 
     def _load_existing(self, groups: dict[Any, list[tuple[int, dict[str, Any]]]]) -> None:
@@ -726,6 +732,7 @@ class _Planner:
             else:
                 existing_members = reg.list_members(self.db, existing_id)
         planned_members: list[PlannedMember] = []
+        first_pending = len(self.to_validate)
         for index, (n, values) in enumerate(rows):
             member = self._plan_member(n, values, existing_id, existing_members, first=index == 0, has_rel=has_rel)
             if member is not None:
@@ -764,8 +771,12 @@ class _Planner:
             new_village=new_village,
             generate_code=not code and existing_id is None,
             valid=not household_error,
-            values=reg._household_values(data),
         )
+        # an error in the first row's member data makes the household invalid too (see _validate_members)
+        for slot in range(first_pending, len(self.to_validate)):
+            position, member, _none, skip = self.to_validate[slot]
+            if member.row == first_row:
+                self.to_validate[slot] = (position, member, planned, skip)
         return planned
 
     def _village(self, row: int, text: str) -> tuple[int | None, str, str]:
@@ -795,10 +806,12 @@ class _Planner:
         )
         return None, "", ""
 
-    def _from_validation(self, row: int, issue: ValidationIssue) -> None:
+    def _from_validation(self, row: int, issue: ValidationIssue, into: list[RowIssue] | None = None) -> None:
         field_key = _LABEL_TO_FIELD.get(issue.field, "")
         column = self.col(field_key) if field_key else issue.field
-        self.issues.append(RowIssue(row, column, issue.value or "", issue.message, issue.severity))
+        (self.issues if into is None else into).append(
+            RowIssue(row, column, issue.value or "", issue.message, issue.severity)
+        )
 
     def date(self, value: Any) -> tuple[str | None, int | None, str | None]:
         """:func:`parse_date`, remembered for text cells (the same dates recur down a long list)."""
@@ -873,7 +886,7 @@ class _Planner:
                     "hãy dùng “Chuyển hộ” trong ứng dụng)",
                 )
         if match is None and household_id is not None:
-            folded = fold(name)
+            folded = self.memo.fold(name)
             for m in existing_members:
                 if m["name_fold"] == folded and (
                     not birth_year or not m["birth_year"] or int(m["birth_year"]) == birth_year
@@ -918,28 +931,51 @@ class _Planner:
             data.occupation = _text(values["occupation"])
         if "note" in values:
             data.note = _text(values["note"])
-        for issue in reg.validate_member(
-            self.db,
-            data,
-            member_id=match["id"] if match else None,
-            codes=vocab.codes,
-            check_duplicate_id=False,
-            today=self.today,
-        ):
-            if issue.field == reg.MEMBER_LABELS["relationship_code"] and rel is None and has_rel:
-                continue  # already reported
-            if issue.field == reg.MEMBER_LABELS["ethnicity_code"] and "ethnicity" in values:
-                continue
-            if issue.field == reg.MEMBER_LABELS["birth_date"] and birth_problem:
-                continue
-            self._from_validation(row, issue)
-        return PlannedMember(
+        skip = []  # problems the planner has already named in the file's own words
+        if rel is None and has_rel:
+            skip.append(reg.MEMBER_LABELS["relationship_code"])
+        if "ethnicity" in values:
+            skip.append(reg.MEMBER_LABELS["ethnicity_code"])
+        if birth_problem:
+            skip.append(reg.MEMBER_LABELS["birth_date"])
+        member = PlannedMember(
             row=row,
             action="update" if match is not None else "create",
             data=data,
             member_id=match["id"] if match else None,
-            values=reg._member_values(data),
         )
+        self.to_validate.append((len(self.issues), member, None, frozenset(skip)))
+        return member
+
+    def _validate_members(self) -> None:
+        """Validate every planned member at once and put each one's problems in its place."""
+        pending = self.to_validate
+        found = reg.validate_members(
+            self.db,
+            [member.data for _p, member, _h, _s in pending],
+            member_ids=[member.member_id for _p, member, _h, _s in pending],
+            codes=self.vocab.codes,
+            check_duplicate_id=False,
+            today=self.today,
+            memo=self.memo,
+        )
+        if not any(found):
+            return
+        merged: list[RowIssue] = []
+        done = 0
+        for (position, member, household, skip), issues in zip(pending, found, strict=True):
+            if not issues:
+                continue
+            merged.extend(self.issues[done:position])
+            done = position
+            for issue in issues:
+                if issue.field in skip:
+                    continue
+                self._from_validation(member.row, issue, merged)
+                if household is not None and issue.severity == "error":
+                    household.valid = False
+        merged.extend(self.issues[done:])
+        self.issues[:] = merged
 
     def _mark_validity(self, households: list[PlannedHousehold]) -> None:
         """Rows with errors are invalid; a household is invalid when its head row is."""
@@ -1070,7 +1106,7 @@ def _commit(
         if progress is not None:
             progress(percent, 100)
 
-    with gc_paused(), db.atomic() as conn, _audit_mode(db, source, planned_members):
+    with gc_paused(), db.atomic() as conn, _audit_mode(db, source, planned_members) as block:
         village_ids: dict[str, int] = {}
         if preview.new_villages:
             from giamngheo_desktop.services import commune
@@ -1084,10 +1120,15 @@ def _commit(
         next_household = int(db.scalar("SELECT coalesce(max(id), 0) FROM household")) + 1
         next_member = int(db.scalar("SELECT coalesce(max(id), 0) FROM member")) + 1
         orders = _last_orders(db, [h.household_id for h in preview.households if h.valid and h.household_id])
-        new_households: list[dict[str, Any]] = []
-        household_updates: list[dict[str, Any]] = []
-        new_members: list[dict[str, Any]] = []
-        member_updates: list[dict[str, Any]] = []
+        # households and members a column at a time (register.household_columns, member_columns)
+        new_households: list[reg.HouseholdInput] = []
+        new_household_ids: list[int] = []
+        updated_households: list[reg.HouseholdInput] = []
+        new_members: list[reg.MemberInput] = []
+        new_member_keys: list[tuple[int, int, int]] = []
+        updated_members: list[reg.MemberInput] = []
+        updated_member_ids: list[int] = []
+        memo = preview.memo
         heads: list[tuple[int, int]] = []
         causes: list[tuple[int, str]] = []
         events: list[tuple[Any, ...]] = []
@@ -1100,10 +1141,8 @@ def _commit(
             if not h.valid:
                 continue
             data = h.data
-            values = dict(h.values) if h.values is not None else reg._household_values(data)
             if h.new_village:
                 data.village_id = village_ids[h.new_village]
-                values["village_id"] = data.village_id
             if h.generate_code:
                 prefix = village_codes.get(data.village_id, "")
                 while True:
@@ -1113,8 +1152,6 @@ def _commit(
                         break
                 data.code = candidate
                 live_codes.add(candidate)
-                values["code"] = nfc(candidate)
-                values["code_fold"] = fold(values["code"])
             members = [m for m in h.members if m.valid]
             head = next(
                 (m.data for m in members if m.data.relationship_code == reg.HEAD and m.data.life_status == "living"),
@@ -1122,45 +1159,38 @@ def _commit(
             )
             if h.action == "create" and head is not None:
                 if head.sex in ("M", "F"):
-                    values["female_head"] = int(head.sex == "F")
+                    data.female_head = head.sex == "F"
                 if head.ethnicity_code:
                     minority = codes.extra("ethnicity", head.ethnicity_code, head.ethnicity_system).get("minority")
                     if minority is not None:
-                        values["ethnic_minority"] = int(bool(minority))
+                        data.ethnic_minority = bool(minority)
             if h.action == "create":
                 hid = next_household
                 next_household += 1
-                new_households.append({"id": hid, **values, "created_at": now, "updated_at": now})
+                new_households.append(data)
+                new_household_ids.append(hid)
                 created += 1
                 events.append((hid, "create", today, details, now))
             else:
                 hid = int(h.household_id or 0)
-                household_updates.append({**values, "now": now, "id": hid})
+                updated_households.append(data)
                 updated += 1
                 events.append((hid, "update", today, details, now))
             causes.extend((hid, c) for c in data.causes)
             order = orders.get(hid, 0)
             head_id: int | None = None
             for m in members:
-                mvalues = m.values if m.values is not None else reg._member_values(m.data)
                 if m.action == "update" and m.member_id is not None:
-                    member_updates.append({**mvalues, "now": now, "id": m.member_id})
+                    updated_members.append(m.data)
+                    updated_member_ids.append(m.member_id)
                     members_updated += 1
                     continue
                 order += 1
                 members_created += 1
                 mid = next_member
                 next_member += 1
-                new_members.append(
-                    {
-                        "id": mid,
-                        "household_id": hid,
-                        **mvalues,
-                        "sort_order": order,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                )
+                new_members.append(m.data)
+                new_member_keys.append((mid, hid, order))
                 if m.data is head:
                     head_id = mid
             orders[hid] = order
@@ -1172,22 +1202,45 @@ def _commit(
             touched.append(hid)
 
         report(30)
-        household_defaults = bulk.column_defaults(conn, "household")
-        for start in range(0, len(new_households), _CHUNK):
-            bulk.insert_rows(conn, "household", new_households[start : start + _CHUNK], defaults=household_defaults)
-        if household_updates:
-            sets = ", ".join(f"{k} = :{k}" for k in household_updates[0] if k not in ("now", "id"))
-            conn.executemany(f"UPDATE household SET {sets}, updated_at = :now WHERE id = :id", household_updates)
+        member_columns = reg.member_columns(new_members, memo)
+        household_columns = {
+            "id": new_household_ids,
+            **reg.household_columns(new_households),
+            "created_at": [now] * len(new_household_ids),
+            "updated_at": [now] * len(new_household_ids),
+        }
+        if block is not None:  # search triggers are off: new households get their text here
+            household_columns.update(_search_text(household_columns, new_member_keys, member_columns))
+            block.search_households = refresh
+        bulk.insert_columns(conn, "household", household_columns)
+        if updated_households:
+            updates = reg.household_columns(updated_households)
+            sets = ", ".join(f"{k} = ?" for k in updates)
             conn.executemany(
-                "DELETE FROM household_cause WHERE household_id = ?", [(u["id"],) for u in household_updates]
+                f"UPDATE household SET {sets}, updated_at = ? WHERE id = ?",
+                zip(*updates.values(), [now] * len(refresh), refresh, strict=True),
             )
-        if member_updates:
-            sets = ", ".join(f"{k} = :{k}" for k in member_updates[0] if k not in ("now", "id"))
-            conn.executemany(f"UPDATE member SET {sets}, updated_at = :now WHERE id = :id", member_updates)
+            conn.executemany("DELETE FROM household_cause WHERE household_id = ?", [(hid,) for hid in refresh])
+        if updated_members:
+            updates = reg.member_columns(updated_members, memo)
+            sets = ", ".join(f"{k} = ?" for k in updates)
+            conn.executemany(
+                f"UPDATE member SET {sets}, updated_at = ? WHERE id = ?",
+                zip(*updates.values(), [now] * len(updated_member_ids), updated_member_ids, strict=True),
+            )
         report(40)
         member_defaults = bulk.column_defaults(conn, "member")
         for start in range(0, len(new_members), _CHUNK):
-            bulk.insert_rows(conn, "member", new_members[start : start + _CHUNK], defaults=member_defaults)
+            keys = new_member_keys[start : start + _CHUNK]
+            chunk = {
+                "id": [k[0] for k in keys],
+                "household_id": [k[1] for k in keys],
+                **{name: values[start : start + _CHUNK] for name, values in member_columns.items()},
+                "sort_order": [k[2] for k in keys],
+                "created_at": [now] * len(keys),
+                "updated_at": [now] * len(keys),
+            }
+            bulk.insert_columns(conn, "member", chunk, defaults=member_defaults)
             report(40 + start * 55 // max(len(new_members), 1))
         conn.executemany("UPDATE household SET head_member_id = ? WHERE id = ?", heads)
         reg._refresh_derived_many(db, refresh, codes)
@@ -1214,6 +1267,30 @@ def _commit(
         skipped_rows=preview.skipped_rows() if valid_only else [],
         household_ids=touched,
     )
+
+
+def _search_text(
+    households: dict[str, list[Any]], member_keys: list[tuple[int, int, int]], members: dict[str, list[Any]]
+) -> dict[str, list[str]]:
+    """The search text of new households (what ``storage.search`` triggers would write), as columns.
+
+    Their members are all new and in ``member_keys`` (id, household, order) in the order written.
+    """
+    folds: dict[int, list[str]] = {}
+    ids: dict[int, list[str]] = {}
+    for (_mid, hid, _order), name_fold, number in zip(
+        member_keys, members["name_fold"], members["id_number"], strict=True
+    ):
+        folds.setdefault(hid, []).append(name_fold)
+        if number is not None:
+            ids.setdefault(hid, []).append(number)
+    return {
+        "search_fold": [
+            code + "".join("\n" + f for f in folds.get(hid, ()))
+            for hid, code in zip(households["id"], households["code_fold"], strict=True)
+        ],
+        "search_ids": ["\n".join(ids.get(hid, ())) for hid in households["id"]],
+    }
 
 
 def _last_orders(db: Database, household_ids: list[int]) -> dict[int, int]:

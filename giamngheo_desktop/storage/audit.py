@@ -202,8 +202,15 @@ def needs_sync(conn: sqlite3.Connection) -> bool:
     return wanted != existing
 
 
+@dataclass
+class BulkWrite:
+    """What a :func:`bulk` block tells it: households whose search text it changed (None = any)."""
+
+    search_households: list[int] | None = None
+
+
 @contextlib.contextmanager
-def bulk(db: Database, *, action: str, entity: str, summary: dict[str, Any]) -> Iterator[None]:
+def bulk(db: Database, *, action: str, entity: str, summary: dict[str, Any]) -> Iterator[BulkWrite]:
     """Inside an open transaction: no per-row entries, one summary entry instead.
 
     For bulk writes (the demo, imports of tens of thousands of rows) where one entry per
@@ -212,7 +219,8 @@ def bulk(db: Database, *, action: str, entity: str, summary: dict[str, Any]) -> 
     The per-row triggers (audit and search text) are dropped for the block: even switched
     off, a trigger cost about 40 % of an insert. Dropping them is part of the caller's
     transaction; they are recreated before the block ends (and a rollback restores them
-    anyway), and the search text is rebuilt once.
+    anyway), and the search text is rebuilt once: of every household, or of those the block
+    names in ``search_households`` when it wrote the text of the others itself.
     """
     from giamngheo_desktop.storage import search
 
@@ -229,9 +237,10 @@ def bulk(db: Database, *, action: str, entity: str, summary: dict[str, Any]) -> 
         conn.execute(f'DROP TRIGGER "{name}"')
     search.drop_triggers(conn)
     _bulk_off[key] = True
+    block = BulkWrite()
     try:
-        yield
-        search.rebuild(conn)
+        yield block
+        search.rebuild(conn, block.search_households)
     finally:
         _bulk_off.pop(key, None)
         with contextlib.suppress(sqlite3.Error):  # after a failed statement the rollback restores them

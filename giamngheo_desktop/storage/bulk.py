@@ -3,16 +3,15 @@
 A member row has some thirty columns of which an imported list fills a dozen; the rest
 hold the column's default. Binding and storing a value equal to the default gives the
 same row as leaving the column out, but costs a third of the insert time at 200,000
-rows. :func:`insert_rows` keeps only the columns where some row differs from the
+rows. :func:`insert_columns` keeps only the columns where some row differs from the
 column's declared default (``PRAGMA table_info``) and inserts with one ``executemany``.
+Values come a column at a time, as the import builds them (``register.member_columns``).
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Sequence
-from operator import itemgetter
 from typing import Any
 
 _UNKNOWN = object()  # a default that is an expression: never assumed equal to a value
@@ -59,46 +58,30 @@ def _all_default(values: list[Any], default: Any) -> bool:
     return set(map(type, values)) == {kind} and set(values) == {default}
 
 
-def columns_to_bind(rows: Sequence[dict[str, Any]], defaults: dict[str, Any]) -> list[str]:
-    """The columns of ``rows`` (all with the same keys) where some row differs from the default."""
-    if not rows:
-        return []
-    first = rows[0]
-    kept: list[str] = []
-    for column in first:
-        default = defaults.get(column, _UNKNOWN)
-        value = first[column]
-        differs = default is _UNKNOWN or type(value) is not type(default) or value != default
-        if differs or not _all_default(list(map(itemgetter(column), rows)), default):
-            kept.append(column)
-    return kept
-
-
-def insert_rows(
+def insert_columns(
     conn: sqlite3.Connection,
     table: str,
-    rows: Sequence[dict[str, Any]],
+    columns: dict[str, list[Any]],
     *,
     defaults: dict[str, Any] | None = None,
 ) -> list[str]:
-    """INSERT ``rows`` (dicts with the same keys) into ``table`` with one ``executemany``.
+    """INSERT rows given a column at a time (column → one value per row) with one ``executemany``.
 
     Columns where every row holds the column's default are left out, so the stored rows
-    are exactly those a full insert would give. Returns the columns bound. Runs inside
-    the caller's transaction; ``defaults`` (from :func:`column_defaults`) saves the PRAGMA
-    when called many times.
+    are exactly those a full insert would give; the rows are made by ``zip`` in C. Returns
+    the columns bound. Runs inside the caller's transaction; ``defaults`` (from
+    :func:`column_defaults`) saves the PRAGMA when called many times.
     """
-    if not rows:
+    count = len(next(iter(columns.values()))) if columns else 0
+    if not count:
         return []
     if defaults is None:
         defaults = column_defaults(conn, table)
-    columns = columns_to_bind(rows, defaults)
-    if not columns:  # every value is the default
-        conn.executemany(f'INSERT INTO "{table}" DEFAULT VALUES', [()] * len(rows))
-        return columns
-    getter = itemgetter(*columns)
-    params = list(map(getter, rows)) if len(columns) > 1 else [(getter(row),) for row in rows]
-    names = ", ".join(f'"{c}"' for c in columns)
-    marks = ", ".join("?" * len(columns))
-    conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', params)
-    return columns
+    kept = [name for name, values in columns.items() if not _all_default(values, defaults.get(name, _UNKNOWN))]
+    if not kept:  # every value is the default
+        conn.executemany(f'INSERT INTO "{table}" DEFAULT VALUES', [()] * count)
+        return kept
+    names = ", ".join(f'"{c}"' for c in kept)
+    marks = ", ".join("?" * len(kept))
+    conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', zip(*(columns[c] for c in kept), strict=True))
+    return kept

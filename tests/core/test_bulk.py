@@ -46,6 +46,10 @@ def _rows(conn: sqlite3.Connection, table: str) -> list[tuple[object, ...]]:
     ).fetchall()
 
 
+def _columns(rows: list[dict[str, object]]) -> dict[str, list[object]]:
+    return {key: [row[key] for row in rows] for key in rows[0]} if rows else {}
+
+
 def test_defaults_are_read_from_the_table() -> None:
     defaults = bulk.column_defaults(_conn(), "t")
     assert defaults["note"] == "" and defaults["quote"] == "it's" and defaults["status"] == "living"
@@ -62,7 +66,7 @@ def test_only_columns_with_a_value_other_than_the_default_are_bound() -> None:
         for i in range(1, 4)
     ]  # fmt: skip
     rows[2]["flag"] = 1
-    assert bulk.insert_rows(conn, "t", rows) == ["id", "name", "flag"]
+    assert bulk.insert_columns(conn, "t", _columns(rows)) == ["id", "name", "flag"]
     _plain_insert(conn, rows)
     assert _rows(conn, "t") == _rows(conn, "plain")
 
@@ -73,7 +77,7 @@ def test_values_equal_but_of_another_type_are_kept() -> None:
         {"id": 1, "name": "a", "count": False, "ratio": 1.5, "note": ""},
         {"id": 2, "name": "b", "count": 0, "ratio": 2, "note": ""},
     ]
-    columns = bulk.insert_rows(conn, "t", rows)
+    columns = bulk.insert_columns(conn, "t", _columns(rows))
     assert "count" in columns and "ratio" in columns and "note" not in columns
     _plain_insert(conn, rows)
     assert _rows(conn, "t") == _rows(conn, "plain")
@@ -81,10 +85,10 @@ def test_values_equal_but_of_another_type_are_kept() -> None:
 
 def test_every_value_a_default_and_empty_batches() -> None:
     conn = _conn()
-    assert bulk.insert_rows(conn, "t", []) == []
+    assert bulk.insert_columns(conn, "t", {}) == []
     conn.execute("DROP TABLE plain")
     conn.execute("CREATE TABLE d (id INTEGER PRIMARY KEY, note TEXT NOT NULL DEFAULT '')")
-    assert bulk.insert_rows(conn, "d", [{"note": ""}, {"note": ""}]) == []
+    assert bulk.insert_columns(conn, "d", {"note": ["", ""]}) == []
     assert conn.execute("SELECT id, note FROM d").fetchall() == [(1, ""), (2, "")]
     with pytest.raises(ValueError):
         bulk.column_defaults(conn, "missing")
@@ -109,7 +113,7 @@ def test_members_written_in_bulk_equal_members_written_one_by_one(db: Database) 
         for n, m in enumerate(inputs, start=1)
     ]  # fmt: skip
     with db.atomic() as conn:
-        columns = bulk.insert_rows(conn, "member", rows)
+        columns = bulk.insert_columns(conn, "member", _columns(rows))
         for row in rows:
             conn.execute(
                 f"INSERT INTO member ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",

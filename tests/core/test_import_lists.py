@@ -133,6 +133,37 @@ def test_reimport_updates_instead_of_duplicating(db: Database, tmp_path: Path) -
     assert db.scalar("SELECT poverty_class FROM household WHERE code = 'TH-07'") == "poor"
 
 
+def _search_text(db: Database) -> list[tuple[object, ...]]:
+    return [tuple(r) for r in db.conn.execute("SELECT id, search_fold, search_ids FROM household ORDER BY id")]
+
+
+@pytest.mark.parametrize("bulk_from", [1, 10_000])
+def test_imports_large_and_small_leave_the_same_register(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk_from: int
+) -> None:
+    """Large imports write without per-row triggers (search text made in Python, one audit entry);
+    the register, search text included, must be what the ordinary path gives."""
+    from giamngheo_desktop.storage import audit, search
+
+    monkeypatch.setattr(lists, "BULK_AUDIT_FROM", bulk_from)
+    lists.commit_import(db, lists.plan_import(db, write_xlsx(tmp_path / "a.xlsx", messy_rows())), valid_only=True)
+    rows = messy_rows(bad_date="1991")
+    rows[6][3] = "Trần Thị Hoà Bình"  # a member renamed in an existing household, one member added (Lò Thị Xuân)
+    rows.insert(11, [7, "TH-09", "Đồng Xuân", "Đinh Văn Mới", "Chủ hộ", "1980", "Nam", "025080000099", "Kinh"])
+    lists.commit_import(db, lists.plan_import(db, write_xlsx(tmp_path / "b.xlsx", rows)))
+    assert db.scalar("SELECT count(*) FROM household") == 3 and db.scalar("SELECT count(*) FROM member") == 7
+    stored = _search_text(db)
+    with db.atomic() as conn:
+        search.rebuild(conn)
+    assert _search_text(db) == stored
+    p = people(db)
+    assert hq.find_household_ids(db, hq.HouseholdQuery(text="hoa binh")) == [p["Trần Thị Hoà Bình"]["household_id"]]
+    assert hq.find_household_ids(db, hq.HouseholdQuery(text="025080000099")) == [p["Đinh Văn Mới"]["household_id"]]
+    assert not audit.needs_sync(db.conn)
+    bulk_entries = db.scalar("SELECT count(*) FROM audit_log WHERE action = 'import'")
+    assert bulk_entries == (2 if bulk_from == 1 else 0)
+
+
 def test_household_matched_by_id_number_when_the_file_has_no_code(db: Database, tmp_path: Path) -> None:
     vid = int(db.scalar("SELECT min(id) FROM village"))
     existing = reg.add_household(
