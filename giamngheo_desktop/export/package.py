@@ -232,7 +232,7 @@ def read_package(path: Path) -> tuple[dict[str, Any], dict[str, bytes]]:
         raise BadFile(f"Không tìm thấy tệp gói dữ liệu {path}.", code="missing")
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, NotImplementedError, ValueError) as exc:  # damaged headers too
         raise BadFile(f"Tệp {label} không phải gói dữ liệu hợp lệ (không đọc được tệp nén).", code="not_zip") from exc
     with zf:
         infos = zf.infolist()

@@ -256,6 +256,20 @@ def parse_date(value: Any) -> tuple[str | None, int | None, str | None]:
             return date.isoformat(), date.year, None
         return None, None, "không phải ngày hợp lệ"
     text = cell_text(value)
+    # dd/mm/yyyy, the usual way, without the regular expressions (a list has as many birth dates as
+    # people); gives what _parse_text_date gives (tested)
+    if len(text) == 10 and text[2] == "/" and text[5] == "/" and text[6] != "0":
+        day, month, year = text[:2], text[3:5], text[6:]
+        if day.isdecimal() and month.isdecimal() and year.isdecimal():
+            try:
+                date = _dt.date(int(year), int(month), int(day))
+            except ValueError:
+                return None, None, "không phải ngày hợp lệ (ngày/tháng/năm)"
+            return date.isoformat(), date.year, None
+    return _parse_text_date(text)
+
+
+def _parse_text_date(text: str) -> tuple[str | None, int | None, str | None]:
     if text.isdigit() and len(text) == 4:
         return None, int(text), None
     match = _DMY.match(text)
@@ -382,6 +396,18 @@ _SUMMARY = re.compile(r"^(tong|cong|tong cong|tong so|nguoi lap|chu tich|xac nha
 
 # ----------------------------------------------------------------- planning ----
 
+_HOSTILE = "\x00hostile"  # _screened: an over-long cell or a formula (the row is read again and reported)
+
+
+def _screened(text: str) -> str:
+    """A text cell stripped and in NFC ('' when blank), or ``_HOSTILE``."""
+    value = text.strip()
+    if not value:
+        return ""
+    if len(value) > MAX_CELL_CHARS or (value[0] == "=" and len(value) > 1):
+        return _HOSTILE
+    return normalize("NFC", value)
+
 
 def plan_import(
     db: Database,
@@ -449,10 +475,11 @@ class _Planner:
         self.village_keys: dict[str, str] = {}
         self.today = clock.today()
         self.dates: dict[str, tuple[str | None, int | None, str | None]] = {}  # text cell → parse_date
+        self.texts: dict[str, str] = {}  # raw text cell → _screened
         self.memo = reg.MemberMemo()  # folded names, parsed dates, ID checks: once each for validating and writing
         # members are validated together once all are planned (register.validate_members); their
         # problems go where validating each in turn would have put them: (position in issues, member)
-        self.to_validate: list[tuple[int, PlannedMember, PlannedHousehold | None, frozenset[str]]] = []
+        self.to_validate: list[tuple[int, PlannedMember, PlannedHousehold | None, tuple[str, ...]]] = []
         # households of the register the file matches, loaded together before planning them
         self.existing: dict[int, dict[str, Any]] = {}
         self.existing_members: dict[int, list[dict[str, Any]]] = {}
@@ -473,12 +500,25 @@ class _Planner:
         """
         values: dict[str, Any] = {}
         width = len(raw)
+        texts = self.texts
         for col, key in self.fields:
             if col < width:
                 value = raw[col]
                 if value is None:
                     continue
-                if isinstance(value, str):
+                if type(value) is str:
+                    if screen:  # the same words recur down a list: each distinct text is cleaned once
+                        clean = texts.get(value)
+                        if clean is None:
+                            clean = texts[value] = _screened(value)
+                        if clean is _HOSTILE:
+                            return None
+                        value = clean
+                    else:
+                        value = value.strip()
+                    if not value:
+                        continue
+                elif isinstance(value, str):  # a str subclass: as the usual text
                     value = value.strip()
                     if not value:
                         continue
@@ -931,20 +971,20 @@ class _Planner:
             data.occupation = _text(values["occupation"])
         if "note" in values:
             data.note = _text(values["note"])
-        skip = []  # problems the planner has already named in the file's own words
+        skip: tuple[str, ...] = ()  # problems the planner has already named in the file's own words
         if rel is None and has_rel:
-            skip.append(reg.MEMBER_LABELS["relationship_code"])
+            skip += (reg.MEMBER_LABELS["relationship_code"],)
         if "ethnicity" in values:
-            skip.append(reg.MEMBER_LABELS["ethnicity_code"])
+            skip += (reg.MEMBER_LABELS["ethnicity_code"],)
         if birth_problem:
-            skip.append(reg.MEMBER_LABELS["birth_date"])
+            skip += (reg.MEMBER_LABELS["birth_date"],)
         member = PlannedMember(
             row=row,
             action="update" if match is not None else "create",
             data=data,
             member_id=match["id"] if match else None,
         )
-        self.to_validate.append((len(self.issues), member, None, frozenset(skip)))
+        self.to_validate.append((len(self.issues), member, None, skip))
         return member
 
     def _validate_members(self) -> None:

@@ -130,7 +130,7 @@ def _collect(
                 break
             continue
         empty_run = 0
-        rows.append(_clean_row(list(row)))
+        rows.append(_clean_row(row if type(row) is list else list(row)))  # calamine and csv give fresh lists
         numbers.append(first_row_number + index)
     if progress is not None and total:
         progress(total, total)

@@ -14,6 +14,7 @@ import re
 import sqlite3
 from typing import Any
 
+STAGE_FROM = 1_000  # rows; bigger inserts go through a temporary table (see insert_columns)
 _UNKNOWN = object()  # a default that is an expression: never assumed equal to a value
 _INTEGER = re.compile(r"^[+-]?\d+$")
 _REAL = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?$")
@@ -52,10 +53,9 @@ def column_defaults(conn: sqlite3.Connection, table: str) -> dict[str, Any]:
 
 
 def _all_default(values: list[Any], default: Any) -> bool:
-    if default is _UNKNOWN:
+    if default is _UNKNOWN or values.count(default) != len(values):  # count: C speed over 200,000 values
         return False
-    kind = type(default)
-    return set(map(type, values)) == {kind} and set(values) == {default}
+    return set(map(type, values)) == {type(default)}  # 0 is not False, nor 0.0: same value, same type
 
 
 def insert_columns(
@@ -83,5 +83,21 @@ def insert_columns(
         return kept
     names = ", ".join(f'"{c}"' for c in kept)
     marks = ", ".join("?" * len(kept))
-    conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', zip(*(columns[c] for c in kept), strict=True))
+    rows = zip(*(columns[c] for c in kept), strict=True)
+    if count < STAGE_FROM:
+        conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+        return kept
+    # Staged: one INSERT per row into a plain temporary table (no constraints, indexes or
+    # foreign keys, columns without a type so values pass through unchanged), then one
+    # INSERT … SELECT into the table, which checks and converts each value as a direct
+    # insert would. Each row-by-row INSERT into the real table opens a statement journal
+    # for its constraint checks; this halves the time for 200,000 members.
+    stage = f"bulk_stage_{table}"
+    conn.execute(f'DROP TABLE IF EXISTS temp."{stage}"')
+    conn.execute(f'CREATE TEMP TABLE "{stage}" ({names})')
+    try:
+        conn.executemany(f'INSERT INTO temp."{stage}" VALUES ({marks})', rows)
+        conn.execute(f'INSERT INTO "{table}" ({names}) SELECT {names} FROM temp."{stage}" ORDER BY rowid')
+    finally:
+        conn.execute(f'DROP TABLE IF EXISTS temp."{stage}"')
     return kept

@@ -65,6 +65,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
         if str(path) != ":memory:":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA temp_store = MEMORY")  # sorting and bulk staging (storage.bulk) without temp files
         for hook in CONNECTION_HOOKS:
             hook(conn)
     except sqlite3.Error as exc:

@@ -46,6 +46,13 @@ def _rows(conn: sqlite3.Connection, table: str) -> list[tuple[object, ...]]:
     ).fetchall()
 
 
+@pytest.fixture(autouse=True, params=["direct", "staged"])
+def staging(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test runs with rows inserted directly and through the temporary staging table."""
+    monkeypatch.setattr(bulk, "STAGE_FROM", 1 if request.param == "staged" else 10**9)
+    return str(request.param)
+
+
 def _columns(rows: list[dict[str, object]]) -> dict[str, list[object]]:
     return {key: [row[key] for row in rows] for key in rows[0]} if rows else {}
 
@@ -124,3 +131,25 @@ def test_members_written_in_bulk_equal_members_written_one_by_one(db: Database) 
     plain_rows = db.rows("SELECT * FROM member WHERE id >= 2001 ORDER BY id")
     assert [{**r, "id": 0} for r in bulk_rows] == [{**r, "id": 0} for r in plain_rows]
     assert len(bulk_rows) == 3
+
+
+def test_a_refused_row_fails_the_whole_insert_and_leaves_no_staging_table(db: Database) -> None:
+    now = "2025-01-02T03:04:05"
+    hid = reg.add_household(
+        db,
+        household=reg.HouseholdInput(code="B-2", village_id=1),
+        members=[reg.MemberInput(full_name="Nguyễn Văn An", relationship_code=reg.HEAD, sex="M", birth_year=1970)],
+    ).household_id
+    before = db.scalar("SELECT count(*) FROM member")
+    columns = {
+        "household_id": [hid, hid],
+        "full_name": ["Lò Thị Hoa", "Lò Văn Sai"],
+        "name_fold": ["lo thi hoa", "lo van sai"],
+        "sex": ["F", "X"],  # CHECK (sex IN ('M', 'F'))
+        "created_at": [now, now],
+        "updated_at": [now, now],
+    }
+    with pytest.raises(sqlite3.IntegrityError), db.atomic() as conn:
+        bulk.insert_columns(conn, "member", columns)
+    assert db.scalar("SELECT count(*) FROM member") == before
+    assert db.scalar("SELECT count(*) FROM temp.sqlite_master WHERE name LIKE 'bulk_stage%'") == 0

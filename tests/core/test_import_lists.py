@@ -10,6 +10,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from giamngheo_desktop.domain.errors import BadFile, ValidationFailed
@@ -338,3 +340,16 @@ def test_template_imports_and_export_round_trips(db: Database, db_path: Path, tm
         check=True,
     )
     assert json.loads(run.stdout)["counts"]["households_update"] == 1
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.builds(
+        "{}/{}/{}".format,
+        st.text(alphabet="0123456789١٢²", min_size=2, max_size=2),
+        st.text(alphabet="0123456789١٢²", min_size=2, max_size=2),
+        st.text(alphabet="0123456789١٢²", min_size=4, max_size=4),
+    )
+)
+def test_dates_written_dd_mm_yyyy_read_as_the_general_reader_reads_them(text: str) -> None:
+    assert lists.parse_date(text) == lists._parse_text_date(text)

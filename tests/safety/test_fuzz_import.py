@@ -137,6 +137,16 @@ def test_fuzz_flipped_byte(position: int, value: int) -> None:
     _read(bytes(data))  # either refused with a message or (a byte in unused metadata) still readable
 
 
+def test_package_needing_an_unknown_zip_version_is_refused_with_a_message() -> None:
+    """Found by the byte-flip fuzzer: a damaged "version needed" field made zipfile raise
+    NotImplementedError, which reached the officer as a crash instead of a message."""
+    data = bytearray(package_bytes())
+    central = data.index(b"PK\x01\x02")
+    data[central + 6] = 64  # version needed to extract: 6.4
+    result = _read(bytes(data))
+    assert isinstance(result, BadFile) and "không phải gói dữ liệu hợp lệ" in str(result)
+
+
 @pytest.mark.parametrize(
     "name", ["../../etc/passwd", "/etc/passwd", "..\\..\\boot.ini", "C:/Windows/x", "a/../../b", "./du-lieu.json"]
 )
