@@ -109,10 +109,14 @@ def main() -> None:
     print(f"whole import: {total:.2f} s = {total / read:.1f} × reading ({result.members_created:,} members written)")
     start = time.perf_counter()
     again = lists.plan_import(db, source)
+    counts = again.counts()
     print(
-        f"re-import preview (all updates): {time.perf_counter() - start:.2f} s; "
-        f"{again.counts()['households_update']:,} households to update"
+        f"re-import preview (same list again): {time.perf_counter() - start:.2f} s; "
+        f"{counts['households_update']:,} households to update, {counts['households_unchanged']:,} unchanged"
     )
+    start = time.perf_counter()
+    lists.commit_import(db, again)
+    print(f"re-import commit (nothing to write): {time.perf_counter() - start:.2f} s")
     db.close()
 
 

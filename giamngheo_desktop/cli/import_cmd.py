@@ -45,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"Hộ tạo mới: {counts['households_create']}, hộ cập nhật: {counts['households_update']}; "
             f"nhân khẩu tạo mới: {counts['members_create']}, cập nhật: {counts['members_update']}."
+            + (f" Hộ không thay đổi: {counts['households_unchanged']}." if counts["households_unchanged"] else "")
         )
         if preview.new_villages:
             print("Thôn/tổ sẽ tạo mới: " + ", ".join(preview.new_villages))
@@ -53,7 +54,8 @@ def run(args: argparse.Namespace) -> int:
         if result is not None:
             print(
                 f"Đã ghi: {result.households_created} hộ mới, {result.households_updated} hộ cập nhật, "
-                f"{result.members_created} nhân khẩu mới, {result.members_updated} nhân khẩu cập nhật."
+                f"{result.members_created} nhân khẩu mới, {result.members_updated} nhân khẩu cập nhật"
+                + (f", {result.households_unchanged} hộ không thay đổi." if result.households_unchanged else ".")
             )
             if result.skipped_rows:
                 print("Các dòng bỏ qua: " + ", ".join(str(r) for r in result.skipped_rows))

@@ -80,6 +80,12 @@ class PlannedMember:
     data: reg.MemberInput
     member_id: int | None = None
     valid: bool = True
+    before: dict[str, Any] | None = field(default=None, repr=False)  # the register's row it updates
+    changed: bool = True  # False: an update that would write the values the register already holds
+
+    def kind(self) -> str:
+        """'create', 'update', or 'unchanged' (matched, nothing to write)."""
+        return "unchanged" if self.action == "update" and not self.changed else self.action
 
 
 @dataclass
@@ -93,6 +99,16 @@ class PlannedHousehold:
     new_village: str = ""  # to be created (create_villages)
     generate_code: bool = False
     valid: bool = True  # False: the whole household is skipped
+    before: dict[str, Any] | None = field(default=None, repr=False)  # the register's row it updates
+    changed: bool = True  # False: the household's own fields and causes are as in the register
+
+    def kind(self, *, valid_only: bool = False) -> str:
+        """'create', 'update', or 'unchanged': matched, and neither it nor a member it would write differs."""
+        if self.action == "update" and not self.changed:
+            members = [m for m in self.members if m.valid or not valid_only]
+            if all(m.kind() == "unchanged" for m in members):
+                return "unchanged"
+        return self.action
 
     @property
     def code(self) -> str:
@@ -129,15 +145,16 @@ class ImportPreview:
         return any(i.severity == "error" for i in self.issues)
 
     def counts(self, *, valid_only: bool = False) -> dict[str, int]:
-        result = {"households_create": 0, "households_update": 0, "members_create": 0, "members_update": 0}
+        kinds = ("create", "update", "unchanged")
+        result = dict.fromkeys([f"households_{k}" for k in kinds] + [f"members_{k}" for k in kinds], 0)
         for h in self.households:
             if valid_only and not h.valid:
                 continue
-            result[f"households_{h.action}"] += 1
+            result[f"households_{h.kind(valid_only=valid_only)}"] += 1
             for m in h.members:
                 if valid_only and not m.valid:
                     continue
-                result[f"members_{m.action}"] += 1
+                result[f"members_{m.kind()}"] += 1
         result["rows_skipped"] = len(self.skipped_rows()) if valid_only else 0
         result["errors"] = len(self.errors)
         result["warnings"] = len(self.issues) - len(self.errors)
@@ -168,7 +185,7 @@ class ImportPreview:
             "households": [
                 {
                     "code": h.code or "(tự sinh)",
-                    "action": h.action,
+                    "action": h.kind(valid_only=valid_only),
                     "village": h.village_name or h.new_village,
                     "head": h.head_name,
                     "rows": h.rows,
@@ -194,13 +211,17 @@ class ImportResult:
     members_updated: int
     skipped_rows: list[int]
     household_ids: list[int]
+    households_unchanged: int = 0  # matched and already as in the file: nothing written, no history entry
+    members_unchanged: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
             "households_created": self.households_created,
             "households_updated": self.households_updated,
+            "households_unchanged": self.households_unchanged,
             "members_created": self.members_created,
             "members_updated": self.members_updated,
+            "members_unchanged": self.members_unchanged,
             "skipped_rows": self.skipped_rows,
         }
 
@@ -605,6 +626,7 @@ class _Planner:
                 households.append(planned)
         self._validate_members()
         self._mark_validity(households)
+        _mark_unchanged(households, self.memo)
         if progress is not None:
             progress(100, 100)
         ignored = [
@@ -811,6 +833,7 @@ class _Planner:
             new_village=new_village,
             generate_code=not code and existing_id is None,
             valid=not household_error,
+            before=existing,
         )
         # an error in the first row's member data makes the household invalid too (see _validate_members)
         for slot in range(first_pending, len(self.to_validate)):
@@ -983,6 +1006,7 @@ class _Planner:
             action="update" if match is not None else "create",
             data=data,
             member_id=match["id"] if match else None,
+            before=match,
         )
         self.to_validate.append((len(self.issues), member, None, skip))
         return member
@@ -1049,6 +1073,29 @@ class _Planner:
         self.issues.sort(key=lambda i: (i.row, i.severity != "error"))
 
 
+def _mark_unchanged(households: list[PlannedHousehold], memo: reg.MemberMemo) -> None:
+    """Find the updates that would write what the register already holds (a list imported again).
+
+    They are shown as unchanged and not written: no history entry, no audit entry.
+    """
+    members = [m for h in households for m in h.members if m.action == "update" and m.before is not None]
+    if members:
+        columns = reg.member_columns([m.data for m in members], memo)
+        for index, m in enumerate(members):
+            before = m.before or {}
+            m.changed = any(before.get(name) != values[index] for name, values in columns.items())
+    matched = [h for h in households if h.action == "update" and h.before is not None]
+    if matched:
+        columns = reg.household_columns([h.data for h in matched])
+        for index, h in enumerate(matched):
+            before = h.before or {}
+            h.changed = (
+                bool(h.new_village)
+                or any(before.get(name) != values[index] for name, values in columns.items())
+                or sorted(set(h.data.causes)) != sorted(set(before.get("causes") or []))
+            )
+
+
 # ------------------------------------------------------------------- commit ----
 
 
@@ -1100,7 +1147,13 @@ def commit_import(
                 if i.severity == "error"
             ],
         )
-    planned_members = sum(len(h.members) for h in preview.households if h.valid or not valid_only)
+    planned_members = sum(
+        1
+        for h in preview.households
+        if h.valid or not valid_only
+        for m in h.members
+        if (m.valid or not valid_only) and m.kind() != "unchanged"
+    )
     # a bigger page cache while the member indexes grow by hundreds of thousands of entries
     cache_before = db.scalar("PRAGMA cache_size")
     db.conn.execute("PRAGMA cache_size = -131072")
@@ -1135,7 +1188,7 @@ def _commit(
     now = clock.now_iso()
     today = clock.today_iso()
     codes = reg.CodeBook(db)
-    created = updated = members_created = members_updated = 0
+    created = updated = members_created = members_updated = unchanged = members_unchanged = 0
     touched: list[int] = []
     source = Path(preview.path).name
     total = len(preview.households)
@@ -1180,6 +1233,10 @@ def _commit(
                 report(index * 30 // max(total, 1))
             if not h.valid:
                 continue
+            if h.kind(valid_only=valid_only) == "unchanged":
+                unchanged += 1
+                members_unchanged += sum(1 for m in h.members if m.valid or not valid_only)
+                continue
             data = h.data
             if h.new_village:
                 data.village_id = village_ids[h.new_village]
@@ -1221,6 +1278,9 @@ def _commit(
             head_id: int | None = None
             for m in members:
                 if m.action == "update" and m.member_id is not None:
+                    if not m.changed:
+                        members_unchanged += 1
+                        continue
                     updated_members.append(m.data)
                     updated_member_ids.append(m.member_id)
                     members_updated += 1
@@ -1306,6 +1366,8 @@ def _commit(
         members_updated=members_updated,
         skipped_rows=preview.skipped_rows() if valid_only else [],
         household_ids=touched,
+        households_unchanged=unchanged,
+        members_unchanged=members_unchanged,
     )
 
 

@@ -127,9 +127,13 @@ def test_reimport_updates_instead_of_duplicating(db: Database, tmp_path: Path) -
     preview = lists.plan_import(db, write_xlsx(tmp_path / "b.xlsx", rows))
     assert not preview.errors
     counts = preview.counts()
-    assert counts["households_update"] == 2 and counts["households_create"] == 0
-    assert counts["members_update"] == 5 and counts["members_create"] == 1  # Lò Thị Xuân is new
-    lists.commit_import(db, preview)
+    # TH-07 changed class and gains Lò Thị Xuân; DX-01 is as in the register
+    assert (counts["households_update"], counts["households_unchanged"], counts["households_create"]) == (1, 1, 0)
+    assert counts["members_unchanged"] == 5 and counts["members_create"] == 1 and counts["members_update"] == 0
+    events = db.scalar("SELECT count(*) FROM household_event")
+    result = lists.commit_import(db, preview)
+    assert (result.households_updated, result.households_unchanged, result.members_created) == (1, 1, 1)
+    assert db.scalar("SELECT count(*) FROM household_event") == events + 1  # only TH-07's update
     assert db.scalar("SELECT count(*) FROM household") == 2
     assert db.scalar("SELECT count(*) FROM member") == 6
     assert db.scalar("SELECT poverty_class FROM household WHERE code = 'TH-07'") == "poor"
@@ -320,7 +324,16 @@ def test_template_imports_and_export_round_trips(db: Database, db_path: Path, tm
     first = [c.value for c in sheet[6]]
     assert first[3] == "Nguyễn Văn Đức" and first[7] == "025068000123"
     again = lists.plan_import(db, out)
-    assert again.counts()["households_update"] == 1 and again.counts()["members_create"] == 0
+    # the exported register imported again changes nothing: no update, no history entry
+    counts = again.counts()
+    assert (counts["households_unchanged"], counts["households_update"], counts["members_create"]) == (1, 0, 0)
+    assert counts["members_unchanged"] == counts["members_update"] + counts["members_unchanged"] > 0
+    events_before = db.scalar("SELECT count(*) FROM household_event")
+    audit_before = db.scalar("SELECT count(*) FROM audit_log")
+    result = lists.commit_import(db, again)
+    assert (result.households_unchanged, result.households_updated) == (1, 0)
+    assert db.scalar("SELECT count(*) FROM household_event") == events_before
+    assert db.scalar("SELECT count(*) FROM audit_log") == audit_before
     db.close()
     run = subprocess.run(
         [
@@ -339,7 +352,7 @@ def test_template_imports_and_export_round_trips(db: Database, db_path: Path, tm
         cwd=ROOT,
         check=True,
     )
-    assert json.loads(run.stdout)["counts"]["households_update"] == 1
+    assert json.loads(run.stdout)["counts"]["households_unchanged"] == 1
 
 
 @settings(max_examples=500, deadline=None)

@@ -138,6 +138,11 @@ class ImportDialog(QDialog):
             f"Trang “{preview.sheet}”, dòng tiêu đề {preview.header_row}. "
             f"Sẽ tạo mới {counts['households_create']} hộ ({counts['members_create']} nhân khẩu), "
             f"cập nhật {counts['households_update']} hộ ({counts['members_update']} nhân khẩu)."
+            + (
+                f" {counts['households_unchanged']} hộ đã có trong sổ và không thay đổi (không ghi lại)."
+                if counts["households_unchanged"]
+                else ""
+            )
         ]
         if preview.new_villages:
             lines.append("Thôn/tổ sẽ tạo mới: " + ", ".join(preview.new_villages) + ".")
@@ -196,6 +201,8 @@ class ImportDialog(QDialog):
                 f"Đã nhập: {result.households_created} hộ mới, {result.households_updated} hộ cập nhật; "
                 f"{result.members_created} nhân khẩu mới, {result.members_updated} nhân khẩu cập nhật."
             )
+            if result.households_unchanged:
+                text += f"\n{result.households_unchanged} hộ không thay đổi nên không ghi lại."
             if result.skipped_rows:
                 text += "\n\nCác dòng đã bỏ qua: " + ", ".join(str(r) for r in result.skipped_rows)
             QMessageBox.information(self, "Đã nhập danh sách", text)
