@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from sample_data import type_text
@@ -227,3 +227,28 @@ def test_tab_filters_by_flag_and_search_finds_without_accents(qtbot, workspace, 
     tab.search.clear()
     tab.flag_combo.setCurrentIndex(tab.flag_combo.findData("female_head"))
     assert "TEST-1" not in [tab.model.index(r, 0).data() for r in range(tab.model.rowCount())]
+
+
+def test_import_dialog_says_what_an_import_again_would_leave_unchanged(qtbot, workspace, tmp_path, quiet_boxes) -> None:  # type: ignore[no-untyped-def]
+    path = write_list(tmp_path / "ds.xlsx", bad=False)
+    first = ImportDialog(workspace)
+    qtbot.addWidget(first)
+    first.set_file(path)
+    first.do_import()
+    events = workspace.db.scalar("SELECT count(*) FROM household_event")
+    again = ImportDialog(workspace)
+    qtbot.addWidget(again)
+    again.set_file(path)
+    assert "2 hộ đã có trong sổ và không thay đổi" in again.summary.text()
+    assert "không có gì để ghi" in again.summary.text()
+    assert not again.import_button.isEnabled() and again.import_button.text() == "Không có gì để nhập"
+    # one household changed in the file: only it is written
+    wb = load_workbook(path)
+    wb.active["F5"] = "Nữ"
+    wb.save(path)
+    again.set_file(path)
+    assert "cập nhật 1 hộ (1 nhân khẩu). 1 hộ đã có trong sổ và không thay đổi" in again.summary.text()
+    assert again.import_button.isEnabled() and "1 hộ" in again.import_button.text()
+    again.do_import()
+    assert "1 hộ không thay đổi nên không ghi lại" in quiet_boxes[-1][1]
+    assert workspace.db.scalar("SELECT count(*) FROM household_event") == events + 1

@@ -144,6 +144,8 @@ class ImportDialog(QDialog):
                 else ""
             )
         ]
+        if counts["households_unchanged"] and not counts["households_create"] + counts["households_update"]:
+            lines.append("Mọi hộ trong tệp đã có trong sổ đúng như tệp: không có gì để ghi.")
         if preview.new_villages:
             lines.append("Thôn/tổ sẽ tạo mới: " + ", ".join(preview.new_villages) + ".")
         if preview.ignored_columns:
@@ -175,10 +177,12 @@ class ImportDialog(QDialog):
     def _update_buttons(self) -> None:
         preview = self.preview
         ok = preview is not None and (not preview.has_errors or self.valid_only.isChecked())
-        self.import_button.setEnabled(bool(ok))
         if preview is not None:
             counts = preview.counts(valid_only=self.valid_only.isChecked())
-            self.import_button.setText(f"Nhập vào sổ ({counts['households_create'] + counts['households_update']} hộ)")
+            to_write = counts["households_create"] + counts["households_update"]
+            ok = ok and to_write > 0
+            self.import_button.setText(f"Nhập vào sổ ({to_write} hộ)" if to_write else "Không có gì để nhập")
+        self.import_button.setEnabled(bool(ok))
 
     def do_import(self) -> None:
         preview = self.preview
