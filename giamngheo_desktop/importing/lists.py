@@ -1181,6 +1181,20 @@ def _commit(
     ``executemany`` each; the head of a new household is set afterwards in one pass,
     so no household ever points at a member not yet written.
     """
+    considered = [h for h in preview.households if h.valid or not valid_only]
+    if not preview.new_villages and all(h.kind(valid_only=valid_only) == "unchanged" for h in considered):
+        # the register already holds the whole list: no backup copy, no transaction, nothing written
+        return ImportResult(
+            changes=Changes(),
+            households_created=0,
+            households_updated=0,
+            members_created=0,
+            members_updated=0,
+            skipped_rows=preview.skipped_rows() if valid_only else [],
+            household_ids=[],
+            households_unchanged=len(considered),
+            members_unchanged=sum(1 for h in considered for m in h.members if m.valid or not valid_only),
+        )
     if not db.in_transaction:  # a copy of the file as it was before the import (issue 7)
         from giamngheo_desktop.services import backup
 

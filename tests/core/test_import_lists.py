@@ -330,10 +330,14 @@ def test_template_imports_and_export_round_trips(db: Database, db_path: Path, tm
     assert counts["members_unchanged"] == counts["members_update"] + counts["members_unchanged"] > 0
     events_before = db.scalar("SELECT count(*) FROM household_event")
     audit_before = db.scalar("SELECT count(*) FROM audit_log")
+    from giamngheo_desktop.services import backup
+
+    copies = backup.list_backups(backup.backups_dir_for(db.path))
     result = lists.commit_import(db, again)
     assert (result.households_unchanged, result.households_updated) == (1, 0)
     assert db.scalar("SELECT count(*) FROM household_event") == events_before
     assert db.scalar("SELECT count(*) FROM audit_log") == audit_before
+    assert backup.list_backups(backup.backups_dir_for(db.path)) == copies  # nothing to protect: no copy
     db.close()
     run = subprocess.run(
         [
