@@ -120,6 +120,7 @@ class HouseholdRow:
     has_merit_person: bool
     social_protection: bool
     deleted: bool
+    matched_member: str = ""  # searching: a member other than the head whose name or ID number matched
 
 
 def _where(query: HouseholdQuery) -> tuple[str, list[Any]]:
@@ -128,12 +129,11 @@ def _where(query: HouseholdQuery) -> tuple[str, list[Any]]:
     issues: list[ValidationIssue] = []
     if not query.include_deleted:
         clauses.append("h.deleted_at IS NULL")
-    text = fold(query.text)
+    text, digits = _search_terms(query.text)
     if text:
         # one column per household holds its code and its members' folded names, another the
         # members' ID numbers, kept by triggers (storage/search.py); instr() needs no LIKE escaping
-        digits = text.replace(" ", "")
-        if digits.isdigit():
+        if digits:
             clauses.append("(instr(h.search_fold, ?) > 0 OR instr(h.search_ids, ?) > 0)")
             params += [text, digits]
         else:
@@ -180,26 +180,53 @@ def find_household_ids(db: Database, query: HouseholdQuery) -> list[int]:
     return ids
 
 
-def household_rows(db: Database, ids: Sequence[int]) -> dict[int, HouseholdRow]:
-    """The table rows of these households, keyed by id (ids that do not exist are left out)."""
+def _search_terms(text: str) -> tuple[str, str]:
+    """(folded text, digits) of a search as :func:`_where` uses them; digits is '' for a text search."""
+    folded = fold(text)
+    digits = folded.replace(" ", "")
+    return folded, digits if digits.isdigit() else ""
+
+
+# the first member (list order) other than the head whose folded name or ID number holds the search,
+# when the head's own name and number do not (a search for a wife's name shows whom it found)
+_MATCHED_MEMBER = """
+    CASE WHEN :q = '' OR instr(coalesce(hm.name_fold, ''), :q) > 0
+              OR (:d <> '' AND instr(coalesce(hm.id_number, ''), :d) > 0) THEN NULL
+         ELSE (SELECT mm.full_name FROM member mm
+               WHERE mm.household_id = h.id AND mm.deleted_at IS NULL AND mm.id IS NOT h.head_member_id
+                 AND (instr(mm.name_fold, :q) > 0 OR (:d <> '' AND instr(coalesce(mm.id_number, ''), :d) > 0))
+               ORDER BY mm.sort_order, mm.id LIMIT 1)
+    END"""
+
+
+def household_rows(db: Database, ids: Sequence[int], *, text: str = "") -> dict[int, HouseholdRow]:
+    """The table rows of these households, keyed by id (ids that do not exist are left out).
+
+    With the search ``text`` the register is showing, each row also names the member it
+    found when that is not the head (``matched_member``).
+    """
     db.require(Permission.VIEW)
     result: dict[int, HouseholdRow] = {}
     ids = list(ids)
+    folded, digits = _search_terms(text)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
+        marks = ",".join(f":id{n}" for n in range(len(chunk)))
+        params: dict[str, Any] = {f"id{n}": value for n, value in enumerate(chunk)}
+        params.update(q=folded, d=digits)
         for r in db.conn.execute(
             f"""
             SELECT h.id, h.code, h.village_id, v.name AS village_name, h.poverty_class, h.address,
                    h.income_per_capita, h.ethnic_minority, h.female_head, h.has_merit_person,
                    h.social_protection, h.deleted_at,
-                   hm.full_name AS head_name, {_MEMBER_COUNT} AS member_count
+                   hm.full_name AS head_name, {_MEMBER_COUNT} AS member_count,
+                   {_MATCHED_MEMBER} AS matched_member
             FROM household h
             JOIN village v ON v.id = h.village_id
             LEFT JOIN member hm ON hm.id = h.head_member_id
             WHERE h.id IN ({marks})
             """,
-            chunk,
+            params,
         ):
             result[r["id"]] = HouseholdRow(
                 id=r["id"],
@@ -217,6 +244,7 @@ def household_rows(db: Database, ids: Sequence[int]) -> dict[int, HouseholdRow]:
                 has_merit_person=bool(r["has_merit_person"]),
                 social_protection=bool(r["social_protection"]),
                 deleted=r["deleted_at"] is not None,
+                matched_member=r["matched_member"] or "",
             )
     return result
 

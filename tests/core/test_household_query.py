@@ -46,6 +46,25 @@ def test_search_matches_any_member_not_only_the_head(register) -> None:
     assert ids
 
 
+def test_rows_say_which_member_a_search_found_when_it_is_not_the_head(register) -> None:
+    hid = register.scalar("SELECT id FROM household WHERE code = 'HGD-0002'")
+    head_id = register.scalar("SELECT head_member_id FROM household WHERE id = ?", (hid,))
+    other = register.row(
+        "SELECT id, full_name, name_fold FROM member WHERE household_id = ? AND id <> ? ORDER BY sort_order LIMIT 1",
+        (hid, head_id),
+    )
+    register.conn.execute("UPDATE member SET id_number = '025190777777' WHERE id = ?", (other["id"],))
+    head = register.row("SELECT full_name, name_fold FROM member WHERE id = ?", (head_id,))
+    # found through the other member's name (typed without accents) or ID number: the row names them
+    for text in (other["name_fold"].upper(), "190777"):
+        ids = find_household_ids(register, HouseholdQuery(text=text))
+        assert hid in ids
+        assert household_rows(register, [hid], text=text)[hid].matched_member == other["full_name"]
+    # found through the head, the code, or no search: nothing more to say
+    for text in (head["name_fold"], "hgd-0002", ""):
+        assert household_rows(register, [hid], text=text)[hid].matched_member == ""
+
+
 def test_like_wildcards_in_the_search_text_are_literal(register) -> None:
     assert find_household_ids(register, HouseholdQuery(text="%")) == []
     assert find_household_ids(register, HouseholdQuery(text="_")) == []

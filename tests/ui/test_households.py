@@ -9,7 +9,7 @@ from sample_data import SAMPLE_HOUSEHOLDS, type_text
 from giamngheo_desktop.services import register
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.services.household_query import HouseholdQuery
-from ui.models.households_model import COLUMNS, HouseholdsModel
+from ui.models.households_model import COLUMNS, FOUND_COLUMN, HouseholdsModel
 from ui.models.roles import IdRole, SortKeyRole
 from ui.tabs.households_tab import HouseholdsTab
 
@@ -125,3 +125,36 @@ def test_stale_rows_are_reread_after_a_change(workspace) -> None:
 @pytest.mark.skipif(not hasattr(register, "add_household"), reason="register service not available")
 def test_register_module_is_importable() -> None:
     assert callable(register.add_household)
+
+
+def test_search_for_a_member_shows_whom_it_found_beside_the_head(qtmodeltester, workspace) -> None:
+    db = workspace.db
+    hid = db.scalar("SELECT id FROM household WHERE code = 'HGD-0001'")
+    other = db.row(
+        "SELECT m.full_name, m.name_fold FROM member m JOIN household h ON h.id = m.household_id "
+        "WHERE h.id = ? AND m.id <> h.head_member_id ORDER BY m.sort_order LIMIT 1",
+        (hid,),
+    )
+    model = HouseholdsModel(db)
+    model.set_query(HouseholdQuery(text=other["name_fold"]))
+    qtmodeltester.check(model, force_py=True)
+    row = model.row_of(hid)
+    assert model.index(row, 1).data() == "Nguyễn Văn Đức"
+    assert model.index(row, FOUND_COLUMN).data() == other["full_name"]
+    model.sort(FOUND_COLUMN)  # not a sort key: ignored, the order stays
+    assert model.row_of(hid) == row
+    model.set_query(HouseholdQuery(text="nguyen van duc"))
+    assert model.index(model.row_of(hid), FOUND_COLUMN).data() == ""
+
+
+def test_found_member_column_shows_only_while_searching(qtbot, workspace) -> None:
+    tab = HouseholdsTab(workspace)
+    qtbot.addWidget(tab)
+    header = tab.view.horizontalHeader()
+    assert tab.view.isColumnHidden(FOUND_COLUMN) and header.visualIndex(FOUND_COLUMN) == 2
+    tab.search.setText("thi")
+    tab.apply_filters()
+    assert not tab.view.isColumnHidden(FOUND_COLUMN)
+    tab.search.clear()
+    tab.apply_filters()
+    assert tab.view.isColumnHidden(FOUND_COLUMN)

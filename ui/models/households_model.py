@@ -17,6 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Q
 
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.services.household_query import (
+    SORT_KEYS,
     HouseholdQuery,
     HouseholdRow,
     find_household_ids,
@@ -32,7 +33,7 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # Qt's name: marks text 
     return text
 
 
-# (sort key in household_query.SORT_KEYS, header)
+# (sort key in household_query.SORT_KEYS, or a column that does not sort; header)
 COLUMNS: list[tuple[str, str]] = [
     ("code", QT_TRANSLATE_NOOP("HouseholdsModel", "Mã hộ")),
     ("head", QT_TRANSLATE_NOOP("HouseholdsModel", "Họ và tên chủ hộ")),
@@ -40,8 +41,11 @@ COLUMNS: list[tuple[str, str]] = [
     ("class", QT_TRANSLATE_NOOP("HouseholdsModel", "Phân loại hộ")),
     ("members", QT_TRANSLATE_NOOP("HouseholdsModel", "Số nhân khẩu")),
     ("address", QT_TRANSLATE_NOOP("HouseholdsModel", "Địa chỉ")),
+    # while searching: the member found when it is not the head (the tab shows it beside the head)
+    ("found", QT_TRANSLATE_NOOP("HouseholdsModel", "Thành viên tìm thấy")),
 ]
 COLUMN_KEYS = [key for key, _ in COLUMNS]
+FOUND_COLUMN = COLUMN_KEYS.index("found")
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -51,6 +55,8 @@ def _display(row: HouseholdRow, key: str) -> str:
         return row.code
     if key == "head":
         return row.head_name
+    if key == "found":
+        return row.matched_member
     if key == "village":
         return row.village_name
     if key == "class":
@@ -67,6 +73,8 @@ def _sort_key(row: HouseholdRow, key: str) -> Any:
         return row.member_count
     if key == "class":
         return row.poverty_class
+    if key == "head":
+        return row.head_name
     return _display(row, key)
 
 
@@ -127,7 +135,7 @@ class HouseholdsModel(QAbstractTableModel):
     def _load_around(self, row: int) -> None:
         start = max(0, row - BATCH // 2)
         wanted = [i for i in self.ids[start : start + BATCH] if i not in self._cache]
-        loaded = household_rows(self.db, wanted)
+        loaded = household_rows(self.db, wanted, text=self.query.text)
         self._cache.update(loaded)
         self._missing.update(set(wanted) - loaded.keys())
 
@@ -173,7 +181,7 @@ class HouseholdsModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Re-run the id query in SQL with the column's ORDER BY."""
-        if not 0 <= column < len(COLUMNS):
+        if not 0 <= column < len(COLUMNS) or COLUMN_KEYS[column] not in SORT_KEYS:
             return
         descending = order == Qt.SortOrder.DescendingOrder
         query = dataclasses.replace(self.query, sort=COLUMN_KEYS[column], descending=descending)

@@ -48,7 +48,7 @@ from ui.dialogs.import_dialog import ImportDialog
 from ui.dialogs.member_dialog import MemberDialog
 from ui.dialogs.member_ops_dialog import ChangeHeadDialog, MergeDialog, MoveMemberDialog, StatusDialog
 from ui.dialogs.split_dialog import SplitDialog
-from ui.models.households_model import HouseholdsModel
+from ui.models.households_model import FOUND_COLUMN, HouseholdsModel
 from ui.models.members_model import MembersModel, birth_text
 from ui.models.roles import IdRole, SortKeyRole
 from ui.tabs.checks_panel import ChecksPanel
@@ -131,6 +131,10 @@ class HouseholdsTab(QWidget):
         self.view.setSortingEnabled(True)
         for column, width in enumerate((100, 190, 130, 150, 90)):
             self.view.setColumnWidth(column, width)
+        # the member a search found, shown right after the head and only while searching
+        header.moveSection(header.visualIndex(FOUND_COLUMN), 2)
+        self.view.setColumnWidth(FOUND_COLUMN, 190)
+        self.view.setColumnHidden(FOUND_COLUMN, True)
         self.view.doubleClicked.connect(lambda _index: self.edit_household())
         self.view.installEventFilter(self)
 
@@ -345,6 +349,7 @@ class HouseholdsTab(QWidget):
         query = self.current_query()
         if query != self.model.query or not self.model.ids:
             self.model.set_query(query)
+        self.view.setColumnHidden(FOUND_COLUMN, not query.text.strip())
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
