@@ -1238,7 +1238,8 @@ def _commit(
         memo = preview.memo
         heads: list[tuple[int, int]] = []
         causes: list[tuple[int, str]] = []
-        events: list[tuple[Any, ...]] = []
+        event_households: list[int] = []  # one "create" or "update" history entry per household written
+        event_types: list[str] = []
         refresh: list[int] = []
         details = json.dumps({"source": "import", "file": source})
 
@@ -1281,12 +1282,14 @@ def _commit(
                 new_households.append(data)
                 new_household_ids.append(hid)
                 created += 1
-                events.append((hid, "create", today, details, now))
+                event_households.append(hid)
+                event_types.append("create")
             else:
                 hid = int(h.household_id or 0)
                 updated_households.append(data)
                 updated += 1
-                events.append((hid, "update", today, details, now))
+                event_households.append(hid)
+                event_types.append("update")
             causes.extend((hid, c) for c in data.causes)
             order = orders.get(hid, 0)
             head_id: int | None = None
@@ -1359,10 +1362,18 @@ def _commit(
         conn.executemany("UPDATE household SET head_member_id = ? WHERE id = ?", heads)
         reg._refresh_derived_many(db, refresh, codes)
         conn.executemany("INSERT OR IGNORE INTO household_cause (household_id, cause_code) VALUES (?, ?)", causes)
-        conn.executemany(
-            "INSERT INTO household_event (household_id, event_type, event_date, details, user_id, created_at) "
-            f"VALUES (?, ?, ?, ?, {int(db.actor.user_id) if db.actor.user_id is not None else 'NULL'}, ?)",
-            events,
+        count = len(event_households)
+        bulk.insert_columns(
+            conn,
+            "household_event",
+            {
+                "household_id": event_households,
+                "event_type": event_types,
+                "event_date": [today] * count,
+                "details": [details] * count,
+                "user_id": [db.actor.user_id] * count,
+                "created_at": [now] * count,
+            },
         )
     if progress is not None:
         progress(100, 100)

@@ -242,6 +242,7 @@ class MemberMemo:
     def __init__(self) -> None:
         self.folds: dict[str, str] = {}
         self.dates: dict[str, _dt.date | None] = {}
+        self.isos: dict[str, str | None] = {}
         self.ids: dict[str, IdCheck] = {}
 
     def fold(self, text: str) -> str:
@@ -255,6 +256,15 @@ class MemberMemo:
             return self.dates[text]
         except KeyError:
             found = self.dates[text] = parse_iso_date(text)
+            return found
+
+    def iso(self, text: str) -> str | None:
+        """The ISO form of the date in ``text`` (None when it is not a date)."""
+        try:
+            return self.isos[text]
+        except KeyError:
+            date = self.date(text)
+            found = self.isos[text] = date.isoformat() if date else None
             return found
 
     def id_check(self, number: str) -> IdCheck:
@@ -660,14 +670,18 @@ def member_columns(members: Sequence[MemberInput], memo: MemberMemo | None = Non
     memo = memo or MemberMemo()
     f = by_field(members, _MEMBER_FIELD_NAMES)
     names = list(map(nfc, f["full_name"]))
-    births = [memo.date(b) if type(b) is str else parse_iso_date(b) for b in f["birth_date"]]
+    birth_dates = f["birth_date"]
+    births = [memo.date(b) if type(b) is str else parse_iso_date(b) for b in birth_dates]
     checks = [memo.id_check(n) if n else None for n in f["id_number"]]
     ethnic = f["ethnicity_code"]
     count = len(members)
     return {
         "full_name": names,
         "name_fold": list(map(memo.fold, names)),
-        "birth_date": [b.isoformat() if b else None for b in births],
+        "birth_date": [
+            memo.iso(text) if type(text) is str else (b.isoformat() if b else None)
+            for text, b in zip(birth_dates, births, strict=True)
+        ],
         "birth_year": [y or (b.year if b else None) for y, b in zip(f["birth_year"], births, strict=True)],
         "sex": f["sex"],
         "id_number": [(c.normalized if c else None) or None for c in checks],
