@@ -748,6 +748,17 @@ def household_input_from_row(row: dict[str, Any], causes: list[str]) -> Househol
 _MEMBER_FIELD_NAMES = tuple(f.name for f in _MEMBER_FIELDS)
 
 
+_BLANK_MEMBER = vars(MemberInput(full_name=""))  # every field at its default (no field has a factory)
+
+
+def new_member_input(full_name: str) -> MemberInput:
+    """``MemberInput(full_name=full_name)`` without the generated ``__init__`` (an import makes 200,000)."""
+    member = object.__new__(MemberInput)
+    member.__dict__.update(_BLANK_MEMBER)
+    member.full_name = full_name
+    return member
+
+
 def member_input_from_row(row: dict[str, Any]) -> MemberInput:
     # a re-import builds one for every member of the file: plain name lookups, no Field objects
     values = {name: row[name] for name in _MEMBER_FIELD_NAMES if name in row}
