@@ -7,7 +7,6 @@ Legacy 9-digit CMND numbers are accepted and flagged.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import NamedTuple
 
 # Birth-registration province codes (the 63 pre-2025 provinces; never remapped).
@@ -64,7 +63,6 @@ def normalize_id(value: str | None) -> str:
 _SEPARATORS = str.maketrans("", "", " .-_\u00a0")
 
 
-@lru_cache(maxsize=4096, typed=True)  # an import checks each member's number while planning and again when writing
 def check_id_number(value: str | None) -> IdCheck:
     """Check the format of an ID number; never raises."""
     text = normalize_id(value)

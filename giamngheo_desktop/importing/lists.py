@@ -956,7 +956,7 @@ class _Planner:
                 ):
                     match = m
                     break
-        data = reg.member_input_from_row(match) if match is not None else reg.new_member_input(name)
+        data = reg.member_input_from_row(match) if match is not None else reg.MemberInput(full_name=name)
         data.full_name = name
         if rel is not None and (has_rel or match is None):
             data.relationship_code = rel

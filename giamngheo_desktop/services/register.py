@@ -270,7 +270,7 @@ class MemberMemo:
     def id_check(self, number: str) -> IdCheck:
         found = self.ids.get(number)
         if found is None:
-            found = self.ids[number] = check_id_number.__wrapped__(number)
+            found = self.ids[number] = check_id_number(number)
         return found
 
 
@@ -746,17 +746,6 @@ def household_input_from_row(row: dict[str, Any], causes: list[str]) -> Househol
 
 
 _MEMBER_FIELD_NAMES = tuple(f.name for f in _MEMBER_FIELDS)
-
-
-_BLANK_MEMBER = vars(MemberInput(full_name=""))  # every field at its default (no field has a factory)
-
-
-def new_member_input(full_name: str) -> MemberInput:
-    """``MemberInput(full_name=full_name)`` without the generated ``__init__`` (an import makes 200,000)."""
-    member = object.__new__(MemberInput)
-    member.__dict__.update(_BLANK_MEMBER)
-    member.full_name = full_name
-    return member
 
 
 def member_input_from_row(row: dict[str, Any]) -> MemberInput:

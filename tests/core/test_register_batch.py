@@ -7,7 +7,6 @@ between rows there would put one person's problem or value on another's row.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -109,8 +108,3 @@ def test_household_columns_hold_each_households_values(batch: list[reg.Household
     columns = reg.household_columns(batch)
     rows = [{key: values[n] for key, values in columns.items()} for n in range(len(batch))]
     assert rows == [reg._household_values(h) for h in batch]
-
-
-def test_a_new_member_input_made_quickly_equals_the_dataclass_default() -> None:
-    assert reg.new_member_input("Lò Thị Hoa") == reg.MemberInput(full_name="Lò Thị Hoa")
-    assert all(f.default_factory is dataclasses.MISSING for f in dataclasses.fields(reg.MemberInput))
