@@ -234,8 +234,8 @@ class MemberMemo:
     """Caches for one pass over many members (an import of 200,000 rows).
 
     The same names and dates recur down a list, and each member's ID number is checked
-    when validating and again when writing: :func:`validate_member` and
-    :func:`_member_values` given the same memo do each of these once. Results are those
+    when validating and again when writing: :func:`validate_members` and
+    :func:`member_columns` given the same memo do each of these once. Results are those
     of :func:`fold`, :func:`parse_iso_date` and :func:`check_id_number`.
     """
 
