@@ -590,6 +590,7 @@ class _Planner:
                 values["full_name"] = values.pop("head_name")
                 values["relationship"] = values.get("relationship") or "Chủ hộ"
             rel_code = self.vocab.code("relationship", _text(values.get("relationship", "")))
+            values["_rel"] = rel_code  # reused for the member
             is_head = rel_code == reg.HEAD
             code = _text(values.get("household_code", ""))
             if code:
@@ -920,7 +921,7 @@ class _Planner:
             if sex is None:
                 self.issue(row, "sex", sex_text, "ghi “Nam” hoặc “Nữ”")
         rel_text = _text(values.get("relationship", ""))
-        rel = vocab.code("relationship", rel_text) if rel_text else None
+        rel = values.get("_rel") if rel_text else None
         if not has_rel:
             rel = reg.HEAD if first else reg.OTHER_RELATIVE
         elif rel_text and rel is None:

@@ -487,10 +487,17 @@ def validate_members(
             add(i, "sex", "phải là Nam hoặc Nữ", str(sex))
     births: list[_dt.date | None] = [None] * count
     birth_dates = [m.birth_date for m in members]
+    checked: dict[Any, tuple[_dt.date | None, str | None]] = {}  # the same birth dates recur
     for i in _present(birth_dates):
-        births[i], problem = _date_problem(birth_dates[i], future_ok=False, today=today, memo=memo)
+        value = birth_dates[i]
+        result = checked.get(value) if type(value) is str else None
+        if result is None:
+            result = _date_problem(value, future_ok=False, today=today, memo=memo)
+            if type(value) is str:
+                checked[value] = result
+        births[i], problem = result
         if problem:
-            add(i, "birth_date", problem, str(birth_dates[i]))
+            add(i, "birth_date", problem, str(value))
     this_year = today.year
     for i, m in enumerate(members):
         year, birth = m.birth_year, births[i]
@@ -500,10 +507,11 @@ def validate_members(
             add(i, "birth_year", f"khác với năm của ngày sinh ({birth.year})", str(year))
         if not birth and not year:
             add(i, "birth_date", "chưa có ngày hoặc năm sinh", severity="warning")
+    known_ids = memo.ids
     for i, m in enumerate(members):
         if not m.id_number:
             continue
-        check = memo.id_check(m.id_number)
+        check = known_ids.get(m.id_number) or memo.id_check(m.id_number)
         if check.kind is None:
             add(i, "id_number", "; ".join(check.problems), str(m.id_number))
         elif check.problems:
@@ -533,10 +541,14 @@ def validate_members(
         _parsed, problem = _date_problem(issue_dates[i], future_ok=False, today=today, memo=memo)
         if problem:
             add(i, "id_issue_date", problem, str(issue_dates[i]))
+    ethnic_codes: dict[str, dict[str, dict[str, Any]]] = {}  # code system → its codes
     for i in _present([m.ethnicity_code for m in members]):
         m = members[i]
         system = m.ethnicity_system or DEFAULT_ETHNICITY_SYSTEM
-        if not codes.has("ethnicity", m.ethnicity_code, system):
+        known = ethnic_codes.get(system)
+        if known is None:
+            known = ethnic_codes[system] = codes.items("ethnicity", system)
+        if m.ethnicity_code not in known:
             add(i, "ethnicity_code", f"không có trong bảng mã dân tộc {system}", m.ethnicity_code)
     listed = [
         i
