@@ -73,8 +73,6 @@ def _sort_key(row: HouseholdRow, key: str) -> Any:
         return row.member_count
     if key == "class":
         return row.poverty_class
-    if key == "head":
-        return row.head_name
     return _display(row, key)
 
 
