@@ -12,8 +12,10 @@ whole household when its head row or household data is invalid — are skipped a
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as _dt
 import gc
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -463,7 +465,94 @@ def plan_import(
     return preview
 
 
+_HOUSEHOLD_KEYS = (
+    "household_code",
+    "village",
+    "poverty_class",
+    "address",
+    "phone",
+    "causes",
+    "class_decision",
+    "class_date",
+)
+_filled = reg.filled
+_MEMBER_INPUT_FIELDS = dataclasses.fields(reg.MemberInput)  # full_name first
+
+
+def _texts(cells: list[Any]) -> list[str]:
+    """:func:`_text` of each cleaned cell ('' where empty)."""
+    return [v if type(v) is str else ("" if v is None else cell_text(v)) for v in cells]
+
+
+def _texts_or_none(cells: list[Any] | None) -> list[str | None] | None:
+    """:func:`_text` of each cleaned cell, None where empty (and None without the column)."""
+    if cells is None:
+        return None
+    return [v if type(v) is str else (None if v is None else cell_text(v)) for v in cells]
+
+
+@dataclass
+class _MemberColumns:
+    """What each data row says of its member (see :meth:`_Planner._member_columns`)."""
+
+    names: list[str]
+    ids: list[str]  # '' where none
+    rels: list[str | None]
+    birth_iso: list[str | None]
+    birth_year: list[int | None]
+    sexes: list[str | None]
+    ethnicities: list[str | None]
+    hi_cards: list[str | None] | None  # None: the file has no such column
+    hi_ends: list[str | None] | None
+    listed: dict[str, list[str | None]]  # education_level, schooling, employment → code (None: empty or unknown)
+    occupations: list[str | None] | None
+    notes: list[str | None] | None
+    fresh: list[reg.MemberInput]  # the row as a new member
+    before: dict[int, list[RowIssue]]  # the planner's problems with a row, named before matching the register
+    after: dict[int, list[RowIssue]]  # … and after it
+    skips: list[tuple[str, ...]]  # problems the register's checks would name again, already named
+
+    def update(self, data: reg.MemberInput, i: int, *, has_rel: bool) -> reg.MemberInput:
+        """``data`` (a member of the register) with what row ``i`` fills in."""
+        data.full_name = self.names[i]
+        if has_rel and self.rels[i] is not None:
+            data.relationship_code = self.rels[i]
+        iso, year = self.birth_iso[i], self.birth_year[i]
+        if iso or year:
+            data.birth_date = iso
+            data.birth_year = None if iso else year
+        if self.sexes[i]:
+            data.sex = self.sexes[i]
+        if self.ids[i]:
+            data.id_number = self.ids[i]
+        if self.ethnicities[i]:
+            data.ethnicity_code = self.ethnicities[i]
+            data.ethnicity_system = reg.DEFAULT_ETHNICITY_SYSTEM
+        if self.hi_cards is not None and self.hi_cards[i] is not None:
+            data.hi_card_number = self.hi_cards[i]
+        if self.hi_ends is not None and self.hi_ends[i] is not None:
+            data.hi_valid_to = self.hi_ends[i]
+        for key, found in self.listed.items():
+            if found[i] is not None:
+                setattr(data, key, found[i])
+        if self.occupations is not None and self.occupations[i] is not None:
+            data.occupation = self.occupations[i] or ""
+        if self.notes is not None and self.notes[i] is not None:
+            data.note = self.notes[i] or ""
+        return data
+
+
 class _Planner:
+    """Works out an import a column at a time.
+
+    A list has as many rows as people (200,000 in a big commune): each mapped column is read
+    and cleaned once, each distinct text is read once, and the members' values and problems
+    are found a column at a time (:meth:`_member_columns`). The rows are then grouped into
+    households and each household is planned from those columns. Problems are listed in the
+    order a row-by-row reading would find them: by row, and within a row, the household's, then
+    the member's, then the register's checks (:meth:`_validate_members`).
+    """
+
     def __init__(self, db: Database, table: RawTable, header: HeaderMatch, *, create_villages: bool) -> None:
         self.db = db
         self.table = table
@@ -496,7 +585,7 @@ class _Planner:
         self.village_keys: dict[str, str] = {}
         self.today = clock.today()
         self.dates: dict[str, tuple[str | None, int | None, str | None]] = {}  # text cell → parse_date
-        self.texts: dict[str, str] = {}  # raw text cell → _screened
+        self.texts: dict[str, str | None] = {}  # raw text cell → _screened (None when blank)
         self.memo = reg.MemberMemo()  # folded names, parsed dates, ID checks: once each for validating and writing
         # members are validated together once all are planned (register.validate_members); their
         # problems go where validating each in turn would have put them: (position in issues, member)
@@ -504,6 +593,10 @@ class _Planner:
         # households of the register the file matches, loaded together before planning them
         self.existing: dict[int, dict[str, Any]] = {}
         self.existing_members: dict[int, list[dict[str, Any]]] = {}
+        # the data rows a column at a time (see _read_columns, _member_columns)
+        self.numbers: list[int] = []
+        self.cols: dict[str, list[Any]] = {}
+        self.m: _MemberColumns | None = None
 
     # -- helpers ----------------------------------------------------------------
     def col(self, key: str) -> str:
@@ -512,45 +605,60 @@ class _Planner:
     def issue(self, row: int, key: str, value: Any, reason: str, severity: str = "error") -> None:
         self.issues.append(RowIssue(row, self.col(key), cell_text(value)[:80], reason, severity))
 
-    def cells(self, raw: list[Any], *, screen: bool = True) -> dict[str, Any] | None:
-        """The row's non-empty cells by field, text stripped.
-
-        With ``screen`` (the usual pass) text is also put in NFC, and the result is None when a
-        text cell is over-long or starts with “=”: such a row is read again with ``screen=False``
-        and left to :meth:`_hostile_ok`, which names the problem.
-        """
+    def cells(self, raw: list[Any]) -> dict[str, Any]:
+        """The row's non-empty cells by field, text stripped (not yet in NFC): a row that has an
+        over-long cell or a formula, left to :meth:`_hostile_ok`."""
         values: dict[str, Any] = {}
         width = len(raw)
-        texts = self.texts
         for col, key in self.fields:
             if col < width:
                 value = raw[col]
                 if value is None:
                     continue
-                if type(value) is str:
-                    if screen:  # the same words recur down a list: each distinct text is cleaned once
-                        clean = texts.get(value)
-                        if clean is None:
-                            clean = texts[value] = _screened(value)
-                        if clean is _HOSTILE:
-                            return None
-                        value = clean
-                    else:
-                        value = value.strip()
-                    if not value:
-                        continue
-                elif isinstance(value, str):  # a str subclass: as the usual text
+                if isinstance(value, str):
                     value = value.strip()
                     if not value:
                         continue
-                    if screen:
-                        if len(value) > MAX_CELL_CHARS or (value[0] == "=" and len(value) > 1):
-                            return None
-                        value = normalize("NFC", value)
                 elif value == "":
                     continue
                 values[key] = value
         return values
+
+    def _read_columns(
+        self, rows: list[list[Any]], cancelled: Cancelled | None
+    ) -> tuple[dict[str, list[Any]], set[int]]:
+        """Each mapped field's cells down the rows: text stripped and in NFC, None where empty.
+
+        Each distinct text is cleaned once. Also gives the rows that have an over-long cell or a
+        formula (their cells are read again by :meth:`cells`).
+        """
+        texts = self.texts
+        columns: dict[str, list[Any]] = {}
+        hostile: set[int] = set()
+        narrowest = min(map(len, rows), default=0)
+        for col, key in self.fields:
+            if cancelled is not None and cancelled():
+                raise ImportCancelled()
+            raw = [r[col] for r in rows] if col < narrowest else [r[col] if col < len(r) else None for r in rows]
+            bad = odd = False
+            for value in set(raw):
+                if isinstance(value, str):
+                    odd = odd or type(value) is not str
+                    clean = texts.get(value)
+                    if clean is None and value not in texts:
+                        clean = texts[value] = _screened(value) or None
+                    bad = bad or clean is _HOSTILE
+            get = texts.get
+            values = [get(v, v) if type(v) is str else v for v in raw]
+            if odd:  # a subclass of str: cleaned as text too
+                values = [texts[v] if isinstance(v, str) else v for v in raw]
+            if bad:
+                hostile.update(i for i, v in enumerate(values) if v is _HOSTILE)
+            earlier = columns.get(key)
+            if earlier is not None:  # two columns for one field: a later non-empty cell wins, as in cells()
+                values = [v if v is not None else e for v, e in zip(values, earlier, strict=True)]
+            columns[key] = values
+        return columns, hostile
 
     # -- the pass ---------------------------------------------------------------
     def run(self, *, progress: Progress | None, cancelled: Cancelled | None) -> ImportPreview:
@@ -559,59 +667,80 @@ class _Planner:
         has_full = "full_name" in header.columns.values()
         has_head_col = "head_name" in header.columns.values()
         has_rel = "relationship" in header.columns.values()
-        groups: dict[Any, list[tuple[int, dict[str, Any]]]] = {}
-        current: Any = None
         rows = self.table.rows[header.data_start :]
-        numbers = self.table.row_numbers[header.data_start :]
+        self.numbers = numbers = self.table.row_numbers[header.data_start :]
         total = len(rows)
-        for index, (number, raw) in enumerate(zip(numbers, rows, strict=True)):
-            if index % 2000 == 0:
+        columns, hostile = self._read_columns(rows, cancelled)
+        plain = list(columns.values())  # as in the file: the empty-row test below
+        skipped: set[int] = set()
+        for i in sorted(hostile):
+            values = self.cells(rows[i])
+            if self._hostile_ok(numbers[i], values):
+                for name, column in columns.items():
+                    column[i] = values.get(name)
+            else:
+                skipped.add(i)
+        if not has_full:  # one row per household, the head only
+            columns["full_name"] = columns.pop("head_name")
+            columns["relationship"] = [v or "Chủ hộ" for v in columns.get("relationship") or [None] * total]
+        self.cols = columns
+        empty: list[Any] = [None] * total
+        names = _texts(columns["full_name"])
+        rel_codes = self._codes("relationship", columns.get("relationship") or empty)
+        code_texts = _texts(columns.get("household_code") or empty)
+        head_cells = columns.get("head_name") if has_head_col and has_full else None
+        village_cells = columns.get("village") or empty
+        content = [columns[k] for k in ("id_number", "birth_date", "household_code") if k in columns]
+        self.m = self._member_columns(total, names, rel_codes, has_rel=has_rel)
+        groups: dict[Any, list[int]] = {}
+        group_head: dict[Any, bool] = {}  # the group has a head row
+        current: Any = None
+        for i in range(total):
+            if i % 2000 == 0:
                 if cancelled is not None and cancelled():
                     raise ImportCancelled()
                 if progress is not None:
-                    progress(60 + index * 20 // max(total, 1), 100)
-            clean = self.cells(raw)
-            if clean is None:
-                values = self.cells(raw, screen=False) or {}
-                if not self._hostile_ok(number, values):
-                    continue
-            else:
-                values = clean
-                if not values:
-                    continue
-            name = _text(values.get("full_name") if has_full else values.get("head_name"))
-            if not name:
-                first = fold(cell_text(next((c for c in raw if c not in (None, "")), "")))
-                if _SUMMARY.match(first) or not ({"id_number", "birth_date", "household_code"} & set(values)):
-                    continue
-                self.issue(number, "full_name" if has_full else "head_name", "", "thiếu họ và tên")
+                    progress(60 + i * 20 // max(total, 1), 100)
+            if skipped and i in skipped:
                 continue
-            if not has_full:  # one row per household, the head only
-                values["full_name"] = values.pop("head_name")
-                values["relationship"] = values.get("relationship") or "Chủ hộ"
-            rel_code = self.vocab.code("relationship", _text(values.get("relationship", "")))
-            values["_rel"] = rel_code  # reused for the member
-            is_head = rel_code == reg.HEAD
-            code = _text(values.get("household_code", ""))
+            if not names[i]:
+                if all(column[i] is None for column in plain):
+                    continue
+                raw = rows[i]
+                first = fold(cell_text(next((c for c in raw if c not in (None, "")), "")))
+                if _SUMMARY.match(first) or all(column[i] is None for column in content):
+                    continue
+                self.issue(numbers[i], "full_name" if has_full else "head_name", "", "thiếu họ và tên")
+                continue
+            is_head = rel_codes[i] == reg.HEAD
+            code = code_texts[i]
             if code:
                 key: Any = ("code", code)
-            elif has_head_col and has_full and values.get("head_name"):
-                key = ("head", fold(_text(values["head_name"])), village_key(_text(values.get("village", ""))))
-            elif current is not None and self._continues(groups[current], is_head, has_code, has_head_col):
+            elif head_cells is not None and head_cells[i]:
+                village = village_cells[i]
+                key = ("head", fold(_text(head_cells[i])), village_key("" if village is None else _text(village)))
+            elif current is not None and (
+                not (is_head and group_head[current]) if has_code else not has_head_col and not is_head
+            ):  # a row without a household code belongs to the household above it
                 key = current
             elif is_head or not has_rel or not has_full:
-                key = ("row", number)
+                key = ("row", numbers[i])
             else:
                 self.issue(
-                    number,
+                    numbers[i],
                     "household_code" if has_code else "relationship",
                     code,
                     "không biết nhân khẩu này thuộc hộ nào (chưa có dòng chủ hộ hoặc mã hộ phía trên)",
                 )
                 continue
-            if "id_number" in values:
-                values["_id"] = parse_id(values["id_number"])  # parsed once, reused for the member
-            groups.setdefault(key, []).append((number, values))
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [i]
+                group_head[key] = is_head
+            else:
+                group.append(i)
+                if is_head:
+                    group_head[key] = True
             current = key
         self._load_existing(groups)
         households = []
@@ -649,31 +778,209 @@ class _Planner:
             memo=self.memo,
         )
 
-    def _load_existing(self, groups: dict[Any, list[tuple[int, dict[str, Any]]]]) -> None:
+    def _codes(self, list_name: str, cells: list[Any], system: str | None = None) -> list[str | None]:
+        """The code of each cell's text in ``list_name`` (None where empty or not in the list)."""
+        code = self.vocab.code
+        found: dict[str, str | None] = {}
+        result: list[str | None] = []
+        for value in cells:
+            if value is None:
+                result.append(None)
+            elif type(value) is str:
+                if value not in found:
+                    found[value] = code(list_name, value, system)
+                result.append(found[value])
+            else:
+                result.append(code(list_name, cell_text(value), system))
+        return result
+
+    def _member_columns(
+        self, total: int, names: list[str], rel_codes: list[str | None], *, has_rel: bool
+    ) -> _MemberColumns:
+        """Every row's member values and the planner's own problems with them, a column at a time.
+
+        A row's problems are kept in the order :meth:`_plan_household` lists them; those named
+        before matching the register (``before``) and after it (``after``).
+        """
+        cols = self.cols
+        empty: list[Any] = [None] * total
+        before: dict[int, list[RowIssue]] = {}
+        after: dict[int, list[RowIssue]] = {}
+        numbers = self.numbers
+
+        def add(into: dict[int, list[RowIssue]], i: int, key: str, value: Any, reason: str, severity: str) -> None:
+            issue = RowIssue(numbers[i], self.col(key), cell_text(value)[:80], reason, severity)
+            found = into.get(i)
+            if found is None:
+                into[i] = [issue]
+            else:
+                found.append(issue)
+
+        # ID numbers (a number cell that lost its leading zero is mended, with a note)
+        id_cells = cols.get("id_number") or empty
+        ids: list[str] = [""] * total
+        parsed: dict[str, tuple[str, str | None]] = {}
+        for i in _filled(id_cells):
+            value = id_cells[i]
+            if type(value) is str:
+                result = parsed.get(value)
+                if result is None:
+                    result = parsed[value] = parse_id(value)
+            else:
+                result = parse_id(value)
+            ids[i] = result[0]
+            if result[1]:
+                add(before, i, "id_number", value, result[1], "warning")
+        # birth: a date column, or one column for men and one for women (which also gives the sex)
+        birth_iso: list[str | None] = [None] * total
+        birth_year: list[int | None] = [None] * total
+        sexes: list[str | None] = [None] * total
+        bad_birth: set[int] = set()
+        male, female, dates = cols.get("birth_male"), cols.get("birth_female"), cols.get("birth_date")
+        sources: list[tuple[str, list[Any], str | None]] = []
+        if male is not None or female is not None:
+            sources = [(k, c, s) for k, c, s in (("birth_male", male, "M"), ("birth_female", female, "F")) if c]
+            if dates is not None:  # read only where neither is filled
+                dates = [d if all(c[i] is None for _k, c, _s in sources) else None for i, d in enumerate(dates)]
+        if dates is not None:
+            sources.append(("birth_date", dates, None))
+        done: set[int] = set()  # a row with both: the men's column is read
+        for key, column, sex in sources:
+            for i in _filled(column):
+                if len(sources) > 1:
+                    if i in done:
+                        continue
+                    done.add(i)
+                value = column[i]
+                birth_iso[i], birth_year[i], problem = self.date(value)
+                if sex:
+                    sexes[i] = sex
+                if problem:
+                    bad_birth.add(i)
+                    add(before, i, key, value, problem, "error")
+        sex_cells = cols.get("sex")
+        if sex_cells is not None:
+            known = self.vocab.sexes
+            for i in _filled(sex_cells):
+                text = _text(sex_cells[i])
+                if text not in self.sexes:
+                    self.sexes[text] = known.get(fold_key(text))
+                sexes[i] = self.sexes[text]
+                if sexes[i] is None:
+                    add(before, i, "sex", text, "ghi “Nam” hoặc “Nữ”", "error")
+        rel_texts = _texts(cols.get("relationship") or empty)
+        rels: list[str | None] = [code if text else None for code, text in zip(rel_codes, rel_texts, strict=True)]
+        missing_rel = [i for i, r in enumerate(rels) if r is None] if has_rel else []
+        if has_rel:
+            for i in missing_rel:
+                if rel_texts[i]:
+                    add(before, i, "relationship", rel_texts[i], "không có trong danh mục quan hệ với chủ hộ", "error")
+                else:
+                    add(before, i, "relationship", "", "chưa ghi quan hệ với chủ hộ", "error")
+        eth_cells = cols.get("ethnicity")
+        ethnicities: list[str | None] = [None] * total
+        if eth_cells is not None:
+            ethnicities = self._codes("ethnicity", eth_cells, reg.DEFAULT_ETHNICITY_SYSTEM)
+            for i in _filled(eth_cells):
+                if ethnicities[i] is None:
+                    add(before, i, "ethnicity", _text(eth_cells[i]), "không có trong danh mục dân tộc", "error")
+        # what is named after matching the register
+        hi_cards = _texts_or_none(cols.get("hi_card_number"))
+        hi_ends: list[str | None] | None = None
+        end_cells = cols.get("hi_valid_to")
+        if end_cells is not None:
+            hi_ends = [None] * total
+            for i in _filled(end_cells):
+                iso, _y, problem = self.date(end_cells[i])
+                if problem or iso is None:
+                    add(after, i, "hi_valid_to", end_cells[i], problem or "cần ghi đủ ngày/tháng/năm", "error")
+                else:
+                    hi_ends[i] = iso
+        listed: dict[str, list[str | None]] = {}
+        for key in ("education_level", "schooling", "employment"):
+            cells = cols.get(key)
+            if cells is None:
+                continue
+            listed[key] = self._codes(key, cells)
+        unknown = {i for key, found in listed.items() for i in _filled(cols[key]) if found[i] is None}
+        for i in sorted(unknown):
+            for key, found in listed.items():
+                if cols[key][i] is not None and found[i] is None:
+                    text = _text(cols[key][i])
+                    add(after, i, key, text, "không có trong danh mục; đã bỏ qua giá trị này", "warning")
+        # the problems the register's checks would name again, already named in the file's own words
+        skip_rel = (reg.MEMBER_LABELS["relationship_code"],)
+        skip_eth = (reg.MEMBER_LABELS["ethnicity_code"],)
+        skip_birth = (reg.MEMBER_LABELS["birth_date"],)
+        skips: list[tuple[str, ...]] = (
+            [skip_eth if v is not None else () for v in eth_cells] if eth_cells else [()] * total
+        )
+        for i in missing_rel:
+            skips[i] = skip_rel + skips[i]
+        for i in bad_birth:
+            skips[i] = skips[i] + skip_birth
+        occupations = _texts_or_none(cols.get("occupation"))
+        notes = _texts_or_none(cols.get("note"))
+        values = {
+            "full_name": names,
+            "relationship_code": rels,
+            "birth_date": birth_iso,
+            "birth_year": [None if iso else year for iso, year in zip(birth_iso, birth_year, strict=True)],
+            "sex": sexes,
+            "id_number": [n or None for n in ids],
+            "ethnicity_code": ethnicities,
+            "hi_card_number": hi_cards,
+            "hi_valid_to": hi_ends,
+            "occupation": [v or "" for v in occupations] if occupations is not None else None,
+            "note": [v or "" for v in notes] if notes is not None else None,
+            **listed,
+        }
+        args = [values.get(f.name) for f in _MEMBER_INPUT_FIELDS]
+        fresh = list(
+            map(
+                reg.MemberInput,
+                names,  # as long as the rows: the default of the others repeats with it
+                *(
+                    itertools.repeat(f.default) if a is None else a
+                    for f, a in zip(_MEMBER_INPUT_FIELDS[1:], args[1:], strict=True)
+                ),
+            )
+        )
+        return _MemberColumns(
+            names=names,
+            ids=ids,
+            rels=rels,
+            birth_iso=birth_iso,
+            birth_year=birth_year,
+            sexes=sexes,
+            ethnicities=ethnicities,
+            hi_cards=hi_cards,
+            hi_ends=hi_ends,
+            listed=listed,
+            occupations=occupations,
+            notes=notes,
+            fresh=fresh,
+            before=before,
+            after=after,
+            skips=skips,
+        )
+
+    def _load_existing(self, groups: dict[Any, list[int]]) -> None:
         """Households (and their members) the file may update, in a few queries instead of two per household."""
+        assert self.m is not None
+        ids = self.m.ids
         candidates: set[int] = set()
         for key, rows in groups.items():
             if key[0] == "code" and key[1] in self.live_codes:
                 candidates.add(self.live_codes[key[1]])
-            for _n, values in rows:
-                number = values.get("_id", ("", None))[0]
+            for i in rows:
+                number = ids[i]
                 found = self.ids_in_db.get(number) if number else None
                 if found:
                     candidates.add(found[0])
         if candidates:
             self.existing = reg.get_households(self.db, candidates)
             self.existing_members = reg.members_of(self.db, candidates)
-
-    def _continues(
-        self, group: list[tuple[int, dict[str, Any]]], is_head: bool, has_code: bool, has_head: bool
-    ) -> bool:
-        """A row without a household code belongs to the household above it."""
-        if has_code:
-            return not (is_head and self._group_has_head(group))
-        return not has_head and not is_head
-
-    def _group_has_head(self, members: list[tuple[int, dict[str, Any]]]) -> bool:
-        return any(self.vocab.code("relationship", _text(v.get("relationship", ""))) == reg.HEAD for _n, v in members)
 
     def _hostile_ok(self, number: int, values: dict[str, Any]) -> bool:
         """Refuse over-long cells and formulas; the text of a row kept is put in NFC once here
@@ -692,19 +999,19 @@ class _Planner:
         return ok
 
     # -- one household ------------------------------------------------------------
-    def _plan_household(
-        self, key: Any, rows: list[tuple[int, dict[str, Any]]], *, has_rel: bool
-    ) -> PlannedHousehold | None:
-        numbers = [n for n, _v in rows]
+    def _plan_household(self, key: Any, rows: list[int], *, has_rel: bool) -> PlannedHousehold | None:
+        cols = self.cols
+        numbers = [self.numbers[i] for i in rows]
         first_row = numbers[0]
         # household-level values: the first row that has each (usually the head's row)
         hvals: dict[str, Any] = {}
-        for _n, values in rows:
-            for k in ("household_code", "village", "poverty_class", "address", "phone", "causes", "class_decision"):
-                if k in values and k not in hvals:
-                    hvals[k] = values[k]
-            if "class_date" in values and "class_date" not in hvals:
-                hvals["class_date"] = values["class_date"]
+        for k in _HOUSEHOLD_KEYS:
+            column = cols.get(k)
+            if column is not None:
+                for i in rows:
+                    if column[i] is not None:
+                        hvals[k] = column[i]
+                        break
         code = _text(hvals.get("household_code", ""))
         issues_before = len(self.issues)
         # village
@@ -712,13 +1019,14 @@ class _Planner:
         # existing household
         existing_id: int | None = self.live_codes.get(code) if code else None
         id_matches: set[int] = set()
-        for _n, values in rows:
-            if "_id" not in values:
-                continue
-            number = values["_id"][0]
-            found = self.ids_in_db.get(number) if number else None
-            if found:
-                id_matches.add(found[0])
+        assert self.m is not None
+        ids = self.m.ids
+        if self.ids_in_db:
+            for i in rows:
+                number = ids[i]
+                found = self.ids_in_db.get(number) if number else None
+                if found:
+                    id_matches.add(found[0])
         if existing_id is None and len(id_matches) == 1:
             existing_id = next(iter(id_matches))
         elif existing_id is not None and id_matches - {existing_id}:
@@ -796,10 +1104,10 @@ class _Planner:
                 existing_members = reg.list_members(self.db, existing_id)
         planned_members: list[PlannedMember] = []
         first_pending = len(self.to_validate)
-        for index, (n, values) in enumerate(rows):
-            member = self._plan_member(n, values, existing_id, existing_members, first=index == 0, has_rel=has_rel)
-            if member is not None:
-                planned_members.append(member)
+        for index, i in enumerate(rows):
+            planned_members.append(
+                self._plan_member(i, existing_id, existing_members, first=index == 0, has_rel=has_rel)
+            )
         # exactly one living head, counting members already in the register
         updated_ids = {m.member_id for m in planned_members if m.member_id}
         heads = [m for m in planned_members if m.data.relationship_code == reg.HEAD and m.data.life_status == "living"]
@@ -837,10 +1145,10 @@ class _Planner:
             before=existing,
         )
         # an error in the first row's member data makes the household invalid too (see _validate_members)
-        for slot in range(first_pending, len(self.to_validate)):
+        slot = first_pending
+        if slot < len(self.to_validate):
             position, member, _none, skip = self.to_validate[slot]
-            if member.row == first_row:
-                self.to_validate[slot] = (position, member, planned, skip)
+            self.to_validate[slot] = (position, member, planned, skip)
         return planned
 
     def _village(self, row: int, text: str) -> tuple[int | None, str, str]:
@@ -888,58 +1196,27 @@ class _Planner:
 
     def _plan_member(
         self,
-        row: int,
-        values: dict[str, Any],
+        i: int,
         household_id: int | None,
         existing_members: list[dict[str, Any]],
         *,
         first: bool,
         has_rel: bool,
-    ) -> PlannedMember | None:
-        vocab = self.vocab
-        name = _text(values.get("full_name"))
-        id_number, id_note = values.get("_id") or parse_id(values.get("id_number"))
-        if id_note:
-            self.issue(row, "id_number", values.get("id_number"), id_note, "warning")
-        birth_iso, birth_year, birth_problem = None, None, None
-        sex: str | None = None
-        if "birth_male" in values or "birth_female" in values:
-            key = "birth_male" if "birth_male" in values else "birth_female"
-            birth_iso, birth_year, birth_problem = self.date(values[key])
-            sex = "M" if key == "birth_male" else "F"
-            if birth_problem:
-                self.issue(row, key, values[key], birth_problem)
-        elif "birth_date" in values:
-            birth_iso, birth_year, birth_problem = self.date(values["birth_date"])
-            if birth_problem:
-                self.issue(row, "birth_date", values["birth_date"], birth_problem)
-        if "sex" in values:
-            sex_text = _text(values["sex"])
-            if sex_text not in self.sexes:
-                self.sexes[sex_text] = vocab.sexes.get(fold_key(sex_text))
-            sex = self.sexes[sex_text]
-            if sex is None:
-                self.issue(row, "sex", sex_text, "ghi “Nam” hoặc “Nữ”")
-        rel_text = _text(values.get("relationship", ""))
-        rel = values.get("_rel") if rel_text else None
-        if not has_rel:
-            rel = reg.HEAD if first else reg.OTHER_RELATIVE
-        elif rel_text and rel is None:
-            self.issue(row, "relationship", rel_text, "không có trong danh mục quan hệ với chủ hộ")
-        elif not rel_text:
-            self.issue(row, "relationship", "", "chưa ghi quan hệ với chủ hộ")
-        eth_code = None
-        if "ethnicity" in values:
-            eth_text = _text(values["ethnicity"])
-            eth_code = vocab.code("ethnicity", eth_text, reg.DEFAULT_ETHNICITY_SYSTEM)
-            if eth_code is None:
-                self.issue(row, "ethnicity", eth_text, "không có trong danh mục dân tộc")
+    ) -> PlannedMember:
+        """The member of data row ``i``: from :meth:`_member_columns`, matched with the register."""
+        m = self.m
+        assert m is not None
+        row = self.numbers[i]
+        issues = self.issues
+        if i in m.before:
+            issues.extend(m.before[i])
+        id_number = m.ids[i]
         # match an existing member (same ID, else same name and birth year, in the matched household)
         match: dict[str, Any] | None = None
         if id_number and id_number in self.ids_in_db:
             hid, mid, other_name = self.ids_in_db[id_number]
             if household_id is not None and hid == household_id:
-                match = next((m for m in existing_members if m["id"] == mid), None)
+                match = next((e for e in existing_members if e["id"] == mid), None)
             else:
                 code = self.db.scalar("SELECT code FROM household WHERE id = ?", (hid,))
                 self.issue(
@@ -950,58 +1227,22 @@ class _Planner:
                     "hãy dùng “Chuyển hộ” trong ứng dụng)",
                 )
         if match is None and household_id is not None:
-            folded = self.memo.fold(name)
-            for m in existing_members:
-                if m["name_fold"] == folded and (
-                    not birth_year or not m["birth_year"] or int(m["birth_year"]) == birth_year
+            folded = self.memo.fold(m.fresh[i].full_name)
+            birth_year = m.birth_year[i]
+            for e in existing_members:
+                if e["name_fold"] == folded and (
+                    not birth_year or not e["birth_year"] or int(e["birth_year"]) == birth_year
                 ):
-                    match = m
+                    match = e
                     break
-        data = reg.member_input_from_row(match) if match is not None else reg.MemberInput(full_name=name)
-        data.full_name = name
-        if rel is not None and (has_rel or match is None):
-            data.relationship_code = rel
-        if birth_iso or birth_year:
-            data.birth_date = birth_iso
-            data.birth_year = None if birth_iso else birth_year
-        if sex:
-            data.sex = sex
-        if id_number:
-            data.id_number = id_number
-        if eth_code:
-            data.ethnicity_code = eth_code
-            data.ethnicity_system = reg.DEFAULT_ETHNICITY_SYSTEM
-        if "hi_card_number" in values:
-            data.hi_card_number = _text(values["hi_card_number"])
-        if "hi_valid_to" in values:
-            iso, _y, problem = self.date(values["hi_valid_to"])
-            if problem or iso is None:
-                self.issue(row, "hi_valid_to", values["hi_valid_to"], problem or "cần ghi đủ ngày/tháng/năm")
-            else:
-                data.hi_valid_to = iso
-        for key, list_name in (
-            ("education_level", "education_level"),
-            ("schooling", "schooling"),
-            ("employment", "employment"),
-        ):
-            if key in values:
-                text = _text(values[key])
-                found = vocab.code(list_name, text)
-                if found is None:
-                    self.issue(row, key, text, "không có trong danh mục; đã bỏ qua giá trị này", "warning")
-                else:
-                    setattr(data, key, found)
-        if "occupation" in values:
-            data.occupation = _text(values["occupation"])
-        if "note" in values:
-            data.note = _text(values["note"])
-        skip: tuple[str, ...] = ()  # problems the planner has already named in the file's own words
-        if rel is None and has_rel:
-            skip += (reg.MEMBER_LABELS["relationship_code"],)
-        if "ethnicity" in values:
-            skip += (reg.MEMBER_LABELS["ethnicity_code"],)
-        if birth_problem:
-            skip += (reg.MEMBER_LABELS["birth_date"],)
+        if match is None:
+            data = m.fresh[i]
+            if not has_rel:
+                data.relationship_code = reg.HEAD if first else reg.OTHER_RELATIVE
+        else:
+            data = m.update(reg.member_input_from_row(match), i, has_rel=has_rel)
+        if i in m.after:
+            issues.extend(m.after[i])
         member = PlannedMember(
             row=row,
             action="update" if match is not None else "create",
@@ -1009,7 +1250,7 @@ class _Planner:
             member_id=match["id"] if match else None,
             before=match,
         )
-        self.to_validate.append((len(self.issues), member, None, skip))
+        self.to_validate.append((len(issues), member, None, m.skips[i]))
         return member
 
     def _validate_members(self) -> None:

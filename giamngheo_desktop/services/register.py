@@ -428,7 +428,7 @@ def validate_member(
     return list(issues)
 
 
-def _present(values: list[Any]) -> list[int]:
+def filled(values: list[Any]) -> list[int]:
     """Indices of the values that are neither None nor ''."""
     if values.count(None) == len(values):  # a column nobody filled: no loop in Python
         return []
@@ -488,7 +488,7 @@ def validate_members(
     births: list[_dt.date | None] = [None] * count
     birth_dates = [m.birth_date for m in members]
     checked: dict[Any, tuple[_dt.date | None, str | None]] = {}  # the same birth dates recur
-    for i in _present(birth_dates):
+    for i in filled(birth_dates):
         value = birth_dates[i]
         result = checked.get(value) if type(value) is str else None
         if result is None:
@@ -537,12 +537,12 @@ def validate_members(
             if other:
                 add(i, "id_number", f"trùng với nhân khẩu {other['full_name']} (hộ {other['code']})", check.normalized)
     issue_dates = [m.id_issue_date for m in members]
-    for i in _present(issue_dates):
+    for i in filled(issue_dates):
         _parsed, problem = _date_problem(issue_dates[i], future_ok=False, today=today, memo=memo)
         if problem:
             add(i, "id_issue_date", problem, str(issue_dates[i]))
     ethnic_codes: dict[str, dict[str, dict[str, Any]]] = {}  # code system → its codes
-    for i in _present([m.ethnicity_code for m in members]):
+    for i in filled([m.ethnicity_code for m in members]):
         m = members[i]
         system = m.ethnicity_system or DEFAULT_ETHNICITY_SYSTEM
         known = ethnic_codes.get(system)
@@ -584,7 +584,7 @@ def validate_members(
             elif not m.life_status_date:
                 add(i, "life_status_date", "cần ghi ngày chết hoặc ngày chuyển đi", severity="warning")
     status_dates = [m.life_status_date for m in members]
-    for i in _present(status_dates):
+    for i in filled(status_dates):
         _parsed, problem = _date_problem(status_dates[i], future_ok=False, today=today, memo=memo)
         if problem:
             add(i, "life_status_date", problem, str(status_dates[i]))
