@@ -20,6 +20,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 from unicodedata import normalize
@@ -587,9 +588,16 @@ class _Planner:
         self.dates: dict[str, tuple[str | None, int | None, str | None]] = {}  # text cell → parse_date
         self.texts: dict[str, str | None] = {}  # raw text cell → _screened (None when blank)
         self.memo = reg.MemberMemo()  # folded names, parsed dates, ID checks: once each for validating and writing
-        # members are validated together once all are planned (register.validate_members); their
-        # problems go where validating each in turn would have put them: (position in issues, member)
-        self.to_validate: list[tuple[int, PlannedMember, PlannedHousehold | None, tuple[str, ...]]] = []
+        # Problems are kept in four lists, joined in this order and then sorted by row (a stable
+        # sort), so within a row they read as a row-by-row check would list them: the planner's
+        # own (issues), the register's checks of each member (checked: members are validated
+        # together once all are planned), who heads each household (heads), an ID number given
+        # twice in the file (repeated).
+        self.checked: list[RowIssue] = []
+        self.heads: list[RowIssue] = []
+        self.repeated: list[RowIssue] = []
+        # (member, its household when the member is on the household's first row, checks to skip)
+        self.to_validate: list[tuple[PlannedMember, PlannedHousehold | None, tuple[str, ...]]] = []
         # households of the register the file matches, loaded together before planning them
         self.existing: dict[int, dict[str, Any]] = {}
         self.existing_members: dict[int, list[dict[str, Any]]] = {}
@@ -602,8 +610,18 @@ class _Planner:
     def col(self, key: str) -> str:
         return self.columns.get(key, self.labels.get(key, key))
 
-    def issue(self, row: int, key: str, value: Any, reason: str, severity: str = "error") -> None:
-        self.issues.append(RowIssue(row, self.col(key), cell_text(value)[:80], reason, severity))
+    def issue(
+        self,
+        row: int,
+        key: str,
+        value: Any,
+        reason: str,
+        severity: str = "error",
+        *,
+        into: list[RowIssue] | None = None,
+    ) -> None:
+        issue = RowIssue(row, self.col(key), cell_text(value)[:80], reason, severity)
+        (self.issues if into is None else into).append(issue)
 
     def cells(self, raw: list[Any]) -> dict[str, Any]:
         """The row's non-empty cells by field, text stripped (not yet in NFC): a row that has an
@@ -635,11 +653,14 @@ class _Planner:
         texts = self.texts
         columns: dict[str, list[Any]] = {}
         hostile: set[int] = set()
-        narrowest = min(map(len, rows), default=0)
-        for col, key in self.fields:
+        wanted = [col for col, _key in self.fields]
+        if rows and len(wanted) > 1 and min(map(len, rows)) > max(wanted):  # transposed in C
+            cells: list[Any] = list(zip(*map(itemgetter(*wanted), rows), strict=True))
+        else:
+            cells = [[r[col] if col < len(r) else None for r in rows] for col in wanted]
+        for raw, (_col, key) in zip(cells, self.fields, strict=True):
             if cancelled is not None and cancelled():
                 raise ImportCancelled()
-            raw = [r[col] for r in rows] if col < narrowest else [r[col] if col < len(r) else None for r in rows]
             bad = odd = False
             for value in set(raw):
                 if isinstance(value, str):
@@ -648,8 +669,7 @@ class _Planner:
                     if clean is None and value not in texts:
                         clean = texts[value] = _screened(value) or None
                     bad = bad or clean is _HOSTILE
-            get = texts.get
-            values = [get(v, v) if type(v) is str else v for v in raw]
+            values = list(map(texts.get, raw, raw))  # a text cell → its clean text, any other as it is
             if odd:  # a subclass of str: cleaned as text too
                 values = [texts[v] if isinstance(v, str) else v for v in raw]
             if bad:
@@ -764,14 +784,15 @@ class _Planner:
             for col, cell in enumerate(self.table.rows[header.row])
             if cell not in (None, "") and col not in header.columns
         ]
-        self.issues.sort(key=lambda i: (i.row, i.severity != "error"))
+        issues = self.issues + self.checked + self.heads + self.repeated
+        issues.sort(key=lambda i: (i.row, i.severity != "error"))
         return ImportPreview(
             path="",
             sheet=self.table.sheet,
             header_row=self.table.row_numbers[header.row],
             columns={k: self.col(k) for k in self.columns if k != "stt"},
             households=households,
-            issues=self.issues,
+            issues=issues,
             new_villages=sorted(set(self.new_villages.values())),
             ignored_columns=ignored,
             stopped_early=self.table.stopped_early,
@@ -1116,6 +1137,7 @@ class _Planner:
             for m in existing_members
             if m["id"] not in updated_ids and m["relationship_code"] == reg.HEAD and m["life_status"] == "living"
         ]
+        heads_before = len(self.heads)
         if kept_heads and heads:
             self.issue(
                 heads[0].row,
@@ -1123,15 +1145,26 @@ class _Planner:
                 "Chủ hộ",
                 f"hộ {data.code} trong sổ đã có chủ hộ {kept_heads[0]['full_name']}; muốn thay chủ hộ hãy dùng "
                 "“Đổi chủ hộ” trong ứng dụng",
+                into=self.heads,
             )
         elif not heads and not kept_heads:
-            self.issue(first_row, "relationship", "", "hộ chưa có chủ hộ (không dòng nào ghi “Chủ hộ”)")
+            self.issue(
+                first_row, "relationship", "", "hộ chưa có chủ hộ (không dòng nào ghi “Chủ hộ”)", into=self.heads
+            )
         elif len(heads) > 1:
             for m in heads[1:]:
                 self.issue(
-                    m.row, "relationship", "Chủ hộ", f"hộ đã có chủ hộ {heads[0].data.full_name} ở dòng {heads[0].row}"
+                    m.row,
+                    "relationship",
+                    "Chủ hộ",
+                    f"hộ đã có chủ hộ {heads[0].data.full_name} ở dòng {heads[0].row}",
+                    into=self.heads,
                 )
-        household_error = any(i.severity == "error" for i in self.issues[issues_before:] if i.row == first_row)
+        household_error = any(
+            i.severity == "error" and i.row == first_row
+            for found in (self.issues[issues_before:], self.heads[heads_before:])
+            for i in found
+        )
         planned = PlannedHousehold(
             rows=numbers,
             action="update" if existing_id is not None else "create",
@@ -1145,10 +1178,9 @@ class _Planner:
             before=existing,
         )
         # an error in the first row's member data makes the household invalid too (see _validate_members)
-        slot = first_pending
-        if slot < len(self.to_validate):
-            position, member, _none, skip = self.to_validate[slot]
-            self.to_validate[slot] = (position, member, planned, skip)
+        if first_pending < len(self.to_validate):
+            member, _none, skip = self.to_validate[first_pending]
+            self.to_validate[first_pending] = (member, planned, skip)
         return planned
 
     def _village(self, row: int, text: str) -> tuple[int | None, str, str]:
@@ -1250,16 +1282,16 @@ class _Planner:
             member_id=match["id"] if match else None,
             before=match,
         )
-        self.to_validate.append((len(issues), member, None, m.skips[i]))
+        self.to_validate.append((member, None, m.skips[i]))
         return member
 
     def _validate_members(self) -> None:
-        """Validate every planned member at once and put each one's problems in its place."""
+        """Validate every planned member at once (the register's checks, :func:`register.validate_members`)."""
         pending = self.to_validate
         found = reg.validate_members(
             self.db,
-            [member.data for _p, member, _h, _s in pending],
-            member_ids=[member.member_id for _p, member, _h, _s in pending],
+            [member.data for member, _h, _s in pending],
+            member_ids=[member.member_id for member, _h, _s in pending],
             codes=self.vocab.codes,
             check_duplicate_id=False,
             today=self.today,
@@ -1267,43 +1299,33 @@ class _Planner:
         )
         if not any(found):
             return
-        merged: list[RowIssue] = []
-        done = 0
-        for (position, member, household, skip), issues in zip(pending, found, strict=True):
-            if not issues:
-                continue
-            merged.extend(self.issues[done:position])
-            done = position
+        for (member, household, skip), issues in zip(pending, found, strict=True):
             for issue in issues:
                 if issue.field in skip:
                     continue
-                self._from_validation(member.row, issue, merged)
+                self._from_validation(member.row, issue, self.checked)
                 if household is not None and issue.severity == "error":
                     household.valid = False
-        merged.extend(self.issues[done:])
-        self.issues[:] = merged
 
     def _mark_validity(self, households: list[PlannedHousehold]) -> None:
         """Rows with errors are invalid; a household is invalid when its head row is."""
-        error_rows = {i.row for i in self.issues if i.severity == "error"}
-        seen_ids: dict[str, int] = {}
-        seen_codes: dict[str, int] = {}
-        for h in households:
-            if h.code:
-                if h.code in seen_codes and h.action == "create":
-                    pass
-                seen_codes.setdefault(h.code, h.rows[0])
-            for m in h.members:
-                number = m.data.id_number or ""
-                if number and number in seen_ids and seen_ids[number] != m.row:
-                    self.issues.append(
-                        RowIssue(
-                            m.row, self.col("id_number"), number, f"trùng số với dòng {seen_ids[number]} trong tệp"
-                        )
+        numbers = [(m.data.id_number, m.row) for h in households for m in h.members if m.data.id_number]
+        if len({number for number, _row in numbers}) < len(numbers):  # an ID number given twice in the file
+            seen: dict[str | None, int] = {}
+            for number, row in numbers:
+                first = seen.setdefault(number, row)
+                if first != row:
+                    self.repeated.append(
+                        RowIssue(row, self.col("id_number"), number or "", f"trùng số với dòng {first} trong tệp")
                     )
-                    error_rows.add(m.row)
-                elif number:
-                    seen_ids[number] = m.row
+        error_rows = {
+            i.row
+            for found in (self.issues, self.checked, self.heads, self.repeated)
+            for i in found
+            if i.severity == "error"
+        }
+        if not error_rows:  # then every household has its head and every row is valid
+            return
         for h in households:
             for m in h.members:
                 m.valid = m.row not in error_rows
@@ -1312,7 +1334,6 @@ class _Planner:
                 h.valid = False
             if h.valid and h.action == "create" and not any(m.valid for m in h.members):
                 h.valid = False
-        self.issues.sort(key=lambda i: (i.row, i.severity != "error"))
 
 
 def _mark_unchanged(households: list[PlannedHousehold], memo: reg.MemberMemo) -> None:
@@ -1420,8 +1441,8 @@ def _commit(
 
     Ids of new households and members are given here (the transaction holds the write
     lock; max(id) + 1 is what SQLite would give) so both are inserted with one
-    ``executemany`` each; the head of a new household is set afterwards in one pass,
-    so no household ever points at a member not yet written.
+    ``executemany`` each. A new household is written with its head's id before its members
+    are: ``household.head_member_id`` is a deferred foreign key, checked at COMMIT.
     """
     considered = [h for h in preview.households if h.valid or not valid_only]
     if not preview.new_villages and all(h.kind(valid_only=valid_only) == "unchanged" for h in considered):
@@ -1478,7 +1499,7 @@ def _commit(
         updated_members: list[reg.MemberInput] = []
         updated_member_ids: list[int] = []
         memo = preview.memo
-        heads: list[tuple[int, int]] = []
+        heads: list[int | None] = []  # of each new household (its foreign key is checked at COMMIT)
         causes: list[tuple[int, str]] = []
         event_households: list[int] = []  # one "create" or "update" history entry per household written
         event_types: list[str] = []
@@ -1554,8 +1575,7 @@ def _commit(
                     head_id = mid
             orders[hid] = order
             if h.action == "create":
-                if head_id is not None:
-                    heads.append((head_id, hid))
+                heads.append(head_id)
             else:
                 refresh.append(hid)
             touched.append(hid)
@@ -1565,6 +1585,7 @@ def _commit(
         household_columns = {
             "id": new_household_ids,
             **reg.household_columns(new_households),
+            "head_member_id": heads,
             "created_at": [now] * len(new_household_ids),
             "updated_at": [now] * len(new_household_ids),
         }
@@ -1601,7 +1622,6 @@ def _commit(
             }
             bulk.insert_columns(conn, "member", chunk, defaults=member_defaults)
             report(40 + start * 55 // max(len(new_members), 1))
-        conn.executemany("UPDATE household SET head_member_id = ? WHERE id = ?", heads)
         reg._refresh_derived_many(db, refresh, codes)
         conn.executemany("INSERT OR IGNORE INTO household_cause (household_id, cause_code) VALUES (?, ?)", causes)
         count = len(event_households)
