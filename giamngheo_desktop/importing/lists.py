@@ -19,6 +19,7 @@ import itertools
 import json
 import re
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -321,6 +322,12 @@ def _parse_text_date(text: str) -> tuple[str | None, int | None, str | None]:
 
 def parse_id(value: Any) -> tuple[str, str | None]:
     """(digits, note). A number cell loses the leading zero: 11 digits → 12, 8 → 9."""
+    if type(value) is str and value.isascii() and value.isdigit() and len(value) not in (8, 11):
+        return value, None  # the usual: plain digits as text (what _read_id gives, tested)
+    return _read_id(value)
+
+
+def _read_id(value: Any) -> tuple[str, str | None]:
     if value is None or value == "":
         return "", None
     numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -477,6 +484,7 @@ _HOUSEHOLD_KEYS = (
     "class_date",
 )
 _filled = reg.filled
+_NO_DATE: tuple[str | None, int | None, str | None] = (None, None, None)  # parse_date of an empty cell
 _MEMBER_INPUT_FIELDS = dataclasses.fields(reg.MemberInput)  # full_name first
 
 
@@ -867,13 +875,14 @@ class _Planner:
             sources.append(("birth_date", dates, None))
         done: set[int] = set()  # a row with both: the men's column is read
         for key, column, sex in sources:
+            parsed_dates = self.parse_dates(column)
             for i in _filled(column):
                 if len(sources) > 1:
                     if i in done:
                         continue
                     done.add(i)
                 value = column[i]
-                birth_iso[i], birth_year[i], problem = self.date(value)
+                birth_iso[i], birth_year[i], problem = parsed_dates[i]
                 if sex:
                     sexes[i] = sex
                 if problem:
@@ -1217,6 +1226,14 @@ class _Planner:
             RowIssue(row, column, issue.value or "", issue.message, issue.severity)
         )
 
+    def parse_dates(self, cells: list[Any]) -> list[tuple[str | None, int | None, str | None]]:
+        """:meth:`date` of each cell (``_NO_DATE`` where empty); each distinct text is read once."""
+        dates = self.dates
+        for value in set(cells):
+            if type(value) is str and value not in dates:
+                dates[value] = parse_date(value)
+        return [dates[v] if type(v) is str else (_NO_DATE if v is None else parse_date(v)) for v in cells]
+
     def date(self, value: Any) -> tuple[str | None, int | None, str | None]:
         """:func:`parse_date`, remembered for text cells (the same dates recur down a long list)."""
         if type(value) is not str:
@@ -1426,7 +1443,7 @@ def commit_import(
         db.conn.execute(f"PRAGMA cache_size = {int(cache_before)}")
 
 
-_CHUNK = 5_000  # rows per executemany between progress reports and cancel checks
+_CHUNK = 20_000  # rows per member insert between progress reports and cancel checks
 
 
 def _commit(
@@ -1581,18 +1598,6 @@ def _commit(
             touched.append(hid)
 
         report(30)
-        member_columns = reg.member_columns(new_members, memo)
-        household_columns = {
-            "id": new_household_ids,
-            **reg.household_columns(new_households),
-            "head_member_id": heads,
-            "created_at": [now] * len(new_household_ids),
-            "updated_at": [now] * len(new_household_ids),
-        }
-        if block is not None:  # search triggers are off: new households get their text here
-            household_columns.update(_search_text(household_columns, new_member_keys, member_columns))
-            block.search_households = refresh
-        bulk.insert_columns(conn, "household", household_columns)
         if updated_households:
             updates = reg.household_columns(updated_households)
             sets = ", ".join(f"{k} = ?" for k in updates)
@@ -1608,20 +1613,47 @@ def _commit(
                 f"UPDATE member SET {sets}, updated_at = ? WHERE id = ?",
                 zip(*updates.values(), [now] * len(updated_member_ids), updated_member_ids, strict=True),
             )
-        report(40)
-        member_defaults = bulk.column_defaults(conn, "member")
-        for start in range(0, len(new_members), _CHUNK):
+        household_columns = {
+            "id": new_household_ids,
+            **reg.household_columns(new_households),
+            "head_member_id": heads,
+            "created_at": [now] * len(new_household_ids),
+            "updated_at": [now] * len(new_household_ids),
+        }
+        if block is not None:  # search triggers are off: new households get their text here
+            folds, numbers = reg.member_search_columns(new_members, memo)
+            household_columns.update(_search_text(household_columns, new_member_keys, folds, numbers))
+            block.search_households = refresh
+
+        def member_chunk(start: int) -> dict[str, list[Any]]:
             keys = new_member_keys[start : start + _CHUNK]
-            chunk = {
+            return {
                 "id": [k[0] for k in keys],
                 "household_id": [k[1] for k in keys],
-                **{name: values[start : start + _CHUNK] for name, values in member_columns.items()},
+                **reg.member_columns(new_members[start : start + _CHUNK], memo),
                 "sort_order": [k[2] for k in keys],
                 "created_at": [now] * len(keys),
                 "updated_at": [now] * len(keys),
             }
-            bulk.insert_columns(conn, "member", chunk, defaults=member_defaults)
-            report(40 + start * 55 // max(len(new_members), 1))
+
+        # Two cores: while SQLite copies staged rows into a table (bulk.insert_columns calls
+        # ``meanwhile`` just before; the copy runs without the GIL), a helper thread works out
+        # the next members' columns. The helper never runs while rows are being staged.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-columns") as helper:
+            coming: list[Future[dict[str, list[Any]]]] = []
+
+            def prepare(start: int) -> Callable[[], None] | None:
+                if start >= len(new_members):
+                    return None
+                return lambda: coming.append(helper.submit(member_chunk, start))
+
+            bulk.insert_columns(conn, "household", household_columns, meanwhile=prepare(0))
+            report(40)
+            member_defaults = bulk.column_defaults(conn, "member")
+            for start in range(0, len(new_members), _CHUNK):
+                chunk = coming.pop().result() if coming else member_chunk(start)
+                bulk.insert_columns(conn, "member", chunk, defaults=member_defaults, meanwhile=prepare(start + _CHUNK))
+                report(40 + start * 55 // max(len(new_members), 1))
         reg._refresh_derived_many(db, refresh, codes)
         conn.executemany("INSERT OR IGNORE INTO household_cause (household_id, cause_code) VALUES (?, ?)", causes)
         count = len(event_households)
@@ -1659,7 +1691,10 @@ def _commit(
 
 
 def _search_text(
-    households: dict[str, list[Any]], member_keys: list[tuple[int, int, int]], members: dict[str, list[Any]]
+    households: dict[str, list[Any]],
+    member_keys: list[tuple[int, int, int]],
+    name_folds: list[str],
+    id_numbers: list[str | None],
 ) -> dict[str, list[str]]:
     """The search text of new households (what ``storage.search`` triggers would write), as columns.
 
@@ -1667,9 +1702,7 @@ def _search_text(
     """
     folds: dict[int, list[str]] = {}
     ids: dict[int, list[str]] = {}
-    for (_mid, hid, _order), name_fold, number in zip(
-        member_keys, members["name_fold"], members["id_number"], strict=True
-    ):
+    for (_mid, hid, _order), name_fold, number in zip(member_keys, name_folds, id_numbers, strict=True):
         folds.setdefault(hid, []).append(name_fold)
         if number is not None:
             ids.setdefault(hid, []).append(number)

@@ -647,12 +647,9 @@ def _member_values(data: MemberInput, memo: MemberMemo | None = None) -> dict[st
 
 
 def by_field(items: Sequence[Any], names: Sequence[str]) -> dict[str, list[Any]]:
-    """Field name → the field's value of every item (one ``attrgetter`` call per item, transposed in C)."""
-    if not items:
-        return {name: [] for name in names}
-    if len(names) == 1:
-        return {names[0]: list(map(attrgetter(names[0]), items))}
-    return dict(zip(names, map(list, zip(*map(attrgetter(*names), items), strict=True)), strict=True))
+    """Field name → the field's value of every item (one pass in C per field: faster than
+    transposing one tuple per item)."""
+    return {name: list(map(attrgetter(name), items)) for name in names}
 
 
 def _or_none(values: list[Any]) -> list[Any]:
@@ -673,6 +670,21 @@ def _bools(values: list[Any]) -> list[int | None]:
     return [_bool(v) for v in values]
 
 
+def _id_checks(numbers: list[Any], memo: MemberMemo) -> list[IdCheck | None]:
+    return [memo.id_check(n) if n else None for n in numbers]
+
+
+def member_search_columns(members: Sequence[MemberInput], memo: MemberMemo) -> tuple[list[str], list[str | None]]:
+    """The ``name_fold`` and ``id_number`` columns :func:`member_columns` gives (a household's search text)."""
+    folds = list(map(memo.fold, map(nfc, map(attrgetter("full_name"), members))))
+    checks = _id_checks(list(map(attrgetter("id_number"), members)), memo)
+    return folds, _id_numbers(checks)
+
+
+def _id_numbers(checks: list[IdCheck | None]) -> list[str | None]:
+    return [(c.normalized if c else None) or None for c in checks]
+
+
 def member_columns(members: Sequence[MemberInput], memo: MemberMemo | None = None) -> dict[str, list[Any]]:
     """:func:`_member_values` of many members, a column at a time (column → one value per member).
 
@@ -684,7 +696,7 @@ def member_columns(members: Sequence[MemberInput], memo: MemberMemo | None = Non
     names = list(map(nfc, f["full_name"]))
     birth_dates = f["birth_date"]
     births = [memo.date(b) if type(b) is str else parse_iso_date(b) for b in birth_dates]
-    checks = [memo.id_check(n) if n else None for n in f["id_number"]]
+    checks = _id_checks(f["id_number"], memo)
     ethnic = f["ethnicity_code"]
     count = len(members)
     return {
@@ -696,7 +708,7 @@ def member_columns(members: Sequence[MemberInput], memo: MemberMemo | None = Non
         ],
         "birth_year": [y or (b.year if b else None) for y, b in zip(f["birth_year"], births, strict=True)],
         "sex": f["sex"],
-        "id_number": [(c.normalized if c else None) or None for c in checks],
+        "id_number": _id_numbers(checks),
         "id_kind": [c.kind if c else None for c in checks],
         "id_issue_date": _or_none(f["id_issue_date"]),
         "ethnicity_system": [

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 STAGE_FROM = 1_000  # rows; bigger inserts go through a temporary table (see insert_columns)
@@ -58,19 +59,27 @@ def _all_default(values: list[Any], default: Any) -> bool:
     return set(map(type, values)) == {type(default)}  # 0 is not False, nor 0.0: same value, same type
 
 
+def _all_same(values: list[Any]) -> bool:
+    """Every value equal to the first, and of its type (1, 1.0 and True are equal but not the same)."""
+    return _all_default(values, values[0])
+
+
 def insert_columns(
     conn: sqlite3.Connection,
     table: str,
     columns: dict[str, list[Any]],
     *,
     defaults: dict[str, Any] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[str]:
     """INSERT rows given a column at a time (column → one value per row) with one ``executemany``.
 
     Columns where every row holds the column's default are left out, so the stored rows
     are exactly those a full insert would give; the rows are made by ``zip`` in C. Returns
     the columns bound. Runs inside the caller's transaction; ``defaults`` (from
-    :func:`column_defaults`) saves the PRAGMA when called many times.
+    :func:`column_defaults`) saves the PRAGMA when called many times. ``meanwhile`` is called
+    once, just before the statement that writes the rows into the table: a thread it starts
+    runs while SQLite works (without the GIL). It must not touch the connection.
     """
     count = len(next(iter(columns.values()))) if columns else 0
     if not count:
@@ -79,25 +88,46 @@ def insert_columns(
         defaults = column_defaults(conn, table)
     kept = [name for name, values in columns.items() if not _all_default(values, defaults.get(name, _UNKNOWN))]
     if not kept:  # every value is the default
+        if meanwhile is not None:
+            meanwhile()
         conn.executemany(f'INSERT INTO "{table}" DEFAULT VALUES', [()] * count)
         return kept
     names = ", ".join(f'"{c}"' for c in kept)
-    marks = ", ".join("?" * len(kept))
-    rows = zip(*(columns[c] for c in kept), strict=True)
     if count < STAGE_FROM:
-        conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+        marks = ", ".join("?" * len(kept))
+        if meanwhile is not None:
+            meanwhile()
+        conn.executemany(
+            f'INSERT INTO "{table}" ({names}) VALUES ({marks})', zip(*(columns[c] for c in kept), strict=True)
+        )
         return kept
     # Staged: one INSERT per row into a plain temporary table (no constraints, indexes or
     # foreign keys, columns without a type so values pass through unchanged), then one
     # INSERT … SELECT into the table, which checks and converts each value as a direct
     # insert would. Each row-by-row INSERT into the real table opens a statement journal
-    # for its constraint checks; this halves the time for 200,000 members.
+    # for its constraint checks; this halves the time for 200,000 members. A column with
+    # one value in every row (the time stamps of an import) is bound once in the
+    # INSERT … SELECT instead of once per row: binding is most of the staging time.
+    constant = {name: columns[name][0] for name in kept if _all_same(columns[name])}
+    varying = [name for name in kept if name not in constant]
+    if not varying:
+        varying, constant = kept[:1], {k: v for k, v in constant.items() if k != kept[0]}
     stage = f"bulk_stage_{table}"
+    staged = ", ".join(f'"{c}"' for c in varying)
+    chosen = ", ".join("?" if c in constant else f'"{c}"' for c in kept)
     conn.execute(f'DROP TABLE IF EXISTS temp."{stage}"')
-    conn.execute(f'CREATE TEMP TABLE "{stage}" ({names})')
+    conn.execute(f'CREATE TEMP TABLE "{stage}" ({staged})')
     try:
-        conn.executemany(f'INSERT INTO temp."{stage}" VALUES ({marks})', rows)
-        conn.execute(f'INSERT INTO "{table}" ({names}) SELECT {names} FROM temp."{stage}" ORDER BY rowid')
+        conn.executemany(
+            f'INSERT INTO temp."{stage}" VALUES ({", ".join("?" * len(varying))})',
+            zip(*(columns[c] for c in varying), strict=True),
+        )
+        if meanwhile is not None:
+            meanwhile()
+        conn.execute(
+            f'INSERT INTO "{table}" ({names}) SELECT {chosen} FROM temp."{stage}" ORDER BY rowid',
+            [constant[c] for c in kept if c in constant],
+        )
     finally:
         conn.execute(f'DROP TABLE IF EXISTS temp."{stage}"')
     return kept

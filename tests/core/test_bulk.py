@@ -90,6 +90,24 @@ def test_values_equal_but_of_another_type_are_kept() -> None:
     assert _rows(conn, "t") == _rows(conn, "plain")
 
 
+def test_a_value_shared_by_every_row_is_stored_as_a_direct_insert_stores_it() -> None:
+    """Staged inserts bind such a column once; the rows must not tell."""
+    conn = _conn()
+    rows: list[dict[str, object]] = [
+        {"id": i, "name": "same", "note": "x", "count": 2, "ratio": 2, "flag": True, "paren": 7.0} for i in (1, 2, 3)
+    ]
+    bulk.insert_columns(conn, "t", _columns(rows))
+    _plain_insert(conn, rows)
+    assert _rows(conn, "t") == _rows(conn, "plain")
+    assert (
+        conn.execute("SELECT typeof(ratio), typeof(flag), typeof(paren) FROM t").fetchall()
+        == [("real", "integer", "integer")] * 3
+    )
+    every = [{"name": "only", "note": "y"}, {"name": "only", "note": "y"}]  # every column the same
+    bulk.insert_columns(conn, "t", _columns(every))
+    assert conn.execute("SELECT name, note FROM t WHERE id > 3").fetchall() == [("only", "y"), ("only", "y")]
+
+
 def test_every_value_a_default_and_empty_batches() -> None:
     conn = _conn()
     assert bulk.insert_columns(conn, "t", {}) == []

@@ -370,3 +370,11 @@ def test_template_imports_and_export_round_trips(db: Database, db_path: Path, tm
 )
 def test_dates_written_dd_mm_yyyy_read_as_the_general_reader_reads_them(text: str) -> None:
     assert lists.parse_date(text) == lists._parse_text_date(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(st.text(alphabet="0123456789١²", max_size=14), st.text(alphabet="0123456789 .-", max_size=14)))
+def test_id_numbers_written_as_digits_read_as_the_general_reader_reads_them(text: str) -> None:
+    """parse_id takes plain digits as they are; anything else, and 8 or 11 digits (a number
+    cell that lost its leading zero), goes through the general reader."""
+    assert lists.parse_id(text) == lists._read_id(text)
