@@ -594,7 +594,6 @@ class _Planner:
         self.village_keys: dict[str, str] = {}
         self.today = clock.today()
         self.dates: dict[str, tuple[str | None, int | None, str | None]] = {}  # text cell → parse_date
-        self.texts: dict[str, str | None] = {}  # raw text cell → _screened (None when blank)
         self.memo = reg.MemberMemo()  # folded names, parsed dates, ID checks: once each for validating and writing
         # Problems are kept in four lists, joined in this order and then sorted by row (a stable
         # sort), so within a row they read as a row-by-row check would list them: the planner's
@@ -655,10 +654,10 @@ class _Planner:
     ) -> tuple[dict[str, list[Any]], set[int]]:
         """Each mapped field's cells down the rows: text stripped and in NFC, None where empty.
 
-        Each distinct text is cleaned once. Also gives the rows that have an over-long cell or a
-        formula (their cells are read again by :meth:`cells`).
+        Each distinct text is cleaned once (cleaned cell by cell where most cells differ, as ID
+        numbers do: a lookup table would cost more). Also gives the rows that have an over-long
+        cell or a formula (their cells are read again by :meth:`cells`).
         """
-        texts = self.texts
         columns: dict[str, list[Any]] = {}
         hostile: set[int] = set()
         wanted = [col for col, _key in self.fields]
@@ -669,17 +668,17 @@ class _Planner:
         for raw, (_col, key) in zip(cells, self.fields, strict=True):
             if cancelled is not None and cancelled():
                 raise ImportCancelled()
-            bad = odd = False
-            for value in set(raw):
-                if isinstance(value, str):
-                    odd = odd or type(value) is not str
-                    clean = texts.get(value)
-                    if clean is None and value not in texts:
-                        clean = texts[value] = _screened(value) or None
-                    bad = bad or clean is _HOSTILE
-            values = list(map(texts.get, raw, raw))  # a text cell → its clean text, any other as it is
-            if odd:  # a subclass of str: cleaned as text too
-                values = [texts[v] if isinstance(v, str) else v for v in raw]
+            distinct = dict.fromkeys(raw)
+            if any(type(v) is not str and isinstance(v, str) for v in distinct):  # a subclass of str: as text
+                raw = [str.__str__(v) if isinstance(v, str) else v for v in raw]
+                distinct = dict.fromkeys(raw)
+            if len(distinct) > len(raw) // 2:  # mostly different (ID numbers): no lookup table
+                values = [(_screened(v) or None) if type(v) is str else v for v in raw]
+                bad = _HOSTILE in values
+            else:  # the same few words down the list: each cleaned once
+                clean = {v: _screened(v) or None for v in distinct if type(v) is str}
+                values = list(map(clean.get, raw, raw))  # a text cell → its clean text, any other as it is
+                bad = _HOSTILE in clean.values()
             if bad:
                 hostile.update(i for i, v in enumerate(values) if v is _HOSTILE)
             earlier = columns.get(key)

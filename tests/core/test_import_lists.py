@@ -378,3 +378,26 @@ def test_id_numbers_written_as_digits_read_as_the_general_reader_reads_them(text
     """parse_id takes plain digits as they are; anything else, and 8 or 11 digits (a number
     cell that lost its leading zero), goes through the general reader."""
     assert lists.parse_id(text) == lists._read_id(text)
+
+
+class _Cell(str):
+    """A text cell of another reader: a subclass of str (its own __str__ must not be used)."""
+
+    def __str__(self) -> str:
+        return "không dùng"
+
+
+def test_text_cells_of_a_str_subclass_are_cleaned_like_plain_text(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain = lists.plan_import(db, write_xlsx(Path(db.path).parent / "plain.xlsx", messy_rows()))
+    table = lists.read_table(write_xlsx(Path(db.path).parent / "sub.xlsx", messy_rows()))
+    [row] = [r for r in table.rows if "Nguyễn Văn Đức" in r]
+    row[row.index("Nguyễn Văn Đức")] = _Cell("  " + unicodedata.normalize("NFD", "Nguyễn Văn Đức") + " ")
+    row[row.index("Đồng Xuân")] = _Cell("Đồng Xuân")
+    monkeypatch.setattr(lists, "read_table", lambda *_a, **_k: table)
+    preview = lists.plan_import(db, "sub.xlsx")
+    head = preview.households[0].members[0].data
+    assert type(head.full_name) is str and head.full_name == "Nguyễn Văn Đức"
+    assert preview.to_json()["households"][0]["village"] == plain.to_json()["households"][0]["village"]
+    assert [i.text() for i in preview.issues] == [i.text() for i in plain.issues]
