@@ -1168,7 +1168,7 @@ class _Planner:
                     f"hộ đã có chủ hộ {heads[0].data.full_name} ở dòng {heads[0].row}",
                     into=self.heads,
                 )
-        household_error = any(
+        household_error = (len(self.issues) > issues_before or len(self.heads) > heads_before) and any(
             i.severity == "error" and i.row == first_row
             for found in (self.issues[issues_before:], self.heads[heads_before:])
             for i in found
