@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -130,6 +131,11 @@ def main() -> None:
         if attempt < args.repeat:
             db.close()
     best = min(reads)
+    ratios = sorted(whole / read for whole, read in zip(wholes, reads, strict=True))
+    print(
+        f"whole import per run: {ratios[0]:.1f}–{ratios[-1]:.1f} × reading, "
+        f"median {statistics.median(ratios):.1f} × (each run against its own reading)"
+    )
     print(
         f"best of {args.repeat}: reading {best:.2f} s; preview {min(previews):.2f} s = {min(previews) / best:.1f} ×, "
         f"commit {min(commits):.2f} s = {min(commits) / best:.1f} ×, "
