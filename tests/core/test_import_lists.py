@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import threading
 import unicodedata
 from pathlib import Path
 
@@ -308,6 +309,31 @@ def test_cancel_writes_nothing(db: Database, tmp_path: Path) -> None:
     with pytest.raises(lists.ImportCancelled):
         lists.commit_import(db, preview, cancelled=lambda: True)
     assert db.scalar("SELECT count(*) FROM household") == 0
+
+
+@pytest.mark.parametrize("stop_at", [4, 5, 6])
+def test_cancel_between_member_chunks_writes_nothing_and_a_new_try_imports_all(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop_at: int
+) -> None:
+    """Members go in chunks, the next chunk prepared by a helper thread while SQLite writes."""
+    monkeypatch.setattr(lists, "_CHUNK", 2)
+    monkeypatch.setattr(lists.bulk, "STAGE_FROM", 1)
+    path = write_xlsx(tmp_path / "ds.xlsx", messy_rows(bad_date="1990"))
+    preview = lists.plan_import(db, path)
+    calls = []
+
+    def cancelled() -> bool:
+        calls.append(1)
+        return len(calls) >= stop_at
+
+    with pytest.raises(lists.ImportCancelled):
+        lists.commit_import(db, preview, cancelled=cancelled)
+    assert db.scalar("SELECT count(*) FROM household") == 0
+    assert db.scalar("SELECT count(*) FROM member") == 0
+    assert not [t for t in threading.enumerate() if t.name.startswith("import-columns")]
+    result = lists.commit_import(db, lists.plan_import(db, path))
+    assert (result.households_created, result.members_created) == (2, 6)
+    assert db.scalar("SELECT count(*) FROM member WHERE household_id IN (SELECT id FROM household)") == 6
 
 
 def test_template_imports_and_export_round_trips(db: Database, db_path: Path, tmp_path: Path) -> None:
