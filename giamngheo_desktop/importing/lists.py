@@ -1637,7 +1637,8 @@ def _commit(
 
         # Two cores: while SQLite copies staged rows into a table (bulk.insert_columns calls
         # ``meanwhile`` just before; the copy runs without the GIL), a helper thread works out
-        # the next members' columns. The helper never runs while rows are being staged.
+        # the next members' columns. The helper never runs while rows are being staged; when
+        # nothing was started (a small insert), the chunk is worked out here.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-columns") as helper:
             coming: list[Future[dict[str, list[Any]]]] = []
 

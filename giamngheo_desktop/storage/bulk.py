@@ -80,8 +80,9 @@ def insert_columns(
     are exactly those a full insert would give; the rows are made by ``zip`` in C. Returns
     the columns bound. Runs inside the caller's transaction; ``defaults`` (from
     :func:`column_defaults`) saves the PRAGMA when called many times. ``meanwhile`` is called
-    once, just before the statement that writes the rows into the table: a thread it starts
-    runs while SQLite works (without the GIL). It must not touch the connection.
+    when the rows are staged (big inserts), just before the one statement that copies them
+    into the table: a thread it starts runs while SQLite works without the GIL. It must not
+    touch the connection. Small inserts do not call it.
     """
     count = len(next(iter(columns.values()))) if columns else 0
     if not count:
@@ -90,15 +91,11 @@ def insert_columns(
         defaults = column_defaults(conn, table)
     kept = [name for name, values in columns.items() if not _all_default(values, defaults.get(name, _UNKNOWN))]
     if not kept:  # every value is the default
-        if meanwhile is not None:
-            meanwhile()
         conn.executemany(f'INSERT INTO "{table}" DEFAULT VALUES', [()] * count)
         return kept
     names = ", ".join(f'"{c}"' for c in kept)
     if count < STAGE_FROM:
         marks = ", ".join("?" * len(kept))
-        if meanwhile is not None:
-            meanwhile()
         conn.executemany(
             f'INSERT INTO "{table}" ({names}) VALUES ({marks})', zip(*(columns[c] for c in kept), strict=True)
         )
