@@ -837,12 +837,7 @@ class _Planner:
         numbers = self.numbers
 
         def add(into: dict[int, list[RowIssue]], i: int, key: str, value: Any, reason: str, severity: str) -> None:
-            issue = RowIssue(numbers[i], self.col(key), cell_text(value)[:80], reason, severity)
-            found = into.get(i)
-            if found is None:
-                into[i] = [issue]
-            else:
-                found.append(issue)
+            self.issue(numbers[i], key, value, reason, severity, into=into.setdefault(i, []))
 
         # ID numbers (a number cell that lost its leading zero is mended, with a note)
         id_cells = cols.get("id_number") or empty
