@@ -21,7 +21,7 @@ from typing import Any
 
 from giamngheo_desktop import clock
 from giamngheo_desktop.domain.errors import NotFound, ValidationFailed, ValidationIssue
-from giamngheo_desktop.domain.idnumber import IdCheck, check_id_number, id_contradictions, normalize_id
+from giamngheo_desktop.domain.idnumber import check_id_numbers, id_columns, id_contradictions, normalize_id
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.domain.vocab import CLASS_LABELS, LIFE_STATUS_LABELS, PovertyClass
 from giamngheo_desktop.services.changes import Changes
@@ -70,7 +70,7 @@ class HouseholdInput:
     causes: list[str] = field(default_factory=list)  # code_list poverty_cause
 
 
-@dataclass
+@dataclass(slots=True)
 class MemberInput:
     """What the officer types for a member."""
 
@@ -233,17 +233,15 @@ class CodeBook:
 class MemberMemo:
     """Caches for one pass over many members (an import of 200,000 rows).
 
-    The same names and dates recur down a list, and each member's ID number is checked
-    when validating and again when writing: :func:`validate_members` and
-    :func:`member_columns` given the same memo do each of these once. Results are those
-    of :func:`fold`, :func:`parse_iso_date` and :func:`check_id_number`.
+    The same names and dates recur down a list: :func:`validate_members` and
+    :func:`member_columns` given the same memo fold and read each of them once. Results
+    are those of :func:`fold` and :func:`parse_iso_date`.
     """
 
     def __init__(self) -> None:
         self.folds: dict[str, str] = {}
         self.dates: dict[str, _dt.date | None] = {}
         self.isos: dict[str, str | None] = {}
-        self.ids: dict[str, IdCheck] = {}
 
     def fold(self, text: str) -> str:
         found = self.folds.get(text)
@@ -266,12 +264,6 @@ class MemberMemo:
             date = self.date(text)
             found = self.isos[text] = date.isoformat() if date else None
             return found
-
-    def id_check(self, number: str) -> IdCheck:
-        found = self.ids.get(number)
-        if found is None:
-            found = self.ids[number] = check_id_number(number)
-        return found
 
 
 def _date_problem(
@@ -435,6 +427,25 @@ def filled(values: list[Any]) -> list[int]:
     return [i for i, v in enumerate(values) if v is not None and v != ""]
 
 
+_VALIDATED = (
+    "full_name",
+    "relationship_code",
+    "sex",
+    "birth_date",
+    "birth_year",
+    "id_number",
+    "id_issue_date",
+    "ethnicity_system",
+    "ethnicity_code",
+    *(key for key, _list in _MEMBER_CODE_LISTS),
+    "hi_valid_from",
+    "hi_valid_to",
+    "social_allowance",
+    "life_status",
+    "life_status_date",
+)
+
+
 def validate_members(
     db: Database,
     members: Sequence[MemberInput],
@@ -450,13 +461,17 @@ def validate_members(
     """:func:`validate_member` of many members at once: each member's problems, in the same order.
 
     An import validates 200,000 members: the checks run a field at a time over all of
-    them (one loop per check instead of one call per member), names, dates and ID
-    numbers go through ``memo``, and messages are only built where there is a problem.
+    them (one pass per check over one column instead of one call per member). A check
+    whose column holds only good values (every sex M or F, every code in its list) sees
+    that from the column's distinct values and reads no row. Names, dates and ID numbers
+    go through ``memo``; messages are only built where there is a problem.
     """
+    count = len(members)
+    if not count:
+        return []
     codes = codes or CodeBook(db)
     memo = memo or MemberMemo()
     today = today or clock.today()
-    count = len(members)
     found: dict[int, list[ValidationIssue]] = {}  # only members with a problem (most have none)
     labels = MEMBER_LABELS
     prefixes = [f"{w} — " if w else "" for w in whos] if whos and any(whos) else None
@@ -466,27 +481,30 @@ def validate_members(
         issue = ValidationIssue(label, message, row=rows[i] if rows else None, value=value, severity=severity)
         found.setdefault(i, []).append(issue)
 
-    for i, m in enumerate(members):
-        name = nfc(m.full_name)
-        if not name:
-            add(i, "full_name", "không được để trống")
-        elif len(name) > 100:
-            add(i, "full_name", "dài quá 100 ký tự", name[:100])
+    f = by_field(members, _VALIDATED)
+    names = list(map(nfc, f["full_name"]))
+    if "" in names or max(map(len, names)) > 100:
+        for i, name in enumerate(names):
+            if not name:
+                add(i, "full_name", "không được để trống")
+            elif len(name) > 100:
+                add(i, "full_name", "dài quá 100 ký tự", name[:100])
     relationships = codes.items("relationship")
-    for i, m in enumerate(members):
-        code = m.relationship_code
-        if not code:
-            add(i, "relationship_code", "chưa chọn quan hệ với chủ hộ")
-        elif code not in relationships:
-            add(i, "relationship_code", "không có trong danh mục", code)
-    for i, m in enumerate(members):
-        sex = m.sex
-        if sex is None:
-            add(i, "sex", "chưa ghi giới tính", severity="warning")
-        elif sex != "M" and sex != "F":
-            add(i, "sex", "phải là Nam hoặc Nữ", str(sex))
+    if not relationships.keys() >= set(f["relationship_code"]):
+        for i, code in enumerate(f["relationship_code"]):
+            if not code:
+                add(i, "relationship_code", "chưa chọn quan hệ với chủ hộ")
+            elif code not in relationships:
+                add(i, "relationship_code", "không có trong danh mục", code)
+    sexes = f["sex"]
+    if not {"M", "F"} >= set(sexes):
+        for i, sex in enumerate(sexes):
+            if sex is None:
+                add(i, "sex", "chưa ghi giới tính", severity="warning")
+            elif sex != "M" and sex != "F":
+                add(i, "sex", "phải là Nam hoặc Nữ", str(sex))
     births: list[_dt.date | None] = [None] * count
-    birth_dates = [m.birth_date for m in members]
+    birth_dates = f["birth_date"]
     checked: dict[Any, tuple[_dt.date | None, str | None]] = {}  # the same birth dates recur
     for i in filled(birth_dates):
         value = birth_dates[i]
@@ -499,91 +517,86 @@ def validate_members(
         if problem:
             add(i, "birth_date", problem, str(value))
     this_year = today.year
-    for i, m in enumerate(members):
-        year, birth = m.birth_year, births[i]
+    years = f["birth_year"]
+    for i, year, birth in zip(range(count), years, births, strict=True):
         if year is not None and not (1880 <= year <= this_year):
             add(i, "birth_year", "không hợp lý", str(year))
         if birth and year and birth.year != year:
             add(i, "birth_year", f"khác với năm của ngày sinh ({birth.year})", str(year))
         if not birth and not year:
             add(i, "birth_date", "chưa có ngày hoặc năm sinh", severity="warning")
-    known_ids = memo.ids
-    for i, m in enumerate(members):
-        if not m.id_number:
+    numbers = f["id_number"]
+    for i, check, sex, year, birth in zip(range(count), check_id_numbers(numbers), sexes, years, births, strict=True):
+        if not numbers[i]:
             continue
-        check = known_ids.get(m.id_number) or memo.id_check(m.id_number)
-        if check.kind is None:
-            add(i, "id_number", "; ".join(check.problems), str(m.id_number))
-        elif check.problems:
-            add(
-                i,
-                "id_number",
-                "; ".join(check.problems),
-                check.normalized,
-                "warning" if check.kind == "cmnd" else "error",
-            )
+        normalized, kind, problems, id_sex, id_year, _province = check
+        if kind is None:
+            add(i, "id_number", "; ".join(problems), str(numbers[i]))
+        elif problems:
+            add(i, "id_number", "; ".join(problems), normalized, "warning" if kind == "cmnd" else "error")
         else:
-            birth = births[i]
-            year = m.birth_year or (birth.year if birth else None)
-            if (m.sex and check.sex != m.sex) or (year and check.birth_year != year):
-                for text in id_contradictions(check.normalized, sex=m.sex, birth_year=year):
-                    add(i, "id_number", text, check.normalized, "warning")
-        if check.kind and check_duplicate_id:
+            year = year or (birth.year if birth else None)
+            if (sex and id_sex != sex) or (year and id_year != year):
+                for text in id_contradictions(normalized, sex=sex, birth_year=year):
+                    add(i, "id_number", text, normalized, "warning")
+        if kind and check_duplicate_id:
             other = db.row(
                 "SELECT m.full_name, h.code FROM member m JOIN household h ON h.id = m.household_id "
                 "WHERE m.id_number = ? AND m.deleted_at IS NULL AND h.deleted_at IS NULL AND m.id IS NOT ?",
-                (check.normalized, member_ids[i] if member_ids else None),
+                (normalized, member_ids[i] if member_ids else None),
             )
             if other:
-                add(i, "id_number", f"trùng với nhân khẩu {other['full_name']} (hộ {other['code']})", check.normalized)
-    issue_dates = [m.id_issue_date for m in members]
+                add(i, "id_number", f"trùng với nhân khẩu {other['full_name']} (hộ {other['code']})", normalized)
+    issue_dates = f["id_issue_date"]
     for i in filled(issue_dates):
         _parsed, problem = _date_problem(issue_dates[i], future_ok=False, today=today, memo=memo)
         if problem:
             add(i, "id_issue_date", problem, str(issue_dates[i]))
-    ethnic_codes: dict[str, dict[str, dict[str, Any]]] = {}  # code system → its codes
-    for i in filled([m.ethnicity_code for m in members]):
-        m = members[i]
-        system = m.ethnicity_system or DEFAULT_ETHNICITY_SYSTEM
-        known = ethnic_codes.get(system)
-        if known is None:
-            known = ethnic_codes[system] = codes.items("ethnicity", system)
-        if m.ethnicity_code not in known:
-            add(i, "ethnicity_code", f"không có trong bảng mã dân tộc {system}", m.ethnicity_code)
-    listed = [
-        i
-        for i, m in enumerate(members)
-        if m.education_level or m.schooling or m.employment or m.hi_group or m.disability or m.nutrition
-    ]
-    for i in listed:
-        for key, list_name in _MEMBER_CODE_LISTS:
-            value = getattr(members[i], key)
-            if value and not codes.has(list_name, value):
-                add(i, key, "không có trong danh mục", str(value))
-    insured = [i for i, m in enumerate(members) if m.hi_valid_from not in (None, "") or m.hi_valid_to not in (None, "")]
-    for i in insured:
-        m = members[i]
+    ethnic, systems = f["ethnicity_code"], f["ethnicity_system"]
+    unknown = {  # (code system, code) pairs not in their table
+        (system, code)
+        for system, code in set(zip(systems, ethnic, strict=True))
+        if code is not None and code != "" and code not in codes.items("ethnicity", system or DEFAULT_ETHNICITY_SYSTEM)
+    }
+    if unknown:
+        for i, pair in enumerate(zip(systems, ethnic, strict=True)):
+            if pair in unknown:
+                add(
+                    i,
+                    "ethnicity_code",
+                    f"không có trong bảng mã dân tộc {pair[0] or DEFAULT_ETHNICITY_SYSTEM}",
+                    pair[1],
+                )
+    for key, list_name in _MEMBER_CODE_LISTS:  # key by key: a member's problems stay in this order
+        values = f[key]
+        wrong = {v for v in set(values) if v and not codes.has(list_name, v)}
+        if wrong:
+            for i, value in enumerate(values):
+                if value in wrong:
+                    add(i, key, "không có trong danh mục", str(value))
+    starts, ends = f["hi_valid_from"], f["hi_valid_to"]
+    for i in sorted({*filled(starts), *filled(ends)}):
         start = end = None
-        if m.hi_valid_from not in (None, ""):
-            start, problem = _date_problem(m.hi_valid_from, memo=memo)
+        if starts[i] not in (None, ""):
+            start, problem = _date_problem(starts[i], memo=memo)
             if problem:
-                add(i, "hi_valid_from", problem, str(m.hi_valid_from))
-        if m.hi_valid_to not in (None, ""):
-            end, problem = _date_problem(m.hi_valid_to, memo=memo)
+                add(i, "hi_valid_from", problem, str(starts[i]))
+        if ends[i] not in (None, ""):
+            end, problem = _date_problem(ends[i], memo=memo)
             if problem:
-                add(i, "hi_valid_to", problem, str(m.hi_valid_to))
+                add(i, "hi_valid_to", problem, str(ends[i]))
         if start and end and end < start:
-            add(i, "hi_valid_to", "trước ngày bắt đầu có giá trị", m.hi_valid_to)
-    for i, m in enumerate(members):
-        if m.social_allowance < 0:
-            add(i, "social_allowance", "không được âm")
-        status = m.life_status
-        if status != "living":
-            if status not in LIFE_STATUS_LABELS:
-                add(i, "life_status", "không hợp lệ", status)
-            elif not m.life_status_date:
-                add(i, "life_status_date", "cần ghi ngày chết hoặc ngày chuyển đi", severity="warning")
-    status_dates = [m.life_status_date for m in members]
+            add(i, "hi_valid_to", "trước ngày bắt đầu có giá trị", ends[i])
+    allowances, statuses, status_dates = f["social_allowance"], f["life_status"], f["life_status_date"]
+    if min(allowances) < 0 or set(statuses) != {"living"}:
+        for i, allowance, status in zip(range(count), allowances, statuses, strict=True):
+            if allowance < 0:
+                add(i, "social_allowance", "không được âm")
+            if status != "living":
+                if status not in LIFE_STATUS_LABELS:
+                    add(i, "life_status", "không hợp lệ", status)
+                elif not status_dates[i]:
+                    add(i, "life_status_date", "cần ghi ngày chết hoặc ngày chuyển đi", severity="warning")
     for i in filled(status_dates):
         _parsed, problem = _date_problem(status_dates[i], future_ok=False, today=today, memo=memo)
         if problem:
@@ -670,19 +683,11 @@ def _bools(values: list[Any]) -> list[int | None]:
     return [_bool(v) for v in values]
 
 
-def _id_checks(numbers: list[Any], memo: MemberMemo) -> list[IdCheck | None]:
-    return [memo.id_check(n) if n else None for n in numbers]
-
-
 def member_search_columns(members: Sequence[MemberInput], memo: MemberMemo) -> tuple[list[str], list[str | None]]:
     """The ``name_fold`` and ``id_number`` columns :func:`member_columns` gives (a household's search text)."""
     folds = list(map(memo.fold, map(nfc, map(attrgetter("full_name"), members))))
-    checks = _id_checks(list(map(attrgetter("id_number"), members)), memo)
-    return folds, _id_numbers(checks)
-
-
-def _id_numbers(checks: list[IdCheck | None]) -> list[str | None]:
-    return [(c.normalized if c else None) or None for c in checks]
+    numbers, _kinds = id_columns(map(attrgetter("id_number"), members))
+    return folds, numbers
 
 
 def member_columns(members: Sequence[MemberInput], memo: MemberMemo | None = None) -> dict[str, list[Any]]:
@@ -696,7 +701,7 @@ def member_columns(members: Sequence[MemberInput], memo: MemberMemo | None = Non
     names = list(map(nfc, f["full_name"]))
     birth_dates = f["birth_date"]
     births = [memo.date(b) if type(b) is str else parse_iso_date(b) for b in birth_dates]
-    checks = _id_checks(f["id_number"], memo)
+    numbers, kinds = id_columns(f["id_number"])
     ethnic = f["ethnicity_code"]
     count = len(members)
     return {
@@ -708,8 +713,8 @@ def member_columns(members: Sequence[MemberInput], memo: MemberMemo | None = Non
         ],
         "birth_year": [y or (b.year if b else None) for y, b in zip(f["birth_year"], births, strict=True)],
         "sex": f["sex"],
-        "id_number": _id_numbers(checks),
-        "id_kind": [c.kind if c else None for c in checks],
+        "id_number": numbers,
+        "id_kind": kinds,
         "id_issue_date": _or_none(f["id_issue_date"]),
         "ethnicity_system": [
             (system or DEFAULT_ETHNICITY_SYSTEM) if code else None

@@ -96,6 +96,30 @@ def test_add_member_typed_in_vietnamese_then_undo_and_redo(qtbot, workspace, fam
     assert "Hoàng Đức Tám" in names(workspace, family)
 
 
+def test_edit_member_keeps_what_the_form_does_not_change_and_undo_restores(
+    qtbot, workspace, family, quiet_boxes
+) -> None:  # type: ignore[no-untyped-def]
+    db = workspace.db
+    member_id = int(db.scalar("SELECT id FROM member WHERE full_name = 'Đinh Thị Năm'"))
+    db.conn.execute("UPDATE member SET hi_card_number = 'HN4250123456789' WHERE id = ?", (member_id,))
+    dialog = MemberDialog(workspace, member_id=member_id)
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Sửa nhân khẩu — Đinh Thị Năm (hộ TEST-1)"
+    dialog.form.full_name.clear()
+    type_text(dialog.form.full_name, "Đinh Thị Năm Mới")
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    edited = register.get_member(db, member_id)
+    assert (edited["full_name"], edited["birth_year"], edited["sex"], edited["hi_card_number"]) == (
+        "Đinh Thị Năm Mới",
+        1962,
+        "F",
+        "HN4250123456789",
+    )
+    workspace.undo_stack.undo()
+    assert register.get_member(db, member_id)["full_name"] == "Đinh Thị Năm"
+
+
 def test_invalid_member_keeps_the_dialog_open_and_names_the_field(qtbot, workspace, family, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     shown: list[str] = []
     monkeypatch.setattr("ui.undo.errors.show_error", lambda _parent, exc, **k: shown.append(str(exc)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -188,7 +190,7 @@ class HouseholdDialog(QDialog):
 
     def value(self) -> register.HouseholdInput:
         base = getattr(self, "_base", None)
-        data = register.HouseholdInput(code="", village_id=0) if base is None else register.HouseholdInput(**vars(base))
+        data = register.HouseholdInput(code="", village_id=0) if base is None else dataclasses.replace(base)
         data.code = self.code.text()
         data.village_id = int(self.village.currentData() or 0)
         data.address = self.address.text()

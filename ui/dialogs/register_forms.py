@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -186,7 +187,7 @@ class MemberForm(QWidget):
 
     def value(self) -> register.MemberInput:
         base = getattr(self, "_base", None)
-        data = register.MemberInput(full_name="") if base is None else register.MemberInput(**vars(base))
+        data = register.MemberInput(full_name="") if base is None else dataclasses.replace(base)
         data.full_name = self.full_name.text()
         data.relationship_code = self.relationship.currentData()
         birth = self.birth.text().strip()
