@@ -456,17 +456,18 @@ def plan_import(
         if progress is not None:
             progress(done * 60 // max(total, 1), 100)
 
-    with gc_paused():  # hundreds of thousands of row lists: no full collections while they pile up
+    # Hundreds of thousands of row lists, then of planned members: no collections while they
+    # pile up (each would scan every one of them), nor between reading and planning.
+    with gc_paused():
         table = read_table(path, progress=read_progress, cancelled=cancelled)
-    header = find_header(table.rows)
-    if header is None:
-        raise BadFile(
-            f"Không tìm thấy dòng tiêu đề cột trong tệp “{path.name}” (trang “{table.sheet}”): cần ít nhất cột "
-            "“Họ và tên” (hoặc “Họ và tên chủ hộ”) và một cột khác như “Mã hộ”, “Thôn”, “Quan hệ với chủ hộ”. "
-            "Hãy dùng tệp mẫu (Tải mẫu).",
-            code="no_header",
-        )
-    with gc_paused():  # the planner's own lookups (every member of the register on a re-import) too
+        header = find_header(table.rows)
+        if header is None:
+            raise BadFile(
+                f"Không tìm thấy dòng tiêu đề cột trong tệp “{path.name}” (trang “{table.sheet}”): cần ít nhất cột "
+                "“Họ và tên” (hoặc “Họ và tên chủ hộ”) và một cột khác như “Mã hộ”, “Thôn”, “Quan hệ với chủ hộ”. "
+                "Hãy dùng tệp mẫu (Tải mẫu).",
+                code="no_header",
+            )
         planner = _Planner(db, table, header, create_villages=create_villages)
         preview = planner.run(progress=progress, cancelled=cancelled)
     preview.path = str(path)
@@ -1413,6 +1414,17 @@ def commit_import(
 ) -> ImportResult:
     """Write the preview in ONE transaction. With errors and not ``valid_only``: nothing is written."""
     db.require(Permission.EDIT_REGISTER)
+    with gc_paused():  # from the first line: the preview's objects are not scanned for cycles here
+        return _commit_preview(db, preview, valid_only, progress, cancelled)
+
+
+def _commit_preview(
+    db: Database,
+    preview: ImportPreview,
+    valid_only: bool,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+) -> ImportResult:
     if preview.has_errors and not valid_only:
         raise ValidationFailed(
             [
@@ -1487,7 +1499,7 @@ def _commit(
         if progress is not None:
             progress(percent, 100)
 
-    with gc_paused(), db.atomic() as conn, _audit_mode(db, source, planned_members) as block:
+    with db.atomic() as conn, _audit_mode(db, source, planned_members) as block:
         village_ids: dict[str, int] = {}
         if preview.new_villages:
             from giamngheo_desktop.services import commune

@@ -198,6 +198,7 @@ class ImportDialog(QDialog):
 
         def done(result: lists.ImportResult) -> None:
             self.result_import = result
+            self.preview = None  # hundreds of thousands of planned rows: freed now, never scanned by the GC
             # rows the import rewrote would be overwritten by older undo steps: start a new history
             self.workspace.undo_stack.clear()
             self.workspace.broadcast(result.changes)
