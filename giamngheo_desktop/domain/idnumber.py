@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from typing import Any, NamedTuple, TypeGuard
+from typing import NamedTuple, TypeGuard
 
 # Birth-registration province codes (the 63 pre-2025 provinces; never remapped).
 PROVINCE_CODES: dict[str, str] = {
@@ -84,32 +84,33 @@ def check_id_number(value: str | None) -> IdCheck:
     return IdCheck(text, "cccd", problems, "F" if digit & 1 else "M", _CENTURY_START[digit] + int(text[4:6]), province)
 
 
-_EMPTY = IdCheck("", None, ("trống",))
-
-
 def _plain(value: object) -> TypeGuard[str]:
     """A 12-digit number as text, nothing to normalise: what almost every list holds."""
     return type(value) is str and len(value) == 12 and value.isascii() and value.isdigit()
 
 
-def check_id_numbers(values: Iterable[str | None]) -> list[IdCheck]:
-    """:func:`check_id_number` of each value.
+IdFacts = tuple[str | None, tuple[str, ...], str | None, int | None]  # kind, problems, sex, birth year
 
-    An import checks 200,000 numbers. What a 12-digit number says (province, sex, birth
-    year, problems) is in its first six digits, which most numbers share with others:
-    that part is worked out once per six digits.
+
+def id_facts(values: Iterable[str | None]) -> list[IdFacts | None]:
+    """What :func:`check_id_number` says of each value but its normalised text (None where empty).
+
+    An import checks 200,000 numbers. What a 12-digit number says (kind, problems, sex,
+    birth year) is in its first six digits, which most numbers share with others: that
+    part is worked out once per six digits and shared, so checking a number makes nothing.
     """
-    shared: dict[str, tuple[Any, ...]] = {}
-    make = tuple.__new__  # IdCheck(...) would run the named tuple's __new__ in Python
-    found: list[IdCheck] = []
+    shared: dict[str, IdFacts] = {}
+    found: list[IdFacts | None] = []
     for value in values:
-        if _plain(value):
-            rest = shared.get(value[:6])
-            if rest is None:
-                rest = shared[value[:6]] = check_id_number(value)[1:]
-            found.append(make(IdCheck, (value, *rest)))
+        if not value:
+            found.append(None)
+        elif _plain(value):
+            facts = shared.get(value[:6])
+            if facts is None:
+                facts = shared[value[:6]] = check_id_number(value)[1:5]
+            found.append(facts)
         else:
-            found.append(check_id_number(value) if value else _EMPTY)
+            found.append(check_id_number(value)[1:5])
     return found
 
 

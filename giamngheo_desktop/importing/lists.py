@@ -77,7 +77,7 @@ class RowIssue:
         return f"{kind} — dòng {self.row}, cột “{self.column}”{value}: {self.reason}"
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedMember:
     row: int
     action: str  # 'create' | 'update'
@@ -92,7 +92,7 @@ class PlannedMember:
         return "unchanged" if self.action == "update" and not self.changed else self.action
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedHousehold:
     rows: list[int]
     action: str  # 'create' | 'update'
@@ -1127,12 +1127,8 @@ class _Planner:
                 existing_members = self.existing_members[existing_id]
             else:
                 existing_members = reg.list_members(self.db, existing_id)
-        planned_members: list[PlannedMember] = []
         first_pending = len(self.to_validate)
-        for index, i in enumerate(rows):
-            planned_members.append(
-                self._plan_member(i, existing_id, existing_members, first=index == 0, has_rel=has_rel)
-            )
+        planned_members = self._plan_members(rows, numbers, existing_id, existing_members, has_rel=has_rel)
         # exactly one living head, counting members already in the register
         updated_ids = {m.member_id for m in planned_members if m.member_id}
         heads = [m for m in planned_members if m.data.relationship_code == reg.HEAD and m.data.life_status == "living"]
@@ -1238,24 +1234,48 @@ class _Planner:
             found = self.dates[value] = parse_date(value)
         return found
 
-    def _plan_member(
+    def _plan_members(
         self,
-        i: int,
+        rows: list[int],
+        numbers: list[int],
         household_id: int | None,
         existing_members: list[dict[str, Any]],
         *,
-        first: bool,
         has_rel: bool,
-    ) -> PlannedMember:
-        """The member of data row ``i``: from :meth:`_member_columns`, matched with the register."""
+    ) -> list[PlannedMember]:
+        """The members of data rows ``rows``: from :meth:`_member_columns`, matched with the register."""
         m = self.m
         assert m is not None
-        row = self.numbers[i]
-        issues = self.issues
-        if i in m.before:
-            issues.extend(m.before[i])
+        issues, before, after, fresh, skips = self.issues, m.before, m.after, m.fresh, m.skips
+        pending = self.to_validate
+        matching = household_id is not None or bool(self.ids_in_db)  # else every member is new
+        planned: list[PlannedMember] = []
+        for index, i in enumerate(rows):
+            if i in before:
+                issues.extend(before[i])
+            match = self._match(i, numbers[index], household_id, existing_members) if matching else None
+            if match is None:
+                data = fresh[i]
+                if not has_rel:
+                    data.relationship_code = reg.HEAD if index == 0 else reg.OTHER_RELATIVE
+                member = PlannedMember(numbers[index], "create", data)
+            else:
+                data = m.update(reg.member_input_from_row(match), i, has_rel=has_rel)
+                member = PlannedMember(numbers[index], "update", data, match["id"], before=match)
+            if i in after:
+                issues.extend(after[i])
+            planned.append(member)
+            pending.append((member, None, skips[i]))
+        return planned
+
+    def _match(
+        self, i: int, row: int, household_id: int | None, existing_members: list[dict[str, Any]]
+    ) -> dict[str, Any] | None:
+        """The register's member that data row ``i`` updates: same ID number, else same name and
+        birth year, in the matched household (an ID held in another household is a problem)."""
+        m = self.m
+        assert m is not None
         id_number = m.ids[i]
-        # match an existing member (same ID, else same name and birth year, in the matched household)
         match: dict[str, Any] | None = None
         if id_number and id_number in self.ids_in_db:
             hid, mid, other_name = self.ids_in_db[id_number]
@@ -1277,25 +1297,8 @@ class _Planner:
                 if e["name_fold"] == folded and (
                     not birth_year or not e["birth_year"] or int(e["birth_year"]) == birth_year
                 ):
-                    match = e
-                    break
-        if match is None:
-            data = m.fresh[i]
-            if not has_rel:
-                data.relationship_code = reg.HEAD if first else reg.OTHER_RELATIVE
-        else:
-            data = m.update(reg.member_input_from_row(match), i, has_rel=has_rel)
-        if i in m.after:
-            issues.extend(m.after[i])
-        member = PlannedMember(
-            row=row,
-            action="update" if match is not None else "create",
-            data=data,
-            member_id=match["id"] if match else None,
-            before=match,
-        )
-        self.to_validate.append((member, None, m.skips[i]))
-        return member
+                    return e
+        return match
 
     def _validate_members(self) -> None:
         """Validate every planned member at once (the register's checks, :func:`register.validate_members`)."""

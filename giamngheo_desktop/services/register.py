@@ -21,7 +21,7 @@ from typing import Any
 
 from giamngheo_desktop import clock
 from giamngheo_desktop.domain.errors import NotFound, ValidationFailed, ValidationIssue
-from giamngheo_desktop.domain.idnumber import check_id_numbers, id_columns, id_contradictions, normalize_id
+from giamngheo_desktop.domain.idnumber import id_columns, id_contradictions, id_facts, normalize_id
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.domain.vocab import CLASS_LABELS, LIFE_STATUS_LABELS, PovertyClass
 from giamngheo_desktop.services.changes import Changes
@@ -35,7 +35,7 @@ DEFAULT_ETHNICITY_SYSTEM = "GSO-A"
 # --------------------------------------------------------------------- inputs ----
 
 
-@dataclass
+@dataclass(slots=True)
 class HouseholdInput:
     """What the officer types for a household (everything but its members)."""
 
@@ -503,19 +503,20 @@ def validate_members(
                 add(i, "sex", "chưa ghi giới tính", severity="warning")
             elif sex != "M" and sex != "F":
                 add(i, "sex", "phải là Nam hoặc Nữ", str(sex))
-    births: list[_dt.date | None] = [None] * count
     birth_dates = f["birth_date"]
-    checked: dict[Any, tuple[_dt.date | None, str | None]] = {}  # the same birth dates recur
-    for i in filled(birth_dates):
-        value = birth_dates[i]
-        result = checked.get(value) if type(value) is str else None
-        if result is None:
-            result = _date_problem(value, future_ok=False, today=today, memo=memo)
-            if type(value) is str:
-                checked[value] = result
-        births[i], problem = result
-        if problem:
-            add(i, "birth_date", problem, str(value))
+    checked = {  # each distinct birth date once: (date, problem)
+        value: _date_problem(value, future_ok=False, today=today, memo=memo)
+        for value in set(birth_dates)
+        if value is not None and value != ""
+    }
+    misdated = any(problem for _date, problem in checked.values())
+    checked[None] = checked[""] = (None, None)
+    births: list[_dt.date | None] = [checked[value][0] for value in birth_dates]
+    if misdated:
+        for i, value in enumerate(birth_dates):
+            problem = checked[value][1]
+            if problem:
+                add(i, "birth_date", problem, str(value))
     this_year = today.year
     years = f["birth_year"]
     for i, year, birth in zip(range(count), years, births, strict=True):
@@ -526,20 +527,22 @@ def validate_members(
         if not birth and not year:
             add(i, "birth_date", "chưa có ngày hoặc năm sinh", severity="warning")
     numbers = f["id_number"]
-    for i, check, sex, year, birth in zip(range(count), check_id_numbers(numbers), sexes, years, births, strict=True):
-        if not numbers[i]:
+    for i, facts, sex, year, birth in zip(range(count), id_facts(numbers), sexes, years, births, strict=True):
+        if facts is None:
             continue
-        normalized, kind, problems, id_sex, id_year, _province = check
+        kind, problems, id_sex, id_year = facts
         if kind is None:
             add(i, "id_number", "; ".join(problems), str(numbers[i]))
         elif problems:
-            add(i, "id_number", "; ".join(problems), normalized, "warning" if kind == "cmnd" else "error")
+            add(i, "id_number", "; ".join(problems), normalize_id(numbers[i]), "warning" if kind == "cmnd" else "error")
         else:
             year = year or (birth.year if birth else None)
             if (sex and id_sex != sex) or (year and id_year != year):
+                normalized = normalize_id(numbers[i])
                 for text in id_contradictions(normalized, sex=sex, birth_year=year):
                     add(i, "id_number", text, normalized, "warning")
         if kind and check_duplicate_id:
+            normalized = normalize_id(numbers[i])
             other = db.row(
                 "SELECT m.full_name, h.code FROM member m JOIN household h ON h.id = m.household_id "
                 "WHERE m.id_number = ? AND m.deleted_at IS NULL AND h.deleted_at IS NULL AND m.id IS NOT ?",
