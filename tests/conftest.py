@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -65,3 +67,10 @@ def empty_db(tmp_path: Path) -> Database:
     database = open_database(tmp_path / "empty.sqlite")
     yield database
     database.close()
+
+
+@pytest.fixture(autouse=True)
+def _nothing_left_frozen() -> Iterator[None]:
+    """A preview left out of the collector's scans (``lists.plan_import``) is not carried into the next test."""
+    yield
+    gc.unfreeze()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import subprocess
 import sys
@@ -309,6 +310,21 @@ def test_cancel_writes_nothing(db: Database, tmp_path: Path) -> None:
     with pytest.raises(lists.ImportCancelled):
         lists.commit_import(db, preview, cancelled=lambda: True)
     assert db.scalar("SELECT count(*) FROM household") == 0
+
+
+def test_a_preview_stays_out_of_cycle_scans_until_written_or_released(db: Database, tmp_path: Path) -> None:
+    """A 50,000-household preview is 700,000 objects: the officer should not wait while the
+    collector scans them after planning, and they are handed back once written (or dropped)."""
+    path = write_xlsx(tmp_path / "ds.xlsx", messy_rows(bad_date="1990"))
+    with pytest.raises(lists.ImportCancelled):  # given back even when the commit stops
+        lists.commit_import(db, lists.plan_import(db, path), cancelled=lambda: True)
+    assert gc.get_freeze_count() == 0
+    preview = lists.plan_import(db, path)
+    assert gc.get_freeze_count() > 0
+    assert not any(type(o) is lists.PlannedMember for o in gc.get_objects())  # none in any generation
+    lists.commit_import(db, preview)
+    assert gc.get_freeze_count() == 0
+    assert db.scalar("SELECT count(*) FROM member") == sum(len(h.members) for h in preview.households)
 
 
 @pytest.mark.parametrize("stop_at", [4, 5, 6])

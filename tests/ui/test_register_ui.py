@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -204,6 +205,18 @@ def test_import_dialog_preview_and_valid_only(qtbot, workspace, tmp_path, quiet_
     dialog.do_import()
     assert workspace.db.scalar("SELECT count(*) FROM household") == before + 1
     assert "Các dòng đã bỏ qua: 5" in quiet_boxes[-1][1]
+
+
+def test_closing_the_import_window_without_importing_gives_the_preview_back(qtbot, workspace, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    dialog = ImportDialog(workspace)
+    qtbot.addWidget(dialog)
+    dialog.set_file(write_list(tmp_path / "ds.xlsx", bad=False))
+    assert dialog.preview is not None
+    assert gc.get_freeze_count() > 0  # kept out of the collector's scans while it is shown
+    dialog.reject()
+    assert dialog.preview is None
+    assert gc.get_freeze_count() == 0
+    assert workspace.db.scalar("SELECT count(*) FROM household WHERE code LIKE 'NK-%'") == 0
 
 
 def test_checks_panel_groups_findings_and_opens_the_record(qtbot, workspace, family) -> None:  # type: ignore[no-untyped-def]

@@ -184,6 +184,11 @@ class ImportDialog(QDialog):
             self.import_button.setText(f"Nhập vào sổ ({to_write} hộ)" if to_write else "Không có gì để nhập")
         self.import_button.setEnabled(bool(ok))
 
+    def done(self, result: int) -> None:  # accept, reject, Esc or the close button
+        self.preview = None
+        lists.release_preview()
+        super().done(result)
+
     def do_import(self) -> None:
         preview = self.preview
         if preview is None:
@@ -196,7 +201,7 @@ class ImportDialog(QDialog):
                 ctx.db, preview, valid_only=valid_only, progress=ctx.progress, cancelled=ctx.cancelled
             )
 
-        def done(result: lists.ImportResult) -> None:
+        def written(result: lists.ImportResult) -> None:
             self.result_import = result
             self.preview = None  # hundreds of thousands of planned rows: freed now, never scanned by the GC
             # rows the import rewrote would be overwritten by older undo steps: start a new history
@@ -218,5 +223,5 @@ class ImportDialog(QDialog):
             errors.show_error(self, exc, title="Chưa nhập được")
 
         self.workspace.run_task(
-            work, title="Đang nhập danh sách…", on_done=done, on_failed=failed, writes=True, parent=self
+            work, title="Đang nhập danh sách…", on_done=written, on_failed=failed, writes=True, parent=self
         )
