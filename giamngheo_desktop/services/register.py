@@ -623,37 +623,41 @@ def _household_values(data: HouseholdInput) -> dict[str, Any]:
 
 def household_columns(households: Sequence[HouseholdInput]) -> dict[str, list[Any]]:
     """:func:`_household_values` of many households, a column at a time (see :func:`member_columns`)."""
-    codes = [nfc(h.code) for h in households]
+    f = by_field(households, [h.name for h in fields(HouseholdInput) if h.name != "causes"])
+    codes = list(map(nfc, f["code"]))
+    devices = f["info_devices"]
+
+    def none_if_empty(key: str) -> list[Any]:
+        return [v or None for v in f[key]]
+
     return {
         "code": codes,
-        "code_fold": [fold(code) for code in codes],
-        "village_id": [h.village_id for h in households],
-        "address": [nfc(h.address) if h.address else "" for h in households],
-        "phone": [nfc(h.phone) if h.phone else "" for h in households],
-        "area_type": [h.area_type for h in households],
-        "poverty_class": [h.poverty_class for h in households],
-        "class_date": [h.class_date or None for h in households],
-        "class_decision": [nfc(h.class_decision) if h.class_decision else "" for h in households],
-        "escaped_date": [h.escaped_date or None for h in households],
-        "ethnic_minority": [int(h.ethnic_minority) for h in households],
-        "local_indigenous": [int(h.local_indigenous) for h in households],
-        "has_merit_person": [int(h.has_merit_person) for h in households],
-        "no_labour_capacity": [int(h.no_labour_capacity) for h in households],
-        "female_head": [int(h.female_head) for h in households],
-        "social_protection": [int(h.social_protection) for h in households],
-        "is_farming": [int(h.is_farming) for h in households],
-        "income_per_capita": [h.income_per_capita for h in households],
-        "wall_material": [h.wall_material or None for h in households],
-        "column_material": [h.column_material or None for h in households],
-        "roof_material": [h.roof_material or None for h in households],
-        "floor_area": [h.floor_area for h in households],
-        "water_source": [h.water_source or None for h in households],
-        "latrine_type": [h.latrine_type or None for h in households],
-        "internet_use": [_bool(h.internet_use) for h in households],
-        "info_devices": [",".join(dict.fromkeys(d for d in h.info_devices if d)) for h in households],
-        "loudspeaker_reach": [_bool(h.loudspeaker_reach) for h in households],
-        "waste_treatment": [_bool(h.waste_treatment) for h in households],
-        "note": [nfc(h.note) if h.note else "" for h in households],
+        "code_fold": list(map(fold, codes)),
+        "village_id": f["village_id"],
+        "address": _nfc_text(f["address"]),
+        "phone": _nfc_text(f["phone"]),
+        "area_type": f["area_type"],
+        "poverty_class": f["poverty_class"],
+        "class_date": none_if_empty("class_date"),
+        "class_decision": _nfc_text(f["class_decision"]),
+        "escaped_date": none_if_empty("escaped_date"),
+        **{key: list(map(int, f[key])) for key in _HOUSEHOLD_FLAGS},
+        "income_per_capita": f["income_per_capita"],
+        "wall_material": none_if_empty("wall_material"),
+        "column_material": none_if_empty("column_material"),
+        "roof_material": none_if_empty("roof_material"),
+        "floor_area": f["floor_area"],
+        "water_source": none_if_empty("water_source"),
+        "latrine_type": none_if_empty("latrine_type"),
+        "internet_use": _bools(f["internet_use"]),
+        "info_devices": (
+            [",".join(dict.fromkeys(d for d in found if d)) for found in devices]
+            if any(devices)
+            else [""] * len(devices)
+        ),
+        "loudspeaker_reach": _bools(f["loudspeaker_reach"]),
+        "waste_treatment": _bools(f["waste_treatment"]),
+        "note": _nfc_text(f["note"]),
     }
 
 

@@ -58,7 +58,7 @@ def _all_default(values: list[Any], default: Any) -> bool:
         return False  # most columns show it at once, without reading every value
     if values.count(default) != len(values):  # count: C speed over 200,000 values
         return False
-    return set(map(type, values)) == {type(default)}  # 0 is not False, nor 0.0: same value, same type
+    return default is None or set(map(type, values)) == {type(default)}  # 0 is not False, nor 0.0
 
 
 def _all_same(values: list[Any]) -> bool:
