@@ -121,6 +121,23 @@ def test_edit_member_keeps_what_the_form_does_not_change_and_undo_restores(
     assert register.get_member(db, member_id)["full_name"] == "Đinh Thị Năm"
 
 
+def test_edit_household_keeps_what_the_form_does_not_change_and_undo_restores(
+    qtbot, workspace, family, quiet_boxes
+) -> None:  # type: ignore[no-untyped-def]
+    db = workspace.db
+    dialog = HouseholdDialog(workspace, household_id=family)
+    qtbot.addWidget(dialog)
+    assert dialog.windowTitle() == "Sửa hộ TEST-1"
+    dialog.address.clear()
+    type_text(dialog.address, "Xóm Đồng Mới")
+    dialog.save()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    edited = register.get_household(db, family)
+    assert (edited["address"], edited["poverty_class"], edited["code"]) == ("Xóm Đồng Mới", "poor", "TEST-1")
+    workspace.undo_stack.undo()
+    assert register.get_household(db, family)["address"] == ""
+
+
 def test_invalid_member_keeps_the_dialog_open_and_names_the_field(qtbot, workspace, family, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     shown: list[str] = []
     monkeypatch.setattr("ui.undo.errors.show_error", lambda _parent, exc, **k: shown.append(str(exc)))

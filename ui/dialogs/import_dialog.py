@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from giamngheo_desktop.importing import lists
 from giamngheo_desktop.resources import resource_path
+from giamngheo_desktop.text import thousands
 from ui import errors
 from ui.tasks import TaskContext
 from ui.workspace import Workspace
@@ -136,10 +137,12 @@ class ImportDialog(QDialog):
         counts = preview.counts(valid_only=self.valid_only.isChecked())
         lines = [
             f"Trang “{preview.sheet}”, dòng tiêu đề {preview.header_row}. "
-            f"Sẽ tạo mới {counts['households_create']} hộ ({counts['members_create']} nhân khẩu), "
-            f"cập nhật {counts['households_update']} hộ ({counts['members_update']} nhân khẩu)."
+            f"Sẽ tạo mới {thousands(counts['households_create'])} hộ "
+            f"({thousands(counts['members_create'])} nhân khẩu), "
+            f"cập nhật {thousands(counts['households_update'])} hộ "
+            f"({thousands(counts['members_update'])} nhân khẩu)."
             + (
-                f" {counts['households_unchanged']} hộ đã có trong sổ và không thay đổi (không ghi lại)."
+                f" {thousands(counts['households_unchanged'])} hộ đã có trong sổ và không thay đổi (không ghi lại)."
                 if counts["households_unchanged"]
                 else ""
             )
@@ -152,7 +155,8 @@ class ImportDialog(QDialog):
             lines.append("Cột không dùng: " + ", ".join(preview.ignored_columns) + ".")
         if preview.errors:
             lines.append(
-                f"Có {len(preview.errors)} lỗi: sửa tệp rồi chọn lại, hoặc đánh dấu “Chỉ nhập các dòng hợp lệ” "
+                f"Có {thousands(len(preview.errors))} lỗi: sửa tệp rồi chọn lại, "
+                "hoặc đánh dấu “Chỉ nhập các dòng hợp lệ” "
                 f"(sẽ bỏ qua các dòng {', '.join(str(r) for r in preview.skipped_rows()[:30])})."
             )
         elif not preview.issues:
@@ -181,7 +185,7 @@ class ImportDialog(QDialog):
             counts = preview.counts(valid_only=self.valid_only.isChecked())
             to_write = counts["households_create"] + counts["households_update"]
             ok = ok and to_write > 0
-            self.import_button.setText(f"Nhập vào sổ ({to_write} hộ)" if to_write else "Không có gì để nhập")
+            self.import_button.setText(f"Nhập vào sổ ({thousands(to_write)} hộ)" if to_write else "Không có gì để nhập")
         self.import_button.setEnabled(bool(ok))
 
     def done(self, result: int) -> None:  # accept, reject, Esc or the close button
@@ -208,11 +212,13 @@ class ImportDialog(QDialog):
             self.workspace.undo_stack.clear()
             self.workspace.broadcast(result.changes)
             text = (
-                f"Đã nhập: {result.households_created} hộ mới, {result.households_updated} hộ cập nhật; "
-                f"{result.members_created} nhân khẩu mới, {result.members_updated} nhân khẩu cập nhật."
+                f"Đã nhập: {thousands(result.households_created)} hộ mới, "
+                f"{thousands(result.households_updated)} hộ cập nhật; "
+                f"{thousands(result.members_created)} nhân khẩu mới, "
+                f"{thousands(result.members_updated)} nhân khẩu cập nhật."
             )
             if result.households_unchanged:
-                text += f"\n{result.households_unchanged} hộ không thay đổi nên không ghi lại."
+                text += f"\n{thousands(result.households_unchanged)} hộ không thay đổi nên không ghi lại."
             if result.skipped_rows:
                 text += "\n\nCác dòng đã bỏ qua: " + ", ".join(str(r) for r in result.skipped_rows)
             QMessageBox.information(self, "Đã nhập danh sách", text)
