@@ -3,6 +3,8 @@
 The list (one row per member, title rows, household code on the head's row only, dates as
 dd/mm/yyyy text) is written once with openpyxl's write-only mode and cached under /tmp.
 Prints reading alone (the raw floor), planning (preview) and committing, and their ratios.
+The preview is timed to its counts (what the import window shows first) and the commit to the
+preview being dropped (as the window does once the rows are written).
 Each is run ``--repeat`` times (reading alone next to each import, on a fresh database) and
 the best runs are compared: on a shared machine one run's ratio moves with its neighbours.
 No timed assertions.
