@@ -463,8 +463,9 @@ def validate_members(
     An import validates 200,000 members: the checks run a field at a time over all of
     them (one pass per check over one column instead of one call per member). A check
     whose column holds only good values (every sex M or F, every code in its list) sees
-    that from the column's distinct values and reads no row. Names, dates and ID numbers
-    go through ``memo``; messages are only built where there is a problem.
+    that from the column's distinct values and reads no row. Names and dates go through
+    ``memo``, ID numbers through :func:`id_facts`; messages are only built where there is a
+    problem.
     """
     count = len(members)
     if not count:
