@@ -1360,20 +1360,31 @@ def _mark_unchanged(households: list[PlannedHousehold], memo: reg.MemberMemo) ->
     """
     members = [m for h in households for m in h.members if m.action == "update" and m.before is not None]
     if members:
-        columns = reg.member_columns([m.data for m in members], memo)
-        for index, m in enumerate(members):
-            before = m.before or {}
-            m.changed = any(before.get(name) != values[index] for name, values in columns.items())
+        changed = _differ(reg.member_columns([m.data for m in members], memo), [m.before or {} for m in members])
+        for m, differs in zip(members, changed, strict=True):
+            m.changed = differs
     matched = [h for h in households if h.action == "update" and h.before is not None]
     if matched:
-        columns = reg.household_columns([h.data for h in matched])
-        for index, h in enumerate(matched):
+        changed = _differ(reg.household_columns([h.data for h in matched]), [h.before or {} for h in matched])
+        for h, differs in zip(matched, changed, strict=True):
             before = h.before or {}
             h.changed = (
-                bool(h.new_village)
-                or any(before.get(name) != values[index] for name, values in columns.items())
-                or sorted(set(h.data.causes)) != sorted(set(before.get("causes") or []))
+                differs or bool(h.new_village) or sorted(set(h.data.causes)) != sorted(set(before.get("causes") or []))
             )
+
+
+def _differ(columns: dict[str, list[Any]], rows: list[dict[str, Any]]) -> list[bool]:
+    """For each row of the register, whether a column's value differs from it (a column at a
+    time: a list imported again mostly holds what the register holds, and a whole column is
+    compared at once)."""
+    changed = [False] * len(rows)
+    for name, values in columns.items():
+        held = [row.get(name) for row in rows]
+        if held != values:
+            for index, (old, new) in enumerate(zip(held, values, strict=True)):
+                if old != new:
+                    changed[index] = True
+    return changed
 
 
 # ------------------------------------------------------------------- commit ----
