@@ -61,7 +61,7 @@ class TaskContext:
         if self._db is None:
             if self._db_path is None:
                 raise RuntimeError("this task has no database")
-            self._db = open_session(self._db_path, actor=self._actor)
+            self._db = open_session(self._db_path, actor=self._actor, check=False)
         return self._db
 
     def progress(self, done: int, total: int) -> None:

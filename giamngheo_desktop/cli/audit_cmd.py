@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    with open_db(args) as db:
+    with open_db(args, write=False) as db:
         result = audit.verify(db)
     if args.json:
         print_json(
@@ -44,7 +44,7 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def run_log(args: argparse.Namespace) -> int:
-    with open_db(args) as db:
+    with open_db(args, write=False) as db:
         entries = audit.history(
             db, audit.HistoryQuery(household_id=args.household, username=args.user, limit=args.limit)
         )

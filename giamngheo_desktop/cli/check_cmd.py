@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     order = {"error": 0, "warning": 1, "info": 2}
-    with open_db(args) as db:
+    with open_db(args, write=False) as db:
         findings = checks.run_checks(db, progress=ProgressPrinter("Đang kiểm tra", quiet=args.json))
     findings = [f for f in findings if order[f.severity] <= order[args.severity]]
     if args.json:

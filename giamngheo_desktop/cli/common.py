@@ -26,9 +26,18 @@ def db_path(args: argparse.Namespace) -> Path:
     return Path(args.db) if args.db else AppPaths.default().ensure().database
 
 
-def open_db(args: argparse.Namespace, *, create: bool = False) -> Database:
-    """Open the file named by --db (created only when ``create``)."""
-    return open_database(db_path(args), create=create)
+def holder(args: argparse.Namespace) -> str:
+    """How this command names itself to another writer of the same file."""
+    return f"lệnh dòng lệnh «{getattr(args, 'command', None) or 'giamngheo_desktop'}»"
+
+
+def open_db(args: argparse.Namespace, *, create: bool = False, write: bool = True) -> Database:
+    """Open the file named by --db (created only when ``create``).
+
+    A writing command takes the file's writer lock (refused while the window or another
+    command writes to it); ``write=False`` opens for reading only, beside a running window.
+    """
+    return open_database(db_path(args), create=create, write=write, holder=holder(args))
 
 
 def print_json(value: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from giamngheo_desktop.cli.common import ProgressPrinter, add_db_argument, db_path, print_json
+from giamngheo_desktop.cli.common import ProgressPrinter, add_db_argument, db_path, holder, print_json
 from giamngheo_desktop.services import commune, demo
 from giamngheo_desktop.storage.connection import open_database
 
@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     path = db_path(args)
-    with open_database(path) as db:
+    with open_database(path, holder=holder(args)) as db:
         demo.generate(db, households=args.households, seed=args.seed, progress=ProgressPrinter("Tạo dữ liệu mẫu"))
         if args.rounds:
             demo.add_review_history(db)

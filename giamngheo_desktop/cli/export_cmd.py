@@ -25,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_db(args) as db:
+    with open_db(args, write=False) as db:
         village_id = None
         if args.village:
             found = [

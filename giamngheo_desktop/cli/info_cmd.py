@@ -17,7 +17,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    with open_db(args) as db:
+    with open_db(args, write=False) as db:
         result = commune.info(db)
     if args.json:
         print_json(result)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from giamngheo_desktop.cli.common import add_db_argument, db_path, print_json
+from giamngheo_desktop.cli.common import add_db_argument, db_path, holder, print_json
 from giamngheo_desktop.services import commune
 from giamngheo_desktop.storage.connection import open_database
 
@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     path = db_path(args)
-    with open_database(path) as db:
+    with open_database(path, holder=holder(args)) as db:
         kind = "to_dan_pho" if args.area == "urban" else "thon"
         setup = commune.CommuneSetup(
             settings=commune.CommuneSettings(

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     period = periods.parse(args.period)
     args.out.mkdir(parents=True, exist_ok=True)
     written = []
-    with open_db(args) as db:
+    with open_db(args, write=False) as db:
         period = reporting.resolve_period(db, period)
         kinds = reporting.kinds_for(period) if "all" in args.kind else args.kind
         for report in reporting.build_reports(db, kinds=kinds, period=period):

@@ -59,7 +59,7 @@ def run_open(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    with open_db(args) as db:
+    with open_db(args, write=False) as db:
         rounds = review.list_rounds(db)
     if args.json:
         print_json([r.__dict__ for r in rounds])
@@ -69,7 +69,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    with open_db(args) as db:
+    with open_db(args, write=False) as db:
         summary = review.round_summary(db, args.round)
     print_json(summary)
     return 0
@@ -127,7 +127,7 @@ def run_close(args: argparse.Namespace) -> int:
 
 
 def run_movement(args: argparse.Namespace) -> int:
-    with open_db(args) as db:
+    with open_db(args, write=False) as db:
         result = review.movement_between(db, args.start, args.end)
     out = {group: {"households": c[None].households, "persons": c[None].persons} for group, c in result.items()}
     print_json(out)

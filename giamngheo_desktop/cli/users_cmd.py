@@ -40,7 +40,7 @@ def _password(given: str | None) -> str:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    with open_db(args) as db:
+    with open_db(args, write=False) as db:
         found = users.list_users(db)
         required = users.login_required(db)
     if args.json:

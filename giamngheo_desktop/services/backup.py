@@ -27,6 +27,7 @@ from giamngheo_desktop import clock
 from giamngheo_desktop.domain.errors import DomainError, StorageUnavailable
 from giamngheo_desktop.domain.permissions import SYSTEM_ACTOR, Actor, Permission
 from giamngheo_desktop.paths import backups_dir_for
+from giamngheo_desktop.storage import lock
 from giamngheo_desktop.storage.connection import Database, storage_error
 from giamngheo_desktop.storage.migrations import check_openable
 
@@ -270,6 +271,14 @@ def restore(backup_path: Path, db_path: Path, *, actor: Actor = SYSTEM_ACTOR) ->
         raise DomainError("Bản sao lưu và tệp dữ liệu là cùng một tệp.")
     summarize(backup_path)  # refuses a too-new or foreign file
     _verify_copy(backup_path, None)
+    lock.acquire(db_path, holder="lệnh khôi phục từ bản sao lưu")  # refused while another process writes
+    try:
+        return _restore_locked(backup_path, db_path)
+    finally:
+        lock.release(db_path)
+
+
+def _restore_locked(backup_path: Path, db_path: Path) -> Path | None:
     safety: Path | None = None
     folder = backups_dir_for(db_path)
     try:

@@ -20,18 +20,25 @@ __all__ = ["Database", "close_session", "open_session", "self_test"]
 
 
 def open_session(
-    path: Path | str, *, actor: Actor = SYSTEM_ACTOR, create: bool = True, exclusive: bool = False
+    path: Path | str,
+    *,
+    actor: Actor = SYSTEM_ACTOR,
+    create: bool = True,
+    exclusive: bool = False,
+    check: bool = True,
 ) -> Database:
     """Open (or create) ``path``, migrated to the latest schema; backups go beside the file.
 
-    ``exclusive`` (the window) also takes the one-window-per-file lock; release it with
-    :func:`close_session`. Raises SchemaTooNew / StorageUnavailable with a Vietnamese message.
+    Every opening for writing takes the file's writer lock until ``db.close()``; ``exclusive``
+    (the window) takes it once more, named "the window", until :func:`close_session`.
+    ``check`` runs SQLite's quick check (the window's background tasks skip it: the window did it).
+    A damaged file opens read-only (``db.damaged``). Raises SchemaTooNew / StorageUnavailable.
     """
     path = Path(path)
     if exclusive:
-        lock.acquire(path)
+        lock.acquire(path, holder=lock.WINDOW)
     try:
-        return open_database(path, actor=actor, create=create, backup_dir=backups_dir_for(path))
+        return open_database(path, actor=actor, create=create, backup_dir=backups_dir_for(path), check=check)
     except BaseException:
         if exclusive:
             lock.release(path)

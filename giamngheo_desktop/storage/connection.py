@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from giamngheo_desktop.domain.errors import StorageUnavailable
 from giamngheo_desktop.domain.permissions import SYSTEM_ACTOR, Actor, Permission
-from giamngheo_desktop.storage import audit
+from giamngheo_desktop.storage import audit, lock
 
 APPLICATION_ID = 0x474E4431  # "GND1": marks files made by this app
 BUSY_TIMEOUT_MS = 5000
@@ -25,34 +27,109 @@ BUSY_TIMEOUT_MS = 5000
 CONNECTION_HOOKS: list[Any] = [audit.register_functions]
 
 
-def storage_error(exc: BaseException, path: Path | str | None = None) -> StorageUnavailable:
-    """Turn an sqlite3/OS error into a plain Vietnamese message."""
-    text = str(exc).lower()
+# SQLite primary result codes (https://sqlite.org/rescode.html); the English text is never parsed.
+SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_NOMEM, SQLITE_READONLY = 3, 5, 6, 7, 8
+SQLITE_INTERRUPT, SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN = 9, 10, 11, 13, 14
+SQLITE_NOTADB = 26
+SQLITE_READONLY_DBMOVED = 1032  # the file was moved or replaced while open
+SQLITE_IOERR_NOMEM = 3082
+# errno values (the same on the platforms we ship for)
+_ENOSPC, _EDQUOT, _EROFS, _EACCES, _EPERM, _ENOENT = 28, 122, 30, 13, 1, 2
+
+
+def error_code(exc: BaseException) -> int | None:
+    """The extended SQLite result code of an sqlite3 error (None for other errors)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code if isinstance(code, int) else None
+
+
+def storage_error(
+    exc: BaseException, path: Path | str | None = None, *, target: Path | str | None = None
+) -> StorageUnavailable:
+    """Turn an sqlite3/OS error into a plain Vietnamese message naming the right culprit.
+
+    Decided by SQLite's result code (or the OS errno), never by the English text. ``path`` is
+    the data file; ``target`` the place being written to (a backup folder, a USB stick) when it
+    is not the data file: a damaged source is then blamed on the data file, a full or read-only
+    medium on the target.
+    """
     where = f" ({path})" if path else ""
-    if "locked" in text or "busy" in text:
+    place = f" ({target})" if target else where
+    code = error_code(exc)
+    if code is None and isinstance(exc, OSError):
+        errno = exc.errno
+        if errno in (_ENOSPC, _EDQUOT):
+            code = SQLITE_FULL
+        elif errno in (_EROFS, _EACCES, _EPERM):
+            code = SQLITE_READONLY
+        elif errno == _ENOENT:
+            code = SQLITE_CANTOPEN
+        else:
+            code = SQLITE_IOERR
+    primary = None if code is None else code & 0xFF
+    if primary in (SQLITE_BUSY, SQLITE_LOCKED):
         return StorageUnavailable(
             "Tệp dữ liệu đang được một chương trình khác (hoặc một cửa sổ khác của Giảm nghèo Desktop) "
             f"sử dụng{where}. Hãy đóng chương trình đó rồi thử lại.",
             code="locked",
         )
-    if "readonly" in text or "read-only" in text or "permission denied" in text or "unable to open" in text:
+    if code == SQLITE_READONLY_DBMOVED:
         return StorageUnavailable(
-            f"Không ghi được vào tệp dữ liệu{where}: tệp hoặc thư mục chỉ cho phép đọc "
-            "(ví dụ USB đang khóa ghi). Hãy chép tệp vào máy rồi mở lại.",
+            f"Tệp dữ liệu{where} đã bị thay thế hoặc di chuyển trong khi đang mở (ví dụ bị khôi phục từ "
+            "một chương trình khác). Thay đổi vừa rồi chưa được lưu. Hãy đóng rồi mở lại tệp.",
+            code="moved",
+        )
+    if primary in (SQLITE_READONLY, SQLITE_PERM):
+        return StorageUnavailable(
+            f"Không ghi được vào{place}: tệp hoặc thư mục chỉ cho phép đọc "
+            "(ví dụ USB đang khóa ghi, hoặc không có quyền ghi). Thay đổi vừa rồi chưa được lưu.",
             code="read_only",
         )
-    if "full" in text or "no space" in text:
+    if primary == SQLITE_FULL:
         return StorageUnavailable(
-            f"Ổ đĩa đã đầy, không ghi được dữ liệu{where}. Thay đổi vừa rồi chưa được lưu; "
+            f"Ổ đĩa đã đầy, không ghi được{place}. Thay đổi vừa rồi chưa được lưu; "
             "dữ liệu cũ vẫn nguyên vẹn. Hãy giải phóng dung lượng rồi thử lại.",
             code="disk_full",
         )
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
+    if primary == SQLITE_NOTADB:
         return StorageUnavailable(
-            f"Tệp{where} không phải là tệp dữ liệu hợp lệ hoặc đã bị hỏng. Hãy khôi phục từ một bản sao lưu.",
+            f"Tệp{where} không phải là tệp dữ liệu hợp lệ (không phải tệp SQLite, hoặc phần đầu tệp đã bị hỏng). "
+            "Lỗi nằm ở tệp này, không phải ở ổ đĩa hay USB. Hãy chọn đúng tệp, hoặc khôi phục từ một bản sao lưu.",
             code="damaged",
         )
-    return StorageUnavailable(f"Lỗi khi truy cập tệp dữ liệu{where}: {exc}", code="sqlite")
+    if primary == SQLITE_CORRUPT:
+        return StorageUnavailable(
+            f"Tệp dữ liệu{where} bị hỏng hoặc không phải tệp dữ liệu (SQLite báo lỗi cấu trúc tệp). "
+            "Lỗi nằm ở tệp này, không phải ở ổ đĩa hay USB. Đừng ghi thêm vào tệp; hãy lưu một bản "
+            "của tệp hỏng và khôi phục từ bản sao lưu tốt gần nhất.",
+            code="damaged",
+        )
+    if primary == SQLITE_CANTOPEN:
+        return StorageUnavailable(
+            f"Không mở được{place}: thư mục không tồn tại, không có quyền truy cập, hoặc ổ đĩa/USB chưa được cắm.",
+            code="cannot_open",
+        )
+    if primary == SQLITE_IOERR and code != SQLITE_IOERR_NOMEM:
+        return StorageUnavailable(
+            f"Lỗi đọc/ghi của ổ đĩa{place}: ổ đĩa hoặc USB có thể đã bị rút ra hay bị lỗi. "
+            "Thay đổi vừa rồi chưa được lưu. Hãy kiểm tra ổ đĩa rồi thử lại.",
+            code="io_error",
+        )
+    if primary == SQLITE_NOMEM or code == SQLITE_IOERR_NOMEM:
+        return StorageUnavailable(
+            "Máy tính không đủ bộ nhớ để làm việc này. Hãy đóng bớt chương trình khác rồi thử lại.",
+            code="no_memory",
+        )
+    if primary == SQLITE_INTERRUPT:
+        return StorageUnavailable(
+            "Thao tác với tệp dữ liệu đã bị dừng giữa chừng; chưa có gì thay đổi.", code="interrupted"
+        )
+    name = getattr(exc, "sqlite_errorname", None) or type(exc).__name__
+    return StorageUnavailable(f"Lỗi khi truy cập tệp dữ liệu{where} (mã lỗi {name}).", code="sqlite")
+
+
+# codes for which a failed statement is the environment's fault, not a bug: a plain message
+ENVIRONMENT_CODES = ("locked", "read_only", "disk_full", "damaged", "moved", "io_error", "no_memory", "cannot_open")
 
 
 def connect(path: Path | str) -> sqlite3.Connection:
@@ -73,6 +150,17 @@ def connect(path: Path | str) -> sqlite3.Connection:
     return conn
 
 
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file now, None for an in-memory database; (-1, -1) when it is gone."""
+    if str(path) == ":memory:":
+        return None
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return (-1, -1)
+    return (st.st_dev, st.st_ino)
+
+
 class Database:
     """An open database file, the acting user, and the transaction helper.
 
@@ -80,12 +168,43 @@ class Database:
     ``db.require(Permission.X)`` and write inside ``with db.atomic():``.
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, actor: Actor = SYSTEM_ACTOR) -> None:
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        actor: Actor = SYSTEM_ACTOR,
+        *,
+        health: FileHealth | None = None,
+        read_only: bool = False,
+    ) -> None:
         self.conn = conn
         self.path = path
         self.actor = actor
+        self.health = health  # the quick check made at open (None: not checked)
+        self.read_only = read_only  # a damaged file, or a reading command: every write is refused
         self._depth = 0
+        self._locked = False  # holds the file's writer lock (storage/lock.py) until close
+        self._identity = _identity(path)  # the file we opened; a write into a replaced file is refused
         audit.bind_actor(self)  # the audit triggers record this connection's acting user
+
+    @property
+    def damaged(self) -> bool:
+        return self.health is not None and self.health.verdict == "damaged"
+
+    def refuse_write(self) -> StorageUnavailable:
+        if self.damaged:
+            return StorageUnavailable(
+                f"Tệp dữ liệu {self.path.name} không qua được kiểm tra khi mở "
+                f"({self.health.detail if self.health else ''}) "
+                "nên chỉ được mở để xem; không ghi gì vào tệp này. Hãy lưu một bản của tệp hỏng và khôi phục "
+                "từ bản sao lưu tốt gần nhất.",
+                code="damaged",
+            )
+        return StorageUnavailable(
+            f"Tệp dữ liệu {self.path.name} được mở chỉ để xem (tệp hoặc ổ đĩa chỉ cho phép đọc, hoặc được mở "
+            "bằng một lệnh chỉ đọc); thao tác này không ghi được.",
+            code="read_only",
+        )
 
     # -- transactions -------------------------------------------------------
     @contextlib.contextmanager
@@ -95,7 +214,15 @@ class Database:
         Everything inside is applied fully or not at all.
         """
         conn = self.conn
+        if self.read_only:
+            raise self.refuse_write()
         if self._depth == 0:
+            if self._identity is not None and _identity(self.path) != self._identity:
+                raise StorageUnavailable(
+                    f"Tệp dữ liệu {self.path} đã bị thay thế, di chuyển hoặc xóa trong khi đang mở (ví dụ bị khôi "
+                    "phục từ một chương trình khác). Thay đổi này chưa được lưu. Hãy đóng rồi mở lại tệp.",
+                    code="moved",
+                )
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
@@ -103,12 +230,12 @@ class Database:
             self._depth = 1
             try:
                 yield conn
-            except sqlite3.OperationalError as exc:
+            except sqlite3.DatabaseError as exc:
                 self._depth = 0
                 with contextlib.suppress(sqlite3.Error):
                     conn.execute("ROLLBACK")
                 known = storage_error(exc, self.path)
-                if known.code in ("locked", "read_only", "disk_full", "damaged"):
+                if known.code in ENVIRONMENT_CODES:
                     raise known from exc  # the environment, not a bug: a plain message
                 raise
             except BaseException:
@@ -162,9 +289,15 @@ class Database:
         self.actor = actor
 
     def close(self) -> None:
-        with contextlib.suppress(sqlite3.Error):
-            self.conn.execute("PRAGMA optimize")
-        self.conn.close()
+        try:
+            if not self.read_only:
+                with contextlib.suppress(sqlite3.Error):
+                    self.conn.execute("PRAGMA optimize")
+            self.conn.close()
+        finally:
+            if self._locked:
+                self._locked = False
+                lock.release(self.path)
 
     def __enter__(self) -> Database:
         return self
@@ -173,36 +306,180 @@ class Database:
         self.close()
 
 
+def connect_read_only(path: Path | str) -> sqlite3.Connection:
+    """A connection that cannot write (``mode=ro``) but sees the WAL, as SQLite itself does.
+
+    On read-only media with no ``-wal`` file (SQLite cannot create its ``-shm`` there) the
+    main file is the whole truth and is read as unchangeable.
+    """
+    uri = Path(path).resolve().as_uri()
+    try:
+        try:
+            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn.execute("PRAGMA schema_version").fetchone()
+        except sqlite3.OperationalError as exc:
+            if (error_code(exc) or 0) & 0xFF not in (SQLITE_CANTOPEN, SQLITE_READONLY) or Path(
+                str(path) + "-wal"
+            ).exists():
+                raise
+            conn = sqlite3.connect(
+                f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
+            )
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        for hook in CONNECTION_HOOKS:
+            hook(conn)
+    except sqlite3.Error as exc:
+        raise storage_error(exc, path) from exc
+    return conn
+
+
+# ------------------------------------------------------------------ health ---
+QUICK_CHECK_BUDGET_S = 4.0  # a 50,000-household file checks well inside this (benchmarks/bench_open.py)
+
+
+@dataclass(frozen=True)
+class FileHealth:
+    """What SQLite's own check said about a file: ``ok``, ``damaged`` or ``unchecked`` (out of time)."""
+
+    verdict: str
+    detail: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.verdict != "damaged"
+
+
+def check_health(
+    conn: sqlite3.Connection, *, full: bool = False, budget_s: float | None = QUICK_CHECK_BUDGET_S
+) -> FileHealth:
+    """``PRAGMA quick_check`` (or ``integrity_check`` when ``full``) within ``budget_s`` seconds.
+
+    SQLite reads the file through the WAL, so a checkpoint cut short by a power cut is not
+    "damaged": the pages are in the ``-wal`` file and SQLite finds them there. When the
+    budget runs out the check stops and the verdict is ``unchecked`` (never "damaged").
+    """
+    start = time.perf_counter()
+    deadline = None if budget_s is None else start + budget_s
+    if deadline is not None:
+        conn.set_progress_handler(lambda: 1 if time.perf_counter() > deadline else 0, 20_000)
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA integrity_check(20)" if full else "PRAGMA quick_check(20)")]
+    except sqlite3.DatabaseError as exc:
+        took = time.perf_counter() - start
+        primary = (error_code(exc) or 0) & 0xFF
+        if primary == SQLITE_INTERRUPT:
+            return FileHealth("unchecked", "hết thời gian kiểm tra nhanh", took)
+        if primary in (SQLITE_CORRUPT, SQLITE_NOTADB):
+            return FileHealth("damaged", "SQLite không đọc được cấu trúc tệp", took)
+        raise storage_error(exc) from exc
+    finally:
+        if deadline is not None:
+            conn.set_progress_handler(None, 0)
+    took = time.perf_counter() - start
+    if rows == ["ok"]:
+        return FileHealth("ok", "", took)
+    return FileHealth("damaged", "; ".join(str(r) for r in rows[:3]), took)
+
+
+def file_verdict(path: Path | str, *, full: bool = False, budget_s: float | None = QUICK_CHECK_BUDGET_S) -> FileHealth:
+    """SQLite's verdict on a file, read without changing it (WAL included; no immutable read).
+
+    Raises SchemaTooNew / StorageUnavailable (not ours, not a database) like opening would.
+    """
+    from giamngheo_desktop.storage import migrations
+
+    path = Path(path)
+    migrations.check_openable(path)
+    conn = connect_read_only(path)
+    try:
+        return check_health(conn, full=full, budget_s=budget_s)
+    finally:
+        conn.close()
+
+
 def open_database(
     path: Path | str,
     *,
     actor: Actor = SYSTEM_ACTOR,
     create: bool = True,
     backup_dir: Path | None = None,
+    check: bool = True,
+    write: bool = True,
+    holder: str | None = None,
 ) -> Database:
     """Open (or create) a database file and bring it to the latest schema.
 
-    A file from a newer app version raises SchemaTooNew and is left byte-for-byte
-    untouched; a file that is not ours raises StorageUnavailable. Before any
-    migration step the file is copied to ``backup_dir`` (default: ``backups/`` beside it).
+    * Every writer takes the file's lock (:mod:`storage.lock`; ``holder`` says who it is, e.g.
+      "lệnh restore"); a second writer in another process is refused with a message naming
+      the holder. ``write=False`` opens for reading only (``mode=ro``), takes no lock and runs no
+      migration — unless the file needs one, then it opens as a writer.
+    * ``check`` runs ``PRAGMA quick_check`` (within :data:`QUICK_CHECK_BUDGET_S`); a file that
+      fails it opens read-only (``db.health`` says why, every write is refused) and nothing,
+      not even a migration, is written into it.
+    * A file from a newer app version raises SchemaTooNew and is left untouched (its version is
+      read through SQLite, WAL included); a file that is not ours raises StorageUnavailable.
+      Before any migration step the file is copied to ``backup_dir`` (default ``backups/``).
     """
     from giamngheo_desktop.storage import migrations
 
     path = Path(path)
-    if not path.exists() and not create:
+    memory = str(path) == ":memory:"
+    if not memory and not path.exists() and not create:
         raise StorageUnavailable(f"Không tìm thấy tệp dữ liệu {path}.", code="missing")
-    if path.exists():
-        migrations.check_openable(path)
-    else:
+    existed = not memory and path.exists()
+    if existed:
+        version = migrations.check_openable(path)
+        if not write and version >= migrations.LATEST:
+            reader = connect_read_only(path)
+            return Database(reader, path, actor, health=check_health(reader) if check else None, read_only=True)
+    elif not memory:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise storage_error(exc, path) from exc
-    conn = connect(path)
-    db = Database(conn, path, actor)
+    locked = False
+    if not memory:
+        lock.acquire(path, holder=holder)
+        locked = True
+    conn: sqlite3.Connection | None = None
     try:
-        migrations.upgrade(db, backup_dir=backup_dir)
+        try:
+            conn = connect(path)
+            health = check_health(conn) if check and existed else None
+        except StorageUnavailable as exc:
+            if not existed or exc.code not in ("damaged", "read_only", "cannot_open"):
+                raise
+            if exc.code != "damaged":  # read-only media or folder: open for viewing, refuse writes
+                try:
+                    ro = connect_read_only(path)
+                except StorageUnavailable:
+                    raise StorageUnavailable(
+                        f"Không mở được tệp dữ liệu ({path}) để ghi: tệp hoặc thư mục chỉ cho phép đọc "
+                        "(ví dụ USB đang khóa ghi). Hãy chép tệp vào máy rồi mở lại.",
+                        code="read_only",
+                    ) from exc
+                db = Database(ro, path, actor, health=check_health(ro) if check else None, read_only=True)
+                db._locked = locked
+                return db
+            health = FileHealth("damaged", "SQLite không mở được tệp để ghi")
+        if conn is None or (health is not None and not health.ok):
+            assert health is not None
+            if conn is not None:
+                conn.close()
+            db = Database(connect_read_only(path), path, actor, health=health, read_only=True)
+        else:
+            db = Database(conn, path, actor, health=health)
+            try:
+                migrations.upgrade(db, backup_dir=backup_dir)
+            except BaseException:
+                db.conn.close()
+                raise
     except BaseException:
-        conn.close()
+        if locked:
+            lock.release(path)
         raise
+    db._locked = locked
     return db

@@ -1,10 +1,11 @@
-"""One running window per database file.
+"""One writer per database file: the window, a command-line command or a restore.
 
-The window takes an OS lock (``fcntl.flock`` / ``msvcrt.locking``) on ``<file>.lock``;
-the OS drops it when the process ends, even after a crash or power cut, so a stale lock
-never blocks the officer. A second copy of the app gets a Vietnamese message naming the
-computer and the time the file was opened. Background tasks of the same process share
-the lock (it is counted per process).
+Every writer (``storage.connection.open_database`` for writing, ``backup.restore``) takes an
+OS lock (``fcntl.flock`` / ``msvcrt.locking``) on ``<file>.lock``; the OS drops it when the
+process ends, even after a crash or power cut, so a stale lock never blocks the officer.
+Another process gets a Vietnamese message naming who holds the file (the window or which
+command), the computer, the process and since when. Background tasks of the same process
+share the lock (it is counted per process).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import contextlib
 import os
 import socket
 import sys
+import threading
 from pathlib import Path
 from typing import IO
 
@@ -20,6 +22,7 @@ from giamngheo_desktop import clock
 from giamngheo_desktop.domain.errors import StorageUnavailable
 
 _held: dict[str, tuple[IO[str], int]] = {}
+_mutex = threading.RLock()  # background tasks open their own connections in other threads
 
 
 def lock_path(db_path: Path) -> Path:
@@ -42,8 +45,28 @@ def _try_lock(handle: IO[str]) -> bool:
     return True
 
 
-def acquire(db_path: Path) -> None:
-    """Take the file's lock for this process, or raise StorageUnavailable(code='in_use')."""
+WINDOW = "cửa sổ Giảm nghèo Desktop"
+
+
+def default_holder() -> str:
+    """Who this process is, for the message another writer gets."""
+    argv = [a for a in sys.argv[1:] if not a.startswith("-")]
+    if sys.argv and sys.argv[0].endswith(("__main__.py", "giamngheo_desktop")) and argv:
+        return f"lệnh dòng lệnh «{argv[0]}»"
+    return "chương trình Giảm nghèo Desktop"
+
+
+def acquire(db_path: Path, holder: str | None = None) -> None:
+    """Take the file's lock for this process, or raise StorageUnavailable(code='in_use').
+
+    ``holder`` names this writer for others ("cửa sổ Giảm nghèo Desktop", "lệnh restore");
+    the first taker in a process names it.
+    """
+    with _mutex:
+        _acquire(Path(db_path), holder)
+
+
+def _acquire(db_path: Path, holder: str | None) -> None:
     path = lock_path(db_path)
     key = str(path)
     if key in _held:
@@ -56,21 +79,35 @@ def acquire(db_path: Path) -> None:
         return  # read-only media: nobody else can write either; opening will say so
     if not _try_lock(handle):
         handle.seek(0)
-        holder = handle.read().strip() or "không rõ"
+        held_by = handle.read().strip() or "một chương trình khác (không rõ)"
         handle.close()
         raise StorageUnavailable(
-            f"Tệp dữ liệu {Path(db_path).name} đang được mở ở một cửa sổ Giảm nghèo Desktop khác ({holder}). "
-            "Hãy dùng cửa sổ đó, hoặc đóng nó rồi mở lại tệp.",
+            f"Tệp dữ liệu {Path(db_path).name} đang được ghi bởi {held_by}. "
+            "Để không mất dữ liệu, chỉ một nơi được ghi vào tệp tại một lúc: hãy dùng nơi đó, "
+            "hoặc đóng nó (chờ lệnh chạy xong) rồi thử lại.",
             code="in_use",
+            holder=held_by,
         )
     handle.seek(0)
     handle.truncate()
-    handle.write(f"máy {socket.gethostname()}, tiến trình {os.getpid()}, mở lúc {clock.now_iso()}")
+    who = holder or default_holder()
+    handle.write(f"{who} (máy {socket.gethostname()}, tiến trình {os.getpid()}, mở lúc {clock.now_iso()})")
     handle.flush()
     _held[key] = (handle, 1)
 
 
 def release(db_path: Path) -> None:
+    with _mutex:
+        _release(Path(db_path))
+
+
+def held(db_path: Path) -> bool:
+    """True when this process holds the file's lock."""
+    with _mutex:
+        return str(lock_path(db_path)) in _held
+
+
+def _release(db_path: Path) -> None:
     key = str(lock_path(db_path))
     if key not in _held:
         return

@@ -65,26 +65,42 @@ def split_sql(script: str) -> list[str]:
 
 
 def read_header(path: Path) -> tuple[int, int, int]:
-    """(application_id, user_version, number of tables) without changing the file."""
-    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+    """(application_id, user_version, number of tables) without changing the file.
+
+    Read through SQLite with ``mode=ro`` (never ``immutable``): the committed pages still in the
+    ``-wal`` file count, as they do for every other reader — a checkpoint cut short is not damage,
+    and a newer schema written only to the WAL is seen.
+    """
     try:
-        conn = sqlite3.connect(uri, uri=True)
-        try:
-            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
-        finally:
-            conn.close()
+        return _read_header(f"{path.resolve().as_uri()}?mode=ro")
     except sqlite3.Error as exc:
-        raise storage_error(exc, path) from exc
-    return app_id, version, tables
+        known = storage_error(exc, path)
+        if known.code in ("cannot_open", "read_only") and not Path(str(path) + "-wal").exists():
+            # read-only media: SQLite cannot make the -shm file; with no -wal file the main file
+            # is the whole truth, so reading it as unchangeable is exact
+            try:
+                return _read_header(f"{path.resolve().as_uri()}?mode=ro&immutable=1")
+            except sqlite3.Error as exc2:
+                raise storage_error(exc2, path) from exc2
+        raise known from exc
 
 
-def check_openable(path: Path, latest: int | None = None) -> None:
-    """Refuse, without writing, a file that is too new or is not this app's."""
+def _read_header(uri: str) -> tuple[int, int, int]:
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+    finally:
+        conn.close()
+    return int(app_id), int(version), int(tables)
+
+
+def check_openable(path: Path, latest: int | None = None) -> int:
+    """Refuse, without writing, a file that is too new or is not this app's; return its version."""
     latest = LATEST if latest is None else latest
-    if path.stat().st_size == 0:
-        return
+    if path.stat().st_size == 0 and not Path(str(path) + "-wal").exists():
+        return 0
     app_id, version, tables = read_header(path)
     if version > latest:
         raise SchemaTooNew(
@@ -100,6 +116,7 @@ def check_openable(path: Path, latest: int | None = None) -> None:
             "Tệp được giữ nguyên.",
             code="foreign_file",
         )
+    return int(version)
 
 
 def backup_before_upgrade(db: Database, version: int, backup_dir: Path | None) -> Path | None:

@@ -43,7 +43,7 @@ def test_a_second_running_copy_gets_a_clear_message(db_path: Path) -> None:
         with pytest.raises(StorageUnavailable) as info:
             open_session(db_path, exclusive=True)
         assert info.value.code == "in_use"
-        assert "đang được mở ở một cửa sổ Giảm nghèo Desktop khác" in str(info.value)
+        assert "đang được ghi bởi cửa sổ Giảm nghèo Desktop" in str(info.value)
         assert f"tiến trình {holder.pid}" in str(info.value)
     finally:
         holder.kill()
