@@ -73,21 +73,30 @@ def _acquire(db_path: Path, holder: str | None) -> None:
         handle, count = _held[key]
         _held[key] = (handle, count + 1)
         return
-    try:
-        handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - kept open while locked
-    except OSError:
-        return  # read-only media: nobody else can write either; opening will say so
-    if not _try_lock(handle):
-        handle.seek(0)
-        held_by = handle.read().strip() or "một chương trình khác (không rõ)"
-        handle.close()
-        raise StorageUnavailable(
-            f"Tệp dữ liệu {Path(db_path).name} đang được ghi bởi {held_by}. "
-            "Để không mất dữ liệu, chỉ một nơi được ghi vào tệp tại một lúc: hãy dùng nơi đó, "
-            "hoặc đóng nó (chờ lệnh chạy xong) rồi thử lại.",
-            code="in_use",
-            holder=held_by,
-        )
+    for _attempt in range(5):
+        try:
+            handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - kept open while locked
+        except OSError:
+            return  # read-only media: nobody else can write either; opening will say so
+        if not _try_lock(handle):
+            held_by = ""
+            with contextlib.suppress(OSError, ValueError):
+                handle.seek(0)
+                held_by = handle.read().strip()
+            handle.close()
+            held_by = held_by or "một chương trình khác (không rõ)"
+            raise StorageUnavailable(
+                f"Tệp dữ liệu {Path(db_path).name} đang được ghi bởi {held_by}. "
+                "Để không mất dữ liệu, chỉ một nơi được ghi vào tệp tại một lúc: hãy dùng nơi đó, "
+                "hoặc đóng nó (chờ lệnh chạy xong) rồi thử lại.",
+                code="in_use",
+                holder=held_by,
+            )
+        if _same_file(handle, path):
+            break
+        handle.close()  # the holder removed the lock file as we opened it: take the new one
+    else:
+        return
     handle.seek(0)
     handle.truncate()
     who = holder or default_holder()
@@ -119,4 +128,14 @@ def _release(db_path: Path) -> None:
     with contextlib.suppress(OSError):
         handle.seek(0)
         handle.truncate()
+    with contextlib.suppress(OSError):  # removed while still locked (Windows refuses: then it stays, empty)
+        Path(key).unlink()
     handle.close()
+
+
+def _same_file(handle: IO[str], path: Path) -> bool:
+    """The locked handle is still the file at ``path`` (not one removed by its last holder)."""
+    try:
+        return os.path.samestat(os.fstat(handle.fileno()), os.stat(path))
+    except OSError:
+        return False
