@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from giamngheo_desktop.services import demo
-from giamngheo_desktop.storage.connection import open_database
+from giamngheo_desktop.storage.database import open_database
 
 
 def main() -> None:

@@ -20,7 +20,8 @@ from giamngheo_desktop.export import package
 from giamngheo_desktop.export.pdf import write_pdf
 from giamngheo_desktop.export.xlsx import write_xlsx
 from giamngheo_desktop.services import demo, reporting
-from giamngheo_desktop.storage.connection import open_database
+from giamngheo_desktop.services.package import make_package
+from giamngheo_desktop.storage.database import open_database
 
 
 def _timed(label: str, fn):  # type: ignore[no-untyped-def]
@@ -131,7 +132,8 @@ def main() -> None:
                 f"PDF of the near-poor detailed list ({len(big.rows)} rows)", lambda: write_pdf(big, tmp / "ds.pdf")
             )
             _, t_pkg = _timed(
-                "upload package for the year", lambda: package.export_package(db, period=year, out_dir=tmp / "goi")
+                "upload package for the year",
+                lambda: make_package(db, period=year, write=lambda c: package.write_package(c, tmp / "goi")),
             )
         print()
         print(f"build ÷ raw select          {t_build / t_select:6.1f}×")

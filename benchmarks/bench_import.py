@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from giamngheo_desktop.domain.idnumber import make_id_number
 from giamngheo_desktop.importing import lists
 from giamngheo_desktop.services import commune
-from giamngheo_desktop.storage.connection import open_database
+from giamngheo_desktop.storage.database import open_database
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hà", "Lò", "Đinh"]
 MIDDLE = ["Văn", "Thị", "Đức", "Hữu", "Quang", "Minh", "Thu", "Ngọc"]

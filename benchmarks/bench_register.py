@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from giamngheo_desktop.domain.idnumber import make_id_number
 from giamngheo_desktop.services import commune
 from giamngheo_desktop.services.household_query import HouseholdQuery, find_household_ids
-from giamngheo_desktop.storage.connection import open_database
+from giamngheo_desktop.storage.database import open_database
 from giamngheo_desktop.text import fold
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hà", "Lò", "Đinh"]

@@ -1,56 +1,226 @@
-"""The layering rule: the core never imports PySide6 or ui; ui never imports storage or sqlite3."""
+"""The house of docs/architecture.md ("The layers"), checked on every test run.
+
+``LAYERS`` below is that drawing as data: a module imports its own package and the layers of
+lower rank, never a higher layer nor a neighbour of the same rank; the other rules (export takes
+plain values, ui reaches the database through services, libraries in their layers, no import
+loops) are the tests' names. Imports inside functions and under ``TYPE_CHECKING`` count.
+"""
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
+CORE = "giamngheo_desktop"
+
+# (layer name, rank, module prefixes); a prefix matches the module itself and everything below it
+LAYERS: list[tuple[str, int, tuple[str, ...]]] = [
+    ("base", 0, (CORE, f"{CORE}.text", f"{CORE}.clock", f"{CORE}.paths", f"{CORE}.resources")),
+    ("domain", 1, (f"{CORE}.domain",)),
+    ("storage", 2, (f"{CORE}.storage",)),
+    ("services", 3, (f"{CORE}.services",)),
+    ("importing", 4, (f"{CORE}.importing",)),
+    ("export", 4, (f"{CORE}.export",)),
+    ("cli", 5, (f"{CORE}.cli", f"{CORE}.__main__")),
+    ("ui", 5, ("ui", "main")),
+]
+# imports allowed to a module of the given layer beyond the rule of ranks, and ones forbidden despite it
+FORBIDDEN_LAYERS = {"export": {"services", "storage"}}
+FORBIDDEN_OUTSIDE = {
+    "base": ("sqlite3", "openpyxl", "reportlab", "sqlite_utils", "python_calamine", "PySide6", "shiboken6"),
+    "domain": ("sqlite3", "openpyxl", "reportlab", "sqlite_utils", "python_calamine", "PySide6", "shiboken6"),
+    "storage": ("openpyxl", "reportlab", "python_calamine", "PySide6", "shiboken6"),
+    "services": ("openpyxl", "reportlab", "python_calamine", "PySide6", "shiboken6"),
+    "importing": ("openpyxl", "reportlab", "PySide6", "shiboken6"),
+    "export": ("sqlite3", "sqlite_utils", "python_calamine", "PySide6", "shiboken6"),
+    "cli": ("PySide6", "shiboken6"),
+    "ui": ("sqlite3", "sqlite_utils"),
+}
+DATABASE_INTERNALS = {"conn", "atomic", "rows", "row", "scalar"}
 
 
-def imported_modules(path: Path) -> set[str]:
+@dataclass(frozen=True)
+class Import:
+    source: str  # module that imports
+    target: str  # what it imports (an internal module, or the top name of an outside one)
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.source} (line {self.line}) imports {self.target}"
+
+
+def module_files() -> dict[str, Path]:
+    files = {"main": ROOT / "main.py"}
+    for folder in (CORE, "ui"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            parts = list(path.relative_to(ROOT).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+            files[".".join(parts)] = path
+    return files
+
+
+MODULES = module_files()
+
+
+def layer_of(module: str) -> tuple[str, int]:
+    best: tuple[str, int, int] | None = None  # the longest matching prefix wins (giamngheo_desktop vs .domain)
+    for name, rank, prefixes in LAYERS:
+        for prefix in prefixes:
+            if (module == prefix or module.startswith(prefix + ".")) and (best is None or len(prefix) > best[2]):
+                best = (name, rank, len(prefix))
+    assert best is not None, f"{module} is in no layer: add it to LAYERS and docs/architecture.md"
+    return best[0], best[1]
+
+
+def package_of(module: str) -> str:
+    return module if MODULES[module].name == "__init__.py" else module.rpartition(".")[0]
+
+
+def imports_of(module: str) -> Iterator[Import]:
+    """Every import in the file, resolved the way import-linter does: ``from a.b import c`` is an
+    import of ``a.b.c`` when that is a module, else of ``a.b``; outside modules by their top name."""
+    path = MODULES[module]
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-    return names
+            for alias in node.names:
+                yield Import(module, _internal(alias.name) or alias.name.split(".")[0], node.lineno)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                package = package_of(module).split(".")
+                package = package[: len(package) - (node.level - 1)]
+                base = ".".join(package + ([base] if base else []))
+            for alias in node.names:
+                target = _internal(f"{base}.{alias.name}") or _internal(base) or base.split(".")[0]
+                yield Import(module, target, node.lineno)
 
 
-def offenders(folder: str, forbidden: tuple[str, ...]) -> list[str]:
-    found = []
-    for path in sorted((ROOT / folder).rglob("*.py")):
-        for name in imported_modules(path):
-            if any(name == f or name.startswith(f + ".") for f in forbidden):
-                found.append(f"{path.relative_to(ROOT)} imports {name}")
+def _internal(name: str) -> str | None:
+    return name if name in MODULES else None
+
+
+ALL_IMPORTS = [imp for module in MODULES for imp in imports_of(module)]
+INTERNAL = [imp for imp in ALL_IMPORTS if imp.target in MODULES and imp.target != imp.source]
+
+
+def test_every_module_has_a_layer() -> None:
+    for module in MODULES:
+        layer_of(module)
+
+
+def test_layers_import_only_downwards() -> None:
+    broken = []
+    for imp in INTERNAL:
+        (src, src_rank), (dst, dst_rank) = layer_of(imp.source), layer_of(imp.target)
+        if src == dst:
+            continue
+        if dst_rank >= src_rank or dst in FORBIDDEN_LAYERS.get(src, ()):
+            broken.append(f"{imp}: {src} may not import {dst}")
+    assert broken == []
+
+
+def test_outside_libraries_stay_in_their_layer() -> None:
+    broken = []
+    for imp in ALL_IMPORTS:
+        if imp.target in MODULES:
+            continue
+        layer, _ = layer_of(imp.source)
+        if imp.target in FORBIDDEN_OUTSIDE[layer]:
+            broken.append(f"{imp}: not in {layer}")
+    assert broken == []
+
+
+def test_no_import_cycles() -> None:
+    graph: dict[str, set[str]] = {m: set() for m in MODULES}
+    for imp in INTERNAL:
+        graph[imp.source].add(imp.target)
+    cycles = _cycles(graph)
+    assert cycles == [], "files that import each other (round a loop): " + "; ".join(" → ".join(c) for c in cycles)
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+    counter = 0
+    for root in sorted(graph):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root])))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph[child]))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                if len(component) > 1:
+                    found.append(sorted(component))
     return found
 
 
-def test_core_never_imports_qt_or_ui() -> None:
-    assert offenders("giamngheo_desktop", ("PySide6", "shiboken6", "ui")) == []
+def test_ui_reaches_the_database_only_through_services() -> None:
+    """No ``db.conn``, ``db.atomic()``, ``db.rows()``… in ui/: a tab or dialog calls a service."""
+    broken = []
+    for module, path in MODULES.items():
+        if layer_of(module)[0] != "ui":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr in DATABASE_INTERNALS:
+                owner = node.value
+                name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+                if name == "db":
+                    broken.append(f"{module} (line {node.lineno}) uses db.{node.attr}")
+    assert broken == []
 
 
-def test_domain_imports_only_stdlib_and_itself() -> None:
-    assert offenders("giamngheo_desktop/domain", ("sqlite3", "openpyxl", "reportlab", "sqlite_utils")) == []
-    assert (
-        offenders(
-            "giamngheo_desktop/domain",
-            tuple(f"giamngheo_desktop.{m}" for m in ("storage", "services", "export", "importing", "cli")),
-        )
-        == []
-    )
+# -- the check itself can fail ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("graph", "expected"),
+    [
+        ({"a": {"b"}, "b": {"a"}, "c": set()}, [["a", "b"]]),
+        ({"a": {"b"}, "b": {"c"}, "c": {"a"}}, [["a", "b", "c"]]),
+        ({"a": {"b"}, "b": {"c"}, "c": set()}, []),
+    ],
+)
+def test_cycle_finder_finds_loops(graph: dict[str, set[str]], expected: list[list[str]]) -> None:
+    assert _cycles(graph) == expected
 
 
-def test_storage_does_not_import_services() -> None:
-    assert offenders("giamngheo_desktop/storage", ("giamngheo_desktop.services", "giamngheo_desktop.cli")) == []
-
-
-def test_ui_never_touches_storage_or_sql() -> None:
-    assert offenders("ui", ("sqlite3", "giamngheo_desktop.storage", "sqlite_utils")) == []
-
-
-def test_main_is_entry_only() -> None:
-    names = imported_modules(ROOT / "main.py")
-    assert not any(n.startswith("giamngheo_desktop.storage") for n in names)
+def test_layer_rule_names_an_upward_import() -> None:
+    assert layer_of("giamngheo_desktop.services.register") == ("services", 3)
+    assert layer_of("giamngheo_desktop.text") == ("base", 0)
+    assert layer_of("ui.tabs.households_tab") == ("ui", 5)
+    imports = list(imports_of("giamngheo_desktop.services.register"))
+    assert any(i.target == "giamngheo_desktop.storage.connection" for i in imports)

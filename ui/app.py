@@ -9,6 +9,7 @@ import argparse
 import logging
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -58,14 +59,16 @@ def self_test() -> int:
         if reconfigure is not None:
             reconfigure(encoding="utf-8")
     try:
-        from giamngheo_desktop.services.session import self_test as core_self_test
+        from giamngheo_desktop.export import selftest as writers_self_test
+        from giamngheo_desktop.services import session
         from ui.fonts import FAMILY
 
         app = create_app([sys.argv[0] if sys.argv else "giamngheo"])
         lines = [f"{APP_NAME} {__version__}", f"font: {app.font().family()}"]
         if app.font().family() != FAMILY:
             raise RuntimeError(f"font {FAMILY} not loaded")
-        lines += core_self_test()
+        with tempfile.TemporaryDirectory(prefix="giamngheo-selftest-") as tmp:
+            lines += session.self_test(Path(tmp)) + writers_self_test.self_test(Path(tmp))
     except Exception as exc:
         print(f"SELF-TEST FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1

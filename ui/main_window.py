@@ -21,9 +21,10 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTa
 
 from giamngheo_desktop import APP_NAME
 from giamngheo_desktop.domain.errors import DomainError
+from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.paths import AppPaths
 from giamngheo_desktop.resources import resource_path
-from giamngheo_desktop.services import commune
+from giamngheo_desktop.services import backup, commune
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.services.household_query import count_households
 from giamngheo_desktop.services.session import open_session
@@ -211,10 +212,43 @@ class MainWindow(QMainWindow):
 
         BackupDialog(self.workspace, self).exec()
 
-    def show_restore(self) -> None:
-        from ui.dialogs.restore_dialog import run_restore
+    def show_restore(self) -> MainWindow | None:
+        """The whole flow from the menu: dialog, close this file, restore, reopen in a new window."""
+        from ui.dialogs.restore_dialog import RestoreDialog
 
-        run_restore(self)
+        window, workspace = self, self.workspace
+        try:
+            workspace.db.require(Permission.RESTORE)
+        except DomainError as exc:
+            errors.show_error(window, exc)
+            return None
+        if workspace.busy:
+            QMessageBox.information(window, "Đang xử lý", "Hãy đợi thao tác đang chạy xong rồi khôi phục.")
+            return None
+        dialog = RestoreDialog(workspace.path, window)
+        if not dialog.exec() or dialog.chosen is None:
+            return None
+        path, actor, chosen = workspace.path, workspace.actor, dialog.chosen
+        window.save_window()
+        workspace.close()  # no automatic copy: restore keeps its own safety copy
+        safety: Path | None = None
+        failure: BaseException | None = None
+        try:
+            safety = backup.restore(chosen, path, actor=actor)
+        except Exception as exc:  # the file is untouched; reopen it either way
+            failure = exc
+        new = open_window(path, settings=window.settings, paths=window.paths, parent_for_errors=window)
+        if window in _windows:
+            _windows.remove(window)
+        window.hide()
+        window.deleteLater()
+        parent = new if new is not None else None
+        if failure is not None:
+            errors.show_error(parent, failure, title="Chưa khôi phục được")
+        else:
+            where = f"\n\nBản an toàn của dữ liệu trước khi khôi phục:\n{safety}" if safety else ""
+            QMessageBox.information(parent, "Đã khôi phục", f"Đã khôi phục dữ liệu từ “{chosen.name}”.{where}")
+        return new
 
     def show_audit(self) -> None:
         from ui.dialogs.audit_dialog import AuditDialog

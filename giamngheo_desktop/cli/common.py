@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from giamngheo_desktop.paths import AppPaths
-from giamngheo_desktop.storage.connection import Database, open_database
+from giamngheo_desktop.storage.connection import Database
+from giamngheo_desktop.storage.database import open_database
 
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:

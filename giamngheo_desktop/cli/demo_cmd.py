@@ -6,7 +6,7 @@ import argparse
 
 from giamngheo_desktop.cli.common import ProgressPrinter, add_db_argument, db_path, holder, print_json
 from giamngheo_desktop.services import commune, demo
-from giamngheo_desktop.storage.connection import open_database
+from giamngheo_desktop.storage.database import open_database
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

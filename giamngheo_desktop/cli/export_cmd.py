@@ -8,7 +8,8 @@ from pathlib import Path
 from giamngheo_desktop.cli.common import ProgressPrinter, add_db_argument, open_db, print_json
 from giamngheo_desktop.domain.errors import ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.vocab import PovertyClass
-from giamngheo_desktop.services import household_query
+from giamngheo_desktop.export.register_xlsx import write_register_xlsx
+from giamngheo_desktop.services import commune, household_query
 from giamngheo_desktop.services import register as register_service
 from giamngheo_desktop.text import fold
 
@@ -28,23 +29,17 @@ def run(args: argparse.Namespace) -> int:
     with open_db(args, write=False) as db:
         village_id = None
         if args.village:
-            found = [
-                v
-                for v in db.rows("SELECT id, name FROM village WHERE deleted_at IS NULL")
-                if fold(v["name"]) == fold(args.village)
-            ]
+            found = [v for v in commune.list_villages(db) if fold(v.name) == fold(args.village)]
             if not found:
                 raise ValidationFailed(ValidationIssue("--village", "không có thôn/tổ này", value=args.village))
-            village_id = int(found[0]["id"])
+            village_id = found[0].id
         query = household_query.HouseholdQuery(
             text=args.search, village_id=village_id, poverty_class=args.poverty_class
         )
         ids = household_query.find_household_ids(db, query)
-        rows = register_service.export_register(
-            db,
+        rows = write_register_xlsx(
             args.output,
-            household_ids=ids,
-            subtitle=f"{len(ids)} hộ",
+            register_service.register_sheet(db, ids, subtitle=f"{len(ids)} hộ"),
             progress=ProgressPrinter("Đang xuất", quiet=args.json),
         )
     if args.json:

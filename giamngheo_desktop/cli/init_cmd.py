@@ -6,7 +6,7 @@ import argparse
 
 from giamngheo_desktop.cli.common import add_db_argument, db_path, holder, print_json
 from giamngheo_desktop.services import commune
-from giamngheo_desktop.storage.connection import open_database
+from giamngheo_desktop.storage.database import open_database
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,12 +40,7 @@ def run(args: argparse.Namespace) -> int:
             ),
             villages=[commune.VillageInput(name=v, kind=kind) for v in args.village],
         )
-        if commune.has_commune(db):
-            commune.save_commune(db, setup.settings)
-            for village in setup.villages:
-                commune.add_village(db, village)
-        else:
-            commune.setup_commune(db, setup)
+        commune.save_setup(db, setup)
         result = commune.info(db)
     if args.json:
         print_json({"db": str(path), **result})

@@ -13,6 +13,8 @@ from pathlib import Path
 from giamngheo_desktop.cli.common import ProgressPrinter, add_db_argument, open_db, print_json
 from giamngheo_desktop.domain import periods
 from giamngheo_desktop.export import package
+from giamngheo_desktop.export.xlsx import write_xlsx
+from giamngheo_desktop.services import package as package_service
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -38,8 +40,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_export(args: argparse.Namespace) -> int:
     period = periods.parse(args.period)
     with open_db(args) as db:
-        result = package.export_package(
-            db, period=period, out_dir=args.out, progress=ProgressPrinter("Đang tạo gói", quiet=args.json)
+        result = package_service.make_package(
+            db,
+            period=period,
+            write=lambda contents: package.write_package(contents, args.out),
+            progress=ProgressPrinter("Đang tạo gói", quiet=args.json),
         )
     if args.json:
         print_json({"file": str(result.path), "manifest": result.manifest})
@@ -76,7 +81,8 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def run_combine(args: argparse.Namespace) -> int:
-    path, report = package.combine_packages(args.packages, args.out)
+    report = package_service.combined_bieu1(package.read_bieu1_counts(args.packages))
+    path = write_xlsx(report, args.out)
     if args.json:
         print_json({"file": str(path), "communes": len(report.unit_rows())})
     else:

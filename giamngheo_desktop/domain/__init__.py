@@ -1,1 +1,1 @@
-"""Plain domain values and rules. Imports only the standard library."""
+"""Plain domain values and rules: the standard library and ``text`` only (docs/architecture.md)."""

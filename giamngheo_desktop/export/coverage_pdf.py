@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from giamngheo_desktop.domain.errors import StorageUnavailable
-from giamngheo_desktop.export.coverage_xlsx import GapListDoc
+from giamngheo_desktop.domain.documents import GapListDoc
+from giamngheo_desktop.domain.errors import StorageUnavailable, ValidationFailed, ValidationIssue
 from giamngheo_desktop.export.fonts import FONT, FONT_BOLD, FONT_ITALIC, register_fonts
 from giamngheo_desktop.text import nfc
 
@@ -104,3 +104,15 @@ def write_pdf(doc: GapListDoc, path: Path) -> Path:
     except OSError as exc:
         raise StorageUnavailable(f"Không ghi được tệp {path}: {exc.strerror or exc}.", code="write_failed") from exc
     return path
+
+
+def write_gap_list(doc: GapListDoc, path: Path, *, fmt: str | None = None) -> Path:
+    """Write a gap list to ``path`` as xlsx or pdf (from ``fmt`` or the file suffix)."""
+    from giamngheo_desktop.export.coverage_xlsx import write_xlsx
+
+    kind = (fmt or path.suffix.lstrip(".")).lower()
+    if kind == "xlsx":
+        return write_xlsx(doc, path)
+    if kind == "pdf":
+        return write_pdf(doc, path)
+    raise ValidationFailed(ValidationIssue("Tệp", "chỉ xuất được .xlsx hoặc .pdf.", value=str(path)))

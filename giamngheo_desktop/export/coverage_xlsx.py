@@ -1,35 +1,19 @@
 """A coverage-gap list (who should have a support and has none) as an .xlsx sheet.
 
-The list arrives as a plain :class:`GapListDoc` built by ``services.coverage``; what
+The list arrives as a plain ``GapListDoc`` built by ``services.coverage.gap_document``; what
 the officer sees on screen is exactly what is written. Text that a spreadsheet would
 read as a formula (starting with = + - @) is written as text.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from giamngheo_desktop.domain.documents import GapListDoc
 from giamngheo_desktop.domain.errors import StorageUnavailable
 from giamngheo_desktop.text import nfc
 
 FORMULA_START = ("=", "+", "-", "@")
-
-
-@dataclass(frozen=True)
-class GapListDoc:
-    """One printable gap list: header, title, village, date, columns and rows (plain text)."""
-
-    commune_header: str  # "UBND xã Tân Lập"
-    title: str
-    village: str  # "Thôn Đồng Xuân" or "Tất cả các thôn"
-    on_date: str  # dd/mm/yyyy
-    columns: list[str]
-    rows: list[list[str]]
-    widths: list[float] = field(default_factory=list)  # relative column widths
-    preparer: str = ""
-    chairman: str = ""
-    place: str = ""
 
 
 def _cell_text(value: object) -> str:

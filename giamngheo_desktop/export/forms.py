@@ -1,7 +1,7 @@
 """Printed forms (A4 portrait PDFs): household assistance form, certificate, posting list,
 village-meeting minutes; and a whole village's forms in one PDF.
 
-Forms read the register (and the latest round / certificate / meeting rows when they exist).
+The forms arrive as plain papers (``HouseholdPaper``, ``VillagePaper``) read by ``services.forms``.
 """
 
 from __future__ import annotations
@@ -13,12 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from giamngheo_desktop import clock
-from giamngheo_desktop.domain.errors import NotFound
-from giamngheo_desktop.domain.permissions import Permission
+from giamngheo_desktop.domain.documents import HouseholdPaper, VillagePaper
 from giamngheo_desktop.domain.report import format_number
 from giamngheo_desktop.export.fonts import FONT, FONT_BOLD, FONT_ITALIC, register_fonts
 from giamngheo_desktop.export.pdf import build_pdf, esc, official_header
-from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.text import fold
 
 CLASS_LABELS = {
@@ -78,13 +76,6 @@ def _width() -> float:
     from reportlab.lib.units import mm
 
     return WIDTH_MM * mm
-
-
-def _commune(db: Database) -> dict[str, Any]:
-    row = db.row("SELECT * FROM commune WHERE id = 1")
-    if row is None:
-        raise NotFound("Chưa khai báo thông tin xã: vào Cài đặt → Thông tin xã trước khi in.")
-    return row
 
 
 def _place(commune: dict[str, Any]) -> str:
@@ -150,44 +141,18 @@ def _signatures(
     )
 
 
-def _household(db: Database, household_id: int) -> dict[str, Any]:
-    h = db.row(
-        """SELECT h.*, v.name AS village_name FROM household h JOIN village v ON v.id = h.village_id
-           WHERE h.id = ? AND h.deleted_at IS NULL""",
-        (household_id,),
-    )
-    if h is None:
-        raise NotFound(f"Không có hộ số {household_id} trong sổ hộ.")
-    return h
-
-
-def _members(db: Database, household_id: int) -> list[dict[str, Any]]:
-    return db.rows(
-        """SELECT m.*, COALESCE(r.name, '') AS relationship, COALESCE(e.name, m.ethnicity_code, '') AS ethnicity
-           FROM member m
-           LEFT JOIN code_list r ON r.list_name = 'relationship' AND r.code = m.relationship_code
-           LEFT JOIN code_list e ON e.list_name = 'ethnicity' AND e.code = m.ethnicity_code
-                AND e.code_system = COALESCE(m.ethnicity_system, e.code_system)
-           WHERE m.household_id = ? AND m.deleted_at IS NULL AND m.life_status = 'living'
-           GROUP BY m.id ORDER BY m.sort_order, m.id""",
-        (household_id,),
-    )
-
-
 def _head(h: dict[str, Any], members: list[dict[str, Any]]) -> dict[str, Any]:
     return next((m for m in members if m["id"] == h["head_member_id"]), members[0] if members else {})
 
 
 # ---------------------------------------------------------------- stories ----
-def assistance_story(db: Database, household_id: int, s: _Styles | None = None) -> list[Any]:
+def assistance_story(paper: HouseholdPaper, s: _Styles | None = None) -> list[Any]:
     """Phiếu theo dõi hỗ trợ hộ: household, members, every support recorded."""
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Spacer
 
     s = s or _styles()
-    commune = _commune(db)
-    h = _household(db, household_id)
-    members = _members(db, household_id)
+    commune, h, members = paper.commune, paper.household, paper.members
     head = _head(h, members)
     story: list[Any] = official_header(_width(), f"UBND {commune['name']}")
     story += [Paragraph("PHIẾU THEO DÕI HỖ TRỢ HỘ", s.title), Spacer(1, 2 * mm)]
@@ -222,16 +187,7 @@ def assistance_story(db: Database, household_id: int, s: _Styles | None = None) 
         )
     story.append(_grid(rows, [10, 55, 20, 20, 35, 40]))
     story += [Spacer(1, 3 * mm), Paragraph("II. Các khoản hỗ trợ đã nhận", s.bold), Spacer(1, 1 * mm)]
-    sup = db.rows(
-        """SELECT s.support_date, COALESCE(t.name, s.type_code) AS type_name, s.quantity, s.unit, s.amount,
-                  COALESCE(f.name, '') AS source, COALESCE(m.full_name, '') AS person
-           FROM support_record s
-           LEFT JOIN code_list t ON t.list_name = 'support_type' AND t.code = s.type_code
-           LEFT JOIN code_list f ON f.list_name = 'funding_source' AND f.code = s.funding_source
-           LEFT JOIN member m ON m.id = s.member_id
-           WHERE s.household_id = ? AND s.deleted_at IS NULL GROUP BY s.id ORDER BY s.support_date, s.id""",
-        (household_id,),
-    )
+    sup = paper.supports
     rows = [
         [
             Paragraph(t, s.center_bold)
@@ -282,22 +238,6 @@ def assistance_story(db: Database, household_id: int, s: _Styles | None = None) 
     return story
 
 
-def _certificate_number(db: Database, household_id: int) -> tuple[str, str | None]:
-    row = db.row(
-        "SELECT number, issue_date FROM certificate WHERE household_id = ? AND revoked_at IS NULL "
-        "ORDER BY issue_date DESC, id DESC LIMIT 1",
-        (household_id,),
-    )
-    if row:
-        return row["number"], row["issue_date"]
-    num = db.scalar(
-        "SELECT certificate_number FROM round_household WHERE household_id = ? AND certificate_number "
-        "IS NOT NULL ORDER BY round_id DESC LIMIT 1",
-        (household_id,),
-    )
-    return (num or "……/GCN-HN.HCN"), None
-
-
 def residence_text(*parts: str | None) -> str:
     """Address, village, commune, province joined once each: a part already contained in the text
     (ignoring case, accents and a parenthesised remark such as "(dữ liệu mẫu)") is not repeated."""
@@ -309,17 +249,15 @@ def residence_text(*parts: str | None) -> str:
     return ", ".join(out)
 
 
-def certificate_story(db: Database, household_id: int, s: _Styles | None = None) -> list[Any]:
+def certificate_story(paper: HouseholdPaper, s: _Styles | None = None) -> list[Any]:
     """Giấy chứng nhận hộ nghèo, hộ cận nghèo (POVERTY_RULES §5.5)."""
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Spacer
 
     s = s or _styles()
-    commune = _commune(db)
-    h = _household(db, household_id)
-    members = _members(db, household_id)
+    commune, h, members = paper.commune, paper.household, paper.members
     head = _head(h, members)
-    number, _ = _certificate_number(db, household_id)
+    number = paper.certificate_number
     if "GCN-HN.HCN" not in number:
         number = f"{number}/GCN-HN.HCN"
     story: list[Any] = official_header(_width(), f"UBND {commune['name']}", f"Số: {number}")
@@ -380,37 +318,13 @@ def certificate_story(db: Database, household_id: int, s: _Styles | None = None)
     return story
 
 
-def _village(db: Database, village_id: int) -> dict[str, Any]:
-    v = db.row("SELECT * FROM village WHERE id = ?", (village_id,))
-    if v is None:
-        raise NotFound(f"Không có thôn số {village_id}.")
-    return v
-
-
-def _village_households(db: Database, village_id: int, classes: Sequence[str]) -> list[dict[str, Any]]:
-    marks = ",".join("?" * len(classes))
-    return db.rows(
-        f"""SELECT h.id, h.code, h.poverty_class, h.address,
-                   COALESCE(hm.full_name, (SELECT full_name FROM member m WHERE m.household_id = h.id
-                        AND m.deleted_at IS NULL ORDER BY sort_order, id LIMIT 1), '') AS head_name,
-                   (SELECT count(*) FROM member m WHERE m.household_id = h.id AND m.deleted_at IS NULL
-                        AND m.life_status = 'living') AS persons
-            FROM household h LEFT JOIN member hm ON hm.id = h.head_member_id
-            WHERE h.village_id = ? AND h.deleted_at IS NULL AND h.poverty_class IN ({marks})
-            ORDER BY h.poverty_class, h.code""",
-        (village_id, *classes),
-    )
-
-
-def posting_story(db: Database, village_id: int, s: _Styles | None = None) -> list[Any]:
+def posting_story(paper: VillagePaper, s: _Styles | None = None) -> list[Any]:
     """Danh sách hộ nghèo, hộ cận nghèo niêm yết công khai tại thôn."""
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Spacer
 
     s = s or _styles()
-    commune = _commune(db)
-    v = _village(db, village_id)
-    rnd = db.row("SELECT * FROM review_round WHERE posting_from IS NOT NULL ORDER BY id DESC LIMIT 1")
+    commune, v, rnd = paper.commune, paper.village, paper.posting_round
     story: list[Any] = official_header(_width(), f"UBND {commune['name']}")
     story += [Paragraph(esc(f"DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NIÊM YẾT CÔNG KHAI — {v['name'].upper()}"), s.title)]
     if rnd:
@@ -427,7 +341,7 @@ def posting_story(db: Database, village_id: int, s: _Styles | None = None) -> li
             for t in ("TT", "Họ và tên chủ hộ", "Mã hộ", "Số nhân khẩu", "Phân loại", "Ghi chú")
         ]
     ]
-    hh = _village_households(db, village_id, ("poor", "near_poor"))
+    hh = paper.households
     for i, h in enumerate(hh, start=1):
         rows.append(
             [
@@ -456,18 +370,13 @@ def posting_story(db: Database, village_id: int, s: _Styles | None = None) -> li
     return story
 
 
-def minutes_story(db: Database, village_id: int, s: _Styles | None = None) -> list[Any]:
+def minutes_story(paper: VillagePaper, s: _Styles | None = None) -> list[Any]:
     """Biên bản họp thôn (bình xét hộ nghèo, hộ cận nghèo), filled from the meeting when recorded."""
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Spacer
 
     s = s or _styles()
-    commune = _commune(db)
-    v = _village(db, village_id)
-    meeting = db.row(
-        "SELECT * FROM village_meeting WHERE village_id = ? ORDER BY meeting_date DESC, id DESC LIMIT 1", (village_id,)
-    )
-    hh = _village_households(db, village_id, ("poor", "near_poor"))
+    commune, v, meeting, hh = paper.commune, paper.village, paper.meeting, paper.households
     poor = sum(1 for h in hh if h["poverty_class"] == "poor")
     story: list[Any] = official_header(_width(), f"UBND {commune['name']}", v["name"].upper())
     story += [Paragraph("BIÊN BẢN HỌP THÔN<br/>Bình xét hộ nghèo, hộ cận nghèo", s.title), Spacer(1, 3 * mm)]
@@ -501,35 +410,38 @@ def minutes_story(db: Database, village_id: int, s: _Styles | None = None) -> li
 
 
 # ----------------------------------------------------------------- writers ----
-def write_form(db: Database, kind: str, target_id: int, path: Path) -> Path:
-    """One form: ``assistance`` / ``certificate`` (household id) or ``posting`` / ``minutes`` (village id)."""
-    db.require(Permission.EXPORT)
-    makers: dict[str, Callable[[Database, int], list[Any]]] = {
-        "assistance": assistance_story,
-        "certificate": certificate_story,
-        "posting": posting_story,
-        "minutes": minutes_story,
-    }
-    story = makers[kind](db, target_id)
-    return build_pdf(path, story, landscape_page=False, title=FORM_KINDS[kind], author=_commune(db)["name"])
+def write_form(kind: str, paper: HouseholdPaper | VillagePaper, path: Path) -> Path:
+    """One form: ``assistance`` / ``certificate`` (a household's paper) or ``posting`` / ``minutes`` (a village's)."""
+    if isinstance(paper, HouseholdPaper):
+        household_makers: dict[str, Callable[[HouseholdPaper], list[Any]]] = {
+            "assistance": assistance_story,
+            "certificate": certificate_story,
+        }
+        story = household_makers[kind](paper)
+    else:
+        village_makers: dict[str, Callable[[VillagePaper], list[Any]]] = {
+            "posting": posting_story,
+            "minutes": minutes_story,
+        }
+        story = village_makers[kind](paper)
+    return build_pdf(path, story, landscape_page=False, title=FORM_KINDS[kind], author=paper.commune["name"])
 
 
 def write_village_batch(
-    db: Database,
-    village_id: int,
+    village: VillagePaper,
+    households: Sequence[HouseholdPaper],
     path: Path,
     *,
     kinds: Sequence[str] = ("posting", "minutes", "certificate", "assistance"),
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> tuple[Path, int]:
-    """All forms of one village in one PDF: posting list, minutes, then per poor/near-poor household
-    its certificate and assistance form. Returns (path, number of households)."""
+    """All forms of one village in one PDF (``services.forms.village_papers``): posting list, minutes,
+    then per poor/near-poor household its certificate and assistance form. Returns (path, number of
+    households)."""
     from reportlab.platypus import PageBreak
 
-    db.require(Permission.EXPORT)
     s = _styles()
-    households = _village_households(db, village_id, ("poor", "near_poor"))
     story: list[Any] = []
 
     def add(part: list[Any]) -> None:
@@ -538,33 +450,25 @@ def write_village_batch(
         story.extend(part)
 
     if "posting" in kinds:
-        add(posting_story(db, village_id, s))
+        add(posting_story(village, s))
     if "minutes" in kinds:
-        add(minutes_story(db, village_id, s))
+        add(minutes_story(village, s))
     for i, h in enumerate(households, start=1):
         if cancelled is not None and cancelled():
             break
         if "certificate" in kinds:
-            add(certificate_story(db, h["id"], s))
+            add(certificate_story(h, s))
         if "assistance" in kinds:
-            add(assistance_story(db, h["id"], s))
+            add(assistance_story(h, s))
         if progress is not None:
             progress(i, len(households))
     if not story:
-        add(posting_story(db, village_id, s))
+        add(posting_story(village, s))
     build_pdf(
         path,
         story,
         landscape_page=False,
-        title=f"Biểu mẫu {_village(db, village_id)['name']}",
-        author=_commune(db)["name"],
+        title=f"Biểu mẫu {village.village['name']}",
+        author=village.commune["name"],
     )
     return path, len(households)
-
-
-def household_choices(db: Database, village_id: int) -> list[tuple[int, str]]:
-    """(id, "code — head name (class)") of the poor and near-poor households of a village, for the UI."""
-    return [
-        (h["id"], f"{h['code']} — {h['head_name']} ({CLASS_LABELS[h['poverty_class']]})")
-        for h in _village_households(db, village_id, ("poor", "near_poor"))
-    ]

@@ -8,7 +8,7 @@ text is always written as text, never as a formula, even when it starts with = +
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from giamngheo_desktop import clock
+from giamngheo_desktop.domain.documents import RegisterSheet
 from giamngheo_desktop.domain.errors import DomainError, StorageUnavailable
 from giamngheo_desktop.domain.vocab import SEX_LABELS, class_label
 
@@ -67,19 +68,13 @@ def _date(value: str | None) -> _dt.date | None:
 
 def write_register_xlsx(
     path: Path | str,
+    sheet: RegisterSheet,
     *,
-    title: str,
-    subtitle: str,
-    batches: Sequence[list[dict[str, Any]]] | Any,
-    total: int,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> int:
-    """Write rows (dicts from ``services.register_export``) to ``path``; returns the number of member rows.
-
-    ``batches`` yields lists of member rows (each with household columns); ``total`` is the
-    household count used for progress.
-    """
+    """Write ``sheet`` (from ``services.register.register_sheet``) to ``path``; returns the number of member rows."""
+    title, subtitle, batches, total = sheet.title, sheet.subtitle, sheet.batches, sheet.total
     path = Path(path)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Danh sách")

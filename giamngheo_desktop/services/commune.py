@@ -163,6 +163,17 @@ def setup_commune(db: Database, setup: CommuneSetup) -> Changes:
     return Changes(commune=True, rows_added_or_removed=True)
 
 
+def save_setup(db: Database, setup: CommuneSetup) -> Changes:
+    """The commune's settings and its new villages, all or nothing (first run: :func:`setup_commune`)."""
+    if not has_commune(db):
+        return setup_commune(db, setup)
+    with db.atomic():
+        save_commune(db, setup.settings)
+        for village in setup.villages:
+            add_village(db, village)
+    return Changes(commune=True, households=True)
+
+
 def list_villages(db: Database, *, with_counts: bool = False) -> list[Village]:
     """The live villages in their order; ``with_counts`` adds each one's household count.
 

@@ -31,15 +31,13 @@ import datetime as _dt
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from giamngheo_desktop import clock
+from giamngheo_desktop.domain.documents import GapListDoc
 from giamngheo_desktop.domain.errors import ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.domain.vocab import class_label
-from giamngheo_desktop.export.coverage_pdf import write_pdf
-from giamngheo_desktop.export.coverage_xlsx import GapListDoc, write_xlsx
 from giamngheo_desktop.storage.connection import Database
 
 POOR_AND_NEAR = ("poor", "near_poor")
@@ -399,10 +397,10 @@ def _vn_date(value: str | None) -> str:
     return f"{value[8:10]}/{value[5:7]}/{value[0:4]}"
 
 
-# ---------------------------------------------------------------- export ----
+# ------------------------------------------------------ the printable list ----
 def gap_document(db: Database, gap: str, *, on_date: str | None = None, village_id: int | None = None) -> GapListDoc:
-    """The printable form of a gap list (the same rows the screen shows)."""
-    db.require(Permission.VIEW)
+    """The gap list to write to a file (``export.coverage_pdf.write_gap_list``): the rows the screen shows."""
+    db.require(Permission.EXPORT)
     on_date = on_date or clock.today_iso()
     kind = GAPS.get(gap)
     if kind is None:
@@ -434,23 +432,3 @@ def gap_document(db: Database, gap: str, *, on_date: str | None = None, village_
         chairman=commune.get("chairman_name") or "",
         place=place,
     )
-
-
-def export_gap_list(
-    db: Database,
-    gap: str,
-    path: Path,
-    *,
-    fmt: str | None = None,
-    on_date: str | None = None,
-    village_id: int | None = None,
-) -> Path:
-    """Write a gap list to ``path`` as xlsx or pdf (from ``fmt`` or the file suffix)."""
-    db.require(Permission.EXPORT)
-    doc = gap_document(db, gap, on_date=on_date, village_id=village_id)
-    kind = (fmt or path.suffix.lstrip(".")).lower()
-    if kind == "xlsx":
-        return write_xlsx(doc, path)
-    if kind == "pdf":
-        return write_pdf(doc, path)
-    raise ValidationFailed(ValidationIssue("Tệp", "chỉ xuất được .xlsx hoặc .pdf.", value=str(path)))

@@ -20,6 +20,7 @@ from operator import attrgetter
 from typing import Any
 
 from giamngheo_desktop import clock
+from giamngheo_desktop.domain.documents import RegisterSheet
 from giamngheo_desktop.domain.errors import NotFound, ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.idnumber import id_columns, id_contradictions, id_facts, normalize_id
 from giamngheo_desktop.domain.permissions import Permission
@@ -2039,21 +2040,11 @@ _EXPORT_SQL = """
 """
 
 
-def export_register(
-    db: Database,
-    path: Any,
-    *,
-    household_ids: list[int],
-    subtitle: str = "",
-    progress: Any = None,
-    cancelled: Any = None,
-) -> int:
-    """Write the given households (in this order) with their living members to an .xlsx file.
+def register_sheet(db: Database, household_ids: list[int], *, subtitle: str = "") -> RegisterSheet:
+    """The given households (in this order) with their living members, for ``export.register_xlsx``.
 
-    Returns the number of member rows. Runs on the thread that owns ``db``.
+    The rows are read while the file is written, so the sheet is used on the thread that owns ``db``.
     """
-    from giamngheo_desktop.export.register_xlsx import write_register_xlsx
-
     db.require(Permission.EXPORT)
     commune = db.row("SELECT name FROM commune WHERE id = 1") or {"name": ""}
     order = {hid: index for index, hid in enumerate(household_ids)}
@@ -2066,12 +2057,9 @@ def export_register(
             rows.sort(key=lambda r: (order[r["household_id"]], r["relationship_name"] != "Chủ hộ", r["sort_order"]))
             yield rows
 
-    return write_register_xlsx(
-        path,
+    return RegisterSheet(
         title=f"DANH SÁCH HỘ GIA ĐÌNH VÀ NHÂN KHẨU — {str(commune['name']).upper()}",
         subtitle=subtitle or f"{len(household_ids)} hộ",
-        batches=batches(),
         total=len(household_ids),
-        progress=progress,
-        cancelled=cancelled,
+        batches=batches(),
     )

@@ -6,15 +6,14 @@ Each thread opens its own :class:`Database` (sqlite3 refuses cross-thread use).
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.domain.permissions import SYSTEM_ACTOR, Actor
 from giamngheo_desktop.paths import backups_dir_for
-from giamngheo_desktop.resources import resource_path
 from giamngheo_desktop.storage import lock
-from giamngheo_desktop.storage.connection import Database, open_database
+from giamngheo_desktop.storage.connection import Database
+from giamngheo_desktop.storage.database import open_database
 
 __all__ = ["Database", "close_session", "open_session", "self_test"]
 
@@ -61,53 +60,17 @@ def close_session(db: Database, *, exclusive: bool = False, backup_reason: str |
             lock.release(Path(db.path))
 
 
-def self_test(folder: Path | None = None) -> list[str]:
-    """Smoke test of a (frozen) build: a temp database, an xlsx and a PDF with the bundled font.
+def self_test(folder: Path) -> list[str]:
+    """Smoke test of a (frozen) build, the database part: a new file in ``folder`` gets the schema.
 
-    Returns the lines of a short report; raises on any failure.
+    Returns the report line; raises on any failure (``export.selftest`` checks the file writers).
     """
-    import unicodedata
-
-    from openpyxl import Workbook, load_workbook
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
-
-    report: list[str] = []
-    sample = unicodedata.normalize("NFC", "Nguyễn Văn Đức — hộ nghèo, thôn Đồng Xuân")
-    with tempfile.TemporaryDirectory(prefix="giamngheo-selftest-") as tmp:
-        base = Path(folder) if folder else Path(tmp)
-        db = open_session(base / "selftest.sqlite")
-        try:
-            version = db.scalar("PRAGMA user_version")
-            tables = db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
-            if not version or not tables:
-                raise RuntimeError("schema not created")
-            report.append(f"database: schema v{version}, {tables} tables")
-        finally:
-            db.close()
-
-        xlsx = base / "selftest.xlsx"
-        book = Workbook()
-        sheet = book.active
-        assert sheet is not None
-        sheet.append(["Họ và tên", "Phân loại"])
-        sheet.append([sample, "Hộ nghèo"])
-        book.save(xlsx)
-        check = load_workbook(xlsx).active
-        if check is None or check["A2"].value != sample:
-            raise RuntimeError("xlsx round trip failed")
-        report.append(f"xlsx: {xlsx.stat().st_size} bytes")
-
-        font_file = resource_path("fonts", "NotoSans-Regular.ttf")
-        pdfmetrics.registerFont(TTFont("NotoSans-SelfTest", str(font_file)))
-        pdf = base / "selftest.pdf"
-        page = canvas.Canvas(str(pdf), pagesize=A4)
-        page.setFont("NotoSans-SelfTest", 12)
-        page.drawString(72, 770, sample)
-        page.save()
-        if not pdf.read_bytes().startswith(b"%PDF"):
-            raise RuntimeError("pdf not written")
-        report.append(f"pdf: {pdf.stat().st_size} bytes (font {font_file.name})")
-    return report
+    db = open_session(folder / "selftest.sqlite")
+    try:
+        version = db.scalar("PRAGMA user_version")
+        tables = db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table'")
+        if not version or not tables:
+            raise RuntimeError("schema not created")
+        return [f"database: schema v{version}, {tables} tables"]
+    finally:
+        db.close()

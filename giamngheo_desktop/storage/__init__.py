@@ -1,9 +1,4 @@
-"""SQLite storage: connections, transactions, migrations and the SQL of each area.
+"""SQLite storage: connections, transactions, migrations, audit triggers, search text.
 
-Imports only ``domain`` and the standard library. Nothing above ``services`` sees a
-``sqlite3.Row``: repositories return dicts or domain values.
+Where it sits among the layers, and the order of its own modules: ``docs/architecture.md``.
 """
-
-from giamngheo_desktop.storage.connection import Database, open_database
-
-__all__ = ["Database", "open_database"]

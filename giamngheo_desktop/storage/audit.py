@@ -1,11 +1,10 @@
 """The audit trail: every change, who, when, old and new values, in a hash chain.
 
-Design (issue 7 item 2): SQLite triggers on the audited tables write ``audit_log`` rows
-inside the same transaction as the change, so every service of every part of the app is
-audited without calling anything. The triggers call application-defined SQL functions
-registered on every connection (``storage.connection.CONNECTION_HOOKS`` and
-``Database``): ``gn_user_id()``/``gn_user_name()`` (the connection's acting user),
-``gn_now()``, ``gn_audit_on()`` and ``gn_audit_hash(...)``. A write made outside the
+SQLite triggers on the audited tables write ``audit_log`` rows inside the same transaction
+as the change, so every service of every part of the app is audited without calling
+anything. The triggers call application-defined SQL functions registered on every
+connection (``storage/functions.py``): ``gn_user_id()``/``gn_user_name()`` (the
+connection's acting user), ``gn_now()``, ``gn_audit_on()`` and ``gn_audit_hash(...)``. A write made outside the
 app (with the sqlite3 shell) therefore fails with "no such function" instead of going
 unrecorded, and an edit of ``audit_log`` itself is refused by guard triggers; if
 someone drops the guards, :func:`verify` finds the first broken link.
@@ -17,7 +16,7 @@ trigger regenerated. Bulk operations (demo, large imports) may switch the per-ro
 entries off for their transaction with :func:`bulk` and record one summary entry.
 
 Hash: SHA-256 over the entry's fields joined by U+001F, starting from the previous
-entry's hash ('' for the first): see :func:`entry_hash`.
+entry's hash ('' for the first): see ``functions.entry_hash``.
 """
 
 from __future__ import annotations
@@ -28,12 +27,12 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from giamngheo_desktop import clock
-
-if TYPE_CHECKING:
-    from giamngheo_desktop.storage.connection import Database
+from giamngheo_desktop.storage import search
+from giamngheo_desktop.storage.connection import Database
+from giamngheo_desktop.storage.functions import entry_hash, set_audit_off
 
 # table → SQL expression (on NEW/OLD as R) giving the household the row belongs to
 AUDITED: dict[str, str | None] = {
@@ -72,44 +71,6 @@ SKIP_COLUMNS = {
     "app_user": {"failed_attempts", "locked_until"},  # logins are not data changes
     "household": {"search_fold", "search_ids"},  # derived search text (storage/search.py)
 }
-SEP = "\x1f"
-
-_bulk_off: dict[int, bool] = {}
-
-
-def entry_hash(
-    prev: str,
-    ts: str,
-    user_id: Any,
-    username: str,
-    action: str,
-    entity: str,
-    entity_id: Any,
-    household_id: Any,
-    old: str | None,
-    new: str | None,
-) -> str:
-    parts = [prev or "", ts, "" if user_id is None else str(user_id), username or "", action, entity]
-    parts += ["" if entity_id is None else str(entity_id), "" if household_id is None else str(household_id)]
-    parts += [old or "", new or ""]
-    return hashlib.sha256(SEP.join(parts).encode("utf-8")).hexdigest()
-
-
-def register_functions(conn: sqlite3.Connection) -> None:
-    """SQL functions the triggers call; user functions default to the system actor."""
-    key = id(conn)
-    _bulk_off.pop(key, None)
-    conn.create_function("gn_now", 0, clock.now_iso)
-    conn.create_function("gn_audit_hash", 10, entry_hash, deterministic=True)
-    conn.create_function("gn_audit_on", 0, lambda: 0 if _bulk_off.get(key) else 1)
-    conn.create_function("gn_user_id", 0, lambda: None)
-    conn.create_function("gn_user_name", 0, lambda: "he-thong")
-
-
-def bind_actor(db: Database) -> None:
-    """Make the connection's audit functions report ``db.actor``."""
-    db.conn.create_function("gn_user_id", 0, lambda: db.actor.user_id)
-    db.conn.create_function("gn_user_name", 0, lambda: db.actor.username)
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
@@ -222,12 +183,9 @@ def bulk(db: Database, *, action: str, entity: str, summary: dict[str, Any]) -> 
     anyway), and the search text is rebuilt once: of every household, or of those the block
     names in ``search_households`` when it wrote the text of the others itself.
     """
-    from giamngheo_desktop.storage import search
-
     conn = db.conn
     if not conn.in_transaction:
         raise RuntimeError("audit.bulk must run inside a transaction")
-    key = id(conn)
     row_triggers = [
         r[0]
         for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit%'")
@@ -236,13 +194,13 @@ def bulk(db: Database, *, action: str, entity: str, summary: dict[str, Any]) -> 
     for name in row_triggers:
         conn.execute(f'DROP TRIGGER "{name}"')
     search.drop_triggers(conn)
-    _bulk_off[key] = True
+    set_audit_off(conn, True)
     block = BulkWrite()
     try:
         yield block
         search.rebuild(conn, block.search_households)
     finally:
-        _bulk_off.pop(key, None)
+        set_audit_off(conn, False)
         with contextlib.suppress(sqlite3.Error):  # after a failed statement the rollback restores them
             sync_triggers(conn)
             search.create_triggers(conn)

@@ -1,8 +1,10 @@
-"""Opening a database file: pragmas, migrations, the acting user, ``atomic()``.
+"""A connection: pragmas, the SQL functions the triggers call, the acting user, ``atomic()``,
+SQLite's errors in Vietnamese and its own check of a file.
 
 Every connection sets foreign_keys=ON, WAL, synchronous=FULL (laptops lose power)
 and a busy timeout. A ``Database`` belongs to the thread that opened it; a background
-task opens its own with :func:`open_database` (Python's sqlite3 refuses cross-thread use).
+task opens its own with ``storage.database.open_database`` (Python's sqlite3 refuses
+cross-thread use). Opening a file (lock, check, migrations) is ``storage/database.py``.
 """
 
 from __future__ import annotations
@@ -17,14 +19,10 @@ from typing import Any
 
 from giamngheo_desktop.domain.errors import StorageUnavailable
 from giamngheo_desktop.domain.permissions import SYSTEM_ACTOR, Actor, Permission
-from giamngheo_desktop.storage import audit, lock
+from giamngheo_desktop.storage import functions, lock
 
 APPLICATION_ID = 0x474E4431  # "GND1": marks files made by this app
 BUSY_TIMEOUT_MS = 5000
-
-# Hooks other modules register to run on every new connection (e.g. SQL functions
-# used by triggers). Each receives the raw sqlite3.Connection.
-CONNECTION_HOOKS: list[Any] = [audit.register_functions]
 
 
 # SQLite primary result codes (https://sqlite.org/rescode.html); the English text is never parsed.
@@ -143,8 +141,7 @@ def connect(path: Path | str) -> sqlite3.Connection:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA temp_store = MEMORY")  # sorting and bulk staging (storage.bulk) without temp files
-        for hook in CONNECTION_HOOKS:
-            hook(conn)
+        functions.register_functions(conn)
     except sqlite3.Error as exc:
         raise storage_error(exc, path) from exc
     return conn
@@ -183,9 +180,10 @@ class Database:
         self.health = health  # the quick check made at open (None: not checked)
         self.read_only = read_only  # a damaged file, or a reading command: every write is refused
         self._depth = 0
+        self._closed = False
         self._locked = False  # holds the file's writer lock (storage/lock.py) until close
         self._identity = _identity(path)  # the file we opened; a write into a replaced file is refused
-        audit.bind_actor(self)  # the audit triggers record this connection's acting user
+        functions.bind_actor(self.conn, lambda: self.actor)  # the audit triggers record this connection's acting user
 
     @property
     def damaged(self) -> bool:
@@ -288,7 +286,15 @@ class Database:
     def set_actor(self, actor: Actor) -> None:
         self.actor = actor
 
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`close` ran (signals may still arrive while a window is torn down)."""
+        return self._closed
+
     def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         try:
             if not self.read_only:
                 with contextlib.suppress(sqlite3.Error):
@@ -328,8 +334,7 @@ def connect_read_only(path: Path | str) -> sqlite3.Connection:
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA temp_store = MEMORY")
-        for hook in CONNECTION_HOOKS:
-            hook(conn)
+        functions.register_functions(conn)
     except sqlite3.Error as exc:
         raise storage_error(exc, path) from exc
     return conn
@@ -382,104 +387,3 @@ def check_health(
     if rows == ["ok"]:
         return FileHealth("ok", "", took)
     return FileHealth("damaged", "; ".join(str(r) for r in rows[:3]), took)
-
-
-def file_verdict(path: Path | str, *, full: bool = False, budget_s: float | None = QUICK_CHECK_BUDGET_S) -> FileHealth:
-    """SQLite's verdict on a file, read without changing it (WAL included; no immutable read).
-
-    Raises SchemaTooNew / StorageUnavailable (not ours, not a database) like opening would.
-    """
-    from giamngheo_desktop.storage import migrations
-
-    path = Path(path)
-    migrations.check_openable(path)
-    conn = connect_read_only(path)
-    try:
-        return check_health(conn, full=full, budget_s=budget_s)
-    finally:
-        conn.close()
-
-
-def open_database(
-    path: Path | str,
-    *,
-    actor: Actor = SYSTEM_ACTOR,
-    create: bool = True,
-    backup_dir: Path | None = None,
-    check: bool = True,
-    write: bool = True,
-    holder: str | None = None,
-) -> Database:
-    """Open (or create) a database file and bring it to the latest schema.
-
-    * Every writer takes the file's lock (:mod:`storage.lock`; ``holder`` says who it is, e.g.
-      "lệnh restore"); a second writer in another process is refused with a message naming
-      the holder. ``write=False`` opens for reading only (``mode=ro``), takes no lock and runs no
-      migration — unless the file needs one, then it opens as a writer.
-    * ``check`` runs ``PRAGMA quick_check`` (within :data:`QUICK_CHECK_BUDGET_S`); a file that
-      fails it opens read-only (``db.health`` says why, every write is refused) and nothing,
-      not even a migration, is written into it.
-    * A file from a newer app version raises SchemaTooNew and is left untouched (its version is
-      read through SQLite, WAL included); a file that is not ours raises StorageUnavailable.
-      Before any migration step the file is copied to ``backup_dir`` (default ``backups/``).
-    """
-    from giamngheo_desktop.storage import migrations
-
-    path = Path(path)
-    memory = str(path) == ":memory:"
-    if not memory and not path.exists() and not create:
-        raise StorageUnavailable(f"Không tìm thấy tệp dữ liệu {path}.", code="missing")
-    existed = not memory and path.exists()
-    if existed:
-        version = migrations.check_openable(path)
-        if not write and version >= migrations.LATEST:
-            reader = connect_read_only(path)
-            return Database(reader, path, actor, health=check_health(reader) if check else None, read_only=True)
-    elif not memory:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise storage_error(exc, path) from exc
-    locked = False
-    if not memory:
-        lock.acquire(path, holder=holder)
-        locked = True
-    conn: sqlite3.Connection | None = None
-    try:
-        try:
-            conn = connect(path)
-            health = check_health(conn) if check and existed else None
-        except StorageUnavailable as exc:
-            if not existed or exc.code not in ("damaged", "read_only", "cannot_open"):
-                raise
-            if exc.code != "damaged":  # read-only media or folder: open for viewing, refuse writes
-                try:
-                    ro = connect_read_only(path)
-                except StorageUnavailable:
-                    raise StorageUnavailable(
-                        f"Không mở được tệp dữ liệu ({path}) để ghi: tệp hoặc thư mục chỉ cho phép đọc "
-                        "(ví dụ USB đang khóa ghi). Hãy chép tệp vào máy rồi mở lại.",
-                        code="read_only",
-                    ) from exc
-                db = Database(ro, path, actor, health=check_health(ro) if check else None, read_only=True)
-                db._locked = locked
-                return db
-            health = FileHealth("damaged", "SQLite không mở được tệp để ghi")
-        if conn is None or (health is not None and not health.ok):
-            assert health is not None
-            if conn is not None:
-                conn.close()
-            db = Database(connect_read_only(path), path, actor, health=health, read_only=True)
-        else:
-            db = Database(conn, path, actor, health=health)
-            try:
-                migrations.upgrade(db, backup_dir=backup_dir)
-            except BaseException:
-                db.conn.close()
-                raise
-    except BaseException:
-        if locked:
-            lock.release(path)
-        raise
-    db._locked = locked
-    return db

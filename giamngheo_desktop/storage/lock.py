@@ -1,6 +1,6 @@
 """One writer per database file: the window, a command-line command or a restore.
 
-Every writer (``storage.connection.open_database`` for writing, ``backup.restore``) takes an
+Every writer (``storage.database.open_database`` for writing, ``backup.restore``) takes an
 OS lock (``fcntl.flock`` / ``msvcrt.locking``) on ``<file>.lock``; the OS drops it when the
 process ends, even after a crash or power cut, so a stale lock never blocks the officer.
 Another process gets a Vietnamese message naming who holds the file (the window or which

@@ -18,6 +18,7 @@ from pathlib import Path
 from giamngheo_desktop import clock
 from giamngheo_desktop.domain.errors import SchemaTooNew, StorageUnavailable
 from giamngheo_desktop.resources import schema_path
+from giamngheo_desktop.storage import audit, reference, search
 from giamngheo_desktop.storage.connection import APPLICATION_ID, Database, storage_error
 
 
@@ -32,8 +33,6 @@ class Step:
 
 
 def _step_search(conn: sqlite3.Connection) -> None:
-    from giamngheo_desktop.storage import search
-
     search.upgrade_step(conn)
 
 
@@ -197,15 +196,11 @@ def upgrade(db: Database, *, backup_dir: Path | None = None, steps: Sequence[Ste
 
 
 def _sync_reference(db: Database) -> None:
-    from giamngheo_desktop.storage import reference
-
     reference.sync(db)
 
 
 def _sync_audit(db: Database) -> None:
     """(Re)generate the audit triggers when the tables' columns changed (storage/audit.py)."""
-    from giamngheo_desktop.storage import audit
-
     if not audit.needs_sync(db.conn):
         return
     try:

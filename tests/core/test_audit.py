@@ -10,7 +10,8 @@ import pytest
 from giamngheo_desktop.cli import main as cli_main
 from giamngheo_desktop.domain.permissions import Actor, Role
 from giamngheo_desktop.services import audit, commune
-from giamngheo_desktop.storage.connection import Database, open_database
+from giamngheo_desktop.storage.connection import Database
+from giamngheo_desktop.storage.database import open_database
 
 
 def add_household(db: Database, code: str = "01-0001") -> int:

@@ -14,7 +14,8 @@ from giamngheo_desktop.cli import main as cli_main
 from giamngheo_desktop.domain.errors import PermissionDenied, SchemaTooNew, StorageUnavailable
 from giamngheo_desktop.domain.permissions import Actor, Role
 from giamngheo_desktop.services import backup, demo
-from giamngheo_desktop.storage.connection import Database, open_database
+from giamngheo_desktop.storage.connection import Database
+from giamngheo_desktop.storage.database import open_database
 
 
 def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:

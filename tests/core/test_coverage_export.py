@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from support_builders import add_household, add_member, small_register
 
 from giamngheo_desktop import clock
+from giamngheo_desktop.export.coverage_pdf import write_gap_list
 from giamngheo_desktop.services import coverage
 
 
@@ -25,7 +26,7 @@ def test_xlsx_keeps_formula_like_text_as_text(db, tmp_path):
     reg = small_register(db)
     hostile = add_household(db, "=HYPERLINK(1)", reg["v1"], "poor")
     add_member(db, hostile, "@Lê Văn Tám", head=True, birth_year=1960)
-    path = coverage.export_gap_list(db, "health_insurance", tmp_path / "bhyt.xlsx", village_id=reg["v1"])
+    path = write_gap_list(coverage.gap_document(db, "health_insurance", village_id=reg["v1"]), tmp_path / "bhyt.xlsx")
     ws = load_workbook(path).active
     assert ws["A1"].value == "UBND xã Tân Lập"
     assert ws["A3"].value == "THÀNH VIÊN HỘ NGHÈO, CẬN NGHÈO CHƯA CÓ THẺ BHYT CÒN HẠN"
@@ -44,7 +45,7 @@ def test_xlsx_keeps_formula_like_text_as_text(db, tmp_path):
 
 def test_pdf_prints_vietnamese_text_with_the_bundled_font(db, tmp_path):
     reg = small_register(db)
-    path = coverage.export_gap_list(db, "water", tmp_path / "nuoc.pdf", village_id=reg["v1"])
+    path = write_gap_list(coverage.gap_document(db, "water", village_id=reg["v1"]), tmp_path / "nuoc.pdf")
     data = path.read_bytes()
     assert data.startswith(b"%PDF") and b"NotoSans" in data
     if shutil.which("pdftotext"):

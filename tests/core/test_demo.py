@@ -12,7 +12,8 @@ from giamngheo_desktop.cli import main as cli_main
 from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.domain.idnumber import check_id_number
 from giamngheo_desktop.services import demo
-from giamngheo_desktop.storage.connection import Database, open_database
+from giamngheo_desktop.storage.connection import Database
+from giamngheo_desktop.storage.database import open_database
 
 TABLES = ["village", "household", "member", "household_cause", "support_record", "loan", "loan_repayment",
           "production_model", "model_participant", "training_class", "class_trainee"]  # fmt: skip

@@ -14,7 +14,7 @@ import pytest
 from giamngheo_desktop.domain.errors import StorageUnavailable
 from giamngheo_desktop.services import demo
 from giamngheo_desktop.services.session import close_session, open_session
-from giamngheo_desktop.storage.connection import open_database
+from giamngheo_desktop.storage.database import open_database
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,6 +11,7 @@ import pytest
 from report_builders import small_commune, support, villages
 
 from giamngheo_desktop.export import forms
+from giamngheo_desktop.services import forms as papers
 from giamngheo_desktop.storage.connection import Database
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) không có")
@@ -35,7 +36,7 @@ def test_village_batch_has_posting_minutes_and_two_forms_per_household(db: Datab
             (ids["a"],),
         )
     v1 = villages(db)[0]
-    path, households = forms.write_village_batch(db, v1, tmp_path / "thon.pdf")
+    path, households = forms.write_village_batch(*papers.village_papers(db, v1), tmp_path / "thon.pdf")
     assert households == 3  # two poor, one near-poor in village 1
     text = _text(path)
     assert "NIÊM YẾT CÔNG KHAI" in text and "BIÊN BẢN HỌP THÔN" in text
@@ -49,13 +50,19 @@ def test_village_batch_has_posting_minutes_and_two_forms_per_household(db: Datab
 
 def test_single_forms(db: Database, tmp_path: Path) -> None:
     ids = small_commune(db)
-    cert = forms.write_form(db, "certificate", ids["c"], tmp_path / "c.pdf")
+
+    def form(kind: str, target: int) -> Path:
+        return forms.write_form(kind, papers.form_paper(db, kind, target), tmp_path / f"{kind}.pdf")
+
+    cert = form("certificate", ids["c"])
     text = _text(cert)
     assert "HỘ CẬN NGHÈO" in text and "Nguyễn Văn 01-003 1" in text and "Lê Thị 01-003 2" in text
     assert _pages(cert) == 1
-    posting = _text(forms.write_form(db, "posting", villages(db)[2], tmp_path / "p.pdf"))
+    posting = _text(form("posting", villages(db)[2]))
     assert "Thôn không có hộ nghèo" in " ".join(posting.split())
-    assistance = _text(forms.write_form(db, "assistance", ids["d"], tmp_path / "a.pdf"))
+    assistance = _text(
+        forms.write_form("assistance", papers.form_paper(db, "assistance", ids["d"]), tmp_path / "a.pdf")
+    )
     assert "Chưa ghi nhận khoản hỗ trợ nào." in assistance
 
 

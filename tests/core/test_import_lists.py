@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from giamngheo_desktop.domain.errors import BadFile, ValidationFailed
+from giamngheo_desktop.export.register_xlsx import write_register_xlsx
 from giamngheo_desktop.importing import lists
 from giamngheo_desktop.importing.reader import decode_text
 from giamngheo_desktop.services import household_query as hq
@@ -359,7 +360,7 @@ def test_template_imports_and_export_round_trips(db: Database, db_path: Path, tm
     lists.commit_import(db, preview)
     ids = hq.find_household_ids(db, hq.HouseholdQuery())
     out = tmp_path / "export.xlsx"
-    assert reg.export_register(db, out, household_ids=ids) == 2
+    assert write_register_xlsx(out, reg.register_sheet(db, ids)) == 2
     sheet = load_workbook(out).active
     header = [c.value for c in sheet[5]]
     assert header[:5] == ["STT", "Mã hộ", "Thôn/Tổ", "Họ và tên", "Quan hệ với chủ hộ"]

@@ -10,7 +10,8 @@ import pytest
 
 from giamngheo_desktop.domain.errors import SchemaTooNew, StorageUnavailable
 from giamngheo_desktop.storage import migrations
-from giamngheo_desktop.storage.connection import connect, open_database
+from giamngheo_desktop.storage.connection import connect
+from giamngheo_desktop.storage.database import open_database
 from giamngheo_desktop.storage.migrations import Step
 
 

@@ -17,7 +17,7 @@ from giamngheo_desktop.cli import main as cli_main
 from giamngheo_desktop.domain.errors import SchemaTooNew, StorageUnavailable
 from giamngheo_desktop.services import backup, demo
 from giamngheo_desktop.services.session import close_session, open_session
-from giamngheo_desktop.storage.connection import file_verdict, open_database
+from giamngheo_desktop.storage.database import file_verdict, open_database
 from giamngheo_desktop.storage.migrations import LATEST
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -167,7 +167,7 @@ def test_the_window_is_refused_while_a_command_writes_and_names_it(db_path: Path
                 f"""
                 import sys, time
                 sys.path.insert(0, {str(ROOT)!r})
-                from giamngheo_desktop.storage.connection import open_database
+                from giamngheo_desktop.storage.database import open_database
                 db = open_database({str(db_path)!r}, holder="lệnh dòng lệnh «import»")
                 print("ready", flush=True)
                 time.sleep(60)

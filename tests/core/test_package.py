@@ -13,13 +13,23 @@ from report_builders import small_commune, support
 
 from giamngheo_desktop.cli import main
 from giamngheo_desktop.domain import periods
+from giamngheo_desktop.domain.documents import PackageResult
 from giamngheo_desktop.domain.errors import BadFile
+from giamngheo_desktop.domain.report import ReportData
 from giamngheo_desktop.export import package
-from giamngheo_desktop.storage.connection import Database, open_database
+from giamngheo_desktop.export.xlsx import write_xlsx
+from giamngheo_desktop.services.package import combined_bieu1, make_package
+from giamngheo_desktop.storage.connection import Database
+from giamngheo_desktop.storage.database import open_database
 
 
-def _export(db: Database, out: Path, period: str = "2026") -> package.PackageResult:
-    return package.export_package(db, period=periods.parse(period), out_dir=out)
+def _export(db: Database, out: Path, period: str = "2026") -> PackageResult:
+    return make_package(db, period=periods.parse(period), write=lambda contents: package.write_package(contents, out))
+
+
+def combine_packages(paths: list[Path], out: Path) -> tuple[Path, ReportData]:
+    report = combined_bieu1(package.read_bieu1_counts(paths))
+    return write_xlsx(report, out), report
 
 
 def test_package_holds_workbook_data_and_a_manifest_with_hashes(db: Database, tmp_path: Path) -> None:
@@ -116,14 +126,14 @@ def test_combine_several_communes_into_one_biểu_1(db: Database, db_path: Path,
             conn.execute("UPDATE commune SET code = '09999', name = 'xã Hòa Bình'")
             conn.execute("UPDATE household SET poverty_class = 'poor'")
         b = _export(other, tmp_path / "b").path
-    out, report = package.combine_packages([a, b], tmp_path / "tong.xlsx")
+    out, report = combine_packages([a, b], tmp_path / "tong.xlsx")
     total = report.total_row()
     assert total is not None and total.values[2:6] == (12, 34, 9, 75.0)
     ws = openpyxl.load_workbook(out)["Biểu 1"]
     names = [row[1] for row in ws.iter_rows(values_only=True) if row[1]]
     assert "xã Hòa Bình (09999)" in names and "xã Tân Lập (01234)" in names
     with pytest.raises(BadFile, match="cùng một xã"):
-        package.combine_packages([a, a], tmp_path / "dup.xlsx")
+        combine_packages([a, a], tmp_path / "dup.xlsx")
 
 
 def test_cli_report_package_verify_and_combine(db: Database, db_path: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]

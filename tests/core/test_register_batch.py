@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from giamngheo_desktop.services import register as reg
-from giamngheo_desktop.storage.connection import Database, open_database
+from giamngheo_desktop.storage.connection import Database
+from giamngheo_desktop.storage.database import open_database
 
 TODAY = dt.date(2026, 11, 29)
 

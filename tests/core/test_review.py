@@ -10,7 +10,8 @@ from giamngheo_desktop.cli import main as cli_main
 from giamngheo_desktop.domain.errors import DomainError, PermissionDenied, ValidationFailed
 from giamngheo_desktop.domain.permissions import SYSTEM_ACTOR, Actor, Role
 from giamngheo_desktop.services import demo, review
-from giamngheo_desktop.storage.connection import Database, open_database
+from giamngheo_desktop.storage.connection import Database
+from giamngheo_desktop.storage.database import open_database
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from giamngheo_desktop.domain.errors import DomainError, ValidationFailed
 from giamngheo_desktop.domain.scoring import parse_card, score
 from giamngheo_desktop.services import demo, review
-from giamngheo_desktop.storage.connection import open_database
+from giamngheo_desktop.storage.database import open_database
 
 
 def test_sample_card_is_labelled_and_scores_answers(db) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ round, or checkpointing a file whose committed work is still in its ``-wal`` fil
 cut during a checkpoint, issue 16) — while the parent kills it with SIGKILL after a random
 delay. The parent then checks, in this order:
 
-* the app's own verdict on the file (``storage.connection.file_verdict``: the header check and
+* the app's own verdict on the file (``storage.database.file_verdict``: the header check and
   ``PRAGMA quick_check`` through SQLite, WAL included) is not "damaged" — a false "damaged"
   would send the officer to an old backup; the old header check (``immutable=1``, which ignores
   the WAL) is counted alongside for comparison;
@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 CHECKPOINT = r"""
 import sys, time
 sys.path.insert(0, {root!r})
-from giamngheo_desktop.storage.connection import open_database
+from giamngheo_desktop.storage.database import open_database
 db = open_database({db!r})
 print("checkpointing", flush=True)
 start = time.perf_counter()
@@ -56,7 +56,7 @@ TABLES = ["household", "member", "support_record", "support_batch", "household_e
 CHILD = r"""
 import sys
 sys.path.insert(0, {root!r})
-from giamngheo_desktop.storage.connection import open_database
+from giamngheo_desktop.storage.database import open_database
 db = open_database({db!r})
 op = {op!r}
 if op == "import":
@@ -112,7 +112,7 @@ def copy_db(source: Path, target: Path) -> None:
 def verdicts(path: Path) -> tuple[str, str]:
     """(the app's verdict, the old immutable header check's verdict), read without changing the file."""
     from giamngheo_desktop.domain.errors import StorageUnavailable
-    from giamngheo_desktop.storage.connection import file_verdict
+    from giamngheo_desktop.storage.database import file_verdict
 
     try:
         app = file_verdict(path).verdict
@@ -153,8 +153,9 @@ def integrity(path: Path) -> str:
 
 
 def prepare(folder: Path) -> Fixture:
+    from giamngheo_desktop.export.register_xlsx import write_register_xlsx
     from giamngheo_desktop.services import commune, demo, register
-    from giamngheo_desktop.storage.connection import open_database
+    from giamngheo_desktop.storage.database import open_database
 
     base = folder / "base.sqlite"
     with open_database(base) as db:
@@ -175,7 +176,7 @@ def prepare(folder: Path) -> Fixture:
         demo.generate(db, households=1200, seed=11)
         xlsx = folder / "danh-sach.xlsx"
         ids = [r["id"] for r in db.rows("SELECT id FROM household ORDER BY id")]
-        register.export_register(db, xlsx, household_ids=ids)
+        write_register_xlsx(xlsx, register.register_sheet(db, ids))
     decided = _decided_round(folder, base)
     return Fixture(base, empty, xlsx, decided, _walled(folder, empty))
 
@@ -183,7 +184,7 @@ def prepare(folder: Path) -> Fixture:
 def _walled(folder: Path, empty: Path) -> Path:
     """A demo commune of 1,500 households committed into the -wal file and never checkpointed."""
     from giamngheo_desktop.services import demo
-    from giamngheo_desktop.storage.connection import open_database
+    from giamngheo_desktop.storage.database import open_database
 
     work, walled = folder / "walled-work.sqlite", folder / "walled.sqlite"
     shutil.copy(empty, work)
@@ -203,7 +204,7 @@ def _decided_round(folder: Path, base: Path) -> Path | None:
         from giamngheo_desktop.services import review
     except ImportError:
         return None
-    from giamngheo_desktop.storage.connection import open_database
+    from giamngheo_desktop.storage.database import open_database
 
     decided = folder / "decided.sqlite"
     shutil.copy(base, decided)
@@ -229,23 +230,7 @@ def _checkpoint_seconds(fixture: Fixture, folder: Path) -> float:
 
 
 def available_ops() -> list[str]:
-    ops = ["batch", "demo", "checkpoint"]
-    try:
-        import giamngheo_desktop.importing.lists  # noqa: F401
-        from giamngheo_desktop.services import register
-
-        if hasattr(register, "export_register"):
-            ops.append("import")
-    except ImportError:
-        pass
-    try:
-        from giamngheo_desktop.services import review
-
-        if hasattr(review, "close_round"):
-            ops.append("round_close")
-    except ImportError:
-        pass
-    return ops
+    return ["batch", "demo", "checkpoint", "import", "round_close"]
 
 
 def run_child(op: str, db: Path, fresh: Path, fixture: Fixture, kill_after: float | None) -> bool:

@@ -17,7 +17,7 @@ from ui.dialogs import restore_dialog
 from ui.dialogs.audit_dialog import AuditDialog
 from ui.dialogs.backup_dialog import BackupDialog
 from ui.dialogs.login_dialog import LoginDialog
-from ui.dialogs.restore_dialog import RestoreDialog, run_restore
+from ui.dialogs.restore_dialog import RestoreDialog
 from ui.dialogs.users_dialog import UserFormDialog, UsersDialog
 from ui.main_window import open_window
 from ui.settings import Settings
@@ -209,7 +209,7 @@ def test_restore_dialog_shows_the_difference_and_restores(
         return int(self.result())
 
     monkeypatch.setattr(restore_dialog.RestoreDialog, "exec", pick)
-    new = run_restore(window)
+    new = window.show_restore()
     assert new is not None and new is not window
     try:
         assert not users.list_users(new.workspace.db)
@@ -260,7 +260,7 @@ def test_known_faults_are_plain_messages_and_a_bug_in_a_slot_is_the_crash_dialog
     from PySide6.QtWidgets import QPushButton
 
     from giamngheo_desktop.domain.errors import DomainError, ValidationFailed
-    from giamngheo_desktop.storage.connection import open_database
+    from giamngheo_desktop.storage.database import open_database
 
     boxes: list[str] = []
     crashes: list[errors.CrashDialog] = []

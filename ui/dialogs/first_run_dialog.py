@@ -277,16 +277,10 @@ class FirstRunDialog(QDialog):
         if issues:
             return
         try:
-            if self.first_run or not commune.has_commune(self.db):
-                self.changes = commune.setup_commune(
-                    self.db, commune.CommuneSetup(settings=self.settings(), villages=self.village_inputs())
-                )
-            else:
-                with self.db.atomic():  # the settings and the new villages, all or nothing
-                    self.changes = commune.save_commune(self.db, self.settings())
-                    for village in self.village_inputs(new_only=True):
-                        commune.add_village(self.db, village)
-                self.changes = Changes(commune=True, households=True)
+            villages = self.village_inputs(new_only=not self.first_run)
+            self.changes = commune.save_setup(
+                self.db, commune.CommuneSetup(settings=self.settings(), villages=villages)
+            )
         except ValidationFailed as exc:
             self.show_issues(exc.issues)
             return

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -27,14 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from giamngheo_desktop.domain.errors import DomainError
-from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.paths import backups_dir_for
 from giamngheo_desktop.services import backup
 from giamngheo_desktop.services.backup import BackupDiff
-from ui import errors
-
-if TYPE_CHECKING:
-    from ui.main_window import MainWindow
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Bảng dữ liệu", "Hiện tại", "Trong bản sao lưu", "Chênh lệch")
@@ -197,42 +192,3 @@ class RestoreDialog(QDialog):
         )
         if answer == QMessageBox.StandardButton.Yes:
             self.accept()
-
-
-def run_restore(window: MainWindow) -> MainWindow | None:
-    """The whole flow from the menu: dialog, close this window's file, restore, reopen."""
-    from ui.main_window import _windows, open_window
-
-    workspace = window.workspace
-    try:
-        workspace.db.require(Permission.RESTORE)
-    except DomainError as exc:
-        errors.show_error(window, exc)
-        return None
-    if workspace.busy:
-        QMessageBox.information(window, "Đang xử lý", "Hãy đợi thao tác đang chạy xong rồi khôi phục.")
-        return None
-    dialog = RestoreDialog(workspace.path, window)
-    if not dialog.exec() or dialog.chosen is None:
-        return None
-    path, actor, chosen = workspace.path, workspace.actor, dialog.chosen
-    window.save_window()
-    workspace.close()  # no automatic copy: restore keeps its own safety copy
-    safety: Path | None = None
-    failure: BaseException | None = None
-    try:
-        safety = backup.restore(chosen, path, actor=actor)
-    except Exception as exc:  # the file is untouched; reopen it either way
-        failure = exc
-    new = open_window(path, settings=window.settings, paths=window.paths, parent_for_errors=window)
-    if window in _windows:
-        _windows.remove(window)
-    window.hide()
-    window.deleteLater()
-    parent = new if new is not None else None
-    if failure is not None:
-        errors.show_error(parent, failure, title="Chưa khôi phục được")
-    else:
-        where = f"\n\nBản an toàn của dữ liệu trước khi khôi phục:\n{safety}" if safety else ""
-        QMessageBox.information(parent, "Đã khôi phục", f"Đã khôi phục dữ liệu từ “{chosen.name}”.{where}")
-    return new

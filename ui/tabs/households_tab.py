@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from giamngheo_desktop import clock
 from giamngheo_desktop.domain.vocab import class_label
+from giamngheo_desktop.export.register_xlsx import write_register_xlsx
 from giamngheo_desktop.services import commune, register
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.services.household_query import (
@@ -336,11 +337,7 @@ class HouseholdsTab(QWidget):
 
     def _open(self) -> bool:
         """False once the file is closed (signals may still arrive while the window is torn down)."""
-        try:
-            self.workspace.db.conn.total_changes  # noqa: B018 - raises on a closed connection
-        except Exception:
-            return False
-        return True
+        return not self.workspace.db.closed
 
     def apply_filters(self) -> None:
         self._timer.stop()
@@ -614,9 +611,8 @@ class HouseholdsTab(QWidget):
         subtitle = f"{_number(len(ids))} hộ" + (f" — lọc: {'; '.join(filters)}" if filters else "")
 
         def work(ctx: TaskContext) -> int:
-            return register.export_register(
-                ctx.db, path, household_ids=ids, subtitle=subtitle, progress=ctx.progress, cancelled=ctx.cancelled
-            )
+            sheet = register.register_sheet(ctx.db, ids, subtitle=subtitle)
+            return write_register_xlsx(path, sheet, progress=ctx.progress, cancelled=ctx.cancelled)
 
         def done(rows: int) -> None:
             QMessageBox.information(

@@ -203,7 +203,7 @@ class ReportsTab(QWidget):
         self._load_households()
 
     def _load_households(self) -> None:
-        from giamngheo_desktop.export import forms
+        from giamngheo_desktop.services import forms
 
         self.household_combo.clear()
         vid = self.village_combo.currentData()
@@ -336,10 +336,15 @@ class ReportsTab(QWidget):
             return
 
         def work(ctx: Any) -> Any:
-            from giamngheo_desktop.export import package
+            from giamngheo_desktop.export.package import write_package
+            from giamngheo_desktop.services.package import make_package
 
-            return package.export_package(
-                ctx.db, period=period, out_dir=Path(folder), progress=ctx.progress, cancelled=ctx.cancelled
+            return make_package(
+                ctx.db,
+                period=period,
+                write=lambda contents: write_package(contents, Path(folder)),
+                progress=ctx.progress,
+                cancelled=ctx.cancelled,
             )
 
         def done(result: Any) -> None:
@@ -366,13 +371,15 @@ class ReportsTab(QWidget):
 
         def work(ctx: Any) -> Path:
             from giamngheo_desktop.export import forms
+            from giamngheo_desktop.services import forms as papers
 
             if kind == "batch":
+                village, households = papers.village_papers(ctx.db, int(vid))
                 return forms.write_village_batch(
-                    ctx.db, int(vid), path, progress=ctx.progress, cancelled=ctx.cancelled
+                    village, households, path, progress=ctx.progress, cancelled=ctx.cancelled
                 )[0]
-            target = int(hid) if kind in ("certificate", "assistance") else int(vid)
-            return forms.write_form(ctx.db, kind, target, path)
+            target = int(hid) if kind in papers.HOUSEHOLD_FORMS else int(vid)
+            return forms.write_form(kind, papers.form_paper(ctx.db, kind, target), path)
 
         return work, path
 

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from giamngheo_desktop import clock
 from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.domain.permissions import Permission
+from giamngheo_desktop.export.coverage_pdf import write_gap_list
 from giamngheo_desktop.services import commune, coverage, plan, programmes, support
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.services.support import BatchTarget, LedgerQuery
@@ -493,7 +494,8 @@ class GapsPage(Page):
             target = target.with_suffix(f".{fmt}")
 
         def work(ctx: Any) -> Path:
-            return coverage.export_gap_list(ctx.db, gap, target, fmt=fmt, on_date=on_date, village_id=village_id)
+            doc = coverage.gap_document(ctx.db, gap, on_date=on_date, village_id=village_id)
+            return write_gap_list(doc, target, fmt=fmt)
 
         self.workspace.run_task(work, title="Đang ghi tệp…", on_done=self._exported, writes=False, parent=self)
 
