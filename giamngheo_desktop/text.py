@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from giamngheo_desktop.domain import formats
+
 _SPACES = re.compile(r"\s+")
 _DD = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})
 
@@ -78,7 +80,7 @@ def fold_key(value: str | None) -> str:
 
 def thousands(value: int | float) -> str:
     """Vietnamese thousands grouping: 1500000 → '1.500.000' (rounded to a whole number)."""
-    return f"{round(value):,}".replace(",", ".")
+    return formats.integer(value)
 
 
 def like_pattern(query: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from giamngheo_desktop.text import thousands
+from giamngheo_desktop.domain import formats
 
 Value = int | float | str | None
 
@@ -133,9 +133,9 @@ def format_number(value: Value, kind: str) -> str:
     if value is None:
         return ""
     if kind == PERCENT and isinstance(value, (int, float)):
-        return f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+        return formats.decimal(value, 2)
     if kind == YEAR and isinstance(value, (int, float)):
         return str(int(value))
     if kind in (INT, MONEY) and isinstance(value, (int, float)):
-        return thousands(value)
+        return formats.integer(value)
     return str(value)

@@ -249,7 +249,7 @@ def report_story(report: ReportData, width: float) -> list[Any]:
     body: list[list[Any]] = []
     sections: list[bool] = []
     for row in report.rows:
-        strong = row.kind in ("total", "section")
+        strong = row.kind in ("total", "subtotal", "section")
         cells: list[Any] = []
         for i, v in enumerate(row.values):
             kind = report.column_kinds[i]

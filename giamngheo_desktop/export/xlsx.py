@@ -189,7 +189,7 @@ def _write_sheet(wb, report: ReportData, name: str) -> None:  # type: ignore[no-
     ws.print_title_rows = f"{first_header}:{row_no}"
 
     for rep_row in report.rows:
-        fnt = bold if rep_row.kind in ("total", "section") else font
+        fnt = bold if rep_row.kind in ("total", "subtotal", "section") else font
         cells = []
         n_lines = 1
         for i, v in enumerate(rep_row.values):

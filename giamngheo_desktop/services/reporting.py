@@ -1,11 +1,20 @@
 """Every report table, built from the database for a period, as one :class:`ReportData`.
 
-Rows are the villages (in their sort order) then the commune total; every count column of the
-total equals the sum of the villages (percentages are computed from the summed counts).
+The tables a commune sends up are the forms of Circular 07/2021 Phụ lục VII (Mẫu số 7.1–7.10;
+7.8–7.10 as replaced by Circular 02/2022), structures per POVERTY_RULES §5.6; the national
+software's tables without an official counterpart keep their own names (Biểu 11, 12, 13).
 
-Data source: the closed review round of the period (a ``round:N`` period, or the latest closed
-round whose reference date falls in the period). Without one, the current register is used and
-the report says so in a note line. Biểu 2/3 (movement) compare two closed rounds.
+Rows are the villages (in their sort order) then the commune total; when the commune has villages
+of both kinds, they are grouped "I Khu vực thành thị", "II Khu vực nông thôn" (each with its
+subtotal first) and the total is "III Tổng cộng (I + II)". Every count of a total equals the sum of
+its units (percentages are computed from the summed counts).
+
+Data source: the review round of the period (a ``round:N`` period, or the latest closed round whose
+reference date falls in the period). The households counted are every household of the commune at
+the round's reference date (not only those the round reviewed): a reviewed household has the
+round's class, another keeps the class it had (its latest earlier round, else the register). Without
+a round, the register at the end of the period is used and the report says so in a note line.
+Mẫu 7.2/7.3 (movement) compare two closed rounds.
 """
 
 from __future__ import annotations
@@ -19,8 +28,9 @@ from datetime import date
 from typing import Any
 
 from giamngheo_desktop import clock
-from giamngheo_desktop.domain import periods
+from giamngheo_desktop.domain import formats, periods
 from giamngheo_desktop.domain.errors import NotFound, ValidationFailed, ValidationIssue
+from giamngheo_desktop.domain.indicators import MemberFacts, hi_valid
 from giamngheo_desktop.domain.periods import Period
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.domain.report import (
@@ -40,10 +50,14 @@ from giamngheo_desktop.storage.connection import Database
 
 POOR, NEAR = "poor", "near_poor"
 NOT_POOR_CLASSES = ("not_poor", "average", "newly_escaped")
+NEWLY_ESCAPED_MONTHS = 36
 REGISTER_NOTE = (
     "Chưa có đợt rà soát đã kết thúc trong kỳ báo cáo: số liệu lấy theo sổ hộ gia đình hiện tại "
     "(phân loại hộ mới nhất)."
 )
+PRELIMINARY, OFFICIAL = "preliminary", "official"
+STAGE_WORDS = {PRELIMINARY: "sơ bộ", OFFICIAL: "chính thức"}
+UNIT = "Khu vực/Đơn vị"
 SUPPORT_GROUPS = [
     ("health", "Y tế"),
     ("education", "Giáo dục"),
@@ -72,6 +86,7 @@ class Household:
     movement: str | None = None
     escaped_before: bool = False
     head_ethnicity: str | None = None
+    reviewed: bool = False  # reviewed in the source round
 
 
 @dataclass
@@ -82,6 +97,7 @@ class Source:
     ref_date: date
     households: list[Household]
     notes: list[str] = field(default_factory=list)
+    closed: bool = True  # the round is closed (its results are final)
 
 
 @dataclass
@@ -90,6 +106,8 @@ class Context:
     period: Period
     commune: dict[str, Any]
     villages: list[tuple[int, str]]
+    village_area: dict[int, str] = field(default_factory=dict)  # 'urban' | 'rural' per village
+    stage: str | None = None  # PRELIMINARY / OFFICIAL; None = official when the round is closed
     _source: Source | None = None
 
     @property
@@ -98,14 +116,15 @@ class Context:
             self._source = load_source(self.db, self.period)
         return self._source
 
+    @property
+    def stage_word(self) -> str:
+        """ "sơ bộ" or "chính thức" (as chosen, else by whether the source round is closed)."""
+        stage = self.stage or (OFFICIAL if self.source.closed else PRELIMINARY)
+        return STAGE_WORDS[stage]
+
 
 def _d(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        return None
+    return formats.as_date(text)
 
 
 def resolve_period(db: Database, period: Period) -> Period:
@@ -158,6 +177,19 @@ _FLAGS = """h.ethnic_minority, h.local_indigenous, h.has_merit_person, h.no_labo
             h.is_farming, h.escaped_date, h.code"""
 
 
+def effective_class(poverty_class: str | None, escaped_date: str | None, on: date) -> str:
+    """A newly-escaped household is so for 36 months after it escaped, then not poor (read-time rule,
+    the same as ``services.review.effective_class``)."""
+    cls = poverty_class or "not_poor"
+    if cls != "newly_escaped":
+        return cls
+    escaped = _d(escaped_date)
+    if escaped is None:
+        return cls
+    months = (on.year - escaped.year) * 12 + on.month - escaped.month - (on.day < escaped.day)
+    return "newly_escaped" if months < NEWLY_ESCAPED_MONTHS else "not_poor"
+
+
 def _household(r: dict[str, Any], persons: int, heads: dict[int, str]) -> Household:
     return Household(
         id=r["id"],
@@ -179,6 +211,7 @@ def _household(r: dict[str, Any], persons: int, heads: dict[int, str]) -> Househ
 
 
 def round_households(db: Database, round_id: int) -> list[Household]:
+    """The households the round reviewed (its computed or final classes)."""
     counts = _living_counts(db)
     heads = _head_ethnicity(db)
     rows = db.rows(
@@ -189,56 +222,112 @@ def round_households(db: Database, round_id: int) -> list[Household]:
             WHERE rh.round_id = ? AND rh.status != 'rejected'""",
         (round_id,),
     )
-    return [
+    out = [
         _household(r, r["member_count"] if r["member_count"] is not None else counts.get(r["id"], 0), heads)
         for r in rows
     ]
+    for h in out:
+        h.reviewed = True
+    return out
+
+
+def _existing_on(day: date) -> str:
+    """SQL condition: household ``h`` existed on ``day`` (not deleted by then, not created later by a
+    split or by hand — imported households count from the start)."""
+    return f"""(h.deleted_at IS NULL OR substr(h.deleted_at, 1, 10) > '{day.isoformat()}')
+        AND NOT EXISTS (SELECT 1 FROM household_event e WHERE e.household_id = h.id
+                        AND e.event_type IN ('create', 'split_from') AND e.event_date > '{day.isoformat()}')"""
 
 
 def register_households(db: Database, until: date | None = None) -> list[Household]:
+    """Every household of the register on ``until`` (default today) with the register's class,
+    a newly-escaped household read as not poor once its 36 months have passed."""
+    day = until or clock.today()
     counts = _living_counts(db)
     heads = _head_ethnicity(db)
-    sql = f"""SELECT h.id, h.village_id, h.poverty_class AS cls, {_FLAGS} FROM household h
-              WHERE h.deleted_at IS NULL"""
-    params: tuple[Any, ...] = ()
-    if until is not None:
-        sql += " AND substr(h.created_at, 1, 10) <= ?"
-        params = (until.isoformat(),)
-    return [_household(r, counts.get(r["id"], 0), heads) for r in db.rows(sql, params)]
+    rows = db.rows(
+        f"SELECT h.id, h.village_id, h.poverty_class AS cls, {_FLAGS} FROM household h WHERE {_existing_on(day)}"
+    )
+    out = [_household(r, counts.get(r["id"], 0), heads) for r in rows]
+    for h, r in zip(out, rows, strict=True):
+        h.cls = effective_class(r["cls"], r["escaped_date"], min(day, clock.today()))
+    return out
+
+
+def households_at(db: Database, rnd: dict[str, Any]) -> list[Household]:
+    """Every household of the commune at the round's reference date: the round's own households with
+    its classes, the others with the class they had then (latest earlier closed round containing
+    them, else the class recorded when a later round opened, else the register's)."""
+    ref = _d(rnd["reference_date"]) or clock.today()
+    reviewed = {h.id: h for h in round_households(db, rnd["id"])}
+    before: dict[int, str] = {}
+    for r in db.rows(
+        """SELECT rh.household_id, COALESCE(rh.final_class, rh.computed_class) AS cls
+           FROM round_household rh JOIN review_round r ON r.id = rh.round_id
+           WHERE r.step = 'closed' AND r.id != ? AND r.reference_date <= ? AND rh.status != 'rejected'
+           ORDER BY r.reference_date, r.id""",
+        (rnd["id"], ref.isoformat()),
+    ):
+        if r["cls"]:
+            before[r["household_id"]] = r["cls"]
+    after: dict[int, str] = {}
+    for r in db.rows(
+        """SELECT rh.household_id, rh.class_before AS cls
+           FROM round_household rh JOIN review_round r ON r.id = rh.round_id
+           WHERE r.id != ? AND r.reference_date > ? AND rh.class_before IS NOT NULL
+           ORDER BY r.reference_date DESC, r.id DESC""",
+        (rnd["id"], ref.isoformat()),
+    ):
+        after[r["household_id"]] = r["cls"]  # the earliest later round wins (last written)
+    out: list[Household] = []
+    for h in register_households(db, ref):
+        if h.id in reviewed:
+            out.append(reviewed.pop(h.id))
+            continue
+        h.cls = effective_class(before.get(h.id) or after.get(h.id) or h.cls, None, ref)
+        out.append(h)
+    out += reviewed.values()  # reviewed households the register no longer has on that date
+    return out
 
 
 def load_source(db: Database, period: Period) -> Source:
     rnd = closed_round_for(db, period)
     if rnd is not None:
+        ref = _d(rnd["reference_date"]) or period.end
         return Source(
             rnd["id"],
             rnd["name"],
             rnd["standard_id"],
-            _d(rnd["reference_date"]) or period.end,
-            round_households(db, rnd["id"]),
-            [f"Số liệu theo kết quả {rnd['name']} (ngày tham chiếu {_vn(_d(rnd['reference_date']))})."],
+            ref,
+            households_at(db, rnd),
+            [
+                f"Số liệu theo kết quả {rnd['name']} (ngày tham chiếu {formats.dmy(ref)}); tổng số hộ dân cư là "
+                "mọi hộ của địa bàn tại ngày tham chiếu, hộ không rà soát trong đợt giữ phân loại đã có."
+            ],
+            closed=rnd["step"] == "closed",
         )
-    return Source(None, "", None, min(period.end, clock.today()), register_households(db, period.end), [REGISTER_NOTE])
+    day = min(period.end, clock.today())
+    return Source(None, "", None, day, register_households(db, day), [REGISTER_NOTE])
 
 
 def _vn(d: date | None) -> str:
-    return "" if d is None else f"{d.day:02d}/{d.month:02d}/{d.year}"
+    return formats.dmy(d, "")
 
 
 # ------------------------------------------------------------- skeleton ----
-def make_context(db: Database, period: Period) -> Context:
+def make_context(db: Database, period: Period, stage: str | None = None) -> Context:
     commune = db.row("SELECT * FROM commune WHERE id = 1")
     if commune is None:
         raise NotFound("Chưa khai báo thông tin xã: vào Cài đặt → Thông tin xã trước khi lập báo cáo.")
-    villages = [
-        (r["id"], r["name"])
-        for r in db.rows(
-            """SELECT id, name FROM village WHERE deleted_at IS NULL
-               OR id IN (SELECT village_id FROM household WHERE deleted_at IS NULL)
+    rows = db.rows(
+        """SELECT id, name, area_type FROM village WHERE deleted_at IS NULL
+           OR id IN (SELECT village_id FROM household WHERE deleted_at IS NULL)
            ORDER BY deleted_at IS NOT NULL, sort_order, id"""
-        )
-    ]
-    return Context(db, resolve_period(db, period), commune, villages)
+    )
+    area = {r["id"]: r["area_type"] or commune.get("area_type") or "rural" for r in rows}
+    if stage is not None and stage not in STAGE_WORDS:
+        raise ValidationFailed([ValidationIssue("stage", "phải là sơ bộ hoặc chính thức", value=stage)])
+    return Context(db, resolve_period(db, period), commune, [(r["id"], r["name"]) for r in rows], area, stage)
 
 
 def _authority(commune: dict[str, Any]) -> str:
@@ -254,8 +343,7 @@ def _place(commune: dict[str, Any]) -> str:
 
 
 def _date_text() -> str:
-    d = clock.today()
-    return f"ngày {d.day:02d} tháng {d.month:02d} năm {d.year}"
+    return formats.in_words(clock.today())
 
 
 def _skeleton(
@@ -294,6 +382,58 @@ def _pct(part: int, whole: int) -> float:
 
 
 Finisher = Callable[[list[int]], list[Value]]
+AREA_GROUPS = (("urban", "I", "Khu vực thành thị"), ("rural", "II", "Khu vực nông thôn"))
+
+
+def _add(a: list[list[int]], b: list[list[int]]) -> list[list[int]]:
+    return [[x + y for x, y in zip(p, q, strict=True)] for p, q in zip(a, b, strict=True)]
+
+
+def _unit_rows(
+    report: ReportData,
+    ctx: Context,
+    vectors: Callable[[int | None], list[list[int]]],
+    finish: Finisher,
+    labels: Sequence[str] | None = None,
+) -> None:
+    """The rows of every unit (one per count vector; with ``labels`` a "Phân tổ" column names them),
+    grouped by urban / rural when the commune has both, then the total (sums of the units).
+
+    ``vectors(village_id)`` gives a unit's count vectors; ``vectors(None)`` the zero vectors."""
+
+    def emit(tt: Value, name: str, vecs: list[list[int]], kind: str) -> None:
+        for i, vec in enumerate(vecs):
+            head: tuple[Value, ...] = (tt, name) if i == 0 else ("", "")
+            sub: tuple[Value, ...] = (labels[i],) if labels else ()
+            report.rows.append(ReportRow((*head, *sub, *finish(vec)), kind))
+
+    zero = vectors(None)
+    per = {vid: vectors(vid) for vid, _ in ctx.villages}
+    total = zero
+    for vid, _ in ctx.villages:
+        total = _add(total, per[vid])
+    kinds_present = {ctx.village_area.get(vid, "rural") for vid, _ in ctx.villages}
+    if kinds_present == {"urban", "rural"}:
+        for area, roman, label in AREA_GROUPS:
+            units = [(vid, name) for vid, name in ctx.villages if ctx.village_area.get(vid, "rural") == area]
+            sub = zero
+            for vid, _ in units:
+                sub = _add(sub, per[vid])
+            emit(roman, label, sub, "subtotal")
+            for n, (vid, name) in enumerate(units, start=1):
+                emit(n, name, per[vid], "unit")
+        emit("III", "Tổng cộng (I + II)", total, "total")
+        return
+    for n, (vid, name) in enumerate(ctx.villages, start=1):
+        emit(n, name, per[vid], "unit")
+    emit("", f"Tổng cộng {ctx.commune['name']}", total, "total")
+
+
+def _by_village(households: Sequence[Household]) -> dict[int, list[Household]]:
+    out: dict[int, list[Household]] = defaultdict(list)
+    for h in households:
+        out[h.village_id].append(h)
+    return out
 
 
 def _village_rows(
@@ -303,61 +443,53 @@ def _village_rows(
     counts: Callable[[list[Household]], list[int]],
     finish: Finisher,
 ) -> None:
-    """One row per village then the commune total (the element-wise sum of the village counts)."""
-    by_village: dict[int, list[Household]] = defaultdict(list)
-    for h in households:
-        by_village[h.village_id].append(h)
-    total: list[int] | None = None
-    for n, (vid, name) in enumerate(ctx.villages, start=1):
-        c = counts(by_village.get(vid, []))
-        total = c if total is None else [a + b for a, b in zip(total, c, strict=False)]
-        report.rows.append(ReportRow(tuple([n, name, *finish(c)]), "unit"))
-    if total is None:
-        total = counts([])
-    report.rows.append(ReportRow(tuple(["", f"Tổng cộng {ctx.commune['name']}", *finish(total)]), "total"))
+    """One row per village (grouped by area when needed) then the commune total."""
+    groups = _by_village(households)
+    _unit_rows(report, ctx, lambda vid: [counts([] if vid is None else groups.get(vid, []))], finish)
 
 
 def _two_row_units(
     report: ReportData, ctx: Context, per_village: dict[int, tuple[list[int], list[int]]], finish: Finisher, width: int
 ) -> None:
-    """Two rows per unit ("Hộ", "Nhân khẩu") then the commune total's two rows."""
-    tot_h, tot_p = [0] * width, [0] * width
-    for n, (vid, name) in enumerate(ctx.villages, start=1):
-        hh, pp = per_village.get(vid, ([0] * width, [0] * width))
-        tot_h = [a + b for a, b in zip(tot_h, hh, strict=False)]
-        tot_p = [a + b for a, b in zip(tot_p, pp, strict=False)]
-        report.rows.append(ReportRow((n, name, "Hộ", *finish(hh)), "unit"))
-        report.rows.append(ReportRow(("", "", "Nhân khẩu", *finish(pp)), "unit"))
-    total_name = f"Tổng cộng {ctx.commune['name']}"
-    report.rows.append(ReportRow(("", total_name, "Hộ", *finish(tot_h)), "total"))
-    report.rows.append(ReportRow(("", "", "Nhân khẩu", *finish(tot_p)), "total"))
+    """Two rows per unit ("Hộ", "Nhân khẩu") then the total's two rows."""
+
+    def vectors(vid: int | None) -> list[list[int]]:
+        hh, pp = per_village.get(vid, ([0] * width, [0] * width)) if vid is not None else ([0] * width, [0] * width)
+        return [list(hh), list(pp)]
+
+    _unit_rows(report, ctx, vectors, finish, ["Hộ", "Nhân khẩu"])
 
 
-# ---------------------------------------------------------------- Biểu 1 ----
-BIEU1_TITLE = (
-    "TỔNG HỢP KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO; HỘ LÀM NÔNG NGHIỆP, LÂM NGHIỆP, NGƯ NGHIỆP "
-    "VÀ DIÊM NGHIỆP CÓ MỨC SỐNG TRUNG BÌNH"
-)
-BIEU1_KINDS = [TEXT, TEXT, INT, INT] + [INT, PERCENT] * 6
+# ---------------------------------------------------------------- Mẫu 7.1 ----
+FORM_NOTE = "Theo Mẫu số {n}, Phụ lục VII Thông tư số 07/2021/TT-BLĐTBXH{amended}."
+BIEU1_TITLE = "TỔNG HỢP KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO"
+BIEU1_KINDS = [TEXT, TEXT, INT, INT] + [INT, PERCENT] * 4
 
 
-def bieu1_specs(unit: str = "Thôn") -> list[HeaderSpec]:
+def _form_note(number: str) -> str:
+    amended = " (thay thế theo Thông tư số 02/2022/TT-BLĐTBXH)" if number in ("7.8", "7.9", "7.10") else ""
+    return FORM_NOTE.format(n=number, amended=amended)
+
+
+def bieu1_specs(unit: str = UNIT, stage_word: str = "sơ bộ/chính thức") -> list[HeaderSpec]:
+    """Mẫu 7.1: columns 1–2 all households and persons of the unit, then the review's results."""
     return [
         "TT",
         unit,
-        "Tổng số hộ",
-        "Tổng số nhân khẩu",
-        ("Hộ nghèo", ["Số hộ", "Tỷ lệ (%)"]),
-        ("Hộ cận nghèo", ["Số hộ", "Tỷ lệ (%)"]),
-        ("Hộ làm NLNDN có mức sống trung bình", ["Số hộ", "Tỷ lệ (%)"]),
-        ("Nhân khẩu hộ nghèo", ["Số người", "Tỷ lệ (%)"]),
-        ("Nhân khẩu hộ cận nghèo", ["Số người", "Tỷ lệ (%)"]),
-        ("Nhân khẩu hộ có mức sống trung bình", ["Số người", "Tỷ lệ (%)"]),
+        ("Tổng số hộ dân cư (tại thời điểm rà soát)", ["Số hộ", "Nhân khẩu"]),
+        (
+            f"Kết quả rà soát ({stage_word})",
+            [
+                ("Hộ nghèo", ["Số hộ", "Tỷ lệ (%)", "Nhân khẩu", "Tỷ lệ (%)"]),
+                ("Hộ cận nghèo", ["Số hộ", "Tỷ lệ (%)", "Nhân khẩu", "Tỷ lệ (%)"]),
+            ],
+        ),
     ]
 
 
 def bieu1_counts(hs: Sequence[Household]) -> list[int]:
-    """Households, persons, poor, near-poor, average-living farming households, then their persons."""
+    """Households, persons, poor, near-poor, average-living farming households, then their persons
+    (the upload package's summary keeps this shape)."""
     avg = [h for h in hs if h.cls == "average" and h.farming]
     poor = [h for h in hs if h.cls == POOR]
     near = [h for h in hs if h.cls == NEAR]
@@ -374,22 +506,53 @@ def bieu1_counts(hs: Sequence[Household]) -> list[int]:
 
 
 def bieu1_values(c: Sequence[int]) -> list[Value]:
-    """Columns 1–14 of Biểu 1 from :func:`bieu1_counts` (percentages from the counts)."""
+    """Columns 1–10 of Mẫu 7.1 from :func:`bieu1_counts` (rates against all households / persons)."""
     hh, pp = c[0], c[1]
     return [
-        hh, pp, c[2], _pct(c[2], hh), c[3], _pct(c[3], hh), c[4], _pct(c[4], hh),
-        c[5], _pct(c[5], pp), c[6], _pct(c[6], pp), c[7], _pct(c[7], pp),
+        hh, pp, c[2], _pct(c[2], hh), c[5], _pct(c[5], pp), c[3], _pct(c[3], hh), c[6], _pct(c[6], pp),
     ]  # fmt: skip
 
 
 def bieu1(ctx: Context) -> ReportData:
-    r = _skeleton(ctx, "bieu1", "Biểu 1", BIEU1_TITLE, bieu1_specs(), BIEU1_KINDS)
+    word = ctx.stage_word
+    r = _skeleton(
+        ctx, "bieu1", "Mẫu số 7.1", f"{BIEU1_TITLE} ({word.upper()})", bieu1_specs(stage_word=word), BIEU1_KINDS
+    )
     _village_rows(r, ctx, ctx.source.households, lambda hs: bieu1_counts(hs), bieu1_values)
-    r.notes += [*ctx.source.notes, "Tỷ lệ hộ tính trên tổng số hộ (cột 1); tỷ lệ nhân khẩu tính trên cột 2."]
+    r.notes += [
+        _form_note("7.1"),
+        *ctx.source.notes,
+        "Cột 4 = 3/1 × 100; cột 6 = 5/2 × 100; cột 8 = 7/1 × 100; cột 10 = 9/2 × 100.",
+    ]
     return r
 
 
-# ------------------------------------------------------------ Biểu 2 / 3 ----
+def average_living(ctx: Context) -> ReportData:
+    """The national software's addition to Biểu 1: average-living farming households (§5.6)."""
+    specs: list[HeaderSpec] = [
+        "TT",
+        UNIT,
+        ("Tổng số hộ dân cư", ["Số hộ", "Nhân khẩu"]),
+        ("Hộ làm NLNDN có mức sống trung bình", ["Số hộ", "Tỷ lệ (%)", "Nhân khẩu", "Tỷ lệ (%)"]),
+    ]
+    r = _skeleton(
+        ctx,
+        "average_living",
+        "Biểu 1b",
+        "TỔNG HỢP HỘ LÀM NÔNG NGHIỆP, LÂM NGHIỆP, NGƯ NGHIỆP VÀ DIÊM NGHIỆP CÓ MỨC SỐNG TRUNG BÌNH",
+        specs,
+        [TEXT, TEXT, INT, INT, INT, PERCENT, INT, PERCENT],
+    )
+
+    def finish(c: list[int]) -> list[Value]:
+        return [c[0], c[1], c[4], _pct(c[4], c[0]), c[7], _pct(c[7], c[1])]
+
+    _village_rows(r, ctx, ctx.source.households, lambda hs: bieu1_counts(hs), finish)
+    r.notes += ["Biểu của phần mềm quốc gia (Biểu 1, phần hộ có mức sống trung bình).", *ctx.source.notes]
+    return r
+
+
+# ------------------------------------------------------------ Mẫu 7.2 / 7.3 ----
 MOVE_COLS = 9
 
 
@@ -485,40 +648,69 @@ def _previous_round(db: Database, round_id: int) -> dict[str, Any] | None:
     )
 
 
+def _movement_specs(target: str) -> list[HeaderSpec]:
+    """Mẫu 7.2 (poor) / 7.3 (near-poor) column headers (§5.6)."""
+    if target == POOR:
+        decrease: list[HeaderSpec] = [
+            ("Số hộ thoát nghèo", ["Trở thành hộ cận nghèo", "Vượt chuẩn cận nghèo"]),
+            "Nguyên nhân: thay đổi nhân khẩu, hộ nghèo đơn thân chết đi, chuyển đi nơi khác, tách, nhập với hộ khác,…",
+        ]
+        increase: list[HeaderSpec] = [
+            "Số hộ cận nghèo trở thành hộ nghèo",
+            (
+                "Số hộ ngoài danh sách hộ nghèo, hộ cận nghèo gặp khó khăn đột xuất trong năm",
+                ["Tái nghèo", "Phát sinh mới"],
+            ),
+            "Nguyên nhân: thay đổi nhân khẩu, chuyển đến, tách, nhập với hộ khác,…",
+        ]
+        name = "hộ nghèo"
+    else:
+        decrease = [
+            "Số hộ thoát cận nghèo",
+            "Số hộ cận nghèo trở thành hộ nghèo",
+            "Nguyên nhân: thay đổi nhân khẩu, hộ cận nghèo đơn thân chết đi, chuyển đi nơi khác, tách, nhập với "
+            "hộ khác,…",
+        ]
+        increase = [
+            "Số hộ nghèo trở thành hộ cận nghèo",
+            ("Số hộ bổ sung", ["Tái cận nghèo", "Phát sinh mới"]),
+            "Nguyên nhân: thay đổi nhân khẩu, chuyển đến, tách, nhập với hộ khác,…",
+        ]
+        name = "hộ cận nghèo"
+    return [
+        "TT",
+        "Khu vực/Địa bàn",
+        "Phân tổ",
+        f"Tổng số {name} đầu năm (theo Quyết định phê duyệt của cấp có thẩm quyền)",
+        (f"Diễn biến giảm số {name}", decrease),
+        (f"Diễn biến tăng số {name}", increase),
+        f"Tổng số {name} cuối năm (theo Quyết định phê duyệt của cấp có thẩm quyền)",
+    ]
+
+
 def _movement(ctx: Context, target: str) -> ReportData:
     poor = target == POOR
     name = "hộ nghèo" if poor else "hộ cận nghèo"
-    if poor:
-        dec = ["Trở thành hộ cận nghèo", "Vượt chuẩn cận nghèo", "Giảm khác"]
-        inc = ["Hộ cận nghèo trở thành hộ nghèo", "Tái nghèo", "Phát sinh mới", "Tăng khác"]
-    else:
-        dec = ["Thoát cận nghèo", "Trở thành hộ nghèo", "Giảm khác"]
-        inc = ["Hộ nghèo trở thành hộ cận nghèo", "Tái cận nghèo", "Phát sinh mới", "Tăng khác"]
-    specs: list[HeaderSpec] = [
-        "TT",
-        "Thôn",
-        "Chỉ tiêu",
-        f"Tổng số {name} đầu kỳ",
-        ("Số giảm trong kỳ", dec),
-        ("Số tăng trong kỳ", inc),
-        f"Tổng số {name} cuối kỳ (9 = 1-2-3-4+5+6+7+8)",
-    ]
     kinds = [TEXT, TEXT, TEXT] + [INT] * MOVE_COLS
     r = _skeleton(
         ctx,
         "bieu2" if poor else "bieu3",
-        "Biểu 2" if poor else "Biểu 3",
+        "Mẫu số 7.2" if poor else "Mẫu số 7.3",
         f"TỔNG HỢP DIỄN BIẾN {name.upper()}",
-        specs,
+        _movement_specs(target),
         kinds,
-        [0.6, 2.4, 1.2] + [1.0] * MOVE_COLS,
+        [0.5, 1.9, 1.0, 1.3] + [1.0] * 7 + [1.3],
         lead=3,
     )
+    r.column_numbers[-1] = "9 = 1 - 2 - 3 - 4 + 5 + 6 + 7 + 8"
+    r.notes.append(_form_note("7.2" if poor else "7.3"))
+    if not poor:
+        r.notes.append("Mẫu 7.3 theo bố cục của phần mềm quốc gia; lời văn cột 1, 9 và nhóm cột 6–7 suy theo Mẫu 7.2.")
     src = ctx.source
     prev = _previous_round(ctx.db, src.round_id) if src.round_id is not None else None
     if src.round_id is not None and prev is not None:
         per_village = movement_per_village(ctx.db, prev["id"], src.round_id, target)
-        r.notes.append(f"Đầu kỳ: {prev['name']}; cuối kỳ: {src.round_name}.")
+        r.notes.append(f"Đầu năm: {prev['name']}; cuối năm: {src.round_name}.")
     else:
         per_village = {}
         for h in src.households:
@@ -528,7 +720,7 @@ def _movement(ctx: Context, target: str) -> ReportData:
                     cell[0][col] += 1
                     cell[1][col] += h.persons
         r.notes.append(
-            "Chưa có hai đợt rà soát đã kết thúc để so sánh: đầu kỳ lấy bằng cuối kỳ theo "
+            "Chưa có hai đợt rà soát đã kết thúc để so sánh: đầu năm lấy bằng cuối năm theo "
             + ("sổ hộ hiện tại." if src.round_id is None else f"{src.round_name}.")
         )
     _two_row_units(r, ctx, per_village, lambda c: list(c), MOVE_COLS)
@@ -550,9 +742,9 @@ def bieu3(ctx: Context) -> ReportData:
     return _movement(ctx, NEAR)
 
 
-# ------------------------------------------------------------ Biểu 4 – 7 ----
+# ------------------------------------------------------------ Mẫu 7.4 – 7.7 ----
 def indicators_of(db: Database, standard_id: str | None, round_id: int | None) -> list[tuple[str, str]]:
-    """(code, name) of the standard's indicators in the standard's order (``definition`` JSON)."""
+    """(code, short name) of the standard's indicators in the standard's order (``definition`` JSON)."""
     out: list[tuple[str, str]] = []
     if standard_id:
         text = db.scalar("SELECT definition FROM poverty_standard WHERE id = ?", (standard_id,))
@@ -577,29 +769,36 @@ def indicators_of(db: Database, standard_id: str | None, round_id: int | None) -
     return out
 
 
+DEPRIVATION_FORMS = {(POOR, False): "7.4", (POOR, True): "7.5", (NEAR, False): "7.6", (NEAR, True): "7.7"}
+
+
 def _deprivation(ctx: Context, target: str, percent: bool) -> ReportData:
+    """Mẫu 7.4 / 7.6 (households deprived in each indicator) and 7.5 / 7.7 (the same as a rate of the
+    poor / near-poor households): column C the poor (near-poor) total, columns 1–12 the indicators."""
     src = ctx.source
     inds = indicators_of(ctx.db, src.standard_id, src.round_id)
     name = "hộ nghèo" if target == POOR else "hộ cận nghèo"
-    number = {(POOR, False): 4, (POOR, True): 5, (NEAR, False): 6, (NEAR, True): 7}[(target, percent)]
+    number = DEPRIVATION_FORMS[(target, percent)]
     labels = [n for _, n in inds] or ["(chưa có chỉ số)"]
-    specs: list[HeaderSpec] = [
-        "TT",
-        "Thôn",
-        f"Tổng số {name}",
-        "Tổng số lượt thiếu hụt",
-        ("Tỷ lệ hộ thiếu hụt theo chỉ số (%)" if percent else "Số hộ thiếu hụt theo chỉ số", labels),
-    ]
-    kinds = [TEXT, TEXT, INT, INT] + [PERCENT if percent else INT] * len(labels)
-    title = f"PHÂN TÍCH CÁC CHỈ SỐ THIẾU HỤT DỊCH VỤ XÃ HỘI CƠ BẢN CỦA {name.upper()}"
+    group = (
+        f"Tỷ lệ chỉ số thiếu hụt dịch vụ xã hội cơ bản của {name} (so với tổng số {name}, %)"
+        if percent
+        else f"Chỉ số thiếu hụt dịch vụ xã hội cơ bản của {name}"
+    )
+    specs: list[HeaderSpec] = ["TT", UNIT, f"Tổng số {name}", (group, labels)]
+    kinds = [TEXT, TEXT, INT] + [PERCENT if percent else INT] * len(labels)
+    title = ("PHÂN TÍCH TỶ LỆ CÁC CHỈ SỐ" if percent else "PHÂN TÍCH CÁC CHỈ SỐ") + (
+        f" THIẾU HỤT DỊCH VỤ XÃ HỘI CƠ BẢN CỦA {name.upper()}"
+    )
     r = _skeleton(
         ctx,
-        f"bieu{number}",
-        f"Biểu {number}",
-        title + (" (TỶ LỆ %)" if percent else ""),
+        {"7.4": "bieu4", "7.5": "bieu5", "7.6": "bieu6", "7.7": "bieu7"}[number],
+        f"Mẫu số {number}",
+        title,
         specs,
         kinds,
-        [0.6, 2.2, 1.0, 1.0] + [0.9] * len(labels),
+        [0.5, 2.0, 1.0] + [0.9] * len(labels),
+        lead=3,
     )
     deprived: dict[int, set[str]] = defaultdict(set)
     if src.round_id is not None:
@@ -608,31 +807,34 @@ def _deprivation(ctx: Context, target: str, percent: bool) -> ReportData:
             (src.round_id,),
         ):
             deprived[row["household_id"]].add(row["indicator_code"])
-    else:
-        r.notes.append("Chưa có đợt rà soát đã kết thúc: chưa có số liệu thiếu hụt theo chỉ số.")
     codes = [c for c, _ in inds] or [""]
 
     def counts(hs: list[Household]) -> list[int]:
         mine = [h for h in hs if h.cls == target]
-        return [len(mine), sum(len(deprived[h.id] & set(codes)) for h in mine)] + [
-            sum(1 for h in mine if c in deprived[h.id]) for c in codes
-        ]
+        return [len(mine)] + [sum(1 for h in mine if c in deprived[h.id]) for c in codes]
 
     def finish(c: list[int]) -> list[Value]:
         if not percent:
             return list(c)
-        return [c[0], c[1]] + [_pct(x, c[0]) for x in c[2:]]
+        return [c[0]] + [_pct(x, c[0]) for x in c[1:]]
 
     _village_rows(r, ctx, src.households, counts, finish)
+    r.notes.append(_form_note(number))
+    if src.round_id is None:
+        r.notes.append("Chưa có đợt rà soát đã kết thúc: chưa có số liệu thiếu hụt theo chỉ số.")
     r.notes += src.notes
     if inds:
         r.notes.append(
             "Chỉ số theo thứ tự của chuẩn nghèo "
             + (src.standard_id or "")
             + ": "
-            + "; ".join(f"{i}. {n}" for i, (_, n) in enumerate(inds, start=1))
+            + "; ".join(f"{i}: {n}" for i, (_, n) in enumerate(inds, start=1))
             + "."
         )
+    if percent:
+        r.notes.append(f"Tỷ lệ = số {name} thiếu hụt chỉ số ÷ tổng số {name} (cột C) × 100.")
+    else:
+        r.notes.append("Không có cột «Tổng số thiếu hụt» (chỉ phần mềm quốc gia có cột này; mẫu chính thức chưa rõ).")
     return r
 
 
@@ -652,19 +854,19 @@ def bieu7(ctx: Context) -> ReportData:
     return _deprivation(ctx, NEAR, True)
 
 
-# ---------------------------------------------------------------- Biểu 8 ----
+# ---------------------------------------------------------------- Mẫu 7.8 ----
 def bieu8(ctx: Context) -> ReportData:
     groups = ["Tổng số", "Hộ dân tộc thiểu số", "Hộ không có khả năng lao động", "Hộ có người có công", "Hộ khác"]
-    specs: list[HeaderSpec] = ["TT", "Thôn", "Chỉ tiêu", ("Hộ nghèo", groups), ("Hộ cận nghèo", groups)]
+    specs: list[HeaderSpec] = ["TT", UNIT, "Phân tổ", ("Hộ nghèo", groups), ("Hộ cận nghèo", groups)]
     kinds = [TEXT, TEXT, TEXT] + [INT] * 10
     r = _skeleton(
         ctx,
         "bieu8",
-        "Biểu 8",
+        "Mẫu số 7.8",
         "PHÂN TÍCH HỘ NGHÈO, HỘ CẬN NGHÈO THEO CÁC NHÓM ĐỐI TƯỢNG",
         specs,
         kinds,
-        [0.6, 2.4, 1.2] + [1.0] * 10,
+        [0.5, 2.2, 1.0] + [1.0] * 10,
         lead=3,
     )
     per: dict[int, tuple[list[int], list[int]]] = {}
@@ -679,11 +881,16 @@ def bieu8(ctx: Context) -> ReportData:
                 cell[0][base + i] += 1
                 cell[1][base + i] += h.persons
     _two_row_units(r, ctx, per, lambda c: list(c), 10)
-    r.notes += [*ctx.source.notes, "Một hộ có thể thuộc nhiều nhóm; «Hộ khác» là hộ không thuộc nhóm nào ở trên."]
+    r.notes += [
+        _form_note("7.8"),
+        "Các cột của Mẫu 7.8 theo Biểu 8 của phần mềm quốc gia (mẫu chính thức chưa đối chiếu được).",
+        *ctx.source.notes,
+        "Một hộ có thể thuộc nhiều nhóm; «Hộ khác» là hộ không thuộc nhóm nào ở trên.",
+    ]
     return r
 
 
-# ---------------------------------------------------------------- Biểu 9 ----
+# ---------------------------------------------------------------- Mẫu 7.9 ----
 def _code_names(db: Database, list_name: str) -> dict[str, tuple[str, dict[str, Any]]]:
     out: dict[str, tuple[str, dict[str, Any]]] = {}
     for row in db.rows(
@@ -697,7 +904,12 @@ def _code_names(db: Database, list_name: str) -> dict[str, tuple[str, dict[str, 
     return out
 
 
+ETHNIC_COLUMNS = 5  # minority groups with their own column (the most frequent; the rest go to "Khác")
+
+
 def bieu9(ctx: Context) -> ReportData:
+    """Mẫu 7.9: per class, 1 total, 2 ethnic minorities (= 1 − 3), 3 Kinh, then the commune's most
+    frequent minority groups and "Khác" (together = column 2)."""
     names = _code_names(ctx.db, "ethnicity")
     kinh = {c for c, (n, _) in names.items() if n == "Kinh"} or {"01"}
     minority = Counter(
@@ -705,18 +917,30 @@ def bieu9(ctx: Context) -> ReportData:
         for h in ctx.source.households
         if h.cls in (POOR, NEAR) and h.head_ethnicity and h.head_ethnicity not in kinh
     )
-    top = [c for c, _ in minority.most_common(4)]
-    labels = ["Tổng số", "Kinh", "Dân tộc thiểu số"] + [names.get(c, (c, {}))[0] for c in top] + ["Dân tộc khác"]
-    width = len(labels)
-    specs: list[HeaderSpec] = ["TT", "Thôn", ("Hộ nghèo", labels), ("Hộ cận nghèo", labels)]
+    top = [c for c, _ in minority.most_common(ETHNIC_COLUMNS)]
+    width = 3 + len(top) + 1
+    specs: list[HeaderSpec] = ["TT", UNIT]
+    numbers = ["A", "B"]
+    for name in ("hộ nghèo", "hộ cận nghèo"):
+        first = len(numbers) - 1
+        specs += [
+            f"Tổng số {name}",
+            (
+                f"Chia theo dân tộc của chủ hộ ({name})",
+                ["Dân tộc thiểu số (trừ dân tộc Kinh)", "Kinh"] + [names.get(c, (c, {}))[0] for c in top] + ["Khác"],
+            ),
+        ]
+        numbers += [str(first), f"{first + 1} = {first} - {first + 2}"] + [str(first + i) for i in range(2, width)]
     r = _skeleton(
         ctx,
         "bieu9",
-        "Biểu 9",
-        "PHÂN TÍCH HỘ NGHÈO, HỘ CẬN NGHÈO THEO DÂN TỘC",
+        "Mẫu số 7.9",
+        "PHÂN NHÓM HỘ NGHÈO, HỘ CẬN NGHÈO THEO DÂN TỘC",
         specs,
         [TEXT, TEXT] + [INT] * (2 * width),
+        [0.5, 1.8] + [0.85] * (2 * width),
     )
+    r.column_numbers = numbers
 
     def counts(hs: list[Household]) -> list[int]:
         out: list[int] = []
@@ -726,56 +950,65 @@ def bieu9(ctx: Context) -> ReportData:
                 h for h in mine if (h.head_ethnicity in kinh) or (not h.head_ethnicity and not h.ethnic_minority)
             ]
             dt = [h for h in mine if h not in is_kinh]
-            out += [len(mine), len(is_kinh), len(dt)] + [sum(1 for h in dt if h.head_ethnicity == c) for c in top]
+            out += [len(mine), len(dt), len(is_kinh)] + [sum(1 for h in dt if h.head_ethnicity == c) for c in top]
             out.append(sum(1 for h in dt if h.head_ethnicity not in top))
         return out
 
     _village_rows(r, ctx, ctx.source.households, counts, lambda c: list(c))
-    r.notes += [*ctx.source.notes, "Dân tộc của hộ là dân tộc của chủ hộ."]
+    r.notes += [
+        _form_note("7.9"),
+        *ctx.source.notes,
+        "Dân tộc của hộ là dân tộc của chủ hộ; các dân tộc có cột riêng là những dân tộc có nhiều hộ nhất của xã.",
+    ]
     return r
 
 
-# --------------------------------------------------------------- Biểu 10 ----
+# --------------------------------------------------------------- Mẫu 7.10 ----
 def bieu10(ctx: Context) -> ReportData:
+    """Mẫu 7.10: the causes (official wordings, columns 1–8); every unit, area group and the total
+    split into "Hộ nghèo" and "Hộ cận nghèo" rows."""
     causes = _code_names(ctx.db, "poverty_cause")
     codes = list(causes)
-    labels = [causes[c][0] for c in codes]
-    specs: list[HeaderSpec] = [
-        "TT",
-        "Thôn",
-        ("Hộ nghèo", ["Tổng số hộ", *labels]),
-        ("Hộ cận nghèo", ["Tổng số hộ", *labels]),
-    ]
-    width = len(codes) + 1
+    labels = [str(causes[c][1].get("form_label") or causes[c][0]) for c in codes]
+    specs: list[HeaderSpec] = ["TT", UNIT, "Phân tổ", ("Nguyên nhân nghèo, cận nghèo", labels)]
     r = _skeleton(
         ctx,
         "bieu10",
-        "Biểu 10",
-        "PHÂN NHÓM HỘ NGHÈO, HỘ CẬN NGHÈO THEO NGUYÊN NHÂN NGHÈO",
+        "Mẫu số 7.10",
+        "PHÂN TÍCH HỘ NGHÈO, HỘ CẬN NGHÈO THEO CÁC NGUYÊN NHÂN NGHÈO",
         specs,
-        [TEXT, TEXT] + [INT] * (2 * width),
-        [0.5, 1.8] + [0.8] * (2 * width),
+        [TEXT, TEXT, TEXT] + [INT] * len(codes),
+        [0.5, 2.0, 1.2] + [1.0] * len(codes),
+        lead=3,
     )
     has: dict[int, set[str]] = defaultdict(set)
     for row in ctx.db.rows("SELECT household_id, cause_code FROM household_cause"):
         has[row["household_id"]].add(row["cause_code"])
+    groups = _by_village(ctx.source.households)
 
-    def counts(hs: list[Household]) -> list[int]:
-        out: list[int] = []
-        for target in (POOR, NEAR):
-            mine = [h for h in hs if h.cls == target]
-            out += [len(mine)] + [sum(1 for h in mine if c in has[h.id]) for c in codes]
-        return out
+    def vectors(vid: int | None) -> list[list[int]]:
+        hs = [] if vid is None else groups.get(vid, [])
+        return [[sum(1 for h in hs if h.cls == target and c in has[h.id]) for c in codes] for target in (POOR, NEAR)]
 
-    _village_rows(r, ctx, ctx.source.households, counts, lambda c: list(c))
-    r.notes += [*ctx.source.notes, "Một hộ có thể có nhiều nguyên nhân nghèo."]
+    _unit_rows(r, ctx, vectors, lambda c: list(c), ["Hộ nghèo", "Hộ cận nghèo"])
+    r.notes += [
+        _form_note("7.10"),
+        *ctx.source.notes,
+        "Một hộ có thể có nhiều nguyên nhân nghèo. Mỗi đơn vị tách hai dòng hộ nghèo, hộ cận nghèo "
+        "(bản mẫu tham khảo chỉ cho thấy cách tách ở các dòng nhóm và tổng cộng).",
+    ]
     return r
 
 
 # --------------------------------------------------------------- Biểu 11 ----
+CHILD_AGE = 16
+
+
 def bieu11(ctx: Context) -> ReportData:
+    """Children (under 16 on the reference date, by date of birth) of poor / near-poor households and
+    their health (health insurance as in the classification, nutrition) and education deprivations."""
     group = ["Số trẻ em", "Thiếu hụt y tế (BHYT, dinh dưỡng)", "Thiếu hụt giáo dục (đi học)"]
-    specs: list[HeaderSpec] = ["TT", "Thôn", ("Trẻ em thuộc hộ nghèo", group), ("Trẻ em thuộc hộ cận nghèo", group)]
+    specs: list[HeaderSpec] = ["TT", UNIT, ("Trẻ em thuộc hộ nghèo", group), ("Trẻ em thuộc hộ cận nghèo", group)]
     r = _skeleton(
         ctx,
         "bieu11",
@@ -789,17 +1022,29 @@ def bieu11(ctx: Context) -> ReportData:
     in_school = {c for c, (_, x) in _code_names(ctx.db, "schooling").items() if x.get("in_school")}
     kids: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     for m in ctx.db.rows(
-        """SELECT household_id, birth_year, hi_card_number, hi_valid_to, nutrition, schooling FROM member
-           WHERE deleted_at IS NULL AND life_status = 'living' AND birth_year IS NOT NULL AND birth_year > ?""",
-        (ref.year - 16,),
+        """SELECT id, household_id, full_name, birth_date, birth_year, sex, hi_card_number, hi_valid_from,
+                  hi_valid_to, nutrition, schooling FROM member
+           WHERE deleted_at IS NULL AND life_status = 'living' AND birth_year IS NOT NULL AND birth_year >= ?""",
+        (ref.year - CHILD_AGE - 1,),
     ):
-        age = ref.year - m["birth_year"]
+        facts = MemberFacts(
+            id=m["id"],
+            name=m["full_name"],
+            birth_date=_d(m["birth_date"]),
+            birth_year=m["birth_year"],
+            sex=m["sex"],
+            hi_card=bool(m["hi_card_number"]),
+            hi_valid_from=_d(m["hi_valid_from"]),
+            hi_valid_to=_d(m["hi_valid_to"]),
+        )
+        age = facts.age(ref)
+        if age is None or age < 0 or age >= CHILD_AGE:
+            continue
         k = kids[m["household_id"]]
         k[0] += 1
-        no_card = not m["hi_card_number"] or (m["hi_valid_to"] and m["hi_valid_to"] < ref.isoformat())
-        if (age >= 6 and no_card) or m["nutrition"] in nutrition_bad:
+        if (age >= 6 and not hi_valid(facts, ref)) or m["nutrition"] in nutrition_bad:
             k[1] += 1
-        if 3 <= age < 16 and m["schooling"] not in in_school:
+        if 3 <= age < CHILD_AGE and m["schooling"] not in in_school:
             k[2] += 1
 
     def counts(hs: list[Household]) -> list[int]:
@@ -814,9 +1059,11 @@ def bieu11(ctx: Context) -> ReportData:
 
     _village_rows(r, ctx, ctx.source.households, counts, lambda c: list(c))
     r.notes += [
+        "Biểu của phần mềm quốc gia (không có mẫu tương ứng trong Thông tư 07/2021).",
         *ctx.source.notes,
-        "Trẻ em: dưới 16 tuổi (theo năm sinh). Thiếu hụt y tế: từ 6 tuổi không có thẻ BHYT còn hạn, hoặc suy dinh "
-        "dưỡng; thiếu hụt giáo dục: từ 3 đến dưới 16 tuổi không đi học.",
+        f"Trẻ em: dưới 16 tuổi tại ngày {formats.dmy(ref)} (theo ngày sinh; chỉ có năm sinh thì theo năm). "
+        "Thiếu hụt y tế: từ 6 tuổi không có thẻ BHYT còn hạn tại ngày đó (ngày bắt đầu và ngày hết hạn của thẻ), "
+        "hoặc suy dinh dưỡng; thiếu hụt giáo dục: từ 3 đến dưới 16 tuổi không đi học.",
     ]
     return r
 
@@ -827,7 +1074,7 @@ def _bieu12(ctx: Context, target: str) -> ReportData:
     split = ["Tổng số", "Kinh", "DTTS", "DTTC"]
     specs: list[HeaderSpec] = [
         "TT",
-        "Thôn",
+        UNIT,
         ("Tổng số hộ", split),
         ("Tổng số nhân khẩu", split),
         (f"Số {name}", split),
@@ -871,7 +1118,11 @@ def _bieu12(ctx: Context, target: str) -> ReportData:
         )
 
     _village_rows(r, ctx, ctx.source.households, counts, lambda c: list(c))
-    r.notes += [*ctx.source.notes, "DTTS: hộ dân tộc thiểu số; DTTC: hộ dân tộc thiểu số tại chỗ."]
+    r.notes += [
+        "Biểu của phần mềm quốc gia (không có mẫu tương ứng trong Thông tư 07/2021).",
+        *ctx.source.notes,
+        "DTTS: hộ dân tộc thiểu số; DTTC: hộ dân tộc thiểu số tại chỗ.",
+    ]
     return r
 
 
@@ -1147,7 +1398,7 @@ def monthly(ctx: Context) -> ReportData:
     ):
         sup[row["household_id"]] = [row["n"], row["amount"] or 0]
         hh_sup[row["household_id"]] = 1
-    households = register_households(ctx.db, ctx.period.end)
+    households = register_households(ctx.db, min(ctx.period.end, clock.today()))
 
     def counts(hs: list[Household]) -> list[int]:
         return [
@@ -1164,26 +1415,30 @@ def monthly(ctx: Context) -> ReportData:
         return [c[0], c[1], _pct(c[1], c[0]), c[2], _pct(c[2], c[0]), c[3], c[4], c[5], c[6]]
 
     _village_rows(r, ctx, households, counts, finish)
-    r.notes.append("Phân loại hộ theo sổ hộ gia đình (quyết định mới nhất); hỗ trợ ghi nhận trong kỳ báo cáo.")
+    r.notes.append(
+        "Phân loại hộ theo sổ hộ gia đình (quyết định mới nhất; hộ mới thoát nghèo quá 36 tháng tính là hộ không "
+        "nghèo); tổng số hộ là mọi hộ của địa bàn cuối kỳ; hỗ trợ ghi nhận trong kỳ báo cáo."
+    )
     return r
 
 
 # --------------------------------------------------------------- registry ----
 Builder = Callable[[Context], ReportData]
 REPORTS: dict[str, tuple[str, Builder]] = {
-    "bieu1": ("Biểu 1 – Kết quả rà soát hộ nghèo, hộ cận nghèo", bieu1),
-    "bieu2": ("Biểu 2 – Diễn biến hộ nghèo", bieu2),
-    "bieu3": ("Biểu 3 – Diễn biến hộ cận nghèo", bieu3),
-    "bieu4": ("Biểu 4 – Thiếu hụt dịch vụ xã hội cơ bản của hộ nghèo (số hộ)", bieu4),
-    "bieu5": ("Biểu 5 – Thiếu hụt của hộ nghèo (tỷ lệ %)", bieu5),
-    "bieu6": ("Biểu 6 – Thiếu hụt của hộ cận nghèo (số hộ)", bieu6),
-    "bieu7": ("Biểu 7 – Thiếu hụt của hộ cận nghèo (tỷ lệ %)", bieu7),
-    "bieu8": ("Biểu 8 – Theo nhóm đối tượng", bieu8),
-    "bieu9": ("Biểu 9 – Theo dân tộc", bieu9),
-    "bieu10": ("Biểu 10 – Theo nguyên nhân nghèo", bieu10),
-    "bieu11": ("Biểu 11 – Thiếu hụt của trẻ em", bieu11),
-    "bieu12": ("Biểu 12 – Kết quả rà soát hộ nghèo theo chuẩn đa chiều", bieu12),
-    "bieu13": ("Biểu 13 – Kết quả rà soát hộ cận nghèo theo chuẩn đa chiều", bieu13),
+    "bieu1": ("Mẫu 7.1 – Tổng hợp kết quả rà soát hộ nghèo, hộ cận nghèo", bieu1),
+    "bieu2": ("Mẫu 7.2 – Tổng hợp diễn biến hộ nghèo", bieu2),
+    "bieu3": ("Mẫu 7.3 – Tổng hợp diễn biến hộ cận nghèo", bieu3),
+    "bieu4": ("Mẫu 7.4 – Chỉ số thiếu hụt của hộ nghèo", bieu4),
+    "bieu5": ("Mẫu 7.5 – Tỷ lệ chỉ số thiếu hụt của hộ nghèo", bieu5),
+    "bieu6": ("Mẫu 7.6 – Chỉ số thiếu hụt của hộ cận nghèo", bieu6),
+    "bieu7": ("Mẫu 7.7 – Tỷ lệ chỉ số thiếu hụt của hộ cận nghèo", bieu7),
+    "bieu8": ("Mẫu 7.8 – Hộ nghèo, hộ cận nghèo theo các nhóm đối tượng", bieu8),
+    "bieu9": ("Mẫu 7.9 – Hộ nghèo, hộ cận nghèo theo dân tộc", bieu9),
+    "bieu10": ("Mẫu 7.10 – Hộ nghèo, hộ cận nghèo theo nguyên nhân nghèo", bieu10),
+    "average_living": ("Biểu 1b – Hộ làm NLNDN có mức sống trung bình (phần mềm quốc gia)", average_living),
+    "bieu11": ("Biểu 11 – Thiếu hụt của trẻ em (phần mềm quốc gia)", bieu11),
+    "bieu12": ("Biểu 12 – Kết quả rà soát hộ nghèo theo chuẩn đa chiều (phần mềm quốc gia)", bieu12),
+    "bieu13": ("Biểu 13 – Kết quả rà soát hộ cận nghèo theo chuẩn đa chiều (phần mềm quốc gia)", bieu13),
     "list_poor": ("Danh sách chi tiết hộ nghèo", list_poor),
     "list_near_poor": ("Danh sách chi tiết hộ cận nghèo", list_near_poor),
     "supports": ("Tổng hợp hỗ trợ theo thôn và nhóm chính sách", supports),
@@ -1223,7 +1478,11 @@ def kinds_for(period: Period) -> list[str]:
     return MONTHLY_SET if period.kind == "month" else ANNUAL_SET
 
 
-def build_report(db: Database, *, kind: str, period: Period, context: Context | None = None) -> ReportData:
+def build_report(
+    db: Database, *, kind: str, period: Period, context: Context | None = None, stage: str | None = None
+) -> ReportData:
+    """One report. ``stage``: PRELIMINARY ("sơ bộ") or OFFICIAL ("chính thức") for Mẫu 7.1; None = official
+    when the round is closed, else preliminary."""
     db.require(Permission.VIEW)
     if kind not in REPORTS:
         raise ValidationFailed(
@@ -1233,7 +1492,7 @@ def build_report(db: Database, *, kind: str, period: Period, context: Context | 
                 )
             ]
         )
-    ctx = context or make_context(db, period)
+    ctx = context or make_context(db, period, stage)
     report = REPORTS[kind][1](ctx)
     report.period_label = ctx.period.label
     return report
@@ -1246,10 +1505,11 @@ def build_reports(
     period: Period,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    stage: str | None = None,
 ) -> list[ReportData]:
     """Several reports sharing one loaded context (the data is read once)."""
     db.require(Permission.VIEW)
-    ctx = make_context(db, period)
+    ctx = make_context(db, period, stage)
     out: list[ReportData] = []
     for i, kind in enumerate(kinds):
         if cancelled is not None and cancelled():

@@ -38,24 +38,24 @@ def test_xlsx_has_official_layout_and_the_same_numbers(db: Database, tmp_path: P
     reports = _reports(db)
     path = write_xlsx(reports, tmp_path / "bc.xlsx")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames[:3] == ["Biểu 1", "Biểu 2", "Biểu 4"]
-    ws = wb["Biểu 1"]
+    assert wb.sheetnames[:3] == ["Mẫu số 7.1", "Mẫu số 7.2", "Mẫu số 7.4"]
+    ws = wb["Mẫu số 7.1"]
     assert ws["A1"].value == "UBND XÃ TÂN LẬP"
     assert _find(ws, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
     motto = ws.cell(*_find(ws, "Độc lập - Tự do - Hạnh phúc"))
     assert motto.font.u == "single"
     merged = {str(m) for m in ws.merged_cells.ranges}
     r, c = _find(ws, "Hộ nghèo")
-    assert f"{openpyxl.utils.get_column_letter(c)}{r}:{openpyxl.utils.get_column_letter(c + 1)}{r}" in merged
+    assert f"{openpyxl.utils.get_column_letter(c)}{r}:{openpyxl.utils.get_column_letter(c + 3)}{r}" in merged
     r_tt, _ = _find(ws, "TT")
-    assert f"A{r_tt}:A{r_tt + 1}" in merged
-    assert [ws.cell(r_tt + 2, i).value for i in range(1, 5)] == ["A", "B", "1", "2"]
-    assert ws.row_dimensions[r_tt].height >= 30  # "Hộ làm NLNDN có mức sống trung bình" wraps: the row is taller
-    assert ws.print_title_rows == f"${r_tt}:${r_tt + 2}"
+    assert f"A{r_tt}:A{r_tt + 2}" in merged  # three header rows: group, class, leaf
+    assert [ws.cell(r_tt + 3, i).value for i in range(1, 5)] == ["A", "B", "1", "2"]
+    assert ws.row_dimensions[r_tt].height >= 30  # "Tổng số hộ dân cư (tại thời điểm rà soát)" wraps: taller row
+    assert ws.print_title_rows == f"${r_tt}:${r_tt + 3}"
     assert ws.page_setup.paperSize == 9 and ws.page_setup.orientation == "landscape"
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
     tr, _ = _find(ws, "Tổng cộng xã Tân Lập")
-    assert [ws.cell(tr, i).value for i in range(3, 7)] == [6, 17, 3, 50.0]
+    assert [ws.cell(tr, i).value for i in range(3, 7)] == [6, 17, 3, 50.0]  # rate against all 6 households
     assert ws.cell(tr, 3).number_format == NUMBER_FORMAT
     assert sum(ws.cell(tr - k, 3).value for k in (1, 2, 3)) == ws.cell(tr, 3).value
     assert _find(ws, "CHỦ TỊCH UBND XÃ") and _find(ws, "Nguyễn Văn An") and _find(ws, "Trần Thị Bình")
@@ -70,7 +70,7 @@ def test_formula_like_text_stays_text_and_sheet_names_are_legal(db: Database, tm
         reporting.build_reports(db, kinds=["bieu1", "list_poor"], period=periods.parse("2026")), tmp_path / "x.xlsx"
     )
     wb = openpyxl.load_workbook(path)
-    cell = wb["Biểu 1"].cell(*_find(wb["Biểu 1"], '=HYPERLINK("http://x")'))
+    cell = wb["Mẫu số 7.1"].cell(*_find(wb["Mẫu số 7.1"], '=HYPERLINK("http://x")'))
     assert cell.data_type == "s"
     assert wb["DS hộ nghèo"].cell(*_find(wb["DS hộ nghèo"], "+84-001")).data_type == "s"
     assert sheet_name("Biểu [1]: a/b\\c*d?e " + "x" * 40) == "Biểu -1-- a-b-c-d-e " + "x" * 11

@@ -50,7 +50,7 @@ def test_package_holds_workbook_data_and_a_manifest_with_hashes(db: Database, tm
     assert data["summary"]["bieu1_counts"][:3] == [6, 17, 3]
     book = tmp_path / "book.xlsx"
     book.write_bytes(files[package.WORKBOOK])
-    assert "Biểu 1" in openpyxl.load_workbook(book, read_only=True).sheetnames
+    assert "Mẫu số 7.1" in openpyxl.load_workbook(book, read_only=True).sheetnames
 
 
 def test_sequence_grows_per_period_and_is_recorded(db: Database, tmp_path: Path) -> None:

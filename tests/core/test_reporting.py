@@ -57,24 +57,54 @@ def test_bieu1_from_register_villages_then_total_equal_to_their_sum(db: Database
     units, total = r.unit_rows(), r.total_row()
     assert total is not None and len(units) == 3
     assert [u.values[1] for u in units] == ["Thôn Đồng Xuân", "Thôn Tân Hòa", "Thôn Bãi Sậy"]
-    # village 1: 3 households, 9 persons, 2 poor (66.67 %), 1 near-poor, poor persons 5
-    assert units[0].values[2:8] == (3, 9, 2, 66.67, 1, 33.33)
-    assert (units[0].values[10], units[0].values[12]) == (5, 4)  # poor persons, near-poor persons
+    # Mẫu 7.1, village 1: 3 households, 9 persons; 2 poor (66.67 %) with 5 persons (55.56 %);
+    # 1 near-poor (33.33 %) with 4 persons (44.44 %)
+    assert units[0].values[2:] == (3, 9, 2, 66.67, 5, 55.56, 1, 33.33, 4, 44.44)
     assert total.values[2:5] == (6, 17, 3)
     assert total.values[5] == 50.0
-    for col in (2, 3, 4, 6, 8, 10, 12, 14):
+    for col in (2, 3, 4, 6, 8, 10):
         assert total.values[col] == sum(u.values[col] for u in units)  # type: ignore[misc]
     assert REGISTER_NOTE in r.notes
-    assert r.column_numbers[:4] == ["A", "B", "1", "2"] and r.column_numbers[-1] == "14"
+    assert r.code == "Mẫu số 7.1" and r.column_numbers == ["A", "B"] + [str(i) for i in range(1, 11)]
+    assert "Tổng số hộ dân cư (tại thời điểm rà soát)" in [h.text for h in r.headers]
 
 
-def test_round_data_used_when_a_closed_round_exists(db: Database) -> None:
+def test_round_classes_rated_against_every_household_of_the_commune(db: Database) -> None:
+    """The round reviewed two of six households: Mẫu 7.1 still counts all six (17 persons) in
+    columns 1–2 and rates the round's two poor households against them."""
     ids = small_commune(db)
     closed_round(db, 2026, {ids["a"]: ("poor", 2), ids["e"]: ("poor", 5)})
     r = build_report(db, kind="bieu1", period=periods.parse("2026"))
     total = r.total_row()
-    assert total is not None and total.values[2:5] == (2, 7, 2)
+    # a and e poor (2 + 5 persons); b and d, not reviewed, keep their register class (poor): 4 poor in all
+    assert total is not None and total.values[2:8] == (6, 17, 4, 66.67, 11, 64.71)
     assert REGISTER_NOTE not in r.notes and any("Rà soát năm 2026" in n for n in r.notes)
+    assert "(CHÍNH THỨC)" in r.title
+
+
+def test_preliminary_or_official_is_chosen_and_printed_in_the_title(db: Database) -> None:
+    small_commune(db)
+    r = build_report(db, kind="bieu1", period=periods.parse("2026"), stage="preliminary")
+    assert r.title.endswith("(SƠ BỘ)") and "Kết quả rà soát (sơ bộ)" in [h.text for h in r.headers]
+
+
+def test_units_grouped_urban_then_rural_when_the_commune_has_both(db: Database) -> None:
+    small_commune(db)
+    v1, v2, v3 = villages(db)
+    with db.atomic() as conn:
+        conn.execute("UPDATE village SET area_type = 'urban' WHERE id = ?", (v2,))
+    r = build_report(db, kind="bieu1", period=periods.parse("2026"))
+    heads = [(row.values[0], row.values[1], row.kind) for row in r.rows]
+    assert heads == [
+        ("I", "Khu vực thành thị", "subtotal"),
+        (1, "Thôn Tân Hòa", "unit"),
+        ("II", "Khu vực nông thôn", "subtotal"),
+        (1, "Thôn Đồng Xuân", "unit"),
+        (2, "Thôn Bãi Sậy", "unit"),
+        ("III", "Tổng cộng (I + II)", "total"),
+    ]
+    urban, rural, total = (row for row in r.rows if row.kind != "unit")
+    assert urban.values[2:4] == (3, 8) and rural.values[2:4] == (3, 9) and total.values[2:4] == (6, 17)
 
 
 @pytest.mark.parametrize("source", ["service", "stand-in"])
@@ -117,13 +147,17 @@ def test_deprivations_follow_the_standards_indicator_order(db: Database) -> None
         deprived={ids["a"]: ["water", "hi"], ids["b"]: ["hi", "employment"], ids["c"]: ["water"]},
     )
     r4 = build_report(db, kind="bieu4", period=periods.parse("2026"))
-    assert r4.leaf_headers()[4:] == [f"Số hộ thiếu hụt theo chỉ số — {n}" for _, n in INDICATORS]
+    group = "Chỉ số thiếu hụt dịch vụ xã hội cơ bản của hộ nghèo"
+    assert r4.code == "Mẫu số 7.4" and r4.leaf_headers()[3:] == [f"{group} — {n}" for _, n in INDICATORS]
+    assert r4.column_numbers == ["A", "B", "C", "1", "2", "3"]  # indicators numbered from 1
     total = r4.total_row()
-    assert total is not None and total.values[2:] == (2, 4, 1, 1, 2)
+    # the round's two poor households plus d (poor in the register, not reviewed: no deprivation recorded)
+    assert total is not None and total.values[2:] == (3, 1, 1, 2)
     r5 = build_report(db, kind="bieu5", period=periods.parse("2026"))
-    assert r5.total_row().values[4:] == (50.0, 50.0, 100.0)  # type: ignore[union-attr]
+    assert r5.code == "Mẫu số 7.5" and r5.column_count == 3 + len(INDICATORS)  # no total-deprivations column
+    assert r5.total_row().values[3:] == (33.33, 33.33, 66.67)  # type: ignore[union-attr]
     r6 = build_report(db, kind="bieu6", period=periods.parse("2026"))
-    assert r6.total_row().values[2:] == (1, 1, 1, 0, 0)  # type: ignore[union-attr]
+    assert r6.total_row().values[2:] == (1, 1, 0, 0)  # type: ignore[union-attr]
 
 
 def test_detailed_list_puts_the_birth_year_under_nam_or_nu(db: Database) -> None:

@@ -25,7 +25,7 @@ def test_report_model_passes_modeltester_and_shows_vietnamese_numbers(workspace,
     model = ReportTableModel()
     model.set_report(report)
     qtmodeltester.check(model)
-    assert model.columnCount() == 16 and model.rowCount() == len(report.rows)
+    assert model.columnCount() == 12 and model.rowCount() == len(report.rows)
     assert model.headerData(4, Qt.Orientation.Horizontal) == "Hộ nghèo\nSố hộ\n(3)"
     last = model.rowCount() - 1
     assert model.index(last, 1).data().startswith("Tổng cộng")
@@ -51,7 +51,7 @@ def test_build_shows_villages_then_total_and_exports(workspace, qtbot, tmp_path:
     assert tab.xlsx_button.isEnabled() and tab.print_button.isEnabled()
     out = tmp_path / "b1.xlsx"
     tab.write_file(report, out, "xlsx")
-    ws = openpyxl.load_workbook(out)["Biểu 1"]
+    ws = openpyxl.load_workbook(out)["Mẫu số 7.1"]
     assert any(row[2] == total.values[2] for row in ws.iter_rows(values_only=True) if row[1] == total.values[1])
 
 
@@ -111,7 +111,7 @@ def test_long_header_lines_wrap_instead_of_being_clipped(workspace) -> None:  # 
     report = reporting.build_report(workspace.db, kind="bieu1", period=periods.parse("2026"))
     model = ReportTableModel()
     model.set_report(report)
-    header = model.headerData(8, Qt.Orientation.Horizontal)
-    assert header.split() == f"{report.leaf_headers()[8].replace(' — ', ' ')} (7)".split()
+    header = model.headerData(2, Qt.Orientation.Horizontal)  # "Tổng số hộ dân cư (tại thời điểm rà soát) — Số hộ"
+    assert header.split() == f"{report.leaf_headers()[2].replace(' — ', ' ')} (1)".split()
     assert all(len(line) <= 24 for line in header.split("\n"))
     assert header.count("\n") >= 3

@@ -70,9 +70,9 @@ class ReportTableModel(QAbstractTableModel):
             if isinstance(value, (int, float)) and kind != TEXT:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and row.kind in ("total", "section"):
+        if role == Qt.ItemDataRole.FontRole and row.kind in ("total", "subtotal", "section"):
             return self._bold
-        if role == Qt.ItemDataRole.BackgroundRole and row.kind == "total":
+        if role == Qt.ItemDataRole.BackgroundRole and row.kind in ("total", "subtotal"):
             return QBrush(QColor("#EEF2F6"))
         return None
 
