@@ -90,7 +90,7 @@ def test_preliminary_or_official_is_chosen_and_printed_in_the_title(db: Database
 
 def test_units_grouped_urban_then_rural_when_the_commune_has_both(db: Database) -> None:
     small_commune(db)
-    v1, v2, v3 = villages(db)
+    v2 = villages(db)[1]
     with db.atomic() as conn:
         conn.execute("UPDATE village SET area_type = 'urban' WHERE id = ?", (v2,))
     r = build_report(db, kind="bieu1", period=periods.parse("2026"))
