@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from giamngheo_desktop.domain import formats
+from giamngheo_desktop import formats
 
 _SPACES = re.compile(r"\s+")
 _DD = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from giamngheo_desktop.domain import formats
+from giamngheo_desktop import formats
 
 Value = int | float | str | None
 

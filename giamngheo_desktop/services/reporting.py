@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from giamngheo_desktop import clock
-from giamngheo_desktop.domain import formats, periods
+from giamngheo_desktop import clock, formats
+from giamngheo_desktop.domain import periods
 from giamngheo_desktop.domain.errors import NotFound, ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.indicators import MemberFacts, hi_valid
 from giamngheo_desktop.domain.periods import Period
