@@ -22,6 +22,26 @@ log = logging.getLogger(__name__)
 
 ORGANISATION = "GiamNgheoDesktop"
 APPLICATION = "giamngheo-desktop"
+# Held while the program runs; the installer (packaging/installer.nsi, APP_MUTEX) refuses to
+# replace or remove the program files while it exists.
+RUNNING_MUTEX = "GiamNgheoDesktop.Running"
+_mutex_handle: int | None = None
+
+
+def hold_running_mutex() -> int | None:
+    """Create the named mutex the installer looks for (Windows only; elsewhere nothing)."""
+    global _mutex_handle
+    if sys.platform != "win32" or _mutex_handle:
+        return _mutex_handle
+    try:
+        import ctypes
+
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+        kernel32.CreateMutexW.restype = ctypes.c_void_p
+        _mutex_handle = kernel32.CreateMutexW(None, False, RUNNING_MUTEX) or None
+    except OSError:
+        log.exception("cannot create the running-program mutex")
+    return _mutex_handle
 
 
 def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
@@ -29,6 +49,12 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
     parser.add_argument("--db", type=Path, metavar="FILE", help="tệp dữ liệu (mặc định: tệp trong thư mục dữ liệu)")
     parser.add_argument("--demo", action="store_true", help="mở xã mẫu (tạo nếu chưa có)")
     parser.add_argument("--self-test", action="store_true", help="tự kiểm tra bản cài đặt rồi thoát")
+    parser.add_argument(
+        "--self-test-out",
+        type=Path,
+        metavar="FILE",
+        help="ghi kết quả tự kiểm tra vào tệp (bản Windows không có cửa sổ lệnh)",
+    )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     args, rest = parser.parse_known_args(argv[1:])
     return args, [argv[0], *rest]
@@ -51,42 +77,46 @@ def create_app(argv: list[str]) -> QApplication:
     return app
 
 
-def self_test() -> int:
-    """Smoke test of the (frozen) build; prints a short report and returns the exit status."""
+def self_test(out: Path | None = None) -> int:
+    """Smoke test of the (frozen) build; prints a short report (also to ``out``) and returns the exit status.
+
+    The Windows program has no console (sys.stdout is None there), so the build and the
+    Windows workflow read the report from ``--self-test-out FILE``.
+    """
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(encoding="utf-8")
     try:
-        from giamngheo_desktop.export import selftest as writers_self_test
-        from giamngheo_desktop.services import session
-        from ui.fonts import FAMILY
+        from ui.self_test import run_checks
 
         app = create_app([sys.argv[0] if sys.argv else "giamngheo"])
-        lines = [f"{APP_NAME} {__version__}", f"font: {app.font().family()}"]
-        if app.font().family() != FAMILY:
-            raise RuntimeError(f"font {FAMILY} not loaded")
-        with tempfile.TemporaryDirectory(prefix="giamngheo-selftest-") as tmp:
-            lines += session.self_test(Path(tmp)) + writers_self_test.self_test(Path(tmp))
+        lines = run_checks(app)
     except Exception as exc:
-        print(f"SELF-TEST FAILED: {type(exc).__name__}: {exc}", file=sys.stderr)
+        message = f"SELF-TEST FAILED: {type(exc).__name__}: {exc}"
+        print(message, file=sys.stderr)
+        if out is not None:
+            out.write_text(message + "\n", encoding="utf-8")
         return 1
-    print("\n".join(lines))
-    print("SELF-TEST OK")
+    report = "\n".join([*lines, "SELF-TEST OK"])
+    print(report)
+    if out is not None:
+        out.write_text(report + "\n", encoding="utf-8")
     return 0
 
 
 def run(argv: list[str]) -> int:
     args, qt_argv = parse_args(argv)
     if args.self_test:
-        return self_test()
+        return self_test(args.self_test_out)
 
     from ui import errors
     from ui.main_window import ensure_demo, open_window
     from ui.settings import Settings
     from ui.tasks import TaskRunner
 
+    hold_running_mutex()  # kept until the process ends; Windows closes it then
     app = create_app(qt_argv)
     paths = AppPaths.default()
     try:

@@ -1,0 +1,216 @@
+"""Build the Vietnamese user guide PDF from ``docs/huong-dan-su-dung.md``.
+
+    python packaging/guide.py [--out FILE]       (default: build/guide/huong-dan-su-dung.pdf)
+
+Uses the app's own PDF machinery: reportlab with the bundled Noto Sans
+(``giamngheo_desktop.export.fonts``), so every Vietnamese letter prints. The Markdown is a
+small subset, enough for a guide: ``#``/``##``/``###`` headings, paragraphs, ``-`` and
+``1.`` lists, ``**bold**``, ``*italic*``, `` `code` ``, ``> note`` blocks, pipe tables and
+``![caption](images/x.png)`` pictures (screenshots made by ``scripts/guide_screenshots.py``).
+Text is normalised to NFC before it reaches reportlab.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import re
+import sys
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SOURCE = ROOT / "docs" / "huong-dan-su-dung.md"
+DEFAULT_OUT = ROOT / "build" / "guide" / "huong-dan-su-dung.pdf"
+
+_IMAGE = re.compile(r"^!\[(?P<caption>[^\]]*)\]\((?P<path>[^)]+)\)\s*$")
+_ORDERED = re.compile(r"^\d+[.)]\s+")
+
+
+def inline(text: str) -> str:
+    """Markdown inline marks → reportlab paragraph markup (escaped)."""
+    text = html.escape(unicodedata.normalize("NFC", text), quote=False)
+    text = re.sub(r"`([^`]+)`", r'<font face="NotoSans" color="#1F3A93">\1</font>', text)
+    text = re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", text)
+    text = re.sub(r"(?<![*\w])\*([^*]+)\*(?!\*)", r"<i>\1</i>", text)
+    return text
+
+
+def _styles() -> dict[str, Any]:
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+
+    from giamngheo_desktop.export.fonts import FONT, FONT_BOLD, register_fonts
+
+    register_fonts()
+    base = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=14.5, spaceAfter=5)
+    return {
+        "body": base,
+        "h1": ParagraphStyle("h1", parent=base, fontName=FONT_BOLD, fontSize=20, leading=25, spaceAfter=10),
+        "h2": ParagraphStyle(
+            "h2",
+            parent=base,
+            fontName=FONT_BOLD,
+            fontSize=15,
+            leading=19,
+            spaceBefore=12,
+            spaceAfter=6,
+            textColor=colors.HexColor("#1F3A93"),
+        ),
+        "h3": ParagraphStyle("h3", parent=base, fontName=FONT_BOLD, fontSize=12, leading=16, spaceBefore=8),
+        "item": ParagraphStyle("item", parent=base, leftIndent=16, bulletIndent=4, spaceAfter=2),
+        "note": ParagraphStyle(
+            "note",
+            parent=base,
+            leftIndent=10,
+            borderPadding=6,
+            backColor=colors.HexColor("#FFF6D5"),
+            spaceBefore=4,
+            spaceAfter=8,
+        ),
+        "caption": ParagraphStyle("caption", parent=base, fontSize=9, textColor=colors.grey, alignment=1),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=9.5, leading=12, spaceAfter=0),
+    }
+
+
+def story(markdown: str, images_root: Path, width: float) -> list[Any]:
+    """Flowables for the Markdown text; raises FileNotFoundError for a missing picture."""
+    from reportlab.lib import colors
+    from reportlab.platypus import Image, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
+
+    styles = _styles()
+    flow: list[Any] = []
+    paragraph: list[str] = []
+    table: list[list[str]] = []
+
+    def flush_paragraph() -> None:
+        if paragraph:
+            flow.append(Paragraph(inline(" ".join(paragraph)), styles["body"]))
+            paragraph.clear()
+
+    def flush_table() -> None:
+        if not table:
+            return
+        rows = [[Paragraph(inline(cell), styles["cell"]) for cell in row] for row in table]
+        columns = max(len(r) for r in rows)
+        grid = Table(rows, colWidths=[width / columns] * columns, repeatRows=1)
+        grid.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E8ECF7")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        flow.extend([grid, Spacer(1, 6)])
+        table.clear()
+
+    for raw in markdown.splitlines():
+        line = raw.rstrip()
+        stripped = line.strip()
+        if stripped.startswith("|"):
+            flush_paragraph()
+            cells = [c.strip() for c in stripped.strip("|").split("|")]
+            if not all(re.fullmatch(r":?-{3,}:?", c) for c in cells):
+                table.append(cells)
+            continue
+        flush_table()
+        if not stripped:
+            flush_paragraph()
+            continue
+        if stripped == "<!-- pagebreak -->":
+            flush_paragraph()
+            flow.append(PageBreak())
+            continue
+        if stripped.startswith("<!--"):
+            continue
+        image = _IMAGE.match(stripped)
+        heading = re.match(r"^(#{1,3})\s+(.*)$", stripped)
+        if image:
+            flush_paragraph()
+            path = images_root / image.group("path")
+            if not path.exists():
+                raise FileNotFoundError(f"picture {path} of the guide is missing: run scripts/guide_screenshots.py")
+            picture = Image(str(path))
+            scale = min(1.0, width / picture.imageWidth, (width * 0.72) / picture.imageHeight)
+            picture.drawWidth, picture.drawHeight = picture.imageWidth * scale, picture.imageHeight * scale
+            flow.append(KeepTogether([picture, Paragraph(inline(image.group("caption")), styles["caption"])]))
+            flow.append(Spacer(1, 6))
+        elif heading:
+            flush_paragraph()
+            level = len(heading.group(1))
+            flow.append(Paragraph(inline(heading.group(2)), styles[f"h{level}"]))
+        elif stripped.startswith(("- ", "* ")):
+            flush_paragraph()
+            flow.append(Paragraph(inline(stripped[2:]), styles["item"], bulletText="•"))
+        elif _ORDERED.match(stripped):
+            flush_paragraph()
+            number = stripped.split(maxsplit=1)[0]
+            flow.append(Paragraph(inline(_ORDERED.sub("", stripped)), styles["item"], bulletText=number))
+        elif stripped.startswith(">"):
+            flush_paragraph()
+            flow.append(Paragraph(inline(stripped.lstrip("> ")), styles["note"]))
+        elif raw.startswith(("  ", "\t")) and flow and not paragraph:
+            # continuation of a list item
+            last = flow[-1]
+            if isinstance(last, Paragraph) and last.style.name == "item":
+                flow[-1] = Paragraph(last.text + " " + inline(stripped), styles["item"], bulletText=last.bulletText)
+            else:
+                paragraph.append(stripped)
+        else:
+            paragraph.append(stripped)
+    flush_paragraph()
+    flush_table()
+    return flow
+
+
+def build_pdf(source: Path = SOURCE, out: Path = DEFAULT_OUT) -> Path:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    from giamngheo_desktop import __version__
+    from giamngheo_desktop.export.fonts import FONT, register_fonts
+
+    register_fonts()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    margin = 18 * mm
+    doc = SimpleDocTemplate(
+        str(out),
+        pagesize=A4,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=margin,
+        title="Hướng dẫn sử dụng Giảm nghèo Desktop",
+        author="Giảm nghèo Desktop",
+        subject=f"phiên bản {__version__}",
+    )
+
+    def footer(canvas: Any, document: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(FONT, 8.5)
+        canvas.drawString(margin, 10 * mm, f"Hướng dẫn sử dụng Giảm nghèo Desktop {__version__}")
+        canvas.drawRightString(A4[0] - margin, 10 * mm, f"Trang {document.page}")
+        canvas.restoreState()
+
+    text = source.read_text(encoding="utf-8")
+    doc.build(story(text, source.parent, doc.width), onFirstPage=footer, onLaterPages=footer)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--source", type=Path, default=SOURCE)
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args()
+    print(build_pdf(args.source, args.out))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
