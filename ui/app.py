@@ -9,7 +9,6 @@ import argparse
 import logging
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
