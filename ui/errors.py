@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from giamngheo_desktop import APP_NAME, __version__
 from giamngheo_desktop.domain.errors import DomainError, ValidationFailed
+from giamngheo_desktop.services.session import known_error
 
 log = logging.getLogger("giamngheo")
 
@@ -159,7 +160,12 @@ class CrashDialog(QDialog):
 
 
 def show_error(parent: QWidget | None, exc: BaseException, *, title: str = "Không thực hiện được") -> None:
-    """Show ``exc`` to the user: a message box for known errors, the crash dialog for bugs."""
+    """Show ``exc`` to the user: a message box for known errors, the crash dialog for bugs.
+
+    SQLite errors caused by the file or the disk (damaged page, full disk, unplugged stick) are
+    known errors too, named by their result code (``session.known_error``).
+    """
+    exc = known_error(exc)
     if isinstance(exc, DomainError):
         log.info("known error shown: %s", exc.code)
         box = QMessageBox(parent)

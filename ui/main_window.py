@@ -9,6 +9,7 @@ actions to the menus exposed as ``menu_file``, ``menu_data``, ``menu_reports``,
 from __future__ import annotations
 
 import contextlib
+import html
 import logging
 import os
 from collections.abc import Callable
@@ -17,7 +18,18 @@ from typing import Any
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from giamngheo_desktop import APP_NAME
 from giamngheo_desktop.domain.errors import DomainError
@@ -79,7 +91,17 @@ class MainWindow(QMainWindow):
             widget = cls(workspace, self)
             self.tab_widgets.append(widget)
             self.tabs.addTab(widget, title)
-        self.setCentralWidget(self.tabs)
+        self.damaged_banner: DamagedBanner | None = None
+        if workspace.db.damaged:
+            self.damaged_banner = DamagedBanner(self)
+            central = QWidget()
+            column = QVBoxLayout(central)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.addWidget(self.damaged_banner)
+            column.addWidget(self.tabs, 1)
+            self.setCentralWidget(central)
+        else:
+            self.setCentralWidget(self.tabs)
 
         self._build_menus()
         for widget in self.tab_widgets:  # tabs may add their own items to **Dữ liệu**
@@ -115,7 +137,7 @@ class MainWindow(QMainWindow):
         self.action_users = self._action(self.menu_file, "Người dùng…", self.show_users)
         self.menu_file.addSeparator()
         self.action_backup = self._action(self.menu_file, "Sao lưu ra USB…", self.show_backup)
-        self.action_restore = self._action(self.menu_file, "Khôi phục từ bản sao lưu…", self.show_restore)
+        self.action_restore = self._action(self.menu_file, "Khôi phục từ bản sao lưu…", lambda: self.show_restore())
         self.menu_file.addSeparator()
         self.action_quit = self._action(self.menu_file, "Thoát", self.close, QKeySequence.StandardKey.Quit)
 
@@ -154,7 +176,8 @@ class MainWindow(QMainWindow):
         count = count_households(db)
         actor = self.workspace.actor
         user = f" — {actor.full_name or actor.username}" if actor.user_id is not None else ""
-        self.setWindowTitle(f"{APP_NAME} — {name}{user}")
+        state = " (chỉ xem — tệp hỏng)" if db.damaged else " (chỉ xem)" if db.read_only else ""
+        self.setWindowTitle(f"{APP_NAME} — {name}{user}{state}")
         self.commune_label.setText(f"{name[:1].upper()}{name[1:]} · {_number(count)} hộ")
         self.file_label.setText(str(self.workspace.path))
 
@@ -212,7 +235,7 @@ class MainWindow(QMainWindow):
 
         BackupDialog(self.workspace, self).exec()
 
-    def show_restore(self) -> MainWindow | None:
+    def show_restore(self, preselect: Path | None = None) -> MainWindow | None:
         """The whole flow from the menu: dialog, close this file, restore, reopen in a new window."""
         from ui.dialogs.restore_dialog import RestoreDialog
 
@@ -225,7 +248,7 @@ class MainWindow(QMainWindow):
         if workspace.busy:
             QMessageBox.information(window, "Đang xử lý", "Hãy đợi thao tác đang chạy xong rồi khôi phục.")
             return None
-        dialog = RestoreDialog(workspace.path, window)
+        dialog = RestoreDialog(workspace.path, window, preselect=preselect)
         if not dialog.exec() or dialog.chosen is None:
             return None
         path, actor, chosen = workspace.path, workspace.actor, dialog.chosen
@@ -295,6 +318,60 @@ class MainWindow(QMainWindow):
         if self in _windows:
             _windows.remove(self)
         super().closeEvent(event)
+
+
+class DamagedBanner(QFrame):
+    """Shown over the tabs when the file failed SQLite's check at open: it is read-only, and the
+    newest good backup (named, dated, with what it holds) is offered, as is keeping the damaged file."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window_ = window
+        db = window.workspace.db
+        self.setObjectName("damagedBanner")
+        self.setStyleSheet("#damagedBanner { background: #fdecea; border-bottom: 2px solid #b00020; }")
+        self.newest = backup.newest_good_backup(db.path)
+        detail = db.health.detail if db.health is not None else ""
+        text = (
+            f"<b>Tệp dữ liệu {db.path.name} bị hỏng</b> (SQLite báo: {html.escape(detail[:160])}). "
+            "Tệp chỉ được mở để xem; mọi thay đổi đều bị từ chối để không làm hỏng thêm. "
+        )
+        if self.newest is not None:
+            n = self.newest
+            text += (
+                f"<br>Bản sao lưu tốt gần nhất: <b>{html.escape(n.path.name)}</b> — tệp lúc "
+                f"{n.modified.replace('T', ' ')}, thay đổi mới nhất {n.newest_change.replace('T', ' ')}; "
+                f"{_number(n.counts.get('household', 0))} hộ, {_number(n.counts.get('member', 0))} nhân khẩu."
+            )
+        else:
+            text += "<br>Không tìm thấy bản sao lưu tốt nào bên cạnh tệp; hãy tìm bản trên USB."
+        self.label = QLabel(text)
+        self.label.setWordWrap(True)
+        self.save_button = QPushButton("Lưu một bản của tệp hỏng…")
+        self.save_button.clicked.connect(self.save_copy)
+        self.restore_button = QPushButton(
+            "Khôi phục bản sao lưu này…" if self.newest is not None else "Khôi phục từ bản sao lưu…"
+        )
+        self.restore_button.clicked.connect(self.restore)
+        row = QHBoxLayout(self)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.save_button)
+        row.addWidget(self.restore_button)
+
+    def save_copy(self) -> None:
+        path = self.window_.workspace.path
+        folder = QFileDialog.getExistingDirectory(self, "Chọn nơi lưu bản của tệp hỏng", str(path.parent))
+        if not folder:
+            return
+        try:
+            saved = backup.save_file_copy(path, Path(folder))
+        except DomainError as exc:
+            errors.show_error(self, exc)
+            return
+        QMessageBox.information(self, "Đã lưu", f"Đã lưu nguyên trạng tệp hỏng vào:\n{saved}")
+
+    def restore(self) -> None:
+        self.window_.show_restore(preselect=self.newest.path if self.newest is not None else None)
 
 
 # -- opening files ---------------------------------------------------------------

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 from giamngheo_desktop import APP_NAME, __version__
 from giamngheo_desktop.domain.errors import DomainError
+from giamngheo_desktop.services.session import known_error
 
 COMMANDS = [
     "init_cmd",
@@ -60,7 +62,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 1
     try:
-        result = args.func(args)
+        try:
+            result = args.func(args)
+        except sqlite3.DatabaseError as exc:  # a damaged file, a full disk: named plainly, by SQLite's code
+            known = known_error(exc, getattr(args, "db", None))
+            if known is exc:
+                raise
+            raise known from exc
     except DomainError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2

@@ -13,13 +13,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("backup", help="sao lưu tệp dữ liệu ra một thư mục (ví dụ USB), có kiểm tra")
     add_db_argument(p)
     p.add_argument("--to", type=Path, required=True, metavar="DIR", help="thư mục nhận bản sao lưu")
+    p.add_argument(
+        "--same-disk",
+        action="store_true",
+        help="vẫn sao lưu khi thư mục nằm trên cùng ổ đĩa với tệp dữ liệu (mặc định từ chối: hỏng ổ là mất cả hai)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     with open_db(args) as db:
-        result = backup.make_backup(db, args.to)
+        result = backup.make_backup(db, args.to, same_device_ok=args.same_disk)
     if args.json:
         print_json({"path": str(result.path), "size": result.size, "counts": result.counts})
     else:

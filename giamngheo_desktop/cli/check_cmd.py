@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from itertools import groupby
 
-from giamngheo_desktop.cli.common import ProgressPrinter, add_db_argument, open_db, print_json
-from giamngheo_desktop.services import checks
+from giamngheo_desktop.cli.common import ProgressPrinter, add_db_argument, db_path, open_db, print_json
+from giamngheo_desktop.services import checks, session
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,10 +21,30 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         default="info",
         help="chỉ in từ mức này trở lên (error: chỉ lỗi; warning: lỗi và cảnh báo; info: tất cả)",
     )
+    p.add_argument(
+        "--file",
+        action="store_true",
+        help="kiểm tra đầy đủ cấu trúc tệp dữ liệu bằng SQLite (integrity_check), không ghi gì vào tệp",
+    )
     p.set_defaults(func=run)
 
 
+def run_file_check(args: argparse.Namespace) -> int:
+    path = db_path(args)
+    health = session.check_file(path, full=True)
+    if args.json:
+        print_json({"file": str(path), "verdict": health.verdict, "detail": health.detail, "seconds": health.seconds})
+    elif health.ok:
+        print(f"Tệp {path} nguyên vẹn (SQLite kiểm tra đầy đủ trong {health.seconds:.1f} giây).")
+    else:
+        print(f"Tệp {path} bị hỏng: {health.detail}")
+        print("Đừng ghi thêm vào tệp này; hãy lưu một bản của tệp hỏng rồi khôi phục từ bản sao lưu tốt gần nhất.")
+    return 0 if health.ok else 3
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.file:
+        return run_file_check(args)
     order = {"error": 0, "warning": 1, "info": 2}
     with open_db(args, write=False) as db:
         findings = checks.run_checks(db, progress=ProgressPrinter("Đang kiểm tra", quiet=args.json))

@@ -29,6 +29,7 @@ from giamngheo_desktop.domain.permissions import SYSTEM_ACTOR, Actor, Permission
 from giamngheo_desktop.paths import backups_dir_for
 from giamngheo_desktop.storage import lock
 from giamngheo_desktop.storage.connection import Database, storage_error
+from giamngheo_desktop.storage.database import forget_damaged
 from giamngheo_desktop.storage.migrations import check_openable
 
 KEEP_LAST = 10
@@ -110,14 +111,22 @@ def _table_counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def _verify_copy(path: Path, expected: dict[str, int] | None) -> dict[str, int]:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        result = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        if result != "ok":
-            raise StorageUnavailable(f"Bản sao lưu {path.name} bị lỗi khi kiểm tra ({result}).", code="damaged")
-        counts = _table_counts(conn)
-    finally:
-        conn.close()
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            counts = _table_counts(conn) if result == "ok" else {}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        known = storage_error(exc, path)
+        if known.code == "damaged":
+            raise StorageUnavailable(
+                f"Bản sao lưu {path.name} bị hỏng (SQLite không đọc được); không dùng được bản này.", code="damaged"
+            ) from exc
+        raise known from exc
+    if result != "ok":
+        raise StorageUnavailable(f"Bản sao lưu {path.name} bị lỗi khi kiểm tra ({result}).", code="damaged")
     if expected is not None and counts != expected:
         raise StorageUnavailable(
             f"Bản sao lưu {path.name} không khớp số dòng với tệp gốc; đã hủy bản sao lưu này.", code="mismatch"
@@ -130,16 +139,114 @@ def _fsync(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
-def make_backup(db: Database, folder: Path, *, reason: str = "manual", verify: bool = True) -> BackupResult:
-    """Write a verified, consistent copy of the open file into ``folder``."""
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename durable (POSIX); Windows has no directory handles to sync."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+TEMP_MARK = ".tmp-"  # every temporary file a backup or restore writes has this in its name
+STALE_TEMP_S = 3600  # a temporary older than this is left over from a cut-off run: removed
+
+
+def _remove_temp(path: Path) -> None:
+    """A temporary file and what SQLite may have made beside it."""
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            Path(str(path) + suffix).unlink()
+
+
+def prune_temporaries(folder: Path, stem: str) -> list[Path]:
+    """Remove temporaries of ``stem`` left in ``folder`` by a backup or restore that was cut off."""
+    removed: list[Path] = []
+    if not Path(folder).is_dir():
+        return removed
+    now = clock.now().timestamp()
+    for path in Path(folder).glob(f"{stem}*{TEMP_MARK}*"):
+        with contextlib.suppress(OSError):
+            if now - path.stat().st_mtime > STALE_TEMP_S:
+                path.unlink()
+                removed.append(path)
+    return removed
+
+
+def _temp_name(target: Path) -> Path:
+    return target.with_name(f"{target.name}{TEMP_MARK}{os.getpid()}")
+
+
+def _writable_folder(folder: Path, data_file: Path) -> None:
+    """The target folder exists (a USB stick that is not plugged in is not silently replaced by a
+    new folder on the laptop's own disk) and can be written to."""
+    if not folder.is_dir():
+        raise StorageUnavailable(
+            f"Không tìm thấy thư mục {folder}. Nếu đây là USB, hãy kiểm tra USB đã được cắm vào máy "
+            "và chọn lại thư mục; chưa sao lưu gì.",
+            code="no_target",
+        )
+    if not os.access(folder, os.W_OK):
+        raise StorageUnavailable(
+            f"Không ghi được vào thư mục {folder}: thư mục hoặc USB chỉ cho phép đọc (USB có thể đang gạt khóa "
+            "ghi). Chưa sao lưu gì; hãy mở khóa hoặc chọn nơi khác.",
+            code="read_only",
+        )
+
+
+def same_device(folder: Path, data_file: Path) -> bool:
+    """True when ``folder`` is on the same disk as the data file (a copy there dies with the disk)."""
+    try:
+        return os.stat(folder).st_dev == os.stat(Path(data_file).resolve().parent).st_dev
+    except OSError:
+        return False
+
+
+def make_backup(
+    db: Database,
+    folder: Path,
+    *,
+    reason: str = "manual",
+    verify: bool = True,
+    same_device_ok: bool = False,
+) -> BackupResult:
+    """Write a verified, consistent copy of the open file into ``folder``.
+
+    A copy the officer asks for (``reason="manual"``) goes to a folder that must exist and be on
+    another disk than the data file — unless ``same_device_ok`` (the officer confirmed): a copy
+    on the same disk is lost with it. The copy is written under a temporary name, checked
+    (``integrity_check`` and the same row count in every table), synced and only then renamed;
+    on any failure the temporaries are removed and a plain message names the culprit (the data
+    file when it is damaged, the target when it is full or read-only).
+    """
     db.require(Permission.BACKUP)
     if db.in_transaction:
         raise DomainError("Không sao lưu được khi đang ghi dữ liệu; hãy thử lại sau.")
     folder = Path(folder)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise storage_error(exc, folder) from exc
+    if reason == "manual":
+        _writable_folder(folder, db.path)
+        if not same_device_ok and same_device(folder, db.path):
+            raise DomainError(
+                f"Thư mục {folder} nằm trên cùng ổ đĩa với tệp dữ liệu: nếu ổ đĩa hỏng hay máy bị mất thì mất cả "
+                "bản sao lưu. Hãy chọn USB hoặc ổ đĩa khác, hoặc xác nhận vẫn sao lưu vào đây.",
+                code="same_device",
+            )
+    else:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise storage_error(exc, db.path, target=folder) from exc
+    if db.damaged:
+        raise StorageUnavailable(
+            f"Tệp dữ liệu {db.path.name} bị hỏng nên không sao lưu được (bản sao sẽ mang theo chỗ hỏng). "
+            "Lỗi nằm ở tệp dữ liệu, không phải ở nơi sao lưu. Hãy dùng “Lưu một bản của tệp hỏng” để giữ "
+            "nguyên tệp, rồi khôi phục từ bản sao lưu tốt gần nhất.",
+            code="damaged",
+        )
+    prune_temporaries(folder, db.path.stem)
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     prefix = AUTO_PREFIX + "-" if reason != "manual" else ""
     target = folder / f"{db.path.stem}-{prefix}{reason}-{stamp}.sqlite"
@@ -147,22 +254,23 @@ def make_backup(db: Database, folder: Path, *, reason: str = "manual", verify: b
     while target.exists():
         counter += 1
         target = folder / f"{db.path.stem}-{prefix}{reason}-{stamp}-{counter}.sqlite"
-    temp = target.with_suffix(".sqlite.tmp")
-    with contextlib.suppress(FileNotFoundError):
-        temp.unlink()
+    temp = _temp_name(target)
+    _remove_temp(temp)
     try:
+        with open(temp, "xb"):  # the OS names a read-only or full target plainly (SQLite says "cannot open")
+            pass
         expected = _table_counts(db.conn)
         db.conn.execute("VACUUM INTO ?", (str(temp),))
         _fsync(temp)
         counts = _verify_copy(temp, expected if verify else None)
         os.replace(temp, target)
+        _remove_temp(temp)  # what SQLite may have made beside the temporary name
+        _fsync_dir(folder)
     except (sqlite3.Error, OSError) as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise storage_error(exc, folder) from exc
+        _remove_temp(temp)
+        raise storage_error(exc, db.path, target=folder) from exc
     except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
+        _remove_temp(temp)
         raise
     return BackupResult(target, counts, target.stat().st_size)
 
@@ -254,7 +362,12 @@ def compare(db_path: Path, backup_path: Path) -> BackupDiff:
     """What restoring ``backup_path`` over ``db_path`` would change."""
     backup = summarize(backup_path)
     _verify_copy(Path(backup_path), None)
-    current = summarize(db_path) if Path(db_path).exists() else FileSummary(Path(db_path), "(chưa có)", "", "", 0)
+    try:
+        current = summarize(db_path) if Path(db_path).exists() else FileSummary(Path(db_path), "(chưa có)", "", "", 0)
+    except StorageUnavailable as exc:
+        if exc.code != "damaged":
+            raise
+        current = FileSummary(Path(db_path), "(tệp hiện tại bị hỏng, không đọc được)", "", "", 0)
     return BackupDiff(current=current, backup=backup)
 
 
@@ -279,30 +392,103 @@ def restore(backup_path: Path, db_path: Path, *, actor: Actor = SYSTEM_ACTOR) ->
 
 
 def _restore_locked(backup_path: Path, db_path: Path) -> Path | None:
-    safety: Path | None = None
     folder = backups_dir_for(db_path)
+    temp = db_path.with_name(f"{db_path.name}{TEMP_MARK}khoi-phuc")
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        if db_path.exists():
-            stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-            safety = folder / f"{db_path.stem}-truoc-khoi-phuc-{stamp}.sqlite"
-            src = sqlite3.connect(str(db_path))
-            try:
-                dest = sqlite3.connect(str(safety))
-                try:
-                    src.backup(dest)
-                finally:
-                    dest.close()
-            finally:
-                src.close()
-            _verify_copy(safety, None)
-        temp = db_path.with_name(db_path.name + ".restore-tmp")
+        prune_temporaries(folder, db_path.stem)
+        _remove_temp(temp)  # a restore cut off earlier left it; the data file itself was not touched
+        safety = _safety_copy(db_path, folder) if db_path.exists() else None
         shutil.copyfile(backup_path, temp)
         _fsync(temp)
-        for suffix in ("-wal", "-shm"):
+        _verify_copy(temp, None)
+        for suffix in ("-wal", "-shm"):  # empty after the safety copy's checkpoint; kept in it otherwise
             with contextlib.suppress(FileNotFoundError):
                 Path(str(db_path) + suffix).unlink()
         os.replace(temp, db_path)
+        _fsync_dir(db_path.resolve().parent)
+        forget_damaged(db_path)
     except (sqlite3.Error, OSError) as exc:
+        _remove_temp(temp)
         raise storage_error(exc, db_path) from exc
+    except BaseException:
+        _remove_temp(temp)
+        raise
     return safety
+
+
+def _safety_copy(db_path: Path, folder: Path) -> Path:
+    """The current file, kept before a restore replaces it: a checked copy under a temporary name,
+    renamed when complete. A damaged file is copied byte for byte, with its -wal file."""
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    safety = folder / f"{db_path.stem}-truoc-khoi-phuc-{stamp}.sqlite"
+    temp = _temp_name(safety)
+    _remove_temp(temp)
+    try:
+        src = sqlite3.connect(str(db_path))
+        try:
+            src.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # the -wal file is then empty: nothing to lose
+            dest = sqlite3.connect(str(temp))
+            try:
+                src.backup(dest)
+                dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
+            finally:
+                dest.close()
+        finally:
+            src.close()
+        _fsync(temp)
+        _verify_copy(temp, None)
+    except (sqlite3.DatabaseError, StorageUnavailable) as exc:
+        _remove_temp(temp)
+        if isinstance(exc, StorageUnavailable) and exc.code != "damaged":
+            raise
+        if isinstance(exc, sqlite3.DatabaseError) and storage_error(exc).code != "damaged":
+            raise
+        return save_file_copy(db_path, folder, label="truoc-khoi-phuc-hong")
+    except BaseException:
+        _remove_temp(temp)
+        raise
+    os.replace(temp, safety)
+    _remove_temp(temp)
+    _fsync_dir(folder)
+    return safety
+
+
+def save_file_copy(db_path: Path, folder: Path, *, label: str = "ban-hong") -> Path:
+    """A byte-for-byte copy of the data file and its -wal file (what a damaged file needs kept as it is)."""
+    db_path, folder = Path(db_path), Path(folder)
+    if not folder.is_dir():
+        raise StorageUnavailable(f"Không tìm thấy thư mục {folder}.", code="no_target")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    target = folder / f"{db_path.stem}-{label}-{stamp}.sqlite"
+    made: list[Path] = []
+    try:
+        for suffix in ("", "-wal"):
+            source = Path(str(db_path) + suffix)
+            if not source.exists():
+                continue
+            temp = _temp_name(Path(str(target) + suffix))
+            made.append(temp)
+            shutil.copyfile(source, temp)
+            _fsync(temp)
+        for temp in reversed(made):  # the -wal file first: the main name appears last, when all is there
+            os.replace(temp, str(temp).rsplit(TEMP_MARK, 1)[0])
+        _fsync_dir(folder)
+    except OSError as exc:
+        for temp in made:
+            _remove_temp(temp)
+        raise storage_error(exc, db_path, target=folder) from exc
+    return target
+
+
+def newest_good_backup(db_path: Path) -> FileSummary | None:
+    """The newest backup beside ``db_path`` that passes SQLite's check, with what it holds."""
+    for path in list_backups(backups_dir_for(db_path), Path(db_path).stem):
+        if TEMP_MARK in path.name or "-hong-" in path.name or "-ban-hong-" in path.name:
+            continue
+        try:
+            _verify_copy(path, None)
+            return summarize(path)
+        except DomainError:
+            continue
+    return None

@@ -12,10 +12,32 @@ from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.domain.permissions import SYSTEM_ACTOR, Actor
 from giamngheo_desktop.paths import backups_dir_for
 from giamngheo_desktop.storage import lock
-from giamngheo_desktop.storage.connection import Database
-from giamngheo_desktop.storage.database import open_database
+from giamngheo_desktop.storage.connection import Database, FileHealth, storage_error
+from giamngheo_desktop.storage.database import file_verdict, open_database
 
-__all__ = ["Database", "close_session", "open_session", "self_test"]
+__all__ = ["Database", "FileHealth", "check_file", "close_session", "known_error", "open_session", "self_test"]
+
+
+def known_error(exc: BaseException, path: Path | str | None = None) -> BaseException:
+    """An sqlite3/OS error the environment or a damaged file caused → its Vietnamese DomainError.
+
+    Decided by SQLite's result code (see ``storage.connection.storage_error``); other errors
+    (bugs) come back unchanged, for the crash dialog.
+    """
+    import sqlite3
+
+    if isinstance(exc, DomainError):
+        return exc
+    if isinstance(exc, sqlite3.DatabaseError) or (isinstance(exc, OSError) and exc.errno in (5, 13, 28, 30, 122)):
+        known = storage_error(exc, path)
+        if known.code != "sqlite":
+            return known
+    return exc
+
+
+def check_file(path: Path | str, *, full: bool = True) -> FileHealth:
+    """SQLite's own check of a file (``integrity_check`` when ``full``), read without changing it."""
+    return file_verdict(path, full=full, budget_s=None)
 
 
 def open_session(
@@ -47,7 +69,7 @@ def open_session(
 def close_session(db: Database, *, exclusive: bool = False, backup_reason: str | None = None) -> None:
     """Close the window's database: an automatic backup first (``backup_reason``), then the lock."""
     try:
-        if backup_reason:
+        if backup_reason and not db.read_only:  # a read-only or damaged file changed nothing to keep
             from giamngheo_desktop.services import backup
 
             try:

@@ -22,6 +22,14 @@ from giamngheo_desktop.storage.connection import (
     storage_error,
 )
 
+# Files this process found damaged: later openings that skip the check (background tasks of the
+# window) open them read-only too. A restore that replaces the file forgets it.
+_known_damaged: dict[str, FileHealth] = {}
+
+
+def forget_damaged(path: Path | str) -> None:
+    _known_damaged.pop(str(Path(path).resolve()), None)
+
 
 def file_verdict(path: Path | str, *, full: bool = False, budget_s: float | None = QUICK_CHECK_BUDGET_S) -> FileHealth:
     """SQLite's verdict on a file, read without changing it (WAL included; no immutable read).
@@ -79,6 +87,15 @@ def open_database(
     if not memory:
         lock.acquire(path, holder=holder)
         locked = True
+    known = _known_damaged.get(str(path.resolve())) if existed else None
+    if known is not None and not check:
+        try:
+            db = Database(connect_read_only(path), path, actor, health=known, read_only=True)
+        except BaseException:
+            lock.release(path)
+            raise
+        db._locked = locked
+        return db
     conn: sqlite3.Connection | None = None
     try:
         try:
@@ -104,6 +121,7 @@ def open_database(
             assert health is not None
             if conn is not None:
                 conn.close()
+            _known_damaged[str(path.resolve())] = health
             db = Database(connect_read_only(path), path, actor, health=health, read_only=True)
         else:
             db = Database(conn, path, actor, health=health)

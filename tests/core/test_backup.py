@@ -39,12 +39,13 @@ def demo_file(tmp_path: Path) -> Path:
 
 def test_backup_to_a_folder_restores_to_the_same_data(demo_file: Path, tmp_path: Path) -> None:
     usb = tmp_path / "usb"
+    usb.mkdir()
     with open_database(demo_file) as db:
-        result = backup.make_backup(db, usb)
+        result = backup.make_backup(db, usb, same_device_ok=True)
         db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     original = dump(demo_file)
     assert result.path.parent == usb and result.counts["household"] == 60
-    assert not list(usb.glob("*.tmp")), "no temporary file is left behind"
+    assert [p.name for p in usb.iterdir()] == [result.path.name], "no temporary file is left behind"
     # the day goes on: a household is removed by mistake
     with open_database(demo_file) as db, db.atomic() as conn:
         conn.execute("UPDATE household SET deleted_at = '2026-11-28' WHERE id = 1")
@@ -82,8 +83,9 @@ def test_restore_refuses_a_backup_from_a_newer_version(demo_file: Path, tmp_path
 def test_a_leader_may_back_up_but_not_restore(demo_file: Path, tmp_path: Path) -> None:
     leader = Actor(user_id=None, username="lanhdao", role=Role.LEADER)
     officer = Actor(user_id=None, username="canbo", role=Role.OFFICER)
+    (tmp_path / "usb").mkdir()
     with open_database(demo_file, actor=leader) as db:
-        result = backup.make_backup(db, tmp_path / "usb")
+        result = backup.make_backup(db, tmp_path / "usb", same_device_ok=True)
     for actor in (leader, officer):
         with pytest.raises(PermissionDenied):
             backup.restore(result.path, demo_file, actor=actor)
@@ -98,7 +100,7 @@ def test_auto_backups_are_pruned_but_manual_ones_kept(db: Database) -> None:
             assert made is not None
             stamp = (_dt.datetime(2026, 10, 1, 8) + _dt.timedelta(days=day)).timestamp()
             os.utime(made.path, (stamp, stamp))
-        manual = backup.make_backup(db, folder)
+        manual = backup.make_backup(db, folder, same_device_ok=True)
         backup.prune(folder, db.path.stem)
     finally:
         clock.set_fixed_now(None)
@@ -112,15 +114,19 @@ def test_disk_full_during_backup_gives_a_plain_message_and_no_file(db: Database,
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(backup, "_fsync", full)
+    (tmp_path / "usb").mkdir()
     with pytest.raises(StorageUnavailable) as info:
-        backup.make_backup(db, tmp_path / "usb")
-    assert "Ổ đĩa đã đầy" in str(info.value)
+        backup.make_backup(db, tmp_path / "usb", same_device_ok=True)
+    assert "Ổ đĩa đã đầy" in str(info.value) and "usb" in str(info.value)
     assert list((tmp_path / "usb").iterdir()) == []
 
 
 def test_backup_and_restore_commands(demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     usb = tmp_path / "usb"
-    assert cli_main(["backup", "--db", str(demo_file), "--to", str(usb)]) == 0
+    usb.mkdir()
+    assert cli_main(["backup", "--db", str(demo_file), "--to", str(usb)]) == 2  # same disk: asks to confirm
+    assert "cùng ổ đĩa" in capsys.readouterr().err and list(usb.iterdir()) == []
+    assert cli_main(["backup", "--db", str(demo_file), "--to", str(usb), "--same-disk"]) == 0
     assert "Đã sao lưu và kiểm tra" in capsys.readouterr().out
     copy = next(usb.glob("*.sqlite"))
     assert cli_main(["restore", str(copy), "--db", str(demo_file)]) == 1  # no --yes, no terminal: nothing done
@@ -128,3 +134,134 @@ def test_backup_and_restore_commands(demo_file: Path, tmp_path: Path, capsys: py
     assert "Hộ gia đình" in out and "Chưa khôi phục" in out
     assert cli_main(["restore", str(copy), "--db", str(demo_file), "--yes"]) == 0
     assert "Đã khôi phục" in capsys.readouterr().out
+
+
+def test_a_usb_stick_that_is_not_plugged_in_is_not_replaced_by_a_folder_on_the_laptop(
+    db: Database, tmp_path: Path
+) -> None:
+    stick = tmp_path / "media" / "USB"
+    with pytest.raises(StorageUnavailable) as info:
+        backup.make_backup(db, stick, same_device_ok=True)
+    assert info.value.code == "no_target" and "USB" in str(info.value)
+    assert not stick.exists() and not (tmp_path / "media").exists()
+
+
+def test_a_damaged_data_file_is_named_as_the_culprit_not_the_disk(tmp_path: Path) -> None:
+    path = tmp_path / "hong.sqlite"
+    with open_database(path) as db:
+        demo.generate(db, households=200, seed=1)
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    corrupt_a_page(path)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    with open_database(path) as db:
+        assert db.damaged and db.read_only
+        with pytest.raises(StorageUnavailable) as info:
+            backup.make_backup(db, usb, same_device_ok=True)
+    assert info.value.code == "damaged" and "Ổ đĩa đã đầy" not in str(info.value)
+    assert "tệp dữ liệu" in str(info.value) and list(usb.iterdir()) == []
+
+
+def corrupt_a_page(path: Path) -> None:
+    """Garbage over part of a page in the middle of the file (a bad sector, a half-written copy)."""
+    import random
+
+    data = bytearray(path.read_bytes())
+    page = int(len(data) // 4096 * 0.6)
+    rng = random.Random(1)
+    data[page * 4096 + 100 : page * 4096 + 2000] = bytes(rng.randrange(256) for _ in range(1900))
+    path.write_bytes(bytes(data))
+
+
+def test_stale_temporaries_are_pruned_and_a_failed_backup_leaves_none(
+    db: Database, tmp_path: Path, monkeypatch
+) -> None:
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    stale = usb / f"{db.path.stem}-manual-20260101-080000.sqlite.tmp-4242"
+    stale.write_bytes(b"half a copy")
+    Path(str(stale) + "-journal").write_bytes(b"x")
+    old = clock.now().timestamp() - 2 * backup.STALE_TEMP_S
+    for p in (stale, Path(str(stale) + "-journal")):
+        os.utime(p, (old, old))
+
+    def broken(path: Path, expected: object) -> None:
+        raise StorageUnavailable("bản sao không khớp", code="mismatch")
+
+    monkeypatch.setattr(backup, "_verify_copy", broken)
+    with pytest.raises(StorageUnavailable):
+        backup.make_backup(db, usb, same_device_ok=True)
+    assert list(usb.iterdir()) == []
+
+
+def test_a_restore_cut_short_leaves_the_file_and_no_empty_or_partial_file(
+    demo_file: Path, tmp_path: Path, monkeypatch
+) -> None:
+    copy = tmp_path / "cu.sqlite"
+    with open_database(demo_file) as db:
+        (tmp_path / "usb").mkdir()
+        copy = backup.make_backup(db, tmp_path / "usb", same_device_ok=True).path
+    before = dump(demo_file)
+    real_copy = backup.shutil.copyfile
+
+    def half_then_full(src: str, dst: str) -> None:
+        Path(dst).write_bytes(Path(src).read_bytes()[:5000])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backup.shutil, "copyfile", half_then_full)
+    with pytest.raises(StorageUnavailable) as info:
+        backup.restore(copy, demo_file)
+    assert "Ổ đĩa đã đầy" in str(info.value)
+    monkeypatch.setattr(backup.shutil, "copyfile", real_copy)
+    assert dump(demo_file) == before
+    leftovers = [p for p in demo_file.parent.iterdir() if backup.TEMP_MARK in p.name]
+    assert leftovers == []
+    assert [p for p in (demo_file.parent / "backups").iterdir() if not p.name.endswith(".sqlite")] == []
+    for p in (demo_file.parent / "backups").iterdir():  # the safety copy is whole (or absent), never empty
+        assert p.stat().st_size > 0 and dump(p)["household"]
+
+
+def test_the_safety_copy_of_a_damaged_file_is_kept_byte_for_byte(tmp_path: Path) -> None:
+    path = tmp_path / "xa.sqlite"
+    with open_database(path) as db:
+        demo.generate(db, households=200, seed=1)
+        (tmp_path / "usb").mkdir()
+        good = backup.make_backup(db, tmp_path / "usb", same_device_ok=True).path
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    corrupt_a_page(path)
+    damaged = path.read_bytes()
+    newest = backup.newest_good_backup(path)
+    assert newest is None  # the copy on the USB is not beside the file
+    safety = backup.restore(good, path)
+    assert safety is not None and safety.read_bytes() == damaged
+    with open_database(path) as db:
+        assert not db.damaged and db.scalar("SELECT count(*) FROM household") == 200
+
+
+def _can_mount() -> bool:
+    import shutil as _sh
+    import sys
+
+    return sys.platform.startswith("linux") and os.geteuid() == 0 and _sh.which("mount") is not None
+
+
+@pytest.mark.skipif(not _can_mount(), reason="cần quyền root để gắn một USB giả (tmpfs) cho phép thử này")
+def test_a_full_and_a_read_only_stick_give_plain_messages_and_leave_nothing(demo_file: Path, tmp_path: Path) -> None:
+    import subprocess
+
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(stick)], check=False).returncode:
+        pytest.skip("không gắn được tmpfs trên máy này")
+    try:
+        with open_database(demo_file) as db:
+            with pytest.raises(StorageUnavailable) as info:
+                backup.make_backup(db, stick)
+            assert info.value.code == "disk_full" and str(stick) in str(info.value)
+            assert list(stick.iterdir()) == [], "no *.tmp-journal or half copy is left on the stick"
+            subprocess.run(["mount", "-o", "remount,ro", str(stick)], check=True)
+            with pytest.raises(StorageUnavailable) as info:
+                backup.make_backup(db, stick)
+            assert info.value.code == "read_only" and "chỉ cho phép đọc" in str(info.value)
+    finally:
+        subprocess.run(["umount", "-l", str(stick)], check=False)

@@ -80,12 +80,13 @@ def test_an_interrupted_checkpoint_is_not_called_damaged_and_loses_nothing(db_pa
         old_verdict = "damaged"
     assert old_verdict != "ok"
     assert file_verdict(snap).verdict == "ok"
+    assert cli_main(["info", "--db", str(snap)]) == 0  # a reading command, first to see the file
+    (tmp_path / "usb").mkdir()
+    assert cli_main(["backup", "--to", str(tmp_path / "usb"), "--same-disk", "--db", str(snap)]) == 0
     with open_database(snap) as db:
         assert not db.damaged and not db.read_only
         assert db.scalar("SELECT count(*) FROM household") == households
         assert db.scalar("PRAGMA integrity_check") == "ok"
-    for command in (["info"], ["backup", "--to", str(tmp_path / "usb")]):
-        assert cli_main([*command, "--db", str(snap)]) == 0
 
 
 # ------------------------------------------------------------------ one writer ---
@@ -199,3 +200,37 @@ def test_a_file_replaced_under_an_open_connection_is_named_not_a_silent_success(
         assert info.value.code == "moved"
     finally:
         db.close()
+
+
+# ------------------------------------------------------------------ damaged files ---
+def test_no_command_writes_into_a_damaged_file_and_none_ends_in_a_traceback(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.core.test_backup import corrupt_a_page
+
+    with open_database(db_path) as db:
+        demo.generate(db, households=200, seed=1)
+        db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    corrupt_a_page(db_path)
+    before = db_path.read_bytes()
+    (tmp_path / "usb").mkdir()
+    commands = [
+        ["info"],
+        ["check"],
+        ["check", "--file"],
+        ["export", str(tmp_path / "ds.xlsx")],
+        ["review", "open", "--date", "2026-11-15"],
+        ["backup", "--to", str(tmp_path / "usb"), "--same-disk"],
+        ["audit", "verify"],
+        ["report", "--kind", "all", "--period", "2026", "--out", str(tmp_path / "bc")],
+    ]
+    for command in commands:
+        code = cli_main([*command, "--db", str(db_path)])
+        captured = capsys.readouterr()
+        assert "Traceback" not in captured.err, command
+        assert code in (0, 2, 3), (command, code, captured.err)
+        if code:
+            assert "hỏng" in captured.err + captured.out and "Ổ đĩa đã đầy" not in captured.err, command
+    assert db_path.read_bytes() == before
+    assert not Path(str(db_path) + "-wal").exists() or Path(str(db_path) + "-wal").stat().st_size == 0
+    assert list((tmp_path / "usb").iterdir()) == []

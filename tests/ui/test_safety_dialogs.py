@@ -176,7 +176,19 @@ def test_backup_dialog_writes_a_verified_copy(
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(usb)))
     dialog = BackupDialog(workspace)
     qtbot.addWidget(dialog)
-    dialog.start()  # no folder yet: asks for one
+    dialog.start()  # no folder yet: asks for one; the stick is not plugged in
+    assert dialog.result is None and "USB đã được cắm" in dialog.result_label.text() and not usb.exists()
+    shown_errors.clear()
+    usb.mkdir()
+    asked: list[str] = []
+
+    def answer(*args: Any, **kwargs: Any) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(answer))
+    dialog.start()  # the folder is on the laptop's own disk: the officer is asked, and confirms
+    assert asked and "cùng ổ đĩa" in asked[0]
     assert dialog.result is not None and dialog.result.path.parent == usb
     assert "Đã sao lưu" in dialog.result_label.text() and "30 hộ" in dialog.result_label.text()
     copy = sqlite3.connect(dialog.result.path)
@@ -192,7 +204,7 @@ def test_restore_dialog_shows_the_difference_and_restores(
     window = open_window(sample_path, settings=settings, runner=SyncTaskRunner())
     assert window is not None
     db = window.workspace.db
-    backup.make_backup(db, backups_dir_for(sample_path))
+    backup.auto_backup(db, "close")
     users.add_user(db, username="hoa", full_name="Lê Thị Hoa", role=Role.OFFICER.value, password="x123456")
 
     dialog = RestoreDialog(sample_path)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -61,7 +62,7 @@ class BackupDialog(QDialog):
         self.result_label.setWordWrap(True)
         self.backup_button = QPushButton("Sao lưu")
         self.backup_button.setDefault(True)
-        self.backup_button.clicked.connect(self.start)
+        self.backup_button.clicked.connect(lambda: self.start())
         close = QPushButton("Đóng")
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
@@ -81,7 +82,7 @@ class BackupDialog(QDialog):
         if name:
             self.folder_edit.setText(name)
 
-    def start(self) -> None:
+    def start(self, *, same_device_ok: bool = False) -> None:
         text = self.folder_edit.text().strip()
         if not text:
             self.choose_folder()
@@ -98,7 +99,7 @@ class BackupDialog(QDialog):
 
         def work(ctx: TaskContext) -> BackupResult:
             ctx.db.set_actor(actor)
-            return backup.make_backup(ctx.db, folder)
+            return backup.make_backup(ctx.db, folder, same_device_ok=same_device_ok)
 
         self.backup_button.setEnabled(False)
         self.result_label.setText("Đang sao lưu…")
@@ -114,6 +115,19 @@ class BackupDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self.backup_button.setEnabled(True)
+        if isinstance(exc, DomainError) and exc.code == "same_device":
+            answer = QMessageBox.question(
+                self,
+                "Sao lưu vào cùng ổ đĩa?",
+                f"{exc}\n\nVẫn sao lưu vào thư mục này?",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                self.start(same_device_ok=True)
+                return
+            self.result_label.setText("Chưa sao lưu: hãy chọn thư mục trên USB hoặc ổ đĩa khác.")
+            return
         self.result_label.setStyleSheet("color: #b00020;")
         self.result_label.setText("Chưa sao lưu được." if not isinstance(exc, DomainError) else str(exc))
         errors.show_error(self, exc, title="Chưa sao lưu được")

@@ -82,7 +82,7 @@ def _file_label(path: Path) -> str:
 class RestoreDialog(QDialog):
     """Choose a backup and see the difference; ``exec()`` true means: restore ``self.chosen``."""
 
-    def __init__(self, db_path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, db_path: Path, parent: QWidget | None = None, *, preselect: Path | None = None) -> None:
         super().__init__(parent)
         self.db_path = Path(db_path)
         self.chosen: Path | None = None
@@ -128,7 +128,10 @@ class RestoreDialog(QDialog):
         layout.addLayout(body, 1)
         layout.addLayout(buttons)
         self.resize(1040, 560)
-        if self.list.count():
+        rows = [Path(self.list.item(n).data(Qt.ItemDataRole.UserRole)) for n in range(self.list.count())]
+        if preselect is not None and preselect in rows:
+            self.list.setCurrentRow(rows.index(preselect))
+        elif self.list.count():
             self.list.setCurrentRow(0)
 
     def _picked(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
