@@ -1,7 +1,7 @@
 """Undo and redo of register edits while the app is open (QUndoStack in the workspace).
 
 A register operation runs once through its service (``services.register``), which
-returns an ``OpResult`` with a before/after snapshot of every row it touched. The
+returns its ``Changes`` with a before/after snapshot of every row it touched. The
 command pushed on the stack then undoes by writing the "before" rows back (soft-deleted
 rows come back: undo of a removal is a restore) and redoes by writing the "after" rows,
 both through the services, never SQL here.
@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.services import register
+from giamngheo_desktop.services.changes import Changes, Snapshot
+from giamngheo_desktop.services.session import Database
 from ui import errors
 from ui.workspace import Workspace
 
@@ -23,7 +25,7 @@ from ui.workspace import Workspace
 class RegisterCommand(QUndoCommand):
     """An operation that already happened; undo/redo replay its snapshot."""
 
-    def __init__(self, workspace: Workspace, result: register.OpResult, text: str) -> None:
+    def __init__(self, workspace: Workspace, result: Changes, text: str) -> None:
         super().__init__(text)
         self.workspace = workspace
         self.result = result
@@ -39,24 +41,25 @@ class RegisterCommand(QUndoCommand):
     def undo(self) -> None:
         self._apply(register.undo_operation)
 
-    def _apply(self, fn: Callable[..., object]) -> None:
+    def _apply(self, fn: Callable[[Database, Snapshot], Changes]) -> None:
+        assert self.result.snapshot is not None  # run_operation pushes only register operations
         try:
             changes = fn(self.workspace.db, self.result.snapshot)
         except DomainError as exc:
             self.failed = True
             errors.show_error(None, exc, title="Không hoàn tác được")
             return
-        self.workspace.broadcast(changes)  # type: ignore[arg-type]
+        self.workspace.broadcast(changes)
 
 
 def run_operation(
     workspace: Workspace,
     parent: QWidget | None,
     text: str,
-    operation: Callable[[], register.OpResult],
+    operation: Callable[[], Changes],
     *,
     show_warnings: bool = True,
-) -> register.OpResult | None:
+) -> Changes | None:
     """Run ``operation`` (a service call), push it on the undo stack and broadcast its Changes.
 
     Known errors are shown to the officer and return None (nothing was written).
@@ -67,7 +70,7 @@ def run_operation(
         errors.show_error(parent, exc)
         return None
     workspace.undo_stack.push(RegisterCommand(workspace, result, text))
-    workspace.broadcast(result.changes)
+    workspace.broadcast(result)
     if show_warnings and result.warnings and parent is not None:
         QMessageBox.information(
             parent,

@@ -52,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_open(args: argparse.Namespace) -> int:
     with open_db(args) as db:
-        round_id = review.open_round(db, kind=args.kind, reference_date=args.date)
+        round_id = review.open_round(db, kind=args.kind, reference_date=args.date).written_id
         summary = review.round_summary(db, round_id)
     print_json(summary) if args.json else print(f"Đã mở đợt số {round_id}: {summary['round']['households']} hộ.")
     return 0
@@ -87,7 +87,7 @@ def run_compute(args: argparse.Namespace) -> int:
 
 def run_meeting(args: argparse.Namespace) -> int:
     with open_db(args) as db:
-        passed = review.record_meeting(
+        review.record_meeting(
             db,
             args.round,
             village_id=args.village,
@@ -95,6 +95,7 @@ def run_meeting(args: argparse.Namespace) -> int:
             attendees=args.attendees,
             agreed=args.agreed,
         )
+    passed = review.meeting_passed(args.attendees, args.agreed)
     print("Đạt (≥ 50 % đồng ý)." if passed else "Chưa đạt 50 % đồng ý: các hộ của thôn cần rà soát lại.")
     return 0 if passed else 4
 
@@ -114,7 +115,7 @@ def run_advance(args: argparse.Namespace) -> int:
 
 def run_certificates(args: argparse.Namespace) -> int:
     with open_db(args) as db:
-        count = review.issue_certificates(db, args.round)
+        count = review.issue_certificates(db, args.round).count
     print(f"Đã cấp {count} giấy chứng nhận.")
     return 0
 

@@ -60,9 +60,10 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_add(args: argparse.Namespace) -> int:
     with open_db(args) as db:
-        user = users.add_user(
+        users.add_user(
             db, username=args.username, full_name=args.name, role=args.role, password=_password(args.password)
         )
+        user = users.get_user(db, args.username)
     print(f"Đã thêm người dùng {user.username} ({user.role_label}).")
     return 0
 

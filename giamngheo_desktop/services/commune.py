@@ -204,7 +204,7 @@ def list_villages(db: Database, *, with_counts: bool = False) -> list[Village]:
     ]
 
 
-def add_village(db: Database, village: VillageInput) -> int:
+def add_village(db: Database, village: VillageInput) -> Changes:
     db.require(Permission.MANAGE_SETTINGS)
     issues = validate_villages([village])
     name = nfc(village.name)
@@ -220,7 +220,7 @@ def add_village(db: Database, village: VillageInput) -> int:
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (code, name, fold(name), village.kind, village.area_type, nfc(village.head_name), order),
         )
-        return int(cur.lastrowid or 0)
+        return Changes(commune=True, id=int(cur.lastrowid or 0))
 
 
 def village_area_type(db: Database, village_id: int) -> str:

@@ -26,6 +26,7 @@ from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.domain.idnumber import make_id_number
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.services import commune
+from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.storage import audit
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.text import fold
@@ -726,16 +727,15 @@ def _dependants_over_half(living: list[_Person]) -> bool:
     return dependants * 2 > len(living)
 
 
-def add_review_history(db: Database) -> list[int]:
+def add_review_history(db: Database) -> Changes:
     """Two closed annual rounds (2025 and 2026) on a demo commune, so that movement and
-    deprivation reports (Biểu 2–7) have data. Returns the round ids, oldest first."""
+    deprivation reports (Biểu 2–7) have data."""
     from giamngheo_desktop.services import review
 
-    return [
-        review.run_complete_round(
-            db, reference_date="2025-11-15", decision_number="198/QĐ-UBND", decision_date="2025-12-10"
-        ),
-        review.run_complete_round(
-            db, reference_date="2026-11-15", decision_number="215/QĐ-UBND", decision_date="2026-12-10"
-        ),
-    ]
+    review.run_complete_round(
+        db, reference_date="2025-11-15", decision_number="198/QĐ-UBND", decision_date="2025-12-10"
+    )
+    review.run_complete_round(
+        db, reference_date="2026-11-15", decision_number="215/QĐ-UBND", decision_date="2026-12-10"
+    )
+    return Changes(review=True, households=True, count=2)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from giamngheo_desktop import clock
@@ -316,7 +316,7 @@ def _write_targets(db: Database, plan_id: int, targets: Sequence[TargetInput]) -
         )
 
 
-def create_plan(db: Database, *, data: PlanInput, targets: Sequence[TargetInput] = ()) -> int:
+def create_plan(db: Database, *, data: PlanInput, targets: Sequence[TargetInput] = ()) -> Changes:
     """Create a plan; without a baseline round the register's counts today are its baseline."""
     db.require(Permission.EDIT_SUPPORT)
     issues = _validate_plan(db, data) + _validate_targets(targets)
@@ -342,7 +342,7 @@ def create_plan(db: Database, *, data: PlanInput, targets: Sequence[TargetInput]
         )
         plan_id = int(cur.lastrowid or 0)
         _write_targets(db, plan_id, targets)
-    return plan_id
+    return Changes(plans=True, id=plan_id)
 
 
 def create_plan_from_template(
@@ -353,7 +353,7 @@ def create_plan_from_template(
     number: str = "",
     issued_date: str | None = None,
     baseline_round_id: int | None = None,
-) -> int:
+) -> Changes:
     """A plan for ``year`` with the template's title and targets (edit them afterwards)."""
     t = template(template_id)
     targets = [
@@ -401,6 +401,25 @@ def update_plan(db: Database, *, plan_id: int, data: PlanInput) -> Changes:
             ),
         )
     return CHANGED
+
+
+def save_plan(
+    db: Database,
+    *,
+    plan_id: int,
+    data: PlanInput,
+    targets: Sequence[TargetInput],
+    baseline: tuple[int, int, int, str | None] | None = None,
+) -> Changes:
+    """The plan dialog's save: the plan, its targets and (without a baseline round) the typed
+    baseline (households, poor, near-poor, date), all or nothing."""
+    with db.atomic():
+        update_plan(db, plan_id=plan_id, data=data)
+        set_targets(db, plan_id=plan_id, targets=targets)
+        if baseline is not None:
+            households, poor, near_poor, on_date = baseline
+            set_baseline(db, plan_id=plan_id, households=households, poor=poor, near_poor=near_poor, on_date=on_date)
+    return replace(CHANGED, id=plan_id)
 
 
 def set_targets(db: Database, *, plan_id: int, targets: Sequence[TargetInput]) -> Changes:

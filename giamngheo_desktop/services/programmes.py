@@ -14,7 +14,7 @@ All functions run on the thread that owns ``db``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from giamngheo_desktop import clock
@@ -125,7 +125,7 @@ def _model_values(data: ModelInput) -> tuple[Any, ...]:
     )
 
 
-def add_model(db: Database, *, data: ModelInput) -> int:
+def add_model(db: Database, *, data: ModelInput) -> Changes:
     db.require(Permission.EDIT_SUPPORT)
     _validate_model(db, data)
     with db.atomic() as conn:
@@ -134,7 +134,7 @@ def add_model(db: Database, *, data: ModelInput) -> int:
             " programme_id, description) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             _model_values(data),
         )
-    return int(cur.lastrowid or 0)
+    return replace(CHANGED, id=int(cur.lastrowid or 0))
 
 
 def edit_model(db: Database, *, model_id: int, data: ModelInput) -> Changes:
@@ -282,7 +282,7 @@ def _class_values(data: ClassInput) -> tuple[Any, ...]:
     )
 
 
-def add_class(db: Database, *, data: ClassInput) -> int:
+def add_class(db: Database, *, data: ClassInput) -> Changes:
     db.require(Permission.EDIT_SUPPORT)
     _validate_class(db, data)
     with db.atomic() as conn:
@@ -291,7 +291,7 @@ def add_class(db: Database, *, data: ClassInput) -> int:
             " funding_source, programme_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             _class_values(data),
         )
-    return int(cur.lastrowid or 0)
+    return replace(CHANGED, id=int(cur.lastrowid or 0))
 
 
 def edit_class(db: Database, *, class_id: int, data: ClassInput) -> Changes:
@@ -402,7 +402,7 @@ class StaffRow:
 
 def add_staff_training(
     db: Database, *, title: str, year: int, held_date: str | None = None, organiser: str = ""
-) -> int:
+) -> Changes:
     db.require(Permission.EDIT_SUPPORT)
     issues: list[ValidationIssue] = []
     if not nfc(title):
@@ -418,7 +418,7 @@ def add_staff_training(
             "INSERT INTO staff_training (title, year, held_date, organiser) VALUES (?, ?, ?, ?)",
             (nfc(title), int(year), held_date or None, nfc(organiser)),
         )
-    return int(cur.lastrowid or 0)
+    return replace(CHANGED, id=int(cur.lastrowid or 0))
 
 
 def add_attendee(db: Database, *, training_id: int, full_name: str, position: str = "") -> Changes:
@@ -455,7 +455,7 @@ def list_staff_trainings(db: Database, *, year: int | None = None) -> list[Staff
     return [StaffTrainingRow(**r) for r in db.rows(sql + " GROUP BY t.id ORDER BY t.year DESC, t.id DESC", params)]
 
 
-def add_staff_member(db: Database, *, full_name: str, position: str = "") -> int:
+def add_staff_member(db: Database, *, full_name: str, position: str = "") -> Changes:
     db.require(Permission.EDIT_SUPPORT)
     if not nfc(full_name):
         raise ValidationFailed(ValidationIssue("Họ tên cán bộ", "chưa nhập.", code="required"))
@@ -463,13 +463,31 @@ def add_staff_member(db: Database, *, full_name: str, position: str = "") -> int
         cur = conn.execute(
             "INSERT INTO staff_member (full_name, position) VALUES (?, ?)", (nfc(full_name), nfc(position))
         )
-    return int(cur.lastrowid or 0)
+    return replace(CHANGED, id=int(cur.lastrowid or 0))
 
 
 def set_staff_active(db: Database, *, staff_id: int, active: bool) -> Changes:
     db.require(Permission.EDIT_SUPPORT)
     with db.atomic() as conn:
         conn.execute("UPDATE staff_member SET active = ? WHERE id = ?", (int(active), staff_id))
+    return CHANGED
+
+
+def save_staff_list(db: Database, *, wanted: Sequence[tuple[str, str]]) -> Changes:
+    """The list of staff working on poverty reduction as (name, position) lines, in one transaction:
+    people no longer listed are marked inactive, new names are added."""
+    db.require(Permission.EDIT_SUPPORT)
+    names = {nfc(name) for name, _ in wanted}
+    with db.atomic():
+        current = list_staff(db)
+        for s in current:
+            if s.full_name not in names:
+                set_staff_active(db, staff_id=s.id, active=False)
+        known = {s.full_name for s in current}
+        for name, position in wanted:
+            if nfc(name) not in known:
+                add_staff_member(db, full_name=name, position=position)
+                known.add(nfc(name))
     return CHANGED
 
 
@@ -504,13 +522,15 @@ class TraineeInput:
     employed_date: str | None = None
 
 
-def save_class(db: Database, *, data: ClassInput, trainees: Sequence[TraineeInput], class_id: int | None = None) -> int:
+def save_class(
+    db: Database, *, data: ClassInput, trainees: Sequence[TraineeInput], class_id: int | None = None
+) -> Changes:
     """Create or update a class and replace its trainees, in one transaction. Returns the class id."""
     db.require(Permission.EDIT_SUPPORT)
     _validate_class(db, data)
     with db.atomic() as conn:
         if class_id is None:
-            class_id = add_class(db, data=data)
+            class_id = add_class(db, data=data).written_id
         else:
             edit_class(db, class_id=class_id, data=data)
         conn.execute("DELETE FROM class_trainee WHERE class_id = ?", (class_id,))
@@ -523,31 +543,33 @@ def save_class(db: Database, *, data: ClassInput, trainees: Sequence[TraineeInpu
                 employed=t.employed,
                 employed_date=t.employed_date,
             )
-    return class_id
+    return replace(CHANGED, id=class_id)
 
 
 def save_model(
     db: Database, *, data: ModelInput, participants: Sequence[tuple[int, int]], model_id: int | None = None
-) -> int:
+) -> Changes:
     """Create or update a production model and replace its participants, in one transaction."""
     db.require(Permission.EDIT_SUPPORT)
     _validate_model(db, data)
     with db.atomic():
         if model_id is None:
-            model_id = add_model(db, data=data)
+            model_id = add_model(db, data=data).written_id
         else:
             edit_model(db, model_id=model_id, data=data)
         set_model_participants(db, model_id=model_id, participants=participants, joined_date=data.start_date)
-    return model_id
+    return replace(CHANGED, id=model_id)
 
 
 def save_staff_training(
     db: Database, *, title: str, year: int, held_date: str | None, organiser: str, attendees: Sequence[tuple[str, str]]
-) -> int:
+) -> Changes:
     """A staff training with its attendees (name, position), in one transaction."""
     with db.atomic():
-        training_id = add_staff_training(db, title=title, year=year, held_date=held_date, organiser=organiser)
+        training_id = add_staff_training(
+            db, title=title, year=year, held_date=held_date, organiser=organiser
+        ).written_id
         for name, position in attendees:
             if nfc(name):
                 add_attendee(db, training_id=training_id, full_name=name, position=position)
-    return training_id
+    return replace(CHANGED, id=training_id)

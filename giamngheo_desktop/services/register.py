@@ -2,11 +2,10 @@
 
 Every mutating function checks ``Permission.EDIT_REGISTER``, validates first (raising
 ``ValidationFailed`` with Vietnamese messages that name the field and the reason), then
-writes inside ONE ``db.atomic()`` and records ``household_event`` rows. Each returns an
-:class:`OpResult` carrying the ``Changes`` and a before/after :class:`Snapshot` of every
-row it touched, so the UI can undo (:func:`undo_operation`) and redo
-(:func:`redo_operation`) without re-running the operation. Deletion is soft, so undoing a
-removal is a restore.
+writes inside ONE ``db.atomic()`` and records ``household_event`` rows. Each returns the
+``Changes`` with a before/after ``Snapshot`` of every row it touched, so the UI can undo
+(:func:`undo_operation`) and redo (:func:`redo_operation`) without re-running the operation.
+Deletion is soft, so undoing a removal is a restore.
 """
 
 from __future__ import annotations
@@ -25,7 +24,7 @@ from giamngheo_desktop.domain.errors import NotFound, ValidationFailed, Validati
 from giamngheo_desktop.domain.idnumber import id_columns, id_contradictions, id_facts, normalize_id
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.domain.vocab import CLASS_LABELS, LIFE_STATUS_LABELS, PovertyClass
-from giamngheo_desktop.services.changes import Changes
+from giamngheo_desktop.services.changes import Changes, Snapshot, State
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.text import fold, nfc, nfc_or_none
 
@@ -147,36 +146,6 @@ MEMBER_LABELS = {
     "life_status": "Tình trạng",
     "life_status_date": "Ngày (chết/chuyển đi)",
 }
-
-# ------------------------------------------------------------------- results ----
-
-
-@dataclass
-class State:
-    """Full rows of the records an operation touched (``None`` for "did not exist")."""
-
-    households: dict[int, dict[str, Any] | None] = field(default_factory=dict)
-    members: dict[int, dict[str, Any] | None] = field(default_factory=dict)
-    causes: dict[int, list[str]] = field(default_factory=dict)
-    events: dict[int, dict[str, Any] | None] = field(default_factory=dict)
-
-
-@dataclass
-class Snapshot:
-    before: State
-    after: State
-    label: str = ""
-
-
-@dataclass
-class OpResult:
-    changes: Changes
-    snapshot: Snapshot
-    household_id: int | None = None
-    member_id: int | None = None
-    member_ids: list[int] = field(default_factory=list)
-    warnings: list[ValidationIssue] = field(default_factory=list)
-
 
 # ------------------------------------------------------------------- helpers ----
 
@@ -614,8 +583,8 @@ def _errors(issues: Iterable[ValidationIssue]) -> list[ValidationIssue]:
     return [i for i in issues if i.severity == "error"]
 
 
-def _warnings(issues: Iterable[ValidationIssue]) -> list[ValidationIssue]:
-    return [i for i in issues if i.severity != "error"]
+def _warnings(issues: Iterable[ValidationIssue]) -> tuple[ValidationIssue, ...]:
+    return tuple(i for i in issues if i.severity != "error")
 
 
 def _household_values(data: HouseholdInput) -> dict[str, Any]:
@@ -1180,7 +1149,7 @@ def _next_order(db: Database, household_id: int) -> int:
 # ------------------------------------------------------------- households ----
 
 
-def add_household(db: Database, *, household: HouseholdInput, members: list[MemberInput]) -> OpResult:
+def add_household(db: Database, *, household: HouseholdInput, members: list[MemberInput]) -> Changes:
     """Create a household with its members; exactly one living member must be the head (Chủ hộ)."""
     db.require(Permission.EDIT_REGISTER)
     codes = CodeBook(db)
@@ -1211,11 +1180,14 @@ def add_household(db: Database, *, household: HouseholdInput, members: list[Memb
         _refresh_derived(db, hid, codes)
         rec.event(hid, "create", details={"code": values["code"], "members": len(member_ids)})
         snapshot = rec.snapshot()
-    return OpResult(
-        changes=Changes(households=True, members=True, rows_added_or_removed=True, household_ids=frozenset({hid})),
+    return Changes(
+        households=True,
+        members=True,
+        rows_added_or_removed=True,
+        household_ids=frozenset({hid}),
         snapshot=snapshot,
         household_id=hid,
-        member_ids=member_ids,
+        member_ids=tuple(member_ids),
         warnings=_warnings(issues),
     )
 
@@ -1250,7 +1222,7 @@ def _duplicate_ids_within(members: list[MemberInput]) -> list[ValidationIssue]:
     return issues
 
 
-def update_household(db: Database, household_id: int, *, household: HouseholdInput) -> OpResult:
+def update_household(db: Database, household_id: int, *, household: HouseholdInput) -> Changes:
     """Change a household's own fields and causes (members are edited one by one)."""
     db.require(Permission.EDIT_REGISTER)
     current = _live_household(db, household_id)
@@ -1275,15 +1247,16 @@ def update_household(db: Database, household_id: int, *, household: HouseholdInp
         _refresh_derived(db, household_id, codes)
         rec.event(household_id, "update", details={"fields": changed})
         snapshot = rec.snapshot()
-    return OpResult(
-        changes=Changes(households=True, household_ids=frozenset({household_id})),
+    return Changes(
+        households=True,
+        household_ids=frozenset({household_id}),
         snapshot=snapshot,
         household_id=household_id,
         warnings=_warnings(issues),
     )
 
 
-def remove_household(db: Database, household_id: int, *, reason: str = "") -> OpResult:
+def remove_household(db: Database, household_id: int, *, reason: str = "") -> Changes:
     """Soft-delete a household (its members stay attached to it and come back on restore)."""
     db.require(Permission.EDIT_REGISTER)
     row = _live_household(db, household_id)
@@ -1294,14 +1267,16 @@ def remove_household(db: Database, household_id: int, *, reason: str = "") -> Op
         conn.execute("UPDATE household SET deleted_at = ?, updated_at = ? WHERE id = ?", (now, now, household_id))
         rec.event(household_id, "delete", details={"reason": nfc(reason)})
         snapshot = rec.snapshot()
-    return OpResult(
-        changes=Changes(households=True, rows_added_or_removed=True, household_ids=frozenset({household_id})),
+    return Changes(
+        households=True,
+        rows_added_or_removed=True,
+        household_ids=frozenset({household_id}),
         snapshot=snapshot,
         household_id=household_id,
     )
 
 
-def restore_household(db: Database, household_id: int) -> OpResult:
+def restore_household(db: Database, household_id: int) -> Changes:
     """Bring back a soft-deleted household (refused if its code is now used by another)."""
     db.require(Permission.EDIT_REGISTER)
     row = db.row("SELECT * FROM household WHERE id = ?", (household_id,))
@@ -1323,25 +1298,19 @@ def restore_household(db: Database, household_id: int) -> OpResult:
         )
         rec.event(household_id, "restore")
         snapshot = rec.snapshot()
-    return OpResult(
-        changes=Changes(households=True, rows_added_or_removed=True, household_ids=frozenset({household_id})),
+    return Changes(
+        households=True,
+        rows_added_or_removed=True,
+        household_ids=frozenset({household_id}),
         snapshot=snapshot,
         household_id=household_id,
     )
 
 
-def set_causes(db: Database, household_id: int, *, causes: list[str]) -> OpResult:
-    """Replace the causes of poverty of a household (multi-select, §7.5)."""
-    db.require(Permission.EDIT_REGISTER)
-    row = _live_household(db, household_id)
-    data = household_input_from_row(row, causes)
-    return update_household(db, household_id, household=data)
-
-
 # ---------------------------------------------------------------- members ----
 
 
-def add_member(db: Database, household_id: int, *, member: MemberInput) -> OpResult:
+def add_member(db: Database, household_id: int, *, member: MemberInput) -> Changes:
     """Add a member to a household. A second head is refused: use :func:`change_head`."""
     db.require(Permission.EDIT_REGISTER)
     _live_household(db, household_id)
@@ -1367,8 +1336,10 @@ def add_member(db: Database, household_id: int, *, member: MemberInput) -> OpRes
         _refresh_derived(db, household_id, codes)
         rec.event(household_id, "member_add", member_id=mid, details={"name": nfc(member.full_name)})
         snapshot = rec.snapshot()
-    return OpResult(
-        changes=Changes(households=True, members=True, household_ids=frozenset({household_id})),
+    return Changes(
+        households=True,
+        members=True,
+        household_ids=frozenset({household_id}),
         snapshot=snapshot,
         household_id=household_id,
         member_id=mid,
@@ -1376,7 +1347,7 @@ def add_member(db: Database, household_id: int, *, member: MemberInput) -> OpRes
     )
 
 
-def update_member(db: Database, member_id: int, *, member: MemberInput) -> OpResult:
+def update_member(db: Database, member_id: int, *, member: MemberInput) -> Changes:
     """Edit a member. Making a member head, or the head not head, goes through :func:`change_head`;
     deaths and departures through :func:`mark_member_status`."""
     db.require(Permission.EDIT_REGISTER)
@@ -1417,8 +1388,10 @@ def update_member(db: Database, member_id: int, *, member: MemberInput) -> OpRes
         _refresh_derived(db, hid, codes)
         rec.event(hid, "update", member_id=member_id, details={"fields": changed})
         snapshot = rec.snapshot()
-    return OpResult(
-        changes=Changes(households=True, members=True, household_ids=frozenset({hid})),
+    return Changes(
+        households=True,
+        members=True,
+        household_ids=frozenset({hid}),
         snapshot=snapshot,
         household_id=hid,
         member_id=member_id,
@@ -1426,7 +1399,7 @@ def update_member(db: Database, member_id: int, *, member: MemberInput) -> OpRes
     )
 
 
-def remove_member(db: Database, member_id: int, *, reason: str = "") -> OpResult:
+def remove_member(db: Database, member_id: int, *, reason: str = "") -> Changes:
     """Soft-delete a member entered by mistake (a head with other living members must be replaced first)."""
     db.require(Permission.EDIT_REGISTER)
     current = _live_member(db, member_id)
@@ -1448,15 +1421,17 @@ def remove_member(db: Database, member_id: int, *, reason: str = "") -> OpResult
         conn.execute("UPDATE member SET deleted_at = ?, updated_at = ? WHERE id = ?", (now, now, member_id))
         rec.event(hid, "member_remove", member_id=member_id, details={"reason": nfc(reason)})
         snapshot = rec.snapshot()
-    return OpResult(
-        changes=Changes(households=True, members=True, household_ids=frozenset({hid})),
+    return Changes(
+        households=True,
+        members=True,
+        household_ids=frozenset({hid}),
         snapshot=snapshot,
         household_id=hid,
         member_id=member_id,
     )
 
 
-def restore_member(db: Database, member_id: int) -> OpResult:
+def restore_member(db: Database, member_id: int) -> Changes:
     """Bring back a soft-deleted member (refused if it would give the household a second head)."""
     db.require(Permission.EDIT_REGISTER)
     row = db.row("SELECT * FROM member WHERE id = ?", (member_id,))
@@ -1492,8 +1467,10 @@ def restore_member(db: Database, member_id: int) -> OpResult:
         _refresh_derived(db, hid, CodeBook(db))
         rec.event(hid, "restore", member_id=member_id)
         snapshot = rec.snapshot()
-    return OpResult(
-        changes=Changes(households=True, members=True, household_ids=frozenset({hid})),
+    return Changes(
+        households=True,
+        members=True,
+        household_ids=frozenset({hid}),
         snapshot=snapshot,
         household_id=hid,
         member_id=member_id,
@@ -1566,7 +1543,7 @@ def change_head(
     new_head_id: int,
     relationships: dict[int, str] | None = None,
     event_type: str = "head_change",
-) -> OpResult:
+) -> Changes:
     """Make ``new_head_id`` the head. ``relationships`` gives the new relationship of other
     members (at least the old head's if they stay living); missing ones come from
     :func:`suggest_relationships`."""
@@ -1615,8 +1592,10 @@ def change_head(
             details={"old_head_id": old_head_id, "new_head": new_head["full_name"], "relationships": rels},
         )
         snapshot = rec.snapshot()
-    return OpResult(
-        changes=Changes(households=True, members=True, household_ids=frozenset({household_id})),
+    return Changes(
+        households=True,
+        members=True,
+        household_ids=frozenset({household_id}),
         snapshot=snapshot,
         household_id=household_id,
         member_id=new_head_id,
@@ -1644,7 +1623,7 @@ def mark_member_status(
     new_head_id: int | None = None,
     relationships: dict[int, str] | None = None,
     note: str = "",
-) -> OpResult:
+) -> Changes:
     """Record that a member died (``deceased``) or moved away (``moved_away``) on ``date``;
     ``status='living'`` undoes a mistaken record. A head who leaves living members behind
     needs ``new_head_id``."""
@@ -1697,8 +1676,10 @@ def mark_member_status(
         _refresh_derived(db, hid, CodeBook(db))
         rec.event(hid, event_type, member_id=member_id, details={"name": current["full_name"], "date": date}, date=date)
         snapshot = rec.snapshot()
-    return OpResult(
-        changes=Changes(households=True, members=True, household_ids=frozenset({hid})),
+    return Changes(
+        households=True,
+        members=True,
+        household_ids=frozenset({hid}),
         snapshot=snapshot,
         household_id=household["id"],
         member_id=member_id,
@@ -1716,7 +1697,7 @@ def move_member(
     relationship_code: str,
     new_head_id: int | None = None,
     date: str | None = None,
-) -> OpResult:
+) -> Changes:
     """Move a member to another household with a new relationship to its head.
     Moving the head of a household that keeps living members needs ``new_head_id`` there."""
     db.require(Permission.EDIT_REGISTER)
@@ -1775,8 +1756,10 @@ def move_member(
         )
         rec.event(to_household_id, "member_move_in", related=source_id, member_id=member_id, details=details, date=date)
         snapshot = rec.snapshot()
-    return OpResult(
-        changes=Changes(households=True, members=True, household_ids=frozenset({source_id, to_household_id})),
+    return Changes(
+        households=True,
+        members=True,
+        household_ids=frozenset({source_id, to_household_id}),
         snapshot=snapshot,
         household_id=to_household_id,
         member_id=member_id,
@@ -1805,7 +1788,7 @@ class SplitInput:
 _MOVE_SQL = "UPDATE member SET household_id = ?, relationship_code = ?, sort_order = ?, updated_at = ? WHERE id = ?"
 
 
-def split_household(db: Database, household_id: int, *, split: SplitInput) -> OpResult:
+def split_household(db: Database, household_id: int, *, split: SplitInput) -> Changes:
     """Split a household: the chosen members form a new household with a new code and head.
     Both keep their history (events ``split_to`` on the original, ``split_from`` on the new one)."""
     db.require(Permission.EDIT_REGISTER)
@@ -1917,13 +1900,14 @@ def split_household(db: Database, household_id: int, *, split: SplitInput) -> Op
             date=split.date,
         )
         snapshot = rec.snapshot()
-    return OpResult(
-        changes=Changes(
-            households=True, members=True, rows_added_or_removed=True, household_ids=frozenset({household_id, new_id})
-        ),
+    return Changes(
+        households=True,
+        members=True,
+        rows_added_or_removed=True,
+        household_ids=frozenset({household_id, new_id}),
         snapshot=snapshot,
         household_id=new_id,
-        member_ids=moving,
+        member_ids=tuple(moving),
         warnings=_warnings(issues),
     )
 
@@ -1938,7 +1922,7 @@ def merge_households(
     source_id: int,
     relationships: dict[int, str] | None = None,
     date: str | None = None,
-) -> OpResult:
+) -> Changes:
     """Nhập hộ: members of ``source_id`` join ``target_id`` and the source is soft-deleted.
     ``relationships`` gives their relationship to the target's head (default "Người thân khác")."""
     db.require(Permission.EDIT_REGISTER)
@@ -1996,13 +1980,14 @@ def merge_households(
             date=date,
         )
         snapshot = rec.snapshot()
-    return OpResult(
-        changes=Changes(
-            households=True, members=True, rows_added_or_removed=True, household_ids=frozenset({target_id, source_id})
-        ),
+    return Changes(
+        households=True,
+        members=True,
+        rows_added_or_removed=True,
+        household_ids=frozenset({target_id, source_id}),
         snapshot=snapshot,
         household_id=target_id,
-        member_ids=[m["id"] for m in joining],
+        member_ids=tuple([m["id"] for m in joining]),
     )
 
 

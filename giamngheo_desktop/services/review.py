@@ -325,7 +325,7 @@ def open_round(
     reference_date: str,
     name: str | None = None,
     include_newly_escaped: bool = True,
-) -> int:
+) -> Changes:
     """Open a round and draw up its list (step 1): annual = every poor and near-poor
     household (+ newly escaped) + pending requests; monthly = pending requests."""
     db.require(Permission.RUN_REVIEW)
@@ -381,7 +381,7 @@ def open_round(
         conn.execute(
             "UPDATE household_request SET status = 'in_round', round_id = ? WHERE status = 'pending'", (round_id,)
         )
-    return round_id
+    return Changes(review=True, households=True, id=round_id)
 
 
 def _require_open(db: Database, round_id: int) -> dict[str, Any]:
@@ -623,10 +623,9 @@ def record_meeting(
     chair: str = "",
     secretary: str = "",
     minutes: str = "",
-) -> bool:
-    """Record a village meeting; True when at least 50 % of attendees agreed.
-
-    Otherwise the village's households go back to "collected" to be reviewed again.
+) -> Changes:
+    """Record a village meeting (``id``: the meeting). When it did not pass (:func:`meeting_passed`)
+    the village's households go back to "collected" to be reviewed again.
     """
     db.require(Permission.RUN_REVIEW)
     _require_open(db, round_id)
@@ -639,9 +638,9 @@ def record_meeting(
         issues.append(ValidationIssue("Số người đồng ý", "phải từ 0 đến số người dự họp", value=str(agreed)))
     if issues:
         raise ValidationFailed(issues)
-    passed = agreed >= attendees * MIN_AGREEMENT
+    passed = meeting_passed(attendees, agreed)
     with db.atomic() as conn:
-        conn.execute(
+        cur = conn.execute(
             "INSERT INTO village_meeting (round_id, village_id, meeting_date, attendees, agreed, chair, secretary,"
             " minutes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (round_id, village_id, meeting_date, attendees, agreed, chair, secretary, minutes),
@@ -654,7 +653,12 @@ def record_meeting(
         conn.execute(
             "UPDATE review_round SET step = 'meeting' WHERE id = ? AND step IN ('list', 'collect')", (round_id,)
         )
-    return passed
+    return Changes(review=True, households=True, id=int(cur.lastrowid or 0))
+
+
+def meeting_passed(attendees: int, agreed: int) -> bool:
+    """A village meeting passes when at least half of those present agreed (POVERTY_RULES: the village meeting step)."""
+    return agreed >= attendees * MIN_AGREEMENT
 
 
 def meetings(db: Database, round_id: int) -> list[dict[str, Any]]:
@@ -733,7 +737,7 @@ def advance(db: Database, round_id: int, *, to_step: str, **dates: str) -> Chang
     return Changes(review=True)
 
 
-def issue_certificates(db: Database, round_id: int, *, issue_date: str | None = None) -> int:
+def issue_certificates(db: Database, round_id: int, *, issue_date: str | None = None) -> Changes:
     """Number certificates "N/GCN-HN.HCN" for the round's poor and near-poor households."""
     db.require(Permission.APPROVE)
     rnd = _require_open(db, round_id)
@@ -764,7 +768,7 @@ def issue_certificates(db: Database, round_id: int, *, issue_date: str | None = 
             "UPDATE review_round SET step = 'certificates', certificates_date = ? WHERE id = ? AND step = 'decision'",
             (day, round_id),
         )
-    return count
+    return Changes(review=True, count=count)
 
 
 def close_round(db: Database, round_id: int) -> Changes:
@@ -829,7 +833,7 @@ def effective_class(poverty_class: str, escaped_date: str | None, on: _dt.date |
     return "newly_escaped" if months < NEWLY_ESCAPED_MONTHS else "not_poor"
 
 
-def expire_newly_escaped(db: Database, on: _dt.date | str) -> int:
+def expire_newly_escaped(db: Database, on: _dt.date | str) -> Changes:
     """Write ``not_poor`` for households whose 36 months have passed; returns how many."""
     expired = [
         r["id"]
@@ -839,11 +843,11 @@ def expire_newly_escaped(db: Database, on: _dt.date | str) -> int:
     if expired:
         with db.atomic() as conn:
             conn.executemany("UPDATE household SET poverty_class = 'not_poor' WHERE id = ?", [(i,) for i in expired])
-    return len(expired)
+    return Changes(review=True, households=True, count=len(expired))
 
 
 # ------------------------------------------------------------------- requests ----
-def record_request(db: Database, *, household_id: int, form: str, request_date: str, content: str = "") -> int:
+def record_request(db: Database, *, household_id: int, form: str, request_date: str, content: str = "") -> Changes:
     """A household's request: Mẫu số 01 (review) or 04 (escape); it goes into the next round."""
     db.require(Permission.RUN_REVIEW)
     issues = []
@@ -861,7 +865,7 @@ def record_request(db: Database, *, household_id: int, form: str, request_date: 
             " VALUES (?, ?, ?, ?, ?)",
             (household_id, form, request_date, content, clock.now_iso()),
         )
-    return int(cur.lastrowid or 0)
+    return Changes(review=True, id=int(cur.lastrowid or 0))
 
 
 def pending_requests(db: Database) -> list[dict[str, Any]]:
@@ -990,12 +994,12 @@ def set_b1(
 
 def run_complete_round(
     db: Database, *, reference_date: str, decision_number: str, decision_date: str, agreed_share: float = 0.8
-) -> int:
+) -> Changes:
     """Open, compute, hold every village meeting, post, decide, certify and close an annual round.
 
     For demo communes and tests: it records what an officer would do over three months.
     """
-    round_id = open_round(db, kind="annual", reference_date=reference_date)
+    round_id = open_round(db, kind="annual", reference_date=reference_date).written_id
     compute_round(db, round_id)
     villages = {
         r["village_id"] for r in db.rows("SELECT village_id FROM round_household WHERE round_id = ?", (round_id,))
@@ -1008,7 +1012,7 @@ def run_complete_round(
     advance(db, round_id, to_step="decision", decision_number=decision_number, decision_date=decision_date)
     issue_certificates(db, round_id)
     close_round(db, round_id)
-    return round_id
+    return Changes(review=True, households=True, id=round_id)
 
 
 def list_cards(db: Database) -> list[dict[str, Any]]:
@@ -1017,8 +1021,8 @@ def list_cards(db: Database) -> list[dict[str, Any]]:
     )
 
 
-def save_card(db: Database, definition: dict[str, Any]) -> str:
-    """Save an edited B1 card (validated) as a card of its own; returns its id."""
+def save_card(db: Database, definition: dict[str, Any]) -> Changes:
+    """Save an edited B1 card (validated) as a card of its own (its id is the definition's)."""
     from giamngheo_desktop.domain.scoring import parse_card
 
     db.require(Permission.MANAGE_SETTINGS)
@@ -1031,4 +1035,4 @@ def save_card(db: Database, definition: dict[str, Any]) -> str:
             (card.id, card.standard_id, definition.get("region", ""), card.area_type, card.name, int(card.is_sample),
              json.dumps(definition, ensure_ascii=False), clock.now_iso()),
         )  # fmt: skip
-    return card.id
+    return Changes(review=True)

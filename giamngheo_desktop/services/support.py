@@ -49,14 +49,6 @@ def money(value: float | None) -> str:
 
 # --------------------------------------------------------------- values ----
 @dataclass(frozen=True)
-class Saved:
-    """The id of the row written and what changed."""
-
-    id: int
-    changes: Changes
-
-
-@dataclass(frozen=True)
 class SupportInput:
     """A support to record. ``None`` fields take their defaults from the catalogue."""
 
@@ -331,11 +323,11 @@ def _insert_record(db: Database, data: SupportInput, batch_id: int | None = None
     return int(cur.lastrowid or 0)
 
 
-def _changed(household_ids: Iterable[int]) -> Changes:
-    return Changes(support=True, plans=True, household_ids=frozenset(household_ids))
+def _changed(household_ids: Iterable[int], *, id: int | None = None, count: int = 0) -> Changes:
+    return Changes(support=True, plans=True, household_ids=frozenset(household_ids), id=id, count=count)
 
 
-def record_support(db: Database, *, data: SupportInput) -> Saved:
+def record_support(db: Database, *, data: SupportInput) -> Changes:
     """Record one support (not a loan: use :func:`record_loan`)."""
     db.require(Permission.EDIT_SUPPORT)
     data = _with_defaults(db, data)
@@ -348,7 +340,7 @@ def record_support(db: Database, *, data: SupportInput) -> Saved:
         raise ValidationFailed(issues)
     with db.atomic():
         new_id = _insert_record(db, data)
-    return Saved(new_id, _changed([data.household_id]))
+    return _changed([data.household_id], id=new_id)
 
 
 def _live_record(db: Database, support_id: int) -> dict[str, Any]:
@@ -627,7 +619,7 @@ def default_rate(db: Database, programme_code: str) -> float | None:
     return float(rate) if rate is not None else None
 
 
-def record_loan(db: Database, *, data: LoanInput) -> Saved:
+def record_loan(db: Database, *, data: LoanInput) -> Changes:
     """Record a preferential loan (a ``loan`` support + its terms). Returns the loan id."""
     db.require(Permission.EDIT_SUPPORT)
     issues: list[ValidationIssue] = []
@@ -693,7 +685,7 @@ def record_loan(db: Database, *, data: LoanInput) -> Saved:
             ),
         )
         loan_id = int(cur.lastrowid or 0)
-    return Saved(loan_id, _changed([data.household_id]))
+    return _changed([data.household_id], id=loan_id)
 
 
 _LOAN_SQL = (
@@ -776,7 +768,7 @@ def _refresh_loan_status(db: Database, loan_id: int) -> None:
 
 def record_repayment(
     db: Database, *, loan_id: int, paid_date: str, principal: int, interest: int = 0, note: str = ""
-) -> Saved:
+) -> Changes:
     """Record a repayment; principal may not exceed the outstanding balance."""
     db.require(Permission.EDIT_SUPPORT)
     loan = get_loan(db, loan_id)
@@ -806,7 +798,7 @@ def record_repayment(
             (loan_id, paid_date, int(principal), int(interest), nfc(note)),
         )
         _refresh_loan_status(db, loan_id)
-    return Saved(int(cur.lastrowid or 0), _changed([loan.household_id]))
+    return _changed([loan.household_id], id=int(cur.lastrowid or 0))
 
 
 def cancel_repayment(db: Database, *, repayment_id: int) -> Changes:
@@ -865,13 +857,6 @@ class BatchPreview:
     @property
     def count(self) -> int:
         return len(self.rows)
-
-
-@dataclass(frozen=True)
-class BatchResult:
-    batch_id: int
-    count: int
-    changes: Changes
 
 
 @dataclass(frozen=True)
@@ -940,7 +925,7 @@ def preview_batch(db: Database, *, target: BatchTarget) -> BatchPreview:
     return _targets(db, target)
 
 
-def apply_batch(db: Database, *, support: SupportInput, target: BatchTarget, description: str = "") -> BatchResult:
+def apply_batch(db: Database, *, support: SupportInput, target: BatchTarget, description: str = "") -> Changes:
     """Record ``support`` for every target in one transaction, tagged with a new batch.
 
     ``support.household_id`` and ``member_id`` are ignored (each target gives its own).
@@ -973,7 +958,7 @@ def apply_batch(db: Database, *, support: SupportInput, target: BatchTarget, des
         batch_id = int(cur.lastrowid or 0)
         for row in preview.rows:
             _insert_record(db, replace(template, household_id=row.household_id, member_id=row.member_id), batch_id)
-    return BatchResult(batch_id, len(preview.rows), _changed({r.household_id for r in preview.rows}))
+    return _changed({r.household_id for r in preview.rows}, id=batch_id, count=len(preview.rows))
 
 
 def undo_batch(db: Database, *, batch_id: int) -> Changes:

@@ -120,7 +120,7 @@ def _validate(username: str, full_name: str, password: str | None, role: str) ->
     return issues
 
 
-def add_user(db: Database, *, username: str, full_name: str, role: str, password: str) -> User:
+def add_user(db: Database, *, username: str, full_name: str, role: str, password: str) -> Changes:
     db.require(Permission.MANAGE_USERS)
     issues = _validate(username, full_name, password, role)
     if not issues and db.scalar("SELECT 1 FROM app_user WHERE username = ?", (nfc(username),)):
@@ -132,7 +132,7 @@ def add_user(db: Database, *, username: str, full_name: str, role: str, password
             "INSERT INTO app_user (username, full_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
             (nfc(username), nfc(full_name), role, hash_password(password), clock.now_iso()),
         )
-    return get_user(db, username)
+    return Changes(users=True, id=get_user(db, username).id)
 
 
 def set_role(db: Database, user_id: int, *, role: str, active: bool = True) -> Changes:
@@ -161,7 +161,7 @@ def reset_password(db: Database, user_id: int, *, new_password: str) -> Changes:
     return Changes(users=True)
 
 
-def change_own_password(db: Database, *, username: str, old_password: str, new_password: str) -> None:
+def change_own_password(db: Database, *, username: str, old_password: str, new_password: str) -> Changes:
     user = authenticate(db, username, old_password)
     if len(new_password) < MIN_PASSWORD:
         raise ValidationFailed(ValidationIssue("Mật khẩu mới", f"phải có ít nhất {MIN_PASSWORD} ký tự"))
@@ -172,6 +172,7 @@ def change_own_password(db: Database, *, username: str, old_password: str, new_p
             "UPDATE app_user SET password_hash = ?, must_change_password = 0 WHERE id = ?",
             (hash_password(new_password), user.id),
         )
+    return Changes(users=True, id=user.id)
 
 
 def authenticate(db: Database, username: str, password: str) -> User:

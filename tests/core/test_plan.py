@@ -54,7 +54,7 @@ def test_template_has_exactly_the_2023_plan_targets():
 
 
 def test_progress_moves_with_the_register_and_the_ledger(db, reg):
-    plan_id = plan.create_plan_from_template(db, year=2026, number="12/KH-UBND", issued_date="2026-02-01")
+    plan_id = plan.create_plan_from_template(db, year=2026, number="12/KH-UBND", issued_date="2026-02-01").written_id
     p = plan.progress(db, plan_id)
     assert (p.baseline.households, p.baseline.poor, p.baseline.near_poor) == (4, 2, 1)
     t = by_code(p)
@@ -91,11 +91,13 @@ def test_progress_moves_with_the_register_and_the_ledger(db, reg):
 def test_staff_trained(db, reg):
     plan_id = plan.create_plan(
         db, data=plan.PlanInput(year=2026, title="Kế hoạch thử"), targets=[plan.TargetInput("staff_trained", 100)]
-    )
+    ).written_id
     assert by_code(plan.progress(db, plan_id))["staff_trained"].value is None  # no staff list yet
     programmes.add_staff_member(db, full_name="Đặng Thị Thu", position="Công chức Văn hóa – Xã hội")
     programmes.add_staff_member(db, full_name="Lê Văn Hùng")
-    training = programmes.add_staff_training(db, title="Tập huấn rà soát hộ nghèo", year=2026, held_date="2026-03-10")
+    training = programmes.add_staff_training(
+        db, title="Tập huấn rà soát hộ nghèo", year=2026, held_date="2026-03-10"
+    ).written_id
     programmes.add_attendee(db, training_id=training, full_name="dang thi thu")  # typed without diacritics
     assert by_code(plan.progress(db, plan_id))["staff_trained"].value == 50.0
 
@@ -113,7 +115,7 @@ def test_target_validation(db, reg):
 
 
 def test_class_trainees_outcome(db, reg):
-    class_id = programmes.add_class(db, data=programmes.ClassInput(name="Lớp sửa xe máy", year=2026))
+    class_id = programmes.add_class(db, data=programmes.ClassInput(name="Lớp sửa xe máy", year=2026)).written_id
     programmes.set_trainee(db, class_id=class_id, member_id=reg["hang"])
     programmes.set_trainee(
         db, class_id=class_id, member_id=reg["mai"], completed=True, employed=True, employed_date="2026-05-01"
@@ -147,7 +149,7 @@ def test_baseline_from_a_closed_review_round(db, reg):
         db,
         data=plan.PlanInput(year=2026, title="Kế hoạch 2026", baseline_round_id=round_id),
         targets=[plan.TargetInput("poor_reduction", 1), plan.TargetInput("near_poor_reduction", 1)],
-    )
+    ).written_id
     p = plan.progress(db, plan_id)
     assert (p.baseline.households, p.baseline.poor, p.baseline.near_poor, p.baseline.date) == (4, 3, 1, "2025-12-20")
     t = by_code(p)

@@ -215,7 +215,7 @@ def test_plan_progress_rows_come_from_the_plan_service(db: Database) -> None:
     small_commune(db)
     empty = build_report(db, kind="plan", period=periods.parse("2026"))
     assert not empty.rows and "Chưa có kế hoạch giảm nghèo năm 2026." in empty.notes
-    plan_id = plan.create_plan_from_template(db, year=2026, number="12/KH-UBND")
+    plan_id = plan.create_plan_from_template(db, year=2026, number="12/KH-UBND").written_id
     r = build_report(db, kind="plan", period=periods.parse("2026"))
     targets = plan.progress(db, plan_id, on_date="2026-12-31").targets
     assert [row.values[1] for row in r.rows] == [t.label for t in targets]

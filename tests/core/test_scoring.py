@@ -31,7 +31,7 @@ def test_b1_total_stands_in_for_a_missing_income(tmp_path) -> None:  # type: ign
         hid = db.scalar("SELECT id FROM household WHERE poverty_class = 'near_poor' LIMIT 1")
         with db.atomic() as conn:
             conn.execute("UPDATE household SET income_per_capita = NULL WHERE id = ?", (hid,))
-        round_id = review.open_round(db, kind="annual", reference_date="2026-11-15")
+        round_id = review.open_round(db, kind="annual", reference_date="2026-11-15").written_id
         review.compute_round(db, round_id)
         row = next(r for r in review.round_rows(db, round_id) if r.household_id == hid)
         assert row.computed_class is None and "chưa phân loại" in row.reason

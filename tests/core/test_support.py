@@ -46,7 +46,7 @@ def test_record_support_takes_defaults_from_the_catalogue(db, reg):
     assert row.funding_source == "central"
     assert row.programme_code == "MTQG-GNBV-2021-2025/DA4/TDA1"
     assert row.member_name == "Nguyễn Văn Bình"
-    assert saved.changes.support and reg["A"] in saved.changes.household_ids
+    assert saved.support and reg["A"] in saved.household_ids
     # in 2026 the merged programme (partial catalogue) is the default
     later = support.record_support(
         db, data=SupportInput(household_id=reg["A"], type_code="vocational_training", support_date="2026-03-01")
@@ -159,12 +159,12 @@ def test_batch_health_insurance_preview_apply_and_single_undo(db, reg):
     assert result.count == 4
     assert support.preview_batch(db, target=target).count == 0  # everyone now has a card
     assert support.ledger_total(db, LedgerQuery(year=2026, type_code="health_insurance"))[0] == 4
-    support.undo_batch(db, batch_id=result.batch_id)
+    support.undo_batch(db, batch_id=result.id)
     assert support.ledger_total(db, LedgerQuery(year=2026))[0] == 0
     assert support.preview_batch(db, target=target).count == 4
     assert support.list_batches(db)[0].undone_at is not None
     with pytest.raises(DomainError):
-        support.undo_batch(db, batch_id=result.batch_id)
+        support.undo_batch(db, batch_id=result.id)
 
 
 def test_batch_by_class_and_village(db, reg):

@@ -210,7 +210,7 @@ def _decided_round(folder: Path, base: Path) -> Path | None:
     shutil.copy(base, decided)
     day = "2026-11-15"
     with open_database(decided) as db:
-        round_id = review.open_round(db, kind="annual", reference_date=day)
+        round_id = review.open_round(db, kind="annual", reference_date=day).written_id
         review.compute_round(db, round_id)
         for village in {r.village for r in review.round_rows(db, round_id)}:
             vid = db.scalar("SELECT id FROM village WHERE name = ?", (village,))

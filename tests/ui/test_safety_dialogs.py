@@ -37,12 +37,10 @@ def shown_errors(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
 
 
 def _admin(workspace: Workspace, *, login: bool = True) -> users.User:
-    user = users.add_user(
-        workspace.db, username="lan", full_name="Trần Thị Lan", role=Role.ADMIN.value, password="matkhau-1"
-    )
+    users.add_user(workspace.db, username="lan", full_name="Trần Thị Lan", role=Role.ADMIN.value, password="matkhau-1")
     if login:
         users.set_login_required(workspace.db, True)
-    return user
+    return users.get_user(workspace.db, "lan")
 
 
 def test_login_success_sets_the_acting_user(qtbot: Any, workspace: Workspace) -> None:

@@ -207,12 +207,12 @@ class BatchSupportDialog(QDialog):
         except DomainError as exc:
             show_problem(self.errors, exc)
             return
-        self.batch_id = result.batch_id
-        self.workspace.broadcast(result.changes)
+        self.batch_id = result.id
+        self.workspace.broadcast(result)
         self.apply_button.setEnabled(False)
         self.undo_button.setEnabled(True)
         self.count_label.setText(
-            f"Đã ghi {result.count} bản ghi hỗ trợ (lô số {result.batch_id}). Có thể hoàn tác cả lô bằng một lần bấm."
+            f"Đã ghi {result.count} bản ghi hỗ trợ (lô số {result.id}). Có thể hoàn tác cả lô bằng một lần bấm."
         )
 
     def undo(self) -> None:

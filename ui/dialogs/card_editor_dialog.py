@@ -87,7 +87,9 @@ class CardEditorDialog(QDialog):
 
     def save(self) -> None:
         try:
-            self.saved_id = review.save_card(self.db, self.edited())
+            definition = self.edited()
+            review.save_card(self.db, definition)
+            self.saved_id = definition["id"]
         except Exception as exc:
             errors.show_error(self, exc)
             return

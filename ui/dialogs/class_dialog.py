@@ -199,13 +199,14 @@ class ClassDialog(QDialog):
         )
         trainees = [TraineeInput(t.member_id, t.completed, t.employed, t.employed_date) for t in self.trainees.rows()]
         try:
-            self.saved_id = programmes.save_class(
+            changes = programmes.save_class(
                 self.workspace.db, data=data, trainees=trainees, class_id=self.klass.id if self.klass else None
             )
         except DomainError as exc:
             show_problem(self.errors, exc)
             return
-        self.workspace.broadcast(programmes.CHANGED)
+        self.saved_id = changes.id
+        self.workspace.broadcast(changes)
         self.accept()
 
 
@@ -256,7 +257,7 @@ class StaffTrainingDialog(QDialog):
     def save(self) -> None:
         self.errors.hide()
         try:
-            programmes.save_staff_training(
+            changes = programmes.save_staff_training(
                 self.workspace.db,
                 title=self.title_edit.text(),
                 year=self.year.value(),
@@ -267,7 +268,7 @@ class StaffTrainingDialog(QDialog):
         except DomainError as exc:
             show_problem(self.errors, exc)
             return
-        self.workspace.broadcast(programmes.CHANGED)
+        self.workspace.broadcast(changes)
         self.accept()
 
 
@@ -297,17 +298,10 @@ class StaffListDialog(QDialog):
 
     def save(self) -> None:
         wanted = _lines(self.text.toPlainText())
-        db = self.workspace.db
         try:
-            keep = {s.full_name: s for s in self.staff}
-            for s in self.staff:
-                if s.full_name not in {n for n, _ in wanted}:
-                    programmes.set_staff_active(db, staff_id=s.id, active=False)
-            for name, position in wanted:
-                if name not in keep:
-                    programmes.add_staff_member(db, full_name=name, position=position)
+            changes = programmes.save_staff_list(self.workspace.db, wanted=wanted)
         except DomainError as exc:
             show_problem(self.errors, exc)
             return
-        self.workspace.broadcast(programmes.CHANGED)
+        self.workspace.broadcast(changes)
         self.accept()

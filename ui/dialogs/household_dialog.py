@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from giamngheo_desktop.domain.vocab import AREA_LABELS
 from giamngheo_desktop.services import commune, register
+from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.services.household_query import FLAG_COLUMNS
 from ui.dialogs.register_forms import (
     MemberForm,
@@ -53,7 +54,7 @@ class HouseholdDialog(QDialog):
         super().__init__(parent)
         self.workspace = workspace
         self.household_id = household_id
-        self.result_op: register.OpResult | None = None
+        self.result_op: Changes | None = None
         db = workspace.db
 
         # -- general ------------------------------------------------------------

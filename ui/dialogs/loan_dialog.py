@@ -116,7 +116,7 @@ class LoanDialog(QDialog):
             show_problem(self.errors, exc)
             return
         self.saved_id = saved.id
-        self.workspace.broadcast(saved.changes)
+        self.workspace.broadcast(saved)
         self.accept()
 
 
@@ -186,7 +186,7 @@ class RepaymentDialog(QDialog):
         except DomainError as exc:
             show_problem(self.errors, exc)
             return
-        self.workspace.broadcast(saved.changes)
+        self.workspace.broadcast(saved)
         self.accept()
 
     def cancel_selected(self) -> None:

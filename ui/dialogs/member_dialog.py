@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QScrollArea, QVBoxLayout, QWidget
 
 from giamngheo_desktop.services import register
+from giamngheo_desktop.services.changes import Changes
 from ui.dialogs.register_forms import MemberForm
 from ui.undo import run_operation
 from ui.workspace import Workspace
@@ -26,7 +27,7 @@ class MemberDialog(QDialog):
         self.workspace = workspace
         self.household_id = household_id
         self.member_id = member_id
-        self.result_op: register.OpResult | None = None
+        self.result_op: Changes | None = None
         db = workspace.db
         self.form = MemberForm(db)
         if member_id is not None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from giamngheo_desktop.domain.errors import ValidationFailed, ValidationIssue
 from giamngheo_desktop.services import register
+from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.services.household_query import HouseholdQuery, find_household_ids, household_rows
 from ui.dialogs.register_forms import code_combo, date_edit, set_combo, text_to_date
 from ui.undo import run_operation
@@ -176,7 +177,7 @@ class MoveMemberDialog(QDialog):
     def accept(self) -> None:
         workspace = self.workspace
 
-        def operation() -> register.OpResult:
+        def operation() -> Changes:
             target = _find_household(workspace, self.code.text(), exclude=self.source_id)
             return register.move_member(
                 workspace.db,
@@ -209,7 +210,7 @@ class MergeDialog(QDialog):
     def accept(self) -> None:
         workspace = self.workspace
 
-        def operation() -> register.OpResult:
+        def operation() -> Changes:
             source = _find_household(workspace, self.code.text(), exclude=self.household_id)
             return register.merge_households(workspace.db, target_id=self.household_id, source_id=source)
 

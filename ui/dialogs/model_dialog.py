@@ -155,7 +155,7 @@ class ModelDialog(QDialog):
             description=self.description.text(),
         )
         try:
-            self.saved_id = programmes.save_model(
+            changes = programmes.save_model(
                 self.workspace.db,
                 data=data,
                 participants=[(p.household_id, p.amount) for p in self.participants.rows()],
@@ -164,5 +164,6 @@ class ModelDialog(QDialog):
         except DomainError as exc:
             show_problem(self.errors, exc)
             return
-        self.workspace.broadcast(programmes.CHANGED)
+        self.saved_id = changes.id
+        self.workspace.broadcast(changes)
         self.accept()

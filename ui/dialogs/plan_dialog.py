@@ -147,8 +147,9 @@ class PlanDialog(QDialog):
     def save(self) -> None:
         self.errors.hide()
         db = self.workspace.db
+        manual = self.baseline.currentData() is None
         try:
-            plan.update_plan(
+            changes = plan.save_plan(
                 db,
                 plan_id=self.plan_id,
                 data=PlanInput(
@@ -159,26 +160,18 @@ class PlanDialog(QDialog):
                     baseline_round_id=self.baseline.currentData(),
                     note=self.note,
                 ),
-            )
-            plan.set_targets(
-                db,
-                plan_id=self.plan_id,
                 targets=[
                     TargetInput(code=t["code"], target_value=t["target"], label=t["label"], unit=t["unit"])
                     for t in self.targets.rows()
                 ],
+                baseline=(
+                    (self.households.value(), self.poor.value(), self.near_poor.value(), date_value(self.baseline_date))
+                    if manual
+                    else None
+                ),
             )
-            if self.baseline.currentData() is None:
-                plan.set_baseline(
-                    db,
-                    plan_id=self.plan_id,
-                    households=self.households.value(),
-                    poor=self.poor.value(),
-                    near_poor=self.near_poor.value(),
-                    on_date=date_value(self.baseline_date),
-                )
         except DomainError as exc:
             show_problem(self.errors, exc)
             return
-        self.workspace.broadcast(plan.CHANGED)
+        self.workspace.broadcast(changes)
         self.accept()

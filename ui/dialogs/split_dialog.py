@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from giamngheo_desktop.services import register
+from giamngheo_desktop.services.changes import Changes
 from ui.dialogs.register_forms import date_edit, text_to_date
 from ui.undo import run_operation
 from ui.workspace import Workspace
@@ -27,7 +28,7 @@ class SplitDialog(QDialog):
         super().__init__(parent)
         self.workspace = workspace
         self.household_id = household_id
-        self.result_op: register.OpResult | None = None
+        self.result_op: Changes | None = None
         db = workspace.db
         household = register.get_household(db, household_id)
         self.members = [m for m in register.list_members(db, household_id) if m["life_status"] == "living"]

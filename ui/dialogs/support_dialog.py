@@ -285,7 +285,8 @@ class SupportDialog(QDialog):
         try:
             if self.support_id is None:
                 saved = support.record_support(self.workspace.db, data=self.support_input())
-                self.saved_id, changes = saved.id, saved.changes
+                changes = saved
+                self.saved_id = saved.id
             else:
                 changes = support.edit_support(self.workspace.db, support_id=self.support_id, data=self.support_input())
                 self.saved_id = self.support_id

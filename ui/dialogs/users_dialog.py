@@ -196,7 +196,7 @@ class UsersDialog(QDialog):
         form = UserFormDialog(self)
         while form.exec():
             try:
-                users.add_user(
+                changes = users.add_user(
                     self.db,
                     username=form.username_edit.text().strip(),
                     full_name=form.full_name_edit.text().strip(),
@@ -206,7 +206,7 @@ class UsersDialog(QDialog):
             except DomainError as exc:
                 errors.show_error(self, exc, title="Chưa thêm được người dùng")
                 continue
-            self._done(Changes(users=True))
+            self._done(changes)
             return
 
     def change_role(self) -> None:

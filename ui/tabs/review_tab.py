@@ -294,8 +294,8 @@ class ReviewTab(QWidget):
         if changes.review or changes.households:
             self.reload_rounds()
 
-    def _done(self, changes: Changes | None = None) -> None:
-        self.workspace.broadcast(changes or Changes(review=True))
+    def _done(self, changes: Changes) -> None:
+        self.workspace.broadcast(changes)
 
     def _selected(self) -> Any:
         index = self.table.currentIndex()
@@ -313,12 +313,12 @@ class ReviewTab(QWidget):
 
     def open_round(self, kind: str, reference_date: str) -> int | None:
         try:
-            round_id = review.open_round(self.db, kind=kind, reference_date=reference_date)
+            changes = review.open_round(self.db, kind=kind, reference_date=reference_date)
         except Exception as exc:
             errors.show_error(self, exc)
             return None
-        self.round_id = round_id
-        self._done()
+        self.round_id = round_id = changes.written_id
+        self._done(changes)
         self.reload_rounds(select=round_id)
         return round_id
 
@@ -327,11 +327,11 @@ class ReviewTab(QWidget):
             return
         round_id = self.round_id
 
-        def work(ctx: Any) -> None:
-            review.compute_round(ctx.db, round_id, progress=ctx.progress, cancelled=ctx.cancelled)
+        def work(ctx: Any) -> Changes:
+            return review.compute_round(ctx.db, round_id, progress=ctx.progress, cancelled=ctx.cancelled)
 
         self.workspace.run_task(
-            work, title="Đang tính chỉ số thiếu hụt và phân loại…", on_done=lambda _r: self._done(), writes=True,
+            work, title="Đang tính chỉ số thiếu hụt và phân loại…", on_done=self._done, writes=True,
             parent=self,
         )  # fmt: skip
 
@@ -354,12 +354,15 @@ class ReviewTab(QWidget):
     def apply_overrides(self, household_id: int, changed: list[tuple[str, bool]], note: str) -> None:
         if self.round_id is None:
             return
+        changes = Changes(review=True)
         try:
             for code, deprived in changed:
-                review.override_indicator(self.db, self.round_id, household_id, code=code, deprived=deprived, note=note)
+                changes |= review.override_indicator(
+                    self.db, self.round_id, household_id, code=code, deprived=deprived, note=note
+                )
         except Exception as exc:
             errors.show_error(self, exc)
-        self._done()
+        self._done(changes)
 
     def ask_meeting(self) -> None:
         if self.round_id is None:
@@ -387,18 +390,19 @@ class ReviewTab(QWidget):
         if self.round_id is None:
             return None
         try:
-            passed = review.record_meeting(self.db, self.round_id, village_id=village_id, meeting_date=date,
-                                           attendees=attendees, agreed=agreed, chair=chair, secretary=secretary,
-                                           minutes=minutes)  # fmt: skip
+            changes = review.record_meeting(self.db, self.round_id, village_id=village_id, meeting_date=date,
+                                            attendees=attendees, agreed=agreed, chair=chair, secretary=secretary,
+                                            minutes=minutes)  # fmt: skip
         except Exception as exc:
             errors.show_error(self, exc)
             return None
+        passed = review.meeting_passed(attendees, agreed)
         if not passed:
             QMessageBox.warning(
                 self, "Chưa đạt", "Cuộc họp chưa đạt 50 % người dự họp đồng ý: các hộ của thôn cần được rà soát lại "
                 "(bước 2) và họp lại."
             )  # fmt: skip
-        self._done()
+        self._done(changes)
         return passed
 
     def ask_posting(self) -> None:
@@ -421,24 +425,24 @@ class ReviewTab(QWidget):
         if self.round_id is None:
             return False
         try:
-            review.advance(self.db, self.round_id, to_step=step, **dates)
+            changes = review.advance(self.db, self.round_id, to_step=step, **dates)
         except Exception as exc:
             errors.show_error(self, exc)
             return False
-        self._done()
+        self._done(changes)
         return True
 
     def certificates(self) -> None:
         if self.round_id is None:
             return
         try:
-            count = review.issue_certificates(self.db, self.round_id)
+            changes = review.issue_certificates(self.db, self.round_id)
         except Exception as exc:
             errors.show_error(self, exc)
             return
-        QMessageBox.information(self, "Giấy chứng nhận", f"Đã cấp số cho {count} giấy chứng nhận. "
+        QMessageBox.information(self, "Giấy chứng nhận", f"Đã cấp số cho {changes.count} giấy chứng nhận. "
                                 "In giấy chứng nhận ở thẻ Báo cáo (mẫu in theo thôn).")  # fmt: skip
-        self._done()
+        self._done(changes)
 
     def ask_close(self) -> None:
         answer = QMessageBox.question(
@@ -475,11 +479,13 @@ class ReviewTab(QWidget):
             QMessageBox.warning(self, "Đơn đề nghị", "Không xác định được một hộ duy nhất; hãy nhập mã hộ chính xác.")
             return
         try:
-            review.record_request(self.db, household_id=found[0].id, form=form.currentData(),
-                                  request_date=date.date().toString("yyyy-MM-dd"), content=content.text())  # fmt: skip
+            changes = review.record_request(self.db, household_id=found[0].id, form=form.currentData(),
+                                            request_date=date.date().toString("yyyy-MM-dd"),
+                                            content=content.text())  # fmt: skip
         except Exception as exc:
             errors.show_error(self, exc)
             return
+        self._done(changes)
         QMessageBox.information(self, "Đơn đề nghị", "Đã ghi đơn; hộ sẽ được đưa vào đợt rà soát thường xuyên tới.")
 
     def ask_b1(self) -> None:
@@ -496,11 +502,11 @@ class ReviewTab(QWidget):
         if self.round_id is None:
             return
         try:
-            review.set_b1(self.db, self.round_id, household_id, total=total)
+            changes = review.set_b1(self.db, self.round_id, household_id, total=total)
         except Exception as exc:
             errors.show_error(self, exc)
             return
-        self._done()
+        self._done(changes)
 
     def edit_card(self) -> None:
         from ui.dialogs.card_editor_dialog import CardEditorDialog

@@ -602,11 +602,11 @@ class PlanPage(Page):
 
     def create_from_template(self) -> None:
         try:
-            plan.create_plan_from_template(self.workspace.db, year=self.year.value())
+            changes = plan.create_plan_from_template(self.workspace.db, year=self.year.value())
         except DomainError as exc:
             errors.show_error(self, exc)
             return
-        self.workspace.broadcast(plan.CHANGED)
+        self.workspace.broadcast(changes)
         self.refresh()
 
     def edit(self) -> None:
