@@ -1,19 +1,30 @@
-"""Column headers of the lists communes keep, and finding the header row below title rows.
+"""Column headers of the lists communes keep, and finding the header below title rows.
 
-Synonyms are data: ``resources/templates/header-synonyms.json``. Matching ignores case,
-diacritics, spaces and punctuation (:func:`giamngheo_desktop.text.fold_key`).
+A header is read as a person reads it: stacked header rows (a group title over sub-columns,
+cells merged across rows or columns) give one label per column; a label matches a field by
+its synonyms (ignoring case, diacritics, spaces and punctuation: :func:`text.fold_key`) or,
+failing that, by its words ("Số CCCD/ Định danh" has the word "cccd" of the ID number). A row
+of column numbers under the header ("(1) (2)", "1 2 3", "A B 1 2") is skipped.
+
+Synonyms and word rules are data: ``resources/templates/header-synonyms.json``.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from giamngheo_desktop.resources import resource_path
-from giamngheo_desktop.text import fold_key
+from giamngheo_desktop.text import fold, fold_key
+
+LABEL_JOIN = " › "  # between the parts of a stacked header: "Năm sinh › Nam"
+UNUSED = ""  # a mapping's value for a column the officer does not want imported
+NOT_FIELDS = ("stt", "skip")  # matched, so not "unknown", but never imported
 
 
 @functools.lru_cache(maxsize=1)
@@ -31,39 +42,113 @@ def _header_index() -> dict[str, str]:
     return index
 
 
+@functools.lru_cache(maxsize=1)
+def _word_rules() -> list[tuple[frozenset[str], str]]:
+    """(words, field) of every word rule, the longest first (the most specific wins)."""
+    rules = [(frozenset(words), item["key"]) for item in synonyms_file()["fields"] for words in item.get("words", [])]
+    return sorted(rules, key=lambda rule: -len(rule[0]))
+
+
 def field_levels() -> dict[str, str]:
     return {item["key"]: item["level"] for item in synonyms_file()["fields"]}
 
 
 def field_labels() -> dict[str, str]:
     """The Vietnamese name of each field (the template header, else the first synonym)."""
-    return {item["key"]: item["template"] or item["synonyms"][0] for item in synonyms_file()["fields"]}
+    names = {item["key"]: item["template"] or item["synonyms"][0] for item in synonyms_file()["fields"]}
+    names.update(
+        {
+            "birth_male": "Năm sinh (Nam)",
+            "birth_female": "Năm sinh (Nữ)",
+            "sex_male": "Giới tính: Nam (đánh dấu x)",
+            "sex_female": "Giới tính: Nữ (đánh dấu x)",
+            "head_name": "Họ và tên chủ hộ",
+            "household_no": "TT hộ (số thứ tự hộ)",
+            "work_status": "Tình trạng (có việc làm/không có việc làm/đang đi học)",
+            "stt": "STT (số thứ tự, không nhập)",
+            "skip": "không dùng",
+        }
+    )
+    return names
+
+
+def mappable_fields() -> list[tuple[str, str]]:
+    """(field key, Vietnamese name) of every field a file column can be mapped to, in the template's order."""
+    labels = field_labels()
+    return [(item["key"], labels[item["key"]]) for item in synonyms_file()["fields"] if item["key"] not in NOT_FIELDS]
 
 
 TEMPLATE_COLUMNS: list[str] = [item["template"] for item in synonyms_file()["fields"] if item["template"]]
 
+_PARENS = re.compile(r"\(.*?\)|\[.*?\]")
+_WORDS = re.compile(r"[0-9a-z]+")
 
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_WORDS.findall(fold(text)))
+
+
+@functools.lru_cache(maxsize=4096)
 def match_header(text: Any) -> str | None:
-    """The field key a header cell stands for, or None."""
+    """The field key one header text stands for, or None: synonyms first, then word rules."""
     if text is None:
         return None
-    key = fold_key(str(text))
+    raw = str(text)
+    if len(raw) > 200:
+        return None
+    key = fold_key(raw)
     if not key:
         return None
     index = _header_index()
     if key in index:
         return index[key]
     # headers often carry a note: "Họ và tên (ghi đầy đủ)", "Số CCCD (12 số)"
-    stripped = fold_key(re.sub(r"\(.*?\)", "", str(text)))
-    return index.get(stripped)
+    stripped = _PARENS.sub(" ", raw)
+    stripped_key = fold_key(stripped)
+    if stripped_key in index:
+        return index[stripped_key]
+    for source in (stripped, raw):
+        words = _words(source)
+        if not words or len(words) > 12:  # a title or a sentence, not a column header
+            continue
+        for rule, field_key in _word_rules():
+            if rule <= words:
+                return field_key
+    return None
+
+
+def match_parts(parts: tuple[str, ...]) -> str | None:
+    """The field of a column whose header is ``parts`` (top to bottom, stacked rows)."""
+    if not parts:
+        return None
+    last = fold_key(parts[-1])
+    if last in ("nam", "nu") and len(parts) <= 3:  # "Nam"/"Nữ" under "Năm sinh" or under "Giới tính"
+        above = match_header(parts[-2]) if len(parts) > 1 else None
+        if above == "sex":
+            return "sex_male" if last == "nam" else "sex_female"
+        return "birth_male" if last == "nam" else "birth_female"
+    joined = " ".join(parts)
+    index = _header_index()
+    if len(parts) > 1 and fold_key(joined) in index:  # "Tình trạng" › "Mới": a synonym of the whole
+        return index[fold_key(joined)]
+    for part in reversed(parts):  # the lowest row names the column; a group title only when it is alone
+        found = match_header(part)
+        if found is not None:
+            return found
+        if part is parts[-1] and len(parts) > 1:
+            return None  # a sub-column of a group title that names something else
+    return None
 
 
 @dataclass
 class HeaderMatch:
-    row: int  # 0-based index of the header row
+    row: int  # 0-based index of the header's first row
     data_start: int  # 0-based index of the first data row
     columns: dict[int, str]  # column index → field key
     texts: dict[str, str]  # field key → header text as written
+    labels: dict[int, str] = field(default_factory=dict)  # column index → header text of every non-empty column
+    depth: int = 1  # header rows stacked
+    number_row: bool = False  # a row of column numbers was skipped
 
     def column_of(self, key: str) -> int | None:
         for col, k in self.columns.items():
@@ -72,50 +157,152 @@ class HeaderMatch:
         return None
 
 
-_NUMBER_ROW = re.compile(r"^\(?\d{1,2}\)?$")
+_NUMBER_CELL = re.compile(r"^[(\[]?(?:\d{1,3}|[A-Za-z]{1,2})[)\]]?[.*]?$")
 
 
-def find_header(rows: list[list[Any]], *, scan: int = 30) -> HeaderMatch | None:
-    """The row (among the first ``scan``) that matches most known headers and names a person."""
-    best: tuple[int, int, dict[int, str]] | None = None
-    for index, row in enumerate(rows[:scan]):
-        columns: dict[int, str] = {}
-        seen: set[str] = set()
-        for col, cell in enumerate(row):
-            key = match_header(cell)
-            if key and key not in seen and key not in ("birth_male", "birth_female"):
-                columns[col] = key
-                seen.add(key)
-        if not ({"full_name", "head_name"} & seen) or len(seen) < 2:
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def is_number_row(row: list[Any]) -> bool:
+    """A row of column numbers under a header: "(1) (2) (3)", "1 2 3", "A B 1 2 …"."""
+    cells = [text for text in (_cell_text(c) for c in row) if text]
+    if len(cells) < 3 or not all(_NUMBER_CELL.match(c) for c in cells):
+        return False
+    return len(cells) >= 4 or any(c.strip("()[].*").isdigit() for c in cells)
+
+
+def _header_like(row: list[Any]) -> bool:
+    """A row that could be part of a stacked header: several texts, no dates nor long numbers."""
+    texts: set[str] = set()
+    for cell in row:
+        if cell is None or cell == "":
             continue
-        if best is None or len(seen) > best[1]:
-            best = (index, len(seen), columns)
+        if isinstance(cell, (_dt.date, _dt.datetime, bool)):
+            return False
+        if isinstance(cell, (int, float)):
+            if abs(cell) >= 100:
+                return False
+            continue
+        text = str(cell).strip()
+        if not text:
+            continue
+        digits = sum(ch.isdigit() for ch in text)
+        if digits >= 4 or len(text) > 120:
+            return False
+        texts.add(text)
+    return len(texts) >= 2
+
+
+def _fill_merged(rows: list[list[Any]], merged: list[tuple[int, int, int, int]]) -> list[list[Any]]:
+    """The rows with each merged range's value copied into every cell of the range."""
+    grid = [list(r) for r in rows]
+    height = len(grid)
+    for r0, c0, r1, c1 in merged:
+        if r0 >= height or r0 < 0 or c0 < 0:
+            continue
+        value = grid[r0][c0] if c0 < len(grid[r0]) else None
+        if value in (None, ""):
+            continue
+        for r in range(r0, min(r1, height - 1) + 1):
+            row = grid[r]
+            if len(row) <= c1:
+                row.extend([None] * (c1 + 1 - len(row)))
+            for c in range(c0, min(c1, 500) + 1):
+                if row[c] in (None, ""):
+                    row[c] = value
+    return grid
+
+
+def _parts(grid: list[list[Any]], start: int, depth: int, width: int) -> list[tuple[str, ...]]:
+    result: list[tuple[str, ...]] = []
+    for col in range(width):
+        parts: list[str] = []
+        for r in range(start, start + depth):
+            row = grid[r]
+            text = _cell_text(row[col]) if col < len(row) else ""
+            text = " ".join(text.split())
+            if text and (not parts or fold_key(parts[-1]) != fold_key(text)):
+                parts.append(text)
+        result.append(tuple(parts))
+    return result
+
+
+def _match_columns(
+    parts: list[tuple[str, ...]], mapping: Mapping[str, str] | None
+) -> tuple[dict[int, str], dict[int, str]]:
+    """(column → field, column → label) of one header candidate; a field is given to its first column."""
+    columns: dict[int, str] = {}
+    labels: dict[int, str] = {}
+    seen: set[str] = set()
+    for col, p in enumerate(parts):
+        if not p:
+            continue
+        label = LABEL_JOIN.join(p)
+        labels[col] = label
+        if mapping is not None and label in mapping:
+            key: str | None = mapping[label] or None
+        else:
+            key = match_parts(p)
+        if key and (key in NOT_FIELDS or key not in seen):
+            columns[col] = key
+            seen.add(key)
+    return columns, labels
+
+
+def find_header(
+    rows: list[list[Any]],
+    *,
+    scan: int = 30,
+    merged: list[tuple[int, int, int, int]] | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> HeaderMatch | None:
+    """The header among the first ``scan`` rows: one row, or up to three stacked rows, that
+    names a person and matches most fields. ``merged``: merged ranges (row0, col0, row1, col1)
+    in the rows' coordinates; ``mapping``: header label → field key chosen by the officer."""
+    grid = _fill_merged(rows[: scan + 3], merged or [])
+    width = min(max((len(r) for r in grid), default=0), 500)
+    best: tuple[int, int, int, dict[int, str], dict[int, str]] | None = None  # score, start, depth, …
+    likes = [_header_like(r) and not is_number_row(r) for r in grid]
+    for start in range(min(scan, len(grid))):
+        for depth in (1, 2, 3):
+            end = start + depth
+            if end > len(grid) or (depth > 1 and not all(likes[start:end])):
+                break
+            parts = _parts(grid, start, depth, width)
+            columns, labels = _match_columns(parts, mapping)
+            found = {k for k in columns.values() if k not in NOT_FIELDS}
+            if not ({"full_name", "head_name"} & found) or len(found) < 2:
+                continue
+            score = len(found)
+            if best is None or score > best[0]:
+                best = (score, start, depth, columns, labels)
     if best is None:
         return None
-    index, _count, columns = best
-    data_start = index + 1
-    texts = {key: str(rows[index][col]).strip() for col, key in columns.items()}
-    # a second header row: "Ngày sinh" split into "Nam" / "Nữ" columns
-    if data_start < len(rows):
-        sub = rows[data_start]
-        sub_keys = {col: fold_key(str(cell)) for col, cell in enumerate(sub) if cell not in (None, "")}
-        if "nam" in sub_keys.values() and "nu" in sub_keys.values():
-            for col, key in sub_keys.items():
-                if key in ("nam", "nu"):
-                    if columns.get(col) == "birth_date":
-                        texts.pop("birth_date", None)
-                    field = "birth_male" if key == "nam" else "birth_female"
-                    columns[col] = field
-                    texts[field] = "Năm sinh (Nam)" if key == "nam" else "Năm sinh (Nữ)"
-                elif col not in columns:
-                    sub_field = match_header(sub[col])
-                    if sub_field and sub_field not in columns.values():
-                        columns[col] = sub_field
-                        texts[sub_field] = str(sub[col]).strip()
-            data_start += 1
-    # a row of column numbers "(1) (2) (3)" under the header
-    if data_start < len(rows):
-        cells = [str(c).strip() for c in rows[data_start] if c not in (None, "")]
-        if cells and all(_NUMBER_ROW.match(c) or c.replace(".0", "").isdigit() for c in cells) and len(cells) >= 3:
-            data_start += 1
-    return HeaderMatch(row=index, data_start=data_start, columns=columns, texts=texts)
+    _score, start, depth, columns, labels = best
+    data_start = start + depth
+    number_row = False
+    if data_start < len(rows) and is_number_row(rows[data_start]):
+        data_start += 1
+        number_row = True
+    texts: dict[str, str] = {}
+    for col, key in columns.items():
+        texts.setdefault(key, labels[col])
+    return HeaderMatch(
+        row=start,
+        data_start=data_start,
+        columns=columns,
+        texts=texts,
+        labels=labels,
+        depth=depth,
+        number_row=number_row,
+    )
+
+
+def layout_key(labels: Mapping[int, str]) -> str:
+    """A layout's key: the folded header texts in column order (a mapping is remembered by it)."""
+    return "|".join(fold_key(labels[c]) for c in sorted(labels))

@@ -30,8 +30,22 @@ from giamngheo_desktop import clock
 from giamngheo_desktop.domain.errors import BadFile, ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.idnumber import normalize_id
 from giamngheo_desktop.domain.permissions import Permission
-from giamngheo_desktop.importing.headers import HeaderMatch, field_labels, find_header, synonyms_file
-from giamngheo_desktop.importing.reader import MAX_CELL_CHARS, ImportCancelled, RawTable, read_table
+from giamngheo_desktop.importing import layout
+from giamngheo_desktop.importing.headers import (
+    NOT_FIELDS,
+    field_labels,
+    find_header,
+    layout_key,
+    synonyms_file,
+)
+from giamngheo_desktop.importing.reader import (
+    ENCODING_NAMES,
+    MAX_CELL_CHARS,
+    ImportCancelled,
+    RawTable,
+    read_table,  # noqa: F401  (lists.read_table: callers and tests read a file through here)
+    read_tables,
+)
 from giamngheo_desktop.resources import resource_path
 from giamngheo_desktop.services import register as reg
 from giamngheo_desktop.services.changes import Changes
@@ -63,18 +77,36 @@ _LABEL_TO_FIELD = {
 _TEXT_FIELDS = ("full_name", "head_name", "address", "phone", "occupation", "note", "household_code", "village")
 
 
+ROW_BITS = 20  # a row of the n-th sheet read is known as (n << ROW_BITS) | its row number in the sheet
+_ROW_MASK = (1 << ROW_BITS) - 1
+
+
+def sheet_row(key: int) -> int:
+    """The row number in its sheet (as Excel shows it) of a row key."""
+    return key & _ROW_MASK
+
+
 @dataclass
 class RowIssue:
-    row: int
+    row: int  # the row's key: its row number in the sheet, plus the sheet's position (ROW_BITS) after the first
     column: str
     value: str
     reason: str
     severity: str = "error"  # 'error' | 'warning'
+    sheet: str = ""  # named when the file has several sheets read
+
+    @property
+    def line(self) -> int:
+        """The row number as Excel shows it."""
+        return self.row & _ROW_MASK
+
+    def where(self) -> str:
+        return (f"trang “{self.sheet}”, " if self.sheet else "") + f"dòng {self.line}"
 
     def text(self) -> str:
         value = f" “{self.value}”" if self.value else ""
         kind = "Lỗi" if self.severity == "error" else "Lưu ý"
-        return f"{kind} — dòng {self.row}, cột “{self.column}”{value}: {self.reason}"
+        return f"{kind} — {self.where()}, cột “{self.column}”{value}: {self.reason}"
 
 
 @dataclass(slots=True)
@@ -139,6 +171,48 @@ class ImportPreview:
     stopped_early: bool = False
     # the preview's folded names, parsed dates and ID checks, reused when writing
     memo: reg.MemberMemo = field(default_factory=reg.MemberMemo, repr=False, compare=False)
+    sheets: list[SheetSummary] = field(default_factory=list)  # every sheet of the file: read or not, and why
+    notes: list[str] = field(default_factory=list)  # where lists ended early, long gaps of empty rows, …
+    encoding: str = ""  # a CSV's encoding, as the officer would name it
+    file_columns: list[FileColumn] = field(default_factory=list)  # every column with a header, and its field
+    mapping: dict[str, str] = field(default_factory=dict)  # header text → field chosen by the officer (or remembered)
+    layout: str = ""  # the layout's key (header texts), under which a confirmed mapping is remembered
+    part_sheets: list[str] = field(default_factory=list)  # the sheets read, in the order of row keys
+
+    def row_label(self, key: int) -> str:
+        """A row key as the officer finds it: "dòng 12" or "trang “Thôn A”, dòng 12"."""
+        part = key >> ROW_BITS
+        if len(self.part_sheets) > 1 and part < len(self.part_sheets):
+            return f"trang “{self.part_sheets[part]}”, dòng {key & _ROW_MASK}"
+        return f"dòng {key & _ROW_MASK}"
+
+    def rows_text(self, keys: list[int], *, limit: int = 30) -> str:
+        """Row keys grouped by sheet: "12, 14, 15" or "trang “A”: 12, 14; trang “B”: 3"."""
+        by_part: dict[int, list[int]] = {}
+        for key in keys[:limit]:
+            by_part.setdefault(key >> ROW_BITS, []).append(key & _ROW_MASK)
+        more = f" và {len(keys) - limit} dòng khác" if len(keys) > limit else ""
+        if len(self.part_sheets) <= 1:
+            return ", ".join(str(r) for rows in by_part.values() for r in rows) + more
+        return (
+            "; ".join(
+                f"trang “{self.part_sheets[p] if p < len(self.part_sheets) else p}”: " + ", ".join(map(str, rows))
+                for p, rows in by_part.items()
+            )
+            + more
+        )
+
+    def issue_groups(self) -> list[IssueGroup]:
+        """The problems, the same problem of many rows told once ("40 dòng: …"), in the order first met."""
+        groups: dict[tuple[str, str, str], IssueGroup] = {}
+        for issue in self.issues:
+            key = (issue.severity, issue.column, issue.reason)
+            group = groups.get(key)
+            if group is None:
+                groups[key] = IssueGroup(issue.severity, issue.column, issue.reason, [issue])
+            else:
+                group.issues.append(issue)
+        return list(groups.values())
 
     @property
     def errors(self) -> list[RowIssue]:
@@ -192,18 +266,75 @@ class ImportPreview:
                     "action": h.kind(valid_only=valid_only),
                     "village": h.village_name or h.new_village,
                     "head": h.head_name,
-                    "rows": h.rows,
+                    "rows": [sheet_row(r) for r in h.rows],
                     "members": len(h.members),
                     "valid": h.valid,
                 }
                 for h in self.households
             ],
             "issues": [
-                {"row": i.row, "column": i.column, "value": i.value, "reason": i.reason, "severity": i.severity}
+                {
+                    "row": i.line,
+                    "sheet": i.sheet,
+                    "column": i.column,
+                    "value": i.value,
+                    "reason": i.reason,
+                    "severity": i.severity,
+                }
                 for i in self.issues
             ],
             "skipped_rows": self.skipped_rows() if valid_only else [],
+            "sheets": [dataclasses.asdict(s) for s in self.sheets],
+            "notes": self.notes,
+            "encoding": self.encoding,
+            "file_columns": [
+                {"sheet": c.sheet, "column": c.letter, "header": c.label, "field": c.field} for c in self.file_columns
+            ],
         }
+
+
+@dataclass
+class SheetSummary:
+    name: str
+    read: bool
+    reason: str = ""  # why a sheet was not read; what it gave its rows when read
+    rows: int = 0  # data rows read
+    header_row: int = 0
+
+
+@dataclass
+class FileColumn:
+    sheet: str
+    index: int  # 0-based column in the sheet's rows
+    letter: str  # the column as Excel names it ("D")
+    label: str  # the header text (stacked header rows joined with " › ")
+    field: str  # the field it is mapped to, '' when not used
+    samples: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclass
+class IssueGroup:
+    severity: str
+    column: str
+    reason: str
+    issues: list[RowIssue]
+
+    def text(self, preview: ImportPreview) -> str:
+        kind = "Lỗi" if self.severity == "error" else "Lưu ý"
+        if len(self.issues) == 1:
+            return self.issues[0].text()
+        rows = preview.rows_text([i.row for i in self.issues], limit=12)
+        return f"{kind} — {len(self.issues)} dòng, cột “{self.column}”: {self.reason} (dòng {rows})"
+
+
+def column_letter(index: int) -> str:
+    """0 → "A", 25 → "Z", 26 → "AA"."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 @dataclass
@@ -361,6 +492,12 @@ class Vocab:
         self.classes = {fold_key(name): code for code, names in syn["classes"].items() for name in names}
         self.sexes = {fold_key(name): code for code, names in syn["sexes"].items() for name in names}
         self.heads = {fold_key(name) for name in syn["heads"]}
+        self.marks = {fold_key(name) for name in syn.get("marks", [])}
+        self.work_statuses = {
+            fold_key(word): {k: v for k, v in item.items() if k != "words"}
+            for item in syn.get("work_status", {}).get("values", [])
+            for word in item["words"]
+        }
         self._maps: dict[str, dict[str, str]] = {}
         self._memo: dict[tuple[str, str, str | None], str | None] = {}
 
@@ -396,14 +533,25 @@ class Vocab:
             return reg.HEAD
         return None
 
+    def _cause_names(self) -> list[tuple[str, str]]:
+        """(folded name or alias, cause code), the longest first: the official wordings (Mẫu 7.10), the short forms."""
+        if not hasattr(self, "_causes"):
+            aliases = _lookup_names("poverty_cause")
+            names: list[tuple[str, str]] = []
+            for code, item in self.codes.items("poverty_cause").items():
+                for name in [item["name"], *aliases.get(item["code_system"], {}).get(code, [])]:
+                    if fold(name):
+                        names.append((fold(name), code))
+            self._causes = sorted(names, key=lambda x: -len(x[0]))
+        return self._causes
+
     def causes(self, text: str) -> tuple[list[str], bool]:
         """Cause codes found in ``text`` (names or numbers) and whether everything was understood."""
         folded = fold(text)
         found: list[str] = []
         rest = folded
-        for code, item in self.codes.items("poverty_cause").items():
-            name = fold(item["name"])
-            if name and name in rest:
+        for name, code in self._cause_names():
+            if name in rest:
                 found.append(code)
                 rest = rest.replace(name, " ")
         for token in re.findall(r"\d+", rest):
@@ -423,6 +571,9 @@ def village_key(name: str) -> str:
 
 
 _SUMMARY = re.compile(r"^(tong|cong|tong cong|tong so|nguoi lap|chu tich|xac nhan|ngay .* thang)")
+# characters that break the files made later (xlsx, PDF, the upload package): C0/C1 controls other
+# than tab and line breaks, unpaired surrogates, non-characters
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 # ----------------------------------------------------------------- planning ----
@@ -437,6 +588,8 @@ def _screened(text: str) -> str:
         return ""
     if len(value) > MAX_CELL_CHARS or (value[0] == "=" and len(value) > 1):
         return _HOSTILE
+    if not value.isprintable() and _BAD_CHARS.search(value):
+        return _HOSTILE
     return normalize("NFC", value)
 
 
@@ -445,10 +598,17 @@ def plan_import(
     path: Path | str,
     *,
     create_villages: bool = False,
+    mapping: dict[str, str] | None = None,
+    sheets: list[str] | None = None,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> ImportPreview:
-    """Read ``path`` and work out what importing it would do; writes nothing."""
+    """Read ``path`` and work out what importing it would do; writes nothing.
+
+    ``mapping``: header text → field key ('' = not used), the officer's choice for columns the
+    header detection got wrong or missed (without it, the mapping last confirmed for the same
+    layout is used); ``sheets``: read only these sheets (default: every sheet with a header).
+    """
     db.require(Permission.EDIT_REGISTER)
     path = Path(path)
 
@@ -459,21 +619,165 @@ def plan_import(
     # Hundreds of thousands of row lists, then of planned members: no collections while they
     # pile up (each would scan every one of them), nor between reading and planning.
     with gc_paused():
-        table = read_table(path, progress=read_progress, cancelled=cancelled)
-        header = find_header(table.rows)
-        if header is None:
+        tables = read_tables(path, sheets=sheets, progress=read_progress, cancelled=cancelled)
+        encoding = tables[0].encoding
+        villages = _village_names(db)
+        chosen = dict(mapping) if mapping is not None else None
+        if chosen is None:
+            chosen = remembered_mapping(db, tables)
+        parts: list[layout.SheetPart] = []
+        summaries: list[SheetSummary] = []
+        file_columns: list[FileColumn] = []
+        layouts: list[str] = []
+        for table in tables:
+            header = find_header(table.rows, merged=table.merged, mapping=chosen or None)
+            if header is None:
+                summaries.append(SheetSummary(table.sheet, False, _why_not_read(table)))
+                continue
+            part = layout.cut(table, header, villages.of, villages.mentioned)
+            parts.append(part)
+            layouts.append(layout_key(header.labels))
+            told = []
+            if part.village:
+                told.append(
+                    f"thôn {part.village}" if not fold(part.village).startswith(("thon", "to", "xom")) else part.village
+                )
+            if part.klass:
+                told.append(_CLASS_NAMES.get(part.klass, part.klass))
+            summaries.append(
+                SheetSummary(
+                    table.sheet,
+                    True,
+                    ("các dòng thuộc " + ", ".join(told)) if told else "",
+                    rows=part.end - part.start - len(part.skipped),
+                    header_row=table.row_numbers[header.row],
+                )
+            )
+            file_columns.extend(_file_columns(part))
+        if not parts:
+            names = ", ".join(f"“{t.sheet}”" for t in tables)
             raise BadFile(
-                f"Không tìm thấy dòng tiêu đề cột trong tệp “{path.name}” (trang “{table.sheet}”): cần ít nhất cột "
+                f"Không tìm thấy dòng tiêu đề cột trong tệp “{path.name}” (trang {names}): cần ít nhất cột "
                 "“Họ và tên” (hoặc “Họ và tên chủ hộ”) và một cột khác như “Mã hộ”, “Thôn”, “Quan hệ với chủ hộ”. "
                 "Hãy dùng tệp mẫu (Tải mẫu).",
                 code="no_header",
             )
-        planner = _Planner(db, table, header, create_villages=create_villages)
+        planner = _Planner(db, parts, create_villages=create_villages)
         preview = planner.run(progress=progress, cancelled=cancelled)
-        del planner, table  # the file's rows go now
+        del planner, tables, parts  # the file's rows go now
         _keep_out_of_scans()
     preview.path = str(path)
+    preview.sheets = summaries
+    preview.file_columns = file_columns
+    preview.mapping = dict(chosen or {})
+    preview.layout = layouts[0] if layouts else ""
+    preview.encoding = ENCODING_NAMES.get(encoding, encoding)
     return preview
+
+
+_CLASS_NAMES = {
+    "poor": "hộ nghèo",
+    "near_poor": "hộ cận nghèo",
+    "newly_escaped": "hộ mới thoát nghèo",
+    "average": "hộ có mức sống trung bình",
+    "not_poor": "hộ không nghèo",
+}
+
+
+def _why_not_read(table: RawTable) -> str:
+    texts = " ".join(fold(c) for r in table.rows[:12] for c in r if isinstance(c, str))
+    if re.search(r"\b(tong hop|tong cong|bieu tong)\b", texts + " " + fold(table.sheet)):
+        return "trang tổng hợp số liệu, không phải danh sách hộ"
+    return "không có dòng tiêu đề cột của danh sách hộ (cần cột “Họ và tên”)"
+
+
+def _file_columns(part: layout.SheetPart) -> list[FileColumn]:
+    header = part.header
+    rows = part.table.rows[part.start : min(part.end, part.start + 60)]
+    result = []
+    for col, label in sorted(header.labels.items()):
+        samples: list[str] = []
+        for row in rows:
+            if col < len(row) and row[col] not in (None, ""):
+                text = cell_text(row[col])[:40]
+                if text and text not in samples:
+                    samples.append(text)
+            if len(samples) >= 3:
+                break
+        key = header.columns.get(col, "")
+        result.append(
+            FileColumn(
+                sheet=part.table.sheet,
+                index=col,
+                letter=column_letter(col + part.table.col_offset),
+                label=label,
+                field="" if key in NOT_FIELDS else key,
+                samples=samples,
+            )
+        )
+    return result
+
+
+@dataclass
+class _Villages:
+    """The commune's villages, found by what people write of them."""
+
+    by_key: dict[str, str]  # village_key → name
+    folded: list[tuple[str, str]]  # (folded name without its kind word, name), the longest first
+
+    def of(self, text: str) -> str | None:
+        return self.by_key.get(village_key(text)) if text else None
+
+    def mentioned(self, text: str) -> str | None:
+        """The village a title names ("DANH SÁCH HỘ NGHÈO THÔN ĐỒNG XUÂN")."""
+        folded = " " + fold(text) + " "
+        for bare, name in self.folded:
+            if f" {fold(name)} " in folded or (
+                len(bare) > 3 and re.search(rf"\b(thon|xom|to|ban|ap) {re.escape(bare)}\b", folded)
+            ):
+                return name
+        return None
+
+
+def _village_names(db: Database) -> _Villages:
+    names = [r["name"] for r in db.rows("SELECT name FROM village WHERE deleted_at IS NULL ORDER BY sort_order")]
+    return _Villages(
+        by_key={village_key(n): n for n in names},
+        folded=sorted(((_VILLAGE_PREFIX.sub("", fold(n)), n) for n in names), key=lambda x: -len(x[0])),
+    )
+
+
+_MAPPING_KEY = "import_mapping:"
+
+
+def remembered_mapping(db: Database, tables: list[RawTable]) -> dict[str, str] | None:
+    """The mapping confirmed last time for the layout of one of these sheets, if any: a stored
+    mapping applies when the header it finds has the same texts as when it was confirmed."""
+    stored = db.rows("SELECT key, value FROM app_setting WHERE key LIKE ? ORDER BY rowid DESC", (_MAPPING_KEY + "%",))
+    for row in stored[:50]:
+        try:
+            found = json.loads(row["value"])
+        except ValueError:
+            continue
+        if not isinstance(found, dict):
+            continue
+        mapping = {str(k): str(v) for k, v in found.items()}
+        for table in tables:
+            header = find_header(table.rows, merged=table.merged, mapping=mapping)
+            if header is not None and _MAPPING_KEY + layout_key(header.labels) == row["key"]:
+                return mapping
+    return None
+
+
+def remember_mapping(db: Database, preview: ImportPreview) -> None:
+    """Keep the preview's mapping for its layout (inside the caller's transaction)."""
+    if not preview.layout:
+        return
+    if preview.mapping:
+        db.conn.execute(
+            "INSERT INTO app_setting (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (_MAPPING_KEY + preview.layout, json.dumps(preview.mapping, ensure_ascii=False)),
+        )
 
 
 _HOUSEHOLD_KEYS = (
@@ -565,15 +869,18 @@ class _Planner:
     the member's, then the register's checks (:meth:`_validate_members`).
     """
 
-    def __init__(self, db: Database, table: RawTable, header: HeaderMatch, *, create_villages: bool) -> None:
+    def __init__(self, db: Database, parts: list[layout.SheetPart], *, create_villages: bool) -> None:
         self.db = db
-        self.table = table
-        self.header = header
+        self.parts = parts
         self.create_villages = create_villages
         self.vocab = Vocab(db)
         self.labels = field_labels()
         self.issues: list[RowIssue] = []
-        self.columns = {key: header.texts.get(key, self.labels.get(key, key)) for key in header.columns.values()}
+        self.columns: dict[str, str] = {}  # field key → header text in the file (the first sheet's that has it)
+        for part in parts:
+            for key in part.header.columns.values():
+                self.columns.setdefault(key, part.header.texts.get(key, self.labels.get(key, key)))
+        self.sheet_names = [part.table.sheet for part in parts] if len(parts) > 1 else []
         self.villages = {
             village_key(v["name"]): v
             for v in db.rows("SELECT id, name, code FROM village WHERE deleted_at IS NULL ORDER BY sort_order")
@@ -591,7 +898,6 @@ class _Planner:
                 "WHERE m.id_number IS NOT NULL AND m.deleted_at IS NULL AND h.deleted_at IS NULL"
             )
         }
-        self.fields = [(col, key) for col, key in header.columns.items() if key != "stt"]
         self.sexes: dict[str, str | None] = {}
         self.classes: dict[str, str | None] = {}
         self.village_keys: dict[str, str] = {}
@@ -630,15 +936,26 @@ class _Planner:
         *,
         into: list[RowIssue] | None = None,
     ) -> None:
-        issue = RowIssue(row, self.col(key), cell_text(value)[:80], reason, severity)
+        issue = self.row_issue(row, self.col(key), cell_text(value)[:80], reason, severity)
         (self.issues if into is None else into).append(issue)
 
-    def cells(self, raw: list[Any]) -> dict[str, Any]:
+    def row_issue(self, row: int, column: str, value: str, reason: str, severity: str = "error") -> RowIssue:
+        sheet = self.sheet_names[row >> ROW_BITS] if self.sheet_names else ""
+        return RowIssue(row, column, value, reason, severity, sheet)
+
+    def where(self, row: int) -> str:
+        """A row key as the officer finds it ("dòng 12", "dòng 12 trang “Thôn A”")."""
+        if self.sheet_names:
+            return f"dòng {row & _ROW_MASK} trang “{self.sheet_names[row >> ROW_BITS]}”"
+        return f"dòng {row}"
+
+    @staticmethod
+    def cells(raw: list[Any], fields: list[tuple[int, str]]) -> dict[str, Any]:
         """The row's non-empty cells by field, text stripped (not yet in NFC): a row that has an
-        over-long cell or a formula, left to :meth:`_hostile_ok`."""
+        over-long cell, a formula or a control character, left to :meth:`_hostile_ok`."""
         values: dict[str, Any] = {}
         width = len(raw)
-        for col, key in self.fields:
+        for col, key in fields:
             if col < width:
                 value = raw[col]
                 if value is None:
@@ -653,7 +970,7 @@ class _Planner:
         return values
 
     def _read_columns(
-        self, rows: list[list[Any]], cancelled: Cancelled | None
+        self, rows: list[list[Any]], fields: list[tuple[int, str]], cancelled: Cancelled | None
     ) -> tuple[dict[str, list[Any]], set[int]]:
         """Each mapped field's cells down the rows: text stripped and in NFC, None where empty.
 
@@ -663,12 +980,12 @@ class _Planner:
         """
         columns: dict[str, list[Any]] = {}
         hostile: set[int] = set()
-        wanted = [col for col, _key in self.fields]
+        wanted = [col for col, _key in fields]
         if rows and len(wanted) > 1 and min(map(len, rows)) > max(wanted):  # transposed in C
             cells: list[Any] = list(zip(*map(itemgetter(*wanted), rows), strict=True))
         else:
             cells = [[r[col] if col < len(r) else None for r in rows] for col in wanted]
-        for raw, (_col, key) in zip(cells, self.fields, strict=True):
+        for raw, (_col, key) in zip(cells, fields, strict=True):
             if cancelled is not None and cancelled():
                 raise ImportCancelled()
             distinct = dict.fromkeys(raw)
@@ -691,34 +1008,102 @@ class _Planner:
         return columns, hostile
 
     # -- the pass ---------------------------------------------------------------
-    def run(self, *, progress: Progress | None, cancelled: Cancelled | None) -> ImportPreview:
-        header = self.header
-        has_code = "household_code" in header.columns.values()
-        has_full = "full_name" in header.columns.values()
-        has_head_col = "head_name" in header.columns.values()
-        has_rel = "relationship" in header.columns.values()
-        rows = self.table.rows[header.data_start :]
-        self.numbers = numbers = self.table.row_numbers[header.data_start :]
-        total = len(rows)
-        columns, hostile = self._read_columns(rows, cancelled)
-        plain = list(columns.values())  # as in the file: the empty-row test below
+    def _gather(self, cancelled: Cancelled | None) -> tuple[list[list[Any]], dict[str, list[Any]], set[int]]:
+        """Every sheet's data rows, a column per field (see :meth:`_read_columns`); sets ``numbers``.
+
+        Rows are known by their row key (:data:`ROW_BITS`); a group row's or the sheet's
+        village and class fill the rows that do not give their own. Also gives the rows
+        refused at the door (an over-long cell, a formula, a control character)."""
+        pieces: list[tuple[int, dict[str, list[Any]]]] = []
+        all_rows: list[list[Any]] = []
+        numbers: list[int] = []
         skipped: set[int] = set()
-        for i in sorted(hostile):
-            values = self.cells(rows[i])
-            if self._hostile_ok(numbers[i], values):
-                for name, column in columns.items():
-                    column[i] = values.get(name)
+        class_words = {code: names[0] for code, names in synonyms_file()["classes"].items()}
+        for position, part in enumerate(self.parts):
+            table = part.table
+            if part.skipped:
+                index = [i for i in range(part.start, part.end) if i not in part.skipped]
+                rows = [table.rows[i] for i in index]
+                row_numbers = [table.row_numbers[i] for i in index]
             else:
-                skipped.add(i)
+                index = list(range(part.start, part.end))
+                rows = table.rows[part.start : part.end]
+                row_numbers = table.row_numbers[part.start : part.end]
+            base = len(numbers)
+            numbers.extend(row_numbers if position == 0 else [(position << ROW_BITS) | n for n in row_numbers])
+            fields = [(col, key) for col, key in part.header.columns.items() if key not in NOT_FIELDS]
+            if not fields:
+                continue
+            columns, hostile = self._read_columns(rows, fields, cancelled)
+            for i in sorted(hostile):
+                values = self.cells(rows[i], fields)
+                if self._hostile_ok(numbers[base + i], values):
+                    for name, column in columns.items():
+                        column[i] = values.get(name)
+                else:
+                    skipped.add(base + i)
+            if part.village or part.groups:
+                given = [part.groups.get(i, {}).get("village") or part.village for i in index]
+                if any(given):
+                    own = columns.get("village") or [None] * len(rows)
+                    columns["village"] = [v if v is not None else g for v, g in zip(own, given, strict=True)]
+            if part.klass or part.groups:
+                given_class = [part.groups.get(i, {}).get("class") or part.klass for i in index]
+                if any(given_class):
+                    own = columns.get("poverty_class") or [None] * len(rows)
+                    columns["poverty_class"] = [
+                        v if v is not None else (class_words.get(g) if g else None)
+                        for v, g in zip(own, given_class, strict=True)
+                    ]
+            pieces.append((base, columns))
+            all_rows.extend(rows)
+        self.numbers = numbers
+        if len(pieces) == 1 and pieces[0][0] == 0:
+            return all_rows, pieces[0][1], skipped
+        total = len(numbers)
+        merged: dict[str, list[Any]] = {}
+        for base, piece in pieces:
+            for name, cells in piece.items():
+                whole = merged.get(name)
+                if whole is None:
+                    whole = merged[name] = [None] * total
+                whole[base : base + len(cells)] = cells
+        return all_rows, merged, skipped
+
+    def run(self, *, progress: Progress | None, cancelled: Cancelled | None) -> ImportPreview:
+        rows, columns, skipped = self._gather(cancelled)
+        numbers = self.numbers
+        total = len(numbers)
+        for given in ("village", "poverty_class"):  # given by group rows, the sheet's name or its title
+            if given in columns and given not in self.columns:
+                self.columns[given] = self.labels.get(given, given)
+        has_code = "household_code" in columns
+        has_full = "full_name" in columns
+        has_head_col = "head_name" in columns
+        has_rel = "relationship" in columns
+        has_number = "household_no" in columns
+        plain = list(columns.values())  # as in the file: the empty-row test below
         if not has_full:  # one row per household, the head only
             columns["full_name"] = columns.pop("head_name")
             columns["relationship"] = [v or "Chủ hộ" for v in columns.get("relationship") or [None] * total]
+            has_head_col = False
+        elif (
+            has_head_col
+        ):  # the head's name in its own column, on the head's row only (the members' column empty there)
+            fulls, heads_col = columns["full_name"], columns["head_name"]
+            rel_col = columns.get("relationship")
+            for i in _filled(heads_col):
+                if fulls[i] is None:
+                    fulls[i] = heads_col[i]
+                    if rel_col is not None and rel_col[i] is None:
+                        rel_col[i] = "Chủ hộ"
         self.cols = columns
         empty: list[Any] = [None] * total
         names = _texts(columns["full_name"])
         rel_codes = self._codes("relationship", columns.get("relationship") or empty)
         code_texts = _texts(columns.get("household_code") or empty)
-        head_cells = columns.get("head_name") if has_head_col and has_full else None
+        head_cells = columns.get("head_name") if has_head_col else None
+        number_cells = columns.get("household_no") if has_number else None
         village_cells = columns.get("village") or empty
         content = [columns[k] for k in ("id_number", "birth_date", "household_code") if k in columns]
         self.m = self._member_columns(total, names, rel_codes, has_rel=has_rel)
@@ -746,11 +1131,14 @@ class _Planner:
             code = code_texts[i]
             if code:
                 key: Any = ("code", code)
+            elif number_cells is not None and number_cells[i] is not None:  # "TT hộ": a household starts here
+                key = ("number", i)
             elif head_cells is not None and head_cells[i]:
                 village = village_cells[i]
                 key = ("head", fold(_text(head_cells[i])), village_key("" if village is None else _text(village)))
             elif current is not None and (
-                not (is_head and group_head[current]) if has_code else not has_head_col and not is_head
+                (number_cells is not None or head_cells is not None)
+                or (not (is_head and group_head[current]) if has_code else not is_head)
             ):  # a row without a household code belongs to the household above it
                 key = current
             elif is_head or not has_rel or not has_full:
@@ -789,24 +1177,27 @@ class _Planner:
         _mark_unchanged(households, self.memo)
         if progress is not None:
             progress(100, 100)
-        ignored = [
-            str(cell).strip()
-            for col, cell in enumerate(self.table.rows[header.row])
-            if cell not in (None, "") and col not in header.columns
-        ]
+        ignored: list[str] = []
+        for p in self.parts:
+            for col, label in p.header.labels.items():
+                if col not in p.header.columns and label not in ignored:
+                    ignored.append(label)
         issues = self.issues + self.checked + self.heads + self.repeated
         issues.sort(key=lambda i: (i.row, i.severity != "error"))
+        first_part = self.parts[0]
+        notes = [note for p in self.parts for note in p.notes]
         return ImportPreview(
             path="",
-            sheet=self.table.sheet,
-            header_row=self.table.row_numbers[header.row],
-            columns={k: self.col(k) for k in self.columns if k != "stt"},
+            sheet=", ".join(p.table.sheet for p in self.parts),
+            header_row=first_part.table.row_numbers[first_part.header.row],
+            columns={k: self.col(k) for k in self.columns if k not in NOT_FIELDS},
             households=households,
             issues=issues,
             new_villages=sorted(set(self.new_villages.values())),
             ignored_columns=ignored,
-            stopped_early=self.table.stopped_early,
             memo=self.memo,
+            notes=notes,
+            part_sheets=[p.table.sheet for p in self.parts],
         )
 
     def _codes(self, list_name: str, cells: list[Any], system: str | None = None) -> list[str | None]:
@@ -862,6 +1253,23 @@ class _Planner:
         birth_year: list[int | None] = [None] * total
         sexes: list[str | None] = [None] * total
         bad_birth: set[int] = set()
+        # sex ticked with an x under "Nam" or "Nữ" (under "Giới tính", or under "Năm sinh" without a year)
+        marks = self.vocab.marks
+        for mark_key, sex in (("sex_male", "M"), ("sex_female", "F"), ("birth_male", "M"), ("birth_female", "F")):
+            marked = cols.get(mark_key)
+            if marked is None:
+                continue
+            ticked = [
+                i
+                for i in _filled(marked)
+                if mark_key.startswith("sex_") or (type(marked[i]) is str and fold_key(marked[i]) in marks)
+            ]
+            if ticked and mark_key.startswith("birth_"):
+                marked = cols[mark_key] = list(marked)
+            for i in ticked:
+                sexes[i] = sex
+                if mark_key.startswith("birth_"):
+                    marked[i] = None
         male, female, dates = cols.get("birth_male"), cols.get("birth_female"), cols.get("birth_date")
         sources: list[tuple[str, list[Any], str | None]] = []
         if male is not None or female is not None:
@@ -871,7 +1279,7 @@ class _Planner:
         if dates is not None:
             sources.append(("birth_date", dates, None))
         done: set[int] = set()  # a row with both: the men's column is read
-        for key, column, sex in sources:
+        for source, column, birth_sex in sources:
             parsed_dates = self.parse_dates(column)
             for i in _filled(column):
                 if len(sources) > 1:
@@ -880,11 +1288,11 @@ class _Planner:
                     done.add(i)
                 value = column[i]
                 birth_iso[i], birth_year[i], problem = parsed_dates[i]
-                if sex:
-                    sexes[i] = sex
+                if birth_sex:
+                    sexes[i] = birth_sex
                 if problem:
                     bad_birth.add(i)
-                    add(before, i, key, value, problem, "error")
+                    add(before, i, source, value, problem, "error")
         sex_cells = cols.get("sex")
         if sex_cells is not None:
             known = self.vocab.sexes
@@ -929,10 +1337,29 @@ class _Planner:
             if cells is None:
                 continue
             listed[key] = self._codes(key, cells)
-        unknown = {i for key, found in listed.items() for i in _filled(cols[key]) if found[i] is None}
+        status_cells = cols.get("work_status")  # Mẫu 01's "Tình trạng": có việc làm / không có việc làm / đang đi học
+        if status_cells is not None:
+            statuses = self.vocab.work_statuses
+            work = listed.get("employment") or [None] * total
+            for i in _filled(status_cells):
+                status = statuses.get(fold_key(_text(status_cells[i])))
+                if status is None:
+                    add(
+                        after,
+                        i,
+                        "work_status",
+                        _text(status_cells[i]),
+                        "không rõ tình trạng (ghi Có việc làm, Không có việc làm hoặc Đang đi học); đã bỏ qua",
+                        "warning",
+                    )
+                elif work[i] is None:
+                    work[i] = status.get("employment")
+            if any(w is not None for w in work):
+                listed["employment"] = work
+        unknown = {i for key, found in listed.items() if key in cols for i in _filled(cols[key]) if found[i] is None}
         for i in sorted(unknown):
             for key, found in listed.items():
-                if cols[key][i] is not None and found[i] is None:
+                if key in cols and cols[key][i] is not None and found[i] is None:
                     text = _text(cols[key][i])
                     add(after, i, key, text, "không có trong danh mục; đã bỏ qua giá trị này", "warning")
         # the problems the register's checks would name again, already named in the file's own words
@@ -1020,6 +1447,18 @@ class _Planner:
                     ok = False
                 elif key in _TEXT_FIELDS and value[:1] in ("=",) and len(value) > 1:
                     self.issue(number, key, value, "ô chứa công thức, không nhận")
+                    ok = False
+                elif _BAD_CHARS.search(value):
+                    bad = _BAD_CHARS.search(value)
+                    assert bad is not None
+                    shown = _BAD_CHARS.sub("\ufffd", value)
+                    self.issue(
+                        number,
+                        key,
+                        shown,
+                        f"ô chứa ký tự điều khiển không in được (mã U+{ord(bad.group()):04X}), sẽ làm hỏng các tệp "
+                        "xuất ra sau này; hãy xóa ký tự này trong Excel (thường do dán từ nơi khác) rồi nhập lại",
+                    )
                     ok = False
                 elif ok:
                     values[key] = normalize("NFC", value)  # already stripped; NFC adds no outer space
@@ -1159,7 +1598,7 @@ class _Planner:
                     m.row,
                     "relationship",
                     "Chủ hộ",
-                    f"hộ đã có chủ hộ {heads[0].data.full_name} ở dòng {heads[0].row}",
+                    f"hộ đã có chủ hộ {heads[0].data.full_name} ở {self.where(heads[0].row)}",
                     into=self.heads,
                 )
         household_error = (len(self.issues) > issues_before or len(self.heads) > heads_before) and any(
@@ -1216,7 +1655,7 @@ class _Planner:
         field_key = _LABEL_TO_FIELD.get(issue.field, "")
         column = self.col(field_key) if field_key else issue.field
         (self.issues if into is None else into).append(
-            RowIssue(row, column, issue.value or "", issue.message, issue.severity)
+            self.row_issue(row, column, issue.value or "", issue.message, issue.severity)
         )
 
     def parse_dates(self, cells: list[Any]) -> list[tuple[str | None, int | None, str | None]]:
@@ -1333,7 +1772,9 @@ class _Planner:
                 first = seen.setdefault(number, row)
                 if first != row:
                     self.repeated.append(
-                        RowIssue(row, self.col("id_number"), number or "", f"trùng số với dòng {first} trong tệp")
+                        self.row_issue(
+                            row, self.col("id_number"), number or "", f"trùng số với {self.where(first)} trong tệp"
+                        )
                     )
         error_rows = {
             i.row
@@ -1443,16 +1884,24 @@ def commit_import(
     preview: ImportPreview,
     *,
     valid_only: bool = False,
+    remember: bool = False,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> ImportResult:
-    """Write the preview in ONE transaction. With errors and not ``valid_only``: nothing is written."""
+    """Write the preview in ONE transaction. With errors and not ``valid_only``: nothing is written.
+
+    ``remember``: the officer confirmed the preview's column mapping; it is kept for the layout
+    (:func:`remembered_mapping`) when the import is written."""
     db.require(Permission.EDIT_REGISTER)
     try:
         with gc_paused():  # from the first line: the preview's objects are not scanned for cycles here
-            return _commit_preview(db, preview, valid_only, progress, cancelled)
+            result = _commit_preview(db, preview, valid_only, progress, cancelled)
     finally:
         release_preview()
+    if remember and preview.mapping:
+        with db.atomic():
+            remember_mapping(db, preview)
+    return result
 
 
 def _commit_preview(

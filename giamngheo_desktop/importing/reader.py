@@ -1,17 +1,21 @@
 """Reading a list file into rows of cells, defensively.
 
 xlsx/xlsm/xls/ods are read with python-calamine (about ten times faster than openpyxl's
-read-only mode); csv/txt with encoding detection (utf-8-sig, utf-16, utf-8, cp1258) and
-delimiter sniffing. A file that is not a spreadsheet, a damaged or truncated one, or one
-with absurd sizes raises ``BadFile`` with a Vietnamese sentence; nothing is written.
+read-only mode), every sheet, with its merged ranges (for the header); csv/txt decoded as
+one encoding for the whole file (UTF-8 with or without BOM, UTF-16, then Windows-1258 and
+cp1252 only when the file is not valid UTF-8) with delimiter sniffing. A file that is not a
+spreadsheet, a damaged or truncated one, one whose sheets unpack to more than
+``MAX_UNPACKED_BYTES``, or one with absurd sizes raises ``BadFile`` with a Vietnamese
+sentence; nothing is written.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +24,9 @@ from giamngheo_desktop.domain.errors import BadFile, DomainError
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 1_000_000
 MAX_COLUMNS = 200
-MAX_EMPTY_RUN = 1_000  # stop after this many empty rows in a row
+MAX_EMPTY_RUN = 1_000  # a run of this many empty rows is reported (the rows after it are still read)
 MAX_CELL_CHARS = 2_000
+MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # an xlsx whose parts unpack to more is refused before reading
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -42,7 +47,12 @@ class RawTable:
     row_numbers: list[int]  # 1-based row number in the file of each row
     sheet: str
     kind: str  # 'xlsx' | 'xls' | 'ods' | 'csv'
-    stopped_early: bool = False  # a long run of empty rows ended the reading
+    stopped_early: bool = False  # kept for callers: reading no longer stops at a run of empty rows
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row0, col0, row1, col1), 0-based in rows
+    encoding: str = ""  # csv: the encoding the whole file was decoded with
+    index: int = 0  # the sheet's position in the workbook
+    long_gap: int = 0  # the file row after the longest run (>= MAX_EMPTY_RUN) of empty rows, 0 when none
+    col_offset: int = 0  # columns before the first column of rows (Excel column of rows[r][0] is col_offset + 1)
 
 
 def _kind(path: Path, head: bytes) -> str:
@@ -65,9 +75,7 @@ def _kind(path: Path, head: bytes) -> str:
     )
 
 
-def read_table(path: Path | str, *, progress: Progress | None = None, cancelled: Cancelled | None = None) -> RawTable:
-    """The first sheet that has data, as rows of Python values (str, float, int, date, datetime, bool)."""
-    path = Path(path)
+def _check_file(path: Path) -> str:
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:
@@ -81,10 +89,45 @@ def read_table(path: Path | str, *, progress: Progress | None = None, cancelled:
             f"Tệp “{path.name}” quá lớn ({size // (1024 * 1024)} MB, tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB).",
             code="too_big",
         )
-    kind = _kind(path, head)
+    return _kind(path, head)
+
+
+def read_table(path: Path | str, *, progress: Progress | None = None, cancelled: Cancelled | None = None) -> RawTable:
+    """The first sheet that has data, as rows of Python values (str, float, int, date, datetime, bool)."""
+    return read_tables(path, progress=progress, cancelled=cancelled)[0]
+
+
+def read_tables(
+    path: Path | str,
+    *,
+    sheets: list[str] | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> list[RawTable]:
+    """Every sheet that has data (or only the sheets named in ``sheets``), in workbook order."""
+    path = Path(path)
+    kind = _check_file(path)
     if kind == "csv":
-        return _read_csv(path, progress=progress, cancelled=cancelled)
-    return _read_workbook(path, kind, progress=progress, cancelled=cancelled)
+        return [_read_csv(path, progress=progress, cancelled=cancelled)]
+    if kind == "xlsx":
+        _check_unpacked(path)
+    return _read_workbook(path, kind, sheets=sheets, progress=progress, cancelled=cancelled)
+
+
+def _check_unpacked(path: Path) -> None:
+    """Refuse a zip whose parts would unpack to more than ``MAX_UNPACKED_BYTES`` (a "zip bomb")."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(max(info.file_size, 0) for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # calamine names the damage
+    if total > MAX_UNPACKED_BYTES:
+        raise BadFile(
+            f"Tệp “{path.name}” khi giải nén lớn tới {total // (1024 * 1024)} MB (tối đa "
+            f"{MAX_UNPACKED_BYTES // (1024 * 1024)} MB): không phải danh sách bình thường, không đọc. "
+            "Hãy mở bằng Excel, xóa các trang, dòng, cột thừa rồi lưu lại.",
+            code="too_big_unpacked",
+        )
 
 
 def _clean_row(row: list[Any]) -> list[Any]:
@@ -114,7 +157,7 @@ def _collect(
     rows: list[list[Any]] = []
     numbers: list[int] = []
     empty_run = 0
-    stopped = False
+    long_gap = 0
     for index, row in enumerate(rows_iter):
         if index % 5000 == 0:
             if cancelled is not None and cancelled():
@@ -125,19 +168,20 @@ def _collect(
             raise BadFile(f"Tệp có quá nhiều dòng (hơn {MAX_ROWS:,} dòng).".replace(",", "."), code="too_many_rows")
         if _is_empty(row):
             empty_run += 1
-            if empty_run >= MAX_EMPTY_RUN and rows:
-                stopped = True
-                break
             continue
+        if empty_run >= MAX_EMPTY_RUN and rows:
+            long_gap = first_row_number + index
         empty_run = 0
         rows.append(_clean_row(row if type(row) is list else list(row)))  # calamine and csv give fresh lists
         numbers.append(first_row_number + index)
     if progress is not None and total:
         progress(total, total)
-    return RawTable(rows=rows, row_numbers=numbers, sheet=sheet, kind=kind, stopped_early=stopped)
+    return RawTable(rows=rows, row_numbers=numbers, sheet=sheet, kind=kind, long_gap=long_gap)
 
 
-def _read_workbook(path: Path, kind: str, *, progress: Progress | None, cancelled: Cancelled | None) -> RawTable:
+def _read_workbook(
+    path: Path, kind: str, *, sheets: list[str] | None, progress: Progress | None, cancelled: Cancelled | None
+) -> list[RawTable]:
     import python_calamine
 
     try:
@@ -150,8 +194,22 @@ def _read_workbook(path: Path, kind: str, *, progress: Progress | None, cancelle
             "Hãy mở bằng Excel, lưu lại rồi thử lại.",
             code="damaged",
         ) from exc
+    tables: list[RawTable] = []
     try:
-        for name in workbook.sheet_names:
+        names = list(workbook.sheet_names)
+        if sheets:
+            missing = [s for s in sheets if s not in names]
+            if missing:
+                raise BadFile(
+                    f"Tệp “{path.name}” không có trang “{missing[0]}”. Các trang: "
+                    + ", ".join(f"“{n}”" for n in names),
+                    code="no_sheet",
+                )
+            names = [n for n in names if n in sheets]
+        loaded = []
+        for position, name in enumerate(workbook.sheet_names):
+            if name not in names:
+                continue
             try:
                 sheet = workbook.get_sheet_by_name(name)
             except Exception as exc:
@@ -163,17 +221,28 @@ def _read_workbook(path: Path, kind: str, *, progress: Progress | None, cancelle
                 continue
             if sheet.width > 16_384:
                 raise BadFile(f"Trang “{name}” có quá nhiều cột.", code="too_many_columns")
-            start_row = sheet.start[0] if sheet.start else 0
+            loaded.append((position, name, sheet))
+        grand = sum(sheet.height for _p, _n, sheet in loaded) or 1
+        done = 0
+        for position, name, sheet in loaded:
+
+            def sheet_progress(value: int, total: int, *, _done: int = done) -> None:
+                if progress is not None:
+                    progress(_done + value, grand)
+
+            # calamine gives rows from the sheet's first row, and columns from its first used column
+            col_offset = sheet.start[1] if sheet.start else 0
             try:
                 table = _collect(
                     sheet.iter_rows(),
-                    start_row + 1,
+                    1,
                     sheet=name,
                     kind=kind,
                     total=sheet.height,
-                    progress=progress,
+                    progress=sheet_progress if progress is not None else None,
                     cancelled=cancelled,
                 )
+                merged = list(getattr(sheet, "merged_cell_ranges", None) or [])
             except (BadFile, ImportCancelled):
                 raise
             except Exception as exc:
@@ -181,36 +250,77 @@ def _read_workbook(path: Path, kind: str, *, progress: Progress | None, cancelle
                     f"Trang “{name}” của tệp “{path.name}” bị hỏng, không đọc được ({type(exc).__name__}).",
                     code="damaged",
                 ) from exc
+            done += sheet.height
             if table.rows:
-                return table
+                table.index = position
+                table.col_offset = col_offset
+                table.merged = _merged_in_rows(merged, table.row_numbers, col_offset)
+                tables.append(table)
     finally:
         try:
             workbook.close()
         except Exception:
             pass
-    raise BadFile(f"Tệp “{path.name}” không có dữ liệu.", code="empty")
+    if not tables:
+        raise BadFile(f"Tệp “{path.name}” không có dữ liệu.", code="empty")
+    return tables
 
 
-ENCODINGS = ("utf-8", "cp1258")
+def _merged_in_rows(
+    merged: list[Any], row_numbers: list[int], col_offset: int, *, within: int = 40
+) -> list[tuple[int, int, int, int]]:
+    """Merged ranges of the first rows, as (row0, col0, row1, col1) indexes into the kept rows
+    (empty rows are not kept) and their columns."""
+    position = {number: index for index, number in enumerate(row_numbers[:within])}
+    result: list[tuple[int, int, int, int]] = []
+    for item in merged[:10_000]:
+        try:
+            (r0, c0), (r1, c1) = item
+        except (TypeError, ValueError):
+            continue
+        top = position.get(int(r0) + 1)
+        if top is None:
+            continue
+        bottom = top
+        for number in range(int(r0) + 1, int(r1) + 2):
+            if number in position:
+                bottom = position[number]
+        result.append((top, int(c0) - col_offset, bottom, int(c1) - col_offset))
+    return result
+
+
+ENCODINGS = ("utf-8", "cp1258", "cp1252")
+ENCODING_NAMES = {
+    "utf-8": "UTF-8",
+    "utf-8-sig": "UTF-8 (có BOM)",
+    "utf-16": "UTF-16",
+    "utf-16-le": "UTF-16",
+    "cp1258": "Windows-1258 (tiếng Việt)",
+    "cp1252": "Windows-1252",
+}
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode CSV bytes: BOMs first, then strict UTF-8, then Windows-1258 (Vietnamese)."""
+    """Decode CSV bytes as ONE encoding for the whole file: BOMs first, then strict UTF-8, then
+    Windows-1258 (Vietnamese) and cp1252 only when the file is not valid UTF-8. Raises
+    ``UnicodeDecodeError`` when no encoding reads the whole file."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+        return data[3:].decode("utf-8"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace"), "utf-16"
+        return data.decode("utf-16"), "utf-16"
     if len(data) > 4 and data[1:4:2] == b"\x00\x00" and data[0] != 0:  # utf-16-le without BOM
         try:
             return data.decode("utf-16-le"), "utf-16-le"
         except UnicodeDecodeError:
             pass
+    error: UnicodeDecodeError | None = None
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    return data.decode("cp1258", errors="replace"), "cp1258"
+        except UnicodeDecodeError as exc:
+            error = error or exc
+    assert error is not None
+    raise error
 
 
 def sniff_delimiter(sample: str) -> str:
@@ -228,13 +338,22 @@ def _read_csv(path: Path, *, progress: Progress | None, cancelled: Cancelled | N
     data = path.read_bytes()
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")) and data[1:2] != b"\x00":
         raise BadFile(f"Tệp “{path.name}” không phải tệp văn bản CSV.", code="binary")
-    text, _encoding = decode_text(data)
+    try:
+        text, encoding = decode_text(data)
+    except UnicodeDecodeError as exc:
+        raise BadFile(
+            f"Tệp CSV “{path.name}” không đọc được bằng bảng mã nào (UTF-8, UTF-16, Windows-1258, Windows-1252): "
+            f"byte lạ ở vị trí {exc.start}. Hãy mở bằng Excel và lưu lại dạng “CSV UTF-8” hoặc .xlsx.",
+            code="bad_encoding",
+        ) from exc
     dialect: Any = csv.excel
     delimiter = sniff_delimiter(text[:65536])
     csv.field_size_limit(MAX_CELL_CHARS * 50)
     try:
         reader = csv.reader(io.StringIO(text), dialect, delimiter=delimiter)
         total = text.count("\n") + 1
-        return _collect(reader, 1, sheet=path.stem, kind="csv", total=total, progress=progress, cancelled=cancelled)
+        table = _collect(reader, 1, sheet=path.stem, kind="csv", total=total, progress=progress, cancelled=cancelled)
     except csv.Error as exc:
         raise BadFile(f"Tệp CSV “{path.name}” sai định dạng: {exc}.", code="bad_csv") from exc
+    table.encoding = encoding
+    return table

@@ -278,17 +278,20 @@ def test_hostile_files_give_bad_file_and_write_nothing(db: Database, tmp_path: P
     assert db.scalar("SELECT count(*) FROM member") == 0
 
 
-def test_empty_rows_run_stops_reading_and_hostile_cells_are_refused(db: Database, tmp_path: Path) -> None:
+def test_rows_after_a_long_empty_run_are_read_and_said_and_hostile_cells_are_refused(
+    db: Database, tmp_path: Path
+) -> None:
     wb = Workbook()
     ws = wb.active
     ws.append(["Mã hộ", "Thôn", "Họ và tên", "Quan hệ với chủ hộ"])
     ws.append(["A-1", "Thôn Đồng Xuân", "Hà Văn Một", "Chủ hộ"])
-    ws.cell(row=5000, column=1, value="B-1")  # after 4,997 empty rows: never read
+    ws.cell(row=5000, column=1, value="B-1")  # after 4,997 empty rows: read, and the preview says so
     ws.cell(row=5000, column=3, value="Hà Văn Hai")
     ws.cell(row=5000, column=4, value="Chủ hộ")
     wb.save(tmp_path / "gaps.xlsx")
     preview = lists.plan_import(db, tmp_path / "gaps.xlsx")
-    assert preview.stopped_early and preview.counts()["households_create"] == 1
+    assert preview.counts()["households_create"] == 2
+    assert any("dòng trống liền nhau trước dòng 5000" in note for note in preview.notes)
 
     csv = tmp_path / "hostile.csv"
     csv.write_text(
@@ -438,7 +441,7 @@ def test_text_cells_of_a_str_subclass_are_cleaned_like_plain_text(
     [row] = [r for r in table.rows if "Nguyễn Văn Đức" in r]
     row[row.index("Nguyễn Văn Đức")] = _Cell("  " + unicodedata.normalize("NFD", "Nguyễn Văn Đức") + " ")
     row[row.index("Đồng Xuân")] = _Cell("Đồng Xuân")
-    monkeypatch.setattr(lists, "read_table", lambda *_a, **_k: table)
+    monkeypatch.setattr(lists, "read_tables", lambda *_a, **_k: [table])
     preview = lists.plan_import(db, "sub.xlsx")
     head = preview.households[0].members[0].data
     assert type(head.full_name) is str and head.full_name == "Nguyễn Văn Đức"

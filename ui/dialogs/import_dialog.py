@@ -149,6 +149,18 @@ class ImportDialog(QDialog):
         ]
         if counts["households_unchanged"] and not counts["households_create"] + counts["households_update"]:
             lines.append("Mọi hộ trong tệp đã có trong sổ đúng như tệp: không có gì để ghi.")
+        if len(preview.sheets) > 1:
+            lines.append(
+                "Các trang: "
+                + "; ".join(
+                    f"“{s.name}” " + ("đã đọc" if s.read else "không đọc") + (f" ({s.reason})" if s.reason else "")
+                    for s in preview.sheets
+                )
+                + "."
+            )
+        if preview.encoding:
+            lines.append(f"Tệp CSV đọc theo bảng mã {preview.encoding}.")
+        lines.extend(preview.notes)
         if preview.new_villages:
             lines.append("Thôn/tổ sẽ tạo mới: " + ", ".join(preview.new_villages) + ".")
         if preview.ignored_columns:
@@ -157,7 +169,7 @@ class ImportDialog(QDialog):
             lines.append(
                 f"Có {thousands(len(preview.errors))} lỗi: sửa tệp rồi chọn lại, "
                 "hoặc đánh dấu “Chỉ nhập các dòng hợp lệ” "
-                f"(sẽ bỏ qua các dòng {', '.join(str(r) for r in preview.skipped_rows()[:30])})."
+                f"(sẽ bỏ qua các dòng {preview.rows_text(preview.skipped_rows())})."
             )
         elif not preview.issues:
             lines.append("Không có lỗi.")
@@ -165,7 +177,7 @@ class ImportDialog(QDialog):
         self.issues.setRowCount(len(preview.issues))
         for row, issue in enumerate(preview.issues):
             values = [
-                str(issue.row),
+                issue.where().replace("dòng ", ""),
                 issue.column,
                 issue.value,
                 issue.reason,
@@ -220,7 +232,7 @@ class ImportDialog(QDialog):
             if result.households_unchanged:
                 text += f"\n{thousands(result.households_unchanged)} hộ không thay đổi nên không ghi lại."
             if result.skipped_rows:
-                text += "\n\nCác dòng đã bỏ qua: " + ", ".join(str(r) for r in result.skipped_rows)
+                text += "\n\nCác dòng đã bỏ qua: " + preview.rows_text(result.skipped_rows, limit=200)
             QMessageBox.information(self, "Đã nhập danh sách", text)
             self.accept()
 

@@ -1,0 +1,197 @@
+"""Where a sheet's list is: the rows between its header and its end, and what the sheet says around them.
+
+A list ends at a signature or date footer ("Người lập biểu", "TM. Ủy ban nhân dân",
+"…, ngày … tháng … năm …") or at its totals row ("Tổng cộng"); a subtotal ("Cộng thôn …")
+inside it is skipped. A row holding only a village ("Thôn Đông Xá", as the app's own detailed
+list writes) or only a class ("I. HỘ NGHÈO") gives that to the rows under it. A sheet named
+after a village, or whose title names one, gives that village to its rows; a title naming one
+class ("DANH SÁCH CHI TIẾT HỘ NGHÈO") gives that class. Phrases are data
+(``resources/templates/header-synonyms.json``: "totals", "footers").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from giamngheo_desktop.importing.headers import HeaderMatch, synonyms_file
+from giamngheo_desktop.importing.reader import RawTable
+from giamngheo_desktop.text import fold, fold_key
+
+VillageOf = Callable[[str], "str | None"]  # a text → the village it names (its name as the commune writes it), or None
+
+_VILLAGE_WORDS = re.compile(r"^(thon|to dan pho|to|xom|ban|ap|khom|buon|khu pho|khu|doi|lang)\s+\S")
+_ENUMERATION = re.compile(r"^\s*(?:[ivxlc]+|\d+|[a-z])\s*[.)/-]\s*", re.IGNORECASE)
+_COUNT_NOTE = re.compile(r"\s*[(:].*$")
+_DATE_LINE = re.compile(r"\bngay\b.{0,12}\bthang\b.{0,12}\bnam\b")
+
+
+@functools.lru_cache(maxsize=1)
+def _phrases() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    data = synonyms_file()
+    totals = tuple(sorted((fold(p) for p in data.get("totals", [])), key=len, reverse=True))
+    footers = tuple(fold(p).strip("() ") for p in data.get("footers", []))
+    return totals, footers
+
+
+@functools.lru_cache(maxsize=1)
+def _class_words() -> dict[str, str]:
+    return {fold_key(name): code for code, names in synonyms_file()["classes"].items() for name in names}
+
+
+def _first_text(row: list[Any]) -> str:
+    for cell in row:
+        if cell is None or cell == "":
+            continue
+        if isinstance(cell, str):
+            text = cell.strip()
+            if text:
+                return text
+            continue
+        return ""  # a number first (a row number): a data row
+    return ""
+
+
+def _starts_with(text: str, phrase: str) -> bool:
+    return text == phrase or (text.startswith(phrase) and not text[len(phrase)].isalnum())
+
+
+@functools.lru_cache(maxsize=1)
+def _initials() -> frozenset[str]:
+    totals, footers = _phrases()
+    return frozenset(p[:1] for p in (*totals, *footers) if p)
+
+
+def row_kind(row: list[Any]) -> str:
+    """'footer', 'total', 'subtotal' or '' (anything else) for a row under the header."""
+    raw = _first_text(row)
+    if not raw:
+        return ""
+    # most rows start with a row number (then raw is ''), or a name: only a few initials need a closer look
+    if fold(raw[:2]).strip("() ")[:1] not in _initials() and "ng" not in raw.lower():
+        return ""
+    first = fold(raw).strip("() ")
+    if not first:
+        return ""
+    totals, footers = _phrases()
+    for phrase in footers:
+        if _starts_with(first, phrase):
+            return "footer"
+    if _DATE_LINE.search(first) and len(first) < 80:
+        return "footer"
+    for phrase in totals:
+        if _starts_with(first, phrase):
+            return "subtotal" if phrase.startswith("cong") and len(first) > len(phrase) + 1 else "total"
+    return ""
+
+
+def _single_text(row: list[Any]) -> str | None:
+    """The row's one text when it holds nothing else (numbers beside it are counts)."""
+    texts = [c.strip() for c in row if isinstance(c, str) and c.strip()]
+    if len(texts) != 1:
+        return None
+    return texts[0]
+
+
+def group_value(text: str, village_of: VillageOf) -> tuple[str, str] | None:
+    """('village', name) or ('class', code) when a row holding only ``text`` opens a group."""
+    bare = _COUNT_NOTE.sub("", _ENUMERATION.sub("", text)).strip()
+    if not bare or len(bare) > 60:
+        return None
+    klass = _class_words().get(fold_key(bare))
+    if klass is not None:
+        return "class", klass
+    village = village_of(bare)
+    if village is not None:
+        return "village", village
+    if _VILLAGE_WORDS.match(fold(bare)):
+        return "village", bare
+    return None
+
+
+def title_class(texts: list[str]) -> str | None:
+    """The class a title names alone: 'poor' for "DANH SÁCH HỘ NGHÈO …", 'near_poor' for "… HỘ CẬN NGHÈO"."""
+    folded = " ".join(fold(t) for t in texts)
+    near = "can ngheo" in folded
+    poor = re.search(r"(?<!can )(?<!thoat )(?<!khong )\bngheo\b", folded.replace("can ngheo", " ")) is not None
+    if "thoat" in folded:
+        return None
+    if near and not poor:
+        return "near_poor"
+    if poor and not near:
+        return "poor"
+    return None
+
+
+@dataclass
+class SheetPart:
+    """One sheet's list: its rows and what the sheet says of them."""
+
+    table: RawTable
+    header: HeaderMatch
+    start: int  # index in table.rows of the first data row
+    end: int  # index after the last
+    groups: dict[int, dict[str, str]] = field(default_factory=dict)  # row index → {'village'|'class': value}
+    skipped: set[int] = field(default_factory=set)  # row indexes inside [start, end) that are not data
+    village: str | None = None  # from the sheet's name or title
+    klass: str | None = None  # from the title
+    notes: list[str] = field(default_factory=list)
+
+
+def cut(table: RawTable, header: HeaderMatch, village_of: VillageOf, village_in: VillageOf) -> SheetPart:
+    """The sheet's list: where it starts and ends, its group rows, its village and class."""
+    rows = table.rows
+    numbers = table.row_numbers
+    part = SheetPart(table=table, header=header, start=header.data_start, end=len(rows))
+    titles = [c.strip() for r in rows[: header.row] for c in r if isinstance(c, str) and c.strip()]
+    part.village = village_of(table.sheet) or _village_in(titles, village_in)
+    if "poverty_class" not in header.columns.values():
+        part.klass = title_class([*titles, table.sheet])
+    current: dict[str, str] = {}
+    for index in range(header.data_start, len(rows)):
+        row = rows[index]
+        if row and (type(row[0]) is float or type(row[0]) is int):
+            if current:  # a numbered data row (the usual): neither footer, total nor group row
+                part.groups[index] = current
+            continue
+        filled = len(row) - row.count("") - row.count(None)
+        kind = row_kind(row)
+        if kind in ("footer", "total"):
+            part.end = index
+            left = sum(1 for r in rows[index + 1 :] if sum(1 for c in r if c not in (None, "")) >= 3)
+            word = "phần ký tên" if kind == "footer" else "dòng tổng cộng"
+            if left:
+                part.notes.append(
+                    f"Trang “{table.sheet}”: danh sách dừng ở dòng {numbers[index]} ({word}); "
+                    f"{left} dòng có dữ liệu phía dưới không được đọc."
+                )
+            break
+        if kind == "subtotal":
+            part.skipped.add(index)
+            continue
+        single = _single_text(row) if filled == 1 or filled == 2 else None
+        if single is not None:
+            found = group_value(single, village_of)
+            if found is not None:
+                current = {**current, found[0]: found[1]}
+                part.skipped.add(index)
+                continue
+        if current:
+            part.groups[index] = current
+    if table.long_gap and table.long_gap <= (numbers[part.end - 1] if part.end > part.start else 0):
+        part.notes.append(
+            f"Trang “{table.sheet}”: có nhiều dòng trống liền nhau trước dòng {table.long_gap}; "
+            "các dòng sau chỗ trống vẫn được đọc."
+        )
+    return part
+
+
+def _village_in(titles: list[str], village_of: VillageOf) -> str | None:
+    for text in titles:
+        found = village_of(text)
+        if found is not None:
+            return found
+    return None
