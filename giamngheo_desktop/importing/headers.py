@@ -266,7 +266,7 @@ def find_header(
     in the rows' coordinates; ``mapping``: header label → field key chosen by the officer."""
     grid = _fill_merged(rows[: scan + 3], merged or [])
     width = min(max((len(r) for r in grid), default=0), 500)
-    best: tuple[int, int, int, dict[int, str], dict[int, str]] | None = None  # score, start, depth, …
+    best: tuple[tuple[int, int], int, int, dict[int, str], dict[int, str]] | None = None  # score, start, depth, …
     likes = [_header_like(r) and not is_number_row(r) for r in grid]
     for start in range(min(scan, len(grid))):
         for depth in (1, 2, 3):
@@ -278,7 +278,7 @@ def find_header(
             found = {k for k in columns.values() if k not in NOT_FIELDS}
             if not ({"full_name", "head_name"} & found) or len(found) < 2:
                 continue
-            score = len(found)
+            score = (len(found), len(columns))  # fields, then columns understood (a "skip" sub-column counts)
             if best is None or score > best[0]:
                 best = (score, start, depth, columns, labels)
     if best is None:

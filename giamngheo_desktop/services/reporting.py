@@ -1172,14 +1172,18 @@ def _detail_list(ctx: Context, target: str) -> ReportData:
         widths,
     )
     r.column_numbers = ["A", "B", "C", "D"] + [str(i) for i in range(1, len(kinds) - 3)]
-    eth = {c: n for c, (n, _) in _code_names(ctx.db, "ethnicity").items()}
+    # ethnicity names in each member's own code system (the 1979 list and the GSO list share codes)
+    eth = {
+        (r["code_system"], r["code"]): r["name"]
+        for r in ctx.db.rows("SELECT code_system, code, name FROM code_list WHERE list_name = 'ethnicity'")
+    }
     rel = {c: n for c, (n, _) in _code_names(ctx.db, "relationship").items()}
     sup = _support_groups(ctx)
     mine = {h.id: h for h in ctx.source.households if h.cls == target}
     members: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for m in ctx.db.rows(
-        """SELECT household_id, full_name, birth_year, sex, ethnicity_code, relationship_code FROM member
-           WHERE deleted_at IS NULL AND life_status = 'living' ORDER BY household_id, sort_order, id"""
+        """SELECT household_id, full_name, birth_year, sex, ethnicity_system, ethnicity_code, relationship_code
+           FROM member WHERE deleted_at IS NULL AND life_status = 'living' ORDER BY household_id, sort_order, id"""
     ):
         if m["household_id"] in mine:
             members[m["household_id"]].append(m)
@@ -1215,7 +1219,7 @@ def _detail_list(ctx: Context, target: str) -> ReportData:
                             h.code if i == 1 else "",
                             male,
                             female,
-                            eth.get(m["ethnicity_code"] or "", m["ethnicity_code"] or ""),
+                            eth.get((m["ethnicity_system"], m["ethnicity_code"]), m["ethnicity_code"] or ""),
                             rel.get(m["relationship_code"] or "", ""),
                             *hh_cols,
                         ),
