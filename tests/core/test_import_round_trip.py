@@ -18,12 +18,14 @@ from hypothesis import strategies as st
 
 from giamngheo_desktop.domain import periods
 from giamngheo_desktop.domain.idnumber import make_id_number
+from giamngheo_desktop.export.register_xlsx import write_register_xlsx
 from giamngheo_desktop.export.xlsx import write_xlsx
 from giamngheo_desktop.importing import lists
 from giamngheo_desktop.services import household_query as hq
 from giamngheo_desktop.services import register as reg
 from giamngheo_desktop.services import reporting
-from giamngheo_desktop.storage.connection import Database, open_database
+from giamngheo_desktop.storage.connection import Database
+from giamngheo_desktop.storage.database import open_database
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Đặng", "Lò", "Hà", "Đinh", "Vi"]
 MIDDLE = ["Văn", "Thị", "Đức", "Hữu", "Ngọc", ""]
@@ -109,7 +111,8 @@ def test_the_register_export_imports_back_unchanged(db_path: Path, tmp_path_fact
     source = _fresh(db_path, work / "a.sqlite")
     _write(source, houses)
     out = work / "export.xlsx"
-    reg.export_register(source, out, household_ids=hq.find_household_ids(source, hq.HouseholdQuery()))
+    ids = hq.find_household_ids(source, hq.HouseholdQuery())
+    write_register_xlsx(out, reg.register_sheet(source, ids))
     target = _fresh(db_path, work / "b.sqlite")
     preview = lists.plan_import(target, out)
     assert not preview.errors, [i.text() for i in preview.errors]
