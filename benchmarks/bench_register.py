@@ -1,8 +1,11 @@
 """Register search speed with 50,000 households / 200,000 members.
 
-Prints each keystroke's id query (``household_query.find_household_ids``, what the
-register tab runs to update its row count) as a ratio to a plain ``LIKE`` scan of the
-200,000 folded member names measured in the same run. No timed assertions.
+Prints each keystroke's id query (``household_query.find_household_ids``) as a ratio to a
+plain ``LIKE`` scan of the 200,000 folded member names measured in the same run; then what
+the officer waits for: a keystroke in the register tab of the main window (query, model
+reset, row count and rows repainted, offscreen), at the top of the list and after scrolling
+to its end, each against the search index queried alone (``benchmarks/run.py``'s search
+figures, on this file). No timed assertions.
 
     .venv/bin/python benchmarks/bench_register.py [--households 50000]
 """
@@ -123,6 +126,23 @@ def main() -> None:
     seconds, ids = timed(lambda: find_household_ids(db, HouseholdQuery(sort="head")))
     print(f"{'(all, sorted by head)':<28}{len(ids):>11,}{seconds * 1000:>9.1f}{seconds / baseline:>12.1f}")
     db.close()
+
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from run import SEARCHES, Work, app_search, floor_search
+
+    work = Work(folder, path, path, args.households)
+    floor = floor_search(work)["parts"]
+    print(f"{'keystroke in the register tab':<28}{'top ms':>9}{'end ms':>9}{'index ms':>10}{'× index':>9}")
+    top, end = app_search(work, bottom=False)["parts"], app_search(work, bottom=True)["parts"]
+    for text in SEARCHES:
+        worst = max(top[text], end[text])
+        print(
+            f"{text!r:<28}{top[text] * 1000:>9.1f}{end[text] * 1000:>9.1f}{floor[text] * 1000:>10.2f}"
+            f"{worst / max(floor[text], 1e-6):>9.1f}"
+        )
 
 
 if __name__ == "__main__":
