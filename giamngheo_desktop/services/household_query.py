@@ -1,7 +1,10 @@
 """Finding households for the register table: ids first, rows on demand (Anki's browser).
 
 Search reads ``household.search_fold``/``search_ids`` (code, member names, ID numbers,
-already folded; see ``storage/search.py``), one row per household.
+already folded; see ``storage/search.py``), one row per household: three characters or
+more through the trigram index ``household_fts``, one or two by scanning the column.
+A keystroke only changes the text: :class:`RegisterSearch` keeps the ordered ids of the
+query without its text and filters them by the index's answer (no ORDER BY per keystroke).
 
 :func:`find_household_ids` runs ONE ``SELECT h.id … WHERE … ORDER BY …``; the table
 model keeps the id list and asks :func:`household_rows` for about a hundred rows at a
@@ -15,6 +18,7 @@ that turns a value into ``(sql, params)``; pass ``HouseholdQuery(extra={"name": 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +27,7 @@ from typing import Any
 from giamngheo_desktop.domain.errors import ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.domain.vocab import CLASS_LABELS, PovertyClass, class_label
+from giamngheo_desktop.storage import search
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.text import fold
 
@@ -131,14 +136,9 @@ def _where(query: HouseholdQuery) -> tuple[str, list[Any]]:
         clauses.append("h.deleted_at IS NULL")
     text, digits = _search_terms(query.text)
     if text:
-        # one column per household holds its code and its members' folded names, another the
-        # members' ID numbers, kept by triggers (storage/search.py); instr() needs no LIKE escaping
-        if digits:
-            clauses.append("(instr(h.search_fold, ?) > 0 OR instr(h.search_ids, ?) > 0)")
-            params += [text, digits]
-        else:
-            clauses.append("instr(h.search_fold, ?) > 0")
-            params.append(text)
+        sql, search_params = _text_clause(text, digits)
+        clauses.append(sql)
+        params += search_params
     if query.village_id is not None:
         clauses.append("h.village_id = ?")
         params.append(int(query.village_id))
@@ -178,6 +178,73 @@ def find_household_ids(db: Database, query: HouseholdQuery) -> list[int]:
     found = db.conn.execute(f"SELECT json_group_array(id) FROM ({sql})", params).fetchone()[0]
     ids: list[int] = json.loads(found) if found else []
     return ids
+
+
+def _fts_phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _text_clause(text: str, digits: str) -> tuple[str, list[Any]]:
+    """``(sql, params)`` on ``h`` finding a folded text (and ID digits): the trigram index for
+    three characters or more; below that no trigram exists and the search column is scanned
+    (one column per household holds its code and members' folded names, another the members'
+    ID numbers; instr() needs no LIKE escaping)."""
+    if len(text) >= 3 and (not digits or len(digits) >= 3):
+        match = f"search_fold : {_fts_phrase(text)}"
+        if digits:
+            match = f"({match}) OR (search_ids : {_fts_phrase(digits)})"
+        return f"h.id IN (SELECT rowid FROM {search.FTS} WHERE {search.FTS} MATCH ?)", [match]
+    if digits:
+        return "(instr(h.search_fold, ?) > 0 OR instr(h.search_ids, ?) > 0)", [text, digits]
+    return "instr(h.search_fold, ?) > 0", [text]
+
+
+def matching_ids(db: Database, text: str, *, include_deleted: bool = False) -> set[int] | None:
+    """The households whose search text holds ``text`` (deleted ones only when asked); None when
+    the text is empty (it filters nothing). Asks the trigram index alone when it can."""
+    db.require(Permission.VIEW)
+    folded, digits = _search_terms(text)
+    if not folded:
+        return None
+    sql, params = _text_clause(folded, digits)
+    if sql.startswith("h.id IN (SELECT rowid"):  # the index alone, no household row read
+        sql = f"SELECT json_group_array(rowid) FROM {search.FTS} WHERE {search.FTS} MATCH ?"
+    else:  # the live households' text sits in the covering index household_search
+        live = "" if include_deleted else "h.deleted_at IS NULL AND "
+        sql = f"SELECT json_group_array(h.id) FROM household h WHERE {live}{sql}"
+    found = db.conn.execute(sql, params).fetchone()[0]
+    return set(json.loads(found)) if found else set()
+
+
+class RegisterSearch:
+    """The register table's ids for a query, a keystroke at a time.
+
+    The ordered ids of the query without its text are kept (one SELECT … ORDER BY when the
+    filters or the sort change); a text only asks the index which households hold it
+    (:func:`matching_ids`) and keeps those ids in the kept order. :meth:`forget` after any
+    change to the register.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._base_query: HouseholdQuery | None = None
+        self._base: list[int] = []
+
+    def forget(self) -> None:
+        self._base_query = None
+        self._base = []
+
+    def ids(self, query: HouseholdQuery) -> list[int]:
+        base_query = dataclasses.replace(query, text="")
+        if base_query != self._base_query:
+            self._base = find_household_ids(self.db, base_query)
+            self._base_query = base_query
+        found = matching_ids(self.db, query.text, include_deleted=query.include_deleted)
+        if found is None:
+            return list(self._base)
+        if not found:
+            return []
+        return [i for i in self._base if i in found]  # 50,000 set lookups: about 2 ms
 
 
 def _search_terms(text: str) -> tuple[str, str]:

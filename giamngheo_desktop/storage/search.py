@@ -21,6 +21,16 @@ A partial covering index ``household_search (code_fold, id, search_fold, search_
 WHERE deleted_at IS NULL`` lets the default query (live households, ordered by code)
 read the index alone (it replaces the plain ``household_code_fold`` index, which the
 query planner preferred and which made every matching row a table lookup).
+
+Substring search of three characters or more goes through ``household_fts``, an FTS5
+table with the trigram tokenizer holding the same two texts (rowid = household id;
+migration step 4, issue 20): a no-hit or long query costs what the index costs (well
+under a millisecond) instead of a scan of every household's text. Triggers on
+``household`` keep it in step with ``search_fold``/``search_ids`` (insert, change,
+delete); bulk writes drop them with the others and :func:`rebuild` ends with
+:func:`sync_index`, which compares the index's stored texts with the households' and
+rewrites only the rows that differ. One or two characters have no trigram: those
+queries still scan the search column (a few milliseconds).
 """
 
 from __future__ import annotations
@@ -43,6 +53,9 @@ def _refresh(household: str) -> str:
     return f"UPDATE household SET {_text_sets('household.id')} WHERE id = {household};"
 
 
+FTS = "household_fts"
+_FTS_ROW = f"INSERT INTO {FTS} (rowid, search_fold, search_ids) SELECT id, search_fold, search_ids FROM household"
+
 TRIGGERS: dict[str, str] = {
     "search_member_insert": f"CREATE TRIGGER IF NOT EXISTS search_member_insert AFTER INSERT ON member "
     f"BEGIN {_refresh('NEW.household_id')} END",
@@ -57,13 +70,28 @@ TRIGGERS: dict[str, str] = {
     f"BEGIN {_refresh('NEW.id')} END",
     "search_household_code": "CREATE TRIGGER IF NOT EXISTS search_household_code "
     f"AFTER UPDATE OF code_fold ON household BEGIN {_refresh('NEW.id')} END",
+    # the trigram index: after an insert the household's current text (the AFTER INSERT trigger
+    # above may already have rewritten it and, through the next trigger, indexed it)
+    "search_fts_insert": "CREATE TRIGGER IF NOT EXISTS search_fts_insert AFTER INSERT ON household "
+    f"BEGIN DELETE FROM {FTS} WHERE rowid = NEW.id; {_FTS_ROW} WHERE id = NEW.id; END",
+    "search_fts_update": "CREATE TRIGGER IF NOT EXISTS search_fts_update "
+    "AFTER UPDATE OF search_fold, search_ids ON household "
+    f"BEGIN DELETE FROM {FTS} WHERE rowid = OLD.id; {_FTS_ROW} WHERE id = NEW.id; END",
+    "search_fts_delete": "CREATE TRIGGER IF NOT EXISTS search_fts_delete AFTER DELETE ON household "
+    f"BEGIN DELETE FROM {FTS} WHERE rowid = OLD.id; END",
 }
 
 
 def create_triggers(conn: sqlite3.Connection) -> None:
-    """Create the triggers that keep the search text (idempotent)."""
-    for sql in TRIGGERS.values():
-        conn.execute(sql)
+    """Create the triggers that keep the search text (idempotent); the index's once it exists (step 4)."""
+    indexed = _has_index(conn)
+    for name, sql in TRIGGERS.items():
+        if indexed or not name.startswith("search_fts"):
+            conn.execute(sql)
+
+
+def _has_index(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (FTS,)).fetchone() is not None
 
 
 def drop_triggers(conn: sqlite3.Connection) -> None:
@@ -76,13 +104,53 @@ def rebuild(conn: sqlite3.Connection, household_ids: Iterable[int] | None = None
     """Recompute the search text of these households (all when None), in one statement."""
     if household_ids is None:
         conn.execute(f"UPDATE household SET {_text_sets('household.id')}")
-        return
-    ids = [int(i) for i in household_ids]
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        conn.execute(
-            f"UPDATE household SET {_text_sets('household.id')} WHERE id IN ({','.join('?' * len(chunk))})", chunk
-        )
+    else:
+        ids = [int(i) for i in household_ids]
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            conn.execute(
+                f"UPDATE household SET {_text_sets('household.id')} WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            )
+    sync_index(conn)
+
+
+def create_index(conn: sqlite3.Connection) -> None:
+    """The trigram table (idempotent; filled by :func:`sync_index`)."""
+    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(search_fold, search_ids, tokenize='trigram')")
+
+
+def sync_index(conn: sqlite3.Connection) -> int:
+    """Make the trigram index hold every household's current search text; returns rows rewritten.
+
+    Compares the texts the index stores (its ``_content`` table: id, c0, c1) with the
+    households' and rewrites only what differs, so after a bulk write that touched a few
+    households it costs one pass over two tables, not a rebuild of the index.
+    """
+    if not _has_index(conn):
+        return 0
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS search_stale (id INTEGER PRIMARY KEY)")
+    conn.execute("DELETE FROM temp.search_stale")
+    conn.execute(
+        f"INSERT INTO temp.search_stale SELECT f.id FROM {FTS}_content f LEFT JOIN household h ON h.id = f.id "
+        "WHERE h.id IS NULL OR h.search_fold IS NOT f.c0 OR h.search_ids IS NOT f.c1"
+    )
+    conn.execute(
+        f"INSERT OR IGNORE INTO temp.search_stale SELECT h.id FROM household h "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {FTS}_content f WHERE f.id = h.id)"
+    )
+    count = int(conn.execute("SELECT count(*) FROM temp.search_stale").fetchone()[0])
+    if count:
+        conn.execute(f"DELETE FROM {FTS} WHERE rowid IN (SELECT id FROM temp.search_stale)")
+        conn.execute(f"{_FTS_ROW} WHERE id IN (SELECT id FROM temp.search_stale)")
+    conn.execute("DELETE FROM temp.search_stale")
+    return count
+
+
+def index_step(conn: sqlite3.Connection) -> None:
+    """Migration step 4: the trigram index over the search text, filled, and its triggers."""
+    create_index(conn)
+    create_triggers(conn)
+    sync_index(conn)
 
 
 def upgrade_step(conn: sqlite3.Connection) -> None:

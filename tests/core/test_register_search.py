@@ -107,6 +107,9 @@ def _search_text_is_current(db: Database) -> None:
     db.conn.execute("ROLLBACK TO check_search")
     db.conn.execute("RELEASE check_search")
     assert [tuple(r) for r in before] == [tuple(r) for r in after]
+    # the trigram index holds exactly the same texts (nothing left for sync_index to rewrite)
+    indexed = db.conn.execute(f"SELECT rowid, search_fold, search_ids FROM {search.FTS} ORDER BY rowid").fetchall()
+    assert [tuple(r) for r in indexed] == [tuple(r) for r in before]
 
 
 def test_search_follows_every_register_operation_and_undo(db: Database, three) -> None:  # type: ignore[no-untyped-def]
@@ -152,3 +155,61 @@ def test_bulk_writes_leave_search_text_and_audit_triggers_in_place(db: Database,
     assert found(db, text="ha thi bong") == {three["DX-002"]}
     assert not audit.needs_sync(db.conn)
     _search_text_is_current(db)
+
+
+def _scan(db: Database, text: str) -> set[int]:
+    """What a search must find: the households whose folded text or ID numbers hold it (no index)."""
+    from giamngheo_desktop.text import fold
+
+    folded = fold(text)
+    digits = folded.replace(" ", "")
+    rows = db.conn.execute("SELECT id, search_fold, search_ids FROM household WHERE deleted_at IS NULL").fetchall()
+    return {r[0] for r in rows if folded in r[1] or (digits.isdigit() and digits in r[2])}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["n", "đ", "0", "02", "ng", "nguyen", "n v", "van d", "c\nd", 'a"b', "th-", "025 17", "2517", "x*", "dong"],
+)
+def test_index_finds_what_a_scan_of_the_search_text_finds(db: Database, three, text) -> None:  # type: ignore[no-untyped-def]
+    from giamngheo_desktop.services.household_query import matching_ids
+
+    assert found(db, text=text) == _scan(db, text)
+    assert (matching_ids(db, text) or set()) >= _scan(db, text)
+
+
+def test_a_keystroke_filters_the_kept_order_and_sees_changes_after_forget(db: Database, three) -> None:  # type: ignore[no-untyped-def]
+    from giamngheo_desktop.services.household_query import RegisterSearch
+
+    search = RegisterSearch(db)
+    by_code_desc = HouseholdQuery(sort="code", descending=True)
+    assert search.ids(by_code_desc) == [three["TH-100"], three["DX-002"], three["DX-001"]]
+    assert search.ids(HouseholdQuery(text="dx-0", sort="code", descending=True)) == [three["DX-002"], three["DX-001"]]
+    reg.remove_household(db, three["DX-002"])
+    search.forget()
+    assert search.ids(HouseholdQuery(text="dx-0")) == [three["DX-001"]]
+    assert search.ids(HouseholdQuery(text="dx-0", include_deleted=True)) == [three["DX-001"], three["DX-002"]]
+
+
+def test_upgrading_a_version_3_file_builds_the_index(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from giamngheo_desktop.storage import migrations, search
+    from giamngheo_desktop.storage.connection import Database, connect, open_database
+
+    path = tmp_path / "v3.sqlite"
+    conn = connect(path)
+    migrations.upgrade(Database(conn, path), steps=migrations.STEPS[:2])  # as version 3 left files
+    conn.execute("INSERT INTO village (code, name, name_fold) VALUES ('01', 'Thôn Một', 'thon mot')")
+    conn.execute(
+        "INSERT INTO household (code, code_fold, village_id, created_at, updated_at) "
+        "VALUES ('HGD-7', 'hgd-7', 1, '', '')"
+    )
+    conn.execute(
+        "INSERT INTO member (household_id, full_name, name_fold, created_at, updated_at) "
+        "VALUES (1, 'Lò Văn Sáng', 'lo van sang', '', '')"
+    )
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    conn.close()
+    with open_database(path, backup_dir=tmp_path / "bk") as db:
+        assert db.scalar("PRAGMA user_version") == migrations.LATEST
+        assert db.scalar(f"SELECT rowid FROM {search.FTS} WHERE {search.FTS} MATCH ?", ('"van sang"',)) == 1
+        assert find_household_ids(db, HouseholdQuery(text="văn sáng")) == [1]

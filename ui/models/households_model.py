@@ -1,6 +1,7 @@
 """The household register as a table model: ids first, rows on demand (STYLE.md §2.3).
 
-``set_query`` asks the core for the ordered id list (one indexed SELECT), so
+``set_query`` asks the core for the ordered id list (one indexed SELECT; while only the
+search text changes, the index's answer filters the kept list: ``RegisterSearch``), so
 ``rowCount`` and the scrollbar are right at once; ``data`` reads rows in batches of
 about a hundred around the requested row. ``sort`` re-runs the query with another
 ORDER BY in SQL — never put a QSortFilterProxyModel in front of this model.
@@ -20,7 +21,7 @@ from giamngheo_desktop.services.household_query import (
     SORT_KEYS,
     HouseholdQuery,
     HouseholdRow,
-    find_household_ids,
+    RegisterSearch,
     household_rows,
 )
 from giamngheo_desktop.services.session import Database
@@ -82,20 +83,24 @@ class HouseholdsModel(QAbstractTableModel):
         self.db = db
         self.query = HouseholdQuery()
         self.ids: list[int] = []
+        self._search = RegisterSearch(db)  # keeps the unsearched ids: a keystroke only asks the index
         self._cache: dict[int, HouseholdRow] = {}
         self._missing: set[int] = set()
 
     # -- querying ------------------------------------------------------------
     def set_query(self, query: HouseholdQuery) -> None:
         """Show the households matching ``query`` (re-runs the id query)."""
+        ids = self._search.ids(query)  # before the reset: a failed query leaves the table as it was
         self.beginResetModel()
         self.query = query
-        self.ids = find_household_ids(self.db, query)
+        self.ids = ids
         self._cache.clear()
         self._missing.clear()
         self.endResetModel()
 
     def requery(self) -> None:
+        """Run the query again from the database (the register changed)."""
+        self._search.forget()
         self.set_query(self.query)
 
     def on_changes(self, changes: Changes) -> None:
@@ -105,6 +110,7 @@ class HouseholdsModel(QAbstractTableModel):
             return
         if not (changes.households or changes.members or changes.commune or changes.review):
             return
+        self._search.forget()  # a code or a name may have changed: the next keystroke re-reads the order
         if changes.household_ids and not changes.commune:
             for household_id in changes.household_ids:
                 self._cache.pop(household_id, None)

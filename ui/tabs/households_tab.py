@@ -209,6 +209,7 @@ class HouseholdsTab(QWidget):
         for combo in (self.village_combo, self.class_combo, self.flag_combo, self.deprivation_combo):
             combo.currentIndexChanged.connect(self.apply_filters)
         self._kept_ids: list[int] = []
+        self._total: int | None = None  # households on the register (update_count), None = to count
         self._kept_current: int | None = None
         self.model.modelAboutToBeReset.connect(self._remember_selection)
         self.model.modelReset.connect(self._restore_selection)
@@ -353,7 +354,9 @@ class HouseholdsTab(QWidget):
         self.search.selectAll()
 
     def update_count(self) -> None:
-        total = count_households(self.workspace.db)
+        if self._total is None:  # the register's size changes with the data, not with a keystroke
+            self._total = count_households(self.workspace.db)
+        total = self._total
         shown = self.model.rowCount()
         if shown == total:
             self.count_label.setText(f"{_number(total)} hộ")
@@ -411,6 +414,10 @@ class HouseholdsTab(QWidget):
         self._kept_ids = self.selected_ids()
         current = self.view.currentIndex()
         self._kept_current = int(current.data(IdRole)) if current.isValid() else None
+        # a reset while scrolled far down made the vertical header measure every row (346,000
+        # headerData calls at 50,000 households: the window froze for seconds); from the top it
+        # measures the rows in view. The kept current row is scrolled back into view afterwards.
+        self.view.scrollToTop()
 
     def _restore_selection(self) -> None:
         selection = self.view.selectionModel()
@@ -647,6 +654,8 @@ class HouseholdsTab(QWidget):
             self.reload_villages()
         if changes.review:
             self.reload_deprivations()
+        if changes.rows_added_or_removed or changes.households:
+            self._total = None
         self.model.on_changes(changes)
         if changes.rows_added_or_removed or changes.households:
             self.update_count()
