@@ -55,7 +55,7 @@ def cache_files(cache: Path, households: int) -> tuple[Path, Path]:
 def ensure_data(cache: Path, households: int) -> tuple[Path, Path]:
     """Generate the commune and the import list unless cached (written under a temporary name first)."""
     from giamngheo_desktop.services import demo
-    from giamngheo_desktop.storage.connection import open_database
+    from giamngheo_desktop.storage.database import open_database
 
     cache.mkdir(parents=True, exist_ok=True)
     commune, listing = cache_files(cache, households)
@@ -412,13 +412,14 @@ def _forms_story(db: Any, ids: list[int]) -> list[Any]:
     from reportlab.platypus import PageBreak
 
     from giamngheo_desktop.export import forms
+    from giamngheo_desktop.services.forms import household_paper
 
     styles = forms._styles()
     story: list[Any] = []
     for hid in ids:
         if story:
             story.append(PageBreak())
-        story.extend(forms.assistance_story(db, hid, styles))
+        story.extend(forms.assistance_story(household_paper(db, hid), styles))
     return story
 
 
@@ -441,10 +442,11 @@ def floor_forms_pdf(w: Work) -> dict[str, Any]:
 
     from giamngheo_desktop.export import forms
     from giamngheo_desktop.export.fonts import FONT, register_fonts
+    from giamngheo_desktop.services.forms import household_paper
 
     db = _app_db(w.commune)
     styles = forms._styles()
-    texts = [_story_strings(forms.assistance_story(db, hid, styles)) for hid in _form_households(db)]
+    texts = [_story_strings(forms.assistance_story(household_paper(db, h), styles)) for h in _form_households(db)]
     db.close()
     register_fonts()
 
@@ -562,10 +564,12 @@ def floor_cold_start(w: Work) -> dict[str, Any]:
 def app_package(w: Work) -> dict[str, Any]:
     from giamngheo_desktop.domain import periods
     from giamngheo_desktop.export import package
+    from giamngheo_desktop.services.package import make_package
 
     db = _app_db(w.commune)
+    out = w.folder / "package"
     seconds, result = _timed(
-        lambda: package.export_package(db, period=periods.parse(PERIOD), out_dir=w.folder / "package")
+        lambda: make_package(db, period=periods.parse(PERIOD), write=lambda c: package.write_package(c, out))
     )
     return {"seconds": seconds, "detail": f"{result.manifest['counts']['households']:,} households"}
 
@@ -715,7 +719,7 @@ def _secs(value: float) -> str:
 
 def prepare(commune: Path, listing: Path, households: int) -> Work:
     """A working copy of the cached commune, upgraded to the current schema (not timed)."""
-    from giamngheo_desktop.storage.connection import open_database
+    from giamngheo_desktop.storage.database import open_database
     from giamngheo_desktop.storage.migrations import upgrade
 
     folder = Path(tempfile.mkdtemp(prefix="giamngheo-bench-"))
