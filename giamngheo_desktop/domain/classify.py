@@ -9,6 +9,7 @@ Income may instead come from a B1 score under the card's cut-off.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from giamngheo_desktop.domain.indicators import IndicatorResult
 from giamngheo_desktop.domain.standards import Standard
@@ -37,6 +38,18 @@ class Classification:
     reason: str
 
 
+_NAMES: list[Any] = [None, {}]  # the last standard asked for and its indicators' names
+
+
+def _names(standard: Standard) -> dict[str, str]:
+    """Indicator code → lower-case short name (kept for the last standard: 50,000 households
+    are classified under the same one)."""
+    if _NAMES[0] is not standard:
+        _NAMES[:] = [standard, {i.code: i.short_name.lower() for i in standard.indicators}]
+    names: dict[str, str] = _NAMES[1]
+    return names
+
+
 def classify(
     standard: Standard,
     *,
@@ -47,7 +60,7 @@ def classify(
     b1_score: float | None = None,
     b1_cutoff: float | None = None,
 ) -> Classification:
-    names = {i.code: i.short_name.lower() for i in standard.indicators}
+    names = _names(standard)
     deprived = tuple(r.code for r in indicators if r.deprived)
     count = len(deprived)
     total = len(standard.indicators)

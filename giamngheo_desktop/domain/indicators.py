@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MemberFacts:
     id: int
     name: str
@@ -47,7 +47,7 @@ class MemberFacts:
         return (on - self.birth_date).days / 365.2425
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HouseholdFacts:
     id: int
     area_type: str
@@ -66,7 +66,7 @@ class HouseholdFacts:
     is_farming: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndicatorResult:
     code: str
     deprived: bool
@@ -268,11 +268,37 @@ def _information(h: HouseholdFacts, p: dict[str, Any], on: _dt.date, ctx: dict[s
     return IndicatorResult("information", False, "")
 
 
-def evaluate(standard: Any, household: HouseholdFacts, on: _dt.date) -> list[IndicatorResult]:
-    """Every indicator of ``standard`` for ``household`` on ``on``, in report order."""
-    ctx = {"min_age": standard.working_age.get("min_age", 15), "retirement": standard.retirement_age}
+def evaluation_context(standard: Any) -> dict[str, Any]:
+    """What the rules share while evaluating many households under ``standard``: its working ages
+    (retirement age looked up once per sex and year) and the results already made, so that the
+    same member-less result (most are "not deprived", no reason) is one object for every household."""
+    retirement: dict[tuple[str | None, int], float] = {}
+
+    def retire(sex: str | None, year: int) -> float:
+        key = (sex, year)
+        found = retirement.get(key)
+        if found is None:
+            found = retirement[key] = standard.retirement_age(sex, year)
+        return found
+
+    return {"min_age": standard.working_age.get("min_age", 15), "retirement": retire, "shared": {}}
+
+
+def evaluate(
+    standard: Any, household: HouseholdFacts, on: _dt.date, ctx: dict[str, Any] | None = None
+) -> list[IndicatorResult]:
+    """Every indicator of ``standard`` for ``household`` on ``on``, in report order.
+
+    Pass one :func:`evaluation_context` when evaluating many households under one standard."""
+    if ctx is None:
+        ctx = evaluation_context(standard)
+    shared: dict[tuple[str, bool, str], IndicatorResult] = ctx["shared"]
     results = []
     for indicator in standard.indicators:
         found = RULES[indicator.rule](household, indicator.params, on, ctx)
-        results.append(IndicatorResult(indicator.code, found.deprived, found.reason, found.missing, found.members))
+        if found.code != indicator.code:
+            found = IndicatorResult(indicator.code, found.deprived, found.reason, found.missing, found.members)
+        if not found.members and not found.missing:
+            found = shared.setdefault((found.code, found.deprived, found.reason), found)
+        results.append(found)
     return results
