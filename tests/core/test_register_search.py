@@ -193,7 +193,8 @@ def test_a_keystroke_filters_the_kept_order_and_sees_changes_after_forget(db: Da
 
 def test_upgrading_a_version_3_file_builds_the_index(tmp_path) -> None:  # type: ignore[no-untyped-def]
     from giamngheo_desktop.storage import migrations, search
-    from giamngheo_desktop.storage.connection import Database, connect, open_database
+    from giamngheo_desktop.storage.connection import Database, connect
+    from giamngheo_desktop.storage.database import open_database
 
     path = tmp_path / "v3.sqlite"
     conn = connect(path)
