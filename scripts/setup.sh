@@ -42,6 +42,9 @@ if ! "$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)'; t
   echo "Cần Python 3.11 trở lên (đang có: $("$PY" --version 2>&1))." >&2
   exit 1
 fi
+if [ -L .venv ] && [ ! -x .venv/bin/python ]; then
+  rm .venv  # a link to an environment that is gone (or to itself): make a real one here
+fi
 if [ ! -x .venv/bin/python ]; then
   echo ">> Tạo môi trường ảo .venv"
   "$PY" -m venv .venv
