@@ -306,3 +306,63 @@ def test_import_dialog_says_what_an_import_again_would_leave_unchanged(qtbot, wo
     again.do_import()
     assert "1 hộ không thay đổi nên không ghi lại" in quiet_boxes[-1][1]
     assert workspace.db.scalar("SELECT count(*) FROM household_event") == events + 1
+
+
+def write_unknown_id_header(path: Path) -> Path:
+    """A list whose ID column has a header nobody would guess ("Giấy tờ tùy thân")."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Mã hộ", "Thôn", "Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Giấy tờ tùy thân"])
+    ws.append(["GT-1", "Thôn Đồng Xuân", "Bế Văn Kiên", "Chủ hộ", "1970", "Nam", "025070000123"])
+    ws.append(["GT-2", "Thôn Đồng Xuân", "Bế Văn Mạnh", "Chủ hộ", "1980", "Nam", "025080000456"])
+    wb.save(path)
+    return path
+
+
+def test_import_dialog_column_mapping_is_changed_recomputed_and_remembered(  # type: ignore[no-untyped-def]
+    qtbot, workspace, tmp_path, quiet_boxes
+) -> None:
+    dialog = ImportDialog(workspace)
+    qtbot.addWidget(dialog)
+    dialog.set_file(write_unknown_id_header(tmp_path / "ds.xlsx"))
+    assert "Giấy tờ tùy thân" in dialog.summary.text()  # said to be left out
+    rows = {dialog.columns.item(r, 2).text(): r for r in range(dialog.columns.rowCount())}
+    combo = dialog.columns.cellWidget(rows["Giấy tờ tùy thân"], 4)
+    assert combo.currentData() == ""
+    assert dialog.columns.cellWidget(rows["Họ và tên"], 4).currentData() == "full_name"
+    combo.setCurrentIndex(combo.findData("id_number"))  # the preview is worked out again at once
+    assert dialog.preview is not None and dialog.preview.mapping == {"Giấy tờ tùy thân": "id_number"}
+    first = dialog.households.topLevelItem(0)
+    assert first.text(0) == "GT-1" and first.text(1) == "Bế Văn Kiên" and first.text(2) == "Thôn Đồng Xuân"
+    assert first.child(0).text(4) == "025070000123"
+    assert "tạo 2 hộ" in dialog.import_button.text()
+    dialog.do_import()
+    assert workspace.db.scalar("SELECT count(*) FROM member WHERE id_number = '025080000456'") == 1
+    # the same layout next time: the mapping is offered without choosing again
+    again = ImportDialog(workspace)
+    qtbot.addWidget(again)
+    second = write_unknown_id_header(tmp_path / "ds2.xlsx")
+    wb = load_workbook(second)
+    wb.active["A2"], wb.active["A3"] = "GT-3", "GT-4"
+    wb.active["G2"], wb.active["G3"] = "025070000789", "025080000999"
+    wb.active["C2"], wb.active["C3"] = "Bế Văn Ba", "Bế Văn Tư"
+    wb.save(second)
+    again.set_file(second)
+    assert "cách gán cột đã lưu lần trước" in again.summary.text()
+    assert again.households.topLevelItem(0).child(0).text(4) == "025070000789"
+
+
+def test_import_dialog_groups_repeated_problems(qtbot, workspace, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Mã hộ", "Thôn", "Họ và tên", "Quan hệ với chủ hộ", "Năm sinh"])
+    for n in range(40):
+        ws.append([f"LO-{n}", "Thôn Đồng Xuân", f"Người Số {n}", "Chủ hộ", "31/02/1990"])
+    wb.save(tmp_path / "bad.xlsx")
+    dialog = ImportDialog(workspace)
+    qtbot.addWidget(dialog)
+    dialog.set_file(tmp_path / "bad.xlsx")
+    tops = [dialog.issue_tree.topLevelItem(i) for i in range(dialog.issue_tree.topLevelItemCount())]
+    dates = [t for t in tops if "Năm sinh" in t.text(0)]
+    assert len(dates) == 1 and dates[0].text(0).startswith("Lỗi — 40 dòng") and dates[0].childCount() == 40
+    assert not dialog.import_button.isEnabled()

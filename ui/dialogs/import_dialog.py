@@ -1,4 +1,11 @@
-"""Nhập danh sách từ Excel: choose a file, see the preview (row-by-row report), then import."""
+"""Nhập danh sách từ Excel: choose a file, see the preview, change the column mapping, then import.
+
+The preview shows the first households as they will be written (code, head, village, class,
+members with their ID numbers), the problems grouped when the same one repeats, and every
+column of the file with the field it was matched to: a drop-down changes it and the preview
+is worked out again at once. A mapping the officer changed and then imported with is
+remembered for that layout (the header texts) and used the next time.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ from pathlib import Path
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -18,11 +26,16 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from giamngheo_desktop.domain.vocab import SEX_LABELS, class_label
 from giamngheo_desktop.importing import lists
+from giamngheo_desktop.importing.headers import mappable_fields
 from giamngheo_desktop.resources import resource_path
 from giamngheo_desktop.text import thousands
 from ui import errors
@@ -31,6 +44,8 @@ from ui.workspace import Workspace
 
 FILE_FILTER = "Danh sách Excel hoặc CSV (*.xlsx *.xlsm *.xls *.ods *.csv *.txt);;Tất cả các tệp (*)"
 TEMPLATE = "mau-danh-sach-ho.xlsx"
+SHOWN_HOUSEHOLDS = 200  # households listed in the preview (the counts cover all)
+ACTIONS = {"create": "Tạo mới", "update": "Cập nhật", "unchanged": "Không đổi"}
 
 
 class ImportDialog(QDialog):
@@ -40,6 +55,7 @@ class ImportDialog(QDialog):
         self.start_folder = start_folder
         self.preview: lists.ImportPreview | None = None
         self.result_import: lists.ImportResult | None = None
+        self.mapping: dict[str, str] | None = None  # header text → field, once the officer changed a column
         self.setWindowTitle("Nhập danh sách hộ từ Excel")
 
         self.path = QLineEdit()
@@ -63,6 +79,30 @@ class ImportDialog(QDialog):
         self.issues.setColumnWidth(1, 150)
         self.issues.setColumnWidth(2, 150)
         self.issues.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        # problems, the same one of many rows told once ("40 dòng: …"), opening to its rows
+        self.issue_tree = QTreeWidget()
+        self.issue_tree.setHeaderLabels(["Lỗi / lưu ý", "Số dòng"])
+        self.issue_tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # the households as they will be written, each opening to its members
+        self.households = QTreeWidget()
+        self.households.setHeaderLabels(["Mã hộ / Họ và tên", "Chủ hộ / Quan hệ", "Thôn / Năm sinh",
+                                         "Phân loại / Giới tính", "Nhân khẩu / Số định danh", "Việc"])  # fmt: skip
+        for column, width in enumerate((200, 170, 150, 150, 180)):
+            self.households.setColumnWidth(column, width)
+        # every column of the file and the field it goes to
+        self.columns = QTableWidget(0, 5)
+        self.columns.setHorizontalHeaderLabels(["Trang", "Cột", "Tiêu đề trong tệp", "Ví dụ", "Nhập vào trường"])
+        self.columns.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.columns.setColumnWidth(0, 90)
+        self.columns.setColumnWidth(1, 40)
+        self.columns.setColumnWidth(3, 200)
+        self.columns.setColumnWidth(4, 230)
+        self.columns.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.households, "Hộ sẽ ghi")
+        self.tabs.addTab(self.issue_tree, "Lỗi và lưu ý")
+        self.tabs.addTab(self.issues, "Từng dòng")
+        self.tabs.addTab(self.columns, "Cột trong tệp")
         self.import_button = QPushButton("Nhập vào sổ")
         self.import_button.setEnabled(False)
         self.import_button.clicked.connect(self.do_import)
@@ -82,9 +122,9 @@ class ImportDialog(QDialog):
         layout.addWidget(self.create_villages)
         layout.addWidget(self.valid_only)
         layout.addWidget(self.summary)
-        layout.addWidget(self.issues, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
-        self.resize(940, 600)
+        self.resize(1040, 680)
 
     # -- steps -------------------------------------------------------------------
     def choose_file(self) -> None:
@@ -94,6 +134,7 @@ class ImportDialog(QDialog):
 
     def set_file(self, path: Path) -> None:
         self.path.setText(str(path))
+        self.mapping = None  # another file: its own (or its remembered) mapping
         self.make_preview()
 
     def save_template(self) -> None:
@@ -115,13 +156,14 @@ class ImportDialog(QDialog):
             return
         path = Path(text)
         create = self.create_villages.isChecked()
+        mapping = dict(self.mapping) if self.mapping is not None else None
         self.preview = None
         self._update_buttons()
         self.summary.setText("Đang đọc tệp…")
 
         def work(ctx: TaskContext) -> lists.ImportPreview:
             return lists.plan_import(
-                ctx.db, path, create_villages=create, progress=ctx.progress, cancelled=ctx.cancelled
+                ctx.db, path, create_villages=create, mapping=mapping, progress=ctx.progress, cancelled=ctx.cancelled
             )
 
         def failed(exc: BaseException) -> None:
@@ -160,6 +202,8 @@ class ImportDialog(QDialog):
             )
         if preview.encoding:
             lines.append(f"Tệp CSV đọc theo bảng mã {preview.encoding}.")
+        if preview.mapping and self.mapping is None:
+            lines.append("Dùng cách gán cột đã lưu lần trước cho mẫu danh sách này (xem thẻ “Cột trong tệp”).")
         lines.extend(preview.notes)
         if preview.new_villages:
             lines.append("Thôn/tổ sẽ tạo mới: " + ", ".join(preview.new_villages) + ".")
@@ -174,6 +218,12 @@ class ImportDialog(QDialog):
         elif not preview.issues:
             lines.append("Không có lỗi.")
         self.summary.setText("\n".join(lines))
+        self._show_households(preview)
+        self._show_issue_groups(preview)
+        self._show_columns(preview)
+        self.tabs.setTabText(1, f"Lỗi và lưu ý ({thousands(len(preview.issues))})")
+        if preview.errors:
+            self.tabs.setCurrentWidget(self.issue_tree)
         self.issues.setRowCount(len(preview.issues))
         for row, issue in enumerate(preview.issues):
             values = [
@@ -190,6 +240,100 @@ class ImportDialog(QDialog):
                 self.issues.setItem(row, column, item)
         self._update_buttons()
 
+    def _show_households(self, preview: lists.ImportPreview) -> None:
+        valid_only = self.valid_only.isChecked()
+        self.households.clear()
+        for h in preview.households[:SHOWN_HOUSEHOLDS]:
+            action = "Bỏ qua (có lỗi)" if not h.valid else ACTIONS.get(h.kind(valid_only=valid_only), h.action)
+            item = QTreeWidgetItem(
+                [
+                    h.code or "(tự sinh)",
+                    h.head_name,
+                    h.village_name or h.new_village,
+                    class_label(h.data.poverty_class),
+                    f"{len(h.members)} người",
+                    action,
+                ]
+            )
+            if not h.valid:
+                item.setForeground(5, QBrush(QColor("#b00020")))
+            for m in h.members:
+                d = m.data
+                born = d.birth_date[:4] if d.birth_date else (str(d.birth_year) if d.birth_year else "")
+                child = QTreeWidgetItem(
+                    [
+                        d.full_name,
+                        self._relationship(d.relationship_code),
+                        born,
+                        SEX_LABELS.get(d.sex or "", ""),
+                        d.id_number or "",
+                        "" if m.valid else "Bỏ qua (có lỗi)",
+                    ]
+                )
+                item.addChild(child)
+            self.households.addTopLevelItem(item)
+        if len(preview.households) > SHOWN_HOUSEHOLDS:
+            more = len(preview.households) - SHOWN_HOUSEHOLDS
+            self.households.addTopLevelItem(QTreeWidgetItem([f"… và {thousands(more)} hộ nữa"]))
+        first = self.households.topLevelItem(0)
+        if first is not None:
+            first.setExpanded(True)
+
+    def _relationship(self, code: str | None) -> str:
+        if not code:
+            return ""
+        names = getattr(self, "_relationships", None)
+        if names is None:
+            from giamngheo_desktop.services import register
+
+            names = self._relationships = dict(register.code_items(self.workspace.db, "relationship"))
+        return names.get(code, code)
+
+    def _show_issue_groups(self, preview: lists.ImportPreview) -> None:
+        self.issue_tree.clear()
+        for group in preview.issue_groups():
+            top = QTreeWidgetItem([group.text(preview), str(len(group.issues))])
+            if group.severity == "error":
+                top.setForeground(0, QBrush(QColor("#b00020")))
+            if len(group.issues) > 1:
+                for issue in group.issues[:500]:
+                    value = f" “{issue.value}”" if issue.value else ""
+                    top.addChild(QTreeWidgetItem([f"{issue.where()}{value}", ""]))
+            self.issue_tree.addTopLevelItem(top)
+
+    def _show_columns(self, preview: lists.ImportPreview) -> None:
+        fields = [("", "— không dùng —"), *mappable_fields()]
+        # one line per header text (a mapping is by header text): the sheets that have it, its first column
+        by_label: dict[str, list[lists.FileColumn]] = {}
+        for column in preview.file_columns:
+            by_label.setdefault(column.label, []).append(column)
+        self.columns.setRowCount(len(by_label))
+        for row, same in enumerate(by_label.values()):
+            column = same[0]
+            sheets = ", ".join(dict.fromkeys(c.sheet for c in same))
+            letters = ", ".join(dict.fromkeys(c.letter for c in same))
+            samples = list(dict.fromkeys(s for c in same for s in c.samples))[:3]
+            for col, text in enumerate([sheets, letters, column.label, ", ".join(samples)]):
+                self.columns.setItem(row, col, QTableWidgetItem(text))
+            combo = QComboBox()
+            for key, label in fields:
+                combo.addItem(label, key)
+            combo.setCurrentIndex(max(0, combo.findData(column.field)))
+            combo.setProperty("header", column.label)
+            combo.currentIndexChanged.connect(
+                lambda _i, c=combo: self.change_column(c.property("header"), c.currentData())
+            )
+            self.columns.setCellWidget(row, 4, combo)
+
+    def change_column(self, header: str, field: str) -> None:
+        """The officer chose the field of a file column: work the preview out again at once."""
+        mapping = dict(self.preview.mapping) if self.preview is not None else {}
+        if self.mapping is not None:
+            mapping.update(self.mapping)
+        mapping[header] = field or ""
+        self.mapping = mapping
+        self.make_preview()
+
     def _update_buttons(self) -> None:
         preview = self.preview
         ok = preview is not None and (not preview.has_errors or self.valid_only.isChecked())
@@ -197,7 +341,19 @@ class ImportDialog(QDialog):
             counts = preview.counts(valid_only=self.valid_only.isChecked())
             to_write = counts["households_create"] + counts["households_update"]
             ok = ok and to_write > 0
-            self.import_button.setText(f"Nhập vào sổ ({thousands(to_write)} hộ)" if to_write else "Không có gì để nhập")
+            parts = []
+            if counts["households_create"]:
+                parts.append(f"tạo {thousands(counts['households_create'])} hộ mới")
+            if counts["households_update"]:
+                parts.append(f"cập nhật {thousands(counts['households_update'])} hộ")
+            members = []
+            if counts["members_create"]:
+                members.append(f"{thousands(counts['members_create'])} nhân khẩu mới")
+            if counts["members_update"]:
+                members.append(f"{thousands(counts['members_update'])} nhân khẩu cập nhật")
+            self.import_button.setText(
+                f"Nhập vào sổ: {', '.join(parts)} ({', '.join(members)})" if to_write else "Không có gì để nhập"
+            )
         self.import_button.setEnabled(bool(ok))
 
     def done(self, result: int) -> None:  # accept, reject, Esc or the close button
@@ -210,11 +366,17 @@ class ImportDialog(QDialog):
         if preview is None:
             return
         valid_only = self.valid_only.isChecked()
+        remember = self.mapping is not None  # the officer changed the columns: keep that for this layout
         self.import_button.setEnabled(False)
 
         def work(ctx: TaskContext) -> lists.ImportResult:
             return lists.commit_import(
-                ctx.db, preview, valid_only=valid_only, progress=ctx.progress, cancelled=ctx.cancelled
+                ctx.db,
+                preview,
+                valid_only=valid_only,
+                remember=remember,
+                progress=ctx.progress,
+                cancelled=ctx.cancelled,
             )
 
         def written(result: lists.ImportResult) -> None:
