@@ -86,7 +86,20 @@ def story(markdown: str, images_root: Path, width: float) -> list[Any]:
     paragraph: list[str] = []
     table: list[list[str]] = []
 
+    block: list[Any] = []  # [style name, [lines], bullet] of the list item or note being read
+
+    def start_block(style: str, text: str, bullet: str | None) -> None:
+        flush_block()
+        block.extend([style, [text], bullet])
+
+    def flush_block() -> None:
+        if block:
+            style, lines, bullet = block
+            flow.append(Paragraph(inline(" ".join(lines)), styles[style], bulletText=bullet))
+            block.clear()
+
     def flush_paragraph() -> None:
+        flush_block()
         if paragraph:
             flow.append(Paragraph(inline(" ".join(paragraph)), styles["body"]))
             paragraph.clear()
@@ -136,7 +149,8 @@ def story(markdown: str, images_root: Path, width: float) -> list[Any]:
             if not path.exists():
                 raise FileNotFoundError(f"picture {path} of the guide is missing: run scripts/guide_screenshots.py")
             picture = Image(str(path))
-            scale = min(1.0, width / picture.imageWidth, (width * 0.72) / picture.imageHeight)
+            # screen pixels at about 130 dpi, never wider than the text nor taller than 3/4 of it
+            scale = min(0.55, width / picture.imageWidth, (width * 0.72) / picture.imageHeight)
             picture.drawWidth, picture.drawHeight = picture.imageWidth * scale, picture.imageHeight * scale
             flow.append(KeepTogether([picture, Paragraph(inline(image.group("caption")), styles["caption"])]))
             flow.append(Spacer(1, 6))
@@ -146,26 +160,36 @@ def story(markdown: str, images_root: Path, width: float) -> list[Any]:
             flow.append(Paragraph(inline(heading.group(2)), styles[f"h{level}"]))
         elif stripped.startswith(("- ", "* ")):
             flush_paragraph()
-            flow.append(Paragraph(inline(stripped[2:]), styles["item"], bulletText="•"))
+            start_block("item", stripped[2:], "•")
         elif _ORDERED.match(stripped):
             flush_paragraph()
-            number = stripped.split(maxsplit=1)[0]
-            flow.append(Paragraph(inline(_ORDERED.sub("", stripped)), styles["item"], bulletText=number))
+            start_block("item", _ORDERED.sub("", stripped), stripped.split(maxsplit=1)[0])
         elif stripped.startswith(">"):
-            flush_paragraph()
-            flow.append(Paragraph(inline(stripped.lstrip("> ")), styles["note"]))
-        elif raw.startswith(("  ", "\t")) and flow and not paragraph:
-            # continuation of a list item
-            last = flow[-1]
-            if isinstance(last, Paragraph) and last.style.name == "item":
-                flow[-1] = Paragraph(last.text + " " + inline(stripped), styles["item"], bulletText=last.bulletText)
+            text = stripped[1:].strip()
+            if block and block[0] == "note":
+                block[1].append(text)  # a note that goes on over several "> " lines
             else:
-                paragraph.append(stripped)
+                flush_paragraph()
+                start_block("note", text, None)
+        elif raw.startswith(("  ", "\t")) and block and block[0] == "item":
+            block[1].append(stripped)  # continuation of a list item
         else:
+            flush_block()
             paragraph.append(stripped)
     flush_paragraph()
     flush_table()
     return flow
+
+
+def missing_glyphs(text: str) -> list[str]:
+    """Characters of ``text`` that Noto Sans cannot print (they would come out as empty boxes)."""
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    from giamngheo_desktop.resources import resource_path
+
+    font = TTFontFile(str(resource_path("fonts", "NotoSans-Regular.ttf")))
+    chars = set(unicodedata.normalize("NFC", text)) - {"\n", "\r", "\t"}
+    return sorted(ch for ch in chars if ord(ch) not in font.charToGlyph)
 
 
 def build_pdf(source: Path = SOURCE, out: Path = DEFAULT_OUT) -> Path:
@@ -199,6 +223,9 @@ def build_pdf(source: Path = SOURCE, out: Path = DEFAULT_OUT) -> Path:
         canvas.restoreState()
 
     text = source.read_text(encoding="utf-8")
+    missing = missing_glyphs(text)
+    if missing:
+        raise ValueError(f"{source.name}: Noto Sans has no glyph for {' '.join(missing)} (use › instead of →)")
     doc.build(story(text, source.parent, doc.width), onFirstPage=footer, onLaterPages=footer)
     return out
 

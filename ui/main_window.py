@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -155,6 +156,11 @@ class MainWindow(QMainWindow):
             self.menu_reports, "Mở thư mục báo cáo đã xuất", lambda: self._open_folder(self.paths.exports)
         )
 
+        self.action_guide = self._action(
+            self.menu_help, "Hướng dẫn sử dụng", self.show_guide, QKeySequence.StandardKey.HelpContents
+        )
+        self.action_shortcuts = self._action(self.menu_help, "Phím tắt", self.show_shortcuts)
+        self.menu_help.addSeparator()
         self.action_logs = self._action(
             self.menu_help, "Mở thư mục nhật ký lỗi", lambda: self._open_folder(self.paths.logs)
         )
@@ -277,6 +283,19 @@ class MainWindow(QMainWindow):
         from ui.dialogs.audit_dialog import AuditDialog
 
         AuditDialog(self.workspace.db, self).exec()
+
+    def show_guide(self) -> None:
+        from ui.help import open_guide
+
+        open_guide(self)
+
+    def shortcuts_dialog(self) -> QDialog:
+        from ui.help import ShortcutsDialog, shortcut_rows
+
+        return ShortcutsDialog(shortcut_rows(self.findChildren(QAction)), self)
+
+    def show_shortcuts(self) -> None:
+        self.shortcuts_dialog().exec()
 
     def show_about(self) -> None:
         AboutDialog(self.workspace, self).exec()
