@@ -71,6 +71,12 @@ def empty_db(tmp_path: Path) -> Database:
 
 
 @pytest.fixture(autouse=True)
+def _private_data_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The user's data folder (signing keys, the receiving office's key register, logs) is per test."""
+    monkeypatch.setenv("GIAMNGHEO_DATA_DIR", str(tmp_path_factory.mktemp("appdata")))
+
+
+@pytest.fixture(autouse=True)
 def _nothing_left_frozen() -> Iterator[None]:
     """A preview left out of the collector's scans (``lists.plan_import``) is not carried into the next test."""
     yield

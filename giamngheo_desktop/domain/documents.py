@@ -83,6 +83,7 @@ class PackageContents:
     schema_version: int
     reports: list[ReportData]
     data: dict[str, Any]  # du-lieu.json
+    audit_head: dict[str, Any] = field(default_factory=lambda: {"id": 0, "hash": ""})  # the audit trail's anchor
 
 
 @dataclass(frozen=True)

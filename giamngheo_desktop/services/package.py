@@ -19,6 +19,7 @@ from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.domain.report import ReportData, ReportRow, build_headers, column_numbers
 from giamngheo_desktop.services import reporting
 from giamngheo_desktop.services.changes import Changes
+from giamngheo_desktop.storage import audit as audit_storage
 from giamngheo_desktop.storage.connection import Database
 
 CLASSES_SENT = ("poor", "near_poor", "newly_escaped")
@@ -124,6 +125,7 @@ def make_package(
         schema_version=int(db.scalar("PRAGMA user_version") or 0),
         reports=reports,
         data=data,
+        audit_head=audit_storage.head(db.conn),
     )
     result = write(contents)
     record_package(db, contents, result)

@@ -231,6 +231,12 @@ def record(
     )
 
 
+def head(conn: sqlite3.Connection) -> dict[str, Any]:
+    """The chain's head: the last entry's id and hash ({"id": 0, "hash": ""} for an empty trail)."""
+    row = conn.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    return {"id": int(row[0]), "hash": str(row[1])} if row else {"id": 0, "hash": ""}
+
+
 @dataclass(frozen=True)
 class VerifyResult:
     ok: bool

@@ -16,11 +16,20 @@ from giamngheo_desktop.domain import periods
 from giamngheo_desktop.domain.documents import PackageResult
 from giamngheo_desktop.domain.errors import BadFile
 from giamngheo_desktop.domain.report import ReportData
-from giamngheo_desktop.export import package
+from giamngheo_desktop.export import package, signing
 from giamngheo_desktop.export.xlsx import write_xlsx
 from giamngheo_desktop.services.package import combined_bieu1, make_package
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.storage.database import open_database
+
+
+@pytest.fixture(autouse=True)
+def registered_keys() -> signing.KeyRegister:
+    """The receiving office (this test's data folder) knows the communes' public keys."""
+    register = signing.KeyRegister()
+    for code in ("01234", "09999"):
+        register.register(signing.commune_key(code).public_text)
+    return register
 
 
 def _export(db: Database, out: Path, period: str = "2026") -> PackageResult:
@@ -82,12 +91,12 @@ def test_tampered_missing_and_extra_files_are_refused(db: Database, tmp_path: Pa
     small_commune(db)
     good = _export(db, tmp_path).path
     tampered = _rewrite(good, tmp_path / "t.zip", {package.DATA: b'{"households": []}'})
-    with pytest.raises(BadFile, match="SHA-256 không khớp") as err:
+    with pytest.raises(BadFile, match="đã bị thay đổi") as err:
         package.verify_package(tampered)
     assert err.value.code == "tampered"
     with pytest.raises(BadFile, match=r"thiếu tệp du-lieu\.json"):
         package.verify_package(_rewrite(good, tmp_path / "m.zip", {package.DATA: None}))
-    with pytest.raises(BadFile, match="không ghi trong manifest"):
+    with pytest.raises(BadFile, match="tệp lạ"):
         package.verify_package(_rewrite(good, tmp_path / "e.zip", {"virus.exe": b"MZ"}))
     not_zip = tmp_path / "x.zip"
     not_zip.write_bytes(b"not a zip at all")
