@@ -3,6 +3,7 @@ a DomainError with a message or a result, never another exception, nothing writt
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import io
 import json
@@ -20,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import HEADER, table_counts, xlsx_bytes
 
 from giamngheo_desktop.domain.errors import BadFile, DomainError
-from giamngheo_desktop.export import package
+from giamngheo_desktop.export import package, signing
 from giamngheo_desktop.importing.lists import ImportPreview, plan_import
 from giamngheo_desktop.importing.reader import read_table
 from giamngheo_desktop.storage.connection import Database
@@ -89,18 +90,42 @@ def test_fuzz_xlsx_cells(db: Database, rows: list[list[Any]], with_header: bool)
 
 # -- upload packages ------------------------------------------------------------------------
 def package_bytes(files: dict[str, bytes] | None = None, *, manifest: dict[str, Any] | None = None) -> bytes:
-    files = files if files is not None else {package.DATA: json.dumps({"xa": "Tân Lập"}).encode()}
-    meta = {
+    """A small signed package (the key registered with this test's receiving office); ``manifest``
+    overrides fields and is signed too, so the checks after the signature are reached."""
+    data = {
+        "format": package.FORMAT,
+        "commune": {"code": "01234", "name": "xã Tân Lập"},
+        "period": {"key": "2026"},
+        "households": [],
+        "supports": [],
+        "summary": {"bieu1_counts": [0] * 8},
+    }
+    files = files if files is not None else {package.WORKBOOK: b"xlsx", package.DATA: json.dumps(data).encode()}
+    key = signing.commune_key("01234")
+    signing.KeyRegister().register(key.public_text)
+    meta: dict[str, Any] = {
         "format": package.FORMAT,
         "format_version": package.FORMAT_VERSION,
+        "commune": {"code": "01234", "name": "xã Tân Lập"},
+        "period": {"key": "2026", "label": "Năm 2026", "start": "2026-01-01", "end": "2026-12-31"},
+        "sequence": 1,
+        "created_at": "2026-12-01T08:00:00",
+        "app_version": "0.1.0",
+        "schema_version": 4,
+        "counts": {"households": 0, "members": 0, "supports": 0, "reports": 0},
+        "reports": [],
         "files": [{"name": n, "size": len(b), "sha256": package.sha256_bytes(b)} for n, b in files.items()],
+        "audit_head": {"id": 0, "hash": ""},
+        "signer": {"algorithm": "ed25519", "key_id": key.key_id},
     }
     meta.update(manifest or {})
+    manifest_bytes = json.dumps(meta, ensure_ascii=False).encode()
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(package.MANIFEST, json.dumps(meta, ensure_ascii=False))
-        for name, data in files.items():
-            zf.writestr(name, data)
+        zf.writestr(package.MANIFEST, manifest_bytes)
+        zf.writestr(package.SIGNATURE, base64.b64encode(key.sign(manifest_bytes)))
+        for name, content in files.items():
+            zf.writestr(name, content)
     return out.getvalue()
 
 
@@ -156,12 +181,11 @@ def test_traversal_member_names(name: str) -> None:
 
 
 def test_tampered_manifest_and_content() -> None:
-    good = {package.DATA: b'{"ho": 30}'}
-    bad_hash = package_bytes(good, manifest={"files": [{"name": package.DATA, "sha256": "0" * 64}]})
-    assert "bị thay đổi" in str(_read(bad_hash))
-    assert "không phải gói" in str(_read(package_bytes(good, manifest={"format": "khac"})))
-    assert "mới hơn" in str(_read(package_bytes(good, manifest={"format_version": 99})))
-    assert "không ghi trong manifest" in str(_read(package_bytes(good, manifest={"files": []})))
+    files = [{"name": n, "size": 4, "sha256": "0" * 64} for n in (package.WORKBOOK, package.DATA)]
+    assert "bị thay đổi" in str(_read(package_bytes(manifest={"files": files})))
+    assert "không phải gói" in str(_read(package_bytes(manifest={"format": "khac"})))
+    assert "mới hơn" in str(_read(package_bytes(manifest={"format_version": 99})))
+    assert "thiếu" in str(_read(package_bytes(manifest={"files": []})))
 
 
 def test_zip_bomb_ratio() -> None:
