@@ -52,11 +52,21 @@ class ValidationIssue:
     value: str | None = None
     severity: str = "error"  # 'error' blocks the write, 'warning' does not
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
+    who: str = ""  # whose field, when a record has several people ("Nguyễn Văn A")
+
+    @property
+    def label(self) -> str:
+        """The field as the officer knows it: a household or member field's key gives its
+        Vietnamese label (:mod:`domain.fields`); any other text is shown as it is."""
+        from giamngheo_desktop.domain.fields import label
+
+        name = label(self.field)
+        return f"{self.who} — {name}" if self.who else name
 
     def text(self) -> str:
         where = f"Dòng {self.row}, " if self.row is not None else ""
         value = f" (giá trị: “{self.value}”)" if self.value not in (None, "") else ""
-        return f"{where}trường “{self.field}”{value}: {self.message}"
+        return f"{where}trường “{self.label}”{value}: {self.message}"
 
 
 class ValidationFailed(DomainError):

@@ -17,6 +17,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from giamngheo_desktop import clock
+from giamngheo_desktop.domain import fields
 from giamngheo_desktop.domain.documents import RegisterSheet
 from giamngheo_desktop.domain.errors import DomainError, StorageUnavailable
 from giamngheo_desktop.domain.vocab import SEX_LABELS, class_label
@@ -24,30 +25,7 @@ from giamngheo_desktop.domain.vocab import SEX_LABELS, class_label
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
-COLUMNS: list[tuple[str, int]] = [
-    ("STT", 6),
-    ("Mã hộ", 12),
-    ("Thôn/Tổ", 18),
-    ("Họ và tên", 26),
-    ("Quan hệ với chủ hộ", 14),
-    ("Ngày sinh", 12),
-    ("Giới tính", 8),
-    ("Số định danh cá nhân", 16),
-    ("Dân tộc", 10),
-    ("Phân loại hộ", 18),
-    ("Địa chỉ", 20),
-    ("Điện thoại", 13),
-    ("Nguyên nhân nghèo", 26),
-    ("Số quyết định", 12),
-    ("Ngày quyết định", 12),
-    ("Số thẻ BHYT", 16),
-    ("Hạn thẻ BHYT", 12),
-    ("Trình độ học vấn", 18),
-    ("Tình trạng đi học", 16),
-    ("Việc làm", 22),
-    ("Nghề nghiệp", 16),
-    ("Ghi chú", 20),
-]
+COLUMNS: list[tuple[str, int]] = [("STT", 6), *((f.export, f.width) for f in fields.EXPORTED)]
 
 
 class ExportCancelled(DomainError):
@@ -102,6 +80,19 @@ def write_register_xlsx(
             return cell
         return WriteOnlyCell(ws, value=year)
 
+    def cell_of(f: fields.Field, r: dict[str, Any]) -> WriteOnlyCell:
+        """The export cell of one field (domain.fields says which column of the row and how)."""
+        value = r[f.source or f.key]
+        if f.kind == "date":
+            return date_cell(value, r["birth_year"] if f.key == "birth_date" else None)
+        if f.kind == "sex":
+            return text_cell(SEX_LABELS.get(value or "", ""))
+        if f.kind == "class":
+            return text_cell(class_label(value))
+        if f.kind == "bool":
+            return text_cell("" if value is None else ("Có" if value else "Không"))
+        return text_cell(value)
+
     ws.append([text_cell(title, bold=True)])
     ws.append([text_cell(subtitle)])
     ws.append([text_cell(f"Ngày xuất: {clock.today().strftime('%d/%m/%Y')}")])
@@ -115,32 +106,7 @@ def write_register_xlsx(
             raise ExportCancelled()
         for r in batch:
             number += 1
-            ws.append(
-                [
-                    WriteOnlyCell(ws, value=number),
-                    text_cell(r["code"]),
-                    text_cell(r["village_name"]),
-                    text_cell(r["full_name"]),
-                    text_cell(r["relationship_name"]),
-                    date_cell(r["birth_date"], r["birth_year"]),
-                    text_cell(SEX_LABELS.get(r["sex"] or "", "")),
-                    text_cell(r["id_number"]),
-                    text_cell(r["ethnicity_name"]),
-                    text_cell(class_label(r["poverty_class"])),
-                    text_cell(r["address"]),
-                    text_cell(r["phone"]),
-                    text_cell(r["causes"]),
-                    text_cell(r["class_decision"]),
-                    date_cell(r["class_date"]),
-                    text_cell(r["hi_card_number"]),
-                    date_cell(r["hi_valid_to"]),
-                    text_cell(r["education_name"]),
-                    text_cell(r["schooling_name"]),
-                    text_cell(r["employment_name"]),
-                    text_cell(r["occupation"]),
-                    text_cell(r["note"]),
-                ]
-            )
+            ws.append([WriteOnlyCell(ws, value=number), *(cell_of(f, r) for f in fields.EXPORTED)])
         done += len({r["household_id"] for r in batch})
         if progress is not None:
             progress(min(done, total), total)

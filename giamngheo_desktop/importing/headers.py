@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from giamngheo_desktop.domain import fields
 from giamngheo_desktop.resources import resource_path
 from giamngheo_desktop.text import fold, fold_key
 
@@ -54,8 +55,10 @@ def field_levels() -> dict[str, str]:
 
 
 def field_labels() -> dict[str, str]:
-    """The Vietnamese name of each field (the template header, else the first synonym)."""
-    names = {item["key"]: item["template"] or item["synonyms"][0] for item in synonyms_file()["fields"]}
+    """The Vietnamese name of each import field: its export header in the field table
+    (:mod:`domain.fields`), else its first synonym."""
+    names = {item["key"]: item["synonyms"][0] for item in synonyms_file()["fields"]}
+    names.update({f.import_key: f.export or f.label for f in fields.FIELDS if f.import_key})
     names.update(
         {
             "birth_male": "Năm sinh (Nam)",
@@ -78,7 +81,8 @@ def mappable_fields() -> list[tuple[str, str]]:
     return [(item["key"], labels[item["key"]]) for item in synonyms_file()["fields"] if item["key"] not in NOT_FIELDS]
 
 
-TEMPLATE_COLUMNS: list[str] = [item["template"] for item in synonyms_file()["fields"] if item["template"]]
+# the template's columns are the register export's (domain.fields), so an export imports again
+TEMPLATE_COLUMNS: list[str] = ["STT", *(f.export for f in fields.EXPORTED)]
 
 _PARENS = re.compile(r"\(.*?\)|\[.*?\]")
 _WORDS = re.compile(r"[0-9a-z]+")

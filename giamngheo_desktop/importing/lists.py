@@ -27,6 +27,8 @@ from typing import Any
 from unicodedata import normalize
 
 from giamngheo_desktop import clock
+from giamngheo_desktop.domain import fields as field_table
+from giamngheo_desktop.domain import household_code
 from giamngheo_desktop.domain.errors import BadFile, ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.idnumber import normalize_id
 from giamngheo_desktop.domain.permissions import Permission
@@ -56,23 +58,11 @@ from giamngheo_desktop.text import fold, fold_key, nfc
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
-# validation labels of the register → the import field (to name the file's column)
-_LABEL_TO_FIELD = {
-    reg.MEMBER_LABELS["full_name"]: "full_name",
-    reg.MEMBER_LABELS["relationship_code"]: "relationship",
-    reg.MEMBER_LABELS["birth_date"]: "birth_date",
-    reg.MEMBER_LABELS["birth_year"]: "birth_date",
-    reg.MEMBER_LABELS["sex"]: "sex",
-    reg.MEMBER_LABELS["id_number"]: "id_number",
-    reg.MEMBER_LABELS["ethnicity_code"]: "ethnicity",
-    reg.MEMBER_LABELS["hi_valid_to"]: "hi_valid_to",
-    reg.MEMBER_LABELS["education_level"]: "education_level",
-    reg.MEMBER_LABELS["schooling"]: "schooling",
-    reg.MEMBER_LABELS["employment"]: "employment",
-    reg.HOUSEHOLD_LABELS["code"]: "household_code",
-    reg.HOUSEHOLD_LABELS["poverty_class"]: "poverty_class",
-    reg.HOUSEHOLD_LABELS["class_date"]: "class_date",
-    reg.HOUSEHOLD_LABELS["causes"]: "causes",
+# a field key of the register's checks → the import field that fills it (to name the file's column)
+_KEY_TO_FIELD = {
+    **{f.key: f.import_key for f in field_table.FIELDS if f.import_key},
+    "birth_year": "birth_date",
+    "relationship_code": "relationship",
 }
 _TEXT_FIELDS = ("full_name", "head_name", "address", "phone", "occupation", "note", "household_code", "village")
 
@@ -493,6 +483,9 @@ class Vocab:
         self.sexes = {fold_key(name): code for code, names in syn["sexes"].items() for name in names}
         self.heads = {fold_key(name) for name in syn["heads"]}
         self.marks = {fold_key(name) for name in syn.get("marks", [])}
+        self.yes_no: dict[str, bool] = {
+            fold_key(word): answer for answer, words in ((True, syn["yes"]), (False, syn["no"])) for word in words
+        }
         self.work_statuses = {
             fold_key(word): {k: v for k, v in item.items() if k != "words"}
             for item in syn.get("work_status", {}).get("values", [])
@@ -781,6 +774,7 @@ def remember_mapping(db: Database, preview: ImportPreview) -> None:
 
 
 _HOUSEHOLD_KEYS = (
+    "waste_treatment",
     "household_code",
     "village",
     "poverty_class",
@@ -1363,9 +1357,9 @@ class _Planner:
                     text = _text(cols[key][i])
                     add(after, i, key, text, "không có trong danh mục; đã bỏ qua giá trị này", "warning")
         # the problems the register's checks would name again, already named in the file's own words
-        skip_rel = (reg.MEMBER_LABELS["relationship_code"],)
-        skip_eth = (reg.MEMBER_LABELS["ethnicity_code"],)
-        skip_birth = (reg.MEMBER_LABELS["birth_date"],)
+        skip_rel = ("relationship_code",)
+        skip_eth = ("ethnicity_code",)
+        skip_birth = ("birth_date",)
         skips: list[tuple[str, ...]] = (
             [skip_eth if v is not None else () for v in eth_cells] if eth_cells else [()] * total
         )
@@ -1522,6 +1516,18 @@ class _Planner:
             data.phone = _text(hvals["phone"])
         if "class_decision" in hvals:
             data.class_decision = _text(hvals["class_decision"])
+        if "waste_treatment" in hvals:
+            answer = self.vocab.yes_no.get(fold_key(_text(hvals["waste_treatment"])))
+            if answer is None:
+                self.issue(
+                    first_row,
+                    "waste_treatment",
+                    hvals["waste_treatment"],
+                    "ghi “Có” hoặc “Không”; đã bỏ qua",
+                    "warning",
+                )
+            else:
+                data.waste_treatment = answer
         if "class_date" in hvals:
             iso, _year, problem = parse_date(hvals["class_date"])
             if problem or iso is None:
@@ -1558,7 +1564,7 @@ class _Planner:
             check_village=False,
             live_codes=self.live_codes,
         ):
-            if issue.field == reg.HOUSEHOLD_LABELS["code"] and not code:
+            if issue.field == "code" and not code:
                 continue  # generated at commit
             self._from_validation(first_row, issue)
         # members
@@ -1652,7 +1658,7 @@ class _Planner:
         return None, "", ""
 
     def _from_validation(self, row: int, issue: ValidationIssue, into: list[RowIssue] | None = None) -> None:
-        field_key = _LABEL_TO_FIELD.get(issue.field, "")
+        field_key = _KEY_TO_FIELD.get(issue.field, "")
         column = self.col(field_key) if field_key else issue.field
         (self.issues if into is None else into).append(
             self.row_issue(row, column, issue.value or "", issue.message, issue.severity)
@@ -2029,25 +2035,16 @@ def _commit(
                 data.village_id = village_ids[h.new_village]
             if h.generate_code:
                 prefix = village_codes.get(data.village_id, "")
-                while True:
-                    counter += 1
-                    candidate = f"{prefix}-{counter:05d}" if prefix else f"{counter:05d}"
-                    if candidate not in live_codes:
-                        break
-                data.code = candidate
-                live_codes.add(candidate)
+                data.code, counter = household_code.next_free(prefix, counter, live_codes.__contains__)
+                live_codes.add(data.code)
             members = [m for m in h.members if m.valid]
             head = next(
                 (m.data for m in members if m.data.relationship_code == reg.HEAD and m.data.life_status == "living"),
                 None,
             )
             if h.action == "create" and head is not None:
-                if head.sex in ("M", "F"):
-                    data.female_head = head.sex == "F"
-                if head.ethnicity_code:
-                    minority = codes.extra("ethnicity", head.ethnicity_code, head.ethnicity_system).get("minority")
-                    if minority is not None:
-                        data.ethnic_minority = bool(minority)
+                for flag, value in reg.head_flags(head.sex, head.ethnicity_code, head.ethnicity_system, codes).items():
+                    setattr(data, flag, bool(value))
             if h.action == "create":
                 hid = next_household
                 next_household += 1

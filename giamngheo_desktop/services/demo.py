@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from giamngheo_desktop.domain import household_code
 from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.domain.idnumber import make_id_number
 from giamngheo_desktop.domain.permissions import Permission
@@ -237,7 +238,7 @@ class _Generator:
         village = self.villages[min(int(rng.random() ** 1.15 * len(self.villages)), len(self.villages) - 1)]
         number = self.per_village.get(village["id"], 0) + 1
         self.per_village[village["id"]] = number
-        code = f"{village['code']}-{number:04d}"
+        code = household_code.make(village["code"], number)
         minority_group = (
             rng.choice(MINORITY) if rng.random() < (0.15 + 0.3 * (village["code"] in ("09", "10"))) else None
         )

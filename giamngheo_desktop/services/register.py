@@ -19,6 +19,8 @@ from operator import attrgetter
 from typing import Any
 
 from giamngheo_desktop import clock
+from giamngheo_desktop.domain import fields as field_table
+from giamngheo_desktop.domain import household_code
 from giamngheo_desktop.domain.documents import RegisterSheet
 from giamngheo_desktop.domain.errors import NotFound, ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.idnumber import id_columns, id_contradictions, id_facts, normalize_id
@@ -101,51 +103,11 @@ class MemberInput:
     note: str = ""
 
 
-HOUSEHOLD_LABELS = {
-    "code": "Mã hộ",
-    "village_id": "Thôn/tổ",
-    "address": "Địa chỉ",
-    "phone": "Điện thoại",
-    "area_type": "Khu vực",
-    "poverty_class": "Phân loại hộ",
-    "class_date": "Ngày quyết định phân loại",
-    "class_decision": "Số quyết định",
-    "escaped_date": "Ngày thoát nghèo",
-    "income_per_capita": "Thu nhập bình quân đầu người/tháng",
-    "wall_material": "Vật liệu tường",
-    "column_material": "Vật liệu cột",
-    "roof_material": "Vật liệu mái",
-    "floor_area": "Diện tích nhà ở (m²)",
-    "water_source": "Nguồn nước sinh hoạt",
-    "latrine_type": "Loại nhà tiêu",
-    "internet_use": "Sử dụng internet",
-    "info_devices": "Phương tiện tiếp cận thông tin",
-    "loudspeaker_reach": "Nghe được loa truyền thanh",
-    "causes": "Nguyên nhân nghèo",
-}
-
-MEMBER_LABELS = {
-    "full_name": "Họ và tên",
-    "relationship_code": "Quan hệ với chủ hộ",
-    "birth_date": "Ngày sinh",
-    "birth_year": "Năm sinh",
-    "sex": "Giới tính",
-    "id_number": "Số định danh cá nhân",
-    "id_issue_date": "Ngày cấp",
-    "ethnicity_code": "Dân tộc",
-    "education_level": "Trình độ học vấn",
-    "schooling": "Tình trạng đi học",
-    "employment": "Việc làm",
-    "hi_card_number": "Số thẻ BHYT",
-    "hi_group": "Nhóm đối tượng BHYT",
-    "hi_valid_from": "BHYT có giá trị từ",
-    "hi_valid_to": "BHYT có giá trị đến",
-    "disability": "Khuyết tật",
-    "social_allowance": "Trợ cấp xã hội hằng tháng",
-    "nutrition": "Tình trạng dinh dưỡng",
-    "life_status": "Tình trạng",
-    "life_status_date": "Ngày (chết/chuyển đi)",
-}
+# Vietnamese labels of the fields (domain.fields); validation issues name a field by its key
+HOUSEHOLD_LABELS = {**field_table.labels("household"), "causes": "Nguyên nhân nghèo"}
+MEMBER_LABELS = field_table.labels("member")
+_HOUSEHOLD_KEYS = {key: key for key in HOUSEHOLD_LABELS}
+_MEMBER_KEYS = {key: key for key in MEMBER_LABELS}
 
 # ------------------------------------------------------------------- helpers ----
 
@@ -284,7 +246,7 @@ def validate_household(
     """
     codes = codes or CodeBook(db)
     issues: list[ValidationIssue] = []
-    label = HOUSEHOLD_LABELS
+    label = _HOUSEHOLD_KEYS  # issues name the field by its key
     code = nfc(data.code)
     if not code:
         issues.append(ValidationIssue(label["code"], "không được để trống", row=row))
@@ -444,12 +406,12 @@ def validate_members(
     memo = memo or MemberMemo()
     today = today or clock.today()
     found: dict[int, list[ValidationIssue]] = {}  # only members with a problem (most have none)
-    labels = MEMBER_LABELS
-    prefixes = [f"{w} — " if w else "" for w in whos] if whos and any(whos) else None
+    who = list(whos) if whos and any(whos) else None
 
     def add(i: int, key: str, message: str, value: str | None = None, severity: str = "error") -> None:
-        label = prefixes[i] + labels[key] if prefixes else labels[key]
-        issue = ValidationIssue(label, message, row=rows[i] if rows else None, value=value, severity=severity)
+        issue = ValidationIssue(
+            key, message, row=rows[i] if rows else None, value=value, severity=severity, who=who[i] if who else ""
+        )
         found.setdefault(i, []).append(issue)
 
     f = by_field(members, _VALIDATED)
@@ -892,7 +854,7 @@ def _apply_state(db: Database, target: State, other: State) -> None:
             except sqlite3.IntegrityError as exc:
                 raise ValidationFailed(
                     ValidationIssue(
-                        HOUSEHOLD_LABELS["code"],
+                        "code",
                         "không khôi phục được vì đã có hộ khác đang dùng mã này",
                         value=str(hrow["code"]),
                     )
@@ -1063,15 +1025,30 @@ def code_items(db: Database, list_name: str, code_system: str | None = None) -> 
 
 
 def next_household_code(db: Database, village_id: int | None = None) -> str:
-    """A free household code suggestion: the village code + a running number."""
+    """A free household code suggestion: the village code + a running number (domain.household_code)."""
     prefix = ""
     if village_id is not None:
         prefix = str(db.scalar("SELECT code FROM village WHERE id = ?", (village_id,)) or "")
-        prefix = f"{prefix}-" if prefix else ""
-    number = int(db.scalar("SELECT count(*) FROM household") or 0) + 1
-    while db.scalar("SELECT 1 FROM household WHERE code = ? AND deleted_at IS NULL", (f"{prefix}{number:04d}",)):
-        number += 1
-    return f"{prefix}{number:04d}"
+    start = int(db.scalar("SELECT count(*) FROM household") or 0)
+
+    def taken(code: str) -> bool:
+        return bool(db.scalar("SELECT 1 FROM household WHERE code = ? AND deleted_at IS NULL", (code,)))
+
+    return household_code.next_free(prefix, start, taken)[0]
+
+
+def head_flags(
+    sex: str | None, ethnicity_code: str | None, ethnicity_system: str | None, codes: CodeBook
+) -> dict[str, int]:
+    """The household flags its living head gives (female_head, ethnic_minority): what is known of them."""
+    flags: dict[str, int] = {}
+    if sex in ("M", "F"):
+        flags["female_head"] = int(sex == "F")
+    if ethnicity_code:
+        minority = codes.extra("ethnicity", ethnicity_code, ethnicity_system).get("minority")
+        if minority is not None:
+            flags["ethnic_minority"] = int(bool(minority))
+    return flags
 
 
 def _live_household(db: Database, household_id: int) -> dict[str, Any]:
@@ -1119,13 +1096,10 @@ def _refresh_derived_many(db: Database, household_ids: Iterable[int], codes: Cod
             head = heads.get(household_id)
             if head is None:
                 continue
-            sets: dict[str, Any] = {"head_member_id": head["id"]}
-            if head["sex"] in ("M", "F"):
-                sets["female_head"] = int(head["sex"] == "F")
-            if head["ethnicity_code"]:
-                minority = codes.extra("ethnicity", head["ethnicity_code"], head["ethnicity_system"]).get("minority")
-                if minority is not None:
-                    sets["ethnic_minority"] = int(bool(minority))
+            sets: dict[str, Any] = {
+                "head_member_id": head["id"],
+                **head_flags(head["sex"], head["ethnicity_code"], head["ethnicity_system"], codes),
+            }
             assignments = ", ".join(f"{k} = :{k}" for k in sets)
             db.conn.execute(f"UPDATE household SET {assignments} WHERE id = :id", {**sets, "id": household_id})
 
@@ -1213,11 +1187,7 @@ def _duplicate_ids_within(members: list[MemberInput]) -> list[ValidationIssue]:
         if not number:
             continue
         if number in seen:
-            issues.append(
-                ValidationIssue(
-                    MEMBER_LABELS["id_number"], f"{nfc(m.full_name)} trùng số với {seen[number]}", value=number
-                )
-            )
+            issues.append(ValidationIssue("id_number", f"{nfc(m.full_name)} trùng số với {seen[number]}", value=number))
         seen.setdefault(number, nfc(m.full_name))
     return issues
 
@@ -1286,9 +1256,7 @@ def restore_household(db: Database, household_id: int) -> Changes:
         raise ValidationFailed(ValidationIssue("Hộ", f"hộ {row['code']} chưa bị xóa"))
     if db.scalar("SELECT 1 FROM household WHERE code = ? AND deleted_at IS NULL", (row["code"],)):
         raise ValidationFailed(
-            ValidationIssue(
-                HOUSEHOLD_LABELS["code"], "không khôi phục được vì đã có hộ khác đang dùng mã này", value=row["code"]
-            )
+            ValidationIssue("code", "không khôi phục được vì đã có hộ khác đang dùng mã này", value=row["code"])
         )
     rec = _Recorder(db, f"Khôi phục hộ {row['code']}")
     with db.atomic() as conn:
@@ -1321,7 +1289,7 @@ def add_member(db: Database, household_id: int, *, member: MemberInput) -> Chang
     if member.relationship_code == HEAD and member.life_status == "living" and has_head:
         issues.append(
             ValidationIssue(
-                MEMBER_LABELS["relationship_code"],
+                "relationship_code",
                 "hộ đã có chủ hộ; muốn thay chủ hộ hãy dùng chức năng “Đổi chủ hộ”",
                 value="Chủ hộ",
             )
@@ -1361,7 +1329,7 @@ def update_member(db: Database, member_id: int, *, member: MemberInput) -> Chang
         if (was_head and others) or member.relationship_code == HEAD:
             issues.append(
                 ValidationIssue(
-                    MEMBER_LABELS["relationship_code"],
+                    "relationship_code",
                     "muốn thay chủ hộ hãy dùng chức năng “Đổi chủ hộ” để cập nhật quan hệ của cả hộ",
                     value=codes.name("relationship", member.relationship_code),
                 )
@@ -1369,7 +1337,7 @@ def update_member(db: Database, member_id: int, *, member: MemberInput) -> Chang
     if member.life_status != current["life_status"]:
         issues.append(
             ValidationIssue(
-                MEMBER_LABELS["life_status"],
+                "life_status",
                 "ghi nhận chết hoặc chuyển đi bằng chức năng “Báo chết / chuyển đi”",
                 value=LIFE_STATUS_LABELS.get(member.life_status, member.life_status),
             )
@@ -1455,7 +1423,7 @@ def restore_member(db: Database, member_id: int) -> Changes:
     ):
         raise ValidationFailed(
             ValidationIssue(
-                MEMBER_LABELS["id_number"],
+                "id_number",
                 "không khôi phục được: số này đang thuộc nhân khẩu khác",
                 value=row["id_number"],
             )
@@ -1563,7 +1531,7 @@ def change_head(
     issues = []
     for code in rels.values():
         if not codes.has("relationship", code):
-            issues.append(ValidationIssue(MEMBER_LABELS["relationship_code"], "không có trong danh mục", value=code))
+            issues.append(ValidationIssue("relationship_code", "không có trong danh mục", value=code))
     living_heads = [
         m
         for m in _living_members(db, household_id)
@@ -1572,7 +1540,7 @@ def change_head(
     for m in living_heads:
         issues.append(
             ValidationIssue(
-                MEMBER_LABELS["relationship_code"],
+                "relationship_code",
                 f"cần chọn quan hệ mới với chủ hộ cho {m['full_name']} (chủ hộ cũ)",
                 value=m["full_name"],
             )
@@ -1633,11 +1601,11 @@ def mark_member_status(
     household = _live_household(db, hid)
     issues: list[ValidationIssue] = []
     if status not in LIFE_STATUS_LABELS:
-        issues.append(ValidationIssue(MEMBER_LABELS["life_status"], "không hợp lệ", value=status))
+        issues.append(ValidationIssue("life_status", "không hợp lệ", value=status))
     if status != "living":
         if not date:
-            issues.append(ValidationIssue(MEMBER_LABELS["life_status_date"], "không được để trống"))
-        _check_date(issues, MEMBER_LABELS["life_status_date"], date, future_ok=False)
+            issues.append(ValidationIssue("life_status_date", "không được để trống"))
+        _check_date(issues, "life_status_date", date, future_ok=False)
     others = [m for m in _living_members(db, hid) if m["id"] != member_id]
     is_head = current["relationship_code"] == HEAD
     if status != "living" and is_head and others:
@@ -1710,18 +1678,14 @@ def move_member(
     if to_household_id == source_id:
         issues.append(ValidationIssue("Hộ chuyển đến", "trùng với hộ hiện tại"))
     if not codes.has("relationship", relationship_code):
-        issues.append(
-            ValidationIssue(MEMBER_LABELS["relationship_code"], "không có trong danh mục", value=relationship_code)
-        )
+        issues.append(ValidationIssue("relationship_code", "không có trong danh mục", value=relationship_code))
     target_living = _living_members(db, to_household_id)
     if relationship_code == HEAD and any(m["relationship_code"] == HEAD for m in target_living):
-        issues.append(
-            ValidationIssue(MEMBER_LABELS["relationship_code"], f"hộ {target['code']} đã có chủ hộ", value="Chủ hộ")
-        )
+        issues.append(ValidationIssue("relationship_code", f"hộ {target['code']} đã có chủ hộ", value="Chủ hộ"))
     if relationship_code != HEAD and not any(m["relationship_code"] == HEAD for m in target_living):
         issues.append(
             ValidationIssue(
-                MEMBER_LABELS["relationship_code"],
+                "relationship_code",
                 f"hộ {target['code']} chưa có chủ hộ: người chuyển đến phải là chủ hộ",
             )
         )
@@ -1837,7 +1801,7 @@ def split_household(db: Database, household_id: int, *, split: SplitInput) -> Ch
     issues += validate_household(db, new, codes=codes)
     for code in split.relationships.values():
         if not codes.has("relationship", code):
-            issues.append(ValidationIssue(MEMBER_LABELS["relationship_code"], "không có trong danh mục", value=code))
+            issues.append(ValidationIssue("relationship_code", "không có trong danh mục", value=code))
     if _errors(issues):
         raise ValidationFailed(_errors(issues))
     rec = _Recorder(db, f"Tách hộ {source['code']} → {nfc(split.new_code)}")
@@ -1937,11 +1901,9 @@ def merge_households(
     rels = dict(relationships or {})
     for code in rels.values():
         if code == HEAD:
-            issues.append(
-                ValidationIssue(MEMBER_LABELS["relationship_code"], "hộ nhập vào đã có chủ hộ", value="Chủ hộ")
-            )
+            issues.append(ValidationIssue("relationship_code", "hộ nhập vào đã có chủ hộ", value="Chủ hộ"))
         elif not codes.has("relationship", code):
-            issues.append(ValidationIssue(MEMBER_LABELS["relationship_code"], "không có trong danh mục", value=code))
+            issues.append(ValidationIssue("relationship_code", "không có trong danh mục", value=code))
     if _errors(issues):
         raise ValidationFailed(issues)
     joining = db.rows(
@@ -2004,7 +1966,7 @@ def snapshot_to_json(snapshot: Snapshot) -> str:
 
 _EXPORT_SQL = """
     SELECT h.id AS household_id, h.code, v.name AS village_name, h.address, h.phone, h.poverty_class,
-           h.class_decision, h.class_date,
+           h.class_decision, h.class_date, h.waste_treatment,
            (SELECT group_concat(c.name, '; ') FROM household_cause hc
               JOIN code_list c ON c.list_name = 'poverty_cause' AND c.code = hc.cause_code
              WHERE hc.household_id = h.id) AS causes,

@@ -37,6 +37,7 @@ EXAMPLES = [
         "Trình độ học vấn": "Tốt nghiệp THCS",
         "Việc làm": "Tự làm (nông nghiệp, kinh doanh)",
         "Nghề nghiệp": "Làm ruộng",
+        "Xử lý rác thải": "Có",
     },
     {
         "Mã hộ": "",

@@ -366,3 +366,23 @@ def test_import_dialog_groups_repeated_problems(qtbot, workspace, tmp_path) -> N
     dates = [t for t in tops if "Năm sinh" in t.text(0)]
     assert len(dates) == 1 and dates[0].text(0).startswith("Lỗi — 40 dòng") and dates[0].childCount() == 40
     assert not dialog.import_button.isEnabled()
+
+
+def test_household_dialog_living_conditions_come_from_the_field_table(  # type: ignore[no-untyped-def]
+    qtbot, workspace, family, quiet_boxes
+) -> None:
+    from giamngheo_desktop.domain import fields
+
+    dialog = HouseholdDialog(workspace, household_id=family)
+    qtbot.addWidget(dialog)
+    assert list(dialog.housing) == [f.key for f in fields.section("household", "housing")]
+    waste = dialog.housing["waste_treatment"]  # needed by the 2027–2030 standard, now enterable
+    waste.setCurrentIndex(waste.findData(True))
+    area = dialog.housing["floor_area"]
+    area.setValue(36.5)
+    dialog.save()
+    saved = register.get_household(workspace.db, family)
+    assert (saved["waste_treatment"], saved["floor_area"]) == (1, 36.5)
+    again = HouseholdDialog(workspace, household_id=family)
+    qtbot.addWidget(again)
+    assert again.housing["waste_treatment"].currentData() is True

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -20,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from giamngheo_desktop.domain import fields
 from giamngheo_desktop.domain.vocab import AREA_LABELS
 from giamngheo_desktop.services import commune, register
 from giamngheo_desktop.services.changes import Changes
@@ -28,13 +28,14 @@ from ui.dialogs.register_forms import (
     MemberForm,
     check_list,
     checked_codes,
-    code_combo,
     date_edit,
     date_to_text,
+    field_widgets,
+    load_fields,
     set_checked,
     set_combo,
+    store_fields,
     text_to_date,
-    yes_no_combo,
 )
 from ui.undo import run_operation
 from ui.workspace import Workspace
@@ -105,31 +106,9 @@ class HouseholdDialog(QDialog):
         form.addRow("Nguyên nhân nghèo:", self.causes)
         form.addRow("Ghi chú:", self.note)
 
-        # -- what the indicators need -------------------------------------------
-        self.wall = code_combo(db, "housing_material")
-        self.column = code_combo(db, "housing_material")
-        self.roof = code_combo(db, "housing_material")
-        self.floor_area = QDoubleSpinBox()
-        self.floor_area.setRange(-1, 9999)
-        self.floor_area.setSpecialValueText("(chưa rõ)")
-        self.floor_area.setSuffix(" m²")
-        self.floor_area.setValue(-1)
-        self.water = code_combo(db, "water_source")
-        self.latrine = code_combo(db, "latrine_type")
-        self.internet = yes_no_combo()
-        self.devices = check_list(db, "info_device")
-        self.loudspeaker = yes_no_combo()
+        # -- what the indicators need: built from the field table (domain.fields) ----
         housing = QWidget()
-        hform = QFormLayout(housing)
-        hform.addRow("Vật liệu tường:", self.wall)
-        hform.addRow("Vật liệu cột (khung):", self.column)
-        hform.addRow("Vật liệu mái:", self.roof)
-        hform.addRow("Diện tích nhà ở:", self.floor_area)
-        hform.addRow("Nguồn nước sinh hoạt:", self.water)
-        hform.addRow("Loại nhà tiêu:", self.latrine)
-        hform.addRow("Có người dùng internet:", self.internet)
-        hform.addRow("Phương tiện tiếp cận thông tin:", self.devices)
-        hform.addRow("Nghe được loa truyền thanh:", self.loudspeaker)
+        self.housing = field_widgets(db, QFormLayout(housing), fields.section("household", "housing"))
 
         tabs = QTabWidget()
         tabs.addTab(general, "Thông tin chung")
@@ -178,15 +157,7 @@ class HouseholdDialog(QDialog):
             box.setChecked(bool(getattr(data, key)))
         set_checked(self.causes, data.causes)
         self.note.setText(data.note)
-        set_combo(self.wall, data.wall_material)
-        set_combo(self.column, data.column_material)
-        set_combo(self.roof, data.roof_material)
-        self.floor_area.setValue(-1 if data.floor_area is None else float(data.floor_area))
-        set_combo(self.water, data.water_source)
-        set_combo(self.latrine, data.latrine_type)
-        set_combo(self.internet, data.internet_use)
-        set_checked(self.devices, data.info_devices)
-        set_combo(self.loudspeaker, data.loudspeaker_reach)
+        load_fields(self.housing, data)
         self._base = data
 
     def value(self) -> register.HouseholdInput:
@@ -206,15 +177,7 @@ class HouseholdDialog(QDialog):
             setattr(data, key, box.isChecked())
         data.causes = checked_codes(self.causes)
         data.note = self.note.text()
-        data.wall_material = self.wall.currentData()
-        data.column_material = self.column.currentData()
-        data.roof_material = self.roof.currentData()
-        data.floor_area = None if self.floor_area.value() < 0 else self.floor_area.value()
-        data.water_source = self.water.currentData()
-        data.latrine_type = self.latrine.currentData()
-        data.internet_use = self.internet.currentData()
-        data.info_devices = checked_codes(self.devices)
-        data.loudspeaker_reach = self.loudspeaker.currentData()
+        store_fields(self.housing, data)
         return data
 
     def save(self) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QDoubleSpinBox,
     QFormLayout,
     QLineEdit,
     QListWidget,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from giamngheo_desktop.domain import fields
 from giamngheo_desktop.domain.vocab import LIFE_STATUS_LABELS, SEX_LABELS
 from giamngheo_desktop.importing.lists import parse_date
 from giamngheo_desktop.services import register
@@ -71,6 +73,61 @@ def set_checked(widget: QListWidget, codes: list[str]) -> None:
         item = widget.item(i)
         checked = item.data(Qt.ItemDataRole.UserRole) in codes
         item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+
+def field_widgets(db: Database, form: QFormLayout, specs: list[fields.Field]) -> dict[str, QWidget]:
+    """The widgets of fields the field table describes (domain.fields), added to ``form`` in order."""
+    widgets: dict[str, QWidget] = {}
+    for spec in specs:
+        widget: QWidget
+        if spec.widget == "combo":
+            widget = code_combo(db, spec.code_list)
+        elif spec.widget == "yes_no":
+            widget = yes_no_combo()
+        elif spec.widget == "checks":
+            widget = check_list(db, spec.code_list)
+        elif spec.widget == "area":
+            spin = QDoubleSpinBox()
+            spin.setRange(-1, 9999)
+            spin.setSpecialValueText("(chưa rõ)")
+            spin.setSuffix(" m²")
+            spin.setValue(-1)
+            widget = spin
+        elif spec.widget == "date":
+            widget = date_edit()
+        else:
+            widget = QLineEdit()
+        widget.setAccessibleName(spec.label)
+        form.addRow(f"{spec.label}:", widget)
+        widgets[spec.key] = widget
+    return widgets
+
+
+def load_fields(widgets: dict[str, QWidget], data: Any) -> None:
+    """Show ``data``'s values in widgets made by :func:`field_widgets`."""
+    for key, widget in widgets.items():
+        value = getattr(data, key)
+        if isinstance(widget, QComboBox):
+            set_combo(widget, value)
+        elif isinstance(widget, QListWidget):
+            set_checked(widget, list(value or []))
+        elif isinstance(widget, QDoubleSpinBox):
+            widget.setValue(-1 if value is None else float(value))
+        elif isinstance(widget, QLineEdit):
+            widget.setText(date_to_text(value) if key.endswith("_date") else str(value or ""))
+
+
+def store_fields(widgets: dict[str, QWidget], data: Any) -> None:
+    """Put what widgets made by :func:`field_widgets` hold into ``data``."""
+    for key, widget in widgets.items():
+        if isinstance(widget, QComboBox):
+            setattr(data, key, widget.currentData())
+        elif isinstance(widget, QListWidget):
+            setattr(data, key, checked_codes(widget))
+        elif isinstance(widget, QDoubleSpinBox):
+            setattr(data, key, None if widget.value() < 0 else widget.value())
+        elif isinstance(widget, QLineEdit):
+            setattr(data, key, text_to_date(widget.text()) if key.endswith("_date") else widget.text())
 
 
 def date_edit(placeholder: str = "ngày/tháng/năm") -> QLineEdit:

@@ -1,0 +1,120 @@
+"""The household and member fields, described once.
+
+Each field of a household or a member: its key (the record's attribute and database column),
+its Vietnamese label, its kind, the code list it takes its values from, the import field that
+fills it (``resources/templates/header-synonyms.json`` holds that field's header synonyms), its
+column in the register export (and the import template), and the widget the dialogs show
+for it. The register's validation names a field by its key and shows this label; the
+register export writes these columns in this order; the dialogs build their forms from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str  # attribute of HouseholdInput / MemberInput and database column
+    level: str  # 'household' | 'member'
+    label: str  # Vietnamese, as dialogs and messages name it
+    kind: str  # 'text' | 'date' | 'int' | 'number' | 'bool' | 'code' | 'codes' | 'sex' | 'class' | 'village'
+    code_list: str = ""  # the code list of a 'code' or 'codes' field
+    import_key: str = ""  # the import field that fills it ('' = not imported)
+    export: str = ""  # its column header in the register export and the import template ('' = not exported)
+    width: int = 12  # that column's width (characters)
+    source: str = ""  # the export query's column holding the shown value (default: key)
+    widget: str = ""  # dialog widget: 'line' | 'date' | 'combo' | 'yes_no' | 'checks' | 'area' ('' = made by hand)
+    section: str = ""  # dialog page: 'general' | 'housing' | 'person' | 'more'
+
+
+# The exported fields in the register export's column order; a dialog page's fields in the page's order.
+FIELDS: tuple[Field, ...] = (
+    Field("code", "household", "Mã hộ", "text", import_key="household_code", export="Mã hộ", width=12),
+    Field("village_id", "household", "Thôn/tổ", "village", import_key="village", export="Thôn/Tổ", width=18,
+          source="village_name"),
+    Field("full_name", "member", "Họ và tên", "text", import_key="full_name", export="Họ và tên", width=26,
+          widget="line", section="person"),
+    Field("relationship_code", "member", "Quan hệ với chủ hộ", "code", "relationship", "relationship",
+          "Quan hệ với chủ hộ", 14, source="relationship_name", widget="combo", section="person"),
+    Field("birth_date", "member", "Ngày sinh", "date", import_key="birth_date", export="Ngày sinh", width=12),
+    Field("sex", "member", "Giới tính", "sex", import_key="sex", export="Giới tính", width=8),
+    Field("id_number", "member", "Số định danh cá nhân", "text", import_key="id_number",
+          export="Số định danh cá nhân", width=16),
+    Field("ethnicity_code", "member", "Dân tộc", "code", "ethnicity", "ethnicity", "Dân tộc", 10,
+          source="ethnicity_name"),
+    Field("poverty_class", "household", "Phân loại hộ", "class", import_key="poverty_class", export="Phân loại hộ",
+          width=18),
+    Field("address", "household", "Địa chỉ", "text", import_key="address", export="Địa chỉ", width=20),
+    Field("phone", "household", "Điện thoại", "text", import_key="phone", export="Điện thoại", width=13),
+    Field("causes", "household", "Nguyên nhân nghèo", "codes", "poverty_cause", "causes", "Nguyên nhân nghèo", 26),
+    Field("class_decision", "household", "Số quyết định", "text", import_key="class_decision", export="Số quyết định",
+          width=12),
+    Field("class_date", "household", "Ngày quyết định phân loại", "date", import_key="class_date",
+          export="Ngày quyết định", width=12),
+    Field("hi_card_number", "member", "Số thẻ BHYT", "text", import_key="hi_card_number", export="Số thẻ BHYT",
+          width=16),
+    Field("hi_valid_to", "member", "BHYT có giá trị đến", "date", import_key="hi_valid_to", export="Hạn thẻ BHYT",
+          width=12),
+    Field("education_level", "member", "Trình độ học vấn", "code", "education_level", "education_level",
+          "Trình độ học vấn", 18, source="education_name"),
+    Field("schooling", "member", "Tình trạng đi học", "code", "schooling", "schooling", "Tình trạng đi học", 16,
+          source="schooling_name"),
+    Field("employment", "member", "Việc làm", "code", "employment", "employment", "Việc làm", 22,
+          source="employment_name"),
+    Field("occupation", "member", "Nghề nghiệp", "text", import_key="occupation", export="Nghề nghiệp", width=16),
+    Field("note", "member", "Ghi chú", "text", import_key="note", export="Ghi chú", width=20),
+    Field("area_type", "household", "Khu vực", "text"),
+    Field("escaped_date", "household", "Ngày thoát nghèo", "date"),
+    Field("income_per_capita", "household", "Thu nhập bình quân đầu người/tháng", "int"),
+    Field("wall_material", "household", "Vật liệu tường", "code", "housing_material", widget="combo",
+          section="housing"),
+    Field("column_material", "household", "Vật liệu cột (khung)", "code", "housing_material", widget="combo",
+          section="housing"),
+    Field("roof_material", "household", "Vật liệu mái", "code", "housing_material", widget="combo",
+          section="housing"),
+    Field("floor_area", "household", "Diện tích nhà ở (m²)", "number", widget="area", section="housing"),
+    Field("water_source", "household", "Nguồn nước sinh hoạt", "code", "water_source", widget="combo",
+          section="housing"),
+    Field("latrine_type", "household", "Loại nhà tiêu", "code", "latrine_type", widget="combo", section="housing"),
+    Field("internet_use", "household", "Có người dùng internet", "bool", widget="yes_no", section="housing"),
+    Field("info_devices", "household", "Phương tiện tiếp cận thông tin", "codes", "info_device", widget="checks",
+          section="housing"),
+    Field("loudspeaker_reach", "household", "Nghe được loa truyền thanh", "bool", widget="yes_no",
+          section="housing"),
+    Field("waste_treatment", "household", "Xử lý rác thải sinh hoạt hợp vệ sinh", "bool",
+          import_key="waste_treatment", export="Xử lý rác thải", width=12, widget="yes_no", section="housing"),
+    Field("birth_year", "member", "Năm sinh", "int"),
+    Field("id_issue_date", "member", "Ngày cấp", "date"),
+    Field("hi_group", "member", "Nhóm đối tượng BHYT", "code", "hi_group"),
+    Field("hi_valid_from", "member", "BHYT có giá trị từ", "date"),
+    Field("disability", "member", "Khuyết tật", "code", "disability"),
+    Field("social_allowance", "member", "Trợ cấp xã hội hằng tháng", "int"),
+    Field("nutrition", "member", "Tình trạng dinh dưỡng", "code", "nutrition"),
+    Field("life_status", "member", "Tình trạng", "text"),
+    Field("life_status_date", "member", "Ngày (chết/chuyển đi)", "date"),
+)  # fmt: skip
+
+BY_KEY: dict[tuple[str, str], Field] = {(f.level, f.key): f for f in FIELDS}
+EXPORTED: tuple[Field, ...] = tuple(f for f in FIELDS if f.export)
+
+
+def labels(level: str) -> dict[str, str]:
+    """key → Vietnamese label of the fields of one level ('household' or 'member')."""
+    return {f.key: f.label for f in FIELDS if f.level == level}
+
+
+def label(key: str) -> str:
+    """The Vietnamese label of a field key (household first), or the key itself when it names none."""
+    found = BY_KEY.get(("household", key)) or BY_KEY.get(("member", key))
+    return found.label if found is not None else key
+
+
+def section(level: str, name: str) -> list[Field]:
+    """The fields a dialog page builds from the table (those with a widget), in table order."""
+    return [f for f in FIELDS if f.level == level and f.section == name and f.widget]
+
+
+def by_import_key() -> dict[str, Field]:
+    """import field → the record field it fills."""
+    return {f.import_key: f for f in FIELDS if f.import_key}
