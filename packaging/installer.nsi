@@ -11,7 +11,8 @@
 ;   exit 4  the program is running (named mutex held by the app) — close it and retry;
 ;   exit 5  a newer version is installed and the downgrade was not confirmed
 ;           (silent: only with /ALLOWDOWNGRADE);
-;   exit 6  the old program files could not be removed (in use): nothing new was copied.
+;   exit 6  the old program files could not be removed (in use, e.g. an old version without the
+;           mutex is running): nothing new was copied (and nothing removed when GiamNgheo.exe is locked).
 ; Switches: /S (silent: no window, no message box), /D=C:\path (install folder, last, no quotes),
 ;           /ALLOWDOWNGRADE. The uninstaller: Uninstall.exe /S (silent).
 ; The user's data (%APPDATA%\GiamNgheoDesktop: database, backups, logs, exports) and the app's

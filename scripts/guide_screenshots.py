@@ -29,7 +29,10 @@ sys.path.insert(0, str(ROOT))
 WIDTH, HEIGHT = 1366, 768
 
 
-def start_xvfb(display: str) -> subprocess.Popen[bytes]:
+def start_xvfb(display: str) -> subprocess.Popen[bytes] | None:
+    """Start Xvfb on ``display``; None when an X server already listens there (it is used as is)."""
+    if Path(f"/tmp/.X11-unix/X{display.lstrip(':')}").exists():
+        return None
     if shutil.which("Xvfb") is None:
         raise SystemExit("Xvfb not installed: apt-get install xvfb xauth")
     proc = subprocess.Popen(["Xvfb", display, "-screen", "0", f"{WIDTH}x{HEIGHT}x24", "-nolisten", "tcp"])
@@ -200,6 +203,14 @@ def run(out: Path, work: Path) -> list[Path]:
         window.tabs.setCurrentIndex(index)
         shooter.settle(1.0, until=lambda: not window.workspace.busy)
         shooter.shot(name)
+    support = window.tab_widgets[2]
+    support.side.setCurrentRow(support.pages.index(support.plan))  # Kế hoạch: a plan made from the template
+    support.plan.year.setValue(2026)
+    shooter.settle(0.5, until=lambda: not window.workspace.busy)
+    if support.plan.create_button.isEnabled():
+        support.plan.create_from_template()
+    shooter.settle(1.5, until=lambda: not window.workspace.busy)
+    shooter.shot("06b-ke-hoach")
     window.tabs.setCurrentIndex(3)
     reports = window.tab_widgets[3]
     shooter.settle(0.3)

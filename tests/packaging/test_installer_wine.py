@@ -43,6 +43,19 @@ SectionEnd
 """
 
 
+LOCKER_NSI = """Unicode true
+Target amd64-unicode
+SilentInstall silent
+RequestExecutionLevel user
+OutFile "${OUT}"
+Section
+  ; open the installed program without sharing, as Windows does with a running .exe
+  System::Call 'kernel32::CreateFileW(w "${LOCKED}", i 0x80000000, i 0, p 0, i 3, i 0x80, p 0) p .r0'
+  Sleep 120000
+SectionEnd
+"""
+
+
 class Wine:
     def __init__(self, prefix: Path, display: str) -> None:
         self.prefix = prefix
@@ -124,6 +137,11 @@ def installers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     holder.write_text(HOLDER_NSI, encoding="utf-8")
     made["holder"] = folder / "holder.exe"
     subprocess.run(["makensis", "-V1", f"-DOUT={made['holder']}", str(holder)], check=True, timeout=120)
+    locker = folder / "locker.nsi"
+    locker.write_text(LOCKER_NSI, encoding="utf-8")
+    made["locker"] = folder / "locker.exe"
+    command = ["makensis", "-V1", f"-DOUT={made['locker']}", r"-DLOCKED=C:\gn\GiamNgheo.exe", str(locker)]
+    subprocess.run(command, check=True, timeout=120)
     return made
 
 
@@ -159,6 +177,19 @@ def test_install_upgrade_running_app_downgrade_and_uninstall(wine: Wine, install
     finally:
         holder.kill()
         holder.wait(30)
+    time.sleep(1)
+
+    # an old program without the mutex (or a copy started another way) still has GiamNgheo.exe open:
+    # the installer stops before removing or copying anything (6) — never a mix of two versions
+    locker = wine.start(str(installers["locker"]))
+    try:
+        time.sleep(3)
+        assert wine.run(setup, "/S", r"/D=C:\gn") == 6
+        assert wine.c("gn", "_internal", "marker.txt").exists()
+        assert wine.c("gn", "GiamNgheo.exe").read_bytes() == b"MZ stand-in 0.1.0"
+    finally:
+        locker.kill()
+        locker.wait(30)
     time.sleep(1)
 
     # a newer version is installed: an older installer refuses silently (5) unless /ALLOWDOWNGRADE
