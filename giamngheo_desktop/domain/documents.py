@@ -50,24 +50,13 @@ class GapListDoc:
 
 @dataclass(frozen=True)
 class HouseholdPaper:
-    """What a household's certificate and assistance form show (rows as the register holds them)."""
+    """What a household's assistance form shows (rows as the register holds them)."""
 
     commune: dict[str, Any]
     household: dict[str, Any]  # with village_name
     members: list[dict[str, Any]]  # living, in order, with relationship and ethnicity names
     supports: list[dict[str, Any]]  # every support recorded, oldest first
     certificate_number: str  # the live certificate's, else the latest round's, else a blank to fill in
-
-
-@dataclass(frozen=True)
-class VillagePaper:
-    """What a village's posting list and meeting minutes show."""
-
-    commune: dict[str, Any]
-    village: dict[str, Any]
-    posting_round: dict[str, Any] | None  # the latest round with a posting period
-    meeting: dict[str, Any] | None  # the village's latest meeting
-    households: list[dict[str, Any]]  # poor and near-poor: id, code, poverty_class, address, head_name, persons
 
 
 @dataclass(frozen=True)
@@ -93,3 +82,123 @@ class PackageResult:
     path: Path
     manifest: dict[str, Any]
     sha256: str
+
+
+# ------------------------------------------------------------- papers ----
+# The papers of a review round (POVERTY_RULES §4.2, Decision 24/2021 Mẫu 01–04): what the page says,
+# read by ``services.forms`` from the round (its classes, meeting, dates, standard), drawn by
+# ``export.forms`` on the Decree 30/2020 page of ``export.page``.
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """The commune as it signs papers."""
+
+    name: str  # "xã Tân Lập"
+    province: str
+    place: str  # "Tân Lập" (the date line)
+    body: str  # "ỦY BAN NHÂN DÂN XÃ TÂN LẬP"
+    chairman: str
+    preparer: str
+
+
+@dataclass(frozen=True)
+class RoundFacts:
+    """A review round's name, step, dates and standard (with the legal basis its papers cite)."""
+
+    id: int
+    name: str
+    kind: str  # 'annual' | 'monthly'
+    year: int
+    step: str
+    reference_date: str
+    posting_from: str | None
+    posting_to: str | None
+    decision_number: str
+    decision_date: str | None
+    certificates_date: str | None
+    standard_id: str
+    standard_name: str
+    basis: tuple[str, ...]  # "Nghị định số … của Chính phủ quy định …" (from the standard's file)
+    period: str  # "giai đoạn 2022 - 2025" (from the standard's validity)
+
+
+@dataclass(frozen=True)
+class PersonLine:
+    """A household member as the papers print them."""
+
+    name: str
+    sex: str | None  # 'M' | 'F'
+    birth_date: str | None  # ISO
+    birth_year: int | None
+    relationship: str
+    ethnicity: str
+    id_number: str
+    id_issue_date: str | None
+    status: str  # Mẫu 01 "Tình trạng": Có việc làm / Không có việc làm / Đang đi học / ''
+
+
+@dataclass(frozen=True)
+class HouseholdLine:
+    """A household on a paper: the round's class (or the register's for a request), its head first."""
+
+    id: int
+    code: str
+    village: str
+    head: PersonLine
+    residence: str
+    persons: int
+    cls: str
+    class_before: str | None = None
+    members: tuple[PersonLine, ...] = ()
+    deprived: tuple[int, ...] = ()  # numbers (1–12) of the indicators the household lacks
+    certificate_number: str = ""
+    certificate_date: str | None = None
+    valid_until: str | None = None
+    class_decision: str = ""  # the register's decision (requests)
+
+
+@dataclass(frozen=True)
+class RoundVillagePaper:
+    """A village's posting list or meeting minutes for one round."""
+
+    issuer: Issuer
+    round: RoundFacts
+    village: str
+    village_head: str
+    poor: tuple[HouseholdLine, ...]
+    near_poor: tuple[HouseholdLine, ...]
+    escaped: tuple[HouseholdLine, ...]  # poor → near-poor or above; near-poor → above (thoát nghèo / cận nghèo)
+    meeting: dict[str, Any] | None  # the village's latest meeting in this round
+
+
+@dataclass(frozen=True)
+class DecisionPaper:
+    """Mẫu 02: the commune chairman's decision recognising the round's lists."""
+
+    issuer: Issuer
+    round: RoundFacts
+    poor: tuple[HouseholdLine, ...]
+    near_poor: tuple[HouseholdLine, ...]
+    escaped_poor: tuple[HouseholdLine, ...]
+    escaped_near: tuple[HouseholdLine, ...]
+
+
+@dataclass(frozen=True)
+class CertificatePaper:
+    """Mẫu 03 for one poor or near-poor household of a round."""
+
+    issuer: Issuer
+    round: RoundFacts
+    household: HouseholdLine
+
+
+@dataclass(frozen=True)
+class RequestPaper:
+    """Mẫu 01 (review request) or Mẫu 04 (request to be recognised as escaped); blank without a household."""
+
+    form: str  # '01' | '04'
+    issuer: Issuer
+    household: HouseholdLine | None = None
+    request_date: str | None = None
+    reason: str = ""

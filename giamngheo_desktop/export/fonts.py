@@ -1,9 +1,12 @@
-"""The bundled Noto Sans family for reportlab, registered once per process.
+"""The fonts of printed papers for reportlab, registered once per process.
 
+Decree 30/2020 asks for Times New Roman, which may not be shipped; the app ships Liberation Serif
+(SIL OFL 1.1, ``resources/fonts/LiberationSerif-LICENSE.txt``), its metric-compatible free
+substitute: same widths, so a page laid out here breaks where it would in Times New Roman.
 reportlab does no mark positioning, so every string drawn with it must be NFC
-(``giamngheo_desktop.text.nfc``); Noto Sans has precomposed glyphs for every
-Vietnamese letter. Call :func:`register_fonts` before building a PDF; it returns the
-family name to use in styles (``FONT``, ``FONT_BOLD`` …).
+(``giamngheo_desktop.text.nfc``); Liberation Serif has precomposed glyphs for every Vietnamese
+letter. Call :func:`register_fonts` before building a PDF; it returns the family name to use in
+styles (``FONT``, ``FONT_BOLD`` …). The windows keep Noto Sans (``ui/fonts.py``).
 """
 
 from __future__ import annotations
@@ -12,23 +15,24 @@ import threading
 
 from giamngheo_desktop.resources import resource_path
 
-FONT = "NotoSans"
-FONT_BOLD = "NotoSans-Bold"
-FONT_ITALIC = "NotoSans-Italic"
-FONT_BOLD_ITALIC = "NotoSans-BoldItalic"
+FONT = "LiberationSerif"
+FONT_BOLD = "LiberationSerif-Bold"
+FONT_ITALIC = "LiberationSerif-Italic"
+FONT_BOLD_ITALIC = "LiberationSerif-BoldItalic"
+EXCEL_FONT = "Times New Roman"  # named in xlsx files; LibreOffice substitutes Liberation Serif
 
 _FILES = {
-    FONT: "NotoSans-Regular.ttf",
-    FONT_BOLD: "NotoSans-Bold.ttf",
-    FONT_ITALIC: "NotoSans-Italic.ttf",
-    FONT_BOLD_ITALIC: "NotoSans-BoldItalic.ttf",
+    FONT: "LiberationSerif-Regular.ttf",
+    FONT_BOLD: "LiberationSerif-Bold.ttf",
+    FONT_ITALIC: "LiberationSerif-Italic.ttf",
+    FONT_BOLD_ITALIC: "LiberationSerif-BoldItalic.ttf",
 }
 _lock = threading.Lock()
 _done = False
 
 
 def register_fonts() -> str:
-    """Register Noto Sans (regular, bold, italic, bold italic) with reportlab; idempotent, thread-safe."""
+    """Register Liberation Serif (regular, bold, italic, bold italic) with reportlab; idempotent, thread-safe."""
     global _done
     with _lock:
         if not _done:

@@ -1,6 +1,8 @@
-"""ReportData → PDF (reportlab, bundled Noto Sans, NFC text), A4 in the orientation that fits.
+"""ReportData → PDF on the Decree 30/2020 page (``export.page``: Liberation Serif, margins, header
+block, page numbers from page 2), A4 in the orientation that fits.
 
-The column headers (with their merges) and the column-number row repeat on every page.
+The column headers (with their merges) and the column-number row repeat on every page; the rows of
+one unit (a village's "Hộ" and "Nhân khẩu", a household's members) stay on one page.
 """
 
 from __future__ import annotations
@@ -10,62 +12,57 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from giamngheo_desktop.domain.errors import StorageUnavailable
 from giamngheo_desktop.domain.report import TEXT, ReportData, format_number
+from giamngheo_desktop.export import page
 from giamngheo_desktop.export.fonts import FONT, FONT_BOLD, FONT_ITALIC, register_fonts
-from giamngheo_desktop.text import nfc
+from giamngheo_desktop.export.page import esc
 
 
-def esc(value: object) -> str:
-    text = nfc("" if value is None else str(value))
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def page_size(landscape_page: bool) -> tuple[float, float]:
-    from reportlab.lib.pagesizes import A4, landscape
-
-    return landscape(A4) if landscape_page else A4
-
-
-def official_header(width: float, authority: str, code: str = "") -> list[Any]:
-    """Left "UBND XÃ …" (and the form code), right the national motto, underlined."""
-    from reportlab.lib.enums import TA_CENTER
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, Table, TableStyle
-
-    register_fonts()
-    cb = ParagraphStyle("hcb", fontName=FONT_BOLD, fontSize=10, leading=13, alignment=TA_CENTER)
-    head = Table(
-        [
-            [Paragraph(esc(authority.upper()), cb), Paragraph("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", cb)],
-            [Paragraph(esc(code), cb), Paragraph("<u>Độc lập - Tự do - Hạnh phúc</u>", cb)],
-        ],
-        colWidths=[width * 0.42, width * 0.58],
+def official_header(
+    width: float, authority: str, code: str = "", *, place: str = "", date_words: str = ""
+) -> list[Any]:
+    """The Decree 30 header block (``export.page.header``): issuing body with its rule, Quốc hiệu and
+    Tiêu ngữ with the rule under the motto, the italic place-and-date line; ``code`` (the form's number)
+    at the top right."""
+    return page.header(
+        page.Letterhead(body=authority, place=place, date_words=date_words, show_date=bool(date_words), form=code),
+        width,
     )
-    head.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
-    return [head]
 
 
 def signature_block(
     width: float, place: str, date_text: str, preparer: str, chairman: str, signer_title: str = "CHỦ TỊCH UBND XÃ"
 ) -> Any:
-    from reportlab.lib.enums import TA_CENTER
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, Spacer, Table
-
-    cb = ParagraphStyle("scb", fontName=FONT_BOLD, fontSize=10, leading=13, alignment=TA_CENTER)
-    ci = ParagraphStyle("sci", fontName=FONT_ITALIC, fontSize=10, leading=13, alignment=TA_CENTER)
-    return Table(
-        [
-            [Paragraph("", ci), Paragraph(esc(f"{place}, {date_text}"), ci)],
-            [Paragraph("NGƯỜI LẬP BIỂU", cb), Paragraph(esc(signer_title), cb)],
-            [Paragraph("(Ký, ghi rõ họ tên)", ci), Paragraph("(Ký tên, đóng dấu)", ci)],
-            [Spacer(1, 16 * mm), Spacer(1, 16 * mm)],
-            [Paragraph(esc(preparer), cb), Paragraph(esc(chairman), cb)],
-        ],
-        colWidths=[width * 0.45, width * 0.55],
+    """ "NGƯỜI LẬP BIỂU" (left) and the signer (right), kept together; the place and date are in the header."""
+    return page.signature(
+        width,
+        page.Signer([signer_title], chairman, "(Ký tên, đóng dấu)"),
+        page.Signer(["NGƯỜI LẬP BIỂU"], preparer),
+        size=11,
+        gap_mm=18,
     )
+
+
+def unit_starts(report: ReportData) -> list[bool]:
+    """For each row: does a unit start here? A row with no TT and no name continues the unit above
+    (the "Nhân khẩu" row under "Hộ", a household's other members)."""
+    out: list[bool] = []
+    for i, row in enumerate(report.rows):
+        cont = i > 0 and row.kind != "section" and len(row.values) > 1 and row.values[0] in ("", None)
+        cont = cont and (row.values[1] in ("", None) or row.kind == "detail")
+        out.append(not cont)
+    return out
+
+
+def unit_groups(starts: list[bool], first: int, last: int) -> list[tuple[int, int]]:
+    """(first row, last row) of each unit among rows ``first:last``."""
+    groups: list[tuple[int, int]] = []
+    for i in range(first, last):
+        if starts[i] or not groups:
+            groups.append((i, i))
+        else:
+            groups[-1] = (groups[-1][0], i)
+    return groups
 
 
 KEEP_ROWS_WITH_SIGNATURE = 2
@@ -158,14 +155,21 @@ def _paged_class() -> Any:
 
     class PagedTable(Flowable):
         def __init__(
-            self, make_table: Any, heights: list[float], trailer: list[Any], keep: int, first: int = 0
+            self,
+            make_table: Any,
+            heights: list[float],
+            trailer: list[Any],
+            keep: int,
+            starts: list[bool],
+            first: int = 0,
         ) -> None:
             super().__init__()
-            self.make_table, self.heights, self.trailer, self.keep, self.first = (
+            self.make_table, self.heights, self.trailer, self.keep, self.starts, self.first = (
                 make_table,
                 heights,
                 trailer,
                 keep,
+                starts,
                 first,
             )
             self._head_h = make_table(0, 0).wrap(1e6, 1e6)[1]
@@ -193,11 +197,17 @@ def _paged_class() -> Any:
             while last < len(self.heights) and room >= self.heights[last]:
                 room -= self.heights[last]
                 last += 1
+            if last < len(self.heights):  # never cut a unit (a village's "Hộ" / "Nhân khẩu" rows)
+                back = last
+                while back > self.first and not self.starts[back]:
+                    back -= 1
+                if back > self.first:
+                    last = back
             if last == self.first:
                 return []  # not even one row here: the next page
             if last == len(self.heights):  # the rows fit, the signature may not: the trailer's rule decides
                 return list(self._rest().split(avail_width, avail_height))
-            rest = PagedTable(self.make_table, self.heights, self.trailer, self.keep, last)
+            rest = PagedTable(self.make_table, self.heights, self.trailer, self.keep, self.starts, last)
             return [self.make_table(self.first, last), rest]
 
     return PagedTable
@@ -212,7 +222,7 @@ def report_story(report: ReportData, width: float) -> list[Any]:
 
     register_fonts()
     n = report.column_count
-    size = 9.0 if n <= 8 else 7.5 if n <= 14 else 6.5
+    size = 10.5 if n <= 8 else 8.5 if n <= 14 else 7.0
     base = ParagraphStyle("b", fontName=FONT, fontSize=size, leading=size * 1.25)
     bold = ParagraphStyle("bb", parent=base, fontName=FONT_BOLD)
     hdr = ParagraphStyle("h", parent=bold, alignment=TA_CENTER)
@@ -220,11 +230,13 @@ def report_story(report: ReportData, width: float) -> list[Any]:
     num_b = ParagraphStyle("nb", parent=bold, alignment=TA_RIGHT)
     cen = ParagraphStyle("c", parent=base, alignment=TA_CENTER)
     cen_i = ParagraphStyle("ci", parent=cen, fontName=FONT_ITALIC)
-    title = ParagraphStyle("t", fontName=FONT_BOLD, fontSize=12, leading=16, alignment=TA_CENTER, spaceBefore=6)
-    sub = ParagraphStyle("s", fontName=FONT_ITALIC, fontSize=10, leading=13, alignment=TA_CENTER)
-    note = ParagraphStyle("no", fontName=FONT_ITALIC, fontSize=8.5, leading=11)
+    title = ParagraphStyle("t", fontName=FONT_BOLD, fontSize=13, leading=17, alignment=TA_CENTER, spaceBefore=6)
+    sub = ParagraphStyle("s", fontName=FONT_ITALIC, fontSize=12, leading=15, alignment=TA_CENTER)
+    note = ParagraphStyle("no", fontName=FONT_ITALIC, fontSize=9.5, leading=12)
 
-    story: list[Any] = official_header(width, report.authority, report.code)
+    story: list[Any] = official_header(
+        width, report.authority, report.code, place=report.place, date_words=report.date_text
+    )
     story += [Spacer(1, 4 * mm), Paragraph(esc(report.title), title), Paragraph(esc(report.period_label), sub)]
     story.append(Spacer(1, 3 * mm))
 
@@ -248,6 +260,7 @@ def report_story(report: ReportData, width: float) -> list[Any]:
     head_rows = len(data)
     body: list[list[Any]] = []
     sections: list[bool] = []
+    starts = unit_starts(report)
     for row in report.rows:
         strong = row.kind in ("total", "subtotal", "section")
         cells: list[Any] = []
@@ -267,8 +280,13 @@ def report_story(report: ReportData, width: float) -> list[Any]:
         spans = [
             ("SPAN", (1, head_rows + i - first), (-1, head_rows + i - first)) for i in range(first, last) if sections[i]
         ]
+        together = [
+            ("NOSPLIT", (0, head_rows + a - first), (-1, head_rows + b - first))
+            for a, b in unit_groups(starts, first, last)
+            if b > a
+        ]
         table = Table(data + body[first:last], colWidths=col_widths, repeatRows=head_rows)
-        table.setStyle(TableStyle(style + spans))
+        table.setStyle(TableStyle(style + spans + together))
         return table
 
     trailer: list[Any] = [Spacer(1, 2 * mm)]
@@ -282,53 +300,26 @@ def report_story(report: ReportData, width: float) -> list[Any]:
     if len(body) <= PAGED_TABLE_ROWS:
         story.append(_trailer_class()(make_table(0, len(body)), trailer, keep))
     else:
-        story.append(_paged_class()(make_table, _row_heights(body, sections, col_widths), trailer, keep))
+        story.append(_paged_class()(make_table, _row_heights(body, sections, col_widths), trailer, keep, starts))
     return story
 
 
 def build_pdf(path: Path, story: list[Any], *, landscape_page: bool, title: str, author: str = "") -> Path:
-    from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate
-
-    register_fonts()
-    page = page_size(landscape_page)
-    margin = 12 * mm
-
-    def footer(canvas: Any, document: Any) -> None:
-        canvas.saveState()
-        canvas.setFont(FONT, 8)
-        canvas.drawRightString(page[0] - margin, 7 * mm, f"Trang {document.page}")
-        canvas.restoreState()
-
-    doc = SimpleDocTemplate(
-        str(path),
-        pagesize=page,
-        leftMargin=margin,
-        rightMargin=margin,
-        topMargin=10 * mm,
-        bottomMargin=13 * mm,
-        title=nfc(title),
-        author=nfc(author),
-    )
-    try:
-        doc.build(story, onFirstPage=footer, onLaterPages=footer)
-    except OSError as exc:
-        raise StorageUnavailable(f"Không ghi được tệp {path}: {exc.strerror or exc}.", code="write_failed") from exc
-    return path
+    """The story on the Decree 30 page (``export.page.build``)."""
+    return page.build(path, story, landscape_page=landscape_page, title=title, author=author)
 
 
 def write_pdf(reports: ReportData | Sequence[ReportData], path: Path) -> Path:
     """One or several reports in one A4 PDF (landscape when any of them needs it)."""
-    from reportlab.lib.units import mm
     from reportlab.platypus import PageBreak
 
     items = [reports] if isinstance(reports, ReportData) else list(reports)
     landscape_page = any(r.landscape for r in items)
-    width = page_size(landscape_page)[0] - 24 * mm
+    width = page.text_width(landscape_page)
     story: list[Any] = []
     for i, report in enumerate(items):
         if i:
-            story.append(PageBreak())
+            story += [PageBreak(), page.paper_start()]
         story += report_story(report, width)
     return build_pdf(
         path,

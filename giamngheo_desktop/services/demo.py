@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from giamngheo_desktop import clock
 from giamngheo_desktop.domain import household_code
 from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.domain.idnumber import make_id_number
@@ -538,9 +539,12 @@ class _Generator:
         next_support = (self.db.scalar("SELECT max(id) FROM support_record") or 0) + 1
         next_loan = (self.db.scalar("SELECT max(id) FROM loan") or 0) + 1
 
+        today = clock.today_iso()
+
         def add(hid: int, mid: int | None, type_code: str, date: str, amount: int, unit: str,
                 source: str | None = None, note: str = "") -> int:  # fmt: skip
             nonlocal next_support
+            date = min(date, today)  # a demo support is never dated after today
             pid, default_source = programme(type_code, int(date[:4]))
             records.append(
                 (next_support, hid, mid, type_code, date, 1, unit, amount, source or default_source or "local", pid,
@@ -733,10 +737,20 @@ def add_review_history(db: Database) -> Changes:
     deprivation reports (Biểu 2–7) have data."""
     from giamngheo_desktop.services import review
 
-    review.run_complete_round(
-        db, reference_date="2025-11-15", decision_number="198/QĐ-UBND", decision_date="2025-12-10"
-    )
-    review.run_complete_round(
-        db, reference_date="2026-11-15", decision_number="215/QĐ-UBND", decision_date="2026-12-10"
-    )
-    return Changes(review=True, households=True, count=2)
+    today = clock.today()
+    count = 0
+    for reference, number, decided in (
+        (_dt.date(2025, 11, 15), "198/QĐ-UBND", _dt.date(2025, 12, 10)),
+        (_dt.date(2026, 11, 15), "215/QĐ-UBND", _dt.date(2026, 12, 10)),
+    ):
+        posted = reference + _dt.timedelta(days=4)  # after the 3-day posting
+        if posted > today:
+            break  # a round is never decided after today: this one has not happened yet
+        review.run_complete_round(
+            db,
+            reference_date=reference.isoformat(),
+            decision_number=number,
+            decision_date=min(decided, today).isoformat(),
+        )
+        count += 1
+    return Changes(review=True, households=True, count=count)

@@ -699,7 +699,7 @@ def _movement(ctx: Context, target: str) -> ReportData:
         f"TỔNG HỢP DIỄN BIẾN {name.upper()}",
         _movement_specs(target),
         kinds,
-        [0.5, 1.9, 1.0, 1.3] + [1.0] * 7 + [1.3],
+        [0.45, 1.6, 0.9, 1.3, 1.0, 1.0, 1.5, 1.0, 1.0, 1.0, 1.5, 1.3],
         lead=3,
     )
     r.column_numbers[-1] = "9 = 1 - 2 - 3 - 4 + 5 + 6 + 7 + 8"

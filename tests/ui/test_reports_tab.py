@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QAction, QColor, QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from giamngheo_desktop.domain import periods
 from giamngheo_desktop.services import reporting
-from ui.dialogs.print_preview import load_pdf, paint_pdf, preview_pdf
+from ui.dialogs.print_preview import PREVIEW_DPI, draw_page, load_pdf, paint_pdf, preview_pdf, smooth_painter
 from ui.models.report_model import ReportTableModel
 from ui.tabs.reports_tab import ReportsTab
 
@@ -75,6 +76,12 @@ def test_preview_renders_every_pdf_page_with_qtpdf(workspace, qtbot, tmp_path: P
     pdf = write_pdf(report, tmp_path / "ds.pdf")
     dialog = preview_pdf(pdf, None, exec_dialog=False)
     assert dialog is not None and dialog.windowTitle() == "Xem trước khi in"
+    texts = {a.text() for a in dialog.findChildren(QAction) if a.text()}
+    assert {"Trang sau", "Phóng to", "Thiết lập trang", "Khổ dọc", "Khổ ngang", "In"} <= texts
+    assert not texts & {"Next page", "Zoom in", "Page setup", "Print"}  # no English left in the toolbar
+    layout = dialog.printer().pageLayout()
+    assert layout.pageSize().id() == QPageSize.PageSizeId.A4
+    assert layout.orientation() == QPageLayout.Orientation.Landscape  # the detailed list is landscape
     dialog.show()  # shown non-modally: paints the pages through its own printer
     qtbot.wait(50)
     dialog.close()
@@ -88,10 +95,21 @@ def test_preview_renders_every_pdf_page_with_qtpdf(workspace, qtbot, tmp_path: P
 
 
 def test_village_forms_and_package_from_the_tab(workspace, qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from giamngheo_desktop.services import review
+
+    rid = review.open_round(workspace.db, kind="annual", reference_date="2026-11-15")
+    review.compute_round(workspace.db, rid)
+    vid = workspace.db.scalar("SELECT village_id FROM round_household WHERE round_id = ? LIMIT 1", (rid,))
+    review.record_meeting(workspace.db, rid, village_id=vid, meeting_date="2026-11-18", attendees=10, agreed=8)
     tab = ReportsTab(workspace)
     qtbot.addWidget(tab)
     assert tab.village_combo.count() >= 1
+    assert tab.paper_round_combo.currentData() == rid  # the open round is offered first
+    _select(tab.village_combo, vid)
+    _select(tab.form_combo, "request01")
+    assert tab.household_combo.itemText(0).startswith("(mẫu trống") and tab.household_combo.currentData() is None
     _select(tab.form_combo, "batch")
+    assert tab.paper_round_combo.isEnabled() and not tab.household_combo.isEnabled()
     work, path = tab.form_pdf_task()  # type: ignore[misc]
     assert path.suffix == ".pdf"
     results: list[Path] = []
@@ -105,6 +123,23 @@ def test_village_forms_and_package_from_the_tab(workspace, qtbot, tmp_path: Path
     tab.package_button.click()
     assert shown and "lần gửi thứ 1" in shown[0]
     assert len(list((tmp_path / "goi").glob("*.zip"))) == 1
+
+
+def test_preview_pages_are_scaled_smoothly(workspace, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Pages are drawn from 200 dpi images scaled with smooth interpolation (nearest-pixel scaling
+    broke the marks: "Thôn Đồng Xuân" read "Lhón Kông Xuán"); the page keeps its proportions."""
+    from giamngheo_desktop.export.pdf import write_pdf
+
+    report = reporting.build_report(workspace.db, kind="bieu1", period=periods.parse("2026"))
+    doc = load_pdf(write_pdf(report, tmp_path / "b1.pdf"))
+    image = QImage(842, 842, QImage.Format.Format_RGB32)
+    image.fill(Qt.GlobalColor.white)
+    painter = smooth_painter(QPainter(image))
+    assert painter.renderHints() & QPainter.RenderHint.SmoothPixmapTransform
+    draw_page(painter, doc, 0, QRectF(image.rect()), PREVIEW_DPI)
+    painter.end()
+    assert image.pixelColor(421, 700) == QColor(Qt.GlobalColor.white)  # landscape page: the bottom stays empty
+    assert any(image.pixelColor(x, 200).lightness() < 128 for x in range(842))  # the table is drawn
 
 
 def test_long_header_lines_wrap_instead_of_being_clipped(workspace) -> None:  # type: ignore[no-untyped-def]

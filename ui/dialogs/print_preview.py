@@ -1,19 +1,128 @@
 """Print preview and printing of a PDF made by the core: pages rendered with QtPdf (QPdfDocument)
-and painted onto the printer with QPainter — no external tools."""
+and painted onto the printer with QPainter — no external tools.
+
+The preview draws each page from an image rendered at 200 dpi and scaled smoothly, so Vietnamese
+marks stay readable at the screen's resolution and sharper when zoomed; printing renders at the
+printer's resolution (up to 300 dpi). The paper defaults to A4 in the PDF's orientation. Qt's own
+print-preview and page-setup texts are put into Vietnamese here (the PySide6 wheel has no
+Vietnamese catalogue for them).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt
+from PySide6.QtGui import QAction, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QDialog,
+    QGroupBox,
+    QLabel,
+    QWidget,
+)
 
 from ui import errors
 
-RENDER_DPI = 200
+PREVIEW_DPI = 200
+PRINT_DPI_MAX = 300
+
+# Qt's English texts in the preview toolbar, the page set-up and print dialogs → Vietnamese
+VIETNAMESE = {
+    "Print Preview": "Xem trước khi in",
+    "Next page": "Trang sau",
+    "Previous page": "Trang trước",
+    "First page": "Trang đầu",
+    "Last page": "Trang cuối",
+    "Fit width": "Vừa chiều rộng",
+    "Fit page": "Vừa trang",
+    "Zoom in": "Phóng to",
+    "Zoom out": "Thu nhỏ",
+    "Portrait": "Khổ dọc",
+    "Landscape": "Khổ ngang",
+    "Reverse landscape": "Khổ ngang (đảo)",
+    "Reverse portrait": "Khổ dọc (đảo)",
+    "Show single page": "Xem từng trang",
+    "Show facing pages": "Xem hai trang",
+    "Show overview of all pages": "Xem tất cả các trang",
+    "Print": "In",
+    "&Print": "&In",
+    "Page setup": "Thiết lập trang",
+    "Page Setup": "Thiết lập trang",
+    "Page size:": "Khổ giấy:",
+    "Width:": "Rộng:",
+    "Height:": "Cao:",
+    "Paper source:": "Khay giấy:",
+    "Page &order:": "Thứ tự &trang:",
+    "Pages &per sheet:": "Số trang &mỗi tờ:",
+    "Paper": "Giấy",
+    "Orientation": "Hướng giấy",
+    "Margins": "Lề",
+    "Page Layout": "Bố cục trang",
+    "Options": "Tùy chọn",
+    "Copies": "Số bản",
+    "Copies:": "Số bản:",
+    "Printer": "Máy in",
+    "&Name:": "&Tên:",
+    "P&roperties": "&Thuộc tính",
+    "Location:": "Nơi đặt:",
+    "Type:": "Loại:",
+    "Output &file:": "Tệp &xuất:",
+    "Print range": "Phạm vi in",
+    "Print all": "In tất cả",
+    "Pages from": "Từ trang",
+    "to": "đến",
+    "Current Page": "Trang hiện tại",
+    "Selection": "Vùng chọn",
+    "Collate": "Sắp theo bộ",
+    "Reverse": "In ngược",
+    "Millimeters (mm)": "Milimét (mm)",
+    "OK": "Đồng ý",
+    "Cancel": "Hủy",
+    "Close": "Đóng",
+}
+
+
+def vietnamese(widget: QWidget) -> None:
+    """Put Qt's English texts of ``widget`` and its children (actions, labels, buttons, groups) into
+    Vietnamese; texts not in the table are left as they are."""
+    title = widget.windowTitle()
+    if title in VIETNAMESE:
+        widget.setWindowTitle(VIETNAMESE[title])
+    for action in widget.findChildren(QAction):
+        text = action.text()
+        if text in VIETNAMESE:
+            action.setText(VIETNAMESE[text])
+            action.setToolTip(VIETNAMESE[text])
+            action.setIconText(VIETNAMESE[text])
+    for label in widget.findChildren(QLabel):
+        if label.text() in VIETNAMESE:
+            label.setText(VIETNAMESE[label.text()])
+    for button in widget.findChildren(QAbstractButton):
+        if button.text() in VIETNAMESE:
+            button.setText(VIETNAMESE[button.text()])
+        if button.toolTip() in VIETNAMESE:
+            button.setToolTip(VIETNAMESE[button.toolTip()])
+    for group in widget.findChildren(QGroupBox):
+        if group.title() in VIETNAMESE:
+            group.setTitle(VIETNAMESE[group.title()])
+    for combo in widget.findChildren(QComboBox):
+        for i in range(combo.count()):
+            if combo.itemText(i) in VIETNAMESE:
+                combo.setItemText(i, VIETNAMESE[combo.itemText(i)])
+
+
+class _PrintDialogsInVietnamese(QObject):
+    """While a preview is open: the page set-up and print dialogs it opens are shown in Vietnamese."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QDialog):
+            vietnamese(watched)
+        return False
 
 
 def load_pdf(path: Path) -> QPdfDocument:
@@ -24,30 +133,42 @@ def load_pdf(path: Path) -> QPdfDocument:
     return doc
 
 
-def paint_pdf(doc: QPdfDocument, printer: QPrinter) -> int:
-    """Paint every page of ``doc`` onto ``printer`` (one sheet per page); returns the pages painted."""
+def smooth_painter(painter: QPainter) -> QPainter:
+    """Scale page images smoothly (nearest-pixel scaling makes Vietnamese marks unreadable)."""
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    return painter
+
+
+def draw_page(painter: QPainter, doc: QPdfDocument, page: int, target: QRectF, dpi: int) -> None:
+    """Page ``page`` rendered at ``dpi`` and drawn into ``target`` keeping its proportions."""
+    size_pt = doc.pagePointSize(page)
+    scale = min(target.width() / max(size_pt.width(), 1), target.height() / max(size_pt.height(), 1))
+    w, h = size_pt.width() * scale, size_pt.height() * scale
+    px = QSize(int(size_pt.width() * dpi / 72), int(size_pt.height() * dpi / 72))
+    painter.drawImage(QRectF(target.x(), target.y(), w, h), doc.render(page, px))
+
+
+def paint_pdf(doc: QPdfDocument, printer: QPrinter, dpi: int | None = None) -> int:
+    """Paint every page of ``doc`` onto ``printer`` (one sheet per page) from images rendered at
+    ``dpi`` (default: the printer's resolution, at most 300) and scaled smoothly; returns the pages."""
     painter = QPainter()
     if not painter.begin(printer):
         return 0
+    smooth_painter(painter)
+    dpi = dpi or min(max(printer.resolution(), 150), PRINT_DPI_MAX)
     try:
-        first = True
         for page in range(doc.pageCount()):
-            if not first:
+            if page:
                 printer.newPage()
-            first = False
-            size_pt = doc.pagePointSize(page)
-            target = QRectF(painter.viewport())
-            scale = min(target.width() / max(size_pt.width(), 1), target.height() / max(size_pt.height(), 1))
-            w, h = size_pt.width() * scale, size_pt.height() * scale
-            px = QSize(int(size_pt.width() * RENDER_DPI / 72), int(size_pt.height() * RENDER_DPI / 72))
-            image = doc.render(page, px)
-            painter.drawImage(QRectF(target.x(), target.y(), w, h), image)
+            draw_page(painter, doc, page, QRectF(painter.viewport()), dpi)
     finally:
         painter.end()
     return doc.pageCount()
 
 
 def _printer_for(doc: QPdfDocument) -> QPrinter:
+    """A4, in the orientation of the PDF's first page, the whole sheet (the PDF has its own margins)."""
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     from PySide6.QtGui import QPageLayout, QPageSize
 
@@ -56,7 +177,13 @@ def _printer_for(doc: QPdfDocument) -> QPrinter:
     printer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
     printer.setPageOrientation(QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait)
     printer.setFullPage(True)
+    printer.setDocName(path_title(doc))
     return printer
+
+
+def path_title(doc: QPdfDocument) -> str:
+    title = doc.metaData(QPdfDocument.MetaDataField.Title)
+    return str(title) if title else "Giảm nghèo"
 
 
 def preview_pdf(path: Path, parent: QWidget | None = None, *, exec_dialog: bool = True) -> QPrintPreviewDialog | None:
@@ -68,22 +195,30 @@ def preview_pdf(path: Path, parent: QWidget | None = None, *, exec_dialog: bool 
         return None
     printer = _printer_for(doc)
     dialog = QPrintPreviewDialog(printer, parent)
-    dialog.setWindowTitle("Xem trước khi in")
     dialog.setWindowState(Qt.WindowState.WindowMaximized)
-    dialog.paintRequested.connect(lambda p: paint_pdf(doc, p))
-    # keep the document and the printer alive as long as the dialog (Qt does not own them)
+    dialog.paintRequested.connect(lambda p: paint_pdf(doc, p, PREVIEW_DPI))
+    vietnamese(dialog)
+    dialog.setWindowTitle("Xem trước khi in")
+    translator = _PrintDialogsInVietnamese(dialog)
+    app = QApplication.instance()
+    if app is not None:
+        app.installEventFilter(translator)
+        dialog.finished.connect(lambda _result: app.removeEventFilter(translator))
+    # keep the document, the printer and the filter alive as long as the dialog (Qt does not own them)
     dialog._doc = doc  # type: ignore[attr-defined]
     dialog._printer = printer  # type: ignore[attr-defined]
+    dialog._translator = translator  # type: ignore[attr-defined]
     if exec_dialog:
         dialog.exec()
     return dialog
 
 
 def print_pdf(path: Path, parent: QWidget | None = None) -> bool:
-    """ "In…": Qt's print dialog, then every page of the PDF."""
+    """ "In…": Qt's print dialog (in Vietnamese), then every page of the PDF."""
     doc = load_pdf(path)
     printer = _printer_for(doc)
     dialog = QPrintDialog(printer, parent)
+    vietnamese(dialog)
     dialog.setWindowTitle("In")
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False

@@ -50,12 +50,18 @@ PERIOD_KINDS = [
     ("round", "Đợt rà soát"),
 ]
 FORM_CHOICES = [
-    ("batch", "Tất cả biểu mẫu của thôn (một tệp PDF)"),
+    ("batch", "Tất cả giấy tờ của thôn trong đợt (một tệp PDF)"),
     ("posting", "Danh sách niêm yết công khai"),
     ("minutes", "Biên bản họp thôn"),
-    ("certificate", "Giấy chứng nhận của hộ đã chọn"),
+    ("decision", "Quyết định công nhận và danh sách (Mẫu số 02)"),
+    ("certificate", "Giấy chứng nhận của hộ đã chọn (Mẫu số 03)"),
+    ("request01", "Giấy đề nghị rà soát (Mẫu số 01)"),
+    ("request04", "Giấy đề nghị công nhận thoát nghèo (Mẫu số 04)"),
     ("assistance", "Phiếu theo dõi hỗ trợ của hộ đã chọn"),
 ]
+ROUND_FORMS = ("batch", "posting", "minutes", "decision", "certificate")
+BLANK_FORMS = ("request01", "request04")  # print blank when "(mẫu trống)" is chosen
+STAGES = [(None, "Tự chọn theo đợt"), ("official", "Chính thức"), ("preliminary", "Sơ bộ")]
 
 
 class ReportsTab(QWidget):
@@ -122,6 +128,12 @@ class ReportsTab(QWidget):
         top.addWidget(QLabel("Kỳ:"))
         top.addWidget(self.period_kind)
         top.addWidget(self.period_stack, 2)
+        self.stage_combo = QComboBox()
+        for key, label in STAGES:
+            self.stage_combo.addItem(label, key)
+        self.stage_combo.setToolTip("Kết quả rà soát sơ bộ (báo cáo trước 15/11) hay chính thức (sau quyết định)")
+        top.addWidget(QLabel("Kết quả:"))
+        top.addWidget(self.stage_combo)
         top.addWidget(self.build_button)
 
         self.title_label = QLabel("Chọn biểu và kỳ báo cáo rồi bấm «Lập báo cáo».")
@@ -158,7 +170,13 @@ class ReportsTab(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.package_button)
 
-        forms_box = QGroupBox("In biểu mẫu")
+        forms_box = QGroupBox("In giấy tờ")
+        self.paper_round_combo = QComboBox()
+        self.paper_round_combo.setMinimumWidth(220)
+        self.paper_round_combo.setToolTip(
+            "Danh sách niêm yết, biên bản, quyết định và giấy chứng nhận lấy kết quả của đợt rà soát này."
+        )
+        self.paper_round_combo.currentIndexChanged.connect(self._load_households)
         self.village_combo = QComboBox()
         self.household_combo = QComboBox()
         self.household_combo.setMinimumWidth(260)
@@ -166,14 +184,17 @@ class ReportsTab(QWidget):
         for key, label in FORM_CHOICES:
             self.form_combo.addItem(label, key)
         self.village_combo.currentIndexChanged.connect(self._load_households)
-        self.form_preview_button = QPushButton("Xem trước và in biểu mẫu")
+        self.form_combo.currentIndexChanged.connect(self._load_households)
+        self.form_preview_button = QPushButton("Xem trước và in")
         self.form_preview_button.clicked.connect(self.print_forms)
         frow = QHBoxLayout(forms_box)
+        frow.addWidget(self.form_combo, 2)
+        frow.addWidget(QLabel("Đợt:"))
+        frow.addWidget(self.paper_round_combo, 2)
         frow.addWidget(QLabel("Thôn:"))
         frow.addWidget(self.village_combo, 1)
         frow.addWidget(QLabel("Hộ:"))
         frow.addWidget(self.household_combo, 2)
-        frow.addWidget(self.form_combo, 2)
         frow.addWidget(self.form_preview_button)
 
         layout = QVBoxLayout(self)
@@ -188,10 +209,20 @@ class ReportsTab(QWidget):
         self.period_stack.setCurrentIndex(self.period_kind.currentIndex())
 
     def _load_choices(self) -> None:
+        from giamngheo_desktop.services import forms
+
         db = self.workspace.db
         self.round_combo.clear()
         for rid, name in reporting.list_rounds(db):
             self.round_combo.addItem(name, rid)
+        chosen = self.paper_round_combo.currentData()
+        self.paper_round_combo.blockSignals(True)
+        self.paper_round_combo.clear()
+        for rid, label in forms.round_choices(db):
+            self.paper_round_combo.addItem(label, rid)
+        if chosen is not None and (i := self.paper_round_combo.findData(chosen)) >= 0:
+            self.paper_round_combo.setCurrentIndex(i)
+        self.paper_round_combo.blockSignals(False)
         current = self.village_combo.currentData()
         self.village_combo.blockSignals(True)
         self.village_combo.clear()
@@ -206,10 +237,17 @@ class ReportsTab(QWidget):
         from giamngheo_desktop.services import forms
 
         self.household_combo.clear()
+        kind = self.form_combo.currentData()
+        self.paper_round_combo.setEnabled(kind in ROUND_FORMS)
+        self.village_combo.setEnabled(kind != "decision")
+        self.household_combo.setEnabled(kind not in ("batch", "posting", "minutes", "decision"))
+        if kind in BLANK_FORMS:
+            self.household_combo.addItem("(mẫu trống để phát cho hộ)", None)
         vid = self.village_combo.currentData()
         if vid is None:
             return
-        for hid, label in forms.household_choices(self.workspace.db, int(vid)):
+        rid = self.paper_round_combo.currentData()
+        for hid, label in forms.household_choices(self.workspace.db, int(vid), rid):
             self.household_combo.addItem(label, hid)
 
     def on_changes(self, changes: Changes) -> None:
@@ -245,10 +283,11 @@ class ReportsTab(QWidget):
             QMessageBox.warning(self, "Kỳ báo cáo", str(exc))
             return
         kind = self.kind_combo.currentData()
+        stage = self.stage_combo.currentData()
         self.build_button.setEnabled(False)
 
         def work(ctx: Any) -> ReportData:
-            return reporting.build_report(ctx.db, kind=kind, period=period)
+            return reporting.build_report(ctx.db, kind=kind, period=period, stage=stage)
 
         def failed(exc: BaseException) -> None:
             self.build_button.setEnabled(True)
@@ -364,22 +403,32 @@ class ReportsTab(QWidget):
         kind = self.form_combo.currentData()
         vid = self.village_combo.currentData()
         hid = self.household_combo.currentData()
-        if vid is None or (kind in ("certificate", "assistance") and hid is None):
-            QMessageBox.information(self, "In biểu mẫu", "Chọn thôn và hộ (hộ nghèo, hộ cận nghèo) cần in.")
+        rid = self.paper_round_combo.currentData()
+        if kind in ROUND_FORMS and rid is None:
+            QMessageBox.information(self, "In giấy tờ", "Chưa có đợt rà soát nào: mở đợt ở thẻ Rà soát trước.")
             return None
-        path = self._tmp / f"bieu-mau-{kind}-{vid}-{hid or 0}.pdf"
+        if (kind != "decision" and vid is None) or (kind in ("certificate", "assistance") and hid is None):
+            QMessageBox.information(self, "In giấy tờ", "Chọn thôn và hộ cần in.")
+            return None
+        path = self._tmp / f"giay-to-{kind}-{rid or 0}-{vid or 0}-{hid or 0}.pdf"
 
         def work(ctx: Any) -> Path:
             from giamngheo_desktop.export import forms
             from giamngheo_desktop.services import forms as papers
 
             if kind == "batch":
-                village, households = papers.village_papers(ctx.db, int(vid))
+                village, certificates, households = papers.village_papers(ctx.db, int(rid), int(vid))
                 return forms.write_village_batch(
-                    village, households, path, progress=ctx.progress, cancelled=ctx.cancelled
+                    village, certificates, households, path, progress=ctx.progress, cancelled=ctx.cancelled
                 )[0]
-            target = int(hid) if kind in papers.HOUSEHOLD_FORMS else int(vid)
-            return forms.write_form(kind, papers.form_paper(ctx.db, kind, target), path)
+            paper = papers.form_paper(
+                ctx.db,
+                kind,
+                round_id=int(rid) if rid is not None else None,
+                village_id=int(vid) if vid is not None else None,
+                household_id=int(hid) if hid is not None else None,
+            )
+            return forms.write_form(kind, paper, path)
 
         return work, path
 
