@@ -30,10 +30,13 @@ _IMAGE = re.compile(r"^!\[(?P<caption>[^\]]*)\]\((?P<path>[^)]+)\)\s*$")
 _ORDERED = re.compile(r"^\d+[.)]\s+")
 
 
+CODE_FONT = "LiberationSerif-Bold"  # registered by ``export.fonts.register_fonts`` (FONT_BOLD)
+
+
 def inline(text: str) -> str:
     """Markdown inline marks → reportlab paragraph markup (escaped)."""
     text = html.escape(unicodedata.normalize("NFC", text), quote=False)
-    text = re.sub(r"`([^`]+)`", r'<font face="NotoSans" color="#1F3A93">\1</font>', text)
+    text = re.sub(r"`([^`]+)`", rf'<font face="{CODE_FONT}" color="#1F3A93">\1</font>', text)
     text = re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", text)
     text = re.sub(r"(?<![*\w])\*([^*]+)\*(?!\*)", r"<i>\1</i>", text)
     return text

@@ -163,6 +163,7 @@ def render(dists: list[metadata.Distribution]) -> str:
         ("Qt (inside PySide6)", pyside, "LGPL-3.0-only", "https://download.qt.io/official_releases/qt/"),
         ("SQLite (inside Python)", "", "Public domain", "https://sqlite.org/copyright.html"),
         ("Noto Sans font", "", "OFL-1.1", "https://github.com/notofonts/latin-greek-cyrillic"),
+        ("Liberation Serif font", "2.1.5", "OFL-1.1", "https://github.com/liberationfonts/liberation-fonts"),
         (
             "PyInstaller bootloader (the program's launcher)",
             _version("pyinstaller"),
@@ -193,6 +194,9 @@ Mã nguồn của Qt và PySide6 (giấy phép LGPL-3.0) tải được tại c�
     out.append(_rule("Noto Sans — SIL Open Font License 1.1 (resources/fonts/OFL.txt)"))
     ofl = ROOT / "resources" / "fonts" / "OFL.txt"
     out.append(ofl.read_text(encoding="utf-8").strip() if ofl.exists() else "SIL Open Font License 1.1")
+    out.append(_rule("Liberation Serif — SIL Open Font License 1.1 (resources/fonts/LiberationSerif-LICENSE.txt)"))
+    liberation = ROOT / "resources" / "fonts" / "LiberationSerif-LICENSE.txt"
+    out.append(liberation.read_text(encoding="utf-8").strip() if liberation.exists() else "SIL Open Font License 1.1")
     out.append(_rule(f"Python {platform.python_version()} — PSF-2.0"))
     out.append(python_licence())
     for dist in dists:

@@ -97,7 +97,7 @@ def test_preview_renders_every_pdf_page_with_qtpdf(workspace, qtbot, tmp_path: P
 def test_village_forms_and_package_from_the_tab(workspace, qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from giamngheo_desktop.services import review
 
-    rid = review.open_round(workspace.db, kind="annual", reference_date="2026-11-15")
+    rid = review.open_round(workspace.db, kind="annual", reference_date="2026-11-15").id
     review.compute_round(workspace.db, rid)
     vid = workspace.db.scalar("SELECT village_id FROM round_household WHERE round_id = ? LIMIT 1", (rid,))
     review.record_meeting(workspace.db, rid, village_id=vid, meeting_date="2026-11-18", attendees=10, agreed=8)
