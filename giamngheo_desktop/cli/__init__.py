@@ -35,6 +35,7 @@ COMMANDS = [
     "plan_cmd",
     "report_cmd",
     "package_cmd",
+    "office_cmd",
 ]
 
 

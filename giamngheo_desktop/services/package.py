@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from giamngheo_desktop import __version__, clock
+from giamngheo_desktop.domain import office as office_rules
 from giamngheo_desktop.domain.documents import PACKAGE_FORMAT, PackageContents, PackageResult
 from giamngheo_desktop.domain.errors import BadFile
 from giamngheo_desktop.domain.periods import Period
@@ -110,6 +111,7 @@ def make_package(
     if cancelled is not None and cancelled():
         raise BadFile("Đã hủy tạo gói dữ liệu.", code="cancelled")
     data = package_data(db, period)
+    data["reports"] = [office_rules.report_to_json(r) for r in reports]  # the tables, readable by the office
     if progress:
         progress(steps - 1, steps)
     commune = db.row("SELECT name, code FROM commune WHERE id = 1") or {"name": "", "code": ""}

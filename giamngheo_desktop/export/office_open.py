@@ -1,0 +1,59 @@
+"""Opening a commune's package for the receiving office (issue 19).
+
+:func:`open_for_office` runs every check ``export.package`` has (structure, checksums, and —
+once packages are signed — the Ed25519 signature against the key the office registered,
+looked up through ``register``) and returns the manifest and the parsed data file as
+:class:`~giamngheo_desktop.domain.office.OpenedPackage`. :func:`package_files` lists the
+packages in folders (a USB stick) and files given.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from giamngheo_desktop.domain.errors import BadFile
+from giamngheo_desktop.domain.office import OpenedPackage
+from giamngheo_desktop.export import package
+
+MAX_FILES = 5000
+
+
+def open_for_office(path: Path, register: Any = None) -> OpenedPackage:
+    """Verify a package and read its data; BadFile naming the file and the reason."""
+    path = Path(path)
+    open_package = getattr(package, "open_package", None)
+    if open_package is not None and register is not None:  # signed packages (format 2)
+        verified = open_package(path, register)
+        files, notes, sha, signed = verified.files, list(verified.notes), verified.sha256, True
+        manifest = verified.manifest
+    else:
+        manifest, files = package.read_package(path)
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        notes, signed = [], False
+    try:
+        data = json.loads(files[package.DATA].decode("utf-8"))
+    except (KeyError, ValueError, UnicodeDecodeError) as exc:
+        raise BadFile(f"Tệp dữ liệu trong gói {path.name} không đọc được.", code="bad_data") from exc
+    if not isinstance(data, dict):
+        raise BadFile(f"Tệp dữ liệu trong gói {path.name} không đúng định dạng.", code="bad_data")
+    return OpenedPackage(manifest, data, sha, signature_checked=signed, notes=notes)
+
+
+def package_files(sources: Sequence[Path]) -> list[Path]:
+    """The .zip files named, and those in the folders named (and their subfolders), sorted by name."""
+    out: list[Path] = []
+    for src in sources:
+        src = Path(src)
+        if src.is_dir():
+            out += sorted(p for p in src.rglob("*") if p.is_file() and p.suffix.lower() == ".zip")
+        elif src.exists():
+            out.append(src)
+        else:
+            raise BadFile(f"Không tìm thấy tệp hay thư mục {src}.", code="missing")
+        if len(out) > MAX_FILES:
+            raise BadFile(f"Có hơn {MAX_FILES} tệp .zip; hãy chọn từng thư mục nhỏ hơn.", code="too_many")
+    return out
