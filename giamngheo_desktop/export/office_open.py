@@ -27,7 +27,17 @@ def open_for_office(path: Path, register: Any = None) -> OpenedPackage:
     path = Path(path)
     open_package = getattr(package, "open_package", None)
     if open_package is not None and register is not None:  # signed packages (format 2)
-        verified = open_package(path, register)
+        try:
+            verified = open_package(path, register)
+        except BadFile as exc:
+            if exc.code != "unknown_signer":
+                raise
+            raise BadFile(
+                f"Gói {path.name}: cơ quan chưa đăng ký khóa công khai của xã gửi gói này, nên chưa xác thực được "
+                "gói. Thêm xã vào danh sách xã (nếu chưa có) và đăng ký dòng khóa xã gửi (Danh sách xã → Đăng ký "
+                "khóa, hoặc lệnh `office key`), rồi nhận lại gói.",
+                code="unknown_signer",
+            ) from exc
         files, notes, sha, signed = verified.files, list(verified.notes), verified.sha256, True
         manifest = verified.manifest
     else:

@@ -730,7 +730,7 @@ class OfficeKeys:
         self.db = db
 
     def public_key(self, code: str) -> bytes | None:
-        line = self.db.scalar("SELECT public_key FROM office_commune WHERE code = ? AND active = 1", (code,))
+        line = self.db.scalar("SELECT public_key FROM office_commune WHERE code = ?", (code,))
         if not line:
             return None
         return rules.parse_key_line(str(line))[1]
