@@ -1,14 +1,16 @@
 """Make the small data files that tests/core/test_schema_baseline.py upgrades.
 
     .venv/bin/python scripts/make_schema_fixture.py --release      (at each release: the file this version writes)
-    .venv/bin/python scripts/make_schema_fixture.py --pre-release  (files of schema v1 and v2, made once)
+    .venv/bin/python scripts/make_schema_fixture.py --pre-release  (a file of every older schema version missing)
 
 ``--release`` writes ``tests/core/fixtures/schema/release-<app version>-v<schema>.sqlite``: a demo
 commune of 6 households made by the app's own services, compacted (VACUUM, no WAL). Commit it
-with the release; every later version's test suite must upgrade it. ``--pre-release`` writes
-``schema-v1.sqlite`` and ``schema-v2.sqlite``: files as the builds before the first release wrote
-them (``db/schema.sql`` only, then step 2), with a commune, villages, households and members.
-Never regenerate a fixture of an older version with newer code: that would hide the upgrade.
+with the release and add the version to ``RELEASES`` in the test; every later version's test
+suite must upgrade it. ``--pre-release`` writes ``schema-v<N>.sqlite`` for every schema version N
+below the latest that has no file yet: ``db/schema.sql`` and the steps up to N, with a commune,
+villages, households and members — run it when adding a migration step (before the step is in
+``STEPS``, or it also writes the new version's predecessor only). Existing fixtures are never
+rewritten: regenerating an older version's file with newer code would hide the upgrade.
 """
 
 from __future__ import annotations
@@ -85,6 +87,7 @@ def pre_release(schema_version: int, folder: Path) -> Path:
 
 
 def release(folder: Path) -> Path:
+    """The file this version writes (a small demo commune)."""
     from giamngheo_desktop.services import demo
     from giamngheo_desktop.storage.database import open_database
 
@@ -92,7 +95,10 @@ def release(folder: Path) -> Path:
     with open_database(path) as db:
         demo.generate(db, households=6, seed=1)
         version = db.scalar("PRAGMA user_version")
-    return compact(path, FIXTURES / f"release-{__version__}-v{version}.sqlite")
+    target = FIXTURES / f"release-{__version__}-v{version}.sqlite"
+    if target.exists():
+        raise SystemExit(f"{target.name} exists: a released version's file is never rewritten")
+    return compact(path, target)
 
 
 def main() -> int:
@@ -105,7 +111,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         made = []
         if args.pre_release:
-            made += [pre_release(1, Path(tmp)), pre_release(2, Path(tmp))]
+            for version in range(1, migrations.LATEST):
+                if not list(FIXTURES.glob(f"*-v{version}.sqlite")):
+                    made.append(pre_release(version, Path(tmp)))
         if args.release:
             made.append(release(Path(tmp)))
     for path in made:

@@ -4,10 +4,10 @@
 would make new files differ from upgraded ones (it already once produced a "v3" file missing
 columns), so its checksum is pinned here: a schema change goes into a new ``Step`` in
 ``storage/migrations.py``. ``tests/core/fixtures/schema/`` keeps small files made by each
-released version (``release-<version>-v<N>.sqlite``, written by
-``scripts/make_schema_fixture.py --release``) and by the builds before the first release
-(``schema-v1``, ``schema-v2``); each must open, upgrade with a backup first, keep its data,
-and end with exactly the schema of a new file.
+released version (``release-<version>-v<N>.sqlite``, ``scripts/make_schema_fixture.py --release``;
+none yet: 0.1.0 is unreleased), a file of every older schema version (``schema-v<N>.sqlite``,
+``--pre-release``) and a demo commune made at schema v3 (``demo-v3.sqlite``); each must open,
+upgrade with a backup first, keep its data, and end with exactly the schema of a new file.
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ FIXTURES = Path(__file__).parent / "fixtures" / "schema"
 # pass: put the change in a new migrations.Step instead (see the module docstring).
 V1_SCHEMA_SHA256 = "b179c0be7635954e452bd173f706cbb0f2666afe5dbf3f712727b6547169a21c"
 
-# Released versions and the schema version their files have; add a line (and the fixture) at each release.
-RELEASES = {"0.1.0": 3}
+# Released versions and the schema version their files have; add a line (and the fixture) at each
+# release: scripts/make_schema_fixture.py --release. None yet (CHANGELOG: 0.1.0 is unreleased).
+RELEASES: dict[str, int] = {}
 
 
 def normalized_schema(path: Path) -> list[tuple[str, str, str]]:
@@ -79,7 +80,10 @@ def test_every_release_and_every_older_schema_version_has_a_fixture() -> None:
     for version, schema in RELEASES.items():
         assert f"release-{version}-v{schema}.sqlite" in names, f"fixture of release {version} missing"
     versions = {int(m.group(1)) for n in names if (m := re.search(r"-v(\d+)\.sqlite$", n))}
-    assert set(range(1, max(RELEASES.values()) + 1)) <= versions
+    missing = set(range(1, migrations.LATEST)) - versions
+    assert not missing, (
+        f"no fixture file of schema version(s) {sorted(missing)}: run scripts/make_schema_fixture.py --pre-release"
+    )
     assert all(p.stat().st_size < 1_000_000 for p in fixtures()), "keep fixtures small"
     assert re.fullmatch(r"\d+\.\d+\.\d+", __version__)
 
