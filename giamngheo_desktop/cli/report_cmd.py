@@ -21,6 +21,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--kind", action="append", required=True, help=f"loại biểu (có thể lặp lại; 'all' = bộ biểu của kỳ): {kinds}"
     )
     p.add_argument("--period", required=True, help="kỳ: 2026-11, 2026-Q4, 2026, 2026-01-01..2026-03-31, round:7")
+    p.add_argument(
+        "--stage",
+        choices=["preliminary", "official"],
+        help="kết quả rà soát sơ bộ (preliminary) hay chính thức (official), in ở tên Mẫu 7.1; mặc định theo đợt",
+    )
     p.add_argument("--format", choices=["xlsx", "pdf"], default="xlsx", help="định dạng tệp (mặc định xlsx)")
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="thư mục ghi tệp")
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
@@ -37,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     with open_db(args, write=False) as db:
         period = reporting.resolve_period(db, period)
         kinds = reporting.kinds_for(period) if "all" in args.kind else args.kind
-        for report in reporting.build_reports(db, kinds=kinds, period=period):
+        for report in reporting.build_reports(db, kinds=kinds, period=period, stage=args.stage):
             path = args.out / f"{report.kind}-{period.file_key}.{args.format}"
             (write_xlsx if args.format == "xlsx" else write_pdf)(report, path)
             total = report.total_row()

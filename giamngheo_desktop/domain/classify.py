@@ -8,6 +8,7 @@ Income may instead come from a B1 score under the card's cut-off.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,6 +51,11 @@ def _names(standard: Standard) -> dict[str, str]:
     return names
 
 
+def name_list(names: Iterable[str]) -> str:
+    """Indicator names each in «…», so a name with a comma ("viễn thông, dịch vụ số") reads as one."""
+    return ", ".join(f"«{n}»" for n in names)
+
+
 def classify(
     standard: Standard,
     *,
@@ -67,9 +73,9 @@ def classify(
     b2 = count * standard.b2_points_per_deprivation
     line = standard.line(area_type)
     area = AREA_WORDS[area_type]
-    dep_text = f"thiếu hụt {count}/{total} chỉ số" + (": " + ", ".join(names[c] for c in deprived) if deprived else "")
+    dep_text = f"thiếu hụt {count}/{total} chỉ số" + (": " + name_list(names[c] for c in deprived) if deprived else "")
     missing = [names[r.code] for r in indicators if r.missing]
-    tail = f" (thiếu dữ liệu: {', '.join(missing)})" if missing else ""
+    tail = f" (thiếu dữ liệu: {name_list(missing)})" if missing else ""
     if income_per_capita is not None:
         below = income_per_capita <= line
         income_text = f"Thu nhập {vnd(income_per_capita)} {'≤' if below else '>'} chuẩn {vnd(line)} ({area})"

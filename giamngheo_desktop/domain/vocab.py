@@ -6,7 +6,10 @@ data in the ``code_list`` table, seeded from ``resources/codes/*.json``.
 
 from __future__ import annotations
 
+import datetime as _dt
 from enum import StrEnum
+
+NEWLY_ESCAPED_MONTHS = 36  # a household that escaped poverty is "newly escaped" this long (§4.5)
 
 
 class PovertyClass(StrEnum):
@@ -69,3 +72,26 @@ ROUND_STEP_LABELS = {
     "certificates": "Cấp giấy chứng nhận",
     "closed": "Đã đóng",
 }
+
+
+def effective_class(poverty_class: str | None, escaped_date: str | None, on: _dt.date | str) -> str:
+    """The class as read on ``on``: a newly-escaped household is so for 36 months after it escaped,
+    then not poor (the stored class is rewritten only when a round opens)."""
+    cls = poverty_class or PovertyClass.NOT_POOR.value
+    if cls != PovertyClass.NEWLY_ESCAPED or not escaped_date:
+        return cls
+    try:
+        escaped = _dt.date.fromisoformat(escaped_date[:10])
+    except ValueError:
+        return cls
+    day = on if isinstance(on, _dt.date) else _dt.date.fromisoformat(on[:10])
+    months = (day.year - escaped.year) * 12 + day.month - escaped.month - (day.day < escaped.day)
+    return cls if months < NEWLY_ESCAPED_MONTHS else PovertyClass.NOT_POOR.value
+
+
+def effective_class_sql(on: _dt.date, cls: str = "h.poverty_class", escaped: str = "h.escaped_date") -> str:
+    """SQL for :func:`effective_class` over columns ``cls`` and ``escaped`` (same 36-month rule)."""
+    return (
+        f"(CASE WHEN {cls} = 'newly_escaped' AND {escaped} IS NOT NULL AND "
+        f"date({escaped}, '+{NEWLY_ESCAPED_MONTHS} months') <= '{on.isoformat()}' THEN 'not_poor' ELSE {cls} END)"
+    )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from giamngheo_desktop.domain.documents import GapListDoc
 from giamngheo_desktop.domain.errors import StorageUnavailable
+from giamngheo_desktop.export.xlsx import document_font
 from giamngheo_desktop.text import nfc
 
 FORMULA_START = ("=", "+", "-", "@")
@@ -26,7 +27,7 @@ def write_xlsx(doc: GapListDoc, path: Path) -> Path:
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
+    wb = document_font(Workbook())
     ws = wb.active
     ws.title = "Danh sách"
     ncols = len(doc.columns) + 1

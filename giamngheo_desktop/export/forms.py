@@ -26,6 +26,7 @@ from giamngheo_desktop.domain.documents import (
     RoundFacts,
     RoundVillagePaper,
 )
+from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.domain.report import format_number
 from giamngheo_desktop.export import page
 from giamngheo_desktop.export.page import MM, Letterhead, Signer, esc
@@ -716,6 +717,22 @@ def _author(paper: Paper) -> str:
 def write_form(kind: str, paper: Paper, path: Path) -> Path:
     """One paper as an A4 PDF."""
     return page.build(path, story_of(kind, paper), landscape_page=False, title=FORM_KINDS[kind], author=_author(paper))
+
+
+def write_forms(kind: str, papers: Sequence[Paper], path: Path) -> Path:
+    """Several papers of one kind (a whole village's certificates or requests) in one PDF, each paper
+    numbering its own pages."""
+    from reportlab.platypus import PageBreak
+
+    story: list[Any] = []
+    for i, paper in enumerate(papers):
+        if i:
+            story.append(PageBreak())
+        story += story_of(kind, paper)
+    if not story:
+        raise DomainError("Thôn không có hộ nào cần in loại giấy tờ này.")
+    author = _author(papers[0])
+    return page.build(path, story, landscape_page=False, title=FORM_KINDS[kind], author=author)
 
 
 def write_village_batch(

@@ -21,6 +21,7 @@ from giamngheo_desktop.domain import fields
 from giamngheo_desktop.domain.documents import RegisterSheet
 from giamngheo_desktop.domain.errors import DomainError, StorageUnavailable
 from giamngheo_desktop.domain.vocab import SEX_LABELS, class_label
+from giamngheo_desktop.export.xlsx import document_font
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -54,7 +55,7 @@ def write_register_xlsx(
     """Write ``sheet`` (from ``services.register.register_sheet``) to ``path``; returns the number of member rows."""
     title, subtitle, batches, total = sheet.title, sheet.subtitle, sheet.batches, sheet.total
     path = Path(path)
-    wb = Workbook(write_only=True)
+    wb = document_font(Workbook(write_only=True))
     ws = wb.create_sheet("Danh sách")
     for index, (_name, width) in enumerate(COLUMNS):
         ws.column_dimensions[chr(ord("A") + index)].width = width

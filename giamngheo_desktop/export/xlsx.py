@@ -15,9 +15,11 @@ import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from giamngheo_desktop.domain.errors import StorageUnavailable
 from giamngheo_desktop.domain.report import INT, MONEY, PERCENT, YEAR, ReportData
+from giamngheo_desktop.export.fonts import EXCEL_FONT
 from giamngheo_desktop.text import nfc
 
 # Literal dots as thousands separators, independent of the spreadsheet's locale.
@@ -66,12 +68,21 @@ def _col(n: int) -> str:
     return get_column_letter(n)
 
 
+def document_font(wb: Any) -> Any:
+    """Make Times New Roman (``fonts.EXCEL_FONT``) the workbook's default font, as on printed papers
+    (Decree 30/2020): every cell without a font of its own uses it. Returns ``wb``."""
+    from openpyxl.styles import Font
+
+    wb._fonts[0] = Font(name=EXCEL_FONT, size=11, family=1)  # openpyxl keeps the default font at index 0
+    return wb
+
+
 def write_xlsx(reports: ReportData | Sequence[ReportData], path: Path) -> Path:
     """Write one sheet per report into ``path``."""
     from openpyxl import Workbook
 
     items = [reports] if isinstance(reports, ReportData) else list(reports)
-    wb = Workbook(write_only=True)
+    wb = document_font(Workbook(write_only=True))
     names: list[str] = []
     for report in items:
         name = sheet_name(report.code if report.code not in names else f"{report.code} {report.kind}", names)
@@ -84,6 +95,9 @@ def write_xlsx(reports: ReportData | Sequence[ReportData], path: Path) -> Path:
     return path
 
 
+ONE_PAGE_ROWS = 20
+
+
 def _write_sheet(wb, report: ReportData, name: str) -> None:  # type: ignore[no-untyped-def]
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, Side
@@ -94,11 +108,11 @@ def _write_sheet(wb, report: ReportData, name: str) -> None:  # type: ignore[no-
     ncol = report.column_count
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    font = Font(name="Times New Roman", size=11)
-    bold = Font(name="Times New Roman", size=11, bold=True)
-    bold_u = Font(name="Times New Roman", size=11, bold=True, underline="single")
-    italic = Font(name="Times New Roman", size=11, italic=True)
-    title_font = Font(name="Times New Roman", size=13, bold=True)
+    font = Font(name=EXCEL_FONT, size=11)
+    bold = Font(name=EXCEL_FONT, size=11, bold=True)
+    bold_u = Font(name=EXCEL_FONT, size=11, bold=True, underline="single")
+    italic = Font(name=EXCEL_FONT, size=11, italic=True)
+    title_font = Font(name=EXCEL_FONT, size=13, bold=True)
     center = Alignment(horizontal="center", vertical="center", wrap_text=True)
     left = Alignment(horizontal="left", vertical="center", wrap_text=True)
     right = Alignment(horizontal="right", vertical="center")
@@ -107,7 +121,9 @@ def _write_sheet(wb, report: ReportData, name: str) -> None:  # type: ignore[no-
     ws.page_setup.paperSize = 9  # A4
     ws.page_setup.orientation = "landscape" if report.landscape else "portrait"
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = (
+        1 if len(report.rows) <= ONE_PAGE_ROWS else 0
+    )  # a short table and its signature: one page
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.print_options.horizontalCentered = True
@@ -178,6 +194,7 @@ def _write_sheet(wb, report: ReportData, name: str) -> None:  # type: ignore[no-
 
     band(report.authority, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
     band(report.code, "Độc lập - Tự do - Hạnh phúc", bold, bold_u)
+    band("", f"{report.place}, {report.date_text}", italic, italic)  # the date line under the motto (Decree 30)
     emit([])
     full(report.title, title_font, line_height=19.0)
     full(report.period_label, italic)
@@ -212,7 +229,7 @@ def _write_sheet(wb, report: ReportData, name: str) -> None:  # type: ignore[no-
                 fmt = {PERCENT: PERCENT_FORMAT, YEAR: "0"}.get(kind)
                 if kind in (INT, MONEY):
                     fmt = number_format(v)
-                cells.append(cell(v, fnt, right, border, fmt))
+                cells.append(cell(v, fnt, center if i == 0 else right, border, fmt))  # TT centred
             else:
                 align = center if (i == 0 or v == "x") else left
                 text = "" if v is None else str(v)
@@ -225,7 +242,6 @@ def _write_sheet(wb, report: ReportData, name: str) -> None:  # type: ignore[no-
     for note in report.notes:
         full(f"Ghi chú: {note}", italic, left)
     emit([])
-    band("", f"{report.place}, {report.date_text}", italic, italic)
     band("NGƯỜI LẬP BIỂU", report.signer_title)
     band("(Ký, ghi rõ họ tên)", "(Ký tên, đóng dấu)", italic, italic)
     for _ in range(3):

@@ -8,7 +8,7 @@ from typing import Any
 from giamngheo_desktop import clock
 from giamngheo_desktop.domain.errors import NotFound, ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.permissions import Permission
-from giamngheo_desktop.domain.vocab import VILLAGE_KIND_LABELS
+from giamngheo_desktop.domain.vocab import VILLAGE_KIND_LABELS, effective_class_sql
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.text import fold, nfc
@@ -237,18 +237,18 @@ def village_area_type(db: Database, village_id: int) -> str:
 def info(db: Database) -> dict[str, Any]:
     """Counts for ``info --json`` and the status bar."""
     commune = db.row("SELECT name, code, province, area_type, kind FROM commune WHERE id = 1")
-    by_class = {
-        r["poverty_class"]: {"households": r["households"], "members": r["members"]}
-        for r in db.rows(
-            """
-            SELECT h.poverty_class, count(DISTINCT h.id) AS households, count(m.id) AS members
-            FROM household h
-            LEFT JOIN member m ON m.household_id = h.id AND m.deleted_at IS NULL AND m.life_status = 'living'
-            WHERE h.deleted_at IS NULL
-            GROUP BY h.poverty_class
-            """
-        )
-    }
+    by_class: dict[str, dict[str, int]] = {}
+    for r in db.rows(
+        f"""
+        SELECT {effective_class_sql(clock.today())} AS poverty_class, count(DISTINCT h.id) AS households,
+               count(m.id) AS members
+        FROM household h
+        LEFT JOIN member m ON m.household_id = h.id AND m.deleted_at IS NULL AND m.life_status = 'living'
+        WHERE h.deleted_at IS NULL
+        GROUP BY 1
+        """
+    ):  # a newly-escaped household counts as not poor once its 36 months have passed
+        by_class[r["poverty_class"]] = {"households": r["households"], "members": r["members"]}
     return {
         "commune": commune,
         "villages": db.scalar("SELECT count(*) FROM village WHERE deleted_at IS NULL"),

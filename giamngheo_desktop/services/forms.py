@@ -466,6 +466,30 @@ def household_paper(db: Database, household_id: int) -> HouseholdPaper:
     )
 
 
+def village_household_ids(db: Database, village_id: int, *, listed_only: bool = False) -> list[int]:
+    """The village's households in code order (``listed_only``: the register's poor and near-poor)."""
+    sql = "SELECT id FROM household WHERE village_id = ? AND deleted_at IS NULL"
+    if listed_only:
+        sql += " AND poverty_class IN ('poor', 'near_poor')"
+    return [r["id"] for r in db.rows(sql + " ORDER BY code", (village_id,))]
+
+
+def village_form_papers(db: Database, kind: str, *, village_id: int, round_id: int | None = None) -> list[Paper]:
+    """One paper of ``kind`` for each household of a village: certificates of the round's poor and
+    near-poor, Mẫu 01 for every household, Mẫu 04 for the poor and near-poor, assistance forms for
+    the poor and near-poor."""
+    if kind == "certificate":
+        if round_id is None:
+            raise DomainError("Chọn đợt rà soát cần in giấy chứng nhận.")
+        return list(certificate_papers(db, round_id, certificate_households(db, round_id, village_id)))
+    if kind in ("request01", "request04"):
+        ids = village_household_ids(db, village_id, listed_only=kind == "request04")
+        return [request_paper(db, kind[-2:], hid) for hid in ids]
+    if kind == "assistance":
+        return [household_paper(db, hid) for hid in village_household_ids(db, village_id, listed_only=True)]
+    raise DomainError(f"Không in được «{kind}» cho cả thôn.")
+
+
 # --------------------------------------------------------------- dispatch ----
 Paper = RoundVillagePaper | DecisionPaper | CertificatePaper | RequestPaper | HouseholdPaper
 

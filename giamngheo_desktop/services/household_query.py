@@ -24,9 +24,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from giamngheo_desktop import clock
 from giamngheo_desktop.domain.errors import ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.permissions import Permission
-from giamngheo_desktop.domain.vocab import CLASS_LABELS, PovertyClass, class_label
+from giamngheo_desktop.domain.vocab import CLASS_LABELS, PovertyClass, class_label, effective_class_sql
 from giamngheo_desktop.storage import search
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.text import fold
@@ -145,7 +146,7 @@ def _where(query: HouseholdQuery) -> tuple[str, list[Any]]:
     if query.poverty_class:
         if query.poverty_class not in {c.value for c in PovertyClass}:
             issues.append(ValidationIssue("Phân loại hộ", "không có loại hộ này", value=query.poverty_class))
-        clauses.append("h.poverty_class = ?")
+        clauses.append(f"{effective_class_sql(clock.today())} = ?")  # newly escaped for 36 months only
         params.append(query.poverty_class)
     for name, wanted in query.flags.items():
         if name not in FLAG_COLUMNS:
@@ -283,7 +284,8 @@ def household_rows(db: Database, ids: Sequence[int], *, text: str = "") -> dict[
         params.update(q=folded, d=digits)
         for r in db.conn.execute(
             f"""
-            SELECT h.id, h.code, h.village_id, v.name AS village_name, h.poverty_class, h.address,
+            SELECT h.id, h.code, h.village_id, v.name AS village_name,
+                   {effective_class_sql(clock.today())} AS poverty_class, h.address,
                    h.income_per_capita, h.ethnic_minority, h.female_head, h.has_merit_person,
                    h.social_protection, h.deleted_at,
                    hm.full_name AS head_name, {_MEMBER_COUNT} AS member_count,

@@ -46,11 +46,11 @@ from giamngheo_desktop.domain.report import (
     build_headers,
     column_numbers,
 )
+from giamngheo_desktop.domain.vocab import effective_class
 from giamngheo_desktop.storage.connection import Database
 
 POOR, NEAR = "poor", "near_poor"
 NOT_POOR_CLASSES = ("not_poor", "average", "newly_escaped")
-NEWLY_ESCAPED_MONTHS = 36
 REGISTER_NOTE = (
     "Chưa có đợt rà soát đã kết thúc trong kỳ báo cáo: số liệu lấy theo sổ hộ gia đình hiện tại "
     "(phân loại hộ mới nhất)."
@@ -175,19 +175,6 @@ def _head_ethnicity(db: Database) -> dict[int, str]:
 
 _FLAGS = """h.ethnic_minority, h.local_indigenous, h.has_merit_person, h.no_labour_capacity, h.female_head,
             h.is_farming, h.escaped_date, h.code"""
-
-
-def effective_class(poverty_class: str | None, escaped_date: str | None, on: date) -> str:
-    """A newly-escaped household is so for 36 months after it escaped, then not poor (read-time rule,
-    the same as ``services.review.effective_class``)."""
-    cls = poverty_class or "not_poor"
-    if cls != "newly_escaped":
-        return cls
-    escaped = _d(escaped_date)
-    if escaped is None:
-        return cls
-    months = (on.year - escaped.year) * 12 + on.month - escaped.month - (on.day < escaped.day)
-    return "newly_escaped" if months < NEWLY_ESCAPED_MONTHS else "not_poor"
 
 
 def _household(r: dict[str, Any], persons: int, heads: dict[int, str]) -> Household:
@@ -1188,6 +1175,7 @@ def _detail_list(ctx: Context, target: str) -> ReportData:
         if m["household_id"] in mine:
             members[m["household_id"]].append(m)
     n_hh = n_pp = 0
+    joined = _joined_by_composition(ctx)
     for vid, vname in ctx.villages:
         hs = sorted((h for h in mine.values() if h.village_id == vid), key=lambda h: h.code)
         if not hs:
@@ -1195,7 +1183,7 @@ def _detail_list(ctx: Context, target: str) -> ReportData:
         r.rows.append(ReportRow(("", vname) + ("",) * (len(kinds) - 2), "section"))
         for h in hs:
             n_hh += 1
-            if h.class_before == target:
+            if h.class_before == target or h.id in joined:  # a split-off household is not "Mới" (7.2 column 8)
                 status = ("", "", "x")
             elif h.movement in ("re_poor", "re_near_poor") or h.escaped_before:
                 status = ("", "x", "")
@@ -1229,6 +1217,22 @@ def _detail_list(ctx: Context, target: str) -> ReportData:
     r.rows.append(ReportRow(("", f"Tổng cộng: {n_hh} hộ, {n_pp} nhân khẩu") + ("",) * (len(kinds) - 2), "total"))
     r.notes += ctx.source.notes
     return r
+
+
+def _joined_by_composition(ctx: Context) -> set[int]:
+    """Households that came into being during the period by a split, by hand or by members moving in
+    (Mẫu 7.2 / 7.3 column 8, "other increase"), as ``services.review.movement_between`` counts them."""
+    src = ctx.source
+    prev = _previous_round(ctx.db, src.round_id) if src.round_id is not None else None
+    since = (_d(prev["reference_date"]) if prev else None) or ctx.period.start
+    return {
+        r["household_id"]
+        for r in ctx.db.rows(
+            "SELECT household_id FROM household_event WHERE event_type IN ('split_from', 'create', 'member_move_in')"
+            " AND event_date > ? AND event_date <= ?",
+            (since.isoformat(), src.ref_date.isoformat()),
+        )
+    }
 
 
 def list_poor(ctx: Context) -> ReportData:

@@ -41,13 +41,12 @@ from giamngheo_desktop.domain.indicators import (
 )
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.domain.standards import Standard, parse_standard, select_national
-from giamngheo_desktop.domain.vocab import ROUND_STEP_LABELS
+from giamngheo_desktop.domain.vocab import ROUND_STEP_LABELS, effective_class
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.services.register import parse_iso_date
 from giamngheo_desktop.storage.connection import Database
 
 STEPS = ["list", "collect", "meeting", "posting", "decision", "certificates", "closed"]
-NEWLY_ESCAPED_MONTHS = 36
 MIN_AGREEMENT = 0.5
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -716,13 +715,20 @@ def record_meeting(
         issues.append(ValidationIssue("Số người đồng ý", "phải từ 0 đến số người dự họp", value=str(agreed)))
     if issues:
         raise ValidationFailed(issues)
+    too_late = _date_issue("Ngày họp", meeting_date)
+    if too_late:
+        raise ValidationFailed([too_late])
     passed = meeting_passed(attendees, agreed)
     with db.atomic() as conn:
+        # the same village's meeting on the same date recorded again corrects the earlier record
         cur = conn.execute(
             "INSERT INTO village_meeting (round_id, village_id, meeting_date, attendees, agreed, chair, secretary,"
-            " minutes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " minutes) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (round_id, village_id, meeting_date) DO UPDATE SET"
+            " attendees = excluded.attendees, agreed = excluded.agreed, chair = excluded.chair,"
+            " secretary = excluded.secretary, minutes = excluded.minutes RETURNING id",
             (round_id, village_id, meeting_date, attendees, agreed, chair, secretary, minutes),
         )
+        meeting_id = cur.fetchone()[0]
         conn.execute(
             "UPDATE round_household SET status = ? WHERE round_id = ? AND household_id IN"
             " (SELECT id FROM household WHERE village_id = ?) AND status != 'rejected'",
@@ -731,7 +737,7 @@ def record_meeting(
         conn.execute(
             "UPDATE review_round SET step = 'meeting' WHERE id = ? AND step IN ('list', 'collect')", (round_id,)
         )
-    return Changes(review=True, households=True, id=int(cur.lastrowid or 0))
+    return Changes(review=True, households=True, id=int(meeting_id))
 
 
 def meeting_passed(attendees: int, agreed: int) -> bool:
@@ -760,6 +766,20 @@ def villages_without_agreement(db: Database, round_id: int) -> list[str]:
         (round_id, round_id),
     )
     return [r["name"] for r in rows if r["share"] is None or r["share"] < MIN_AGREEMENT]
+
+
+FUTURE_DAYS = 366  # a date more than a year after today is a typing mistake (2036 for 2026)
+
+
+def _date_issue(label: str, text: str | None) -> ValidationIssue | None:
+    """A date more than a year after today (a year typed wrong) — refused with a message."""
+    day = parse_iso_date(text)
+    if day is None:
+        return None
+    limit = clock.today() + _dt.timedelta(days=FUTURE_DAYS)
+    if day > limit:
+        return ValidationIssue(label, f"ngày {day:%d/%m/%Y} còn ở tương lai xa (sau {limit:%d/%m/%Y})", value=text)
+    return None
 
 
 def advance(db: Database, round_id: int, *, to_step: str, **dates: str) -> Changes:
@@ -795,7 +815,40 @@ def advance(db: Database, round_id: int, *, to_step: str, **dates: str) -> Chang
                 )
                 break
         values.update(posting_from=dates.get("posting_from"), posting_to=dates.get("posting_to"))
+    posting_from = parse_iso_date(values.get("posting_from") or rnd["posting_from"])
+    posting_to = parse_iso_date(values.get("posting_to") or rnd["posting_to"])
+    if posting_from and posting_to and posting_from > posting_to:
+        issues.append(
+            ValidationIssue(
+                "Ngày niêm yết",
+                f"ngày bắt đầu ({posting_from:%d/%m/%Y}) sau ngày kết thúc ({posting_to:%d/%m/%Y})",
+                value=dates.get("posting_from"),
+            )
+        )
+    reference = parse_iso_date(rnd["reference_date"])
+    if posting_from and reference and posting_from < reference:
+        issues.append(
+            ValidationIssue(
+                "Ngày niêm yết",
+                f"trước ngày tham chiếu của đợt ({reference:%d/%m/%Y})",
+                value=dates.get("posting_from"),
+            )
+        )
+    for label, key in (("Ngày niêm yết", "posting_from"), ("Ngày niêm yết", "posting_to")):
+        if key in dates and (issue := _date_issue(label, dates.get(key))):
+            issues.append(issue)
     if to_step == "decision":
+        decided = parse_iso_date(dates.get("decision_date"))
+        if decided and posting_to and decided < posting_to:
+            issues.append(
+                ValidationIssue(
+                    "Ngày quyết định",
+                    f"trước khi hết niêm yết ({posting_to:%d/%m/%Y}): quyết định sau khi niêm yết xong",
+                    value=dates.get("decision_date"),
+                )
+            )
+        if issue := _date_issue("Ngày quyết định", dates.get("decision_date")):
+            issues.append(issue)
         if not (dates.get("decision_number") or "").strip():
             issues.append(ValidationIssue("Số quyết định", "không được để trống"))
         if parse_iso_date(dates.get("decision_date")) is None:
@@ -899,18 +952,6 @@ def close_round(db: Database, round_id: int) -> Changes:
 
 
 # -------------------------------------------------------------- newly escaped ----
-def effective_class(poverty_class: str, escaped_date: str | None, on: _dt.date | str) -> str:
-    """A newly-escaped household stays so for 36 months after it escaped, then is not poor."""
-    if poverty_class != "newly_escaped":
-        return poverty_class
-    escaped = parse_iso_date(escaped_date)
-    if escaped is None:
-        return poverty_class
-    day = on if isinstance(on, _dt.date) else _dt.date.fromisoformat(on)
-    months = (day.year - escaped.year) * 12 + day.month - escaped.month - (day.day < escaped.day)
-    return "newly_escaped" if months < NEWLY_ESCAPED_MONTHS else "not_poor"
-
-
 def expire_newly_escaped(db: Database, on: _dt.date | str) -> Changes:
     """Write ``not_poor`` for households whose 36 months have passed; returns how many."""
     expired = [
@@ -970,8 +1011,8 @@ def movement_between(db: Database, start_round_id: int, end_round_id: int) -> di
 
     Households not reviewed in a round keep the class they had (the register's class
     before the round is stored as ``class_before``); re-poor = poor in any earlier
-    closed round or with an escaped_date; other increase = households created by a split
-    (``household_event`` split_to/create) between the two reference dates.
+    closed round or with an escaped_date; other increase = households created by a split (the new
+    household's ``split_from`` event), by hand or by a member moving in between the two reference dates.
     """
     db.require(Permission.VIEW)
     start_ref = db.scalar("SELECT reference_date FROM review_round WHERE id = ?", (start_round_id,))
@@ -1001,7 +1042,7 @@ def movement_between(db: Database, start_round_id: int, end_round_id: int) -> di
     created = {
         r["household_id"]
         for r in db.rows(
-            "SELECT household_id FROM household_event WHERE event_type IN ('split_to', 'create', 'member_move_in')"
+            "SELECT household_id FROM household_event WHERE event_type IN ('split_from', 'create', 'member_move_in')"
             " AND event_date > ? AND event_date <= ?",
             (start_ref, end_ref),
         )

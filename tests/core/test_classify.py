@@ -163,3 +163,15 @@ def test_average_living_only_for_farming_households() -> None:
         == "average"
     )
     assert classify(S2022, area_type="rural", income_per_capita=2_000_000, indicators=res).poverty_class == "not_poor"
+
+
+def test_reason_quotes_each_indicator_so_a_name_with_a_comma_reads_as_one() -> None:
+    """2027–2030: "Viễn thông, dịch vụ số" is one indicator, not two."""
+    from giamngheo_desktop.domain.indicators import IndicatorResult
+
+    def result(code: str, deprived: bool) -> IndicatorResult:
+        return IndicatorResult(code, deprived, "")
+
+    indicators = [result(i.code, i.code in ("telecom", "water")) for i in S2027.indicators]
+    got = classify(S2027, area_type="rural", income_per_capita=1_000_000, indicators=indicators)
+    assert "thiếu hụt 2/12 chỉ số: «nước sinh hoạt», «viễn thông, dịch vụ số»" in got.reason

@@ -160,3 +160,19 @@ def test_demo_and_info_commands(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert info["households"] == 120
     assert info["villages"] == 10
     assert sum(v["households"] for v in info["by_class"].values()) == 120
+
+
+def test_demo_decisions_and_supports_are_never_after_today(db: Database) -> None:
+    import datetime as _dt
+
+    from giamngheo_desktop import clock
+
+    clock.set_fixed_now(_dt.datetime(2026, 11, 25, 9, 0))  # after the 2026 posting, before its usual decision
+    try:
+        demo.generate(db, households=150, seed=3)
+        demo.add_review_history(db)
+    finally:
+        clock.set_fixed_now(None)
+    assert db.scalar("SELECT max(support_date) FROM support_record") <= "2026-11-25"
+    assert db.scalar("SELECT max(decision_date) FROM review_round") <= "2026-11-25"
+    assert db.scalar("SELECT max(class_date) FROM household") <= "2026-11-25"

@@ -188,3 +188,26 @@ def test_a_village_moves_whole_with_the_signature(db: Database) -> None:
     bieu1, bieu2 = reporting.build_reports(db, kinds=["bieu1", "bieu2"], period=periods.parse("2026"))
     assert rows_to_keep_with_signature(bieu1) == 2  # the last village and the total
     assert rows_to_keep_with_signature(bieu2) == 4  # its "Hộ" and "Nhân khẩu" rows, twice
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) không có")
+def test_a_villages_two_rows_stay_on_one_page_and_page_one_has_no_number(db: Database, tmp_path: Path) -> None:
+    """Mẫu 7.2 of a commune with many villages runs over pages: every page holds whole villages (each
+    "Hộ" row with its "Nhân khẩu" row); page numbers only from page 2, centred at the top."""
+    small_commune(db)
+    with db.atomic() as conn:
+        for n in range(40):
+            conn.execute(
+                "INSERT INTO village (code, name, name_fold, sort_order) VALUES (?, ?, ?, ?)",
+                (f"T{n:02d}", f"Thôn Mới {n}", f"thon moi {n}", 10 + n),
+            )
+    path = write_pdf(reporting.build_report(db, kind="bieu2", period=periods.parse("2026")), tmp_path / "72.pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True).stdout
+    pages = unicodedata.normalize("NFC", text.decode("utf-8")).split("\f")[:-1]
+    assert len(pages) >= 3
+    for number, page in enumerate(pages, start=1):
+        households = sum(1 for line in page.splitlines() if " Hộ " in f" {line} " and line.split()[-1].isdigit())
+        persons = sum(1 for line in page.splitlines() if "Nhân khẩu" in line and line.split()[-1].isdigit())
+        assert households == persons, number
+        first_line = next(line for line in page.splitlines() if line.strip())
+        assert (first_line.strip() == str(number)) == (number > 1), number

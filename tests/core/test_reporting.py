@@ -220,3 +220,25 @@ def test_plan_progress_rows_come_from_the_plan_service(db: Database) -> None:
     targets = plan.progress(db, plan_id, on_date="2026-12-31").targets
     assert [row.values[1] for row in r.rows] == [t.label for t in targets]
     assert any("12/KH-UBND" in n for n in r.notes)
+
+
+def test_children_counted_by_birth_date_and_health_insurance_as_in_classification(db: Database) -> None:
+    """Biểu 11: a child born in December 2010 is 15 on 1 October 2026 (not 16 by birth year); a card that
+    starts after the reference date does not cover the child on that date."""
+    ids = small_commune(db)
+    school = db.scalar("SELECT code FROM code_list WHERE list_name = 'schooling' AND extra LIKE '%in_school%true%'")
+    with db.atomic() as conn:
+        conn.execute(
+            "UPDATE member SET birth_date = '2010-12-20', birth_year = 2010, hi_card_number = 'HN123',"
+            " hi_valid_from = '2026-10-02', hi_valid_to = '2027-12-31', schooling = ?"
+            " WHERE household_id = ? AND sort_order = 1",
+            (school, ids["a"]),
+        )
+    closed_round(db, 2026, {ids["a"]: ("poor", 2)})  # reference date 2026-10-01
+    r = build_report(db, kind="bieu11", period=periods.parse("2026"))
+    total = r.total_row()
+    assert total is not None and total.values[2:5] == (1, 1, 0)  # one child, deprived in health (no valid card)
+    with db.atomic() as conn:
+        conn.execute("UPDATE member SET hi_valid_from = '2026-01-01' WHERE household_id = ?", (ids["a"],))
+    again = build_report(db, kind="bieu11", period=periods.parse("2026")).total_row()
+    assert again is not None and again.values[2:5] == (1, 0, 0)

@@ -147,3 +147,123 @@ def test_demo_with_rounds_has_movement_for_the_reports(tmp_path: Path) -> None:
         assert [r.step for r in rounds] == ["closed", "closed"]
         result = review.movement_between(db, rounds[1].id, rounds[0].id)
         assert all(result[g][None].identity_holds() for g in ("poor", "near_poor"))
+
+
+def _at_meeting(db: Database, date: str = "2026-11-15") -> tuple[int, int]:
+    round_id = review.open_round(db, kind="annual", reference_date=date).id
+    assert round_id is not None
+    review.compute_round(db, round_id)
+    villages = {r.village for r in review.round_rows(db, round_id)}
+    ids = [db.scalar("SELECT id FROM village WHERE name = ?", (v,)) for v in villages]
+    for vid in ids:
+        review.record_meeting(db, round_id, village_id=vid, meeting_date=date, attendees=20, agreed=15)
+    return round_id, ids[0]
+
+
+def test_a_meeting_recorded_again_for_the_same_date_corrects_the_first(commune: Database) -> None:
+    round_id, vid = _at_meeting(commune)
+    review.record_meeting(
+        commune, round_id, village_id=vid, meeting_date="2026-11-15", attendees=20, agreed=5, secretary="Lê Văn Ba"
+    )  # no English database error: the record is corrected
+    mine = [m for m in review.meetings(commune, round_id) if m["village_id"] == vid]
+    assert len(mine) == 1 and (mine[0]["agreed"], mine[0]["secretary"]) == (5, "Lê Văn Ba")
+    name = commune.scalar("SELECT name FROM village WHERE id = ?", (vid,))
+    assert name in review.villages_without_agreement(commune, round_id)  # now under 50 %
+
+
+def test_round_dates_are_checked_in_order(commune: Database) -> None:
+    round_id, _ = _at_meeting(commune)
+    with pytest.raises(ValidationFailed, match="sau ngày kết thúc"):
+        review.advance(commune, round_id, to_step="posting", posting_from="2026-11-20", posting_to="2026-11-18")
+    with pytest.raises(ValidationFailed, match="tương lai xa"):
+        review.advance(commune, round_id, to_step="posting", posting_from="2026-11-20", posting_to="2036-11-23")
+    with pytest.raises(ValidationFailed, match="trước ngày tham chiếu"):
+        review.advance(commune, round_id, to_step="posting", posting_from="2026-10-20", posting_to="2026-11-23")
+    review.advance(commune, round_id, to_step="posting", posting_from="2026-11-20", posting_to="2026-11-23")
+    with pytest.raises(ValidationFailed, match="trước khi hết niêm yết"):
+        review.advance(commune, round_id, to_step="decision", decision_number="1/QĐ", decision_date="2026-11-21")
+    assert commune.scalar("SELECT step FROM review_round WHERE id = ?", (round_id,)) == "posting"  # unchanged
+
+
+def test_a_split_off_household_is_other_increase_not_newly_arising(commune: Database) -> None:
+    from giamngheo_desktop.domain import periods
+    from giamngheo_desktop.services import register as reg
+    from giamngheo_desktop.services import reporting
+
+    first = run_round(commune, "2025-11-15", "2025-12-05")
+    hid = commune.scalar(
+        "SELECT household_id FROM round_household rh WHERE round_id = ? AND final_class = 'poor' AND"
+        " (SELECT count(*) FROM member m WHERE m.household_id = rh.household_id AND m.deleted_at IS NULL) >= 3"
+        " LIMIT 1",
+        (first,),
+    )
+    members = [
+        r["id"] for r in commune.rows("SELECT id FROM member WHERE household_id = ? ORDER BY sort_order", (hid,))
+    ]
+    head = commune.scalar("SELECT head_member_id FROM household WHERE id = ?", (hid,))
+    leaving = [m for m in members if m != head][:1]
+    new = reg.split_household(
+        commune,
+        hid,
+        split=reg.SplitInput(member_ids=leaving, new_code="TACH-01", new_head_id=leaving[0], date="2026-06-01"),
+    ).household_id
+    copied = (
+        "income_per_capita",
+        "wall_material",
+        "column_material",
+        "roof_material",
+        "floor_area",
+        "water_source",
+        "latrine_type",
+        "internet_use",
+        "info_devices",
+        "loudspeaker_reach",
+        "waste_treatment",
+    )
+    with commune.atomic() as conn:  # the officer fills in the new household's housing and income
+        conn.execute(
+            f"UPDATE household SET ({', '.join(copied)}) = (SELECT {', '.join(copied)} FROM household WHERE id = ?)"
+            " WHERE id = ?",
+            (hid, new),
+        )
+    second = run_round(commune, "2026-11-15", "2026-12-05")
+    moved = review.movement_between(commune, first, second)
+    cls = commune.scalar(
+        "SELECT final_class FROM round_household WHERE round_id = ? AND household_id = ?", (second, new)
+    )
+    group = "poor" if cls == "poor" else "near_poor"
+    village = commune.scalar("SELECT village_id FROM household WHERE id = ?", (new,))
+    counts = moved[group][village].households
+    assert counts["c8"] >= 1 and counts["c7"] == 0  # other increase (split), not newly arising
+    listing = reporting.build_report(
+        commune, kind="list_poor" if group == "poor" else "list_near_poor", period=periods.parse("2026")
+    )
+    row = next(r for r in listing.rows if r.kind == "detail" and r.values[3] == "TACH-01")
+    assert row.values[8:11] == ("", "", "x")  # the detailed list agrees: an old household, not "Mới"
+
+
+def test_newly_escaped_is_read_as_not_poor_after_36_months(commune: Database) -> None:
+    import datetime as _dt
+
+    from giamngheo_desktop import clock
+    from giamngheo_desktop.services import commune as commune_service
+    from giamngheo_desktop.services import household_query
+
+    hid = commune.scalar("SELECT id FROM household WHERE poverty_class = 'not_poor' LIMIT 1")
+    with commune.atomic() as conn:
+        conn.execute(
+            "UPDATE household SET poverty_class = 'newly_escaped', escaped_date = '2023-06-01' WHERE id = ?", (hid,)
+        )
+    clock.set_fixed_now(_dt.datetime(2026, 5, 31, 9, 0))
+    try:
+        before = commune_service.info(commune)["by_class"]["newly_escaped"]["households"]
+        query = household_query.HouseholdQuery(poverty_class="newly_escaped")
+        assert hid in household_query.find_household_ids(commune, query)
+        clock.set_fixed_now(_dt.datetime(2026, 6, 1, 9, 0))  # 36 months on
+        after = commune_service.info(commune)["by_class"].get("newly_escaped", {"households": 0})["households"]
+        assert after == before - 1
+        assert hid not in household_query.find_household_ids(commune, query)
+        assert household_query.household_rows(commune, [hid])[hid].poverty_class == "not_poor"
+    finally:
+        clock.set_fixed_now(None)
+    assert commune.scalar("SELECT poverty_class FROM household WHERE id = ?", (hid,)) == "newly_escaped"  # not written

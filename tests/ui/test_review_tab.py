@@ -115,3 +115,32 @@ def test_b1_card_editor_saves_a_provincial_card_and_b1_total_classifies(qtbot, d
     row = next(r for r in tab.model.rows() if r.household_id == hid)
     assert len(shown) == 1, shown  # only the refused card
     assert "Điểm B1 120" in row.reason and row.computed_class in ("poor", "near_poor")
+
+
+def test_the_rounds_papers_print_from_the_tab(qtbot, demo_workspace: Workspace, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """ "In giấy tờ của đợt": posting list, minutes, decision, a village's certificates of this round."""
+    from PySide6.QtWidgets import QInputDialog
+
+    from giamngheo_desktop.services import forms
+
+    previews: list[Path] = []
+    monkeypatch.setattr("ui.dialogs.papers.preview_pdf", lambda path, parent: previews.append(path))
+    db = demo_workspace.db
+    rid = review.run_complete_round(
+        db, reference_date="2026-11-15", decision_number="9/QĐ-UBND", decision_date="2026-11-30"
+    ).written_id
+    vid = db.scalar("SELECT village_id FROM round_household WHERE round_id = ? AND final_class = 'poor'", (rid,))
+    village = db.scalar("SELECT name FROM village WHERE id = ?", (vid,))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (village, True))
+    tab = ReviewTab(demo_workspace)
+    qtbot.addWidget(tab)
+    assert tab.round_id == rid and tab.print_button.isEnabled()
+    labels = [a.text() for a in tab.print_button.menu().actions()]
+    assert len(labels) == 4 and any("Mẫu số 02" in t for t in labels)
+    for action in tab.print_button.menu().actions():
+        action.trigger()
+    assert len(previews) == 4 and all(p.exists() and p.stat().st_size > 2000 for p in previews)
+    certificates = forms.certificate_households(db, rid, vid)
+    from ui.dialogs.print_preview import load_pdf
+
+    assert load_pdf(previews[-1]).pageCount() == len(certificates)  # one page per certificate of the village

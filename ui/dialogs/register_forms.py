@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from giamngheo_desktop import formats
 from giamngheo_desktop.domain import fields
 from giamngheo_desktop.domain.vocab import LIFE_STATUS_LABELS, SEX_LABELS
 from giamngheo_desktop.importing.lists import parse_date
@@ -138,9 +139,7 @@ def date_edit(placeholder: str = "ngày/tháng/năm") -> QLineEdit:
 
 
 def date_to_text(iso: str | None) -> str:
-    if not iso:
-        return ""
-    return f"{iso[8:10]}/{iso[5:7]}/{iso[0:4]}"
+    return formats.dmy(iso, "")
 
 
 def text_to_date(text: str) -> str | None:

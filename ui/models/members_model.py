@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from giamngheo_desktop import formats
 from giamngheo_desktop.domain.vocab import LIFE_STATUS_LABELS, SEX_LABELS
 from ui.models.roles import IdRole, SortKeyRole
 
@@ -24,10 +25,7 @@ COLUMNS: list[tuple[str, str]] = [
 
 
 def birth_text(row: dict[str, Any]) -> str:
-    date = row.get("birth_date")
-    if date:
-        return f"{date[8:10]}/{date[5:7]}/{date[0:4]}"
-    return str(row.get("birth_year") or "")
+    return formats.dmy(row.get("birth_date"), str(row.get("birth_year") or ""))
 
 
 class MembersModel(QAbstractTableModel):

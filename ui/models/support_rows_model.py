@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from giamngheo_desktop import formats
 from giamngheo_desktop.text import thousands
 from ui.models.roles import IdRole, SortKeyRole
 
@@ -36,8 +37,7 @@ def money(value: Any) -> str:
 
 
 def vn_date(value: Any) -> str:
-    text = str(value or "")
-    return f"{text[8:10]}/{text[5:7]}/{text[0:4]}" if len(text) == 10 else text
+    return formats.dmy(value, str(value or ""))
 
 
 class RowsTableModel(QAbstractTableModel):

@@ -38,6 +38,7 @@ from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.domain.report import ReportData
 from giamngheo_desktop.services import commune, reporting
 from giamngheo_desktop.services.changes import Changes
+from ui.dialogs.papers import WHOLE_VILLAGE, paper_task
 from ui.dialogs.print_preview import preview_pdf, print_pdf
 from ui.models.report_model import ReportTableModel
 from ui.workspace import Workspace
@@ -61,6 +62,7 @@ FORM_CHOICES = [
 ]
 ROUND_FORMS = ("batch", "posting", "minutes", "decision", "certificate")
 BLANK_FORMS = ("request01", "request04")  # print blank when "(mẫu trống)" is chosen
+VILLAGE_FORMS = ("certificate", "request01", "request04", "assistance")  # also for every household at once
 STAGES = [(None, "Tự chọn theo đợt"), ("official", "Chính thức"), ("preliminary", "Sơ bộ")]
 
 
@@ -243,6 +245,8 @@ class ReportsTab(QWidget):
         self.household_combo.setEnabled(kind not in ("batch", "posting", "minutes", "decision"))
         if kind in BLANK_FORMS:
             self.household_combo.addItem("(mẫu trống để phát cho hộ)", None)
+        if kind in VILLAGE_FORMS:
+            self.household_combo.addItem("(tất cả các hộ của thôn)", WHOLE_VILLAGE)
         vid = self.village_combo.currentData()
         if vid is None:
             return
@@ -399,7 +403,7 @@ class ReportsTab(QWidget):
         self.workspace.run_task(work, title="Đang tạo gói dữ liệu…", on_done=done, writes=True, parent=self)
 
     def form_pdf_task(self) -> tuple[Any, Path] | None:
-        """The background function and target path for the chosen form (None when nothing to print)."""
+        """The background function and target path for the chosen paper (None when nothing to print)."""
         kind = self.form_combo.currentData()
         vid = self.village_combo.currentData()
         hid = self.household_combo.currentData()
@@ -410,34 +414,19 @@ class ReportsTab(QWidget):
         if (kind != "decision" and vid is None) or (kind in ("certificate", "assistance") and hid is None):
             QMessageBox.information(self, "In giấy tờ", "Chọn thôn và hộ cần in.")
             return None
-        path = self._tmp / f"giay-to-{kind}-{rid or 0}-{vid or 0}-{hid or 0}.pdf"
-
-        def work(ctx: Any) -> Path:
-            from giamngheo_desktop.export import forms
-            from giamngheo_desktop.services import forms as papers
-
-            if kind == "batch":
-                village, certificates, households = papers.village_papers(ctx.db, int(rid), int(vid))
-                return forms.write_village_batch(
-                    village, certificates, households, path, progress=ctx.progress, cancelled=ctx.cancelled
-                )[0]
-            paper = papers.form_paper(
-                ctx.db,
-                kind,
-                round_id=int(rid) if rid is not None else None,
-                village_id=int(vid) if vid is not None else None,
-                household_id=int(hid) if hid is not None else None,
-            )
-            return forms.write_form(kind, paper, path)
-
-        return work, path
+        return paper_task(
+            kind,
+            round_id=int(rid) if rid is not None and kind in ROUND_FORMS else None,
+            village_id=int(vid) if vid is not None else None,
+            household=hid,
+        )
 
     def print_forms(self) -> None:
         task = self.form_pdf_task()
         if task is None:
             return
         self.workspace.run_task(
-            task[0], title="Đang chuẩn bị biểu mẫu…", on_done=lambda p: preview_pdf(p, self), writes=False, parent=self
+            task[0], title="Đang chuẩn bị giấy tờ…", on_done=lambda p: preview_pdf(p, self), writes=False, parent=self
         )
 
 

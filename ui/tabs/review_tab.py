@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -36,11 +37,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from giamngheo_desktop import formats
 from giamngheo_desktop.domain.vocab import ROUND_KIND_LABELS, ROUND_STEP_LABELS, class_label
 from giamngheo_desktop.services import commune, review
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.services.support import search_households
 from ui import errors
+from ui.dialogs.papers import WHOLE_VILLAGE, print_paper
 from ui.models.support_rows_model import Column, RowsTableModel, money
 from ui.workspace import Workspace
 
@@ -127,6 +130,14 @@ class IndicatorDialog(QDialog):
         return out
 
 
+PRINT_CHOICES = [
+    ("posting", "Danh sách niêm yết của thôn…"),
+    ("minutes", "Biên bản họp thôn…"),
+    ("decision", "Quyết định công nhận kèm danh sách (Mẫu số 02)"),
+    ("certificate", "Giấy chứng nhận của các hộ trong thôn (Mẫu số 03)…"),
+]
+
+
 class ReviewTab(QWidget):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -172,9 +183,17 @@ class ReviewTab(QWidget):
         self.card_button.clicked.connect(self.edit_card)
         self.close_button = QPushButton("Đóng đợt rà soát")
         self.close_button.clicked.connect(self.ask_close)
+        self.print_button = QPushButton("In giấy tờ của đợt")
+        self.print_button.setToolTip(
+            "Danh sách niêm yết, biên bản họp thôn, quyết định, giấy chứng nhận theo kết quả đợt này"
+        )
+        print_menu = QMenu(self.print_button)
+        for kind, label in PRINT_CHOICES:
+            print_menu.addAction(label, lambda k=kind: self.print_paper(k))
+        self.print_button.setMenu(print_menu)
         for b in (self.compute_button, self.indicators_button, self.b1_button, self.card_button,
                   self.meeting_button, self.posting_button,
-                  self.decision_button, self.certificates_button, self.close_button):  # fmt: skip
+                  self.decision_button, self.certificates_button, self.close_button, self.print_button):  # fmt: skip
             actions.addWidget(b)
         actions.addStretch(1)
 
@@ -217,8 +236,9 @@ class ReviewTab(QWidget):
         self.round_combo.blockSignals(True)
         self.round_combo.clear()
         for r in rounds:
-            self.round_combo.addItem(f"{r.name} — ngày tham chiếu {r.reference_date[8:10]}/{r.reference_date[5:7]}/"
-                                     f"{r.reference_date[:4]} — {r.step_label}", r.id)  # fmt: skip
+            self.round_combo.addItem(
+                f"{r.name} — ngày tham chiếu {formats.dmy(r.reference_date)} — {r.step_label}", r.id
+            )
         self.round_combo.blockSignals(False)
         index = self.round_combo.findData(keep) if keep is not None else 0
         self.round_combo.setCurrentIndex(max(index, 0) if rounds else -1)
@@ -266,6 +286,7 @@ class ReviewTab(QWidget):
         self.decision_button.setEnabled(not closed and at >= 3)
         self.certificates_button.setEnabled(not closed and at >= 4)
         self.close_button.setEnabled(not closed and at >= 4)
+        self.print_button.setEnabled(rnd is not None and (step == "closed" or at >= 2))  # computed, meetings on
         self._show_meetings()
 
     def refresh_rows(self) -> None:
@@ -283,8 +304,10 @@ class ReviewTab(QWidget):
         lines = []
         for m in review.meetings(self.db, self.round_id):
             mark = "đạt" if m["share"] >= 50 else "CHƯA ĐẠT — rà soát lại"
-            lines.append(f"{m['village']}: họp ngày {m['meeting_date']}, {m['agreed']}/{m['attendees']} người đồng ý "
-                         f"({m['share']} %) — {mark}")  # fmt: skip
+            lines.append(
+                f"{m['village']}: họp ngày {formats.dmy(m['meeting_date'])}, {m['agreed']}/{m['attendees']} người "
+                f"đồng ý ({formats.percent(m['share'])}) — {mark}"
+            )
         missing = review.villages_without_agreement(self.db, self.round_id)
         if missing:
             lines.append("Chưa họp hoặc chưa đạt 50 %: " + ", ".join(missing))
@@ -443,6 +466,20 @@ class ReviewTab(QWidget):
         QMessageBox.information(self, "Giấy chứng nhận", f"Đã cấp số cho {changes.count} giấy chứng nhận. "
                                 "In giấy chứng nhận ở thẻ Báo cáo (mẫu in theo thôn).")  # fmt: skip
         self._done(changes)
+
+    def print_paper(self, kind: str, village_id: int | None = None) -> None:
+        """Print a paper of the chosen round (asking for the village when the paper is a village's)."""
+        if self.round_id is None:
+            return
+        if kind != "decision" and village_id is None:
+            villages = commune.list_villages(self.db)
+            names = [v.name for v in villages]
+            name, ok = QInputDialog.getItem(self, "Chọn thôn", "Thôn/tổ:", names, 0, False)
+            if not ok:
+                return
+            village_id = villages[names.index(name)].id
+        household = WHOLE_VILLAGE if kind == "certificate" else None
+        print_paper(self.workspace, self, kind, round_id=self.round_id, village_id=village_id, household=household)
 
     def ask_close(self) -> None:
         answer = QMessageBox.question(
