@@ -18,6 +18,7 @@ from openpyxl import Workbook, load_workbook
 
 from giamngheo_desktop.domain.errors import BadFile, ValidationFailed
 from giamngheo_desktop.export.register_xlsx import write_register_xlsx
+from giamngheo_desktop.importing import commit as import_commit
 from giamngheo_desktop.importing import lists
 from giamngheo_desktop.importing.reader import decode_text
 from giamngheo_desktop.services import household_query as hq
@@ -154,7 +155,7 @@ def test_imports_large_and_small_leave_the_same_register(
     the register, search text included, must be what the ordinary path gives."""
     from giamngheo_desktop.storage import audit, search
 
-    monkeypatch.setattr(lists, "BULK_AUDIT_FROM", bulk_from)
+    monkeypatch.setattr(import_commit, "BULK_AUDIT_FROM", bulk_from)
     lists.commit_import(db, lists.plan_import(db, write_xlsx(tmp_path / "a.xlsx", messy_rows())), valid_only=True)
     rows = messy_rows(bad_date="1991")
     rows[6][3] = "Trần Thị Hoà Bình"  # a member renamed in an existing household, one member added (Lò Thị Xuân)
@@ -336,7 +337,7 @@ def test_cancel_between_member_chunks_writes_nothing_and_a_new_try_imports_all(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop_at: int
 ) -> None:
     """Members go in chunks, the next chunk prepared by a helper thread while SQLite writes."""
-    monkeypatch.setattr(lists, "_CHUNK", 2)
+    monkeypatch.setattr(import_commit, "_CHUNK", 2)
     monkeypatch.setattr(lists.bulk, "STAGE_FROM", 1)
     path = write_xlsx(tmp_path / "ds.xlsx", messy_rows(bad_date="1990"))
     preview = lists.plan_import(db, path)

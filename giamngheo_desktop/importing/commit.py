@@ -1,0 +1,374 @@
+"""Writing an import preview into the register in one transaction."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from giamngheo_desktop import clock
+from giamngheo_desktop.domain import household_code
+from giamngheo_desktop.domain.errors import ValidationFailed, ValidationIssue
+from giamngheo_desktop.domain.permissions import Permission
+from giamngheo_desktop.importing.mapping import remember_mapping
+from giamngheo_desktop.importing.memory import gc_paused, release_preview
+from giamngheo_desktop.importing.preview import Cancelled, ImportPreview, ImportResult, Progress
+from giamngheo_desktop.importing.reader import (
+    ImportCancelled,
+)
+from giamngheo_desktop.services import register as reg
+from giamngheo_desktop.services.changes import Changes
+from giamngheo_desktop.storage import bulk
+from giamngheo_desktop.storage.connection import Database
+from giamngheo_desktop.text import fold
+
+BULK_AUDIT_FROM = 2_000  # members; above this the audit log gets one summary entry instead of one per row
+
+
+def _audit_mode(db: Database, source: str, members: int) -> Any:
+    """Per-row audit entries for ordinary lists; one summary entry for very large ones."""
+    if members < BULK_AUDIT_FROM:
+        return contextlib.nullcontext()
+    from giamngheo_desktop.storage import audit
+
+    return audit.bulk(
+        db, action="import", entity="household", summary={"file": source, "members": members, "source": "import"}
+    )
+
+
+def commit_import(
+    db: Database,
+    preview: ImportPreview,
+    *,
+    valid_only: bool = False,
+    remember: bool = False,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ImportResult:
+    """Write the preview in ONE transaction. With errors and not ``valid_only``: nothing is written.
+
+    ``remember``: the officer confirmed the preview's column mapping; it is kept for the layout
+    (:func:`remembered_mapping`) when the import is written."""
+    db.require(Permission.EDIT_REGISTER)
+    try:
+        with gc_paused():  # from the first line: the preview's objects are not scanned for cycles here
+            result = _commit_preview(db, preview, valid_only, progress, cancelled)
+    finally:
+        release_preview()
+    if remember and preview.mapping:
+        with db.atomic():
+            remember_mapping(db, preview)
+    return result
+
+
+def _commit_preview(
+    db: Database,
+    preview: ImportPreview,
+    valid_only: bool,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+) -> ImportResult:
+    if preview.has_errors and not valid_only:
+        raise ValidationFailed(
+            [
+                ValidationIssue(i.column, i.reason, row=i.row, value=i.value)
+                for i in preview.issues
+                if i.severity == "error"
+            ],
+        )
+    planned_members = sum(
+        1
+        for h in preview.households
+        if h.valid or not valid_only
+        for m in h.members
+        if (m.valid or not valid_only) and m.kind() != "unchanged"
+    )
+    # a bigger page cache while the member indexes grow by hundreds of thousands of entries
+    cache_before = db.scalar("PRAGMA cache_size")
+    db.conn.execute("PRAGMA cache_size = -131072")
+    try:
+        return _commit(db, preview, valid_only, planned_members, progress, cancelled)
+    finally:
+        db.conn.execute(f"PRAGMA cache_size = {int(cache_before)}")
+
+
+_CHUNK = 20_000  # rows per member insert between progress reports and cancel checks
+
+
+def _commit(
+    db: Database,
+    preview: ImportPreview,
+    valid_only: bool,
+    planned_members: int,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+) -> ImportResult:
+    """Everything in one transaction, with the values the preview computed.
+
+    Ids of new households and members are given here (the transaction holds the write
+    lock; max(id) + 1 is what SQLite would give) so both are inserted with one
+    ``executemany`` each. A new household is written with its head's id before its members
+    are: ``household.head_member_id`` is a deferred foreign key, checked at COMMIT.
+    """
+    considered = [h for h in preview.households if h.valid or not valid_only]
+    if not preview.new_villages and all(h.kind(valid_only=valid_only) == "unchanged" for h in considered):
+        # the register already holds the whole list: no backup copy, no transaction, nothing written
+        return ImportResult(
+            changes=Changes(),
+            households_created=0,
+            households_updated=0,
+            members_created=0,
+            members_updated=0,
+            skipped_rows=preview.skipped_rows() if valid_only else [],
+            household_ids=[],
+            households_unchanged=len(considered),
+            members_unchanged=sum(1 for h in considered for m in h.members if m.valid or not valid_only),
+        )
+    if not db.in_transaction:  # a copy of the file as it was before the import (issue 7)
+        from giamngheo_desktop.services import backup
+
+        backup.auto_backup(db, "import")
+    now = clock.now_iso()
+    today = clock.today_iso()
+    codes = reg.CodeBook(db)
+    created = updated = members_created = members_updated = unchanged = members_unchanged = 0
+    touched: list[int] = []
+    source = Path(preview.path).name
+    total = len(preview.households)
+
+    def report(percent: int) -> None:
+        if cancelled is not None and cancelled():
+            raise ImportCancelled()
+        if progress is not None:
+            progress(percent, 100)
+
+    with db.atomic() as conn, _audit_mode(db, source, planned_members) as block:
+        village_ids: dict[str, int] = {}
+        if preview.new_villages:
+            from giamngheo_desktop.services import commune
+
+            for name in preview.new_villages:
+                kind = "to_dan_pho" if fold(name).startswith("to") else "thon"
+                village_ids[name] = commune.add_village(db, commune.VillageInput(name=name, kind=kind)).written_id
+        live_codes = {r[0] for r in conn.execute("SELECT code FROM household WHERE deleted_at IS NULL")}
+        counter = int(db.scalar("SELECT count(*) FROM household") or 0)
+        village_codes = {r["id"]: r["code"] for r in db.rows("SELECT id, code FROM village")}
+        next_household = int(db.scalar("SELECT coalesce(max(id), 0) FROM household")) + 1
+        next_member = int(db.scalar("SELECT coalesce(max(id), 0) FROM member")) + 1
+        orders = _last_orders(db, [h.household_id for h in preview.households if h.valid and h.household_id])
+        # households and members a column at a time (register.household_columns, member_columns)
+        new_households: list[reg.HouseholdInput] = []
+        new_household_ids: list[int] = []
+        updated_households: list[reg.HouseholdInput] = []
+        new_members: list[reg.MemberInput] = []
+        new_member_keys: list[tuple[int, int, int]] = []
+        updated_members: list[reg.MemberInput] = []
+        updated_member_ids: list[int] = []
+        memo = preview.memo
+        heads: list[int | None] = []  # of each new household (its foreign key is checked at COMMIT)
+        causes: list[tuple[int, str]] = []
+        event_households: list[int] = []  # one "create" or "update" history entry per household written
+        event_types: list[str] = []
+        refresh: list[int] = []
+        details = json.dumps({"source": "import", "file": source})
+
+        for index, h in enumerate(preview.households):
+            if index % 2000 == 0:
+                report(index * 30 // max(total, 1))
+            if not h.valid:
+                continue
+            if h.kind(valid_only=valid_only) == "unchanged":
+                unchanged += 1
+                members_unchanged += sum(1 for m in h.members if m.valid or not valid_only)
+                continue
+            data = h.data
+            if h.new_village:
+                data.village_id = village_ids[h.new_village]
+            if h.generate_code:
+                prefix = village_codes.get(data.village_id, "")
+                data.code, counter = household_code.next_free(prefix, counter, live_codes.__contains__)
+                live_codes.add(data.code)
+            members = [m for m in h.members if m.valid]
+            head = next(
+                (m.data for m in members if m.data.relationship_code == reg.HEAD and m.data.life_status == "living"),
+                None,
+            )
+            if h.action == "create" and head is not None:
+                for flag, value in reg.head_flags(head.sex, head.ethnicity_code, head.ethnicity_system, codes).items():
+                    setattr(data, flag, bool(value))
+            if h.action == "create":
+                hid = next_household
+                next_household += 1
+                new_households.append(data)
+                new_household_ids.append(hid)
+                created += 1
+                event_households.append(hid)
+                event_types.append("create")
+            else:
+                hid = int(h.household_id or 0)
+                updated_households.append(data)
+                updated += 1
+                event_households.append(hid)
+                event_types.append("update")
+            causes.extend((hid, c) for c in data.causes)
+            order = orders.get(hid, 0)
+            head_id: int | None = None
+            for m in members:
+                if m.action == "update" and m.member_id is not None:
+                    if not m.changed:
+                        members_unchanged += 1
+                        continue
+                    updated_members.append(m.data)
+                    updated_member_ids.append(m.member_id)
+                    members_updated += 1
+                    continue
+                order += 1
+                members_created += 1
+                mid = next_member
+                next_member += 1
+                new_members.append(m.data)
+                new_member_keys.append((mid, hid, order))
+                if m.data is head:
+                    head_id = mid
+            orders[hid] = order
+            if h.action == "create":
+                heads.append(head_id)
+            else:
+                refresh.append(hid)
+            touched.append(hid)
+
+        report(30)
+        if updated_households:
+            updates = reg.household_columns(updated_households)
+            sets = ", ".join(f"{k} = ?" for k in updates)
+            conn.executemany(
+                f"UPDATE household SET {sets}, updated_at = ? WHERE id = ?",
+                zip(*updates.values(), [now] * len(refresh), refresh, strict=True),
+            )
+            conn.executemany("DELETE FROM household_cause WHERE household_id = ?", [(hid,) for hid in refresh])
+        if updated_members:
+            updates = reg.member_columns(updated_members, memo)
+            sets = ", ".join(f"{k} = ?" for k in updates)
+            conn.executemany(
+                f"UPDATE member SET {sets}, updated_at = ? WHERE id = ?",
+                zip(*updates.values(), [now] * len(updated_member_ids), updated_member_ids, strict=True),
+            )
+        household_columns = {
+            "id": new_household_ids,
+            **reg.household_columns(new_households),
+            "head_member_id": heads,
+            "created_at": [now] * len(new_household_ids),
+            "updated_at": [now] * len(new_household_ids),
+        }
+        if block is not None:  # search triggers are off: new households get their text here
+            folds, numbers = reg.member_search_columns(new_members, memo)
+            household_columns.update(_search_text(household_columns, new_member_keys, folds, numbers))
+            block.search_households = refresh
+
+        def member_chunk(start: int) -> dict[str, list[Any]]:
+            keys = new_member_keys[start : start + _CHUNK]
+            return {
+                "id": [k[0] for k in keys],
+                "household_id": [k[1] for k in keys],
+                **reg.member_columns(new_members[start : start + _CHUNK], memo),
+                "sort_order": [k[2] for k in keys],
+                "created_at": [now] * len(keys),
+                "updated_at": [now] * len(keys),
+            }
+
+        # Two cores: while SQLite copies staged rows into a table (bulk.insert_columns calls
+        # ``meanwhile`` just before; the copy runs without the GIL), a helper thread works out
+        # the next members' columns. The helper never runs while rows are being staged; when
+        # nothing was started (a small insert), the chunk is worked out here.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-columns") as helper:
+            coming: list[Future[dict[str, list[Any]]]] = []
+
+            def prepare(start: int) -> Callable[[], None] | None:
+                if start >= len(new_members):
+                    return None
+                return lambda: coming.append(helper.submit(member_chunk, start))
+
+            bulk.insert_columns(conn, "household", household_columns, meanwhile=prepare(0))
+            report(40)
+            member_defaults = bulk.column_defaults(conn, "member")
+            for start in range(0, len(new_members), _CHUNK):
+                chunk = coming.pop().result() if coming else member_chunk(start)
+                bulk.insert_columns(conn, "member", chunk, defaults=member_defaults, meanwhile=prepare(start + _CHUNK))
+                report(40 + start * 55 // max(len(new_members), 1))
+        reg._refresh_derived_many(db, refresh, codes)
+        conn.executemany("INSERT OR IGNORE INTO household_cause (household_id, cause_code) VALUES (?, ?)", causes)
+        count = len(event_households)
+        bulk.insert_columns(
+            conn,
+            "household_event",
+            {
+                "household_id": event_households,
+                "event_type": event_types,
+                "event_date": [today] * count,
+                "details": [details] * count,
+                "user_id": [db.actor.user_id] * count,
+                "created_at": [now] * count,
+            },
+        )
+    if progress is not None:
+        progress(100, 100)
+    return ImportResult(
+        changes=Changes(
+            households=True,
+            members=True,
+            rows_added_or_removed=True,
+            commune=bool(preview.new_villages),
+            household_ids=frozenset(touched),
+        ),
+        households_created=created,
+        households_updated=updated,
+        members_created=members_created,
+        members_updated=members_updated,
+        skipped_rows=preview.skipped_rows() if valid_only else [],
+        household_ids=touched,
+        households_unchanged=unchanged,
+        members_unchanged=members_unchanged,
+    )
+
+
+def _search_text(
+    households: dict[str, list[Any]],
+    member_keys: list[tuple[int, int, int]],
+    name_folds: list[str],
+    id_numbers: list[str | None],
+) -> dict[str, list[str]]:
+    """The search text of new households (what ``storage.search`` triggers would write), as columns.
+
+    Their members are all new and in ``member_keys`` (id, household, order) in the order written.
+    """
+    folds: dict[int, list[str]] = {}
+    ids: dict[int, list[str]] = {}
+    for (_mid, hid, _order), name_fold, number in zip(member_keys, name_folds, id_numbers, strict=True):
+        folds.setdefault(hid, []).append(name_fold)
+        if number is not None:
+            ids.setdefault(hid, []).append(number)
+    return {
+        "search_fold": [
+            code + "".join("\n" + f for f in folds.get(hid, ()))
+            for hid, code in zip(households["id"], households["code_fold"], strict=True)
+        ],
+        "search_ids": ["\n".join(ids.get(hid, ())) for hid in households["id"]],
+    }
+
+
+def _last_orders(db: Database, household_ids: list[int]) -> dict[int, int]:
+    """The highest sort_order of each household's members (households without members are left out)."""
+    found: dict[int, int] = {}
+    unique = sorted(set(household_ids))
+    for start in range(0, len(unique), 500):
+        batch = unique[start : start + 500]
+        for row in db.conn.execute(
+            f"SELECT household_id, max(sort_order) FROM member WHERE household_id IN ({', '.join('?' * len(batch))}) "
+            "GROUP BY household_id",
+            batch,
+        ):
+            found[int(row[0])] = int(row[1] or 0)
+    return found

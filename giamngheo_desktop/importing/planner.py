@@ -1,0 +1,1116 @@
+"""Working an import out a column at a time (see :class:`_Planner`)."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any
+from unicodedata import normalize
+
+from giamngheo_desktop import clock
+from giamngheo_desktop.domain.errors import ValidationIssue
+from giamngheo_desktop.importing import layout
+from giamngheo_desktop.importing.headers import (
+    NOT_FIELDS,
+    field_labels,
+    synonyms_file,
+)
+from giamngheo_desktop.importing.preview import (
+    _ROW_MASK,
+    ROW_BITS,
+    Cancelled,
+    ImportPreview,
+    PlannedHousehold,
+    PlannedMember,
+    Progress,
+    RowIssue,
+)
+from giamngheo_desktop.importing.reader import (
+    MAX_CELL_CHARS,
+    ImportCancelled,
+)
+from giamngheo_desktop.importing.values import (
+    _BAD_CHARS,
+    _HOSTILE,
+    _KEY_TO_FIELD,
+    _SUMMARY,
+    _TEXT_FIELDS,
+    Vocab,
+    _screened,
+    _text,
+    cell_text,
+    parse_date,
+    parse_id,
+    village_key,
+)
+from giamngheo_desktop.services import register as reg
+from giamngheo_desktop.storage.connection import Database
+from giamngheo_desktop.text import fold, fold_key
+
+_HOUSEHOLD_KEYS = (
+    "waste_treatment",
+    "household_code",
+    "village",
+    "poverty_class",
+    "address",
+    "phone",
+    "causes",
+    "class_decision",
+    "class_date",
+)
+
+
+_filled = reg.filled
+
+
+_NO_DATE: tuple[str | None, int | None, str | None] = (None, None, None)  # parse_date of an empty cell
+
+
+_MEMBER_INPUT_FIELDS = dataclasses.fields(reg.MemberInput)  # full_name first
+
+
+def _texts(cells: list[Any]) -> list[str]:
+    """:func:`_text` of each cleaned cell ('' where empty)."""
+    return [v if type(v) is str else ("" if v is None else cell_text(v)) for v in cells]
+
+
+def _texts_or_none(cells: list[Any] | None) -> list[str | None] | None:
+    """:func:`_text` of each cleaned cell, None where empty (and None without the column)."""
+    if cells is None:
+        return None
+    return [v if type(v) is str else (None if v is None else cell_text(v)) for v in cells]
+
+
+@dataclass
+class _MemberColumns:
+    """What each data row says of its member (see :meth:`_Planner._member_columns`)."""
+
+    names: list[str]
+    ids: list[str]  # '' where none
+    rels: list[str | None]
+    birth_iso: list[str | None]
+    birth_year: list[int | None]
+    sexes: list[str | None]
+    ethnicities: list[str | None]
+    hi_cards: list[str | None] | None  # None: the file has no such column
+    hi_ends: list[str | None] | None
+    listed: dict[str, list[str | None]]  # education_level, schooling, employment → code (None: empty or unknown)
+    occupations: list[str | None] | None
+    notes: list[str | None] | None
+    fresh: list[reg.MemberInput]  # the row as a new member
+    before: dict[int, list[RowIssue]]  # the planner's problems with a row, named before matching the register
+    after: dict[int, list[RowIssue]]  # … and after it
+    skips: list[tuple[str, ...]]  # problems the register's checks would name again, already named
+
+    def update(self, data: reg.MemberInput, i: int, *, has_rel: bool) -> reg.MemberInput:
+        """``data`` (a member of the register) with what row ``i`` fills in."""
+        data.full_name = self.names[i]
+        if has_rel and self.rels[i] is not None:
+            data.relationship_code = self.rels[i]
+        iso, year = self.birth_iso[i], self.birth_year[i]
+        if iso or year:
+            data.birth_date = iso
+            data.birth_year = None if iso else year
+        if self.sexes[i]:
+            data.sex = self.sexes[i]
+        if self.ids[i]:
+            data.id_number = self.ids[i]
+        if self.ethnicities[i]:
+            data.ethnicity_code = self.ethnicities[i]
+            data.ethnicity_system = reg.DEFAULT_ETHNICITY_SYSTEM
+        if self.hi_cards is not None and self.hi_cards[i] is not None:
+            data.hi_card_number = self.hi_cards[i]
+        if self.hi_ends is not None and self.hi_ends[i] is not None:
+            data.hi_valid_to = self.hi_ends[i]
+        for key, found in self.listed.items():
+            if found[i] is not None:
+                setattr(data, key, found[i])
+        if self.occupations is not None and self.occupations[i] is not None:
+            data.occupation = self.occupations[i] or ""
+        if self.notes is not None and self.notes[i] is not None:
+            data.note = self.notes[i] or ""
+        return data
+
+
+class _Planner:
+    """Works out an import a column at a time.
+
+    A list has as many rows as people (200,000 in a big commune): each mapped column is read
+    and cleaned once, each distinct text is read once, and the members' values and problems
+    are found a column at a time (:meth:`_member_columns`). The rows are then grouped into
+    households and each household is planned from those columns. Problems are listed in the
+    order a row-by-row reading would find them: by row, and within a row, the household's, then
+    the member's, then the register's checks (:meth:`_validate_members`).
+    """
+
+    def __init__(self, db: Database, parts: list[layout.SheetPart], *, create_villages: bool) -> None:
+        self.db = db
+        self.parts = parts
+        self.create_villages = create_villages
+        self.vocab = Vocab(db)
+        self.labels = field_labels()
+        self.issues: list[RowIssue] = []
+        self.columns: dict[str, str] = {}  # field key → header text in the file (the first sheet's that has it)
+        for part in parts:
+            for key in part.header.columns.values():
+                self.columns.setdefault(key, part.header.texts.get(key, self.labels.get(key, key)))
+        self.sheet_names = [part.table.sheet for part in parts] if len(parts) > 1 else []
+        self.villages = {
+            village_key(v["name"]): v
+            for v in db.rows("SELECT id, name, code FROM village WHERE deleted_at IS NULL ORDER BY sort_order")
+        }
+        self.new_villages: dict[str, str] = {}
+        # plain tuples, not dicts: a re-import reads every household and member number here
+        self.live_codes = {
+            code: hid for hid, code in db.conn.execute("SELECT id, code FROM household WHERE deleted_at IS NULL")
+        }
+        self.ids_in_db: dict[str, tuple[int, int, str]] = {
+            number: (household_id, member_id, full_name)
+            for member_id, household_id, number, full_name in db.conn.execute(
+                "SELECT m.id, m.household_id, m.id_number, m.full_name FROM member m "
+                "JOIN household h ON h.id = m.household_id "
+                "WHERE m.id_number IS NOT NULL AND m.deleted_at IS NULL AND h.deleted_at IS NULL"
+            )
+        }
+        self.sexes: dict[str, str | None] = {}
+        self.classes: dict[str, str | None] = {}
+        self.village_keys: dict[str, str] = {}
+        self.today = clock.today()
+        self.dates: dict[str, tuple[str | None, int | None, str | None]] = {}  # text cell → parse_date
+        self.memo = reg.MemberMemo()  # folded names, parsed dates, ID checks: once each for validating and writing
+        # Problems are kept in four lists, joined in this order and then sorted by row (a stable
+        # sort), so within a row they read as a row-by-row check would list them: the planner's
+        # own (issues), the register's checks of each member (checked: members are validated
+        # together once all are planned), who heads each household (heads), an ID number given
+        # twice in the file (repeated).
+        self.checked: list[RowIssue] = []
+        self.heads: list[RowIssue] = []
+        self.repeated: list[RowIssue] = []
+        # (member, its household when the member is on the household's first row, checks to skip)
+        self.to_validate: list[tuple[PlannedMember, PlannedHousehold | None, tuple[str, ...]]] = []
+        # households of the register the file matches, loaded together before planning them
+        self.existing: dict[int, dict[str, Any]] = {}
+        self.existing_members: dict[int, list[dict[str, Any]]] = {}
+        # the data rows a column at a time (see _read_columns, _member_columns)
+        self.numbers: list[int] = []
+        self.cols: dict[str, list[Any]] = {}
+        self.m: _MemberColumns | None = None
+
+    # -- helpers ----------------------------------------------------------------
+    def col(self, key: str) -> str:
+        return self.columns.get(key, self.labels.get(key, key))
+
+    def issue(
+        self,
+        row: int,
+        key: str,
+        value: Any,
+        reason: str,
+        severity: str = "error",
+        *,
+        into: list[RowIssue] | None = None,
+    ) -> None:
+        issue = self.row_issue(row, self.col(key), cell_text(value)[:80], reason, severity)
+        (self.issues if into is None else into).append(issue)
+
+    def row_issue(self, row: int, column: str, value: str, reason: str, severity: str = "error") -> RowIssue:
+        sheet = self.sheet_names[row >> ROW_BITS] if self.sheet_names else ""
+        return RowIssue(row, column, value, reason, severity, sheet)
+
+    def where(self, row: int) -> str:
+        """A row key as the officer finds it ("dòng 12", "dòng 12 trang “Thôn A”")."""
+        if self.sheet_names:
+            return f"dòng {row & _ROW_MASK} trang “{self.sheet_names[row >> ROW_BITS]}”"
+        return f"dòng {row}"
+
+    @staticmethod
+    def cells(raw: list[Any], fields: list[tuple[int, str]]) -> dict[str, Any]:
+        """The row's non-empty cells by field, text stripped (not yet in NFC): a row that has an
+        over-long cell, a formula or a control character, left to :meth:`_hostile_ok`."""
+        values: dict[str, Any] = {}
+        width = len(raw)
+        for col, key in fields:
+            if col < width:
+                value = raw[col]
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    value = value.strip()
+                    if not value:
+                        continue
+                elif value == "":
+                    continue
+                values[key] = value
+        return values
+
+    def _read_columns(
+        self, rows: list[list[Any]], fields: list[tuple[int, str]], cancelled: Cancelled | None
+    ) -> tuple[dict[str, list[Any]], set[int]]:
+        """Each mapped field's cells down the rows: text stripped and in NFC, None where empty.
+
+        Each distinct text is cleaned once (cleaned cell by cell where most cells differ, as ID
+        numbers do: a lookup table would cost more). Also gives the rows that have an over-long
+        cell or a formula (their cells are read again by :meth:`cells`).
+        """
+        columns: dict[str, list[Any]] = {}
+        hostile: set[int] = set()
+        wanted = [col for col, _key in fields]
+        if rows and len(wanted) > 1 and min(map(len, rows)) > max(wanted):  # transposed in C
+            cells: list[Any] = list(zip(*map(itemgetter(*wanted), rows), strict=True))
+        else:
+            cells = [[r[col] if col < len(r) else None for r in rows] for col in wanted]
+        for raw, (_col, key) in zip(cells, fields, strict=True):
+            if cancelled is not None and cancelled():
+                raise ImportCancelled()
+            distinct = dict.fromkeys(raw)
+            if any(type(v) is not str and isinstance(v, str) for v in distinct):  # a subclass of str: as text
+                raw = [str.__str__(v) if isinstance(v, str) else v for v in raw]
+                distinct = dict.fromkeys(raw)
+            if len(distinct) > len(raw) // 2:  # mostly different (ID numbers): no lookup table
+                values = [(_screened(v) or None) if type(v) is str else v for v in raw]
+                bad = _HOSTILE in values
+            else:  # the same few words down the list: each cleaned once
+                clean = {v: _screened(v) or None for v in distinct if type(v) is str}
+                values = list(map(clean.get, raw, raw))  # a text cell → its clean text, any other as it is
+                bad = _HOSTILE in clean.values()
+            if bad:
+                hostile.update(i for i, v in enumerate(values) if v is _HOSTILE)
+            earlier = columns.get(key)
+            if earlier is not None:  # two columns for one field: a later non-empty cell wins, as in cells()
+                values = [v if v is not None else e for v, e in zip(values, earlier, strict=True)]
+            columns[key] = values
+        return columns, hostile
+
+    # -- the pass ---------------------------------------------------------------
+    def _gather(self, cancelled: Cancelled | None) -> tuple[list[list[Any]], dict[str, list[Any]], set[int]]:
+        """Every sheet's data rows, a column per field (see :meth:`_read_columns`); sets ``numbers``.
+
+        Rows are known by their row key (:data:`ROW_BITS`); a group row's or the sheet's
+        village and class fill the rows that do not give their own. Also gives the rows
+        refused at the door (an over-long cell, a formula, a control character)."""
+        pieces: list[tuple[int, dict[str, list[Any]]]] = []
+        all_rows: list[list[Any]] = []
+        numbers: list[int] = []
+        skipped: set[int] = set()
+        class_words = {code: names[0] for code, names in synonyms_file()["classes"].items()}
+        for position, part in enumerate(self.parts):
+            table = part.table
+            if part.skipped:
+                index = [i for i in range(part.start, part.end) if i not in part.skipped]
+                rows = [table.rows[i] for i in index]
+                row_numbers = [table.row_numbers[i] for i in index]
+            else:
+                index = list(range(part.start, part.end))
+                rows = table.rows[part.start : part.end]
+                row_numbers = table.row_numbers[part.start : part.end]
+            base = len(numbers)
+            numbers.extend(row_numbers if position == 0 else [(position << ROW_BITS) | n for n in row_numbers])
+            fields = [(col, key) for col, key in part.header.columns.items() if key not in NOT_FIELDS]
+            if not fields:
+                continue
+            columns, hostile = self._read_columns(rows, fields, cancelled)
+            for i in sorted(hostile):
+                values = self.cells(rows[i], fields)
+                if self._hostile_ok(numbers[base + i], values):
+                    for name, column in columns.items():
+                        column[i] = values.get(name)
+                else:
+                    skipped.add(base + i)
+            if part.village or part.groups:
+                given = [part.groups.get(i, {}).get("village") or part.village for i in index]
+                if any(given):
+                    own = columns.get("village") or [None] * len(rows)
+                    columns["village"] = [v if v is not None else g for v, g in zip(own, given, strict=True)]
+            if part.klass or part.groups:
+                given_class = [part.groups.get(i, {}).get("class") or part.klass for i in index]
+                if any(given_class):
+                    own = columns.get("poverty_class") or [None] * len(rows)
+                    columns["poverty_class"] = [
+                        v if v is not None else (class_words.get(g) if g else None)
+                        for v, g in zip(own, given_class, strict=True)
+                    ]
+            pieces.append((base, columns))
+            all_rows.extend(rows)
+        self.numbers = numbers
+        if len(pieces) == 1 and pieces[0][0] == 0:
+            return all_rows, pieces[0][1], skipped
+        total = len(numbers)
+        merged: dict[str, list[Any]] = {}
+        for base, piece in pieces:
+            for name, cells in piece.items():
+                whole = merged.get(name)
+                if whole is None:
+                    whole = merged[name] = [None] * total
+                whole[base : base + len(cells)] = cells
+        return all_rows, merged, skipped
+
+    def run(self, *, progress: Progress | None, cancelled: Cancelled | None) -> ImportPreview:
+        rows, columns, skipped = self._gather(cancelled)
+        numbers = self.numbers
+        total = len(numbers)
+        for given in ("village", "poverty_class"):  # given by group rows, the sheet's name or its title
+            if given in columns and given not in self.columns:
+                self.columns[given] = self.labels.get(given, given)
+        has_code = "household_code" in columns
+        has_full = "full_name" in columns
+        has_head_col = "head_name" in columns
+        has_rel = "relationship" in columns
+        has_number = "household_no" in columns
+        plain = list(columns.values())  # as in the file: the empty-row test below
+        if not has_full:  # one row per household, the head only
+            columns["full_name"] = columns.pop("head_name")
+            columns["relationship"] = [v or "Chủ hộ" for v in columns.get("relationship") or [None] * total]
+            has_head_col = False
+        elif (
+            has_head_col
+        ):  # the head's name in its own column, on the head's row only (the members' column empty there)
+            fulls, heads_col = columns["full_name"], columns["head_name"]
+            rel_col = columns.get("relationship")
+            for i in _filled(heads_col):
+                if fulls[i] is None:
+                    fulls[i] = heads_col[i]
+                    if rel_col is not None and rel_col[i] is None:
+                        rel_col[i] = "Chủ hộ"
+        self.cols = columns
+        empty: list[Any] = [None] * total
+        names = _texts(columns["full_name"])
+        rel_codes = self._codes("relationship", columns.get("relationship") or empty)
+        code_texts = _texts(columns.get("household_code") or empty)
+        head_cells = columns.get("head_name") if has_head_col else None
+        number_cells = columns.get("household_no") if has_number else None
+        village_cells = columns.get("village") or empty
+        content = [columns[k] for k in ("id_number", "birth_date", "household_code") if k in columns]
+        self.m = self._member_columns(total, names, rel_codes, has_rel=has_rel)
+        groups: dict[Any, list[int]] = {}
+        group_head: dict[Any, bool] = {}  # the group has a head row
+        current: Any = None
+        for i in range(total):
+            if i % 2000 == 0:
+                if cancelled is not None and cancelled():
+                    raise ImportCancelled()
+                if progress is not None:
+                    progress(60 + i * 20 // max(total, 1), 100)
+            if skipped and i in skipped:
+                continue
+            if not names[i]:
+                if all(column[i] is None for column in plain):
+                    continue
+                raw = rows[i]
+                first = fold(cell_text(next((c for c in raw if c not in (None, "")), "")))
+                if _SUMMARY.match(first) or all(column[i] is None for column in content):
+                    continue
+                self.issue(numbers[i], "full_name" if has_full else "head_name", "", "thiếu họ và tên")
+                continue
+            is_head = rel_codes[i] == reg.HEAD
+            code = code_texts[i]
+            if code:
+                key: Any = ("code", code)
+            elif number_cells is not None and number_cells[i] is not None:  # "TT hộ": a household starts here
+                key = ("number", i)
+            elif head_cells is not None and head_cells[i]:
+                village = village_cells[i]
+                key = ("head", fold(_text(head_cells[i])), village_key("" if village is None else _text(village)))
+            elif current is not None and (
+                (number_cells is not None or head_cells is not None)
+                or (not (is_head and group_head[current]) if has_code else not is_head)
+            ):  # a row without a household code belongs to the household above it
+                key = current
+            elif is_head or not has_rel or not has_full:
+                key = ("row", numbers[i])
+            else:
+                self.issue(
+                    numbers[i],
+                    "household_code" if has_code else "relationship",
+                    code,
+                    "không biết nhân khẩu này thuộc hộ nào (chưa có dòng chủ hộ hoặc mã hộ phía trên)",
+                )
+                continue
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [i]
+                group_head[key] = is_head
+            else:
+                group.append(i)
+                if is_head:
+                    group_head[key] = True
+            current = key
+        self._load_existing(groups)
+        households = []
+        count = len(groups)
+        for index, (key, members) in enumerate(groups.items()):
+            if index % 1000 == 0:
+                if cancelled is not None and cancelled():
+                    raise ImportCancelled()
+                if progress is not None:
+                    progress(80 + index * 20 // max(count, 1), 100)
+            planned = self._plan_household(key, members, has_rel=has_rel)
+            if planned is not None:
+                households.append(planned)
+        self._validate_members()
+        self._mark_validity(households)
+        _mark_unchanged(households, self.memo)
+        if progress is not None:
+            progress(100, 100)
+        ignored: list[str] = []
+        for p in self.parts:
+            for col, label in p.header.labels.items():
+                if col not in p.header.columns and label not in ignored:
+                    ignored.append(label)
+        issues = self.issues + self.checked + self.heads + self.repeated
+        issues.sort(key=lambda i: (i.row, i.severity != "error"))
+        first_part = self.parts[0]
+        notes = [note for p in self.parts for note in p.notes]
+        return ImportPreview(
+            path="",
+            sheet=", ".join(p.table.sheet for p in self.parts),
+            header_row=first_part.table.row_numbers[first_part.header.row],
+            columns={k: self.col(k) for k in self.columns if k not in NOT_FIELDS},
+            households=households,
+            issues=issues,
+            new_villages=sorted(set(self.new_villages.values())),
+            ignored_columns=ignored,
+            memo=self.memo,
+            notes=notes,
+            part_sheets=[p.table.sheet for p in self.parts],
+        )
+
+    def _codes(self, list_name: str, cells: list[Any], system: str | None = None) -> list[str | None]:
+        """The code of each cell's text in ``list_name`` (None where empty or not in the list)."""
+        code = self.vocab.code
+        found: dict[str, str | None] = {}
+        result: list[str | None] = []
+        for value in cells:
+            if value is None:
+                result.append(None)
+            elif type(value) is str:
+                if value not in found:
+                    found[value] = code(list_name, value, system)
+                result.append(found[value])
+            else:
+                result.append(code(list_name, cell_text(value), system))
+        return result
+
+    def _member_columns(
+        self, total: int, names: list[str], rel_codes: list[str | None], *, has_rel: bool
+    ) -> _MemberColumns:
+        """Every row's member values and the planner's own problems with them, a column at a time.
+
+        A row's problems are kept in the order :meth:`_plan_household` lists them; those named
+        before matching the register (``before``) and after it (``after``).
+        """
+        cols = self.cols
+        empty: list[Any] = [None] * total
+        before: dict[int, list[RowIssue]] = {}
+        after: dict[int, list[RowIssue]] = {}
+        numbers = self.numbers
+
+        def add(into: dict[int, list[RowIssue]], i: int, key: str, value: Any, reason: str, severity: str) -> None:
+            self.issue(numbers[i], key, value, reason, severity, into=into.setdefault(i, []))
+
+        # ID numbers (a number cell that lost its leading zero is mended, with a note)
+        id_cells = cols.get("id_number") or empty
+        ids: list[str] = [""] * total
+        parsed: dict[str, tuple[str, str | None]] = {}
+        for i in _filled(id_cells):
+            value = id_cells[i]
+            if type(value) is str:
+                result = parsed.get(value)
+                if result is None:
+                    result = parsed[value] = parse_id(value)
+            else:
+                result = parse_id(value)
+            ids[i] = result[0]
+            if result[1]:
+                add(before, i, "id_number", value, result[1], "warning")
+        # birth: a date column, or one column for men and one for women (which also gives the sex)
+        birth_iso: list[str | None] = [None] * total
+        birth_year: list[int | None] = [None] * total
+        sexes: list[str | None] = [None] * total
+        bad_birth: set[int] = set()
+        # sex ticked with an x under "Nam" or "Nữ" (under "Giới tính", or under "Năm sinh" without a year)
+        marks = self.vocab.marks
+        for mark_key, sex in (("sex_male", "M"), ("sex_female", "F"), ("birth_male", "M"), ("birth_female", "F")):
+            marked = cols.get(mark_key)
+            if marked is None:
+                continue
+            ticked = [
+                i
+                for i in _filled(marked)
+                if mark_key.startswith("sex_") or (type(marked[i]) is str and fold_key(marked[i]) in marks)
+            ]
+            if ticked and mark_key.startswith("birth_"):
+                marked = cols[mark_key] = list(marked)
+            for i in ticked:
+                sexes[i] = sex
+                if mark_key.startswith("birth_"):
+                    marked[i] = None
+        male, female, dates = cols.get("birth_male"), cols.get("birth_female"), cols.get("birth_date")
+        sources: list[tuple[str, list[Any], str | None]] = []
+        if male is not None or female is not None:
+            sources = [(k, c, s) for k, c, s in (("birth_male", male, "M"), ("birth_female", female, "F")) if c]
+            if dates is not None:  # read only where neither is filled
+                dates = [d if all(c[i] is None for _k, c, _s in sources) else None for i, d in enumerate(dates)]
+        if dates is not None:
+            sources.append(("birth_date", dates, None))
+        done: set[int] = set()  # a row with both: the men's column is read
+        for source, column, birth_sex in sources:
+            parsed_dates = self.parse_dates(column)
+            for i in _filled(column):
+                if len(sources) > 1:
+                    if i in done:
+                        continue
+                    done.add(i)
+                value = column[i]
+                birth_iso[i], birth_year[i], problem = parsed_dates[i]
+                if birth_sex:
+                    sexes[i] = birth_sex
+                if problem:
+                    bad_birth.add(i)
+                    add(before, i, source, value, problem, "error")
+        sex_cells = cols.get("sex")
+        if sex_cells is not None:
+            known = self.vocab.sexes
+            for i in _filled(sex_cells):
+                text = _text(sex_cells[i])
+                if text not in self.sexes:
+                    self.sexes[text] = known.get(fold_key(text))
+                sexes[i] = self.sexes[text]
+                if sexes[i] is None:
+                    add(before, i, "sex", text, "ghi “Nam” hoặc “Nữ”", "error")
+        rel_texts = _texts(cols.get("relationship") or empty)
+        rels: list[str | None] = [code if text else None for code, text in zip(rel_codes, rel_texts, strict=True)]
+        missing_rel = [i for i, r in enumerate(rels) if r is None] if has_rel else []
+        if has_rel:
+            for i in missing_rel:
+                if rel_texts[i]:
+                    add(before, i, "relationship", rel_texts[i], "không có trong danh mục quan hệ với chủ hộ", "error")
+                else:
+                    add(before, i, "relationship", "", "chưa ghi quan hệ với chủ hộ", "error")
+        eth_cells = cols.get("ethnicity")
+        ethnicities: list[str | None] = [None] * total
+        if eth_cells is not None:
+            ethnicities = self._codes("ethnicity", eth_cells, reg.DEFAULT_ETHNICITY_SYSTEM)
+            for i in _filled(eth_cells):
+                if ethnicities[i] is None:
+                    add(before, i, "ethnicity", _text(eth_cells[i]), "không có trong danh mục dân tộc", "error")
+        # what is named after matching the register
+        hi_cards = _texts_or_none(cols.get("hi_card_number"))
+        hi_ends: list[str | None] | None = None
+        end_cells = cols.get("hi_valid_to")
+        if end_cells is not None:
+            hi_ends = [None] * total
+            for i in _filled(end_cells):
+                iso, _y, problem = self.date(end_cells[i])
+                if problem or iso is None:
+                    add(after, i, "hi_valid_to", end_cells[i], problem or "cần ghi đủ ngày/tháng/năm", "error")
+                else:
+                    hi_ends[i] = iso
+        listed: dict[str, list[str | None]] = {}
+        for key in ("education_level", "schooling", "employment"):
+            cells = cols.get(key)
+            if cells is None:
+                continue
+            listed[key] = self._codes(key, cells)
+        status_cells = cols.get("work_status")  # Mẫu 01's "Tình trạng": có việc làm / không có việc làm / đang đi học
+        if status_cells is not None:
+            statuses = self.vocab.work_statuses
+            work = listed.get("employment") or [None] * total
+            for i in _filled(status_cells):
+                status = statuses.get(fold_key(_text(status_cells[i])))
+                if status is None:
+                    add(
+                        after,
+                        i,
+                        "work_status",
+                        _text(status_cells[i]),
+                        "không rõ tình trạng (ghi Có việc làm, Không có việc làm hoặc Đang đi học); đã bỏ qua",
+                        "warning",
+                    )
+                elif work[i] is None:
+                    work[i] = status.get("employment")
+            if any(w is not None for w in work):
+                listed["employment"] = work
+        unknown = {i for key, found in listed.items() if key in cols for i in _filled(cols[key]) if found[i] is None}
+        for i in sorted(unknown):
+            for key, found in listed.items():
+                if key in cols and cols[key][i] is not None and found[i] is None:
+                    text = _text(cols[key][i])
+                    add(after, i, key, text, "không có trong danh mục; đã bỏ qua giá trị này", "warning")
+        # the problems the register's checks would name again, already named in the file's own words
+        skip_rel = ("relationship_code",)
+        skip_eth = ("ethnicity_code",)
+        skip_birth = ("birth_date",)
+        skips: list[tuple[str, ...]] = (
+            [skip_eth if v is not None else () for v in eth_cells] if eth_cells else [()] * total
+        )
+        for i in missing_rel:
+            skips[i] = skip_rel + skips[i]
+        for i in bad_birth:
+            skips[i] = skips[i] + skip_birth
+        occupations = _texts_or_none(cols.get("occupation"))
+        notes = _texts_or_none(cols.get("note"))
+        values = {
+            "full_name": names,
+            "relationship_code": rels,
+            "birth_date": birth_iso,
+            "birth_year": [None if iso else year for iso, year in zip(birth_iso, birth_year, strict=True)],
+            "sex": sexes,
+            "id_number": [n or None for n in ids],
+            "ethnicity_code": ethnicities,
+            "hi_card_number": hi_cards,
+            "hi_valid_to": hi_ends,
+            "occupation": [v or "" for v in occupations] if occupations is not None else None,
+            "note": [v or "" for v in notes] if notes is not None else None,
+            **listed,
+        }
+        args = [values.get(f.name) for f in _MEMBER_INPUT_FIELDS]
+        fresh = list(
+            map(
+                reg.MemberInput,
+                names,  # as long as the rows: the default of the others repeats with it
+                *(
+                    itertools.repeat(f.default) if a is None else a
+                    for f, a in zip(_MEMBER_INPUT_FIELDS[1:], args[1:], strict=True)
+                ),
+            )
+        )
+        return _MemberColumns(
+            names=names,
+            ids=ids,
+            rels=rels,
+            birth_iso=birth_iso,
+            birth_year=birth_year,
+            sexes=sexes,
+            ethnicities=ethnicities,
+            hi_cards=hi_cards,
+            hi_ends=hi_ends,
+            listed=listed,
+            occupations=occupations,
+            notes=notes,
+            fresh=fresh,
+            before=before,
+            after=after,
+            skips=skips,
+        )
+
+    def _load_existing(self, groups: dict[Any, list[int]]) -> None:
+        """Households (and their members) the file may update, in a few queries instead of two per household."""
+        assert self.m is not None
+        ids = self.m.ids
+        candidates: set[int] = set()
+        for key, rows in groups.items():
+            if key[0] == "code" and key[1] in self.live_codes:
+                candidates.add(self.live_codes[key[1]])
+            for i in rows:
+                number = ids[i]
+                found = self.ids_in_db.get(number) if number else None
+                if found:
+                    candidates.add(found[0])
+        if candidates:
+            self.existing = reg.get_households(self.db, candidates)
+            self.existing_members = reg.members_of(self.db, candidates)
+
+    def _hostile_ok(self, number: int, values: dict[str, Any]) -> bool:
+        """Refuse over-long cells and formulas; the text of a row kept is put in NFC once here
+        (so :func:`_text` of it is the text itself)."""
+        ok = True
+        for key, value in values.items():
+            if isinstance(value, str):
+                if len(value) > MAX_CELL_CHARS:
+                    self.issue(number, key, value[:40] + "…", f"ô quá dài ({len(value)} ký tự)")
+                    ok = False
+                elif key in _TEXT_FIELDS and value[:1] in ("=",) and len(value) > 1:
+                    self.issue(number, key, value, "ô chứa công thức, không nhận")
+                    ok = False
+                elif _BAD_CHARS.search(value):
+                    bad = _BAD_CHARS.search(value)
+                    assert bad is not None
+                    shown = _BAD_CHARS.sub("\ufffd", value)
+                    self.issue(
+                        number,
+                        key,
+                        shown,
+                        f"ô chứa ký tự điều khiển không in được (mã U+{ord(bad.group()):04X}), sẽ làm hỏng các tệp "
+                        "xuất ra sau này; hãy xóa ký tự này trong Excel (thường do dán từ nơi khác) rồi nhập lại",
+                    )
+                    ok = False
+                elif ok:
+                    values[key] = normalize("NFC", value)  # already stripped; NFC adds no outer space
+        return ok
+
+    # -- one household ------------------------------------------------------------
+    def _plan_household(self, key: Any, rows: list[int], *, has_rel: bool) -> PlannedHousehold | None:
+        cols = self.cols
+        numbers = [self.numbers[i] for i in rows]
+        first_row = numbers[0]
+        # household-level values: the first row that has each (usually the head's row)
+        hvals: dict[str, Any] = {}
+        for k in _HOUSEHOLD_KEYS:
+            column = cols.get(k)
+            if column is not None:
+                for i in rows:
+                    if column[i] is not None:
+                        hvals[k] = column[i]
+                        break
+        code = _text(hvals.get("household_code", ""))
+        issues_before = len(self.issues)
+        # village
+        village_id, village_name, new_village = self._village(first_row, _text(hvals.get("village", "")))
+        # existing household
+        existing_id: int | None = self.live_codes.get(code) if code else None
+        id_matches: set[int] = set()
+        assert self.m is not None
+        ids = self.m.ids
+        if self.ids_in_db:
+            for i in rows:
+                number = ids[i]
+                found = self.ids_in_db.get(number) if number else None
+                if found:
+                    id_matches.add(found[0])
+        if existing_id is None and len(id_matches) == 1:
+            existing_id = next(iter(id_matches))
+        elif existing_id is not None and id_matches - {existing_id}:
+            pass  # reported per member below (ID belongs to another household)
+        elif len(id_matches) > 1:
+            self.issue(
+                first_row,
+                "id_number",
+                "",
+                "các nhân khẩu của hộ này đang thuộc nhiều hộ khác nhau trong sổ; hãy kiểm tra lại",
+            )
+        existing: dict[str, Any] | None = None
+        if existing_id is not None:
+            existing = self.existing.get(existing_id) or reg.get_household(self.db, existing_id)
+        # household input
+        if existing is not None:
+            data = reg.household_input_from_row(existing, existing["causes"])
+            if village_id is not None and "village" in hvals:
+                data.village_id = village_id
+        else:
+            data = reg.HouseholdInput(code=code, village_id=village_id or 0)
+        if code:
+            data.code = code
+        if "address" in hvals:
+            data.address = _text(hvals["address"])
+        if "phone" in hvals:
+            data.phone = _text(hvals["phone"])
+        if "class_decision" in hvals:
+            data.class_decision = _text(hvals["class_decision"])
+        if "waste_treatment" in hvals:
+            answer = self.vocab.yes_no.get(fold_key(_text(hvals["waste_treatment"])))
+            if answer is None:
+                self.issue(
+                    first_row,
+                    "waste_treatment",
+                    hvals["waste_treatment"],
+                    "ghi “Có” hoặc “Không”; đã bỏ qua",
+                    "warning",
+                )
+            else:
+                data.waste_treatment = answer
+        if "class_date" in hvals:
+            iso, _year, problem = parse_date(hvals["class_date"])
+            if problem or iso is None:
+                self.issue(first_row, "class_date", hvals["class_date"], problem or "cần ghi đủ ngày/tháng/năm")
+            else:
+                data.class_date = iso
+        if "poverty_class" in hvals:
+            text = _text(hvals["poverty_class"])
+            if text not in self.classes:
+                self.classes[text] = self.vocab.classes.get(fold_key(text))
+            cls = self.classes[text]
+            if cls is None:
+                self.issue(first_row, "poverty_class", text, "không rõ loại hộ (ghi Hộ nghèo, Hộ cận nghèo, …)")
+            else:
+                data.poverty_class = cls
+        elif existing is None and "poverty_class" in self.columns:
+            data.poverty_class = "not_poor"
+        if "causes" in hvals:
+            causes, understood = self.vocab.causes(_text(hvals["causes"]))
+            if not understood:
+                self.issue(
+                    first_row,
+                    "causes",
+                    hvals["causes"],
+                    "có nguyên nhân không có trong danh mục (8 nguyên nhân theo quy định); đã bỏ qua phần không rõ",
+                    "warning",
+                )
+            data.causes = causes
+        for issue in reg.validate_household(
+            self.db,
+            data,
+            household_id=existing_id,
+            codes=self.vocab.codes,
+            check_village=False,
+            live_codes=self.live_codes,
+        ):
+            if issue.field == "code" and not code:
+                continue  # generated at commit
+            self._from_validation(first_row, issue)
+        # members
+        existing_members: list[dict[str, Any]] = []
+        if existing_id is not None:
+            if existing_id in self.existing_members:
+                existing_members = self.existing_members[existing_id]
+            else:
+                existing_members = reg.list_members(self.db, existing_id)
+        first_pending = len(self.to_validate)
+        planned_members = self._plan_members(rows, numbers, existing_id, existing_members, has_rel=has_rel)
+        # exactly one living head, counting members already in the register
+        updated_ids = {m.member_id for m in planned_members if m.member_id}
+        heads = [m for m in planned_members if m.data.relationship_code == reg.HEAD and m.data.life_status == "living"]
+        kept_heads = [
+            m
+            for m in existing_members
+            if m["id"] not in updated_ids and m["relationship_code"] == reg.HEAD and m["life_status"] == "living"
+        ]
+        heads_before = len(self.heads)
+        if kept_heads and heads:
+            self.issue(
+                heads[0].row,
+                "relationship",
+                "Chủ hộ",
+                f"hộ {data.code} trong sổ đã có chủ hộ {kept_heads[0]['full_name']}; muốn thay chủ hộ hãy dùng "
+                "“Đổi chủ hộ” trong ứng dụng",
+                into=self.heads,
+            )
+        elif not heads and not kept_heads:
+            self.issue(
+                first_row, "relationship", "", "hộ chưa có chủ hộ (không dòng nào ghi “Chủ hộ”)", into=self.heads
+            )
+        elif len(heads) > 1:
+            for m in heads[1:]:
+                self.issue(
+                    m.row,
+                    "relationship",
+                    "Chủ hộ",
+                    f"hộ đã có chủ hộ {heads[0].data.full_name} ở {self.where(heads[0].row)}",
+                    into=self.heads,
+                )
+        household_error = (len(self.issues) > issues_before or len(self.heads) > heads_before) and any(
+            i.severity == "error" and i.row == first_row
+            for found in (self.issues[issues_before:], self.heads[heads_before:])
+            for i in found
+        )
+        planned = PlannedHousehold(
+            rows=numbers,
+            action="update" if existing_id is not None else "create",
+            data=data,
+            members=planned_members,
+            household_id=existing_id,
+            village_name=village_name,
+            new_village=new_village,
+            generate_code=not code and existing_id is None,
+            valid=not household_error,
+            before=existing,
+        )
+        # an error in the first row's member data makes the household invalid too (see _validate_members)
+        if first_pending < len(self.to_validate):
+            member, _none, skip = self.to_validate[first_pending]
+            self.to_validate[first_pending] = (member, planned, skip)
+        return planned
+
+    def _village(self, row: int, text: str) -> tuple[int | None, str, str]:
+        if not text:
+            if len(self.villages) == 1:
+                village = next(iter(self.villages.values()))
+                return int(village["id"]), str(village["name"]), ""
+            if "village" not in self.columns:
+                self.issue(row, "village", "", "tệp không có cột Thôn/Tổ dân phố mà xã có nhiều thôn")
+            else:
+                self.issue(row, "village", "", "chưa ghi thôn/tổ dân phố")
+            return None, "", ""
+        key = self.village_keys.get(text)
+        if key is None:
+            key = self.village_keys[text] = village_key(text)
+        found = self.villages.get(key)
+        if found is not None:
+            return int(found["id"]), str(found["name"]), ""
+        if self.create_villages:
+            self.new_villages.setdefault(key, text)
+            return None, "", self.new_villages[key]
+        self.issue(
+            row,
+            "village",
+            text,
+            "không có thôn/tổ này trong danh sách của xã (chọn “Tạo thôn mới” để thêm, hoặc sửa tên trong tệp)",
+        )
+        return None, "", ""
+
+    def _from_validation(self, row: int, issue: ValidationIssue, into: list[RowIssue] | None = None) -> None:
+        field_key = _KEY_TO_FIELD.get(issue.field, "")
+        column = self.col(field_key) if field_key else issue.field
+        (self.issues if into is None else into).append(
+            self.row_issue(row, column, issue.value or "", issue.message, issue.severity)
+        )
+
+    def parse_dates(self, cells: list[Any]) -> list[tuple[str | None, int | None, str | None]]:
+        """:meth:`date` of each cell (``_NO_DATE`` where empty); each distinct text is read once."""
+        dates = self.dates
+        for value in set(cells):
+            if type(value) is str and value not in dates:
+                dates[value] = parse_date(value)
+        return [dates[v] if type(v) is str else (_NO_DATE if v is None else parse_date(v)) for v in cells]
+
+    def date(self, value: Any) -> tuple[str | None, int | None, str | None]:
+        """:func:`parse_date`, remembered for text cells (the same dates recur down a long list)."""
+        if type(value) is not str:
+            return parse_date(value)
+        found = self.dates.get(value)
+        if found is None:
+            found = self.dates[value] = parse_date(value)
+        return found
+
+    def _plan_members(
+        self,
+        rows: list[int],
+        numbers: list[int],
+        household_id: int | None,
+        existing_members: list[dict[str, Any]],
+        *,
+        has_rel: bool,
+    ) -> list[PlannedMember]:
+        """The members of data rows ``rows``: from :meth:`_member_columns`, matched with the register."""
+        m = self.m
+        assert m is not None
+        issues, before, after, fresh, skips = self.issues, m.before, m.after, m.fresh, m.skips
+        pending = self.to_validate
+        matching = household_id is not None or bool(self.ids_in_db)  # else every member is new
+        planned: list[PlannedMember] = []
+        for index, i in enumerate(rows):
+            if i in before:
+                issues.extend(before[i])
+            match = self._match(i, numbers[index], household_id, existing_members) if matching else None
+            if match is None:
+                data = fresh[i]
+                if not has_rel:
+                    data.relationship_code = reg.HEAD if index == 0 else reg.OTHER_RELATIVE
+                member = PlannedMember(numbers[index], "create", data)
+            else:
+                data = m.update(reg.member_input_from_row(match), i, has_rel=has_rel)
+                member = PlannedMember(numbers[index], "update", data, match["id"], before=match)
+            if i in after:
+                issues.extend(after[i])
+            planned.append(member)
+            pending.append((member, None, skips[i]))
+        return planned
+
+    def _match(
+        self, i: int, row: int, household_id: int | None, existing_members: list[dict[str, Any]]
+    ) -> dict[str, Any] | None:
+        """The register's member that data row ``i`` updates: same ID number, else same name and
+        birth year, in the matched household (an ID held in another household is a problem)."""
+        m = self.m
+        assert m is not None
+        id_number = m.ids[i]
+        match: dict[str, Any] | None = None
+        if id_number and id_number in self.ids_in_db:
+            hid, mid, other_name = self.ids_in_db[id_number]
+            if household_id is not None and hid == household_id:
+                match = next((e for e in existing_members if e["id"] == mid), None)
+            else:
+                code = self.db.scalar("SELECT code FROM household WHERE id = ?", (hid,))
+                self.issue(
+                    row,
+                    "id_number",
+                    id_number,
+                    f"số này đã có trong sổ: {other_name}, hộ {code} (không nhập trùng; nếu người này chuyển hộ, "
+                    "hãy dùng “Chuyển hộ” trong ứng dụng)",
+                )
+        if match is None and household_id is not None:
+            folded = self.memo.fold(m.fresh[i].full_name)
+            birth_year = m.birth_year[i]
+            for e in existing_members:
+                if e["name_fold"] == folded and (
+                    not birth_year or not e["birth_year"] or int(e["birth_year"]) == birth_year
+                ):
+                    return e
+        return match
+
+    def _validate_members(self) -> None:
+        """Validate every planned member at once (the register's checks, :func:`register.validate_members`)."""
+        pending = self.to_validate
+        found = reg.validate_members(
+            self.db,
+            [member.data for member, _h, _s in pending],
+            member_ids=[member.member_id for member, _h, _s in pending],
+            codes=self.vocab.codes,
+            check_duplicate_id=False,
+            today=self.today,
+            memo=self.memo,
+        )
+        if not any(found):
+            return
+        for (member, household, skip), issues in zip(pending, found, strict=True):
+            for issue in issues:
+                if issue.field in skip:
+                    continue
+                self._from_validation(member.row, issue, self.checked)
+                if household is not None and issue.severity == "error":
+                    household.valid = False
+
+    def _mark_validity(self, households: list[PlannedHousehold]) -> None:
+        """Rows with errors are invalid; a household is invalid when its head row is."""
+        numbers = [(m.data.id_number, m.row) for h in households for m in h.members if m.data.id_number]
+        if len({number for number, _row in numbers}) < len(numbers):  # an ID number given twice in the file
+            seen: dict[str | None, int] = {}
+            for number, row in numbers:
+                first = seen.setdefault(number, row)
+                if first != row:
+                    self.repeated.append(
+                        self.row_issue(
+                            row, self.col("id_number"), number or "", f"trùng số với {self.where(first)} trong tệp"
+                        )
+                    )
+        error_rows = {
+            i.row
+            for found in (self.issues, self.checked, self.heads, self.repeated)
+            for i in found
+            if i.severity == "error"
+        }
+        if not error_rows:  # then every household has its head and every row is valid
+            return
+        for h in households:
+            for m in h.members:
+                m.valid = m.row not in error_rows
+            head_rows = [m.row for m in h.members if m.data.relationship_code == reg.HEAD]
+            if not h.valid or any(r in error_rows for r in head_rows) or (not head_rows and h.action == "create"):
+                h.valid = False
+            if h.valid and h.action == "create" and not any(m.valid for m in h.members):
+                h.valid = False
+
+
+def _mark_unchanged(households: list[PlannedHousehold], memo: reg.MemberMemo) -> None:
+    """Find the updates that would write what the register already holds (a list imported again).
+
+    They are shown as unchanged and not written: no history entry, no audit entry.
+    """
+    members = [m for h in households for m in h.members if m.action == "update" and m.before is not None]
+    if members:
+        changed = _differ(reg.member_columns([m.data for m in members], memo), [m.before or {} for m in members])
+        for m, differs in zip(members, changed, strict=True):
+            m.changed = differs
+    matched = [h for h in households if h.action == "update" and h.before is not None]
+    if matched:
+        changed = _differ(reg.household_columns([h.data for h in matched]), [h.before or {} for h in matched])
+        for h, differs in zip(matched, changed, strict=True):
+            before = h.before or {}
+            h.changed = (
+                differs or bool(h.new_village) or sorted(set(h.data.causes)) != sorted(set(before.get("causes") or []))
+            )
+
+
+def _differ(columns: dict[str, list[Any]], rows: list[dict[str, Any]]) -> list[bool]:
+    """For each row of the register, whether a column's value differs from it (a column at a
+    time: a list imported again mostly holds what the register holds, and a whole column is
+    compared at once)."""
+    changed = [False] * len(rows)
+    for name, values in columns.items():
+        held = [row.get(name) for row in rows]
+        if held != values:
+            for index, (old, new) in enumerate(zip(held, values, strict=True)):
+                if old != new:
+                    changed[index] = True
+    return changed

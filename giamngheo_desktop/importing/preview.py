@@ -1,0 +1,304 @@
+"""What an import would do and did: planned households and members, problems by sheet and row, the
+file's sheets and columns.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from giamngheo_desktop.services import register as reg
+from giamngheo_desktop.services.changes import Changes
+
+Progress = Callable[[int, int], None]
+
+
+Cancelled = Callable[[], bool]
+
+
+ROW_BITS = 20  # a row of the n-th sheet read is known as (n << ROW_BITS) | its row number in the sheet
+
+
+_ROW_MASK = (1 << ROW_BITS) - 1
+
+
+def sheet_row(key: int) -> int:
+    """The row number in its sheet (as Excel shows it) of a row key."""
+    return key & _ROW_MASK
+
+
+@dataclass
+class RowIssue:
+    row: int  # the row's key: its row number in the sheet, plus the sheet's position (ROW_BITS) after the first
+    column: str
+    value: str
+    reason: str
+    severity: str = "error"  # 'error' | 'warning'
+    sheet: str = ""  # named when the file has several sheets read
+
+    @property
+    def line(self) -> int:
+        """The row number as Excel shows it."""
+        return self.row & _ROW_MASK
+
+    def where(self) -> str:
+        return (f"trang “{self.sheet}”, " if self.sheet else "") + f"dòng {self.line}"
+
+    def text(self) -> str:
+        value = f" “{self.value}”" if self.value else ""
+        kind = "Lỗi" if self.severity == "error" else "Lưu ý"
+        return f"{kind} — {self.where()}, cột “{self.column}”{value}: {self.reason}"
+
+
+@dataclass(slots=True)
+class PlannedMember:
+    row: int
+    action: str  # 'create' | 'update'
+    data: reg.MemberInput
+    member_id: int | None = None
+    valid: bool = True
+    before: dict[str, Any] | None = field(default=None, repr=False)  # the register's row it updates
+    changed: bool = True  # False: an update that would write the values the register already holds
+
+    def kind(self) -> str:
+        """'create', 'update', or 'unchanged' (matched, nothing to write)."""
+        return "unchanged" if self.action == "update" and not self.changed else self.action
+
+
+@dataclass(slots=True)
+class PlannedHousehold:
+    rows: list[int]
+    action: str  # 'create' | 'update'
+    data: reg.HouseholdInput
+    members: list[PlannedMember]
+    household_id: int | None = None
+    village_name: str = ""
+    new_village: str = ""  # to be created (create_villages)
+    generate_code: bool = False
+    valid: bool = True  # False: the whole household is skipped
+    before: dict[str, Any] | None = field(default=None, repr=False)  # the register's row it updates
+    changed: bool = True  # False: the household's own fields and causes are as in the register
+
+    def kind(self, *, valid_only: bool = False) -> str:
+        """'create', 'update', or 'unchanged': matched, and neither it nor a member it would write differs."""
+        if self.action == "update" and not self.changed:
+            members = [m for m in self.members if m.valid or not valid_only]
+            if all(m.kind() == "unchanged" for m in members):
+                return "unchanged"
+        return self.action
+
+    @property
+    def code(self) -> str:
+        return self.data.code
+
+    @property
+    def head_name(self) -> str:
+        for m in self.members:
+            if m.data.relationship_code == reg.HEAD:
+                return m.data.full_name
+        return ""
+
+
+@dataclass
+class ImportPreview:
+    path: str
+    sheet: str
+    header_row: int
+    columns: dict[str, str]  # field key → header text in the file
+    households: list[PlannedHousehold]
+    issues: list[RowIssue]
+    new_villages: list[str]
+    ignored_columns: list[str]
+    stopped_early: bool = False
+    # the preview's folded names, parsed dates and ID checks, reused when writing
+    memo: reg.MemberMemo = field(default_factory=reg.MemberMemo, repr=False, compare=False)
+    sheets: list[SheetSummary] = field(default_factory=list)  # every sheet of the file: read or not, and why
+    notes: list[str] = field(default_factory=list)  # where lists ended early, long gaps of empty rows, …
+    encoding: str = ""  # a CSV's encoding, as the officer would name it
+    file_columns: list[FileColumn] = field(default_factory=list)  # every column with a header, and its field
+    mapping: dict[str, str] = field(default_factory=dict)  # header text → field chosen by the officer (or remembered)
+    layout: str = ""  # the layout's key (header texts), under which a confirmed mapping is remembered
+    part_sheets: list[str] = field(default_factory=list)  # the sheets read, in the order of row keys
+
+    def row_label(self, key: int) -> str:
+        """A row key as the officer finds it: "dòng 12" or "trang “Thôn A”, dòng 12"."""
+        part = key >> ROW_BITS
+        if len(self.part_sheets) > 1 and part < len(self.part_sheets):
+            return f"trang “{self.part_sheets[part]}”, dòng {key & _ROW_MASK}"
+        return f"dòng {key & _ROW_MASK}"
+
+    def rows_text(self, keys: list[int], *, limit: int = 30) -> str:
+        """Row keys grouped by sheet: "12, 14, 15" or "trang “A”: 12, 14; trang “B”: 3"."""
+        by_part: dict[int, list[int]] = {}
+        for key in keys[:limit]:
+            by_part.setdefault(key >> ROW_BITS, []).append(key & _ROW_MASK)
+        more = f" và {len(keys) - limit} dòng khác" if len(keys) > limit else ""
+        if len(self.part_sheets) <= 1:
+            return ", ".join(str(r) for rows in by_part.values() for r in rows) + more
+        return (
+            "; ".join(
+                f"trang “{self.part_sheets[p] if p < len(self.part_sheets) else p}”: " + ", ".join(map(str, rows))
+                for p, rows in by_part.items()
+            )
+            + more
+        )
+
+    def issue_groups(self) -> list[IssueGroup]:
+        """The problems, the same problem of many rows told once ("40 dòng: …"), in the order first met."""
+        groups: dict[tuple[str, str, str], IssueGroup] = {}
+        for issue in self.issues:
+            key = (issue.severity, issue.column, issue.reason)
+            group = groups.get(key)
+            if group is None:
+                groups[key] = IssueGroup(issue.severity, issue.column, issue.reason, [issue])
+            else:
+                group.issues.append(issue)
+        return list(groups.values())
+
+    @property
+    def errors(self) -> list[RowIssue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(i.severity == "error" for i in self.issues)
+
+    def counts(self, *, valid_only: bool = False) -> dict[str, int]:
+        kinds = ("create", "update", "unchanged")
+        result = dict.fromkeys([f"households_{k}" for k in kinds] + [f"members_{k}" for k in kinds], 0)
+        for h in self.households:
+            if valid_only and not h.valid:
+                continue
+            result[f"households_{h.kind(valid_only=valid_only)}"] += 1
+            for m in h.members:
+                if valid_only and not m.valid:
+                    continue
+                result[f"members_{m.kind()}"] += 1
+        result["rows_skipped"] = len(self.skipped_rows()) if valid_only else 0
+        result["errors"] = len(self.errors)
+        result["warnings"] = len(self.issues) - len(self.errors)
+        return result
+
+    def skipped_rows(self) -> list[int]:
+        rows: set[int] = set()
+        for h in self.households:
+            if not h.valid:
+                rows.update(h.rows)
+            else:
+                rows.update(m.row for m in h.members if not m.valid)
+        rows.update(i.row for i in self.errors if i.row not in self._planned_rows())
+        return sorted(rows)
+
+    def _planned_rows(self) -> set[int]:
+        return {r for h in self.households for r in h.rows}
+
+    def to_json(self, *, valid_only: bool = False) -> dict[str, Any]:
+        return {
+            "file": self.path,
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "columns": self.columns,
+            "ignored_columns": self.ignored_columns,
+            "counts": self.counts(valid_only=valid_only),
+            "new_villages": self.new_villages,
+            "households": [
+                {
+                    "code": h.code or "(tự sinh)",
+                    "action": h.kind(valid_only=valid_only),
+                    "village": h.village_name or h.new_village,
+                    "head": h.head_name,
+                    "rows": [sheet_row(r) for r in h.rows],
+                    "members": len(h.members),
+                    "valid": h.valid,
+                }
+                for h in self.households
+            ],
+            "issues": [
+                {
+                    "row": i.line,
+                    "sheet": i.sheet,
+                    "column": i.column,
+                    "value": i.value,
+                    "reason": i.reason,
+                    "severity": i.severity,
+                }
+                for i in self.issues
+            ],
+            "skipped_rows": self.skipped_rows() if valid_only else [],
+            "sheets": [dataclasses.asdict(s) for s in self.sheets],
+            "notes": self.notes,
+            "encoding": self.encoding,
+            "file_columns": [
+                {"sheet": c.sheet, "column": c.letter, "header": c.label, "field": c.field} for c in self.file_columns
+            ],
+        }
+
+
+@dataclass
+class SheetSummary:
+    name: str
+    read: bool
+    reason: str = ""  # why a sheet was not read; what it gave its rows when read
+    rows: int = 0  # data rows read
+    header_row: int = 0
+
+
+@dataclass
+class FileColumn:
+    sheet: str
+    index: int  # 0-based column in the sheet's rows
+    letter: str  # the column as Excel names it ("D")
+    label: str  # the header text (stacked header rows joined with " › ")
+    field: str  # the field it is mapped to, '' when not used
+    samples: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclass
+class IssueGroup:
+    severity: str
+    column: str
+    reason: str
+    issues: list[RowIssue]
+
+    def text(self, preview: ImportPreview) -> str:
+        kind = "Lỗi" if self.severity == "error" else "Lưu ý"
+        if len(self.issues) == 1:
+            return self.issues[0].text()
+        rows = preview.rows_text([i.row for i in self.issues], limit=12)
+        return f"{kind} — {len(self.issues)} dòng, cột “{self.column}”: {self.reason} (dòng {rows})"
+
+
+def column_letter(index: int) -> str:
+    """0 → "A", 25 → "Z", 26 → "AA"."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+@dataclass
+class ImportResult:
+    changes: Changes
+    households_created: int
+    households_updated: int
+    members_created: int
+    members_updated: int
+    skipped_rows: list[int]
+    household_ids: list[int]
+    households_unchanged: int = 0  # matched and already as in the file: nothing written, no history entry
+    members_unchanged: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "households_created": self.households_created,
+            "households_updated": self.households_updated,
+            "households_unchanged": self.households_unchanged,
+            "members_created": self.members_created,
+            "members_updated": self.members_updated,
+            "members_unchanged": self.members_unchanged,
+            "skipped_rows": self.skipped_rows,
+        }

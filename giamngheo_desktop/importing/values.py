@@ -1,0 +1,273 @@
+"""Reading the cells of a list: text, dates, ID numbers as Excel leaves them, and the words people
+write for codes (Vocab).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import re
+from typing import Any
+from unicodedata import normalize
+
+from giamngheo_desktop import clock
+from giamngheo_desktop.domain import fields as field_table
+from giamngheo_desktop.domain.idnumber import normalize_id
+from giamngheo_desktop.importing.headers import (
+    synonyms_file,
+)
+from giamngheo_desktop.importing.reader import (
+    MAX_CELL_CHARS,
+)
+from giamngheo_desktop.resources import resource_path
+from giamngheo_desktop.services import register as reg
+from giamngheo_desktop.storage.connection import Database
+from giamngheo_desktop.text import fold, fold_key, nfc
+
+# a field key of the register's checks → the import field that fills it (to name the file's column)
+_KEY_TO_FIELD = {
+    **{f.key: f.import_key for f in field_table.FIELDS if f.import_key},
+    "birth_year": "birth_date",
+    "relationship_code": "relationship",
+}
+
+
+_TEXT_FIELDS = ("full_name", "head_name", "address", "phone", "occupation", "note", "household_code", "village")
+
+
+def _text(value: Any) -> str:
+    """:func:`cell_text` of a cell the planner has already put in NFC (text is returned as is)."""
+    return value if type(value) is str else cell_text(value)
+
+
+def cell_text(value: Any) -> str:
+    if type(value) is str:
+        return nfc(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "x" if value else ""
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, _dt.timedelta):
+        return ""
+    return nfc(str(value))
+
+
+_DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2,4})$")
+
+
+_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+
+
+_MY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{4})$")
+
+
+_EXCEL_EPOCH = _dt.date(1899, 12, 30)
+
+
+def parse_date(value: Any) -> tuple[str | None, int | None, str | None]:
+    """(ISO date, year, problem). Date cells, dd/mm/yyyy text, yyyy-mm-dd, year only, Excel serials."""
+    if value is None or value == "":
+        return None, None, None
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        return value.isoformat(), value.year, None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+        if number.is_integer() and 1880 <= number <= 2100:
+            return None, int(number), None
+        if 1 < number < 80_000:
+            date = _EXCEL_EPOCH + _dt.timedelta(days=int(number))
+            return date.isoformat(), date.year, None
+        return None, None, "không phải ngày hợp lệ"
+    text = cell_text(value)
+    # dd/mm/yyyy, the usual way, without the regular expressions (a list has as many birth dates as
+    # people); gives what _parse_text_date gives (tested)
+    if len(text) == 10 and text[2] == "/" and text[5] == "/" and text[6] != "0":
+        day, month, year = text[:2], text[3:5], text[6:]
+        if day.isdecimal() and month.isdecimal() and year.isdecimal():
+            try:
+                date = _dt.date(int(year), int(month), int(day))
+            except ValueError:
+                return None, None, "không phải ngày hợp lệ (ngày/tháng/năm)"
+            return date.isoformat(), date.year, None
+    return _parse_text_date(text)
+
+
+def _parse_text_date(text: str) -> tuple[str | None, int | None, str | None]:
+    if text.isdigit() and len(text) == 4:
+        return None, int(text), None
+    match = _DMY.match(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        if year < 100:
+            year += 2000 if year <= clock.today().year % 100 else 1900
+        try:
+            date = _dt.date(year, month, day)
+        except ValueError:
+            return None, None, "không phải ngày hợp lệ (ngày/tháng/năm)"
+        return date.isoformat(), year, None
+    match = _YMD.match(text)
+    if match:
+        try:
+            date = _dt.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            return None, None, "không phải ngày hợp lệ"
+        return date.isoformat(), date.year, None
+    match = _MY.match(text)
+    if match:
+        return None, int(match.group(2)), None
+    return None, None, "không đọc được ngày (ghi dạng ngày/tháng/năm hoặc chỉ năm sinh)"
+
+
+def parse_id(value: Any) -> tuple[str, str | None]:
+    """(digits, note). A number cell loses the leading zero: 11 digits → 12, 8 → 9."""
+    if type(value) is str and value.isascii() and value.isdigit() and len(value) not in (8, 11):
+        return value, None  # the usual: plain digits as text (what _read_id gives, tested)
+    return _read_id(value)
+
+
+def _read_id(value: Any) -> tuple[str, str | None]:
+    if value is None or value == "":
+        return "", None
+    numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
+    text = normalize_id(cell_text(value))
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]
+    if text.isdigit() and (numeric or len(text) in (8, 11)) and len(text) in (8, 11):
+        return "0" + text, "ô đang ở dạng số nên mất số 0 ở đầu; đã thêm lại"
+    return text, None
+
+
+def _lookup_names(list_name: str) -> dict[str, dict[str, list[str]]]:
+    """code_system → code → aliases, from the shipped JSON files."""
+    result: dict[str, dict[str, list[str]]] = {}
+    for path in sorted(resource_path("codes").glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("list_name") != list_name:
+            continue
+        system = result.setdefault(data["code_system"], {})
+        for item in data["items"]:
+            system[str(item["code"])] = list(item.get("aliases", []))
+    return result
+
+
+class Vocab:
+    """Matching the words people write to codes (folded names, aliases, codes)."""
+
+    def __init__(self, db: Database) -> None:
+        self.codes = reg.CodeBook(db)
+        syn = synonyms_file()
+        self.classes = {fold_key(name): code for code, names in syn["classes"].items() for name in names}
+        self.sexes = {fold_key(name): code for code, names in syn["sexes"].items() for name in names}
+        self.heads = {fold_key(name) for name in syn["heads"]}
+        self.marks = {fold_key(name) for name in syn.get("marks", [])}
+        self.yes_no: dict[str, bool] = {
+            fold_key(word): answer for answer, words in ((True, syn["yes"]), (False, syn["no"])) for word in words
+        }
+        self.work_statuses = {
+            fold_key(word): {k: v for k, v in item.items() if k != "words"}
+            for item in syn.get("work_status", {}).get("values", [])
+            for word in item["words"]
+        }
+        self._maps: dict[str, dict[str, str]] = {}
+        self._memo: dict[tuple[str, str, str | None], str | None] = {}
+
+    def _map(self, list_name: str, system: str | None = None) -> dict[str, str]:
+        key = f"{list_name}/{system or ''}"
+        if key not in self._maps:
+            mapping: dict[str, str] = {}
+            aliases = _lookup_names(list_name)
+            for code, item in self.codes.items(list_name, system).items():
+                mapping.setdefault(fold_key(item["name"]), code)
+                mapping.setdefault(fold_key(code), code)
+                for alias in aliases.get(item["code_system"], {}).get(code, []):
+                    mapping.setdefault(fold_key(alias), code)
+            self._maps[key] = mapping
+        return self._maps[key]
+
+    def code(self, list_name: str, text: str, system: str | None = None) -> str | None:
+        memo_key = (list_name, text, system)
+        if memo_key in self._memo:
+            return self._memo[memo_key]
+        found = self._code(list_name, text, system)
+        self._memo[memo_key] = found
+        return found
+
+    def _code(self, list_name: str, text: str, system: str | None = None) -> str | None:
+        key = fold_key(text)
+        if not key:
+            return None
+        mapping = self._map(list_name, system)
+        if key in mapping:
+            return mapping[key]
+        if list_name == "relationship" and key in self.heads:
+            return reg.HEAD
+        return None
+
+    def _cause_names(self) -> list[tuple[str, str]]:
+        """(folded name or alias, cause code), the longest first: the official wordings (Mẫu 7.10), the short forms."""
+        if not hasattr(self, "_causes"):
+            aliases = _lookup_names("poverty_cause")
+            names: list[tuple[str, str]] = []
+            for code, item in self.codes.items("poverty_cause").items():
+                for name in [item["name"], *aliases.get(item["code_system"], {}).get(code, [])]:
+                    if fold(name):
+                        names.append((fold(name), code))
+            self._causes = sorted(names, key=lambda x: -len(x[0]))
+        return self._causes
+
+    def causes(self, text: str) -> tuple[list[str], bool]:
+        """Cause codes found in ``text`` (names or numbers) and whether everything was understood."""
+        folded = fold(text)
+        found: list[str] = []
+        rest = folded
+        for name, code in self._cause_names():
+            if name in rest:
+                found.append(code)
+                rest = rest.replace(name, " ")
+        for token in re.findall(r"\d+", rest):
+            if self.codes.has("poverty_cause", token):
+                found.append(token)
+                rest = rest.replace(token, " ", 1)
+        leftover = re.sub(r"[\s,;/+.\-]+", "", rest)
+        return list(dict.fromkeys(found)), not leftover
+
+
+_VILLAGE_PREFIX = re.compile(r"^(thon|to dan pho|to|xom|ban|ap|khom|buon|khu pho|khu|doi)\s+")
+
+
+def village_key(name: str) -> str:
+    folded = fold(name)
+    return fold_key(_VILLAGE_PREFIX.sub("", folded)) or fold_key(folded)
+
+
+_SUMMARY = re.compile(r"^(tong|cong|tong cong|tong so|nguoi lap|chu tich|xac nhan|ngay .* thang)")
+
+
+# characters that break the files made later (xlsx, PDF, the upload package): C0/C1 controls other
+# than tab and line breaks, unpaired surrogates, non-characters
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+_HOSTILE = "\x00hostile"  # _screened: an over-long cell or a formula (the row is read again and reported)
+
+
+def _screened(text: str) -> str:
+    """A text cell stripped and in NFC ('' when blank), or ``_HOSTILE``."""
+    value = text.strip()
+    if not value:
+        return ""
+    if len(value) > MAX_CELL_CHARS or (value[0] == "=" and len(value) > 1):
+        return _HOSTILE
+    if not value.isprintable() and _BAD_CHARS.search(value):
+        return _HOSTILE
+    return normalize("NFC", value)
