@@ -61,6 +61,7 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
 
 def create_app(argv: list[str]) -> QApplication:
     """The QApplication with names, Vietnamese translations and the shipped fonts."""
+    from ui import keyboard
     from ui.fonts import use_app_font
     from ui.i18n import install_translations
     from ui.main_window import app_icon
@@ -72,6 +73,7 @@ def create_app(argv: list[str]) -> QApplication:
     app.setApplicationVersion(__version__)
     install_translations(app)
     use_app_font(app)
+    keyboard.install(app)
     app.setWindowIcon(app_icon())
     return app
 

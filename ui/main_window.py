@@ -16,9 +16,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QSize, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
     QDialog,
     QFileDialog,
     QFrame,
@@ -38,10 +40,10 @@ from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.paths import AppPaths
 from giamngheo_desktop.resources import resource_path
 from giamngheo_desktop.services import backup, commune
-from giamngheo_desktop.services.changes import Changes
+from giamngheo_desktop.services.changes import EVERYTHING, Changes
 from giamngheo_desktop.services.household_query import count_households
 from giamngheo_desktop.services.session import open_session
-from ui import errors
+from ui import errors, keyboard
 from ui.dialogs.about_dialog import AboutDialog
 from ui.dialogs.first_run_dialog import FirstRunDialog
 from ui.settings import LAST_DATABASE, LAST_OPEN_FOLDER, WINDOW_GEOMETRY, WINDOW_STATE, Settings
@@ -63,7 +65,18 @@ DEMO_HOUSEHOLDS = 2000
 DEMO_SEED = 1
 FILE_FILTER = "Tệp dữ liệu Giảm nghèo (*.sqlite *.db);;Tất cả các tệp (*)"
 
+STATUS_MS = 15000  # how long a confirmation stays in the status bar
+TITLE_BAR = 40  # room left for the window's title bar and frame (Windows 10/11 at 100 %)
+DEFAULT_SIZE = (1280, 680)  # fits a 1366×768 laptop with a 40-pixel taskbar, title bar included
+
 _windows: list[MainWindow] = []  # open windows stay alive until closed
+
+
+def default_size(available: QSize) -> tuple[int, int]:
+    """The first-start window size: DEFAULT_SIZE, smaller on a smaller screen (the frame included)."""
+    width = min(DEFAULT_SIZE[0], max(available.width() - 16, 640))
+    height = min(DEFAULT_SIZE[1], max(available.height() - TITLE_BAR, 480))
+    return width, height
 
 
 def app_icon() -> QIcon:
@@ -103,6 +116,9 @@ class MainWindow(QMainWindow):
             self.setCentralWidget(central)
         else:
             self.setCentralWidget(self.tabs)
+        keyboard.install(QApplication.instance())  # type: ignore[arg-type]
+        for view in self.findChildren(QAbstractItemView):
+            keyboard.leave_on_tab(view)
 
         self._build_menus()
         for widget in self.tab_widgets:  # tabs may add their own items to **Dữ liệu**
@@ -151,7 +167,11 @@ class MainWindow(QMainWindow):
         self.menu_data.addSeparator()
         self.action_data_folder = self._action(self.menu_data, "Mở thư mục chứa tệp dữ liệu", self.open_data_folder)
         self.action_audit = self._action(self.menu_data, "Nhật ký thay đổi…", self.show_audit)
+        self.action_refresh = self._action(
+            self.menu_data, "Làm mới", self.refresh_all, QKeySequence.StandardKey.Refresh
+        )
 
+        self.action_print = self._action(self.menu_reports, "In báo cáo đang xem…", self.print_report, "Ctrl+P")
         self.action_exports_folder = self._action(
             self.menu_reports, "Mở thư mục báo cáo đã xuất", lambda: self._open_folder(self.paths.exports)
         )
@@ -164,7 +184,6 @@ class MainWindow(QMainWindow):
         self.action_logs = self._action(
             self.menu_help, "Mở thư mục nhật ký lỗi", lambda: self._open_folder(self.paths.logs)
         )
-        self.menu_help.addSeparator()
         self.action_about = self._action(self.menu_help, "Giới thiệu", self.show_about)
 
     def _action(self, menu: Any, text: str, slot: Callable[[], Any], shortcut: Any = None) -> QAction:
@@ -300,6 +319,23 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         AboutDialog(self.workspace, self).exec()
 
+    def refresh_all(self) -> None:
+        """F5: every tab reads the file again (another officer may have changed it from the CLI)."""
+        self.workspace.broadcast(EVERYTHING)
+        self.statusBar().showMessage("Đã làm mới dữ liệu từ tệp.", STATUS_MS)
+
+    def print_report(self) -> None:
+        """Ctrl+P: print the report shown on the Báo cáo tab (or say how to get one)."""
+        reports = next((w for w in self.tab_widgets if isinstance(w, ReportsTab)), None)
+        if reports is None:
+            return
+        self.tabs.setCurrentWidget(reports)
+        if reports.model.report is None:
+            self.statusBar().showMessage("Chọn biểu và kỳ rồi bấm «Lập báo cáo» trước khi in.", STATUS_MS)
+            reports.build_button.setFocus()
+            return
+        reports.print_report()
+
     def open_data_folder(self) -> None:
         self._open_folder(self.workspace.path.parent)
 
@@ -312,7 +348,11 @@ class MainWindow(QMainWindow):
     def _restore_window(self) -> None:
         geometry = self.settings.get(WINDOW_GEOMETRY)
         if geometry.isEmpty() or not self.restoreGeometry(geometry):
-            self.resize(1180, 700)
+            self.resize(*default_size(self.screen().availableGeometry().size()))
+        else:  # a window saved on a bigger screen must still fit this one
+            room = self.screen().availableGeometry()
+            if self.width() > room.width() or self.height() > room.height() - TITLE_BAR:
+                self.resize(*default_size(room.size()))
         state = self.settings.get(WINDOW_STATE)
         if not state.isEmpty():
             self.restoreState(state)

@@ -69,6 +69,24 @@ def test_period_choices(workspace, qtbot) -> None:  # type: ignore[no-untyped-de
     assert tab.period_stack.currentIndex() == 1
 
 
+def test_monthly_and_quarterly_pages_show_their_own_year(workspace, qtbot) -> None:  # type: ignore[no-untyped-def]
+    tab = ReportsTab(workspace)
+    qtbot.addWidget(tab)
+    tab.show()
+    _select(tab.period_kind, "month")
+    assert tab.month_year.isVisible() and tab.month.isVisible()
+    tab.month_year.setValue(2025)
+    tab.month.setValue(3)
+    assert tab.period().key == "2025-03"
+    _select(tab.period_kind, "quarter")
+    assert tab.quarter_year.isVisible() and tab.quarter_year.value() == 2025
+    tab.quarter_year.setValue(2024)
+    tab.quarter.setValue(4)
+    assert tab.period().label == "Quý IV năm 2024"
+    _select(tab.period_kind, "year")
+    assert tab.year.isVisible() and tab.year.value() == 2024
+
+
 def test_preview_renders_every_pdf_page_with_qtpdf(workspace, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from giamngheo_desktop.export.pdf import write_pdf
 

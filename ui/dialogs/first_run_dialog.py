@@ -125,8 +125,10 @@ class FirstRunDialog(QDialog):
         self.villages.setMinimumHeight(180)
         self.add_button = QPushButton("Thêm thôn/tổ")
         self.add_button.clicked.connect(self._add_clicked)
+        self.add_button.setAutoDefault(False)  # Enter saves the dialog
         self.remove_button = QPushButton("Xóa thôn/tổ")
         self.remove_button.clicked.connect(self.remove_selected_village)
+        self.remove_button.setAutoDefault(False)
         self.villages.itemSelectionChanged.connect(self._update_buttons)
         self.village_errors = QLabel()
         self.village_errors.setStyleSheet(ERROR_STYLE)

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QLineEdit,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -39,6 +42,16 @@ from ui.dialogs.register_forms import (
 )
 from ui.undo import run_operation
 from ui.workspace import Workspace
+
+
+def scrolled(page: QWidget) -> QScrollArea:
+    """``page`` in a frameless scroll area that only scrolls when the screen is too small."""
+    area = QScrollArea()
+    area.setWidget(page)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return area
 
 
 class HouseholdDialog(QDialog):
@@ -111,8 +124,8 @@ class HouseholdDialog(QDialog):
         self.housing = field_widgets(db, QFormLayout(housing), fields.section("household", "housing"))
 
         tabs = QTabWidget()
-        tabs.addTab(general, "Thông tin chung")
-        tabs.addTab(housing, "Nhà ở, nước, thông tin")
+        tabs.addTab(scrolled(general), "Thông tin chung")  # scrolls rather than outgrow a 768-pixel screen
+        tabs.addTab(scrolled(housing), "Nhà ở, nước, thông tin")
         self.head_form: MemberForm | None = None
         if household_id is None:
             self.head_form = MemberForm(db, compact=True)
@@ -120,7 +133,7 @@ class HouseholdDialog(QDialog):
             set_combo(self.head_form.relationship, register.HEAD)
             head_page = QWidget()
             QVBoxLayout(head_page).addWidget(self.head_form)
-            tabs.insertTab(1, head_page, "Chủ hộ")
+            tabs.insertTab(1, scrolled(head_page), "Chủ hộ")
             self.setWindowTitle("Thêm hộ gia đình")
             if village_id is not None:
                 set_combo(self.village, village_id)
@@ -137,7 +150,7 @@ class HouseholdDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(tabs)
         layout.addWidget(buttons)
-        self.resize(620, 680)
+        self.resize(640, 640)
 
     def _load(self, household_id: int) -> None:
         row = register.get_household(self.workspace.db, household_id)

@@ -89,12 +89,16 @@ class LoginDialog(QDialog):
         self.message.setStyleSheet("color: #b00020;")
         self.forgot_button = QPushButton("Quên mật khẩu?")
         self.forgot_button.setFlat(True)
+        self.forgot_button.setAutoDefault(False)  # Enter logs in, never opens this note
         self.forgot_button.clicked.connect(self.show_forgot)
         form = QFormLayout()
         form.addRow("Tên đăng nhập:", self.username_edit)
         form.addRow("Mật khẩu:", self.password_edit)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Đăng nhập")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setDefault(True)
+        for edit in (self.username_edit, self.password_edit):
+            edit.textEdited.connect(lambda _text: self.message.clear())  # the old refusal goes once fixed
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Thoát")
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)

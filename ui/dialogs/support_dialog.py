@@ -117,6 +117,7 @@ class HouseholdPicker(QWidget):
         self.results.setMaximumHeight(110)
         self.chosen = QLabel("Chưa chọn hộ.")
         self.chosen.setStyleSheet("font-weight: bold;")
+        self.chosen.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)

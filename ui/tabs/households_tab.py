@@ -99,6 +99,7 @@ class HouseholdsTab(QWidget):
         self.search.setPlaceholderText("Tìm theo tên chủ hộ hoặc thành viên, mã hộ, số định danh…  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Tìm kiếm hộ")
+        self.search.installEventFilter(self)  # Down/Enter move into the results
         self.village_combo = QComboBox()
         self.village_combo.setAccessibleName("Lọc theo thôn/tổ")
         self.class_combo = QComboBox()
@@ -281,6 +282,13 @@ class HouseholdsTab(QWidget):
         from PySide6.QtCore import QEvent
 
         if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_PageDown)
+        ):
+            self.enter_results()
+            return True
+        if (
             watched is self.view
             and event.type() == QEvent.Type.KeyPress
             and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -348,6 +356,21 @@ class HouseholdsTab(QWidget):
         if query != self.model.query or not self.model.ids:
             self.model.set_query(query)
         self.view.setColumnHidden(FOUND_COLUMN, not query.text.strip())
+
+    def enter_results(self) -> None:
+        """From the search box into the list: search now, focus the table on its first (or current) row."""
+        if self._timer.isActive():
+            self.apply_filters()
+        if self.model.rowCount() == 0:
+            return
+        index = self.view.currentIndex()
+        if not index.isValid():
+            index = self.model.index(0, 0)
+            self.view.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            )
+        self.view.scrollTo(index)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -443,6 +466,7 @@ class HouseholdsTab(QWidget):
         if household_id is None:
             self.detail_title.setText("Chọn một hộ để xem chi tiết.")
             self.members_model.set_rows([])
+            self.members_view.resizeColumnsToContents()  # the headers stay whole with no household
             self.history.clear()
             self.supports.clear()
             self.audit_history.show_household(None)

@@ -86,9 +86,16 @@ class ReportsTab(QWidget):
         for kind, label in PERIOD_KINDS:
             self.period_kind.addItem(label, kind)
         self.period_kind.setCurrentIndex(2)
-        self.year = QSpinBox()
-        self.year.setRange(2021, 2100)
-        self.year.setValue(today.year)
+        # every period page shows its own year box; they keep one value (``self.year`` is read)
+        self.year, self.month_year, self.quarter_year = (QSpinBox(), QSpinBox(), QSpinBox())
+        for box in (self.year, self.month_year, self.quarter_year):
+            box.setRange(2021, 2100)
+            box.setValue(today.year)
+            box.setPrefix("Năm ")
+            box.setAccessibleName("Năm báo cáo")
+            for other in (self.year, self.month_year, self.quarter_year):
+                if other is not box:
+                    box.valueChanged.connect(other.setValue)
         self.month = QSpinBox()
         self.month.setRange(1, 12)
         self.month.setValue(today.month)
@@ -105,8 +112,8 @@ class ReportsTab(QWidget):
         self.round_combo = QComboBox()
         self.period_stack = QStackedWidget()
         for widgets in (
-            [self.month, self.year],
-            [self.quarter, self.year],
+            [self.month, self.month_year],
+            [self.quarter, self.quarter_year],
             [self.year],
             [QLabel("Từ"), self.date_from, QLabel("đến"), self.date_to],
             [self.round_combo],
