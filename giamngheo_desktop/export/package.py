@@ -127,7 +127,8 @@ def _read_limited(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> byt
                         f"Gói {label}: tệp «{info.filename}» giải nén ra quá lớn (nghi là bom nén); không mở gói này.",
                         code="zip_bomb",
                     )
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError) as exc:
+    # RuntimeError: a damaged flag marks the entry as password-protected
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, ValueError, RuntimeError) as exc:
         raise BadFile(
             f"Gói {label}: tệp «{info.filename}» bên trong bị hỏng (không giải nén được); hãy chép lại gói từ nơi gửi.",
             code="damaged",

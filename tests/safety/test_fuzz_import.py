@@ -172,6 +172,20 @@ def test_package_needing_an_unknown_zip_version_is_refused_with_a_message() -> N
     assert isinstance(result, BadFile) and "không phải gói dữ liệu hợp lệ" in str(result)
 
 
+def test_package_whose_entry_claims_a_password_is_refused_with_a_message() -> None:
+    """Found by the byte-flip fuzzer (position 264): a damaged flag marking an entry as encrypted
+    made zipfile raise RuntimeError, which reached the officer as a crash instead of a message."""
+    data = bytearray(package_bytes())
+    for header in (b"PK\x03\x04", b"PK\x01\x02"):  # local and central headers of every entry
+        start = 0
+        while (at := data.find(header, start)) >= 0:
+            flags = at + (6 if header == b"PK\x03\x04" else 8)
+            data[flags] |= 1  # "encrypted"
+            start = at + 4
+    result = _read(bytes(data))
+    assert isinstance(result, BadFile) and "hỏng" in str(result)
+
+
 @pytest.mark.parametrize(
     "name", ["../../etc/passwd", "/etc/passwd", "..\\..\\boot.ini", "C:/Windows/x", "a/../../b", "./du-lieu.json"]
 )
