@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFileDialog,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -196,15 +197,19 @@ class ReportsTab(QWidget):
         self.form_combo.currentIndexChanged.connect(self._load_households)
         self.form_preview_button = QPushButton("Xem trước và in")
         self.form_preview_button.clicked.connect(self.print_forms)
-        frow = QHBoxLayout(forms_box)
-        frow.addWidget(self.form_combo, 2)
-        frow.addWidget(QLabel("Đợt:"))
-        frow.addWidget(self.paper_round_combo, 2)
-        frow.addWidget(QLabel("Thôn:"))
-        frow.addWidget(self.village_combo, 1)
-        frow.addWidget(QLabel("Hộ:"))
-        frow.addWidget(self.household_combo, 2)
-        frow.addWidget(self.form_preview_button)
+        # two rows: the round's long name and the household's fit a 1366-pixel screen uncut
+        fgrid = QGridLayout(forms_box)
+        fgrid.addWidget(QLabel("Giấy tờ:"), 0, 0)
+        fgrid.addWidget(self.form_combo, 0, 1)
+        fgrid.addWidget(QLabel("Đợt:"), 0, 2)
+        fgrid.addWidget(self.paper_round_combo, 0, 3, 1, 2)
+        fgrid.addWidget(QLabel("Thôn:"), 1, 0)
+        fgrid.addWidget(self.village_combo, 1, 1)
+        fgrid.addWidget(QLabel("Hộ:"), 1, 2)
+        fgrid.addWidget(self.household_combo, 1, 3)
+        fgrid.addWidget(self.form_preview_button, 1, 4)
+        fgrid.setColumnStretch(1, 2)
+        fgrid.setColumnStretch(3, 3)
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
