@@ -33,6 +33,14 @@ KEPT = [
     "PySide6/plugins/styles/qmodernwindowsstyle.dll",
     "PySide6/translations/qt_vi.qm",
     "PySide6/translations/qtbase_en.qm",
+    # Linux libraries the kept modules and plugins need
+    "libpython3.11.so.1.0",
+    "libglib-2.0.so.0",  # QtCore
+    "libcups.so.2",  # the print-support plugin
+    "libX11.so.6",
+    "libcrypto.so.3",
+    "PySide6/Qt/lib/libicudata.so.73",
+    "pillow.libs/libjpeg-6dc8d115.so.62.4.0",  # PIL's own copy stays
     # the app's own files
     "resources/i18n/qt_extra_vi.qm",
     "resources/fonts/NotoSans-Regular.ttf",
@@ -59,6 +67,10 @@ DROPPED = [
     "PySide6/plugins/tls/qschannelbackend.dll",
     "PySide6/plugins/networkinformation/qnetworklistmanager.dll",
     "PySide6/translations/qtbase_fr.qm",
+    "libcairo.so.2",
+    "libgio-2.0.so.0",
+    "libpango-1.0.so.0",
+    "libharfbuzz.so.0",
     "PySide6/translations/qt_ja.qm",
 ]
 
