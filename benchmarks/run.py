@@ -420,23 +420,22 @@ def _forms_story(db: Any, ids: list[int]) -> list[Any]:
     from giamngheo_desktop.export import forms
     from giamngheo_desktop.services.forms import household_paper
 
-    styles = forms._styles()
     story: list[Any] = []
-    for hid in ids:
+    for hid in ids:  # as write_village_batch joins papers
         if story:
             story.append(PageBreak())
-        story.extend(forms.assistance_story(household_paper(db, hid), styles))
+        story.extend(forms.assistance_story(household_paper(db, hid)))
     return story
 
 
 def app_forms_pdf(w: Work) -> dict[str, Any]:
-    from giamngheo_desktop.export.pdf import build_pdf
+    from giamngheo_desktop.export import page
 
     db = _app_db(w.commune)
     ids = _form_households(db)
 
     def run() -> None:
-        build_pdf(w.folder / "forms.pdf", _forms_story(db, ids), landscape_page=False, title="Phiếu", author="x")
+        page.build(w.folder / "forms.pdf", _forms_story(db, ids), landscape_page=False, title="Phiếu", author="x")
 
     seconds, _ = _timed(run)
     return {"seconds": seconds, "detail": f"{len(ids)} forms"}
@@ -451,8 +450,7 @@ def floor_forms_pdf(w: Work) -> dict[str, Any]:
     from giamngheo_desktop.services.forms import household_paper
 
     db = _app_db(w.commune)
-    styles = forms._styles()
-    texts = [_story_strings(forms.assistance_story(household_paper(db, h), styles)) for h in _form_households(db)]
+    texts = [_story_strings(forms.assistance_story(household_paper(db, h))) for h in _form_households(db)]
     db.close()
     register_fonts()
 

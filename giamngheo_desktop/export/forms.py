@@ -61,13 +61,18 @@ def _width() -> float:
     return page.text_width(False)
 
 
+GRID_PADDING = 6.0  # reportlab's default left and right cell padding, which _grid keeps
+
+
 def _grid(data: list[list[Any]], widths_mm: Sequence[float], header_rows: int = 1, spans: Sequence[int] = ()) -> Any:
     """A bordered table (header shaded, repeated on each page); ``spans``: rows whose cells 1… merge."""
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle
 
     scale = _width() / (sum(widths_mm) * MM)
-    table = Table(data, colWidths=[w * MM * scale for w in widths_mm], repeatRows=header_rows)
+    col_widths = [w * MM * scale for w in widths_mm]
+    data, plain = page.plain_cells(data, col_widths, GRID_PADDING, spans)  # one-line cells: plain text
+    table = Table(data, colWidths=col_widths, repeatRows=header_rows)
     style: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -77,7 +82,7 @@ def _grid(data: list[list[Any]], widths_mm: Sequence[float], header_rows: int = 
     ]
     style += [("SPAN", (1, r), (-1, r)) for r in spans]
     style += [("NOSPLIT", (0, r), (-1, min(r + 1, len(data) - 1))) for r in spans]  # a heading keeps its first row
-    table.setStyle(TableStyle(style))
+    table.setStyle(TableStyle(style + plain))
     return table
 
 
@@ -85,6 +90,11 @@ def _p(text: str, style: Any) -> Any:
     from reportlab.platypus import Paragraph
 
     return Paragraph(text, style)
+
+
+def _c(text: str, style: Any) -> page.Cell:
+    """A table cell: drawn as plain text by the table when it fits on one line (``page.plain_cells``)."""
+    return page.Cell(text, style)
 
 
 def _birth(m: PersonLine) -> str:
@@ -635,19 +645,19 @@ def assistance_story(paper: HouseholdPaper) -> list[Any]:
     story += [Spacer(1, 2 * MM), _p("<b>I. Thành viên hộ</b>", s.body)]
     rows: list[list[Any]] = [
         [
-            _p(t, s.small_center_bold)
+            _c(t, s.small_center_bold)
             for t in ("TT", "Họ và tên", "Ngày sinh", "Giới tính", "Quan hệ với chủ hộ", "Số định danh")
         ]
     ]
     for i, m in enumerate(members, start=1):
         rows.append(
             [
-                _p(str(i), s.small_center),
-                _p(esc(m["full_name"]), s.small),
-                _p(esc(formats.dmy(m.get("birth_date"), str(m["birth_year"] or ""))), s.small_center),
-                _p({"M": "Nam", "F": "Nữ"}.get(m["sex"] or "", ""), s.small_center),
-                _p(esc(m["relationship"]), s.small),
-                _p(esc(m["id_number"] or ""), s.small),
+                _c(str(i), s.small_center),
+                _c(esc(m["full_name"]), s.small),
+                _c(esc(formats.dmy(m.get("birth_date"), str(m["birth_year"] or ""))), s.small_center),
+                _c({"M": "Nam", "F": "Nữ"}.get(m["sex"] or "", ""), s.small_center),
+                _c(esc(m["relationship"]), s.small),
+                _c(esc(m["id_number"] or ""), s.small),
             ]
         )
     story.append(_grid(rows, [9, 52, 22, 16, 32, 34]))
@@ -655,7 +665,7 @@ def assistance_story(paper: HouseholdPaper) -> list[Any]:
     sup = paper.supports
     rows = [
         [
-            _p(t, s.small_center_bold)
+            _c(t, s.small_center_bold)
             for t in ("TT", "Ngày", "Nội dung hỗ trợ", "Người nhận", "Số lượng", "Số tiền (đồng)", "Nguồn")
         ]
     ]
@@ -663,19 +673,19 @@ def assistance_story(paper: HouseholdPaper) -> list[Any]:
         qty = f"{format_number(r['quantity'], 'int')} {r['unit']}".strip()
         rows.append(
             [
-                _p(str(i), s.small_center),
-                _p(esc(formats.dmy(r["support_date"])), s.small_center),
-                _p(esc(r["type_name"]), s.small),
-                _p(esc(r["person"]), s.small),
-                _p(esc(qty), s.small),
-                _p(formats.integer(r["amount"]), s.small),
-                _p(esc(r["source"]), s.small),
+                _c(str(i), s.small_center),
+                _c(esc(formats.dmy(r["support_date"])), s.small_center),
+                _c(esc(r["type_name"]), s.small),
+                _c(esc(r["person"]), s.small),
+                _c(esc(qty), s.small),
+                _c(formats.integer(r["amount"]), s.small),
+                _c(esc(r["source"]), s.small),
             ]
         )
     spans: list[int] = []
     if not sup:
         spans.append(len(rows))
-        rows.append([_p("", s.small), _p("Chưa ghi nhận khoản hỗ trợ nào.", s.small)] + [""] * 5)
+        rows.append([_c("", s.small), _c("Chưa ghi nhận khoản hỗ trợ nào.", s.small)] + [""] * 5)
     total = sum(r["amount"] or 0 for r in sup)
     rows.append(["", _p("<b>Cộng</b>", s.small), "", "", "", _p(f"<b>{formats.integer(total)}</b>", s.small), ""])
     story.append(_grid(rows, [9, 22, 43, 33, 20, 26, 27], spans=spans))

@@ -20,7 +20,7 @@ import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from giamngheo_desktop import formats
 from giamngheo_desktop.domain.errors import StorageUnavailable
@@ -140,6 +140,71 @@ def styles(size: float = BODY_SIZE, *, compact: bool = False) -> Styles:
         small_center=ParagraphStyle(f"psc{size}", parent=small, alignment=TA_CENTER),
         small_center_bold=ParagraphStyle(f"pscb{size}", parent=small, fontName=FONT_BOLD, alignment=TA_CENTER),
     )
+
+
+_ALIGNS = {0: "LEFT", 1: "CENTER", 2: "RIGHT"}  # reportlab's TA_LEFT, TA_CENTER, TA_RIGHT
+
+
+class Cell(NamedTuple):
+    """A table cell's Paragraph, not made yet: :func:`plain_cells` draws it as plain text when it
+    can and makes the Paragraph only when it must (making one costs its markup parsing)."""
+
+    text: str
+    style: Any
+
+
+def plain_cells(
+    data: list[list[Any]], col_widths: Sequence[float], padding: float, skip_rows: Sequence[int] = ()
+) -> tuple[list[list[Any]], list[tuple[Any, ...]]]:
+    """The table ``data`` with each one-line plain-text Paragraph (or :class:`Cell`) replaced by its text, and the
+    table style commands that draw that text as the Paragraph did (font, size, leading, alignment).
+
+    A Paragraph per cell costs its parsing, line breaking and drawing machinery; the table draws a
+    plain string itself, in the same place (same leading: same row height, same baseline). Only
+    texts without markup or entities, with single spaces, that fit their column on one line are
+    replaced; cells of ``skip_rows`` (merged across columns) keep their Paragraphs.
+    """
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus import Paragraph
+
+    skip = set(skip_rows)
+    out: list[list[Any]] = []
+    commands: list[tuple[Any, ...]] = []
+    for r, row in enumerate(data):
+        if r in skip:
+            out.append([Paragraph(x.text, x.style) if type(x) is Cell else x for x in row])
+            continue
+        cells: list[Any] = []
+        for c, cell in enumerate(row):
+            if type(cell) is Cell:
+                cell = Paragraph(cell.text, cell.style) if c >= len(col_widths) else cell
+            if (type(cell) is Paragraph or type(cell) is Cell) and c < len(col_widths):
+                st = cell.style
+                text = cell.text
+                align = _ALIGNS.get(st.alignment)
+                if (
+                    text
+                    and align is not None
+                    and "<" not in text
+                    and "&" not in text
+                    and " ".join(text.split()) == text
+                    and not (st.spaceBefore or st.spaceAfter or st.leftIndent or st.rightIndent or st.firstLineIndent)
+                    and st.backColor is None
+                    and stringWidth(text, st.fontName, st.fontSize) <= col_widths[c] - 2 * padding
+                ):
+                    commands += [
+                        ("FONTNAME", (c, r), (c, r), st.fontName),
+                        ("FONTSIZE", (c, r), (c, r), st.fontSize),
+                        ("LEADING", (c, r), (c, r), st.leading),
+                        ("ALIGN", (c, r), (c, r), align),
+                        ("TEXTCOLOR", (c, r), (c, r), st.textColor),
+                    ]
+                    cell = text
+            if type(cell) is Cell:  # it did not qualify: the Paragraph it stands for
+                cell = Paragraph(cell.text, cell.style)
+            cells.append(cell)
+        out.append(cells)
+    return out, commands
 
 
 def _fit(text: str, font: str, size: float, width: float, smallest: float) -> float:

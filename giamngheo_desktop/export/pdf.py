@@ -16,6 +16,7 @@ from giamngheo_desktop.domain.report import TEXT, ReportData, format_number
 from giamngheo_desktop.export import page
 from giamngheo_desktop.export.fonts import FONT, FONT_BOLD, FONT_ITALIC, register_fonts
 from giamngheo_desktop.export.page import esc
+from giamngheo_desktop.text import nfc
 
 
 def official_header(
@@ -129,18 +130,23 @@ def _trailer_class() -> Any:
     return TableWithTrailer
 
 
+NOTHING: tuple[Any, ...] = ()  # an empty cell the table skips (an empty string is drawn, as an empty text)
 PAGED_TABLE_ROWS = 150  # longer tables are cut into pages here (reportlab's own splitting is quadratic)
 CELL_PADDING_H, CELL_PADDING_V = 2.0, 1.5
 
 
-def _row_heights(body: list[list[Any]], sections: list[bool], col_widths: list[float]) -> list[float]:
-    """Each body row's height as the table will draw it (cells wrapped once, padding added)."""
+def _row_heights(
+    body: list[list[Any]], sections: list[bool], col_widths: list[float], line: float = 0.0
+) -> list[float]:
+    """Each body row's height as the table will draw it (cells wrapped once, padding added); a
+    plain-text cell is one ``line`` high."""
     heights: list[float] = []
     for cells, section in zip(body, sections, strict=True):
         widths = [col_widths[0], sum(col_widths[1:])] if section else col_widths
-        tallest = 0.0
+        tallest = line
         for cell, w in zip(cells, widths, strict=False):
-            tallest = max(tallest, cell.wrap(w - 2 * CELL_PADDING_H, 1e6)[1])
+            if hasattr(cell, "wrap"):  # a Paragraph (plain text and empty cells are one line or nothing)
+                tallest = max(tallest, cell.wrap(w - 2 * CELL_PADDING_H, 1e6)[1])
         heights.append(tallest + 2 * CELL_PADDING_V + 0.25)
     return heights
 
@@ -258,22 +264,78 @@ def report_story(report: ReportData, width: float) -> list[Any]:
             style.append(("SPAN", (h.col, h.row), (h.col + h.colspan - 1, h.row + h.rowspan - 1)))
     data.append([Paragraph(esc(c), cen_i) for c in report.column_numbers])
     head_rows = len(data)
+    # Body cells are plain text drawn by the table itself (font, size, leading and alignment set per
+    # cell range) when the text fits its column on one line; only a text that must wrap becomes a
+    # Paragraph. Rows keep their heights and places; a long list takes a fraction of the time and memory.
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
     body: list[list[Any]] = []
     sections: list[bool] = []
+    aligns: list[list[str]] = []  # per body cell: "LEFT" / "RIGHT" / "CENTER"; '' empty or a Paragraph
+    strongs: list[bool] = []
     starts = unit_starts(report)
+    room = [w - 2 * CELL_PADDING_H for w in col_widths]
+    section_room = sum(col_widths[1:]) - 2 * CELL_PADDING_H
     for row in report.rows:
         strong = row.kind in ("total", "subtotal", "section")
+        font = FONT_BOLD if strong else FONT
         cells: list[Any] = []
+        row_aligns: list[str] = []
         for i, v in enumerate(row.values):
             kind = report.column_kinds[i]
             if isinstance(v, (int, float)) and kind != TEXT:
-                cells.append(Paragraph(format_number(v, kind), num_b if strong else num))
+                text, align, par, face = format_number(v, kind), "RIGHT", num_b if strong else num, font
             elif isinstance(v, (int, float)) or v in ("x", "A", "B"):
-                cells.append(Paragraph(esc(v), cen))
+                text, align, par, face = nfc(str(v)), "CENTER", cen, FONT
             else:
-                cells.append(Paragraph(esc(v), bold if strong else base))
+                text, align, par, face = nfc("" if v is None else str(v)), "LEFT", bold if strong else base, font
+            if not text:
+                cells.append("")
+                row_aligns.append("")
+                continue
+            fits = section_room if row.kind == "section" and i == 1 else room[i]
+            if "\n" in text or stringWidth(text, face, size) > fits:
+                cells.append(Paragraph(esc(text), par))
+                row_aligns.append("")
+            else:
+                cells.append(text)
+                row_aligns.append(align if face == font else align + "/" + face)
+        if any(type(c) is str and c for c in cells):  # the row's height comes from a line of text:
+            cells = [c if c != "" else NOTHING for c in cells]  # its empty cells draw nothing at all
         body.append(cells)
+        aligns.append(row_aligns)
+        strongs.append(strong)
         sections.append(row.kind == "section")
+    text_style: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, head_rows), (-1, -1), FONT),
+        ("FONTSIZE", (0, head_rows), (-1, -1), size),
+        ("LEADING", (0, head_rows), (-1, -1), size * 1.25),
+    ]
+
+    def body_style(first: int, last: int) -> list[tuple[Any, ...]]:
+        """Bold rows, then each plain cell's alignment (a run of equal alignments down a column is
+        one command; empty and wrapped cells do not break a run)."""
+        out: list[tuple[Any, ...]] = []
+        for i in range(first, last):
+            if strongs[i]:
+                out.append(("FONTNAME", (0, head_rows + i - first), (-1, head_rows + i - first), FONT_BOLD))
+        for col in range(n):
+            run, run_start, run_end = "", first, first
+            for i in range(first, last + 1):
+                align = (aligns[i][col] if col < len(aligns[i]) else "") if i < last else "END"
+                if align == "":
+                    continue
+                if align != run:
+                    if run and run != "LEFT":
+                        top, bottom = head_rows + run_start - first, head_rows + run_end - first
+                        name, _, face = run.partition("/")
+                        if name != "LEFT":
+                            out.append(("ALIGN", (col, top), (col, bottom), name))
+                        if face:
+                            out.append(("FONTNAME", (col, top), (col, bottom), face))
+                    run, run_start = align, i
+                run_end = i
+        return out
 
     def make_table(first: int, last: int) -> Any:
         """The header rows and body rows ``first:last`` as one table (headers repeat when it splits)."""
@@ -286,7 +348,7 @@ def report_story(report: ReportData, width: float) -> list[Any]:
             if b > a
         ]
         table = Table(data + body[first:last], colWidths=col_widths, repeatRows=head_rows)
-        table.setStyle(TableStyle(style + spans + together))
+        table.setStyle(TableStyle(style + text_style + body_style(first, last) + spans + together))
         return table
 
     trailer: list[Any] = [Spacer(1, 2 * mm)]
@@ -300,7 +362,9 @@ def report_story(report: ReportData, width: float) -> list[Any]:
     if len(body) <= PAGED_TABLE_ROWS:
         story.append(_trailer_class()(make_table(0, len(body)), trailer, keep))
     else:
-        story.append(_paged_class()(make_table, _row_heights(body, sections, col_widths), trailer, keep, starts))
+        story.append(
+            _paged_class()(make_table, _row_heights(body, sections, col_widths, size * 1.25), trailer, keep, starts)
+        )
     return story
 
 
