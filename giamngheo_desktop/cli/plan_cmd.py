@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from giamngheo_desktop import clock
+from giamngheo_desktop import clock, formats
 from giamngheo_desktop.cli.common import add_db_argument, open_db, print_json
 from giamngheo_desktop.domain.errors import NotFound
 from giamngheo_desktop.services import plan
@@ -66,7 +66,10 @@ def run(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    print(f"{p.plan.title} {('— số ' + p.plan.number) if p.plan.number else ''} (đo ngày {p.on_date})")
+    print(
+        f"{p.plan.title} {('— số ' + p.plan.number) if p.plan.number else ''} "
+        f"(đo ngày {formats.dmy(p.on_date, str(p.on_date))})"
+    )
     for t in p.targets:
         value = "—" if t.value is None else f"{t.value:g}"
         flag = "đạt" if t.achieved else ("CHẬM" if t.lagging else "đang thực hiện")

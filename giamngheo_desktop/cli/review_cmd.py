@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from giamngheo_desktop import formats
 from giamngheo_desktop.cli.common import ProgressPrinter, add_db_argument, open_db, print_json
 from giamngheo_desktop.services import review
 
@@ -64,7 +65,10 @@ def run_list(args: argparse.Namespace) -> int:
     if args.json:
         print_json([r.__dict__ for r in rounds])
     for r in rounds if not args.json else []:
-        print(f"{r.id:>4}  {r.name:<45} {r.reference_date}  {r.step_label:<22} {r.households} hộ  ({r.standard_id})")
+        print(
+            f"{r.id:>4}  {r.name:<45} {formats.dmy(r.reference_date)}  {r.step_label:<22} {r.households} hộ  "
+            f"({r.standard_id})"
+        )
     return 0
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from giamngheo_desktop import formats
 from giamngheo_desktop.domain.errors import DomainError, NotFound
 
 
@@ -124,5 +125,5 @@ def select_national(standards: list[Standard], day: _dt.date | str) -> Standard:
     """The national standard in force on ``day`` (the review's reference date)."""
     found = [s for s in standards if s.level == "national" and s.covers(day)]
     if not found:
-        raise NotFound(f"Không có chuẩn nghèo quốc gia nào áp dụng cho ngày {day}.")
+        raise NotFound(f"Không có chuẩn nghèo quốc gia nào áp dụng cho ngày {formats.dmy(day, str(day))}.")
     return sorted(found, key=lambda s: s.valid_from)[-1]

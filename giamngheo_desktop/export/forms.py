@@ -660,7 +660,7 @@ def assistance_story(paper: HouseholdPaper) -> list[Any]:
                 _c(esc(m["id_number"] or ""), s.small),
             ]
         )
-    story.append(_grid(rows, [9, 52, 22, 16, 32, 34]))
+    story.append(_grid(rows, [10, 50, 22, 16, 32, 34]))
     story += [Spacer(1, 2 * MM), _p("<b>II. Các khoản hỗ trợ đã nhận</b>", s.body)]
     sup = paper.supports
     rows = [
@@ -688,7 +688,7 @@ def assistance_story(paper: HouseholdPaper) -> list[Any]:
         rows.append([_c("", s.small), _c("Chưa ghi nhận khoản hỗ trợ nào.", s.small)] + [""] * 5)
     total = sum(r["amount"] or 0 for r in sup)
     rows.append(["", _p("<b>Cộng</b>", s.small), "", "", "", _p(f"<b>{formats.integer(total)}</b>", s.small), ""])
-    story.append(_grid(rows, [9, 22, 43, 33, 20, 26, 27], spans=spans))
+    story.append(_grid(rows, [10, 26, 38, 32, 17, 24, 27], spans=spans))
     story += [
         Spacer(1, 4 * MM),
         page.signature(

@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from giamngheo_desktop import clock
+from giamngheo_desktop import clock, formats
 from giamngheo_desktop.domain.errors import DomainError, NotFound, ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.resources import resource_path
@@ -775,7 +775,11 @@ def record_repayment(
     issues: list[ValidationIssue] = []
     check_date(issues, "Ngày trả", paid_date)
     if paid_date and parse_date(paid_date) and paid_date < loan.disbursement_date:
-        issues.append(ValidationIssue("Ngày trả", f"trước ngày giải ngân ({loan.disbursement_date}).", value=paid_date))
+        issues.append(
+            ValidationIssue(
+                "Ngày trả", f"trước ngày giải ngân ({formats.dmy(loan.disbursement_date)}).", value=paid_date
+            )
+        )
     if principal is None or int(principal) != principal or principal < 0:
         issues.append(ValidationIssue("Tiền gốc", "phải là số đồng không âm.", value=str(principal)))
     elif principal > loan.outstanding:
@@ -949,7 +953,8 @@ def apply_batch(db: Database, *, support: SupportInput, target: BatchTarget, des
         )
         text = (
             nfc(description)
-            or f"{type_name} — {BATCH_TARGET_LABELS.get(target.kind, target.kind)} ({template.support_date})"
+            or f"{type_name} — {BATCH_TARGET_LABELS.get(target.kind, target.kind)} "
+            f"({formats.dmy(template.support_date)})"
         )
         cur = conn.execute(
             "INSERT INTO support_batch (description, created_at, user_id) VALUES (?, ?, ?)",

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from giamngheo_desktop import formats
 from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.services import support
 from giamngheo_desktop.services.support import LoanInput, LoanRow, money
@@ -131,7 +132,7 @@ class RepaymentDialog(QDialog):
         self.setMinimumWidth(460)
         info = QLabel(
             f"Hộ {loan.household_code} — {loan.head_name}\n{loan.programme_name}: vay {money(loan.amount)} đồng"
-            f" ngày {loan.disbursement_date}; dư nợ còn {money(loan.outstanding)} đồng."
+            f" ngày {formats.dmy(loan.disbursement_date)}; dư nợ còn {money(loan.outstanding)} đồng."
         )
         info.setWordWrap(True)
         self.date = date_edit()
