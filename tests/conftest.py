@@ -5,12 +5,15 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# one installation for the whole run: the audit key (storage/functions.py) outlives each test's data folder
+os.environ.setdefault("GIAMNGHEO_KEY_DIR", tempfile.mkdtemp(prefix="giamngheo-test-keys-"))
 
 from giamngheo_desktop.services import commune
 from giamngheo_desktop.storage.connection import Database

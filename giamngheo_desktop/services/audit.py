@@ -132,4 +132,5 @@ def usernames(db: Database) -> list[str]:
 def verify(db: Database) -> VerifyResult:
     """Check the hash chain; the first broken link if the log was edited outside the app."""
     db.require(Permission.VIEW)
-    return audit_storage.verify(db.conn)
+    ident = db.scalar("SELECT value FROM app_setting WHERE key = 'audit.file_id'")
+    return audit_storage.verify(db.conn, file_ident=str(ident) if ident else None)

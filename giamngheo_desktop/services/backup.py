@@ -17,17 +17,20 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import json
 import os
 import shutil
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from giamngheo_desktop import clock
 from giamngheo_desktop.domain.errors import DomainError, StorageUnavailable
 from giamngheo_desktop.domain.permissions import SYSTEM_ACTOR, Actor, Permission
 from giamngheo_desktop.paths import backups_dir_for
-from giamngheo_desktop.storage import lock
+from giamngheo_desktop.storage import anchors, lock
+from giamngheo_desktop.storage import audit as audit_storage
 from giamngheo_desktop.storage.connection import Database, storage_error
 from giamngheo_desktop.storage.database import forget_damaged
 from giamngheo_desktop.storage.migrations import check_openable
@@ -247,6 +250,7 @@ def make_backup(
             code="damaged",
         )
     prune_temporaries(folder, db.path.stem)
+    sealed = _seal(db, reason)
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     prefix = AUTO_PREFIX + "-" if reason != "manual" else ""
     target = folder / f"{db.path.stem}-{prefix}{reason}-{stamp}.sqlite"
@@ -265,6 +269,7 @@ def make_backup(
         counts = _verify_copy(temp, expected if verify else None)
         os.replace(temp, target)
         _remove_temp(temp)  # what SQLite may have made beside the temporary name
+        _write_sidecar(target, db, sealed, counts)
         _fsync_dir(folder)
     except (sqlite3.Error, OSError) as exc:
         _remove_temp(temp)
@@ -273,6 +278,37 @@ def make_backup(
         _remove_temp(temp)
         raise
     return BackupResult(target, counts, target.stat().st_size)
+
+
+def _seal(db: Database, reason: str) -> dict[str, Any] | None:
+    """Seal the audit trail before a copy (the copy then carries a seal of what it holds)."""
+    try:
+        return audit_storage.seal(db, f"backup:{reason}")
+    except StorageUnavailable:
+        return None  # a read-only file: the copy is still worth making
+
+
+def sidecar_path(backup: Path) -> Path:
+    return backup.with_name(backup.name + ".json")
+
+
+def _write_sidecar(target: Path, db: Database, sealed: dict[str, Any] | None, counts: dict[str, int]) -> None:
+    """``<backup>.sqlite.json``: the audit head the copy holds (an anchor outside the data file)."""
+    facts = {
+        "file": target.name,
+        "source": str(db.path),
+        "made_at": clock.now_iso(),
+        "audit_head": sealed or audit_storage.head(db.conn),
+        "file_id": db.scalar("SELECT value FROM app_setting WHERE key = 'audit.file_id'"),
+        "counts": counts,
+    }
+    side = sidecar_path(target)
+    temp = _temp_name(side)
+    try:
+        temp.write_text(json.dumps(facts, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(temp, side)
+    except OSError:
+        _remove_temp(temp)  # the copy itself is whole; the sidecar is a convenience
 
 
 def auto_backup(db: Database, reason: str) -> BackupResult | None:
@@ -319,6 +355,8 @@ def prune(folder: Path, stem: str, *, keep_last: int = KEEP_LAST, keep_days: int
             with contextlib.suppress(OSError):
                 path.unlink()
                 deleted.append(path)
+            with contextlib.suppress(OSError):
+                sidecar_path(path).unlink()
     return deleted
 
 
@@ -386,9 +424,54 @@ def restore(backup_path: Path, db_path: Path, *, actor: Actor = SYSTEM_ACTOR) ->
     _verify_copy(backup_path, None)
     lock.acquire(db_path, holder="lệnh khôi phục từ bản sao lưu")  # refused while another process writes
     try:
-        return _restore_locked(backup_path, db_path)
+        replaced = _head_of(db_path)
+        safety = _restore_locked(backup_path, db_path)
+        _record_restore(db_path, backup_path, replaced, safety, actor)
+        return safety
     finally:
         lock.release(db_path)
+
+
+def _head_of(path: Path) -> dict[str, Any] | None:
+    """The audit head of a file about to be replaced (None when it cannot be read)."""
+    if not path.exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return audit_storage.head(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+
+
+def _record_restore(
+    db_path: Path, backup_path: Path, replaced: dict[str, Any] | None, safety: Path | None, actor: Actor
+) -> None:
+    """The restored file says it was restored (from what, replacing which head), is sealed, and the
+    anchor file learns that this file's history legitimately went back."""
+    from giamngheo_desktop.storage.database import open_database
+
+    try:
+        with open_database(db_path, actor=actor, holder="lệnh khôi phục từ bản sao lưu") as db:
+            with db.atomic():
+                audit_storage.record(
+                    db,
+                    action="restore",
+                    entity="audit_log",
+                    new={
+                        "from_backup": backup_path.name,
+                        "replaced_head": replaced,
+                        "safety_copy": safety.name if safety else None,
+                    },
+                )
+            sealed = audit_storage.seal(db, "restore", anchor=False)
+            ident = db.scalar("SELECT value FROM app_setting WHERE key = 'audit.file_id'")
+            if ident and sealed:
+                anchors.append(str(ident), sealed, reason="restore", path=db_path, replaced=replaced)
+    except DomainError:
+        pass  # the restore itself succeeded; a file too old or read-only simply has no entry
 
 
 def _restore_locked(backup_path: Path, db_path: Path) -> Path | None:

@@ -99,6 +99,8 @@ def make_package(
     """Work out the period's package, let ``write`` put it in a file, then record its sequence number."""
     db.require(Permission.EXPORT)
     period = reporting.resolve_period(db, period)
+    if not db.read_only:
+        audit_storage.seal(db, "package")  # the package's manifest carries this head as its anchor
     kinds = reporting.kinds_for(period)
     steps = len(kinds) + 2
     reports = reporting.build_reports(

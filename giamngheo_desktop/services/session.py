@@ -73,7 +73,7 @@ def close_session(db: Database, *, exclusive: bool = False, backup_reason: str |
             from giamngheo_desktop.services import backup
 
             try:
-                backup.auto_backup(db, backup_reason)
+                backup.auto_backup(db, backup_reason)  # seals the audit trail first (services.backup)
             except DomainError:
                 pass  # a failed automatic copy must never keep the officer from closing
         db.close()

@@ -30,9 +30,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from giamngheo_desktop import clock
-from giamngheo_desktop.storage import search
+from giamngheo_desktop.storage import anchors, search
 from giamngheo_desktop.storage.connection import Database
-from giamngheo_desktop.storage.functions import entry_hash, set_audit_off
+from giamngheo_desktop.storage.functions import audit_key, entry_hash, key_id, keyed_hash, set_audit_off
+
+TRIGGER_VERSION = "2"  # 2: keyed hash + key_id (issue 16); a new version regenerates every trigger
 
 # table → SQL expression (on NEW/OLD as R) giving the household the row belongs to
 AUDITED: dict[str, str | None] = {
@@ -91,6 +93,8 @@ def trigger_sql(conn: sqlite3.Connection) -> dict[str, str]:
     """name → CREATE TRIGGER statement for every audited table that exists."""
     wanted: dict[str, str] = {}
     existing_tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    keyed = "key_id" in _columns(conn, "audit_log")  # from schema step 5 on (a partial upgrade in tests: not yet)
+    version = TRIGGER_VERSION if keyed else "1"
     for table, household_expr in AUDITED.items():
         if table not in existing_tables:
             continue
@@ -98,7 +102,8 @@ def trigger_sql(conn: sqlite3.Connection) -> dict[str, str]:
         hidden = SECRET_COLUMNS.get(table, set()) | SKIP_COLUMNS.get(table, set())
         shown = [c for c in columns if c not in hidden]
         pk = _primary_key(conn, table)
-        digest = hashlib.sha256(("|".join(columns) + "|" + (household_expr or "")).encode()).hexdigest()[:8]
+        shape = "|".join(columns) + "|" + (household_expr or "") + ("|" + version if keyed else "")
+        digest = hashlib.sha256(shape.encode()).hexdigest()[:8]
         for op, when_row in (("insert", "NEW"), ("update", "NEW"), ("delete", "OLD")):
             name = f"audit_{table}_{op}_{digest}"
             row_id = (
@@ -118,9 +123,11 @@ def trigger_sql(conn: sqlite3.Connection) -> dict[str, str]:
             wanted[name] = (
                 f'CREATE TRIGGER "{name}" AFTER {kind} ON "{table}" WHEN {when} BEGIN '
                 "INSERT INTO audit_log (ts, user_id, username, action, entity, entity_id, household_id,"
-                " old_values, new_values, prev_hash, hash) "
+                f" old_values, new_values, prev_hash, hash{', key_id' if keyed else ''}) "
                 "SELECT t.ts, t.uid, t.uname, t.action, t.entity, t.eid, t.hid, t.old, t.new, t.prev, "
-                "gn_audit_hash(t.prev, t.ts, t.uid, t.uname, t.action, t.entity, t.eid, t.hid, t.old, t.new) "
+                f"{'gn_audit_hash' if keyed else 'gn_audit_plain_hash'}"
+                "(t.prev, t.ts, t.uid, t.uname, t.action, t.entity, t.eid, t.hid, t.old, t.new)"
+                f"{', gn_audit_key_id()' if keyed else ''} "
                 f"FROM (SELECT gn_now() AS ts, gn_user_id() AS uid, gn_user_name() AS uname, '{op}' AS action, "
                 f"'{table}' AS entity, {row_id} AS eid, {household} AS hid, {old} AS old, {new} AS new, "
                 "coalesce((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1), '') AS prev) AS t; END"
@@ -153,6 +160,22 @@ def sync_triggers(conn: sqlite3.Connection) -> bool:
         conn.execute(wanted[name])
         changed = True
     return changed
+
+
+def _base_name(name: str) -> str:
+    """``audit_member_insert_1a2b3c4d`` → ``audit_member_insert`` (the trigger's table and operation)."""
+    head_, _, tail = name.rpartition("_")
+    return head_ if len(tail) == 8 and head_.startswith("audit_") else name
+
+
+def missing_triggers(conn: sqlite3.Connection) -> list[str]:
+    """Triggers whose table and operation have no trigger at all (dropped), not merely an older shape."""
+    wanted = {_base_name(n) for n in {**trigger_sql(conn), **GUARDS}}
+    existing = {
+        _base_name(r[0])
+        for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'audit%'")
+    }
+    return sorted(wanted - existing)
 
 
 def needs_sync(conn: sqlite3.Connection) -> bool:
@@ -205,6 +228,7 @@ def bulk(db: Database, *, action: str, entity: str, summary: dict[str, Any]) -> 
             sync_triggers(conn)
             search.create_triggers(conn)
     record(db, action=action, entity=entity, new=summary)
+    seal(db, "bulk")  # the tables as the bulk write left them: later checks start from here
 
 
 def record(
@@ -217,17 +241,26 @@ def record(
     old: dict[str, Any] | None = None,
     new: dict[str, Any] | None = None,
 ) -> None:
-    """Append one named entry (an operation rather than a row change)."""
+    """Append one named entry (an operation rather than a row change), keyed like the triggers' entries."""
     ts = clock.now_iso()
     prev = db.scalar("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1") or ""
     old_text = json.dumps(old, ensure_ascii=False, sort_keys=True) if old is not None else None
     new_text = json.dumps(new, ensure_ascii=False, sort_keys=True) if new is not None else None
     user_id, username = db.actor.user_id, db.actor.username
-    digest = entry_hash(prev, ts, user_id, username, action, entity, entity_id, household_id, old_text, new_text)
+    fields = (prev, ts, user_id, username, action, entity, entity_id, household_id, old_text, new_text)
+    if "key_id" not in _columns(db.conn, "audit_log"):  # a file before schema step 5 (mid-upgrade)
+        db.conn.execute(
+            "INSERT INTO audit_log (ts, user_id, username, action, entity, entity_id, household_id, old_values,"
+            " new_values, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*fields[1:], prev, entry_hash(*fields)),
+        )
+        return
+    key = audit_key()
+    digest = keyed_hash(key, *fields) if key is not None else entry_hash(*fields)
     db.conn.execute(
         "INSERT INTO audit_log (ts, user_id, username, action, entity, entity_id, household_id, old_values,"
-        " new_values, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (ts, user_id, username, action, entity, entity_id, household_id, old_text, new_text, prev, digest),
+        " new_values, prev_hash, hash, key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (*fields[1:], prev, digest, key_id(key) if key is not None else None),
     )
 
 
@@ -237,6 +270,74 @@ def head(conn: sqlite3.Connection) -> dict[str, Any]:
     return {"id": int(row[0]), "hash": str(row[1])} if row else {"id": 0, "hash": ""}
 
 
+# ------------------------------------------------------------------------ seals ---
+MOD = 2**256
+SEAL = "seal"
+
+
+def _row_digest(text: str | None) -> int:
+    return int.from_bytes(hashlib.sha256((text or "").encode("utf-8")).digest(), "big")
+
+
+def _shown(conn: sqlite3.Connection, table: str) -> list[str]:
+    hidden = SECRET_COLUMNS.get(table, set()) | SKIP_COLUMNS.get(table, set())
+    return [c for c in _columns(conn, table) if c not in hidden]
+
+
+def table_digests(conn: sqlite3.Connection) -> dict[str, str]:
+    """Per audited table, the sum (mod 2^256) of SHA-256 of each row as the triggers record it
+    (``json_object`` of the shown columns). A sum does not depend on row order and can be moved
+    forward by the entries since: + new row, − old row."""
+    existing = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    out: dict[str, str] = {}
+    for table in AUDITED:
+        if table not in existing:
+            continue
+        total = 0
+        for (text,) in conn.execute(f'SELECT {_json(_shown(conn, table), "R")} FROM "{table}" AS R'):
+            total = (total + _row_digest(text)) % MOD
+        out[table] = f"{total:064x}"
+    return out
+
+
+def file_id(db: Database) -> str:
+    """The data file's id for its anchors (made at the first seal; a backup or copy keeps it)."""
+    found = db.scalar("SELECT value FROM app_setting WHERE key = 'audit.file_id'")
+    if found:
+        return str(found)
+    import uuid
+
+    made = uuid.uuid4().hex
+    db.conn.execute("INSERT INTO app_setting (key, value) VALUES ('audit.file_id', ?)", (made,))
+    return made
+
+
+def seal(db: Database, reason: str, *, anchor: bool = True) -> dict[str, Any] | None:
+    """A seal entry: the number of entries, the head and a digest per audited table; then an anchor
+    outside the file (after the commit). Nothing when the last entry is already a seal or the
+    file is read-only. Inside an open transaction (a bulk write) it seals without anchoring."""
+    if db.read_only:
+        return None
+    last = db.row("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1")
+    if last is not None and last["action"] == SEAL and reason not in ("restore", "upgrade"):
+        return head(db.conn)
+    inside = db.in_transaction or db.conn.in_transaction
+    with db.atomic() as conn:
+        ident = file_id(db)
+        before = head(conn)
+        count = int(conn.execute("SELECT count(*) FROM audit_log").fetchone()[0])
+        record(
+            db,
+            action=SEAL,
+            entity="audit_log",
+            new={"reason": reason, "entries": count, "head": before, "tables": table_digests(conn)},
+        )
+        sealed = head(conn)
+    if anchor and not inside:
+        anchors.append(ident, sealed, reason=reason, path=db.path)
+    return sealed
+
+
 @dataclass(frozen=True)
 class VerifyResult:
     ok: bool
@@ -244,32 +345,132 @@ class VerifyResult:
     first_broken_id: int | None = None
     first_broken_ts: str | None = None
     reason: str = ""
+    problems: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     def text(self) -> str:
-        if self.ok:
-            return f"Nhật ký thay đổi nguyên vẹn: {self.entries} mục, chuỗi liên kết đúng."
-        return (
-            f"Nhật ký thay đổi đã bị sửa ngoài chương trình: mục số {self.first_broken_id} "
-            f"(lúc {self.first_broken_ts}) — {self.reason}."
-        )
-
-
-def verify(conn: sqlite3.Connection) -> VerifyResult:
-    """Walk the chain; report the first entry whose link or content does not match."""
-    prev = ""
-    count = 0
-    for row in conn.execute(
-        "SELECT id, ts, user_id, username, action, entity, entity_id, household_id, old_values, new_values,"
-        " prev_hash, hash FROM audit_log ORDER BY id"
-    ):
-        count += 1
-        (entry_id, ts, user_id, username, action, entity, entity_id, household_id, old, new, prev_hash, digest) = row
-        if prev_hash != prev:
-            return VerifyResult(
-                False, count, entry_id, ts, "liên kết với mục trước không khớp (có mục bị xóa hoặc chèn)"
+        lines = []
+        if self.first_broken_id is not None:
+            lines.append(
+                f"Nhật ký thay đổi đã bị sửa ngoài chương trình: mục số {self.first_broken_id} "
+                f"(lúc {self.first_broken_ts}) — {self.reason}."
             )
-        expected = entry_hash(prev, ts, user_id, username, action, entity, entity_id, household_id, old, new)
-        if digest != expected:
-            return VerifyResult(False, count, entry_id, ts, "nội dung mục không khớp với mã băm (mục bị sửa)")
+        lines += [f"Phát hiện: {p}." for p in self.problems]
+        if not lines:
+            lines.append(f"Nhật ký thay đổi nguyên vẹn: {self.entries} mục, chuỗi liên kết đúng.")
+        lines += [f"Lưu ý: {n}." for n in self.notes]
+        return "\n".join(lines)
+
+
+def verify(conn: sqlite3.Connection, *, file_ident: str | None = None) -> VerifyResult:
+    """Check the chain, its keys, the tables against the last seal, and the head against its anchors.
+
+    1. each entry links to the previous one and its hash matches its content — with this
+       installation's key (HMAC) when the entry names it; entries made with another computer's
+       key are counted (they cannot be checked here); after the first keyed entry an entry
+       without a key is a rewrite;
+    2. each audited table equals the last seal's digest moved forward by the entries since
+       (a direct edit with the triggers dropped shows here);
+    3. the head is not behind, and no anchored entry changed, against the anchors kept outside
+       the file (tail truncation, a recomputed chain).
+    """
+    key = audit_key()
+    own = key_id(key) if key is not None else None
+    prev = ""
+    count = foreign = 0
+    keyed_seen = False
+    broken: tuple[int, str, str] | None = None
+    hashes: dict[int, str] = {}
+    last_seal: tuple[int, dict[str, Any]] | None = None
+    rows = conn.execute(
+        "SELECT id, ts, user_id, username, action, entity, entity_id, household_id, old_values, new_values,"
+        " prev_hash, hash, key_id FROM audit_log ORDER BY id"
+    )
+    for row in rows:
+        count += 1
+        (entry_id, ts, user_id, username, action, entity, entity_id, household_id, old, new, prev_hash, digest, kid) = (
+            row
+        )
+        fields = (prev, ts, user_id, username, action, entity, entity_id, household_id, old, new)
+        if broken is None:
+            if prev_hash != prev:
+                broken = (entry_id, ts, "liên kết với mục trước không khớp (có mục bị xóa hoặc chèn)")
+            elif kid is None:
+                if keyed_seen:
+                    broken = (entry_id, ts, "mục không có khóa nằm sau các mục có khóa (chuỗi bị tính lại)")
+                elif digest != entry_hash(*fields):
+                    broken = (entry_id, ts, "nội dung mục không khớp với mã băm (mục bị sửa)")
+            else:
+                keyed_seen = True
+                if kid == own and key is not None:
+                    if digest != keyed_hash(key, *fields):
+                        broken = (
+                            entry_id,
+                            ts,
+                            "nội dung mục không khớp với mã khóa (mục bị sửa hoặc chuỗi bị tính lại)",
+                        )
+                else:
+                    foreign += 1
+        hashes[entry_id] = digest
+        if action == SEAL and entity == "audit_log" and new:
+            with contextlib.suppress(ValueError):
+                last_seal = (entry_id, json.loads(new))
         prev = digest
-    return VerifyResult(True, count)
+    problems: list[str] = []
+    notes: list[str] = []
+    if foreign:
+        notes.append(
+            f"{foreign} mục được ghi trên máy khác (khóa khác): chỉ kiểm tra được liên kết, không kiểm tra được khóa"
+        )
+    if last_seal is not None and broken is None:
+        problems += _check_tables(conn, *last_seal)
+    if file_ident:
+        problems += _check_anchors(file_ident, hashes, count)
+    ok = broken is None and not problems
+    if broken is not None:
+        return VerifyResult(ok, count, broken[0], broken[1], broken[2], tuple(problems), tuple(notes))
+    return VerifyResult(ok, count, problems=tuple(problems), notes=tuple(notes))
+
+
+def _check_tables(conn: sqlite3.Connection, seal_id: int, sealed: dict[str, Any]) -> list[str]:
+    tables = sealed.get("tables") or {}
+    if not isinstance(tables, dict):
+        return ["dấu niêm phong cuối không đọc được"]
+    expected = {t: int(str(d), 16) for t, d in tables.items()}
+    for entity, action, old, new in conn.execute(
+        "SELECT entity, action, old_values, new_values FROM audit_log WHERE id > ? AND action IN ('insert', 'update',"
+        " 'delete') ORDER BY id",
+        (seal_id,),
+    ):
+        if entity not in expected:
+            continue
+        if action in ("update", "delete"):
+            expected[entity] = (expected[entity] - _row_digest(old)) % MOD
+        if action in ("insert", "update"):
+            expected[entity] = (expected[entity] + _row_digest(new)) % MOD
+    now = table_digests(conn)
+    changed = [t for t, d in expected.items() if t in now and int(now[t], 16) != d]
+    return [
+        f"bảng «{t}» có thay đổi không có trong nhật ký (bị sửa thẳng vào tệp, ví dụ sau khi gỡ trigger)"
+        for t in changed
+    ]
+
+
+def _check_anchors(file_ident: str, hashes: dict[int, str], count: int) -> list[str]:
+    problems = []
+    current_head = max(hashes) if hashes else 0
+    for anchor in anchors.read(file_ident):
+        if not anchor.trusted:
+            continue
+        if anchor.id > current_head:
+            problems.append(
+                f"nhật ký bị cắt: lúc {anchor.at} ({anchor.reason}) nhật ký đã có đến mục số {anchor.id}, "
+                f"nay chỉ còn đến mục số {current_head}"
+            )
+            break
+        if anchor.id in hashes and hashes[anchor.id] != anchor.hash:
+            problems.append(
+                f"mục số {anchor.id} khác với dấu neo lưu ngoài tệp lúc {anchor.at}: chuỗi nhật ký đã bị tính lại"
+            )
+            break
+    return problems

@@ -57,6 +57,12 @@ STEPS: list[Step] = [
         "what the index costs, not a scan of 50,000 households (issue 20; storage/search.py)",
         _step_search_index,
     ),
+    Step(
+        5,
+        "keyed audit trail: each entry names the installation key whose HMAC made its hash (issue 16; "
+        "storage/audit.py); older entries keep plain SHA-256 and an empty key_id",
+        "ALTER TABLE audit_log ADD COLUMN key_id TEXT",
+    ),
 ]
 LATEST = 1 + len(STEPS)
 
@@ -203,7 +209,7 @@ def upgrade(db: Database, *, backup_dir: Path | None = None, steps: Sequence[Ste
         if rebuilds:
             conn.execute("PRAGMA foreign_keys = ON")
     _sync_reference(db)
-    _sync_audit(db)
+    _sync_audit(db, upgraded_from=None if fresh else version)
     return version
 
 
@@ -211,13 +217,23 @@ def _sync_reference(db: Database) -> None:
     reference.sync(db)
 
 
-def _sync_audit(db: Database) -> None:
-    """(Re)generate the audit triggers when the tables' columns changed (storage/audit.py)."""
-    if not audit.needs_sync(db.conn):
+def _sync_audit(db: Database, upgraded_from: int | None = None) -> None:
+    """(Re)generate the audit triggers when the tables' columns changed (storage/audit.py).
+
+    Triggers missing from a file that has history (dropped outside the app) are recreated and the
+    recreation is itself an entry; so is an upgrade of an existing file.
+    """
+    if not audit.needs_sync(db.conn) and upgraded_from is None:
         return
     try:
         with db.atomic() as conn:
+            missing = audit.missing_triggers(conn)
             audit.sync_triggers(conn)
+            has_history = conn.execute("SELECT 1 FROM audit_log LIMIT 1").fetchone() is not None
+            if missing and has_history:
+                audit.record(db, action="triggers_missing", entity="audit_log", new={"recreated": missing})
+            if upgraded_from is not None and has_history:
+                audit.record(db, action="upgrade", entity="audit_log", new={"from": upgraded_from, "to": LATEST})
     except StorageUnavailable as exc:
         if exc.code != "read_only":
             raise

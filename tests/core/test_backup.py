@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import os
 import sqlite3
 from pathlib import Path
@@ -45,7 +46,11 @@ def test_backup_to_a_folder_restores_to_the_same_data(demo_file: Path, tmp_path:
         db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     original = dump(demo_file)
     assert result.path.parent == usb and result.counts["household"] == 60
-    assert [p.name for p in usb.iterdir()] == [result.path.name], "no temporary file is left behind"
+    assert sorted(p.name for p in usb.iterdir()) == [result.path.name, result.path.name + ".json"], (
+        "the copy and its sidecar (the audit head it holds), no temporary file"
+    )
+    sidecar = json.loads((usb / (result.path.name + ".json")).read_text(encoding="utf-8"))
+    assert sidecar["audit_head"]["id"] > 0 and len(sidecar["audit_head"]["hash"]) == 64
     # the day goes on: a household is removed by mistake
     with open_database(demo_file) as db, db.atomic() as conn:
         conn.execute("UPDATE household SET deleted_at = '2026-11-28' WHERE id = 1")
@@ -56,7 +61,14 @@ def test_backup_to_a_folder_restores_to_the_same_data(demo_file: Path, tmp_path:
     assert ("Thôn, tổ dân phố", 11, 10) in diff.rows()
     assert "Thôn, tổ dân phố" in diff.text()
     safety = backup.restore(result.path, demo_file)
-    assert dump(demo_file) == original, "every table equals the backup"
+    restored = dump(demo_file)
+    trail = restored.pop("audit_log")
+    restored["app_setting"] = [r for r in restored["app_setting"] if r[0] != "audit.file_id"]
+    original_trail = original.pop("audit_log")
+    original["app_setting"] = [r for r in original["app_setting"] if r[0] != "audit.file_id"]
+    assert restored == original, "every table equals the backup"
+    assert trail[: len(original_trail)] == original_trail, "the backup's history is kept"
+    assert [r[4] for r in trail[len(original_trail) :]] == ["restore", "seal"], "the restore is an entry"
     assert safety is not None and safety.exists()
     assert dump(safety)["loan_repayment"] == [], "the replaced file is kept as it was"
     with open_database(demo_file) as db:

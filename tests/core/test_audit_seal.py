@@ -1,0 +1,144 @@
+"""A sealed, anchored, keyed audit trail (issue 16 item 5): what `audit verify` catches.
+
+Each test edits the file the way someone holding only the ``.sqlite`` file (the sqlite3 shell, a
+hex editor) would: the app's SQL functions and the installation's key are not available to them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from giamngheo_desktop.cli import main as cli_main
+from giamngheo_desktop.services import audit, backup, demo
+from giamngheo_desktop.services.session import close_session, open_session
+from giamngheo_desktop.storage import functions
+from giamngheo_desktop.storage.database import open_database
+
+
+@pytest.fixture
+def worked(tmp_path: Path) -> Path:
+    """A commune worked on and closed in the app (sealed and anchored at close)."""
+    path = tmp_path / "xa.sqlite"
+    db = open_session(path)
+    demo.generate(db, households=40, seed=2)
+    with db.atomic() as conn:
+        conn.execute("UPDATE household SET note = 'đã thăm hộ' WHERE id IN (1, 2, 3)")
+    close_session(db, backup_reason="close")
+    return path
+
+
+def _raw(path: Path) -> sqlite3.Connection:
+    """What someone with only the file has: no app functions, no key."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    for name in ("audit_log_no_update", "audit_log_no_delete"):
+        conn.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+    return conn
+
+
+def _verify(path: Path) -> audit.VerifyResult:
+    with open_database(path, write=False) as db:
+        return audit.verify(db)
+
+
+def test_an_untouched_file_verifies(worked: Path) -> None:
+    result = _verify(worked)
+    assert result.ok, result.text()
+    with open_database(worked, write=False) as db:
+        key_ids = {r["key_id"] for r in db.rows("SELECT DISTINCT key_id FROM audit_log")}
+    assert key_ids == {functions.key_id(functions.audit_key() or b"")}, "every entry is keyed"
+
+
+def test_tail_truncation_is_detected(worked: Path) -> None:
+    conn = _raw(worked)
+    last = conn.execute("SELECT max(id) FROM audit_log").fetchone()[0]
+    conn.execute("DELETE FROM audit_log WHERE id > ?", (last - 3,))  # the chain that is left is intact
+    conn.close()
+    result = _verify(worked)
+    assert not result.ok and any("nhật ký bị cắt" in p for p in result.problems), result.text()
+
+
+def test_a_direct_edit_with_the_triggers_dropped_is_detected(worked: Path) -> None:
+    conn = _raw(worked)
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        conn.execute(f'DROP TRIGGER "{name}"')
+    conn.execute("UPDATE household SET poverty_class = 'poor', note = 'sửa lén' WHERE id = 5")
+    conn.execute("DELETE FROM support_record WHERE id = (SELECT min(id) FROM support_record)")
+    conn.close()
+    db = open_session(worked)  # the app finds the triggers missing, recreates them and says so
+    try:
+        assert db.scalar("SELECT count(*) FROM audit_log WHERE action = 'triggers_missing'") == 1
+        result = audit.verify(db)
+    finally:
+        close_session(db)
+    assert not result.ok
+    text = result.text()
+    assert "bảng «household»" in text and "bảng «support_record»" in text, text
+
+
+def test_a_recomputed_chain_is_detected(worked: Path) -> None:
+    conn = _raw(worked)
+    rows = conn.execute(
+        "SELECT id, ts, user_id, username, action, entity, entity_id, household_id, old_values, new_values"
+        " FROM audit_log ORDER BY id"
+    ).fetchall()
+    conn.execute("UPDATE audit_log SET username = 'nguoi-khac' WHERE id = ?", (rows[5][0],))
+    prev = ""
+    for row in conn.execute(
+        "SELECT id, ts, user_id, username, action, entity, entity_id, household_id, old_values, new_values"
+        " FROM audit_log ORDER BY id"
+    ).fetchall():
+        digest = functions.entry_hash(prev, *row[1:])  # the published plain SHA-256 chain, no key
+        conn.execute("UPDATE audit_log SET prev_hash = ?, hash = ?, key_id = NULL WHERE id = ?", (prev, digest, row[0]))
+        prev = digest
+    conn.close()
+    result = _verify(worked)
+    assert not result.ok and any("tính lại" in p for p in result.problems), result.text()
+
+
+def test_a_chain_recomputed_keeping_the_key_ids_fails_the_key(worked: Path) -> None:
+    conn = _raw(worked)
+    conn.execute("UPDATE audit_log SET username = 'nguoi-khac' WHERE id = 3")
+    prev = ""
+    for row in conn.execute(
+        "SELECT id, ts, user_id, username, action, entity, entity_id, household_id, old_values, new_values"
+        " FROM audit_log ORDER BY id"
+    ).fetchall():
+        digest = hashlib.sha256(functions._parts(prev, *row[1:])).hexdigest()  # a guess without the key
+        conn.execute("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?", (prev, digest, row[0]))
+        prev = digest
+    conn.close()
+    result = _verify(worked)
+    assert not result.ok and result.first_broken_id == 1 and "mã khóa" in result.reason
+
+
+def test_a_restore_goes_back_in_history_legitimately_and_says_so(worked: Path, tmp_path: Path) -> None:
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    with open_database(worked) as db:
+        copy = backup.make_backup(db, usb, same_device_ok=True).path
+        for n in range(5):
+            with db.atomic() as conn:
+                conn.execute("UPDATE household SET note = ? WHERE id = 1", (f"lần {n}",))
+        audit_head = db.scalar("SELECT max(id) FROM audit_log")
+    close_session(open_session(worked), backup_reason="close")  # anchored at the later head
+    backup.restore(copy, worked)
+    result = _verify(worked)
+    assert result.ok, result.text()
+    with open_database(worked, write=False) as db:
+        entry = db.row("SELECT new_values FROM audit_log WHERE action = 'restore'")
+        assert entry is not None and copy.name in entry["new_values"]
+        assert db.scalar("SELECT max(id) FROM audit_log") < audit_head + 5
+
+
+def test_audit_verify_command_exits_3_with_the_findings(worked: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_main(["audit", "verify", "--db", str(worked)]) == 0
+    conn = _raw(worked)
+    conn.execute("DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)")
+    conn.close()
+    capsys.readouterr()
+    assert cli_main(["audit", "verify", "--db", str(worked)]) == 3
+    assert "nhật ký bị cắt" in capsys.readouterr().out
