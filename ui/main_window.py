@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tab_widgets: list[QWidget] = []
         for title, cls in TABS:
-            widget = cls(workspace, self)
+            widget = self._make_tab(cls, title)
             self.tab_widgets.append(widget)
             self.tabs.addTab(widget, title)
         self.damaged_banner: DamagedBanner | None = None
@@ -136,6 +136,23 @@ class MainWindow(QMainWindow):
         self.refresh_status()
         self._restore_window()
         self.settings.set(LAST_DATABASE, str(workspace.path))
+
+    def _make_tab(self, cls: Callable[..., QWidget], title: str) -> QWidget:
+        """A tab; on a damaged file a tab whose data SQLite cannot read says so instead of crashing."""
+        if not self.workspace.db.damaged:
+            return cls(self.workspace, self)
+        try:
+            return cls(self.workspace, self)
+        except Exception as exc:  # the damaged page can be anywhere
+            known = errors.known_error(exc)
+            if known is exc:
+                raise
+            label = QLabel(
+                f"Không đọc được dữ liệu của thẻ «{title}» vì tệp dữ liệu bị hỏng ({known}).\n"
+                "Hãy khôi phục bản sao lưu tốt gần nhất (dải cảnh báo phía trên)."
+            )
+            label.setWordWrap(True)
+            return label
 
     # -- menus -------------------------------------------------------------
     def _build_menus(self) -> None:

@@ -284,8 +284,8 @@ def _seal(db: Database, reason: str) -> dict[str, Any] | None:
     """Seal the audit trail before a copy (the copy then carries a seal of what it holds)."""
     try:
         return audit_storage.seal(db, f"backup:{reason}")
-    except StorageUnavailable:
-        return None  # a read-only file: the copy is still worth making
+    except (StorageUnavailable, sqlite3.Error):
+        return None  # a read-only or closed file: the copy itself says what is wrong
 
 
 def sidecar_path(backup: Path) -> Path:
