@@ -20,7 +20,7 @@ from giamngheo_desktop.domain import office as rules
 from giamngheo_desktop.domain import periods
 from giamngheo_desktop.domain.errors import BadFile, ValidationFailed
 from giamngheo_desktop.domain.report import ReportData
-from giamngheo_desktop.export import package
+from giamngheo_desktop.export import package, signing
 from giamngheo_desktop.export.office_open import open_for_office, package_files
 from giamngheo_desktop.export.pdf import write_pdf
 from giamngheo_desktop.export.xlsx import write_xlsx
@@ -94,6 +94,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--communes", type=int, default=20)
     p.add_argument("--households", type=int, default=300, help="số hộ mỗi xã")
     p.add_argument("--period", default="2026")
+    p.add_argument(
+        "--office", type=Path, metavar="NOI-NHAN.sqlite", help="thêm các xã mẫu và khóa của chúng vào tệp cơ quan này"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=run_demo)
 
@@ -297,6 +300,13 @@ def run_demo(args: argparse.Namespace) -> int:
             )
         made.append({"commune": office_demo.demo_code(n), "file": str(path), "package": str(result.path)})
         progress(n + 1, args.communes)
+    if args.office:
+        with open_office(args.office, create=False, holder=holder(args)) as odb:
+            for n in range(args.communes):
+                code = office_demo.demo_code(n)
+                if office.find_commune(odb, code) is None:
+                    office.save_commune(odb, office.CommuneEntry(code, office_demo.demo_name(n)))
+                office.register_key(odb, signing.commune_key(code, create=False).public_text, replace=True)
     if args.json:
         print_json(made)
     else:

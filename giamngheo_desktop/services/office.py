@@ -654,9 +654,21 @@ def _store(db: Database, c: _Candidate, summary: ReceiveSummary) -> None:
     info = Received(
         c.path.name, c.commune.code, c.commune.name, c.period.key, c.period.label, c.sequence, notes=c.notes
     )
-    if db.scalar("SELECT 1 FROM office_sending WHERE sha256 = ?", (c.opened.sha256,)):
-        summary.unchanged.append(info)
+    known = db.row("SELECT current, sequence, received_at FROM office_sending WHERE sha256 = ?", (c.opened.sha256,))
+    if known is not None and known["current"]:
+        summary.unchanged.append(info)  # the same package again: nothing changes
         return
+    if known is not None:
+        newer = db.scalar(
+            "SELECT max(sequence) FROM office_sending WHERE commune_id = ? AND period_key = ?",
+            (c.commune_id, c.period.key),
+        )
+        raise _Refuse(
+            f"là lần gửi thứ {c.sequence} của {c.commune.name}, kỳ {c.period.label}, đã nhận ngày "
+            f"{_vn_datetime(known['received_at'])} và đã được thay bằng lần thứ {newer}; gói cũ gửi lại "
+            "không được nhận (không thay đổi gì)",
+            code="replay",
+        )
     last = db.row(
         "SELECT max(sequence) AS seq FROM office_sending WHERE commune_id = ? AND period_key = ?",
         (c.commune_id, c.period.key),

@@ -444,3 +444,64 @@ def test_report_tables_round_trip_and_bad_tables_are_named() -> None:
     broken["rows"][0][1][3] = float("nan")
     with pytest.raises(ValueError):
         rules.report_from_json(broken)
+
+
+def test_done_when_twenty_demo_communes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The issue's scenario, through the command line as an officer would run it."""
+    office_file, demo_dir = str(tmp_path / "noi-nhan.sqlite"), tmp_path / "demo"
+    run = cli_main
+    assert run(["office", "init", "--db", office_file, "--name", "Sở Nông nghiệp và Môi trường tỉnh Phú Thọ"]) == 0
+    assert run(["office", "communes", "--db", office_file, "--add", "19999", "xã Chưa Gửi"]) == 0
+    assert run(["office", "demo", "--out", str(demo_dir), "--communes", "20", "--households", "25",
+                "--office", office_file]) == 0  # fmt: skip
+    capsys.readouterr()
+    folder = demo_dir / "goi"
+    assert run(["office", "import", "--db", office_file, str(folder), "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["received"]) == 20
+    assert run(["office", "status", "--db", office_file, "--period", "2026", "--status", "missing", "--json"]) == 0
+    assert [c["code"] for c in json.loads(capsys.readouterr().out)["communes"]] == ["19999"]
+    with open_office(office_file) as db:
+        before = _dump(db)
+    assert run(["office", "import", "--db", office_file, str(folder), "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert (len(again["received"]), len(again["unchanged"]), again["refused"]) == (0, 20, [])
+    first = sorted(folder.glob("*.zip"))[0]
+    with open_office(office_file) as db:
+        assert _dump(db) == before
+    altered = _rezip(first, tmp_path / f"sua-{first.name}", lambda d: d["households"][0].update({"class": "near_poor"}))
+    # a second sending of the first commune, then its first sending sent again
+    with open_database(demo_dir / f"xa-{office_demo.demo_code(0)}.sqlite") as cdb:
+        package_service.make_package(cdb, period=PERIOD, write=lambda c: package.write_package(c, tmp_path / "lan2"))
+    assert run(["office", "import", "--db", office_file, str(tmp_path / "lan2"), "--json"]) == 0
+    assert [r["sequence"] for r in json.loads(capsys.readouterr().out)["received"]] == [2]
+    with open_office(office_file) as db:
+        before = _dump(db)
+    assert run(["office", "import", "--db", office_file, str(altered), str(first), "--json"]) == 1
+    refused = {r["file"]: r for r in json.loads(capsys.readouterr().out)["refused"]}
+    assert refused[altered.name]["code"] == "bad_signature"
+    assert refused[first.name]["code"] == "replay"
+    with open_office(office_file) as db:
+        assert _dump(db) == before
+    out = tmp_path / "tong-hop.xlsx"
+    assert run(["office", "report", "--db", office_file, "--period", "2026", "--kind", "bieu1", "bieu2",
+                "--out", str(out), "--json"]) == 0  # fmt: skip
+    combined = json.loads(capsys.readouterr().out)["reports"]
+    for n in range(20):  # the communes' own reports, from their own files
+        with open_database(demo_dir / f"xa-{office_demo.demo_code(n)}.sqlite") as cdb:
+            own = {r.kind: r for r in reporting.build_reports(cdb, kinds=["bieu1", "bieu2"], period=PERIOD)}
+        for rep in combined:
+            mine = [r for r in own[rep["kind"]].rows if r.kind == "total"]
+            rows = [r for r in rep["rows"] if r["kind"] == "unit"]
+            start = next(i for i, r in enumerate(rows) if r["values"][1] == f"{office_demo.demo_name(n)} "
+                         f"({office_demo.demo_code(n)})")  # fmt: skip
+            for k, m in enumerate(mine):
+                assert rows[start + k]["values"][2:] == list(m.values[2:])
+    for rep in combined:
+        kinds = reporting.BIEU1_KINDS if rep["kind"] == "bieu1" else ["text"] * 3 + ["int"] * 9
+        totals = [r for r in rep["rows"] if r["kind"] == "total"]
+        units = [r for r in rep["rows"] if r["kind"] == "unit"]
+        for k, total in enumerate(totals):
+            for col, kind_of_col in enumerate(kinds):
+                if kind_of_col == "int":
+                    assert total["values"][col] == sum(u["values"][col] for u in units[k :: len(totals)])
+    assert out.exists()
