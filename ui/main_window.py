@@ -40,6 +40,7 @@ from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.paths import AppPaths
 from giamngheo_desktop.resources import resource_path
 from giamngheo_desktop.services import backup, commune
+from giamngheo_desktop.services import office as office_service
 from giamngheo_desktop.services.changes import EVERYTHING, Changes
 from giamngheo_desktop.services.household_query import count_households
 from giamngheo_desktop.services.session import open_session
@@ -166,6 +167,7 @@ class MainWindow(QMainWindow):
             self.menu_file, "Mở tệp dữ liệu…", self.choose_file, QKeySequence.StandardKey.Open
         )
         self.action_open_demo = self._action(self.menu_file, "Mở xã mẫu", self.open_demo)
+        self.action_open_office = self._action(self.menu_file, "Mở tệp cơ quan tiếp nhận…", self.open_office)
         self.menu_file.addSeparator()
         self.action_commune = self._action(self.menu_file, "Thông tin xã…", self.edit_commune)
         self.action_users = self._action(self.menu_file, "Người dùng…", self.show_users)
@@ -243,6 +245,18 @@ class MainWindow(QMainWindow):
             return
         self.settings.set(LAST_OPEN_FOLDER, str(Path(name).parent))
         self.switch_to(Path(name))
+
+    def open_office(self) -> None:
+        """Open (or create) a receiving office's file in its own window."""
+        from ui.office.office_window import open_office_window
+
+        folder = self.settings.get(LAST_OPEN_FOLDER) or str(self.workspace.path.parent)
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Mở hoặc tạo tệp cơ quan tiếp nhận", str(Path(folder) / "noi-nhan.sqlite"), FILE_FILTER,
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )  # fmt: skip
+        if name:
+            open_office_window(Path(name), self, new=True)
 
     def switch_to(self, path: Path) -> MainWindow | None:
         """Open ``path`` in a new window and close this one (a window shows one file)."""
@@ -453,10 +467,18 @@ class DamagedBanner(QFrame):
 # -- opening files ---------------------------------------------------------------
 def ensure_commune(workspace: Workspace, parent: QWidget | None = None) -> bool:
     """Show the first-run dialog if the file has no commune yet; False if the user quit."""
+    return first_run(workspace, parent) == "commune"
+
+
+def first_run(workspace: Workspace, parent: QWidget | None = None) -> str:
+    """'commune' (the file has a commune), 'office' (the officer chose "Cơ quan tiếp nhận") or '' (quit)."""
     if commune.has_commune(workspace.db):
-        return True
+        return "commune"
     dialog = FirstRunDialog(workspace.db, first_run=True, parent=parent)
-    return bool(dialog.exec())
+    accepted = bool(dialog.exec())
+    if getattr(dialog, "office_chosen", False):
+        return "office"
+    return "commune" if accepted else ""
 
 
 def open_window(
@@ -467,13 +489,34 @@ def open_window(
     runner: TaskRunner | None = None,
     parent_for_errors: QWidget | None = None,
 ) -> MainWindow | None:
-    """Open ``path`` (first-run dialog if needed) in a new, shown window; None if refused or failed."""
+    """Open ``path`` (first-run dialog if needed) in a new, shown window; None if refused or failed.
+
+    A receiving office's file opens in the office's window (``ui/office``), as does a new file
+    for which the officer chose "Cơ quan tiếp nhận" at first run.
+    """
+    from ui.office.office_window import open_office_window
+
+    try:
+        kind = office_service.file_kind(path)
+    except Exception:  # opening says what is wrong with it
+        kind = "commune"
+    if kind == "office":
+        return open_office_window(path, parent_for_errors)  # type: ignore[return-value]
     try:
         workspace = Workspace.open(path, runner=runner)
     except Exception as exc:
         errors.show_error(parent_for_errors, exc, title="Không mở được tệp dữ liệu")
         return None
-    if not ensure_commune(workspace, parent_for_errors):
+    use = first_run(workspace, parent_for_errors)
+    if use == "office":
+        workspace.close()
+        try:
+            office_service.make_office_of_new_file(path)
+        except Exception as exc:
+            errors.show_error(parent_for_errors, exc, title="Không tạo được tệp cơ quan tiếp nhận")
+            return None
+        return open_office_window(path, parent_for_errors)  # type: ignore[return-value]
+    if not use:
         workspace.close()
         return None
     from ui.dialogs.login_dialog import ensure_login

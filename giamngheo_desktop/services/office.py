@@ -31,10 +31,10 @@ from giamngheo_desktop import clock
 from giamngheo_desktop.domain import office as rules
 from giamngheo_desktop.domain import periods
 from giamngheo_desktop.domain.errors import DomainError, NotFound, ValidationFailed, ValidationIssue
-from giamngheo_desktop.domain.permissions import Permission
+from giamngheo_desktop.domain.permissions import SYSTEM_ACTOR, Actor, Permission
 from giamngheo_desktop.domain.report import INT, TEXT, ReportData, ReportRow, build_headers, column_numbers
 from giamngheo_desktop.services.changes import Changes
-from giamngheo_desktop.storage import audit
+from giamngheo_desktop.storage import audit, office_db
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.text import fold, fold_key, nfc
 
@@ -1101,3 +1101,35 @@ def sendings(db: Database, *, code: str | None = None, period_key: str | None = 
             ORDER BY s.received_at DESC, s.id DESC""",
         params,
     )
+
+
+# ------------------------------------------------------------ files (for the window) ----
+def file_kind(path: Path | str) -> str:
+    """'commune', 'office', 'empty' or 'foreign' — read without changing the file."""
+    return office_db.file_kind(path)
+
+
+def open_office_file(
+    path: Path | str, *, actor: Actor = SYSTEM_ACTOR, create: bool = True, holder: str | None = None
+) -> Database:
+    """Open (or create) an office file for the window or one of its background tasks."""
+    return office_db.open_office(path, actor=actor, create=create, holder=holder)
+
+
+def make_office_of_new_file(path: Path | str) -> None:
+    """At first run the officer chose "Cơ quan tiếp nhận": the commune file just created at ``path``
+    (no commune, no household, no user — nothing to lose) is replaced by an empty office file.
+    A file holding anything is refused and left as it is."""
+    from giamngheo_desktop.storage.database import open_database
+
+    path = Path(path)
+    with open_database(path, write=False, check=False) as db:
+        held = sum(int(db.scalar(f"SELECT count(*) FROM {t}") or 0) for t in ("commune", "household", "app_user"))
+    if held:
+        raise DomainError(
+            f"Tệp {path.name} đã có dữ liệu của một xã nên không dùng làm tệp cơ quan tiếp nhận được; "
+            "hãy tạo tệp mới (Tệp → Mở tệp cơ quan tiếp nhận…)."
+        )
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    office_db.open_office(path).close()

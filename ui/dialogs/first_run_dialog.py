@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QRadioButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -162,6 +163,18 @@ class FirstRunDialog(QDialog):
         columns.addWidget(settings_group, 3)
         columns.addWidget(village_group, 2)
         layout = QVBoxLayout(self)
+        self.office_chosen = False  # the officer chose "Cơ quan tiếp nhận" instead of a commune
+        if first_run:
+            use_row = QHBoxLayout()
+            use_row.addWidget(QLabel("Tệp này dùng cho:"))
+            self.use_commune = QRadioButton("Xã/phường (sổ hộ của một xã)")
+            self.use_commune.setChecked(True)
+            self.use_office = QRadioButton("Cơ quan tiếp nhận (nhận gói dữ liệu của các xã: Sở, Phòng Kinh tế)")
+            self.use_office.toggled.connect(self._office_toggled)
+            use_row.addWidget(self.use_commune)
+            use_row.addWidget(self.use_office)
+            use_row.addStretch(1)
+            layout.addLayout(use_row)
         layout.addWidget(intro)
         layout.addLayout(columns, 1)
         layout.addWidget(self.buttons)
@@ -174,6 +187,11 @@ class FirstRunDialog(QDialog):
             self.add_village("")
         self._update_buttons()
         self.name.setFocus()
+
+    def _office_toggled(self, checked: bool) -> None:
+        if checked:
+            self.office_chosen = True
+            self.done(QDialog.DialogCode.Rejected)
 
     # -- villages ------------------------------------------------------------
     def _load_existing(self) -> None:
