@@ -24,8 +24,9 @@ class Field:
     export: str = ""  # its column header in the register export and the import template ('' = not exported)
     width: int = 12  # that column's width (characters)
     source: str = ""  # the export query's column holding the shown value (default: key)
-    widget: str = ""  # dialog widget: 'line' | 'date' | 'combo' | 'yes_no' | 'checks' | 'area' ('' = made by hand)
-    section: str = ""  # dialog page: 'general' | 'housing' | 'person' | 'more'
+    widget: str = ""  # dialog widget: 'line' | 'date' | 'combo' | 'yes_no' | 'checks' | 'area' | 'money' ('' = by hand)
+    section: str = ""  # dialog page: 'housing' (household), 'more' (member) …
+    empty: str = "(chưa rõ)"  # what a drop-down shows for no value
 
 
 # The exported fields in the register export's column order; a dialog page's fields in the page's order.
@@ -53,17 +54,20 @@ FIELDS: tuple[Field, ...] = (
     Field("class_date", "household", "Ngày quyết định phân loại", "date", import_key="class_date",
           export="Ngày quyết định", width=12),
     Field("hi_card_number", "member", "Số thẻ BHYT", "text", import_key="hi_card_number", export="Số thẻ BHYT",
-          width=16),
+          width=16, widget="line", section="more"),
     Field("hi_valid_to", "member", "BHYT có giá trị đến", "date", import_key="hi_valid_to", export="Hạn thẻ BHYT",
-          width=12),
+          width=12, widget="date", section="more"),
     Field("education_level", "member", "Trình độ học vấn", "code", "education_level", "education_level",
-          "Trình độ học vấn", 18, source="education_name"),
+          "Trình độ học vấn", 18, source="education_name", widget="combo", section="more"),
     Field("schooling", "member", "Tình trạng đi học", "code", "schooling", "schooling", "Tình trạng đi học", 16,
-          source="schooling_name"),
+          source="schooling_name", widget="combo", section="more"),
     Field("employment", "member", "Việc làm", "code", "employment", "employment", "Việc làm", 22,
-          source="employment_name"),
-    Field("occupation", "member", "Nghề nghiệp", "text", import_key="occupation", export="Nghề nghiệp", width=16),
-    Field("note", "member", "Ghi chú", "text", import_key="note", export="Ghi chú", width=20),
+          source="employment_name", widget="combo", section="more"),
+    Field("labour_contract", "member", "Có hợp đồng lao động", "bool", widget="yes_no", section="more"),
+    Field("occupation", "member", "Nghề nghiệp", "text", import_key="occupation", export="Nghề nghiệp", width=16,
+          widget="line", section="more"),
+    Field("note", "member", "Ghi chú", "text", import_key="note", export="Ghi chú", width=20, widget="line",
+          section="more"),
     Field("area_type", "household", "Khu vực", "text"),
     Field("escaped_date", "household", "Ngày thoát nghèo", "date"),
     Field("income_per_capita", "household", "Thu nhập bình quân đầu người/tháng", "int"),
@@ -86,11 +90,11 @@ FIELDS: tuple[Field, ...] = (
           import_key="waste_treatment", export="Xử lý rác thải", width=12, widget="yes_no", section="housing"),
     Field("birth_year", "member", "Năm sinh", "int"),
     Field("id_issue_date", "member", "Ngày cấp", "date"),
-    Field("hi_group", "member", "Nhóm đối tượng BHYT", "code", "hi_group"),
-    Field("hi_valid_from", "member", "BHYT có giá trị từ", "date"),
-    Field("disability", "member", "Khuyết tật", "code", "disability"),
-    Field("social_allowance", "member", "Trợ cấp xã hội hằng tháng", "int"),
-    Field("nutrition", "member", "Tình trạng dinh dưỡng", "code", "nutrition"),
+    Field("hi_group", "member", "Nhóm đối tượng BHYT", "code", "hi_group", widget="combo", section="more"),
+    Field("hi_valid_from", "member", "BHYT có giá trị từ", "date", widget="date", section="more"),
+    Field("disability", "member", "Khuyết tật", "code", "disability", widget="combo", section="more", empty="Không"),
+    Field("social_allowance", "member", "Trợ cấp xã hội hằng tháng", "int", widget="money", section="more"),
+    Field("nutrition", "member", "Tình trạng dinh dưỡng", "code", "nutrition", widget="combo", section="more"),
     Field("life_status", "member", "Tình trạng", "text"),
     Field("life_status_date", "member", "Ngày (chết/chuyển đi)", "date"),
 )  # fmt: skip
@@ -110,9 +114,20 @@ def label(key: str) -> str:
     return found.label if found is not None else key
 
 
+# the order of the fields on a dialog page built from the table
+PAGES: dict[str, tuple[str, ...]] = {
+    "housing": ("wall_material", "column_material", "roof_material", "floor_area", "water_source", "latrine_type",
+                "internet_use", "info_devices", "loudspeaker_reach", "waste_treatment"),
+    "more": ("education_level", "schooling", "occupation", "employment", "labour_contract", "hi_card_number",
+             "hi_group", "hi_valid_from", "hi_valid_to", "disability", "social_allowance", "nutrition", "note"),
+}  # fmt: skip
+
+
 def section(level: str, name: str) -> list[Field]:
-    """The fields a dialog page builds from the table (those with a widget), in table order."""
-    return [f for f in FIELDS if f.level == level and f.section == name and f.widget]
+    """The fields a dialog page builds from the table (those with a widget), in the page's order."""
+    found = [f for f in FIELDS if f.level == level and f.section == name and f.widget]
+    order = PAGES.get(name, ())
+    return sorted(found, key=lambda f: order.index(f.key) if f.key in order else len(order))
 
 
 def by_import_key() -> dict[str, Field]:

@@ -26,6 +26,7 @@ from giamngheo_desktop.importing.preview import (
     PlannedMember,
     Progress,
     RowIssue,
+    column_letter,
 )
 from giamngheo_desktop.importing.reader import (
     MAX_CELL_CHARS,
@@ -157,6 +158,14 @@ class _Planner:
             for key in part.header.columns.values():
                 self.columns.setdefault(key, part.header.texts.get(key, self.labels.get(key, key)))
         self.sheet_names = [part.table.sheet for part in parts] if len(parts) > 1 else []
+        # each sheet's Excel column letter of each column as problems name it (the header text)
+        self.letters: list[dict[str, str]] = [
+            {
+                self.columns.get(key, key): column_letter(col + part.table.col_offset)
+                for col, key in part.header.columns.items()
+            }
+            for part in parts
+        ]
         self.villages = {
             village_key(v["name"]): v
             for v in db.rows("SELECT id, name, code FROM village WHERE deleted_at IS NULL ORDER BY sort_order")
@@ -216,8 +225,10 @@ class _Planner:
         (self.issues if into is None else into).append(issue)
 
     def row_issue(self, row: int, column: str, value: str, reason: str, severity: str = "error") -> RowIssue:
-        sheet = self.sheet_names[row >> ROW_BITS] if self.sheet_names else ""
-        return RowIssue(row, column, value, reason, severity, sheet)
+        part = row >> ROW_BITS
+        sheet = self.sheet_names[part] if self.sheet_names else ""
+        letter = self.letters[part].get(column, "") if part < len(self.letters) else ""
+        return RowIssue(row, column, value, reason, severity, sheet, letter)
 
     def where(self, row: int) -> str:
         """A row key as the officer finds it ("dòng 12", "dòng 12 trang “Thôn A”")."""

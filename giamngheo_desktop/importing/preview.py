@@ -37,6 +37,7 @@ class RowIssue:
     reason: str
     severity: str = "error"  # 'error' | 'warning'
     sheet: str = ""  # named when the file has several sheets read
+    letter: str = ""  # the column as Excel names it ("D"), when the file has that column
 
     @property
     def line(self) -> int:
@@ -49,7 +50,8 @@ class RowIssue:
     def text(self) -> str:
         value = f" “{self.value}”" if self.value else ""
         kind = "Lỗi" if self.severity == "error" else "Lưu ý"
-        return f"{kind} — {self.where()}, cột “{self.column}”{value}: {self.reason}"
+        letter = f" ({self.letter})" if self.letter else ""
+        return f"{kind} — {self.where()}, cột “{self.column}”{letter}{value}: {self.reason}"
 
 
 @dataclass(slots=True)

@@ -10,12 +10,13 @@ from typing import Any
 
 import list_shapes as shapes
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from giamngheo_desktop.domain.errors import BadFile, ValidationFailed
 from giamngheo_desktop.importing import lists
 from giamngheo_desktop.importing.headers import find_header, is_number_row, match_header
 from giamngheo_desktop.storage.connection import Database
+from giamngheo_desktop.storage.database import open_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -177,3 +178,71 @@ def test_an_xlsx_that_unpacks_to_hundreds_of_megabytes_is_refused_before_reading
     with pytest.raises(BadFile) as refused:
         lists.plan_import(db, path)
     assert refused.value.code == "too_big_unpacked"
+
+
+def _unknown_id_header(path: Path) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Danh sách"
+    ws.append(["Mã hộ", "Thôn", "Họ và tên", "Quan hệ với chủ hộ", "Giấy tờ tùy thân"])
+    ws.append(["GT-1", "Thôn Đồng Xuân", "Bế Văn Kiên", "Chủ hộ", "025070000123"])
+    extra = wb.create_sheet("Ghi chú")
+    extra.append(["Mã hộ", "Thôn", "Họ và tên", "Quan hệ với chủ hộ"])
+    extra.append(["GT-9", "Thôn Tân Hòa", "Bế Văn Chín", "Chủ hộ"])
+    wb.save(path)
+    return path
+
+
+def test_the_command_line_takes_a_column_map_and_a_sheet(db_path: Path, tmp_path: Path) -> None:
+    path = _unknown_id_header(tmp_path / "gt.xlsx")
+
+    def run(*extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "giamngheo_desktop", "import", "--db", str(db_path), str(path), "--json", *extra],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=False,
+        )
+
+    bad = run("--map", "Giấy tờ tùy thân=so_cccd")
+    assert bad.returncode != 0 and "Tiêu đề cột=trường" in bad.stdout + bad.stderr
+    done = run("--map", "Giấy tờ tùy thân=id_number", "--sheet", "Danh sách")
+    assert done.returncode == 0, done.stdout + done.stderr
+    out = json.loads(done.stdout)
+    assert out["counts"]["households_create"] == 1  # only the sheet asked for
+    with open_database(db_path) as db:
+        assert db.scalar("SELECT id_number FROM member WHERE full_name = 'Bế Văn Kiên'") == "025070000123"
+        assert db.scalar("SELECT count(*) FROM household WHERE code = 'GT-9'") == 0
+
+
+def test_a_title_naming_a_village_gives_it_to_the_sheet(db: Database, tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws.append(["DANH SÁCH HỘ CẬN NGHÈO THÔN TÂN HÒA NĂM 2025"])
+    ws.append(["Mã hộ", "Họ và tên", "Quan hệ với chủ hộ", "Năm sinh"])
+    ws.append(["TH-5", "Vi Văn Năm", "Chủ hộ", 1966])
+    wb.save(tmp_path / "th.xlsx")
+    preview = lists.plan_import(db, tmp_path / "th.xlsx")
+    assert not preview.errors
+    h = preview.households[0]
+    assert (h.village_name, h.data.poverty_class) == ("Thôn Tân Hòa", "near_poor")
+
+
+def test_decoding_tries_cp1252_only_when_neither_utf8_nor_cp1258_reads_the_file() -> None:
+    from giamngheo_desktop.importing.reader import decode_text
+
+    assert decode_text("Nguyễn".encode())[1] == "utf-8"
+    assert decode_text("Đông".encode("cp1258"))[1] == "cp1258"
+    assert decode_text("Šárka".encode("cp1252")) == ("Šárka", "cp1252")  # Š is not in cp1258
+
+
+def test_a_problem_names_the_excel_column_letter(db: Database, tmp_path: Path) -> None:
+    path = shapes.merged_two_row_list(tmp_path / "m.xlsx")
+    wb = load_workbook(path)
+    wb.active["F9"] = "31/02/1960"  # the head of DX0001: an impossible date, column F
+    wb.save(path)
+    preview = lists.plan_import(db, path)
+    assert [(i.line, i.letter) for i in preview.errors] == [(9, "F")]
+    assert "cột “Thông tin nhân khẩu › Ngày, tháng, năm sinh” (F)" in preview.errors[0].text()

@@ -386,3 +386,41 @@ def test_household_dialog_living_conditions_come_from_the_field_table(  # type: 
     again = HouseholdDialog(workspace, household_id=family)
     qtbot.addWidget(again)
     assert again.housing["waste_treatment"].currentData() is True
+
+
+def test_import_window_takes_a_per_village_workbook_in_one_step(  # type: ignore[no-untyped-def]
+    qtbot, workspace, tmp_path, quiet_boxes
+) -> None:
+    import list_shapes as shapes
+
+    dialog = ImportDialog(workspace)
+    qtbot.addWidget(dialog)
+    dialog.set_file(shapes.per_village_workbook(tmp_path / "thon.xlsx"))
+    assert "“Tổng hợp” không đọc" in dialog.summary.text()
+    codes = [dialog.households.topLevelItem(i).text(0) for i in range(dialog.households.topLevelItemCount())]
+    assert codes == ["DX0001", "DX0002", "TH0001", "BS0001"]
+    assert dialog.import_button.isEnabled() and "tạo 4 hộ mới (10 nhân khẩu mới)" in dialog.import_button.text()
+    dialog.do_import()
+    db = workspace.db
+    assert db.scalar(
+        "SELECT v.name FROM household h JOIN village v ON v.id = h.village_id WHERE h.code = 'BS0001'"
+    ) == ("Thôn Bãi Sậy")
+    assert db.scalar("SELECT id_number FROM member WHERE full_name = 'Lò Thị Xuân'") == "014172000066"
+
+
+def test_member_dialog_further_fields_come_from_the_field_table(  # type: ignore[no-untyped-def]
+    qtbot, workspace, family, quiet_boxes
+) -> None:
+    from giamngheo_desktop.domain import fields
+    from ui.dialogs.member_dialog import MemberDialog
+
+    member = workspace.db.scalar("SELECT id FROM member WHERE household_id = ? ORDER BY id LIMIT 1", (family,))
+    dialog = MemberDialog(workspace, member_id=member)
+    qtbot.addWidget(dialog)
+    form = dialog.form
+    assert list(form.more) == [f.key for f in fields.section("member", "more")]
+    form.more["labour_contract"].setCurrentIndex(form.more["labour_contract"].findData(True))
+    form.more["hi_card_number"].setText("  ")  # blank stays "none", not an empty number
+    dialog.save()
+    saved = register.get_member(workspace.db, member)
+    assert (saved["labour_contract"], saved["hi_card_number"]) == (1, None)

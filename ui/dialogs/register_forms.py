@@ -82,7 +82,7 @@ def field_widgets(db: Database, form: QFormLayout, specs: list[fields.Field]) ->
     for spec in specs:
         widget: QWidget
         if spec.widget == "combo":
-            widget = code_combo(db, spec.code_list)
+            widget = code_combo(db, spec.code_list, empty=spec.empty)
         elif spec.widget == "yes_no":
             widget = yes_no_combo()
         elif spec.widget == "checks":
@@ -96,6 +96,12 @@ def field_widgets(db: Database, form: QFormLayout, specs: list[fields.Field]) ->
             widget = spin
         elif spec.widget == "date":
             widget = date_edit()
+        elif spec.widget == "money":
+            money = QSpinBox()
+            money.setRange(0, 100_000_000)
+            money.setSingleStep(50_000)
+            money.setSuffix(" đ/tháng")
+            widget = money
         else:
             widget = QLineEdit()
         widget.setAccessibleName(spec.label)
@@ -114,12 +120,20 @@ def load_fields(widgets: dict[str, QWidget], data: Any) -> None:
             set_checked(widget, list(value or []))
         elif isinstance(widget, QDoubleSpinBox):
             widget.setValue(-1 if value is None else float(value))
+        elif isinstance(widget, QSpinBox):
+            widget.setValue(int(value or 0))
         elif isinstance(widget, QLineEdit):
-            widget.setText(date_to_text(value) if key.endswith("_date") else str(value or ""))
+            is_date = fields.BY_KEY.get((_level(data), key), None)
+            widget.setText(date_to_text(value) if is_date and is_date.kind == "date" else str(value or ""))
+
+
+def _level(data: Any) -> str:
+    return "member" if isinstance(data, register.MemberInput) else "household"
 
 
 def store_fields(widgets: dict[str, QWidget], data: Any) -> None:
     """Put what widgets made by :func:`field_widgets` hold into ``data``."""
+    defaults = {f.name: f.default for f in dataclasses.fields(data)}
     for key, widget in widgets.items():
         if isinstance(widget, QComboBox):
             setattr(data, key, widget.currentData())
@@ -127,8 +141,16 @@ def store_fields(widgets: dict[str, QWidget], data: Any) -> None:
             setattr(data, key, checked_codes(widget))
         elif isinstance(widget, QDoubleSpinBox):
             setattr(data, key, None if widget.value() < 0 else widget.value())
+        elif isinstance(widget, QSpinBox):
+            setattr(data, key, widget.value())
         elif isinstance(widget, QLineEdit):
-            setattr(data, key, text_to_date(widget.text()) if key.endswith("_date") else widget.text())
+            spec = fields.BY_KEY.get((_level(data), key))
+            if spec is not None and spec.kind == "date":
+                setattr(data, key, text_to_date(widget.text()))
+            elif defaults.get(key) is None:  # an optional text: empty is "none"
+                setattr(data, key, widget.text().strip() or None)
+            else:
+                setattr(data, key, widget.text())
 
 
 def date_edit(placeholder: str = "ngày/tháng/năm") -> QLineEdit:
@@ -180,41 +202,14 @@ class MemberForm(QWidget):
         self.compact = compact
         if compact:
             return
-        self.education = code_combo(db, "education_level")
-        self.schooling = code_combo(db, "schooling")
-        self.occupation = QLineEdit()
-        self.employment = code_combo(db, "employment")
-        self.labour_contract = yes_no_combo()
-        self.hi_card = QLineEdit()
-        self.hi_group = code_combo(db, "hi_group")
-        self.hi_from = date_edit()
-        self.hi_to = date_edit()
-        self.disability = code_combo(db, "disability", empty="Không")
-        self.allowance = QSpinBox()
-        self.allowance.setRange(0, 100_000_000)
-        self.allowance.setSingleStep(50_000)
-        self.allowance.setSuffix(" đ/tháng")
-        self.nutrition = code_combo(db, "nutrition")
+        # the further fields, built from the field table (domain.fields)
+        self.more = field_widgets(db, form, fields.section("member", "more"))
         self.status = QComboBox()
         for code, label in LIFE_STATUS_LABELS.items():
             self.status.addItem(label, code)
         self.status.setEnabled(False)
         self.status.setToolTip("Ghi nhận chết/chuyển đi bằng nút “Báo chết / chuyển đi”")
-        self.note = QLineEdit()
-        form.addRow("Trình độ học vấn:", self.education)
-        form.addRow("Tình trạng đi học:", self.schooling)
-        form.addRow("Nghề nghiệp:", self.occupation)
-        form.addRow("Việc làm:", self.employment)
-        form.addRow("Có hợp đồng lao động:", self.labour_contract)
-        form.addRow("Số thẻ BHYT:", self.hi_card)
-        form.addRow("Nhóm đối tượng BHYT:", self.hi_group)
-        form.addRow("BHYT có giá trị từ:", self.hi_from)
-        form.addRow("BHYT có giá trị đến:", self.hi_to)
-        form.addRow("Khuyết tật:", self.disability)
-        form.addRow("Trợ cấp xã hội hằng tháng:", self.allowance)
-        form.addRow("Dinh dưỡng (trẻ dưới 16):", self.nutrition)
         form.addRow("Tình trạng:", self.status)
-        form.addRow("Ghi chú:", self.note)
 
     def load(self, data: register.MemberInput) -> None:
         self._base = data
@@ -226,20 +221,8 @@ class MemberForm(QWidget):
         set_combo(self.ethnicity, data.ethnicity_code)
         if self.compact:
             return
-        set_combo(self.education, data.education_level)
-        set_combo(self.schooling, data.schooling)
-        self.occupation.setText(data.occupation)
-        set_combo(self.employment, data.employment)
-        set_combo(self.labour_contract, data.labour_contract)
-        self.hi_card.setText(data.hi_card_number or "")
-        set_combo(self.hi_group, data.hi_group)
-        self.hi_from.setText(date_to_text(data.hi_valid_from))
-        self.hi_to.setText(date_to_text(data.hi_valid_to))
-        set_combo(self.disability, data.disability)
-        self.allowance.setValue(int(data.social_allowance or 0))
-        set_combo(self.nutrition, data.nutrition)
+        load_fields(self.more, data)
         set_combo(self.status, data.life_status)
-        self.note.setText(data.note)
 
     def value(self) -> register.MemberInput:
         base = getattr(self, "_base", None)
@@ -256,17 +239,5 @@ class MemberForm(QWidget):
         data.ethnicity_system = register.DEFAULT_ETHNICITY_SYSTEM if data.ethnicity_code else None
         if self.compact:
             return data
-        data.education_level = self.education.currentData()
-        data.schooling = self.schooling.currentData()
-        data.occupation = self.occupation.text()
-        data.employment = self.employment.currentData()
-        data.labour_contract = self.labour_contract.currentData()
-        data.hi_card_number = self.hi_card.text().strip() or None
-        data.hi_group = self.hi_group.currentData()
-        data.hi_valid_from = text_to_date(self.hi_from.text())
-        data.hi_valid_to = text_to_date(self.hi_to.text())
-        data.disability = self.disability.currentData()
-        data.social_allowance = self.allowance.value()
-        data.nutrition = self.nutrition.currentData()
-        data.note = self.note.text()
+        store_fields(self.more, data)
         return data
