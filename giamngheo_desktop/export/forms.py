@@ -152,6 +152,19 @@ def _household_table(
     return _grid(data, widths, spans=spans)
 
 
+def _village_table(paper: RoundVillagePaper) -> Any:
+    """The village's lists of the round: poor, near-poor, escaped (posting list and minutes)."""
+    return _household_table(
+        [
+            ("Hộ nghèo", paper.poor, False),
+            ("Hộ cận nghèo", paper.near_poor, False),
+            ("Hộ thoát nghèo, thoát cận nghèo", paper.escaped, True),
+        ],
+        village=False,
+        note=True,
+    )
+
+
 def _counts_line(paper: RoundVillagePaper) -> str:
     return (
         f"Tổng số: {len(paper.poor)} hộ nghèo, {len(paper.near_poor)} hộ cận nghèo, "
@@ -180,15 +193,7 @@ def posting_story(paper: RoundVillagePaper) -> list[Any]:
             s.center_italic,
         ),
         Spacer(1, 3 * MM),
-        _household_table(
-            [
-                ("Hộ nghèo", paper.poor, False),
-                ("Hộ cận nghèo", paper.near_poor, False),
-                ("Hộ thoát nghèo, thoát cận nghèo", paper.escaped, True),
-            ],
-            village=False,
-            note=True,
-        ),
+        _village_table(paper),
         Spacer(1, 2 * MM),
         KeepTogether(
             [
@@ -259,15 +264,7 @@ def minutes_story(paper: RoundVillagePaper) -> list[Any]:
     )
     story += [
         Spacer(1, 2 * MM),
-        _household_table(
-            [
-                ("Hộ nghèo", paper.poor, False),
-                ("Hộ cận nghèo", paper.near_poor, False),
-                ("Hộ thoát nghèo, thoát cận nghèo", paper.escaped, True),
-            ],
-            village=False,
-            note=True,
-        ),
+        _village_table(paper),
         Spacer(1, 2 * MM),
         KeepTogether(
             [

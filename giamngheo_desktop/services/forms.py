@@ -30,6 +30,7 @@ from giamngheo_desktop.domain.documents import (
 from giamngheo_desktop.domain.errors import DomainError, NotFound
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.domain.vocab import CLASS_LABELS
+from giamngheo_desktop.services.reporting import indicators_of
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.text import fold
 
@@ -339,26 +340,13 @@ def decision_paper(db: Database, round_id: int) -> DecisionPaper:
     )
 
 
-def _indicator_order(db: Database, standard_id: str) -> list[str]:
-    text = db.scalar("SELECT definition FROM poverty_standard WHERE id = ?", (standard_id,))
-    try:
-        definition = json.loads(text) if text else {}
-    except ValueError:
-        definition = {}
-    items: list[Any] = list(definition.get("indicators") or [])
-    for dim in definition.get("dimensions") or []:
-        if isinstance(dim, dict):
-            items += dim.get("indicators") or []
-    return [str(it["code"]) for it in items if isinstance(it, dict) and it.get("code")]
-
-
 def certificate_papers(db: Database, round_id: int, household_ids: list[int]) -> list[CertificatePaper]:
     """Mẫu 03 of poor or near-poor households of the round (their class, number, dates, standard)."""
     db.require(Permission.EXPORT)
     rnd = round_facts(db, round_id)
     _require_computed(rnd, "giấy chứng nhận")
     rows = _round_rows(db, round_id)
-    order = _indicator_order(db, rnd.standard_id)
+    order = [code for code, _ in indicators_of(db, rnd.standard_id, round_id)]  # the standard's numbering
     values: dict[int, dict[str, Any]] = {}
     for hid in household_ids:
         row = rows.get(hid)
