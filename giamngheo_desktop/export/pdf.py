@@ -130,7 +130,40 @@ def _trailer_class() -> Any:
     return TableWithTrailer
 
 
-NOTHING: tuple[Any, ...] = ()  # an empty cell the table skips (an empty string is drawn, as an empty text)
+@functools.cache
+def _steady_paragraph_class() -> Any:
+    """A Paragraph that keeps its lines for the width it was last wrapped at: the header rows repeat on
+    every page of a long list, and were broken into lines again for each page's table."""
+    from reportlab.platypus import Paragraph
+
+    class SteadyParagraph(Paragraph):
+        _steady: tuple[float, tuple[float, float]] | None = None
+
+        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+            if self._steady is not None and self._steady[0] == avail_width:
+                return self._steady[1]
+            size = super().wrap(avail_width, avail_height)
+            self._steady = (avail_width, size)
+            return size
+
+    return SteadyParagraph
+
+
+@functools.cache
+def _table_class() -> Any:
+    """A Table that draws nothing for an empty text cell (reportlab draws an empty text object for
+    each: half the cells of a member list). Row heights and every other cell are as before."""
+    from reportlab.platypus import Table
+
+    class ListTable(Table):
+        def _drawCell(self, cellval: Any, cellstyle: Any, pos: Any, size: Any) -> None:
+            if cellval.__class__ is str and not cellval:
+                return
+            super()._drawCell(cellval, cellstyle, pos, size)
+
+    return ListTable
+
+
 PAGED_TABLE_ROWS = 150  # longer tables are cut into pages here (reportlab's own splitting is quadratic)
 CELL_PADDING_H, CELL_PADDING_V = 2.0, 1.5
 
@@ -224,7 +257,7 @@ def report_story(report: ReportData, width: float) -> list[Any]:
     from reportlab.lib.enums import TA_CENTER, TA_RIGHT
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, Spacer, TableStyle
 
     register_fonts()
     n = report.column_count
@@ -258,16 +291,20 @@ def report_story(report: ReportData, width: float) -> list[Any]:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
         ("BACKGROUND", (0, 0), (-1, report.header_rows - 1), colors.HexColor("#EEF2F6")),
     ]
+    steady = _steady_paragraph_class()  # header cells: the same text at the same width on every page
     for h in report.headers:
-        data[h.row][h.col] = Paragraph(esc(h.text), hdr)
+        data[h.row][h.col] = steady(esc(h.text), hdr)
         if h.rowspan > 1 or h.colspan > 1:
             style.append(("SPAN", (h.col, h.row), (h.col + h.colspan - 1, h.row + h.rowspan - 1)))
-    data.append([Paragraph(esc(c), cen_i) for c in report.column_numbers])
+    data.append([steady(esc(c), cen_i) for c in report.column_numbers])
     head_rows = len(data)
-    # Body cells are plain text drawn by the table itself (font, size, leading and alignment set per
-    # cell range) when the text fits its column on one line; only a text that must wrap becomes a
-    # Paragraph. Rows keep their heights and places; a long list takes a fraction of the time and memory.
+    # Body cells are plain text drawn by the table itself when the text fits its column on one line;
+    # only a text that must wrap becomes a Paragraph. Each cell's font, size, leading, alignment and
+    # padding come from a CellStyle shared by every cell alike (the table would otherwise make one
+    # per cell and set it command by command). Rows keep their heights and places to the pixel; a
+    # long list takes a fraction of the time and memory.
     from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.platypus.tables import CellStyle
 
     body: list[list[Any]] = []
     sections: list[bool] = []
@@ -300,42 +337,45 @@ def report_story(report: ReportData, width: float) -> list[Any]:
             else:
                 cells.append(text)
                 row_aligns.append(align if face == font else align + "/" + face)
-        if any(type(c) is str and c for c in cells):  # the row's height comes from a line of text:
-            cells = [c if c != "" else NOTHING for c in cells]  # its empty cells draw nothing at all
         body.append(cells)
         aligns.append(row_aligns)
         strongs.append(strong)
         sections.append(row.kind == "section")
-    text_style: list[tuple[Any, ...]] = [
-        ("FONTNAME", (0, head_rows), (-1, -1), FONT),
-        ("FONTSIZE", (0, head_rows), (-1, -1), size),
-        ("LEADING", (0, head_rows), (-1, -1), size * 1.25),
-    ]
+    shared: dict[tuple[str, str], Any] = {}
 
-    def body_style(first: int, last: int) -> list[tuple[Any, ...]]:
-        """Bold rows, then each plain cell's alignment (a run of equal alignments down a column is
-        one command; empty and wrapped cells do not break a run)."""
-        out: list[tuple[Any, ...]] = []
+    def cell_style(font: str, align: str) -> Any:
+        """One CellStyle per font and alignment, shared by every cell that has them: the table
+        makes one per cell and sets it command by command otherwise (800 a page)."""
+        found = shared.get((font, align))
+        if found is None:
+            found = shared[(font, align)] = CellStyle(f"{font}/{align}")
+            found.fontname, found.fontsize, found.leading = font, size, size * 1.25
+            found.alignment, found.valign = align, "MIDDLE"
+            found.leftPadding = found.rightPadding = CELL_PADDING_H
+            found.topPadding = found.bottomPadding = CELL_PADDING_V
+        return found
+
+    head_style = CellStyle("head")  # the table's own font defaults: an empty header cell is one 12 pt line
+    head_style.valign = "MIDDLE"
+    head_style.leftPadding = head_style.rightPadding = CELL_PADDING_H
+    head_style.topPadding = head_style.bottomPadding = CELL_PADDING_V
+    header_styles = [[head_style] * n for _ in range(head_rows)]
+
+    def cell_styles(first: int, last: int) -> list[list[Any]]:
+        """The CellStyles of a table of the header rows and body rows ``first:last``."""
+        out = list(header_styles)
         for i in range(first, last):
-            if strongs[i]:
-                out.append(("FONTNAME", (0, head_rows + i - first), (-1, head_rows + i - first), FONT_BOLD))
-        for col in range(n):
-            run, run_start, run_end = "", first, first
-            for i in range(first, last + 1):
-                align = (aligns[i][col] if col < len(aligns[i]) else "") if i < last else "END"
-                if align == "":
-                    continue
-                if align != run:
-                    if run and run != "LEFT":
-                        top, bottom = head_rows + run_start - first, head_rows + run_end - first
-                        name, _, face = run.partition("/")
-                        if name != "LEFT":
-                            out.append(("ALIGN", (col, top), (col, bottom), name))
-                        if face:
-                            out.append(("FONTNAME", (col, top), (col, bottom), face))
-                    run, run_start = align, i
-                run_end = i
+            font = FONT_BOLD if strongs[i] else FONT
+            row = []
+            for col in range(n):
+                align = aligns[i][col] if col < len(aligns[i]) else ""
+                name, _, face = align.partition("/")
+                row.append(cell_style(face or font, name or "LEFT"))
+            out.append(row)
         return out
+
+    cell_ops = ("VALIGN", "LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")  # in the CellStyles
+    frame = [c for c in style if c[0] not in cell_ops]  # lines, background, the headers' spans
 
     def make_table(first: int, last: int) -> Any:
         """The header rows and body rows ``first:last`` as one table (headers repeat when it splits)."""
@@ -347,8 +387,9 @@ def report_story(report: ReportData, width: float) -> list[Any]:
             for a, b in unit_groups(starts, first, last)
             if b > a
         ]
-        table = Table(data + body[first:last], colWidths=col_widths, repeatRows=head_rows)
-        table.setStyle(TableStyle(style + text_style + body_style(first, last) + spans + together))
+        rows = data + body[first:last]
+        table = _table_class()(rows, colWidths=col_widths, repeatRows=head_rows, cellStyles=cell_styles(first, last))
+        table.setStyle(TableStyle(frame + spans + together))
         return table
 
     trailer: list[Any] = [Spacer(1, 2 * mm)]
