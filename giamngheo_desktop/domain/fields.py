@@ -24,35 +24,42 @@ class Field:
     export: str = ""  # its column header in the register export and the import template ('' = not exported)
     width: int = 12  # that column's width (characters)
     source: str = ""  # the export query's column holding the shown value (default: key)
-    widget: str = ""  # dialog widget: 'line' | 'date' | 'combo' | 'yes_no' | 'checks' | 'area' | 'money' ('' = by hand)
-    section: str = ""  # dialog page: 'housing' (household), 'more' (member) …
+    # dialog widget ('' = none): line, date, birth (date or year), combo (code list), yes_no, checks, sex,
+    # village, area_type, class, area (m²), money (đ/tháng), income (đ/người/tháng, may be unknown)
+    widget: str = ""
+    section: str = ""  # dialog page: general, housing (household); person, more (member)
     empty: str = "(chưa rõ)"  # what a drop-down shows for no value
 
 
 # The exported fields in the register export's column order; a dialog page's fields in the page's order.
 FIELDS: tuple[Field, ...] = (
-    Field("code", "household", "Mã hộ", "text", import_key="household_code", export="Mã hộ", width=12),
+    Field("code", "household", "Mã hộ", "text", import_key="household_code", export="Mã hộ", width=12,
+          widget="line", section="general"),
     Field("village_id", "household", "Thôn/tổ", "village", import_key="village", export="Thôn/Tổ", width=18,
-          source="village_name"),
+          source="village_name", widget="village", section="general"),
     Field("full_name", "member", "Họ và tên", "text", import_key="full_name", export="Họ và tên", width=26,
           widget="line", section="person"),
     Field("relationship_code", "member", "Quan hệ với chủ hộ", "code", "relationship", "relationship",
-          "Quan hệ với chủ hộ", 14, source="relationship_name", widget="combo", section="person"),
-    Field("birth_date", "member", "Ngày sinh", "date", import_key="birth_date", export="Ngày sinh", width=12),
-    Field("sex", "member", "Giới tính", "sex", import_key="sex", export="Giới tính", width=8),
+          "Quan hệ với chủ hộ", 14, source="relationship_name", widget="combo", section="person", empty="(chọn)"),
+    Field("birth_date", "member", "Ngày sinh", "date", import_key="birth_date", export="Ngày sinh", width=12,
+          widget="birth", section="person"),
+    Field("sex", "member", "Giới tính", "sex", import_key="sex", export="Giới tính", width=8,
+          widget="sex", section="person"),
     Field("id_number", "member", "Số định danh cá nhân", "text", import_key="id_number",
-          export="Số định danh cá nhân", width=16),
+          export="Số định danh cá nhân", width=16, widget="line", section="person"),
     Field("ethnicity_code", "member", "Dân tộc", "code", "ethnicity", "ethnicity", "Dân tộc", 10,
-          source="ethnicity_name"),
+          source="ethnicity_name", widget="combo", section="person"),
     Field("poverty_class", "household", "Phân loại hộ", "class", import_key="poverty_class", export="Phân loại hộ",
-          width=18),
-    Field("address", "household", "Địa chỉ", "text", import_key="address", export="Địa chỉ", width=20),
-    Field("phone", "household", "Điện thoại", "text", import_key="phone", export="Điện thoại", width=13),
+          width=18, widget="class", section="general"),
+    Field("address", "household", "Địa chỉ", "text", import_key="address", export="Địa chỉ", width=20,
+          widget="line", section="general"),
+    Field("phone", "household", "Điện thoại", "text", import_key="phone", export="Điện thoại", width=13,
+          widget="line", section="general"),
     Field("causes", "household", "Nguyên nhân nghèo", "codes", "poverty_cause", "causes", "Nguyên nhân nghèo", 26),
     Field("class_decision", "household", "Số quyết định", "text", import_key="class_decision", export="Số quyết định",
-          width=12),
+          width=12, widget="line", section="general"),
     Field("class_date", "household", "Ngày quyết định phân loại", "date", import_key="class_date",
-          export="Ngày quyết định", width=12),
+          export="Ngày quyết định", width=12, widget="date", section="general"),
     Field("hi_card_number", "member", "Số thẻ BHYT", "text", import_key="hi_card_number", export="Số thẻ BHYT",
           width=16, widget="line", section="more"),
     Field("hi_valid_to", "member", "BHYT có giá trị đến", "date", import_key="hi_valid_to", export="Hạn thẻ BHYT",
@@ -68,9 +75,10 @@ FIELDS: tuple[Field, ...] = (
           widget="line", section="more"),
     Field("note", "member", "Ghi chú", "text", import_key="note", export="Ghi chú", width=20, widget="line",
           section="more"),
-    Field("area_type", "household", "Khu vực", "text"),
-    Field("escaped_date", "household", "Ngày thoát nghèo", "date"),
-    Field("income_per_capita", "household", "Thu nhập bình quân đầu người/tháng", "int"),
+    Field("area_type", "household", "Khu vực", "text", widget="area_type", section="general"),
+    Field("escaped_date", "household", "Ngày thoát nghèo", "date", widget="date", section="general"),
+    Field("income_per_capita", "household", "Thu nhập bình quân đầu người/tháng", "int",
+          widget="income", section="general"),
     Field("wall_material", "household", "Vật liệu tường", "code", "housing_material", widget="combo",
           section="housing"),
     Field("column_material", "household", "Vật liệu cột (khung)", "code", "housing_material", widget="combo",
@@ -116,6 +124,9 @@ def label(key: str) -> str:
 
 # the order of the fields on a dialog page built from the table
 PAGES: dict[str, tuple[str, ...]] = {
+    "general": ("code", "village_id", "address", "phone", "area_type", "poverty_class", "class_date",
+                "class_decision", "escaped_date", "income_per_capita"),
+    "person": ("full_name", "relationship_code", "birth_date", "sex", "id_number", "ethnicity_code"),
     "housing": ("wall_material", "column_material", "roof_material", "floor_area", "water_source", "latrine_type",
                 "internet_use", "info_devices", "loudspeaker_reach", "waste_treatment"),
     "more": ("education_level", "schooling", "occupation", "employment", "labour_contract", "hi_card_number",

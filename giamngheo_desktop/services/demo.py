@@ -27,7 +27,7 @@ from giamngheo_desktop.domain import household_code
 from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.domain.idnumber import make_id_number
 from giamngheo_desktop.domain.permissions import Permission
-from giamngheo_desktop.services import commune
+from giamngheo_desktop.services import commune, register
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.storage import audit
 from giamngheo_desktop.storage.connection import Database
@@ -195,6 +195,7 @@ class _Generator:
         self.classes: dict[int, str] = {}
         self.village_of: dict[int, int] = {}
         self.per_village: dict[int, int] = {}
+        self.codes = register.CodeBook(db)
 
     # ------------------------------------------------------------------ run ----
     def run(self) -> None:
@@ -259,7 +260,8 @@ class _Generator:
             class_date, decision = escaped, "215/QĐ-UBND" if escaped.startswith("2025") else "198/QĐ-UBND"
         working = [p for p in living if 15 <= p.age() < 60 and not p.values.get("disability")]
         no_labour = 1 if not working else 0
-        female_head = 1 if head.sex == "F" else 0
+        flags = register.head_flags(head.sex, head.ethnicity, "GSO-A", self.codes)  # as the register derives them
+        female_head = flags.get("female_head", 0)
         merit = 1 if rng.random() < 0.03 else 0
         protection = 1 if any(p.values["social_allowance"] for p in living) else 0
         farming = 1 if klass == "average" or (klass != "not_poor" and rng.random() < 0.7) or rng.random() < 0.35 else 0
@@ -267,7 +269,8 @@ class _Generator:
             (
                 hid, code, fold(code), village["id"], f"{VILLAGES[self.villages.index(village)]}, xã Tân Lập",
                 self._phone() if rng.random() < 0.8 else "", klass, class_date, decision, escaped,
-                1 if minority_group else 0, 1 if minority_group and minority_group[0] in ("08", "09") else 0,
+                flags.get("ethnic_minority", 1 if minority_group else 0),
+                1 if minority_group and minority_group[0] in ("08", "09") else 0,
                 merit, no_labour, female_head, protection, farming, income,
                 hh["wall"], hh["column"], hh["roof"], hh["floor"], hh["water"], hh["latrine"], hh["internet"],
                 hh["devices"], hh["loudspeaker"], hh["waste"], "", STAMP, STAMP, head.id,

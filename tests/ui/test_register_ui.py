@@ -376,6 +376,7 @@ def test_household_dialog_living_conditions_come_from_the_field_table(  # type: 
     dialog = HouseholdDialog(workspace, household_id=family)
     qtbot.addWidget(dialog)
     assert list(dialog.housing) == [f.key for f in fields.section("household", "housing")]
+    assert list(dialog.general) == [f.key for f in fields.section("household", "general")]
     waste = dialog.housing["waste_treatment"]  # needed by the 2027–2030 standard, now enterable
     waste.setCurrentIndex(waste.findData(True))
     area = dialog.housing["floor_area"]
@@ -419,6 +420,7 @@ def test_member_dialog_further_fields_come_from_the_field_table(  # type: ignore
     qtbot.addWidget(dialog)
     form = dialog.form
     assert list(form.more) == [f.key for f in fields.section("member", "more")]
+    assert list(form.person) == [f.key for f in fields.section("member", "person")]
     form.more["labour_contract"].setCurrentIndex(form.more["labour_contract"].findData(True))
     form.more["hi_card_number"].setText("  ")  # blank stays "none", not an empty number
     dialog.save()

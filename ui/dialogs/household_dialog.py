@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -16,29 +17,24 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLineEdit,
     QScrollArea,
-    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from giamngheo_desktop.domain import fields
-from giamngheo_desktop.domain.vocab import AREA_LABELS
-from giamngheo_desktop.services import commune, register
+from giamngheo_desktop.services import register
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.services.household_query import FLAG_COLUMNS
 from ui.dialogs.register_forms import (
     MemberForm,
     check_list,
     checked_codes,
-    date_edit,
-    date_to_text,
     field_widgets,
     load_fields,
     set_checked,
     set_combo,
     store_fields,
-    text_to_date,
 )
 from ui.undo import run_operation
 from ui.workspace import Workspace
@@ -72,45 +68,18 @@ class HouseholdDialog(QDialog):
         db = workspace.db
 
         # -- general ------------------------------------------------------------
-        self.code = QLineEdit()
-        self.code.setAccessibleName("Mã hộ")
-        self.village = QComboBox()
-        for village in commune.list_villages(db):
-            self.village.addItem(village.name, village.id)
-        self.address = QLineEdit()
-        self.phone = QLineEdit()
-        self.area = QComboBox()
-        self.area.addItem("Theo thôn/xã", None)
-        for code, label in AREA_LABELS.items():
-            self.area.addItem(label, code.value)
-        self.poverty_class = QComboBox()
-        for code, label in register.class_choices():
-            self.poverty_class.addItem(label, code)
-        self.class_date = date_edit()
-        self.class_decision = QLineEdit()
-        self.escaped_date = date_edit()
-        self.income = QSpinBox()
-        self.income.setRange(-1, 1_000_000_000)
-        self.income.setSpecialValueText("(chưa rõ)")
-        self.income.setSingleStep(100_000)
-        self.income.setSuffix(" đ/người/tháng")
-        self.income.setValue(-1)
         self.flags: dict[str, QCheckBox] = {key: QCheckBox(label) for key, label in FLAG_COLUMNS.items()}
         self.causes = check_list(db, "poverty_cause")
         self.note = QLineEdit()
 
         general = QWidget()
         form = QFormLayout(general)
-        form.addRow("Mã hộ:", self.code)
-        form.addRow("Thôn/tổ:", self.village)
-        form.addRow("Địa chỉ:", self.address)
-        form.addRow("Điện thoại:", self.phone)
-        form.addRow("Khu vực:", self.area)
-        form.addRow("Phân loại hộ:", self.poverty_class)
-        form.addRow("Ngày quyết định:", self.class_date)
-        form.addRow("Số quyết định:", self.class_decision)
-        form.addRow("Ngày thoát nghèo:", self.escaped_date)
-        form.addRow("Thu nhập bình quân:", self.income)
+        # the household's own fields, built from the field table (domain.fields)
+        self.general = field_widgets(db, form, fields.section("household", "general"))
+        self.code = cast(QLineEdit, self.general["code"])
+        self.village = cast(QComboBox, self.general["village_id"])
+        self.address = cast(QLineEdit, self.general["address"])
+        self.poverty_class = cast(QComboBox, self.general["poverty_class"])
         flags_box = QGroupBox("Đặc điểm của hộ")
         grid = QGridLayout(flags_box)
         for number, box in enumerate(self.flags.values()):
@@ -156,16 +125,7 @@ class HouseholdDialog(QDialog):
         row = register.get_household(self.workspace.db, household_id)
         data = register.household_input_from_row(row, row["causes"])
         self.setWindowTitle(f"Sửa hộ {data.code}")
-        self.code.setText(data.code)
-        set_combo(self.village, data.village_id)
-        self.address.setText(data.address)
-        self.phone.setText(data.phone)
-        set_combo(self.area, data.area_type)
-        set_combo(self.poverty_class, data.poverty_class)
-        self.class_date.setText(date_to_text(data.class_date))
-        self.class_decision.setText(data.class_decision)
-        self.escaped_date.setText(date_to_text(data.escaped_date))
-        self.income.setValue(-1 if data.income_per_capita is None else int(data.income_per_capita))
+        load_fields(self.general, data)
         for key, box in self.flags.items():
             box.setChecked(bool(getattr(data, key)))
         set_checked(self.causes, data.causes)
@@ -176,16 +136,7 @@ class HouseholdDialog(QDialog):
     def value(self) -> register.HouseholdInput:
         base = getattr(self, "_base", None)
         data = register.HouseholdInput(code="", village_id=0) if base is None else dataclasses.replace(base)
-        data.code = self.code.text()
-        data.village_id = int(self.village.currentData() or 0)
-        data.address = self.address.text()
-        data.phone = self.phone.text()
-        data.area_type = self.area.currentData()
-        data.poverty_class = str(self.poverty_class.currentData())
-        data.class_date = text_to_date(self.class_date.text())
-        data.class_decision = self.class_decision.text()
-        data.escaped_date = text_to_date(self.escaped_date.text())
-        data.income_per_capita = None if self.income.value() < 0 else self.income.value()
+        store_fields(self.general, data)
         for key, box in self.flags.items():
             setattr(data, key, box.isChecked())
         data.causes = checked_codes(self.causes)

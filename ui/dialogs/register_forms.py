@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 
 from giamngheo_desktop import formats
 from giamngheo_desktop.domain import fields
-from giamngheo_desktop.domain.vocab import LIFE_STATUS_LABELS, SEX_LABELS
+from giamngheo_desktop.domain.vocab import AREA_LABELS, LIFE_STATUS_LABELS, SEX_LABELS
 from giamngheo_desktop.importing.lists import parse_date
-from giamngheo_desktop.services import register
+from giamngheo_desktop.services import commune, register
 from giamngheo_desktop.services.session import Database
 
 
@@ -80,39 +80,79 @@ def field_widgets(db: Database, form: QFormLayout, specs: list[fields.Field]) ->
     """The widgets of fields the field table describes (domain.fields), added to ``form`` in order."""
     widgets: dict[str, QWidget] = {}
     for spec in specs:
-        widget: QWidget
-        if spec.widget == "combo":
-            widget = code_combo(db, spec.code_list, empty=spec.empty)
-        elif spec.widget == "yes_no":
-            widget = yes_no_combo()
-        elif spec.widget == "checks":
-            widget = check_list(db, spec.code_list)
-        elif spec.widget == "area":
-            spin = QDoubleSpinBox()
-            spin.setRange(-1, 9999)
-            spin.setSpecialValueText("(chưa rõ)")
-            spin.setSuffix(" m²")
-            spin.setValue(-1)
-            widget = spin
-        elif spec.widget == "date":
-            widget = date_edit()
-        elif spec.widget == "money":
-            money = QSpinBox()
-            money.setRange(0, 100_000_000)
-            money.setSingleStep(50_000)
-            money.setSuffix(" đ/tháng")
-            widget = money
-        else:
-            widget = QLineEdit()
+        widget = _widget(db, spec)
         widget.setAccessibleName(spec.label)
+        widget.setProperty("field", spec.key)
         form.addRow(f"{spec.label}:", widget)
         widgets[spec.key] = widget
     return widgets
 
 
+def _spin(low: int, high: int, step: int, suffix: str, unknown: bool) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(-1 if unknown else low, high)
+    spin.setSingleStep(step)
+    spin.setSuffix(suffix)
+    if unknown:
+        spin.setSpecialValueText("(chưa rõ)")
+        spin.setValue(-1)
+    return spin
+
+
+def _widget(db: Database, spec: fields.Field) -> QWidget:
+    kind = spec.widget
+    if kind == "combo":
+        system = register.DEFAULT_ETHNICITY_SYSTEM if spec.code_list == "ethnicity" else None
+        return code_combo(db, spec.code_list, empty=spec.empty, system=system)
+    if kind in ("yes_no", "village", "area_type", "class", "sex"):
+        combo = yes_no_combo() if kind == "yes_no" else QComboBox()
+        choices: list[tuple[str, Any]] = []
+        if kind == "village":
+            choices = [(v.name, v.id) for v in commune.list_villages(db)]
+        elif kind == "area_type":
+            choices = [("Theo thôn/xã", None), *((label, code.value) for code, label in AREA_LABELS.items())]
+        elif kind == "class":
+            choices = [(label, code) for code, label in register.class_choices()]
+        elif kind == "sex":
+            choices = [("(chưa rõ)", None), *((label, code) for code, label in SEX_LABELS.items())]
+        for label, value in choices:
+            combo.addItem(label, value)
+        return combo
+    if kind == "checks":
+        return check_list(db, spec.code_list)
+    if kind == "area":
+        area = QDoubleSpinBox()
+        area.setRange(-1, 9999)
+        area.setSpecialValueText("(chưa rõ)")
+        area.setSuffix(" m²")
+        area.setValue(-1)
+        return area
+    if kind == "money":
+        return _spin(0, 100_000_000, 50_000, " đ/tháng", unknown=False)
+    if kind == "income":
+        return _spin(0, 1_000_000_000, 100_000, " đ/người/tháng", unknown=True)
+    if kind == "date":
+        return date_edit()
+    if kind == "birth":
+        birth = date_edit("ngày/tháng/năm hoặc năm sinh")
+        birth.setMaximumWidth(220)
+        return birth
+    line = QLineEdit()
+    if spec.key == "id_number":
+        line.setPlaceholderText("12 chữ số")
+        line.setMaxLength(20)
+    return line
+
+
+def _spec(data: Any, key: str) -> fields.Field:
+    level = "member" if isinstance(data, register.MemberInput) else "household"
+    return fields.BY_KEY[(level, key)]
+
+
 def load_fields(widgets: dict[str, QWidget], data: Any) -> None:
     """Show ``data``'s values in widgets made by :func:`field_widgets`."""
     for key, widget in widgets.items():
+        spec = _spec(data, key)
         value = getattr(data, key)
         if isinstance(widget, QComboBox):
             set_combo(widget, value)
@@ -121,36 +161,47 @@ def load_fields(widgets: dict[str, QWidget], data: Any) -> None:
         elif isinstance(widget, QDoubleSpinBox):
             widget.setValue(-1 if value is None else float(value))
         elif isinstance(widget, QSpinBox):
-            widget.setValue(int(value or 0))
+            widget.setValue(int(value) if value is not None else widget.minimum())
         elif isinstance(widget, QLineEdit):
-            is_date = fields.BY_KEY.get((_level(data), key), None)
-            widget.setText(date_to_text(value) if is_date and is_date.kind == "date" else str(value or ""))
-
-
-def _level(data: Any) -> str:
-    return "member" if isinstance(data, register.MemberInput) else "household"
+            if spec.widget == "birth":
+                widget.setText(date_to_text(value) or (str(data.birth_year) if data.birth_year else ""))
+            elif spec.kind == "date":
+                widget.setText(date_to_text(value))
+            else:
+                widget.setText(str(value or ""))
 
 
 def store_fields(widgets: dict[str, QWidget], data: Any) -> None:
     """Put what widgets made by :func:`field_widgets` hold into ``data``."""
     defaults = {f.name: f.default for f in dataclasses.fields(data)}
     for key, widget in widgets.items():
+        spec = _spec(data, key)
         if isinstance(widget, QComboBox):
-            setattr(data, key, widget.currentData())
+            value = widget.currentData()
+            if spec.widget == "village":
+                value = int(value or 0)
+            elif spec.widget == "class":
+                value = str(value)
+            setattr(data, key, value)
+            if spec.code_list == "ethnicity":
+                data.ethnicity_system = register.DEFAULT_ETHNICITY_SYSTEM if value else None
         elif isinstance(widget, QListWidget):
             setattr(data, key, checked_codes(widget))
-        elif isinstance(widget, QDoubleSpinBox):
+        elif isinstance(widget, (QDoubleSpinBox, QSpinBox)):
             setattr(data, key, None if widget.value() < 0 else widget.value())
-        elif isinstance(widget, QSpinBox):
-            setattr(data, key, widget.value())
         elif isinstance(widget, QLineEdit):
-            spec = fields.BY_KEY.get((_level(data), key))
-            if spec is not None and spec.kind == "date":
-                setattr(data, key, text_to_date(widget.text()))
+            text = widget.text()
+            if spec.widget == "birth":  # a whole date, or a year only
+                birth = text.strip()
+                iso, year, _problem = parse_date(birth) if birth else (None, None, None)
+                data.birth_date = iso if iso else (birth if birth and not year else None)
+                data.birth_year = None if iso else year
+            elif spec.kind == "date":
+                setattr(data, key, text_to_date(text))
             elif defaults.get(key) is None:  # an optional text: empty is "none"
-                setattr(data, key, widget.text().strip() or None)
+                setattr(data, key, text.strip() or None)
             else:
-                setattr(data, key, widget.text())
+                setattr(data, key, text)
 
 
 def date_edit(placeholder: str = "ngày/tháng/năm") -> QLineEdit:
@@ -180,25 +231,15 @@ class MemberForm(QWidget):
 
     def __init__(self, db: Database, parent: QWidget | None = None, *, compact: bool = False) -> None:
         super().__init__(parent)
-        self.full_name = QLineEdit()
-        self.full_name.setAccessibleName("Họ và tên")
-        self.relationship = code_combo(db, "relationship", empty="(chọn)")
-        self.birth = date_edit("ngày/tháng/năm hoặc năm sinh")
-        self.sex = QComboBox()
-        self.sex.addItem("(chưa rõ)", None)
-        for code, label in SEX_LABELS.items():
-            self.sex.addItem(label, code)
-        self.id_number = QLineEdit()
-        self.id_number.setPlaceholderText("12 chữ số")
-        self.id_number.setMaxLength(20)
-        self.ethnicity = code_combo(db, "ethnicity", system=register.DEFAULT_ETHNICITY_SYSTEM)
         form = QFormLayout(self)
-        form.addRow("Họ và tên:", self.full_name)
-        form.addRow("Quan hệ với chủ hộ:", self.relationship)
-        form.addRow("Ngày sinh:", self.birth)
-        form.addRow("Giới tính:", self.sex)
-        form.addRow("Số định danh cá nhân:", self.id_number)
-        form.addRow("Dân tộc:", self.ethnicity)
+        # who the member is, then the further fields: both from the field table (domain.fields)
+        self.person = field_widgets(db, form, fields.section("member", "person"))
+        self.full_name = cast(QLineEdit, self.person["full_name"])
+        self.relationship = cast(QComboBox, self.person["relationship_code"])
+        self.birth = cast(QLineEdit, self.person["birth_date"])
+        self.sex = cast(QComboBox, self.person["sex"])
+        self.id_number = cast(QLineEdit, self.person["id_number"])
+        self.ethnicity = cast(QComboBox, self.person["ethnicity_code"])
         self.compact = compact
         if compact:
             return
@@ -213,12 +254,7 @@ class MemberForm(QWidget):
 
     def load(self, data: register.MemberInput) -> None:
         self._base = data
-        self.full_name.setText(data.full_name)
-        set_combo(self.relationship, data.relationship_code)
-        self.birth.setText(date_to_text(data.birth_date) or (str(data.birth_year) if data.birth_year else ""))
-        set_combo(self.sex, data.sex)
-        self.id_number.setText(data.id_number or "")
-        set_combo(self.ethnicity, data.ethnicity_code)
+        load_fields(self.person, data)
         if self.compact:
             return
         load_fields(self.more, data)
@@ -227,16 +263,7 @@ class MemberForm(QWidget):
     def value(self) -> register.MemberInput:
         base = getattr(self, "_base", None)
         data = register.MemberInput(full_name="") if base is None else dataclasses.replace(base)
-        data.full_name = self.full_name.text()
-        data.relationship_code = self.relationship.currentData()
-        birth = self.birth.text().strip()
-        iso, year, _problem = parse_date(birth) if birth else (None, None, None)
-        data.birth_date = iso if iso else (birth if birth and not year else None)
-        data.birth_year = None if iso else year
-        data.sex = self.sex.currentData()
-        data.id_number = self.id_number.text().strip() or None
-        data.ethnicity_code = self.ethnicity.currentData()
-        data.ethnicity_system = register.DEFAULT_ETHNICITY_SYSTEM if data.ethnicity_code else None
+        store_fields(self.person, data)
         if self.compact:
             return data
         store_fields(self.more, data)
