@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from giamngheo_desktop.domain import periods
 from giamngheo_desktop.export import package, signing
-from giamngheo_desktop.export.office_open import open_for_office, package_files
+from giamngheo_desktop.export.office_open import open_for_office, package_files, peek
 from giamngheo_desktop.export.xlsx import write_xlsx
 from giamngheo_desktop.services import office, office_demo
 from giamngheo_desktop.services.package import make_package
@@ -112,11 +112,11 @@ def phase_import(folder: Path, office_file: Path) -> dict[str, float]:
             office.register_key(db, signing.commune_key(code, create=False).public_text)
         keys = office.OfficeKeys(db)
         start = time.perf_counter()
-        summary = office.receive_packages(db, files, lambda p: open_for_office(p, keys))
+        summary = office.receive_packages(db, files, lambda p: open_for_office(p, keys), peek=peek)
         elapsed = time.perf_counter() - start
         assert not summary.refused, summary.refused[:3]
         again_start = time.perf_counter()
-        again = office.receive_packages(db, files, lambda p: open_for_office(p, keys))
+        again = office.receive_packages(db, files, lambda p: open_for_office(p, keys), peek=peek)
         again_s = time.perf_counter() - again_start
         assert len(again.unchanged) == len(files)
     size = office_file.stat().st_size / 1e6

@@ -21,7 +21,7 @@ from giamngheo_desktop.domain import periods
 from giamngheo_desktop.domain.errors import BadFile, ValidationFailed
 from giamngheo_desktop.domain.report import ReportData
 from giamngheo_desktop.export import package, signing
-from giamngheo_desktop.export.office_open import open_for_office, package_files
+from giamngheo_desktop.export.office_open import open_for_office, package_files, peek
 from giamngheo_desktop.export.pdf import write_pdf
 from giamngheo_desktop.export.xlsx import write_xlsx
 from giamngheo_desktop.importing.reader import read_table
@@ -182,6 +182,7 @@ def run_import(args: argparse.Namespace) -> int:
             db,
             files,
             lambda p: open_for_office(p, keys),
+            peek=peek,
             progress=ProgressPrinter("Đang nhận gói", quiet=args.json),
         )
     if args.json:

@@ -414,6 +414,17 @@ class OpenedPackage:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Peek:
+    """What a package says about itself before any check (only to order the packages and to skip a
+    file already received byte for byte): commune code, period key, sending number, SHA-256."""
+
+    code: str
+    period_key: str
+    sequence: int
+    sha256: str
+
+
 KEY_PREFIX = "giamngheo-ed25519"
 
 

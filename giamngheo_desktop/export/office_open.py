@@ -10,13 +10,16 @@ packages in folders (a USB stick) and files given.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import zipfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from giamngheo_desktop.domain.errors import BadFile
-from giamngheo_desktop.domain.office import OpenedPackage
+from giamngheo_desktop.domain.office import OpenedPackage, Peek
 from giamngheo_desktop.export import package
 
 MAX_FILES = 5000
@@ -51,6 +54,25 @@ def open_for_office(path: Path, register: Any = None) -> OpenedPackage:
     if not isinstance(data, dict):
         raise BadFile(f"Tệp dữ liệu trong gói {path.name} không đúng định dạng.", code="bad_data")
     return OpenedPackage(manifest, data, sha, signature_checked=signed, notes=notes)
+
+
+def peek(path: Path) -> Peek | None:
+    """The package's own words on commune, period and sending number (unverified) and the file's
+    SHA-256 — to order a folder's packages and skip files received already; None if unreadable."""
+    try:
+        raw = Path(path).read_bytes()
+        sha = hashlib.sha256(raw).hexdigest()
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            info = zf.getinfo(package.MANIFEST)
+            if info.file_size > 256 * 1024:
+                return Peek("", "", 0, sha)
+            manifest = json.loads(zf.read(info).decode("utf-8"))
+        return Peek(str(manifest["commune"]["code"]), str(manifest["period"]["key"]), int(manifest["sequence"]), sha)
+    except (OSError, zipfile.BadZipFile, KeyError, TypeError, ValueError, UnicodeDecodeError, zlib.error):
+        try:
+            return Peek("", "", 0, hashlib.sha256(Path(path).read_bytes()).hexdigest())
+        except OSError:
+            return None
 
 
 def package_files(sources: Sequence[Path]) -> list[Path]:

@@ -607,32 +607,51 @@ def receive_packages(
     paths: Sequence[Path],
     opener: Opener,
     *,
+    peek: Callable[[Path], rules.Peek | None] | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     today: date | None = None,
 ) -> ReceiveSummary:
     """Take in many packages. Each is verified by ``opener`` and by the office's own checks;
     the accepted ones are stored in order of commune, period and sending number, one
-    transaction each. A refused package is named with its reason and stores nothing."""
+    transaction each. A refused package is named with its reason and stores nothing.
+
+    With ``peek`` (what each package says of itself, unverified) the order is worked out first
+    and each package is then opened, checked and stored on its own (one package in memory at a
+    time); a file whose SHA-256 is that of a current sending is not opened again (nothing changes).
+    """
     db.require(Permission.EDIT_REGISTER)
     today = today or clock.today()
     summary = ReceiveSummary()
+    total = len(paths)
+    if peek is not None:
+        peeked = [(Path(p), peek(Path(p))) for p in paths]
+        peeked.sort(key=lambda pp: (pp[1].code, pp[1].period_key, pp[1].sequence) if pp[1] else ("", "", 0))
+        for i, (path, seen) in enumerate(peeked):
+            if cancelled is not None and cancelled():
+                summary.cancelled = True
+                break
+            if seen is not None and (known := _current_by_sha(db, seen.sha256)) is not None:
+                summary.unchanged.append(
+                    Received(path.name, known["code"], known["name"], known["period_key"], known["period_label"],
+                             known["sequence"])
+                )  # fmt: skip
+            else:
+                _take_one(db, path, opener, today, summary)
+            if progress:
+                progress(i + 1, total)
+        return summary
     candidates: list[_Candidate] = []
-    total = len(paths) * 2
     for i, path in enumerate(paths):
         if cancelled is not None and cancelled():
             summary.cancelled = True
             return summary
         try:
-            opened = opener(Path(path))
-            candidates.append(_candidate(db, Path(path), opened, today))
+            candidates.append(_candidate(db, Path(path), opener(Path(path)), today))
         except DomainError as exc:
-            message = str(exc)
-            if isinstance(exc, _Refuse):
-                message = f"Gói {Path(path).name}: {message}."
-            summary.refused.append(Refused(Path(path).name, message, exc.code))
+            summary.refused.append(_refusal(Path(path), exc))
         if progress:
-            progress(i + 1, total)
+            progress(i + 1, total * 2)
     candidates.sort(key=lambda c: (c.commune.code, c.period.key, c.sequence))
     for j, c in enumerate(candidates):
         if cancelled is not None and cancelled():
@@ -641,12 +660,32 @@ def receive_packages(
         try:
             _store(db, c, summary)
         except _Refuse as exc:
-            summary.refused.append(Refused(c.path.name, f"Gói {c.path.name}: {exc}.", exc.code))
+            summary.refused.append(_refusal(c.path, exc))
         if progress:
-            progress(len(paths) + (j + 1) * len(paths) // max(len(candidates), 1), total)
+            progress(total + (j + 1) * total // max(len(candidates), 1), total * 2)
     if progress:
-        progress(total, total)
+        progress(total * 2, total * 2)
     return summary
+
+
+def _refusal(path: Path, exc: DomainError) -> Refused:
+    message = f"Gói {path.name}: {exc}." if isinstance(exc, _Refuse) else str(exc)
+    return Refused(path.name, message, exc.code)
+
+
+def _take_one(db: Database, path: Path, opener: Opener, today: date, summary: ReceiveSummary) -> None:
+    try:
+        _store(db, _candidate(db, path, opener(path), today), summary)
+    except DomainError as exc:
+        summary.refused.append(_refusal(path, exc))
+
+
+def _current_by_sha(db: Database, sha256: str) -> dict[str, Any] | None:
+    return db.row(
+        """SELECT c.code, c.name, s.period_key, s.period_label, s.sequence FROM office_sending s
+           JOIN office_commune c ON c.id = s.commune_id WHERE s.sha256 = ? AND s.current = 1""",
+        (sha256,),
+    )
 
 
 def _store(db: Database, c: _Candidate, summary: ReceiveSummary) -> None:

@@ -25,7 +25,7 @@ from giamngheo_desktop.domain import periods
 from giamngheo_desktop.domain.errors import StorageUnavailable
 from giamngheo_desktop.domain.report import INT, MONEY, PERCENT, ReportData, ReportRow, build_headers, column_numbers
 from giamngheo_desktop.export import package
-from giamngheo_desktop.export.office_open import open_for_office, package_files
+from giamngheo_desktop.export.office_open import open_for_office, package_files, peek
 from giamngheo_desktop.export.pdf import write_pdf
 from giamngheo_desktop.export.xlsx import write_xlsx
 from giamngheo_desktop.services import office, office_demo, reporting
@@ -103,7 +103,7 @@ def _opener(db: Any) -> Any:
 
 
 def _receive(db: Any, paths: list[Path]) -> office.ReceiveSummary:
-    return office.receive_packages(db, paths, _opener(db), today=TODAY)
+    return office.receive_packages(db, paths, _opener(db), peek=peek, today=TODAY)
 
 
 def _dump(db: Any) -> list[Any]:
@@ -193,7 +193,7 @@ def test_folder_in_reimport_changes_nothing_and_board_shows_the_missing_commune(
     assert len(files) == COMMUNES
     done: list[tuple[int, int]] = []
     summary = office.receive_packages(
-        office_db, files, _opener(office_db), today=TODAY, progress=lambda d, t: done.append((d, t))
+        office_db, files, _opener(office_db), peek=peek, today=TODAY, progress=lambda d, t: done.append((d, t))
     )
     assert [r.file for r in summary.refused] == []
     assert len(summary.received) == COMMUNES

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from giamngheo_desktop.domain import office as rules
 from giamngheo_desktop.domain.errors import DomainError, ValidationFailed
 from giamngheo_desktop.domain.permissions import Actor
-from giamngheo_desktop.export.office_open import open_for_office, package_files
+from giamngheo_desktop.export.office_open import open_for_office, package_files, peek
 from giamngheo_desktop.export.pdf import write_pdf
 from giamngheo_desktop.export.xlsx import write_xlsx
 from giamngheo_desktop.importing.reader import read_table
@@ -674,7 +674,7 @@ def _receive_in_worker(ctx: TaskContext, path: Path, actor: Actor, files: list[P
     try:
         keys = office.OfficeKeys(db)
         return office.receive_packages(
-            db, files, lambda p: open_for_office(p, keys), progress=ctx.progress, cancelled=ctx.cancelled
+            db, files, lambda p: open_for_office(p, keys), peek=peek, progress=ctx.progress, cancelled=ctx.cancelled
         )
     finally:
         db.close()
