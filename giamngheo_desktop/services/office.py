@@ -704,7 +704,7 @@ def _store(db: Database, c: _Candidate, summary: ReceiveSummary) -> None:
         )
         raise _Refuse(
             f"là lần gửi thứ {c.sequence} của {c.commune.name}, kỳ {c.period.label}, đã nhận ngày "
-            f"{_vn_datetime(known['received_at'])} và đã được thay bằng lần thứ {newer}; gói cũ gửi lại "
+            f"{vn_datetime(known['received_at'])} và đã được thay bằng lần thứ {newer}; gói cũ gửi lại "
             "không được nhận (không thay đổi gì)",
             code="replay",
         )
@@ -902,7 +902,7 @@ def status_report(db: Database, period_key: str, *, today: date | None = None,
         report.rows.append(
             ReportRow(
                 (n, r.name, r.code, rules.UNIT_TYPES.get(r.unit_type, ""), r.status_label,
-                 r.due.strftime("%d/%m/%Y") if r.due else "", _vn_datetime(r.received_at),
+                 r.due.strftime("%d/%m/%Y") if r.due else "", vn_datetime(r.received_at),
                  r.sequence or "", r.sendings, r.households),
                 "unit",
             )
@@ -917,7 +917,7 @@ def status_report(db: Database, period_key: str, *, today: date | None = None,
     return report
 
 
-def _vn_datetime(value: str | None) -> str:
+def vn_datetime(value: str | None) -> str:
     if not value:
         return ""
     try:
@@ -984,6 +984,7 @@ def combined_report(db: Database, period_key: str, kind: str) -> rules.Combined:
     office = get_office(db)
     combined = rules.combine_reports(tables, office_name=office.name, period_label=period.label)
     combined.report.preparer = office.preparer_name
+    combined.report.place = office.province
     combined.report.chairman = office.head_name
     combined.report.date_text = f"ngày {clock.today().day} tháng {clock.today().month} năm {clock.today().year}"
     return combined

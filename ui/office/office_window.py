@@ -47,7 +47,7 @@ from ui.models.report_model import ReportTableModel
 from ui.models.support_rows_model import Column, RowsTableModel
 from ui.tasks import Cancelled, TaskContext, TaskRunner
 
-ALL_COMMUNES = "— Tổng hợp các xã —"
+ALL_COMMUNES = "Tổng hợp các xã"
 _windows: list[OfficeWindow] = []  # open office windows stay alive until closed
 
 
@@ -61,6 +61,10 @@ def _table(model: Any) -> QTableView:
     view.horizontalHeader().setStretchLastSection(True)
     view.verticalHeader().setVisible(False)
     return view
+
+
+def _in_use(row: dict[str, Any]) -> str:
+    return "có" if row["current"] else f"đã thay ({office.vn_datetime(row['replaced_at'])})"
 
 
 def _save_name(parent: QWidget, title: str, name: str) -> Path | None:
@@ -336,9 +340,11 @@ class OfficeWindow(QMainWindow):
                 Column("Xã", lambda r: r["name"]),
                 Column("Kỳ", lambda r: r["period_label"]),
                 Column("Lần", lambda r: r["sequence"], numeric=True),
-                Column("Xã tạo lúc", lambda r: r["created_at"]),
-                Column("Nhận lúc", lambda r: r["received_at"]),
-                Column("Đang dùng", lambda r: "có" if r["current"] else f"đã thay ({r['replaced_at']})"),
+                Column("Xã tạo lúc", lambda r: office.vn_datetime(r["created_at"])),
+                Column("Nhận lúc", lambda r: office.vn_datetime(r["received_at"])),
+                Column(
+                    "Đang dùng", lambda r: "có" if r["current"] else f"đã thay ({office.vn_datetime(r['replaced_at'])})"
+                ),
                 Column("Số hộ", lambda r: r["households"], numeric=True),
                 Column("Từ tệp", lambda r: r["source_file"]),
             ],
@@ -451,9 +457,9 @@ class OfficeWindow(QMainWindow):
                 Column("Xã, phường", lambda r: r.name),
                 Column("Tình trạng", lambda r: r.status_label),
                 Column("Hạn gửi", lambda r: r.due.strftime("%d/%m/%Y") if r.due else ""),
-                Column("Nhận lần đầu", lambda r: r.first_received or ""),
+                Column("Nhận lần đầu", lambda r: office.vn_datetime(r.first_received)),
                 Column("Lần gửi đang dùng", lambda r: r.sequence or "", numeric=True),
-                Column("Nhận lúc", lambda r: r.received_at or ""),
+                Column("Nhận lúc", lambda r: office.vn_datetime(r.received_at)),
                 Column("Số lần gửi", lambda r: r.sendings, numeric=True),
                 Column("Số hộ trong gói", lambda r: r.households if r.households is not None else "", numeric=True),
             ],
