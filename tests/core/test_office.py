@@ -505,3 +505,38 @@ def test_done_when_twenty_demo_communes(tmp_path: Path, capsys: pytest.CaptureFi
                 if kind_of_col == "int":
                     assert total["values"][col] == sum(u["values"][col] for u in units[k :: len(totals)])
     assert out.exists()
+
+
+def test_start_of_year_against_previous_end_of_year(world: World, office_db: Any, tmp_path: Path) -> None:
+    """A commune whose 2026 start-of-year figures differ from the end-of-year figures it sent for 2025."""
+    old = os.environ.get("GIAMNGHEO_DATA_DIR")
+    os.environ["GIAMNGHEO_DATA_DIR"] = str(world.data_dir)  # the communes' signing keys
+    try:
+        paths = []
+        for n in range(2):
+            with open_database(world.communes[n]) as db:
+                result = package_service.make_package(
+                    db, period=periods.year(2025), write=lambda c: package.write_package(c, tmp_path / "2025")
+                )
+            paths.append(result.path)
+    finally:
+        if old is None:
+            os.environ.pop("GIAMNGHEO_DATA_DIR", None)
+        else:
+            os.environ["GIAMNGHEO_DATA_DIR"] = old
+    real = _opener(office_db)
+
+    def opener(path: Path) -> rules.OpenedPackage:
+        opened = real(path)
+        if path == paths[1]:  # the second commune's 2025 table ends with one poor household more
+            table = next(t for t in opened.data["reports"] if t["kind"] == "bieu2")
+            total = next(r for r in table["rows"] if r[0] == "total")
+            total[1][-1] += 1
+            total[1][-2] += 1  # column 8 too, so the table's own identity 9 = 1 - 2 - … + 8 still holds
+        return opened
+
+    office.receive_packages(office_db, paths, opener, today=TODAY)
+    _receive(office_db, package_files([world.packages]))
+    findings = [f for f in office.cross_checks(office_db, PERIOD.key) if f.check == "start_vs_previous_end"]
+    assert [f.communes for f in findings] == [[office_demo.demo_code(1)]]
+    assert "đầu năm 2026" in findings[0].message and "cuối năm 2025" in findings[0].message
