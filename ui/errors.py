@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from giamngheo_desktop import APP_NAME, __version__
 from giamngheo_desktop.domain.errors import DomainError, ValidationFailed
+from giamngheo_desktop.domain.logscrub import SCRUBBED_NOTE, scrub
 from giamngheo_desktop.services.session import known_error
 
 log = logging.getLogger("giamngheo")
@@ -43,6 +44,13 @@ log = logging.getLogger("giamngheo")
 _state: dict[str, object] = {"logs_dir": None, "showing": False}
 
 CRASH_TITLE = "Đã xảy ra lỗi không mong muốn"
+
+
+class ScrubbingFormatter(logging.Formatter):
+    """Log lines and tracebacks without ID numbers, names or cell values (``domain.logscrub``)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return scrub(super().format(record))
 
 
 def setup_logging(logs_dir: Path) -> None:
@@ -61,20 +69,23 @@ def setup_logging(logs_dir: Path) -> None:
         logs_dir / "giamngheo.log", maxBytes=1_000_000, backupCount=5, encoding="utf-8"
     )
     handler._giamngheo = True  # type: ignore[attr-defined]
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(ScrubbingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)
 
 
 def format_details(exc: BaseException) -> str:
+    """The crash report: versions, time and the traceback, scrubbed of personal data."""
     lines = [
         f"{APP_NAME} {__version__}",
         f"Python {platform.python_version()} — {platform.platform()}",
         f"Thời điểm: {_dt.datetime.now().isoformat(timespec='seconds')}",
         "",
+        f"(Ghi chú: {SCRUBBED_NOTE}.)",
+        "",
         *traceback.format_exception(type(exc), exc, exc.__traceback__),
     ]
-    return "\n".join(line.rstrip("\n") for line in lines)
+    return scrub("\n".join(line.rstrip("\n") for line in lines))
 
 
 def write_crash_log(exc: BaseException, logs_dir: Path | None = None) -> Path | None:
@@ -111,8 +122,15 @@ class CrashDialog(QDialog):
             "vẫn an toàn (mỗi thao tác ghi trọn vẹn hoặc không ghi gì).<br>Hãy gửi nội dung chi tiết dưới đây "
             "cho người hỗ trợ kỹ thuật."
         )
+        folder = log_path.parent if log_path is not None else _state["logs_dir"]
         if log_path is not None:
             text += f"<br><br>Chi tiết đã được ghi vào tệp:<br><code>{log_path}</code>"
+        if folder is not None:
+            text += f"<br>Thư mục nhật ký: <code>{folder}</code> (Trợ giúp → Mở thư mục nhật ký lỗi)."
+        text += (
+            "<br><br>Tệp nhật ký chỉ chứa thông tin kỹ thuật: phiên bản chương trình, thời điểm và vị trí lỗi "
+            f"trong chương trình; {SCRUBBED_NOTE}, không chứa dữ liệu hộ nào."
+        )
         self.message = QLabel(text)
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
