@@ -43,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m giamngheo_desktop",
         description=f"{APP_NAME} {__version__} — dòng lệnh (command line).",
+        epilog=(
+            "Quyền truy cập: dòng lệnh đọc, ghi thẳng vào tệp dữ liệu. Khi chưa bật đăng nhập, ai mở được tệp là "
+            "có toàn quyền với dữ liệu; khi bật đăng nhập, các lệnh `users` hỏi mật khẩu quản trị viên, các lệnh "
+            "khác vẫn có toàn quyền với tệp — hãy giữ tệp trong thư mục chỉ người dùng máy này mở được."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="SUBCOMMAND")

@@ -165,6 +165,7 @@ def setup_commune(db: Database, setup: CommuneSetup) -> Changes:
 
 def save_setup(db: Database, setup: CommuneSetup) -> Changes:
     """The commune's settings and its new villages, all or nothing (first run: :func:`setup_commune`)."""
+    db.require(Permission.MANAGE_SETTINGS)
     if not has_commune(db):
         return setup_commune(db, setup)
     with db.atomic():

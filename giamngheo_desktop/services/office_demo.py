@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.services import commune, demo
 from giamngheo_desktop.storage.connection import Database
 
@@ -29,6 +30,7 @@ def demo_code(n: int) -> str:
 
 def demo_commune(db: Database, *, n: int, households: int, rounds: bool = True) -> None:
     """Commune number ``n`` (its code ``demo_code(n)``, name ``demo_name(n)``), seed ``n + 1``."""
+    db.require(Permission.EDIT_REGISTER)
     demo.generate(db, households=households, seed=n + 1)
     settings = commune.get_commune(db)
     commune.save_commune(db, dataclasses.replace(settings, name=demo_name(n), code=demo_code(n)))

@@ -420,9 +420,9 @@ def open_round(
     label = name or (
         f"Rà soát định kỳ năm {day.year}" if kind == "annual" else f"Rà soát thường xuyên tháng {day.month}/{day.year}"
     )
-    expire_newly_escaped(db, day)
     now = clock.now_iso()
-    with db.atomic() as conn:
+    with db.atomic() as conn:  # one transaction: nothing is written unless the round is made
+        expire_newly_escaped(db, day)
         cur = conn.execute(
             "INSERT INTO review_round (kind, year, month, name, reference_date, standard_id, local_standard_id, step,"
             " list_date, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'list', ?, ?)",
@@ -789,6 +789,7 @@ def advance(db: Database, round_id: int, *, to_step: str, **dates: str) -> Chang
     decision: ``decision_number``, ``decision_date`` (permission APPROVE);
     certificates: ``certificates_date`` (numbers issued by :func:`issue_certificates`).
     """
+    db.require(Permission.APPROVE if to_step in ("decision", "certificates") else Permission.RUN_REVIEW)
     rnd = _require_open(db, round_id)
     if to_step not in STEPS or to_step == "closed":
         raise ValidationFailed(
@@ -796,7 +797,6 @@ def advance(db: Database, round_id: int, *, to_step: str, **dates: str) -> Chang
         )
     if STEPS.index(to_step) <= STEPS.index(rnd["step"]):
         raise DomainError(f"Đợt đang ở bước “{ROUND_STEP_LABELS[rnd['step']]}”; chỉ chuyển được sang bước sau.")
-    db.require(Permission.APPROVE if to_step in ("decision", "certificates") else Permission.RUN_REVIEW)
     issues = []
     values: dict[str, Any] = {"step": to_step}
     if STEPS.index(to_step) >= STEPS.index("meeting") and db.scalar(
@@ -954,6 +954,7 @@ def close_round(db: Database, round_id: int) -> Changes:
 # -------------------------------------------------------------- newly escaped ----
 def expire_newly_escaped(db: Database, on: _dt.date | str) -> Changes:
     """Write ``not_poor`` for households whose 36 months have passed; returns how many."""
+    db.require(Permission.RUN_REVIEW)
     expired = [
         r["id"]
         for r in db.rows("SELECT id, poverty_class, escaped_date FROM household WHERE poverty_class = 'newly_escaped'")

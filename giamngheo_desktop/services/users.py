@@ -1,7 +1,14 @@
 """Users, roles and the login (issue 7 item 1).
 
 * Passwords are hashed with ``hashlib.scrypt`` (random 16-byte salt; n, r, p stored with
-  the hash as ``scrypt$n$r$p$salt_hex$hash_hex``), compared in constant time.
+  the hash as ``scrypt$n$r$p$salt_hex$hash_hex``), compared in constant time. The parameters
+  follow current guidance (n = 2^17, r = 8, p = 1); a hash made with weaker ones is replaced at
+  the next successful login. An unknown or inactive user name costs the same time as a wrong
+  password (a dummy hash is checked), so timing does not tell which names exist.
+* A password has at least 8 characters, is not the user name, not one character repeated and
+  not on a short list of common passwords (:func:`password_problem`).
+* User names are NFKC-normalised, written in one script, and a name that looks like an existing
+  one (Cyrillic "а" for Latin "a", case, full-width letters) is refused (:func:`username_skeleton`).
 * Five wrong passwords lock the account for 15 minutes (``app_user.locked_until``).
 * A forgotten password is reset by an administrator; the user must change it at next login.
 * The login is on when the setting ``login_required`` is '1'. It can only be switched on
@@ -16,6 +23,7 @@ import datetime as _dt
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from dataclasses import dataclass
 
 from giamngheo_desktop import clock
@@ -25,10 +33,60 @@ from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.text import nfc
 
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1  # OWASP 2023 guidance for scrypt
+SCRYPT_MAXMEM = 256 * 1024 * 1024
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
-MIN_PASSWORD = 6
+MIN_PASSWORD = 8
+COMMON_PASSWORDS = frozenset(
+    [
+        "12345678",
+        "123456789",
+        "1234567890",
+        "87654321",
+        "11111111",
+        "00000000",
+        "12341234",
+        "11223344",
+        "123123123",
+        "1q2w3e4r",
+        "password",
+        "password1",
+        "passw0rd",
+        "qwerty123",
+        "qwertyuiop",
+        "abc12345",
+        "abcd1234",
+        "iloveyou",
+        "admin123",
+        "administrator",
+        "letmein1",
+        "welcome1",
+        "matkhau",
+        "matkhau1",
+        "matkhau123",
+        "giamngheo",
+        "giamngheo1",
+        "vietnam1",
+        "vietnam123",
+        "anhyeuem",
+        "quantri123",
+        "canbo123",
+        "12345678a",
+        "a12345678",
+        "88888888",
+        "66666666",
+        "99999999",
+    ]
+)
+# letters that look like Latin ones in other scripts (the look-alikes people type by accident or on purpose)
+CONFUSABLE = str.maketrans(
+    {
+        "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t",
+        "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ɡ": "g", "ո": "n", "α": "a", "ο": "o",
+        "ρ": "p", "ν": "v", "τ": "t", "ι": "i", "κ": "k", "χ": "x", "υ": "u", "ε": "e", "0": "o", "1": "l",
+    }
+)  # fmt: skip
 
 
 class LoginFailed(DomainError):
@@ -55,8 +113,61 @@ class User:
 
 def hash_password(password: str, *, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=64 * 1024 * 1024, dklen=32)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=SCRYPT_MAXMEM, dklen=32)
     return f"scrypt${n}${r}${p}${salt.hex()}${digest.hex()}"
+
+
+_DUMMY_HASH: list[str] = []
+
+
+def _dummy_hash() -> str:
+    """A hash to check when the user name is unknown, so a failure takes the same time."""
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(hash_password(secrets.token_hex(16)))
+    return _DUMMY_HASH[0]
+
+
+def needs_rehash(stored: str | None) -> bool:
+    """True when ``stored`` was made with weaker parameters than today's."""
+    try:
+        scheme, n, r, p, _salt, _digest = (stored or "").split("$")
+        return scheme != "scrypt" or (int(n), int(r), int(p)) < (SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    except ValueError:
+        return True
+
+
+def password_problem(password: str, username: str = "") -> str | None:
+    """Why a password is refused, in Vietnamese; None when it is acceptable."""
+    if len(password) < MIN_PASSWORD:
+        return f"phải có ít nhất {MIN_PASSWORD} ký tự"
+    if not password.strip() or len(set(password)) == 1:
+        return "không được chỉ gồm một ký tự lặp lại hoặc toàn dấu cách"
+    folded = unicodedata.normalize("NFKC", password).casefold()
+    if username and folded in (username.casefold(), username.casefold()[::-1]):
+        return "không được trùng với tên đăng nhập"
+    if folded in COMMON_PASSWORDS or folded.strip() in COMMON_PASSWORDS:
+        return "quá phổ biến, dễ bị đoán; hãy chọn mật khẩu khác"
+    return None
+
+
+def normalize_username(username: str) -> str:
+    return unicodedata.normalize("NFKC", username or "").strip()
+
+
+def _script(ch: str) -> str | None:
+    if not ch.isalpha():
+        return None
+    try:
+        return unicodedata.name(ch).split()[0]
+    except ValueError:
+        return "UNKNOWN"
+
+
+def username_skeleton(username: str) -> str:
+    """What a name looks like: NFKC, case-folded, accents off, look-alike letters mapped to Latin."""
+    base = unicodedata.normalize("NFKD", normalize_username(username).casefold())
+    base = "".join(ch for ch in base if not unicodedata.combining(ch)).replace("đ", "d")
+    return base.translate(CONFUSABLE)
 
 
 def check_password(password: str, stored: str | None) -> bool:
@@ -72,7 +183,7 @@ def check_password(password: str, stored: str | None) -> bool:
             n=int(n),
             r=int(r),
             p=int(p),
-            maxmem=64 * 1024 * 1024,
+            maxmem=SCRYPT_MAXMEM,
             dklen=len(digest) // 2,
         )
     except (ValueError, TypeError):
@@ -98,7 +209,7 @@ def list_users(db: Database) -> list[User]:
 
 
 def get_user(db: Database, username: str) -> User:
-    row = db.row("SELECT * FROM app_user WHERE username = ?", (nfc(username),))
+    row = db.row("SELECT * FROM app_user WHERE username = ?", (normalize_username(username),))
     if row is None:
         raise NotFound(f"Không có tài khoản “{username}”.")
     return _user(row)
@@ -106,15 +217,25 @@ def get_user(db: Database, username: str) -> User:
 
 def _validate(username: str, full_name: str, password: str | None, role: str) -> list[ValidationIssue]:
     issues = []
-    name = nfc(username)
+    name = normalize_username(username)
     if not name or not all(ch.isalnum() or ch in "._-" for ch in name) or len(name) > 40:
         issues.append(
             ValidationIssue("Tên đăng nhập", "chỉ gồm chữ, số và . _ -, không dấu cách, tối đa 40 ký tự", value=name)
         )
+    elif len({s for s in map(_script, name) if s}) > 1:
+        issues.append(
+            ValidationIssue(
+                "Tên đăng nhập",
+                "trộn chữ của nhiều bảng chữ cái (ví dụ chữ «а» Kirin lẫn trong chữ Latinh); hãy gõ lại bằng bàn phím "
+                "tiếng Việt",
+                value=name,
+            )
+        )
     if not nfc(full_name):
         issues.append(ValidationIssue("Họ và tên", "không được để trống"))
-    if password is not None and len(password) < MIN_PASSWORD:
-        issues.append(ValidationIssue("Mật khẩu", f"phải có ít nhất {MIN_PASSWORD} ký tự"))
+    problem = password_problem(password, name) if password is not None else None
+    if problem:
+        issues.append(ValidationIssue("Mật khẩu", problem))
     if role not in {r.value for r in Role}:
         issues.append(ValidationIssue("Vai trò", "không hợp lệ", value=role))
     return issues
@@ -123,14 +244,24 @@ def _validate(username: str, full_name: str, password: str | None, role: str) ->
 def add_user(db: Database, *, username: str, full_name: str, role: str, password: str) -> Changes:
     db.require(Permission.MANAGE_USERS)
     issues = _validate(username, full_name, password, role)
-    if not issues and db.scalar("SELECT 1 FROM app_user WHERE username = ?", (nfc(username),)):
-        issues.append(ValidationIssue("Tên đăng nhập", "đã có người dùng tên này", value=nfc(username)))
+    name = normalize_username(username)
+    if not issues:
+        skeleton = username_skeleton(name)
+        for other in db.rows("SELECT username FROM app_user"):
+            if other["username"] == name or username_skeleton(other["username"]) == skeleton:
+                same = (
+                    "đã có người dùng tên này"
+                    if other["username"] == name
+                    else (f"trông giống tên đăng nhập đã có «{other['username']}»; hãy chọn tên khác hẳn")
+                )
+                issues.append(ValidationIssue("Tên đăng nhập", same, value=name))
+                break
     if issues:
         raise ValidationFailed(issues)
     with db.atomic() as conn:
         conn.execute(
             "INSERT INTO app_user (username, full_name, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
-            (nfc(username), nfc(full_name), role, hash_password(password), clock.now_iso()),
+            (name, nfc(full_name), role, hash_password(password), clock.now_iso()),
         )
     return Changes(users=True, id=get_user(db, username).id)
 
@@ -148,8 +279,10 @@ def set_role(db: Database, user_id: int, *, role: str, active: bool = True) -> C
 def reset_password(db: Database, user_id: int, *, new_password: str) -> Changes:
     """An administrator sets a temporary password; the user must change it at next login."""
     db.require(Permission.MANAGE_USERS)
-    if len(new_password) < MIN_PASSWORD:
-        raise ValidationFailed(ValidationIssue("Mật khẩu mới", f"phải có ít nhất {MIN_PASSWORD} ký tự"))
+    name = db.scalar("SELECT username FROM app_user WHERE id = ?", (user_id,)) or ""
+    problem = password_problem(new_password, str(name))
+    if problem:
+        raise ValidationFailed(ValidationIssue("Mật khẩu mới", problem))
     with db.atomic() as conn:
         cur = conn.execute(
             "UPDATE app_user SET password_hash = ?, must_change_password = 1, failed_attempts = 0,"
@@ -163,8 +296,9 @@ def reset_password(db: Database, user_id: int, *, new_password: str) -> Changes:
 
 def change_own_password(db: Database, *, username: str, old_password: str, new_password: str) -> Changes:
     user = authenticate(db, username, old_password)
-    if len(new_password) < MIN_PASSWORD:
-        raise ValidationFailed(ValidationIssue("Mật khẩu mới", f"phải có ít nhất {MIN_PASSWORD} ký tự"))
+    problem = password_problem(new_password, user.username)
+    if problem:
+        raise ValidationFailed(ValidationIssue("Mật khẩu mới", problem))
     if new_password == old_password:
         raise ValidationFailed(ValidationIssue("Mật khẩu mới", "phải khác mật khẩu cũ"))
     with db.atomic() as conn:
@@ -178,8 +312,9 @@ def change_own_password(db: Database, *, username: str, old_password: str, new_p
 def authenticate(db: Database, username: str, password: str) -> User:
     """Check a login; counts failures and locks the account after ``MAX_FAILURES``."""
     now = clock.now()
-    row = db.row("SELECT * FROM app_user WHERE username = ?", (nfc(username),))
+    row = db.row("SELECT * FROM app_user WHERE username = ?", (normalize_username(username),))
     if row is None or not row["active"]:
+        check_password(password, _dummy_hash())  # the same work as a real check: timing tells nothing
         raise LoginFailed("Tên đăng nhập hoặc mật khẩu không đúng.")
     if row["locked_until"] and row["locked_until"] > now.isoformat(timespec="seconds"):
         until = _dt.datetime.fromisoformat(row["locked_until"]).strftime("%H:%M")
@@ -204,9 +339,11 @@ def authenticate(db: Database, username: str, password: str) -> User:
             )
         left = MAX_FAILURES - failures
         raise LoginFailed(f"Tên đăng nhập hoặc mật khẩu không đúng (còn {left} lần thử trước khi bị khóa).")
-    if row["failed_attempts"] or row["locked_until"]:
+    if row["failed_attempts"] or row["locked_until"] or needs_rehash(row["password_hash"]):
         with db.atomic() as conn:
             conn.execute("UPDATE app_user SET failed_attempts = 0, locked_until = NULL WHERE id = ?", (row["id"],))
+            if needs_rehash(row["password_hash"]):  # made with older, weaker parameters: upgrade it now
+                conn.execute("UPDATE app_user SET password_hash = ? WHERE id = ?", (hash_password(password), row["id"]))
     return _user(row)
 
 

@@ -77,7 +77,7 @@ def test_reset_password_asks_for_a_new_one_at_login(
     qtbot: Any, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     user = _admin(workspace)
-    users.reset_password(workspace.db, user.id, new_password="tam-123")
+    users.reset_password(workspace.db, user.id, new_password="tam-123456")
     from ui.dialogs import login_dialog
 
     def change(self: Any) -> int:
@@ -90,7 +90,7 @@ def test_reset_password_asks_for_a_new_one_at_login(
     dialog = LoginDialog(workspace.db)
     qtbot.addWidget(dialog)
     dialog.username_edit.setText("lan")
-    dialog.password_edit.setText("tam-123")
+    dialog.password_edit.setText("tam-123456")
     dialog.submit()
     assert dialog.result() == LoginDialog.DialogCode.Accepted
     assert users.authenticate(workspace.db, "lan", "moi-45678").must_change_password is False
@@ -124,8 +124,8 @@ def test_users_dialog_adds_a_user_and_switches_the_login(
 
 def test_users_dialog_refuses_an_officer(qtbot: Any, workspace: Workspace) -> None:
     _admin(workspace, login=False)
-    users.add_user(workspace.db, username="hoa", full_name="Lê Thị Hoa", role=Role.OFFICER.value, password="x123456")
-    users.login(workspace.db, "hoa", "x123456")
+    users.add_user(workspace.db, username="hoa", full_name="Lê Thị Hoa", role=Role.OFFICER.value, password="x123456-hoa")
+    users.login(workspace.db, "hoa", "x123456-hoa")
     dialog = UsersDialog(workspace.db)
     qtbot.addWidget(dialog)
     assert "không có quyền" in dialog.refusal.text()
@@ -203,7 +203,7 @@ def test_restore_dialog_shows_the_difference_and_restores(
     assert window is not None
     db = window.workspace.db
     backup.auto_backup(db, "close")
-    users.add_user(db, username="hoa", full_name="Lê Thị Hoa", role=Role.OFFICER.value, password="x123456")
+    users.add_user(db, username="hoa", full_name="Lê Thị Hoa", role=Role.OFFICER.value, password="x123456-hoa")
 
     dialog = RestoreDialog(sample_path)
     qtbot.addWidget(dialog)
