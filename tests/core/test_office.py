@@ -146,7 +146,9 @@ def test_office_file_is_its_own_kind(tmp_path: Path, world: World, office_db: An
     from giamngheo_desktop.domain.permissions import Role
     from giamngheo_desktop.services import users
 
-    users.add_user(office_db, username="tiepnhan", full_name="Lê Văn Nhận", role=Role.OFFICER, password="matkhau-tiep-nhan")
+    users.add_user(
+        office_db, username="tiepnhan", full_name="Lê Văn Nhận", role=Role.OFFICER, password="matkhau-tiep-nhan"
+    )
     assert [u.username for u in users.list_users(office_db)] == ["tiepnhan"]
     assert users.authenticate(office_db, "tiepnhan", "matkhau-tiep-nhan").full_name == "Lê Văn Nhận"
 

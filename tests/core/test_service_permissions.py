@@ -59,11 +59,19 @@ def _calls(node: ast.AST, module: str, names: set[str]) -> set[str]:
 
 def _direct_write(node: ast.AST) -> bool:
     for call in ast.walk(node):
-        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute):
-            if call.func.attr in ("atomic", "bulk") or (
-                call.func.attr == "record" and isinstance(call.func.value, ast.Name) and "audit" in call.func.value.id
-            ):
-                return True
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and (
+                call.func.attr in ("atomic", "bulk")
+                or (
+                    call.func.attr == "record"
+                    and isinstance(call.func.value, ast.Name)
+                    and "audit" in call.func.value.id
+                )
+            )
+        ):
+            return True
     return False
 
 
@@ -77,9 +85,14 @@ def _permission_of(arg: ast.expr) -> str | None:
 
 def _direct_permission(node: ast.FunctionDef) -> str | None:
     for call in ast.walk(node):
-        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "require":
-            if call.args and (found := _permission_of(call.args[0])):
-                return found
+        if (
+            isinstance(call, ast.Call)
+            and isinstance(call.func, ast.Attribute)
+            and call.func.attr == "require"
+            and call.args
+            and (found := _permission_of(call.args[0]))
+        ):
+            return found
     return None
 
 
@@ -105,7 +118,7 @@ def writers() -> dict[str, str | None]:
                     permission[n] = inherited[0]
     out = {}
     for n in sorted(writes):
-        module, name = n.split(".")
+        name = n.split(".")[1]
         args = funcs[n].args.args
         if name.startswith("_") or not args or args[0].arg != "db" or n in NOT_PERMISSION_BASED:
             continue
@@ -165,7 +178,7 @@ def _call_as(db: Database, qualified: str, role: Role) -> BaseException | None:
     db.set_actor(Actor(user_id=None, username=f"thu-{role.value}", role=role))
     try:
         fn(db, *args, **kwargs)
-    except BaseException as exc:  # noqa: BLE001 - reported below
+    except BaseException as exc:  # reported below
         return exc
     return None
 

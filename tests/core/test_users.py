@@ -85,7 +85,7 @@ def test_bad_new_user_names_each_field(db: Database) -> None:
 
 def test_users_command(db_path, capsys) -> None:
     assert (
-        cli_main(["users", "add", "--db", str(db_path), "thu", "--name", "Hà Thị Thu", "--password", "thu-2026-xa"]) == 0
+        cli_main(["users", "add", "--db", str(db_path), "thu", "--name", "Hà Thị Thu", "--password", "thu-2026-x"]) == 0
     )
     assert cli_main(["users", "list", "--db", str(db_path)]) == 0
     out = capsys.readouterr().out

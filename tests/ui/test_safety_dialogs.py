@@ -124,7 +124,9 @@ def test_users_dialog_adds_a_user_and_switches_the_login(
 
 def test_users_dialog_refuses_an_officer(qtbot: Any, workspace: Workspace) -> None:
     _admin(workspace, login=False)
-    users.add_user(workspace.db, username="hoa", full_name="Lê Thị Hoa", role=Role.OFFICER.value, password="x123456-hoa")
+    users.add_user(
+        workspace.db, username="hoa", full_name="Lê Thị Hoa", role=Role.OFFICER.value, password="x123456-hoa"
+    )
     users.login(workspace.db, "hoa", "x123456-hoa")
     dialog = UsersDialog(workspace.db)
     qtbot.addWidget(dialog)
