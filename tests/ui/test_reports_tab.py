@@ -7,8 +7,8 @@ from pathlib import Path
 import openpyxl
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QAction, QColor, QImage, QPageLayout, QPageSize, QPainter
-from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewWidget
+from PySide6.QtWidgets import QFileDialog, QGraphicsView, QMessageBox
 
 from giamngheo_desktop.domain import periods
 from giamngheo_desktop.services import reporting
@@ -102,6 +102,11 @@ def test_preview_renders_every_pdf_page_with_qtpdf(workspace, qtbot, tmp_path: P
     assert layout.orientation() == QPageLayout.Orientation.Landscape  # the detailed list is landscape
     dialog.show()  # shown non-modally: paints the pages through its own printer
     qtbot.wait(50)
+    preview = dialog.findChild(QPrintPreviewWidget)
+    assert dialog._sharper.dpi == PREVIEW_DPI  # type: ignore[attr-defined]
+    preview.setZoomFactor(4.0)  # zoomed in: the pages are rendered again, sharper
+    preview.findChild(QGraphicsView).viewport().repaint()
+    qtbot.waitUntil(lambda: dialog._sharper.dpi > PREVIEW_DPI)  # type: ignore[attr-defined]
     dialog.close()
     dialog.deleteLater()
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
@@ -168,3 +173,11 @@ def test_long_header_lines_wrap_instead_of_being_clipped(workspace) -> None:  # 
     assert header.split() == f"{report.leaf_headers()[2].replace(' — ', ' ')} (1)".split()
     assert all(len(line) <= 24 for line in header.split("\n"))
     assert header.count("\n") >= 3
+
+
+def test_preview_resolution_follows_the_zoom() -> None:
+    from ui.dialogs.print_preview import preview_dpi
+
+    assert preview_dpi(1.0, 96, 3) == 200  # real size on a common screen: 200 dpi is plenty
+    assert preview_dpi(3.0, 96, 3) == 300 and preview_dpi(8.0, 96, 3) == 400  # zoomed in: sharper, capped
+    assert preview_dpi(8.0, 96, 40) == 200  # a long document keeps memory bounded

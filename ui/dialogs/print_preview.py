@@ -1,8 +1,9 @@
 """Print preview and printing of a PDF made by the core: pages rendered with QtPdf (QPdfDocument)
 and painted onto the printer with QPainter — no external tools.
 
-The preview draws each page from an image rendered at 200 dpi and scaled smoothly, so Vietnamese
-marks stay readable at the screen's resolution and sharper when zoomed; printing renders at the
+The preview draws each page from an image rendered at 200 dpi (at least the screen's resolution)
+and scaled smoothly, so Vietnamese marks stay readable; zoomed in past that, the pages are
+rendered again at the zoom's resolution (up to 400 dpi) so they get sharper; printing renders at the
 printer's resolution (up to 300 dpi). The paper defaults to A4 in the PDF's orientation. Qt's own
 print-preview and page-setup texts are put into Vietnamese here (the PySide6 wheel has no
 Vietnamese catalogue for them).
@@ -10,17 +11,19 @@ Vietnamese catalogue for them).
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QPainter
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog, QPrintPreviewWidget
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
     QComboBox,
     QDialog,
+    QGraphicsView,
     QGroupBox,
     QLabel,
     QWidget,
@@ -29,6 +32,8 @@ from PySide6.QtWidgets import (
 from ui import errors
 
 PREVIEW_DPI = 200
+PREVIEW_DPI_MAX = 400  # zoomed in on a short document (a long one stays at 200 dpi: memory)
+PREVIEW_LONG_PAGES = 12
 PRINT_DPI_MAX = 300
 
 # Qt's English texts in the preview toolbar, the page set-up and print dialogs → Vietnamese
@@ -125,6 +130,38 @@ class _PrintDialogsInVietnamese(QObject):
         return False
 
 
+def preview_dpi(zoom: float, screen_dpi: float, pages: int) -> int:
+    """The resolution page images need at ``zoom`` (1.0 = the page at its real size on a screen of
+    ``screen_dpi`` pixels per inch): at least 200 dpi, at most 400 (200 for a long document), in
+    steps of 50 so zooming re-renders rarely."""
+    need = math.ceil(zoom * screen_dpi / 50) * 50
+    cap = PREVIEW_DPI_MAX if pages <= PREVIEW_LONG_PAGES else PREVIEW_DPI
+    return int(min(max(need, PREVIEW_DPI), cap))
+
+
+class _SharperWhenZoomed(QObject):
+    """Watches the preview's page view: zoomed in beyond what the page images hold, it asks the
+    preview to paint again at a higher resolution."""
+
+    def __init__(self, dialog: QPrintPreviewDialog, doc: QPdfDocument) -> None:
+        super().__init__(dialog)
+        self.dialog, self.doc, self.dpi = dialog, doc, PREVIEW_DPI
+        self.widget = dialog.findChild(QPrintPreviewWidget)
+
+    def paint(self, printer: QPrinter) -> int:
+        return paint_pdf(self.doc, printer, self.dpi)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self.widget is not None:
+            screen = self.dialog.screen()
+            screen_dpi = screen.logicalDotsPerInch() * screen.devicePixelRatio() if screen else 96.0
+            want = preview_dpi(self.widget.zoomFactor(), screen_dpi, self.doc.pageCount())
+            if want > self.dpi:
+                self.dpi = want
+                QTimer.singleShot(0, self.widget.updatePreview)  # not from inside a paint event
+        return False
+
+
 def load_pdf(path: Path) -> QPdfDocument:
     doc = QPdfDocument()
     status = doc.load(str(path))
@@ -196,7 +233,11 @@ def preview_pdf(path: Path, parent: QWidget | None = None, *, exec_dialog: bool 
     printer = _printer_for(doc)
     dialog = QPrintPreviewDialog(printer, parent)
     dialog.setWindowState(Qt.WindowState.WindowMaximized)
-    dialog.paintRequested.connect(lambda p: paint_pdf(doc, p, PREVIEW_DPI))
+    sharper = _SharperWhenZoomed(dialog, doc)
+    dialog.paintRequested.connect(sharper.paint)
+    view = sharper.widget.findChild(QGraphicsView) if sharper.widget is not None else None
+    if view is not None:
+        view.viewport().installEventFilter(sharper)
     vietnamese(dialog)
     dialog.setWindowTitle("Xem trước khi in")
     translator = _PrintDialogsInVietnamese(dialog)
@@ -208,6 +249,7 @@ def preview_pdf(path: Path, parent: QWidget | None = None, *, exec_dialog: bool 
     dialog._doc = doc  # type: ignore[attr-defined]
     dialog._printer = printer  # type: ignore[attr-defined]
     dialog._translator = translator  # type: ignore[attr-defined]
+    dialog._sharper = sharper  # type: ignore[attr-defined]
     if exec_dialog:
         dialog.exec()
     return dialog
