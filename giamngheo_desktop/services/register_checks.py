@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from giamngheo_desktop import clock
+from giamngheo_desktop.domain import fields as field_table
 from giamngheo_desktop.domain.errors import ValidationIssue
 from giamngheo_desktop.domain.idnumber import id_contradictions, id_facts, normalize_id
 from giamngheo_desktop.domain.vocab import LIFE_STATUS_LABELS, PovertyClass
@@ -55,6 +56,16 @@ def _check_date(
 
 
 _CLASS_VALUES = frozenset(c.value for c in PovertyClass)
+_HOUSEHOLD_CODE_FIELDS = sorted(
+    (f for f in field_table.FIELDS if f.level == "household" and f.kind in ("code", "codes")),
+    key=lambda f: f.key == "causes",  # the causes last, as the dialog shows them
+)
+_CODE_LIST_NOUNS = {
+    "housing_material": "vật liệu",
+    "water_source": "nguồn nước",
+    "latrine_type": "nhà tiêu",
+    "poverty_cause": "nguyên nhân nghèo",
+}
 
 
 def validate_household(
@@ -114,28 +125,13 @@ def validate_household(
                     severity="warning",
                 )
             )
-    for key in ("wall_material", "column_material", "roof_material"):
-        value = getattr(data, key)
-        if value and not codes.has("housing_material", value):
-            issues.append(ValidationIssue(label[key], "không có trong danh mục vật liệu", row=row, value=value))
-    if data.water_source and not codes.has("water_source", data.water_source):
-        issues.append(
-            ValidationIssue(
-                label["water_source"], "không có trong danh mục nguồn nước", row=row, value=data.water_source
-            )
-        )
-    if data.latrine_type and not codes.has("latrine_type", data.latrine_type):
-        issues.append(
-            ValidationIssue(label["latrine_type"], "không có trong danh mục nhà tiêu", row=row, value=data.latrine_type)
-        )
-    for device in data.info_devices:
-        if not codes.has("info_device", device):
-            issues.append(ValidationIssue(label["info_devices"], "không có trong danh mục", row=row, value=device))
-    for cause in data.causes:
-        if not codes.has("poverty_cause", cause):
-            issues.append(
-                ValidationIssue(label["causes"], "không có trong danh mục nguyên nhân nghèo", row=row, value=cause)
-            )
+    for spec in _HOUSEHOLD_CODE_FIELDS:  # code-list fields, from the field table
+        held = getattr(data, spec.key)
+        for value in held if spec.kind == "codes" else [held]:
+            if value and not codes.has(spec.code_list, value):
+                noun = _CODE_LIST_NOUNS.get(spec.code_list, "")
+                message = f"không có trong danh mục {noun}".strip()
+                issues.append(ValidationIssue(label[spec.key], message, row=row, value=value))
     if data.floor_area is not None and not (0 <= data.floor_area < 10_000):
         issues.append(
             ValidationIssue(label["floor_area"], "phải từ 0 đến dưới 10.000 m²", row=row, value=str(data.floor_area))
@@ -145,13 +141,11 @@ def validate_household(
     return issues
 
 
-_MEMBER_CODE_LISTS = (
-    ("education_level", "education_level"),
-    ("schooling", "schooling"),
-    ("employment", "employment"),
-    ("hi_group", "hi_group"),
-    ("disability", "disability"),
-    ("nutrition", "nutrition"),
+# the code-list fields the checks read the list of (domain.fields); relationship and ethnicity are checked apart
+_MEMBER_CODE_LISTS = tuple(
+    (f.key, f.code_list)
+    for f in field_table.FIELDS
+    if f.level == "member" and f.kind == "code" and f.key not in ("relationship_code", "ethnicity_code")
 )
 
 
