@@ -31,6 +31,7 @@ from giamngheo_desktop.domain.report import (
     TEXT,
     YEAR,
     HeaderCell,
+    HeaderSpec,
     ReportData,
     ReportRow,
     Value,
@@ -249,6 +250,21 @@ def find_ratios(reports: Sequence[ReportData], kinds: Sequence[str]) -> dict[int
     return found
 
 
+def _grouped(labels: Sequence[str]) -> list[HeaderSpec]:
+    """'Parent — leaf' labels side by side under one merged parent cell again."""
+    specs: list[HeaderSpec] = []
+    for label in labels:
+        parent, sep, leaf = label.partition(" — ")
+        last = specs[-1] if specs else None
+        if sep and isinstance(last, tuple) and last[0] == parent:
+            specs[-1] = (parent, [*last[1], leaf])
+        elif sep:
+            specs.append((parent, [leaf]))
+        else:
+            specs.append(label)
+    return specs
+
+
 def _flat_headers(tables: Sequence[CommuneTable]) -> tuple[list[str], list[str]]:
     """Leaf labels (union, first seen first) and their kinds, for tables whose columns differ."""
     labels: list[str] = []
@@ -258,7 +274,12 @@ def _flat_headers(tables: Sequence[CommuneTable]) -> tuple[list[str], list[str]]
             if label not in labels:
                 labels.append(label)
                 kinds.append(kind)
-    return labels, kinds
+    parents: list[str] = []
+    for label in labels:
+        if (parent := label.partition(" — ")[0]) not in parents:
+            parents.append(parent)
+    order = sorted(range(len(labels)), key=lambda i: parents.index(labels[i].partition(" — ")[0]))  # stable
+    return [labels[i] for i in order], [kinds[i] for i in order]
 
 
 def _sum_texts(texts: Sequence[str]) -> str:
@@ -322,7 +343,7 @@ def combine_reports(
 
     else:
         labels, data_kinds = _flat_headers(tables)
-        headers, header_rows, count = build_headers(["TT", unit_label, *labels])
+        headers, header_rows, count = build_headers(["TT", unit_label, *_grouped(labels)])
         kinds = [TEXT, TEXT, *data_kinds]
         numbers = column_numbers(count)
         widths = [0.6, 2.6] + [1.0] * len(labels)

@@ -542,3 +542,18 @@ def test_start_of_year_against_previous_end_of_year(world: World, office_db: Any
     findings = [f for f in office.cross_checks(office_db, PERIOD.key) if f.check == "start_vs_previous_end"]
     assert [f.communes for f in findings] == [[office_demo.demo_code(1)]]
     assert "đầu năm 2026" in findings[0].message and "cuối năm 2025" in findings[0].message
+
+
+def test_reporting_calendar_of_decision_24() -> None:
+    """Monthly results by the 5th of the next month for January–August; the annual review by 15 November."""
+    march, october = periods.month(2026, 3), periods.month(2026, 10)
+    assert rules.due_date("month", march.start, march.end) == dt.date(2026, 4, 5)
+    assert rules.due_date("month", october.start, october.end) is None  # the periodic review takes over
+    assert rules.due_date("year", PERIOD.start, PERIOD.end) == dt.date(2026, 11, 15)
+    assert rules.due_date("round", TODAY, TODAY) is None
+    due = dt.date(2026, 4, 5)
+    assert rules.status_of(dt.date(2026, 4, 5), due, TODAY) == rules.SENT
+    assert rules.status_of(dt.date(2026, 4, 6), due, TODAY) == rules.LATE
+    assert rules.status_of(None, due, dt.date(2026, 4, 5)) == rules.NOT_DUE
+    assert rules.status_of(None, due, dt.date(2026, 4, 6)) == rules.MISSING
+    assert rules.status_of(None, None, TODAY) == rules.NOT_REQUIRED
