@@ -43,7 +43,7 @@ from giamngheo_desktop.services import backup, commune
 from giamngheo_desktop.services import office as office_service
 from giamngheo_desktop.services.changes import EVERYTHING, Changes
 from giamngheo_desktop.services.household_query import count_households
-from giamngheo_desktop.services.session import open_session
+from giamngheo_desktop.services.session import FileHealth, check_file, open_session
 from ui import errors, keyboard
 from ui.dialogs.about_dialog import AboutDialog
 from ui.dialogs.first_run_dialog import FirstRunDialog
@@ -186,6 +186,9 @@ class MainWindow(QMainWindow):
         self.menu_data.addSeparator()
         self.action_data_folder = self._action(self.menu_data, "Mở thư mục chứa tệp dữ liệu", self.open_data_folder)
         self.action_audit = self._action(self.menu_data, "Nhật ký thay đổi…", self.show_audit)
+        self.action_check_file = self._action(
+            self.menu_data, "Kiểm tra toàn bộ tệp dữ liệu (cấu trúc SQLite)", self.check_file
+        )
         self.action_refresh = self._action(
             self.menu_data, "Làm mới", self.refresh_all, QKeySequence.StandardKey.Refresh
         )
@@ -329,6 +332,31 @@ class MainWindow(QMainWindow):
             QMessageBox.information(parent, "Đã khôi phục", f"Đã khôi phục dữ liệu từ “{chosen.name}”.{where}")
         return new
 
+    def check_file(self) -> None:
+        """SQLite's full check of the open file, in the background; the verdict in plain words."""
+        path = self.workspace.path
+
+        def work(ctx: TaskContext) -> FileHealth:
+            return check_file(path, full=True)
+
+        def done(health: FileHealth) -> None:
+            if health.ok:
+                QMessageBox.information(
+                    self,
+                    "Tệp dữ liệu nguyên vẹn",
+                    f"SQLite đã kiểm tra toàn bộ tệp {path.name} trong {health.seconds:.1f} giây: không có chỗ hỏng.",
+                )
+            else:
+                QMessageBox.warning(
+                    self,
+                    "Tệp dữ liệu bị hỏng",
+                    f"SQLite tìm thấy chỗ hỏng trong tệp {path.name}. Đừng ghi thêm vào tệp; hãy lưu một bản của "
+                    "tệp hỏng và khôi phục từ bản sao lưu tốt gần nhất (Tệp → Khôi phục từ bản sao lưu…).\n\n"
+                    f"Chi tiết kỹ thuật: {health.detail[:300]}",
+                )
+
+        self.workspace.run_task(work, title="Kiểm tra tệp dữ liệu", writes=False, parent=self, on_done=done)
+
     def show_audit(self) -> None:
         from ui.dialogs.audit_dialog import AuditDialog
 
@@ -423,9 +451,10 @@ class DamagedBanner(QFrame):
         self.newest = backup.newest_good_backup(db.path)
         detail = db.health.detail if db.health is not None else ""
         text = (
-            f"<b>Tệp dữ liệu {db.path.name} bị hỏng</b> (SQLite báo: {html.escape(detail[:160])}). "
+            f"<b>Tệp dữ liệu {db.path.name} bị hỏng</b>: SQLite tìm thấy chỗ hỏng trong cấu trúc tệp. "
             "Tệp chỉ được mở để xem; mọi thay đổi đều bị từ chối để không làm hỏng thêm. "
         )
+        self.setToolTip(f"Chi tiết kỹ thuật (SQLite): {detail[:400]}")
         if self.newest is not None:
             n = self.newest
             text += (

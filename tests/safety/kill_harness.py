@@ -337,6 +337,8 @@ def main() -> int:
     parser.add_argument("--ops", nargs="*", help="operations (default: all available)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kill-harness-") as folder:
+        # the children's audit key and anchors go to this run's folder, not the user's data folder
+        os.environ.setdefault("GIAMNGHEO_DATA_DIR", str(Path(folder) / "appdata"))
         failures = harness(args.runs, args.seed, Path(folder), args.ops)
     return 1 if failures else 0
 

@@ -76,3 +76,19 @@ def test_a_damaged_file_opens_read_only_with_a_banner_naming_the_newest_good_bac
     conn = sqlite3.connect(f"{good.as_uri()}?mode=ro", uri=True)
     assert conn.execute("SELECT count(*) FROM household").fetchone()[0] == 200
     conn.close()
+
+
+def test_the_full_check_on_demand_names_the_verdict(
+    qtbot: Any, damaged: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch, shown_errors: Any
+) -> None:
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr("ui.main_window.QMessageBox.warning", staticmethod(lambda _p, t, m: said.append((t, m))))
+    monkeypatch.setattr("ui.main_window.QMessageBox.information", staticmethod(lambda _p, t, m: said.append((t, m))))
+    window = open_window(damaged, settings=settings, runner=SyncTaskRunner())
+    assert window is not None
+    try:
+        window.action_check_file.trigger()
+    finally:
+        window.close()
+    assert said and said[-1][0] == "Tệp dữ liệu bị hỏng" and "khôi phục" in said[-1][1]
+    assert not [e for e in shown_errors if not isinstance(e, DomainError)]
