@@ -4,7 +4,7 @@ SQLite triggers on the audited tables write ``audit_log`` rows inside the same t
 as the change, so every service of every part of the app is audited without calling
 anything. The triggers call application-defined SQL functions registered on every
 connection (``storage/functions.py``): ``gn_user_id()``/``gn_user_name()`` (the
-connection's acting user), ``gn_now()``, ``gn_audit_on()`` and ``gn_audit_hash(...)``. A write made outside the
+connection's acting user), ``gn_now()``, ``gn_audit_on()`` and ``gn_audit_hmac(...)``. A write made outside the
 app (with the sqlite3 shell) therefore fails with "no such function" instead of going
 unrecorded, and an edit of ``audit_log`` itself is refused by guard triggers; if
 someone drops the guards, :func:`verify` finds the first broken link.
@@ -34,7 +34,7 @@ from giamngheo_desktop.storage import anchors, search
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.storage.functions import audit_key, entry_hash, key_id, keyed_hash, set_audit_off
 
-TRIGGER_VERSION = "2"  # 2: keyed hash + key_id (issue 16); a new version regenerates every trigger
+TRIGGER_VERSION = "3"  # 3: keyed hash (gn_audit_hmac) + key_id (issue 16); a new version regenerates every trigger
 
 # table → SQL expression (on NEW/OLD as R) giving the household the row belongs to
 AUDITED: dict[str, str | None] = {
@@ -125,7 +125,7 @@ def trigger_sql(conn: sqlite3.Connection) -> dict[str, str]:
                 "INSERT INTO audit_log (ts, user_id, username, action, entity, entity_id, household_id,"
                 f" old_values, new_values, prev_hash, hash{', key_id' if keyed else ''}) "
                 "SELECT t.ts, t.uid, t.uname, t.action, t.entity, t.eid, t.hid, t.old, t.new, t.prev, "
-                f"{'gn_audit_hash' if keyed else 'gn_audit_plain_hash'}"
+                f"{'gn_audit_hmac' if keyed else 'gn_audit_hash'}"
                 "(t.prev, t.ts, t.uid, t.uname, t.action, t.entity, t.eid, t.hid, t.old, t.new)"
                 f"{', gn_audit_key_id()' if keyed else ''} "
                 f"FROM (SELECT gn_now() AS ts, gn_user_id() AS uid, gn_user_name() AS uname, '{op}' AS action, "

@@ -1,6 +1,7 @@
 """The SQL functions the audit triggers call, registered on every connection.
 
-``gn_now()``, ``gn_audit_hash(...)`` (the keyed hash chain, :func:`keyed_hash`),
+``gn_now()``, ``gn_audit_hmac(...)`` (the keyed hash chain, :func:`keyed_hash`; older files'
+triggers call the plain ``gn_audit_hash(...)``, :func:`entry_hash`),
 ``gn_audit_key_id()`` (which installation key made it), ``gn_audit_on()``
 (0 inside ``audit.bulk``) and ``gn_user_id()``/``gn_user_name()`` (the connection's acting
 user). A write made outside the app, where these do not exist, fails instead of going
@@ -118,12 +119,15 @@ def register_functions(conn: sqlite3.Connection) -> None:
     _audit_off.pop(key, None)
     secret = audit_key()
     conn.create_function("gn_now", 0, clock.now_iso)
+    # gn_audit_hash stays the plain SHA-256 the triggers of older files call (they write no key_id);
+    # the keyed triggers (storage/audit.py, TRIGGER_VERSION) call gn_audit_hmac and gn_audit_key_id
+    conn.create_function("gn_audit_hash", 10, entry_hash, deterministic=True)
     conn.create_function("gn_audit_plain_hash", 10, entry_hash, deterministic=True)
     if secret is None:
-        conn.create_function("gn_audit_hash", 10, entry_hash, deterministic=True)
+        conn.create_function("gn_audit_hmac", 10, entry_hash, deterministic=True)
         conn.create_function("gn_audit_key_id", 0, lambda: None)
     else:
-        conn.create_function("gn_audit_hash", 10, lambda *f: keyed_hash(secret, *f), deterministic=True)
+        conn.create_function("gn_audit_hmac", 10, lambda *f: keyed_hash(secret, *f), deterministic=True)
         conn.create_function("gn_audit_key_id", 0, lambda: key_id(secret))
     conn.create_function("gn_audit_on", 0, lambda: 0 if _audit_off.get(key) else 1)
     conn.create_function("gn_user_id", 0, lambda: None)
