@@ -2,8 +2,9 @@
 
     python packaging/guide.py [--out FILE]       (default: build/guide/huong-dan-su-dung.pdf)
 
-Uses the app's own PDF machinery: reportlab with the bundled Noto Sans
-(``giamngheo_desktop.export.fonts``), so every Vietnamese letter prints. The Markdown is a
+Uses the app's own PDF machinery, reportlab, with the bundled Noto Sans (the windows' font, so
+the guide reads like the screens; the printed papers use Liberation Serif), so every Vietnamese
+letter prints. The Markdown is a
 small subset, enough for a guide: ``#``/``##``/``###`` headings, paragraphs, ``-`` and
 ``1.`` lists, ``**bold**``, ``*italic*``, `` `code` ``, ``> note`` blocks, pipe tables and
 ``![caption](images/x.png)`` pictures (screenshots made by ``scripts/guide_screenshots.py``).
@@ -30,7 +31,38 @@ _IMAGE = re.compile(r"^!\[(?P<caption>[^\]]*)\]\((?P<path>[^)]+)\)\s*$")
 _ORDERED = re.compile(r"^\d+[.)]\s+")
 
 
-CODE_FONT = "LiberationSerif-Bold"  # registered by ``export.fonts.register_fonts`` (FONT_BOLD)
+# The guide is read on screen like the windows: the windows' Noto Sans (resources/fonts), registered
+# here under names of its own, whatever font the printed papers use (export/fonts.py).
+FONT = "GuideNotoSans"
+FONT_BOLD = "GuideNotoSans-Bold"
+FONT_ITALIC = "GuideNotoSans-Italic"
+FONT_BOLD_ITALIC = "GuideNotoSans-BoldItalic"
+CODE_FONT = FONT_BOLD
+_FILES = {
+    FONT: "NotoSans-Regular.ttf",
+    FONT_BOLD: "NotoSans-Bold.ttf",
+    FONT_ITALIC: "NotoSans-Italic.ttf",
+    FONT_BOLD_ITALIC: "NotoSans-BoldItalic.ttf",
+}
+
+
+def register_fonts() -> str:
+    """Register the guide's Noto Sans family with reportlab (idempotent)."""
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from giamngheo_desktop.resources import resource_path
+
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        for name, file_name in _FILES.items():
+            pdfmetrics.registerFont(TTFont(name, str(resource_path("fonts", file_name))))
+        pdfmetrics.registerFontFamily(
+            FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD_ITALIC
+        )
+        for bold, italic, name in ((0, 0, FONT), (1, 0, FONT_BOLD), (0, 1, FONT_ITALIC), (1, 1, FONT_BOLD_ITALIC)):
+            addMapping(FONT, bold, italic, name)
+    return FONT
 
 
 def inline(text: str) -> str:
@@ -45,8 +77,6 @@ def inline(text: str) -> str:
 def _styles() -> dict[str, Any]:
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
-
-    from giamngheo_desktop.export.fonts import FONT, FONT_BOLD, register_fonts
 
     register_fonts()
     base = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=14.5, spaceAfter=5)
@@ -201,7 +231,6 @@ def build_pdf(source: Path = SOURCE, out: Path = DEFAULT_OUT) -> Path:
     from reportlab.platypus import SimpleDocTemplate
 
     from giamngheo_desktop import __version__
-    from giamngheo_desktop.export.fonts import FONT, register_fonts
 
     register_fonts()
     out.parent.mkdir(parents=True, exist_ok=True)

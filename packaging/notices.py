@@ -5,7 +5,7 @@
 Lists every package the program ships — the runtime requirements (requirements.txt) and
 everything they require, as installed — with its version, licence, source address and the
 full text of the licence files it carries; then the parts that come without package
-metadata (Python itself, Qt inside the PySide6 wheels, the Noto Sans font, SQLite), and how
+metadata (Python itself, Qt inside the PySide6 wheels, the fonts in resources/fonts, SQLite), and how
 to obtain the source code of the LGPL-licensed Qt and PySide6 libraries. ``build.py`` runs
 it before PyInstaller; the bundle and the USB kit carry the result.
 """
@@ -125,6 +125,31 @@ def licence_files(dist: metadata.Distribution) -> list[tuple[str, str]]:
     return texts
 
 
+# The licence file of each font family shipped in resources/fonts (any other *.txt there is
+# listed too, under its file name).
+FONTS = {
+    "OFL.txt": (
+        "Noto Sans font (the windows, the user guide)",
+        "OFL-1.1",
+        "https://github.com/notofonts/latin-greek-cyrillic",
+    ),
+    "LiberationSerif-LICENSE.txt": (
+        "Liberation Serif font (printed papers and PDF reports)",
+        "OFL-1.1",
+        "https://github.com/liberationfonts/liberation-fonts",
+    ),
+}
+
+
+def font_licences(folder: Path = ROOT / "resources" / "fonts") -> list[tuple[str, str, str, Path]]:
+    """(name, licence, source, licence file) of every font licence file shipped."""
+    found = []
+    for path in sorted(folder.glob("*.txt")):
+        name, licence, source = FONTS.get(path.name, (f"font ({path.stem})", "see the text", ""))
+        found.append((name, licence, source, path))
+    return found
+
+
 def _version(name: str) -> str:
     try:
         return metadata.version(name)
@@ -162,8 +187,7 @@ def render(dists: list[metadata.Distribution]) -> str:
         ("Python", platform.python_version(), "PSF-2.0", "https://www.python.org/downloads/source/"),
         ("Qt (inside PySide6)", pyside, "LGPL-3.0-only", "https://download.qt.io/official_releases/qt/"),
         ("SQLite (inside Python)", "", "Public domain", "https://sqlite.org/copyright.html"),
-        ("Noto Sans font", "", "OFL-1.1", "https://github.com/notofonts/latin-greek-cyrillic"),
-        ("Liberation Serif font", "2.1.5", "OFL-1.1", "https://github.com/liberationfonts/liberation-fonts"),
+        *[(name, "", licence, source) for name, licence, source, _path in font_licences()],
         (
             "PyInstaller bootloader (the program's launcher)",
             _version("pyinstaller"),
@@ -191,12 +215,9 @@ These servers are run by The Qt Company; the versions above are the exact ones s
 Mã nguồn của Qt và PySide6 (giấy phép LGPL-3.0) tải được tại các địa chỉ trên, đúng phiên bản
 đi kèm chương trình."""
     )
-    out.append(_rule("Noto Sans — SIL Open Font License 1.1 (resources/fonts/OFL.txt)"))
-    ofl = ROOT / "resources" / "fonts" / "OFL.txt"
-    out.append(ofl.read_text(encoding="utf-8").strip() if ofl.exists() else "SIL Open Font License 1.1")
-    out.append(_rule("Liberation Serif — SIL Open Font License 1.1 (resources/fonts/LiberationSerif-LICENSE.txt)"))
-    liberation = ROOT / "resources" / "fonts" / "LiberationSerif-LICENSE.txt"
-    out.append(liberation.read_text(encoding="utf-8").strip() if liberation.exists() else "SIL Open Font License 1.1")
+    for name, licence, _source, path in font_licences():
+        out.append(_rule(f"{name} — {licence} (resources/fonts/{path.name})"))
+        out.append(path.read_text(encoding="utf-8").strip())
     out.append(_rule(f"Python {platform.python_version()} — PSF-2.0"))
     out.append(python_licence())
     for dist in dists:

@@ -30,7 +30,9 @@ def test_the_lgpl_obligations_are_met_in_the_text(tmp_path: Path) -> None:
     assert "pyside-setup" in text and "qt-everywhere-src-" in text
     assert "GNU LESSER GENERAL PUBLIC LICENSE" in text and "Version 3" in text
     assert "GNU GENERAL PUBLIC LICENSE" in text
-    assert "SIL OPEN FONT LICENSE" in text.upper()  # the font licence, in full
+    assert "SIL OPEN FONT LICENSE" in text.upper()  # the font licences, in full
+    for licence in sorted((ROOT / "resources" / "fonts").glob("*.txt")):
+        assert licence.read_text(encoding="utf-8").strip()[:200] in text, f"{licence.name} not in the notices"
     assert "PyInstaller bootloader" in text
 
 

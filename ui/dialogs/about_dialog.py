@@ -42,7 +42,8 @@ class AboutDialog(QDialog):
             f"Qt {qVersion()} và PySide6 {pyside_version} theo giấy phép LGPL-3.0 (không sửa đổi, là các "
             "thư viện riêng trong thư mục cài đặt; nơi lấy mã nguồn ghi trong THIRD-PARTY-NOTICES.txt), "
             "SQLite (phạm vi công cộng), openpyxl, python-calamine (MIT), reportlab (BSD), "
-            "phông chữ Noto Sans theo giấy phép SIL Open Font License 1.1.</p>"
+            "phông chữ Noto Sans (cửa sổ) và Liberation Serif (giấy tờ in) theo giấy phép SIL Open Font "
+            "License 1.1.</p>"
         )
         label = QLabel(text)
         label.setWordWrap(True)
