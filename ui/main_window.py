@@ -133,6 +133,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.file_label)
 
         workspace.changed.connect(self.on_changes)
+        workspace.notice.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
         workspace.busy_changed.connect(self._on_busy)
         self.refresh_status()
         self._restore_window()

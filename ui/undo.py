@@ -50,6 +50,76 @@ class RegisterCommand(QUndoCommand):
             errors.show_error(None, exc, title="Không hoàn tác được")
             return
         self.workspace.broadcast(changes)
+        undone = fn is register.undo_operation
+        self.workspace.notice.emit(
+            f"Đã hoàn tác: {self.text()} — Làm lại (Ctrl+Y)" if undone else f"Đã làm lại: {self.text()}"
+        )
+
+
+class ServiceCommand(QUndoCommand):
+    """A write that already happened through a service; undo and redo call the services given.
+
+    ``undo()`` and ``redo()`` each write through a service and return its ``Changes``; when
+    redoing writes new rows (a batch recorded again), ``redo`` returns them and ``undo_after_redo``
+    builds the next undo from that ``Changes``.
+    """
+
+    def __init__(
+        self,
+        workspace: Workspace,
+        text: str,
+        *,
+        undo: Callable[[], Changes],
+        redo: Callable[[], Changes],
+        undo_after_redo: Callable[[Changes], Callable[[], Changes]] | None = None,
+    ) -> None:
+        super().__init__(text)
+        self.workspace = workspace
+        self._undo = undo
+        self._redo = redo
+        self._undo_after_redo = undo_after_redo
+        self._first = True
+        self.failed = False
+
+    def redo(self) -> None:
+        if self._first:  # the service already did it
+            self._first = False
+            return
+        changes = self._call(self._redo, "Không làm lại được")
+        if changes is None:
+            return
+        if self._undo_after_redo is not None:
+            self._undo = self._undo_after_redo(changes)
+        self.workspace.notice.emit(f"Đã làm lại: {self.text()}")
+
+    def undo(self) -> None:
+        if self._call(self._undo, "Không hoàn tác được") is not None:
+            self.workspace.notice.emit(f"Đã hoàn tác: {self.text()} — Làm lại (Ctrl+Y)")
+
+    def _call(self, fn: Callable[[], Changes], title: str) -> Changes | None:
+        try:
+            changes = fn()
+        except DomainError as exc:
+            self.failed = True
+            errors.show_error(None, exc, title=title)
+            return None
+        self.workspace.broadcast(changes)
+        return changes
+
+
+def record_write(
+    workspace: Workspace,
+    text: str,
+    changes: Changes,
+    *,
+    undo: Callable[[], Changes],
+    redo: Callable[[], Changes],
+    undo_after_redo: Callable[[Changes], Callable[[], Changes]] | None = None,
+) -> None:
+    """A service write just happened: broadcast it, put its way back on the undo stack, confirm it."""
+    workspace.undo_stack.push(ServiceCommand(workspace, text, undo=undo, redo=redo, undo_after_redo=undo_after_redo))
+    workspace.broadcast(changes)
+    workspace.confirm(text)
 
 
 def run_operation(
@@ -71,6 +141,7 @@ def run_operation(
         return None
     workspace.undo_stack.push(RegisterCommand(workspace, result, text))
     workspace.broadcast(result)
+    workspace.confirm(text)
     if show_warnings and result.warnings and parent is not None:
         QMessageBox.information(
             parent,

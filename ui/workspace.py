@@ -26,6 +26,7 @@ from ui.tasks import Cancelled, Task, TaskFn, TaskRunner
 class Workspace(QObject):
     changed = Signal(object)  # Changes
     busy_changed = Signal(bool)  # a background write started (True) / all ended (False)
+    notice = Signal(str)  # a confirmation for the status bar ("Đã ghi … — Hoàn tác (Ctrl+Z)")
 
     def __init__(self, db: Database, *, runner: TaskRunner | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +54,10 @@ class Workspace(QObject):
 
     def broadcast(self, changes: Changes) -> None:
         self.changed.emit(changes)
+
+    def confirm(self, text: str, *, undoable: bool = True) -> None:
+        """Tell the officer a write happened: ``Đã ghi: text — Hoàn tác (Ctrl+Z)`` in the status bar."""
+        self.notice.emit(f"Đã ghi: {text}" + (" — Hoàn tác (Ctrl+Z)" if undoable else ""))
 
     def run_task(
         self,

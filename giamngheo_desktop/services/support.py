@@ -987,6 +987,27 @@ def undo_batch(db: Database, *, batch_id: int) -> Changes:
     return _changed(households)
 
 
+def restore_batch(db: Database, *, batch_id: int) -> Changes:
+    """Undo :func:`undo_batch`: the batch's records cancelled with it come back."""
+    db.require(Permission.EDIT_SUPPORT)
+    batch = db.row("SELECT id, undone_at FROM support_batch WHERE id = ?", (batch_id,))
+    if batch is None:
+        raise NotFound(f"Không tìm thấy lô hỗ trợ số {batch_id}.")
+    if not batch["undone_at"]:
+        raise DomainError(f"Lô hỗ trợ số {batch_id} chưa bị hoàn tác.", code="not_undone")
+    households = [
+        r["household_id"]
+        for r in db.rows("SELECT DISTINCT household_id FROM support_record WHERE batch_id = ?", (batch_id,))
+    ]
+    with db.atomic() as conn:
+        conn.execute(
+            "UPDATE support_record SET deleted_at = NULL WHERE batch_id = ? AND deleted_at = ?",
+            (batch_id, batch["undone_at"]),
+        )
+        conn.execute("UPDATE support_batch SET undone_at = NULL WHERE id = ?", (batch_id,))
+    return _changed(households)
+
+
 def list_batches(db: Database, *, limit: int = 50) -> list[BatchInfo]:
     db.require(Permission.VIEW)
     rows = db.rows(

@@ -165,6 +165,11 @@ def test_batch_health_insurance_preview_apply_and_single_undo(db, reg):
     assert support.list_batches(db)[0].undone_at is not None
     with pytest.raises(DomainError):
         support.undo_batch(db, batch_id=result.id)
+    support.restore_batch(db, batch_id=result.id)  # redo of the undo: the same four records come back
+    assert support.ledger_total(db, LedgerQuery(year=2026, type_code="health_insurance"))[0] == 4
+    assert support.list_batches(db)[0].undone_at is None
+    with pytest.raises(DomainError):
+        support.restore_batch(db, batch_id=result.id)
 
 
 def test_batch_by_class_and_village(db, reg):

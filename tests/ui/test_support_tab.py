@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from support_builders import small_register
@@ -35,6 +35,19 @@ def pinned_clock():
     clock.set_fixed_now(dt.datetime(2026, 6, 15, 9, 0, 0))
     yield
     clock.set_fixed_now(None)
+
+
+@pytest.fixture(autouse=True)
+def asked(monkeypatch) -> list[str]:
+    """Questions the dialogs asked; every one is answered Yes."""
+    questions: list[str] = []
+
+    def yes(_parent, _title, text, *args, **kwargs):
+        questions.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", yes)
+    return questions
 
 
 @pytest.fixture
@@ -121,7 +134,7 @@ def test_record_a_loan_and_see_it_in_the_loans_page(ws, qtbot):
     assert "dư nợ 40.000.000 đồng" in tab.loans.status.text()
 
 
-def test_batch_preview_apply_and_undo(ws, qtbot, qtmodeltester):
+def test_batch_preview_apply_and_undo(ws, qtbot, qtmodeltester, asked):
     dialog = BatchSupportDialog(ws)
     qtbot.addWidget(dialog)
     assert dialog.type.currentData() == "health_insurance"
@@ -130,10 +143,44 @@ def test_batch_preview_apply_and_undo(ws, qtbot, qtmodeltester):
     assert "cho 4 người" in dialog.count_label.text()
     qtmodeltester.check(dialog.model)
     dialog.apply()
+    assert "cho 4 người" in asked[-1]  # confirmed before writing, with the count
     assert support.ledger_total(ws.db, LedgerQuery(type_code="health_insurance"))[0] == 4
     assert dialog.undo_button.isEnabled()
     dialog.undo()
     assert support.ledger_total(ws.db, LedgerQuery())[0] == 0
+
+
+def test_batch_health_insurance_goes_to_members_and_unticked_rows_are_left_out(ws, qtbot, asked):
+    notices: list[str] = []
+    ws.notice.connect(notices.append)
+    dialog = BatchSupportDialog(ws)
+    qtbot.addWidget(dialog)
+    kinds = [dialog.kind.itemData(i) for i in range(dialog.kind.count())]
+    assert "households_of_class" not in kinds  # health insurance is per member, never "Cả hộ"
+    dialog.kind.setCurrentIndex(dialog.kind.findData("members_of_class"))
+    dialog.amount.setValue(1_000_000)
+    dialog.run_preview()
+    assert dialog.preview.member_level and all(r.member_id for r in dialog.model.rows())
+    everyone = dialog.preview.count
+    left_out = dialog.model.rows()[0]
+    dialog.model.setData(dialog.model.index(0, 0), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
+    assert f"cho {everyone - 1} người, tổng {everyone - 1}.000.000 đồng" in dialog.count_label.text()
+    dialog.apply()
+    assert f"cho {everyone - 1} người, tổng {everyone - 1}.000.000 đồng?" in asked[-1]
+    written = support.ledger_page(ws.db, LedgerQuery(type_code="health_insurance"))
+    assert len(written) == everyone - 1 and all(r.member_id for r in written)
+    assert left_out.member_id not in {r.member_id for r in written}
+    assert notices[-1].startswith("Đã ghi: Bảo hiểm y tế cho") and notices[-1].endswith("Hoàn tác (Ctrl+Z)")
+    ws.undo_stack.undo()  # Ctrl+Z takes the whole batch back
+    assert support.ledger_total(ws.db, LedgerQuery())[0] == 0 and notices[-1].startswith("Đã hoàn tác")
+    ws.undo_stack.redo()
+    assert support.ledger_total(ws.db, LedgerQuery())[0] == everyone - 1
+
+
+def test_a_household_level_support_in_a_batch_goes_to_the_household(ws, qtbot):
+    dialog = BatchSupportDialog(ws, type_code="clean_water")
+    qtbot.addWidget(dialog)
+    assert [dialog.kind.itemData(i) for i in range(dialog.kind.count())] == ["households_of_class"]
 
 
 def test_class_dialog_with_trainees(ws, qtbot, qtmodeltester):
@@ -294,3 +341,39 @@ def test_household_history_model(ws, qtmodeltester):
     assert model.index(0, 3).data() == "3 tháng"
     assert model.total_amount() == 1_497_000
     qtmodeltester.check(model)
+
+
+def test_a_support_recorded_from_the_ledger_is_selected_confirmed_and_undone_with_ctrl_z(ws, qtbot, monkeypatch):
+    from ui.main_window import MainWindow
+
+    window = MainWindow(ws)
+    qtbot.addWidget(window)
+    tab = next(w for w in window.tab_widgets if isinstance(w, SupportTab))
+    page = tab.ledger
+    for day in range(1, 30):  # older supports fill more than one page
+        support.record_support(
+            ws.db,
+            data=SupportInput(
+                household_id=ws.reg["A"], type_code="electricity", support_date=f"2026-05-{day:02d}", amount=1
+            ),
+        )
+    page.refresh()
+
+    def fill_and_save(dialog):
+        pick_household(qtbot, dialog.picker, "TH-002")
+        dialog.type.setCurrentIndex(dialog.type.findData("tet_emergency"))
+        dialog.amount.setValue(500_000)
+        dialog.save()
+        return int(dialog.result())
+
+    monkeypatch.setattr(SupportDialog, "exec", fill_and_save)
+    page.record()
+    new = page.model.row_at(page.table.currentIndex().row())
+    assert new.household_code == "TH-002" and new.amount == 500_000  # the new row is selected
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Đã ghi: ") and "TH-002" in message and message.endswith("Hoàn tác (Ctrl+Z)")
+    window.action_undo.trigger()  # Ctrl+Z
+    assert support.ledger_total(ws.db, LedgerQuery(type_code="tet_emergency"))[0] == 0
+    assert window.statusBar().currentMessage().startswith("Đã hoàn tác")
+    window.action_redo.trigger()
+    assert support.ledger_total(ws.db, LedgerQuery(type_code="tet_emergency"))[0] == 1

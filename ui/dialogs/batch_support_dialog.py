@@ -40,15 +40,15 @@ from ui.dialogs.support_dialog import (
     select_data,
     show_problem,
 )
-from ui.models.support_rows_model import Column, RowsTableModel, money, vn_date
+from ui.models.support_rows_model import Column, RowsTableModel, TickedRowsModel, money, vn_date
+from ui.undo import ServiceCommand, record_write
 from ui.workspace import Workspace
 
-TARGET_KINDS = ["members_without_hi", "members_of_class", "households_of_class"]
 
-
-def preview_model() -> RowsTableModel:
-    return RowsTableModel(
+def preview_model() -> TickedRowsModel:
+    return TickedRowsModel(
         [
+            Column("Ghi", lambda r: ""),
             Column("Thôn", lambda r: r.village_name),
             Column("Mã hộ", lambda r: r.household_code),
             Column("Chủ hộ", lambda r: r.head_name),
@@ -73,6 +73,7 @@ class BatchSupportDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.preset = preset
+        self.preset_label = preset_label
         self.workspace = workspace
         db = workspace.db
         self.setWindowTitle("Hỗ trợ theo lô")
@@ -91,8 +92,7 @@ class BatchSupportDialog(QDialog):
         self.kind = QComboBox()
         if preset is not None:
             self.kind.addItem(preset_label or f"{BATCH_TARGET_LABELS[preset.kind]} ({len(preset.ids)})", "preset")
-        for kind in TARGET_KINDS:
-            self.kind.addItem(BATCH_TARGET_LABELS[kind], kind)
+        self._fill_kinds()
         self.class_boxes: dict[str, QCheckBox] = {}
         classes = QHBoxLayout()
         for cls in (PovertyClass.POOR, PovertyClass.NEAR_POOR, PovertyClass.NEWLY_ESCAPED):
@@ -121,12 +121,18 @@ class BatchSupportDialog(QDialog):
         self.apply_button.setEnabled(False)
         self.undo_button = QPushButton("Hoàn tác lô này")
         self.undo_button.setEnabled(False)
+        self.all_button = QPushButton("Chọn tất cả")
+        self.none_button = QPushButton("Bỏ chọn tất cả")
+        for b in (self.all_button, self.none_button, self.preview_button, self.apply_button):
+            b.setAutoDefault(False)
+        self.command: ServiceCommand | None = None
         self.count_label = QLabel("Bấm “Xem trước danh sách” để xem ai sẽ được ghi hỗ trợ.")
         self.count_label.setStyleSheet("font-weight: bold;")
         self.model = preview_model()
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setVisible(True)
         self.errors = error_label()
         row = QHBoxLayout()
@@ -134,6 +140,8 @@ class BatchSupportDialog(QDialog):
         row.addWidget(self.apply_button)
         row.addWidget(self.undo_button)
         row.addStretch(1)
+        row.addWidget(self.all_button)
+        row.addWidget(self.none_button)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.button(QDialogButtonBox.StandardButton.Close).setText("Đóng")
         close.rejected.connect(self.reject)
@@ -148,11 +156,40 @@ class BatchSupportDialog(QDialog):
         self.preview_button.clicked.connect(self.run_preview)
         self.apply_button.clicked.connect(self.apply)
         self.undo_button.clicked.connect(self.undo)
+        self.type.currentIndexChanged.connect(self._fill_kinds)
+        self.model.dataChanged.connect(lambda *_: self._show_count())
+        self.all_button.clicked.connect(lambda: self.model.set_all(True))
+        self.none_button.clicked.connect(lambda: self.model.set_all(False))
         for widget in (self.type, self.kind, self.village):
             widget.currentIndexChanged.connect(self._invalidate)
         self.date.dateChanged.connect(self._invalidate)
         for box in self.class_boxes.values():
             box.toggled.connect(self._invalidate)
+
+    def member_level(self) -> bool:
+        """Supports given to a person (health insurance, training…) are recorded per member, never "Cả hộ"."""
+        code = self.type.currentData() or ""
+        return support.type_extra(self.workspace.db, code).get("level") == "member"
+
+    def _fill_kinds(self, *_args: Any) -> None:
+        current = self.kind.currentData()
+        self.kind.blockSignals(True)
+        self.kind.clear()
+        if self.preset is not None:
+            self.kind.addItem(
+                self.preset_label or f"{BATCH_TARGET_LABELS[self.preset.kind]} ({len(self.preset.ids)})", "preset"
+            )
+        if self.member_level():
+            kinds = ["members_of_class"]
+            if (self.type.currentData() or "") == "health_insurance":
+                kinds.insert(0, "members_without_hi")
+        else:
+            kinds = ["households_of_class"]
+        for kind in kinds:
+            self.kind.addItem(BATCH_TARGET_LABELS[kind], kind)
+        found = self.kind.findData(current)
+        self.kind.setCurrentIndex(max(found, 0))
+        self.kind.blockSignals(False)
 
     def _invalidate(self, *_args: Any) -> None:
         self.preview = None
@@ -187,45 +224,80 @@ class BatchSupportDialog(QDialog):
             show_problem(self.errors, exc)
             return
         self.model.set_rows(self.preview.rows)
+        self._show_count()
+
+    def _show_count(self) -> None:
+        if self.preview is None:
+            return
         unit = "người" if self.preview.member_level else "hộ"
-        total = self.preview.count * round(self.amount.value())
+        count = len(self.model.ticked())
+        total = count * round(self.amount.value())
         extra = f", tổng {money(total)} đồng" if total else ""
-        self.count_label.setText(f"Sẽ ghi {self.type.currentText()} cho {self.preview.count} {unit}{extra}.")
-        self.apply_button.setEnabled(self.preview.count > 0)
+        left_out = self.preview.count - count
+        skipped = f" (bỏ {left_out} {unit} không đánh dấu)" if left_out else ""
+        self.count_label.setText(f"Sẽ ghi {self.type.currentText()} cho {count} {unit}{extra}{skipped}.")
+        self.apply_button.setEnabled(count > 0)
+
+    def chosen_target(self) -> BatchTarget:
+        """The target as previewed, or only the ticked rows when some were unticked."""
+        ticked = self.model.ticked()
+        if self.preview is None or len(ticked) == self.preview.count:
+            return self.target()
+        if self.preview.member_level:
+            return BatchTarget(kind="members", ids=tuple(int(r.member_id) for r in ticked))
+        return BatchTarget(kind="households", ids=tuple(int(r.household_id) for r in ticked))
 
     def apply(self) -> None:
         if self.preview is None:
             return
         self.errors.hide()
+        count = len(self.model.ticked())
+        unit = "người" if self.preview.member_level else "hộ"
+        total = count * round(self.amount.value())
+        question = f"Ghi «{self.type.currentText()}» ngày {self.date.text()} cho {count} {unit}"
+        question += f", tổng {money(total)} đồng?" if total else "?"
+        answer = QMessageBox.question(self, "Ghi hỗ trợ theo lô", question + "\n\nCó thể hoàn tác cả lô (Ctrl+Z).")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        db = self.workspace.db
         try:
             result = support.apply_batch(
-                self.workspace.db,
-                support=self.support_input(),
-                target=self.target(),
-                description=self.note.text(),
+                db, support=self.support_input(), target=self.chosen_target(), description=self.note.text()
             )
         except DomainError as exc:
             show_problem(self.errors, exc)
             return
-        self.batch_id = result.id
-        self.workspace.broadcast(result)
+        batch_id = self.batch_id = result.written_id
+        record_write(
+            self.workspace,
+            f"{self.type.currentText()} cho {result.count} {unit} (lô số {batch_id})",
+            result,
+            undo=lambda: support.undo_batch(db, batch_id=batch_id),
+            redo=lambda: support.restore_batch(db, batch_id=batch_id),
+        )
+        stack = self.workspace.undo_stack
+        self.command = stack.command(stack.index() - 1)  # type: ignore[assignment]
         self.apply_button.setEnabled(False)
         self.undo_button.setEnabled(True)
         self.count_label.setText(
-            f"Đã ghi {result.count} bản ghi hỗ trợ (lô số {result.id}). Có thể hoàn tác cả lô bằng một lần bấm."
+            f"Đã ghi {result.count} bản ghi hỗ trợ (lô số {batch_id}). Hoàn tác cả lô: nút bên trên hoặc Ctrl+Z."
         )
 
     def undo(self) -> None:
         if self.batch_id is None:
             return
-        try:
-            changes = support.undo_batch(self.workspace.db, batch_id=self.batch_id)
-        except DomainError as exc:
-            show_problem(self.errors, exc)
-            return
-        self.workspace.broadcast(changes)
+        stack = self.workspace.undo_stack
+        if self.command is not None and stack.index() > 0 and stack.command(stack.index() - 1) is self.command:
+            stack.undo()  # the same step as Ctrl+Z, so the stack and the ledger agree
+        else:
+            try:
+                self.workspace.broadcast(support.undo_batch(self.workspace.db, batch_id=self.batch_id))
+            except DomainError as exc:
+                show_problem(self.errors, exc)
+                return
         self.count_label.setText(f"Đã hoàn tác lô số {self.batch_id}: mọi bản ghi của lô đã được hủy.")
         self.batch_id = None
+        self.command = None
         self.undo_button.setEnabled(False)
         self._invalidate()
 
@@ -282,10 +354,17 @@ class BatchListDialog(QDialog):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
+        db = self.workspace.db
         try:
-            changes = support.undo_batch(self.workspace.db, batch_id=batch.id)
+            changes = support.undo_batch(db, batch_id=batch.id)
         except DomainError as exc:
             QMessageBox.warning(self, "Không hoàn tác được", str(exc))
             return
-        self.workspace.broadcast(changes)
+        record_write(
+            self.workspace,
+            f"hoàn tác lô hỗ trợ số {batch.id}",
+            changes,
+            undo=lambda: support.restore_batch(db, batch_id=batch.id),
+            redo=lambda: support.undo_batch(db, batch_id=batch.id),
+        )
         self.refresh()

@@ -33,6 +33,7 @@ from ui.dialogs.support_dialog import (
     show_problem,
 )
 from ui.models.support_rows_model import Column, RowsTableModel, vn_date
+from ui.undo import record_write
 from ui.workspace import Workspace
 
 
@@ -111,13 +112,21 @@ class LoanDialog(QDialog):
             due_date=date_value(self.due),
             note=self.note.text(),
         )
+        db = self.workspace.db
         try:
-            saved = support.record_loan(self.workspace.db, data=data)
+            saved = support.record_loan(db, data=data)
         except DomainError as exc:
             show_problem(self.errors, exc)
             return
         self.saved_id = saved.id
-        self.workspace.broadcast(saved)
+        record_id = support.get_loan(db, saved.written_id).support_id  # the loan goes with its support record
+        record_write(
+            self.workspace,
+            f"khoản vay {money(data.amount)} đồng của hộ {self.picker.household_label()}",
+            saved,
+            undo=lambda: support.cancel_support(db, support_id=record_id),
+            redo=lambda: support.restore_support(db, support_id=record_id),
+        )
         self.accept()
 
 

@@ -32,6 +32,7 @@ from giamngheo_desktop.domain.errors import DomainError, ValidationFailed
 from giamngheo_desktop.domain.vocab import class_label
 from giamngheo_desktop.services import support
 from giamngheo_desktop.services.support import HouseholdChoice, Option, SupportInput
+from ui.undo import record_write
 from ui.workspace import Workspace
 
 VN_LOCALE = QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
@@ -158,6 +159,27 @@ class HouseholdPicker(QWidget):
     def household_id(self) -> int | None:
         return self.household.id if self.household else None
 
+    def household_label(self) -> str:
+        """``01-0003 (Trần Văn Sơn)`` for confirmations."""
+        h = self.household
+        return f"{h.code} ({h.head_name})" if h else ""
+
+
+def support_input_of(row: Any) -> SupportInput:
+    """The input that would write ``row`` (a ``SupportRow``) again: what an undo of an edit writes back."""
+    return SupportInput(
+        household_id=row.household_id,
+        member_id=row.member_id,
+        type_code=row.type_code,
+        support_date=row.support_date,
+        quantity=row.quantity,
+        unit=row.unit,
+        amount=row.amount,
+        funding_source=row.funding_source,
+        programme_id=row.programme_id,
+        note=row.note,
+    )
+
 
 # ------------------------------------------------------------------ dialog ----
 class SupportDialog(QDialog):
@@ -283,16 +305,32 @@ class SupportDialog(QDialog):
             self.errors.setText("Chưa chọn hộ: gõ mã hộ hoặc tên một thành viên rồi chọn trong danh sách.")
             self.errors.show()
             return
+        db = self.workspace.db
+        data = self.support_input()
         try:
             if self.support_id is None:
-                saved = support.record_support(self.workspace.db, data=self.support_input())
-                changes = saved
-                self.saved_id = saved.id
+                changes = support.record_support(db, data=data)
+                new_id = self.saved_id = changes.written_id
+                record_write(
+                    self.workspace,
+                    f"{self.type.currentText()} cho hộ {self.picker.household_label()}",
+                    changes,
+                    undo=lambda: support.cancel_support(db, support_id=new_id),
+                    redo=lambda: support.restore_support(db, support_id=new_id),
+                )
             else:
-                changes = support.edit_support(self.workspace.db, support_id=self.support_id, data=self.support_input())
-                self.saved_id = self.support_id
+                support_id = self.support_id
+                before = support_input_of(support.get_support(db, support_id))
+                changes = support.edit_support(db, support_id=support_id, data=data)
+                self.saved_id = support_id
+                record_write(
+                    self.workspace,
+                    f"sửa {self.type.currentText()} của hộ {self.picker.household_label()}",
+                    changes,
+                    undo=lambda: support.edit_support(db, support_id=support_id, data=before),
+                    redo=lambda: support.edit_support(db, support_id=support_id, data=data),
+                )
         except DomainError as exc:
             show_problem(self.errors, exc)
             return
-        self.workspace.broadcast(changes)
         self.accept()

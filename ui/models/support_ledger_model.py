@@ -84,6 +84,17 @@ class SupportLedgerModel(QAbstractTableModel):
     def row_at(self, row: int) -> SupportRow:
         return self._rows[row]
 
+    def row_of(self, support_id: int, *, max_pages: int = 50) -> int:
+        """The row showing ``support_id``, loading further pages if needed; -1 if the filter hides it."""
+        for _ in range(max_pages + 1):
+            for n, r in enumerate(self._rows):
+                if r.id == support_id:
+                    return n
+            if not self._more:
+                break
+            self.fetchMore(QModelIndex())
+        return -1
+
     # -- Qt ----------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)

@@ -103,3 +103,45 @@ class RowsTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             return self.columns[section].header if 0 <= section < len(self.columns) else None
         return str(section + 1)
+
+
+class TickedRowsModel(RowsTableModel):
+    """Rows with a tick box in the first column, all ticked when set; ``ticked()`` returns the ticked rows."""
+
+    def __init__(self, columns: Sequence[Column], **kwargs: Any) -> None:
+        super().__init__(columns, **kwargs)
+        self._unticked: set[int] = set()
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self._unticked = set()
+        super().set_rows(rows)
+
+    def ticked(self) -> list[Any]:
+        return [row for n, row in enumerate(self._rows) if n not in self._unticked]
+
+    def set_all(self, ticked: bool) -> None:
+        self._unticked = set() if ticked else set(range(len(self._rows)))
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0), [CHECK_ROLE])
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == CHECK_ROLE and index.isValid() and index.column() == 0 and 0 <= index.row() < len(self._rows):
+            return Qt.CheckState.Unchecked if index.row() in self._unticked else Qt.CheckState.Checked
+        return super().data(index, role)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and index.column() == 0:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != CHECK_ROLE or not index.isValid() or index.column() != 0:
+            return False
+        ticked = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2)
+        (self._unticked.discard if ticked else self._unticked.add)(index.row())
+        self.dataChanged.emit(index, index, [CHECK_ROLE])
+        return True
+
+
+CHECK_ROLE = Qt.ItemDataRole.CheckStateRole

@@ -52,6 +52,7 @@ from ui.dialogs.plan_dialog import PlanDialog
 from ui.dialogs.support_dialog import SupportDialog
 from ui.models.support_ledger_model import SupportLedgerModel
 from ui.models.support_rows_model import Column, RowsTableModel, money, vn_date
+from ui.undo import record_write
 from ui.widgets.plan_dashboard import PlanDashboard
 from ui.workspace import Workspace
 
@@ -193,7 +194,29 @@ class LedgerPage(Page):
         )
 
     def record(self) -> None:
-        SupportDialog(self.workspace, parent=self).exec()
+        dialog = SupportDialog(self.workspace, parent=self)
+        if dialog.exec() and dialog.saved_id is not None:
+            self.select_support(dialog.saved_id)
+
+    def select_support(self, support_id: int) -> bool:
+        """Select and show the row of ``support_id`` (the filters are cleared if they hide it)."""
+        row = self.model.row_of(support_id)
+        if row < 0:
+            for combo in (self.year, self.type, self.village):
+                combo.blockSignals(True)
+                combo.setCurrentIndex(0)  # "Mọi năm", "Mọi loại…", "Tất cả các thôn"
+                combo.blockSignals(False)
+            self.search.blockSignals(True)
+            self.search.clear()
+            self.search.blockSignals(False)
+            self.refresh()
+            row = self.model.row_of(support_id)
+        if row < 0:
+            return False
+        index = self.model.index(row, 0)
+        self.table.selectRow(row)
+        self.table.scrollTo(index)
+        return True
 
     def batch(self) -> None:
         BatchSupportDialog(self.workspace, self).exec()
@@ -208,7 +231,9 @@ class LedgerPage(Page):
                 self, "Sửa bản ghi", "Đây là khoản vay: xem và ghi trả nợ ở mục Vay vốn; muốn sửa thì hủy rồi ghi lại."
             )
             return
-        SupportDialog(self.workspace, support_id=row.id, parent=self).exec()
+        dialog = SupportDialog(self.workspace, support_id=row.id, parent=self)
+        if dialog.exec() and dialog.saved_id is not None:
+            self.select_support(dialog.saved_id)
 
     def cancel_selected(self) -> None:
         index = self.table.currentIndex()
@@ -222,10 +247,19 @@ class LedgerPage(Page):
         )
         if answer != QMessageBox.StandardButton.Yes:
             return
+        db = self.workspace.db
         try:
-            self.workspace.broadcast(support.cancel_support(self.workspace.db, support_id=row.id))
+            changes = support.cancel_support(db, support_id=row.id)
         except DomainError as exc:
             errors.show_error(self, exc)
+            return
+        record_write(
+            self.workspace,
+            f"hủy bản ghi {row.type_name} ngày {vn_date(row.support_date)} của hộ {row.household_code}",
+            changes,
+            undo=lambda: support.restore_support(db, support_id=row.id),
+            redo=lambda: support.cancel_support(db, support_id=row.id),
+        )
 
 
 # ------------------------------------------------------------------- loans ----
@@ -265,7 +299,7 @@ class LoansPage(Page):
         layout.addWidget(self.status)
         self.village.currentIndexChanged.connect(self.refresh)
         self.open_only.toggled.connect(self.refresh)
-        self.loan_button.clicked.connect(lambda: LoanDialog(self.workspace, parent=self).exec())
+        self.loan_button.clicked.connect(self.record_loan)
         self.repay_button.clicked.connect(self.repay)
         self.loan_button.setEnabled(self.can_edit())
         self.repay_button.setEnabled(self.can_edit())
@@ -278,6 +312,23 @@ class LoansPage(Page):
         self.model.set_rows(loans)
         outstanding = sum(loan.outstanding for loan in loans)
         self.status.setText(f"{len(loans)} khoản vay — tổng dư nợ {money(outstanding)} đồng")
+
+    def record_loan(self) -> None:
+        dialog = LoanDialog(self.workspace, parent=self)
+        if dialog.exec() and dialog.saved_id is not None:
+            self.select_loan(dialog.saved_id)
+
+    def select_loan(self, loan_id: int) -> bool:
+        ids = [self.model.row_at(n).id for n in range(self.model.rowCount())]
+        if loan_id not in ids and self.village.currentIndex() > 0:
+            self.village.setCurrentIndex(0)  # refreshes
+            ids = [self.model.row_at(n).id for n in range(self.model.rowCount())]
+        if loan_id not in ids:
+            return False
+        row = ids.index(loan_id)
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
 
     def repay(self) -> None:
         index = self.table.currentIndex()
