@@ -144,3 +144,61 @@ def test_the_rounds_papers_print_from_the_tab(qtbot, demo_workspace: Workspace, 
     from ui.dialogs.print_preview import load_pdf
 
     assert load_pdf(previews[-1]).pageCount() == len(certificates)  # one page per certificate of the village
+
+
+def test_steps_guide_the_officer(qtbot, demo_workspace: Workspace, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from ui.tabs import review_tab
+
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: shown.append(text))
+    tab = ReviewTab(demo_workspace)
+    qtbot.addWidget(tab)
+    demo_workspace.changed.connect(tab.on_changes)
+    assert not tab.meeting_button.isEnabled() and "Mở đợt" in tab.meeting_button.toolTip()
+    tab.open_round("annual", "2026-11-15")
+    assert not tab.meeting_button.isEnabled() and "chưa tính" in tab.meeting_button.toolTip()
+    assert not tab.posting_button.isEnabled()
+    tab.compute()
+    assert tab.meeting_button.isEnabled() and not tab.posting_button.isEnabled()
+    villages = [name for _vid, name in tab.round_villages()]
+    for name in villages:  # the posting button names every village still to meet
+        assert name in tab.posting_button.toolTip()
+    assert all(tab.model.index(r, 5).data() == "" for r in range(tab.model.rowCount()))  # no meeting yet
+    assert "màu hồng" in tab.legend.text()
+
+    seen: dict[str, object] = {}
+
+    def fill(dialog):  # type: ignore[no-untyped-def]
+        from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox
+
+        combo = dialog.findChildren(QComboBox)[0]
+        seen["villages"] = [combo.itemText(i) for i in range(combo.count())]
+        attendees, agreed = dialog.findChildren(QSpinBox)[:2]
+        attendees.setValue(40)
+        agreed.setValue(19)
+        seen["low"] = [lbl.text() for lbl in dialog.findChildren(QLabel) if "đồng ý =" in lbl.text()]
+        agreed.setValue(30)
+        seen["high"] = [lbl.text() for lbl in dialog.findChildren(QLabel) if "đồng ý =" in lbl.text()]
+        return review_tab.QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(review_tab.FormDialog, "exec", fill)
+    tab.ask_meeting()
+    assert seen["villages"] == villages  # only the round's villages, those still to meet first
+    assert seen["low"] == ["19/40 người đồng ý = 47,5 % — CHƯA ĐẠT (cần ít nhất 50 %): hộ của thôn phải rà soát lại"]
+    assert seen["high"] == ["30/40 người đồng ý = 75,0 % — đạt"]
+    met = villages[0]
+    assert met not in tab.posting_button.toolTip()
+    rows = [r for r in range(tab.model.rowCount()) if tab.model.index(r, 2).data() == met]
+    assert rows and all(tab.model.index(r, 5).data() for r in rows)  # the meeting's result shows
+    for _ in villages[1:]:
+        tab.ask_meeting()
+    assert tab.posting_button.isEnabled() and not tab.decision_button.isEnabled()
+    assert "niêm yết" in tab.decision_button.toolTip()
+    assert tab.advance("posting", posting_from="2026-11-23", posting_to="2026-11-26")
+    assert tab.advance("decision", decision_number="215/QĐ-UBND", decision_date="2026-12-05")
+    tab.certificates()
+    assert tab.close_round()
+    summary = tab.last_close_summary
+    assert "Số hộ đổi phân loại" in summary and "giấy chứng nhận" in summary
+    assert "Bản sao lưu trước khi đóng" in summary and shown[-1] == summary

@@ -10,6 +10,7 @@ All work goes through ``giamngheo_desktop.services.review``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -28,6 +30,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -48,6 +51,17 @@ from ui.models.support_rows_model import Column, RowsTableModel, money
 from ui.workspace import Workspace
 
 STEP_ORDER = ["list", "collect", "meeting", "posting", "decision", "certificates", "closed"]
+STEP_HINTS = {
+    "compute": "Tính 12 chỉ số thiếu hụt và phân loại mọi hộ trong đợt (chạy nền)",
+    "indicators": "Xem, sửa tay chỉ số thiếu hụt của hộ đang chọn (kèm lý do)",
+    "b1": "Nhập tổng điểm phiếu B1 cho hộ chưa có thu nhập bình quân",
+    "meeting": "Ghi kết quả họp thôn (cần ít nhất 50 % người dự họp đồng ý)",
+    "posting": "Niêm yết công khai kết quả (mọi thôn đã họp đạt)",
+    "decision": "Số và ngày quyết định công nhận của Chủ tịch UBND xã",
+    "certificates": "Cấp số giấy chứng nhận cho hộ nghèo, hộ cận nghèo",
+    "close": "Cố định kết quả và cập nhật phân loại vào sổ hộ (có sao lưu trước)",
+}
+STEP_BUTTONS = tuple(STEP_HINTS)
 
 
 def round_columns() -> list[Column]:
@@ -57,11 +71,31 @@ def round_columns() -> list[Column]:
         Column("Thôn/tổ", lambda r: r.village),
         Column("Phân loại trước đợt", lambda r: class_label(r.class_before)),
         Column("Kết quả tính", lambda r: class_label(r.computed_class) if r.computed_class else "Chưa tính"),
-        Column("Kết quả sau họp thôn", lambda r: class_label(r.final_class) if r.final_class else ""),
+        Column("Kết quả sau họp thôn", after_meeting),
         Column("Số chỉ số thiếu hụt", lambda r: r.deprivation_count, numeric=True),
         Column("Thu nhập BQ (đ/người/tháng)", lambda r: r.income_per_capita, display=money, numeric=True),
         Column("Lý do", lambda r: r.reason, tooltip=lambda r: r.reason),
     ]
+
+
+def after_meeting(row: Any) -> str:
+    """The class agreed at the village meeting; empty until the village has met."""
+    if row.status not in ("approved", "rejected") or not (row.final_class or row.computed_class):
+        return ""
+    return class_label(row.final_class or row.computed_class)
+
+
+def agreement_text(attendees: int, agreed: int) -> str:
+    """``24/40 người đồng ý = 60,0 % — đạt`` (at least 50 % of attendees must agree)."""
+    if attendees <= 0:
+        return "Nhập số người dự họp."
+    share = 100.0 * agreed / attendees
+    verdict = (
+        "đạt"
+        if agreed >= attendees * review.MIN_AGREEMENT
+        else "CHƯA ĐẠT (cần ít nhất 50 %): hộ của thôn phải rà soát lại"
+    )
+    return f"{agreed}/{attendees} người đồng ý = {share:.1f} %".replace(".", ",") + f" — {verdict}"
 
 
 def qdate(text: str | None) -> QDate:
@@ -138,6 +172,29 @@ PRINT_CHOICES = [
 ]
 
 
+def close_summary(db: Any, name: str, rows: list[Any], changed: list[Any]) -> str:
+    """What closing a round did, for the officer: households changed, certificates, the backup."""
+    from giamngheo_desktop.paths import backups_dir_for
+    from giamngheo_desktop.services import backup
+
+    certificates = sum(1 for r in rows if (r.final_class or r.computed_class) in ("poor", "near_poor"))
+    lines = [
+        f"{name}: đã cố định kết quả của {len(rows)} hộ và cập nhật phân loại vào sổ hộ gia đình.",
+        f"Số hộ đổi phân loại: {len(changed)}.",
+    ]
+    by_class: dict[str, int] = {}
+    for r in changed:
+        key = f"{class_label(r.class_before)} → {class_label(r.final_class or r.computed_class)}"
+        by_class[key] = by_class.get(key, 0) + 1
+    lines += [f"  • {k}: {v} hộ" for k, v in sorted(by_class.items(), key=lambda kv: -kv[1])]
+    lines.append(f"Hộ nghèo, cận nghèo được cấp giấy chứng nhận (in ở thẻ Báo cáo): {certificates}.")
+    copies = backup.list_backups(backups_dir_for(Path(db.path)), Path(db.path).stem)
+    made = next((c for c in copies if "round_close" in c.name), None)
+    if made is not None:
+        lines.append(f"Bản sao lưu trước khi đóng: {made}")
+    return "\n".join(lines)
+
+
 class ReviewTab(QWidget):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -177,7 +234,6 @@ class ReviewTab(QWidget):
         self.certificates_button = QPushButton("6. Cấp giấy chứng nhận")
         self.certificates_button.clicked.connect(self.certificates)
         self.b1_button = QPushButton("Điểm B1…")
-        self.b1_button.setToolTip("Nhập tổng điểm phiếu B1 cho hộ chưa có thu nhập bình quân")
         self.b1_button.clicked.connect(self.ask_b1)
         self.card_button = QPushButton("Phiếu B1…")
         self.card_button.clicked.connect(self.edit_card)
@@ -191,11 +247,14 @@ class ReviewTab(QWidget):
         for kind, label in PRINT_CHOICES:
             print_menu.addAction(label, lambda k=kind: self.print_paper(k))
         self.print_button.setMenu(print_menu)
-        for b in (self.compute_button, self.indicators_button, self.b1_button, self.card_button,
-                  self.meeting_button, self.posting_button,
-                  self.decision_button, self.certificates_button, self.close_button, self.print_button):  # fmt: skip
+        for b in (self.compute_button, self.meeting_button, self.posting_button,
+                  self.decision_button, self.certificates_button, self.close_button):  # fmt: skip
             actions.addWidget(b)
         actions.addStretch(1)
+        actions.addWidget(self.print_button)
+        household_tools = QHBoxLayout()  # what is done to one household of the round
+        for b in (self.indicators_button, self.b1_button, self.card_button):
+            household_tools.addWidget(b)
 
         self.changed_only = QCheckBox("Chỉ hộ có phân loại khác với hiện tại")
         self.changed_only.toggled.connect(self.refresh_rows)
@@ -206,22 +265,39 @@ class ReviewTab(QWidget):
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.doubleClicked.connect(lambda _index: self.ask_indicators())
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.legend = QLabel(
+            "<span style='background:#FDE2E1'>&nbsp;&nbsp;&nbsp;&nbsp;</span>&nbsp;Dòng màu hồng: kết quả tính khác"
+            " phân loại hiện tại của hộ (xem cột Lý do).&nbsp;&nbsp; Cột «Kết quả sau họp thôn» có khi thôn đã họp."
+        )
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.meetings = QLabel()
         self.meetings.setWordWrap(True)
         self.meetings.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.meetings.setTextFormat(Qt.TextFormat.RichText)
+        meetings_area = QScrollArea()  # the meetings list scrolls; the round's table keeps the room
+        meetings_area.setWidget(self.meetings)
+        meetings_area.setWidgetResizable(True)
+        meetings_area.setFrameShape(QFrame.Shape.NoFrame)
 
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
-        split.addWidget(self.meetings)
+        split.addWidget(meetings_area)
         split.setStretchFactor(0, 5)
         split.setStretchFactor(1, 1)
+        split.setSizes([420, 90])
+        self.split = split
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.steps)
         layout.addWidget(self.info)
         layout.addLayout(actions)
-        layout.addWidget(self.changed_only)
+        household_tools.addSpacing(16)
+        household_tools.addWidget(self.changed_only)
+        household_tools.addStretch(1)
+        layout.addLayout(household_tools)
+        layout.addWidget(self.legend)
         layout.addWidget(split, 1)
         self.reload_rounds()
 
@@ -276,18 +352,59 @@ class ReviewTab(QWidget):
                 f"{ROUND_KIND_LABELS.get(rnd.kind, rnd.kind)} · {rnd.households} hộ · {by_class} · "
                 f"khác phân loại hiện tại: {summary['changed']} hộ · Chuẩn: {standard.name}{extra}"
             )
-        closed = step == "closed" or step is None
-        at = STEP_ORDER.index(step) if step else 0
-        self.compute_button.setEnabled(not closed)
-        self.indicators_button.setEnabled(not closed)
-        self.b1_button.setEnabled(not closed)
-        self.meeting_button.setEnabled(not closed and at >= 1)
-        self.posting_button.setEnabled(not closed and at >= 2)
-        self.decision_button.setEnabled(not closed and at >= 3)
-        self.certificates_button.setEnabled(not closed and at >= 4)
-        self.close_button.setEnabled(not closed and at >= 4)
-        self.print_button.setEnabled(rnd is not None and (step == "closed" or at >= 2))  # computed, meetings on
+        self._update_steps(rnd)
         self._show_meetings()
+
+    def step_blockers(self, rnd: Any) -> dict[str, str]:
+        """For each step button, why it may not be taken now ("" when it may)."""
+        if rnd is None:
+            reason = "Chưa có đợt rà soát: bấm “Mở đợt rà soát mới…”."
+            return dict.fromkeys(STEP_BUTTONS, reason)
+        if rnd.step == "closed":
+            return dict.fromkeys(STEP_BUTTONS, "Đợt đã đóng: kết quả đã cố định.")
+        at = STEP_ORDER.index(rnd.step)
+        rows = review.round_rows(self.db, rnd.id)
+        uncomputed = sum(1 for r in rows if r.computed_class is None)
+        missing = review.villages_without_agreement(self.db, rnd.id)
+        blockers = dict.fromkeys(STEP_BUTTONS, "")
+        if at >= STEP_ORDER.index("posting"):
+            done = "Đã niêm yết: kết quả không tính lại được nữa."
+            blockers.update(compute=done, indicators=done, b1=done, meeting=done)
+        elif uncomputed:
+            blockers["meeting"] = f"Còn {uncomputed} hộ chưa tính: bấm “1–2. Tính chỉ số và phân loại” trước."
+        if at >= STEP_ORDER.index("posting"):
+            blockers["posting"] = "Đã niêm yết công khai."
+        elif uncomputed:
+            blockers["posting"] = f"Còn {uncomputed} hộ chưa tính chỉ số và phân loại."
+        elif missing:
+            blockers["posting"] = "Chưa họp thôn hoặc chưa đạt 50 % đồng ý: " + ", ".join(missing) + "."
+        if at >= STEP_ORDER.index("decision"):
+            blockers["decision"] = "Đã có quyết định công nhận."
+        elif at < STEP_ORDER.index("posting"):
+            blockers["decision"] = "Cần niêm yết công khai kết quả (bước 4) trước."
+        if at < STEP_ORDER.index("decision"):
+            blockers["certificates"] = "Cần quyết định công nhận (bước 5) trước."
+            blockers["close"] = "Chỉ đóng được đợt sau khi có quyết định công nhận (bước 5)."
+        return blockers
+
+    def _update_steps(self, rnd: Any) -> None:
+        blockers = self.step_blockers(rnd)
+        for key, button in self._step_buttons().items():
+            reason = blockers[key]
+            button.setEnabled(not reason)
+            button.setToolTip(reason or STEP_HINTS[key])
+
+    def _step_buttons(self) -> dict[str, QPushButton]:
+        return {
+            "compute": self.compute_button,
+            "indicators": self.indicators_button,
+            "b1": self.b1_button,
+            "meeting": self.meeting_button,
+            "posting": self.posting_button,
+            "decision": self.decision_button,
+            "certificates": self.certificates_button,
+            "close": self.close_button,
+        }
 
     def refresh_rows(self) -> None:
         if self.round_id is None:
@@ -387,23 +504,47 @@ class ReviewTab(QWidget):
             errors.show_error(self, exc)
         self._done(changes)
 
+    def round_villages(self) -> list[tuple[int, str]]:
+        """(id, name) of the villages with households in the round, those still to meet first."""
+        if self.round_id is None:
+            return []
+        names = {r.village for r in review.round_rows(self.db, self.round_id)}
+        missing = set(review.villages_without_agreement(self.db, self.round_id))
+        villages = [(v.id, v.name) for v in commune.list_villages(self.db) if v.name in names]
+        return sorted(villages, key=lambda v: v[1] not in missing)
+
     def ask_meeting(self) -> None:
         if self.round_id is None:
             return
         village = QComboBox()
-        for v in commune.list_villages(self.db):
-            village.addItem(v.name, v.id)
+        missing = set(review.villages_without_agreement(self.db, self.round_id))
+        for vid, name in self.round_villages():
+            village.addItem(name + ("" if name in missing else " (đã họp đạt)"), vid)
         date, attendees, agreed = date_edit(), QSpinBox(), QSpinBox()
         attendees.setRange(1, 10000)
         agreed.setRange(0, 10000)
+        share = QLabel()
+        share.setWordWrap(True)
+
+        def show_share() -> None:
+            agreed.setMaximum(attendees.value())
+            share.setText(agreement_text(attendees.value(), agreed.value()))
+            ok = agreed.value() >= attendees.value() * review.MIN_AGREEMENT
+            share.setStyleSheet("color: #1b5e20; font-weight: bold;" if ok else "color: #b00020; font-weight: bold;")
+
+        attendees.valueChanged.connect(lambda _v: show_share())
+        agreed.valueChanged.connect(lambda _v: show_share())
+        show_share()
         chair, secretary, minutes = QLineEdit(), QLineEdit(), QPlainTextEdit()
         minutes.setPlaceholderText("Tóm tắt biên bản họp")
+        minutes.setMaximumHeight(90)
         dialog = FormDialog(
             "Họp thôn (cần ít nhất 50 % người dự họp đồng ý)",
             [("Thôn/tổ", village), ("Ngày họp", date), ("Số người dự họp", attendees), ("Số người đồng ý", agreed),
-             ("Chủ trì", chair), ("Thư ký", secretary), ("Biên bản", minutes)],
+             ("Tỷ lệ đồng ý", share), ("Chủ trì", chair), ("Thư ký", secretary), ("Biên bản", minutes)],
             self,
         )  # fmt: skip
+        self.meeting_dialog = dialog  # tests drive the open form
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.record_meeting(village.currentData(), date.date().toString("yyyy-MM-dd"), attendees.value(),
                                 agreed.value(), chair.text(), secretary.text(), minutes.toPlainText())  # fmt: skip
@@ -494,12 +635,19 @@ class ReviewTab(QWidget):
     def close_round(self) -> bool:
         if self.round_id is None:
             return False
+        round_id = self.round_id
+        rnd = review.get_round(self.db, round_id)
+        before = review.round_rows(self.db, round_id)
+        changed = [r for r in before if r.differs]
         try:
-            changes = review.close_round(self.db, self.round_id)
+            changes = review.close_round(self.db, round_id)
         except Exception as exc:
             errors.show_error(self, exc)
             return False
+        self.last_close_summary = close_summary(self.db, rnd.name, before, changed)
         self._done(changes)
+        self.workspace.confirm(f"đóng {rnd.name}", undoable=False)
+        QMessageBox.information(self, "Đã đóng đợt rà soát", self.last_close_summary)
         return True
 
     def ask_request(self) -> None:
