@@ -6,7 +6,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from giamngheo_desktop.domain import fields
 from giamngheo_desktop.domain.permissions import Permission
+from giamngheo_desktop.domain.vocab import class_label
 from giamngheo_desktop.storage import audit as audit_storage
 from giamngheo_desktop.storage.audit import VerifyResult
 from giamngheo_desktop.storage.connection import Database
@@ -31,6 +33,225 @@ ENTITY_LABELS = {
     "plan": "Kế hoạch",
     "plan_target": "Chỉ tiêu",
 }
+
+
+# Columns other than the register fields (those come from the field table, domain/fields.py).
+OTHER_FIELD_LABELS = {
+    "deleted_at": "Đã xóa lúc",
+    "head_member_id": "Chủ hộ",
+    "household_id": "Hộ",
+    "member_id": "Nhân khẩu",
+    "village_id": "Thôn/tổ",
+    "life_status": "Tình trạng",
+    "sort_order": "Thứ tự",
+    "type_code": "Loại hỗ trợ",
+    "support_date": "Ngày hỗ trợ",
+    "quantity": "Số lượng",
+    "unit": "Đơn vị tính",
+    "amount": "Số tiền",
+    "funding_source": "Nguồn vốn",
+    "programme_id": "Chương trình, dự án",
+    "note": "Ghi chú",
+    "batch_id": "Lô hỗ trợ",
+    "recorded_by": "Người ghi",
+    "name": "Tên",
+    "kind": "Loại",
+    "step": "Bước",
+    "status": "Trạng thái",
+    "plan_id": "Kế hoạch",
+    "code": "Mã",
+    "target_value": "Chỉ tiêu",
+    "baseline_value": "Số đầu kỳ",
+    "year": "Năm",
+    "computed_class": "Kết quả tính",
+    "final_class": "Kết quả sau họp thôn",
+    "class_before": "Phân loại trước đợt",
+    "reason": "Lý do",
+    "deprived": "Thiếu hụt",
+    "indicator_code": "Chỉ số",
+    "round_id": "Đợt rà soát",
+    "meeting_date": "Ngày họp",
+    "attendees": "Số người dự họp",
+    "agreed": "Số người đồng ý",
+    "form": "Mẫu đơn",
+    "request_date": "Ngày nộp đơn",
+    "content": "Nội dung",
+    "number": "Số",
+    "issue_date": "Ngày cấp",
+    "username": "Tên đăng nhập",
+    "full_name": "Họ và tên",
+    "role": "Vai trò",
+    "interest_rate": "Lãi suất",
+    "term_months": "Thời hạn (tháng)",
+    "disbursement_date": "Ngày giải ngân",
+    "due_date": "Ngày đến hạn",
+    "principal": "Tiền gốc",
+    "interest": "Tiền lãi",
+}
+HIDDEN_FIELDS = {"id", "updated_at", "created_at", "row_hash", "prev_hash", "search_fold", "search_ids", "snapshot"}
+SYSTEM_NAME = "Hệ thống (tự động)"
+
+
+def field_label(name: str) -> str:
+    """The Vietnamese name of a column: the register field table first, then the other columns."""
+    if name in OTHER_FIELD_LABELS:
+        return OTHER_FIELD_LABELS[name]
+    label = fields.label(name)
+    return label if label != name else name.replace("_", " ")
+
+
+@dataclass(frozen=True)
+class Readable:
+    """An audit entry as a person reads it."""
+
+    when: str  # dd/mm/yyyy hh:mm
+    who: str  # the user's full name (or "Hệ thống (tự động)")
+    action: str  # "Xóa hộ", "Sửa nhân khẩu", "Khôi phục hỗ trợ"…
+    subject: str  # "Hộ 01-0003 — Trần Văn Sơn", "Nguyễn Văn A (hộ 01-0003)"…
+    text: str  # "Phân loại hộ: Hộ nghèo → Hộ cận nghèo; …"
+    detail: str  # every change, one a line (tooltip)
+
+
+def vn_time(ts: str | None) -> str:
+    """``2026-11-28T17:05:03`` → ``28/11/2026 17:05``; a date alone → ``28/11/2026``."""
+    if not ts:
+        return ""
+    date, _, time = str(ts).partition("T")
+    parts = date.split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        return str(ts)
+    return f"{parts[2]}/{parts[1]}/{parts[0]} {time[:5]}".strip()
+
+
+class _Names:
+    """Looks up what ids and codes stand for, once per id."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.codes = {
+            (r["list_name"], r["code"]): r["name"] for r in db.rows("SELECT list_name, code, name FROM code_list")
+        }
+        self.code_names = {code: name for (_list, code), name in self.codes.items()}
+        self.villages = {r["id"]: r["name"] for r in db.rows("SELECT id, name FROM village")}
+        self.users = {
+            r["username"]: r["full_name"] or r["username"] for r in db.rows("SELECT username, full_name FROM app_user")
+        }
+        self._households: dict[int, str] = {}
+        self._members: dict[int, tuple[str, int | None]] = {}
+
+    def household(self, household_id: Any) -> str:
+        if household_id is None:
+            return ""
+        hid = int(household_id)
+        if hid not in self._households:
+            row = self.db.row(
+                "SELECT h.code, m.full_name FROM household h LEFT JOIN member m ON m.id = h.head_member_id"
+                " WHERE h.id = ?",
+                (hid,),
+            )
+            self._households[hid] = (
+                f"hộ {row['code']}" + (f" — {row['full_name']}" if row["full_name"] else "") if row else f"hộ số {hid}"
+            )
+        return self._households[hid]
+
+    def household_code(self, household_id: Any) -> str:
+        text = self.household(household_id)
+        return text.split(" — ")[0]
+
+    def member(self, member_id: Any) -> str:
+        if member_id is None:
+            return ""
+        mid = int(member_id)
+        if mid not in self._members:
+            row = self.db.row("SELECT full_name, household_id FROM member WHERE id = ?", (mid,))
+            self._members[mid] = (row["full_name"], row["household_id"]) if row else (f"nhân khẩu số {mid}", None)
+        return self._members[mid][0]
+
+    def user(self, username: str) -> str:
+        if username in ("he-thong", "", None):
+            return SYSTEM_NAME
+        return self.users.get(username, username)
+
+    def value(self, name: str, value: Any) -> str:
+        if value is None or value == "":
+            return "(trống)"
+        if name in ("poverty_class", "computed_class", "final_class", "class_before", "local_class"):
+            return class_label(str(value)) or str(value)
+        if name == "village_id":
+            return self.villages.get(int(value), str(value))
+        if name in ("household_id", "related_household_id"):
+            return self.household_code(value)
+        if name in ("member_id", "head_member_id"):
+            return self.member(value)
+        if name == "sex":
+            return {"M": "Nam", "F": "Nữ"}.get(str(value), str(value))
+        if name.endswith("_code") or name in ("funding_source", "type_code"):
+            return self.code_names.get(str(value), str(value))
+        if name.endswith(("_at", "_date", "_to", "_from")) or name in ("ts",):
+            return vn_time(str(value))
+        if isinstance(value, bool) or (name.startswith(("is_", "has_")) and value in (0, 1)):
+            return "Có" if value else "Không"
+        text = str(value)
+        return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _action(entry: HistoryEntry) -> str:
+    deleted = next(((old, new) for f, old, new in entry.changes if f == "deleted_at"), None)
+    verb = ACTION_LABELS.get(entry.action, entry.action)
+    if entry.action == "update" and deleted is not None:
+        verb = "Xóa" if deleted[0] in (None, "") and deleted[1] else "Khôi phục"
+    noun = ENTITY_LABELS.get(entry.entity, entry.entity)
+    noun = {"Hộ gia đình": "hộ"}.get(noun, noun[:1].lower() + noun[1:])
+    return f"{verb} {noun}"
+
+
+def _subject(entry: HistoryEntry, names: _Names) -> str:
+    values = {f: (new if new is not None else old) for f, old, new in entry.changes}
+    if entry.entity == "household" and entry.entity_id:
+        return names.household(entry.entity_id)[:1].upper() + names.household(entry.entity_id)[1:]
+    if entry.entity == "member" and entry.entity_id:
+        who = names.member(entry.entity_id)
+        return f"{who} ({names.household_code(entry.household_id)})" if entry.household_id else who
+    if entry.household_id is not None:
+        return names.household(entry.household_id)[:1].upper() + names.household(entry.household_id)[1:]
+    if entry.entity == "village":
+        return str(values.get("name") or names.villages.get(int(entry.entity_id or 0), ""))
+    if entry.entity == "app_user":
+        return str(values.get("full_name") or values.get("username") or "")
+    return ""
+
+
+def readable(db: Database, entries: list[HistoryEntry], *, limit: int = 5) -> list[Readable]:
+    """The entries in Vietnamese: field labels, names instead of ids, dd/mm/yyyy hh:mm, the user's name."""
+    db.require(Permission.VIEW)
+    names = _Names(db)
+    out = []
+    for entry in entries:
+        shown = []
+        for name, old, new in entry.changes:
+            if name in HIDDEN_FIELDS or name.endswith("_fold") or (entry.action != "update" and name == "deleted_at"):
+                continue
+            label = field_label(name)
+            if entry.action == "update":
+                if name == "deleted_at":
+                    continue  # said by the action ("Xóa …", "Khôi phục …")
+                shown.append(f"{label}: {names.value(name, old)} → {names.value(name, new)}")
+            else:
+                value = new if entry.action == "insert" else old
+                if value not in (None, ""):
+                    shown.append(f"{label}: {names.value(name, value)}")
+        more = f" (+{len(shown) - limit})" if len(shown) > limit else ""
+        out.append(
+            Readable(
+                when=vn_time(entry.ts),
+                who=names.user(entry.username),
+                action=_action(entry),
+                subject=_subject(entry, names),
+                text="; ".join(shown[:limit]) + more,
+                detail="\n".join(shown),
+            )
+        )
+    return out
 
 
 @dataclass(frozen=True)

@@ -315,3 +315,27 @@ def test_known_faults_are_plain_messages_and_a_bug_in_a_slot_is_the_crash_dialog
     assert len(crashes) == 1
     assert "KeyError" in crashes[0].details and crashes[0].copy_button.text() == "Sao chép chi tiết"
     assert list((tmp_path / "logs").glob("crash-*.log"))
+
+
+def test_history_reads_in_vietnamese_with_codes_names_and_the_right_action(
+    qtbot: Any, qtmodeltester: Any, workspace: Workspace
+) -> None:
+    from giamngheo_desktop.services import register
+
+    db = workspace.db
+    hid = int(db.scalar("SELECT id FROM household WHERE code = 'HGD-0001'"))
+    register.remove_household(db, hid)
+    register.restore_household(db, hid)
+    widget = HouseholdHistory(db)
+    qtbot.addWidget(widget)
+    widget.show_household(hid)
+    qtmodeltester.check(widget.model)
+    rows = [[widget.model.index(r, c).data() for c in range(5)] for r in range(widget.model.rowCount())]
+    actions = [r[2] for r in rows]
+    assert actions[:2] == ["Khôi phục hộ", "Xóa hộ"]  # newest first; not "Sửa hộ gia đình"
+    assert rows[1][3] == "Hộ HGD-0001 — Nguyễn Văn Đức"  # the code and the head, not an id
+    assert rows[0][1] == "Hệ thống (tự động)"  # no login on this file: said in words, not "he-thong"
+    text = " ".join(r[4] for r in rows)
+    for raw in ("deleted_at", "poverty_class", "village_id", "head_member_id", "∅", "T0", "T1"):
+        assert raw not in text, raw
+    assert "/" in rows[0][0] and "T" not in rows[0][0]  # dd/mm/yyyy hh:mm

@@ -59,7 +59,7 @@ class AuditDialog(QDialog):
         filters.addWidget(self.text_edit, 1)
         filters.addWidget(self.search_button)
 
-        self.model = HistoryModel(self)
+        self.model = HistoryModel(db, self)
         self.view = history_view(self.model, self)
         self.count_label = QLabel()
         self.more_button = QPushButton("Xem thêm các thay đổi cũ hơn")

@@ -14,46 +14,17 @@ from giamngheo_desktop.services.audit import HistoryEntry, HistoryQuery
 from giamngheo_desktop.services.session import Database
 
 Index = QModelIndex | QPersistentModelIndex
-HEADERS = ("Thời điểm", "Người thực hiện", "Thao tác", "Mã", "Nội dung thay đổi")
-
-
-def _when(ts: str) -> str:
-    """``2026-11-28T17:05:03`` → ``28/11/2026 17:05``."""
-    date, _, time = ts.partition("T")
-    parts = date.split("-")
-    if len(parts) != 3:
-        return ts
-    return f"{parts[2]}/{parts[1]}/{parts[0]} {time[:5]}".strip()
-
-
-HIDDEN_FIELDS = {"id", "updated_at", "created_at", "row_hash", "prev_hash"}
-
-
-def _value(value: Any) -> str:
-    text = "∅" if value is None or value == "" else str(value)
-    return text if len(text) <= 40 else text[:39] + "…"
-
-
-def describe(entry: HistoryEntry, limit: int = 5) -> str:
-    """What changed, for a person: ``field: old → new`` for edits, the values for additions/deletions."""
-    shown = []
-    for field, old, new in entry.changes:
-        if field in HIDDEN_FIELDS or field.endswith("_fold"):
-            continue
-        if entry.action == "update":
-            shown.append(f"{field}: {_value(old)} → {_value(new)}")
-        elif (new if entry.action == "insert" else old) not in (None, ""):
-            shown.append(f"{field}: {_value(new if entry.action == 'insert' else old)}")
-    more = f" (+{len(shown) - limit})" if len(shown) > limit else ""
-    return "; ".join(shown[:limit]) + more
+HEADERS = ("Thời điểm", "Người thực hiện", "Thao tác", "Đối tượng", "Nội dung thay đổi")
 
 
 class HistoryModel(QAbstractTableModel):
-    """Audit entries, newest first; ``append`` adds an older page."""
+    """Audit entries, newest first, in Vietnamese (``audit.readable``); ``append`` adds an older page."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, db: Database, parent: Any = None) -> None:
         super().__init__(parent)
+        self.db = db
         self.entries: list[HistoryEntry] = []
+        self.shown: list[audit.Readable] = []
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.entries)
@@ -69,23 +40,18 @@ class HistoryModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.entries):
             return None
-        entry = self.entries[index.row()]
+        shown = self.shown[index.row()]
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                _when(entry.ts),
-                entry.username,
-                entry.label,
-                entry.entity_id or "",
-                describe(entry),
-            )[column]
+            return (shown.when, shown.who, shown.action, shown.subject, shown.text)[column]
         if role == Qt.ItemDataRole.ToolTipRole and column == 4:
-            return "\n".join(f"{f}: {o!s} → {n!s}" for f, o, n in entry.changes)
+            return shown.detail or None
         return None
 
     def set_entries(self, entries: Sequence[HistoryEntry]) -> None:
         self.beginResetModel()
         self.entries = list(entries)
+        self.shown = audit.readable(self.db, self.entries)
         self.endResetModel()
 
     def append(self, entries: Sequence[HistoryEntry]) -> None:
@@ -94,6 +60,7 @@ class HistoryModel(QAbstractTableModel):
         first = len(self.entries)
         self.beginInsertRows(QModelIndex(), first, first + len(entries) - 1)
         self.entries.extend(entries)
+        self.shown.extend(audit.readable(self.db, list(entries)))
         self.endInsertRows()
 
 
@@ -117,7 +84,7 @@ class HouseholdHistory(QWidget):
         super().__init__(parent)
         self.db = db
         self.household_id: int | None = None
-        self.model = HistoryModel(self)
+        self.model = HistoryModel(db, self)
         self.view = history_view(self.model, self)
         self.empty = QLabel("Chọn một hộ để xem lịch sử thay đổi.")
         self.empty.setEnabled(False)
