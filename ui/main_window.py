@@ -49,6 +49,7 @@ from ui.dialogs.about_dialog import AboutDialog
 from ui.dialogs.first_run_dialog import FirstRunDialog
 from ui.settings import LAST_DATABASE, LAST_OPEN_FOLDER, WINDOW_GEOMETRY, WINDOW_STATE, Settings
 from ui.tabs.households_tab import HouseholdsTab, _number
+from ui.tabs.overview_tab import OverviewTab
 from ui.tabs.reports_tab import ReportsTab
 from ui.tabs.review_tab import ReviewTab
 from ui.tabs.support_tab import SupportTab
@@ -56,6 +57,7 @@ from ui.tasks import Cancelled, TaskContext, TaskRunner
 from ui.workspace import Workspace
 
 TABS: list[tuple[str, Callable[..., QWidget]]] = [
+    ("Tổng quan", OverviewTab),
     ("Hộ gia đình", HouseholdsTab),
     ("Rà soát", ReviewTab),
     ("Hỗ trợ", SupportTab),
@@ -105,6 +107,8 @@ class MainWindow(QMainWindow):
         for title, cls in TABS:
             widget = self._make_tab(cls, title)
             self.tab_widgets.append(widget)
+            if isinstance(widget, OverviewTab):
+                widget.open_place.connect(self.open_place)
             self.tabs.addTab(widget, title)
         self.damaged_banner: DamagedBanner | None = None
         if workspace.db.damaged:
@@ -378,6 +382,38 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         AboutDialog(self.workspace, self).exec()
+
+    def tab_of(self, cls: type) -> Any:
+        """The tab widget of class ``cls`` (None if this build has no such tab)."""
+        return next((w for w in self.tab_widgets if isinstance(w, cls)), None)
+
+    def open_place(self, place: str) -> None:
+        """A link of the Tổng quan tab: show the tab where that part is dealt with, and start there."""
+        if place == "backup":
+            self.show_backup()
+            return
+        title = {
+            "register": "Hộ gia đình",
+            "import": "Hộ gia đình",
+            "checks": "Hộ gia đình",
+            "review": "Rà soát",
+            "requests": "Rà soát",
+            "plan": "Hỗ trợ",
+            "reports": "Báo cáo",
+        }.get(place)
+        index = next((i for i in range(self.tabs.count()) if self.tabs.tabText(i) == title), -1)
+        if index < 0:
+            return
+        self.tabs.setCurrentIndex(index)
+        widget = self.tab_widgets[index]
+        if place == "import":
+            widget.import_list()
+        elif place == "checks":
+            widget.show_checks()
+        elif place == "requests" and hasattr(widget, "show_requests"):
+            widget.show_requests()
+        elif place == "plan" and hasattr(widget, "side"):
+            widget.side.setCurrentRow(len(widget.pages) - 1)
 
     def refresh_all(self) -> None:
         """F5: every tab reads the file again (another officer may have changed it from the CLI)."""

@@ -8,7 +8,7 @@ from typing import Any
 
 from giamngheo_desktop.domain import fields
 from giamngheo_desktop.domain.permissions import Permission
-from giamngheo_desktop.domain.vocab import class_label
+from giamngheo_desktop.domain.vocab import ROUND_STEP_LABELS, class_label
 from giamngheo_desktop.storage import audit as audit_storage
 from giamngheo_desktop.storage.audit import VerifyResult
 from giamngheo_desktop.storage.connection import Database
@@ -32,12 +32,32 @@ ENTITY_LABELS = {
     "app_user": "Người dùng",
     "plan": "Kế hoạch",
     "plan_target": "Chỉ tiêu",
+    "app_setting": "Thiết lập",
+    "support_batch": "Lô hỗ trợ",
+    "production_model": "Mô hình giảm nghèo",
+    "training_class": "Lớp đào tạo nghề",
 }
 
 
 # Columns other than the register fields (those come from the field table, domain/fields.py).
 OTHER_FIELD_LABELS = {
     "deleted_at": "Đã xóa lúc",
+    "closed_at": "Đóng lúc",
+    "undone_at": "Hoàn tác lúc",
+    "frozen": "Đã cố định kết quả",
+    "certificate_number": "Số giấy chứng nhận",
+    "value": "Giá trị",
+    "key": "Thiết lập",
+    "posting_from": "Niêm yết từ ngày",
+    "posting_to": "Niêm yết đến ngày",
+    "decision_number": "Số quyết định",
+    "decision_date": "Ngày quyết định",
+    "certificates_date": "Ngày cấp giấy chứng nhận",
+    "reference_date": "Ngày tham chiếu",
+    "standard_id": "Chuẩn nghèo",
+    "source": "Nguồn",
+    "deprivation_count": "Số chỉ số thiếu hụt",
+    "income_per_capita": "Thu nhập bình quân",
     "head_member_id": "Chủ hộ",
     "household_id": "Hộ",
     "member_id": "Nhân khẩu",
@@ -183,6 +203,12 @@ class _Names:
             return self.household_code(value)
         if name in ("member_id", "head_member_id"):
             return self.member(value)
+        if name == "step":
+            return ROUND_STEP_LABELS.get(str(value), str(value))
+        if name in ("frozen", "deprived", "active"):
+            return "Có" if value in (1, True, "1") else "Không"
+        if name == "value" and isinstance(value, str) and len(value) >= 32 and value.isalnum():
+            return "(mã bảo mật)"
         if name == "sex":
             return {"M": "Nam", "F": "Nữ"}.get(str(value), str(value))
         if name.endswith("_code") or name in ("funding_source", "type_code"):

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialog, QDialogB
 from giamngheo_desktop.services import commune, register, support
 from giamngheo_desktop.services.session import open_session
 from ui.main_window import TITLE_BAR, MainWindow, default_size
+from ui.tabs.households_tab import HouseholdsTab
 from ui.tasks import SyncTaskRunner
 from ui.workspace import Workspace
 
@@ -243,7 +244,7 @@ def test_every_dialog_fits_without_cut_text_and_enter_presses_its_main_button(wi
 
 
 def test_tab_leaves_the_register_table(qtbot, window) -> None:  # type: ignore[no-untyped-def]
-    tab = window.tab_widgets[0]
+    tab = window.tab_of(HouseholdsTab)
     window.activateWindow()
     tab.view.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is tab.view)

@@ -14,6 +14,7 @@ from giamngheo_desktop.services import users
 from ui.dialogs.login_dialog import LoginDialog
 from ui.main_window import MainWindow
 from ui.tabs.households_tab import HouseholdsTab
+from ui.tabs.reports_tab import ReportsTab
 
 
 def test_down_from_the_search_moves_into_the_results_and_enter_opens_the_household(
@@ -84,7 +85,7 @@ def test_shortcuts_are_listed_in_the_help_menu_and_work(
     assert window.action_refresh.shortcut().toString() == "F5"
     assert window.action_print.shortcut().toString() == "Ctrl+P"
     window.action_print.trigger()  # no report yet: says what to do instead of printing nothing
-    assert window.tabs.currentWidget() is window.tab_widgets[3]
+    assert window.tabs.currentWidget() is window.tab_of(ReportsTab)
     assert "Lập báo cáo" in window.statusBar().currentMessage()
     window.action_refresh.trigger()
     assert "làm mới" in window.statusBar().currentMessage()

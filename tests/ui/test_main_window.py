@@ -17,6 +17,7 @@ from ui import errors
 from ui.dialogs.first_run_dialog import FirstRunDialog
 from ui.main_window import TABS, MainWindow, open_window
 from ui.settings import WINDOW_GEOMETRY
+from ui.tabs.households_tab import HouseholdsTab
 from ui.tasks import TaskRunner
 from ui.workspace import Workspace
 
@@ -27,6 +28,7 @@ def test_main_window_shows_the_commune_and_its_households(qtbot, workspace, sett
     window.show()
     assert window.windowTitle() == "Giảm nghèo Desktop — xã Tân Lập"
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+        "Tổng quan",
         "Hộ gia đình",
         "Rà soát",
         "Hỗ trợ",
@@ -34,7 +36,7 @@ def test_main_window_shows_the_commune_and_its_households(qtbot, workspace, sett
     ]
     assert [a.text() for a in window.menuBar().actions()] == ["&Tệp", "&Dữ liệu", "&Báo cáo", "Trợ &giúp"]
     assert "Thông tin xã…" in [a.text() for a in window.menu_file.actions()]
-    households = window.tab_widgets[0]
+    households = window.tab_of(HouseholdsTab)
     assert households.model.rowCount() == SAMPLE_HOUSEHOLDS
     assert households.model.index(0, 1).data() == "Nguyễn Văn Đức"
     assert window.commune_label.text() == f"Xã Tân Lập · {SAMPLE_HOUSEHOLDS} hộ"
@@ -48,7 +50,7 @@ def test_status_bar_follows_changes(qtbot, workspace, settings) -> None:
     populate(workspace.db, 2000)
     workspace.broadcast(Changes(rows_added_or_removed=True))
     assert window.commune_label.text() == f"Xã Tân Lập · {SAMPLE_HOUSEHOLDS + 2000:,} hộ".replace(",", ".")
-    assert window.tab_widgets[0].model.rowCount() == SAMPLE_HOUSEHOLDS + 2000
+    assert window.tab_of(HouseholdsTab).model.rowCount() == SAMPLE_HOUSEHOLDS + 2000
 
 
 def test_window_geometry_is_kept(qtbot, workspace, settings) -> None:
@@ -291,7 +293,7 @@ def test_demo_is_generated_in_the_background_then_opened(qtbot, data_dir, settin
     assert window is not None
     qtbot.addWidget(window)
     assert window.windowTitle() == "Giảm nghèo Desktop — xã Mẫu"
-    assert window.tab_widgets[0].model.rowCount() == 12
+    assert window.tab_of(HouseholdsTab).model.rowCount() == 12
     window.close()
     ensure_demo(SyncTaskRunner(), path, parent=None, on_ready=opened.append)
     assert len(calls) == 1  # an existing demo file is reused
@@ -373,7 +375,7 @@ def test_main_window_on_a_generated_demo_commune(qtbot, tmp_path: Path, settings
     window = open_window(path, settings=settings)
     assert window is not None
     qtbot.addWidget(window)
-    model = window.tab_widgets[0].model
+    model = window.tab_of(HouseholdsTab).model
     assert model.rowCount() == 60
     assert (model.index(0, 0).data(), model.index(0, 1).data()) == (first["code"], first["full_name"])
     assert window.windowTitle() == f"Giảm nghèo Desktop — {name}"
