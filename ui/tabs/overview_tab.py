@@ -118,9 +118,7 @@ class OverviewTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        try:
-            self.workspace.db.conn.total_changes  # noqa: B018 - raises on a closed connection
-        except Exception:
+        if self.workspace.db.closed:  # signals may still arrive while the window is torn down
             return
         data = self.data = overview.overview(self.workspace.db)
         if data.households == 0:
