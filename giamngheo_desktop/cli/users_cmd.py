@@ -14,9 +14,10 @@ import getpass
 import os
 import sys
 
-from giamngheo_desktop.cli.common import add_db_argument, open_db, print_json
+from giamngheo_desktop.cli.common import add_db_argument, db_path, holder, open_db, print_json
 from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.services import users
+from giamngheo_desktop.storage import office_db
 from giamngheo_desktop.storage.connection import Database
 
 
@@ -60,6 +61,14 @@ NOTICE = (
 )
 
 
+def _open(args: argparse.Namespace, *, write: bool = True) -> Database:
+    """The commune's file, or a receiving office's file (its own users, issue 19)."""
+    path = db_path(args)
+    if path.exists() and office_db.file_kind(path) == "office":
+        return office_db.open_office(path, create=False, write=write, holder=holder(args))
+    return open_db(args, write=write)
+
+
 def add_admin_argument(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--admin",
@@ -92,7 +101,7 @@ def _password(given: str | None) -> str:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    with open_db(args, write=False) as db:
+    with _open(args, write=False) as db:
         found = users.list_users(db)
         required = users.login_required(db)
     if args.json:
@@ -111,7 +120,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    with open_db(args) as db:
+    with _open(args) as db:
         _as_admin(db, args)
         users.add_user(
             db, username=args.username, full_name=args.name, role=args.role, password=_password(args.password)
@@ -122,7 +131,7 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_reset(args: argparse.Namespace) -> int:
-    with open_db(args) as db:
+    with _open(args) as db:
         _as_admin(db, args)
         user = users.get_user(db, args.username)
         users.reset_password(db, user.id, new_password=_password(args.password))
@@ -131,7 +140,7 @@ def run_reset(args: argparse.Namespace) -> int:
 
 
 def run_required(args: argparse.Namespace) -> int:
-    with open_db(args) as db:
+    with _open(args) as db:
         _as_admin(db, args)
         users.set_login_required(db, args.state == "on")
     print("Đã bật đăng nhập." if args.state == "on" else "Đã tắt đăng nhập.")

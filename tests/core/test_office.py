@@ -557,3 +557,14 @@ def test_reporting_calendar_of_decision_24() -> None:
     assert rules.status_of(None, due, dt.date(2026, 4, 5)) == rules.NOT_DUE
     assert rules.status_of(None, due, dt.date(2026, 4, 6)) == rules.MISSING
     assert rules.status_of(None, None, TODAY) == rules.NOT_REQUIRED
+
+
+def test_office_users_through_the_users_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "cq.sqlite")
+    assert cli_main(["office", "init", "--db", db, "--name", "Sở Nông nghiệp và Môi trường tỉnh Phú Thọ"]) == 0
+    assert cli_main(["users", "add", "--db", db, "quantri", "--name", "Lê Văn Quản", "--role", "admin",
+                     "--password", "matkhau-dai"]) == 0  # fmt: skip
+    capsys.readouterr()
+    assert cli_main(["users", "list", "--db", db, "--json"]) == 0
+    assert [u["username"] for u in json.loads(capsys.readouterr().out)["users"]] == ["quantri"]
+    assert file_kind(tmp_path / "cq.sqlite") == "office"
