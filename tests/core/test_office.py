@@ -568,3 +568,21 @@ def test_office_users_through_the_users_command(tmp_path: Path, capsys: pytest.C
     assert cli_main(["users", "list", "--db", db, "--json"]) == 0
     assert [u["username"] for u in json.loads(capsys.readouterr().out)["users"]] == ["quantri"]
     assert file_kind(tmp_path / "cq.sqlite") == "office"
+
+
+def test_package_from_a_newer_format_is_refused(tmp_path: Path, world: World, office_db: Any) -> None:
+    src = package_files([world.packages])[0]
+    with zipfile.ZipFile(src) as zf:
+        files = {i.filename: zf.read(i) for i in zf.infolist()}
+    manifest = json.loads(files[package.MANIFEST])
+    manifest["format_version"] = 99
+    files[package.MANIFEST] = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+    newer = tmp_path / src.name
+    with zipfile.ZipFile(newer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, content in files.items():
+            zf.writestr(name, content)
+    before = _dump(office_db)
+    summary = _receive(office_db, [newer])
+    assert len(summary.refused) == 1 and src.name in summary.refused[0].reason
+    assert "phiên bản mới hơn" in summary.refused[0].reason
+    assert _dump(office_db) == before
