@@ -55,7 +55,8 @@ FIELDS: tuple[Field, ...] = (
           widget="line", section="general"),
     Field("phone", "household", "Điện thoại", "text", import_key="phone", export="Điện thoại", width=13,
           widget="line", section="general"),
-    Field("causes", "household", "Nguyên nhân nghèo", "codes", "poverty_cause", "causes", "Nguyên nhân nghèo", 26),
+    Field("causes", "household", "Nguyên nhân nghèo", "codes", "poverty_cause", "causes", "Nguyên nhân nghèo", 26,
+          widget="checks", section="closing"),
     Field("class_decision", "household", "Số quyết định", "text", import_key="class_decision", export="Số quyết định",
           width=12, widget="line", section="general"),
     Field("class_date", "household", "Ngày quyết định phân loại", "date", import_key="class_date",
@@ -96,8 +97,21 @@ FIELDS: tuple[Field, ...] = (
           section="housing"),
     Field("waste_treatment", "household", "Xử lý rác thải sinh hoạt hợp vệ sinh", "bool",
           import_key="waste_treatment", export="Xử lý rác thải", width=12, widget="yes_no", section="housing"),
+    # the household's flags (the dialog's "Đặc điểm của hộ" box, the register's filters)
+    Field("ethnic_minority", "household", "Hộ dân tộc thiểu số", "bool", widget="check", section="flags"),
+    Field("local_indigenous", "household", "Hộ dân tộc tại chỗ", "bool", widget="check", section="flags"),
+    Field("has_merit_person", "household", "Hộ có người có công", "bool", widget="check", section="flags"),
+    Field("no_labour_capacity", "household", "Hộ không có khả năng lao động", "bool", widget="check",
+          section="flags"),
+    Field("female_head", "household", "Chủ hộ là nữ", "bool", widget="check", section="flags"),
+    Field("social_protection", "household", "Hộ bảo trợ xã hội", "bool", widget="check", section="flags"),
+    Field("is_farming", "household", "Hộ làm nông, lâm, ngư, diêm nghiệp", "bool", widget="check",
+          section="flags"),
+    Field("note", "household", "Ghi chú", "text", widget="line", section="closing"),
     Field("birth_year", "member", "Năm sinh", "int"),
     Field("id_issue_date", "member", "Ngày cấp", "date"),
+    Field("trained_on_job", "member", "Đã qua đào tạo nghề (kèm cặp tại chỗ)", "bool"),
+    Field("ethnicity_system", "member", "Danh mục dân tộc", "text"),
     Field("hi_group", "member", "Nhóm đối tượng BHYT", "code", "hi_group", widget="combo", section="more"),
     Field("hi_valid_from", "member", "BHYT có giá trị từ", "date", widget="date", section="more"),
     Field("disability", "member", "Khuyết tật", "code", "disability", widget="combo", section="more", empty="Không"),
@@ -126,6 +140,7 @@ def label(key: str) -> str:
 PAGES: dict[str, tuple[str, ...]] = {
     "general": ("code", "village_id", "address", "phone", "area_type", "poverty_class", "class_date",
                 "class_decision", "escaped_date", "income_per_capita"),
+    "closing": ("causes", "note"),
     "person": ("full_name", "relationship_code", "birth_date", "sex", "id_number", "ethnicity_code"),
     "housing": ("wall_material", "column_material", "roof_material", "floor_area", "water_source", "latrine_type",
                 "internet_use", "info_devices", "loudspeaker_reach", "waste_treatment"),
@@ -139,6 +154,11 @@ def section(level: str, name: str) -> list[Field]:
     found = [f for f in FIELDS if f.level == level and f.section == name and f.widget]
     order = PAGES.get(name, ())
     return sorted(found, key=lambda f: order.index(f.key) if f.key in order else len(order))
+
+
+def flag_labels() -> dict[str, str]:
+    """The household flags and their labels, in the table's order."""
+    return {f.key: f.label for f in FIELDS if f.level == "household" and f.section == "flags"}
 
 
 def by_import_key() -> dict[str, Field]:

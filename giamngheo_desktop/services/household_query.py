@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from giamngheo_desktop import clock
+from giamngheo_desktop.domain import fields as field_table
 from giamngheo_desktop.domain.errors import ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.domain.vocab import CLASS_LABELS, PovertyClass, class_label, effective_class_sql
@@ -33,15 +34,7 @@ from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.text import fold
 
 # Household flag columns a query may filter on (value True = flag set, False = not set).
-FLAG_COLUMNS: dict[str, str] = {
-    "ethnic_minority": "Hộ dân tộc thiểu số",
-    "local_indigenous": "Hộ dân tộc tại chỗ",
-    "has_merit_person": "Hộ có người có công",
-    "no_labour_capacity": "Hộ không có khả năng lao động",
-    "female_head": "Chủ hộ là nữ",
-    "social_protection": "Hộ bảo trợ xã hội",
-    "is_farming": "Hộ làm nông, lâm, ngư, diêm nghiệp",
-}
+FLAG_COLUMNS: dict[str, str] = field_table.flag_labels()  # domain.fields
 
 _HEAD_FOLD = "(SELECT hm.name_fold FROM member hm WHERE hm.id = h.head_member_id)"
 _MEMBER_COUNT = (

@@ -7,7 +7,6 @@ from typing import cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QLineEdit,
+    QListWidget,
     QScrollArea,
     QTabWidget,
     QVBoxLayout,
@@ -25,14 +25,11 @@ from PySide6.QtWidgets import (
 from giamngheo_desktop.domain import fields
 from giamngheo_desktop.services import register
 from giamngheo_desktop.services.changes import Changes
-from giamngheo_desktop.services.household_query import FLAG_COLUMNS
 from ui.dialogs.register_forms import (
     MemberForm,
-    check_list,
-    checked_codes,
+    field_widget,
     field_widgets,
     load_fields,
-    set_checked,
     set_combo,
     store_fields,
 )
@@ -68,9 +65,8 @@ class HouseholdDialog(QDialog):
         db = workspace.db
 
         # -- general ------------------------------------------------------------
-        self.flags: dict[str, QCheckBox] = {key: QCheckBox(label) for key, label in FLAG_COLUMNS.items()}
-        self.causes = check_list(db, "poverty_cause")
-        self.note = QLineEdit()
+        # the flags (a box of tick boxes), the causes and the note: from the field table too
+        self.flags = {spec.key: field_widget(db, spec) for spec in fields.section("household", "flags")}
 
         general = QWidget()
         form = QFormLayout(general)
@@ -85,8 +81,9 @@ class HouseholdDialog(QDialog):
         for number, box in enumerate(self.flags.values()):
             grid.addWidget(box, number // 2, number % 2)
         form.addRow(flags_box)
-        form.addRow("Nguyên nhân nghèo:", self.causes)
-        form.addRow("Ghi chú:", self.note)
+        self.closing = field_widgets(db, form, fields.section("household", "closing"))
+        self.causes = cast(QListWidget, self.closing["causes"])
+        self.note = cast(QLineEdit, self.closing["note"])
 
         # -- what the indicators need: built from the field table (domain.fields) ----
         housing = QWidget()
@@ -125,23 +122,15 @@ class HouseholdDialog(QDialog):
         row = register.get_household(self.workspace.db, household_id)
         data = register.household_input_from_row(row, row["causes"])
         self.setWindowTitle(f"Sửa hộ {data.code}")
-        load_fields(self.general, data)
-        for key, box in self.flags.items():
-            box.setChecked(bool(getattr(data, key)))
-        set_checked(self.causes, data.causes)
-        self.note.setText(data.note)
-        load_fields(self.housing, data)
+        for widgets in (self.general, self.flags, self.closing, self.housing):
+            load_fields(widgets, data)
         self._base = data
 
     def value(self) -> register.HouseholdInput:
         base = getattr(self, "_base", None)
         data = register.HouseholdInput(code="", village_id=0) if base is None else dataclasses.replace(base)
-        store_fields(self.general, data)
-        for key, box in self.flags.items():
-            setattr(data, key, box.isChecked())
-        data.causes = checked_codes(self.causes)
-        data.note = self.note.text()
-        store_fields(self.housing, data)
+        for widgets in (self.general, self.flags, self.closing, self.housing):
+            store_fields(widgets, data)
         return data
 
     def save(self) -> None:

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -80,7 +81,7 @@ def field_widgets(db: Database, form: QFormLayout, specs: list[fields.Field]) ->
     """The widgets of fields the field table describes (domain.fields), added to ``form`` in order."""
     widgets: dict[str, QWidget] = {}
     for spec in specs:
-        widget = _widget(db, spec)
+        widget = field_widget(db, spec)
         widget.setAccessibleName(spec.label)
         widget.setProperty("field", spec.key)
         form.addRow(f"{spec.label}:", widget)
@@ -99,7 +100,8 @@ def _spin(low: int, high: int, step: int, suffix: str, unknown: bool) -> QSpinBo
     return spin
 
 
-def _widget(db: Database, spec: fields.Field) -> QWidget:
+def field_widget(db: Database, spec: fields.Field) -> QWidget:
+    """The dialog widget of one field of the field table (domain.fields)."""
     kind = spec.widget
     if kind == "combo":
         system = register.DEFAULT_ETHNICITY_SYSTEM if spec.code_list == "ethnicity" else None
@@ -120,6 +122,8 @@ def _widget(db: Database, spec: fields.Field) -> QWidget:
         return combo
     if kind == "checks":
         return check_list(db, spec.code_list)
+    if kind == "check":
+        return QCheckBox(spec.label)
     if kind == "area":
         area = QDoubleSpinBox()
         area.setRange(-1, 9999)
@@ -156,6 +160,8 @@ def load_fields(widgets: dict[str, QWidget], data: Any) -> None:
         value = getattr(data, key)
         if isinstance(widget, QComboBox):
             set_combo(widget, value)
+        elif isinstance(widget, QCheckBox):
+            widget.setChecked(bool(value))
         elif isinstance(widget, QListWidget):
             set_checked(widget, list(value or []))
         elif isinstance(widget, QDoubleSpinBox):
@@ -185,6 +191,8 @@ def store_fields(widgets: dict[str, QWidget], data: Any) -> None:
             setattr(data, key, value)
             if spec.code_list == "ethnicity":
                 data.ethnicity_system = register.DEFAULT_ETHNICITY_SYSTEM if value else None
+        elif isinstance(widget, QCheckBox):
+            setattr(data, key, widget.isChecked())
         elif isinstance(widget, QListWidget):
             setattr(data, key, checked_codes(widget))
         elif isinstance(widget, (QDoubleSpinBox, QSpinBox)):
