@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from PySide6.QtCore import Qt
 from sample_data import SAMPLE_HOUSEHOLDS, type_text
@@ -195,3 +197,25 @@ def test_typing_after_scrolling_to_the_end_does_not_measure_every_row(qtbot, wor
     # Qt's size hint reads the first and last hundred labels; the rows in view add a few dozen
     assert len(set(asked)) < 400, f"the header measured {len(set(asked))} of {shown} rows"
     assert tab.view.rowAt(0) == 0  # the list starts again at its first match
+
+
+def test_a_keystroke_that_finds_the_same_rows_does_not_reset_the_table(qtbot, workspace) -> None:
+    """Typing on after a search found nothing (or the same households) keeps the table as it is:
+    no reset, no relayout, the selection stays; only the rows are read again."""
+    tab = HouseholdsTab(workspace)
+    qtbot.addWidget(tab)
+    resets: list[int] = []
+    tab.model.modelReset.connect(lambda: resets.append(1))
+    type_text(tab.search, "zqx")
+    tab.apply_filters()
+    assert tab.model.rowCount() == 0 and len(resets) == 1
+    type_text(tab.search, "w")
+    tab.apply_filters()
+    assert tab.model.query.text == "zqxw" and len(resets) == 1
+    tab.search.clear()
+    tab.apply_filters()
+    assert tab.model.rowCount() == SAMPLE_HOUSEHOLDS and len(resets) == 2
+    tab.view.selectRow(3)
+    chosen = tab.current_household_id()
+    tab.model.set_query(dataclasses.replace(tab.model.query, sort="code"))  # the same rows again
+    assert len(resets) == 2 and tab.current_household_id() == chosen

@@ -89,8 +89,16 @@ class HouseholdsModel(QAbstractTableModel):
 
     # -- querying ------------------------------------------------------------
     def set_query(self, query: HouseholdQuery) -> None:
-        """Show the households matching ``query`` (re-runs the id query)."""
+        """Show the households matching ``query`` (re-runs the id query). When the rows are the same
+        ones there is no reset (no relayout, selection kept): the rows are only read again."""
         ids = self._search.ids(query)  # before the reset: a failed query leaves the table as it was
+        if ids == self.ids:  # the same rows (a keystroke that finds what the last one found: often none)
+            self.query = query
+            self._cache.clear()  # the member found may differ: rows are read again when shown
+            self._missing.clear()
+            if ids:
+                self.dataChanged.emit(self.index(0, 0), self.index(len(ids) - 1, len(COLUMNS) - 1))
+            return
         self.beginResetModel()
         self.query = query
         self.ids = ids
