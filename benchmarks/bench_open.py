@@ -1,4 +1,5 @@
-"""Opening check cost on a big commune (issue 16): ``PRAGMA quick_check`` at every open.
+"""Opening check cost on a big commune (issue 16): ``PRAGMA quick_check`` at every open, and the
+audit seal's per-table digests (``storage.audit.table_digests``) made at every close and backup.
 
 Prints the quick check (what every open runs, within ``QUICK_CHECK_BUDGET_S``), the full
 ``integrity_check`` (on demand: ``check --full``) and the whole ``open_database`` as ratios to a
@@ -57,12 +58,17 @@ def main() -> int:
         full = timed(lambda: check_health(conn, full=True, budget_s=None), repeat=1)
         conn.close()
         opening = timed(lambda: open_database(path).close())
+        from giamngheo_desktop.storage import audit
+
+        with open_database(path) as db:
+            digests = timed(lambda: audit.table_digests(db.conn), repeat=1)
         size = path.stat().st_size / 1e6
         print(f"{households} households, {size:.0f} MB; reading the whole file {base * 1000:.0f} ms")
         budget = QUICK_CHECK_BUDGET_S
         print(f"quick_check          {quick * 1000:7.0f} ms  = {quick / base:5.1f} × raw  (budget {budget} s)")
         print(f"integrity_check      {full * 1000:7.0f} ms  = {full / base:5.1f} × raw  (on demand only)")
         print(f"open_database (all)  {opening * 1000:7.0f} ms  = {opening / base:5.1f} × raw")
+        print(f"audit seal digests   {digests * 1000:7.0f} ms  = {digests / base:5.1f} × raw  (close, backup, package)")
         sqlite3.connect(":memory:").close()
     return 0
 
