@@ -990,7 +990,8 @@ def record_request(db: Database, *, household_id: int, form: str, request_date: 
 
 def pending_requests(db: Database) -> list[dict[str, Any]]:
     return db.rows(
-        "SELECT r.*, h.code FROM household_request r JOIN household h ON h.id = r.household_id"
+        "SELECT r.*, h.code, m.full_name AS head_name FROM household_request r"
+        " JOIN household h ON h.id = r.household_id LEFT JOIN member m ON m.id = h.head_member_id"
         " WHERE r.status = 'pending' ORDER BY r.request_date"
     )
 

@@ -170,6 +170,7 @@ def _dialogs(ws: Workspace) -> list[tuple[str, Callable[[QWidget], QDialog]]]:
     from ui.dialogs.member_dialog import MemberDialog
     from ui.dialogs.member_ops_dialog import ChangeHeadDialog, MergeDialog, MoveMemberDialog, StatusDialog
     from ui.dialogs.model_dialog import ModelDialog
+    from ui.dialogs.request_dialog import PendingRequestsDialog, RequestDialog
     from ui.dialogs.restore_dialog import RestoreDialog
     from ui.dialogs.split_dialog import SplitDialog
     from ui.dialogs.support_dialog import SupportDialog
@@ -208,6 +209,8 @@ def _dialogs(ws: Workspace) -> list[tuple[str, Callable[[QWidget], QDialog]]]:
         ("Người dùng", lambda p: UsersDialog(ws.db, p)),
         ("Thêm người dùng", lambda p: UserFormDialog(p)),
         ("Kiểm tra dữ liệu", lambda p: ChecksPanel(ws, p)),
+        ("Đơn đề nghị", lambda p: RequestDialog(ws, p)),
+        ("Đơn chờ xử lý", lambda p: PendingRequestsDialog(ws, p)),
     ]
 
 

@@ -202,3 +202,36 @@ def test_steps_guide_the_officer(qtbot, demo_workspace: Workspace, monkeypatch) 
     summary = tab.last_close_summary
     assert "Số hộ đổi phân loại" in summary and "giấy chứng nhận" in summary
     assert "Bản sao lưu trước khi đóng" in summary and shown[-1] == summary
+
+
+def test_a_request_is_recorded_with_the_household_picker_and_waits_in_the_list(
+    qtbot, demo_workspace: Workspace
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    from ui.dialogs.request_dialog import PendingRequestsDialog, RequestDialog
+
+    tab = ReviewTab(demo_workspace)
+    qtbot.addWidget(tab)
+    demo_workspace.changed.connect(tab.on_changes)
+    assert tab.pending_button.text() == "Đơn chờ xử lý…"
+    dialog = RequestDialog(demo_workspace)
+    qtbot.addWidget(dialog)
+    dialog.content.setText("Gia đình có người ốm nặng")
+    dialog.save()  # no household chosen: the form stays open with what was typed
+    assert dialog.result() == 0 and "Chưa chọn hộ" in dialog.errors.text()
+    assert dialog.content.text() == "Gia đình có người ốm nặng"
+    code = demo_workspace.db.scalar("SELECT code FROM household ORDER BY id LIMIT 1")
+    dialog.picker.search.setText(code)
+    dialog.picker.run_search()
+    QApplication.processEvents()
+    assert dialog.picker.household_id is not None
+    dialog.form.setCurrentIndex(dialog.form.findData("04"))
+    dialog.save()
+    assert dialog.result() == 1
+    assert tab.pending_button.text() == "Đơn chờ xử lý (1)…"
+    pending = PendingRequestsDialog(demo_workspace)
+    qtbot.addWidget(pending)
+    assert pending.model.rowCount() == 1
+    assert pending.model.index(0, 1).data() == code and pending.model.index(0, 3).data() == "Mẫu số 04"
+    assert pending.model.index(0, 4).data() == "Gia đình có người ốm nặng"

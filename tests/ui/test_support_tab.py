@@ -377,3 +377,12 @@ def test_a_support_recorded_from_the_ledger_is_selected_confirmed_and_undone_wit
     assert window.statusBar().currentMessage().startswith("Đã hoàn tác")
     window.action_redo.trigger()
     assert support.ledger_total(ws.db, LedgerQuery(type_code="tet_emergency"))[0] == 1
+
+
+def test_down_from_the_household_search_picks_from_the_results(ws, qtbot):
+    dialog = SupportDialog(ws)
+    qtbot.addWidget(dialog)
+    dialog.picker.search.setText("TH-00")
+    qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Down)  # searches now and moves into the list
+    assert dialog.picker.results.count() >= 2 and dialog.picker.results.currentRow() == 0
+    assert dialog.picker.household is not None and dialog.picker.household.code.startswith("TH-00")

@@ -131,11 +131,26 @@ class HouseholdPicker(QWidget):
         self.search.textChanged.connect(lambda _text: self._timer.start())
         self.results.currentItemChanged.connect(self._on_current)
         self.household: HouseholdChoice | None = None
+        self.search.installEventFilter(self)  # Down moves into the results (keyboard only)
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        from PySide6.QtCore import QEvent
+
+        if watched is self.search and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down:
+            if self._timer.isActive():
+                self.run_search()
+            if self.results.count():
+                self.results.setFocus(Qt.FocusReason.OtherFocusReason)
+                if self.results.currentRow() < 0:
+                    self.results.setCurrentRow(0)
+            return True
+        return super().eventFilter(watched, event)
 
     def run_search(self) -> None:
+        self._timer.stop()
         self.results.clear()
         text = self.search.text().strip()
-        if not text:
+        if not text or self.workspace.db.closed:  # the timer may fire after the file was closed
             return
         for h in support.search_households(self.workspace.db, text, limit=30):
             item = QListWidgetItem(f"{h.code} — {h.head_name} — {h.village_name} — {class_label(h.poverty_class)}")

@@ -44,7 +44,6 @@ from giamngheo_desktop import formats
 from giamngheo_desktop.domain.vocab import ROUND_KIND_LABELS, ROUND_STEP_LABELS, class_label
 from giamngheo_desktop.services import commune, review
 from giamngheo_desktop.services.changes import Changes
-from giamngheo_desktop.services.support import search_households
 from ui import errors
 from ui.dialogs.papers import WHOLE_VILLAGE, print_paper
 from ui.models.support_rows_model import Column, RowsTableModel, money
@@ -213,6 +212,9 @@ class ReviewTab(QWidget):
         self.request_button = QPushButton("Ghi đơn đề nghị (Mẫu 01/04)…")
         self.request_button.clicked.connect(self.ask_request)
         top.addWidget(self.request_button)
+        self.pending_button = QPushButton("Đơn chờ xử lý…")
+        self.pending_button.clicked.connect(self.show_requests)
+        top.addWidget(self.pending_button)
         top.addStretch(1)
 
         self.steps = QLabel()
@@ -327,6 +329,8 @@ class ReviewTab(QWidget):
 
     def refresh(self) -> None:
         self.refresh_rows()
+        pending = len(review.pending_requests(self.db))
+        self.pending_button.setText(f"Đơn chờ xử lý ({pending})…" if pending else "Đơn chờ xử lý…")
         rnd = review.get_round(self.db, self.round_id) if self.round_id is not None else None
         step = rnd.step if rnd else None
         parts = []
@@ -651,27 +655,14 @@ class ReviewTab(QWidget):
         return True
 
     def ask_request(self) -> None:
-        code, form, date, content = QLineEdit(), QComboBox(), date_edit(), QLineEdit()
-        code.setPlaceholderText("mã hộ, tên chủ hộ hoặc số định danh")
-        form.addItem("Mẫu số 01 — Giấy đề nghị rà soát", "01")
-        form.addItem("Mẫu số 04 — Đề nghị công nhận thoát nghèo, thoát cận nghèo", "04")
-        dialog = FormDialog("Đơn đề nghị của hộ", [("Hộ gia đình", code), ("Mẫu đơn", form), ("Ngày nộp", date),
-                                                   ("Nội dung", content)], self)  # fmt: skip
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        found = search_households(self.db, code.text(), limit=2)
-        if len(found) != 1:
-            QMessageBox.warning(self, "Đơn đề nghị", "Không xác định được một hộ duy nhất; hãy nhập mã hộ chính xác.")
-            return
-        try:
-            changes = review.record_request(self.db, household_id=found[0].id, form=form.currentData(),
-                                            request_date=date.date().toString("yyyy-MM-dd"),
-                                            content=content.text())  # fmt: skip
-        except Exception as exc:
-            errors.show_error(self, exc)
-            return
-        self._done(changes)
-        QMessageBox.information(self, "Đơn đề nghị", "Đã ghi đơn; hộ sẽ được đưa vào đợt rà soát thường xuyên tới.")
+        from ui.dialogs.request_dialog import RequestDialog
+
+        RequestDialog(self.workspace, self).exec()
+
+    def show_requests(self) -> None:
+        from ui.dialogs.request_dialog import PendingRequestsDialog
+
+        PendingRequestsDialog(self.workspace, self).exec()
 
     def ask_b1(self) -> None:
         row = self._selected()
