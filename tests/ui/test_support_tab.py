@@ -386,3 +386,19 @@ def test_down_from_the_household_search_picks_from_the_results(ws, qtbot):
     qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Down)  # searches now and moves into the list
     assert dialog.picker.results.count() >= 2 and dialog.picker.results.currentRow() == 0
     assert dialog.picker.household is not None and dialog.picker.household.code.startswith("TH-00")
+
+
+def test_a_loan_defaults_to_the_households_class_and_warns_on_a_mismatch(ws, qtbot, asked):
+    dialog = LoanDialog(ws)
+    qtbot.addWidget(dialog)
+    pick_household(qtbot, dialog.picker, "TH-002")
+    household_class = dialog.picker.household.poverty_class
+    assert household_class == "near_poor"
+    assert dialog.programme.currentData() == "near_poor"  # not the list's first, "Cho vay hộ nghèo"
+    assert not dialog.warning.isVisibleTo(dialog)
+    other = "poor" if household_class != "poor" else "near_poor"
+    dialog.programme.setCurrentIndex(dialog.programme.findData(other))
+    assert dialog.warning.isVisibleTo(dialog) and "TH-002" in dialog.warning.text()
+    dialog.amount.setValue(10_000_000)
+    dialog.save()
+    assert "Vẫn ghi khoản vay này?" in asked[-1]  # asked before writing

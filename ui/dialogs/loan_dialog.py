@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from giamngheo_desktop import formats
 from giamngheo_desktop.domain.errors import DomainError
+from giamngheo_desktop.domain.vocab import class_label
 from giamngheo_desktop.services import support
 from giamngheo_desktop.services.support import LoanInput, LoanRow, money
 from ui.dialogs.support_dialog import (
@@ -43,6 +45,9 @@ def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
     buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Đóng")
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+CLASS_PROGRAMMES = ("poor", "near_poor", "newly_escaped")  # loan programmes named after a household class
 
 
 class LoanDialog(QDialog):
@@ -72,6 +77,10 @@ class LoanDialog(QDialog):
         self.due.setToolTip("Để trống: ngày giải ngân cộng thời hạn vay")
         self.note = QLineEdit()
         self.errors = error_label()
+        self.warning = QLabel()
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("color: #9a5b00; font-weight: bold;")
+        self.warning.hide()
         form = QFormLayout()
         form.addRow("Hộ vay:", self.picker)
         form.addRow("Chương trình cho vay:", self.programme)
@@ -85,12 +94,42 @@ class LoanDialog(QDialog):
         buttons.accepted.connect(self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self.warning)
         layout.addWidget(self.errors)
         layout.addWidget(buttons)
         self.programme.currentIndexChanged.connect(self._default_rate)
+        self.programme.currentIndexChanged.connect(self._check_class)
+        self.programme.activated.connect(lambda _i: setattr(self, "_programme_by_hand", True))
+        self.picker.picked.connect(self._household_picked)
+        self._programme_by_hand = False
         self._default_rate()
         if household_id is not None:
             self.picker.set_household(household_id)
+
+    def _household_picked(self, _household_id: int) -> None:
+        """The programme follows the household's class (Cho vay hộ nghèo / cận nghèo / mới thoát nghèo)."""
+        household = self.picker.household
+        if household is not None and not self._programme_by_hand:
+            found = self.programme.findData(household.poverty_class)
+            if found >= 0:
+                self.programme.setCurrentIndex(found)
+        self._check_class()
+
+    def class_mismatch(self) -> str:
+        """Why the programme does not fit the household's class ('' when it fits)."""
+        household = self.picker.household
+        programme = self.programme.currentData()
+        if household is None or programme not in CLASS_PROGRAMMES or programme == household.poverty_class:
+            return ""
+        return (
+            f"Hộ {household.code} là {class_label(household.poverty_class) or 'hộ chưa phân loại'}, nhưng chương trình"
+            f" là «{self.programme.currentText()}»: kiểm tra lại trước khi ghi."
+        )
+
+    def _check_class(self, *_args: Any) -> None:
+        text = self.class_mismatch()
+        self.warning.setText(text)
+        self.warning.setVisible(bool(text))
 
     def _default_rate(self, *_args: Any) -> None:
         rate = support.default_rate(self.workspace.db, self.programme.currentData() or "")
@@ -112,6 +151,11 @@ class LoanDialog(QDialog):
             due_date=date_value(self.due),
             note=self.note.text(),
         )
+        mismatch = self.class_mismatch()
+        if mismatch:
+            answer = QMessageBox.question(self, "Chương trình cho vay", mismatch + "\n\nVẫn ghi khoản vay này?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         db = self.workspace.db
         try:
             saved = support.record_loan(db, data=data)
