@@ -29,6 +29,7 @@ HOUSEHOLD_HEADER: Key[QByteArray] = Key("households/header", QByteArray, QByteAr
 LAST_DATABASE: Key[str] = Key("files/last_database", str, "")
 LAST_OPEN_FOLDER: Key[str] = Key("files/last_open_folder", str, "")
 LAST_EXPORT_FOLDER: Key[str] = Key("files/last_export_folder", str, "")
+LAST_LIST_FOLDER: Key[str] = Key("files/last_list_folder", str, "")  # lists to import
 VERSION: Key[int] = Key("settings/version", int, 0)
 
 

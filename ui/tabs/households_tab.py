@@ -43,7 +43,7 @@ from giamngheo_desktop.services.household_query import (
     deprivation_choices,
 )
 from giamngheo_desktop.text import thousands
-from ui import errors
+from ui import errors, files
 from ui.dialogs.household_dialog import HouseholdDialog
 from ui.dialogs.import_dialog import ImportDialog
 from ui.dialogs.member_dialog import MemberDialog
@@ -52,6 +52,7 @@ from ui.dialogs.split_dialog import SplitDialog
 from ui.models.households_model import FOUND_COLUMN, HouseholdsModel
 from ui.models.members_model import MembersModel, birth_text
 from ui.models.roles import IdRole, SortKeyRole
+from ui.settings import LAST_LIST_FOLDER
 from ui.tabs.checks_panel import ChecksPanel
 from ui.tasks import TaskContext
 from ui.undo import run_operation
@@ -620,17 +621,22 @@ class HouseholdsTab(QWidget):
 
     # -- import, export, checks ---------------------------------------------------------
     def import_list(self) -> None:
-        ImportDialog(self.workspace, self, start_folder=str(self.workspace.path.parent)).exec()
+        dialog = ImportDialog(self.workspace, self, start_folder=str(files.start_folder(LAST_LIST_FOLDER)))
+        dialog.exec()
+        chosen = dialog.path.text().strip() if hasattr(dialog, "path") else ""
+        if chosen:
+            files.remember(chosen, LAST_LIST_FOLDER)
 
     def export_list(self) -> None:
         ids = list(self.model.ids)
         if not ids:
             QMessageBox.information(self, "Xuất danh sách", "Không có hộ nào trong danh sách đang lọc.")
             return
-        default = self.workspace.path.parent / f"danh-sach-ho-{clock.today_iso()}.xlsx"
+        default = files.start_folder() / f"danh-sach-ho-{clock.today_iso()}.xlsx"
         name, _ = QFileDialog.getSaveFileName(self, "Xuất danh sách ra Excel", str(default), "Excel (*.xlsx)")
         if not name:
             return
+        files.remember(name)
         path = Path(name) if name.lower().endswith(".xlsx") else Path(name + ".xlsx")
         filters = [
             combo.currentText()

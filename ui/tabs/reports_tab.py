@@ -39,6 +39,7 @@ from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.domain.report import ReportData
 from giamngheo_desktop.services import commune, reporting
 from giamngheo_desktop.services.changes import Changes
+from ui import files
 from ui.dialogs.papers import WHOLE_VILLAGE, paper_task
 from ui.dialogs.print_preview import preview_pdf, print_pdf
 from ui.models.report_model import ReportTableModel
@@ -336,9 +337,11 @@ class ReportsTab(QWidget):
         if report is None:
             return
         filt = "Sổ tính Excel (*.xlsx)" if fmt == "xlsx" else "Tệp PDF (*.pdf)"
-        name, _ = QFileDialog.getSaveFileName(self, "Xuất báo cáo", self._default_name(fmt), filt)
+        suggested = str(files.start_folder() / self._default_name(fmt))  # Documents or the last folder
+        name, _ = QFileDialog.getSaveFileName(self, "Xuất báo cáo", suggested, filt)
         if not name:
             return
+        files.remember(name)
         self.write_file(report, Path(name), fmt, open_after=True)
 
     def write_file(self, report: ReportData, path: Path, fmt: str, *, open_after: bool = False) -> None:
@@ -386,9 +389,10 @@ class ReportsTab(QWidget):
         except (ValueError, DomainError) as exc:
             QMessageBox.warning(self, "Kỳ báo cáo", str(exc))
             return
-        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục lưu gói dữ liệu")
+        folder = QFileDialog.getExistingDirectory(self, "Chọn thư mục lưu gói dữ liệu", str(files.start_folder()))
         if not folder:
             return
+        files.remember(folder)
 
         def work(ctx: Any) -> Any:
             from giamngheo_desktop.export.package import write_package

@@ -43,7 +43,7 @@ from giamngheo_desktop.export.coverage_pdf import write_gap_list
 from giamngheo_desktop.services import commune, coverage, plan, programmes, support
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.services.support import BatchTarget, LedgerQuery
-from ui import errors
+from ui import errors, files
 from ui.dialogs.batch_support_dialog import BatchListDialog, BatchSupportDialog
 from ui.dialogs.class_dialog import ClassDialog, StaffListDialog, StaffTrainingDialog
 from ui.dialogs.loan_dialog import LoanDialog, RepaymentDialog
@@ -537,9 +537,10 @@ class GapsPage(Page):
         suggested = f"thieu-hut-{gap}-{village}-{on_date}.{fmt}".replace(" ", "-")
         caption = "Xuất danh sách ra Excel" if fmt == "xlsx" else "In danh sách ra tệp PDF"
         filter_text = "Bảng tính Excel (*.xlsx)" if fmt == "xlsx" else "Tệp PDF (*.pdf)"
-        path, _ = QFileDialog.getSaveFileName(self, caption, suggested, filter_text)
+        path, _ = QFileDialog.getSaveFileName(self, caption, str(files.start_folder() / suggested), filter_text)
         if not path:
             return
+        files.remember(path)
         target = Path(path)
         if target.suffix.lower() != f".{fmt}":
             target = target.with_suffix(f".{fmt}")
