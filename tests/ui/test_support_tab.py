@@ -402,3 +402,13 @@ def test_a_loan_defaults_to_the_households_class_and_warns_on_a_mismatch(ws, qtb
     dialog.amount.setValue(10_000_000)
     dialog.save()
     assert "Vẫn ghi khoản vay này?" in asked[-1]  # asked before writing
+
+
+def test_a_validation_message_goes_once_the_field_is_changed(ws, qtbot):
+    dialog = SupportDialog(ws)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.save()  # no household
+    assert dialog.errors.isVisible()
+    type_text(dialog.picker.search, "TH")
+    assert not dialog.errors.isVisible()

@@ -34,6 +34,7 @@ from giamngheo_desktop.domain.vocab import AREA_LABELS, COMMUNE_KIND_LABELS, VIL
 from giamngheo_desktop.services import commune
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.services.session import Database
+from ui.dialogs.support_dialog import hide_when_edited
 
 VILLAGE_KINDS = ("thon", "to_dan_pho")  # what the dialog offers; other kinds stay as stored
 ERROR_STYLE = "color: #b00020;"
@@ -102,6 +103,7 @@ class FirstRunDialog(QDialog):
             error.setWordWrap(True)
             error.setVisible(False)
             self.errors[key] = error
+            hide_when_edited(error, widget)  # the message goes once the field is changed
             box = QVBoxLayout()
             box.setContentsMargins(0, 0, 0, 0)
             box.setSpacing(2)

@@ -31,6 +31,7 @@ from ui.dialogs.support_dialog import (
     date_value,
     error_label,
     fill_combo,
+    hide_when_edited,
     money_box,
     show_problem,
 )
@@ -101,6 +102,9 @@ class LoanDialog(QDialog):
         self.programme.currentIndexChanged.connect(self._check_class)
         self.programme.activated.connect(lambda _i: setattr(self, "_programme_by_hand", True))
         self.picker.picked.connect(self._household_picked)
+        hide_when_edited(
+            self.errors, self.picker.search, self.programme, self.amount, self.term, self.rate, self.disbursed
+        )
         self._programme_by_hand = False
         self._default_rate()
         if household_id is not None:

@@ -18,7 +18,14 @@ from PySide6.QtWidgets import (
 
 from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.services import review
-from ui.dialogs.support_dialog import HouseholdPicker, date_edit, date_value, error_label, show_problem
+from ui.dialogs.support_dialog import (
+    HouseholdPicker,
+    date_edit,
+    date_value,
+    error_label,
+    hide_when_edited,
+    show_problem,
+)
 from ui.models.support_rows_model import Column, RowsTableModel, vn_date
 from ui.workspace import Workspace
 
@@ -61,6 +68,7 @@ class RequestDialog(QDialog):
         layout.addWidget(self.errors)
         layout.addWidget(buttons)
         self.picker.picked.connect(lambda _hid: self.errors.hide())
+        hide_when_edited(self.errors, self.picker.search, self.form, self.date, self.content)
         if household_id is not None:
             self.picker.set_household(household_id)
 

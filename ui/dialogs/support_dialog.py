@@ -86,6 +86,16 @@ def select_data(combo: QComboBox, value: Any) -> None:
         combo.setCurrentIndex(index)
 
 
+def hide_when_edited(label: QWidget, *widgets: QWidget) -> None:
+    """A validation message goes away as soon as the officer changes one of ``widgets``."""
+    for widget in widgets:
+        for name in ("textEdited", "valueChanged", "dateChanged", "currentIndexChanged", "toggled"):
+            signal = getattr(widget, name, None)
+            if signal is not None:
+                signal.connect(lambda *_args: label.hide())
+                break
+
+
 def error_label() -> QLabel:
     label = QLabel()
     label.setWordWrap(True)
@@ -256,6 +266,9 @@ class SupportDialog(QDialog):
         layout.addWidget(buttons)
 
         self.picker.picked.connect(self._load_members)
+        hide_when_edited(
+            self.errors, self.picker.search, self.member, self.type, self.date, self.quantity, self.amount, self.note
+        )
         self.type.currentIndexChanged.connect(self._apply_defaults)
         self.date.dateChanged.connect(self._apply_defaults)
         self._load_members(None)
