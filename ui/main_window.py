@@ -175,6 +175,7 @@ class MainWindow(QMainWindow):
         self.action_open_office = self._action(self.menu_file, "Mở tệp cơ quan tiếp nhận…", self.open_office)
         self.menu_file.addSeparator()
         self.action_commune = self._action(self.menu_file, "Thông tin xã…", self.edit_commune)
+        self.action_villages = self._action(self.menu_file, "Thôn, tổ dân phố…", self.edit_villages)
         self.action_users = self._action(self.menu_file, "Người dùng…", self.show_users)
         self.menu_file.addSeparator()
         self.action_backup = self._action(self.menu_file, "Sao lưu ra USB…", self.show_backup)
@@ -242,7 +243,7 @@ class MainWindow(QMainWindow):
             self.refresh_status()
 
     def _on_busy(self, busy: bool) -> None:
-        for action in (self.action_open, self.action_open_demo, self.action_commune):
+        for action in (self.action_open, self.action_open_demo, self.action_commune, self.action_villages):
             action.setEnabled(not busy)
 
     # -- actions -------------------------------------------------------------
@@ -285,6 +286,11 @@ class MainWindow(QMainWindow):
         dialog = FirstRunDialog(self.workspace.db, first_run=False, parent=self)
         if dialog.exec() and dialog.changes is not None:
             self.workspace.broadcast(dialog.changes)
+
+    def edit_villages(self) -> None:
+        from ui.dialogs.villages_dialog import VillagesDialog
+
+        VillagesDialog(self.workspace, self).exec()
 
     def show_users(self) -> None:
         from ui.dialogs.users_dialog import UsersDialog

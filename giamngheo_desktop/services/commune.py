@@ -261,3 +261,80 @@ def info(db: Database) -> dict[str, Any]:
         "by_class": by_class,
         "schema_version": db.scalar("PRAGMA user_version"),
     }
+
+
+# ------------------------------------------------------- villages after the first run ----
+def _live_village(db: Database, village_id: int) -> dict[str, Any]:
+    row = db.row("SELECT * FROM village WHERE id = ? AND deleted_at IS NULL", (village_id,))
+    if row is None:
+        raise NotFound(f"Không tìm thấy thôn/tổ số {village_id} (có thể đã thôi dùng).")
+    return row
+
+
+def rename_village(db: Database, *, village_id: int, name: str) -> Changes:
+    """Rename a village (its households, rounds and history keep pointing at it)."""
+    db.require(Permission.MANAGE_SETTINGS)
+    _live_village(db, village_id)
+    name = nfc(name).strip()
+    issues = []
+    if not name:
+        issues.append(ValidationIssue("Tên thôn/tổ", "không được để trống"))
+    elif db.scalar(
+        "SELECT 1 FROM village WHERE name_fold = ? AND deleted_at IS NULL AND id != ?", (fold(name), village_id)
+    ):
+        issues.append(ValidationIssue("Tên thôn/tổ", "đã có thôn/tổ cùng tên", value=name))
+    if issues:
+        raise ValidationFailed(issues)
+    with db.atomic() as conn:
+        conn.execute("UPDATE village SET name = ?, name_fold = ? WHERE id = ?", (name, fold(name), village_id))
+    return Changes(commune=True, households=True, id=village_id)
+
+
+def merge_villages(db: Database, *, source_id: int, target_id: int) -> Changes:
+    """Move every household of ``source_id`` into ``target_id`` and stop using ``source_id``, in one step.
+
+    The households keep their codes and history (each move is in the change history); the old
+    village stays in the file, so past rounds and reports still name it.
+    """
+    db.require(Permission.MANAGE_SETTINGS)
+    if source_id == target_id:
+        raise ValidationFailed(ValidationIssue("Thôn/tổ nhập vào", "phải khác thôn/tổ được nhập"))
+    _live_village(db, source_id)
+    _live_village(db, target_id)
+    moved = [
+        int(r["id"])
+        for r in db.rows("SELECT id FROM household WHERE village_id = ? AND deleted_at IS NULL", (source_id,))
+    ]
+    now = clock.now_iso()
+    with db.atomic() as conn:
+        conn.execute(
+            "UPDATE household SET village_id = ?, updated_at = ? WHERE village_id = ? AND deleted_at IS NULL",
+            (target_id, now, source_id),
+        )
+        conn.execute("UPDATE village SET deleted_at = ? WHERE id = ?", (now, source_id))
+    return Changes(
+        commune=True,
+        households=True,
+        rows_added_or_removed=True,
+        household_ids=frozenset(moved),
+        id=target_id,
+        count=len(moved),
+    )
+
+
+def retire_village(db: Database, *, village_id: int) -> Changes:
+    """Stop using a village that has no household left (merge it first otherwise)."""
+    db.require(Permission.MANAGE_SETTINGS)
+    row = _live_village(db, village_id)
+    left = int(
+        db.scalar("SELECT count(*) FROM household WHERE village_id = ? AND deleted_at IS NULL", (village_id,)) or 0
+    )
+    if left:
+        raise ValidationFailed(
+            ValidationIssue(
+                "Thôn/tổ", f"còn {left} hộ: hãy nhập thôn/tổ này vào một thôn/tổ khác trước", value=row["name"]
+            )
+        )
+    with db.atomic() as conn:
+        conn.execute("UPDATE village SET deleted_at = ? WHERE id = ?", (clock.now_iso(), village_id))
+    return Changes(commune=True, id=village_id)

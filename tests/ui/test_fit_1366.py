@@ -175,6 +175,7 @@ def _dialogs(ws: Workspace) -> list[tuple[str, Callable[[QWidget], QDialog]]]:
     from ui.dialogs.split_dialog import SplitDialog
     from ui.dialogs.support_dialog import SupportDialog
     from ui.dialogs.users_dialog import UserFormDialog, UsersDialog
+    from ui.dialogs.villages_dialog import VillagesDialog
     from ui.tabs.checks_panel import ChecksPanel
 
     hid = _first_household(ws)
@@ -211,6 +212,7 @@ def _dialogs(ws: Workspace) -> list[tuple[str, Callable[[QWidget], QDialog]]]:
         ("Kiểm tra dữ liệu", lambda p: ChecksPanel(ws, p)),
         ("Đơn đề nghị", lambda p: RequestDialog(ws, p)),
         ("Đơn chờ xử lý", lambda p: PendingRequestsDialog(ws, p)),
+        ("Thôn, tổ dân phố", lambda p: VillagesDialog(ws, p)),
     ]
 
 

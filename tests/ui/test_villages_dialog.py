@@ -1,0 +1,42 @@
+"""Tệp › Thôn, tổ dân phố: rename (with undo), merge two villages, retire an empty one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from giamngheo_desktop.services import commune
+from ui.dialogs.villages_dialog import VillagesDialog
+
+
+def test_rename_with_undo_then_merge(qtbot: Any, qtmodeltester: Any, workspace: Any, monkeypatch: Any) -> None:
+    notices: list[str] = []
+    workspace.notice.connect(notices.append)
+    dialog = VillagesDialog(workspace)
+    qtbot.addWidget(dialog)
+    qtmodeltester.check(dialog.model)
+    assert [dialog.model.index(r, 0).data() for r in range(3)] == ["Thôn Đồng Xuân", "Thôn Tân Hòa", "Thôn Bãi Sậy"]
+    dialog.table.selectRow(1)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Thôn Tân Hòa Mới", True))
+    dialog.rename()
+    assert dialog.model.index(1, 0).data() == "Thôn Tân Hòa Mới"
+    assert notices[-1] == "Đã ghi: đổi tên Thôn Tân Hòa thành Thôn Tân Hòa Mới — Hoàn tác (Ctrl+Z)"
+    workspace.undo_stack.undo()
+    assert [v.name for v in commune.list_villages(workspace.db)][1] == "Thôn Tân Hòa"
+    dialog.refresh()
+    moving = dialog.model.row_at(1).household_count
+    dialog.table.selectRow(1)
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("Thôn Đồng Xuân", True))
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda _p, _t, text, *a: asked.append(text) or QMessageBox.StandardButton.Yes
+    )
+    before = dialog.model.row_at(0).household_count
+    dialog.merge()
+    assert f"Chuyển {moving} hộ của Thôn Tân Hòa sang Thôn Đồng Xuân" in asked[-1]
+    assert [dialog.model.index(r, 0).data() for r in range(dialog.model.rowCount())] == [
+        "Thôn Đồng Xuân",
+        "Thôn Bãi Sậy",
+    ]
+    assert dialog.model.row_at(0).household_count == before + moving
