@@ -345,6 +345,39 @@ def create_plan(db: Database, *, data: PlanInput, targets: Sequence[TargetInput]
     return Changes(plans=True, id=plan_id)
 
 
+def default_baseline_round(db: Database) -> int | None:
+    """The last closed annual round (the baseline a new year's plan is measured against), if any."""
+    value = db.scalar(
+        "SELECT id FROM review_round WHERE step = 'closed' AND kind = 'annual' ORDER BY reference_date DESC, id DESC"
+        " LIMIT 1"
+    )
+    return int(value) if value is not None else None
+
+
+def _scaled_targets(db: Database, t: dict[str, Any], households: int) -> list[TargetInput]:
+    """The template's targets fitted to this commune: a reduction in households follows from the
+    template's reduction in percentage points applied to the commune's households (the seed's
+    absolute numbers belong to another commune)."""
+    pct = {x["code"]: float(x["target"]) for x in t["targets"] if x.get("kind") == "reduction_pct"}
+    out = []
+    for x in t["targets"]:
+        value = float(x["target"])
+        if x.get("kind") == "reduction" and households:
+            points = pct.get(f"{x['code']}_pct")
+            if points is not None:
+                value = float(max(1, round(households * points / 100)))
+        out.append(
+            TargetInput(
+                code=x["code"],
+                target_value=value,
+                label=x.get("label", ""),
+                kind=x.get("kind", ""),
+                unit=x.get("unit", ""),
+            )
+        )
+    return out
+
+
 def create_plan_from_template(
     db: Database,
     *,
@@ -354,18 +387,14 @@ def create_plan_from_template(
     issued_date: str | None = None,
     baseline_round_id: int | None = None,
 ) -> Changes:
-    """A plan for ``year`` with the template's title and targets (edit them afterwards)."""
+    """A plan for ``year`` with the template's title and targets fitted to the commune (edit them afterwards).
+
+    The baseline is ``baseline_round_id`` or, by default, the last closed annual round.
+    """
     t = template(template_id)
-    targets = [
-        TargetInput(
-            code=x["code"],
-            target_value=x["target"],
-            label=x.get("label", ""),
-            kind=x.get("kind", ""),
-            unit=x.get("unit", ""),
-        )
-        for x in t["targets"]
-    ]
+    if baseline_round_id is None:
+        baseline_round_id = default_baseline_round(db)
+    households = int(db.scalar("SELECT count(*) FROM household WHERE deleted_at IS NULL") or 0)
     return create_plan(
         db,
         data=PlanInput(
@@ -376,7 +405,7 @@ def create_plan_from_template(
             baseline_round_id=baseline_round_id,
             note=t.get("name", ""),
         ),
-        targets=targets,
+        targets=_scaled_targets(db, t, households),
     )
 
 

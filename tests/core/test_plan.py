@@ -156,3 +156,18 @@ def test_baseline_from_a_closed_review_round(db, reg):
     assert t["poor_reduction"].value == 1  # 3 poor in the round's decision, 2 in the register now
     assert t["poor_reduction"].achieved
     assert t["near_poor_reduction"].value == 0
+
+
+def test_a_plan_from_the_template_fits_the_commune_and_measures_from_the_last_closed_annual_round(db, reg):
+    from giamngheo_desktop.services import review
+
+    assert plan.default_baseline_round(db) is None
+    round_id = review.open_round(db, kind="annual", reference_date="2025-11-15").written_id
+    with db.atomic() as conn:  # as if the round had been walked to its end
+        conn.execute("UPDATE review_round SET step = 'closed' WHERE id = ?", (round_id,))
+    plan_id = plan.create_plan_from_template(db, year=2026).written_id
+    assert plan.get_plan(db, plan_id).baseline_round_id == round_id == plan.default_baseline_round(db)
+    t = {x.code: x for x in plan.progress(db, plan_id).targets}
+    # the seed's "giảm 206 hộ nghèo" belongs to another commune: 0,52 points of 4 households is 1 household
+    assert t["poor_reduction"].target == 1 and t["near_poor_reduction"].target == 1
+    assert t["poor_reduction_pct"].target == 0.52
