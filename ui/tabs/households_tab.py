@@ -382,7 +382,16 @@ class HouseholdsTab(QWidget):
             self._total = count_households(self.workspace.db)
         total = self._total
         shown = self.model.rowCount()
-        if shown == total:
+        if total == 0:  # an empty register says what to do first
+            self.count_label.setText(
+                "Chưa có hộ nào trong sổ: bấm “Nhập danh sách từ Excel…” (danh sách xã đang dùng)"
+                " hoặc “Thêm hộ” (Ctrl+N)."
+            )
+        elif shown == 0:
+            self.count_label.setText(
+                f"Không có hộ nào khớp bộ lọc (trong {_number(total)} hộ): xóa ô tìm hoặc chọn “Tất cả”."
+            )
+        elif shown == total:
             self.count_label.setText(f"{_number(total)} hộ")
         else:
             self.count_label.setText(f"Đang hiển thị {_number(shown)} / {_number(total)} hộ")

@@ -189,9 +189,15 @@ class LedgerPage(Page):
     def refresh(self) -> None:
         super().refresh()
         self.model.set_query(self.query())
-        self.status.setText(
-            f"{self.model.total_count} lượt hỗ trợ — tổng số tiền {money(self.model.total_amount)} đồng"
-        )
+        if self.model.total_count == 0:
+            self.status.setText(
+                "Chưa có hỗ trợ nào theo bộ lọc này: bấm “Ghi nhận hỗ trợ…” cho một hộ, hoặc “Hỗ trợ theo lô…”"
+                " (ví dụ thẻ BHYT cho mọi người nghèo, cận nghèo)."
+            )
+        else:
+            self.status.setText(
+                f"{self.model.total_count} lượt hỗ trợ — tổng số tiền {money(self.model.total_amount)} đồng"
+            )
 
     def record(self) -> None:
         dialog = SupportDialog(self.workspace, parent=self)
