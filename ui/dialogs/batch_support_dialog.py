@@ -117,7 +117,7 @@ class BatchSupportDialog(QDialog):
         form.addRow("Thôn:", self.village)
 
         self.preview_button = QPushButton("Xem trước danh sách")
-        self.apply_button = QPushButton("Ghi hỗ trợ cho cả danh sách")
+        self.apply_button = QPushButton("Ghi hỗ trợ cho các dòng đã đánh dấu")
         self.apply_button.setEnabled(False)
         self.undo_button = QPushButton("Hoàn tác lô này")
         self.undo_button.setEnabled(False)
