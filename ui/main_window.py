@@ -192,6 +192,9 @@ class MainWindow(QMainWindow):
         self.menu_data.addSeparator()
         self.action_data_folder = self._action(self.menu_data, "Mở thư mục chứa tệp dữ liệu", self.open_data_folder)
         self.action_audit = self._action(self.menu_data, "Nhật ký thay đổi…", self.show_audit)
+        self.action_undo_import = self._action(
+            self.menu_data, "Hoàn tác lần nhập danh sách gần nhất…", self.undo_last_import
+        )
         self.action_check_file = self._action(
             self.menu_data, "Kiểm tra toàn bộ tệp dữ liệu (cấu trúc SQLite)", self.check_file
         )
@@ -367,6 +370,23 @@ class MainWindow(QMainWindow):
                 )
 
         self.workspace.run_task(work, title="Kiểm tra tệp dữ liệu", writes=False, parent=self, on_done=done)
+
+    def last_import_backup(self) -> Path | None:
+        """The automatic copy made just before the last list import (None if there is none)."""
+        from giamngheo_desktop.paths import backups_dir_for
+
+        copies = backup.list_backups(backups_dir_for(self.workspace.path), self.workspace.path.stem)
+        return next((c for c in copies if "-import-" in c.name), None)
+
+    def undo_last_import(self) -> MainWindow | None:
+        """Restore the copy made before the last import, after the restore window shows what it replaces."""
+        made = self.last_import_backup()
+        if made is None:
+            QMessageBox.information(
+                self, "Hoàn tác lần nhập", "Chưa có lần nhập danh sách nào có bản sao lưu trước khi nhập."
+            )
+            return None
+        return self.show_restore(preselect=made)
 
     def show_audit(self) -> None:
         from ui.dialogs.audit_dialog import AuditDialog

@@ -426,3 +426,23 @@ def test_member_dialog_further_fields_come_from_the_field_table(  # type: ignore
     dialog.save()
     saved = register.get_member(workspace.db, member)
     assert (saved["labour_contract"], saved["hi_card_number"]) == (1, None)
+
+
+def test_an_import_names_its_backup_and_can_be_taken_back(
+    qtbot, workspace, settings, tmp_path, quiet_boxes, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from ui.main_window import MainWindow
+
+    window = MainWindow(workspace, settings=settings)
+    qtbot.addWidget(window)
+    dialog = ImportDialog(workspace, window)
+    qtbot.addWidget(dialog)
+    dialog.set_file(write_list(tmp_path / "ds.xlsx", bad=False))
+    dialog.do_import()
+    made = window.last_import_backup()
+    assert made is not None and str(made) in quiet_boxes[-1][1]
+    assert "Hoàn tác lần nhập danh sách gần nhất" in quiet_boxes[-1][1]
+    opened: list[object] = []
+    monkeypatch.setattr(MainWindow, "show_restore", lambda self, preselect=None: opened.append(preselect))
+    window.action_undo_import.trigger()
+    assert opened == [made]  # the restore window opens on that copy and shows what it replaces first

@@ -48,6 +48,15 @@ SHOWN_HOUSEHOLDS = 200  # households listed in the preview (the counts cover all
 ACTIONS = {"create": "Tạo mới", "update": "Cập nhật", "unchanged": "Không đổi"}
 
 
+def last_import_backup(workspace: Workspace) -> Path | None:
+    """The automatic copy the import made before writing (newest "import" backup beside the file)."""
+    from giamngheo_desktop.paths import backups_dir_for
+    from giamngheo_desktop.services import backup
+
+    copies = backup.list_backups(backups_dir_for(workspace.path), workspace.path.stem)
+    return next((c for c in copies if "-import-" in c.name), None)
+
+
 class ImportDialog(QDialog):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None, *, start_folder: str = "") -> None:
         super().__init__(parent)
@@ -395,6 +404,12 @@ class ImportDialog(QDialog):
                 text += f"\n{thousands(result.households_unchanged)} hộ không thay đổi nên không ghi lại."
             if result.skipped_rows:
                 text += "\n\nCác dòng đã bỏ qua: " + preview.rows_text(result.skipped_rows, limit=200)
+            made = last_import_backup(self.workspace)
+            if made is not None:
+                text += (
+                    f"\n\nĐã tự sao lưu trước khi nhập: {made}\nMuốn bỏ lần nhập này:"
+                    " Dữ liệu › Hoàn tác lần nhập danh sách gần nhất… (xem trước rồi mới khôi phục)."
+                )
             QMessageBox.information(self, "Đã nhập danh sách", text)
             self.accept()
 
