@@ -246,3 +246,21 @@ def test_a_problem_names_the_excel_column_letter(db: Database, tmp_path: Path) -
     preview = lists.plan_import(db, path)
     assert [(i.line, i.letter) for i in preview.errors] == [(9, "F")]
     assert "cột “Thông tin nhân khẩu › Ngày, tháng, năm sinh” (F)" in preview.errors[0].text()
+
+
+def test_an_unpaired_surrogate_in_a_cell_is_refused_at_its_row(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    from giamngheo_desktop.importing.reader import RawTable
+
+    table = RawTable(
+        rows=[
+            ["Mã hộ", "Thôn", "Họ và tên", "Quan hệ với chủ hộ"],
+            ["S-1", "Thôn Đồng Xuân", "Lê \ud800 Mai", "Chủ hộ"],
+        ],
+        row_numbers=[1, 2],
+        sheet="Sheet1",
+        kind="xlsx",
+    )
+    monkeypatch.setattr(lists, "read_tables", lambda *_a, **_k: [table])
+    preview = lists.plan_import(db, "ds.xlsx")
+    assert [(i.line, i.column) for i in preview.errors] == [(2, "Họ và tên")]
+    assert "\ud800" not in preview.errors[0].text()  # shown as U+FFFD, never written anywhere
