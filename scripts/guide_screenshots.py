@@ -22,6 +22,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -167,9 +168,20 @@ def run(out: Path, work: Path) -> list[Path]:
     window.move(0, 0)
     window.resize(WIDTH, HEIGHT)
     window.show()
-    households = window.tab_widgets[0]
-    shooter.settle(1.0)
-    view = getattr(households, "view", None) or getattr(households, "table", None)
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+
+    def tab(title: str) -> Any:
+        """Show the tab named ``title`` (tabs are found by name: new tabs may come before it)."""
+        index = titles.index(title)
+        window.tabs.setCurrentIndex(index)
+        shooter.settle(1.0, until=lambda: not window.workspace.busy)
+        return window.tab_widgets[index]
+
+    if "Tổng quan" in titles:
+        tab("Tổng quan")
+        shooter.shot("02a-tong-quan")
+    households = tab("Hộ gia đình")
+    view = getattr(households, "view", None)
     if view is not None:
         view.selectRow(2)
     shooter.shot("02-so-ho")
@@ -199,11 +211,10 @@ def run(out: Path, work: Path) -> list[Path]:
     dialog.reject()
 
     # 5–7. the other tabs
-    for index, name in ((1, "05-ra-soat"), (2, "06-ho-tro")):
-        window.tabs.setCurrentIndex(index)
-        shooter.settle(1.0, until=lambda: not window.workspace.busy)
-        shooter.shot(name)
-    support = window.tab_widgets[2]
+    tab("Rà soát")
+    shooter.shot("05-ra-soat")
+    support = tab("Hỗ trợ")
+    shooter.shot("06-ho-tro")
     support.side.setCurrentRow(support.pages.index(support.plan))  # Kế hoạch: a plan made from the template
     support.plan.year.setValue(2026)
     shooter.settle(0.5, until=lambda: not window.workspace.busy)
@@ -211,9 +222,7 @@ def run(out: Path, work: Path) -> list[Path]:
         support.plan.create_from_template()
     shooter.settle(1.5, until=lambda: not window.workspace.busy)
     shooter.shot("06b-ke-hoach")
-    window.tabs.setCurrentIndex(3)
-    reports = window.tab_widgets[3]
-    shooter.settle(0.3)
+    reports = tab("Báo cáo")
     reports.build()
     shooter.settle(1.0, until=lambda: not window.workspace.busy)
     shooter.shot("07-bao-cao")
