@@ -617,6 +617,17 @@ def open_window(
     if not ensure_login(workspace.db, commune_name=name, parent=parent_for_errors):
         workspace.close()
         return None
+    import getpass
+
+    from giamngheo_desktop.services import users
+
+    try:
+        os_user = getpass.getuser()
+    except (OSError, KeyError):  # no login name on this computer
+        os_user = ""
+    actor = users.start_actor(workspace.db, os_user=os_user)
+    if actor is not None:  # login off: the history names the computer's user, not "he-thong"
+        workspace.db.set_actor(actor)
     window = MainWindow(workspace, settings=settings, paths=paths)
     _windows.append(window)
     window.show()

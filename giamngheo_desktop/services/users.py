@@ -383,6 +383,15 @@ def set_login_required(db: Database, required: bool) -> Changes:
     return Changes(users=True)
 
 
-def start_actor(db: Database) -> Actor | None:
-    """The actor to use at start when the login is off (None: a login is required)."""
-    return None if login_required(db) else SYSTEM_ACTOR
+def start_actor(db: Database, *, os_user: str = "") -> Actor | None:
+    """The actor to use at start when the login is off (None: a login is required).
+
+    ``os_user`` is the computer's login name (the UI reads it): the change history then names the
+    person at the computer instead of "he-thong"; rights stay those of the login-free mode.
+    """
+    if login_required(db):
+        return None
+    name = nfc(os_user).strip()
+    if not name:
+        return SYSTEM_ACTOR
+    return Actor(user_id=None, username=name, role=SYSTEM_ACTOR.role, full_name=f"{name} (máy này)")

@@ -90,3 +90,17 @@ def test_users_command(db_path, capsys) -> None:
     assert cli_main(["users", "list", "--db", str(db_path)]) == 0
     out = capsys.readouterr().out
     assert "thu" in out and "Cán bộ nhập liệu" in out and "tắt" in out
+
+
+def test_without_login_the_history_names_the_computers_user(db: Database) -> None:
+    from giamngheo_desktop.domain.permissions import SYSTEM_ACTOR
+    from giamngheo_desktop.services import audit, commune
+
+    assert users.start_actor(db) == SYSTEM_ACTOR  # nobody known: the system
+    actor = users.start_actor(db, os_user="canbo-vhxh")
+    assert actor is not None and actor.username == "canbo-vhxh" and actor.role == SYSTEM_ACTOR.role
+    db.set_actor(actor)
+    commune.add_village(db, commune.VillageInput(name="Thôn Mới"))
+    entry = audit.history(db, audit.HistoryQuery(entity="village", limit=1))
+    assert entry[0].username == "canbo-vhxh"
+    assert audit.readable(db, entry)[0].who == "canbo-vhxh"
