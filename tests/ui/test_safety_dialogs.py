@@ -339,3 +339,16 @@ def test_history_reads_in_vietnamese_with_codes_names_and_the_right_action(
     for raw in ("deleted_at", "poverty_class", "village_id", "head_member_id", "∅", "T0", "T1"):
         assert raw not in text, raw
     assert "/" in rows[0][0] and "T" not in rows[0][0]  # dd/mm/yyyy hh:mm
+
+
+def test_restore_list_names_the_reason_and_a_vietnamese_time(qtbot: Any, workspace: Workspace) -> None:
+    import re
+
+    from giamngheo_desktop.services import backup as backup_service
+    from ui.dialogs.restore_dialog import RestoreDialog
+
+    backup_service.auto_backup(workspace.db, "import")
+    dialog = RestoreDialog(workspace.path)
+    qtbot.addWidget(dialog)
+    texts = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+    assert texts and re.match(r"\d\d/\d\d/\d{4} \d\d:\d\d — trước khi nhập danh sách", texts[0])

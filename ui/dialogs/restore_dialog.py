@@ -75,8 +75,10 @@ class DiffModel(QAbstractTableModel):
 
 
 def _file_label(path: Path) -> str:
+    """``06/12/2026 20:54 — trước khi nhập danh sách`` (the file name last, for who needs it)."""
     stamp = _dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%d/%m/%Y %H:%M")
-    return f"{path.name}  ({stamp})"
+    reason = next((label for key, label in backup.REASON_LABELS.items() if f"-{key}-" in path.name), "")
+    return f"{stamp} — {reason or 'bản sao lưu'}   ({path.name})"
 
 
 class RestoreDialog(QDialog):
