@@ -543,7 +543,19 @@ def baseline_of(db: Database, plan: PlanRow) -> Baseline:
         date = db.scalar(
             "SELECT COALESCE(decision_date, reference_date) FROM review_round WHERE id = ?", (plan.baseline_round_id,)
         )
-        return Baseline(int(row["households"]), int(row["poor"]), int(row["near_poor"]), date, plan.baseline_round_id)
+        # the rates are over every household of the commune, not only those the round reviewed
+        commune_households = int(
+            db.scalar(
+                "SELECT count(*) FROM household WHERE substr(created_at, 1, 10) <= ?"
+                " AND (deleted_at IS NULL OR substr(deleted_at, 1, 10) > ?)",
+                (date, date),
+            )
+            or 0
+        )
+        if commune_households < int(row["households"]):  # the register's dates do not reach back that far
+            commune_households = int(db.scalar("SELECT count(*) FROM household WHERE deleted_at IS NULL") or 0)
+        households = max(commune_households, int(row["households"]))
+        return Baseline(households, int(row["poor"]), int(row["near_poor"]), date, plan.baseline_round_id)
     return Baseline(
         plan.baseline_households or 0, plan.baseline_poor or 0, plan.baseline_near_poor or 0, plan.baseline_date
     )
