@@ -1,6 +1,6 @@
 """Demo generation speed: 5,000 households against a raw SQLite baseline measured in the same run.
 
-Goal (issue 2): 5,000 households in under 30 s. Prints the time and its ratio to a plain
+Goal: 5,000 households in under 30 s. Prints the time and its ratio to a plain
 ``executemany`` of the same number of member rows into a plain sqlite3 file holding only the
 member table (no triggers, indexes or foreign keys: the app's machinery is not in the floor).
 The whole suite with every figure: ``benchmarks/run.py``.

@@ -1,4 +1,4 @@
-"""Receiving office at scale (issue 19): C communes' annual packages of H households each are taken
+"""Receiving office at scale: C communes' annual packages of H households each are taken
 in, and the combined annual tables are built and written — against raw floors measured in the
 same run (reading every zip and parsing its data without any check; reading every stored table).
 Prints times, ratios and each phase's peak memory (its own process). No timed assertions.
@@ -23,7 +23,9 @@ import sys
 import tempfile
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -163,8 +165,13 @@ def main() -> int:
     parser.add_argument("args", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase:
-        fn = {"floor_read": phase_floor_read, "import": phase_import, "floor_tables": phase_floor_tables,
-              "report": phase_report}[args.phase]  # fmt: skip
+        phases: dict[str, Callable[..., Any]] = {
+            "floor_read": phase_floor_read,
+            "import": phase_import,
+            "floor_tables": phase_floor_tables,
+            "report": phase_report,
+        }
+        fn = phases[args.phase]
         print(json.dumps(fn(*[Path(a) for a in args.args])))
         return 0
     with tempfile.TemporaryDirectory() as tmp:

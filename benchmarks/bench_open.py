@@ -1,4 +1,4 @@
-"""Opening check cost on a big commune (issue 16): ``PRAGMA quick_check`` at every open, and the
+"""Opening check cost on a big commune: ``PRAGMA quick_check`` at every open, and the
 audit seal's per-table digests (``storage.audit.table_digests``) made at every close and backup.
 
 Prints the quick check (what every open runs, within ``QUICK_CHECK_BUDGET_S``), the full

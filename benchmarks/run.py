@@ -1,4 +1,4 @@
-"""The one benchmark command: every figure of issue 20 against its raw floor, in the same run.
+"""The one benchmark command: every speed figure against its raw floor, in the same run.
 
     .venv/bin/python benchmarks/run.py [--households 50000] [--only search_top,classify] [--json FILE]
 
@@ -13,7 +13,7 @@ its peak resident memory (``ru_maxrss``: imports included, so a Qt process start
 
 Prints one table (figure / app / floor / ratio / target / peak RSS), writes it as JSON and exits
 with status 1 when a target is missed. The machine is shared and noisy: ratios are what count.
-Figures without a target in issue 20 carry an earlier issue's goal or none (``—``).
+A figure's target is a ratio to its floor, a time or a memory ceiling, or none (``—``).
 """
 
 from __future__ import annotations
@@ -613,7 +613,6 @@ class Figure:
     max_seconds: float | None = None
     max_rss_mb: float | None = None
     floor_rss_is_limit: bool = False  # the app may not use more memory than the floor (re-import)
-    goal: str = ""  # where a target not in issue 20 comes from
 
 
 FIGURES = [
@@ -637,7 +636,7 @@ FIGURES = [
     Figure("report_xlsx", "annual report workbooks", app_report_xlsx, floor_report_xlsx, max_ratio=2.0),
     Figure("list_pdf", "member-level list PDF", app_list_pdf, floor_list_pdf, max_ratio=2.0, max_rss_mb=300),
     Figure("forms_pdf", f"{FORMS:,} assistance forms PDF", app_forms_pdf, floor_forms_pdf, max_ratio=2.0),
-    Figure("import", "import the list (4 rows a household)", app_import, floor_import, max_ratio=4.2, goal="issue 9"),
+    Figure("import", "import the list (4 rows a household)", app_import, floor_import, max_ratio=4.2),
     Figure(
         "reimport",
         "re-import the unchanged list (floor: first import)",
@@ -652,7 +651,6 @@ FIGURES = [
         app_cold_start,
         floor_cold_start,
         max_seconds=2.0,
-        goal="issue 3",
     ),
     Figure("package", "export-package (annual)", app_package, floor_package),
 ]
@@ -728,8 +726,7 @@ def target_text(figure: Figure) -> str:
         parts.append(f"≤ {figure.max_rss_mb:g} MB")
     if figure.floor_rss_is_limit:
         parts.append("RSS ≤ floor")
-    text = ", ".join(parts) or "—"
-    return f"{text} ({figure.goal})" if figure.goal else text
+    return ", ".join(parts) or "—"
 
 
 def _secs(value: float) -> str:

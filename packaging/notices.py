@@ -18,6 +18,7 @@ import re
 import sys
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "build" / "licences" / "THIRD-PARTY-NOTICES.txt"
@@ -86,7 +87,7 @@ def shipped_distributions(requirements: Path = ROOT / "requirements.txt") -> lis
 
 
 def licence_of(dist: metadata.Distribution) -> str:
-    meta = dist.metadata
+    meta: Any = dist.metadata  # an email.message.Message: .get and .get_all (the protocol lists neither)
     expression = meta.get("License-Expression")
     if expression:
         return expression
@@ -100,7 +101,7 @@ def licence_of(dist: metadata.Distribution) -> str:
 
 
 def source_of(dist: metadata.Distribution) -> str:
-    meta = dist.metadata
+    meta: Any = dist.metadata
     urls = {}
     for entry in meta.get_all("Project-URL") or []:
         label, _, url = entry.partition(",")

@@ -9,6 +9,8 @@ loops) are the tests' names. Imports inside functions and under ``TYPE_CHECKING`
 from __future__ import annotations
 
 import ast
+import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -224,3 +226,34 @@ def test_layer_rule_names_an_upward_import() -> None:
     assert layer_of("ui.tabs.households_tab") == ("ui", 5)
     imports = list(imports_of("giamngheo_desktop.services.register"))
     assert any(i.target == "giamngheo_desktop.storage.connection" for i in imports)
+
+
+# -- words a newcomer cannot follow ------------------------------------------------------------
+TRACKER = re.compile(r"\bissues? ?#?\d+\b|\bDone when\b", re.IGNORECASE)
+TEXT_SUFFIXES = {".py", ".md", ".json", ".sh", ".toml", ".txt", ".nsi", ".spec", ".yml", ".yaml", ".cfg", ".ini"}
+SKIPPED_DIRS = {
+    ".venv",
+    ".git",
+    "build",
+    "dist",
+    "__pycache__",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    ".hypothesis",
+}
+
+
+def test_no_references_to_an_issue_tracker() -> None:
+    """The repository has no issue tracker: say what a change is for, not its ticket number."""
+    found = []
+    for folder, dirs, files in os.walk(ROOT):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
+        for name in sorted(files):
+            path = Path(folder) / name
+            if path.suffix not in TEXT_SUFFIXES or path == Path(__file__):
+                continue
+            for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+                if TRACKER.search(line):
+                    found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()[:100]}")
+    assert found == []

@@ -35,7 +35,7 @@ def hold_running_mutex() -> int | None:
     try:
         import ctypes
 
-        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
         kernel32.CreateMutexW.restype = ctypes.c_void_p
         _mutex_handle = kernel32.CreateMutexW(None, False, RUNNING_MUTEX) or None
     except OSError:

@@ -431,7 +431,7 @@ class MainWindow(QMainWindow):
         if index < 0:
             return
         self.tabs.setCurrentIndex(index)
-        widget = self.tab_widgets[index]
+        widget: Any = self.tab_widgets[index]  # the tab named by ``place``
         if place == "import":
             widget.import_list()
         elif place == "checks":

@@ -25,7 +25,6 @@ class Key(Generic[T]):
 
 WINDOW_GEOMETRY: Key[QByteArray] = Key("window/geometry", QByteArray, QByteArray())
 WINDOW_STATE: Key[QByteArray] = Key("window/state", QByteArray, QByteArray())
-HOUSEHOLD_HEADER: Key[QByteArray] = Key("households/header", QByteArray, QByteArray())
 LAST_DATABASE: Key[str] = Key("files/last_database", str, "")
 LAST_OPEN_FOLDER: Key[str] = Key("files/last_open_folder", str, "")
 LAST_EXPORT_FOLDER: Key[str] = Key("files/last_export_folder", str, "")
@@ -47,7 +46,7 @@ class Settings:
         if key.type is QByteArray:
             return value if isinstance(value, QByteArray) else QByteArray(value)  # type: ignore[return-value]
         try:
-            return key.type(value)  # type: ignore[no-any-return]
+            return key.type(value)
         except (TypeError, ValueError):
             return key.default
 

@@ -14,7 +14,7 @@ Qt widgets are not thread-safe and sqlite3 refuses cross-thread use. Return a pl
 Writes go to a private single-thread pool (serialised); reads to the global pool. A
 window-modal QProgressDialog appears only after ~500 ms; its Cancel button sets a
 ``threading.Event`` seen by ``ctx.cancelled()``. Progress reaches the GUI at most ~10
-times a second. In tests use :class:`SyncTaskRunner`, which runs the task at once.
+times a second.
 """
 
 from __future__ import annotations
@@ -240,37 +240,3 @@ class TaskRunner:
     def wait(self, msecs: int = 30000) -> bool:
         """Wait for the write pool (closing the window, tests)."""
         return bool(self.write_pool.waitForDone(msecs))
-
-
-class SyncTaskRunner(TaskRunner):
-    """Runs each task at once on the calling thread (tests); same callbacks, no dialog."""
-
-    def start(
-        self,
-        fn: TaskFn,
-        *,
-        title: str,
-        db_path: Path | None,
-        writes: bool,
-        on_done: Callable[[Any], None] | None = None,
-        on_failed: Callable[[BaseException], None] | None = None,
-        parent: QWidget | None = None,
-    ) -> Task:
-        task = Task(title, None)
-        ctx = TaskContext(db_path, task._on_progress, task.cancel_event, self.actor)
-        try:
-            result = fn(ctx)
-        except BaseException as exc:
-            ctx.close()
-            task.done = True
-            if on_failed is None:
-                if isinstance(exc, Cancelled):
-                    return task
-                raise
-            on_failed(exc)
-            return task
-        ctx.close()
-        task.done = True
-        if on_done is not None:
-            on_done(result)
-        return task

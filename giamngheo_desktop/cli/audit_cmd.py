@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from giamngheo_desktop.cli.common import add_db_argument, open_db, print_json
+from giamngheo_desktop.cli.common import add_db_argument, open_db, print_json, show_help
 from giamngheo_desktop.services import audit
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("audit", help="nhật ký thay đổi: kiểm tra chuỗi băm, xem lịch sử")
     sub = p.add_subparsers(dest="audit_command", metavar="LỆNH")
     v = sub.add_parser("verify", help="kiểm tra nhật ký có bị sửa ngoài chương trình không")
@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     log.add_argument("--limit", type=int, default=50)
     log.add_argument("--json", action="store_true")
     log.set_defaults(func=run_log)
-    p.set_defaults(func=lambda args: (p.print_help(), 1)[1])
+    p.set_defaults(func=show_help(p))
 
 
 def run_verify(args: argparse.Namespace) -> int:

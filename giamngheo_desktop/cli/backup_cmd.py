@@ -9,7 +9,7 @@ from giamngheo_desktop.cli.common import add_db_argument, open_db, print_json
 from giamngheo_desktop.services import backup
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("backup", help="sao lưu tệp dữ liệu ra một thư mục (ví dụ USB), có kiểm tra")
     add_db_argument(p)
     p.add_argument("--to", type=Path, required=True, metavar="DIR", help="thư mục nhận bản sao lưu")

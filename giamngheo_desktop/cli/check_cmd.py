@@ -9,7 +9,7 @@ from giamngheo_desktop.cli.common import ProgressPrinter, add_db_argument, db_pa
 from giamngheo_desktop.services import checks, session
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "check", help="kiểm tra dữ liệu sổ hộ (trùng số định danh, chủ hộ, tuổi, thiếu thông tin)"
     )

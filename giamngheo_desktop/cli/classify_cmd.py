@@ -9,7 +9,7 @@ from giamngheo_desktop.domain.vocab import class_label
 from giamngheo_desktop.services import review
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("classify", help="tính phân loại và số chỉ số thiếu hụt của từng hộ (không ghi gì)")
     add_db_argument(p)
     p.add_argument("--date", required=True, help="ngày tham chiếu YYYY-MM-DD (chọn chuẩn nghèo áp dụng)")

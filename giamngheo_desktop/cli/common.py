@@ -5,12 +5,23 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from giamngheo_desktop.paths import AppPaths
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.storage.database import open_database
+
+
+def show_help(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    """What a command group does when run without a subcommand: print its help, exit status 1."""
+
+    def run(_args: argparse.Namespace) -> int:
+        parser.print_help()
+        return 1
+
+    return run
 
 
 def add_db_argument(parser: argparse.ArgumentParser) -> None:

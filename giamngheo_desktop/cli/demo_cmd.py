@@ -9,7 +9,7 @@ from giamngheo_desktop.services import commune, demo
 from giamngheo_desktop.storage.database import open_database
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("demo", help="tạo dữ liệu mẫu của một xã (để thử chương trình)")
     add_db_argument(p)
     p.add_argument("--households", type=int, default=2000, help="số hộ (mặc định 2000)")

@@ -14,7 +14,7 @@ from giamngheo_desktop.services import register as register_service
 from giamngheo_desktop.text import fold
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("export", help="xuất danh sách hộ, nhân khẩu ra tệp Excel (.xlsx)")
     add_db_argument(p)
     p.add_argument("output", type=Path, metavar="OUT.xlsx", help="tệp Excel sẽ ghi")

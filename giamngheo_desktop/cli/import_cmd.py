@@ -11,7 +11,7 @@ from giamngheo_desktop.importing import lists
 from giamngheo_desktop.importing.headers import mappable_fields
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("import", help="nhập danh sách hộ, nhân khẩu từ tệp Excel/CSV")
     add_db_argument(p)
     p.add_argument("file", type=Path, metavar="LIST.xlsx", help="tệp danh sách (.xlsx, .xls, .csv)")

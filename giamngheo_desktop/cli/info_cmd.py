@@ -9,7 +9,7 @@ from giamngheo_desktop.domain.vocab import class_label
 from giamngheo_desktop.services import commune
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("info", help="số thôn, số hộ, số nhân khẩu theo phân loại")
     add_db_argument(p)
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")

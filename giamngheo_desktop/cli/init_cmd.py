@@ -9,7 +9,7 @@ from giamngheo_desktop.services import commune
 from giamngheo_desktop.storage.database import open_database
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("init", help="tạo tệp dữ liệu mới và khai báo thông tin xã")
     add_db_argument(p)
     p.add_argument("--name", required=True, help="tên xã/phường, ví dụ “xã Tân Lập”")

@@ -1,4 +1,4 @@
-"""``office``: the receiving office's file (issue 19).
+"""``office``: the receiving office's file.
 
 python -m giamngheo_desktop office init --db NOI-NHAN.sqlite --name "Sở Nông nghiệp và Môi trường tỉnh Phú Thọ"
 python -m giamngheo_desktop office communes --db F [--add CODE NAME [--type xa|phuong|dac_khu]] [--list DMHC.xlsx]
@@ -37,7 +37,7 @@ def _db_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     top = subparsers.add_parser("office", help="cơ quan tiếp nhận: nhận gói của các xã, theo dõi, tổng hợp")
     sub = top.add_subparsers(dest="office_command", metavar="LỆNH", required=True)
 

@@ -13,7 +13,7 @@ import argparse
 import os
 from pathlib import Path
 
-from giamngheo_desktop.cli.common import ProgressPrinter, add_db_argument, open_db, print_json
+from giamngheo_desktop.cli.common import ProgressPrinter, add_db_argument, open_db, print_json, show_help
 from giamngheo_desktop.domain import periods
 from giamngheo_desktop.domain.errors import BadFile
 from giamngheo_desktop.export import package, signing
@@ -22,7 +22,7 @@ from giamngheo_desktop.services import commune
 from giamngheo_desktop.services import package as package_service
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("export-package", help="tạo gói dữ liệu gửi cấp trên cho một kỳ báo cáo")
     add_db_argument(p)
     p.add_argument("--period", required=True, help="kỳ: 2026-11, 2026-Q4, 2026, 2026-01-01..2026-03-31, round:7")
@@ -62,7 +62,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q = sub.add_parser("list", help="(ở nơi nhận) các xã đã đăng ký khóa")
     add_register_argument(q)
     q.set_defaults(func=run_keys_list)
-    p.set_defaults(func=lambda args: (p.print_help(), 1)[1])
+    p.set_defaults(func=show_help(p))
 
 
 def add_register_argument(p: argparse.ArgumentParser) -> None:

@@ -10,7 +10,7 @@ from giamngheo_desktop.domain.errors import NotFound
 from giamngheo_desktop.services import plan
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("plan", help="chỉ tiêu kế hoạch giảm nghèo của năm và tiến độ thực hiện")
     add_db_argument(p)
     p.add_argument("--year", type=int, default=None, help="năm kế hoạch (mặc định: năm nay)")

@@ -13,7 +13,7 @@ from giamngheo_desktop.domain import periods
 from giamngheo_desktop.services import reporting
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     kinds = ", ".join(k for k, _ in reporting.report_kinds())
     p = subparsers.add_parser("report", help="lập biểu báo cáo cho một kỳ và xuất ra Excel hoặc PDF")
     add_db_argument(p)

@@ -11,7 +11,7 @@ from giamngheo_desktop.services import backup
 from giamngheo_desktop.services.session import open_session
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("restore", help="khôi phục tệp dữ liệu từ một bản sao lưu (xem khác biệt trước)")
     p.add_argument("backup", type=Path, metavar="BACKUP", help="tệp sao lưu (.sqlite)")
     add_db_argument(p)

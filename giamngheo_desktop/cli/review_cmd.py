@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 
 from giamngheo_desktop import formats
-from giamngheo_desktop.cli.common import ProgressPrinter, add_db_argument, open_db, print_json
+from giamngheo_desktop.cli.common import ProgressPrinter, add_db_argument, open_db, print_json, show_help
 from giamngheo_desktop.services import review
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("review", help="đợt rà soát: mở, tính, họp thôn, chuyển bước, đóng, diễn biến")
     sub = p.add_subparsers(dest="review_command", metavar="LỆNH")
 
     def cmd(name: str, help_text: str, func: object) -> argparse.ArgumentParser:
-        q = sub.add_parser(name, help=help_text)
+        q: argparse.ArgumentParser = sub.add_parser(name, help=help_text)
         add_db_argument(q)
         q.add_argument("--json", action="store_true")
         q.set_defaults(func=func)
@@ -48,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     q = cmd("movement", "diễn biến hộ nghèo, cận nghèo giữa hai đợt đã đóng", run_movement)
     q.add_argument("start", type=int)
     q.add_argument("end", type=int)
-    p.set_defaults(func=lambda args: (p.print_help(), 1)[1])
+    p.set_defaults(func=show_help(p))
 
 
 def run_open(args: argparse.Namespace) -> int:

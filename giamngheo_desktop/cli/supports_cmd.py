@@ -10,7 +10,7 @@ from giamngheo_desktop.services import support
 from giamngheo_desktop.services.support import money
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser("supports", help="tổng hợp hỗ trợ trong năm theo loại, nguồn vốn, chương trình")
     add_db_argument(p)
     p.add_argument("--year", type=int, default=None, help="năm (mặc định: năm nay)")

@@ -14,14 +14,14 @@ import getpass
 import os
 import sys
 
-from giamngheo_desktop.cli.common import add_db_argument, db_path, holder, open_db, print_json
+from giamngheo_desktop.cli.common import add_db_argument, db_path, holder, open_db, print_json, show_help
 from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.services import users
 from giamngheo_desktop.storage import office_db
 from giamngheo_desktop.storage.connection import Database
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = subparsers.add_parser(
         "users",
         help="người dùng: liệt kê, thêm, đặt lại mật khẩu, bật/tắt đăng nhập",
@@ -51,7 +51,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     req.add_argument("state", choices=["on", "off"])
     add_admin_argument(req)
     req.set_defaults(func=run_required)
-    p.set_defaults(func=lambda args: (p.print_help(), 1)[1])
+    p.set_defaults(func=show_help(p))
 
 
 NOTICE = (
@@ -62,7 +62,7 @@ NOTICE = (
 
 
 def _open(args: argparse.Namespace, *, write: bool = True) -> Database:
-    """The commune's file, or a receiving office's file (its own users, issue 19)."""
+    """The commune's file, or a receiving office's file (its own users)."""
     path = db_path(args)
     if path.exists() and office_db.file_kind(path) == "office":
         return office_db.open_office(path, create=False, write=write, holder=holder(args))

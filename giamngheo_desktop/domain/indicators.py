@@ -101,7 +101,7 @@ def working_age(member: MemberFacts, on: _dt.date, ctx: dict[str, Any]) -> bool 
     if age is None:
         return None
     retire = ctx["retirement"](member.sex, on.year)
-    return ctx.get("min_age", 15) <= age < retire
+    return bool(ctx.get("min_age", 15) <= age < retire)
 
 
 @rule("member_employment_deprived")

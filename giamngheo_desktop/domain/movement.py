@@ -16,7 +16,7 @@ commune total is always the sum of the villages.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 POOR, NEAR = "poor", "near_poor"
@@ -35,11 +35,15 @@ class Counts:
     households: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COLUMNS, 0))
     persons: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COLUMNS, 0))
 
-    def identity_holds(self) -> bool:
-        for c in (self.households, self.persons):
-            if c["end"] != c["start"] - c["c2"] - c["c3"] - c["c4"] + c["c5"] + c["c6"] + c["c7"] + c["c8"]:
-                return False
-        return True
+    def rows(self) -> tuple[list[int], list[int]]:
+        """Columns 1–9 of the households row and of the persons row."""
+        return [self.households[k] for k in COLUMNS], [self.persons[k] for k in COLUMNS]
+
+
+def identity_holds(columns: Sequence[int]) -> bool:
+    """Column 9 = 1 − 2 − 3 − 4 + 5 + 6 + 7 + 8 (columns 1–9 of a Biểu 2/3 row)."""
+    c = columns
+    return c[8] == c[0] - c[1] - c[2] - c[3] + c[4] + c[5] + c[6] + c[7]
 
 
 def movement(

@@ -1,4 +1,4 @@
-"""The receiving office's pure rules (issue 19): commune types, the reporting calendar, sending
+"""The receiving office's pure rules: commune types, the reporting calendar, sending
 status, report tables as JSON, and combining communes' tables into one.
 
 * :func:`due_date` — when a commune's package for a period is due, from the calendar of

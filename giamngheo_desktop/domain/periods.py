@@ -14,7 +14,6 @@ from datetime import date
 
 from giamngheo_desktop.domain.errors import ValidationFailed, ValidationIssue
 
-KINDS = ("month", "quarter", "year", "range", "round")
 KIND_LABELS = {"month": "Tháng", "quarter": "Quý", "year": "Năm", "range": "Khoảng thời gian", "round": "Đợt rà soát"}
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 

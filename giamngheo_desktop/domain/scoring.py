@@ -63,8 +63,3 @@ def score(card: Card, answers: dict[str, str]) -> float:
     if issues:
         raise ValidationFailed(issues)
     return total
-
-
-def below_cutoff(card: Card, total: float) -> bool:
-    """At or below the cut-off: income taken as at or below the poverty line."""
-    return total <= card.cutoff

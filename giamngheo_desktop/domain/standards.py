@@ -10,9 +10,7 @@ A new standard is a new file; only a new *kind* of rule needs code.
 from __future__ import annotations
 
 import datetime as _dt
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from giamngheo_desktop import formats
@@ -111,14 +109,6 @@ def parse_standard(data: dict[str, Any]) -> Standard:
         province_code=data.get("province_code"),
         definition=data,
     )
-
-
-def load_standard_file(path: Path) -> Standard:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise DomainError(f"Không đọc được tệp chuẩn nghèo {Path(path).name}: {exc}") from exc
-    return parse_standard(data)
 
 
 def select_national(standards: list[Standard], day: _dt.date | str) -> Standard:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from giamngheo_desktop.domain.documents import GapListDoc
 from giamngheo_desktop.domain.errors import ValidationFailed, ValidationIssue
@@ -23,7 +24,7 @@ def write_pdf(doc: GapListDoc, path: Path) -> Path:
     parts = doc.on_date.split("/")  # dd/mm/yyyy
     day = f"{parts[2]}-{parts[1]}-{parts[0]}" if len(parts) == 3 else None
     body = "ỦY BAN NHÂN DÂN " + doc.commune_header.removeprefix("UBND ")
-    story: list = page.header(page.Letterhead(body=body, place=doc.place, day=day), width)
+    story: list[Any] = page.header(page.Letterhead(body=body, place=doc.place, day=day), width)
     story += [Spacer(1, 4 * mm), Paragraph(esc(doc.title.upper()), s.title)]
     story.append(Paragraph(esc(f"{doc.village} — tính đến ngày {doc.on_date}"), s.center_italic))
     story.append(Spacer(1, 3 * mm))

@@ -1,4 +1,4 @@
-"""Opening a commune's package for the receiving office (issue 19).
+"""Opening a commune's package for the receiving office.
 
 :func:`open_for_office` runs every check ``export.package`` has (structure, checksums, and —
 once packages are signed — the Ed25519 signature against the key the office registered,

@@ -43,7 +43,8 @@ def esc(value: object) -> str:
 def page_size(landscape_page: bool) -> tuple[float, float]:
     from reportlab.lib.pagesizes import A4, landscape
 
-    return landscape(A4) if landscape_page else A4
+    width, height = landscape(A4) if landscape_page else A4
+    return float(width), float(height)
 
 
 def text_width(landscape_page: bool = False) -> float:

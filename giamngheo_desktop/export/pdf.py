@@ -142,7 +142,8 @@ def _steady_paragraph_class() -> Any:
         def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
             if self._steady is not None and self._steady[0] == avail_width:
                 return self._steady[1]
-            size = super().wrap(avail_width, avail_height)
+            width, height = super().wrap(avail_width, avail_height)
+            size = (float(width), float(height))
             self._steady = (avail_width, size)
             return size
 

@@ -127,7 +127,7 @@ def _commit(
             households_unchanged=len(considered),
             members_unchanged=sum(1 for h in considered for m in h.members if m.valid or not valid_only),
         )
-    if not db.in_transaction:  # a copy of the file as it was before the import (issue 7)
+    if not db.in_transaction:  # a copy of the file as it was before the import
         from giamngheo_desktop.services import backup
 
         backup.auto_backup(db, "import")

@@ -50,10 +50,6 @@ def _word_rules() -> list[tuple[frozenset[str], str]]:
     return sorted(rules, key=lambda rule: -len(rule[0]))
 
 
-def field_levels() -> dict[str, str]:
-    return {item["key"]: item["level"] for item in synonyms_file()["fields"]}
-
-
 def field_labels() -> dict[str, str]:
     """The Vietnamese name of each import field: its export header in the field table
     (:mod:`domain.fields`), else its first synonym."""
@@ -153,12 +149,6 @@ class HeaderMatch:
     labels: dict[int, str] = field(default_factory=dict)  # column index → header text of every non-empty column
     depth: int = 1  # header rows stacked
     number_row: bool = False  # a row of column numbers was skipped
-
-    def column_of(self, key: str) -> int | None:
-        for col, k in self.columns.items():
-            if k == key:
-                return col
-        return None
 
 
 _NUMBER_CELL = re.compile(r"^[(\[]?(?:\d{1,3}|[A-Za-z]{1,2})[)\]]?[.*]?$")

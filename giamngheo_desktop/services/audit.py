@@ -190,7 +190,7 @@ class _Names:
     def user(self, username: str) -> str:
         if username in ("he-thong", "", None):
             return SYSTEM_NAME
-        return self.users.get(username, username)
+        return str(self.users.get(username, username))
 
     def value(self, name: str, value: Any) -> str:
         if value is None or value == "":
@@ -198,13 +198,13 @@ class _Names:
         if name in ("poverty_class", "computed_class", "final_class", "class_before", "local_class"):
             return class_label(str(value)) or str(value)
         if name == "village_id":
-            return self.villages.get(int(value), str(value))
+            return str(self.villages.get(int(value), str(value)))
         if name in ("household_id", "related_household_id"):
             return self.household_code(value)
         if name in ("member_id", "head_member_id"):
             return self.member(value)
         if name == "step":
-            return ROUND_STEP_LABELS.get(str(value), str(value))
+            return str(ROUND_STEP_LABELS.get(str(value), str(value)))
         if name in ("frozen", "deprived", "active"):
             return "Có" if value in (1, True, "1") else "Không"
         if name == "value" and isinstance(value, str) and len(value) >= 32 and value.isalnum():
@@ -212,7 +212,7 @@ class _Names:
         if name == "sex":
             return {"M": "Nam", "F": "Nữ"}.get(str(value), str(value))
         if name.endswith("_code") or name in ("funding_source", "type_code"):
-            return self.code_names.get(str(value), str(value))
+            return str(self.code_names.get(str(value), str(value)))
         if name.endswith(("_at", "_date", "_to", "_from")) or name in ("ts",):
             return vn_time(str(value))
         if isinstance(value, bool) or (name.startswith(("is_", "has_")) and value in (0, 1)):

@@ -1,4 +1,4 @@
-"""Backups and restore (issue 7 item 3).
+"""Backups and restore.
 
 * :func:`make_backup` writes a consistent copy with ``VACUUM INTO`` (safe while the app
   has the file open, WAL included) to a temporary name in the target folder, verifies it
@@ -47,6 +47,7 @@ REASON_LABELS = {
     "batch": "trước khi ghi hỗ trợ hàng loạt",
     "manual": "sao lưu thủ công",
 }
+
 # Tables whose counts a person recognises, in the order the restore dialog shows them.
 TABLE_LABELS = {
     "household": "Hộ gia đình",

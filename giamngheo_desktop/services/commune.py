@@ -90,7 +90,7 @@ def validate_villages(villages: list[VillageInput]) -> list[ValidationIssue]:
 
 
 def has_commune(db: Database) -> bool:
-    return db.scalar("SELECT count(*) FROM commune") == 1
+    return bool(db.scalar("SELECT count(*) FROM commune") == 1)
 
 
 def get_commune(db: Database) -> CommuneSettings:
@@ -222,17 +222,6 @@ def add_village(db: Database, village: VillageInput) -> Changes:
             (code, name, fold(name), village.kind, village.area_type, nfc(village.head_name), order),
         )
         return Changes(commune=True, id=int(cur.lastrowid or 0))
-
-
-def village_area_type(db: Database, village_id: int) -> str:
-    """The area type that applies to a village (its own, else the commune's)."""
-    row = db.row(
-        "SELECT coalesce(v.area_type, c.area_type) AS area FROM village v, commune c WHERE v.id = ?",
-        (village_id,),
-    )
-    if row is None:
-        raise NotFound(f"Không tìm thấy thôn/tổ có mã số {village_id}.")
-    return str(row["area"])
 
 
 def info(db: Database) -> dict[str, Any]:

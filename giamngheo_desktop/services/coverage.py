@@ -387,10 +387,6 @@ def list_gaps(db: Database, gap: str, *, on_date: str | None = None, village_id:
     return evaluate(db, gap, on_date=on_date, village_id=village_id).rows
 
 
-def gap_title(gap: str) -> str:
-    return GAPS[gap].title
-
-
 def _vn_date(value: str | None) -> str:
     if not value or len(value) != 10:
         return value or ""

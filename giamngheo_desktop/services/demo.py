@@ -105,7 +105,7 @@ class _Names:
 
     def given(self, sex: str, group: tuple[Any, ...] | None = None) -> str:
         if group is not None:
-            return self.rng.choice(group[2] if sex == "M" else group[3])
+            return str(self.rng.choice(group[2] if sex == "M" else group[3]))
         return self.rng.choice(MALE if sex == "M" else FEMALE)
 
 
@@ -120,11 +120,6 @@ def _pick_class(rng: random.Random, minority: bool) -> str:
     if roll < 0.125:
         return "average"
     return "not_poor"
-
-
-# Deprivations the generator can build on purpose (2022–2025 indicator order).
-BUILDABLE = ["employment", "hi", "adult_education", "school", "housing", "floor_area", "water", "latrine",
-             "internet", "information", "nutrition"]  # fmt: skip
 
 
 def generate(

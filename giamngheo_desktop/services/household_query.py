@@ -325,7 +325,7 @@ def class_choices() -> list[tuple[str, str]]:
     return [(c.value, label) for c, label in CLASS_LABELS.items()]
 
 
-# -- deprivations (issue 3): from the latest review round that has indicators for the household ----
+# -- deprivations: from the latest review round that has indicators for the household ----
 
 _LATEST_ROUND = "(SELECT max(r2.round_id) FROM round_indicator r2 WHERE r2.household_id = h.id)"
 

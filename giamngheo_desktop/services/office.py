@@ -1,4 +1,4 @@
-"""Receiving-office mode (issue 19): the office, its communes, packages taken in, the status
+"""Receiving-office mode: the office, its communes, packages taken in, the status
 board, combined reports and checks across communes. Works on an office file
 (``storage.office_db.open_office``), never on a commune's register.
 

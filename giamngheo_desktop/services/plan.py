@@ -486,13 +486,6 @@ def set_baseline(
     return CHANGED
 
 
-def delete_plan(db: Database, *, plan_id: int) -> Changes:
-    db.require(Permission.EDIT_SUPPORT)
-    with db.atomic() as conn:
-        conn.execute("UPDATE plan SET deleted_at = ? WHERE id = ?", (clock.now_iso(), plan_id))
-    return CHANGED
-
-
 # --------------------------------------------------------------- reading ----
 _PLAN_COLUMNS = (
     "id, year, number, issued_date, title, baseline_round_id, baseline_date, baseline_households, baseline_poor,"

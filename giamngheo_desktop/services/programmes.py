@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from giamngheo_desktop import clock
 from giamngheo_desktop.domain.errors import NotFound, ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.services.changes import Changes
@@ -148,13 +147,6 @@ def edit_model(db: Database, *, model_id: int, data: ModelInput) -> Changes:
         )
         if cur.rowcount == 0:
             raise NotFound(f"Không tìm thấy mô hình số {model_id}.")
-    return CHANGED
-
-
-def delete_model(db: Database, *, model_id: int) -> Changes:
-    db.require(Permission.EDIT_SUPPORT)
-    with db.atomic() as conn:
-        conn.execute("UPDATE production_model SET deleted_at = ? WHERE id = ?", (clock.now_iso(), model_id))
     return CHANGED
 
 
@@ -308,13 +300,6 @@ def edit_class(db: Database, *, class_id: int, data: ClassInput) -> Changes:
     return CHANGED
 
 
-def delete_class(db: Database, *, class_id: int) -> Changes:
-    db.require(Permission.EDIT_SUPPORT)
-    with db.atomic() as conn:
-        conn.execute("UPDATE training_class SET deleted_at = ? WHERE id = ?", (clock.now_iso(), class_id))
-    return CHANGED
-
-
 def list_classes(db: Database, *, year: int | None = None) -> list[ClassRow]:
     db.require(Permission.VIEW)
     sql = (
@@ -433,13 +418,6 @@ def add_attendee(db: Database, *, training_id: int, full_name: str, position: st
             (training_id, nfc(full_name), nfc(position)),
         )
     return CHANGED
-
-
-def training_attendees(db: Database, training_id: int) -> list[dict[str, Any]]:
-    db.require(Permission.VIEW)
-    return db.rows(
-        "SELECT id, full_name, position FROM staff_training_attendee WHERE training_id = ? ORDER BY id", (training_id,)
-    )
 
 
 def list_staff_trainings(db: Database, *, year: int | None = None) -> list[StaffTrainingRow]:

@@ -78,7 +78,6 @@ from giamngheo_desktop.services.register_history import (
     _Recorder,
     _snapshot_changes,
     redo_operation,
-    snapshot_to_json,
     undo_operation,
 )
 from giamngheo_desktop.services.register_households import (
@@ -88,15 +87,12 @@ from giamngheo_desktop.services.register_households import (
     add_member,
     remove_household,
     remove_member,
-    restore_household,
-    restore_member,
     update_household,
     update_member,
 )
 from giamngheo_desktop.services.register_moves import (
     _CHILD,
     _MOVE_SQL,
-    _PARENT,
     _SPOUSE,
     SplitInput,
     _apply_relationships,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import asdict
 from typing import Any
 
 from giamngheo_desktop import clock
@@ -189,8 +188,3 @@ def redo_operation(db: Database, snapshot: Snapshot) -> Changes:
     with db.atomic():
         _apply_state(db, snapshot.after, snapshot.before)
     return _snapshot_changes(snapshot)
-
-
-def snapshot_to_json(snapshot: Snapshot) -> str:
-    """Serialise a snapshot (debugging, tests)."""
-    return json.dumps(asdict(snapshot), ensure_ascii=False, default=str)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from giamngheo_desktop import clock
-from giamngheo_desktop.domain.errors import NotFound, ValidationFailed, ValidationIssue
+from giamngheo_desktop.domain.errors import ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.idnumber import normalize_id
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.domain.vocab import LIFE_STATUS_LABELS
@@ -147,35 +147,6 @@ def remove_household(db: Database, household_id: int, *, reason: str = "") -> Ch
     )
 
 
-def restore_household(db: Database, household_id: int) -> Changes:
-    """Bring back a soft-deleted household (refused if its code is now used by another)."""
-    db.require(Permission.EDIT_REGISTER)
-    row = db.row("SELECT * FROM household WHERE id = ?", (household_id,))
-    if row is None:
-        raise NotFound(f"Không tìm thấy hộ có mã số {household_id}.")
-    if row["deleted_at"] is None:
-        raise ValidationFailed(ValidationIssue("Hộ", f"hộ {row['code']} chưa bị xóa"))
-    if db.scalar("SELECT 1 FROM household WHERE code = ? AND deleted_at IS NULL", (row["code"],)):
-        raise ValidationFailed(
-            ValidationIssue("code", "không khôi phục được vì đã có hộ khác đang dùng mã này", value=row["code"])
-        )
-    rec = _Recorder(db, f"Khôi phục hộ {row['code']}")
-    with db.atomic() as conn:
-        rec.touch([household_id])
-        conn.execute(
-            "UPDATE household SET deleted_at = NULL, updated_at = ? WHERE id = ?", (clock.now_iso(), household_id)
-        )
-        rec.event(household_id, "restore")
-        snapshot = rec.snapshot()
-    return Changes(
-        households=True,
-        rows_added_or_removed=True,
-        household_ids=frozenset({household_id}),
-        snapshot=snapshot,
-        household_id=household_id,
-    )
-
-
 def add_member(db: Database, household_id: int, *, member: MemberInput) -> Changes:
     """Add a member to a household. A second head is refused: use :func:`change_head`."""
     db.require(Permission.EDIT_REGISTER)
@@ -286,52 +257,6 @@ def remove_member(db: Database, member_id: int, *, reason: str = "") -> Changes:
         rec.touch([hid], [member_id])
         conn.execute("UPDATE member SET deleted_at = ?, updated_at = ? WHERE id = ?", (now, now, member_id))
         rec.event(hid, "member_remove", member_id=member_id, details={"reason": nfc(reason)})
-        snapshot = rec.snapshot()
-    return Changes(
-        households=True,
-        members=True,
-        household_ids=frozenset({hid}),
-        snapshot=snapshot,
-        household_id=hid,
-        member_id=member_id,
-    )
-
-
-def restore_member(db: Database, member_id: int) -> Changes:
-    """Bring back a soft-deleted member (refused if it would give the household a second head)."""
-    db.require(Permission.EDIT_REGISTER)
-    row = db.row("SELECT * FROM member WHERE id = ?", (member_id,))
-    if row is None:
-        raise NotFound(f"Không tìm thấy nhân khẩu có mã số {member_id}.")
-    if row["deleted_at"] is None:
-        raise ValidationFailed(ValidationIssue("Nhân khẩu", f"{row['full_name']} chưa bị xóa"))
-    hid = int(row["household_id"])
-    if (
-        row["relationship_code"] == HEAD
-        and row["life_status"] == "living"
-        and any(m["relationship_code"] == HEAD for m in _living_members(db, hid))
-    ):
-        raise ValidationFailed(
-            ValidationIssue("Chủ hộ", f"không khôi phục được {row['full_name']}: hộ đã có chủ hộ khác")
-        )
-    if row["id_number"] and db.scalar(
-        "SELECT 1 FROM member m JOIN household h ON h.id = m.household_id WHERE m.id_number = ? "
-        "AND m.deleted_at IS NULL AND h.deleted_at IS NULL",
-        (row["id_number"],),
-    ):
-        raise ValidationFailed(
-            ValidationIssue(
-                "id_number",
-                "không khôi phục được: số này đang thuộc nhân khẩu khác",
-                value=row["id_number"],
-            )
-        )
-    rec = _Recorder(db, f"Khôi phục nhân khẩu {row['full_name']}")
-    with db.atomic() as conn:
-        rec.touch([hid], [member_id])
-        conn.execute("UPDATE member SET deleted_at = NULL, updated_at = ? WHERE id = ?", (clock.now_iso(), member_id))
-        _refresh_derived(db, hid, CodeBook(db))
-        rec.event(hid, "restore", member_id=member_id)
         snapshot = rec.snapshot()
     return Changes(
         households=True,

@@ -31,9 +31,6 @@ _SPOUSE = {"02", "03"}
 _CHILD = {"04", "05", "06"}
 
 
-_PARENT = {"09", "10", "11", "12"}
-
-
 def _by_sex(sex: str | None, male: str, female: str, unknown: str = OTHER_RELATIVE) -> str:
     return male if sex == "M" else female if sex == "F" else unknown
 

@@ -19,7 +19,6 @@ Mẫu 7.2/7.3 (movement) compare two closed rounds.
 
 from __future__ import annotations
 
-import importlib
 import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -31,6 +30,7 @@ from giamngheo_desktop import clock, formats
 from giamngheo_desktop.domain import periods
 from giamngheo_desktop.domain.errors import NotFound, ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.indicators import MemberFacts, hi_valid
+from giamngheo_desktop.domain.movement import identity_holds
 from giamngheo_desktop.domain.periods import Period
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.domain.report import (
@@ -47,10 +47,10 @@ from giamngheo_desktop.domain.report import (
     column_numbers,
 )
 from giamngheo_desktop.domain.vocab import effective_class
+from giamngheo_desktop.services import review
 from giamngheo_desktop.storage.connection import Database
 
 POOR, NEAR = "poor", "near_poor"
-NOT_POOR_CLASSES = ("not_poor", "average", "newly_escaped")
 REGISTER_NOTE = (
     "Chưa có đợt rà soát đã kết thúc trong kỳ báo cáo: số liệu lấy theo sổ hộ gia đình hiện tại "
     "(phân loại hộ mới nhất)."
@@ -543,86 +543,13 @@ def average_living(ctx: Context) -> ReportData:
 MOVE_COLS = 9
 
 
-def movement_from_rounds(
-    db: Database, start_round: int, end_round: int, target: str
-) -> dict[int, tuple[list[int], list[int]]]:
-    """Movement of ``target`` ('poor' or 'near_poor') households/persons per village between two rounds.
-
-    Columns 1–9 of Biểu 2 / 3. Stand-in until ``services.review.movement_between`` lands; kept
-    separate so it can be replaced. Column 9 is the end count; the identity
-    9 = 1 - 2 - 3 - 4 + 5 + 6 + 7 + 8 holds by construction (composition changes of households that
-    stay in the class go to column 4 or 8).
-    """
-    start = {h.id: h for h in round_households(db, start_round)}
-    end = {h.id: h for h in round_households(db, end_round)}
-    other = NEAR if target == POOR else POOR
-    out: dict[int, tuple[list[int], list[int]]] = {}
-
-    def add(vid: int, col: int, hh: int, pp: int) -> None:
-        cell = out.setdefault(vid, ([0] * MOVE_COLS, [0] * MOVE_COLS))
-        cell[0][col - 1] += hh
-        cell[1][col - 1] += pp
-
-    for hid, s in start.items():
-        if s.cls != target:
-            continue
-        add(s.village_id, 1, 1, s.persons)
-        e = end.get(hid)
-        if e is None:
-            add(s.village_id, 4, 1, s.persons)
-        elif e.cls == target:
-            delta = e.persons - s.persons
-            if delta < 0:
-                add(s.village_id, 4, 0, -delta)
-            elif delta > 0:
-                add(s.village_id, 8, 0, delta)
-        elif target == POOR:
-            add(s.village_id, 2 if e.cls == NEAR else 3, 1, s.persons)
-        else:
-            add(s.village_id, 3 if e.cls == POOR else 2, 1, s.persons)
-    for hid, e in end.items():
-        if e.cls != target:
-            continue
-        add(e.village_id, 9, 1, e.persons)
-        was = start.get(hid)
-        if was is not None and was.cls == target:
-            continue
-        before = was.cls if was is not None else e.class_before
-        if before == other:
-            add(e.village_id, 5, 1, e.persons)
-        elif before in NOT_POOR_CLASSES:
-            again = (
-                e.movement in ("re_poor", "re_near_poor", "tai_ngheo") or before == "newly_escaped" or e.escaped_before
-            )
-            add(e.village_id, 6 if again else 7, 1, e.persons)
-        else:
-            add(e.village_id, 8, 1, e.persons)
-    return out
-
-
 def movement_per_village(
     db: Database, start_round: int, end_round: int, target: str
 ) -> dict[int, tuple[list[int], list[int]]]:
-    """Columns 1–9 per village from the review service's ``movement_between`` (issue 4) when it is
-    installed, else from :func:`movement_from_rounds` (the stand-in)."""
-    try:
-        review: Any = importlib.import_module("giamngheo_desktop.services.review")
-    except ImportError:
-        review = None
-    between = getattr(review, "movement_between", None)
-    if between is None:
-        return movement_from_rounds(db, start_round, end_round, target)
-    counts = between(db, start_round, end_round)[target]
-    order = ["start", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "end"]
-    return {
-        vid: ([c.households[k] for k in order], [c.persons[k] for k in order])
-        for vid, c in counts.items()
-        if vid is not None
-    }
-
-
-def movement_identity(c: Sequence[int]) -> bool:
-    return c[8] == c[0] - c[1] - c[2] - c[3] + c[4] + c[5] + c[6] + c[7]
+    """Columns 1–9 (households, persons) per village of Biểu 2 / 3 between two closed rounds, from
+    ``review.movement_between`` (the one implementation of the movement rule)."""
+    counts = review.movement_between(db, start_round, end_round)[target]
+    return {vid: c.rows() for vid, c in counts.items() if vid is not None}
 
 
 def _previous_round(db: Database, round_id: int) -> dict[str, Any] | None:
@@ -711,7 +638,7 @@ def _movement(ctx: Context, target: str) -> ReportData:
             + ("sổ hộ hiện tại." if src.round_id is None else f"{src.round_name}.")
         )
     _two_row_units(r, ctx, per_village, lambda c: list(c), MOVE_COLS)
-    bad = [row for row in r.rows if not movement_identity([int(v or 0) for v in row.values[3:]])]
+    bad = [row for row in r.rows if not identity_holds([int(v or 0) for v in row.values[3:]])]
     if bad:
         raise ValidationFailed(
             [ValidationIssue("movement", "Số liệu diễn biến không khớp: cột 9 khác 1 - 2 - 3 - 4 + 5 + 6 + 7 + 8.")]

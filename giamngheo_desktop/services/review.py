@@ -1,4 +1,4 @@
-"""Review rounds (rà soát) and classification (issue 4).
+"""Review rounds (rà soát) and classification.
 
 * Standards come from ``poverty_standard`` (mirrored from ``resources/standards``); the
   round's reference date selects the national standard and the round keeps its id, so
@@ -468,19 +468,6 @@ def _require_open(db: Database, round_id: int) -> dict[str, Any]:
     return row
 
 
-def add_households(db: Database, round_id: int, household_ids: Iterable[int]) -> Changes:
-    db.require(Permission.RUN_REVIEW)
-    _require_open(db, round_id)
-    with db.atomic() as conn:
-        for hid in household_ids:
-            conn.execute(
-                "INSERT OR IGNORE INTO round_household (round_id, household_id, source, village_id, class_before)"
-                " SELECT ?, id, 'manual', village_id, poverty_class FROM household WHERE id = ?",
-                (round_id, hid),
-            )
-    return Changes(review=True)
-
-
 def remove_household(db: Database, round_id: int, household_id: int) -> Changes:
     db.require(Permission.RUN_REVIEW)
     _require_open(db, round_id)
@@ -671,21 +658,6 @@ def override_indicator(
             (round_id, household_id, code, int(deprived), note.strip()),
         )
         compute_round(db, round_id, household_ids=[household_id])
-    return Changes(review=True)
-
-
-def set_final_class(db: Database, round_id: int, household_id: int, *, poverty_class: str, note: str) -> Changes:
-    """After the village meeting the agreed class may differ from the computed one (with a note)."""
-    db.require(Permission.RUN_REVIEW)
-    _require_open(db, round_id)
-    if poverty_class not in ("poor", "near_poor", "average", "not_poor"):
-        raise ValidationFailed(ValidationIssue("Phân loại", "không hợp lệ", value=poverty_class))
-    with db.atomic() as conn:
-        conn.execute(
-            "UPDATE round_household SET final_class = ?, reason = reason || ' | Họp thôn: ' || ?"
-            " WHERE round_id = ? AND household_id = ?",
-            (poverty_class, note, round_id, household_id),
-        )
     return Changes(review=True)
 
 

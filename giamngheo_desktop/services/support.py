@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -1065,14 +1065,3 @@ def totals(db: Database, *, year: int, village_id: int | None = None) -> dict[st
         "by_programme": by_programme,
         "loans_disbursed": loans,
     }
-
-
-def members_by_ids(db: Database, ids: Sequence[int]) -> list[MemberChoice]:
-    db.require(Permission.VIEW)
-    if not ids:
-        return []
-    rows = db.rows(
-        f"SELECT id, full_name, birth_year, '' AS relationship FROM member WHERE id IN ({','.join('?' * len(ids))})",
-        list(ids),
-    )
-    return [MemberChoice(**r) for r in rows]

@@ -1,4 +1,4 @@
-"""Users, roles and the login (issue 7 item 1).
+"""Users, roles and the login.
 
 * Passwords are hashed with ``hashlib.scrypt`` (random 16-byte salt; n, r, p stored with
   the hash as ``scrypt$n$r$p$salt_hex$hash_hex``), compared in constant time. The parameters
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from giamngheo_desktop import clock
 from giamngheo_desktop.domain.errors import DomainError, NotFound, ValidationFailed, ValidationIssue
-from giamngheo_desktop.domain.permissions import ROLE_LABELS, SYSTEM_ACTOR, Actor, Permission, Role
+from giamngheo_desktop.domain.permissions import ROLE_LABELS, Actor, Permission, Role
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.text import nfc
@@ -355,7 +355,7 @@ def login(db: Database, username: str, password: str) -> User:
 
 
 def login_required(db: Database) -> bool:
-    return db.scalar("SELECT value FROM app_setting WHERE key = 'login_required'") == "1"
+    return bool(db.scalar("SELECT value FROM app_setting WHERE key = 'login_required'") == "1")
 
 
 def _keep_an_admin(db: Database) -> None:

@@ -34,7 +34,7 @@ from giamngheo_desktop.storage import anchors, search
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.storage.functions import audit_key, entry_hash, key_id, keyed_hash, set_audit_off
 
-TRIGGER_VERSION = "3"  # 3: keyed hash (gn_audit_hmac) + key_id (issue 16); a new version regenerates every trigger
+TRIGGER_VERSION = "3"  # 3: keyed hash (gn_audit_hmac) + key_id; a new version regenerates every trigger
 
 # table → SQL expression (on NEW/OLD as R) giving the household the row belongs to
 AUDITED: dict[str, str | None] = {

@@ -54,13 +54,13 @@ STEPS: list[Step] = [
     Step(
         4,
         "register search: an FTS5 trigram index over the search text, so a keystroke of 3+ characters costs "
-        "what the index costs, not a scan of 50,000 households (issue 20; storage/search.py)",
+        "what the index costs, not a scan of 50,000 households (storage/search.py)",
         _step_search_index,
     ),
     Step(
         5,
-        "keyed audit trail: each entry names the installation key whose HMAC made its hash (issue 16; "
-        "storage/audit.py); older entries keep plain SHA-256 and an empty key_id",
+        "keyed audit trail: each entry names the installation key whose HMAC made its hash (storage/audit.py); "
+        "older entries keep plain SHA-256 and an empty key_id",
         "ALTER TABLE audit_log ADD COLUMN key_id TEXT",
     ),
 ]
@@ -106,7 +106,7 @@ def _read_header(uri: str) -> tuple[int, int, int]:
     conn = sqlite3.connect(uri, uri=True)
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
     finally:
         conn.close()
@@ -165,7 +165,7 @@ def upgrade(db: Database, *, backup_dir: Path | None = None, steps: Sequence[Ste
     steps = list(STEPS if steps is None else steps)
     latest = 1 + len(steps)
     conn = db.conn
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     if version > latest:
         check_openable(db.path, latest)  # raises SchemaTooNew
     fresh = version == 0

@@ -1,4 +1,4 @@
-"""The receiving office's file: a database kind of its own (issue 19).
+"""The receiving office's file: a database kind of its own.
 
 A province office (or a commune's economic department) that takes in communes' upload
 packages keeps them in an *office file*, never in a commune's register: its own

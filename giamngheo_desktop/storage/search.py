@@ -1,7 +1,7 @@
 """The register's search text: one folded column per household, kept by triggers.
 
 A keystroke in the register's search box must update the row count within 50 ms with
-50,000 households and 200,000 members (issue 3). Scanning every member's folded name
+50,000 households and 200,000 members. Scanning every member's folded name
 and building the set of their households cost 85–185 ms for short prefixes, so each
 household carries what a search may match, already folded:
 
@@ -24,7 +24,7 @@ query planner preferred and which made every matching row a table lookup).
 
 Substring search of three characters or more goes through ``household_fts``, an FTS5
 table with the trigram tokenizer holding the same two texts (rowid = household id;
-migration step 4, issue 20): a no-hit or long query costs what the index costs (well
+migration step 4): a no-hit or long query costs what the index costs (well
 under a millisecond) instead of a scan of every household's text. Triggers on
 ``household`` keep it in step with ``search_fold``/``search_ids`` (insert, change,
 delete); bulk writes drop them with the others and :func:`rebuild` ends with

@@ -1,4 +1,4 @@
-"""Accounts (issue 16 item 7): password policy, look-alike names, equal-time failures, scrypt upgrade,
+"""Accounts: password policy, look-alike names, equal-time failures, scrypt upgrade,
 nothing written before a round exists, user commands behind an administrator's password."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A sealed, anchored, keyed audit trail (issue 16 item 5): what `audit verify` catches.
+"""A sealed, anchored, keyed audit trail: what `audit verify` catches.
 
 Each test edits the file the way someone holding only the ``.sqlite`` file (the sqlite3 shell, a
 hex editor) would: the app's SQL functions and the installation's key are not available to them.

@@ -1,4 +1,4 @@
-"""Indicators and classification edge cases (issue 4 "Done when")."""
+"""Indicators and classification: the edge cases the poverty rules name."""
 
 from __future__ import annotations
 
@@ -11,8 +11,14 @@ import pytest
 from giamngheo_desktop.domain.classify import classify, vnd
 from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.domain.indicators import HouseholdFacts, MemberFacts, evaluate
-from giamngheo_desktop.domain.standards import load_standard_file, parse_standard, select_national
+from giamngheo_desktop.domain.standards import Standard, parse_standard, select_national
 from giamngheo_desktop.resources import resource_path
+
+
+def load_standard_file(path: Path) -> Standard:
+    """A standard as the app loads it from ``resources/standards`` (``storage.reference.load_standards``)."""
+    return parse_standard(json.loads(path.read_text(encoding="utf-8")))
+
 
 S2022 = load_standard_file(resource_path("standards", "vn-2022-2025.json"))
 S2027 = load_standard_file(resource_path("standards", "vn-2027-2030.json"))

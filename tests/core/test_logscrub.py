@@ -1,4 +1,4 @@
-"""Logs never carry ID numbers, names or cell values (issue 16 item 8)."""
+"""Logs never carry ID numbers, names or cell values."""
 
 from __future__ import annotations
 

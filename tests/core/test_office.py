@@ -1,4 +1,4 @@
-"""Receiving-office mode (issue 19): the office file, communes, taking packages in, the status
+"""Receiving-office mode: the office file, communes, taking packages in, the status
 board, combined reports and checks across communes — with packages made by real demo communes."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Opening honours the WAL; one writer per file (issue 16 items 1 and 2)."""
+"""Opening honours the WAL; one writer per file."""
 
 from __future__ import annotations
 

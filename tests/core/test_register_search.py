@@ -126,10 +126,11 @@ def test_search_follows_every_register_operation_and_undo(db: Database, three) -
     # move the member to another household: found there, not in the old one
     reg.move_member(db, dong["id"], to_household_id=three["DX-001"], relationship_code="04")
     assert found(db, text="tran van dong") == {three["DX-001"]}
-    # remove and restore
-    reg.remove_member(db, dong["id"])
+    # remove, and undo the removal
+    removed = reg.remove_member(db, dong["id"])
     assert found(db, text="tran van dong") == set()
-    reg.restore_member(db, dong["id"])
+    assert removed.snapshot is not None
+    reg.undo_operation(db, removed.snapshot)
     assert found(db, text="tran van dong") == {three["DX-001"]}
     # a new household code
     hh = reg.household_input_from_row(reg.get_household(db, th), [])

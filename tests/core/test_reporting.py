@@ -9,9 +9,10 @@ from report_builders import INDICATORS, closed_round, small_commune, support, vi
 
 from giamngheo_desktop.domain import periods
 from giamngheo_desktop.domain.errors import ValidationFailed
+from giamngheo_desktop.domain.movement import identity_holds
 from giamngheo_desktop.domain.report import build_headers, format_number
 from giamngheo_desktop.services import reporting
-from giamngheo_desktop.services.reporting import REGISTER_NOTE, build_report, movement_identity
+from giamngheo_desktop.services.reporting import REGISTER_NOTE, build_report
 from giamngheo_desktop.storage.connection import Database
 
 
@@ -107,13 +108,7 @@ def test_units_grouped_urban_then_rural_when_the_commune_has_both(db: Database) 
     assert urban.values[2:4] == (3, 8) and rural.values[2:4] == (3, 9) and total.values[2:4] == (6, 17)
 
 
-@pytest.mark.parametrize("source", ["service", "stand-in"])
-def test_movement_between_two_rounds_identity_holds_in_every_row(
-    db: Database, source: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Same columns from the review service's movement_between (when installed) and from the stand-in."""
-    if source == "stand-in":
-        monkeypatch.setattr(reporting, "movement_per_village", reporting.movement_from_rounds)
+def test_movement_between_two_rounds_identity_holds_in_every_row(db: Database) -> None:
     ids = small_commune(db)
     a, b, c, d, e, f = (ids[k] for k in "abcdef")
     closed_round(db, 2025, {a: ("poor", 2), b: ("poor", 3), c: ("near_poor", 4), d: ("poor", 1), e: ("not_poor", 5)})
@@ -127,7 +122,7 @@ def test_movement_between_two_rounds_identity_holds_in_every_row(
     )
     r = build_report(db, kind="bieu2", period=periods.parse("2026"))
     for row in r.rows:
-        assert movement_identity([int(v or 0) for v in row.values[3:]])  # type: ignore[arg-type]
+        assert identity_holds([int(v or 0) for v in row.values[3:]])  # type: ignore[arg-type]
     hh, pp = [row for row in r.rows if row.kind == "total"]
     # households: start 3; -1 became near-poor (b), -1 other (d); +1 near-poor→poor (c), +2 new (e, f)
     assert list(hh.values[3:]) == [3, 1, 0, 1, 1, 0, 2, 0, 4]

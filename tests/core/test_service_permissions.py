@@ -1,4 +1,4 @@
-"""Every public service that writes checks the acting user's permission first (issue 16 item 7).
+"""Every public service that writes checks the acting user's permission first.
 
 The writers are found from the code (a public function of ``giamngheo_desktop/services`` taking
 ``db`` whose body, or a function of the services it calls, opens ``db.atomic()`` or writes the

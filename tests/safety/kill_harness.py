@@ -3,7 +3,7 @@
 For each run a child process opens a copy of a prepared commune and runs one operation —
 importing a household list, a batch support, generating a demo commune, closing a review
 round, or checkpointing a file whose committed work is still in its ``-wal`` file (a power
-cut during a checkpoint, issue 16) — while the parent kills it with SIGKILL after a random
+cut during a checkpoint) — while the parent kills it with SIGKILL after a random
 delay. The parent then checks, in this order:
 
 * the app's own verdict on the file (``storage.database.file_verdict``: the header check and
@@ -15,7 +15,7 @@ delay. The parent then checks, in this order:
   equal the "before" or the "after" counts of an uninterrupted run); for a checkpoint the work
   was committed before the kill, so anything but "after" is a lost write.
 
-    python tests/safety/kill_harness.py --runs 300       # the full harness (issue 16: ≥ 300 runs)
+    python tests/safety/kill_harness.py --runs 300       # the full harness (at least 300 runs)
     python tests/safety/kill_harness.py --runs 300 --ops checkpoint   # checkpoint kills only
     pytest tests/safety                                   # a few runs in CI
 """

@@ -1,5 +1,5 @@
 """Broken and hostile files given to the list import: a clear Vietnamese message or a preview
-with row issues, never a crash, nothing written when refused (issue 7 item 5)."""
+with row issues, never a crash, nothing written when refused."""
 
 from __future__ import annotations
 

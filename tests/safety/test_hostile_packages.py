@@ -1,4 +1,4 @@
-"""Hostile upload packages (issue 16 item 6): every one refused with a Vietnamese BadFile — no traceback,
+"""Hostile upload packages: every one refused with a Vietnamese BadFile — no traceback,
 no forgery accepted, nothing recorded as received.
 
 Each case starts from one good signed package and breaks one thing the way a careless tool, a

@@ -17,9 +17,9 @@ from giamngheo_desktop.services.session import open_session
 
 sys.path.insert(0, str(Path(__file__).parent))
 from sample_data import SAMPLE_HOUSEHOLDS, populate
+from sync_tasks import SyncTaskRunner
 
 from ui.settings import Settings
-from ui.tasks import SyncTaskRunner
 from ui.workspace import Workspace
 
 

@@ -1,5 +1,5 @@
 """Crash logs and the rotating log carry no ID numbers, names or cell values; the crash dialog says
-where the log is and what it holds (issue 16 item 8)."""
+where the log is and what it holds."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A damaged file opens read-only with a banner offering the newest good backup (issue 16 item 3)."""
+"""A damaged file opens read-only with a banner offering the newest good backup."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QFileDialog
+from sync_tasks import SyncTaskRunner
 
 from giamngheo_desktop.domain.errors import DomainError, StorageUnavailable
 from giamngheo_desktop.paths import backups_dir_for
@@ -17,7 +18,6 @@ from giamngheo_desktop.storage.database import open_database
 from ui import errors
 from ui.main_window import open_window
 from ui.settings import Settings
-from ui.tasks import SyncTaskRunner
 
 
 def corrupt_a_page(path: Path) -> None:

@@ -163,7 +163,7 @@ def test_found_member_column_shows_only_while_searching(qtbot, workspace) -> Non
 
 
 def test_typing_after_scrolling_to_the_end_does_not_measure_every_row(qtbot, workspace) -> None:
-    """The freeze of issue 20: scrolled to the end of a long register, a search that changed the
+    """A freeze officers hit: scrolled to the end of a long register, a search that changed the
     row count made the vertical header ask for every row's label (seconds at 50,000 households).
     Counted, not timed: without the fix 2,863 of 2,863 rows were measured here (21,000 calls)."""
     from PySide6.QtWidgets import QApplication

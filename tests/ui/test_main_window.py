@@ -271,10 +271,11 @@ def _fake_generate(db, *, households, seed, progress=None):  # type: ignore[no-u
 
 
 def test_demo_is_generated_in_the_background_then_opened(qtbot, data_dir, settings, monkeypatch) -> None:
+    from sync_tasks import SyncTaskRunner
+
     from giamngheo_desktop.paths import AppPaths
     from giamngheo_desktop.services import demo
     from ui.main_window import ensure_demo
-    from ui.tasks import SyncTaskRunner
 
     calls: list[dict[str, int]] = []
 
@@ -300,10 +301,12 @@ def test_demo_is_generated_in_the_background_then_opened(qtbot, data_dir, settin
 
 
 def test_cancelling_the_demo_leaves_no_file(qtbot, data_dir, monkeypatch) -> None:
+    from sync_tasks import SyncTaskRunner
+
     from giamngheo_desktop.paths import AppPaths
     from giamngheo_desktop.services import demo
     from ui.main_window import ensure_demo
-    from ui.tasks import SyncTaskRunner, Task
+    from ui.tasks import Task
 
     monkeypatch.setattr(demo, "generate", _fake_generate)
     monkeypatch.setattr(Task, "__init__", _cancelled_task_init(Task.__init__))

@@ -1,5 +1,5 @@
 """The receiving office's window: chosen at first run, packages taken in through the window,
-the status board, combined tables with drill-down (issue 19)."""
+the status board, combined tables with drill-down."""
 
 from __future__ import annotations
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
+from sync_tasks import SyncTaskRunner
 
 from giamngheo_desktop.services import demo, review
 from giamngheo_desktop.services.session import open_session
 from ui import errors
 from ui.tabs.review_tab import ReviewTab
-from ui.tasks import SyncTaskRunner
 from ui.workspace import Workspace
 
 

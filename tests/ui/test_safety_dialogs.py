@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from sync_tasks import SyncTaskRunner
 
 from giamngheo_desktop.domain.permissions import Role
 from giamngheo_desktop.paths import backups_dir_for
@@ -21,7 +22,6 @@ from ui.dialogs.restore_dialog import RestoreDialog
 from ui.dialogs.users_dialog import UserFormDialog, UsersDialog
 from ui.main_window import open_window
 from ui.settings import Settings
-from ui.tasks import SyncTaskRunner
 from ui.widgets.household_history import HouseholdHistory
 from ui.workspace import Workspace
 
@@ -177,7 +177,7 @@ def test_backup_dialog_writes_a_verified_copy(
     dialog = BackupDialog(workspace)
     qtbot.addWidget(dialog)
     dialog.start()  # no folder yet: asks for one; the stick is not plugged in
-    assert dialog.result is None and "USB đã được cắm" in dialog.result_label.text() and not usb.exists()
+    assert dialog.backup is None and "USB đã được cắm" in dialog.result_label.text() and not usb.exists()
     shown_errors.clear()
     usb.mkdir()
     asked: list[str] = []
@@ -189,12 +189,14 @@ def test_backup_dialog_writes_a_verified_copy(
     monkeypatch.setattr(QMessageBox, "question", staticmethod(answer))
     dialog.start()  # the folder is on the laptop's own disk: the officer is asked, and confirms
     assert asked and "cùng ổ đĩa" in asked[0]
-    assert dialog.result is not None and dialog.result.path.parent == usb
+    assert dialog.backup is not None and dialog.backup.path.parent == usb
     assert "Đã sao lưu" in dialog.result_label.text() and "30 hộ" in dialog.result_label.text()
-    copy = sqlite3.connect(dialog.result.path)
+    copy = sqlite3.connect(dialog.backup.path)
     assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert copy.execute("SELECT count(*) FROM household").fetchone()[0] == 30
     copy.close()
+    dialog.accept()  # "Đóng": the window's own answer is still there to read
+    assert dialog.result() == QDialog.DialogCode.Accepted
     assert not shown_errors
 
 

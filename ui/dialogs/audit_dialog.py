@@ -42,8 +42,10 @@ class AuditDialog(QDialog):
             self.entity_box.addItem(label, key)
         self.use_dates = QCheckBox("Từ ngày")
         today = QDate.currentDate()
-        self.date_from = QDateEdit(today.addMonths(-1), calendarPopup=True, displayFormat="dd/MM/yyyy")
-        self.date_to = QDateEdit(today, calendarPopup=True, displayFormat="dd/MM/yyyy")
+        self.date_from, self.date_to = QDateEdit(today.addMonths(-1)), QDateEdit(today)
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd/MM/yyyy")
         self.text_edit = QLineEdit(placeholderText="Tìm trong nội dung (không cần dấu)…")
         self.search_button = QPushButton("Lọc")
         self.search_button.clicked.connect(self.reload)

@@ -44,7 +44,7 @@ class BackupDialog(QDialog):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None, *, folder: str = "") -> None:
         super().__init__(parent)
         self.workspace = workspace
-        self.result: BackupResult | None = None
+        self.backup: BackupResult | None = None  # the copy made (not ``result``: that is QDialog.result())
         self.setWindowTitle("Sao lưu ra USB")
         intro = QLabel(
             "Cắm USB (hoặc ổ đĩa ngoài), chọn thư mục rồi bấm “Sao lưu”. Chương trình ghi một bản sao "
@@ -108,7 +108,7 @@ class BackupDialog(QDialog):
         )
 
     def _done(self, result: BackupResult) -> None:
-        self.result = result
+        self.backup = result
         self.backup_button.setEnabled(True)
         self.result_label.setStyleSheet("color: #1b5e20;")
         self.result_label.setText(result_text(result))

@@ -209,8 +209,9 @@ class FirstRunDialog(QDialog):
         for village in commune.list_villages(self.db, with_counts=True):
             row = self.add_village(village.name, village.kind)
             item = self.villages.item(row, 0)
-            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            item.setToolTip(f"{village.household_count} hộ")
+            if item is not None:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                item.setToolTip(f"{village.household_count} hộ")
             combo = self.villages.cellWidget(row, 1)
             if combo is not None:
                 combo.setEnabled(False)
@@ -219,7 +220,9 @@ class FirstRunDialog(QDialog):
     def _add_clicked(self) -> None:
         row = self.add_village("")
         self.villages.setCurrentCell(row, 0)
-        self.villages.editItem(self.villages.item(row, 0))
+        item = self.villages.item(row, 0)
+        if item is not None:
+            self.villages.editItem(item)
 
     def add_village(self, name: str, kind: str | None = None) -> int:
         row = self.villages.rowCount()

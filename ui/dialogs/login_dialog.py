@@ -1,5 +1,5 @@
 """Đăng nhập at start (when the administrator switched the login on) and the
-change-password step after an administrator's reset (issue 7 item 1)."""
+change-password step after an administrator's reset."""
 
 from __future__ import annotations
 

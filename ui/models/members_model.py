@@ -43,9 +43,6 @@ class MembersModel(QAbstractTableModel):
     def rows(self) -> list[dict[str, Any]]:
         return list(self._rows)
 
-    def row_dict(self, row: int) -> dict[str, Any] | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
     def row_of(self, member_id: int) -> int:
         for number, row in enumerate(self._rows):
             if row["id"] == member_id:

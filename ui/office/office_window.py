@@ -1,4 +1,4 @@
-"""The receiving office's window (issue 19): Danh sách xã · Nhận gói · Tình hình gửi · Tổng hợp · Kiểm tra.
+"""The receiving office's window: Danh sách xã · Nhận gói · Tình hình gửi · Tổng hợp · Kiểm tra.
 
 Everything it shows and writes goes through ``services.office``; taking packages in runs off the
 GUI thread (``ui/tasks.py``) on its own connection, with progress and cancel.
@@ -389,15 +389,17 @@ class OfficeWindow(QMainWindow):
 
     def _received(self, summary: office.ReceiveSummary) -> None:
         rows: list[tuple[str, str, str]] = []
-        for r in summary.refused:
-            rows.append(("KHÔNG NHẬN", r.file, r.reason))
+        for refused in summary.refused:
+            rows.append(("KHÔNG NHẬN", refused.file, refused.reason))
         for r in summary.received:
             extra = f"; thay lần gửi thứ {r.replaced}" if r.replaced else ""
             note = f"; lưu ý: {'; '.join(r.notes)}" if r.notes else ""
             rows.append(("Đã nhận", r.file, f"{r.commune_name} ({r.commune_code}), {r.period_label}, lần "
                          f"{r.sequence}{extra}{note}"))  # fmt: skip
-        for r in summary.unchanged:
-            rows.append(("Đã có, không đổi", r.file, f"{r.commune_name}, {r.period_label}, lần {r.sequence}"))
+        for same in summary.unchanged:
+            rows.append(
+                ("Đã có, không đổi", same.file, f"{same.commune_name}, {same.period_label}, lần {same.sequence}")
+            )
         self.results_model.set_rows(rows)
         self.results_view.resizeColumnsToContents()
         self.import_summary.setText(
@@ -468,7 +470,9 @@ class OfficeWindow(QMainWindow):
         )
         layout.addWidget(_table(self.status_model))
         self.status_period.currentIndexChanged.connect(lambda _i: self.refresh_status())
-        self.status_period.lineEdit().editingFinished.connect(self.refresh_status)
+        period_edit = self.status_period.lineEdit()
+        if period_edit is not None:
+            period_edit.editingFinished.connect(self.refresh_status)
         self.status_filter.currentIndexChanged.connect(lambda _i: self.refresh_status())
         self.tabs.addTab(page, "Tình hình gửi")
 

@@ -441,9 +441,11 @@ class ReportsTab(QWidget):
         task = self.form_pdf_task()
         if task is None:
             return
-        self.workspace.run_task(
-            task[0], title="Đang chuẩn bị giấy tờ…", on_done=lambda p: preview_pdf(p, self), writes=False, parent=self
-        )
+
+        def show(path: Path) -> None:
+            preview_pdf(path, self)
+
+        self.workspace.run_task(task[0], title="Đang chuẩn bị giấy tờ…", on_done=show, writes=False, parent=self)
 
 
 def _date(q: QDate) -> date:

@@ -10,6 +10,7 @@ All work goes through ``giamngheo_desktop.services.review``.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -247,7 +248,7 @@ class ReviewTab(QWidget):
         )
         print_menu = QMenu(self.print_button)
         for kind, label in PRINT_CHOICES:
-            print_menu.addAction(label, lambda k=kind: self.print_paper(k))
+            print_menu.addAction(label, functools.partial(self.print_paper, kind))
         self.print_button.setMenu(print_menu)
         for b in (self.compute_button, self.meeting_button, self.posting_button,
                   self.decision_button, self.certificates_button, self.close_button):  # fmt: skip

@@ -102,7 +102,3 @@ class PlanDashboard(QWidget):
         x_axis.setLabelFormat("%d %%")
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(x_axis)
-
-    def lagging_labels(self) -> list[str]:
-        """Category labels of the lagging targets (drawn red)."""
-        return [c for c, s in zip(self.categories, self.states, strict=True) if s == "lagging"]
