@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from giamngheo_desktop import clock
 from giamngheo_desktop.domain.errors import DomainError, NotFound, ValidationFailed, ValidationIssue
-from giamngheo_desktop.domain.permissions import ROLE_LABELS, Actor, Permission, Role
+from giamngheo_desktop.domain.permissions import ROLE_LABELS, SYSTEM_ACTOR, Actor, Permission, Role
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.text import nfc
