@@ -17,12 +17,12 @@ import pytest
 from fit import cut_texts
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialog, QDialogButtonBox, QPushButton, QWidget
+from sync_tasks import SyncTaskRunner
 
 from giamngheo_desktop.services import commune, register, support
 from giamngheo_desktop.services.session import open_session
 from ui.main_window import TITLE_BAR, MainWindow, default_size
 from ui.tabs.households_tab import HouseholdsTab
-from ui.tasks import SyncTaskRunner
 from ui.workspace import Workspace
 
 SCREEN = QSize(1366, 728)  # 768 less a 40-pixel taskbar

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
+from sync_tasks import SyncTaskRunner
 
 from giamngheo_desktop.domain import office as rules
 from giamngheo_desktop.domain import periods
@@ -18,7 +19,6 @@ from ui.dialogs.first_run_dialog import FirstRunDialog
 from ui.main_window import open_window
 from ui.office import office_window
 from ui.office.office_window import OfficeSetupDialog, OfficeWindow
-from ui.tasks import SyncTaskRunner
 
 
 @pytest.fixture
