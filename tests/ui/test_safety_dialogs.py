@@ -326,8 +326,9 @@ def test_history_reads_in_vietnamese_with_codes_names_and_the_right_action(
 
     db = workspace.db
     hid = int(db.scalar("SELECT id FROM household WHERE code = 'HGD-0001'"))
-    register.remove_household(db, hid)
-    register.restore_household(db, hid)
+    gone = register.remove_household(db, hid)
+    assert gone.snapshot is not None
+    register.undo_operation(db, gone.snapshot)  # Hoàn tác: the household comes back
     widget = HouseholdHistory(db)
     qtbot.addWidget(widget)
     widget.show_household(hid)
