@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 import gc
 import os
 import shutil
@@ -15,6 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # one installation for the whole run: the audit key (storage/functions.py) outlives each test's data folder
 os.environ.setdefault("GIAMNGHEO_KEY_DIR", tempfile.mkdtemp(prefix="giamngheo-test-keys-"))
 
+from giamngheo_desktop import clock
 from giamngheo_desktop.services import commune
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.storage.database import open_database
@@ -84,3 +86,23 @@ def _nothing_left_frozen() -> Iterator[None]:
     """A preview left out of the collector's scans (``lists.plan_import``) is not carried into the next test."""
     yield
     gc.unfreeze()
+
+
+@pytest.fixture
+def pinned_clock(request: pytest.FixtureRequest) -> Iterator[_dt.datetime]:
+    """The app's clock stopped at 15/06/2026 09:00, or at the moment of the test's
+    ``@pytest.mark.clock("2026-06-01 09:00")``. A module pins it for all its tests with
+    ``pytestmark = pytest.mark.usefixtures("pinned_clock")``."""
+    marker = request.node.get_closest_marker("clock")
+    moment = _dt.datetime.fromisoformat(marker.args[0]) if marker else _dt.datetime(2026, 6, 15, 9, 0)
+    clock.set_fixed_now(moment)
+    yield moment
+    clock.set_fixed_now(None)
+
+
+@pytest.fixture
+def reg(db: Database) -> dict[str, int]:
+    """The small register of ``support_builders.small_register`` (names → ids)."""
+    from support_builders import small_register
+
+    return small_register(db)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import subprocess
 import sys
@@ -10,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from giamngheo_desktop import clock
 from giamngheo_desktop.domain.idnumber import make_id_number
 from giamngheo_desktop.services import checks
 from giamngheo_desktop.services import register as reg
@@ -19,11 +17,7 @@ from giamngheo_desktop.storage.connection import Database
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture(autouse=True)
-def pinned_clock():
-    clock.set_fixed_now(dt.datetime(2026, 6, 1, 9, 0))
-    yield
-    clock.set_fixed_now(None)
+pytestmark = [pytest.mark.usefixtures("pinned_clock"), pytest.mark.clock("2026-06-01 09:00")]
 
 
 def vid(db: Database) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import subprocess
 
@@ -10,16 +9,10 @@ import pytest
 from openpyxl import load_workbook
 from support_builders import add_household, add_member, small_register
 
-from giamngheo_desktop import clock
 from giamngheo_desktop.export.coverage_pdf import write_gap_list
 from giamngheo_desktop.services import coverage
 
-
-@pytest.fixture(autouse=True)
-def pinned_clock():
-    clock.set_fixed_now(dt.datetime(2026, 6, 15, 9, 0, 0))
-    yield
-    clock.set_fixed_now(None)
+pytestmark = [pytest.mark.usefixtures("pinned_clock")]
 
 
 def test_xlsx_keeps_formula_like_text_as_text(db, tmp_path):

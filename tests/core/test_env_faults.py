@@ -55,8 +55,11 @@ def test_a_second_running_copy_gets_a_clear_message(db_path: Path) -> None:
 
 def test_the_same_window_process_can_reopen_for_background_work(db_path: Path) -> None:
     first = open_session(db_path, exclusive=True)
-    second = open_session(db_path, exclusive=True)
+    second = open_session(db_path, exclusive=True)  # a background task of the same window: not refused
+    assert second is not first and second.path == first.path
+    assert second.scalar("SELECT count(*) FROM commune") == first.scalar("SELECT count(*) FROM commune")
     close_session(second, exclusive=True)
+    assert second.closed and not first.closed  # the window keeps its file
     close_session(first, exclusive=True)
 
 

@@ -4,32 +4,25 @@ every page is laid out on the Decree 30/2020 page."""
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 import shutil
 import subprocess
 import unicodedata
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from report_builders import small_commune, villages
 
-from giamngheo_desktop import clock
 from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.export import forms
 from giamngheo_desktop.services import demo, review
 from giamngheo_desktop.services import forms as papers
 from giamngheo_desktop.storage.connection import Database
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) không có")
-
-
-@pytest.fixture
-def pinned_clock() -> Iterator[None]:
-    clock.set_fixed_now(_dt.datetime(2026, 12, 20, 9, 0))
-    yield
-    clock.set_fixed_now(None)
+pytestmark = [
+    pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) không có"),
+    pytest.mark.clock("2026-12-20 09:00"),  # for the tests that ask for pinned_clock
+]
 
 
 def _text(path: Path) -> str:

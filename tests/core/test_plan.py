@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pytest
-from support_builders import set_class, small_register
+from support_builders import set_class
 
-from giamngheo_desktop import clock
 from giamngheo_desktop.domain.errors import ValidationFailed
 from giamngheo_desktop.resources import resource_path
 from giamngheo_desktop.services import plan, programmes, support
 from giamngheo_desktop.services.support import BatchTarget, SupportInput
 
-
-@pytest.fixture(autouse=True)
-def pinned_clock():
-    clock.set_fixed_now(dt.datetime(2026, 6, 15, 9, 0, 0))
-    yield
-    clock.set_fixed_now(None)
-
-
-@pytest.fixture
-def reg(db):
-    return small_register(db)
+pytestmark = [pytest.mark.usefixtures("pinned_clock")]
 
 
 def by_code(progress):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from support_builders import small_register
 
 from giamngheo_desktop import clock
 from giamngheo_desktop.domain.errors import DomainError, PermissionDenied, ValidationFailed
@@ -13,17 +12,7 @@ from giamngheo_desktop.domain.permissions import Actor, Role
 from giamngheo_desktop.services import support
 from giamngheo_desktop.services.support import BatchTarget, LedgerQuery, LoanInput, SupportInput
 
-
-@pytest.fixture(autouse=True)
-def pinned_clock():
-    clock.set_fixed_now(dt.datetime(2026, 6, 15, 9, 0, 0))
-    yield
-    clock.set_fixed_now(None)
-
-
-@pytest.fixture
-def reg(db):
-    return small_register(db)
+pytestmark = [pytest.mark.usefixtures("pinned_clock")]
 
 
 def fields_of(exc: ValidationFailed) -> set[str]:

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 
-import pytest
 from PySide6.QtCore import Qt
 from sample_data import SAMPLE_HOUSEHOLDS, type_text
 
-from giamngheo_desktop.services import register
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.services.household_query import HouseholdQuery
 from ui.models.households_model import COLUMNS, FOUND_COLUMN, HouseholdsModel
@@ -122,11 +120,6 @@ def test_stale_rows_are_reread_after_a_change(workspace) -> None:
     workspace.db.conn.execute("UPDATE household SET address = 'Xóm Mới' WHERE id = ?", (model.ids[0],))
     model.on_changes(Changes(households=True, household_ids=frozenset({model.ids[0]})))
     assert model.index(0, 5).data() == "Xóm Mới"
-
-
-@pytest.mark.skipif(not hasattr(register, "add_household"), reason="register service not available")
-def test_register_module_is_importable() -> None:
-    assert callable(register.add_household)
 
 
 def test_search_for_a_member_shows_whom_it_found_beside_the_head(qtmodeltester, workspace) -> None:

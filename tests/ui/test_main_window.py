@@ -65,10 +65,17 @@ def test_window_geometry_is_kept(qtbot, workspace, settings) -> None:
 
 
 def test_every_tab_takes_the_workspace_and_receives_changes(qtbot, workspace) -> None:
+    tabs = []
     for _title, cls in TABS:
         tab = cls(workspace)
         qtbot.addWidget(tab)
-        tab.on_changes(Changes(commune=True))
+        tabs.append(tab)
+    changes = commune.add_village(workspace.db, commune.VillageInput(name="Thôn Mới Lập"))
+    for tab in tabs:
+        tab.on_changes(changes)
+    households = next(t for t in tabs if isinstance(t, HouseholdsTab))
+    combo = households.village_combo
+    assert "Thôn Mới Lập" in [combo.itemText(i) for i in range(combo.count())]  # the new village is offered
 
 
 def _fill(dialog: FirstRunDialog, code: str) -> None:

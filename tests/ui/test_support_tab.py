@@ -3,7 +3,6 @@ gap lists with export, the plan dashboard; every table model passes qtmodelteste
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 
@@ -16,7 +15,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from support_builders import small_register
 from sync_tasks import SyncTaskRunner
 
-from giamngheo_desktop import clock
 from giamngheo_desktop.services import plan, support
 from giamngheo_desktop.services.session import open_session
 from giamngheo_desktop.services.support import LedgerQuery, SupportInput
@@ -30,12 +28,7 @@ from ui.tabs.support_tab import GapsPage, SupportTab
 from ui.widgets.plan_dashboard import PlanDashboard
 from ui.workspace import Workspace
 
-
-@pytest.fixture(autouse=True)
-def pinned_clock():
-    clock.set_fixed_now(dt.datetime(2026, 6, 15, 9, 0, 0))
-    yield
-    clock.set_fixed_now(None)
+pytestmark = [pytest.mark.usefixtures("pinned_clock")]
 
 
 @pytest.fixture(autouse=True)
