@@ -557,11 +557,6 @@ class DamagedBanner(QFrame):
 
 
 # -- opening files ---------------------------------------------------------------
-def ensure_commune(workspace: Workspace, parent: QWidget | None = None) -> bool:
-    """Show the first-run dialog if the file has no commune yet; False if the user quit."""
-    return first_run(workspace, parent) == "commune"
-
-
 def first_run(workspace: Workspace, parent: QWidget | None = None) -> str:
     """'commune' (the file has a commune), 'office' (the officer chose "Cơ quan tiếp nhận") or '' (quit)."""
     if commune.has_commune(workspace.db):

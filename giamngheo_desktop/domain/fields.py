@@ -159,8 +159,3 @@ def section(level: str, name: str) -> list[Field]:
 def flag_labels() -> dict[str, str]:
     """The household flags and their labels, in the table's order."""
     return {f.key: f.label for f in FIELDS if f.level == "household" and f.section == "flags"}
-
-
-def by_import_key() -> dict[str, Field]:
-    """import field → the record field it fills."""
-    return {f.import_key: f for f in FIELDS if f.import_key}

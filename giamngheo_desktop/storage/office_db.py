@@ -281,7 +281,3 @@ def open_office(
         raise
     db._locked = not memory
     return db
-
-
-def is_office(db: Database) -> bool:
-    return bool(db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'office_sending'"))

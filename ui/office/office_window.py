@@ -63,10 +63,6 @@ def _table(model: Any) -> QTableView:
     return view
 
 
-def _in_use(row: dict[str, Any]) -> str:
-    return "có" if row["current"] else f"đã thay ({office.vn_datetime(row['replaced_at'])})"
-
-
 def _save_name(parent: QWidget, title: str, name: str) -> Path | None:
     path, _ = QFileDialog.getSaveFileName(parent, title, name, "Excel (*.xlsx);;PDF (*.pdf)")
     if not path:
