@@ -6,7 +6,10 @@ import datetime as _dt
 import gc
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +23,8 @@ from giamngheo_desktop import clock
 from giamngheo_desktop.services import commune
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.storage.database import open_database
+
+_ROOT = Path(__file__).resolve().parents[1]
 
 _TEMPLATE: dict[str, Path] = {}
 
@@ -106,3 +111,30 @@ def reg(db: Database) -> dict[str, int]:
     from support_builders import small_register
 
     return small_register(db)
+
+
+@pytest.fixture
+def held_by_window(db_path: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process with the file open in its window (killed when the test ends, if the test has not)."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import sys, time
+                sys.path.insert(0, {str(_ROOT)!r})
+                from giamngheo_desktop.services.session import open_session
+                db = open_session({str(db_path)!r}, exclusive=True)
+                print("ready", flush=True)
+                time.sleep(60)
+                """
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+    yield holder
+    holder.kill()
+    holder.wait()

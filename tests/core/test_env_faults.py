@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -16,30 +15,10 @@ from giamngheo_desktop.services import demo
 from giamngheo_desktop.services.session import close_session, open_session
 from giamngheo_desktop.storage.database import open_database
 
-ROOT = Path(__file__).resolve().parents[2]
 
-
-def test_a_second_running_copy_gets_a_clear_message(db_path: Path) -> None:
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(
-                f"""
-                import sys, time
-                sys.path.insert(0, {str(ROOT)!r})
-                from giamngheo_desktop.services.session import open_session
-                db = open_session({str(db_path)!r}, exclusive=True)
-                print("ready", flush=True)
-                time.sleep(30)
-                """
-            ),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+def test_a_second_running_copy_gets_a_clear_message(db_path: Path, held_by_window: subprocess.Popen[str]) -> None:
+    holder = held_by_window
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
         with pytest.raises(StorageUnavailable) as info:
             open_session(db_path, exclusive=True)
         assert info.value.code == "in_use"

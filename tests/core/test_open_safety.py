@@ -8,7 +8,6 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -90,35 +89,8 @@ def test_an_interrupted_checkpoint_is_not_called_damaged_and_loses_nothing(db_pa
 
 
 # ------------------------------------------------------------------ one writer ---
-@pytest.fixture
-def window(db_path: Path) -> Iterator[subprocess.Popen[str]]:
-    """Another process with the file open in its window."""
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            textwrap.dedent(
-                f"""
-                import sys, time
-                sys.path.insert(0, {str(ROOT)!r})
-                from giamngheo_desktop.services.session import open_session
-                db = open_session({str(db_path)!r}, exclusive=True)
-                print("ready", flush=True)
-                time.sleep(60)
-                """
-            ),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
-    yield holder
-    holder.kill()
-    holder.wait()
-
-
 def test_restore_is_refused_while_the_window_has_the_file(
-    db_path: Path, tmp_path: Path, window: subprocess.Popen[str], capsys: pytest.CaptureFixture[str]
+    db_path: Path, tmp_path: Path, held_by_window: subprocess.Popen[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     copy = tmp_path / "cu.sqlite"
     shutil.copy(db_path, copy)
@@ -142,7 +114,11 @@ def test_restore_is_refused_while_the_window_has_the_file(
     ],
 )
 def test_every_writing_command_is_refused_while_the_window_writes(
-    db_path: Path, tmp_path: Path, window: subprocess.Popen[str], capsys: pytest.CaptureFixture[str], command: list[str]
+    db_path: Path,
+    tmp_path: Path,
+    held_by_window: subprocess.Popen[str],
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
 ) -> None:
     xlsx = tmp_path / "ds.xlsx"
     xlsx.write_bytes(b"")
@@ -150,11 +126,11 @@ def test_every_writing_command_is_refused_while_the_window_writes(
     before = _files(db_path)
     assert cli_main([*argv, "--db", str(db_path)]) == 2
     err = capsys.readouterr().err
-    assert "đang được ghi bởi cửa sổ Giảm nghèo Desktop" in err and f"tiến trình {window.pid}" in err
+    assert "đang được ghi bởi cửa sổ Giảm nghèo Desktop" in err and f"tiến trình {held_by_window.pid}" in err
     assert _files(db_path) == before
 
 
-def test_reading_commands_work_beside_the_window(db_path: Path, window: subprocess.Popen[str]) -> None:
+def test_reading_commands_work_beside_the_window(db_path: Path, held_by_window: subprocess.Popen[str]) -> None:
     assert cli_main(["info", "--db", str(db_path)]) == 0
     assert cli_main(["audit", "verify", "--db", str(db_path)]) == 0
 
