@@ -25,13 +25,12 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "ui")]
-
-from sample_data import populate  # noqa: E402
+sys.path.insert(0, str(ROOT))
 
 from giamngheo_desktop.services import commune  # noqa: E402
 from giamngheo_desktop.services.household_query import HouseholdQuery, find_household_ids, household_rows  # noqa: E402
 from giamngheo_desktop.services.session import open_session  # noqa: E402
+from tests.sample_data import populate  # noqa: E402
 
 
 def timed(fn, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]

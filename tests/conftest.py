@@ -108,7 +108,7 @@ def pinned_clock(request: pytest.FixtureRequest) -> Iterator[_dt.datetime]:
 @pytest.fixture
 def reg(db: Database) -> dict[str, int]:
     """The small register of ``support_builders.small_register`` (names → ids)."""
-    from support_builders import small_register
+    from tests.support_builders import small_register
 
     return small_register(db)
 

@@ -7,10 +7,10 @@ import subprocess
 
 import pytest
 from openpyxl import load_workbook
-from support_builders import add_household, add_member, small_register
 
 from giamngheo_desktop.export.coverage_pdf import write_gap_list
 from giamngheo_desktop.services import coverage
+from tests.support_builders import add_household, add_member, small_register
 
 pytestmark = [pytest.mark.usefixtures("pinned_clock")]
 

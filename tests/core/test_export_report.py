@@ -10,13 +10,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from report_builders import household, small_commune, villages
 
 from giamngheo_desktop.domain import periods
 from giamngheo_desktop.export.pdf import write_pdf
 from giamngheo_desktop.export.xlsx import NUMBER_FORMAT, sheet_name, write_xlsx
 from giamngheo_desktop.services import reporting
 from giamngheo_desktop.storage.connection import Database
+from tests.report_builders import household, small_commune, villages
 
 KINDS = ["bieu1", "bieu2", "bieu4", "list_poor", "supports"]
 
@@ -95,7 +95,7 @@ def test_libreoffice_opens_every_sheet_and_shows_dotted_thousands(db: Database, 
     v1 = villages(db)[0]
     for i in range(3):
         household(db, f"S-{i}", v1, "poor", 1)
-        from report_builders import support
+        from tests.report_builders import support
 
         support(db, db.scalar("SELECT max(id) FROM household"), "loan", "2026-02-01", 500_000_000)
     for kind in ("bieu1", "supports"):
@@ -130,7 +130,7 @@ def test_libreoffice_opens_every_sheet_and_shows_dotted_thousands(db: Database, 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) không có trên máy này")
 def test_pdf_text_is_the_vietnamese_report(db: Database, tmp_path: Path) -> None:
     ids = small_commune(db)
-    from report_builders import support
+    from tests.report_builders import support
 
     support(db, ids["a"], "loan", "2026-02-01", 1_500_000)
     for report in _reports(db):

@@ -11,13 +11,13 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from report_builders import small_commune, villages
 
 from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.export import forms
 from giamngheo_desktop.services import demo, review
 from giamngheo_desktop.services import forms as papers
 from giamngheo_desktop.storage.connection import Database
+from tests.report_builders import small_commune, villages
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) không có"),

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 from giamngheo_desktop.domain.errors import ValidationFailed
@@ -14,9 +11,7 @@ from giamngheo_desktop.services.household_query import (
     find_household_ids,
     household_rows,
 )
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "ui"))
-from sample_data import populate
+from tests.sample_data import populate
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import list_shapes as shapes
 import pytest
 from openpyxl import Workbook, load_workbook
 
@@ -17,6 +16,7 @@ from giamngheo_desktop.importing import lists
 from giamngheo_desktop.importing.headers import find_header, is_number_row, match_header
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.storage.database import open_database
+from tests import list_shapes as shapes
 
 ROOT = Path(__file__).resolve().parents[2]
 

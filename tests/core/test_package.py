@@ -9,7 +9,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from report_builders import small_commune, support
 
 from giamngheo_desktop.cli import main
 from giamngheo_desktop.domain import periods
@@ -21,6 +20,7 @@ from giamngheo_desktop.export.xlsx import write_xlsx
 from giamngheo_desktop.services.package import combined_bieu1, make_package
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.storage.database import open_database
+from tests.report_builders import small_commune, support
 
 
 @pytest.fixture(autouse=True)

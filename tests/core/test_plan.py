@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from support_builders import set_class
 
 from giamngheo_desktop.domain.errors import ValidationFailed
 from giamngheo_desktop.resources import resource_path
 from giamngheo_desktop.services import plan, programmes, support
 from giamngheo_desktop.services.support import BatchTarget, SupportInput
+from tests.support_builders import set_class
 
 pytestmark = [pytest.mark.usefixtures("pinned_clock")]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from report_builders import INDICATORS, closed_round, small_commune, support, villages
 
 from giamngheo_desktop.domain import periods
 from giamngheo_desktop.domain.errors import ValidationFailed
@@ -14,6 +13,7 @@ from giamngheo_desktop.domain.report import build_headers, format_number
 from giamngheo_desktop.services import reporting
 from giamngheo_desktop.services.reporting import REGISTER_NOTE, build_report
 from giamngheo_desktop.storage.connection import Database
+from tests.report_builders import INDICATORS, closed_round, small_commune, support, villages
 
 
 def _counts(row: reporting.ReportRow, start: int) -> list[int]:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 
-from support_builders import small_register
-
 from giamngheo_desktop.cli import main
 from giamngheo_desktop.services import support
 from giamngheo_desktop.services.support import LoanInput, SupportInput
 from giamngheo_desktop.storage.database import open_database
+from tests.support_builders import small_register
 
 
 def test_supports_and_plan_json(db_path, capsys):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from support_builders import add_household
 
 from giamngheo_desktop.domain.errors import ValidationFailed
 from giamngheo_desktop.services import audit, commune
 from giamngheo_desktop.storage.connection import Database
+from tests.support_builders import add_household
 
 
 def _household(db: Database, code: str, village_id: int) -> int:

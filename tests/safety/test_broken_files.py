@@ -3,19 +3,26 @@ with row issues, never a crash, nothing written when refused."""
 
 from __future__ import annotations
 
-import sys
 import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import GOOD_ROW, HEADER, check_safe, inline_row, raw_xlsx, sheet_xml, table_counts, write_xlsx, xlsx_bytes
-
 from giamngheo_desktop.domain.errors import BadFile
 from giamngheo_desktop.importing.lists import ImportPreview
 from giamngheo_desktop.storage.connection import Database
+from tests.safety.corpus import (
+    GOOD_ROW,
+    HEADER,
+    check_safe,
+    inline_row,
+    raw_xlsx,
+    sheet_xml,
+    table_counts,
+    write_xlsx,
+    xlsx_bytes,
+)
 
 
 def refused(db: Database, path: Path) -> str:

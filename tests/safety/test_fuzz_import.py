@@ -7,7 +7,6 @@ import base64
 import datetime as dt
 import io
 import json
-import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -17,14 +16,12 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import HEADER, table_counts, xlsx_bytes
-
 from giamngheo_desktop.domain.errors import BadFile, DomainError
 from giamngheo_desktop.export import package, signing
 from giamngheo_desktop.importing.lists import ImportPreview, plan_import
 from giamngheo_desktop.importing.reader import read_table
 from giamngheo_desktop.storage.connection import Database
+from tests.safety.corpus import HEADER, table_counts, xlsx_bytes
 
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import kill_harness
+from tests.safety import kill_harness
 
 
 @pytest.mark.slow

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,11 +13,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QSettings
 
 from giamngheo_desktop.services.session import open_session
-
-sys.path.insert(0, str(Path(__file__).parent))
-from sample_data import SAMPLE_HOUSEHOLDS, populate
-from sync_tasks import SyncTaskRunner
-
+from tests.sample_data import SAMPLE_HOUSEHOLDS, populate
+from tests.ui.sync_tasks import SyncTaskRunner
 from ui.settings import Settings
 from ui.workspace import Workspace
 

@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QFileDialog
-from sync_tasks import SyncTaskRunner
 
 from giamngheo_desktop.domain.errors import DomainError, StorageUnavailable
 from giamngheo_desktop.paths import backups_dir_for
 from giamngheo_desktop.services import backup, demo
 from giamngheo_desktop.storage.database import open_database
+from tests.ui.sync_tasks import SyncTaskRunner
 from ui import errors
 from ui.main_window import open_window
 from ui.settings import Settings

@@ -14,13 +14,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from fit import cut_texts
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialog, QDialogButtonBox, QPushButton, QWidget
-from sync_tasks import SyncTaskRunner
 
 from giamngheo_desktop.services import commune, register, support
 from giamngheo_desktop.services.session import open_session
+from tests.ui.fit import cut_texts
+from tests.ui.sync_tasks import SyncTaskRunner
 from ui.main_window import TITLE_BAR, MainWindow, default_size
 from ui.tabs.households_tab import HouseholdsTab
 from ui.workspace import Workspace

@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 
 from PySide6.QtCore import Qt
-from sample_data import SAMPLE_HOUSEHOLDS, type_text
 
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.services.household_query import HouseholdQuery
+from tests.sample_data import SAMPLE_HOUSEHOLDS, type_text
 from ui.models.households_model import COLUMNS, FOUND_COLUMN, HouseholdsModel
 from ui.models.roles import IdRole, SortKeyRole
 from ui.tabs.households_tab import HouseholdsTab
@@ -41,7 +41,7 @@ def test_model_passes_modeltester_and_shows_the_register(qtmodeltester, workspac
 
 
 def test_rows_load_in_batches_around_the_requested_row(workspace) -> None:
-    from sample_data import populate
+    from tests.sample_data import populate
 
     populate(workspace.db, 400)
     model = HouseholdsModel(workspace.db)
@@ -160,7 +160,8 @@ def test_typing_after_scrolling_to_the_end_does_not_measure_every_row(qtbot, wor
     row count made the vertical header ask for every row's label (seconds at 50,000 households).
     Counted, not timed: without the fix 2,863 of 2,863 rows were measured here (21,000 calls)."""
     from PySide6.QtWidgets import QApplication
-    from sample_data import populate
+
+    from tests.sample_data import populate
 
     populate(workspace.db, 3000, seed=3)
     tab = HouseholdsTab(workspace)

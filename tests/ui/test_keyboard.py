@@ -7,10 +7,10 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMessageBox
-from sample_data import type_text
 
 from giamngheo_desktop.domain.permissions import Role
 from giamngheo_desktop.services import users
+from tests.sample_data import type_text
 from ui.dialogs.login_dialog import LoginDialog
 from ui.main_window import MainWindow
 from ui.tabs.households_tab import HouseholdsTab

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
-from sample_data import SAMPLE_HOUSEHOLDS, type_text
 
 from giamngheo_desktop.domain.errors import StorageUnavailable
 from giamngheo_desktop.services import commune
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.services.session import open_session
+from tests.sample_data import SAMPLE_HOUSEHOLDS, type_text
 from ui import errors
 from ui.dialogs.first_run_dialog import FirstRunDialog
 from ui.main_window import TABS, MainWindow, open_window
@@ -43,7 +43,7 @@ def test_main_window_shows_the_commune_and_its_households(qtbot, workspace, sett
 
 
 def test_status_bar_follows_changes(qtbot, workspace, settings) -> None:
-    from sample_data import populate
+    from tests.sample_data import populate
 
     window = MainWindow(workspace, settings=settings)
     qtbot.addWidget(window)
@@ -262,7 +262,7 @@ def test_standard_buttons_read_vietnamese(qapp) -> None:
 
 def _fake_generate(db, *, households, seed, progress=None):  # type: ignore[no-untyped-def]
     """Stands in for services.demo.generate (same published signature)."""
-    from sample_data import populate
+    from tests.sample_data import populate
 
     commune.setup_commune(
         db,
@@ -278,10 +278,9 @@ def _fake_generate(db, *, households, seed, progress=None):  # type: ignore[no-u
 
 
 def test_demo_is_generated_in_the_background_then_opened(qtbot, data_dir, settings, monkeypatch) -> None:
-    from sync_tasks import SyncTaskRunner
-
     from giamngheo_desktop.paths import AppPaths
     from giamngheo_desktop.services import demo
+    from tests.ui.sync_tasks import SyncTaskRunner
     from ui.main_window import ensure_demo
 
     calls: list[dict[str, int]] = []
@@ -308,10 +307,9 @@ def test_demo_is_generated_in_the_background_then_opened(qtbot, data_dir, settin
 
 
 def test_cancelling_the_demo_leaves_no_file(qtbot, data_dir, monkeypatch) -> None:
-    from sync_tasks import SyncTaskRunner
-
     from giamngheo_desktop.paths import AppPaths
     from giamngheo_desktop.services import demo
+    from tests.ui.sync_tasks import SyncTaskRunner
     from ui.main_window import ensure_demo
     from ui.tasks import Task
 

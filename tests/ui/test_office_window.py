@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
-from sync_tasks import SyncTaskRunner
 
 from giamngheo_desktop.domain import office as rules
 from giamngheo_desktop.domain import periods
@@ -15,6 +14,7 @@ from giamngheo_desktop.export import package, signing
 from giamngheo_desktop.services import office, office_demo
 from giamngheo_desktop.services.package import make_package
 from giamngheo_desktop.storage.database import open_database
+from tests.ui.sync_tasks import SyncTaskRunner
 from ui.dialogs.first_run_dialog import FirstRunDialog
 from ui.main_window import open_window
 from ui.office import office_window

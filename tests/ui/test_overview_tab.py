@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync_tasks import SyncTaskRunner
-
 from giamngheo_desktop.services import overview, review
 from giamngheo_desktop.services.session import open_session
+from tests.ui.sync_tasks import SyncTaskRunner
 from ui.main_window import MainWindow
 from ui.tabs.overview_tab import OverviewTab
 from ui.tabs.review_tab import ReviewTab

@@ -9,9 +9,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
-from sample_data import type_text
 
 from giamngheo_desktop.services import register
+from tests.sample_data import type_text
 from ui.dialogs.household_dialog import HouseholdDialog
 from ui.dialogs.import_dialog import ImportDialog
 from ui.dialogs.member_dialog import MemberDialog
@@ -393,7 +393,7 @@ def test_household_dialog_living_conditions_come_from_the_field_table(  # type: 
 def test_import_window_takes_a_per_village_workbook_in_one_step(  # type: ignore[no-untyped-def]
     qtbot, workspace, tmp_path, quiet_boxes
 ) -> None:
-    import list_shapes as shapes
+    from tests import list_shapes as shapes
 
     dialog = ImportDialog(workspace)
     qtbot.addWidget(dialog)

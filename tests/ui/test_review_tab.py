@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
-from sync_tasks import SyncTaskRunner
 
 from giamngheo_desktop.services import demo, review
 from giamngheo_desktop.services.session import open_session
+from tests.ui.sync_tasks import SyncTaskRunner
 from ui import errors
 from ui.tabs.review_tab import ReviewTab
 from ui.workspace import Workspace

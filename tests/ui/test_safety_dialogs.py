@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
-from sync_tasks import SyncTaskRunner
 
 from giamngheo_desktop.domain.permissions import Role
 from giamngheo_desktop.paths import backups_dir_for
 from giamngheo_desktop.services import backup, users
+from tests.ui.sync_tasks import SyncTaskRunner
 from ui import errors
 from ui.dialogs import restore_dialog
 from ui.dialogs.audit_dialog import AuditDialog

@@ -3,7 +3,6 @@ gap lists with export, the plan dashboard; every table model passes qtmodelteste
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,13 +10,11 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from support_builders import small_register
-from sync_tasks import SyncTaskRunner
-
 from giamngheo_desktop.services import plan, support
 from giamngheo_desktop.services.session import open_session
 from giamngheo_desktop.services.support import LedgerQuery, SupportInput
+from tests.support_builders import small_register
+from tests.ui.sync_tasks import SyncTaskRunner
 from ui.dialogs.batch_support_dialog import BatchSupportDialog
 from ui.dialogs.class_dialog import ClassDialog, TraineesModel
 from ui.dialogs.loan_dialog import LoanDialog
