@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import itertools
 import json
 import re
 from collections.abc import Mapping
@@ -212,6 +213,25 @@ def _fill_merged(rows: list[list[Any]], merged: list[tuple[int, int, int, int]])
     return grid
 
 
+def _spread_titles(grid: list[list[Any]], start: int, depth: int, width: int) -> list[list[Any]]:
+    """The header rows ``start``… with each group title spread over its sub-columns, as a person reads
+    a title whose cells were merged in a file that does not say so (.ods, some .xls, a CSV): a title
+    with a sub-column label under it reaches right over the empty cells that have a label under them."""
+    rows = [list(grid[r]) + [None] * (width - len(grid[r])) for r in range(start, start + depth)]
+    for upper, lower in reversed(list(itertools.pairwise(rows))):  # lowest titles first
+        col = 0
+        while col < width:
+            if _cell_text(upper[col]) and _cell_text(lower[col]):
+                title = upper[col]
+                col += 1
+                while col < width and not _cell_text(upper[col]) and _cell_text(lower[col]):
+                    upper[col] = title
+                    col += 1
+            else:
+                col += 1
+    return rows
+
+
 def _parts(grid: list[list[Any]], start: int, depth: int, width: int) -> list[tuple[str, ...]]:
     result: list[tuple[str, ...]] = []
     for col in range(width):
@@ -267,7 +287,10 @@ def find_header(
             end = start + depth
             if end > len(grid) or (depth > 1 and not all(likes[start:end])):
                 break
-            parts = _parts(grid, start, depth, width)
+            if depth > 1 and not merged:  # the file gave no merged cells: a title's span is read from its cells
+                parts = _parts(_spread_titles(grid, start, depth, width), 0, depth, width)
+            else:
+                parts = _parts(grid, start, depth, width)
             columns, labels = _match_columns(parts, mapping)
             found = {k for k in columns.values() if k not in NOT_FIELDS}
             if not ({"full_name", "head_name"} & found) or len(found) < 2:
