@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from giamngheo_desktop.domain.report import TEXT, ReportData, format_number
-from giamngheo_desktop.export import page
+from giamngheo_desktop.export import fastdraw, page
 from giamngheo_desktop.export.fonts import FONT, FONT_BOLD, FONT_ITALIC, register_fonts
 from giamngheo_desktop.export.page import esc
 from giamngheo_desktop.text import nfc
@@ -131,36 +131,66 @@ def _trailer_class() -> Any:
 
 
 @functools.cache
-def _steady_paragraph_class() -> Any:
-    """A Paragraph that keeps its lines for the width it was last wrapped at: the header rows repeat on
-    every page of a long list, and were broken into lines again for each page's table."""
-    from reportlab.platypus import Paragraph
-
-    class SteadyParagraph(Paragraph):
-        _steady: tuple[float, tuple[float, float]] | None = None
-
-        def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
-            if self._steady is not None and self._steady[0] == avail_width:
-                return self._steady[1]
-            width, height = super().wrap(avail_width, avail_height)
-            size = (float(width), float(height))
-            self._steady = (avail_width, size)
-            return size
-
-    return SteadyParagraph
-
-
-@functools.cache
 def _table_class() -> Any:
     """A Table that draws nothing for an empty text cell (reportlab draws an empty text object for
-    each: half the cells of a member list). Row heights and every other cell are as before."""
+    each: half the cells of a member list) and draws a one-line text cell through
+    :func:`fastdraw.ink` (the same operators as the table's own ``drawString``, with each string's
+    encoding and each coordinate's formatting worked out once per document). Row heights and every
+    other cell are as before."""
     from reportlab.platypus import Table
 
     class ListTable(Table):
         def _drawCell(self, cellval: Any, cellstyle: Any, pos: Any, size: Any) -> None:
-            if cellval.__class__ is str and not cellval:
+            if cellval.__class__ is not str or "\n" in cellval or cellstyle.href or cellstyle.destination:
+                super()._drawCell(cellval, cellstyle, pos, size)
                 return
-            super()._drawCell(cellval, cellstyle, pos, size)
+            if not cellval:
+                return
+            canv = self.canv
+            cur: Any = getattr(self, "_curcellstyle", None)
+            if cur is not cellstyle:  # as Table._drawCell: colour and font when they change
+                if cur is None or cellstyle.color != cur.color:
+                    canv.setFillColor(cellstyle.color)
+                if (
+                    cur is None
+                    or cellstyle.leading != cur.leading
+                    or cellstyle.fontname != cur.fontname
+                    or cellstyle.fontsize != cur.fontsize
+                ):
+                    canv.setFont(cellstyle.fontname, cellstyle.fontsize, cellstyle.leading)
+                self._curcellstyle = cellstyle
+            colpos, rowpos = pos
+            colwidth, rowheight = size
+            just, valign = cellstyle.alignment, cellstyle.valign
+            if just == "LEFT":
+                x = colpos + cellstyle.leftPadding
+            elif just in ("CENTRE", "CENTER"):
+                x = colpos + (colwidth + cellstyle.leftPadding - cellstyle.rightPadding) * 0.5
+            elif just == "RIGHT":
+                x = colpos + colwidth - cellstyle.rightPadding
+            else:
+                super()._drawCell(cellval, cellstyle, pos, size)
+                return
+            leading, fontsize = cellstyle.leading, cellstyle.fontsize
+            if valign == "BOTTOM":
+                y = rowpos + cellstyle.bottomPadding + leading - fontsize
+            elif valign == "TOP":
+                y = rowpos + rowheight - cellstyle.topPadding - fontsize
+            elif valign == "MIDDLE":
+                y = rowpos + (cellstyle.bottomPadding + rowheight - cellstyle.topPadding + leading) / 2.0 - fontsize
+            else:
+                super()._drawCell(cellval, cellstyle, pos, size)
+                return
+            fastdraw.ink(canv).draw(x, y, cellval, just)
+
+        def _drawLines(self) -> None:
+            """The table's rules, each ``canvas.line`` written with the coordinates formatted once."""
+            canv = self.canv
+            canv.line = fastdraw.ink(canv).line
+            try:
+                super()._drawLines()
+            finally:
+                del canv.line
 
     return ListTable
 
@@ -185,6 +215,38 @@ def _row_heights(
     return heights
 
 
+def _exact_heights(
+    head: Any, body: list[list[Any]], sections: list[bool], col_widths: list[float], styles: Any, head_rows: int
+) -> list[float]:
+    """The header's and every body row's height as reportlab's Table works them out, so that each
+    page's table takes its rows' heights instead of measuring every cell again. A row of one-line
+    texts is one line and its padding (``Table._calc_height``'s sum); rows with a Paragraph are
+    measured by a Table, in runs (a Table finds its unmeasured rows one ``list.index`` at a time)."""
+    from reportlab.platypus import TableStyle
+
+    head.wrap(sum(col_widths), 1e9)
+    heights = list(head._rowHeights[:head_rows])
+    known: dict[int, float] = {}
+    wrapped = [i for i, cells in enumerate(body) if any(cell.__class__ is not str for cell in cells)]
+    for first in range(0, len(wrapped), PAGED_TABLE_ROWS):
+        picked = wrapped[first : first + PAGED_TABLE_ROWS]
+        run = _table_class()(
+            [list(body[i]) for i in picked],
+            colWidths=col_widths,
+            cellStyles=[styles(i, i + 1)[head_rows] for i in picked],
+            normalizedData=1,
+        )
+        run.setStyle(TableStyle([("SPAN", (1, k), (-1, k)) for k, i in enumerate(picked) if sections[i]]))
+        run.wrap(sum(col_widths), 1e9)
+        known.update(zip(picked, run._rowHeights, strict=True))
+    for i in range(len(body)):
+        found = known.get(i)
+        if found is None:
+            found = max(s.leading * 1 + (s.bottomPadding + s.topPadding) for s in styles(i, i + 1)[head_rows])
+        heights.append(found)
+    return heights
+
+
 @functools.cache
 def _paged_class() -> Any:
     """A long table laid out page by page from row heights measured once: each page is a small
@@ -202,6 +264,7 @@ def _paged_class() -> Any:
             keep: int,
             starts: list[bool],
             first: int = 0,
+            head_h: float | None = None,
         ) -> None:
             super().__init__()
             self.make_table, self.heights, self.trailer, self.keep, self.starts, self.first = (
@@ -212,7 +275,7 @@ def _paged_class() -> Any:
                 starts,
                 first,
             )
-            self._head_h = make_table(0, 0).wrap(1e6, 1e6)[1]
+            self._head_h = make_table(0, 0).wrap(1e6, 1e6)[1] if head_h is None else head_h
             self._inner: Any = None
 
         def _rest(self) -> Any:
@@ -247,8 +310,9 @@ def _paged_class() -> Any:
                 return []  # not even one row here: the next page
             if last == len(self.heights):  # the rows fit, the signature may not: the trailer's rule decides
                 return list(self._rest().split(avail_width, avail_height))
-            rest = PagedTable(self.make_table, self.heights, self.trailer, self.keep, self.starts, last)
-            return [self.make_table(self.first, last), rest]
+            rest = PagedTable(self.make_table, self.heights, self.trailer, self.keep, self.starts, last, self._head_h)
+            # a whole page of rows that fits (``heights`` are never below the rows' own): never split
+            return [self.make_table(self.first, last, whole=True), rest]
 
     return PagedTable
 
@@ -292,7 +356,7 @@ def report_story(report: ReportData, width: float) -> list[Any]:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
         ("BACKGROUND", (0, 0), (-1, report.header_rows - 1), colors.HexColor("#EEF2F6")),
     ]
-    steady = _steady_paragraph_class()  # header cells: the same text at the same width on every page
+    steady = fastdraw.stable_paragraph  # header cells: wrapped and drawn once, written again on every page
     for h in report.headers:
         data[h.row][h.col] = steady(esc(h.text), hdr)
         if h.rowspan > 1 or h.colspan > 1:
@@ -312,6 +376,7 @@ def report_story(report: ReportData, width: float) -> list[Any]:
     aligns: list[list[str]] = []  # per body cell: "LEFT" / "RIGHT" / "CENTER"; '' empty or a Paragraph
     strongs: list[bool] = []
     starts = unit_starts(report)
+    measured: dict[tuple[str, str], float] = {}  # each text's width in each face, measured once
     room = [w - 2 * CELL_PADDING_H for w in col_widths]
     section_room = sum(col_widths[1:]) - 2 * CELL_PADDING_H
     for row in report.rows:
@@ -332,8 +397,12 @@ def report_story(report: ReportData, width: float) -> list[Any]:
                 row_aligns.append("")
                 continue
             fits = section_room if row.kind == "section" and i == 1 else room[i]
-            if "\n" in text or stringWidth(text, face, size) > fits:
-                cells.append(Paragraph(esc(text), par))
+            measure = (text, face)
+            wide = measured.get(measure)
+            if wide is None:
+                wide = measured[measure] = stringWidth(text, face, size)
+            if "\n" in text or wide > fits:
+                cells.append(fastdraw.stable_paragraph(esc(text), par))  # wrapped once for every use
                 row_aligns.append("")
             else:
                 cells.append(text)
@@ -362,34 +431,50 @@ def report_story(report: ReportData, width: float) -> list[Any]:
     head_style.topPadding = head_style.bottomPadding = CELL_PADDING_V
     header_styles = [[head_style] * n for _ in range(head_rows)]
 
+    row_styles: list[list[Any] | None] = [None] * len(body)  # each body row's CellStyles, made once
+
     def cell_styles(first: int, last: int) -> list[list[Any]]:
         """The CellStyles of a table of the header rows and body rows ``first:last``."""
         out = list(header_styles)
         for i in range(first, last):
-            font = FONT_BOLD if strongs[i] else FONT
-            row = []
-            for col in range(n):
-                align = aligns[i][col] if col < len(aligns[i]) else ""
-                name, _, face = align.partition("/")
-                row.append(cell_style(face or font, name or "LEFT"))
+            row = row_styles[i]
+            if row is None:
+                font = FONT_BOLD if strongs[i] else FONT
+                row = []
+                for col in range(n):
+                    align = aligns[i][col] if col < len(aligns[i]) else ""
+                    name, _, face = align.partition("/")
+                    row.append(cell_style(face or font, name or "LEFT"))
+                row_styles[i] = row
             out.append(row)
         return out
 
     cell_ops = ("VALIGN", "LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")  # in the CellStyles
     frame = [c for c in style if c[0] not in cell_ops]  # lines, background, the headers' spans
 
-    def make_table(first: int, last: int) -> Any:
-        """The header rows and body rows ``first:last`` as one table (headers repeat when it splits)."""
+    exact: list[float] = []  # every row's height as the table works it out (a long list: measured once)
+
+    def make_table(first: int, last: int, whole: bool = False) -> Any:
+        """The header rows and body rows ``first:last`` as one table (headers repeat when it splits);
+        ``whole``: a page's rows that fit (nothing to keep together when splitting)."""
         spans = [
             ("SPAN", (1, head_rows + i - first), (-1, head_rows + i - first)) for i in range(first, last) if sections[i]
         ]
         together = [
             ("NOSPLIT", (0, head_rows + a - first), (-1, head_rows + b - first))
             for a, b in unit_groups(starts, first, last)
-            if b > a
+            if b > a and not whole
         ]
-        rows = data + body[first:last]
-        table = _table_class()(rows, colWidths=col_widths, repeatRows=head_rows, cellStyles=cell_styles(first, last))
+        rows = [list(r) for r in data] + [list(r) for r in body[first:last]]  # the table replaces cells in its rows
+        heights = exact[:head_rows] + exact[head_rows + first : head_rows + last] if exact else None
+        table = _table_class()(
+            rows,
+            colWidths=col_widths,
+            rowHeights=heights,
+            repeatRows=head_rows,
+            cellStyles=cell_styles(first, last),
+            normalizedData=1,  # texts are str already, empty cells ''
+        )
         table.setStyle(TableStyle(frame + spans + together))
         return table
 
@@ -404,6 +489,7 @@ def report_story(report: ReportData, width: float) -> list[Any]:
     if len(body) <= PAGED_TABLE_ROWS:
         story.append(_trailer_class()(make_table(0, len(body)), trailer, keep))
     else:
+        exact[:] = _exact_heights(make_table(0, 0), body, sections, col_widths, cell_styles, head_rows)
         story.append(
             _paged_class()(make_table, _row_heights(body, sections, col_widths, size * 1.25), trailer, keep, starts)
         )
