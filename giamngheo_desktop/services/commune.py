@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -308,6 +309,58 @@ def merge_villages(db: Database, *, source_id: int, target_id: int) -> Changes:
         household_ids=frozenset(moved),
         id=target_id,
         count=len(moved),
+    )
+
+
+def restore_village(db: Database, *, village_id: int) -> Changes:
+    """Use again a village that was retired (the way back of “Thôi dùng” and of a merge's first half)."""
+    db.require(Permission.MANAGE_SETTINGS)
+    row = db.row("SELECT * FROM village WHERE id = ?", (village_id,))
+    if row is None:
+        raise NotFound(f"Không tìm thấy thôn/tổ số {village_id}.")
+    if row["deleted_at"] is None:
+        return Changes(commune=True, id=village_id)
+    if db.scalar(
+        "SELECT 1 FROM village WHERE name_fold = ? AND deleted_at IS NULL AND id != ?", (row["name_fold"], village_id)
+    ):
+        raise ValidationFailed(
+            ValidationIssue("Tên thôn/tổ", "đã có thôn/tổ khác cùng tên đang dùng", value=row["name"])
+        )
+    with db.atomic() as conn:
+        conn.execute("UPDATE village SET deleted_at = NULL WHERE id = ?", (village_id,))
+    return Changes(commune=True, id=village_id)
+
+
+def unmerge_villages(db: Database, *, source_id: int, target_id: int, household_ids: Sequence[int]) -> Changes:
+    """The way back of :func:`merge_villages`: ``source_id`` is used again and the households that
+    the merge moved (still in ``target_id``) go back to it, in one step."""
+    db.require(Permission.MANAGE_SETTINGS)
+    row = db.row("SELECT * FROM village WHERE id = ?", (source_id,))
+    if row is None:
+        raise NotFound(f"Không tìm thấy thôn/tổ số {source_id}.")
+    _live_village(db, target_id)
+    if row["deleted_at"] is not None and db.scalar(
+        "SELECT 1 FROM village WHERE name_fold = ? AND deleted_at IS NULL AND id != ?", (row["name_fold"], source_id)
+    ):
+        raise ValidationFailed(
+            ValidationIssue("Tên thôn/tổ", "đã có thôn/tổ khác cùng tên đang dùng", value=row["name"])
+        )
+    ids = [int(i) for i in household_ids]
+    now = clock.now_iso()
+    with db.atomic() as conn:
+        conn.execute("UPDATE village SET deleted_at = NULL WHERE id = ?", (source_id,))
+        back = conn.executemany(
+            "UPDATE household SET village_id = ?, updated_at = ?"
+            " WHERE id = ? AND village_id = ? AND deleted_at IS NULL",
+            [(source_id, now, hid, target_id) for hid in ids],
+        ).rowcount
+    return Changes(
+        commune=True,
+        households=True,
+        rows_added_or_removed=True,
+        household_ids=frozenset(ids),
+        id=source_id,
+        count=int(back or 0),
     )
 
 

@@ -45,6 +45,7 @@ from giamngheo_desktop.domain.vocab import ROUND_STEP_LABELS, effective_class
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.services.register import parse_iso_date
 from giamngheo_desktop.storage.connection import Database
+from giamngheo_desktop.text import nfc
 
 STEPS = ["list", "collect", "meeting", "posting", "decision", "certificates", "closed"]
 MIN_AGREEMENT = 0.5
@@ -939,9 +940,7 @@ def expire_newly_escaped(db: Database, on: _dt.date | str) -> Changes:
 
 
 # ------------------------------------------------------------------- requests ----
-def record_request(db: Database, *, household_id: int, form: str, request_date: str, content: str = "") -> Changes:
-    """A household's request: Mẫu số 01 (review) or 04 (escape); it goes into the next round."""
-    db.require(Permission.RUN_REVIEW)
+def _check_request(db: Database, household_id: int, form: str, request_date: str) -> None:
     issues = []
     if form not in ("01", "04"):
         issues.append(ValidationIssue("Mẫu đơn", "phải là Mẫu số 01 hoặc Mẫu số 04", value=form))
@@ -951,13 +950,87 @@ def record_request(db: Database, *, household_id: int, form: str, request_date: 
         issues.append(ValidationIssue("Hộ gia đình", "không tìm thấy hộ", value=str(household_id)))
     if issues:
         raise ValidationFailed(issues)
+
+
+def record_request(db: Database, *, household_id: int, form: str, request_date: str, content: str = "") -> Changes:
+    """A household's request: Mẫu số 01 (review) or 04 (escape); it goes into the next round."""
+    db.require(Permission.RUN_REVIEW)
+    _check_request(db, household_id, form, request_date)
     with db.atomic() as conn:
         cur = conn.execute(
             "INSERT INTO household_request (household_id, form, request_date, content, created_at)"
             " VALUES (?, ?, ?, ?, ?)",
-            (household_id, form, request_date, content, clock.now_iso()),
+            (household_id, form, request_date, nfc(content), clock.now_iso()),
         )
     return Changes(review=True, id=int(cur.lastrowid or 0))
+
+
+def get_request(db: Database, request_id: int) -> dict[str, Any]:
+    row = db.row(
+        "SELECT r.*, h.code, m.full_name AS head_name FROM household_request r"
+        " JOIN household h ON h.id = r.household_id LEFT JOIN member m ON m.id = h.head_member_id WHERE r.id = ?",
+        (request_id,),
+    )
+    if row is None:
+        raise NotFound(f"Không tìm thấy đơn đề nghị số {request_id} (có thể đã xóa).")
+    return row
+
+
+def _pending_request(db: Database, request_id: int) -> dict[str, Any]:
+    row = get_request(db, request_id)
+    if row["status"] != "pending":
+        raise ValidationFailed(
+            ValidationIssue(
+                "Đơn đề nghị", "đã đưa vào đợt rà soát nên không sửa hay xóa được nữa", value=row["request_date"]
+            )
+        )
+    return row
+
+
+def update_request(
+    db: Database, *, request_id: int, household_id: int, form: str, request_date: str, content: str = ""
+) -> Changes:
+    """Correct a request that is still waiting (not yet taken into a round)."""
+    db.require(Permission.RUN_REVIEW)
+    _pending_request(db, request_id)
+    _check_request(db, household_id, form, request_date)
+    with db.atomic() as conn:
+        conn.execute(
+            "UPDATE household_request SET household_id = ?, form = ?, request_date = ?, content = ? WHERE id = ?",
+            (household_id, form, request_date, nfc(content), request_id),
+        )
+    return Changes(review=True, id=request_id)
+
+
+def remove_request(db: Database, *, request_id: int) -> Changes:
+    """Remove a request recorded by mistake (only while it waits); the change history keeps what it said,
+    and :func:`restore_request` puts it back."""
+    db.require(Permission.RUN_REVIEW)
+    _pending_request(db, request_id)
+    with db.atomic() as conn:
+        conn.execute("DELETE FROM household_request WHERE id = ?", (request_id,))
+    return Changes(review=True, id=request_id)
+
+
+REQUEST_COLUMNS = ("id", "household_id", "form", "request_date", "content", "status", "round_id", "result_note",
+                   "created_at")  # fmt: skip
+
+
+def restore_request(db: Database, *, row: dict[str, Any]) -> Changes:
+    """Put back a removed request exactly as it was (same number): the way back of removing it, and
+    of undoing its recording (redo)."""
+    db.require(Permission.RUN_REVIEW)
+    if db.scalar("SELECT 1 FROM household_request WHERE id = ?", (row["id"],)):
+        return Changes(review=True, id=int(row["id"]))
+    _check_request(db, int(row["household_id"]), row["form"], row["request_date"])
+    values = [row.get(c) for c in REQUEST_COLUMNS]
+    with db.atomic() as conn:
+        conn.execute(
+            f"INSERT INTO household_request ({', '.join(REQUEST_COLUMNS)})"
+            f" VALUES ({', '.join('?' * len(REQUEST_COLUMNS))})",
+            values,
+        )
+    return Changes(review=True, id=int(row["id"]))
 
 
 def pending_requests(db: Database) -> list[dict[str, Any]]:

@@ -34,3 +34,36 @@ def test_rename_merge_and_retire(db: Database) -> None:
     empty = commune.add_village(db, commune.VillageInput(name="Thôn Mới Lập")).written_id
     commune.retire_village(db, village_id=empty)
     assert "Thôn Mới Lập" not in {v.name for v in commune.list_villages(db)}
+
+
+def test_a_merge_and_a_retirement_can_be_taken_back(db: Database) -> None:
+    first, second, third = commune.list_villages(db)
+    a = _household(db, "A-1", second.id)
+    b = _household(db, "A-2", second.id)
+    already = _household(db, "T-1", first.id)
+    merged = commune.merge_villages(db, source_id=second.id, target_id=first.id)
+
+    def moves() -> int:
+        entries = audit.history(db, audit.HistoryQuery(household_id=a))
+        return sum(1 for e in entries for field, _o, _n in e.changes if field == "village_id")
+
+    before = moves()
+    back = commune.unmerge_villages(
+        db, source_id=second.id, target_id=first.id, household_ids=sorted(merged.household_ids)
+    )
+    assert back.count == 2
+    assert {v.name for v in commune.list_villages(db)} == {first.name, second.name, third.name}
+    village_of = {r["id"]: r["village_id"] for r in db.rows("SELECT id, village_id FROM household")}
+    assert (village_of[a], village_of[b], village_of[already]) == (second.id, second.id, first.id)
+    assert moves() == before + 1  # the move back is in the change history too
+    # a village added since with the merged village's name: the way back refuses, nothing written
+    commune.merge_villages(db, source_id=second.id, target_id=first.id)
+    commune.add_village(db, commune.VillageInput(name=second.name.upper()))
+    with pytest.raises(ValidationFailed, match="cùng tên"):
+        commune.unmerge_villages(db, source_id=second.id, target_id=first.id, household_ids=[a, b])
+    assert db.scalar("SELECT village_id FROM household WHERE id = ?", (a,)) == first.id
+    # retire ↔ restore
+    empty = commune.add_village(db, commune.VillageInput(name="Thôn Mới Lập")).written_id
+    commune.retire_village(db, village_id=empty)
+    commune.restore_village(db, village_id=empty)
+    assert "Thôn Mới Lập" in {v.name for v in commune.list_villages(db)}

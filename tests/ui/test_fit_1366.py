@@ -164,7 +164,7 @@ def _dialogs(ws: Workspace) -> list[tuple[str, Callable[[QWidget], QDialog]]]:
     from ui.dialogs.class_dialog import ClassDialog, StaffListDialog, StaffTrainingDialog
     from ui.dialogs.first_run_dialog import FirstRunDialog
     from ui.dialogs.household_dialog import HouseholdDialog
-    from ui.dialogs.import_dialog import ImportDialog
+    from ui.dialogs.import_dialog import ImportDialog, ImportResultDialog
     from ui.dialogs.loan_dialog import LoanDialog, RepaymentDialog
     from ui.dialogs.login_dialog import LoginDialog
     from ui.dialogs.member_dialog import MemberDialog
@@ -195,6 +195,12 @@ def _dialogs(ws: Workspace) -> list[tuple[str, Callable[[QWidget], QDialog]]]:
         ("Thêm hộ", lambda p: HouseholdDialog(ws, parent=p)),
         ("Sửa hộ", lambda p: HouseholdDialog(ws, household_id=hid, parent=p)),
         ("Nhập danh sách", lambda p: ImportDialog(ws, p)),
+        (
+            "Kết quả nhập danh sách",
+            lambda p: ImportResultDialog(
+                "Đã nhập: 120 hộ mới, 3 hộ cập nhật; 410 nhân khẩu mới, 7 nhân khẩu cập nhật.", ws.path, p
+            ),
+        ),
         ("Vay vốn", lambda p: LoanDialog(ws, household_id=hid, parent=p)),
         *([("Thu nợ", lambda p: RepaymentDialog(ws, loans[0], p))] if loans else []),
         ("Đăng nhập", lambda p: LoginDialog(ws.db, commune_name=commune.get_commune(ws.db).name, parent=p)),

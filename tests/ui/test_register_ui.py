@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 from giamngheo_desktop.services import register
 from tests.sample_data import type_text
 from ui.dialogs.household_dialog import HouseholdDialog
-from ui.dialogs.import_dialog import ImportDialog
+from ui.dialogs.import_dialog import ImportDialog, ImportResultDialog
 from ui.dialogs.member_dialog import MemberDialog
 from ui.dialogs.split_dialog import SplitDialog
 from ui.models.members_model import COLUMNS, MembersModel
@@ -44,6 +44,12 @@ def quiet_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _p, title, text, *a, **k: shown.append((title, text)))
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    # an import's result window: its text and the backup it names, closed with “Đóng”
+    monkeypatch.setattr(
+        ImportResultDialog,
+        "exec",
+        lambda self: shown.append((self.windowTitle(), self.text.text() + "\n" + self.backup.text())) or 1,
+    )
     return shown
 
 
@@ -217,8 +223,17 @@ def test_import_dialog_preview_and_valid_only(qtbot, workspace, tmp_path, quiet_
     assert dialog.preview is not None and dialog.issues.rowCount() == 1
     assert dialog.issues.item(0, 0).text() == "5" and dialog.issues.item(0, 1).text() == "Năm sinh"
     assert not dialog.import_button.isEnabled()
+    assert "Sẽ tạo mới 2 hộ (2 nhân khẩu)" in dialog.summary.text()
+    dialog.valid_only.setChecked(True)  # the counts, the households' actions and the button follow at once
+    assert "Sẽ tạo mới 1 hộ (1 nhân khẩu)" in dialog.summary.text()
+    assert "bỏ qua 1 dòng (5)" in dialog.summary.text()
+    assert (
+        dialog.import_button.isEnabled()
+        and dialog.import_button.text() == "Nhập vào sổ: tạo 1 hộ mới (1 nhân khẩu mới)"
+    )
+    dialog.valid_only.setChecked(False)
+    assert "Sẽ tạo mới 2 hộ (2 nhân khẩu)" in dialog.summary.text() and not dialog.import_button.isEnabled()
     dialog.valid_only.setChecked(True)
-    assert dialog.import_button.isEnabled() and "1 hộ" in dialog.import_button.text()
     before = workspace.db.scalar("SELECT count(*) FROM household")
     dialog.do_import()
     assert workspace.db.scalar("SELECT count(*) FROM household") == before + 1
@@ -441,9 +456,41 @@ def test_an_import_names_its_backup_and_can_be_taken_back(
     dialog.set_file(write_list(tmp_path / "ds.xlsx", bad=False))
     dialog.do_import()
     made = window.last_import_backup()
-    assert made is not None and str(made) in quiet_boxes[-1][1]
+    assert made is not None and made.name in quiet_boxes[-1][1]
+    assert "trước khi nhập danh sách" in quiet_boxes[-1][1]  # named in words, with its time
     assert "Hoàn tác lần nhập danh sách gần nhất" in quiet_boxes[-1][1]
     opened: list[object] = []
     monkeypatch.setattr(MainWindow, "show_restore", lambda self, preselect=None: opened.append(preselect))
     window.action_undo_import.trigger()
     assert opened == [made]  # the restore window opens on that copy and shows what it replaces first
+
+
+def test_import_result_offers_to_take_this_import_back(qtbot, workspace, settings, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """“Hoàn tác lần nhập này…” in the result window opens the restore window on the copy made before."""
+    from ui.main_window import MainWindow
+
+    window = MainWindow(workspace, settings=settings)
+    qtbot.addWidget(window)
+    tab = window.tab_of(HouseholdsTab)
+    seen: list[ImportResultDialog] = []
+
+    def run_import(self: ImportDialog) -> int:
+        self.set_file(write_list(tmp_path / "ds.xlsx", bad=False))
+        self.do_import()
+        return 1
+
+    def choose_undo(self: ImportResultDialog) -> int:
+        seen.append(self)
+        assert self.undo_button.text() == "Hoàn tác lần nhập này…" and self.undo_button.isEnabled()
+        self.undo_button.click()
+        return self.result()
+
+    opened: list[object] = []
+    monkeypatch.setattr(ImportDialog, "exec", run_import)
+    monkeypatch.setattr(ImportResultDialog, "exec", choose_undo)
+    monkeypatch.setattr(MainWindow, "show_restore", lambda self, preselect=None: opened.append(preselect))
+    tab.import_list()
+    made = window.last_import_backup()
+    assert made is not None and seen and "Đã nhập: 2 hộ mới" in seen[0].text.text()
+    assert made.name in seen[0].backup.text()
+    assert opened == [made]  # diff first, then the officer confirms (the restore window)

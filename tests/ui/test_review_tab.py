@@ -235,3 +235,48 @@ def test_a_request_is_recorded_with_the_household_picker_and_waits_in_the_list(
     assert pending.model.rowCount() == 1
     assert pending.model.index(0, 1).data() == code and pending.model.index(0, 3).data() == "Mẫu số 04"
     assert pending.model.index(0, 4).data() == "Gia đình có người ốm nặng"
+
+
+def test_recording_correcting_and_removing_a_request_are_undone_with_ctrl_z(
+    qtbot, demo_workspace: Workspace, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from ui.dialogs.request_dialog import PendingRequestsDialog, RequestDialog
+
+    ws = demo_workspace
+    notices: list[str] = []
+    ws.notice.connect(notices.append)
+    hid, code = ws.db.row("SELECT id, code FROM household ORDER BY id LIMIT 1").values()
+    dialog = RequestDialog(ws, household_id=hid)
+    qtbot.addWidget(dialog)
+    dialog.content.setText("Mất mùa")
+    dialog.save()
+    assert notices[-1].startswith(f"Đã ghi: đơn Mẫu số 01 của hộ {code}") and notices[-1].endswith(
+        "— Hoàn tác (Ctrl+Z)"
+    )
+    pending = PendingRequestsDialog(ws)
+    qtbot.addWidget(pending)
+    assert pending.model.rowCount() == 1
+    ws.undo_stack.undo()  # the request recorded by mistake is gone; the open list follows
+    assert notices[-1].startswith("Đã hoàn tác: đơn Mẫu số 01") and pending.model.rowCount() == 0
+    ws.undo_stack.redo()
+    assert pending.model.rowCount() == 1 and pending.model.index(0, 4).data() == "Mất mùa"
+    # correct it (the form opens on the request), then undo the correction
+    pending.table.selectRow(0)
+    monkeypatch.setattr(
+        RequestDialog,
+        "exec",
+        lambda self: (self.content.setText("Mất mùa, người ốm"), self.form.setCurrentIndex(1), self.save())[-1],
+    )
+    pending.edit()
+    assert pending.model.index(0, 4).data() == "Mất mùa, người ốm" and pending.model.index(0, 3).data() == "Mẫu số 04"
+    assert notices[-1].startswith("Đã ghi: sửa đơn Mẫu số 04")
+    ws.undo_stack.undo()
+    assert pending.model.index(0, 4).data() == "Mất mùa" and pending.model.index(0, 3).data() == "Mẫu số 01"
+    # remove it, then take the removal back: the same request, as it was
+    pending.table.selectRow(0)
+    pending.remove()
+    assert (
+        pending.model.rowCount() == 0 and notices[-1] == f"Đã ghi: xóa đơn Mẫu số 01 của hộ {code} — Hoàn tác (Ctrl+Z)"
+    )
+    ws.undo_stack.undo()
+    assert pending.model.rowCount() == 1 and pending.model.index(0, 4).data() == "Mất mùa"

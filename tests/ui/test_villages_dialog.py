@@ -40,3 +40,34 @@ def test_rename_with_undo_then_merge(qtbot: Any, qtmodeltester: Any, workspace: 
         "Thôn Bãi Sậy",
     ]
     assert dialog.model.row_at(0).household_count == before + moving
+
+
+def test_a_merge_is_undone_with_ctrl_z(qtbot: Any, workspace: Any, monkeypatch: Any) -> None:
+    notices: list[str] = []
+    workspace.notice.connect(notices.append)
+    dialog = VillagesDialog(workspace)
+    qtbot.addWidget(dialog)
+    counts = {dialog.model.row_at(r).name: dialog.model.row_at(r).household_count for r in range(3)}
+    dialog.table.selectRow(1)
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("Thôn Đồng Xuân", True))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    dialog.merge()
+    assert notices[-1] == (
+        f"Đã ghi: nhập Thôn Tân Hòa vào Thôn Đồng Xuân ({counts['Thôn Tân Hòa']} hộ) — Hoàn tác (Ctrl+Z)"
+    )
+    assert dialog.model.rowCount() == 2
+    workspace.undo_stack.undo()  # the open list follows: the village is back with its households
+    shown = {
+        dialog.model.row_at(r).name: dialog.model.row_at(r).household_count for r in range(dialog.model.rowCount())
+    }
+    assert shown == counts
+    assert notices[-1].startswith("Đã hoàn tác: nhập Thôn Tân Hòa vào Thôn Đồng Xuân")
+    workspace.undo_stack.redo()
+    assert dialog.model.rowCount() == 2
+    # retiring an empty village, undone
+    dialog.table.selectRow(1)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Thôn Mới", True))
+    dialog.add()
+    assert notices[-1] == "Đã ghi: thêm Thôn Mới — Hoàn tác (Ctrl+Z)"
+    workspace.undo_stack.undo()
+    assert "Thôn Mới" not in [dialog.model.row_at(r).name for r in range(dialog.model.rowCount())]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -39,6 +40,7 @@ from giamngheo_desktop.importing.headers import mappable_fields
 from giamngheo_desktop.resources import resource_path
 from giamngheo_desktop.text import thousands
 from ui import errors
+from ui.dialogs.restore_dialog import file_label
 from ui.tasks import TaskContext
 from ui.workspace import Workspace
 
@@ -57,6 +59,47 @@ def last_import_backup(workspace: Workspace) -> Path | None:
     return next((c for c in copies if "-import-" in c.name), None)
 
 
+class ImportResultDialog(QDialog):
+    """What the import wrote, the automatic copy made just before it, and the way back.
+
+    ``exec()`` returns :attr:`UNDO` when the officer chose “Hoàn tác lần nhập này…”: the caller then
+    opens the restore window on that copy (what would change first, then the confirmation).
+    """
+
+    UNDO = 2
+
+    def __init__(self, text: str, backup_path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Đã nhập danh sách")
+        self.backup_path = backup_path
+        self.text = QLabel(text)
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.backup = QLabel(
+            f"Trước khi nhập, chương trình đã tự sao lưu dữ liệu:\n{file_label(backup_path)}\n\n"
+            "Nếu nhập nhầm tệp hoặc nhầm cột, bấm “Hoàn tác lần nhập này…” để khôi phục bản sao lưu đó "
+            "(xem trước những gì thay đổi rồi mới xác nhận). Cũng làm được sau này: "
+            "Dữ liệu › Hoàn tác lần nhập danh sách gần nhất…"
+        )
+        self.backup.setWordWrap(True)
+        self.undo_button = QPushButton("Hoàn tác lần nhập này…")
+        self.undo_button.setToolTip(f"Khôi phục bản sao lưu {backup_path.name}")
+        self.undo_button.setAutoDefault(False)
+        self.undo_button.clicked.connect(lambda: self.done(self.UNDO))
+        close = QPushButton("Đóng")
+        close.setDefault(True)
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.undo_button)
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addWidget(self.backup)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(560)
+
+
 class ImportDialog(QDialog):
     def __init__(self, workspace: Workspace, parent: QWidget | None = None, *, start_folder: str = "") -> None:
         super().__init__(parent)
@@ -64,6 +107,7 @@ class ImportDialog(QDialog):
         self.start_folder = start_folder
         self.preview: lists.ImportPreview | None = None
         self.result_import: lists.ImportResult | None = None
+        self.undo_backup: Path | None = None  # the officer chose “Hoàn tác lần nhập này”: restore this copy
         self.mapping: dict[str, str] | None = None  # header text → field, once the officer changed a column
         self.setWindowTitle("Nhập danh sách hộ từ Excel")
 
@@ -78,7 +122,7 @@ class ImportDialog(QDialog):
         self.create_villages = QCheckBox("Tạo thôn/tổ mới khi tên trong tệp chưa có")
         self.valid_only = QCheckBox("Chỉ nhập các dòng hợp lệ (bỏ qua dòng lỗi)")
         self.create_villages.toggled.connect(self.make_preview)
-        self.valid_only.toggled.connect(self._update_buttons)
+        self.valid_only.toggled.connect(self._valid_only_changed)
         self.summary = QLabel("Chưa chọn tệp.")
         self.summary.setWordWrap(True)
         self.issues = QTableWidget(0, 5)
@@ -185,7 +229,39 @@ class ImportDialog(QDialog):
 
     def show_preview(self, preview: lists.ImportPreview) -> None:
         self.preview = preview
-        counts = preview.counts(valid_only=self.valid_only.isChecked())
+        self._show_summary(preview)
+        self._show_households(preview)
+        self._show_issue_groups(preview)
+        self._show_columns(preview)
+        self.tabs.setTabText(1, f"Lỗi và lưu ý ({thousands(len(preview.issues))})")
+        if preview.errors:
+            self.tabs.setCurrentWidget(self.issue_tree)
+        self.issues.setRowCount(len(preview.issues))
+        for row, issue in enumerate(preview.issues):
+            values = [
+                issue.where().replace("dòng ", ""),
+                issue.column,
+                issue.value,
+                issue.reason,
+                "Lỗi" if issue.severity == "error" else "Lưu ý",
+            ]
+            for column, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if issue.severity == "error":
+                    item.setForeground(QBrush(QColor("#b00020")))
+                self.issues.setItem(row, column, item)
+        self._update_buttons()
+
+    def _valid_only_changed(self) -> None:
+        """“Chỉ nhập các dòng hợp lệ” ticked or not: the counts, the households' actions and the button at once."""
+        if self.preview is not None:
+            self._show_summary(self.preview)
+            self._show_households(self.preview)
+        self._update_buttons()
+
+    def _show_summary(self, preview: lists.ImportPreview) -> None:
+        valid_only = self.valid_only.isChecked()
+        counts = preview.counts(valid_only=valid_only)
         lines = [
             f"Trang “{preview.sheet}”, dòng tiêu đề {preview.header_row}. "
             f"Sẽ tạo mới {thousands(counts['households_create'])} hộ "
@@ -218,7 +294,12 @@ class ImportDialog(QDialog):
             lines.append("Thôn/tổ sẽ tạo mới: " + ", ".join(preview.new_villages) + ".")
         if preview.ignored_columns:
             lines.append("Cột không dùng: " + ", ".join(preview.ignored_columns) + ".")
-        if preview.errors:
+        if preview.errors and valid_only:
+            lines.append(
+                f"Có {thousands(len(preview.errors))} lỗi; chỉ nhập các dòng hợp lệ: "
+                f"bỏ qua {thousands(counts['rows_skipped'])} dòng ({preview.rows_text(preview.skipped_rows())})."
+            )
+        elif preview.errors:
             lines.append(
                 f"Có {thousands(len(preview.errors))} lỗi: sửa tệp rồi chọn lại, "
                 "hoặc đánh dấu “Chỉ nhập các dòng hợp lệ” "
@@ -227,27 +308,6 @@ class ImportDialog(QDialog):
         elif not preview.issues:
             lines.append("Không có lỗi.")
         self.summary.setText("\n".join(lines))
-        self._show_households(preview)
-        self._show_issue_groups(preview)
-        self._show_columns(preview)
-        self.tabs.setTabText(1, f"Lỗi và lưu ý ({thousands(len(preview.issues))})")
-        if preview.errors:
-            self.tabs.setCurrentWidget(self.issue_tree)
-        self.issues.setRowCount(len(preview.issues))
-        for row, issue in enumerate(preview.issues):
-            values = [
-                issue.where().replace("dòng ", ""),
-                issue.column,
-                issue.value,
-                issue.reason,
-                "Lỗi" if issue.severity == "error" else "Lưu ý",
-            ]
-            for column, value in enumerate(values):
-                item = QTableWidgetItem(value)
-                if issue.severity == "error":
-                    item.setForeground(QBrush(QColor("#b00020")))
-                self.issues.setItem(row, column, item)
-        self._update_buttons()
 
     def _show_households(self, preview: lists.ImportPreview) -> None:
         valid_only = self.valid_only.isChecked()
@@ -405,12 +465,10 @@ class ImportDialog(QDialog):
             if result.skipped_rows:
                 text += "\n\nCác dòng đã bỏ qua: " + preview.rows_text(result.skipped_rows, limit=200)
             made = last_import_backup(self.workspace)
-            if made is not None:
-                text += (
-                    f"\n\nĐã tự sao lưu trước khi nhập: {made}\nMuốn bỏ lần nhập này:"
-                    " Dữ liệu › Hoàn tác lần nhập danh sách gần nhất… (xem trước rồi mới khôi phục)."
-                )
-            QMessageBox.information(self, "Đã nhập danh sách", text)
+            if made is None:
+                QMessageBox.information(self, "Đã nhập danh sách", text)
+            elif ImportResultDialog(text, made, self).exec() == ImportResultDialog.UNDO:
+                self.undo_backup = made  # the caller opens the restore window once this window is closed
             self.accept()
 
         def failed(exc: BaseException) -> None:

@@ -74,7 +74,7 @@ class DiffModel(QAbstractTableModel):
         self.endResetModel()
 
 
-def _file_label(path: Path) -> str:
+def file_label(path: Path) -> str:
     """``06/12/2026 20:54 — trước khi nhập danh sách`` (the file name last, for who needs it)."""
     stamp = _dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%d/%m/%Y %H:%M")
     reason = next((label for key, label in backup.REASON_LABELS.items() if f"-{key}-" in path.name), "")
@@ -93,7 +93,7 @@ class RestoreDialog(QDialog):
         self.list = QListWidget()
         folder = backups_dir_for(self.db_path)
         for path in backup.list_backups(folder):
-            item = QListWidgetItem(_file_label(path))
+            item = QListWidgetItem(file_label(path))
             item.setData(Qt.ItemDataRole.UserRole, str(path))
             self.list.addItem(item)
         self.list.currentItemChanged.connect(self._picked)

@@ -3,6 +3,9 @@ with their history), stop using an empty one. Each change is one service call (s
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.services import commune
+from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.text import thousands
 from ui import errors
 from ui.models.support_rows_model import Column, RowsTableModel
@@ -72,7 +76,15 @@ class VillagesDialog(QDialog):
         self.rename_button.clicked.connect(self.rename)
         self.merge_button.clicked.connect(self.merge)
         self.retire_button.clicked.connect(self.retire)
+        # Ctrl+Z / Ctrl+Y work here too (the main window's shortcuts do not reach a dialog)
+        QShortcut(QKeySequence.StandardKey.Undo, self, workspace.undo_stack.undo)
+        QShortcut(QKeySequence.StandardKey.Redo, self, workspace.undo_stack.redo)
+        workspace.changed.connect(self._changed)
         self.refresh()
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.commune:
+            self.refresh()
 
     def refresh(self) -> None:
         self.model.set_rows(commune.list_villages(self.workspace.db, with_counts=True))
@@ -81,14 +93,20 @@ class VillagesDialog(QDialog):
         index = self.table.currentIndex()
         return self.model.row_at(index.row()) if index.isValid() else None
 
-    def _run(self, fn, text: str) -> bool:  # type: ignore[no-untyped-def]
+    def _run(
+        self,
+        fn: Callable[[], Changes],
+        text: str,
+        undo: Callable[[Changes], Callable[[], Changes]],
+        redo: Callable[[Changes], Callable[[], Changes]],
+    ) -> bool:
+        """Run a write, then put its way back on the undo stack (``undo``/``redo`` built from its Changes)."""
         try:
             changes = fn()
         except DomainError as exc:
             errors.show_error(self, exc)
             return False
-        self.workspace.broadcast(changes)
-        self.workspace.confirm(text, undoable=False)
+        record_write(self.workspace, text, changes, undo=undo(changes), redo=redo(changes))
         self.refresh()
         return True
 
@@ -96,7 +114,12 @@ class VillagesDialog(QDialog):
         name, ok = QInputDialog.getText(self, "Thêm thôn/tổ", "Tên thôn/tổ dân phố mới:")
         if ok and name.strip():
             db = self.workspace.db
-            self._run(lambda: commune.add_village(db, commune.VillageInput(name=name)), f"thêm {name.strip()}")
+            self._run(
+                lambda: commune.add_village(db, commune.VillageInput(name=name)),
+                f"thêm {name.strip()}",
+                undo=lambda c: lambda: commune.retire_village(db, village_id=int(c.id or 0)),
+                redo=lambda c: lambda: commune.restore_village(db, village_id=int(c.id or 0)),
+            )
 
     def rename(self) -> None:
         village = self.selected()
@@ -148,7 +171,13 @@ class VillagesDialog(QDialog):
         db = self.workspace.db
         self._run(
             lambda: commune.merge_villages(db, source_id=village.id, target_id=target.id),
-            f"nhập {village.name} vào {target.name}",
+            f"nhập {village.name} vào {target.name} ({village.household_count or 0} hộ)",
+            undo=lambda c: (
+                lambda: commune.unmerge_villages(
+                    db, source_id=village.id, target_id=target.id, household_ids=sorted(c.household_ids or ())
+                )
+            ),
+            redo=lambda c: lambda: commune.merge_villages(db, source_id=village.id, target_id=target.id),
         )
 
     def retire(self) -> None:
@@ -156,4 +185,9 @@ class VillagesDialog(QDialog):
         if village is None:
             return
         db = self.workspace.db
-        self._run(lambda: commune.retire_village(db, village_id=village.id), f"thôi dùng {village.name}")
+        self._run(
+            lambda: commune.retire_village(db, village_id=village.id),
+            f"thôi dùng {village.name}",
+            undo=lambda _c: lambda: commune.restore_village(db, village_id=village.id),
+            redo=lambda _c: lambda: commune.retire_village(db, village_id=village.id),
+        )

@@ -635,6 +635,10 @@ class HouseholdsTab(QWidget):
         chosen = dialog.path.text().strip() if hasattr(dialog, "path") else ""
         if chosen:
             files.remember(chosen, LAST_LIST_FOLDER)
+        undo = getattr(dialog, "undo_backup", None)
+        restore = getattr(self.window(), "show_restore", None)
+        if undo is not None and restore is not None:  # “Hoàn tác lần nhập này”: the restore window on that copy
+            restore(preselect=undo)
 
     def export_list(self) -> None:
         ids = list(self.model.ids)

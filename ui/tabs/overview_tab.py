@@ -147,6 +147,7 @@ class OverviewTab(QWidget):
         while self.villages.count():
             item = self.villages.takeAt(0)
             if item is not None and item.widget() is not None:
+                item.widget().hide()  # type: ignore[union-attr]  # gone at once, not when deleted later
                 item.widget().deleteLater()  # type: ignore[union-attr]
         if not data.villages:
             return
