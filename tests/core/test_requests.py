@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from support_builders import add_household
 
 from giamngheo_desktop.domain.errors import ValidationFailed
 from giamngheo_desktop.services import audit, commune, review
 from giamngheo_desktop.storage.connection import Database
+from tests.support_builders import add_household
 
 
 def test_a_request_is_corrected_removed_and_put_back(db: Database) -> None:
