@@ -25,7 +25,7 @@ import contextlib
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -219,16 +219,20 @@ def bulk(db: Database, *, action: str, entity: str, summary: dict[str, Any]) -> 
     search.drop_triggers(conn)
     set_audit_off(conn, True)
     block = BulkWrite()
+    tracker = _Tracker(conn)
     try:
         yield block
         search.rebuild(conn, block.search_households)
+        written = tracker.written()
     finally:
         set_audit_off(conn, False)
+        with contextlib.suppress(sqlite3.Error):
+            tracker.close()
         with contextlib.suppress(sqlite3.Error):  # after a failed statement the rollback restores them
             sync_triggers(conn)
             search.create_triggers(conn)
     record(db, action=action, entity=entity, new=summary)
-    seal(db, "bulk")  # the tables as the bulk write left them: later checks start from here
+    seal(db, "bulk", written=written)  # the tables as the bulk write left them: later checks start from here
 
 
 def record(
@@ -273,6 +277,9 @@ def head(conn: sqlite3.Connection) -> dict[str, Any]:
 # ------------------------------------------------------------------------ seals ---
 MOD = 2**256
 SEAL = "seal"
+# entries after which the next seal reads the tables again instead of moving the last seal forward:
+# an upgrade may rewrite rows without entries, a restore replaced the whole file
+_RESEAL_AFTER = ("upgrade", "restore")
 
 
 def _row_digest(text: str | None) -> int:
@@ -284,20 +291,181 @@ def _shown(conn: sqlite3.Connection, table: str) -> list[str]:
     return [c for c in _columns(conn, table) if c not in hidden]
 
 
+def _existing_audited(conn: sqlite3.Connection) -> list[str]:
+    existing = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return [t for t in AUDITED if t in existing]
+
+
+def _row_text(conn: sqlite3.Connection, table: str, alias: str = "R") -> str:
+    """The row as the triggers record it, as its UTF-8 bytes (a BLOB: no decoding into a str and
+    encoding back for the hash, a third of the cost); as text if the file is not UTF-8."""
+    text = _json(_shown(conn, table), alias)
+    utf8 = conn.execute("PRAGMA encoding").fetchone()[0] == "UTF-8"
+    return f"CAST({text} AS BLOB)" if utf8 else text
+
+
+def _digest_sum(rows: Iterable[tuple[Any, ...]]) -> int:
+    """Sum of SHA-256 of each row's first value (bytes, or text hashed as UTF-8), not yet reduced."""
+    sha, as_int = hashlib.sha256, int.from_bytes
+    return sum(
+        as_int(sha(v if type(v) is bytes else (v or "").encode("utf-8")).digest(), "big") for (v, *_rest) in rows
+    )
+
+
+def _table_sum(conn: sqlite3.Connection, table: str) -> int:
+    return _digest_sum(conn.execute(f'SELECT {_row_text(conn, table)} FROM "{table}" AS R')) % MOD
+
+
 def table_digests(conn: sqlite3.Connection) -> dict[str, str]:
     """Per audited table, the sum (mod 2^256) of SHA-256 of each row as the triggers record it
     (``json_object`` of the shown columns). A sum does not depend on row order and can be moved
     forward by the entries since: + new row, − old row."""
-    existing = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    out: dict[str, str] = {}
-    for table in AUDITED:
-        if table not in existing:
+    return {table: f"{_table_sum(conn, table):064x}" for table in _existing_audited(conn)}
+
+
+def table_shapes(conn: sqlite3.Connection) -> dict[str, str]:
+    """Per audited table, a short hash of the columns its rows are recorded with: a seal made with
+    other columns (before an upgrade) cannot be moved forward."""
+    return {
+        table: hashlib.sha256("|".join(_shown(conn, table)).encode()).hexdigest()[:16]
+        for table in _existing_audited(conn)
+    }
+
+
+def _last_seal(conn: sqlite3.Connection) -> tuple[int, dict[str, Any]] | None:
+    for entry_id, new in conn.execute(
+        "SELECT id, new_values FROM audit_log WHERE action = ? AND entity = 'audit_log' ORDER BY id DESC", (SEAL,)
+    ):
+        if new:
+            with contextlib.suppress(ValueError):
+                found = json.loads(new)
+                if isinstance(found, dict):
+                    return int(entry_id), found
+        return None  # the last seal is unreadable: verify says so; the next one reads the tables
+    return None
+
+
+def _moved_forward(conn: sqlite3.Connection, seal_id: int, tables: dict[str, int]) -> dict[str, int]:
+    """The sealed digests moved forward by the row entries since the seal (− old row, + new row)."""
+    expected = dict(tables)
+    for entity, action, old, new in conn.execute(
+        "SELECT entity, action, old_values, new_values FROM audit_log WHERE id > ? AND action IN ('insert', 'update',"
+        " 'delete') ORDER BY id",
+        (seal_id,),
+    ):
+        if entity not in expected:
             continue
-        total = 0
-        for (text,) in conn.execute(f'SELECT {_json(_shown(conn, table), "R")} FROM "{table}" AS R'):
-            total = (total + _row_digest(text)) % MOD
-        out[table] = f"{total:064x}"
-    return out
+        if action in ("update", "delete"):
+            expected[entity] = (expected[entity] - _row_digest(old)) % MOD
+        if action in ("insert", "update"):
+            expected[entity] = (expected[entity] + _row_digest(new)) % MOD
+    return expected
+
+
+def _sealed_now(conn: sqlite3.Connection, reason: str, written: dict[str, int] | None) -> dict[str, str]:
+    """The digests a new seal records: the last seal moved forward by the entries since and by what a
+    bulk write wrote without entries (``written``: per table, rows now − rows before, see :class:`_Tracker`).
+
+    A seal costs what was written since the last one, not a reading of every table. Tables are read
+    again where the last seal cannot be moved forward: none yet, one made before this way of sealing
+    (no shapes), another set of columns (an upgrade), an upgrade or a restore since. Moving forward
+    never takes in a change made outside the app since the last seal: it keeps showing in
+    :func:`verify` until someone looks, as it did between two seals before.
+    """
+    shapes = table_shapes(conn)
+    last = None if reason in _RESEAL_AFTER else _last_seal(conn)
+    usable: dict[str, int] = {}
+    if last is not None:
+        seal_id, sealed = last
+        old_shapes, tables = sealed.get("shapes"), sealed.get("tables")
+        again = conn.execute(
+            f"SELECT 1 FROM audit_log WHERE id > ? AND action IN ({', '.join('?' * len(_RESEAL_AFTER))}) LIMIT 1",
+            (seal_id, *_RESEAL_AFTER),
+        ).fetchone()
+        if isinstance(old_shapes, dict) and isinstance(tables, dict) and again is None:
+            with contextlib.suppress(ValueError, TypeError):
+                usable = {
+                    t: int(str(tables[t]), 16)
+                    for t, shape in shapes.items()
+                    if old_shapes.get(t) == shape and t in tables
+                }
+            if usable:
+                usable = _moved_forward(conn, seal_id, usable)
+    added = written or {}
+    return {
+        table: f"{(usable[table] + added.get(table, 0)) % MOD if table in usable else _table_sum(conn, table):064x}"
+        for table in shapes
+    }
+
+
+class _Tracker:
+    """What a bulk write changes in the audited tables, without per-row entries.
+
+    Rows it inserts above the highest rowid a table had are read once at the end; for rows at or below
+    it (updated, deleted, or inserted where one was deleted before) temporary triggers keep the key
+    and the row as it was before the first change (NULL: not there before). Then
+    :meth:`written` = Σ digest(those rows now) − Σ digest(as they were), per table: the bulk write's
+    seal moves the last one forward by that, reading what was written, not the whole file.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.tables: dict[str, tuple[list[str], int | None]] = {}  # table → key columns, highest rowid (None: no rowid)
+        self.triggers: list[str] = []
+        for n, table in enumerate(_existing_audited(conn)):
+            sql = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone()[
+                0
+            ]
+            rowid = "WITHOUT ROWID" not in " ".join(str(sql).upper().split())
+            keys = ["rowid"] if rowid else _primary_key(conn, table)
+            top = int(conn.execute(f'SELECT coalesce(max(rowid), 0) FROM "{table}"').fetchone()[0]) if rowid else None
+            self.tables[table] = (keys, top)
+            track = f"gn_bulk_{n}"
+            cols = ", ".join(f"k{i}" for i in range(len(keys)))
+            conn.execute(f'CREATE TEMP TABLE "{track}" ({cols}, before BLOB, PRIMARY KEY ({cols}))')
+            row = _row_text(conn, table, "OLD")
+            old_keys = ", ".join(f'OLD."{k}"' if k != "rowid" else "OLD.rowid" for k in keys)
+            new_keys = ", ".join(f'NEW."{k}"' if k != "rowid" else "NEW.rowid" for k in keys)
+            old_low = f" WHEN OLD.rowid <= {top}" if rowid else ""
+            new_low = f"NEW.rowid <= {top}" if rowid else "1"
+            changed_key = " OR ".join(f"NEW.{k} IS NOT OLD.{k}" for k in ("rowid",) if rowid) or " OR ".join(
+                f'NEW."{k}" IS NOT OLD."{k}"' for k in keys
+            )
+            written_cols = ", ".join(f'"{c}"' for c in _columns(conn, table) if c not in SKIP_COLUMNS.get(table, set()))
+            remember = f'INSERT OR IGNORE INTO "{track}" VALUES ({old_keys}, {row});'
+            absent = f'INSERT OR IGNORE INTO "{track}" VALUES ({new_keys}, NULL);'
+            for name, sql_text in (
+                (f"{track}_d", f'BEFORE DELETE ON main."{table}"{old_low} BEGIN {remember} END'),
+                (f"{track}_u", f'BEFORE UPDATE OF {written_cols} ON main."{table}"{old_low} BEGIN {remember} END'),
+                (
+                    f"{track}_k",
+                    f'AFTER UPDATE OF {written_cols} ON main."{table}" WHEN ({changed_key}) AND {new_low} '
+                    f"BEGIN {absent} END",
+                ),
+                (f"{track}_i", f'AFTER INSERT ON main."{table}" WHEN {new_low} BEGIN {absent} END'),
+            ):
+                conn.execute(f'CREATE TEMP TRIGGER "{name}" {sql_text}')
+                self.triggers.append(name)
+
+    def written(self) -> dict[str, int]:
+        conn = self.conn
+        out: dict[str, int] = {}
+        for n, (table, (keys, top)) in enumerate(self.tables.items()):
+            track = f"gn_bulk_{n}"
+            text = _row_text(conn, table)
+            before = _digest_sum(conn.execute(f'SELECT before FROM temp."{track}" WHERE before IS NOT NULL'))
+            on = " AND ".join(f'R."{k}" = T.k{i}' if k != "rowid" else f"R.rowid = T.k{i}" for i, k in enumerate(keys))
+            now = _digest_sum(conn.execute(f'SELECT {text} FROM temp."{track}" AS T JOIN "{table}" AS R ON {on}'))
+            if top is not None:
+                now += _digest_sum(conn.execute(f'SELECT {text} FROM "{table}" AS R WHERE R.rowid > ?', (top,)))
+            out[table] = (now - before) % MOD
+        return out
+
+    def close(self) -> None:
+        for name in self.triggers:
+            self.conn.execute(f'DROP TRIGGER IF EXISTS temp."{name}"')
+        for n in range(len(self.tables)):
+            self.conn.execute(f'DROP TABLE IF EXISTS temp."gn_bulk_{n}"')
 
 
 def file_id(db: Database) -> str:
@@ -312,10 +480,13 @@ def file_id(db: Database) -> str:
     return made
 
 
-def seal(db: Database, reason: str, *, anchor: bool = True) -> dict[str, Any] | None:
-    """A seal entry: the number of entries, the head and a digest per audited table; then an anchor
-    outside the file (after the commit). Nothing when the last entry is already a seal or the
-    file is read-only. Inside an open transaction (a bulk write) it seals without anchoring."""
+def seal(
+    db: Database, reason: str, *, anchor: bool = True, written: dict[str, int] | None = None
+) -> dict[str, Any] | None:
+    """A seal entry: the number of entries, the head, a digest per audited table and the columns each
+    was made with (see :func:`_sealed_now`); then an anchor outside the file (after the commit).
+    Nothing when the last entry is already a seal or the file is read-only. Inside an open
+    transaction (a bulk write, ``written`` its rows) it seals without anchoring."""
     if db.read_only:
         return None
     last = db.row("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1")
@@ -330,7 +501,13 @@ def seal(db: Database, reason: str, *, anchor: bool = True) -> dict[str, Any] | 
             db,
             action=SEAL,
             entity="audit_log",
-            new={"reason": reason, "entries": count, "head": before, "tables": table_digests(conn)},
+            new={
+                "reason": reason,
+                "entries": count,
+                "head": before,
+                "tables": _sealed_now(conn, reason, written),
+                "shapes": table_shapes(conn),
+            },
         )
         sealed = head(conn)
     if anchor and not inside:
@@ -436,18 +613,7 @@ def _check_tables(conn: sqlite3.Connection, seal_id: int, sealed: dict[str, Any]
     tables = sealed.get("tables") or {}
     if not isinstance(tables, dict):
         return ["dấu niêm phong cuối không đọc được"]
-    expected = {t: int(str(d), 16) for t, d in tables.items()}
-    for entity, action, old, new in conn.execute(
-        "SELECT entity, action, old_values, new_values FROM audit_log WHERE id > ? AND action IN ('insert', 'update',"
-        " 'delete') ORDER BY id",
-        (seal_id,),
-    ):
-        if entity not in expected:
-            continue
-        if action in ("update", "delete"):
-            expected[entity] = (expected[entity] - _row_digest(old)) % MOD
-        if action in ("insert", "update"):
-            expected[entity] = (expected[entity] + _row_digest(new)) % MOD
+    expected = _moved_forward(conn, seal_id, {t: int(str(d), 16) for t, d in tables.items()})
     now = table_digests(conn)
     changed = [t for t, d in expected.items() if t in now and int(now[t], 16) != d]
     return [

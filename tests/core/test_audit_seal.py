@@ -7,6 +7,7 @@ hex editor) would: the app's SQL functions and the installation's key are not av
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from pathlib import Path
 
@@ -15,7 +16,9 @@ import pytest
 from giamngheo_desktop.cli import main as cli_main
 from giamngheo_desktop.services import audit, backup, demo
 from giamngheo_desktop.services.session import close_session, open_session
+from giamngheo_desktop.storage import audit as audit_storage
 from giamngheo_desktop.storage import functions
+from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.storage.database import open_database
 
 
@@ -162,3 +165,121 @@ def test_an_upgraded_older_file_verifies(fixture: Path, tmp_path: Path) -> None:
         close_session(db, backup_reason="close")
     assert result.ok, result.text()
     assert _verify(path).ok
+
+
+# -- seals move forward: what a seal costs is what was written since the last one ----------------------
+def _last_sealed(db: Database) -> dict[str, str]:
+    found = db.scalar("SELECT new_values FROM audit_log WHERE action = 'seal' ORDER BY id DESC LIMIT 1")
+    return dict(json.loads(str(found))["tables"])
+
+
+def test_a_bulk_write_is_sealed_as_reading_every_table_would(tmp_path: Path) -> None:
+    """The bulk write's own rows (no entries) move the seal forward: inserted above the highest id,
+    updated, deleted, deleted and written again under the same id, keys changed, WITHOUT ROWID tables."""
+    db = open_session(tmp_path / "xa.sqlite")
+    try:
+        demo.generate(db, households=30, seed=3)  # a bulk write into a new file
+        assert _last_sealed(db) == audit_storage.table_digests(db.conn)
+        with db.atomic() as conn, audit_storage.bulk(db, action="test", entity="household", summary={}):
+            conn.execute("UPDATE household SET note = 'sửa hàng loạt' WHERE id IN (2, 3)")
+            conn.execute("UPDATE household SET note = 'sửa lần hai' WHERE id = 3")
+            conn.execute("UPDATE member SET full_name = 'Tên Mới', name_fold = 'ten moi' WHERE id = 5")
+            row = conn.execute("SELECT * FROM support_record ORDER BY id LIMIT 1").fetchone()
+            names = [d[0] for d in conn.execute("SELECT * FROM support_record LIMIT 0").description]
+            conn.execute("DELETE FROM loan WHERE support_record_id = ?", (row[0],))
+            conn.execute("DELETE FROM support_record WHERE id = ?", (row[0],))
+            values = dict(zip(names, row, strict=True)) | {"note": "ghi lại"}
+            conn.execute(
+                f"INSERT INTO support_record ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                list(values.values()),
+            )  # the same id again, other content
+            free = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM support_record WHERE id NOT IN (SELECT support_record_id FROM loan) AND id > ?"
+                    " ORDER BY id",
+                    (row[0],),
+                )
+            ]
+            conn.execute("DELETE FROM support_record WHERE id = ?", (free[0],))
+            conn.execute("UPDATE support_record SET id = ? WHERE id = ?", (free[0], free[1]))  # a key moved down
+            conn.execute("UPDATE support_record SET id = ? WHERE id = ?", (free[-1] + 5, free[-1]))  # … and up
+            conn.execute(
+                "DELETE FROM household_cause WHERE household_id IN (SELECT household_id FROM household_cause LIMIT 2)"
+            )
+            conn.execute("INSERT OR IGNORE INTO household_cause (household_id, cause_code) VALUES (4, '01'), (6, '02')")
+            conn.execute("UPDATE household_cause SET cause_code = '03' WHERE household_id = 6 AND cause_code = '02'")
+            conn.execute(
+                "INSERT INTO village (name, name_fold, code, kind) VALUES ('Thôn Mới', 'thon moi', 'TM', 'thon')"
+            )
+        assert _last_sealed(db) == audit_storage.table_digests(db.conn)
+        assert audit.verify(db).ok
+        with db.atomic() as conn, audit_storage.bulk(db, action="test", entity="household", summary={}):
+            pass  # nothing written
+        assert _last_sealed(db) == audit_storage.table_digests(db.conn)
+    finally:
+        close_session(db)
+
+
+def _counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    read: list[str] = []
+    whole = audit_storage._table_sum
+
+    def counted(conn: sqlite3.Connection, table: str) -> int:
+        read.append(table)
+        return whole(conn, table)
+
+    monkeypatch.setattr(audit_storage, "_table_sum", counted)
+    return read
+
+
+def test_a_seal_reads_what_changed_not_every_table(worked: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = open_session(worked)
+    try:
+        with db.atomic() as conn:
+            conn.execute("UPDATE household SET note = 'đã gọi điện' WHERE id = 4")
+            conn.execute(
+                "DELETE FROM household_cause WHERE household_id = (SELECT min(household_id) FROM household_cause)"
+            )
+        read = _counting_reads(monkeypatch)
+        audit_storage.seal(db, "test", anchor=False)
+        assert read == []
+        monkeypatch.undo()
+        assert _last_sealed(db) == audit_storage.table_digests(db.conn)
+        assert audit.verify(db).ok
+    finally:
+        close_session(db)
+
+
+def test_a_seal_made_before_shapes_were_recorded_is_followed_by_one_that_reads_the_tables(
+    worked: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file sealed by an earlier version: its seal still checks; the next seal reads every table."""
+    db = open_session(worked)
+    try:
+        with db.atomic():
+            tables = audit_storage.table_digests(db.conn)
+            audit_storage.record(db, action="seal", entity="audit_log", new={"reason": "cũ", "tables": tables})
+        with db.atomic() as conn:
+            conn.execute("UPDATE household SET note = 'sau dấu cũ' WHERE id = 2")
+        assert audit.verify(db).ok
+        read = _counting_reads(monkeypatch)
+        audit_storage.seal(db, "test", anchor=False)
+        assert sorted(read) == sorted(tables)
+        monkeypatch.undo()
+        assert _last_sealed(db) == audit_storage.table_digests(db.conn)
+        assert audit.verify(db).ok
+    finally:
+        close_session(db)
+
+
+def test_a_direct_edit_is_still_found_after_the_file_is_sealed_again(worked: Path) -> None:
+    """Sealing again does not take in a change made outside the app since the last seal."""
+    conn = _raw(worked)
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        conn.execute(f'DROP TRIGGER "{name}"')
+    conn.execute("UPDATE member SET full_name = 'Người Khác' WHERE id = 3")
+    conn.close()
+    close_session(open_session(worked), backup_reason="close")  # opened, worked on, closed: sealed again
+    result = _verify(worked)
+    assert not result.ok and "bảng «member»" in result.text(), result.text()
