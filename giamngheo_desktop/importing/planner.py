@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -67,6 +68,9 @@ _filled = reg.filled
 
 
 _NO_DATE: tuple[str | None, int | None, str | None] = (None, None, None)  # parse_date of an empty cell
+
+
+_MATCH_BATCH = 2000  # households planned together (their register rows loaded at once, then let go)
 
 
 _MEMBER_INPUT_FIELDS = dataclasses.fields(reg.MemberInput)  # full_name first
@@ -199,9 +203,12 @@ class _Planner:
         self.repeated: list[RowIssue] = []
         # (member, its household when the member is on the household's first row, checks to skip)
         self.to_validate: list[tuple[PlannedMember, PlannedHousehold | None, tuple[str, ...]]] = []
-        # households of the register the file matches, loaded together before planning them
+        # households of the register the file matches, loaded together before planning a batch of them;
+        # their members as plain tuples (columns named by member_index)
         self.existing: dict[int, dict[str, Any]] = {}
-        self.existing_members: dict[int, list[dict[str, Any]]] = {}
+        self.existing_members: dict[int, list[tuple[Any, ...]]] = {}
+        self.member_index: dict[str, int] = {}
+        self.member_input: Callable[[Any], reg.MemberInput] = reg.member_input_from_row
         # the data rows a column at a time (see _read_columns, _member_columns)
         self.numbers: list[int] = []
         self.cols: dict[str, list[Any]] = {}
@@ -447,21 +454,31 @@ class _Planner:
                 if is_head:
                     group_head[key] = True
             current = key
-        self._load_existing(groups)
-        households = []
+        households: list[PlannedHousehold] = []
         count = len(groups)
-        for index, (key, members) in enumerate(groups.items()):
-            if index % 1000 == 0:
-                if cancelled is not None and cancelled():
-                    raise ImportCancelled()
-                if progress is not None:
-                    progress(80 + index * 20 // max(count, 1), 100)
-            planned = self._plan_household(key, members, has_rel=has_rel)
-            if planned is not None:
-                households.append(planned)
+        batch: list[PlannedHousehold] = []
+        # A batch of households at a time: the register's rows the batch matches are loaded, the
+        # batch planned, its updates compared with those rows (_mark_unchanged) and the rows let go.
+        # A list imported again matches every household: loading them all at once held 250,000 rows.
+        items = list(groups.items())
+        for start in range(0, count, _MATCH_BATCH):
+            chunk = items[start : start + _MATCH_BATCH]
+            self._load_existing(chunk)
+            for index, (key, members) in enumerate(chunk, start):
+                if index % 1000 == 0:
+                    if cancelled is not None and cancelled():
+                        raise ImportCancelled()
+                    if progress is not None:
+                        progress(80 + index * 20 // max(count, 1), 100)
+                planned = self._plan_household(key, members, has_rel=has_rel)
+                if planned is not None:
+                    batch.append(planned)
+            _mark_unchanged(batch, self.memo, self.member_index)
+            households += batch
+            batch = []
+        self.existing, self.existing_members = {}, {}
         self._validate_members()
         self._mark_validity(households)
-        _mark_unchanged(households, self.memo)
         if progress is not None:
             progress(100, 100)
         ignored: list[str] = []
@@ -706,12 +723,13 @@ class _Planner:
             skips=skips,
         )
 
-    def _load_existing(self, groups: dict[Any, list[int]]) -> None:
-        """Households (and their members) the file may update, in a few queries instead of two per household."""
+    def _load_existing(self, groups: list[tuple[Any, list[int]]]) -> None:
+        """Households (and their members) these groups may update, in a few queries instead of two per household."""
         assert self.m is not None
         ids = self.m.ids
         candidates: set[int] = set()
-        for key, rows in groups.items():
+        self.existing, self.existing_members = {}, {}
+        for key, rows in groups:
             if key[0] == "code" and key[1] in self.live_codes:
                 candidates.add(self.live_codes[key[1]])
             for i in rows:
@@ -721,7 +739,15 @@ class _Planner:
                     candidates.add(found[0])
         if candidates:
             self.existing = reg.get_households(self.db, candidates)
-            self.existing_members = reg.members_of(self.db, candidates)
+            self.existing_members = self._member_rows(candidates)
+
+    def _member_rows(self, household_ids: Iterable[int]) -> dict[int, list[tuple[Any, ...]]]:
+        """:func:`register.members_of` as plain tuples (their columns in ``member_index``)."""
+        columns, found = reg.member_rows(self.db, household_ids)
+        if columns and not self.member_index:
+            self.member_index = {name: i for i, name in enumerate(columns)}
+            self.member_input = reg.member_input_reader(columns)
+        return found
 
     def _hostile_ok(self, number: int, values: dict[str, Any]) -> bool:
         """Refuse over-long cells and formulas; the text of a row kept is put in NFC once here
@@ -861,21 +887,23 @@ class _Planner:
                 continue  # generated at commit
             self._from_validation(first_row, issue)
         # members
-        existing_members: list[dict[str, Any]] = []
+        existing_members: list[tuple[Any, ...]] = []
         if existing_id is not None:
-            if existing_id in self.existing_members:
-                existing_members = self.existing_members[existing_id]
-            else:
-                existing_members = reg.list_members(self.db, existing_id)
+            if existing_id not in self.existing_members:
+                self.existing_members.update(self._member_rows([existing_id]))
+            existing_members = self.existing_members[existing_id]
         first_pending = len(self.to_validate)
         planned_members = self._plan_members(rows, numbers, existing_id, existing_members, has_rel=has_rel)
         # exactly one living head, counting members already in the register
         updated_ids = {m.member_id for m in planned_members if m.member_id}
         heads = [m for m in planned_members if m.data.relationship_code == reg.HEAD and m.data.life_status == "living"]
+        col = self.member_index
         kept_heads = [
             m
             for m in existing_members
-            if m["id"] not in updated_ids and m["relationship_code"] == reg.HEAD and m["life_status"] == "living"
+            if m[col["id"]] not in updated_ids
+            and m[col["relationship_code"]] == reg.HEAD
+            and m[col["life_status"]] == "living"
         ]
         heads_before = len(self.heads)
         if kept_heads and heads:
@@ -883,7 +911,7 @@ class _Planner:
                 heads[0].row,
                 "relationship",
                 "Chủ hộ",
-                f"hộ {data.code} trong sổ đã có chủ hộ {kept_heads[0]['full_name']}; muốn thay chủ hộ hãy dùng "
+                f"hộ {data.code} trong sổ đã có chủ hộ {kept_heads[0][col['full_name']]}; muốn thay chủ hộ hãy dùng "
                 "“Đổi chủ hộ” trong ứng dụng",
                 into=self.heads,
             )
@@ -979,7 +1007,7 @@ class _Planner:
         rows: list[int],
         numbers: list[int],
         household_id: int | None,
-        existing_members: list[dict[str, Any]],
+        existing_members: list[tuple[Any, ...]],
         *,
         has_rel: bool,
     ) -> list[PlannedMember]:
@@ -1000,8 +1028,9 @@ class _Planner:
                     data.relationship_code = reg.HEAD if index == 0 else reg.OTHER_RELATIVE
                 member = PlannedMember(numbers[index], "create", data)
             else:
-                data = m.update(reg.member_input_from_row(match), i, has_rel=has_rel)
-                member = PlannedMember(numbers[index], "update", data, match["id"], before=match)
+                data = m.update(self.member_input(match), i, has_rel=has_rel)
+                member = PlannedMember(numbers[index], "update", data, match[self.member_index["id"]], before=match)
+                fresh[i] = data  # the row's new-member input is not needed: let it go
             if i in after:
                 issues.extend(after[i])
             planned.append(member)
@@ -1009,18 +1038,20 @@ class _Planner:
         return planned
 
     def _match(
-        self, i: int, row: int, household_id: int | None, existing_members: list[dict[str, Any]]
-    ) -> dict[str, Any] | None:
+        self, i: int, row: int, household_id: int | None, existing_members: list[tuple[Any, ...]]
+    ) -> tuple[Any, ...] | None:
         """The register's member that data row ``i`` updates: same ID number, else same name and
         birth year, in the matched household (an ID held in another household is a problem)."""
         m = self.m
         assert m is not None
         id_number = m.ids[i]
-        match: dict[str, Any] | None = None
+        col = self.member_index
+        match: tuple[Any, ...] | None = None
         if id_number and id_number in self.ids_in_db:
             hid, mid, other_name = self.ids_in_db[id_number]
             if household_id is not None and hid == household_id:
-                match = next((e for e in existing_members if e["id"] == mid), None)
+                key = col["id"]
+                match = next((e for e in existing_members if e[key] == mid), None)
             else:
                 code = self.db.scalar("SELECT code FROM household WHERE id = ?", (hid,))
                 self.issue(
@@ -1033,10 +1064,9 @@ class _Planner:
         if match is None and household_id is not None:
             folded = self.memo.fold(m.fresh[i].full_name)
             birth_year = m.birth_year[i]
+            fold_at, year_at = col["name_fold"], col["birth_year"]
             for e in existing_members:
-                if e["name_fold"] == folded and (
-                    not birth_year or not e["birth_year"] or int(e["birth_year"]) == birth_year
-                ):
+                if e[fold_at] == folded and (not birth_year or not e[year_at] or int(e[year_at]) == birth_year):
                     return e
         return match
 
@@ -1093,16 +1123,22 @@ class _Planner:
                 h.valid = False
 
 
-def _mark_unchanged(households: list[PlannedHousehold], memo: reg.MemberMemo) -> None:
+def _mark_unchanged(
+    households: list[PlannedHousehold], memo: reg.MemberMemo, member_index: dict[str, int] | None = None
+) -> None:
     """Find the updates that would write what the register already holds (a list imported again).
 
-    They are shown as unchanged and not written: no history entry, no audit entry.
+    They are shown as unchanged and not written: no history entry, no audit entry. The register's
+    rows they were compared with (``before``: member rows as tuples named by ``member_index``, or
+    dicts) are let go.
     """
     members = [m for h in households for m in h.members if m.action == "update" and m.before is not None]
     if members:
-        changed = _differ(reg.member_columns([m.data for m in members], memo), [m.before or {} for m in members])
+        rows = [m.before for m in members]
+        changed = _differ(reg.member_columns([m.data for m in members], memo), rows, member_index)
         for m, differs in zip(members, changed, strict=True):
             m.changed = differs
+            m.before = None
     matched = [h for h in households if h.action == "update" and h.before is not None]
     if matched:
         changed = _differ(reg.household_columns([h.data for h in matched]), [h.before or {} for h in matched])
@@ -1111,15 +1147,21 @@ def _mark_unchanged(households: list[PlannedHousehold], memo: reg.MemberMemo) ->
             h.changed = (
                 differs or bool(h.new_village) or sorted(set(h.data.causes)) != sorted(set(before.get("causes") or []))
             )
+            h.before = None
 
 
-def _differ(columns: dict[str, list[Any]], rows: list[dict[str, Any]]) -> list[bool]:
-    """For each row of the register, whether a column's value differs from it (a column at a
-    time: a list imported again mostly holds what the register holds, and a whole column is
-    compared at once)."""
+def _differ(columns: dict[str, list[Any]], rows: list[Any], named: dict[str, int] | None = None) -> list[bool]:
+    """For each row of the register (a dict, or a tuple whose columns ``named`` names), whether a
+    column's value differs from it (a column at a time: a list imported again mostly holds what the
+    register holds, and a whole column is compared at once)."""
     changed = [False] * len(rows)
     for name, values in columns.items():
-        held = [row.get(name) for row in rows]
+        if named is None:
+            held = [row.get(name) for row in rows]
+        elif name in named:
+            held = list(map(itemgetter(named[name]), rows))
+        else:
+            held = [None] * len(rows)
         if held != values:
             for index, (old, new) in enumerate(zip(held, values, strict=True)):
                 if old != new:

@@ -61,7 +61,8 @@ class PlannedMember:
     data: reg.MemberInput
     member_id: int | None = None
     valid: bool = True
-    before: dict[str, Any] | None = field(default=None, repr=False)  # the register's row it updates
+    # the register's row it updates (a tuple of the member's columns), until compared (planner._mark_unchanged)
+    before: tuple[Any, ...] | dict[str, Any] | None = field(default=None, repr=False)
     changed: bool = True  # False: an update that would write the values the register already holds
 
     def kind(self) -> str:

@@ -65,6 +65,7 @@ from giamngheo_desktop.services.register_columns import (
     household_input_from_row,
     member_columns,
     member_input_from_row,
+    member_input_reader,
     member_search_columns,
 )
 from giamngheo_desktop.services.register_export import (
@@ -125,6 +126,7 @@ from giamngheo_desktop.services.register_reading import (
     head_flags,
     household_events,
     list_members,
+    member_rows,
     members_of,
     next_household_code,
 )
