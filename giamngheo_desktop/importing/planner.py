@@ -179,14 +179,8 @@ class _Planner:
         self.live_codes = {
             code: hid for hid, code in db.conn.execute("SELECT id, code FROM household WHERE deleted_at IS NULL")
         }
-        self.ids_in_db: dict[str, tuple[int, int, str]] = {
-            number: (household_id, member_id, full_name)
-            for member_id, household_id, number, full_name in db.conn.execute(
-                "SELECT m.id, m.household_id, m.id_number, m.full_name FROM member m "
-                "JOIN household h ON h.id = m.household_id "
-                "WHERE m.id_number IS NOT NULL AND m.deleted_at IS NULL AND h.deleted_at IS NULL"
-            )
-        }
+        # ID number in the file → household and member of the register holding it (see _register_ids)
+        self.ids_in_db: dict[str, tuple[int, int]] = {}
         self.sexes: dict[str, str | None] = {}
         self.classes: dict[str, str | None] = {}
         self.village_keys: dict[str, str] = {}
@@ -401,6 +395,7 @@ class _Planner:
         village_cells = columns.get("village") or empty
         content = [columns[k] for k in ("id_number", "birth_date", "household_code") if k in columns]
         self.m = self._member_columns(total, names, rel_codes, has_rel=has_rel)
+        self.ids_in_db = self._register_ids(self.m.ids)
         groups: dict[Any, list[int]] = {}
         group_head: dict[Any, bool] = {}  # the group has a head row
         current: Any = None
@@ -476,7 +471,8 @@ class _Planner:
             _mark_unchanged(batch, self.memo, self.member_index)
             households += batch
             batch = []
-        self.existing, self.existing_members = {}, {}
+        # what matching needed goes before validating: a list imported again matched every household
+        self.existing, self.existing_members, self.ids_in_db, self.live_codes = {}, {}, {}, {}
         self._validate_members()
         self._mark_validity(households)
         if progress is not None:
@@ -722,6 +718,24 @@ class _Planner:
             after=after,
             skips=skips,
         )
+
+    def _register_ids(self, numbers: list[str]) -> dict[str, tuple[int, int]]:
+        """The file's ID numbers the register holds (live members of live households): number →
+        (household, member). Only the file's numbers are kept, under the file's own text: a list
+        imported again holds every number of the register, kept for the whole planning."""
+        in_file = dict(zip(numbers, numbers, strict=True))
+        in_file.pop("", None)
+        if not in_file:
+            return {}
+        found: dict[str, tuple[int, int]] = {}
+        for member_id, household_id, number in self.db.conn.execute(
+            "SELECT m.id, m.household_id, m.id_number FROM member m JOIN household h ON h.id = m.household_id "
+            "WHERE m.id_number IS NOT NULL AND m.deleted_at IS NULL AND h.deleted_at IS NULL"
+        ):
+            text = in_file.get(number)
+            if text is not None:
+                found[text] = (household_id, member_id)
+        return found
 
     def _load_existing(self, groups: list[tuple[Any, list[int]]]) -> None:
         """Households (and their members) these groups may update, in a few queries instead of two per household."""
@@ -1048,12 +1062,13 @@ class _Planner:
         col = self.member_index
         match: tuple[Any, ...] | None = None
         if id_number and id_number in self.ids_in_db:
-            hid, mid, other_name = self.ids_in_db[id_number]
+            hid, mid = self.ids_in_db[id_number]
             if household_id is not None and hid == household_id:
                 key = col["id"]
                 match = next((e for e in existing_members if e[key] == mid), None)
             else:
                 code = self.db.scalar("SELECT code FROM household WHERE id = ?", (hid,))
+                other_name = self.db.scalar("SELECT full_name FROM member WHERE id = ?", (mid,))
                 self.issue(
                     row,
                     "id_number",

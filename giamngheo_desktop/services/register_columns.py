@@ -213,9 +213,17 @@ def member_input_reader(columns: Sequence[str]) -> Callable[[Sequence[Any]], Mem
         names = list(columns)
         return lambda row: member_input_from_row(dict(zip(names, row, strict=True)))
     pick = itemgetter(*(index[name] for name in _MEMBER_FIELD_NAMES))
+    shared: dict[str, str] = {}  # one str per code: SQLite hands a new one for each row
 
     def read(row: Sequence[Any]) -> MemberInput:
         data = MemberInput(*pick(row))
+        one = shared.setdefault
+        if data.relationship_code is not None:
+            data.relationship_code = one(data.relationship_code, data.relationship_code)
+        if data.ethnicity_system is not None:
+            data.ethnicity_system = one(data.ethnicity_system, data.ethnicity_system)
+        if data.life_status is not None:
+            data.life_status = one(data.life_status, data.life_status)
         data.trained_on_job = bool(data.trained_on_job)
         if data.labour_contract is not None:
             data.labour_contract = bool(data.labour_contract)
