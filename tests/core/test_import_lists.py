@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from giamngheo_desktop.domain.errors import BadFile, ValidationFailed
+from giamngheo_desktop.domain.idnumber import make_id_number
 from giamngheo_desktop.export.register_xlsx import write_register_xlsx
 from giamngheo_desktop.importing import commit as import_commit
 from giamngheo_desktop.importing import lists
@@ -452,3 +453,88 @@ def test_text_cells_of_a_str_subclass_are_cleaned_like_plain_text(
     assert type(head.full_name) is str and head.full_name == "Nguyễn Văn Đức"
     assert preview.to_json()["households"][0]["village"] == plain.to_json()["households"][0]["village"]
     assert [i.text() for i in preview.issues] == [i.text() for i in plain.issues]
+
+
+# -- a list imported again -------------------------------------------------------------------------
+def _village_list() -> list[list[object]]:
+    """40 households of three: half with ID numbers (matched by them), half without (matched by name and year)."""
+    rows: list[list[object]] = [["DANH SÁCH HỘ"], HEADER[:11]]
+    given = ["An", "Bình", "Cúc", "Dũng", "Hà", "Lan", "Minh", "Nga", "Oanh", "Phúc"]
+    for n in range(40):
+        village = "Đồng Xuân" if n % 2 else "Tân Hoà"
+        klass = ["Hộ nghèo", "Hộ cận nghèo", "Hộ không nghèo"][n % 3]
+        for order, (rel, sex, year) in enumerate((("Chủ hộ", "Nam", 1960), ("Vợ", "Nữ", 1962), ("Con", "Nữ", 1990))):
+            number = make_id_number("025", "M" if sex == "Nam" else "F", year, n * 3 + order) if n % 2 else None
+            name = f"{['Nguyễn Văn', 'Trần Thị', 'Lê Thị'][order]} {given[n % 10]} {n}"
+            rows.append([len(rows) - 1, f"H-{n:03d}" if order == 0 else None, village, name, rel,
+                         f"0{order + 1}/0{n % 9 + 1}/{year}", sex, number, "Kinh",
+                         klass if order == 0 else None,
+                         "Thiếu vốn" if order == 0 and n % 4 == 0 else None])  # fmt: skip
+    return rows
+
+
+def _register_rows(db: Database) -> dict[str, list[tuple[object, ...]]]:
+    tables = ("household", "member", "household_cause", "household_event", "audit_log")
+    return {t: [tuple(r) for r in db.conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2")] for t in tables}
+
+
+@pytest.mark.parametrize("bulk_from", [1, 10_000])
+def test_a_list_imported_again_unchanged_writes_nothing(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk_from: int
+) -> None:
+    from giamngheo_desktop.importing import planner
+
+    monkeypatch.setattr(import_commit, "BULK_AUDIT_FROM", bulk_from)
+    monkeypatch.setattr(planner, "_MATCH_BATCH", 7)  # the register's rows matched a few households at a time
+    path = write_xlsx(tmp_path / "ds.xlsx", _village_list())
+    first = lists.commit_import(db, lists.plan_import(db, path))
+    assert (first.households_created, first.members_created) == (40, 120)
+    before = _register_rows(db)
+    writes = db.conn.total_changes
+    preview = lists.plan_import(db, path)
+    assert not preview.issues
+    counts = preview.counts()
+    assert (counts["households_unchanged"], counts["members_unchanged"]) == (40, 120)
+    assert counts["households_create"] == counts["households_update"] == 0
+    assert counts["members_create"] == counts["members_update"] == 0
+    result = lists.commit_import(db, preview)
+    assert (result.households_unchanged, result.members_unchanged) == (40, 120)
+    assert (result.households_created, result.households_updated, result.members_created, result.members_updated) == (
+        0,
+        0,
+        0,
+        0,
+    )
+    assert db.conn.total_changes == writes, "nothing written: no row, no history entry, no audit entry"
+    assert _register_rows(db) == before
+
+
+@pytest.mark.parametrize("row", [5, 9], ids=["matched-by-id-number", "matched-by-name-and-year"])
+def test_a_list_with_one_member_changed_updates_exactly_that_member(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, row: int
+) -> None:
+    from giamngheo_desktop.importing import planner
+
+    monkeypatch.setattr(planner, "_MATCH_BATCH", 7)
+    rows = _village_list()
+    lists.commit_import(db, lists.plan_import(db, write_xlsx(tmp_path / "a.xlsx", rows)))
+    old_name = str(rows[row][3])
+    member = people(db)[old_name]
+    before = _register_rows(db)
+    rows[row][5] = "15/06/1962"  # a new birth date (same year: still matched by name and year)
+    preview = lists.plan_import(db, write_xlsx(tmp_path / "b.xlsx", rows))
+    counts = preview.counts()
+    assert (counts["households_update"], counts["households_unchanged"]) == (1, 39)
+    assert (counts["members_update"], counts["members_unchanged"], counts["members_create"]) == (1, 119, 0)
+    changed = [m for h in preview.households for m in h.members if m.kind() != "unchanged"]
+    assert [(m.member_id, m.data.birth_date) for m in changed] == [(member["id"], "1962-06-15")]
+    result = lists.commit_import(db, preview)
+    assert (result.members_updated, result.members_created, result.households_updated) == (1, 0, 1)
+    after = _register_rows(db)
+    members_changed = [r for r in after["member"] if r not in before["member"]]
+    assert [(r[0], r[1]) for r in members_changed] == [(member["id"], member["household_id"])]
+    assert people(db)[old_name]["birth_date"] == "1962-06-15"
+    others = [r[0] for r in after["household"] if r not in before["household"] and r[0] != member["household_id"]]
+    assert others == [], "no other household is written"
+    new_events = [r for r in after["household_event"] if r not in before["household_event"]]
+    assert [r[1] for r in new_events] == [member["household_id"]]
