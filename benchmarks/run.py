@@ -189,6 +189,8 @@ def _story_strings(story: list[Any]) -> list[str]:
         if isinstance(item, list | tuple):
             for x in item:
                 walk(x)
+        elif hasattr(item, "printed"):  # a part drawn once per document (export.fastdraw.memo)
+            walk(item.printed())
         elif hasattr(item, "getPlainText"):
             out.append(item.getPlainText())
         elif hasattr(item, "_cellvalues"):

@@ -28,7 +28,7 @@ from giamngheo_desktop.domain.documents import (
 )
 from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.domain.report import format_number
-from giamngheo_desktop.export import page
+from giamngheo_desktop.export import fastdraw, page
 from giamngheo_desktop.export.page import MM, Letterhead, Signer, esc
 
 CLASS_WORDS = {
@@ -67,29 +67,26 @@ GRID_PADDING = 6.0  # reportlab's default left and right cell padding, which _gr
 def _grid(data: list[list[Any]], widths_mm: Sequence[float], header_rows: int = 1, spans: Sequence[int] = ()) -> Any:
     """A bordered table (header shaded, repeated on each page); ``spans``: rows whose cells 1… merge."""
     from reportlab.lib import colors
-    from reportlab.platypus import Table, TableStyle
+    from reportlab.platypus import TableStyle
 
     scale = _width() / (sum(widths_mm) * MM)
     col_widths = [w * MM * scale for w in widths_mm]
-    data, plain = page.plain_cells(data, col_widths, GRID_PADDING, spans)  # one-line cells: plain text
-    table = Table(data, colWidths=col_widths, repeatRows=header_rows)
-    style: list[tuple[Any, ...]] = [
+    data, cell_styles = page.plain_cells(data, col_widths, GRID_PADDING, spans)  # one-line cells: plain text
+    table = fastdraw.table_class()(data, colWidths=col_widths, repeatRows=header_rows, cellStyles=cell_styles)
+    style: list[tuple[Any, ...]] = [  # valign and paddings are in the cells' styles
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.HexColor("#EEF2F6")),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
     ]
     style += [("SPAN", (1, r), (-1, r)) for r in spans]
     style += [("NOSPLIT", (0, r), (-1, min(r + 1, len(data) - 1))) for r in spans]  # a heading keeps its first row
-    table.setStyle(TableStyle(style + plain))
+    table.setStyle(TableStyle(style))
     return table
 
 
 def _p(text: str, style: Any) -> Any:
-    from reportlab.platypus import Paragraph
-
-    return Paragraph(text, style)
+    """A paragraph (``fastdraw.paragraph``: laid out and drawn once per document for the same text
+    and style, the headings and labels every form repeats)."""
+    return fastdraw.paragraph(text, style)
 
 
 def _c(text: str, style: Any) -> page.Cell:
@@ -627,7 +624,7 @@ def assistance_story(paper: HouseholdPaper) -> list[Any]:
     head = next((m for m in members if m["id"] == h["head_member_id"]), members[0] if members else {})
     place = commune["name"].split(" ", 1)[-1] if commune["name"].lower().startswith(("xã ", "phường ")) else ""
     story: list[Any] = [page.paper_start()]
-    story += page.header(
+    story += page.header_once(  # the same on every form of a batch: drawn once per document
         Letterhead(body=f"ỦY BAN NHÂN DÂN {commune['name']}", place=place, day=clock.today()), _width()
     )
     story += [Spacer(1, 3 * MM), _p("PHIẾU THEO DÕI HỖ TRỢ HỘ", s.title), Spacer(1, 2 * MM)]

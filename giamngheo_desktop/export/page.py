@@ -154,58 +154,98 @@ class Cell(NamedTuple):
     style: Any
 
 
+@functools.lru_cache(maxsize=65536)
+def _plain_align(text: str, st: Any, room: float) -> str | None:
+    """The alignment a plain-text cell draws ``text`` of Paragraph style ``st`` with, when it is
+    plain text that fits ``room`` on one line; else None (it stays a Paragraph)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    align = _ALIGNS.get(st.alignment)
+    if (
+        text
+        and align is not None
+        and "<" not in text
+        and "&" not in text
+        and " ".join(text.split()) == text
+        and not (st.spaceBefore or st.spaceAfter or st.leftIndent or st.rightIndent or st.firstLineIndent)
+        and st.backColor is None
+        and stringWidth(text, st.fontName, st.fontSize) <= room
+    ):
+        return align
+    return None
+
+
 def plain_cells(
-    data: list[list[Any]], col_widths: Sequence[float], padding: float, skip_rows: Sequence[int] = ()
-) -> tuple[list[list[Any]], list[tuple[Any, ...]]]:
-    """The table ``data`` with each one-line plain-text Paragraph (or :class:`Cell`) replaced by its text, and the
-    table style commands that draw that text as the Paragraph did (font, size, leading, alignment).
+    data: list[list[Any]],
+    col_widths: Sequence[float],
+    padding: float,
+    skip_rows: Sequence[int] = (),
+    *,
+    valign: str = "MIDDLE",
+    top: float = 2.0,
+    bottom: float = 2.0,
+) -> tuple[list[list[Any]], list[list[Any]]]:
+    """The table ``data`` with each one-line plain-text Paragraph (or :class:`Cell`) replaced by its
+    text, and each cell's CellStyle for the table: ``valign`` and the paddings (``padding`` left and
+    right, ``top``, ``bottom``) for every cell, and for a replaced text the font, size, leading,
+    colour and alignment its Paragraph had. Cells alike share one CellStyle (the table would make one
+    per cell and set it command by command).
 
     A Paragraph per cell costs its parsing, line breaking and drawing machinery; the table draws a
     plain string itself, in the same place (same leading: same row height, same baseline). Only
     texts without markup or entities, with single spaces, that fit their column on one line are
-    replaced; cells of ``skip_rows`` (merged across columns) keep their Paragraphs.
+    replaced; cells of ``skip_rows`` (merged across columns) keep their Paragraphs. A :class:`Cell`
+    that does not qualify becomes a ``fastdraw.paragraph`` (wrapped and drawn once per document for
+    every cell of the same text and style).
     """
-    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Paragraph
+    from reportlab.platypus.tables import CellStyle
+
+    from giamngheo_desktop.export import fastdraw
+
+    memo_class = fastdraw.memo_paragraph_class()
+
+    def cell_style(name: str) -> Any:
+        made = CellStyle(name)
+        made.valign, made.topPadding, made.bottomPadding = valign, top, bottom
+        made.leftPadding = made.rightPadding = padding
+        return made
+
+    base = cell_style("grid")
+    shared: dict[tuple[Any, ...], Any] = {}
+
+    def plain_style(st: Any, align: str) -> Any:
+        key = (st.fontName, st.fontSize, st.leading, align, st.textColor)
+        found = shared.get(key)
+        if found is None:
+            found = shared[key] = cell_style("grid-text")
+            found.fontname, found.fontsize, found.leading = st.fontName, st.fontSize, st.leading
+            found.alignment, found.color = align, st.textColor
+        return found
 
     skip = set(skip_rows)
     out: list[list[Any]] = []
-    commands: list[tuple[Any, ...]] = []
+    styles: list[list[Any]] = []
     for r, row in enumerate(data):
+        row_styles = [base] * max(len(row), len(col_widths))
+        styles.append(row_styles)
         if r in skip:
-            out.append([Paragraph(x.text, x.style) if type(x) is Cell else x for x in row])
+            out.append([fastdraw.paragraph(x.text, x.style) if type(x) is Cell else x for x in row])
             continue
         cells: list[Any] = []
         for c, cell in enumerate(row):
-            if type(cell) is Cell:
-                cell = Paragraph(cell.text, cell.style) if c >= len(col_widths) else cell
-            if (type(cell) is Paragraph or type(cell) is Cell) and c < len(col_widths):
+            kind = type(cell)
+            if (kind is Paragraph or kind is Cell or kind is memo_class) and c < len(col_widths):
                 st = cell.style
-                text = cell.text
-                align = _ALIGNS.get(st.alignment)
-                if (
-                    text
-                    and align is not None
-                    and "<" not in text
-                    and "&" not in text
-                    and " ".join(text.split()) == text
-                    and not (st.spaceBefore or st.spaceAfter or st.leftIndent or st.rightIndent or st.firstLineIndent)
-                    and st.backColor is None
-                    and stringWidth(text, st.fontName, st.fontSize) <= col_widths[c] - 2 * padding
-                ):
-                    commands += [
-                        ("FONTNAME", (c, r), (c, r), st.fontName),
-                        ("FONTSIZE", (c, r), (c, r), st.fontSize),
-                        ("LEADING", (c, r), (c, r), st.leading),
-                        ("ALIGN", (c, r), (c, r), align),
-                        ("TEXTCOLOR", (c, r), (c, r), st.textColor),
-                    ]
-                    cell = text
+                align = _plain_align(cell.text, st, col_widths[c] - 2 * padding)
+                if align is not None:
+                    row_styles[c] = plain_style(st, align)
+                    cell = cell.text
             if type(cell) is Cell:  # it did not qualify: the Paragraph it stands for
-                cell = Paragraph(cell.text, cell.style)
+                cell = fastdraw.paragraph(cell.text, cell.style)
             cells.append(cell)
         out.append(cells)
-    return out, commands
+    return out, styles
 
 
 def _fit(text: str, font: str, size: float, width: float, smallest: float) -> float:
@@ -307,6 +347,22 @@ def header(lh: Letterhead, width: float, size: float = BODY_SIZE) -> list[Any]:
     return out
 
 
+def header_once(lh: Letterhead, width: float, size: float = BODY_SIZE) -> list[Any]:
+    """:func:`header` made, laid out and drawn once per document (``fastdraw.memo``): the header
+    block every form of a batch repeats."""
+    from giamngheo_desktop.export import fastdraw
+
+    count = 2 if lh.form else 1
+    return [
+        fastdraw.memo(("header", lh, width, size, i), functools.partial(_header_part, lh, width, size, i))
+        for i in range(count)
+    ]
+
+
+def _header_part(lh: Letterhead, width: float, size: float, index: int) -> Any:
+    return header(lh, width, size)[index]
+
+
 def signature(
     width: float,
     right: Signer,
@@ -319,8 +375,11 @@ def signature(
 ) -> Any:
     """The signature block kept together: optional place-and-date line (italic, right), recipients
     ("Nơi nhận:") or a second signer on the left, the signer's title, note, room to sign, name."""
-    from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
+    from reportlab.platypus import Spacer, Table, TableStyle
 
+    from giamngheo_desktop.export import fastdraw
+
+    Paragraph = fastdraw.paragraph  # each laid out and drawn once per document
     s = styles(size)
 
     lines = max(len(right.title), len(left.title) if left is not None else 0)

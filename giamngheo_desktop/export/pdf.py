@@ -130,69 +130,10 @@ def _trailer_class() -> Any:
     return TableWithTrailer
 
 
-@functools.cache
 def _table_class() -> Any:
-    """A Table that draws nothing for an empty text cell (reportlab draws an empty text object for
-    each: half the cells of a member list) and draws a one-line text cell through
-    :func:`fastdraw.ink` (the same operators as the table's own ``drawString``, with each string's
-    encoding and each coordinate's formatting worked out once per document). Row heights and every
-    other cell are as before."""
-    from reportlab.platypus import Table
-
-    class ListTable(Table):
-        def _drawCell(self, cellval: Any, cellstyle: Any, pos: Any, size: Any) -> None:
-            if cellval.__class__ is not str or "\n" in cellval or cellstyle.href or cellstyle.destination:
-                super()._drawCell(cellval, cellstyle, pos, size)
-                return
-            if not cellval:
-                return
-            canv = self.canv
-            cur: Any = getattr(self, "_curcellstyle", None)
-            if cur is not cellstyle:  # as Table._drawCell: colour and font when they change
-                if cur is None or cellstyle.color != cur.color:
-                    canv.setFillColor(cellstyle.color)
-                if (
-                    cur is None
-                    or cellstyle.leading != cur.leading
-                    or cellstyle.fontname != cur.fontname
-                    or cellstyle.fontsize != cur.fontsize
-                ):
-                    canv.setFont(cellstyle.fontname, cellstyle.fontsize, cellstyle.leading)
-                self._curcellstyle = cellstyle
-            colpos, rowpos = pos
-            colwidth, rowheight = size
-            just, valign = cellstyle.alignment, cellstyle.valign
-            if just == "LEFT":
-                x = colpos + cellstyle.leftPadding
-            elif just in ("CENTRE", "CENTER"):
-                x = colpos + (colwidth + cellstyle.leftPadding - cellstyle.rightPadding) * 0.5
-            elif just == "RIGHT":
-                x = colpos + colwidth - cellstyle.rightPadding
-            else:
-                super()._drawCell(cellval, cellstyle, pos, size)
-                return
-            leading, fontsize = cellstyle.leading, cellstyle.fontsize
-            if valign == "BOTTOM":
-                y = rowpos + cellstyle.bottomPadding + leading - fontsize
-            elif valign == "TOP":
-                y = rowpos + rowheight - cellstyle.topPadding - fontsize
-            elif valign == "MIDDLE":
-                y = rowpos + (cellstyle.bottomPadding + rowheight - cellstyle.topPadding + leading) / 2.0 - fontsize
-            else:
-                super()._drawCell(cellval, cellstyle, pos, size)
-                return
-            fastdraw.ink(canv).draw(x, y, cellval, just)
-
-        def _drawLines(self) -> None:
-            """The table's rules, each ``canvas.line`` written with the coordinates formatted once."""
-            canv = self.canv
-            canv.line = fastdraw.ink(canv).line
-            try:
-                super()._drawLines()
-            finally:
-                del canv.line
-
-    return ListTable
+    """The list's Table: nothing drawn for an empty text cell (reportlab draws an empty text object for
+    each: half the cells of a member list), one-line cells and rules through ``fastdraw``."""
+    return fastdraw.table_class(skip_empty=True)
 
 
 PAGED_TABLE_ROWS = 150  # longer tables are cut into pages here (reportlab's own splitting is quadratic)

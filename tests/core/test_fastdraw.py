@@ -164,3 +164,61 @@ def test_every_member_of_a_long_list_is_printed_once_under_the_headers(
     numbers = " ".join(str(c) for c in long_list.column_numbers[:3])
     assert all(" ".join(p.split()).count(numbers) == 1 for p in pages)  # the column-number row on every page
     assert "NGƯỜI LẬP BIỂU" in pages[-1] and all("NGƯỜI LẬP BIỂU" not in p for p in pages[:-1])
+
+
+def _forms(db: Database) -> list[Any]:
+    from giamngheo_desktop.services import forms as papers
+
+    demo.generate(db, households=300, seed=4)
+    ids = [
+        r[0]
+        for r in db.conn.execute(
+            "SELECT id FROM household WHERE poverty_class IN ('poor', 'near_poor') AND deleted_at IS NULL ORDER BY id"
+        )
+    ]
+    return [papers.household_paper(db, hid) for hid in ids[:40]]
+
+
+def _write_forms(households: list[Any], path: Path) -> Path:
+    from giamngheo_desktop.export import forms
+
+    return forms.write_forms("assistance", households, path)
+
+
+@pytest.mark.usefixtures("pinned_clock")
+def test_assistance_forms_are_the_file_reportlab_draws(
+    db: Database, tmp_path: Path, invariant: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Forms' header blocks, headings, grid cells and signatures drawn again from the first drawing
+    make the same file as every one drawn by reportlab."""
+    from reportlab.platypus import Table
+
+    households = _forms(db)
+    quick = _write_forms(households, tmp_path / "quick.pdf").read_bytes()
+    table = fastdraw.table_class()
+    monkeypatch.setattr(table, "_drawCell", Table._drawCell)
+    monkeypatch.setattr(table, "_drawLines", Table._drawLines)
+    monkeypatch.setattr(fastdraw, "replay_draw", lambda canv, key, draw: draw())
+    monkeypatch.setattr(fastdraw, "draw_recorded", lambda canv, key, x, y: False)
+    assert _write_forms(households, tmp_path / "slow.pdf").read_bytes() == quick
+
+
+@pytest.mark.usefixtures("pinned_clock")
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) không có trên máy này")
+def test_each_assistance_form_prints_its_household(db: Database, tmp_path: Path) -> None:
+    households = _forms(db)
+    path = _write_forms(households, tmp_path / "forms.pdf")
+    out = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True).stdout
+    text = " ".join(unicodedata.normalize("NFC", out.decode("utf-8")).split())
+    assert text.count("PHIẾU THEO DÕI HỖ TRỢ HỘ") == len(households)
+    assert text.count("CÁN BỘ THEO DÕI") == len(households) and text.count("ĐẠI DIỆN HỘ") == len(households)
+    assert text.count("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") == len(households)
+    supports = 0
+    for paper in households:
+        assert f"Mã hộ: {paper.household['code']}" in text
+        for member in paper.members:
+            assert member["full_name"] in text
+        for row in paper.supports:
+            supports += 1
+            assert " ".join(row["type_name"].split()[:2]) in text  # a long kind wraps in its cell
+    assert supports > 40
