@@ -74,5 +74,9 @@ def run(args: argparse.Namespace) -> int:
         value = "—" if t.value is None else f"{t.value:g}"
         flag = "đạt" if t.achieved else ("CHẬM" if t.lagging else "đang thực hiện")
         progress = "" if t.progress is None else f" ({t.progress:g} %)"
+        if t.target is None:
+            hint = "" if t.hint is None else f" (mẫu: {t.hint:g} {t.unit})"
+            print(f"  {t.label}: chưa đặt chỉ tiêu{hint}, thực hiện {value}")
+            continue
         print(f"  {t.label}: chỉ tiêu {t.target:g} {t.unit}, thực hiện {value}{progress} — {flag}")
     return 0

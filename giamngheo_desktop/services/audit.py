@@ -28,6 +28,7 @@ ENTITY_LABELS = {
     "household_request": "Đơn đề nghị",
     "certificate": "Giấy chứng nhận",
     "commune": "Thông tin xã",
+    "commune_history": "Mã, tên, loại xã theo thời gian",
     "village": "Thôn, tổ",
     "app_user": "Người dùng",
     "plan": "Kế hoạch",
@@ -42,6 +43,7 @@ ENTITY_LABELS = {
 # Columns other than the register fields (those come from the field table, domain/fields.py).
 OTHER_FIELD_LABELS = {
     "deleted_at": "Đã xóa lúc",
+    "valid_from": "Áp dụng từ ngày",
     "closed_at": "Đóng lúc",
     "undone_at": "Hoàn tác lúc",
     "frozen": "Đã cố định kết quả",

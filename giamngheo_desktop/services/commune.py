@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as _dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -127,6 +129,112 @@ def _clean_settings(settings: CommuneSettings) -> dict[str, Any]:
     }
 
 
+# ------------------------------------------------------ code, name and kind over time ----
+SINCE_START = "0001-01-01"  # valid_from of the entry in force before any recorded change
+
+
+@dataclass(frozen=True)
+class CommuneAt:
+    """The commune's code, name and kind (xã/phường/đặc khu → rural/urban) in force from ``valid_from``."""
+
+    valid_from: str
+    code: str
+    name: str
+    kind: str
+    area_type: str
+    note: str = ""
+
+    @property
+    def from_start(self) -> bool:
+        return self.valid_from == SINCE_START
+
+
+def _at(row: dict[str, Any]) -> CommuneAt:
+    return CommuneAt(
+        valid_from=row["valid_from"],
+        code=row["code"],
+        name=row["name"],
+        kind=row["kind"],
+        area_type=row["area_type"],
+        note=row.get("note") or "",
+    )
+
+
+def commune_history(db: Database) -> list[CommuneAt]:
+    """Every entry, oldest first (the first one applies from the start)."""
+    return [_at(r) for r in db.rows("SELECT * FROM commune_history ORDER BY valid_from")]
+
+
+def commune_at(db: Database, on: str | _dt.date) -> CommuneAt:
+    """The code, name and kind in force on ``on``: what classification (the rural/urban income
+    line), report headers and packages of a period use for that date."""
+    day = on.isoformat() if isinstance(on, _dt.date) else str(on)[:10]
+    row = db.row(
+        "SELECT * FROM commune_history WHERE valid_from <= ? ORDER BY valid_from DESC LIMIT 1", (day,)
+    ) or db.row("SELECT * FROM commune_history ORDER BY valid_from LIMIT 1")
+    if row is not None:
+        return _at(row)
+    current = db.row("SELECT code, name, kind, area_type FROM commune WHERE id = 1")
+    if current is None:
+        raise NotFound("Chưa khai báo thông tin xã. Hãy nhập thông tin xã trước.")
+    return CommuneAt(SINCE_START, current["code"], current["name"], current["kind"], current["area_type"])
+
+
+def _sync_current(db: Database) -> None:
+    """The commune row carries the entry in force today (what screens without a date show)."""
+    today = commune_at(db, clock.today())
+    db.conn.execute(
+        "UPDATE commune SET code = ?, name = ?, kind = ?, area_type = ?, updated_at = ? WHERE id = 1",
+        (today.code, today.name, today.kind, today.area_type, clock.now_iso()),
+    )
+
+
+def change_identity(
+    db: Database, *, valid_from: str, code: str, name: str, kind: str, area_type: str, note: str = ""
+) -> Changes:
+    """Record that from ``valid_from`` the commune has this code, name and kind (a merger, a renaming,
+    a xã becoming a phường), in one transaction. An entry of the same date is replaced; dates before it
+    keep what they had. ``valid_from`` = :data:`SINCE_START` corrects what applied from the start."""
+    db.require(Permission.MANAGE_SETTINGS)
+    if not has_commune(db):
+        raise NotFound("Chưa khai báo thông tin xã. Hãy nhập thông tin xã trước.")
+    probe = CommuneSettings(name=name, code=code, province="-", area_type=area_type, kind=kind)
+    issues = validate_settings(probe)
+    day = valid_from if valid_from == SINCE_START else None
+    if day is None:
+        try:
+            day = _dt.date.fromisoformat(valid_from).isoformat()
+        except (TypeError, ValueError):
+            issues.append(ValidationIssue("Áp dụng từ ngày", "không phải ngày hợp lệ", value=str(valid_from)))
+        else:
+            if day > clock.today_iso():
+                issues.append(
+                    ValidationIssue("Áp dụng từ ngày", "không được sau hôm nay (ghi khi thay đổi đã có hiệu lực)")
+                )
+    if issues:
+        raise ValidationFailed(issues)
+    with db.atomic() as conn:
+        conn.execute(
+            "INSERT INTO commune_history (valid_from, code, name, kind, area_type, note, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (valid_from) DO UPDATE SET code = excluded.code,"
+            " name = excluded.name, kind = excluded.kind, area_type = excluded.area_type, note = excluded.note",
+            (day, nfc(code), nfc(name), kind, area_type, nfc(note), clock.now_iso()),
+        )
+        _sync_current(db)
+    return Changes(commune=True, households=True)
+
+
+def remove_identity_change(db: Database, *, valid_from: str) -> Changes:
+    """Take back a recorded change (not the entry in force from the start)."""
+    db.require(Permission.MANAGE_SETTINGS)
+    if valid_from == SINCE_START:
+        raise ValidationFailed(ValidationIssue("Áp dụng từ ngày", "không xóa được thông tin ban đầu của xã"))
+    with db.atomic() as conn:
+        conn.execute("DELETE FROM commune_history WHERE valid_from = ?", (valid_from,))
+        _sync_current(db)
+    return Changes(commune=True, households=True)
+
+
 def save_commune(db: Database, settings: CommuneSettings) -> Changes:
     """Create or update the commune's settings."""
     db.require(Permission.MANAGE_SETTINGS)
@@ -139,12 +247,24 @@ def save_commune(db: Database, settings: CommuneSettings) -> Changes:
         if has_commune(db):
             assignments = ", ".join(f"{key} = :{key}" for key in values)
             conn.execute(f"UPDATE commune SET {assignments}, updated_at = :now WHERE id = 1", {**values, "now": now})
+            # without a date, a changed code, name or kind corrects the entry in force today
+            conn.execute(
+                "UPDATE commune_history SET code = :code, name = :name, kind = :kind, area_type = :area_type"
+                " WHERE valid_from = (SELECT max(valid_from) FROM commune_history WHERE valid_from <= :today)",
+                {**values, "today": clock.today_iso()},
+            )
         else:
             columns = ", ".join(values)
             marks = ", ".join(f":{key}" for key in values)
             conn.execute(
                 f"INSERT INTO commune (id, {columns}, created_at, updated_at) VALUES (1, {marks}, :now, :now)",
                 {**values, "now": now},
+            )
+        if not db.scalar("SELECT 1 FROM commune_history"):  # the entry in force from the start
+            conn.execute(
+                "INSERT INTO commune_history (valid_from, code, name, kind, area_type, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (SINCE_START, values["code"], values["name"], values["kind"], values["area_type"], now),
             )
     return Changes(commune=True)
 
@@ -164,13 +284,38 @@ def setup_commune(db: Database, setup: CommuneSetup) -> Changes:
     return Changes(commune=True, rows_added_or_removed=True)
 
 
-def save_setup(db: Database, setup: CommuneSetup) -> Changes:
-    """The commune's settings and its new villages, all or nothing (first run: :func:`setup_commune`)."""
+IDENTITY = ("code", "name", "kind", "area_type")  # what changes with a date (commune_history)
+
+
+def save_setup(db: Database, setup: CommuneSetup, *, identity_from: str | None = None) -> Changes:
+    """The commune's settings and its new villages, all or nothing (first run: :func:`setup_commune`).
+
+    ``identity_from``: a changed code, name or kind applies from that date (:func:`change_identity`);
+    without it the change corrects the entry in force today.
+    """
     db.require(Permission.MANAGE_SETTINGS)
     if not has_commune(db):
         return setup_commune(db, setup)
+    settings = setup.settings
+    current = get_commune(db)
+    changed = any(getattr(settings, key) != getattr(current, key) for key in IDENTITY)
     with db.atomic():
-        save_commune(db, setup.settings)
+        if changed and identity_from is not None:
+            issues = validate_settings(settings)
+            if issues:
+                raise ValidationFailed(issues)
+            kept = dataclasses.replace(settings, **{key: getattr(current, key) for key in IDENTITY})
+            save_commune(db, kept)
+            change_identity(
+                db,
+                valid_from=identity_from,
+                code=settings.code,
+                name=settings.name,
+                kind=settings.kind,
+                area_type=settings.area_type,
+            )
+        else:
+            save_commune(db, settings)
         for village in setup.villages:
             add_village(db, village)
     return Changes(commune=True, households=True)

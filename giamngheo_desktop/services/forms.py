@@ -30,6 +30,7 @@ from giamngheo_desktop.domain.documents import (
 from giamngheo_desktop.domain.errors import DomainError, NotFound
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.domain.vocab import CLASS_LABELS
+from giamngheo_desktop.services.commune import commune_at
 from giamngheo_desktop.services.reporting import indicators_of
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.text import fold
@@ -63,9 +64,11 @@ def _commune(db: Database) -> dict[str, Any]:
     return row
 
 
-def issuer(db: Database) -> Issuer:
+def issuer(db: Database, on: str | None = None) -> Issuer:
+    """Who issues the papers; ``on`` (a round's decision or reference date): the commune's name in force
+    that day (communes were merged and renamed in 2025–2026)."""
     row = _commune(db)
-    name: str = row["name"]
+    name: str = commune_at(db, on).name if on else row["name"]
     place = name
     for prefix in ("xã ", "phường ", "đặc khu "):
         if name.lower().startswith(prefix):
@@ -312,7 +315,7 @@ def village_paper(
         (round_id, village_id),
     )
     return RoundVillagePaper(
-        issuer(db),
+        issuer(db, rnd.decision_date or rnd.reference_date),
         rnd,
         v["name"],
         v["head_name"] or "",
@@ -331,7 +334,7 @@ def decision_paper(db: Database, round_id: int) -> DecisionPaper:
     rows = _round_rows(db, round_id)
     hs = _Reader(db).households(list(rows), rows)
     return DecisionPaper(
-        issuer(db),
+        issuer(db, rnd.decision_date or rnd.reference_date),
         rnd,
         poor=tuple(h for h in hs if h.cls == "poor"),
         near_poor=tuple(h for h in hs if h.cls == "near_poor"),
@@ -366,7 +369,7 @@ def certificate_papers(db: Database, round_id: int, household_ids: list[int]) ->
             )
         }
         values[hid] = {**row, "deprived": [i for i, c in enumerate(order, start=1) if c in lacking]}
-    who = issuer(db)
+    who = issuer(db, rnd.certificates_date or rnd.decision_date or rnd.reference_date)
     return [CertificatePaper(who, rnd, h) for h in _Reader(db).households(household_ids, values)]
 
 

@@ -75,7 +75,8 @@ def _plan(db: Database, year: int) -> tuple[str, list[str]]:
     shown = []
     for t in lagging[:6]:
         value = "chưa có số liệu" if t.value is None else f"{t.value:g}".replace(".", ",")
-        shown.append(f"{t.label}: {value} / {f'{t.target:g}'.replace('.', ',')} {t.unit}".strip())
+        goal = "—" if t.target is None else f"{t.target:g}".replace(".", ",")
+        shown.append(f"{t.label}: {value} / {goal} {t.unit}".strip())
     text = f"Kế hoạch năm {year}: {len(progress.targets)} chỉ tiêu, {len(lagging)} chỉ tiêu chậm tiến độ."
     return text, shown
 

@@ -30,6 +30,8 @@ def package_data(db: Database, period: Period) -> dict[str, Any]:
     """The machine-readable data: households of the classes the office tracks, their members
     (name, birth year, sex, ID number, ethnicity, relationship), and the supports of the period."""
     commune = db.row("SELECT name, code, province, area_type FROM commune WHERE id = 1") or {}
+    if commune:
+        commune = {**commune, **reporting.commune_identity(db, period)}  # in force at the period's end
     villages = {r["id"]: r for r in db.rows("SELECT id, code, name FROM village")}
     src = reporting.load_source(db, period)
     wanted = {h.id: h for h in src.households if h.cls in CLASSES_SENT}
@@ -116,7 +118,7 @@ def make_package(
     data["reports"] = [office_rules.report_to_json(r) for r in reports]  # the tables, readable by the office
     if progress:
         progress(steps - 1, steps)
-    commune = db.row("SELECT name, code FROM commune WHERE id = 1") or {"name": "", "code": ""}
+    commune = dict(data["commune"]) if data.get("commune") else {"name": "", "code": ""}
     contents = PackageContents(
         commune={"code": commune["code"], "name": commune["name"]},
         period=data["period"],

@@ -91,7 +91,7 @@ class PlanInput:
 @dataclass(frozen=True)
 class TargetInput:
     code: str
-    target_value: float
+    target_value: float | None  # None = not set yet (the officer fills it in; template_value is the hint)
     label: str = ""  # '' = the metric's label
     kind: str = ""  # '' = the metric's kind
     unit: str = ""
@@ -119,12 +119,13 @@ class TargetProgress:
     label: str
     kind: str
     unit: str
-    target: float
+    target: float | None  # None = not set yet: no progress, neither achieved nor lagging
     value: float | None
     progress: float | None  # percent of the target reached
     achieved: bool
     lagging: bool
     detail: str
+    hint: float | None = None  # the plan template's value ("Mẫu: 10") for a target to fill in
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -138,6 +139,7 @@ class TargetProgress:
             "achieved": self.achieved,
             "lagging": self.lagging,
             "detail": self.detail,
+            "template_value": self.hint,
         }
 
 
@@ -222,7 +224,7 @@ METRICS: dict[str, Metric] = {
         Metric("near_poor_reduction", "Giảm số hộ cận nghèo", "reduction", "hộ", _reduction("near_poor", False)),
         Metric(
             "near_poor_reduction_pct",
-            "Giảm tỷ lệ hộ cận nghèo",
+            "Giảm tỷ lệ cận nghèo",
             "reduction_pct",
             "điểm %",
             _reduction("near_poor", True),
@@ -258,6 +260,15 @@ def template(template_id: str) -> dict[str, Any]:
     raise NotFound(f"Không có kế hoạch mẫu “{template_id}”.")
 
 
+def template_hints(plan: PlanRow) -> dict[str, float]:
+    """metric code → the value of the plan's template (the one named in the plan's note, else the
+    seed template): shown beside a count the officer fills in ("Mẫu: 10")."""
+    found = [t for t in templates() if t.get("name") and t.get("name") == plan.note]
+    if not found:
+        found = [t for t in templates() if t["id"] == "ke-hoach-mau"]
+    return {x["code"]: float(x["target"]) for t in found[:1] for x in t["targets"]}
+
+
 # --------------------------------------------------------------- writes ----
 def _validate_plan(db: Database, data: PlanInput) -> list[ValidationIssue]:
     issues: list[ValidationIssue] = []
@@ -290,7 +301,9 @@ def _validate_targets(targets: Sequence[TargetInput]) -> list[ValidationIssue]:
         seen.add(t.code)
         if t.kind and t.kind != metric.kind:
             issues.append(ValidationIssue("Loại chỉ tiêu", f"phải là “{metric.kind}”.", row=n, value=t.kind))
-        if t.target_value is None or t.target_value < 0:
+        if t.target_value is None:
+            continue  # not set yet
+        if t.target_value < 0:
             issues.append(ValidationIssue("Chỉ tiêu", "phải là số không âm.", row=n, value=str(t.target_value)))
         elif metric.kind == "coverage_pct" and t.target_value > 100:
             issues.append(ValidationIssue("Chỉ tiêu", "tỷ lệ không vượt quá 100 %.", row=n, value=str(t.target_value)))
@@ -309,7 +322,7 @@ def _write_targets(db: Database, plan_id: int, targets: Sequence[TargetInput]) -
                 t.code,
                 nfc(t.label) or metric.label,
                 metric.kind,
-                float(t.target_value),
+                None if t.target_value is None else float(t.target_value),
                 nfc(t.unit) or metric.unit,
                 order,
             ),
@@ -355,17 +368,25 @@ def default_baseline_round(db: Database) -> int | None:
 
 
 def _scaled_targets(db: Database, t: dict[str, Any], households: int) -> list[TargetInput]:
-    """The template's targets fitted to this commune: a reduction in households follows from the
-    template's reduction in percentage points applied to the commune's households (the seed's
-    absolute numbers belong to another commune)."""
+    """The template's targets fitted to this commune (the seed's absolute numbers belong to a district):
+
+    * a reduction in households follows from the template's reduction in percentage points applied
+      to the commune's households;
+    * a count (production models, training classes) is left for the officer to set: how many a
+      commune can run depends on its budget and programmes, not on its size, so no rule scales the
+      district's 10 models to a commune. The template's value stays beside it as a hint ("Mẫu: 10");
+    * percentages (coverage, points) apply to any commune as they are.
+    """
     pct = {x["code"]: float(x["target"]) for x in t["targets"] if x.get("kind") == "reduction_pct"}
     out = []
     for x in t["targets"]:
-        value = float(x["target"])
+        value: float | None = float(x["target"])
         if x.get("kind") == "reduction" and households:
             points = pct.get(f"{x['code']}_pct")
             if points is not None:
                 value = float(max(1, round(households * points / 100)))
+        elif x.get("kind") == "count":
+            value = None  # the template's value is shown as a hint (template_hints)
         out.append(
             TargetInput(
                 code=x["code"],
@@ -579,6 +600,7 @@ def progress(db: Database, plan_id: int, *, on_date: str | None = None) -> PlanP
     on_date = on_date or measure_date(plan.year)
     ctx = PlanContext(plan.year, on_date, baseline_of(db, plan))
     elapsed = _elapsed(plan.year, on_date)
+    hints = template_hints(plan)
     result = []
     for t in db.rows(
         "SELECT id, code, label, kind, unit, target_value FROM plan_target WHERE plan_id = ? ORDER BY sort_order, id",
@@ -586,13 +608,13 @@ def progress(db: Database, plan_id: int, *, on_date: str | None = None) -> PlanP
     ):
         metric = METRICS.get(t["code"])
         value = metric.measure(db, ctx) if metric else MetricValue(None, "không có cách tính cho mã này")
-        target = float(t["target_value"])
-        if value.value is None:
+        target = None if t["target_value"] is None else float(t["target_value"])
+        if target is None or value.value is None:  # not set yet: nothing to be behind or ahead of
             pct, achieved = None, False
         else:
             pct = round(100.0 * value.value / target, 1) if target > 0 else 100.0
             achieved = value.value >= target
-        if achieved:
+        if achieved or target is None:
             lagging = False
         elif t["kind"] == "coverage_pct" or value.value is None:
             lagging = True
@@ -611,6 +633,7 @@ def progress(db: Database, plan_id: int, *, on_date: str | None = None) -> PlanP
                 achieved=achieved,
                 lagging=lagging,
                 detail=value.detail,
+                hint=hints.get(t["code"]) if t["kind"] == "count" else None,
             )
         )
     return PlanProgress(plan, ctx.baseline, on_date, current_counts(db), result)

@@ -48,6 +48,7 @@ from giamngheo_desktop.domain.report import (
 )
 from giamngheo_desktop.domain.vocab import effective_class
 from giamngheo_desktop.services import review
+from giamngheo_desktop.services.commune import commune_at
 from giamngheo_desktop.storage.connection import Database
 
 POOR, NEAR = "poor", "near_poor"
@@ -306,6 +307,8 @@ def make_context(db: Database, period: Period, stage: str | None = None) -> Cont
     commune = db.row("SELECT * FROM commune WHERE id = 1")
     if commune is None:
         raise NotFound("Chưa khai báo thông tin xã: vào Cài đặt → Thông tin xã trước khi lập báo cáo.")
+    period = resolve_period(db, period)
+    commune = {**commune, **commune_identity(db, period)}  # the name, code and kind in force then
     rows = db.rows(
         """SELECT id, name, area_type FROM village WHERE deleted_at IS NULL
            OR id IN (SELECT village_id FROM household WHERE deleted_at IS NULL)
@@ -314,7 +317,14 @@ def make_context(db: Database, period: Period, stage: str | None = None) -> Cont
     area = {r["id"]: r["area_type"] or commune.get("area_type") or "rural" for r in rows}
     if stage is not None and stage not in STAGE_WORDS:
         raise ValidationFailed([ValidationIssue("stage", "phải là sơ bộ hoặc chính thức", value=stage)])
-    return Context(db, resolve_period(db, period), commune, [(r["id"], r["name"]) for r in rows], area, stage)
+    return Context(db, period, commune, [(r["id"], r["name"]) for r in rows], area, stage)
+
+
+def commune_identity(db: Database, period: Period) -> dict[str, str]:
+    """The commune's code, name, kind and area in force at the end of ``period`` (or today, if sooner)."""
+    period = resolve_period(db, period)
+    at = commune_at(db, min(period.end, clock.today()))
+    return {"code": at.code, "name": at.name, "kind": at.kind, "area_type": at.area_type}
 
 
 def _authority(commune: dict[str, Any]) -> str:
@@ -1294,7 +1304,9 @@ def plan_progress(ctx: Context) -> ReportData:
                     t.target,
                     t.value,
                     t.progress,
-                    "Đạt" if t.achieved else ("Chậm tiến độ" if t.lagging else ""),
+                    "Đạt"
+                    if t.achieved
+                    else ("Chậm tiến độ" if t.lagging else ("Chưa đặt" if t.target is None else "")),
                 ),
                 "unit",
             )

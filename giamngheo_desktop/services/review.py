@@ -43,6 +43,7 @@ from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.domain.standards import Standard, parse_standard, select_national
 from giamngheo_desktop.domain.vocab import ROUND_STEP_LABELS, effective_class
 from giamngheo_desktop.services.changes import Changes
+from giamngheo_desktop.services.commune import commune_at
 from giamngheo_desktop.services.register import parse_iso_date
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.text import nfc
@@ -95,7 +96,7 @@ class _Codes:
 # the columns household_facts reads (not h.* / m.*: 50,000 households and 175,000 members as
 # tuples of what the rules use take a fifth of the memory and half the time of whole rows as dicts)
 _HOME_COLUMNS = (
-    "h.id, coalesce(h.area_type, v.area_type, c.area_type), h.code, v.name, h.poverty_class, h.wall_material,"
+    "h.id, coalesce(h.area_type, v.area_type, ?), h.code, v.name, h.poverty_class, h.wall_material,"
     " h.column_material, h.roof_material, h.floor_area, h.water_source, h.latrine_type, h.internet_use,"
     " h.info_devices, h.loudspeaker_reach, h.waste_treatment, h.income_per_capita, h.is_farming"
 )
@@ -127,7 +128,7 @@ def household_facts(
     cursor.row_factory = None  # plain tuples
     homes = cursor.execute(
         f"SELECT {_HOME_COLUMNS} FROM household h JOIN village v ON v.id = h.village_id, commune c WHERE {where}",
-        params,
+        [commune_at(db, on).area_type, *params],  # the commune's kind in force that day (rural/urban)
     ).fetchall()
     employment_deprived = codes.table("employment", "deprived")
     in_school_codes = codes.table("schooling", "in_school")
@@ -1139,9 +1140,9 @@ def set_b1(
     rnd = _require_open(db, round_id)
     if answers is not None:
         area = db.scalar(
-            "SELECT coalesce(h.area_type, v.area_type, c.area_type) FROM household h"
-            " JOIN village v ON v.id = h.village_id, commune c WHERE h.id = ?",
-            (household_id,),
+            "SELECT coalesce(h.area_type, v.area_type, ?) FROM household h"
+            " JOIN village v ON v.id = h.village_id WHERE h.id = ?",
+            (commune_at(db, rnd["reference_date"]).area_type, household_id),
         )
         card = b1_card(db, rnd["standard_id"], area)
         if card is None:

@@ -39,6 +39,7 @@ TRIGGER_VERSION = "3"  # 3: keyed hash (gn_audit_hmac) + key_id; a new version r
 # table → SQL expression (on NEW/OLD as R) giving the household the row belongs to
 AUDITED: dict[str, str | None] = {
     "commune": None,
+    "commune_history": None,
     "village": None,
     "code_list": None,
     "household": "R.id",

@@ -42,6 +42,31 @@ def _step_search_index(conn: sqlite3.Connection) -> None:
     search.index_step(conn)
 
 
+def _step_plan_target_hint(conn: sqlite3.Connection) -> None:
+    """plan_target.target_value may be empty (a count the officer has not set yet); the table is rebuilt
+    (a column cannot drop NOT NULL) with the same columns, so its rows read as before (audit seals)."""
+    conn.execute(
+        """CREATE TABLE plan_target_new (
+            id             INTEGER PRIMARY KEY,
+            plan_id        INTEGER NOT NULL REFERENCES plan(id),
+            code           TEXT NOT NULL,
+            label          TEXT NOT NULL,
+            kind           TEXT NOT NULL CHECK (kind IN ('count', 'reduction', 'reduction_pct', 'coverage_pct')),
+            target_value   REAL,                        -- NULL = not set yet (the officer fills it in)
+            unit           TEXT NOT NULL DEFAULT '',
+            sort_order     INTEGER NOT NULL DEFAULT 0,
+            UNIQUE (plan_id, code)
+        )"""
+    )
+    conn.execute(
+        "INSERT INTO plan_target_new (id, plan_id, code, label, kind, target_value, unit, sort_order)"
+        " SELECT id, plan_id, code, label, kind, target_value, unit, sort_order FROM plan_target"
+    )
+    conn.execute("DROP TABLE plan_target")
+    conn.execute("ALTER TABLE plan_target_new RENAME TO plan_target")
+    audit.sync_triggers(conn)  # the table's audit triggers went with the old table
+
+
 STEPS: list[Step] = [
     # Step(N, "why this change exists", "ALTER TABLE … ADD COLUMN …" or a function),
     Step(2, "register search: folded search text per household kept by triggers (storage/search.py)", _step_search),
@@ -62,6 +87,33 @@ STEPS: list[Step] = [
         "keyed audit trail: each entry names the installation key whose HMAC made its hash (storage/audit.py); "
         "older entries keep plain SHA-256 and an empty key_id",
         "ALTER TABLE audit_log ADD COLUMN key_id TEXT",
+    ),
+    Step(
+        6,
+        "communes were merged and renamed in 2025–2026: the commune's code, name and kind (xã/phường → "
+        "rural/urban, which sets the income lines) are kept with the date each applies from "
+        "(services/commune.py: commune_at)",
+        """
+        CREATE TABLE commune_history (
+            id          INTEGER PRIMARY KEY,
+            valid_from  TEXT NOT NULL UNIQUE,               -- yyyy-mm-dd; '0001-01-01' = from the start
+            code        TEXT NOT NULL CHECK (length(code) = 5 AND code GLOB '[0-9][0-9][0-9][0-9][0-9]'),
+            name        TEXT NOT NULL,
+            kind        TEXT NOT NULL CHECK (kind IN ('xa', 'phuong', 'dac_khu')),
+            area_type   TEXT NOT NULL CHECK (area_type IN ('rural', 'urban')),
+            note        TEXT NOT NULL DEFAULT '',           -- e.g. the resolution that changed it
+            created_at  TEXT NOT NULL
+        );
+        INSERT INTO commune_history (valid_from, code, name, kind, area_type, created_at)
+            SELECT '0001-01-01', code, name, kind, area_type, updated_at FROM commune WHERE id = 1;
+        """,
+    ),
+    Step(
+        7,
+        "plan targets copied from the template: a count (models, classes) is left for the officer to set, "
+        "the template's value shown beside it as a hint (services/plan.py: target_value may be empty)",
+        _step_plan_target_hint,
+        rebuilds_tables=True,
     ),
 ]
 LATEST = 1 + len(STEPS)

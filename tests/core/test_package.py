@@ -17,6 +17,7 @@ from giamngheo_desktop.domain.errors import BadFile
 from giamngheo_desktop.domain.report import ReportData
 from giamngheo_desktop.export import package, signing
 from giamngheo_desktop.export.xlsx import write_xlsx
+from giamngheo_desktop.services import commune
 from giamngheo_desktop.services.package import combined_bieu1, make_package
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.storage.database import open_database
@@ -131,8 +132,10 @@ def test_combine_several_communes_into_one_biểu_1(db: Database, db_path: Path,
     other_path = tmp_path / "other.sqlite"
     shutil.copy(db_path, other_path)
     with open_database(other_path) as other:
+        settings = commune.get_commune(other)
+        settings.code, settings.name = "09999", "xã Hòa Bình"
+        commune.save_commune(other, settings)
         with other.atomic() as conn:
-            conn.execute("UPDATE commune SET code = '09999', name = 'xã Hòa Bình'")
             conn.execute("UPDATE household SET poverty_class = 'poor'")
         b = _export(other, tmp_path / "b").path
     out, report = combine_packages([a, b], tmp_path / "tong.xlsx")

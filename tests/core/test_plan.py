@@ -48,6 +48,13 @@ def test_progress_moves_with_the_register_and_the_ledger(db, reg):
     t = by_code(p)
     assert t["poor_reduction"].value == 0 and t["models"].value == 0
     assert t["hi_coverage"].value == 33.33 and t["hi_coverage"].lagging
+    # counts are the officer's to set: the template's (a district's) value is only a hint
+    assert (t["models"].target, t["models"].hint, t["classes"].target, t["classes"].hint) == (None, 10, None, 6)
+    assert not t["models"].lagging and not t["models"].achieved and t["models"].progress is None
+    targets = [plan.TargetInput(code=x.code, target_value=10 if x.code == "models" else x.target) for x in p.targets]
+    plan.set_targets(db, plan_id=plan_id, targets=targets)
+    t = by_code(plan.progress(db, plan_id))
+    assert t["models"].target == 10 and t["models"].hint == 10
     assert t["models"].lagging  # half the year gone, nothing done
 
     # a poor household escapes to near-poor: poor −1 household, −25 percentage points

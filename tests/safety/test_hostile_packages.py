@@ -24,7 +24,7 @@ from giamngheo_desktop.cli import main as cli_main
 from giamngheo_desktop.domain import periods
 from giamngheo_desktop.domain.errors import BadFile
 from giamngheo_desktop.export import package, signing
-from giamngheo_desktop.services import demo
+from giamngheo_desktop.services import commune, demo
 from giamngheo_desktop.services.package import make_package
 from giamngheo_desktop.storage.database import open_database
 
@@ -44,8 +44,9 @@ def good_package(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         db_file = folder / "xa.sqlite"
         with open_database(db_file) as db:
             demo.generate(db, households=60, seed=3)
-            with db.atomic() as conn:
-                conn.execute("UPDATE commune SET code = ?", (CODE,))
+            settings = commune.get_commune(db)
+            settings.code = CODE
+            commune.save_commune(db, settings)
             result = make_package(
                 db, period=periods.parse("2026-11"), write=lambda c: package.write_package(c, folder / "out")
             )

@@ -135,6 +135,32 @@ def test_settings_dialog_adds_villages_but_keeps_existing(qtbot, workspace) -> N
     assert dialog.changes is not None and dialog.changes.commune
 
 
+def test_commune_kind_and_code_change_from_a_date_in_the_settings_dialog(qtbot, workspace) -> None:
+    from PySide6.QtCore import QDate
+
+    dialog = FirstRunDialog(workspace.db, first_run=False)
+    qtbot.addWidget(dialog)
+    assert dialog.history.rowCount() == 1 and dialog.history.item(0, 0).text() == "Từ đầu"
+    assert dialog.history.item(0, 3).text() == "Xã, nông thôn"
+    dialog.kind.setCurrentIndex(dialog.kind.findData("phuong"))  # a phường is urban: the area follows
+    assert dialog.area_type.currentData() == "urban"
+    dialog.name.setText("phường Tân Lập")
+    dialog.code.setText("04321")
+    dialog.identity_from.setDate(QDate(2025, 7, 1))
+    dialog.save()
+    assert dialog.result() == FirstRunDialog.DialogCode.Accepted
+    assert commune.commune_at(workspace.db, "2025-06-30").kind == "xa"
+    assert commune.commune_at(workspace.db, "2025-07-01").code == "04321"
+    again = FirstRunDialog(workspace.db, first_run=False)
+    qtbot.addWidget(again)
+    rows = [[again.history.item(r, c).text() for c in range(4)] for r in range(again.history.rowCount())]
+    assert rows == [
+        ["Từ đầu", "01234", "xã Tân Lập", "Xã, nông thôn"],
+        ["01/07/2025", "04321", "phường Tân Lập", "Phường, thành thị"],
+    ]
+    assert again.name.text() == "phường Tân Lập" and again.area_type.currentData() == "urban"
+
+
 def test_cancel_on_first_run_opens_nothing(qtbot, tmp_path: Path, settings, monkeypatch) -> None:
     monkeypatch.setattr(FirstRunDialog, "exec", lambda self: 0)
     assert open_window(tmp_path / "new.sqlite", settings=settings) is None

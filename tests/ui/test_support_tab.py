@@ -22,7 +22,7 @@ from ui.dialogs.plan_dialog import PlanDialog
 from ui.dialogs.support_dialog import SupportDialog
 from ui.models.support_ledger_model import SupportLedgerModel
 from ui.tabs.support_tab import GapsPage, SupportTab
-from ui.widgets.plan_dashboard import PlanDashboard
+from ui.widgets.plan_dashboard import LABEL_LIMIT, PlanDashboard
 from ui.workspace import Workspace
 
 pytestmark = [pytest.mark.usefixtures("pinned_clock")]
@@ -229,6 +229,17 @@ def test_plan_page_dashboard_moves_with_a_batch(ws, qtbot, qtmodeltester):
     assert hi.value == 33.33 and hi.lagging
     assert len(page.dashboard.categories) == 14
     assert any("BHYT" in label for label in drawn_red(page.dashboard))
+    # short labels drawn whole (numbered as the table's rows), the full text in the tooltip
+    labels = list(reversed(page.dashboard.categories))
+    assert labels[0] == "1. Mô hình" and labels[6] == "7. Có thẻ BHYT"
+    assert all(len(label) <= LABEL_LIMIT and "…" not in label for label in labels)
+    tips = list(reversed(page.dashboard.tooltips))
+    assert tips[0] == ("1. Mô hình, dự án giảm nghèo hỗ trợ phát triển sản xuất\nChưa đặt chỉ tiêu (mẫu: 10 mô hình)")
+    assert tips[6].startswith("7. Người thuộc hộ nghèo, cận nghèo có thẻ BHYT\n33/100 % — đạt 33 % — Chậm")
+    # a count left to fill: not lagging, the template's value as a hint in the table
+    models = page.progress.targets[0]
+    assert models.target is None and not models.lagging
+    assert page.model.index(0, 1).data() == "chưa đặt" and page.model.index(0, 4).data() == "Chưa đặt"
     image = page.dashboard.grab()
     assert not image.isNull() and image.width() > 100
 
@@ -243,6 +254,8 @@ def test_plan_page_dashboard_moves_with_a_batch(ws, qtbot, qtmodeltester):
     edit = PlanDialog(ws, page.plan_id)
     qtbot.addWidget(edit)
     qtmodeltester.check(edit.targets)
+    assert edit.targets.index(0, 2).data() == "" and edit.targets.index(0, 4).data() == "Mẫu: 10"
+    assert "kế hoạch mẫu: 10 mô hình" in edit.targets.index(0, 2).data(Qt.ItemDataRole.ToolTipRole)
     edit.targets.setData(edit.targets.index(0, 2), "12")
     edit.save()
     assert plan.progress(ws.db, page.plan_id).targets[0].target == 12

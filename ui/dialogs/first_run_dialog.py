@@ -8,11 +8,12 @@ added (not removed — households refer to them). Every message from
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRegularExpression, Qt
+from PySide6.QtCore import QDate, QRegularExpression, Qt
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from giamngheo_desktop import clock, formats
 from giamngheo_desktop.domain.errors import ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.vocab import AREA_LABELS, COMMUNE_KIND_LABELS, VILLAGE_KIND_LABELS
 from giamngheo_desktop.services import commune
@@ -46,7 +48,9 @@ FIELD_KEYS = {
     "Mã xã": "code",
     "Tỉnh/thành phố": "province",
     "Khu vực": "area_type",
+    "Áp dụng từ ngày": "identity_from",
 }
+AREA_WORDS = {"rural": "nông thôn", "urban": "thành thị"}
 
 
 class FirstRunDialog(QDialog):
@@ -80,6 +84,18 @@ class FirstRunDialog(QDialog):
         self.area_type = QComboBox()
         for code, label in AREA_LABELS.items():
             self.area_type.addItem(label, code.value)
+        # a changed code, name or kind applies from a date (communes merged, xã → phường in 2025–2026)
+        self.identity_from = QDateEdit()
+        self.identity_from.setCalendarPopup(True)
+        self.identity_from.setDisplayFormat("dd/MM/yyyy")
+        self.identity_from.setMinimumDate(QDate(2000, 1, 1))
+        self.identity_from.setSpecialValueText("Từ đầu (sửa chỗ nhập sai)")
+        self.identity_from.setMaximumDate(QDate.fromString(clock.today_iso(), "yyyy-MM-dd"))
+        self.identity_from.setDate(self.identity_from.maximumDate())
+        self.identity_from.setToolTip(
+            "Ngày quyết định sáp nhập, đổi tên, đổi mã hay chuyển xã thành phường có hiệu lực. Các kỳ trước ngày "
+            "này giữ mã, tên, loại cũ (chuẩn nghèo nông thôn/thành thị, tên trên báo cáo và gói dữ liệu)."
+        )
         self.receiving_office = QLineEdit()
         self.receiving_office.setPlaceholderText("cơ quan nhận báo cáo của xã")
         self.chairman_name = QLineEdit()
@@ -116,6 +132,39 @@ class FirstRunDialog(QDialog):
                 box.addWidget(widget)
             box.addWidget(error)
             form.addRow(label, box)
+        self.identity_row = QWidget()
+        identity_box = QVBoxLayout(self.identity_row)
+        identity_box.setContentsMargins(0, 0, 0, 0)
+        identity_box.setSpacing(2)
+        identity_line = QHBoxLayout()
+        identity_line.addWidget(self.identity_from)
+        self.identity_hint = QLabel("(khi đổi mã, tên, loại đơn vị hay khu vực)")
+        self.identity_hint.setEnabled(False)
+        identity_line.addWidget(self.identity_hint, 1)
+        identity_box.addLayout(identity_line)
+        identity_error = QLabel()
+        identity_error.setStyleSheet(ERROR_STYLE)
+        identity_error.setWordWrap(True)
+        identity_error.setVisible(False)
+        hide_when_edited(identity_error, self.identity_from)
+        identity_box.addWidget(identity_error)
+        self.errors["identity_from"] = identity_error
+        self.history = QTableWidget(0, 4)
+        self.history.setHorizontalHeaderLabels(["Áp dụng từ", "Mã", "Tên", "Loại, khu vực"])
+        self.history.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.history.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.history.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.history.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.history.verticalHeader().setVisible(False)
+        self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.history.setMaximumHeight(110)
+        if not first_run:
+            form.insertRow(5, "Áp dụng từ ngày:", self.identity_row)
+            form.addRow("Các lần thay đổi:", self.history)
+        else:
+            self.identity_row.hide()
+            self.history.hide()
+        self.kind.currentIndexChanged.connect(self._kind_changed)
         settings_group = QGroupBox("Thông tin xã")
         settings_group.setLayout(form)
 
@@ -190,6 +239,27 @@ class FirstRunDialog(QDialog):
         self._update_buttons()
         self.name.setFocus()
 
+    def _kind_changed(self, _index: int) -> None:
+        """A phường is urban, a xã rural (the officer may still choose otherwise)."""
+        area = {"phuong": "urban", "xa": "rural"}.get(self.kind.currentData())
+        if area is not None:
+            self.area_type.setCurrentIndex(max(self.area_type.findData(area), 0))
+
+    def _show_history(self) -> None:
+        entries = commune.commune_history(self.db)
+        self.history.setRowCount(len(entries))
+        for row, e in enumerate(entries):
+            since = "Từ đầu" if e.from_start else formats.dmy(e.valid_from, "")
+            kind = f"{COMMUNE_KIND_LABELS.get(e.kind, e.kind)}, {AREA_WORDS.get(e.area_type, e.area_type)}"
+            for column, text in enumerate((since, e.code, e.name, kind)):
+                self.history.setItem(row, column, QTableWidgetItem(text))
+
+    def identity_date(self) -> str:
+        """The date a changed code, name or kind applies from (``SINCE_START``: a correction)."""
+        if self.identity_from.date() == self.identity_from.minimumDate():
+            return commune.SINCE_START
+        return self.identity_from.date().toString("yyyy-MM-dd")
+
     def _office_toggled(self, checked: bool) -> None:
         if checked:
             self.office_chosen = True
@@ -206,6 +276,7 @@ class FirstRunDialog(QDialog):
         self.receiving_office.setText(s.receiving_office)
         self.chairman_name.setText(s.chairman_name)
         self.preparer_name.setText(s.preparer_name)
+        self._show_history()
         for village in commune.list_villages(self.db, with_counts=True):
             row = self.add_village(village.name, village.kind)
             item = self.villages.item(row, 0)
@@ -304,7 +375,9 @@ class FirstRunDialog(QDialog):
         try:
             villages = self.village_inputs(new_only=not self.first_run)
             self.changes = commune.save_setup(
-                self.db, commune.CommuneSetup(settings=self.settings(), villages=villages)
+                self.db,
+                commune.CommuneSetup(settings=self.settings(), villages=villages),
+                identity_from=None if self.first_run else self.identity_date(),
             )
         except ValidationFailed as exc:
             self.show_issues(exc.issues)

@@ -30,18 +30,44 @@ from ui.workspace import Workspace
 Index = QModelIndex | QPersistentModelIndex
 
 
+def _number(value: float | None) -> str:
+    return "" if value is None else f"{value:g}".replace(".", ",")
+
+
+def _hint(t: dict[str, Any]) -> str:
+    return "" if t.get("hint") is None else f"Mẫu: {_number(t['hint'])}"
+
+
 class TargetsModel(RowsTableModel):
-    """Targets with an editable value column (Chỉ tiêu)."""
+    """Targets with an editable value column (Chỉ tiêu); a count left to fill shows the template's value
+    beside it ("Mẫu: 10") and in the empty cell's tooltip."""
 
     VALUE_COLUMN = 2
 
     def __init__(self) -> None:
         super().__init__(
             [
-                Column("Chỉ tiêu", lambda t: t["label"]),
+                Column("Chỉ tiêu", lambda t: t["label"], tooltip=lambda t: t["label"]),
                 Column("Loại", lambda t: plan.KIND_LABELS.get(t["kind"], t["kind"])),
-                Column("Giá trị", lambda t: t["target"], lambda v: f"{v:g}".replace(".", ","), numeric=True),
+                Column(
+                    "Giá trị",
+                    lambda t: t["target"],
+                    _number,
+                    numeric=True,
+                    tooltip=lambda t: (
+                        f"Chưa đặt: bấm đúp để điền (kế hoạch mẫu: {_number(t['hint'])} {t['unit']})"
+                        if t["target"] is None and t.get("hint") is not None
+                        else ""
+                    ),
+                ),
                 Column("Đơn vị", lambda t: t["unit"]),
+                Column(
+                    "Gợi ý",
+                    _hint,
+                    tooltip=lambda t: (
+                        "Giá trị của kế hoạch mẫu (của huyện), để tham khảo" if t.get("hint") is not None else ""
+                    ),
+                ),
             ],
             id_attr="code",
         )
@@ -54,14 +80,15 @@ class TargetsModel(RowsTableModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.EditRole and index.isValid() and index.column() == self.VALUE_COLUMN:
-            return float(self.row_at(index.row())["target"])
+            return _number(self.row_at(index.row())["target"])  # typed as text: "12" or "0,5"; empty = not set
         return super().data(index, role)
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != self.VALUE_COLUMN:
             return False
+        text = str(value).strip()
         try:
-            number = float(str(value).replace(",", "."))
+            number = None if not text else float(text.replace(",", "."))
         except ValueError:
             return False
         rows = self.rows()
@@ -118,13 +145,14 @@ class PlanDialog(QDialog):
         self.targets = TargetsModel()
         self.targets.set_rows(
             [
-                {"code": t.code, "label": t.label, "kind": t.kind, "target": t.target, "unit": t.unit}
+                {"code": t.code, "label": t.label, "kind": t.kind, "target": t.target, "unit": t.unit, "hint": t.hint}
                 for t in progress.targets
             ]
         )
         table = QTableView()
         table.setModel(self.targets)
-        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # full text in its tooltip
         self.errors = error_label()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Save).setText("Lưu kế hoạch")
@@ -161,7 +189,12 @@ class PlanDialog(QDialog):
                     note=self.note,
                 ),
                 targets=[
-                    TargetInput(code=t["code"], target_value=t["target"], label=t["label"], unit=t["unit"])
+                    TargetInput(
+                        code=t["code"],
+                        target_value=t["target"],
+                        label=t["label"],
+                        unit=t["unit"],
+                    )
                     for t in self.targets.rows()
                 ],
                 baseline=(

@@ -583,14 +583,29 @@ class PlanPage(Page):
         self.model = RowsTableModel(
             [
                 Column("Chỉ tiêu", lambda t: t.label, tooltip=lambda t: t.label),
-                Column("Kế hoạch", lambda t: f"{_pct(t.target)} {t.unit}"),
+                Column(
+                    "Kế hoạch",
+                    lambda t: f"{_pct(t.target)} {t.unit}" if t.target is not None else "chưa đặt",
+                    tooltip=lambda t: (
+                        f"Chưa đặt chỉ tiêu: bấm “Sửa kế hoạch…” để điền (mẫu: {_pct(t.hint)} {t.unit})"
+                        if t.target is None and t.hint is not None
+                        else ""
+                    ),
+                ),
                 Column(
                     "Thực hiện",
                     lambda t: "—" if t.value is None else f"{_pct(t.value)} {t.unit}",
                     tooltip=lambda t: t.detail,
                 ),
                 Column("Đạt %", lambda t: t.progress, _pct, numeric=True),
-                Column("Đánh giá", lambda t: "Đạt" if t.achieved else ("Chậm" if t.lagging else "Đúng tiến độ")),
+                Column(
+                    "Đánh giá",
+                    lambda t: (
+                        "Chưa đặt"
+                        if t.target is None
+                        else ("Đạt" if t.achieved else ("Chậm" if t.lagging else "Đúng tiến độ"))
+                    ),
+                ),
             ],
             highlight=lambda t: t.lagging,
         )

@@ -18,8 +18,8 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QPainter
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QCursor, QFont, QPainter
+from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 
 from giamngheo_desktop.services.plan import METRICS, TargetProgress
 
@@ -29,24 +29,41 @@ LABELS = {"achieved": "Đạt", "on_track": "Đúng tiến độ", "lagging": "C
 
 
 def state_of(target: TargetProgress) -> str:
+    if target.target is None:
+        return "unset"
     if target.achieved:
         return "achieved"
     return "lagging" if target.lagging else "on_track"
 
 
-def _short(label: str, limit: int = 56) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"
+LABEL_LIMIT = 24  # characters: a category label this long is drawn whole at 1366×768 (QtCharts elides longer ones)
 
 
-def category_label(target: TargetProgress) -> str:
-    """A short label: the metric's short name, then value/target."""
+def _short(label: str, limit: int = LABEL_LIMIT) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+def _number(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def category_label(target: TargetProgress, number: int) -> str:
+    """``3. Giảm số hộ nghèo``: the row number of the table beside the chart and the metric's short
+    name, short enough to be drawn whole; the figures are in the table and in :func:`tooltip`."""
     metric = METRICS.get(target.code)
-    name = _short(metric.label if metric else target.label)
+    return _short(f"{number}. {metric.label if metric else target.label}")
+
+
+def tooltip(target: TargetProgress, number: int) -> str:
+    """The full text of a target: its label, value against target, percent reached and state."""
+    head = f"{number}. {target.label}"
+    if target.target is None:
+        return f"{head}\nChưa đặt chỉ tiêu" + (f" (mẫu: {_number(target.hint)} {target.unit})" if target.hint else "")
     if target.value is None:
-        return f"{name} (chưa đo được)"
-    value = f"{target.value:.0f}" if target.kind == "coverage_pct" else f"{target.value:g}".replace(".", ",")
-    goal = f"{target.target:g}".replace(".", ",")
-    return f"{name}: {value}/{goal} {target.unit}"
+        return f"{head}\nChưa đo được: {target.detail}" if target.detail else f"{head}\nChưa đo được"
+    value = f"{target.value:.0f}" if target.kind == "coverage_pct" else _number(round(target.value, 2))
+    reached = f" — đạt {target.progress:.0f} %".replace(".", ",") if target.progress is not None else ""
+    return f"{head}\n{value}/{_number(target.target)} {target.unit}{reached} — {LABELS[state_of(target)]}"
 
 
 class PlanDashboard(QWidget):
@@ -64,6 +81,7 @@ class PlanDashboard(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
         self.categories: list[str] = []
+        self.tooltips: list[str] = []  # the full text of each category (hovering its bar shows it)
         self.states: list[str] = []
         self.bar_sets: dict[str, QBarSet] = {}
 
@@ -73,17 +91,20 @@ class PlanDashboard(QWidget):
         for axis in chart.axes():
             chart.removeAxis(axis)
         # QtCharts draws the first category at the bottom: reverse so the plan reads top-down
-        ordered = list(reversed(list(targets)))
-        self.categories = [category_label(t) for t in ordered]
+        numbered = list(enumerate(targets, start=1))
+        ordered = [t for _n, t in reversed(numbered)]
+        self.categories = [category_label(t, n) for n, t in reversed(numbered)]
+        self.tooltips = [tooltip(t, n) for n, t in reversed(numbered)]
         self.states = [state_of(t) for t in ordered]
         series = QHorizontalStackedBarSeries()
+        series.hovered.connect(self._hovered)
         self.bar_sets = {}
         for state, color in COLORS.items():
             bar_set = QBarSet(LABELS[state])
             bar_set.setColor(QColor(color))
             bar_set.setBorderColor(QColor(color))
             for t in ordered:
-                progress = min(t.progress or 0.0, CAP) if t.value is not None else 0.0
+                progress = min(t.progress or 0.0, CAP) if t.value is not None and t.target is not None else 0.0
                 bar_set.append(progress if state_of(t) == state else 0.0)
             series.append(bar_set)
             self.bar_sets[state] = bar_set
@@ -102,3 +123,9 @@ class PlanDashboard(QWidget):
         x_axis.setLabelFormat("%d %%")
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(x_axis)
+
+    def _hovered(self, status: bool, index: int, _bar_set: QBarSet) -> None:
+        if status and 0 <= index < len(self.tooltips):
+            QToolTip.showText(QCursor.pos(), self.tooltips[index], self.view)
+        else:
+            QToolTip.hideText()
