@@ -179,9 +179,10 @@ def corrupt_a_page(path: Path) -> None:
     import random
 
     data = bytearray(path.read_bytes())
-    page = int(len(data) // 4096 * 0.6)
     rng = random.Random(1)
-    data[page * 4096 + 100 : page * 4096 + 2000] = bytes(rng.randrange(256) for _ in range(1900))
+    for share in (0.4, 0.5, 0.6, 0.7):  # several pages: one of them surely holds live rows
+        page = int(len(data) // 4096 * share)
+        data[page * 4096 + 100 : page * 4096 + 2000] = bytes(rng.randrange(256) for _ in range(1900))
     path.write_bytes(bytes(data))
 
 
