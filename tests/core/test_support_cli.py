@@ -44,7 +44,9 @@ def test_supports_and_plan_json(db_path, capsys):
     out = json.loads(capsys.readouterr().out)
     targets = {t["code"]: t for t in out["targets"]}
     assert len(targets) == 14
-    assert targets["models"]["target"] == 10 and targets["models"]["value"] == 0
+    # a count is the commune's to set; the template's (a district's) value is the hint
+    assert targets["models"]["target"] is None and targets["models"]["template_value"] == 10
+    assert targets["models"]["value"] == 0 and not targets["models"]["lagging"]
     assert targets["hygienic_latrine"]["target"] == 85
     assert out["baseline"] == {
         "date": out["baseline"]["date"],
