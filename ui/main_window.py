@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -54,6 +53,7 @@ from ui.tabs.reports_tab import ReportsTab
 from ui.tabs.review_tab import ReviewTab
 from ui.tabs.support_tab import SupportTab
 from ui.tasks import Cancelled, TaskContext, TaskRunner
+from ui.widgets.tabs import TabWidget
 from ui.workspace import Workspace
 
 TABS: list[tuple[str, Callable[..., QWidget]]] = [
@@ -101,7 +101,7 @@ class MainWindow(QMainWindow):
         self.paths = paths if paths is not None else AppPaths.default()
         self.setWindowIcon(app_icon())
 
-        self.tabs = QTabWidget()
+        self.tabs = TabWidget()  # repaints itself only when its layout changes (not per keystroke)
         self.tabs.setDocumentMode(True)
         self.tab_widgets: list[QWidget] = []
         for title, cls in TABS:

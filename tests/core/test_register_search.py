@@ -215,3 +215,25 @@ def test_upgrading_a_version_3_file_builds_the_index(tmp_path) -> None:  # type:
         assert db.scalar("PRAGMA user_version") == migrations.LATEST
         assert db.scalar(f"SELECT rowid FROM {search.FTS} WHERE {search.FTS} MATCH ?", ('"van sang"',)) == 1
         assert find_household_ids(db, HouseholdQuery(text="văn sáng")) == [1]
+
+
+@pytest.mark.parametrize("sort", ["code", "head", "village", "class", "members"])
+def test_a_keystroke_gives_the_order_and_rows_the_full_query_gives(tmp_path, sort) -> None:  # type: ignore[no-untyped-def]
+    """Few households found are put in the kept order by position, many by walking the kept
+    list: either way the rows and their order are those of the one-SELECT query."""
+    from giamngheo_desktop.services import demo
+    from giamngheo_desktop.services.household_query import RegisterSearch
+    from giamngheo_desktop.storage.database import open_database
+
+    with open_database(tmp_path / "demo.sqlite") as db:
+        demo.generate(db, households=300, seed=5)
+        village = int(db.scalar("SELECT max(id) FROM village"))
+        head = str(db.scalar("SELECT m.full_name FROM household h JOIN member m ON m.id = h.head_member_id LIMIT 1"))
+        search = RegisterSearch(db)
+        for descending in (False, True):
+            for village_id in (None, village):
+                for text in ("n", "ng", "0", "thi", head, head.split()[-1], "qxz"):
+                    query = HouseholdQuery(text=text, sort=sort, descending=descending, village_id=village_id)
+                    assert search.ids(query) == find_household_ids(db, query), (text, descending, village_id)
+        sizes = {len(search.ids(HouseholdQuery(text=t, sort=sort))) for t in ("n", head)}
+        assert max(sizes) > 8 * min(sizes) > 0  # both ways of ordering were taken

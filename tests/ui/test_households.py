@@ -142,6 +142,44 @@ def test_search_for_a_member_shows_whom_it_found_beside_the_head(qtmodeltester, 
     assert model.index(model.row_of(hid), FOUND_COLUMN).data() == ""
 
 
+def test_typing_on_through_a_name_updates_only_the_found_member_cells_that_change(workspace) -> None:
+    """The same households found by a longer text: no reset and no row read again, but a row
+    whose found member is now another shows that one (as a fresh search would), and only
+    that cell is repainted; a text that changes no found member repaints nothing."""
+    from giamngheo_desktop.services import register as reg
+
+    db = workspace.db
+    village = int(db.scalar("SELECT min(id) FROM village"))
+    hid = reg.add_household(
+        db,
+        household=reg.HouseholdInput(code="QX-001", village_id=village),
+        members=[
+            reg.MemberInput("Trần Văn Tư", "01", sex="M", birth_year=1960),
+            reg.MemberInput("Lê Thị Quyxa", "02", sex="F", birth_year=1962),
+            reg.MemberInput("Phạm Văn Quyxan", "04", sex="M", birth_year=1990),
+        ],
+    ).household_id
+    model = HouseholdsModel(db)
+    model.set_query(HouseholdQuery(text="quyxa"))
+    assert model.ids == [hid] and model.index(0, FOUND_COLUMN).data() == "Lê Thị Quyxa"
+    resets: list[int] = []
+    changed: list[tuple[int, int, int, int]] = []
+    model.modelReset.connect(lambda: resets.append(1))
+    model.dataChanged.connect(lambda a, b, *_: changed.append((a.row(), a.column(), b.row(), b.column())))
+
+    model.set_query(HouseholdQuery(text="quyxan"))
+    assert model.ids == [hid] and not resets
+    assert changed == [(0, FOUND_COLUMN, 0, FOUND_COLUMN)]
+    assert model.index(0, FOUND_COLUMN).data() == "Phạm Văn Quyxan"
+    fresh = HouseholdsModel(db)
+    fresh.set_query(HouseholdQuery(text="quyxan"))
+    assert [fresh.index(0, c).data() for c in range(len(COLUMNS))] == [
+        model.index(0, c).data() for c in range(len(COLUMNS))
+    ]
+    model.set_query(HouseholdQuery(text="QUYXAN"))  # the same found member
+    assert len(changed) == 1 and not resets
+
+
 def test_found_member_column_shows_only_while_searching(qtbot, workspace) -> None:
     tab = HouseholdsTab(workspace)
     qtbot.addWidget(tab)
@@ -213,3 +251,48 @@ def test_a_keystroke_that_finds_the_same_rows_does_not_reset_the_table(qtbot, wo
     chosen = tab.current_household_id()
     tab.model.set_query(dataclasses.replace(tab.model.query, sort="code"))  # the same rows again
     assert len(resets) == 2 and tab.current_household_id() == chosen
+
+
+def test_a_search_repaints_the_list_and_count_not_the_rest_of_the_window(qtbot, workspace, settings) -> None:
+    """A new count (and the search box's clear button) used to make Qt lay out the tabs again,
+    and the tab widget then repainted the whole window after the table: every button, filter
+    and the detail pane, on every keystroke. Counted, not timed."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QToolButton
+
+    from ui.main_window import MainWindow
+
+    window = MainWindow(workspace, settings=settings)
+    qtbot.addWidget(window)
+    window.resize(1366, 728)
+    tab = window.findChild(HouseholdsTab)
+    window.tabs.setCurrentWidget(tab)
+    window.show()
+    qtbot.waitExposed(window)
+    bystanders = [w for w in tab.findChildren(QToolButton) + tab.findChildren(QComboBox) if w.isVisible()]
+    bystanders += [window.tabs.tabBar()]
+    counts = [tab.count_label, *tab.count_label.findChildren(QLabel)]
+    painted: list[str] = []
+
+    class Count(QObject):
+        def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]
+            if event.type() == QEvent.Type.Paint:
+                painted.append("count" if obj in counts else "list" if obj is tab.view.viewport()
+                               else "other" if obj in bystanders else "")  # fmt: skip
+            return False
+
+    counter = Count()
+    # the first character shows the clear button (and finds all 30); then fewer households each time
+    for text, fewer in (("h", False), ("hgd-000", True), ("hgd-0001", True)):
+        QApplication.processEvents()
+        painted.clear()
+        QApplication.instance().installEventFilter(counter)
+        before = tab.count_label.text()
+        tab.search.setText(text)
+        tab.apply_filters()
+        for _ in range(5):
+            QApplication.processEvents()
+        QApplication.instance().removeEventFilter(counter)
+        if fewer:
+            assert tab.count_label.text() != before and "count" in painted and "list" in painted, text
+        assert painted.count("other") == 0, f"{text!r}: {painted.count('other')} buttons/filters repainted"

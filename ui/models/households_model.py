@@ -23,11 +23,13 @@ from giamngheo_desktop.services.household_query import (
     HouseholdRow,
     RegisterSearch,
     household_rows,
+    matched_members,
 )
 from giamngheo_desktop.services.session import Database
 from ui.models.roles import IdRole, SortKeyRole
 
 BATCH = 100
+REFRESH_FOUND_LIMIT = 2000  # rows read beyond which a new search text reads rows again when shown
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # Qt's name: marks text for lupdate
@@ -85,26 +87,49 @@ class HouseholdsModel(QAbstractTableModel):
         self.ids: list[int] = []
         self._search = RegisterSearch(db)  # keeps the unsearched ids: a keystroke only asks the index
         self._cache: dict[int, HouseholdRow] = {}
+        self._rows: dict[int, int] = {}  # row of each id read (the ids stay while the rows are the same)
         self._missing: set[int] = set()
 
     # -- querying ------------------------------------------------------------
     def set_query(self, query: HouseholdQuery) -> None:
         """Show the households matching ``query`` (re-runs the id query). When the rows are the same
-        ones there is no reset (no relayout, selection kept): the rows are only read again."""
+        ones there is no reset (no relayout, selection kept): only the member each row names for a
+        new search text is read again (:meth:`_refresh_found`)."""
         ids = self._search.ids(query)  # before the reset: a failed query leaves the table as it was
         if ids == self.ids:  # the same rows (a keystroke that finds what the last one found: often none)
+            text_changed = query.text != self.query.text
             self.query = query
-            self._cache.clear()  # the member found may differ: rows are read again when shown
-            self._missing.clear()
-            if ids:
-                self.dataChanged.emit(self.index(0, 0), self.index(len(ids) - 1, len(COLUMNS) - 1))
+            if text_changed:
+                self._refresh_found()
             return
         self.beginResetModel()
         self.query = query
         self.ids = ids
         self._cache.clear()
+        self._rows.clear()
         self._missing.clear()
         self.endResetModel()
+
+    def _refresh_found(self) -> None:
+        """The search text changed but found the same rows: only the member a row names may
+        differ. Rows read so far get it anew; only cells that change are repainted (no cell when
+        none does: typing on through a name repaints nothing but the search box)."""
+        if len(self._cache) > REFRESH_FOUND_LIMIT:  # scrolled through much of the list: read rows again
+            self._cache.clear()
+            self._missing.clear()
+            if self.ids:
+                self.dataChanged.emit(self.index(0, FOUND_COLUMN), self.index(len(self.ids) - 1, FOUND_COLUMN))
+            return
+        found = matched_members(self.db, list(self._cache), text=self.query.text)
+        changed = set()
+        for household_id, row in list(self._cache.items()):
+            member = found.get(household_id, "")
+            if member != row.matched_member:
+                self._cache[household_id] = dataclasses.replace(row, matched_member=member)
+                changed.add(household_id)
+        if changed:
+            rows = sorted(self._rows[household_id] for household_id in changed)
+            self.dataChanged.emit(self.index(rows[0], FOUND_COLUMN), self.index(rows[-1], FOUND_COLUMN))
 
     def requery(self) -> None:
         """Run the query again from the database (the register changed)."""
@@ -149,6 +174,8 @@ class HouseholdsModel(QAbstractTableModel):
         wanted = [i for i in self.ids[start : start + BATCH] if i not in self._cache]
         loaded = household_rows(self.db, wanted, text=self.query.text)
         self._cache.update(loaded)
+        for n, household_id in enumerate(self.ids[start : start + BATCH], start):
+            self._rows[household_id] = n
         self._missing.update(set(wanted) - loaded.keys())
 
     # -- Qt model interface ----------------------------------------------------

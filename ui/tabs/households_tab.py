@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QTableView,
-    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -56,7 +55,9 @@ from ui.settings import LAST_LIST_FOLDER
 from ui.tabs.checks_panel import ChecksPanel
 from ui.tasks import TaskContext
 from ui.undo import run_operation
+from ui.widgets.count_line import CountLine
 from ui.widgets.household_history import HouseholdHistory
+from ui.widgets.tabs import TabWidget
 from ui.workspace import Workspace
 
 SEARCH_DELAY_MS = 250
@@ -115,7 +116,7 @@ class HouseholdsTab(QWidget):
             self.flag_combo.addItem(label, key)
         self.deprivation_combo = QComboBox()
         self.deprivation_combo.setAccessibleName("Lọc theo chỉ số thiếu hụt")
-        self.count_label = QLabel()
+        self.count_label = CountLine()  # a new count repaints the line, not the window
 
         # -- register table -------------------------------------------------------
         self.model = HouseholdsModel(workspace.db, self)
@@ -160,7 +161,7 @@ class HouseholdsTab(QWidget):
         self.members_view.doubleClicked.connect(lambda _index: self.edit_member())
         self.history = QListWidget()
         self.supports = QListWidget()
-        detail_tabs = QTabWidget()
+        detail_tabs = TabWidget()
         detail_tabs.addTab(self.members_view, "Nhân khẩu")
         detail_tabs.addTab(self.supports, "Hỗ trợ đã nhận")
         detail_tabs.addTab(self.history, "Lịch sử hộ")
@@ -213,7 +214,9 @@ class HouseholdsTab(QWidget):
         self._kept_ids: list[int] = []
         self._total: int | None = None  # households on the register (update_count), None = to count
         self._kept_current: int | None = None
+        self._detail_empty = False  # the detail pane shows no household (show_detail)
         self.model.modelAboutToBeReset.connect(self._remember_selection)
+        self.model.modelReset.connect(self._lay_out_rows)
         self.model.modelReset.connect(self._restore_selection)
         self.model.modelReset.connect(self.update_count)
         self.model.modelReset.connect(self.show_detail)
@@ -354,9 +357,9 @@ class HouseholdsTab(QWidget):
         if not self._open():
             return
         query = self.current_query()
+        self.view.setColumnHidden(FOUND_COLUMN, not query.text.strip())  # before the rows are laid out
         if query != self.model.query or not self.model.ids:
             self.model.set_query(query)
-        self.view.setColumnHidden(FOUND_COLUMN, not query.text.strip())
 
     def enter_results(self) -> None:
         """From the search box into the list: search now, focus the table on its first (or current) row."""
@@ -452,6 +455,11 @@ class HouseholdsTab(QWidget):
         # measures the rows in view. The kept current row is scrolled back into view afterwards.
         self.view.scrollToTop()
 
+    def _lay_out_rows(self) -> None:
+        # now, not on the view's zero-time timer: the rows are painted once, in their new layout
+        # (the timer repainted the table a second time after the first paint of every search)
+        self.view.doItemsLayout()
+
     def _restore_selection(self) -> None:
         selection = self.view.selectionModel()
         if selection is None:
@@ -474,6 +482,10 @@ class HouseholdsTab(QWidget):
         household_id = self.current_household_id()
         db = self.workspace.db
         if household_id is None:
+            if self._detail_empty:  # a keystroke that leaves nothing selected: the pane stays as it is
+                self._update_actions()
+                return
+            self._detail_empty = True
             self.detail_title.setText("Chọn một hộ để xem chi tiết.")
             self.members_model.set_rows([])
             self.members_view.resizeColumnsToContents()  # the headers stay whole with no household
@@ -482,6 +494,7 @@ class HouseholdsTab(QWidget):
             self.audit_history.show_household(None)
             self._update_actions()
             return
+        self._detail_empty = False
         kept = self.current_member_id()
         h = register.get_household(db, household_id)
         members = register.list_members(db, household_id)
