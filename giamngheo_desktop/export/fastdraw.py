@@ -146,7 +146,7 @@ def table_class(skip_empty: bool = False) -> Any:
     the Table's own."""
     from reportlab.platypus import Table
 
-    memo_class = memo_paragraph_class()
+    paragraphs = (memo_paragraph_class(), _stable_paragraph_class())  # drawn from their recordings
 
     class FastTable(Table):
         def _use_style(self, cellstyle: Any) -> None:
@@ -173,13 +173,14 @@ def table_class(skip_empty: bool = False) -> Any:
                     super()._drawCell(cellval, cellstyle, pos, size)
                 elif cellval or not skip_empty:
                     self._draw_text(cellval, cellstyle, pos, size)
-            elif isinstance(cellval, (tuple, list)) and len(cellval) == 1 and cellval[0].__class__ is memo_class:
+            elif isinstance(cellval, (tuple, list)) and len(cellval) == 1 and cellval[0].__class__ in paragraphs:
                 self._draw_memo(cellval[0], cellstyle, pos, size)
             else:
                 super()._drawCell(cellval, cellstyle, pos, size)
 
         def _draw_memo(self, v: Any, cellstyle: Any, pos: Any, size: Any) -> None:
-            """Table._drawCell of a cell holding one MemoParagraph (same sums, same order)."""
+            """Table._drawCell of a cell holding one MemoParagraph or StableParagraph (same sums, same
+            order)."""
             just, valign = cellstyle.alignment, cellstyle.valign
             if just not in ("LEFT", "RIGHT", "CENTRE", "CENTER"):
                 super()._drawCell((v,), cellstyle, pos, size)
@@ -291,6 +292,12 @@ def _stable_paragraph_class() -> Any:
             key = ("p", self, steady[0] if steady else None)
             replay_draw(self.canv, key, super().draw)
 
+        def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
+            steady = self._steady
+            key = ("p", self, steady[0] if steady else None)
+            if getattr(self, "_showBoundary", None) or not draw_recorded(canvas, key, self._hAlignAdjust(x, _sW), y):
+                super().drawOn(canvas, x, y, _sW)
+
     return StableParagraph
 
 
@@ -343,7 +350,7 @@ def _memo_class() -> Any:
 
         def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
             key = ("memo-draw", self.key, self._avail)
-            if self._showBoundary or not draw_recorded(canvas, key, self._hAlignAdjust(x, _sW), y):
+            if getattr(self, "_showBoundary", None) or not draw_recorded(canvas, key, self._hAlignAdjust(x, _sW), y):
                 super().drawOn(canvas, x, y, _sW)
 
         def draw(self) -> None:
@@ -416,7 +423,7 @@ def memo_paragraph_class() -> Any:
 
         def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:
             key = ("para-draw", self.text, self.style, self._avail)
-            if self._showBoundary or not draw_recorded(canvas, key, self._hAlignAdjust(x, _sW), y):
+            if getattr(self, "_showBoundary", None) or not draw_recorded(canvas, key, self._hAlignAdjust(x, _sW), y):
                 super().drawOn(canvas, x, y, _sW)
 
         def split(self, avail_width: float, avail_height: float) -> list[Any]:

@@ -174,7 +174,7 @@ def _exact_heights(
         run = _table_class()(
             [list(body[i]) for i in picked],
             colWidths=col_widths,
-            cellStyles=[styles(i, i + 1)[head_rows] for i in picked],
+            cellStyles=[styles(i) for i in picked],
             normalizedData=1,
         )
         run.setStyle(TableStyle([("SPAN", (1, k), (-1, k)) for k, i in enumerate(picked) if sections[i]]))
@@ -183,7 +183,7 @@ def _exact_heights(
     for i in range(len(body)):
         found = known.get(i)
         if found is None:
-            found = max(s.leading * 1 + (s.bottomPadding + s.topPadding) for s in styles(i, i + 1)[head_rows])
+            found = max(s.leading * 1 + (s.bottomPadding + s.topPadding) for s in styles(i))
         heights.append(found)
     return heights
 
@@ -374,21 +374,22 @@ def report_story(report: ReportData, width: float) -> list[Any]:
 
     row_styles: list[list[Any] | None] = [None] * len(body)  # each body row's CellStyles, made once
 
+    def body_styles(i: int) -> list[Any]:
+        """The CellStyles of body row ``i`` (made once)."""
+        row = row_styles[i]
+        if row is None:
+            font = FONT_BOLD if strongs[i] else FONT
+            row = []
+            for col in range(n):
+                align = aligns[i][col] if col < len(aligns[i]) else ""
+                name, _, face = align.partition("/")
+                row.append(cell_style(face or font, name or "LEFT"))
+            row_styles[i] = row
+        return row
+
     def cell_styles(first: int, last: int) -> list[list[Any]]:
         """The CellStyles of a table of the header rows and body rows ``first:last``."""
-        out = list(header_styles)
-        for i in range(first, last):
-            row = row_styles[i]
-            if row is None:
-                font = FONT_BOLD if strongs[i] else FONT
-                row = []
-                for col in range(n):
-                    align = aligns[i][col] if col < len(aligns[i]) else ""
-                    name, _, face = align.partition("/")
-                    row.append(cell_style(face or font, name or "LEFT"))
-                row_styles[i] = row
-            out.append(row)
-        return out
+        return [*header_styles, *(body_styles(i) for i in range(first, last))]
 
     cell_ops = ("VALIGN", "LEFTPADDING", "RIGHTPADDING", "TOPPADDING", "BOTTOMPADDING")  # in the CellStyles
     frame = [c for c in style if c[0] not in cell_ops]  # lines, background, the headers' spans
@@ -430,7 +431,7 @@ def report_story(report: ReportData, width: float) -> list[Any]:
     if len(body) <= PAGED_TABLE_ROWS:
         story.append(_trailer_class()(make_table(0, len(body)), trailer, keep))
     else:
-        exact[:] = _exact_heights(make_table(0, 0), body, sections, col_widths, cell_styles, head_rows)
+        exact[:] = _exact_heights(make_table(0, 0), body, sections, col_widths, body_styles, head_rows)
         story.append(
             _paged_class()(make_table, _row_heights(body, sections, col_widths, size * 1.25), trailer, keep, starts)
         )

@@ -135,6 +135,7 @@ def _reportlab_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(table, "_drawCell", draw_cell)
     monkeypatch.setattr(table, "_drawLines", Table._drawLines)
     monkeypatch.setattr(fastdraw, "replay_draw", lambda canv, key, draw: draw())
+    monkeypatch.setattr(fastdraw, "draw_recorded", lambda canv, key, x, y: False)
     monkeypatch.setattr(pdf, "_exact_heights", lambda *args: [])
 
 
