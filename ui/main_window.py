@@ -287,7 +287,8 @@ class MainWindow(QMainWindow):
 
     def edit_commune(self) -> None:
         dialog = FirstRunDialog(self.workspace.db, first_run=False, parent=self)
-        if dialog.exec() and dialog.changes is not None:
+        dialog.exec()
+        if dialog.changes is not None:  # saved, or a dated change taken back before “Hủy”
             self.workspace.broadcast(dialog.changes)
 
     def edit_villages(self) -> None:

@@ -135,7 +135,7 @@ def test_settings_dialog_adds_villages_but_keeps_existing(qtbot, workspace) -> N
     assert dialog.changes is not None and dialog.changes.commune
 
 
-def test_commune_kind_and_code_change_from_a_date_in_the_settings_dialog(qtbot, workspace) -> None:
+def test_commune_kind_and_code_change_from_a_date_in_the_settings_dialog(qtbot, workspace, monkeypatch) -> None:
     from PySide6.QtCore import QDate
 
     dialog = FirstRunDialog(workspace.db, first_run=False)
@@ -159,6 +159,16 @@ def test_commune_kind_and_code_change_from_a_date_in_the_settings_dialog(qtbot, 
         ["01/07/2025", "04321", "phường Tân Lập", "Phường, thành thị"],
     ]
     assert again.name.text() == "phường Tân Lập" and again.area_type.currentData() == "urban"
+    # the change was a mistake: take it back (not the first entry)
+    again.history.selectRow(0)
+    assert not again.remove_change_button.isEnabled()
+    again.history.selectRow(1)
+    assert again.remove_change_button.isEnabled()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    again.remove_change()
+    assert again.history.rowCount() == 1 and again.name.text() == "xã Tân Lập"
+    assert again.area_type.currentData() == "rural" and again.changes is not None
+    assert commune.commune_at(workspace.db, "2025-07-01").code == "01234"
 
 
 def test_cancel_on_first_run_opens_nothing(qtbot, tmp_path: Path, settings, monkeypatch) -> None:

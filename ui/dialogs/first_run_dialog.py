@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QTableWidget,
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from giamngheo_desktop import clock, formats
-from giamngheo_desktop.domain.errors import ValidationFailed, ValidationIssue
+from giamngheo_desktop.domain.errors import DomainError, ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.vocab import AREA_LABELS, COMMUNE_KIND_LABELS, VILLAGE_KIND_LABELS
 from giamngheo_desktop.services import commune
 from giamngheo_desktop.services.changes import Changes
@@ -157,13 +158,31 @@ class FirstRunDialog(QDialog):
         self.history.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
         self.history.verticalHeader().setVisible(False)
         self.history.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.history.setMaximumHeight(110)
+        self.history.setMinimumHeight(100)
+        self.history.setMaximumHeight(130)
+        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.remove_change_button = QPushButton("Bỏ lần thay đổi đã chọn…")
+        self.remove_change_button.setAutoDefault(False)
+        self.remove_change_button.setEnabled(False)
+        self.remove_change_button.setToolTip("Bỏ một lần thay đổi ghi nhầm (thông tin ban đầu của xã không bỏ được)")
+        self.remove_change_button.clicked.connect(self.remove_change)
+        self.history.itemSelectionChanged.connect(self._history_selected)
+        history_box = QWidget()
+        history_layout = QVBoxLayout(history_box)
+        history_layout.setContentsMargins(0, 0, 0, 0)
+        history_layout.addWidget(self.history)
+        history_line = QHBoxLayout()
+        history_line.addWidget(self.remove_change_button)
+        history_line.addStretch(1)
+        history_layout.addLayout(history_line)
+        self._entries: list[commune.CommuneAt] = []
         if not first_run:
             form.insertRow(5, "Áp dụng từ ngày:", self.identity_row)
-            form.addRow("Các lần thay đổi:", self.history)
+            form.addRow("Các lần thay đổi:", history_box)
         else:
             self.identity_row.hide()
-            self.history.hide()
+            history_box.hide()
         self.kind.currentIndexChanged.connect(self._kind_changed)
         settings_group = QGroupBox("Thông tin xã")
         settings_group.setLayout(form)
@@ -229,7 +248,7 @@ class FirstRunDialog(QDialog):
         layout.addWidget(intro)
         layout.addLayout(columns, 1)
         layout.addWidget(self.buttons)
-        self.resize(920, 520)
+        self.resize(920, 520 if first_run else 600)
 
         self._existing_rows = 0
         if not first_run and commune.has_commune(db):
@@ -245,8 +264,38 @@ class FirstRunDialog(QDialog):
         if area is not None:
             self.area_type.setCurrentIndex(max(self.area_type.findData(area), 0))
 
+    def _history_selected(self) -> None:
+        row = self.history.currentRow()
+        self.remove_change_button.setEnabled(0 <= row < len(self._entries) and not self._entries[row].from_start)
+
+    def remove_change(self) -> None:
+        """Take back a change recorded by mistake; the fields show what is in force today again."""
+        row = self.history.currentRow()
+        if not 0 <= row < len(self._entries) or self._entries[row].from_start:
+            return
+        entry = self._entries[row]
+        answer = QMessageBox.question(
+            self,
+            "Bỏ lần thay đổi",
+            f"Bỏ lần thay đổi áp dụng từ {formats.dmy(entry.valid_from, '')} ({entry.code} — {entry.name})? "
+            "Các kỳ từ ngày đó sẽ dùng lại mã, tên, loại trước đó.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self.changes = commune.remove_identity_change(self.db, valid_from=entry.valid_from)
+        except DomainError as exc:
+            QMessageBox.warning(self, "Không bỏ được", str(exc))
+            return
+        now = commune.get_commune(self.db)
+        self.name.setText(now.name)
+        self.kind.setCurrentIndex(max(self.kind.findData(now.kind), 0))
+        self.code.setText(now.code)
+        self.area_type.setCurrentIndex(max(self.area_type.findData(now.area_type), 0))
+        self._show_history()
+
     def _show_history(self) -> None:
-        entries = commune.commune_history(self.db)
+        entries = self._entries = commune.commune_history(self.db)
         self.history.setRowCount(len(entries))
         for row, e in enumerate(entries):
             since = "Từ đầu" if e.from_start else formats.dmy(e.valid_from, "")
