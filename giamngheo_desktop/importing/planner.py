@@ -11,7 +11,7 @@ from typing import Any
 from unicodedata import normalize
 
 from giamngheo_desktop import clock
-from giamngheo_desktop.domain.errors import ValidationIssue
+from giamngheo_desktop.domain.errors import NotFound, ValidationIssue
 from giamngheo_desktop.importing import layout
 from giamngheo_desktop.importing.headers import (
     NOT_FIELDS,
@@ -199,7 +199,9 @@ class _Planner:
         self.to_validate: list[tuple[PlannedMember, PlannedHousehold | None, tuple[str, ...]]] = []
         # households of the register the file matches, loaded together before planning a batch of them;
         # their members as plain tuples (columns named by member_index)
-        self.existing: dict[int, dict[str, Any]] = {}
+        self.existing: dict[int, tuple[Any, ...]] = {}  # household rows, columns named by household_index
+        self.household_index: dict[str, int] = {}
+        self.household_input: Callable[[Any], reg.HouseholdInput] | None = None
         self.existing_members: dict[int, list[tuple[Any, ...]]] = {}
         self.member_index: dict[str, int] = {}
         self.member_input: Callable[[Any], reg.MemberInput] = reg.member_input_from_row
@@ -468,7 +470,7 @@ class _Planner:
                 planned = self._plan_household(key, members, has_rel=has_rel)
                 if planned is not None:
                     batch.append(planned)
-            _mark_unchanged(batch, self.memo, self.member_index)
+            _mark_unchanged(batch, self.memo, self.member_index, self.household_index)
             households += batch
             batch = []
         # what matching needed goes before validating: a list imported again matched every household
@@ -752,8 +754,16 @@ class _Planner:
                 if found:
                     candidates.add(found[0])
         if candidates:
-            self.existing = reg.get_households(self.db, candidates)
+            self.existing = self._household_rows(candidates)
             self.existing_members = self._member_rows(candidates)
+
+    def _household_rows(self, household_ids: Iterable[int]) -> dict[int, tuple[Any, ...]]:
+        """:func:`register.get_households` as plain tuples (their columns in ``household_index``)."""
+        columns, found = reg.household_rows(self.db, household_ids)
+        if columns and not self.household_index:
+            self.household_index = {name: i for i, name in enumerate(columns)}
+            self.household_input = reg.household_input_reader(columns)
+        return found
 
     def _member_rows(self, household_ids: Iterable[int]) -> dict[int, list[tuple[Any, ...]]]:
         """:func:`register.members_of` as plain tuples (their columns in ``member_index``)."""
@@ -831,12 +841,15 @@ class _Planner:
                 "",
                 "các nhân khẩu của hộ này đang thuộc nhiều hộ khác nhau trong sổ; hãy kiểm tra lại",
             )
-        existing: dict[str, Any] | None = None
+        existing: tuple[Any, ...] | None = None
         if existing_id is not None:
-            existing = self.existing.get(existing_id) or reg.get_household(self.db, existing_id)
+            existing = self.existing.get(existing_id) or self._household_rows([existing_id]).get(existing_id)
+            if existing is None:
+                raise NotFound(f"Không tìm thấy hộ có mã số {existing_id}.")
         # household input
         if existing is not None:
-            data = reg.household_input_from_row(existing, existing["causes"])
+            assert self.household_input is not None
+            data = self.household_input(existing)
             if village_id is not None and "village" in hvals:
                 data.village_id = village_id
         else:
@@ -1139,13 +1152,16 @@ class _Planner:
 
 
 def _mark_unchanged(
-    households: list[PlannedHousehold], memo: reg.MemberMemo, member_index: dict[str, int] | None = None
+    households: list[PlannedHousehold],
+    memo: reg.MemberMemo,
+    member_index: dict[str, int] | None = None,
+    household_index: dict[str, int] | None = None,
 ) -> None:
     """Find the updates that would write what the register already holds (a list imported again).
 
     They are shown as unchanged and not written: no history entry, no audit entry. The register's
-    rows they were compared with (``before``: member rows as tuples named by ``member_index``, or
-    dicts) are let go.
+    rows they were compared with (``before``: tuples whose columns ``member_index`` and
+    ``household_index`` name, or dicts) are let go.
     """
     members = [m for h in households for m in h.members if m.action == "update" and m.before is not None]
     if members:
@@ -1156,12 +1172,11 @@ def _mark_unchanged(
             m.before = None
     matched = [h for h in households if h.action == "update" and h.before is not None]
     if matched:
-        changed = _differ(reg.household_columns([h.data for h in matched]), [h.before or {} for h in matched])
-        for h, differs in zip(matched, changed, strict=True):
-            before = h.before or {}
-            h.changed = (
-                differs or bool(h.new_village) or sorted(set(h.data.causes)) != sorted(set(before.get("causes") or []))
-            )
+        befores: list[Any] = [h.before for h in matched]
+        changed = _differ(reg.household_columns([h.data for h in matched]), befores, household_index)
+        for h, before, differs in zip(matched, befores, changed, strict=True):
+            causes = before.get("causes") if household_index is None else before[household_index["causes"]]
+            h.changed = differs or bool(h.new_village) or sorted(set(h.data.causes)) != sorted(set(causes or []))
             h.before = None
 
 

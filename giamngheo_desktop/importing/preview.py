@@ -81,7 +81,8 @@ class PlannedHousehold:
     new_village: str = ""  # to be created (create_villages)
     generate_code: bool = False
     valid: bool = True  # False: the whole household is skipped
-    before: dict[str, Any] | None = field(default=None, repr=False)  # the register's row it updates
+    # the register's row it updates (a tuple, its causes last), until compared (planner._mark_unchanged)
+    before: tuple[Any, ...] | dict[str, Any] | None = field(default=None, repr=False)
     changed: bool = True  # False: the household's own fields and causes are as in the register
 
     def kind(self, *, valid_only: bool = False) -> str:

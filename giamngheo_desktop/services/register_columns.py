@@ -205,6 +205,27 @@ def member_input_from_row(row: dict[str, Any]) -> MemberInput:
     return MemberInput(**values)
 
 
+def household_input_reader(columns: Sequence[str]) -> Callable[[Sequence[Any]], HouseholdInput]:
+    """:func:`household_input_from_row` for rows given as tuples of these columns, the last one
+    ``causes`` (:func:`register_reading.household_rows`)."""
+    index = {name: i for i, name in enumerate(columns)}
+    names = [name for name in _HOUSEHOLD_PLAIN_NAMES if name in index]
+    pick = itemgetter(*(index[name] for name in names))
+    bools = [name for name in _HOUSEHOLD_BOOLS if name in index]
+    devices, causes = index.get("info_devices"), index["causes"]
+
+    def read(row: Sequence[Any]) -> HouseholdInput:
+        values = dict(zip(names, pick(row), strict=True))
+        for name in bools:
+            if values[name] is not None or name in _HOUSEHOLD_FLAGS:
+                values[name] = bool(values[name])
+        values["info_devices"] = [d for d in ((row[devices] if devices is not None else "") or "").split(",") if d]
+        values["causes"] = list(row[causes])
+        return HouseholdInput(**values)
+
+    return read
+
+
 def member_input_reader(columns: Sequence[str]) -> Callable[[Sequence[Any]], MemberInput]:
     """:func:`member_input_from_row` for rows given as tuples of these columns (a re-import reads
     every member of the register: one C call picks the fields in order, no dict per row)."""

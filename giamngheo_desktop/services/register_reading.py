@@ -111,6 +111,28 @@ def members_of(db: Database, household_ids: Iterable[int]) -> dict[int, list[dic
     return found
 
 
+def household_rows(db: Database, household_ids: Iterable[int]) -> tuple[list[str], dict[int, tuple[Any, ...]]]:
+    """Household rows as plain tuples, each ending with its cause codes (column ``causes``), and the
+    column names: :func:`get_households` without a dict per household (a list imported again reads them all)."""
+    db.require(Permission.VIEW)
+    found: dict[int, tuple[Any, ...]] = {}
+    columns: list[str] = []
+    cursor = db.conn.cursor()
+    cursor.row_factory = None
+    for batch in _batches(household_ids):
+        marks = ", ".join("?" * len(batch))
+        causes: dict[int, list[str]] = {}
+        for hid, code in cursor.execute(
+            f"SELECT household_id, cause_code FROM household_cause WHERE household_id IN ({marks}) ORDER BY 1, 2", batch
+        ):
+            causes.setdefault(hid, []).append(code)
+        cursor.execute(f"SELECT * FROM household WHERE id IN ({marks})", batch)
+        columns = [d[0] for d in cursor.description] + ["causes"]
+        for row in cursor:
+            found[row[0]] = (*row, causes.get(row[0], []))
+    return columns, found
+
+
 def member_rows(db: Database, household_ids: Iterable[int]) -> tuple[list[str], dict[int, list[tuple[Any, ...]]]]:
     """:func:`members_of` as plain tuples (and their column names): a list imported again reads every
     member of the register, and a dict of some forty columns per member cost more than the reading."""
