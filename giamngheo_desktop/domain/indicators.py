@@ -32,19 +32,36 @@ class MemberFacts:
     malnourished: bool | None = None
     disabled: bool = False
     social_allowance: int = 0
+    # the ages on one date worked out once (household_facts: every rule asks each member's age)
+    ages_on: _dt.date | None = None
+    age_on_day: int | None = None
+    exact_age_on_day: float | None = None
 
     def age(self, on: _dt.date) -> int | None:
-        if self.birth_date is not None:
-            years = on.year - self.birth_date.year
-            return years - ((on.month, on.day) < (self.birth_date.month, self.birth_date.day))
-        if self.birth_year is not None:
-            return on.year - self.birth_year
-        return None
+        if on == self.ages_on:
+            return self.age_on_day
+        return age_on(self.birth_date, self.birth_year, on)
 
     def exact_age(self, on: _dt.date) -> float | None:
-        if self.birth_date is None:
-            return None if self.birth_year is None else float(on.year - self.birth_year)
-        return (on - self.birth_date).days / 365.2425
+        if on == self.ages_on:
+            return self.exact_age_on_day
+        return exact_age_on(self.birth_date, self.birth_year, on)
+
+
+def age_on(birth_date: _dt.date | None, birth_year: int | None, on: _dt.date) -> int | None:
+    """Age in whole years on ``on`` (a birthday on that day counts); from the year alone when the date is unknown."""
+    if birth_date is not None:
+        years = on.year - birth_date.year
+        return years - ((on.month, on.day) < (birth_date.month, birth_date.day))
+    if birth_year is not None:
+        return on.year - birth_year
+    return None
+
+
+def exact_age_on(birth_date: _dt.date | None, birth_year: int | None, on: _dt.date) -> float | None:
+    if birth_date is None:
+        return None if birth_year is None else float(on.year - birth_year)
+    return (on - birth_date).days / 365.2425
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,7 +298,12 @@ def evaluation_context(standard: Any) -> dict[str, Any]:
             found = retirement[key] = standard.retirement_age(sex, year)
         return found
 
-    return {"min_age": standard.working_age.get("min_age", 15), "retirement": retire, "shared": {}}
+    return {
+        "min_age": standard.working_age.get("min_age", 15),
+        "retirement": retire,
+        "shared": {},
+        "rules": [(RULES[i.rule], i.params, i.code) for i in standard.indicators],
+    }
 
 
 def evaluate(
@@ -294,11 +316,11 @@ def evaluate(
         ctx = evaluation_context(standard)
     shared: dict[tuple[str, bool, str], IndicatorResult] = ctx["shared"]
     results = []
-    for indicator in standard.indicators:
-        found = RULES[indicator.rule](household, indicator.params, on, ctx)
-        if found.code != indicator.code:
-            found = IndicatorResult(indicator.code, found.deprived, found.reason, found.missing, found.members)
+    for check, params, code in ctx["rules"]:
+        found = check(household, params, on, ctx)
+        if found.code != code:
+            found = IndicatorResult(code, found.deprived, found.reason, found.missing, found.members)
         if not found.members and not found.missing:
-            found = shared.setdefault((found.code, found.deprived, found.reason), found)
+            found = shared.setdefault((code, found.deprived, found.reason), found)
         results.append(found)
     return results

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import gc
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -36,8 +37,10 @@ from giamngheo_desktop.domain.indicators import (
     HouseholdFacts,
     IndicatorResult,
     MemberFacts,
+    age_on,
     evaluate,
     evaluation_context,
+    exact_age_on,
 )
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.domain.standards import Standard, parse_standard, select_national
@@ -93,6 +96,14 @@ class _Codes:
         return {code: extra[key] for (name, code), extra in self.extra.items() if name == list_name and key in extra}
 
 
+class _Dates(dict[str | None, _dt.date | None]):
+    """Date texts parsed once: ``dates[text]`` (50,000 households' members share a few thousand dates)."""
+
+    def __missing__(self, text: str | None) -> _dt.date | None:
+        found = self[text] = parse_iso_date(text)
+        return found
+
+
 # the columns household_facts reads (not h.* / m.*: 50,000 households and 175,000 members as
 # tuples of what the rules use take a fifth of the memory and half the time of whole rows as dicts)
 _HOME_COLUMNS = (
@@ -135,15 +146,8 @@ def household_facts(
     ranks = codes.table("education_level", "rank")
     vocational = codes.table("education_level", "vocational")
     malnourished = codes.table("nutrition", "deprived")
-    dates: dict[str | None, _dt.date | None] = {}
-
-    def day(text: str | None) -> _dt.date | None:
-        try:
-            return dates[text]
-        except KeyError:
-            found = dates[text] = parse_iso_date(text)
-            return found
-
+    day = _Dates()  # day[text]: each date text parsed once
+    ages: dict[tuple[str | None, int | None], tuple[int | None, float | None]] = {}  # on ``on``, per birth
     members: dict[int, list[MemberFacts]] = {}
     for (
         hid,
@@ -174,23 +178,30 @@ def household_facts(
             deprived = False if deprived is None else deprived
             if contract == 0 and employment == "wage_contract":
                 deprived = True
-        facts = MemberFacts(
-            id=mid,
-            name=name,
-            birth_date=day(birth),
-            birth_year=birth_year,
-            sex=sex,
-            employment_deprived=deprived,
-            hi_card=bool(card),
-            hi_valid_from=day(hi_from),
-            hi_valid_to=day(hi_to),
-            in_school=None if not schooling else bool(in_school_codes.get(schooling)),
-            education_rank=ranks.get(level) if level else None,
-            vocational=bool(vocational.get(level)) if level else False,
-            trained_on_job=bool(trained),
-            malnourished=None if not nutrition else bool(malnourished.get(nutrition)),
-            disabled=bool(disability),
-            social_allowance=allowance or 0,
+        born = day[birth]
+        age = ages.get((birth, birth_year))
+        if age is None:
+            age = ages[(birth, birth_year)] = (age_on(born, birth_year, on), exact_age_on(born, birth_year, on))
+        facts = MemberFacts(  # positional, in the field order (a third quicker for 175,000 members)
+            mid,  # id
+            name,
+            born,  # birth_date
+            birth_year,
+            sex,
+            deprived,  # employment_deprived
+            bool(card),  # hi_card
+            day[hi_from],  # hi_valid_from
+            day[hi_to],  # hi_valid_to
+            None if not schooling else bool(in_school_codes.get(schooling)),  # in_school
+            ranks.get(level) if level else None,  # education_rank
+            bool(vocational.get(level)) if level else False,  # vocational
+            bool(trained),  # trained_on_job
+            None if not nutrition else bool(malnourished.get(nutrition)),  # malnourished
+            bool(disability),  # disabled
+            allowance or 0,  # social_allowance
+            on,  # ages_on
+            age[0],  # age_on_day
+            age[1],  # exact_age_on_day
         )
         found = members.get(hid)
         if found is None:
@@ -315,6 +326,23 @@ def classify_all(
     db.require(Permission.VIEW)
     day = on if isinstance(on, _dt.date) else _dt.date.fromisoformat(on)
     standard = standard or standard_for(db, day)
+    enabled = gc.isenabled()
+    gc.disable()  # a quarter of a million facts and a million results, no reference cycles among them:
+    try:  # the cyclic collector's full passes over them took a third of the time at 50,000 households
+        return _classify_all(db, day, standard, household_ids, progress, cancelled)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _classify_all(
+    db: Database,
+    day: _dt.date,
+    standard: Standard,
+    household_ids: Iterable[int] | None,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+) -> list[HouseholdResult]:
     facts = household_facts(db, day, household_ids)
     ctx = evaluation_context(standard)
     out = []

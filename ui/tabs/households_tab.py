@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 
 from giamngheo_desktop import clock
 from giamngheo_desktop.domain.vocab import class_label
-from giamngheo_desktop.export.register_xlsx import write_register_xlsx
 from giamngheo_desktop.services import commune, register
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.services.household_query import (
@@ -675,6 +674,8 @@ class HouseholdsTab(QWidget):
 
         def work(ctx: TaskContext) -> int:
             sheet = register.register_sheet(ctx.db, ids, subtitle=subtitle)
+            from giamngheo_desktop.export.register_xlsx import write_register_xlsx  # openpyxl: not at start-up
+
             return write_register_xlsx(path, sheet, progress=ctx.progress, cancelled=ctx.cancelled)
 
         def done(rows: int) -> None:
