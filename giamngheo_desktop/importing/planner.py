@@ -195,6 +195,8 @@ class _Planner:
         self.checked: list[RowIssue] = []
         self.heads: list[RowIssue] = []
         self.repeated: list[RowIssue] = []
+        # (where in issues its problems go, the household, whether the file gave its code): checked together
+        self.household_checks: list[tuple[int, PlannedHousehold, bool]] = []
         # (member, its household when the member is on the household's first row, checks to skip)
         self.to_validate: list[tuple[PlannedMember, PlannedHousehold | None, tuple[str, ...]]] = []
         # households of the register the file matches, loaded together before planning a batch of them;
@@ -475,6 +477,7 @@ class _Planner:
             batch = []
         # what matching needed goes before validating: a list imported again matched every household
         self.existing, self.existing_members, self.ids_in_db, self.live_codes = {}, {}, {}, {}
+        self._validate_households()
         self._validate_members()
         self._mark_validity(households)
         if progress is not None:
@@ -902,17 +905,7 @@ class _Planner:
                     "warning",
                 )
             data.causes = causes
-        for issue in reg.validate_household(
-            self.db,
-            data,
-            household_id=existing_id,
-            codes=self.vocab.codes,
-            check_village=False,
-            live_codes=self.live_codes,
-        ):
-            if issue.field == "code" and not code:
-                continue  # generated at commit
-            self._from_validation(first_row, issue)
+        check_at = len(self.issues)  # the register's checks of the household go here (_validate_households)
         # members
         existing_members: list[tuple[Any, ...]] = []
         if existing_id is not None:
@@ -972,6 +965,7 @@ class _Planner:
             valid=not household_error,
             before=existing,
         )
+        self.household_checks.append((check_at, planned, bool(code)))
         # an error in the first row's member data makes the household invalid too (see _validate_members)
         if first_pending < len(self.to_validate):
             member, _none, skip = self.to_validate[first_pending]
@@ -1097,6 +1091,41 @@ class _Planner:
                 if e[fold_at] == folded and (not birth_year or not e[year_at] or int(e[year_at]) == birth_year):
                     return e
         return match
+
+    def _validate_households(self) -> None:
+        """Validate every planned household at once (the register's checks,
+        :func:`register.validate_households`); each one's problems are put where planning it
+        would have listed them, and an error makes it invalid."""
+        pending = self.household_checks
+        found = reg.validate_households(
+            self.db,
+            [planned.data for _at, planned, _code in pending],
+            household_ids=[planned.household_id for _at, planned, _code in pending],
+            codes=self.vocab.codes,
+            check_village=False,
+            live_codes=self.live_codes,
+            today=self.today,
+        )
+        if not any(found):
+            return
+        slots: list[tuple[int, list[RowIssue]]] = []
+        for (at, planned, has_code), issues in zip(pending, found, strict=True):
+            items: list[RowIssue] = []
+            for issue in issues:
+                if issue.field == "code" and not has_code:
+                    continue  # generated at commit
+                self._from_validation(planned.rows[0], issue, items)
+                if issue.severity == "error":
+                    planned.valid = False
+            if items:
+                slots.append((at, items))
+        joined: list[RowIssue] = []
+        start = 0
+        for at, items in slots:
+            joined += self.issues[start:at]
+            joined += items
+            start = at
+        self.issues = joined + self.issues[start:]
 
     def _validate_members(self) -> None:
         """Validate every planned member at once (the register's checks, :func:`register.validate_members`)."""

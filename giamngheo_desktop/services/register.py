@@ -3,7 +3,8 @@
 This module gathers the register's parts (callers use ``register.X``), each in a module with one concern:
 
 - ``register_records``: what the officer types for a household and a member (inputs, labels, code books)
-- ``register_checks``: the checks of a household and of members, a column at a time
+- ``register_checks``: the checks of households and members (the field table's rules, ``field_checks``), a
+  column at a time
 - ``register_columns``: inputs to database columns and back
 - ``register_history``: snapshots of what an operation changed (undo, redo)
 - ``register_reading``: reading households and members; codes and the head's flags
@@ -33,16 +34,13 @@ from giamngheo_desktop.domain.idnumber import id_columns, id_contradictions, id_
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.domain.vocab import CLASS_LABELS, LIFE_STATUS_LABELS, PovertyClass
 from giamngheo_desktop.services.changes import Changes, Snapshot, State
+from giamngheo_desktop.services.field_checks import filled
 from giamngheo_desktop.services.register_checks import (
-    _CLASS_VALUES,
-    _MEMBER_CODE_LISTS,
-    _VALIDATED,
-    _check_date,
-    _date_problem,
     _errors,
     _warnings,
-    filled,
+    check_member_value,
     validate_household,
+    validate_households,
     validate_member,
     validate_members,
 )

@@ -11,7 +11,7 @@ from giamngheo_desktop.domain.errors import NotFound, ValidationFailed, Validati
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.domain.vocab import LIFE_STATUS_LABELS
 from giamngheo_desktop.services.changes import Changes
-from giamngheo_desktop.services.register_checks import _check_date, _errors, _warnings, validate_household
+from giamngheo_desktop.services.register_checks import _errors, _warnings, check_member_value, validate_household
 from giamngheo_desktop.services.register_columns import _household_values
 from giamngheo_desktop.services.register_history import _Recorder
 from giamngheo_desktop.services.register_reading import (
@@ -175,13 +175,12 @@ def mark_member_status(
     current = _live_member(db, member_id)
     hid = int(current["household_id"])
     household = _live_household(db, hid)
-    issues: list[ValidationIssue] = []
-    if status not in LIFE_STATUS_LABELS:
-        issues.append(ValidationIssue("life_status", "không hợp lệ", value=status))
+    issues = check_member_value(db, "life_status", status)  # the field table's rules
     if status != "living":
         if not date:
             issues.append(ValidationIssue("life_status_date", "không được để trống"))
-        _check_date(issues, "life_status_date", date, future_ok=False)
+        else:
+            issues += check_member_value(db, "life_status_date", date)
     others = [m for m in _living_members(db, hid) if m["id"] != member_id]
     is_head = current["relationship_code"] == HEAD
     if status != "living" and is_head and others:

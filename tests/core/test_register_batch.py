@@ -109,3 +109,31 @@ def test_household_columns_hold_each_households_values(batch: list[reg.Household
     columns = reg.household_columns(batch)
     rows = [{key: values[n] for key, values in columns.items()} for n in range(len(batch))]
     assert rows == [reg._household_values(h) for h in batch]
+
+
+checked_households = st.builds(
+    reg.HouseholdInput,
+    code=st.sampled_from(["DX-01", " TH-07 ", "", "X" * 41]),
+    village_id=st.integers(0, 4),
+    area_type=st.sampled_from([None, "rural", "town"]),
+    poverty_class=st.sampled_from(["poor", "newly_escaped", "not_poor", "", "zz"]),
+    class_date=dates,
+    escaped_date=dates,
+    wall_material=st.sampled_from([None, "", "01", "zz"]),
+    info_devices=st.lists(st.sampled_from(["", "01", "zz"]), max_size=3),
+    causes=st.lists(st.sampled_from(["01", "zz"]), max_size=2),
+    floor_area=st.sampled_from([None, 30.5, -1.0, 10_000.0]),
+    income_per_capita=st.sampled_from([None, 0, -5]),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(batch=st.lists(checked_households, min_size=1, max_size=6))
+def test_households_validated_together_get_the_problems_each_gets_alone(
+    codes_db: Database, batch: list[reg.HouseholdInput]
+) -> None:
+    codes = reg.CodeBook(codes_db)
+    rows = [10 + n for n in range(len(batch))]
+    together = reg.validate_households(codes_db, batch, codes=codes, rows=rows)
+    alone = [reg.validate_household(codes_db, h, codes=codes, row=row) for h, row in zip(batch, rows, strict=True)]
+    assert [list(issues) for issues in together] == alone

@@ -142,9 +142,11 @@ def field_widget(db: Database, spec: fields.Field) -> QWidget:
         birth.setMaximumWidth(220)
         return birth
     line = QLineEdit()
-    if spec.key == "id_number":
+    if spec.rule.id_number:  # room for the spaces and dots people type; the number is checked on saving
         line.setPlaceholderText("12 chữ số")
         line.setMaxLength(20)
+    elif spec.rule.max_length:
+        line.setMaxLength(spec.rule.max_length)
     return line
 
 
