@@ -4,10 +4,12 @@ and the officer's column mapping, remembered by the header texts.
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import re
 from dataclasses import dataclass
 
+from giamngheo_desktop import formats
 from giamngheo_desktop.importing import layout
 from giamngheo_desktop.importing.headers import (
     NOT_FIELDS,
@@ -46,7 +48,8 @@ def _file_columns(part: layout.SheetPart) -> list[FileColumn]:
         samples: list[str] = []
         for row in rows:
             if col < len(row) and row[col] not in (None, ""):
-                text = cell_text(row[col])[:40]
+                cell = row[col]  # a date cell as the officer reads it (dd/mm/yyyy)
+                text = (formats.dmy(cell) if isinstance(cell, _dt.date) else cell_text(cell))[:40]
                 if text and text not in samples:
                     samples.append(text)
             if len(samples) >= 3:

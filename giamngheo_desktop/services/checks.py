@@ -2,8 +2,10 @@
 to its record (household_id, member_id).
 
 Kinds: duplicate_id, person_in_two_households, no_head, two_heads, age_relationship,
-id_contradiction, id_format, missing_household_data, missing_member_data.
-The ages used come from ``resources/checks/data-checks.json``.
+id_contradiction, id_format, field_value, missing_household_data, missing_member_data.
+The ages used come from ``resources/checks/data-checks.json``; the fields' own rules (an ID
+number's form, dates, lengths, code lists: ``id_format``, ``id_contradiction``, ``field_value``)
+from the field table, checked by the one validator (``field_checks``) the dialogs and the import use.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from giamngheo_desktop import clock
-from giamngheo_desktop.domain.idnumber import check_id_number, id_contradictions
+from giamngheo_desktop import clock, formats
+from giamngheo_desktop.domain import fields as field_table
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.resources import resource_path
-from giamngheo_desktop.services.register import HEAD, CodeBook, parse_iso_date
+from giamngheo_desktop.services import field_checks
+from giamngheo_desktop.services.register import HEAD, CodeBook, household_input_from_row, parse_iso_date
 from giamngheo_desktop.storage.connection import Database
 
 KIND_LABELS = {
@@ -30,6 +33,7 @@ KIND_LABELS = {
     "age_relationship": "Tuổi không hợp với quan hệ với chủ hộ",
     "id_contradiction": "Số định danh mâu thuẫn với giới tính, năm sinh",
     "id_format": "Số định danh sai dạng hoặc số CMND cũ",
+    "field_value": "Giá trị không đúng quy định của trường",
     "missing_household_data": "Hộ thiếu thông tin để tính chỉ số thiếu hụt",
     "missing_member_data": "Nhân khẩu thiếu thông tin để tính chỉ số thiếu hụt",
 }
@@ -170,6 +174,7 @@ def run_checks(
                 m,
             )
 
+    _field_rules(db, households, members_by_household, codes, today, add)
     total = len(households)
     for done, (hid, h) in enumerate(households.items(), start=1):
         if cancelled is not None and done % 500 == 0 and cancelled():
@@ -243,23 +248,6 @@ def _member_checks(
                 hid,
                 m,
             )
-    # ID number
-    if m["id_number"]:
-        check = check_id_number(m["id_number"])
-        if check.kind is None or (check.problems and check.kind == "cccd"):
-            add(
-                "id_format",
-                "error",
-                f"Số định danh của {name} ({m['id_number']}): {'; '.join(check.problems)}.",
-                hid,
-                m,
-            )
-        elif check.kind == "cmnd":
-            add("id_format", "info", f"{name} còn dùng số CMND 9 chữ số ({m['id_number']}): cần cập nhật.", hid, m)
-        else:
-            year = m["birth_year"] or (parse_iso_date(m["birth_date"]).year if m["birth_date"] else None)  # type: ignore[union-attr]
-            for text in id_contradictions(m["id_number"], sex=m["sex"], birth_year=year):
-                add("id_contradiction", "warning", f"{name}: {text}.", hid, m)
     # fields the indicators need
     age = _age(m, today)
     missing: list[str] = []
@@ -308,3 +296,54 @@ def summary(findings: list[Finding]) -> dict[str, int]:
     for f in findings:
         counts[f.kind] += 1
     return dict(counts)
+
+
+def _field_rules(
+    db: Database,
+    households: dict[int, dict[str, Any]],
+    members_by_household: dict[int, list[dict[str, Any]]],
+    codes: CodeBook,
+    today: _dt.date,
+    add: Callable[..., None],
+) -> None:
+    """What the register holds against the field table's rules (values written before a rule, or by
+    another program): the living members' and the households' fields, a column at a time."""
+    ctx = field_checks.Context(codes, today)
+    members = [m for group in members_by_household.values() for m in group]
+    columns = {key: [m[key] for m in members] for key in field_checks.READ["member"]}
+    columns["birth_year"] = [None if m["birth_date"] else m["birth_year"] for m in members]  # it follows the date
+
+    def member_issue(i: int, key: str, message: str, value: str | None, severity: str) -> None:
+        m = members[i]
+        name, hid = m["full_name"], m["household_id"]
+        if key == "id_number":
+            if severity == "error":
+                add("id_format", "error", f"Số định danh của {name} ({m['id_number']}): {message}.", hid, m)
+            elif value and len(value) == 9:
+                add("id_format", "info", f"{name} còn dùng số CMND 9 chữ số ({value}): cần cập nhật.", hid, m)
+            else:
+                add("id_contradiction", "warning", f"{name}: {message}.", hid, m)
+        elif severity == "error":  # a missing value is the indicators' finding (missing_member_data)
+            spec = field_table.BY_KEY[("member", key)]
+            add("field_value", "error", f"{name} — {spec.label}{_shown(spec, value)}: {message}.", hid, m)
+
+    field_checks.check_columns("member", columns, member_issue, ctx)
+    causes: dict[int, list[str]] = defaultdict(list)
+    for hid, code in db.conn.execute("SELECT household_id, cause_code FROM household_cause"):
+        causes[hid].append(code)
+    rows = list(households.values())
+    records = [household_input_from_row(h, causes.get(h["id"], [])) for h in rows]
+    ctx.taken = None  # a household code is unique in the database itself
+
+    def household_issue(i: int, key: str, message: str, value: str | None, severity: str) -> None:
+        h, spec = rows[i], field_table.BY_KEY[("household", key)]
+        add("field_value", severity, f"Hộ {h['code']} — {spec.label}{_shown(spec, value)}: {message}.", h["id"])
+
+    field_checks.check_records("household", records, household_issue, ctx)
+
+
+def _shown(spec: field_table.Field, value: str | None) -> str:
+    """A value as a finding quotes it (a date as the officer writes it)."""
+    if not value:
+        return ""
+    return f" “{formats.dmy(value, value) if spec.kind == 'date' else value}”"

@@ -103,7 +103,11 @@ def check_records(level: str, records: Sequence[Any], add: Add, ctx: Context) ->
     each field's rules in the field table's order, then the rules that join fields."""
     if not records:
         return
-    columns = {key: list(map(attrgetter(key), records)) for key in READ[level]}
+    check_columns(level, {key: list(map(attrgetter(key), records)) for key in READ[level]}, add, ctx)
+
+
+def check_columns(level: str, columns: dict[str, list[Any]], add: Add, ctx: Context) -> None:
+    """:func:`check_records` of records given a column per field (``READ[level]``; e.g. rows of the register)."""
     for spec in RULED[level]:
         check_column(spec, columns, add, ctx)
     if level == "member":

@@ -158,3 +158,17 @@ def test_check_command_prints_json(db_path: Path, db: Database) -> None:
     data = json.loads(out.stdout)
     assert data["by_kind"] == {"age_relationship": 1}
     assert data["findings"][0]["household_id"] and data["findings"][0]["member_id"]
+
+
+def test_values_the_register_holds_against_the_field_rules(db: Database) -> None:
+    """Values written before a rule existed (or by another program) are found by the same rules the
+    dialogs and the import apply: an impossible birth date, a negative floor area."""
+    a = add(db, "A1", [adult("Nguyễn Văn An", "01", 1970, "M"), adult("Lê Thị Bé", "02", 1972, "F")])
+    db.conn.execute("UPDATE member SET birth_date = '1850-05-05', birth_year = 1850 WHERE full_name = 'Lê Thị Bé'")
+    db.conn.execute("UPDATE household SET floor_area = -5 WHERE id = ?", (a,))
+    found = [f for f in checks.run_checks(db) if f.kind == "field_value"]
+    assert sorted(f.message for f in found) == [
+        "Hộ A1 — Diện tích nhà ở (m²) “-5.0”: phải từ 0 đến dưới 10.000 m².",
+        "Lê Thị Bé — Ngày sinh “05/05/1850”: không hợp lý (trước năm 1880).",
+    ]
+    assert all(f.household_id == a and f.severity == "error" for f in found)

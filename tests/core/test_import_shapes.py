@@ -284,6 +284,8 @@ def test_the_merged_two_row_list_saved_as_xls_or_ods_imports_like_the_xlsx(
     assert preview.columns == made.columns
     assert preview.columns["id_number"] == "Thông tin nhân khẩu › Số CCCD (12 số)"
     assert preview.columns["poverty_class"] == "Phân loại hộ"  # merged down, not under the group title
+    birth_column = next(c for c in preview.file_columns if c.field == "birth_date")
+    assert birth_column.samples[0] == "04/03/1960"  # a date cell shown as the officer reads it
     lists.commit_import(db, preview)
     assert register(db) == shapes.expected()
     born = dict(db.conn.execute("SELECT full_name, birth_date FROM member"))
