@@ -15,6 +15,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
+from operator import itemgetter
 from typing import Any
 
 from giamngheo_desktop import clock, formats
@@ -22,7 +23,7 @@ from giamngheo_desktop.domain import fields as field_table
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.resources import resource_path
 from giamngheo_desktop.services import field_checks
-from giamngheo_desktop.services.register import HEAD, CodeBook, household_input_from_row, parse_iso_date
+from giamngheo_desktop.services.register import HEAD, CodeBook, parse_iso_date
 from giamngheo_desktop.storage.connection import Database
 
 KIND_LABELS = {
@@ -298,6 +299,9 @@ def summary(findings: list[Finding]) -> dict[str, int]:
     return dict(counts)
 
 
+_LISTED = {*field_checks.READ["household"]} - {"causes"}  # the household's columns (its causes are a table)
+
+
 def _field_rules(
     db: Database,
     households: dict[int, dict[str, Any]],
@@ -310,7 +314,7 @@ def _field_rules(
     another program): the living members' and the households' fields, a column at a time."""
     ctx = field_checks.Context(codes, today)
     members = [m for group in members_by_household.values() for m in group]
-    columns = {key: [m[key] for m in members] for key in field_checks.READ["member"]}
+    columns = {key: list(map(itemgetter(key), members)) for key in field_checks.READ["member"]}
     columns["birth_year"] = [None if m["birth_date"] else m["birth_year"] for m in members]  # it follows the date
 
     def member_issue(i: int, key: str, message: str, value: str | None, severity: str) -> None:
@@ -332,14 +336,16 @@ def _field_rules(
     for hid, code in db.conn.execute("SELECT household_id, cause_code FROM household_cause"):
         causes[hid].append(code)
     rows = list(households.values())
-    records = [household_input_from_row(h, causes.get(h["id"], [])) for h in rows]
+    held = {key: list(map(itemgetter(key), rows)) for key in field_checks.READ["household"] if key in _LISTED}
+    held["info_devices"] = [devices.split(",") if devices else () for devices in held["info_devices"]]
+    held["causes"] = [causes.get(h["id"], []) for h in rows]
     ctx.taken = None  # a household code is unique in the database itself
 
     def household_issue(i: int, key: str, message: str, value: str | None, severity: str) -> None:
         h, spec = rows[i], field_table.BY_KEY[("household", key)]
         add("field_value", severity, f"Hộ {h['code']} — {spec.label}{_shown(spec, value)}: {message}.", h["id"])
 
-    field_checks.check_records("household", records, household_issue, ctx)
+    field_checks.check_columns("household", held, household_issue, ctx)
 
 
 def _shown(spec: field_table.Field, value: str | None) -> str:
