@@ -423,6 +423,7 @@ class _Tracker:
             self.tables[table] = (keys, top)
             track = f"gn_bulk_{n}"
             cols = ", ".join(f"k{i}" for i in range(len(keys)))
+            conn.execute(f'DROP TABLE IF EXISTS temp."{track}"')  # left by a write that failed outside a transaction
             conn.execute(f'CREATE TEMP TABLE "{track}" ({cols}, before BLOB, PRIMARY KEY ({cols}))')
             row = _row_text(conn, table, "OLD")
             old_keys = ", ".join(f'OLD."{k}"' if k != "rowid" else "OLD.rowid" for k in keys)
@@ -445,6 +446,7 @@ class _Tracker:
                 ),
                 (f"{track}_i", f'AFTER INSERT ON main."{table}" WHEN {new_low} BEGIN {absent} END'),
             ):
+                conn.execute(f'DROP TRIGGER IF EXISTS temp."{name}"')
                 conn.execute(f'CREATE TEMP TRIGGER "{name}" {sql_text}')
                 self.triggers.append(name)
 
