@@ -322,7 +322,7 @@ def app_search(w: Work, bottom: bool) -> dict[str, Any]:
     for text in SEARCHES:
         if bottom:  # the freeze came with the first search after scrolling down a fresh window
             times = []
-            for _ in range(3):
+            for _ in range(5):
                 close(main)
                 main, tab = window()
                 keystroke(tab, text[:-1])
