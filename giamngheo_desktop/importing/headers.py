@@ -118,6 +118,9 @@ def match_header(text: Any) -> str | None:
     return None
 
 
+_SEX_TAIL = re.compile(r"[0-9a-z]+")
+
+
 def match_parts(parts: tuple[str, ...]) -> str | None:
     """The field of a column whose header is ``parts`` (top to bottom, stacked rows)."""
     if not parts:
@@ -128,6 +131,12 @@ def match_parts(parts: tuple[str, ...]) -> str | None:
         if above == "sex":
             return "sex_male" if last == "nam" else "sex_female"
         return "birth_male" if last == "nam" else "birth_female"
+    if len(parts) == 1:  # "Ngày sinh Nam" / "Năm sinh Nữ": the old register's birth column per sex
+        words = _SEX_TAIL.findall(fold(parts[0]))
+        if len(words) >= 2 and words[-1] in ("nam", "nu"):
+            rest = match_header(" ".join(words[:-1]))
+            if rest == "birth_date":
+                return "birth_male" if words[-1] == "nam" else "birth_female"
     joined = " ".join(parts)
     index = _header_index()
     if len(parts) > 1 and fold_key(joined) in index:  # "Tình trạng" › "Mới": a synonym of the whole

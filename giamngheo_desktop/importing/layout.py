@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from giamngheo_desktop.importing.headers import HeaderMatch, synonyms_file
+from giamngheo_desktop.importing.headers import LABEL_JOIN, HeaderMatch, is_number_row, synonyms_file
 from giamngheo_desktop.importing.reader import RawTable
 from giamngheo_desktop.text import fold, fold_key
 
@@ -151,6 +151,18 @@ def cut(table: RawTable, header: HeaderMatch, village_of: VillageOf, village_in:
     if "poverty_class" not in header.columns.values():
         part.klass = title_class([*titles, table.sheet])
     current: dict[str, str] = {}
+    # "I. HỘ NGHÈO" just above the header: the first table's group (the next ones come with the header again)
+    for row in reversed(rows[: header.row]):
+        single = _single_text(row)
+        if single is None:
+            if any(c not in (None, "") for c in row):
+                break
+            continue
+        found = group_value(single, village_of)
+        if found is not None:
+            current = {found[0]: found[1]}
+        break
+    header_words = {col: {fold_key(p) for p in label.split(LABEL_JOIN)} for col, label in header.labels.items()}
     for index in range(header.data_start, len(rows)):
         row = rows[index]
         if row and (type(row[0]) is float or type(row[0]) is int):
@@ -158,7 +170,16 @@ def cut(table: RawTable, header: HeaderMatch, village_of: VillageOf, village_in:
                 part.groups[index] = current
             continue
         filled = len(row) - row.count("") - row.count(None)
+        if filled >= 3 and _repeats_header(row, header_words):  # the header copied again (printed lists)
+            part.skipped.add(index)
+            if index + 1 < len(rows) and is_number_row(rows[index + 1]):
+                part.skipped.add(index + 1)
+            continue
+        if index in part.skipped:
+            continue
         kind = row_kind(row)
+        if kind == "total" and _table_follows(rows, index + 1, header_words, village_of):
+            kind = "subtotal"  # "Cộng" under one table of several ("I. HỘ NGHÈO … II. HỘ CẬN NGHÈO …")
         if kind in ("footer", "total"):
             part.end = index
             left = sum(1 for r in rows[index + 1 :] if sum(1 for c in r if c not in (None, "")) >= 3)
@@ -187,6 +208,27 @@ def cut(table: RawTable, header: HeaderMatch, village_of: VillageOf, village_in:
             "các dòng sau chỗ trống vẫn được đọc."
         )
     return part
+
+
+def _repeats_header(row: list[Any], header_words: dict[int, set[str]]) -> bool:
+    """A row that is the header again: most of its texts are the header's words in the same columns."""
+    texts = [(col, fold_key(cell)) for col, cell in enumerate(row) if isinstance(cell, str) and cell.strip()]
+    hits = sum(1 for col, key in texts if key in header_words.get(col, ()))
+    return hits >= 3 and hits * 3 >= len(texts) * 2
+
+
+def _table_follows(rows: list[list[Any]], start: int, header_words: dict[int, set[str]], village_of: VillageOf) -> bool:
+    """After a totals row: another table of the same list (a group title or the header again) before any
+    footer."""
+    for row in rows[start : start + 4]:
+        filled = sum(1 for c in row if c not in (None, ""))
+        if not filled:
+            continue
+        if _repeats_header(row, header_words):
+            return True
+        single = _single_text(row) if filled <= 2 else None
+        return single is not None and group_value(single, village_of) is not None
+    return False
 
 
 def _village_in(titles: list[str], village_of: VillageOf) -> str | None:

@@ -123,6 +123,8 @@ from giamngheo_desktop.importing.values import (
     _TEXT_FIELDS,
     _VILLAGE_PREFIX,
     _YMD,
+    LEGACY_FONT_CHARS,
+    LEGACY_FONT_HELP,
     Vocab,
     _lookup_names,
     _parse_text_date,
@@ -205,6 +207,19 @@ def plan_import(
             file_columns.extend(_file_columns(part))
         if not parts:
             names = ", ".join(f"“{t.sheet}”" for t in tables)
+            old_font = [
+                str(c)
+                for t in tables
+                for r in t.rows[:30]
+                for c in r
+                if isinstance(c, str) and LEGACY_FONT_CHARS.search(c)
+            ]
+            if len(old_font) >= 2:
+                raise BadFile(
+                    f"Không đọc được tệp “{path.name}” (trang {names}): {LEGACY_FONT_HELP}. "
+                    f"Ví dụ ô “{old_font[0][:40]}”.",
+                    code="legacy_font",
+                )
             raise BadFile(
                 f"Không tìm thấy dòng tiêu đề cột trong tệp “{path.name}” (trang {names}): cần ít nhất cột "
                 "“Họ và tên” (hoặc “Họ và tên chủ hộ”) và một cột khác như “Mã hộ”, “Thôn”, “Quan hệ với chủ hộ”. "

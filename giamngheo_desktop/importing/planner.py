@@ -39,10 +39,13 @@ from giamngheo_desktop.importing.values import (
     _KEY_TO_FIELD,
     _SUMMARY,
     _TEXT_FIELDS,
+    ID_DIGITS_LOST,
+    LEGACY_FONT_HELP,
     Vocab,
     _screened,
     _text,
     cell_text,
+    legacy_font,
     parse_date,
     parse_id,
     village_key,
@@ -392,6 +395,8 @@ class _Planner:
         self.cols = columns
         empty: list[Any] = [None] * total
         names = _texts(columns["full_name"])
+        for i in legacy_font(names):
+            self.issue(numbers[i], "full_name" if has_full else "head_name", names[i], LEGACY_FONT_HELP)
         rel_codes = self._codes("relationship", columns.get("relationship") or empty)
         code_texts = _texts(columns.get("household_code") or empty)
         head_cells = columns.get("head_name") if has_head_col else None
@@ -552,7 +557,7 @@ class _Planner:
                 result = parse_id(value)
             ids[i] = result[0]
             if result[1]:
-                add(before, i, "id_number", value, result[1], "warning")
+                add(before, i, "id_number", value, result[1], "error" if result[1] is ID_DIGITS_LOST else "warning")
         # birth: a date column, or one column for men and one for women (which also gives the sex)
         birth_iso: list[str | None] = [None] * total
         birth_year: list[int | None] = [None] * total

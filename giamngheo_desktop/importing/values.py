@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 from unicodedata import normalize
 
@@ -70,6 +71,8 @@ _MY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{4})$")
 
 
 _EXCEL_EPOCH = _dt.date(1899, 12, 30)
+# the dates Excel shows for the years 1880–2100 typed into a cell formatted as a date (no one alive was born then)
+_YEAR_AS_DATE = (_EXCEL_EPOCH + _dt.timedelta(days=1880), _EXCEL_EPOCH + _dt.timedelta(days=2100))
 
 
 def parse_date(value: Any) -> tuple[str | None, int | None, str | None]:
@@ -79,6 +82,8 @@ def parse_date(value: Any) -> tuple[str | None, int | None, str | None]:
     if isinstance(value, _dt.datetime):
         value = value.date()
     if isinstance(value, _dt.date):
+        if _YEAR_AS_DATE[0] <= value <= _YEAR_AS_DATE[1]:  # a year typed into a date cell: 1950 shows 03/05/1905
+            return None, (value - _EXCEL_EPOCH).days, None
         return value.isoformat(), value.year, None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         number = float(value)
@@ -97,7 +102,7 @@ def parse_date(value: Any) -> tuple[str | None, int | None, str | None]:
             try:
                 date = _dt.date(int(year), int(month), int(day))
             except ValueError:
-                return None, None, "không phải ngày hợp lệ (ngày/tháng/năm)"
+                return _parse_text_date(text)  # "00/00/1950" (the year only), or not a date
             return date.isoformat(), date.year, None
     return _parse_text_date(text)
 
@@ -110,6 +115,8 @@ def _parse_text_date(text: str) -> tuple[str | None, int | None, str | None]:
         day, month, year = (int(g) for g in match.groups())
         if year < 100:
             year += 2000 if year <= clock.today().year % 100 else 1900
+        if (day == 0 or month == 0) and month <= 12 and year >= 1000:  # "00/00/1950": the year only is known
+            return None, year, None
         try:
             date = _dt.date(year, month, day)
         except ValueError:
@@ -135,9 +142,19 @@ def parse_id(value: Any) -> tuple[str, str | None]:
     return _read_id(value)
 
 
+_SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE]\+?\d+$")
+
+ID_DIGITS_LOST = (
+    "Excel đã ghi số định danh dạng số mũ (như 7,9E+10) nên mất chữ số, không đọc lại được; trong tệp gốc hãy "
+    "định dạng cột là Văn bản (Text) rồi gõ hoặc dán lại số định danh đủ 12 chữ số"
+)
+
+
 def _read_id(value: Any) -> tuple[str, str | None]:
     if value is None or value == "":
         return "", None
+    if type(value) is str and _SCIENTIFIC.match(value.strip()):
+        return "", ID_DIGITS_LOST
     numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
     text = normalize_id(cell_text(value))
     if text.endswith(".0") and text[:-2].isdigit():
@@ -145,6 +162,14 @@ def _read_id(value: Any) -> tuple[str, str | None]:
     if text.isdigit() and (numeric or len(text) in (8, 11)) and len(text) in (8, 11):
         return "0" + text, "ô đang ở dạng số nên mất số 0 ở đầu; đã thêm lại"
     return text, None
+
+
+_PLAIN = re.compile(r"^[\x00-\x7f]*$")  # typed without accents
+
+
+def accent_key(text: str) -> str:
+    """A key that keeps the accents: NFC, no case, only letters and digits ("Chủ hộ" → "chủhộ")."""
+    return "".join(ch for ch in normalize("NFC", text).casefold() if ch.isalnum())
 
 
 def _lookup_names(list_name: str) -> dict[str, dict[str, list[str]]]:
@@ -169,6 +194,7 @@ class Vocab:
         self.classes = {fold_key(name): code for code, names in syn["classes"].items() for name in names}
         self.sexes = {fold_key(name): code for code, names in syn["sexes"].items() for name in names}
         self.heads = {fold_key(name) for name in syn["heads"]}
+        self._head_words = list(syn["heads"])
         self.marks = {fold_key(name) for name in syn.get("marks", [])}
         self.yes_no: dict[str, bool] = {
             fold_key(word): answer for answer, words in ((True, syn["yes"]), (False, syn["no"])) for word in words
@@ -206,12 +232,31 @@ class Vocab:
         key = fold_key(text)
         if not key:
             return None
-        mapping = self._map(list_name, system)
-        if key in mapping:
-            return mapping[key]
-        if list_name == "relationship" and key in self.heads:
-            return reg.HEAD
-        return None
+        if list_name == "relationship" and not _PLAIN.match(text):
+            # written with accents: matched with them ("Chú" is an uncle, "Chủ" the head; "Bà" is not "Ba")
+            found = self._accented(list_name, system).get(accent_key(text))
+        else:
+            found = self._map(list_name, system).get(key)
+            if found is None and list_name == "relationship" and key in self.heads:
+                found = reg.HEAD
+        if found is None and "(" in text and not text.startswith("("):  # "Tày (Thổ)", "Chủ hộ (CH)"
+            return self._code(list_name, text[: text.index("(")], system)
+        return found
+
+    def _accented(self, list_name: str, system: str | None) -> dict[str, str]:
+        key = f"accented:{list_name}/{system or ''}"
+        if key not in self._maps:
+            mapping: dict[str, str] = {}
+            aliases = _lookup_names(list_name)
+            for code, item in self.codes.items(list_name, system).items():
+                for name in (item["name"], *aliases.get(item["code_system"], {}).get(code, [])):
+                    mapping.setdefault(accent_key(name), code)
+                mapping.setdefault(accent_key(code), code)
+            if list_name == "relationship":
+                for name in self._head_words:
+                    mapping.setdefault(accent_key(name), reg.HEAD)
+            self._maps[key] = mapping
+        return self._maps[key]
 
     def _cause_names(self) -> list[tuple[str, str]]:
         """(folded name or alias, cause code), the longest first: the official wordings (Mẫu 7.10), the short forms."""
@@ -258,7 +303,33 @@ _SUMMARY = re.compile(r"^(tong|cong|tong cong|tong so|nguoi lap|chu tich|xac nha
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
+_SPACES = re.compile("[ \u00a0]+")
+
 _HOSTILE = "\x00hostile"  # _screened: an over-long cell or a formula (the row is read again and reported)
+
+
+# letters that Vietnamese written in Unicode never holds but the old 8-bit fonts put in its place: TCVN3
+# (.VnTime: "NguyÔn V¨n Hïng") and VNI-Windows ("Nguyeãn Vaên Huøng") store the accented letters as
+# Latin-1 symbols and foreign letters
+LEGACY_FONT_CHARS = re.compile(
+    "[\u00a1-\u00bf\u00c4-\u00c7\u00cb\u00ce-\u00d1\u00d6-\u00d8\u00db\u00dc\u00de-\u00df"
+    "\u00e4-\u00e7\u00eb\u00ee-\u00f1\u00f6-\u00f8\u00fb\u00fc\u00fe\u00ff]"
+)
+
+LEGACY_FONT_HELP = (
+    "chữ gõ bằng phông chữ cũ (bảng mã TCVN3 – phông .VnTime, hoặc VNI – phông VNI-Times), không phải "
+    "Unicode; hãy chuyển tệp sang Unicode rồi nhập lại: mở tệp trong Excel, chọn (bôi đen) các ô, sao chép, "
+    "bật Unikey → Công cụ (Ctrl+Shift+F6) → Bảng mã nguồn “TCVN3 (ABC)” (hoặc “VNI Windows”), đích "
+    "“Unicode” → Chuyển mã, rồi dán lại vào Excel và đặt phông Times New Roman"
+)
+
+
+def legacy_font(texts: Sequence[str | None]) -> list[int]:
+    """Indexes of the texts typed in an old 8-bit Vietnamese font (one search over the whole column)."""
+    joined = "\n".join(t or "" for t in texts)
+    if not LEGACY_FONT_CHARS.search(joined):
+        return []
+    return [i for i, t in enumerate(texts) if t and LEGACY_FONT_CHARS.search(t)]
 
 
 def _screened(text: str) -> str:
@@ -270,4 +341,6 @@ def _screened(text: str) -> str:
         return _HOSTILE
     if not value.isprintable() and _BAD_CHARS.search(value):
         return _HOSTILE
+    if "\u00a0" in value or "  " in value:  # non-breaking spaces (copied from a web page), double spaces
+        value = _SPACES.sub(" ", value)
     return normalize("NFC", value)

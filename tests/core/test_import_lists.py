@@ -189,7 +189,7 @@ def test_household_matched_by_id_number_when_the_file_has_no_code(db: Database, 
     rows = [
         ["Họ và tên", "Quan hệ với chủ hộ", "Số định danh", "Thôn", "Năm sinh"],
         ["Nguyễn Văn Đức", "Chủ hộ", "025060000011", "Thôn Đồng Xuân", 1960],
-        ["Nguyễn Thị Bé", "Con gái", None, "Thôn Đồng Xuân", 2001],
+        ["Nguyễn Thị Bé", "Bạn của con", None, "Thôn Đồng Xuân", 2001],
     ]
     preview = lists.plan_import(db, write_xlsx(tmp_path / "c.xlsx", rows))
     assert [e.reason for e in preview.errors] == ["không có trong danh mục quan hệ với chủ hộ"]
