@@ -163,6 +163,9 @@ def cut(table: RawTable, header: HeaderMatch, village_of: VillageOf, village_in:
             current = {found[0]: found[1]}
         break
     header_words = {col: {fold_key(p) for p in label.split(LABEL_JOIN)} for col, label in header.labels.items()}
+    # a header copied again holds the header's own text in its first labelled column: one look per row
+    first_col = min(header.labels) if header.labels else 0
+    first_texts = {p.strip().casefold() for p in header.labels.get(first_col, "").split(LABEL_JOIN)}
     for index in range(header.data_start, len(rows)):
         row = rows[index]
         if row and (type(row[0]) is float or type(row[0]) is int):
@@ -170,7 +173,13 @@ def cut(table: RawTable, header: HeaderMatch, village_of: VillageOf, village_in:
                 part.groups[index] = current
             continue
         filled = len(row) - row.count("") - row.count(None)
-        if filled >= 3 and _repeats_header(row, header_words):  # the header copied again (printed lists)
+        cell = row[first_col] if first_col < len(row) else None
+        if (
+            filled >= 3
+            and type(cell) is str
+            and cell.strip().casefold() in first_texts
+            and _repeats_header(row, header_words)
+        ):  # the header copied again (printed lists)
             part.skipped.add(index)
             if index + 1 < len(rows) and is_number_row(rows[index + 1]):
                 part.skipped.add(index + 1)
