@@ -186,7 +186,8 @@ class MainWindow(QMainWindow):
         self.action_undo = self.workspace.undo_stack.createUndoAction(self, "Hoàn tác")
         self.action_undo.setShortcut(QKeySequence.StandardKey.Undo)
         self.action_redo = self.workspace.undo_stack.createRedoAction(self, "Làm lại")
-        self.action_redo.setShortcut(QKeySequence.StandardKey.Redo)
+        # Ctrl+Y as the status bar says, on every system (Qt's Redo is Ctrl+Shift+Z on Linux); both work
+        self.action_redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         self.menu_data.addAction(self.action_undo)
         self.menu_data.addAction(self.action_redo)
         self.menu_data.addSeparator()

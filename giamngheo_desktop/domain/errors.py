@@ -10,8 +10,11 @@ shows ``str(error)``. Anything else that escapes is a bug and gets the crash dia
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from typing import Any
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class DomainError(Exception):
@@ -65,7 +68,10 @@ class ValidationIssue:
 
     def text(self) -> str:
         where = f"Dòng {self.row}, " if self.row is not None else ""
-        value = f" (giá trị: “{self.value}”)" if self.value not in (None, "") else ""
+        shown = self.value
+        if self.row is None and shown and _ISO_DAY.fullmatch(shown):  # a date a form sent, not what was typed
+            shown = f"{shown[8:10]}/{shown[5:7]}/{shown[:4]}"
+        value = f" (giá trị: “{shown}”)" if shown not in (None, "") else ""
         return f"{where}trường “{self.label}”{value}: {self.message}"
 
 

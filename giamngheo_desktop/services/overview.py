@@ -86,7 +86,7 @@ def _backup(db: Database, now: _dt.datetime) -> tuple[str, bool]:
         return "", False
     copies = backup.list_backups(backups_dir_for(Path(db.path)), Path(db.path).stem)
     if not copies:
-        return "Chưa có bản sao lưu nào: Tệp › Sao lưu ra USB….", True
+        return "Chưa có bản sao lưu nào: Tệp › Sao lưu ra USB…", True
     newest = copies[0]
     when = _dt.datetime.fromtimestamp(newest.stat().st_mtime)
     days = (now - when).total_seconds() / 86400

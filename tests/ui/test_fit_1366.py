@@ -68,8 +68,12 @@ def window(qtbot, demo_workspace, settings) -> MainWindow:  # type: ignore[no-un
 
 def _as_on_the_laptop(dialog: QWidget) -> None:
     """Give ``dialog`` the size Qt would on a 1366×728 screen (the test screen has another size)."""
-    size = dialog.size() if dialog.testAttribute(Qt.WidgetAttribute.WA_Resized) else dialog.sizeHint()
-    size = size.boundedTo(ROOM).expandedTo(dialog.minimumSizeHint())
+    if dialog.testAttribute(Qt.WidgetAttribute.WA_Resized):
+        size = dialog.size().boundedTo(ROOM)
+    else:  # a window that sets no size opens at most 2/3 of the screen (QWidget::adjustSize)
+        size = dialog.sizeHint().boundedTo(QSize(SCREEN.width() * 2 // 3, (SCREEN.height() + 40) * 2 // 3))
+    # the window's minimum (its layout's, unless a fixed minimum width was set: then only that holds)
+    size = size.expandedTo(dialog.minimumSize())
     dialog.resize(size)
 
 

@@ -135,7 +135,10 @@ class ImportDialog(QDialog):
         # problems, the same one of many rows told once ("40 dòng: …"), opening to its rows
         self.issue_tree = QTreeWidget()
         self.issue_tree.setHeaderLabels(["Lỗi / lưu ý", "Số dòng"])
+        self.issue_tree.header().setStretchLastSection(False)  # the message gets the room, not the count
         self.issue_tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.issue_tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.issue_tree.setWordWrap(True)  # a long reason wraps instead of ending in "…"
         # the households as they will be written, each opening to its members
         self.households = QTreeWidget()
         self.households.setHeaderLabels(["Mã hộ / Họ và tên", "Chủ hộ / Quan hệ", "Thôn / Năm sinh",

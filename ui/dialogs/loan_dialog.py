@@ -59,7 +59,7 @@ class LoanDialog(QDialog):
         self.workspace = workspace
         db = workspace.db
         self.setWindowTitle("Ghi khoản vay ưu đãi")
-        self.setMinimumWidth(600)
+        # no fixed minimum width: the form's own minimum must hold (see SupportDialog)
         self.saved_id: int | None = None
         self.picker = HouseholdPicker(workspace)
         self.programme = QComboBox()

@@ -20,11 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from giamngheo_desktop.domain.errors import DomainError
-from giamngheo_desktop.services import plan
+from giamngheo_desktop.services import plan, plan_state
 from giamngheo_desktop.services.plan import PlanInput, TargetInput
 from ui.dialogs.model_dialog import year_box
 from ui.dialogs.support_dialog import date_edit, date_value, error_label, show_problem
 from ui.models.support_rows_model import Column, RowsTableModel
+from ui.undo import record_write
 from ui.workspace import Workspace
 
 Index = QModelIndex | QPersistentModelIndex
@@ -176,6 +177,7 @@ class PlanDialog(QDialog):
         self.errors.hide()
         db = self.workspace.db
         manual = self.baseline.currentData() is None
+        before = plan_state.capture(db, self.plan_id)
         try:
             changes = plan.save_plan(
                 db,
@@ -206,5 +208,12 @@ class PlanDialog(QDialog):
         except DomainError as exc:
             show_problem(self.errors, exc)
             return
-        self.workspace.broadcast(changes)
+        after = plan_state.capture(db, self.plan_id)
+        record_write(
+            self.workspace,
+            f"kế hoạch năm {self.year.value()} ({len(after.targets)} chỉ tiêu)",
+            changes,
+            undo=lambda: plan_state.restore(db, before),
+            redo=lambda: plan_state.restore(db, after),
+        )
         self.accept()

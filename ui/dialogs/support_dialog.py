@@ -142,10 +142,18 @@ class HouseholdPicker(QWidget):
         self.results.currentItemChanged.connect(self._on_current)
         self.household: HouseholdChoice | None = None
         self.search.installEventFilter(self)  # Down moves into the results (keyboard only)
+        self.results.installEventFilter(self)  # Enter on a result chooses it and goes on to the next field
 
     def eventFilter(self, watched: Any, event: Any) -> bool:
         from PySide6.QtCore import QEvent
 
+        enter = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if watched is self.results and event.type() == QEvent.Type.KeyPress and event.key() in enter:
+            item = self.results.currentItem()
+            if item is not None:  # chosen, not the whole form sent: the officer still has fields to fill
+                self.set_household(int(item.data(Qt.ItemDataRole.UserRole)))
+                self._focus_next()
+            return True
         if watched is self.search and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down:
             if self._timer.isActive():
                 self.run_search()
@@ -155,6 +163,20 @@ class HouseholdPicker(QWidget):
                     self.results.setCurrentRow(0)
             return True
         return super().eventFilter(watched, event)
+
+    def _focus_next(self) -> None:
+        """Focus the first field after the picker that takes Tab (the form's next field)."""
+        widget = self.results.nextInFocusChain()
+        while widget is not None and widget is not self.results:
+            if (
+                not self.isAncestorOf(widget)
+                and widget.isVisible()
+                and widget.isEnabled()
+                and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            ):
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+            widget = widget.nextInFocusChain()
 
     def run_search(self) -> None:
         self._timer.stop()
@@ -223,7 +245,8 @@ class SupportDialog(QDialog):
         self.support_id = support_id
         db = workspace.db
         self.setWindowTitle("Ghi nhận hỗ trợ" if support_id is None else "Sửa bản ghi hỗ trợ")
-        self.setMinimumWidth(620)
+        # no fixed minimum width: the form's own minimum (its longest programme name) must hold, or Qt's
+        # 2/3-of-the-screen first size squeezes the labels ("Chương trình, d")
         self.saved_id: int | None = None
 
         self.picker = HouseholdPicker(workspace)

@@ -10,7 +10,9 @@ All work goes through ``giamngheo_desktop.services.review``.
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -43,11 +45,12 @@ from PySide6.QtWidgets import (
 
 from giamngheo_desktop import formats
 from giamngheo_desktop.domain.vocab import ROUND_KIND_LABELS, ROUND_STEP_LABELS, class_label
-from giamngheo_desktop.services import commune, review
+from giamngheo_desktop.services import commune, review, round_state
 from giamngheo_desktop.services.changes import Changes
 from ui import errors
 from ui.dialogs.papers import WHOLE_VILLAGE, print_paper
 from ui.models.support_rows_model import Column, RowsTableModel, money
+from ui.undo import record_write
 from ui.workspace import Workspace
 
 STEP_ORDER = ["list", "collect", "meeting", "posting", "decision", "certificates", "closed"]
@@ -64,13 +67,19 @@ STEP_HINTS = {
 STEP_BUTTONS = tuple(STEP_HINTS)
 
 
+def computed_text(r: Any) -> str:
+    if r.computed_class:
+        return class_label(r.computed_class) or r.computed_class
+    return "Chưa phân loại được" if r.deprivation_count is not None else "Chưa tính"
+
+
 def round_columns() -> list[Column]:
     return [
         Column("Mã hộ", lambda r: r.code),
         Column("Chủ hộ", lambda r: r.head),
         Column("Thôn/tổ", lambda r: r.village),
         Column("Phân loại trước đợt", lambda r: class_label(r.class_before)),
-        Column("Kết quả tính", lambda r: class_label(r.computed_class) if r.computed_class else "Chưa tính"),
+        Column("Kết quả tính", computed_text),
         Column("Kết quả sau họp thôn", after_meeting),
         Column("Số chỉ số thiếu hụt", lambda r: r.deprivation_count, numeric=True),
         Column("Thu nhập BQ (đ/người/tháng)", lambda r: r.income_per_capita, display=money, numeric=True),
@@ -191,7 +200,12 @@ def close_summary(db: Any, name: str, rows: list[Any], changed: list[Any]) -> st
     copies = backup.list_backups(backups_dir_for(Path(db.path)), Path(db.path).stem)
     made = next((c for c in copies if "round_close" in c.name), None)
     if made is not None:
-        lines.append(f"Bản sao lưu trước khi đóng: {made}")
+        stamp = _dt.datetime.fromtimestamp(made.stat().st_mtime).strftime("%d/%m/%Y %H:%M")
+        lines.append(
+            f"Bản sao lưu trước khi đóng: lúc {stamp}, trong thư mục {made.parent}"
+            " (mở lại được ở Tệp › Khôi phục từ bản sao lưu…)."
+        )
+    lines.append("Muốn mở lại đợt ngay: Ctrl+Z (Hoàn tác).")
     return "\n".join(lines)
 
 
@@ -370,17 +384,26 @@ class ReviewTab(QWidget):
         at = STEP_ORDER.index(rnd.step)
         rows = review.round_rows(self.db, rnd.id)
         uncomputed = sum(1 for r in rows if r.computed_class is None)
+        unclassified = sum(1 for r in rows if r.computed_class is None and r.deprivation_count is not None)
+        if unclassified:  # computed, but the class needs an income or a B1 score
+            waiting = (
+                f"Còn {uncomputed} hộ chưa phân loại được ({unclassified} hộ chưa có thu nhập bình quân hoặc điểm B1, "
+                "xem cột Lý do): chọn hộ, bấm “Điểm B1…” (hoặc nhập thu nhập ở Sửa hộ) rồi bấm lại "
+                "“1–2. Tính chỉ số và phân loại”."
+            )
+        else:
+            waiting = f"Còn {uncomputed} hộ chưa tính: bấm “1–2. Tính chỉ số và phân loại” trước."
         missing = review.villages_without_agreement(self.db, rnd.id)
         blockers = dict.fromkeys(STEP_BUTTONS, "")
         if at >= STEP_ORDER.index("posting"):
             done = "Đã niêm yết: kết quả không tính lại được nữa."
             blockers.update(compute=done, indicators=done, b1=done, meeting=done)
         elif uncomputed:
-            blockers["meeting"] = f"Còn {uncomputed} hộ chưa tính: bấm “1–2. Tính chỉ số và phân loại” trước."
+            blockers["meeting"] = waiting
         if at >= STEP_ORDER.index("posting"):
             blockers["posting"] = "Đã niêm yết công khai."
         elif uncomputed:
-            blockers["posting"] = f"Còn {uncomputed} hộ chưa tính chỉ số và phân loại."
+            blockers["posting"] = waiting
         elif missing:
             blockers["posting"] = "Chưa họp thôn hoặc chưa đạt 50 % đồng ý: " + ", ".join(missing) + "."
         if at >= STEP_ORDER.index("decision"):
@@ -412,12 +435,23 @@ class ReviewTab(QWidget):
         }
 
     def refresh_rows(self) -> None:
+        chosen = self._selected()
         if self.round_id is None:
             self.model.set_rows([])
-            return
-        self.model.set_rows(review.round_rows(self.db, self.round_id, only_changed=self.changed_only.isChecked()))
-        self.table.resizeColumnsToContents()
+        else:
+            self.model.set_rows(review.round_rows(self.db, self.round_id, only_changed=self.changed_only.isChecked()))
+        self.table.resizeColumnsToContents()  # headers whole even with no round
         self.table.setColumnWidth(8, 520)
+        if chosen is not None:  # the household worked on stays chosen (B1, indicators one after another)
+            self.select_household(chosen.household_id)
+
+    def select_household(self, household_id: int) -> None:
+        for row, r in enumerate(self.model.rows()):
+            if r.household_id == household_id:
+                index = self.model.index(row, 0)
+                self.table.setCurrentIndex(index)
+                self.table.scrollTo(index)
+                return
 
     def _show_meetings(self) -> None:
         if self.round_id is None:
@@ -438,9 +472,6 @@ class ReviewTab(QWidget):
     def on_changes(self, changes: Changes) -> None:
         if changes.review or changes.households:
             self.reload_rounds()
-
-    def _done(self, changes: Changes) -> None:
-        self.workspace.broadcast(changes)
 
     def _selected(self) -> Any:
         index = self.table.currentIndex()
@@ -463,21 +494,61 @@ class ReviewTab(QWidget):
             errors.show_error(self, exc)
             return None
         self.round_id = round_id = changes.written_id
-        self._done(changes)
+        after = round_state.capture(self.db, round_id)
+        rnd = review.get_round(self.db, round_id)
+        self.push_step(f"mở {rnd.name} ({rnd.households} hộ)", round_state.before_open(after), after, changes)
         self.reload_rounds(select=round_id)
         return round_id
+
+    def step_write(self, text: str | Callable[[Changes], str], action: Callable[[], Changes]) -> Changes | None:
+        """Take a step of the chosen round (a service call): confirm it in the status bar and put
+        its way back on the undo stack (Ctrl+Z puts the round's rows back as they were)."""
+        if self.round_id is None:
+            return None
+        round_id = self.round_id
+        before = round_state.capture(self.db, round_id)
+        try:
+            changes = action()
+        except Exception as exc:
+            errors.show_error(self, exc)
+            return None
+        self.push_step(text, before, round_state.capture(self.db, round_id), changes)
+        return changes
+
+    def push_step(
+        self,
+        text: str | Callable[[Changes], str],
+        before: round_state.RoundState,
+        after: round_state.RoundState,
+        changes: Changes,
+    ) -> None:
+        db = self.db
+        record_write(
+            self.workspace,
+            text(changes) if callable(text) else text,
+            changes,
+            undo=lambda: round_state.restore(db, before),
+            redo=lambda: round_state.restore(db, after),
+        )
 
     def compute(self) -> None:
         if self.round_id is None:
             return
         round_id = self.round_id
+        before = round_state.capture(self.db, round_id)
 
         def work(ctx: Any) -> Changes:
             return review.compute_round(ctx.db, round_id, progress=ctx.progress, cancelled=ctx.cancelled)
 
+        def done(changes: Changes) -> None:
+            after = round_state.capture(self.db, round_id)
+            rows = after.rows["round_household"]
+            classified = sum(1 for r in rows if r["computed_class"])
+            self.push_step(f"tính chỉ số và phân loại ({classified}/{len(rows)} hộ đã phân loại)", before, after,
+                           changes)  # fmt: skip
+
         self.workspace.run_task(
-            work, title="Đang tính chỉ số thiếu hụt và phân loại…", on_done=self._done, writes=True,
-            parent=self,
+            work, title="Đang tính chỉ số thiếu hụt và phân loại…", on_done=done, writes=True, parent=self,
         )  # fmt: skip
 
     def ask_indicators(self) -> None:
@@ -497,17 +568,22 @@ class ReviewTab(QWidget):
             self.apply_overrides(row.household_id, dialog.changed(), dialog.note.text())
 
     def apply_overrides(self, household_id: int, changed: list[tuple[str, bool]], note: str) -> None:
-        if self.round_id is None:
+        if self.round_id is None or not changed:
             return
-        changes = Changes(review=True)
-        try:
+        round_id = self.round_id
+
+        def write() -> Changes:
+            changes = Changes(review=True)
             for code, deprived in changed:
                 changes |= review.override_indicator(
-                    self.db, self.round_id, household_id, code=code, deprived=deprived, note=note
+                    self.db, round_id, household_id, code=code, deprived=deprived, note=note
                 )
-        except Exception as exc:
-            errors.show_error(self, exc)
-        self._done(changes)
+            return changes
+
+        self.step_write(f"sửa {len(changed)} chỉ số thiếu hụt của hộ {self._code(household_id)}", write)
+
+    def _code(self, household_id: int) -> str:
+        return next((f"{r.code} ({r.head})" for r in self.model.rows() if r.household_id == household_id), "")
 
     def round_villages(self) -> list[tuple[int, str]]:
         """(id, name) of the villages with households in the round, those still to meet first."""
@@ -558,12 +634,15 @@ class ReviewTab(QWidget):
                        secretary: str = "", minutes: str = "") -> bool | None:  # fmt: skip
         if self.round_id is None:
             return None
-        try:
-            changes = review.record_meeting(self.db, self.round_id, village_id=village_id, meeting_date=date,
-                                            attendees=attendees, agreed=agreed, chair=chair, secretary=secretary,
-                                            minutes=minutes)  # fmt: skip
-        except Exception as exc:
-            errors.show_error(self, exc)
+        round_id = self.round_id
+        village = next((v.name for v in commune.list_villages(self.db) if v.id == village_id), "")
+        changes = self.step_write(
+            f"họp thôn {village} ngày {formats.dmy(date)}: {agreement_text(attendees, agreed)}",
+            lambda: review.record_meeting(self.db, round_id, village_id=village_id, meeting_date=date,
+                                          attendees=attendees, agreed=agreed, chair=chair, secretary=secretary,
+                                          minutes=minutes),
+        )  # fmt: skip
+        if changes is None:
             return None
         passed = review.meeting_passed(attendees, agreed)
         if not passed:
@@ -571,47 +650,58 @@ class ReviewTab(QWidget):
                 self, "Chưa đạt", "Cuộc họp chưa đạt 50 % người dự họp đồng ý: các hộ của thôn cần được rà soát lại "
                 "(bước 2) và họp lại."
             )  # fmt: skip
-        self._done(changes)
         return passed
 
     def ask_posting(self) -> None:
         start, end = date_edit(), date_edit()
         end.setDate(start.date().addDays(3))
         dialog = FormDialog("Niêm yết công khai kết quả", [("Từ ngày", start), ("Đến ngày", end)], self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.advance("posting", posting_from=start.date().toString("yyyy-MM-dd"),
-                         posting_to=end.date().toString("yyyy-MM-dd"))  # fmt: skip
+        while dialog.exec() == QDialog.DialogCode.Accepted:  # refused: the form again, as typed
+            if self.advance("posting", posting_from=start.date().toString("yyyy-MM-dd"),
+                            posting_to=end.date().toString("yyyy-MM-dd")):  # fmt: skip
+                break
 
     def ask_decision(self) -> None:
+        if self.round_id is None:
+            return
+        posted = (round_state.capture(self.db, self.round_id).round or {}).get("posting_to")
         number, date = QLineEdit(), date_edit()
+        if posted and qdate(posted) > date.date():  # the decision comes after the posting ends
+            date.setDate(qdate(posted))
         number.setPlaceholderText("ví dụ 215/QĐ-UBND")
         dialog = FormDialog("Quyết định công nhận của Chủ tịch UBND xã", [("Số quyết định", number),
                                                                           ("Ngày quyết định", date)], self)  # fmt: skip
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.advance("decision", decision_number=number.text(), decision_date=date.date().toString("yyyy-MM-dd"))
+        while dialog.exec() == QDialog.DialogCode.Accepted:  # refused: the form again, as typed
+            if self.advance("decision", decision_number=number.text(),
+                            decision_date=date.date().toString("yyyy-MM-dd")):  # fmt: skip
+                break
 
     def advance(self, step: str, **dates: str) -> bool:
         if self.round_id is None:
             return False
-        try:
-            changes = review.advance(self.db, self.round_id, to_step=step, **dates)
-        except Exception as exc:
-            errors.show_error(self, exc)
-            return False
-        self._done(changes)
-        return True
+        round_id = self.round_id
+        if step == "posting":
+            start, end = formats.dmy(dates.get("posting_from")), formats.dmy(dates.get("posting_to"))
+            text = f"niêm yết công khai từ {start} đến {end}"
+        elif step == "decision":
+            number, day = dates.get("decision_number", "").strip(), formats.dmy(dates.get("decision_date"))
+            text = f"quyết định công nhận số {number} ngày {day}"
+        else:
+            text = f"bước “{ROUND_STEP_LABELS.get(step, step)}”"
+        return self.step_write(text, lambda: review.advance(self.db, round_id, to_step=step, **dates)) is not None
 
     def certificates(self) -> None:
         if self.round_id is None:
             return
-        try:
-            changes = review.issue_certificates(self.db, self.round_id)
-        except Exception as exc:
-            errors.show_error(self, exc)
+        round_id = self.round_id
+        changes = self.step_write(
+            lambda c: f"cấp số {c.count} giấy chứng nhận", lambda: review.issue_certificates(self.db, round_id)
+        )
+        if changes is None:
             return
         QMessageBox.information(self, "Giấy chứng nhận", f"Đã cấp số cho {changes.count} giấy chứng nhận. "
-                                "In giấy chứng nhận ở thẻ Báo cáo (mẫu in theo thôn).")  # fmt: skip
-        self._done(changes)
+                                "In ở “In giấy tờ của đợt” bên trên hoặc ở thẻ Báo cáo (theo thôn). "
+                                "Hoàn tác: Ctrl+Z.")  # fmt: skip
 
     def print_paper(self, kind: str, village_id: int | None = None) -> None:
         """Print a paper of the chosen round (asking for the village when the paper is a village's)."""
@@ -644,14 +734,9 @@ class ReviewTab(QWidget):
         rnd = review.get_round(self.db, round_id)
         before = review.round_rows(self.db, round_id)
         changed = [r for r in before if r.differs]
-        try:
-            changes = review.close_round(self.db, round_id)
-        except Exception as exc:
-            errors.show_error(self, exc)
+        if self.step_write(f"đóng {rnd.name}", lambda: review.close_round(self.db, round_id)) is None:
             return False
         self.last_close_summary = close_summary(self.db, rnd.name, before, changed)
-        self._done(changes)
-        self.workspace.confirm(f"đóng {rnd.name}", undoable=False)
         QMessageBox.information(self, "Đã đóng đợt rà soát", self.last_close_summary)
         return True
 
@@ -678,12 +763,11 @@ class ReviewTab(QWidget):
     def set_b1(self, household_id: int, total: float) -> None:
         if self.round_id is None:
             return
-        try:
-            changes = review.set_b1(self.db, self.round_id, household_id, total=total)
-        except Exception as exc:
-            errors.show_error(self, exc)
-            return
-        self._done(changes)
+        round_id = self.round_id
+        self.step_write(
+            f"điểm B1 {formats.decimal(total)} của hộ {self._code(household_id)}",
+            lambda: review.set_b1(self.db, round_id, household_id, total=total),
+        )
 
     def edit_card(self) -> None:
         from ui.dialogs.card_editor_dialog import CardEditorDialog

@@ -40,7 +40,7 @@ from giamngheo_desktop import clock
 from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.export.coverage_pdf import write_gap_list
-from giamngheo_desktop.services import commune, coverage, plan, programmes, support
+from giamngheo_desktop.services import commune, coverage, plan, plan_state, programmes, support
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.services.support import BatchTarget, LedgerQuery
 from ui import errors, files
@@ -674,12 +674,21 @@ class PlanPage(Page):
         self.dashboard.set_targets(progress.targets)
 
     def create_from_template(self) -> None:
+        db, year = self.workspace.db, self.year.value()
         try:
-            changes = plan.create_plan_from_template(self.workspace.db, year=self.year.value())
+            changes = plan.create_plan_from_template(db, year=year)
         except DomainError as exc:
             errors.show_error(self, exc)
             return
-        self.workspace.broadcast(changes)
+        after = plan_state.capture(db, changes.written_id)
+        before = plan_state.PlanState(after.plan_id, None)
+        record_write(
+            self.workspace,
+            f"kế hoạch giảm nghèo năm {year} theo mẫu ({len(after.targets)} chỉ tiêu)",
+            changes,
+            undo=lambda: plan_state.restore(db, before),
+            redo=lambda: plan_state.restore(db, after),
+        )
         self.refresh()
 
     def edit(self) -> None:

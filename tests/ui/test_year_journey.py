@@ -1,0 +1,264 @@
+"""The officer's year in the real window at 1366×728, driven through its widgets as a new user would.
+
+First run (commune and villages typed in), import of a commune's Excel list, search by keyboard,
+an annual round from the list to its close, a request, a support, a batch, a loan, the plan, a
+monthly report, a backup. After every write the status bar confirms it and offers the way back;
+Ctrl+Z takes it back and Ctrl+Y does it again. What the officer reads (status bar, messages,
+tooltips of the round's steps) has no database field name and no ISO date.
+
+Modal dialogs are answered from a timer while ``exec()`` runs, as a person would: typing into
+their fields and pressing their buttons. Message boxes are recorded (their text is checked) and
+answered "Có"/"OK".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QDate, QPoint, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLineEdit, QMessageBox, QPushButton, QSpinBox
+
+from giamngheo_desktop.services import review
+from tests.sample_data import type_text
+from tests.ui.fit import cut_texts
+from tests.ui.sync_tasks import SyncTaskRunner
+from ui.dialogs.first_run_dialog import FirstRunDialog
+from ui.main_window import TITLE_BAR, MainWindow
+from ui.workspace import Workspace
+
+RAW = re.compile(r"\b[a-z]+_[a-z_]+\b|\b\d{4}-\d{2}-\d{2}\b")  # a column name, an ISO date
+
+
+def _list_file(folder: Path) -> Path:
+    """A commune's list (tests/list_shapes): three villages, the third not declared yet, titles above."""
+    from tests.list_shapes import footer_list
+
+    return footer_list(folder / "Danh sach ho ngheo 2025.xlsx")
+
+
+class Officer:
+    """Presses, types and reads like the officer; keeps every message box shown."""
+
+    def __init__(self, qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.qtbot, self.window = qtbot, window
+        self.messages: list[str] = []
+
+        def box(answer: QMessageBox.StandardButton) -> Callable[..., QMessageBox.StandardButton]:
+            def shown(_parent: Any, title: str, text: str, *args: Any, **kwargs: Any) -> QMessageBox.StandardButton:
+                self.messages.append(f"{title}: {text}")
+                return answer
+
+            return shown
+
+        monkeypatch.setattr(QMessageBox, "information", box(QMessageBox.StandardButton.Ok))
+        monkeypatch.setattr(QMessageBox, "warning", box(QMessageBox.StandardButton.Ok))
+        monkeypatch.setattr(QMessageBox, "critical", box(QMessageBox.StandardButton.Ok))
+        monkeypatch.setattr(QMessageBox, "question", box(QMessageBox.StandardButton.Yes))
+
+    # -- reading ------------------------------------------------------------------------
+    def status(self) -> str:
+        return self.window.statusBar().currentMessage()
+
+    def confirmed(self, *words: str) -> str:
+        text = self.status()
+        assert text.startswith("Đã ghi: ") and text.endswith("— Hoàn tác (Ctrl+Z)"), text
+        assert all(w in text for w in words), text
+        assert not RAW.search(text), text
+        return text
+
+    def undo_redo(self, undone: Callable[[], bool], redone: Callable[[], bool]) -> None:
+        """Ctrl+Z takes the last write back, Ctrl+Y does it again; each says so."""
+        self.window.activateWindow()  # back in the main window once the last dialog has closed
+        self.window.tabs.tabBar().setFocus()
+        self.qtbot.waitUntil(lambda: QApplication.focusWidget() is self.window.tabs.tabBar())
+        self.qtbot.keyClick(self.window.tabs.tabBar(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert self.status().startswith("Đã hoàn tác: ") and "Làm lại (Ctrl+Y)" in self.status(), self.status()
+        assert undone()
+        self.qtbot.keyClick(self.window.tabs.tabBar(), Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+        assert self.status().startswith("Đã làm lại: "), self.status()
+        assert redone()
+
+    # -- acting -------------------------------------------------------------------------
+    def tab(self, title: str) -> Any:
+        index = next(i for i in range(self.window.tabs.count()) if self.window.tabs.tabText(i) == title)
+        self.window.tabs.setCurrentIndex(index)
+        return self.window.tab_widgets[index]
+
+    def click(self, button: QPushButton) -> None:
+        assert button.isEnabled(), f"«{button.text()}» is disabled: {button.toolTip()}"
+        self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    def with_dialog(self, act: Callable[[Any], None], then: Callable[[], None]) -> None:
+        """``then()`` opens a modal dialog; ``act(dialog)`` fills it in and closes it."""
+        done: list[str] = []
+        failed: list[BaseException] = []
+
+        def poll() -> None:
+            dialog = QApplication.activeModalWidget()
+            if not isinstance(dialog, QDialog) or dialog.isHidden():
+                QTimer.singleShot(10, poll)
+                return
+            try:
+                dialog.resize(dialog.size().boundedTo(self.window.size()))
+                assert cut_texts(dialog) == [], (dialog.windowTitle(), cut_texts(dialog))
+                act(dialog)
+                done.append(dialog.windowTitle())
+            except BaseException as exc:  # told after exec() returns
+                failed.append(exc)
+                dialog.reject()
+
+        QTimer.singleShot(0, poll)
+        then()
+        if failed:
+            raise failed[0]
+        assert done, "no dialog opened"
+
+    def ok(self, dialog: QDialog) -> None:
+        box = dialog.findChild(QDialogButtonBox)
+        assert box is not None
+        self.qtbot.mouseClick(box.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Iterator[Workspace]:
+    ws = Workspace.open(tmp_path / "xa.sqlite", runner=SyncTaskRunner())
+    yield ws
+    ws.close()
+
+
+def test_the_officers_year_in_the_real_window(  # type: ignore[no-untyped-def]
+    qtbot, fresh: Workspace, settings, tmp_path: Path, monkeypatch
+) -> None:
+    # -- first run: the commune and its villages, typed ------------------------------------
+    setup = FirstRunDialog(fresh.db, first_run=True)
+    qtbot.addWidget(setup)
+    type_text(setup.name, "Tân Lập")
+    type_text(setup.code, "01234")
+    type_text(setup.province, "Phú Thọ")
+    type_text(setup.chairman_name, "Nguyễn Văn An")
+    type_text(setup.preparer_name, "Trần Thị Bình")
+    setup.villages.item(0, 0).setText("Đồng Xuân")  # the empty first row the dialog opens with
+    qtbot.mouseClick(setup.add_button, Qt.MouseButton.LeftButton)
+    setup.villages.item(1, 0).setText("Tân Hòa")
+    setup.save()
+    assert setup.result() == QDialog.DialogCode.Accepted, setup.issues()
+
+    window = MainWindow(fresh, settings=settings)
+    qtbot.addWidget(window)
+    window.resize(1366, 728 - TITLE_BAR)
+    window.show()
+    qtbot.waitExposed(window)
+    me = Officer(qtbot, window, monkeypatch)
+    me.tab("Tổng quan")
+
+    # -- import: the commune's list, a village not declared yet created on the way ---------
+    path = _list_file(tmp_path)
+    households = me.tab("Hộ gia đình")
+
+    def import_list(dialog: Any) -> None:
+        dialog.path.setText(str(path))
+        dialog.make_preview()
+        assert "Lỗi" in dialog.summary.text() or "lỗi" in dialog.summary.text()  # Bãi Sậy is not a village yet
+        assert not dialog.import_button.isEnabled()
+        box = dialog.create_villages
+        qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+        assert "Bãi Sậy" in dialog.summary.text() and dialog.import_button.isEnabled()
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+
+    me.with_dialog(import_list, households.import_list)
+    assert any(m.startswith("Đã nhập danh sách: Đã nhập: 4 hộ mới") for m in me.messages), me.messages
+    assert households.model.rowCount() == 4
+
+    # -- search by keyboard: typed without diacritics, Down, Enter opens the household ------
+    window.activateWindow()
+    households.view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is households.view)
+    qtbot.keyClick(households.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is households.search, QApplication.focusWidget().placeholderText()
+    type_text(households.search, "duc")
+    qtbot.keyClick(households.search, Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is households.view
+    opened: list[str] = []
+
+    def look(dialog: Any) -> None:
+        opened.append(dialog.windowTitle())
+        dialog.reject()
+
+    me.with_dialog(look, lambda: qtbot.keyClick(households.view, Qt.Key.Key_Return))
+    assert opened == ["Sửa hộ DX0001"]
+
+    # -- a round from the list to its close ------------------------------------------------
+    rounds = me.tab("Rà soát")
+    today = QDate.currentDate()
+    me.with_dialog(me.ok, lambda: me.click(rounds.open_button))
+    me.confirmed("mở Rà soát định kỳ", "4 hộ")
+    me.undo_redo(lambda: rounds.round_id is None, lambda: rounds.model.rowCount() == 4)
+    me.click(rounds.compute_button)
+    me.confirmed("tính chỉ số và phân loại")
+    blocker = rounds.meeting_button.toolTip()
+    assert not rounds.meeting_button.isEnabled() and "Điểm B1" in blocker and not RAW.search(blocker), blocker
+    for row in range(rounds.model.rowCount()):  # B1 scores entered one by one
+        rounds.table.selectRow(row)
+        code = rounds.model.row_at(row).code
+
+        def b1(dialog: Any, score: str = ("100", "150")[row % 2]) -> None:
+            spin = dialog.findChild(QLineEdit)
+            spin.selectAll()
+            type_text(spin, score)
+            qtbot.keyClick(spin, Qt.Key.Key_Return)
+
+        me.with_dialog(b1, lambda: me.click(rounds.b1_button))
+        me.confirmed("điểm B1", code)
+        assert rounds.model.row_at(rounds.table.currentIndex().row()).code == code  # still chosen
+    me.undo_redo(lambda: rounds.model.rows()[-1].computed_class is None, lambda: rounds.model.rows()[-1].computed_class)
+    for village in ("Đồng Xuân", "Tân Hòa", "Bãi Sậy"):
+
+        def meet(dialog: Any) -> None:
+            spins = dialog.findChildren(QSpinBox)
+            spins[0].setValue(40)
+            spins[1].setValue(30)
+            assert "75,0 % — đạt" in " ".join(label.text() for label in dialog.findChildren(type(rounds.info)))
+            me.ok(dialog)
+
+        me.with_dialog(meet, lambda: me.click(rounds.meeting_button))
+        me.confirmed("họp thôn", village, "30/40")
+    me.with_dialog(me.ok, lambda: me.click(rounds.posting_button))
+    me.confirmed("niêm yết công khai")
+
+    def decide(dialog: Any) -> None:
+        type_text(dialog.findChild(QLineEdit), "215/QĐ-UBND")
+        me.ok(dialog)
+
+    me.with_dialog(decide, lambda: me.click(rounds.decision_button))
+    text = me.confirmed("quyết định công nhận số 215/QĐ-UBND")
+    assert today.addDays(3).toString("dd/MM/yyyy") in text  # after the posting, as the rules ask
+    me.click(rounds.certificates_button)
+    me.confirmed("cấp số", "giấy chứng nhận")
+    me.click(rounds.close_button)
+    me.confirmed("đóng Rà soát định kỳ")
+    closing = me.messages[-1]
+    assert "Ctrl+Z" in closing and not RAW.search(closing) and ".sqlite" not in closing, closing
+    assert rounds.round_id is not None
+    closed = rounds.round_id
+    me.undo_redo(
+        lambda: review.get_round(fresh.db, closed).step == "certificates",
+        lambda: review.get_round(fresh.db, closed).step == "closed",
+    )
+
+    # -- a request: chosen by keyboard in the picker, Enter does not send the form ----------
+    def request(dialog: Any) -> None:
+        picker = dialog.picker
+        type_text(picker.search, "TH0001")
+        qtbot.keyClick(picker.search, Qt.Key.Key_Down)
+        qtbot.keyClick(picker.results, Qt.Key.Key_Return)
+        assert dialog.isVisible() and picker.household_id is not None  # chosen, form still open
+        type_text(dialog.content, "Xin rà soát lại")
+        box = dialog.findChild(QDialogButtonBox)
+        qtbot.mouseClick(box.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+
+    me.with_dialog(request, lambda: me.click(rounds.request_button))
+    assert me.status().startswith("Đã ghi: đơn Mẫu số 01 của hộ TH0001"), me.status()
