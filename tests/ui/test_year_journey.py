@@ -94,12 +94,22 @@ class Officer:
 
     def with_dialog(self, act: Callable[[Any], None], then: Callable[[], None]) -> None:
         """``then()`` opens a modal dialog; ``act(dialog)`` fills it in and closes it."""
+        done, failed = self.answer_next(act)
+        then()
+        if failed:
+            raise failed[0]
+        assert done, "no dialog opened"
+
+    def answer_next(
+        self, act: Callable[[Any], None], *, over: QDialog | None = None
+    ) -> tuple[list[str], list[BaseException]]:
+        """Answer the next modal dialog to open (one opened from ``over``, when given) with ``act``."""
         done: list[str] = []
         failed: list[BaseException] = []
 
         def poll() -> None:
             dialog = QApplication.activeModalWidget()
-            if not isinstance(dialog, QDialog) or dialog.isHidden():
+            if not isinstance(dialog, QDialog) or dialog.isHidden() or dialog is over:
                 QTimer.singleShot(10, poll)
                 return
             try:
@@ -112,10 +122,7 @@ class Officer:
                 dialog.reject()
 
         QTimer.singleShot(0, poll)
-        then()
-        if failed:
-            raise failed[0]
-        assert done, "no dialog opened"
+        return done, failed
 
     def ok(self, dialog: QDialog) -> None:
         box = dialog.findChild(QDialogButtonBox)
@@ -167,7 +174,16 @@ def test_the_officers_year_in_the_real_window(  # type: ignore[no-untyped-def]
         box = dialog.create_villages
         qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
         assert "Bãi Sậy" in dialog.summary.text() and dialog.import_button.isEnabled()
+
+        def result(shown: Any) -> None:  # what was written, the backup made before, the way back
+            me.messages.append(f"{shown.windowTitle()}: {shown.text.text()}\n{shown.backup.text()}")
+            assert shown.undo_button.isEnabled()
+            shown.accept()
+
+        _done, failed = me.answer_next(result, over=dialog)
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+        if failed:
+            raise failed[0]
 
     me.with_dialog(import_list, households.import_list)
     assert any(m.startswith("Đã nhập danh sách: Đã nhập: 4 hộ mới") for m in me.messages), me.messages
@@ -261,4 +277,90 @@ def test_the_officers_year_in_the_real_window(  # type: ignore[no-untyped-def]
         qtbot.mouseClick(box.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
 
     me.with_dialog(request, lambda: me.click(rounds.request_button))
-    assert me.status().startswith("Đã ghi: đơn Mẫu số 01 của hộ TH0001"), me.status()
+    me.confirmed("đơn Mẫu số 01", "TH0001")
+    assert "(1)" in rounds.pending_button.text()  # waiting for the next round
+    me.undo_redo(lambda: "(" not in rounds.pending_button.text(), lambda: "(1)" in rounds.pending_button.text())
+
+    # -- a support: one household member's health insurance card ----------------------------
+    support = me.tab("Hỗ trợ")
+    ledger = support.ledger
+    before = ledger.model.rowCount()
+
+    def record_support(dialog: Any) -> None:
+        type_text(dialog.picker.search, "DX0002")
+        qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Down)
+        qtbot.keyClick(dialog.picker.results, Qt.Key.Key_Return)
+        assert dialog.isVisible() and dialog.picker.household_id is not None
+        dialog.member.setCurrentIndex(1)
+        box = dialog.findChild(QDialogButtonBox)
+        qtbot.mouseClick(box.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+
+    me.with_dialog(record_support, lambda: me.click(ledger.record_button))
+    me.confirmed("Bảo hiểm y tế", "DX0002")
+    assert ledger.model.rowCount() == before + 1 and ledger.table.currentIndex().isValid()  # the new row shown
+    me.undo_redo(lambda: ledger.model.rowCount() == before, lambda: ledger.model.rowCount() == before + 1)
+
+    # -- a batch: health insurance for every poor and near-poor member, one left out --------
+    def batch(dialog: Any) -> None:
+        me.click(dialog.preview_button)
+        count = dialog.model.rowCount()
+        assert count > 1
+        dialog.model.setData(dialog.model.index(0, 0), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
+        me.click(dialog.apply_button)
+        assert f"cho {count - 1} người" in me.messages[-1], me.messages[-1]  # asked with the count first
+        dialog.reject()
+
+    me.with_dialog(batch, lambda: me.click(ledger.batch_button))
+    me.confirmed("Bảo hiểm y tế", "lô số")
+    written = ledger.model.rowCount()
+    assert written > before + 1
+    me.undo_redo(lambda: ledger.model.rowCount() == before + 1, lambda: ledger.model.rowCount() == written)
+
+    # -- a loan for a near-poor household ------------------------------------------------------
+    support.side.setCurrentRow(1)
+    loans = support.loans
+
+    def loan(dialog: Any) -> None:
+        type_text(dialog.picker.search, "BS0001")
+        qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Down)
+        qtbot.keyClick(dialog.picker.results, Qt.Key.Key_Return)
+        dialog.amount.setValue(50_000_000)
+        box = dialog.findChild(QDialogButtonBox)
+        qtbot.mouseClick(box.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
+
+    me.with_dialog(loan, lambda: me.click(loans.loan_button))
+    me.confirmed("khoản vay 50.000.000 đồng", "BS0001")
+    me.undo_redo(lambda: loans.model.rowCount() == 0, lambda: loans.model.rowCount() == 1)
+
+    # -- the plan, from the template ------------------------------------------------------------
+    support.side.setCurrentRow(len(support.pages) - 1)
+    plan_page = support.plan
+    me.click(plan_page.create_button)
+    me.confirmed("kế hoạch giảm nghèo năm", "chỉ tiêu")
+    me.undo_redo(lambda: plan_page.model.rowCount() == 0, lambda: plan_page.model.rowCount() > 0)
+
+    # -- a monthly report ---------------------------------------------------------------------------
+    reports = me.tab("Báo cáo")
+    reports.period_kind.setCurrentIndex(reports.period_kind.findText("Tháng"))
+    me.click(reports.build_button)
+    title = reports.title_label.text()
+    assert f"Tháng {today.month()} năm {today.year()}" in title and not RAW.search(title), title
+    assert reports.view.model().rowCount() > 0
+
+    # -- a backup to the USB stick --------------------------------------------------------------------
+    usb = tmp_path / "USB"
+    usb.mkdir()
+
+    def back_up(dialog: Any) -> None:
+        dialog.folder_edit.setText(str(usb))
+        me.click(dialog.backup_button)
+        result = dialog.result_label.text()
+        assert result.startswith("Đã sao lưu") and "4 hộ" in result, result
+        dialog.reject()
+
+    me.with_dialog(back_up, window.action_backup.trigger)
+    assert list(usb.glob("*.sqlite"))
+
+    # -- nothing the officer read had a column name or an ISO date --------------------------------------
+    raw = [m for m in me.messages if RAW.search(m.split("(giá trị")[0])]
+    assert raw == [], raw

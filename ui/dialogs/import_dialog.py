@@ -98,6 +98,8 @@ class ImportResultDialog(QDialog):
         layout.addWidget(self.backup)
         layout.addLayout(buttons)
         self.setMinimumWidth(560)
+        # the wrapped text whole at that width (a fixed minimum width keeps Qt from asking the labels)
+        self.setMinimumHeight(layout.totalHeightForWidth(560))
 
 
 class ImportDialog(QDialog):
