@@ -58,9 +58,10 @@ def before_open(state: RoundState) -> RoundState:
 
 def restore(db: Database, state: RoundState) -> Changes:
     """Write ``state`` back: the round's rows, its requests' status, its households' classes."""
+    db.require(Permission.RUN_REVIEW)
     current = db.row("SELECT step FROM review_round WHERE id = ?", (state.round_id,))
-    steps = {state.step, current["step"] if current else None}
-    db.require(Permission.APPROVE if steps & set(_APPROVED_STEPS) else Permission.RUN_REVIEW)
+    if {state.step, current["step"] if current else None} & set(_APPROVED_STEPS):
+        db.require(Permission.APPROVE)  # taking back or again a decision, certificates or a close
     with db.atomic() as conn:
         for table in _ROUND_TABLES:
             conn.execute(f"DELETE FROM {table} WHERE round_id = ?", (state.round_id,))
