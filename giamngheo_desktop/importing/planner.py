@@ -41,6 +41,7 @@ from giamngheo_desktop.importing.values import (
     _TEXT_FIELDS,
     ID_DIGITS_LOST,
     LEGACY_FONT_HELP,
+    LEGACY_FONT_REASON,
     Vocab,
     _screened,
     _text,
@@ -157,6 +158,7 @@ class _Planner:
         self.db = db
         self.parts = parts
         self.create_villages = create_villages
+        self.legacy_font = False  # some names typed in an old 8-bit font (the preview says how to convert)
         self.vocab = Vocab(db)
         self.labels = field_labels()
         self.issues: list[RowIssue] = []
@@ -396,7 +398,8 @@ class _Planner:
         empty: list[Any] = [None] * total
         names = _texts(columns["full_name"])
         for i in legacy_font(names):
-            self.issue(numbers[i], "full_name" if has_full else "head_name", names[i], LEGACY_FONT_HELP)
+            self.issue(numbers[i], "full_name" if has_full else "head_name", names[i], LEGACY_FONT_REASON)
+            self.legacy_font = True
         rel_codes = self._codes("relationship", columns.get("relationship") or empty)
         code_texts = _texts(columns.get("household_code") or empty)
         head_cells = columns.get("head_name") if has_head_col else None
@@ -496,6 +499,8 @@ class _Planner:
         issues.sort(key=lambda i: (i.row, i.severity != "error"))
         first_part = self.parts[0]
         notes = [note for p in self.parts for note in p.notes]
+        if self.legacy_font:
+            notes.append(f"Có họ tên {LEGACY_FONT_HELP}.")
         return ImportPreview(
             path="",
             sheet=", ".join(p.table.sheet for p in self.parts),

@@ -324,6 +324,9 @@ LEGACY_FONT_HELP = (
 )
 
 
+LEGACY_FONT_REASON = "chữ gõ bằng phông chữ cũ (TCVN3/.VnTime hoặc VNI), không phải Unicode: chuyển mã tệp rồi nhập lại"
+
+
 def legacy_font(texts: Sequence[str | None]) -> list[int]:
     """Indexes of the texts typed in an old 8-bit Vietnamese font (one search over the whole column)."""
     joined = "\n".join(t or "" for t in texts)

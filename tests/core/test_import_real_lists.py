@@ -109,6 +109,7 @@ def test_names_pasted_from_an_old_font_are_errors_at_their_rows_and_nothing_is_w
     old_font = [e for e in preview.errors if "TCVN3" in e.reason]
     assert [(e.line, e.column, e.letter) for e in old_font][:2] == [(2, "Họ và tên", "B"), (3, "Họ và tên", "B")]
     assert len(old_font) == 16 and old_font[0].value == "NguyÔn V¨n Hïng"
+    assert any("Unikey" in note for note in preview.notes)  # how to convert, once, in the summary
     with pytest.raises(Exception):  # noqa: B017 - refused whatever its class: the point is nothing written
         lists.commit_import(db, preview)
     assert _count(db) == before

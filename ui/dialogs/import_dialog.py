@@ -367,6 +367,7 @@ class ImportDialog(QDialog):
         self.issue_tree.clear()
         for group in preview.issue_groups():
             top = QTreeWidgetItem([group.text(preview), str(len(group.issues))])
+            top.setToolTip(0, group.text(preview))
             if group.severity == "error":
                 top.setForeground(0, QBrush(QColor("#b00020")))
             if len(group.issues) > 1:
