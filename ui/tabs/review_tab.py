@@ -523,12 +523,19 @@ class ReviewTab(QWidget):
         changes: Changes,
     ) -> None:
         db = self.db
+
+        def put(state: round_state.RoundState) -> Changes:
+            written = round_state.restore(db, state)
+            if state.round is not None:  # the tab shows the round taken back or again
+                self.round_id = state.round_id
+            return written
+
         record_write(
             self.workspace,
             text(changes) if callable(text) else text,
             changes,
-            undo=lambda: round_state.restore(db, before),
-            redo=lambda: round_state.restore(db, after),
+            undo=lambda: put(before),
+            redo=lambda: put(after),
         )
 
     def compute(self) -> None:

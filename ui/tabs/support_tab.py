@@ -317,7 +317,11 @@ class LoansPage(Page):
         )
         self.model.set_rows(loans)
         outstanding = sum(loan.outstanding for loan in loans)
-        self.status.setText(f"{len(loans)} khoản vay — tổng dư nợ {money(outstanding)} đồng")
+        self.status.setText(
+            f"{len(loans)} khoản vay — tổng dư nợ {money(outstanding)} đồng"
+            if loans
+            else "Chưa có khoản vay nào theo bộ lọc này: bấm “Ghi khoản vay…” khi Ngân hàng CSXH giải ngân."
+        )
 
     def record_loan(self) -> None:
         dialog = LoanDialog(self.workspace, parent=self)
