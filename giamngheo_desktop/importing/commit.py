@@ -291,12 +291,18 @@ def _commit(
                     return None
                 return lambda: coming.append(helper.submit(member_chunk, start))
 
+            # A bulk write's seal reads what was inserted: each chunk as soon as it is written, while
+            # the helper is still at the next one (the reading is one statement per 20,000 rows,
+            # run by SQLite without the GIL), not all of it after the last.
+            settle = block.settle if block is not None else (lambda _table: None)
             bulk.insert_columns(conn, "household", household_columns, meanwhile=prepare(0))
+            settle("household")
             report(40)
             member_defaults = bulk.column_defaults(conn, "member")
             for start in range(0, len(new_members), _CHUNK):
                 chunk = coming.pop().result() if coming else member_chunk(start)
                 bulk.insert_columns(conn, "member", chunk, defaults=member_defaults, meanwhile=prepare(start + _CHUNK))
+                settle("member")
                 report(40 + start * 55 // max(len(new_members), 1))
         reg._refresh_derived_many(db, refresh, codes)
         conn.executemany("INSERT OR IGNORE INTO household_cause (household_id, cause_code) VALUES (?, ?)", causes)
