@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from giamngheo_desktop.importing.reader import (
 )
 from giamngheo_desktop.services import register as reg
 from giamngheo_desktop.services.changes import Changes
-from giamngheo_desktop.storage import bulk
+from giamngheo_desktop.storage import bulk, search
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.text import fold
 
@@ -279,29 +278,41 @@ def _commit(
                 "updated_at": [now] * len(keys),
             }
 
-        # Two cores: while SQLite copies staged rows into a table (bulk.insert_columns calls
-        # ``meanwhile`` just before; the copy runs without the GIL), a helper thread works out
-        # the next members' columns. The helper never runs while rows are being staged; when
+        # Two cores: while SQLite works without the GIL (copying staged rows into a table, the seal
+        # reading what was written, the trigram index of the new households), a helper thread works
+        # out the next members' columns (two chunks during the first index). The helper never runs while rows
+        # are being staged (bulk.insert_columns calls ``meanwhile`` just before the copy); when
         # nothing was started (a small insert), the chunk is worked out here.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-columns") as helper:
-            coming: list[Future[dict[str, list[Any]]]] = []
+            coming: dict[int, Future[dict[str, list[Any]]]] = {}  # first row → its chunk, being made
+            following = [0]  # the first row of the next chunk to make
 
-            def prepare(start: int) -> Callable[[], None] | None:
-                if start >= len(new_members):
-                    return None
-                return lambda: coming.append(helper.submit(member_chunk, start))
+            def prepare() -> None:
+                start = following[0]
+                if start < len(new_members):
+                    coming[start] = helper.submit(member_chunk, start)
+                    following[0] = start + _CHUNK
 
-            # A bulk write's seal reads what was inserted: each chunk as soon as it is written, while
-            # the helper is still at the next one (the reading is one statement per 20,000 rows,
-            # run by SQLite without the GIL), not all of it after the last.
+            # A bulk write's seal reads what was inserted: each chunk as soon as it is written (one
+            # statement per 20,000 rows), not all of it after the last.
             settle = block.settle if block is not None else (lambda _table: None)
-            bulk.insert_columns(conn, "household", household_columns, meanwhile=prepare(0))
-            settle("household")
+            bulk.insert_columns(conn, "household", household_columns, meanwhile=prepare)
+            if block is not None and len(new_members) > _CHUNK:
+                prepare()
+                settle("household")
+                # the new households' search text is final: indexed now, while the helper works
+                # (the block's rebuild then finds them indexed)
+                search.sync_index(conn)
             report(40)
             member_defaults = bulk.column_defaults(conn, "member")
             for start in range(0, len(new_members), _CHUNK):
-                chunk = coming.pop().result() if coming else member_chunk(start)
-                bulk.insert_columns(conn, "member", chunk, defaults=member_defaults, meanwhile=prepare(start + _CHUNK))
+                made = coming.pop(start, None)
+                if made is None:
+                    following[0] = max(following[0], start + _CHUNK)
+                chunk = made.result() if made is not None else member_chunk(start)
+                bulk.insert_columns(
+                    conn, "member", chunk, defaults=member_defaults, meanwhile=None if coming else prepare
+                )
                 settle("member")
                 report(40 + start * 55 // max(len(new_members), 1))
         reg._refresh_derived_many(db, refresh, codes)
