@@ -66,14 +66,14 @@ def db_path(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def db(db_path: Path) -> Database:
+def db(db_path: Path) -> Iterator[Database]:
     database = open_database(db_path)
     yield database
     database.close()
 
 
 @pytest.fixture
-def empty_db(tmp_path: Path) -> Database:
+def empty_db(tmp_path: Path) -> Iterator[Database]:
     """A fresh database with no commune yet."""
     database = open_database(tmp_path / "empty.sqlite")
     yield database

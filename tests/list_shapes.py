@@ -117,7 +117,7 @@ def title_block(ws: Worksheet, title: str, width: int) -> None:
 def signature_footer(ws: Worksheet, name_col: int = 2, right_col: int = 9) -> None:
     """The footer every official list ends with: date line, who prepared it, the chairman."""
     ws.append([])
-    row = [None] * right_col
+    row: list[str | None] = [None] * right_col
     row[right_col - 1] = "Tân Lập, ngày 15 tháng 12 năm 2025"
     ws.append(row)
     row = [None] * right_col

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
+from giamngheo_desktop.domain.report import ReportData, ReportRow
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.text import fold, nfc
 
@@ -155,3 +157,18 @@ def small_commune(db: Database) -> dict[str, int]:
         "f": household(db, "02-003", v2, "not_poor", 2),
     }
     return ids
+
+
+def total_of(report: ReportData) -> ReportRow:
+    """The report's total row (the test fails when it has none)."""
+    row = report.total_row()
+    assert row is not None, f"{report.kind} has no total row"
+    return row
+
+
+def int_sum(rows: Iterable[ReportRow], column: int) -> int:
+    """The sum of a column of whole numbers (the test fails on a cell that is not one)."""
+    values = [row.values[column] for row in rows]
+    numbers = [v for v in values if isinstance(v, int)]
+    assert len(numbers) == len(values), values
+    return sum(numbers)

@@ -73,13 +73,3 @@ def populate(db: Any, count: int, *, seed: int = 7) -> list[int]:
                     head_id = member.lastrowid
             conn.execute("UPDATE household SET head_member_id = ? WHERE id = ?", (head_id, household_id))
     return ids
-
-
-def type_text(widget, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Type ``text`` one QKeyEvent per character (qtbot.keyClicks aborts on non-ASCII)."""
-    from PySide6.QtCore import QCoreApplication, QEvent, Qt
-    from PySide6.QtGui import QKeyEvent
-
-    for ch in text:
-        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QCoreApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))

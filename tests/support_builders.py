@@ -32,7 +32,8 @@ def add_household(db: Database, code: str, village_id: int, poverty_class: str =
     marks = ", ".join("?" * len(values))
     with db.atomic() as conn:
         cur = conn.execute(f"INSERT INTO household ({names}) VALUES ({marks})", list(values.values()))
-    return int(cur.lastrowid)
+    assert cur.lastrowid is not None
+    return cur.lastrowid
 
 
 def add_member(db: Database, household_id: int, full_name: str, *, head: bool = False, **columns: Any) -> int:
@@ -50,7 +51,8 @@ def add_member(db: Database, household_id: int, full_name: str, *, head: bool = 
     marks = ", ".join("?" * len(values))
     with db.atomic() as conn:
         cur = conn.execute(f"INSERT INTO member ({names}) VALUES ({marks})", list(values.values()))
-        member_id = int(cur.lastrowid)
+        assert cur.lastrowid is not None
+        member_id = cur.lastrowid
         if head:
             conn.execute("UPDATE household SET head_member_id = ? WHERE id = ?", (member_id, household_id))
     return member_id

@@ -3,7 +3,8 @@
 ``LAYERS`` below is that drawing as data: a module imports its own package and the layers of
 lower rank, never a higher layer nor a neighbour of the same rank; the other rules (export takes
 plain values, ui reaches the database through services, libraries in their layers, no import
-loops) are the tests' names. Imports inside functions and under ``TYPE_CHECKING`` count.
+loops) are the tests' names. Imports inside functions and under ``TYPE_CHECKING`` count. Then: no
+dead code (a public name of the app nothing but tests uses), no issue-tracker numbers.
 """
 
 from __future__ import annotations
@@ -226,6 +227,101 @@ def test_layer_rule_names_an_upward_import() -> None:
     assert layer_of("ui.tabs.households_tab") == ("ui", 5)
     imports = list(imports_of("giamngheo_desktop.services.register"))
     assert any(i.target == "giamngheo_desktop.storage.connection" for i in imports)
+
+
+# -- no dead code -------------------------------------------------------------------------------
+# a public function, method or class of the app needs a caller outside its own body and outside the
+# tests: a use of its name in the app, scripts/ or packaging/. Re-exports (``from x import name`` in
+# services/register.py, importing/lists.py) are not uses. Methods named in camelCase are Qt's
+# (overrides Qt calls); a name given as a string (``getattr(widget, "on_changes")``) is a use.
+CALLER_FOLDERS = ("scripts", "packaging")
+TEST_SEAMS = {
+    "giamngheo_desktop.clock.set_fixed_now": "pins the app's clock for tests (tests/conftest.py pinned_clock)",
+}
+_QT_NAME = re.compile(r"^[a-z]+[A-Z]")
+
+
+def _trees(paths: dict[str, Path]) -> dict[str, ast.Module]:
+    return {name: ast.parse(path.read_text(encoding="utf-8"), filename=str(path)) for name, path in paths.items()}
+
+
+def _uses(trees: dict[str, ast.Module]) -> dict[str, list[tuple[str, int]]]:
+    """Every use of a name: (module, line) of each Name, attribute and identifier-like string."""
+    found: dict[str, list[tuple[str, int]]] = {}
+    for module, tree in trees.items():
+        listed = {
+            id(c)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "__all__" for t in node.targets)
+            for c in ast.walk(node.value)
+        }
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Name):
+                name = node.id
+            elif isinstance(node, ast.Attribute):
+                name = node.attr
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in listed:
+                if not node.value.isidentifier():
+                    continue
+                name = node.value
+            elif isinstance(node, ast.ImportFrom):  # ``import name as other``: a use of name is one of other
+                for alias in node.names:
+                    if alias.asname and alias.asname != alias.name:
+                        found.setdefault(alias.name, []).append((module, node.lineno))
+                continue
+            else:
+                continue
+            found.setdefault(name, []).append((module, node.lineno))
+    return found
+
+
+def uncalled(definitions: dict[str, ast.Module], callers: dict[str, ast.Module]) -> list[str]:
+    """Public functions, methods and classes in ``definitions`` whose name nothing in ``callers``
+    uses outside their own body (``module.Class.method (line n)``)."""
+    uses = _uses(callers)
+    found: list[str] = []
+
+    def visit(module: str, body: list[ast.stmt], owner: str) -> None:
+        for node in body:
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                continue
+            qualified = f"{module}.{owner}{node.name}"
+            start = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            end = node.end_lineno or node.lineno
+            public = not node.name.startswith("_") and not (owner and _QT_NAME.match(node.name))
+            elsewhere = [u for u in uses.get(node.name, []) if not (u[0] == module and start <= u[1] <= end)]
+            if public and not elsewhere and qualified not in TEST_SEAMS:
+                found.append(f"{qualified} (line {node.lineno})")
+            if isinstance(node, ast.ClassDef):
+                visit(module, node.body, f"{owner}{node.name}.")
+
+    for module, tree in definitions.items():
+        visit(module, tree.body, "")
+    return found
+
+
+def test_every_public_function_has_a_caller_outside_the_tests() -> None:
+    """Code only tests call is dead: remove it with its tests (or, for a seam, list it in TEST_SEAMS)."""
+    callers = dict(MODULES)
+    for folder in CALLER_FOLDERS:
+        callers |= {f"{folder}/{p.name}": p for p in sorted((ROOT / folder).rglob("*.py"))}
+    assert uncalled(_trees(MODULES), _trees(callers)) == []
+
+
+def test_dead_code_check_finds_an_uncalled_function() -> None:
+    app = ast.parse(
+        "def used(): return helper()\n"
+        "def helper(): return 1\n"
+        "def recursive(n): return recursive(n - 1)\n"
+        "def only_reexported(): pass\n"
+        "class Model:\n"
+        "    def rowCount(self): return 0\n"
+        "    def refresh(self): pass\n"
+    )
+    facade = ast.parse("from app import only_reexported\nfrom app import used as used\n")
+    caller = ast.parse("import app\napp.used()\ngetattr(app.Model(), 'refresh')()\n")
+    trees = {"app": app, "facade": facade, "caller": caller}
+    assert uncalled({"app": app}, trees) == ["app.recursive (line 3)", "app.only_reexported (line 4)"]
 
 
 # -- words a newcomer cannot follow ------------------------------------------------------------

@@ -411,10 +411,6 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         AboutDialog(self.workspace, self).exec()
 
-    def tab_of(self, cls: type) -> Any:
-        """The tab widget of class ``cls`` (None if this build has no such tab)."""
-        return next((w for w in self.tab_widgets if isinstance(w, cls)), None)
-
     def open_place(self, place: str) -> None:
         """A link of the Tổng quan tab: show the tab where that part is dealt with, and start there."""
         if place == "backup":

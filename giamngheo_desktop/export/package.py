@@ -3,7 +3,7 @@
 :func:`write_package` writes one zip per period from the contents ``services.package``
 worked out: the report workbook (``bao-cao.xlsx``), the data file (``du-lieu.json``) and
 ``manifest.json`` (commune, period, sequence number, creation time, app and schema versions,
-record counts, SHA-256 of every file). :func:`verify_package` is what the receiving office
+record counts, SHA-256 of every file). :func:`open_package` is what the receiving office
 runs first: it refuses tampered files and hostile zips (path traversal, zip bombs, too many
 entries) with a Vietnamese message; :func:`read_bieu1_counts` reads several communes'
 packages for ``services.package.combined_bieu1``.
@@ -268,10 +268,6 @@ def read_package(path: Path, register: signing.KeyRegister | None = None) -> tup
     """Check a package (:func:`open_package`) and return (manifest, files)."""
     package = open_package(path, register)
     return package.manifest, package.files
-
-
-def verify_package(path: Path, register: signing.KeyRegister | None = None) -> dict[str, Any]:
-    return open_package(path, register).manifest
 
 
 def receive(path: Path, register: signing.KeyRegister | None = None) -> VerifiedPackage:

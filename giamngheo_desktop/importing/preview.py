@@ -126,13 +126,6 @@ class ImportPreview:
     layout: str = ""  # the layout's key (header texts), under which a confirmed mapping is remembered
     part_sheets: list[str] = field(default_factory=list)  # the sheets read, in the order of row keys
 
-    def row_label(self, key: int) -> str:
-        """A row key as the officer finds it: "dòng 12" or "trang “Thôn A”, dòng 12"."""
-        part = key >> ROW_BITS
-        if len(self.part_sheets) > 1 and part < len(self.part_sheets):
-            return f"trang “{self.part_sheets[part]}”, dòng {key & _ROW_MASK}"
-        return f"dòng {key & _ROW_MASK}"
-
     def rows_text(self, keys: list[int], *, limit: int = 30) -> str:
         """Row keys grouped by sheet: "12, 14, 15" or "trang “A”: 12, 14; trang “B”: 3"."""
         by_part: dict[int, list[int]] = {}

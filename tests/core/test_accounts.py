@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,11 +54,11 @@ def test_an_unknown_name_costs_the_same_work_as_a_wrong_password(db: Database, m
     calls: list[int] = []
     real = hashlib.scrypt
 
-    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def counting(*args: Any, **kwargs: Any) -> bytes:
         calls.append(kwargs["n"])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(users.hashlib, "scrypt", counting)
+    monkeypatch.setattr(hashlib, "scrypt", counting)
     for name in ("lan", "khong-co-ai"):
         with pytest.raises(users.LoginFailed):
             users.authenticate(db, name, "sai-mat-khau-1")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -121,7 +122,9 @@ def test_auto_backups_are_pruned_but_manual_ones_kept(db: Database) -> None:
     assert manual.path.exists()
 
 
-def test_disk_full_during_backup_gives_a_plain_message_and_no_file(db: Database, tmp_path: Path, monkeypatch) -> None:
+def test_disk_full_during_backup_gives_a_plain_message_and_no_file(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def full(*args: object) -> None:
         raise OSError(28, "No space left on device")
 
@@ -187,7 +190,7 @@ def corrupt_a_page(path: Path) -> None:
 
 
 def test_stale_temporaries_are_pruned_and_a_failed_backup_leaves_none(
-    db: Database, tmp_path: Path, monkeypatch
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     usb = tmp_path / "usb"
     usb.mkdir()
@@ -208,24 +211,24 @@ def test_stale_temporaries_are_pruned_and_a_failed_backup_leaves_none(
 
 
 def test_a_restore_cut_short_leaves_the_file_and_no_empty_or_partial_file(
-    demo_file: Path, tmp_path: Path, monkeypatch
+    demo_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     copy = tmp_path / "cu.sqlite"
     with open_database(demo_file) as db:
         (tmp_path / "usb").mkdir()
         copy = backup.make_backup(db, tmp_path / "usb", same_device_ok=True).path
     before = dump(demo_file)
-    real_copy = backup.shutil.copyfile
+    real_copy = shutil.copyfile
 
     def half_then_full(src: str, dst: str) -> None:
         Path(dst).write_bytes(Path(src).read_bytes()[:5000])
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(backup.shutil, "copyfile", half_then_full)
+    monkeypatch.setattr(shutil, "copyfile", half_then_full)
     with pytest.raises(StorageUnavailable) as info:
         backup.restore(copy, demo_file)
     assert "Ổ đĩa đã đầy" in str(info.value)
-    monkeypatch.setattr(backup.shutil, "copyfile", real_copy)
+    monkeypatch.setattr(shutil, "copyfile", real_copy)
     assert dump(demo_file) == before
     leftovers = [p for p in demo_file.parent.iterdir() if backup.TEMP_MARK in p.name]
     assert leftovers == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 import pytest
 
@@ -53,7 +54,7 @@ def staging(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> 
     return str(request.param)
 
 
-def _columns(rows: list[dict[str, object]]) -> dict[str, list[object]]:
+def _columns(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
     return {key: [row[key] for row in rows] for key in rows[0]} if rows else {}
 
 
@@ -159,7 +160,7 @@ def test_a_refused_row_fails_the_whole_insert_and_leaves_no_staging_table(db: Da
         members=[reg.MemberInput(full_name="Nguyễn Văn An", relationship_code=reg.HEAD, sex="M", birth_year=1970)],
     ).household_id
     before = db.scalar("SELECT count(*) FROM member")
-    columns = {
+    columns: dict[str, list[Any]] = {
         "household_id": [hid, hid],
         "full_name": ["Lò Thị Hoa", "Lò Văn Sai"],
         "name_fold": ["lo thi hoa", "lo van sai"],

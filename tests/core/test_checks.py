@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,7 +41,7 @@ def complete_household(code: str, village_id: int) -> reg.HouseholdInput:
     )
 
 
-def adult(name: str, rel: str, year: int, sex: str, **kw) -> reg.MemberInput:
+def adult(name: str, rel: str, year: int, sex: str, **kw: Any) -> reg.MemberInput:
     return reg.MemberInput(
         name,
         rel,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,23 +27,23 @@ REF = _dt.date(2026, 11, 15)
 
 
 def adult(mid: int = 1, **kw: object) -> MemberFacts:
-    base = dict(id=mid, name=f"Người {mid}", birth_date=_dt.date(1980, 1, 1), birth_year=1980, sex="M",
+    base: dict[str, Any] = dict(id=mid, name=f"Người {mid}", birth_date=_dt.date(1980, 1, 1), birth_year=1980, sex="M",
                 employment_deprived=False, hi_card=True, hi_valid_from=_dt.date(2026, 1, 1),
                 hi_valid_to=_dt.date(2026, 12, 31), in_school=False, education_rank=3, malnourished=None)  # fmt: skip
     base.update(kw)
-    return MemberFacts(**base)  # type: ignore[arg-type]
+    return MemberFacts(**base)
 
 
 def home(members: list[MemberFacts], **kw: object) -> HouseholdFacts:
-    base = dict(id=1, area_type="rural", members=tuple(members), wall_durable=True, column_durable=True,
+    base: dict[str, Any] = dict(id=1, area_type="rural", members=tuple(members), wall_durable=True, column_durable=True,
                 roof_durable=True, floor_area=100.0, water_hygienic=True, latrine_hygienic=True, internet_use=True,
                 has_info_device=True, loudspeaker_reach=True, waste_treatment=True,
                 income_per_capita=1_000_000)  # fmt: skip
     base.update(kw)
-    return HouseholdFacts(**base)  # type: ignore[arg-type]
+    return HouseholdFacts(**base)
 
 
-def deprived(h: HouseholdFacts, on: _dt.date = REF, standard=S2022) -> set[str]:
+def deprived(h: HouseholdFacts, on: _dt.date = REF, standard: Standard = S2022) -> set[str]:
     return {r.code for r in evaluate(standard, h, on) if r.deprived}
 
 

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.worksheet.worksheet import Worksheet
 
 from giamngheo_desktop.domain import periods
+from giamngheo_desktop.domain.report import ReportData
 from giamngheo_desktop.export.pdf import write_pdf
 from giamngheo_desktop.export.xlsx import NUMBER_FORMAT, sheet_name, write_xlsx
 from giamngheo_desktop.services import reporting
@@ -21,11 +23,11 @@ from tests.report_builders import household, small_commune, villages
 KINDS = ["bieu1", "bieu2", "bieu4", "list_poor", "supports"]
 
 
-def _reports(db: Database) -> list[reporting.ReportData]:
+def _reports(db: Database) -> list[ReportData]:
     return reporting.build_reports(db, kinds=KINDS, period=periods.parse("2026"))
 
 
-def _find(ws, text: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+def _find(ws: Worksheet, text: str) -> tuple[int, int]:
     for row in ws.iter_rows():
         for cell in row:
             if cell.value == text:
@@ -135,8 +137,8 @@ def test_pdf_text_is_the_vietnamese_report(db: Database, tmp_path: Path) -> None
     support(db, ids["a"], "loan", "2026-02-01", 1_500_000)
     for report in _reports(db):
         path = write_pdf(report, tmp_path / f"{report.kind}.pdf")
-        text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True).stdout
-        text = unicodedata.normalize("NFC", text.decode("utf-8"))
+        raw = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True).stdout
+        text = unicodedata.normalize("NFC", raw.decode("utf-8"))
         assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
         assert "Độc lập - Tự do - Hạnh phúc" in text
         assert report.title.split(";")[0][:40] in " ".join(text.split())

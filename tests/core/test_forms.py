@@ -65,7 +65,7 @@ def test_each_paper_at_each_step_shows_the_rounds_classes(db: Database, tmp_path
     ]
     with db.atomic() as conn:
         conn.executemany("UPDATE household SET poverty_class = 'poor' WHERE id = ?", [(i,) for i in wrong])
-    rid = review.open_round(db, kind="annual", reference_date="2026-11-15").id
+    rid = review.open_round(db, kind="annual", reference_date="2026-11-15").written_id
     with pytest.raises(DomainError, match="chưa có kết quả phân loại"):
         papers.form_paper(db, "posting", round_id=rid, village_id=villages(db)[0])
     review.compute_round(db, rid)
@@ -146,10 +146,10 @@ def test_monthly_round_papers_carry_the_monthly_rounds_figures(
     demo.generate(db, households=160, seed=5)
     annual = review.run_complete_round(
         db, reference_date="2026-11-15", decision_number="98/QĐ-UBND", decision_date="2026-12-01"
-    ).id
+    ).written_id
     hid = db.scalar("SELECT id FROM household WHERE poverty_class = 'not_poor' ORDER BY id LIMIT 1")
     review.record_request(db, household_id=hid, form="01", request_date="2026-12-15", content="Mất mùa")
-    monthly = review.open_round(db, kind="monthly", reference_date="2026-12-15").id
+    monthly = review.open_round(db, kind="monthly", reference_date="2026-12-15").written_id
     review.compute_round(db, monthly)
     vid = db.scalar("SELECT village_id FROM household WHERE id = ?", (hid,))
     review.record_meeting(db, monthly, village_id=vid, meeting_date="2026-12-16", attendees=12, agreed=10)
@@ -183,7 +183,7 @@ def test_decision_and_certificate_of_a_closed_round(db: Database, tmp_path: Path
     demo.generate(db, households=160, seed=5)
     rid = review.run_complete_round(
         db, reference_date="2026-11-15", decision_number="12/QĐ-UBND", decision_date="2026-11-30"
-    ).id
+    ).written_id
     decision = _print(db, "decision", tmp_path / "d.pdf", round_id=rid)
     assert "Mẫu số 02" in decision and "QUYẾT ĐỊNH" in decision and "Số: 12/QĐ-UBND" in decision
     assert "(Kèm theo Quyết định số 12/QĐ-UBND ngày 30 tháng 11 năm 2026" in decision
@@ -197,7 +197,7 @@ def test_village_batch_of_a_round(db: Database, tmp_path: Path, pinned_clock: No
     demo.generate(db, households=160, seed=5)
     rid = review.run_complete_round(
         db, reference_date="2026-11-15", decision_number="12/QĐ-UBND", decision_date="2026-11-30"
-    ).id
+    ).written_id
     v1 = villages(db)[0]
     path, households = forms.write_village_batch(*papers.village_papers(db, rid, v1), tmp_path / "thon.pdf")
     text = _text(path)
@@ -219,7 +219,7 @@ def test_every_paper_is_on_the_decree_30_page(db: Database, tmp_path: Path, pinn
     }
     rid = review.run_complete_round(
         db, reference_date="2026-11-15", decision_number="12/QĐ-UBND", decision_date="2026-11-30"
-    ).id
+    ).written_id
     v1 = villages(db)[0]
     for kind, target in (
         ("posting", {"round_id": rid, "village_id": v1}),

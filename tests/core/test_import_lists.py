@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from giamngheo_desktop.export.register_xlsx import write_register_xlsx
 from giamngheo_desktop.importing import commit as import_commit
 from giamngheo_desktop.importing import lists
 from giamngheo_desktop.importing.reader import decode_text
+from giamngheo_desktop.paths import backups_dir_for
 from giamngheo_desktop.services import household_query as hq
 from giamngheo_desktop.services import register as reg
 from giamngheo_desktop.storage.connection import Database
@@ -49,7 +51,7 @@ def messy_rows(bad_date: str = "31/02/1990") -> list[list[object]]:
         ["UBND XÃ TÂN LẬP", None, None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
         ["DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2025"],
         [],
-        HEADER,
+        [*HEADER],
         ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)", "(8)", "(9)", "(10)", "(11)", "(12)"],
         # household 1: code only on the head's row, dates as text, ID as a number (leading zero lost)
         [1, "DX-01", "Đồng Xuân", "Nguyễn Văn Đức", "Chủ hộ", "04/03/1960", "Nam", 25060000011, "Kinh", "Hộ nghèo",
@@ -65,7 +67,7 @@ def messy_rows(bad_date: str = "31/02/1990") -> list[list[object]]:
     ]  # fmt: skip
 
 
-def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
+def write_xlsx(path: Path, rows: Sequence[Sequence[object]]) -> Path:
     wb = Workbook()
     ws = wb.active
     for row in rows:
@@ -186,7 +188,7 @@ def test_household_matched_by_id_number_when_the_file_has_no_code(db: Database, 
         household=reg.HouseholdInput(code="OLD-1", village_id=vid),
         members=[reg.MemberInput("Nguyễn Văn Đức", "01", sex="M", birth_year=1960, id_number="025060000011")],
     )
-    rows = [
+    rows: list[list[object]] = [
         ["Họ và tên", "Quan hệ với chủ hộ", "Số định danh", "Thôn", "Năm sinh"],
         ["Nguyễn Văn Đức", "Chủ hộ", "025060000011", "Thôn Đồng Xuân", 1960],
         ["Nguyễn Thị Bé", "Bạn của con", None, "Thôn Đồng Xuân", 2001],
@@ -384,12 +386,12 @@ def test_template_imports_and_export_round_trips(db: Database, db_path: Path, tm
     audit_before = db.scalar("SELECT count(*) FROM audit_log")
     from giamngheo_desktop.services import backup
 
-    copies = backup.list_backups(backup.backups_dir_for(db.path))
+    copies = backup.list_backups(backups_dir_for(db.path))
     result = lists.commit_import(db, again)
     assert (result.households_unchanged, result.households_updated) == (1, 0)
     assert db.scalar("SELECT count(*) FROM household_event") == events_before
     assert db.scalar("SELECT count(*) FROM audit_log") == audit_before
-    assert backup.list_backups(backup.backups_dir_for(db.path)) == copies  # nothing to protect: no copy
+    assert backup.list_backups(backups_dir_for(db.path)) == copies  # nothing to protect: no copy
     db.close()
     run = subprocess.run(
         [

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 import traceback
+from collections.abc import Callable
 
 from giamngheo_desktop.domain.logscrub import scrub
 
 
-def _message(fn) -> str:  # type: ignore[no-untyped-def]
+def _message(fn: Callable[[], object]) -> str:
     try:
         fn()
     except Exception as exc:

@@ -14,7 +14,9 @@ snapshot = st.dictionaries(st.integers(min_value=1, max_value=40), state, max_si
 
 @settings(max_examples=200, deadline=None)
 @given(snapshot, snapshot, st.sets(st.integers(1, 40)), st.sets(st.integers(1, 40)))
-def test_identity_holds_for_households_and_persons_per_village(start, end, before, created) -> None:
+def test_identity_holds_for_households_and_persons_per_village(
+    start: dict[int, State], end: dict[int, State], before: set[int], created: set[int]
+) -> None:
     for group in (POOR, NEAR):
         result = movement(group, start, end, ever_in_group_before=before, composition_new=created)
         for counts in result.values():

@@ -80,7 +80,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 
 def _key_line(code: str, data_dir: Path) -> str:
-    from giamngheo_desktop.export import signing  # type: ignore[attr-defined]
+    from giamngheo_desktop.export import signing
 
     return str(signing.commune_key(code, data_dir=data_dir, create=False).public_text)
 

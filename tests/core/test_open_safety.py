@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from giamngheo_desktop.cli import main as cli_main
 from giamngheo_desktop.domain.errors import SchemaTooNew, StorageUnavailable
 from giamngheo_desktop.services import backup, demo
 from giamngheo_desktop.services.session import close_session, open_session
+from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.storage.database import file_verdict, open_database
 from giamngheo_desktop.storage.migrations import LATEST
 
@@ -26,7 +28,7 @@ def _files(path: Path) -> dict[str, bytes]:
     return {s: Path(str(path) + s).read_bytes() for s in ("", "-wal") if Path(str(path) + s).exists()}
 
 
-def _snapshot_with_wal(work: Path, target: Path, write) -> None:  # type: ignore[no-untyped-def]
+def _snapshot_with_wal(work: Path, target: Path, write: Callable[[Database], object]) -> None:
     """``target`` (+ -wal) as a power cut would leave it right after ``write`` committed."""
     db = open_database(work)
     try:

@@ -126,6 +126,7 @@ def test_second_head_refused_and_change_head_updates_relationships(db: Database)
     assert after["Nguyễn Thị Lan"]["relationship_code"] == "26"  # Em ruột (younger)
     assert reg.get_household(db, hid)["head_member_id"] == people["Nguyễn Văn Nam"]["id"]
     assert "head_change" in events(db, hid)
+    assert result.snapshot is not None
     reg.undo_operation(db, result.snapshot)
     back = members_by_name(db, hid)
     assert back["Nguyễn Văn Đức"]["relationship_code"] == "01"
@@ -169,12 +170,14 @@ def test_split_moves_members_with_history_and_undo_redo(db: Database) -> None:
     assert "split_to" in events(db, hid) and "split_from" in events(db, new_id)
     assert len(members_by_name(db, hid)) == 3
 
+    assert result.snapshot is not None
     reg.undo_operation(db, result.snapshot)
     assert len(members_by_name(db, hid)) == 5
     assert members_by_name(db, hid)["Lê Thị Mai"]["relationship_code"] == "07"
     assert reg.get_household(db, new_id)["deleted_at"] is not None
     assert "split_to" not in events(db, hid)
 
+    assert result.snapshot is not None
     reg.redo_operation(db, result.snapshot)
     assert set(members_by_name(db, new_id)) == {"Nguyễn Văn Nam", "Lê Thị Mai"}
     assert reg.get_household(db, new_id)["deleted_at"] is None
@@ -210,6 +213,7 @@ def test_merge_soft_deletes_the_source_and_undo_restores_it(db: Database) -> Non
     assert members_by_name(db, a)["Đỗ Văn Bình"]["relationship_code"] == "13"
     assert reg.get_household(db, b)["deleted_at"] is not None
     assert "merged_from" in events(db, a) and "merge_into" in events(db, b)
+    assert result.snapshot is not None
     reg.undo_operation(db, result.snapshot)
     assert reg.get_household(db, b)["deleted_at"] is None
     assert members_by_name(db, b)["Đỗ Văn Bình"]["relationship_code"] == "01"
@@ -233,6 +237,7 @@ def test_move_member_and_remove_restore(db: Database) -> None:
 
     removed = reg.remove_member(db, lan)
     assert "Nguyễn Thị Lan" not in members_by_name(db, b)
+    assert removed.snapshot is not None
     reg.undo_operation(db, removed.snapshot)
     assert "Nguyễn Thị Lan" in members_by_name(db, b)
 
@@ -241,6 +246,7 @@ def test_move_member_and_remove_restore(db: Database) -> None:
 
     gone = reg.remove_household(db, b)
     assert reg.get_household(db, b)["deleted_at"] is not None
+    assert gone.snapshot is not None
     reg.undo_operation(db, gone.snapshot)
     assert reg.get_household(db, b)["deleted_at"] is None
 
@@ -263,6 +269,7 @@ def test_update_member_and_household_with_undo(db: Database) -> None:
     data.schooling = "higher"
     result = reg.update_member(db, lan["id"], member=data)
     assert reg.get_member(db, lan["id"])["name_fold"] == "nguyen thi lan anh"
+    assert result.snapshot is not None
     reg.undo_operation(db, result.snapshot)
     assert reg.get_member(db, lan["id"])["full_name"] == "Nguyễn Thị Lan"
 
@@ -272,6 +279,7 @@ def test_update_member_and_household_with_undo(db: Database) -> None:
     hdata.causes = ["1"]
     upd = reg.update_household(db, hid, household=hdata)
     assert reg.get_household(db, hid)["causes"] == ["1"]
+    assert upd.snapshot is not None
     reg.undo_operation(db, upd.snapshot)
     assert reg.get_household(db, hid)["causes"] == ["2", "7"]
     assert reg.get_household(db, hid)["water_source"] is None

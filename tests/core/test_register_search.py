@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +17,7 @@ from giamngheo_desktop.storage.connection import Database
 @pytest.fixture
 def three(db: Database) -> dict[str, int]:
     vid = int(db.scalar("SELECT min(id) FROM village"))
-    out = {}
+    out: dict[str, int] = {}
     for code, head, sex, cls in (
         ("DX-001", "Nguyễn Văn Đức", "M", "poor"),
         ("DX-002", "Đặng Thị Hằng", "F", "newly_escaped"),
@@ -29,15 +31,15 @@ def three(db: Database) -> dict[str, int]:
                     reg.MemberInput(
                         head, "01", sex=sex, birth_year=1970, id_number=make_id_number("025", sex, 1970, len(out) + 1)
                     ),
-                    reg.MemberInput("Trần Văn Đông", "04", sex="M", birth_year=2000) if code == "TH-100" else None,
-                ][: 2 if code == "TH-100" else 1],  # type: ignore[list-item]
+                    *([reg.MemberInput("Trần Văn Đông", "04", sex="M", birth_year=2000)] if code == "TH-100" else []),
+                ],
             ).household_id
             or 0
         )
     return out
 
 
-def found(db: Database, **kw) -> set[int]:  # type: ignore[no-untyped-def]
+def found(db: Database, **kw: Any) -> set[int]:
     return set(find_household_ids(db, HouseholdQuery(**kw)))
 
 
@@ -58,18 +60,20 @@ def found(db: Database, **kw) -> set[int]:  # type: ignore[no-untyped-def]
         ("50%_", set()),
     ],
 )
-def test_search_ignores_case_and_accents_and_finds_codes_and_ids(db: Database, three, text, expected) -> None:  # type: ignore[no-untyped-def]
+def test_search_ignores_case_and_accents_and_finds_codes_and_ids(
+    db: Database, three: dict[str, int], text: str, expected: set[str]
+) -> None:
     assert found(db, text=text) == {three[c] for c in expected}
 
 
-def test_filters_class_including_newly_escaped_and_flags(db: Database, three) -> None:  # type: ignore[no-untyped-def]
+def test_filters_class_including_newly_escaped_and_flags(db: Database, three: dict[str, int]) -> None:
     assert found(db, poverty_class="newly_escaped") == {three["DX-002"]}
     assert found(db, flags={"female_head": True}) == {three["DX-002"]}
     reg.remove_household(db, three["TH-100"])
     assert three["TH-100"] not in found(db)
 
 
-def test_deprivation_filter_uses_the_latest_round(db: Database, three) -> None:  # type: ignore[no-untyped-def]
+def test_deprivation_filter_uses_the_latest_round(db: Database, three: dict[str, int]) -> None:
     conn = db.conn
     definition = json.dumps({"indicators": [{"code": "water", "name": "Nguồn nước"}]})
     conn.execute(
@@ -112,7 +116,7 @@ def _search_text_is_current(db: Database) -> None:
     assert [tuple(r) for r in indexed] == [tuple(r) for r in before]
 
 
-def test_search_follows_every_register_operation_and_undo(db: Database, three) -> None:  # type: ignore[no-untyped-def]
+def test_search_follows_every_register_operation_and_undo(db: Database, three: dict[str, int]) -> None:
     th = three["TH-100"]
     dong = next(m for m in reg.list_members(db, th) if m["relationship_code"] != "01")
     # edit a member's name: the old name is no longer found, the new one is
@@ -120,6 +124,7 @@ def test_search_follows_every_register_operation_and_undo(db: Database, three) -
     data.full_name = "Trần Văn Đông Hải"
     op = reg.update_member(db, dong["id"], member=data)
     assert found(db, text="dong hai") == {th}
+    assert op.snapshot is not None
     reg.undo_operation(db, op.snapshot)
     assert found(db, text="dong hai") == set()
     assert found(db, text="tran van dong") == {th}
@@ -141,7 +146,7 @@ def test_search_follows_every_register_operation_and_undo(db: Database, three) -
     _search_text_is_current(db)
 
 
-def test_bulk_writes_leave_search_text_and_audit_triggers_in_place(db: Database, three) -> None:  # type: ignore[no-untyped-def]
+def test_bulk_writes_leave_search_text_and_audit_triggers_in_place(db: Database, three: dict[str, int]) -> None:
     from giamngheo_desktop.storage import audit, search
 
     triggers = {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
@@ -172,14 +177,14 @@ def _scan(db: Database, text: str) -> set[int]:
     "text",
     ["n", "đ", "0", "02", "ng", "nguyen", "n v", "van d", "c\nd", 'a"b', "th-", "025 17", "2517", "x*", "dong"],
 )
-def test_index_finds_what_a_scan_of_the_search_text_finds(db: Database, three, text) -> None:  # type: ignore[no-untyped-def]
+def test_index_finds_what_a_scan_of_the_search_text_finds(db: Database, three: dict[str, int], text: str) -> None:
     from giamngheo_desktop.services.household_query import matching_ids
 
     assert found(db, text=text) == _scan(db, text)
     assert (matching_ids(db, text) or set()) >= _scan(db, text)
 
 
-def test_a_keystroke_filters_the_kept_order_and_sees_changes_after_forget(db: Database, three) -> None:  # type: ignore[no-untyped-def]
+def test_a_keystroke_filters_the_kept_order_and_sees_changes_after_forget(db: Database, three: dict[str, int]) -> None:
     from giamngheo_desktop.services.household_query import RegisterSearch
 
     search = RegisterSearch(db)
@@ -192,7 +197,7 @@ def test_a_keystroke_filters_the_kept_order_and_sees_changes_after_forget(db: Da
     assert search.ids(HouseholdQuery(text="dx-0", include_deleted=True)) == [three["DX-001"], three["DX-002"]]
 
 
-def test_upgrading_a_version_3_file_builds_the_index(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_upgrading_a_version_3_file_builds_the_index(tmp_path: Path) -> None:
     from giamngheo_desktop.storage import migrations, search
     from giamngheo_desktop.storage.connection import Database, connect
     from giamngheo_desktop.storage.database import open_database

@@ -9,14 +9,14 @@ import pytest
 from giamngheo_desktop.domain import periods
 from giamngheo_desktop.domain.errors import ValidationFailed
 from giamngheo_desktop.domain.movement import identity_holds
-from giamngheo_desktop.domain.report import build_headers, format_number
+from giamngheo_desktop.domain.report import ReportRow, build_headers, format_number
 from giamngheo_desktop.services import reporting
 from giamngheo_desktop.services.reporting import REGISTER_NOTE, build_report
 from giamngheo_desktop.storage.connection import Database
-from tests.report_builders import INDICATORS, closed_round, small_commune, support, villages
+from tests.report_builders import INDICATORS, closed_round, int_sum, small_commune, support, total_of, villages
 
 
-def _counts(row: reporting.ReportRow, start: int) -> list[int]:
+def _counts(row: ReportRow, start: int) -> list[int]:
     return [int(v) for v in row.values[start:] if isinstance(v, int)]
 
 
@@ -64,7 +64,7 @@ def test_bieu1_from_register_villages_then_total_equal_to_their_sum(db: Database
     assert total.values[2:5] == (6, 17, 3)
     assert total.values[5] == 50.0
     for col in (2, 3, 4, 6, 8, 10):
-        assert total.values[col] == sum(u.values[col] for u in units)  # type: ignore[misc]
+        assert total.values[col] == int_sum(units, col)
     assert REGISTER_NOTE in r.notes
     assert r.code == "Mẫu số 7.1" and r.column_numbers == ["A", "B"] + [str(i) for i in range(1, 11)]
     assert "Tổng số hộ dân cư (tại thời điểm rà soát)" in [h.text for h in r.headers]
@@ -122,7 +122,7 @@ def test_movement_between_two_rounds_identity_holds_in_every_row(db: Database) -
     )
     r = build_report(db, kind="bieu2", period=periods.parse("2026"))
     for row in r.rows:
-        assert identity_holds([int(v or 0) for v in row.values[3:]])  # type: ignore[arg-type]
+        assert identity_holds([int(v or 0) for v in row.values[3:]])
     hh, pp = [row for row in r.rows if row.kind == "total"]
     # households: start 3; -1 became near-poor (b), -1 other (d); +1 near-poor→poor (c), +2 new (e, f)
     assert list(hh.values[3:]) == [3, 1, 0, 1, 1, 0, 2, 0, 4]
@@ -150,9 +150,9 @@ def test_deprivations_follow_the_standards_indicator_order(db: Database) -> None
     assert total is not None and total.values[2:] == (3, 1, 1, 2)
     r5 = build_report(db, kind="bieu5", period=periods.parse("2026"))
     assert r5.code == "Mẫu số 7.5" and r5.column_count == 3 + len(INDICATORS)  # no total-deprivations column
-    assert r5.total_row().values[3:] == (33.33, 33.33, 66.67)  # type: ignore[union-attr]
+    assert total_of(r5).values[3:] == (33.33, 33.33, 66.67)
     r6 = build_report(db, kind="bieu6", period=periods.parse("2026"))
-    assert r6.total_row().values[2:] == (1, 1, 0, 0)  # type: ignore[union-attr]
+    assert total_of(r6).values[2:] == (1, 1, 0, 0)
 
 
 def test_detailed_list_puts_the_birth_year_under_nam_or_nu(db: Database) -> None:
@@ -165,7 +165,7 @@ def test_detailed_list_puts_the_birth_year_under_nam_or_nu(db: Database) -> None
     first, second = details[0], details[1]
     assert (first.values[nam], first.values[nu]) == (1980, None)
     assert (second.values[nam], second.values[nu]) == (None, 1981)
-    assert "3 hộ, 6 nhân khẩu" in str(r.total_row().values[1])  # type: ignore[union-attr]
+    assert "3 hộ, 6 nhân khẩu" in str(total_of(r).values[1])
 
 
 def test_support_summary_sums_amounts_in_the_period_only(db: Database) -> None:
@@ -179,9 +179,9 @@ def test_support_summary_sums_amounts_in_the_period_only(db: Database) -> None:
     assert total is not None and total.values[2:5] == (2, 3, 51_500_000)
     assert total.values[5:7] == (2, 1_500_000)  # Y tế: count, amount
     by_source = build_report(db, kind="supports_by_source", period=periods.parse("2026"))
-    assert by_source.total_row().values[2:] == (2, 3, 51_500_000)  # type: ignore[union-attr]
+    assert total_of(by_source).values[2:] == (2, 3, 51_500_000)
     monthly = build_report(db, kind="monthly", period=periods.parse("2026-04"))
-    assert monthly.total_row().values[-3:] == (1, 1, 50_000_000)  # type: ignore[union-attr]
+    assert total_of(monthly).values[-3:] == (1, 1, 50_000_000)
 
 
 def test_every_report_kind_builds_with_totals_equal_to_the_villages(db: Database) -> None:
@@ -195,7 +195,7 @@ def test_every_report_kind_builds_with_totals_equal_to_the_villages(db: Database
         if kind.startswith("bieu") and units and len(totals) == 1:
             for col, k in enumerate(r.column_kinds):
                 if k == "int" and col >= 2:
-                    assert totals[0].values[col] == sum(u.values[col] for u in units), (kind, col)  # type: ignore[misc]
+                    assert totals[0].values[col] == int_sum(units, col), (kind, col)
     assert villages(db)
 
 

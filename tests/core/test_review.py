@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -10,13 +11,14 @@ from giamngheo_desktop.cli import main as cli_main
 from giamngheo_desktop.domain.errors import DomainError, PermissionDenied, ValidationFailed
 from giamngheo_desktop.domain.movement import identity_holds
 from giamngheo_desktop.domain.permissions import SYSTEM_ACTOR, Actor, Role
+from giamngheo_desktop.domain.vocab import effective_class
 from giamngheo_desktop.services import demo, review
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.storage.database import open_database
 
 
 @pytest.fixture
-def commune(tmp_path: Path) -> Database:
+def commune(tmp_path: Path) -> Iterator[Database]:
     db = open_database(tmp_path / "xa.sqlite")
     demo.generate(db, households=300, seed=4)
     yield db
@@ -113,9 +115,9 @@ def test_rights_by_role(commune: Database) -> None:
 
 
 def test_newly_escaped_for_36_months_then_not_poor() -> None:
-    assert review.effective_class("newly_escaped", "2024-12-10", "2027-12-09") == "newly_escaped"
-    assert review.effective_class("newly_escaped", "2024-12-10", "2027-12-10") == "not_poor"
-    assert review.effective_class("poor", None, "2030-01-01") == "poor"
+    assert effective_class("newly_escaped", "2024-12-10", "2027-12-09") == "newly_escaped"
+    assert effective_class("newly_escaped", "2024-12-10", "2027-12-10") == "not_poor"
+    assert effective_class("poor", None, "2030-01-01") == "poor"
 
 
 def test_movement_between_two_closed_rounds_balances(commune: Database) -> None:
@@ -151,7 +153,7 @@ def test_demo_with_rounds_has_movement_for_the_reports(tmp_path: Path) -> None:
 
 
 def _at_meeting(db: Database, date: str = "2026-11-15") -> tuple[int, int]:
-    round_id = review.open_round(db, kind="annual", reference_date=date).id
+    round_id = review.open_round(db, kind="annual", reference_date=date).written_id
     assert round_id is not None
     review.compute_round(db, round_id)
     villages = {r.village for r in review.round_rows(db, round_id)}

@@ -92,7 +92,9 @@ def test_every_release_and_every_older_schema_version_has_a_fixture() -> None:
 def test_a_file_of_an_older_version_upgrades_keeping_its_data(fixture: Path, tmp_path: Path) -> None:
     path = tmp_path / fixture.name
     shutil.copy(fixture, path)
-    version = int(re.search(r"-v(\d+)\.sqlite$", fixture.name).group(1))  # type: ignore[union-attr]
+    numbered = re.search(r"-v(\d+)\.sqlite$", fixture.name)
+    assert numbered is not None, fixture.name
+    version = int(numbered.group(1))
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == version
     conn.close()

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from giamngheo_desktop.domain.errors import DomainError, ValidationFailed
 from giamngheo_desktop.domain.scoring import parse_card, score
 from giamngheo_desktop.services import demo, review
+from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.storage.database import open_database
 
 
-def test_sample_card_is_labelled_and_scores_answers(db) -> None:  # type: ignore[no-untyped-def]
+def test_sample_card_is_labelled_and_scores_answers(db: Database) -> None:
     card = review.b1_card(db, "VN-2022-2025", "rural")
     assert card is not None and card.is_sample and "THẺ MẪU" in card.name
     answers = {q["code"]: q["options"][-1]["code"] for q in card.questions}
@@ -25,7 +28,7 @@ def test_a_card_without_points_is_refused() -> None:
                     "questions": [{"code": "q", "text": "Câu", "options": [{"code": "a", "text": "A"}]}]})  # fmt: skip
 
 
-def test_b1_total_stands_in_for_a_missing_income(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_b1_total_stands_in_for_a_missing_income(tmp_path: Path) -> None:
     with open_database(tmp_path / "xa.sqlite") as db:
         demo.generate(db, households=80, seed=3)
         hid = db.scalar("SELECT id FROM household WHERE poverty_class = 'near_poor' LIMIT 1")

@@ -154,7 +154,7 @@ class Poison:
     def __eq__(self, other: object) -> bool:
         raise AssertionError("argument used before the permission check (compared)")
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable: the way Python spells it, not a method
 
 
 # arguments that decide which permission applies are given for real
@@ -165,7 +165,8 @@ def _call_as(db: Database, qualified: str, role: Role) -> BaseException | None:
     module, name = qualified.split(".")
     fn = getattr(importlib.import_module(f"giamngheo_desktop.services.{module}"), name)
     params = list(inspect.signature(fn).parameters.values())[1:]
-    args, kwargs = [], {}
+    args: list[object] = []
+    kwargs: dict[str, object] = {}
     for p in params:
         if p.default is not inspect.Parameter.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
             continue

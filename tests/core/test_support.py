@@ -30,7 +30,7 @@ def test_record_support_takes_defaults_from_the_catalogue(db, reg):
             amount=2_500_000,
         ),
     )
-    row = support.get_support(db, saved.id)
+    row = support.get_support(db, saved.written_id)
     assert row.unit == "người"
     assert row.funding_source == "central"
     assert row.programme_code == "MTQG-GNBV-2021-2025/DA4/TDA1"
@@ -40,7 +40,7 @@ def test_record_support_takes_defaults_from_the_catalogue(db, reg):
     later = support.record_support(
         db, data=SupportInput(household_id=reg["A"], type_code="vocational_training", support_date="2026-03-01")
     )
-    assert support.get_support(db, later.id).programme_code.startswith("MTQG-2026-2035/")
+    assert support.get_support(db, later.written_id).programme_code.startswith("MTQG-2026-2035/")
 
 
 def test_validation_names_the_fields_and_writes_nothing(db, reg):
@@ -77,11 +77,11 @@ def test_edit_and_cancel(db, reg):
     )
     support.edit_support(
         db,
-        support_id=saved.id,
+        support_id=saved.written_id,
         data=SupportInput(household_id=reg["A"], type_code="tet_emergency", support_date="2026-01-21", amount=700_000),
     )
-    assert support.get_support(db, saved.id).amount == 700_000
-    support.cancel_support(db, support_id=saved.id)
+    assert support.get_support(db, saved.written_id).amount == 700_000
+    support.cancel_support(db, support_id=saved.written_id)
     assert support.household_history(db, reg["A"]) == []
     assert support.ledger_total(db, LedgerQuery(year=2026)) == (0, 0)
 
@@ -97,26 +97,28 @@ def test_loan_balance_and_repayments(db, reg):
             disbursement_date="2025-01-31",
         ),
     )
-    loan = support.get_loan(db, saved.id)
+    loan = support.get_loan(db, saved.written_id)
     assert loan.interest_rate == 6.6  # default from the programme
     assert loan.due_date == "2028-01-31"
     assert loan.outstanding == 50_000_000
     assert support.get_support(db, loan.support_id).type_code == "loan"
-    support.record_repayment(db, loan_id=saved.id, paid_date="2025-07-31", principal=10_000_000, interest=1_650_000)
-    support.record_repayment(db, loan_id=saved.id, paid_date="2026-01-31", principal=15_000_000)
-    loan = support.get_loan(db, saved.id)
+    support.record_repayment(
+        db, loan_id=saved.written_id, paid_date="2025-07-31", principal=10_000_000, interest=1_650_000
+    )
+    support.record_repayment(db, loan_id=saved.written_id, paid_date="2026-01-31", principal=15_000_000)
+    loan = support.get_loan(db, saved.written_id)
     assert (loan.principal_repaid, loan.interest_paid, loan.outstanding) == (25_000_000, 1_650_000, 25_000_000)
     with pytest.raises(ValidationFailed) as err:
-        support.record_repayment(db, loan_id=saved.id, paid_date="2026-02-01", principal=30_000_000)
+        support.record_repayment(db, loan_id=saved.written_id, paid_date="2026-02-01", principal=30_000_000)
     assert "dư nợ còn lại (25.000.000 đồng)" in str(err.value)
-    last = support.record_repayment(db, loan_id=saved.id, paid_date="2026-03-01", principal=25_000_000)
-    assert support.get_loan(db, saved.id).status == "repaid"
-    support.cancel_repayment(db, repayment_id=last.id)
-    loan = support.get_loan(db, saved.id)
+    last = support.record_repayment(db, loan_id=saved.written_id, paid_date="2026-03-01", principal=25_000_000)
+    assert support.get_loan(db, saved.written_id).status == "repaid"
+    support.cancel_repayment(db, repayment_id=last.written_id)
+    loan = support.get_loan(db, saved.written_id)
     assert (loan.status, loan.outstanding) == ("active", 25_000_000)
     assert [x.id for x in support.list_loans(db, open_only=True)] == [saved.id]
     clock.set_fixed_now(dt.datetime(2028, 3, 1, 9, 0, 0))  # after the due date, still owing
-    assert support.get_loan(db, saved.id).status_label == "Quá hạn"
+    assert support.get_loan(db, saved.written_id).status_label == "Quá hạn"
 
 
 def test_loan_validation(db, reg):
@@ -146,17 +148,17 @@ def test_batch_health_insurance_preview_apply_and_single_undo(db, reg):
     assert result.count == 4
     assert support.preview_batch(db, target=target).count == 0  # everyone now has a card
     assert support.ledger_total(db, LedgerQuery(year=2026, type_code="health_insurance"))[0] == 4
-    support.undo_batch(db, batch_id=result.id)
+    support.undo_batch(db, batch_id=result.written_id)
     assert support.ledger_total(db, LedgerQuery(year=2026))[0] == 0
     assert support.preview_batch(db, target=target).count == 4
     assert support.list_batches(db)[0].undone_at is not None
     with pytest.raises(DomainError):
-        support.undo_batch(db, batch_id=result.id)
-    support.restore_batch(db, batch_id=result.id)  # redo of the undo: the same four records come back
+        support.undo_batch(db, batch_id=result.written_id)
+    support.restore_batch(db, batch_id=result.written_id)  # redo of the undo: the same four records come back
     assert support.ledger_total(db, LedgerQuery(year=2026, type_code="health_insurance"))[0] == 4
     assert support.list_batches(db)[0].undone_at is None
     with pytest.raises(DomainError):
-        support.restore_batch(db, batch_id=result.id)
+        support.restore_batch(db, batch_id=result.written_id)
 
 
 def test_batch_by_class_and_village(db, reg):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from pathlib import Path
 
 import pytest
 
@@ -46,7 +47,7 @@ def test_forgotten_password_is_reset_by_an_administrator(db: Database) -> None:
     with pytest.raises(PermissionDenied):
         users.reset_password(db, officer.id, new_password="moi-123456")  # an officer cannot
     db.set_actor(Actor(user_id=None, username="quantri", role=Role.ADMIN))
-    users.reset_password(db, user.id, new_password="tam-123456")
+    users.reset_password(db, user.written_id, new_password="tam-123456")
     assert users.authenticate(db, "binh", "tam-123456").must_change_password
     users.change_own_password(db, username="binh", old_password="tam-123456", new_password="rieng-123")
     assert not users.authenticate(db, "binh", "rieng-123").must_change_password
@@ -83,7 +84,7 @@ def test_bad_new_user_names_each_field(db: Database) -> None:
     assert "Tên đăng nhập" in text and "Họ và tên" in text and "Mật khẩu" in text and "Vai trò" in text
 
 
-def test_users_command(db_path, capsys) -> None:
+def test_users_command(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert (
         cli_main(["users", "add", "--db", str(db_path), "thu", "--name", "Hà Thị Thu", "--password", "thu-2026-x"]) == 0
     )

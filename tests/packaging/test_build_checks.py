@@ -44,7 +44,9 @@ def test_a_bundle_without_the_program_is_refused(tmp_path: Path) -> None:
         build.makensis_command(bundle, tmp_path / "setup.exe", "0.1.0")
 
 
-def test_nsis_only_refuses_a_folder_without_the_program(tmp_path: Path, monkeypatch, capsys) -> None:
+def test_nsis_only_refuses_a_folder_without_the_program(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     bundle = _bundle(tmp_path, exe=False)
     monkeypatch.setattr("sys.argv", ["build.py", "--nsis-only", str(bundle)])
     with pytest.raises(SystemExit) as exit_info:
@@ -76,7 +78,7 @@ def test_pyinstaller_is_pinned_exactly_and_the_pin_is_what_the_build_checks(tmp_
         build.pinned("pyinstaller", loose)
 
 
-def test_a_different_pyinstaller_is_refused(monkeypatch) -> None:
+def test_a_different_pyinstaller_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("PyInstaller")
     monkeypatch.setattr(build, "pinned", lambda package, requirements=None: "1.0.0")
     with pytest.raises(build.BuildError, match=r"pins 1\.0\.0"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ def table_counts(db: Database) -> dict[str, int]:
     return {t: int(db.scalar(f'SELECT count(*) FROM "{t}"')) for t in WATCHED}
 
 
-def xlsx_bytes(rows: list[list[Any]], *, sheet: str = "Danh sách") -> bytes:
+def xlsx_bytes(rows: Sequence[Sequence[object]], *, sheet: str = "Danh sách") -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
     assert ws is not None
@@ -36,7 +36,7 @@ def xlsx_bytes(rows: list[list[Any]], *, sheet: str = "Danh sách") -> bytes:
     return out.getvalue()
 
 
-def write_xlsx(path: Path, rows: list[list[Any]], **kw: Any) -> Path:
+def write_xlsx(path: Path, rows: Sequence[Sequence[object]], **kw: Any) -> Path:
     path.write_bytes(xlsx_bytes(rows, **kw))
     return path
 

@@ -87,8 +87,8 @@ def test_huge_cells(db: Database, tmp_path: Path) -> None:
 
 
 def test_wrong_types_give_row_issues(db: Database, tmp_path: Path) -> None:
-    rows = [
-        HEADER,
+    rows: list[list[object]] = [
+        [*HEADER],
         ["01-0001", "Thôn 1", 12345, "Chủ hộ", "ngày 35/13/abc", "Nam", ""],
         ["01-0002", "Thôn 1", "Lê Văn Tám", "Chủ hộ", True, 3.5, "12ab"],
         ["01-0003", 7, "Phạm Thị Hoa", 42, "31/02/1990", "Nữ", 1e20],

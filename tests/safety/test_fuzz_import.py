@@ -44,7 +44,7 @@ def _plan_safely(db: Database, data: bytes, suffix: str) -> None:
 
 
 header_line = (";".join(HEADER) + "\n").encode()
-cell_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+cell_text = st.text(st.characters(exclude_categories=["Cs"]), max_size=30)
 csv_row = st.lists(cell_text, min_size=0, max_size=9).map(lambda cells: ";".join(cells))
 
 
@@ -131,7 +131,7 @@ def _read(data: bytes) -> dict[str, Any] | BadFile:
         path = Path(folder) / "goi.zip"
         path.write_bytes(data)
         try:
-            return package.verify_package(path)
+            return package.open_package(path).manifest
         except BadFile as exc:
             assert str(exc).strip()
             return exc

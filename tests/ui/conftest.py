@@ -11,10 +11,12 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from giamngheo_desktop.services.session import open_session
 from tests.sample_data import SAMPLE_HOUSEHOLDS, populate
 from tests.ui.sync_tasks import SyncTaskRunner
+from ui import errors
 from ui.settings import Settings
 from ui.workspace import Workspace
 
@@ -51,7 +53,7 @@ def workspace(sample_path: Path) -> Iterator[Workspace]:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def app_fonts(qapp, tmp_path_factory):  # type: ignore[no-untyped-def]
+def app_fonts(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> QApplication:
     """The shipped fonts, as the real app uses them; default QSettings go to a temp INI, never ~/.config."""
     from ui.fonts import use_app_font
 
@@ -60,3 +62,46 @@ def app_fonts(qapp, tmp_path_factory):  # type: ignore[no-untyped-def]
     qapp.setOrganizationName("GiamNgheoDesktopTests")
     use_app_font(qapp)
     return qapp
+
+
+@pytest.fixture
+def shown_errors(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
+    """The errors the app showed the officer (``errors.show_error``); other message boxes are answered
+    at once: OK to information and warnings, Yes to questions."""
+    seen: list[BaseException] = []
+
+    def show_error(parent: object, exc: BaseException, **kw: object) -> None:
+        seen.append(exc)
+
+    monkeypatch.setattr(errors, "show_error", show_error)
+    for name in ("information", "warning"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(lambda *a, **k: QMessageBox.StandardButton.Ok))
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    return seen
+
+
+@pytest.fixture
+def message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The text of every message box the app opened with ``exec`` (its informative text on a second
+    line), closed at once."""
+    shown: list[str] = []
+
+    def record(box: QMessageBox) -> int:
+        shown.append("\n".join(t for t in (box.text(), box.informativeText()) if t))
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", record)
+    return shown
+
+
+@pytest.fixture
+def crash_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[errors.CrashDialog]:
+    """The crash dialogs the app opened, closed at once."""
+    seen: list[errors.CrashDialog] = []
+
+    def record(dialog: errors.CrashDialog) -> int:
+        seen.append(dialog)
+        return 0
+
+    monkeypatch.setattr(errors.CrashDialog, "exec", record)
+    return seen

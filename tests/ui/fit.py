@@ -120,8 +120,8 @@ def cut_texts(root: QWidget) -> list[str]:
             continue
         if (
             isinstance(widget, QAbstractItemView)
-            and widget.parentWidget() is not None
-            and isinstance(widget.parentWidget().parentWidget(), QComboBox)
+            and (parent := widget.parentWidget()) is not None
+            and isinstance(parent.parentWidget(), QComboBox)
         ):
             continue  # a combo's popup list
         problem: str | None = None

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
 
-import pytest
+from pytestqt.qtbot import QtBot
 
 from ui import errors
 
@@ -15,16 +14,14 @@ SECRETS = ("Đặng Thị Ngọc Ánh", "079203000123", "Hà Văn Sơn", "001099
 
 
 def test_a_crash_with_personal_data_in_its_message_writes_none_of_it(
-    qtbot: Any, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, data_dir: Path, crash_dialogs: list[errors.CrashDialog]
 ) -> None:
     errors.setup_logging(data_dir / "logs")
-    seen: list[errors.CrashDialog] = []
-    monkeypatch.setattr(errors.CrashDialog, "exec", lambda self: seen.append(self) or 0)
     try:
         int("Đặng Thị Ngọc Ánh 079203000123")
     except ValueError as exc:
         errors._excepthook(type(exc), exc, exc.__traceback__)
-    dialog = seen[0]
+    dialog = crash_dialogs[0]
     for handler in logging.getLogger().handlers:
         handler.flush()
     crash = next((data_dir / "logs").glob("crash-*.log")).read_text(encoding="utf-8")

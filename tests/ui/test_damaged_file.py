@@ -5,17 +5,16 @@ from __future__ import annotations
 import random
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QFileDialog
+from pytestqt.qtbot import QtBot
 
 from giamngheo_desktop.domain.errors import DomainError, StorageUnavailable
 from giamngheo_desktop.paths import backups_dir_for
 from giamngheo_desktop.services import backup, demo
 from giamngheo_desktop.storage.database import open_database
 from tests.ui.sync_tasks import SyncTaskRunner
-from ui import errors
 from ui.main_window import open_window
 from ui.settings import Settings
 
@@ -30,13 +29,6 @@ def corrupt_a_page(path: Path) -> None:
 
 
 @pytest.fixture
-def shown_errors(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
-    seen: list[BaseException] = []
-    monkeypatch.setattr(errors, "show_error", lambda parent, exc, **kw: seen.append(exc))
-    return seen
-
-
-@pytest.fixture
 def damaged(db_path: Path) -> Path:
     with open_database(db_path) as db:
         demo.generate(db, households=200, seed=1)
@@ -47,7 +39,12 @@ def damaged(db_path: Path) -> Path:
 
 
 def test_a_damaged_file_opens_read_only_with_a_banner_naming_the_newest_good_backup(
-    qtbot: Any, damaged: Path, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shown_errors: Any
+    qtbot: QtBot,
+    damaged: Path,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    shown_errors: list[BaseException],
 ) -> None:
     before = damaged.read_bytes()
     window = open_window(damaged, settings=settings, runner=SyncTaskRunner())
@@ -80,7 +77,7 @@ def test_a_damaged_file_opens_read_only_with_a_banner_naming_the_newest_good_bac
 
 
 def test_the_full_check_on_demand_names_the_verdict(
-    qtbot: Any, damaged: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch, shown_errors: Any
+    qtbot: QtBot, damaged: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch, shown_errors: list[BaseException]
 ) -> None:
     said: list[tuple[str, str]] = []
     monkeypatch.setattr("ui.main_window.QMessageBox.warning", staticmethod(lambda _p, t, m: said.append((t, m))))

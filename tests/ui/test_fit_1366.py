@@ -16,12 +16,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QDialog, QDialogButtonBox, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
 
 from giamngheo_desktop.services import commune, register, support
 from giamngheo_desktop.services.session import open_session
 from tests.ui.fit import cut_texts
 from tests.ui.sync_tasks import SyncTaskRunner
+from tests.ui.widgets import tab_of
 from ui.main_window import TITLE_BAR, MainWindow, default_size
+from ui.settings import Settings
 from ui.tabs.households_tab import HouseholdsTab
 from ui.workspace import Workspace
 
@@ -57,7 +60,7 @@ def demo_workspace(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 
 @pytest.fixture
-def window(qtbot, demo_workspace, settings) -> MainWindow:  # type: ignore[no-untyped-def]
+def window(qtbot: QtBot, demo_workspace: Workspace, settings: Settings) -> MainWindow:
     win = MainWindow(demo_workspace, settings=settings)
     qtbot.addWidget(win)
     win.resize(ROOM)
@@ -107,7 +110,9 @@ def test_first_start_size_fits_a_laptop_screen_with_a_taskbar() -> None:
     assert default_size(QSize(1024, 600)) == (1008, 560)
 
 
-def test_main_window_restored_from_a_bigger_screen_is_made_to_fit(qtbot, demo_workspace, settings) -> None:  # type: ignore[no-untyped-def]
+def test_main_window_restored_from_a_bigger_screen_is_made_to_fit(
+    qtbot: QtBot, demo_workspace: Workspace, settings: Settings
+) -> None:
     from ui.settings import WINDOW_GEOMETRY
 
     big = MainWindow(demo_workspace, settings=settings)
@@ -121,7 +126,7 @@ def test_main_window_restored_from_a_bigger_screen_is_made_to_fit(qtbot, demo_wo
     assert again.width() <= room.width() and again.height() <= room.height() - TITLE_BAR
 
 
-def test_every_tab_and_page_fits_without_cut_text(window) -> None:  # type: ignore[no-untyped-def]
+def test_every_tab_and_page_fits_without_cut_text(window: MainWindow) -> None:
     assert window.minimumSizeHint().width() <= ROOM.width()
     assert window.minimumSizeHint().height() <= ROOM.height()
     problems: list[str] = []
@@ -133,11 +138,13 @@ def test_every_tab_and_page_fits_without_cut_text(window) -> None:  # type: igno
         tab = window.tab_widgets[i]
         side = getattr(tab, "side", None)
         for row in range(len(getattr(tab, "pages", []))):
+            assert side is not None, f"{name}: pages without a side list"
             side.setCurrentRow(row)
             problems += _fits(window, f"{name} / {side.item(row).text()}")
             problems += _tab_traps(window, f"{name} / {side.item(row).text()}")
         detail = getattr(tab, "detail_tabs", None)
         if detail is not None:
+            assert isinstance(tab, HouseholdsTab)
             tab.select_household(tab.model.ids[0])
             for k in range(detail.count()):
                 detail.setCurrentIndex(k)
@@ -232,7 +239,7 @@ def _main_button(dialog: QDialog) -> QPushButton | None:
     return next((b for b in buttons if b.isDefault()), None)
 
 
-def test_every_dialog_fits_without_cut_text_and_enter_presses_its_main_button(window) -> None:  # type: ignore[no-untyped-def]
+def test_every_dialog_fits_without_cut_text_and_enter_presses_its_main_button(window: MainWindow) -> None:
     problems: list[str] = []
     for name, make in _dialogs(window.workspace):
         dialog = make(window)
@@ -258,8 +265,8 @@ def test_every_dialog_fits_without_cut_text_and_enter_presses_its_main_button(wi
     assert problems == [], "\n".join(problems)
 
 
-def test_tab_leaves_the_register_table(qtbot, window) -> None:  # type: ignore[no-untyped-def]
-    tab = window.tab_of(HouseholdsTab)
+def test_tab_leaves_the_register_table(qtbot: QtBot, window: MainWindow) -> None:
+    tab = tab_of(window, HouseholdsTab)
     window.activateWindow()
     tab.view.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is tab.view)

@@ -4,33 +4,47 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
 
 from giamngheo_desktop import __version__
 from giamngheo_desktop.paths import AppPaths
+from tests.ui.widgets import cell
 from ui import help as help_module
 from ui.dialogs.about_dialog import AboutDialog
 from ui.main_window import MainWindow
+from ui.settings import Settings
+from ui.workspace import Workspace
 
 
-def _window(qtbot, workspace, settings) -> MainWindow:  # type: ignore[no-untyped-def]
+def _window(qtbot: QtBot, workspace: Workspace, settings: Settings) -> MainWindow:
     window = MainWindow(workspace, settings=settings)
     qtbot.addWidget(window)
     return window
 
 
-def test_the_help_menu_has_the_guide_on_f1_the_shortcuts_and_about(qtbot, workspace, settings) -> None:
+def test_the_help_menu_has_the_guide_on_f1_the_shortcuts_and_about(
+    qtbot: QtBot, workspace: Workspace, settings: Settings
+) -> None:
     window = _window(qtbot, workspace, settings)
     texts = [a.text() for a in window.menu_help.actions() if not a.isSeparator()]
     assert texts[:2] == ["Hướng dẫn sử dụng", "Phím tắt"] and texts[-1] == "Giới thiệu"
     assert window.action_guide.shortcut() == QKeySequence(QKeySequence.StandardKey.HelpContents)
 
 
-def test_the_guide_opens_from_the_help_menu(qtbot, workspace, settings, monkeypatch) -> None:
+def test_the_guide_opens_from_the_help_menu(
+    qtbot: QtBot, workspace: Workspace, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     opened: list[QUrl] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+
+    def open_url(url: QUrl) -> bool:
+        opened.append(url)
+        return True
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", open_url)
     window = _window(qtbot, workspace, settings)
     window.action_guide.trigger()
     assert len(opened) == 1
@@ -41,7 +55,9 @@ def test_the_guide_opens_from_the_help_menu(qtbot, workspace, settings, monkeypa
     )
 
 
-def test_the_installed_guide_pdf_is_preferred_and_a_missing_guide_is_said(tmp_path: Path, monkeypatch) -> None:
+def test_the_installed_guide_pdf_is_preferred_and_a_missing_guide_is_said(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "huong-dan-su-dung.md").write_text("# x", encoding="utf-8")
     assert help_module.guide_path(tmp_path) == tmp_path / "docs" / "huong-dan-su-dung.md"
@@ -55,12 +71,13 @@ def test_the_installed_guide_pdf_is_preferred_and_a_missing_guide_is_said(tmp_pa
     assert warned and "hướng dẫn sử dụng" in warned[0]
 
 
-def test_the_shortcut_list_names_the_real_keys(qtbot, workspace, settings) -> None:
+def test_the_shortcut_list_names_the_real_keys(qtbot: QtBot, workspace: Workspace, settings: Settings) -> None:
     window = _window(qtbot, workspace, settings)
     dialog = window.shortcuts_dialog()
     qtbot.addWidget(dialog)
+    assert isinstance(dialog, help_module.ShortcutsDialog)
     table = dialog.table
-    rows = {table.item(r, 1).text(): table.item(r, 0).text() for r in range(table.rowCount())}
+    rows = {cell(table, r, 1).text(): cell(table, r, 0).text() for r in range(table.rowCount())}
     native = QKeySequence.SequenceFormat.NativeText
     assert rows["Hướng dẫn sử dụng"] == QKeySequence(QKeySequence.StandardKey.HelpContents).toString(native)
     assert rows["Thêm hộ"] == QKeySequence(QKeySequence.StandardKey.New).toString(native)
@@ -70,7 +87,7 @@ def test_the_shortcut_list_names_the_real_keys(qtbot, workspace, settings) -> No
     assert all(keys for keys in rows.values())
 
 
-def test_about_shows_version_schema_data_folder_and_licences(qtbot, workspace) -> None:
+def test_about_shows_version_schema_data_folder_and_licences(qtbot: QtBot, workspace: Workspace) -> None:
     from giamngheo_desktop.services import commune
 
     dialog = AboutDialog(workspace)

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
 
 from giamngheo_desktop.domain.permissions import Role
 from giamngheo_desktop.services import users
-from tests.sample_data import type_text
+from tests.ui.widgets import tab_of, type_text
 from ui.dialogs.login_dialog import LoginDialog
 from ui.main_window import MainWindow
 from ui.tabs.households_tab import HouseholdsTab
 from ui.tabs.reports_tab import ReportsTab
+from ui.workspace import Workspace
 
 
 def test_down_from_the_search_moves_into_the_results_and_enter_opens_the_household(
-    qtbot: Any, workspace: Any, monkeypatch: Any
+    qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tab = HouseholdsTab(workspace)
     qtbot.addWidget(tab)
@@ -36,7 +39,7 @@ def test_down_from_the_search_moves_into_the_results_and_enter_opens_the_househo
     assert opened == [tab.model.ids[tab.view.currentIndex().row()]]
 
 
-def test_enter_in_the_search_box_also_goes_to_the_results(qtbot: Any, workspace: Any) -> None:
+def test_enter_in_the_search_box_also_goes_to_the_results(qtbot: QtBot, workspace: Workspace) -> None:
     tab = HouseholdsTab(workspace)
     qtbot.addWidget(tab)
     tab.show()
@@ -50,7 +53,7 @@ def test_enter_in_the_search_box_also_goes_to_the_results(qtbot: Any, workspace:
 
 
 def test_enter_on_the_login_dialog_logs_in_and_never_opens_the_forgotten_password_note(
-    qtbot: Any, workspace: Any, monkeypatch: Any
+    qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     users.add_user(workspace.db, username="lan", full_name="Trần Thị Lan", role=Role.ADMIN.value, password="matkhau-1")
     users.set_login_required(workspace.db, True)
@@ -73,7 +76,7 @@ def test_enter_on_the_login_dialog_logs_in_and_never_opens_the_forgotten_passwor
 
 
 def test_shortcuts_are_listed_in_the_help_menu_and_work(
-    qtbot: Any, workspace: Any, settings: Any, monkeypatch: Any
+    qtbot: QtBot, workspace: Workspace, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     window = MainWindow(workspace, settings=settings)
     qtbot.addWidget(window)
@@ -85,7 +88,7 @@ def test_shortcuts_are_listed_in_the_help_menu_and_work(
     assert window.action_refresh.shortcut().toString() == "F5"
     assert window.action_print.shortcut().toString() == "Ctrl+P"
     window.action_print.trigger()  # no report yet: says what to do instead of printing nothing
-    assert window.tabs.currentWidget() is window.tab_of(ReportsTab)
+    assert window.tabs.currentWidget() is tab_of(window, ReportsTab)
     assert "Lập báo cáo" in window.statusBar().currentMessage()
     window.action_refresh.trigger()
     assert "làm mới" in window.statusBar().currentMessage()

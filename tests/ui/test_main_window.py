@@ -3,26 +3,33 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
 
 from giamngheo_desktop.domain.errors import StorageUnavailable
 from giamngheo_desktop.services import commune
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.services.session import open_session
-from tests.sample_data import SAMPLE_HOUSEHOLDS, type_text
+from giamngheo_desktop.storage.connection import Database
+from tests.sample_data import SAMPLE_HOUSEHOLDS
+from tests.ui.widgets import cell, tab_of, type_text
 from ui import errors
 from ui.dialogs.first_run_dialog import FirstRunDialog
 from ui.main_window import TABS, MainWindow, open_window
-from ui.settings import WINDOW_GEOMETRY
+from ui.settings import WINDOW_GEOMETRY, Settings
 from ui.tabs.households_tab import HouseholdsTab
-from ui.tasks import TaskRunner
+from ui.tasks import Task, TaskContext, TaskRunner
 from ui.workspace import Workspace
 
 
-def test_main_window_shows_the_commune_and_its_households(qtbot, workspace, settings) -> None:
+def test_main_window_shows_the_commune_and_its_households(
+    qtbot: QtBot, workspace: Workspace, settings: Settings
+) -> None:
     window = MainWindow(workspace, settings=settings)
     qtbot.addWidget(window)
     window.show()
@@ -36,13 +43,13 @@ def test_main_window_shows_the_commune_and_its_households(qtbot, workspace, sett
     ]
     assert [a.text() for a in window.menuBar().actions()] == ["&Tệp", "&Dữ liệu", "&Báo cáo", "Trợ &giúp"]
     assert "Thông tin xã…" in [a.text() for a in window.menu_file.actions()]
-    households = window.tab_of(HouseholdsTab)
+    households = tab_of(window, HouseholdsTab)
     assert households.model.rowCount() == SAMPLE_HOUSEHOLDS
     assert households.model.index(0, 1).data() == "Nguyễn Văn Đức"
     assert window.commune_label.text() == f"Xã Tân Lập · {SAMPLE_HOUSEHOLDS} hộ"
 
 
-def test_status_bar_follows_changes(qtbot, workspace, settings) -> None:
+def test_status_bar_follows_changes(qtbot: QtBot, workspace: Workspace, settings: Settings) -> None:
     from tests.sample_data import populate
 
     window = MainWindow(workspace, settings=settings)
@@ -50,10 +57,10 @@ def test_status_bar_follows_changes(qtbot, workspace, settings) -> None:
     populate(workspace.db, 2000)
     workspace.broadcast(Changes(rows_added_or_removed=True))
     assert window.commune_label.text() == f"Xã Tân Lập · {SAMPLE_HOUSEHOLDS + 2000:,} hộ".replace(",", ".")
-    assert window.tab_of(HouseholdsTab).model.rowCount() == SAMPLE_HOUSEHOLDS + 2000
+    assert tab_of(window, HouseholdsTab).model.rowCount() == SAMPLE_HOUSEHOLDS + 2000
 
 
-def test_window_geometry_is_kept(qtbot, workspace, settings) -> None:
+def test_window_geometry_is_kept(qtbot: QtBot, workspace: Workspace, settings: Settings) -> None:
     window = MainWindow(workspace, settings=settings)
     qtbot.addWidget(window)
     window.resize(700, 500)
@@ -64,7 +71,7 @@ def test_window_geometry_is_kept(qtbot, workspace, settings) -> None:
     assert (again.width(), again.height()) == (700, 500)
 
 
-def test_every_tab_takes_the_workspace_and_receives_changes(qtbot, workspace) -> None:
+def test_every_tab_takes_the_workspace_and_receives_changes(qtbot: QtBot, workspace: Workspace) -> None:
     tabs = []
     for _title, cls in TABS:
         tab = cls(workspace)
@@ -72,7 +79,9 @@ def test_every_tab_takes_the_workspace_and_receives_changes(qtbot, workspace) ->
         tabs.append(tab)
     changes = commune.add_village(workspace.db, commune.VillageInput(name="Thôn Mới Lập"))
     for tab in tabs:
-        tab.on_changes(changes)
+        on_changes = getattr(tab, "on_changes", None)  # each tab of TABS refreshes itself
+        assert on_changes is not None, type(tab).__name__
+        on_changes(changes)
     households = next(t for t in tabs if isinstance(t, HouseholdsTab))
     combo = households.village_combo
     assert "Thôn Mới Lập" in [combo.itemText(i) for i in range(combo.count())]  # the new village is offered
@@ -83,11 +92,11 @@ def _fill(dialog: FirstRunDialog, code: str) -> None:
     type_text(dialog.code, code)
     type_text(dialog.province, "Hà Tĩnh")
     type_text(dialog.receiving_office, "Sở Nông nghiệp và Môi trường")
-    dialog.villages.item(0, 0).setText("Thôn Đông")
+    cell(dialog.villages, 0, 0).setText("Thôn Đông")
     dialog.add_village("Tổ dân phố 1", "to_dan_pho")
 
 
-def test_first_run_refuses_a_four_digit_code(qtbot, empty_db) -> None:
+def test_first_run_refuses_a_four_digit_code(qtbot: QtBot, empty_db: Database) -> None:
     dialog = FirstRunDialog(empty_db, first_run=True)
     qtbot.addWidget(dialog)
     _fill(dialog, "1234")
@@ -98,7 +107,7 @@ def test_first_run_refuses_a_four_digit_code(qtbot, empty_db) -> None:
     assert not commune.has_commune(empty_db)
 
 
-def test_first_run_lists_village_problems(qtbot, empty_db) -> None:
+def test_first_run_lists_village_problems(qtbot: QtBot, empty_db: Database) -> None:
     dialog = FirstRunDialog(empty_db, first_run=True)
     qtbot.addWidget(dialog)
     _fill(dialog, "12345")
@@ -108,7 +117,7 @@ def test_first_run_lists_village_problems(qtbot, empty_db) -> None:
     assert not commune.has_commune(empty_db)
 
 
-def test_first_run_saves_a_valid_commune(qtbot, empty_db) -> None:
+def test_first_run_saves_a_valid_commune(qtbot: QtBot, empty_db: Database) -> None:
     dialog = FirstRunDialog(empty_db, first_run=True)
     qtbot.addWidget(dialog)
     _fill(dialog, "12345")
@@ -122,7 +131,7 @@ def test_first_run_saves_a_valid_commune(qtbot, empty_db) -> None:
     ]
 
 
-def test_settings_dialog_adds_villages_but_keeps_existing(qtbot, workspace) -> None:
+def test_settings_dialog_adds_villages_but_keeps_existing(qtbot: QtBot, workspace: Workspace) -> None:
     dialog = FirstRunDialog(workspace.db, first_run=False)
     qtbot.addWidget(dialog)
     assert dialog.code.text() == "01234"
@@ -135,13 +144,15 @@ def test_settings_dialog_adds_villages_but_keeps_existing(qtbot, workspace) -> N
     assert dialog.changes is not None and dialog.changes.commune
 
 
-def test_commune_kind_and_code_change_from_a_date_in_the_settings_dialog(qtbot, workspace, monkeypatch) -> None:
+def test_commune_kind_and_code_change_from_a_date_in_the_settings_dialog(
+    qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from PySide6.QtCore import QDate
 
     dialog = FirstRunDialog(workspace.db, first_run=False)
     qtbot.addWidget(dialog)
-    assert dialog.history.rowCount() == 1 and dialog.history.item(0, 0).text() == "Từ đầu"
-    assert dialog.history.item(0, 3).text() == "Xã, nông thôn"
+    assert dialog.history.rowCount() == 1 and cell(dialog.history, 0, 0).text() == "Từ đầu"
+    assert cell(dialog.history, 0, 3).text() == "Xã, nông thôn"
     dialog.kind.setCurrentIndex(dialog.kind.findData("phuong"))  # a phường is urban: the area follows
     assert dialog.area_type.currentData() == "urban"
     dialog.name.setText("phường Tân Lập")
@@ -153,7 +164,7 @@ def test_commune_kind_and_code_change_from_a_date_in_the_settings_dialog(qtbot, 
     assert commune.commune_at(workspace.db, "2025-07-01").code == "04321"
     again = FirstRunDialog(workspace.db, first_run=False)
     qtbot.addWidget(again)
-    rows = [[again.history.item(r, c).text() for c in range(4)] for r in range(again.history.rowCount())]
+    rows = [[cell(again.history, r, c).text() for c in range(4)] for r in range(again.history.rowCount())]
     assert rows == [
         ["Từ đầu", "01234", "xã Tân Lập", "Xã, nông thôn"],
         ["01/07/2025", "04321", "phường Tân Lập", "Phường, thành thị"],
@@ -171,28 +182,28 @@ def test_commune_kind_and_code_change_from_a_date_in_the_settings_dialog(qtbot, 
     assert commune.commune_at(workspace.db, "2025-07-01").code == "01234"
 
 
-def test_cancel_on_first_run_opens_nothing(qtbot, tmp_path: Path, settings, monkeypatch) -> None:
+def test_cancel_on_first_run_opens_nothing(
+    qtbot: QtBot, tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(FirstRunDialog, "exec", lambda self: 0)
     assert open_window(tmp_path / "new.sqlite", settings=settings) is None
 
 
-def test_a_known_error_is_a_plain_message(qtbot, monkeypatch) -> None:
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.text()) or 0)
+def test_a_known_error_is_a_plain_message(qtbot: QtBot, message_boxes: list[str]) -> None:
     errors.show_error(None, StorageUnavailable("Tệp dữ liệu đang được một chương trình khác sử dụng."))
-    assert shown == ["Tệp dữ liệu đang được một chương trình khác sử dụng."]
+    assert message_boxes == ["Tệp dữ liệu đang được một chương trình khác sử dụng."]
 
 
-def test_crash_dialog_shows_details_and_writes_a_log(qtbot, data_dir, monkeypatch) -> None:
+def test_crash_dialog_shows_details_and_writes_a_log(
+    qtbot: QtBot, data_dir: Path, crash_dialogs: list[errors.CrashDialog]
+) -> None:
     errors.setup_logging(data_dir / "logs")
-    seen: list[errors.CrashDialog] = []
-    monkeypatch.setattr(errors.CrashDialog, "exec", lambda self: seen.append(self) or 0)
     try:
         raise ZeroDivisionError("chia cho 0")
     except ZeroDivisionError as exc:
         errors._excepthook(type(exc), exc, exc.__traceback__)
-    assert len(seen) == 1
-    dialog = seen[0]
+    assert len(crash_dialogs) == 1
+    dialog = crash_dialogs[0]
     assert dialog.windowTitle() == "Đã xảy ra lỗi không mong muốn"
     assert "ZeroDivisionError: chia cho 0" in dialog.details
     assert not dialog.details_view.isVisibleTo(dialog)
@@ -206,13 +217,13 @@ def test_crash_dialog_shows_details_and_writes_a_log(qtbot, data_dir, monkeypatc
     assert str(logs[0]) in dialog.message.text()
 
 
-def test_background_task_uses_its_own_connection_and_reports_progress(qtbot, sample_path) -> None:
+def test_background_task_uses_its_own_connection_and_reports_progress(qtbot: QtBot, sample_path: Path) -> None:
     runner = TaskRunner()
     workspace = Workspace.open(sample_path, runner=runner)
     gui_thread = threading.get_ident()
     seen: dict[str, object] = {}
 
-    def work(ctx):  # type: ignore[no-untyped-def]
+    def work(ctx: TaskContext) -> int:
         seen["thread"] = threading.get_ident()
         seen["own connection"] = ctx.db is not workspace.db
         for step in range(3):
@@ -231,13 +242,13 @@ def test_background_task_uses_its_own_connection_and_reports_progress(qtbot, sam
     workspace.close()
 
 
-def test_cancel_sets_the_event_seen_by_the_task(qtbot, sample_path) -> None:
+def test_cancel_sets_the_event_seen_by_the_task(qtbot: QtBot, sample_path: Path) -> None:
     from ui.tasks import Cancelled
 
     workspace = Workspace.open(sample_path, runner=TaskRunner())
     started = threading.Event()
 
-    def work(ctx):  # type: ignore[no-untyped-def]
+    def work(ctx: TaskContext) -> None:
         started.set()
         while not ctx.cancelled():
             threading.Event().wait(0.01)
@@ -253,24 +264,26 @@ def test_cancel_sets_the_event_seen_by_the_task(qtbot, sample_path) -> None:
 
 
 @pytest.mark.parametrize("flag", ["--self-test"])
-def test_self_test_exits_zero(flag, capsys) -> None:
+def test_self_test_exits_zero(flag: str, capsys: pytest.CaptureFixture[str]) -> None:
     from ui.app import run
 
     assert run(["main.py", flag]) == 0
     assert "SELF-TEST OK" in capsys.readouterr().out
 
 
-def test_open_window_reports_a_file_that_is_not_ours(qtbot, tmp_path: Path, settings, monkeypatch) -> None:
+def test_open_window_reports_a_file_that_is_not_ours(
+    qtbot: QtBot, tmp_path: Path, settings: Settings, message_boxes: list[str]
+) -> None:
     bad = tmp_path / "notes.sqlite"
     bad.write_bytes(b"this is not a database" * 100)
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda self: shown.append(self.text()) or 0)
     assert open_window(bad, settings=settings) is None
-    assert shown and "không phải là tệp dữ liệu" in shown[0]
+    assert message_boxes and "không phải là tệp dữ liệu" in message_boxes[0]
 
 
-def test_opening_a_new_file_then_setting_up_the_commune(qtbot, tmp_path: Path, settings, monkeypatch) -> None:
-    def accept(self):  # type: ignore[no-untyped-def]
+def test_opening_a_new_file_then_setting_up_the_commune(
+    qtbot: QtBot, tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def accept(self: FirstRunDialog) -> int:
         _fill(self, "54321")
         self.save()
         return self.result()
@@ -286,7 +299,7 @@ def test_opening_a_new_file_then_setting_up_the_commune(qtbot, tmp_path: Path, s
     db.close()
 
 
-def test_standard_buttons_read_vietnamese(qapp) -> None:
+def test_standard_buttons_read_vietnamese(qapp: QApplication) -> None:
     from PySide6.QtWidgets import QDialogButtonBox
 
     from ui.i18n import install_translations
@@ -296,7 +309,9 @@ def test_standard_buttons_read_vietnamese(qapp) -> None:
     assert [b.text() for b in box.buttons()] == ["OK", "Hủy"]
 
 
-def _fake_generate(db, *, households, seed, progress=None):  # type: ignore[no-untyped-def]
+def _fake_generate(
+    db: Database, *, households: int, seed: int, progress: Callable[[int, int], None] | None = None
+) -> None:
     """Stands in for services.demo.generate (same published signature)."""
     from tests.sample_data import populate
 
@@ -313,7 +328,9 @@ def _fake_generate(db, *, households, seed, progress=None):  # type: ignore[no-u
     populate(db, 12)
 
 
-def test_demo_is_generated_in_the_background_then_opened(qtbot, data_dir, settings, monkeypatch) -> None:
+def test_demo_is_generated_in_the_background_then_opened(
+    qtbot: QtBot, data_dir: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from giamngheo_desktop.paths import AppPaths
     from giamngheo_desktop.services import demo
     from tests.ui.sync_tasks import SyncTaskRunner
@@ -321,7 +338,9 @@ def test_demo_is_generated_in_the_background_then_opened(qtbot, data_dir, settin
 
     calls: list[dict[str, int]] = []
 
-    def generate(db, *, households, seed, progress=None):  # type: ignore[no-untyped-def]
+    def generate(
+        db: Database, *, households: int, seed: int, progress: Callable[[int, int], None] | None = None
+    ) -> None:
         calls.append({"households": households, "seed": seed})
         _fake_generate(db, households=households, seed=seed, progress=progress)
 
@@ -336,13 +355,13 @@ def test_demo_is_generated_in_the_background_then_opened(qtbot, data_dir, settin
     assert window is not None
     qtbot.addWidget(window)
     assert window.windowTitle() == "Giảm nghèo Desktop — xã Mẫu"
-    assert window.tab_of(HouseholdsTab).model.rowCount() == 12
+    assert tab_of(window, HouseholdsTab).model.rowCount() == 12
     window.close()
     ensure_demo(SyncTaskRunner(), path, parent=None, on_ready=opened.append)
     assert len(calls) == 1  # an existing demo file is reused
 
 
-def test_cancelling_the_demo_leaves_no_file(qtbot, data_dir, monkeypatch) -> None:
+def test_cancelling_the_demo_leaves_no_file(qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from giamngheo_desktop.paths import AppPaths
     from giamngheo_desktop.services import demo
     from tests.ui.sync_tasks import SyncTaskRunner
@@ -359,15 +378,17 @@ def test_cancelling_the_demo_leaves_no_file(qtbot, data_dir, monkeypatch) -> Non
     assert list(path.parent.glob("demo.sqlite*")) == []
 
 
-def _cancelled_task_init(original):  # type: ignore[no-untyped-def]
-    def init(self, title, parent):  # type: ignore[no-untyped-def]
+def _cancelled_task_init(
+    original: Callable[[Task, str, QWidget | None], None],
+) -> Callable[[Task, str, QWidget | None], None]:
+    def init(self: Task, title: str, parent: QWidget | None) -> None:
         original(self, title, parent)
         self.cancel_event.set()  # as if the user pressed Hủy at once
 
     return init
 
 
-def test_run_opens_the_given_file_in_a_window(qtbot, sample_path, monkeypatch) -> None:
+def test_run_opens_the_given_file_in_a_window(qtbot: QtBot, sample_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import sys
 
     from PySide6.QtWidgets import QApplication
@@ -378,7 +399,7 @@ def test_run_opens_the_given_file_in_a_window(qtbot, sample_path, monkeypatch) -
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
     shown: list[MainWindow] = []
 
-    def fake_exec(*_args) -> int:  # type: ignore[no-untyped-def]
+    def fake_exec(*_args: Any) -> int:
         shown.extend(main_window._windows)
         return 0
 
@@ -389,11 +410,11 @@ def test_run_opens_the_given_file_in_a_window(qtbot, sample_path, monkeypatch) -
     qtbot.addWidget(window)
     assert window.workspace.path == sample_path
     assert sys.excepthook is errors._excepthook
-    assert QApplication.instance().font().family() == "Noto Sans"
+    assert QApplication.font().family() == "Noto Sans"
     window.close()
 
 
-def test_settings_are_typed_with_defaults(settings) -> None:
+def test_settings_are_typed_with_defaults(settings: Settings) -> None:
     from ui.settings import LAST_DATABASE, VERSION
 
     assert settings.get(LAST_DATABASE) == ""
@@ -402,7 +423,7 @@ def test_settings_are_typed_with_defaults(settings) -> None:
     assert settings.get(VERSION) >= 1
 
 
-def test_main_window_on_a_generated_demo_commune(qtbot, tmp_path: Path, settings) -> None:
+def test_main_window_on_a_generated_demo_commune(qtbot: QtBot, tmp_path: Path, settings: Settings) -> None:
     from giamngheo_desktop.services import demo
 
     path = tmp_path / "demo.sqlite"
@@ -416,10 +437,11 @@ def test_main_window_on_a_generated_demo_commune(qtbot, tmp_path: Path, settings
         name = commune.get_commune(db).name
     finally:
         db.close()
+    assert first is not None
     window = open_window(path, settings=settings)
     assert window is not None
     qtbot.addWidget(window)
-    model = window.tab_of(HouseholdsTab).model
+    model = tab_of(window, HouseholdsTab).model
     assert model.rowCount() == 60
     assert (model.index(0, 0).data(), model.index(0, 1).data()) == (first["code"], first["full_name"])
     assert window.windowTitle() == f"Giảm nghèo Desktop — {name}"

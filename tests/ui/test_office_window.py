@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from giamngheo_desktop.domain import office as rules
 from giamngheo_desktop.domain import periods
@@ -19,6 +21,7 @@ from ui.dialogs.first_run_dialog import FirstRunDialog
 from ui.main_window import open_window
 from ui.office import office_window
 from ui.office.office_window import OfficeSetupDialog, OfficeWindow
+from ui.settings import Settings
 
 
 @pytest.fixture
@@ -43,7 +46,7 @@ def _office(path: Path, communes: int) -> None:
 
 
 def test_office_window_takes_packages_in_and_shows_board_and_combined_tables(
-    qtbot, qtmodeltester, tmp_path: Path, packages: Path, settings
+    qtbot: QtBot, qtmodeltester: ModelTester, tmp_path: Path, packages: Path, settings: Settings
 ) -> None:
     path = tmp_path / "noi-nhan.sqlite"
     _office(path, 3)
@@ -82,12 +85,14 @@ def test_office_window_takes_packages_in_and_shows_board_and_combined_tables(
     window.close()
 
 
-def test_first_run_can_make_the_file_a_receiving_office(qtbot, tmp_path: Path, settings, monkeypatch) -> None:
-    def choose_office(self):  # type: ignore[no-untyped-def]
+def test_first_run_can_make_the_file_a_receiving_office(
+    qtbot: QtBot, tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def choose_office(self: FirstRunDialog) -> int:
         self.use_office.setChecked(True)  # the officer picks "Cơ quan tiếp nhận" instead of filling the commune
         return self.result()
 
-    def fill(self):  # type: ignore[no-untyped-def]
+    def fill(self: OfficeSetupDialog) -> int:
         self.name.setText("Phòng Kinh tế xã Tân Lập")
         self.level.setCurrentIndex(self.level.findData("commune"))
         self.save()
@@ -104,7 +109,7 @@ def test_first_run_can_make_the_file_a_receiving_office(qtbot, tmp_path: Path, s
     assert office_window._windows == []
 
 
-def test_commune_list_from_the_window(qtbot, tmp_path: Path, monkeypatch) -> None:
+def test_commune_list_from_the_window(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "noi-nhan.sqlite"
     _office(path, 0)
     listing = tmp_path / "dmhc.csv"

@@ -4,20 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from pytestqt.qtbot import QtBot
+
 from giamngheo_desktop.services import overview, review
 from giamngheo_desktop.services.session import open_session
 from tests.ui.sync_tasks import SyncTaskRunner
+from tests.ui.widgets import tab_of
 from ui.main_window import MainWindow
 from ui.tabs.overview_tab import OverviewTab
 from ui.tabs.review_tab import ReviewTab
 from ui.workspace import Workspace
 
 
-def test_counts_round_requests_and_links(qtbot: Any, workspace: Workspace, settings: Any, monkeypatch: Any) -> None:
+def test_counts_round_requests_and_links(
+    qtbot: QtBot, workspace: Workspace, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     window = MainWindow(workspace, settings=settings)
     qtbot.addWidget(window)
     assert window.tabs.tabText(0) == "Tổng quan" and window.tabs.currentIndex() == 0
-    tab = window.tab_of(OverviewTab)
+    tab = tab_of(window, OverviewTab)
     data = tab.data
     assert data is not None and data.households == 30
     assert sum(n for _label, n in data.by_class) == 30
@@ -46,7 +52,7 @@ def test_counts_round_requests_and_links(qtbot: Any, workspace: Workspace, setti
     assert opened == ["import"] and isinstance(window.tabs.currentWidget(), HouseholdsTab)
 
 
-def test_an_empty_commune_says_what_to_do_first(qtbot: Any, db_path: Any) -> None:
+def test_an_empty_commune_says_what_to_do_first(qtbot: QtBot, db_path: Any) -> None:
     ws = Workspace(open_session(db_path), runner=SyncTaskRunner())
     try:
         tab = OverviewTab(ws)

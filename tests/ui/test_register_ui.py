@@ -8,22 +8,26 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLineEdit, QMessageBox
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from giamngheo_desktop.services import register
-from tests.sample_data import type_text
+from tests.ui.widgets import cell, cell_widget, children, top_items, type_text, widget
 from ui.dialogs.household_dialog import HouseholdDialog
 from ui.dialogs.import_dialog import ImportDialog, ImportResultDialog
 from ui.dialogs.member_dialog import MemberDialog
 from ui.dialogs.split_dialog import SplitDialog
 from ui.models.members_model import COLUMNS, MembersModel
 from ui.models.roles import IdRole
+from ui.settings import Settings
 from ui.tabs.checks_panel import ChecksPanel, HouseholdRole
 from ui.tabs.households_tab import HouseholdsTab
+from ui.workspace import Workspace
 
 
 @pytest.fixture
-def family(workspace) -> int:  # type: ignore[no-untyped-def]
+def family(workspace: Workspace) -> int:
     db = workspace.db
     village = int(db.scalar("SELECT min(id) FROM village"))
     result = register.add_household(
@@ -53,11 +57,11 @@ def quiet_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     return shown
 
 
-def names(workspace, household_id: int) -> list[str]:  # type: ignore[no-untyped-def]
+def names(workspace: Workspace, household_id: int) -> list[str]:
     return [m["full_name"] for m in register.list_members(workspace.db, household_id)]
 
 
-def test_members_model_contract_and_rows(qtmodeltester, workspace, family) -> None:  # type: ignore[no-untyped-def]
+def test_members_model_contract_and_rows(qtmodeltester: ModelTester, workspace: Workspace, family: int) -> None:
     model = MembersModel()
     members = register.list_members(workspace.db, family)
     model.set_rows(members)
@@ -82,7 +86,9 @@ def test_members_model_contract_and_rows(qtmodeltester, workspace, family) -> No
     }
 
 
-def test_add_member_typed_in_vietnamese_then_undo_and_redo(qtbot, workspace, family, quiet_boxes) -> None:  # type: ignore[no-untyped-def]
+def test_add_member_typed_in_vietnamese_then_undo_and_redo(
+    qtbot: QtBot, workspace: Workspace, family: int, quiet_boxes: list[tuple[str, str]]
+) -> None:
     dialog = MemberDialog(workspace, household_id=family)
     qtbot.addWidget(dialog)
     type_text(dialog.form.full_name, "Hoàng Đức Tám")
@@ -91,7 +97,8 @@ def test_add_member_typed_in_vietnamese_then_undo_and_redo(qtbot, workspace, fam
     dialog.form.sex.setCurrentIndex(dialog.form.sex.findData("M"))
     dialog.save()
     assert dialog.result() == dialog.DialogCode.Accepted
-    added = register.get_member(workspace.db, dialog.result_op.member_id)  # type: ignore[union-attr]
+    assert dialog.result_op is not None and dialog.result_op.member_id is not None
+    added = register.get_member(workspace.db, dialog.result_op.member_id)
     assert (added["full_name"], added["birth_date"], added["name_fold"]) == (
         "Hoàng Đức Tám",
         "2015-09-05",
@@ -105,8 +112,8 @@ def test_add_member_typed_in_vietnamese_then_undo_and_redo(qtbot, workspace, fam
 
 
 def test_edit_member_keeps_what_the_form_does_not_change_and_undo_restores(
-    qtbot, workspace, family, quiet_boxes
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, workspace: Workspace, family: int, quiet_boxes: list[tuple[str, str]]
+) -> None:
     db = workspace.db
     member_id = int(db.scalar("SELECT id FROM member WHERE full_name = 'Đinh Thị Năm'"))
     db.conn.execute("UPDATE member SET hi_card_number = 'HN4250123456789' WHERE id = ?", (member_id,))
@@ -129,8 +136,8 @@ def test_edit_member_keeps_what_the_form_does_not_change_and_undo_restores(
 
 
 def test_edit_household_keeps_what_the_form_does_not_change_and_undo_restores(
-    qtbot, workspace, family, quiet_boxes
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, workspace: Workspace, family: int, quiet_boxes: list[tuple[str, str]]
+) -> None:
     db = workspace.db
     dialog = HouseholdDialog(workspace, household_id=family)
     qtbot.addWidget(dialog)
@@ -145,7 +152,9 @@ def test_edit_household_keeps_what_the_form_does_not_change_and_undo_restores(
     assert register.get_household(db, family)["address"] == ""
 
 
-def test_invalid_member_keeps_the_dialog_open_and_names_the_field(qtbot, workspace, family, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_member_keeps_the_dialog_open_and_names_the_field(
+    qtbot: QtBot, workspace: Workspace, family: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     shown: list[str] = []
     monkeypatch.setattr("ui.undo.errors.show_error", lambda _parent, exc, **k: shown.append(str(exc)))
     dialog = MemberDialog(workspace, household_id=family)
@@ -160,7 +169,7 @@ def test_invalid_member_keeps_the_dialog_open_and_names_the_field(qtbot, workspa
     assert "Người Thứ Hai" not in names(workspace, family)
 
 
-def test_new_household_with_its_head(qtbot, workspace, quiet_boxes) -> None:  # type: ignore[no-untyped-def]
+def test_new_household_with_its_head(qtbot: QtBot, workspace: Workspace, quiet_boxes: list[tuple[str, str]]) -> None:
     dialog = HouseholdDialog(workspace)
     qtbot.addWidget(dialog)
     assert dialog.code.text()  # a free code is suggested
@@ -171,13 +180,17 @@ def test_new_household_with_its_head(qtbot, workspace, quiet_boxes) -> None:  # 
     dialog.poverty_class.setCurrentIndex(dialog.poverty_class.findData("near_poor"))
     dialog.causes.item(1).setCheckState(Qt.CheckState.Checked)
     dialog.save()
-    household_id = dialog.result_op.household_id  # type: ignore[union-attr]
+    assert dialog.result_op is not None
+    household_id = dialog.result_op.household_id
+    assert household_id is not None
     h = register.get_household(workspace.db, household_id)
     assert (h["code"], h["poverty_class"], h["female_head"], h["causes"]) == ("MOI-01", "near_poor", 1, ["2"])
     assert names(workspace, household_id) == ["Vũ Thị Hằng"]
 
 
-def test_split_then_undo_puts_everyone_back(qtbot, workspace, family, quiet_boxes) -> None:  # type: ignore[no-untyped-def]
+def test_split_then_undo_puts_everyone_back(
+    qtbot: QtBot, workspace: Workspace, family: int, quiet_boxes: list[tuple[str, str]]
+) -> None:
     dialog = SplitDialog(workspace, family)
     qtbot.addWidget(dialog)
     ids = {m["full_name"]: m["id"] for m in dialog.members}
@@ -186,7 +199,9 @@ def test_split_then_undo_puts_everyone_back(qtbot, workspace, family, quiet_boxe
     assert not dialog.remaining_head.isEnabled()
     dialog.new_code.setText("TEST-2")
     dialog.save()
-    new_id = dialog.result_op.household_id  # type: ignore[union-attr]
+    assert dialog.result_op is not None
+    new_id = dialog.result_op.household_id
+    assert new_id is not None
     assert names(workspace, new_id) == ["Hoàng Văn Sáu"]
     assert "Hoàng Văn Sáu" not in names(workspace, family)
     workspace.undo_stack.undo()
@@ -194,7 +209,7 @@ def test_split_then_undo_puts_everyone_back(qtbot, workspace, family, quiet_boxe
     assert register.get_household(workspace.db, new_id)["deleted_at"] is not None
 
 
-def test_split_of_the_head_asks_for_a_head_for_those_who_stay(qtbot, workspace, family) -> None:  # type: ignore[no-untyped-def]
+def test_split_of_the_head_asks_for_a_head_for_those_who_stay(qtbot: QtBot, workspace: Workspace, family: int) -> None:
     dialog = SplitDialog(workspace, family)
     qtbot.addWidget(dialog)
     ids = {m["full_name"]: m["id"] for m in dialog.members}
@@ -216,12 +231,14 @@ def write_list(path: Path, bad: bool) -> Path:
     return path
 
 
-def test_import_dialog_preview_and_valid_only(qtbot, workspace, tmp_path, quiet_boxes) -> None:  # type: ignore[no-untyped-def]
+def test_import_dialog_preview_and_valid_only(
+    qtbot: QtBot, workspace: Workspace, tmp_path: Path, quiet_boxes: list[tuple[str, str]]
+) -> None:
     dialog = ImportDialog(workspace)
     qtbot.addWidget(dialog)
     dialog.set_file(write_list(tmp_path / "ds.xlsx", bad=True))
     assert dialog.preview is not None and dialog.issues.rowCount() == 1
-    assert dialog.issues.item(0, 0).text() == "5" and dialog.issues.item(0, 1).text() == "Năm sinh"
+    assert cell(dialog.issues, 0, 0).text() == "5" and cell(dialog.issues, 0, 1).text() == "Năm sinh"
     assert not dialog.import_button.isEnabled()
     assert "Sẽ tạo mới 2 hộ (2 nhân khẩu)" in dialog.summary.text()
     dialog.valid_only.setChecked(True)  # the counts, the households' actions and the button follow at once
@@ -240,7 +257,9 @@ def test_import_dialog_preview_and_valid_only(qtbot, workspace, tmp_path, quiet_
     assert "Các dòng đã bỏ qua: 5" in quiet_boxes[-1][1]
 
 
-def test_closing_the_import_window_without_importing_gives_the_preview_back(qtbot, workspace, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_closing_the_import_window_without_importing_gives_the_preview_back(
+    qtbot: QtBot, workspace: Workspace, tmp_path: Path
+) -> None:
     dialog = ImportDialog(workspace)
     qtbot.addWidget(dialog)
     dialog.set_file(write_list(tmp_path / "ds.xlsx", bad=False))
@@ -252,26 +271,33 @@ def test_closing_the_import_window_without_importing_gives_the_preview_back(qtbo
     assert workspace.db.scalar("SELECT count(*) FROM household WHERE code LIKE 'NK-%'") == 0
 
 
-def test_checks_panel_groups_findings_and_opens_the_record(qtbot, workspace, family) -> None:  # type: ignore[no-untyped-def]
+def test_checks_panel_groups_findings_and_opens_the_record(qtbot: QtBot, workspace: Workspace, family: int) -> None:
     workspace.db.conn.execute(
         "UPDATE member SET birth_year = 1940 WHERE household_id = ? AND full_name = 'Hoàng Thị Bảy'", (family,)
     )
     panel = ChecksPanel(workspace)
     qtbot.addWidget(panel)
     panel.run_checks()
-    tops = [panel.tree.topLevelItem(i).text(0) for i in range(panel.tree.topLevelItemCount())]
+    tops = [t.text(0) for t in top_items(panel.tree)]
     assert any(t.startswith("Tuổi không hợp với quan hệ với chủ hộ") for t in tops)
-    group = next(panel.tree.topLevelItem(i) for i, t in enumerate(tops) if t.startswith("Tuổi"))
-    item = next(group.child(i) for i in range(group.childCount()) if "Hoàng Thị Bảy" in group.child(i).text(0))
+    group = next(t for t in top_items(panel.tree) if t.text(0).startswith("Tuổi"))
+    item = next(c for c in children(group) if "Hoàng Thị Bảy" in c.text(0))
     assert item.data(0, HouseholdRole) == family
     with qtbot.waitSignal(panel.open_record) as blocker:
         panel.tree.itemActivated.emit(item, 0)
     assert blocker.args[0] == family and blocker.args[1] > 0
 
 
-def test_tab_keyboard_enter_opens_ctrl_n_adds(qtbot, workspace, family, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_tab_keyboard_enter_opens_ctrl_n_adds(
+    qtbot: QtBot, workspace: Workspace, family: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     opened: list[int | None] = []
-    monkeypatch.setattr(HouseholdDialog, "exec", lambda self: opened.append(self.household_id) or 0)
+
+    def record_opened(self: HouseholdDialog) -> int:
+        opened.append(self.household_id)
+        return 0
+
+    monkeypatch.setattr(HouseholdDialog, "exec", record_opened)
     tab = HouseholdsTab(workspace)
     qtbot.addWidget(tab)
     tab.show()
@@ -288,7 +314,7 @@ def test_tab_keyboard_enter_opens_ctrl_n_adds(qtbot, workspace, family, monkeypa
     assert tab.search.hasFocus() or tab.search.selectedText() == ""
 
 
-def test_tab_filters_by_flag_and_search_finds_without_accents(qtbot, workspace, family) -> None:  # type: ignore[no-untyped-def]
+def test_tab_filters_by_flag_and_search_finds_without_accents(qtbot: QtBot, workspace: Workspace, family: int) -> None:
     tab = HouseholdsTab(workspace)
     qtbot.addWidget(tab)
     type_text(tab.search, "hoang van tu")
@@ -299,7 +325,9 @@ def test_tab_filters_by_flag_and_search_finds_without_accents(qtbot, workspace, 
     assert "TEST-1" not in [tab.model.index(r, 0).data() for r in range(tab.model.rowCount())]
 
 
-def test_import_dialog_says_what_an_import_again_would_leave_unchanged(qtbot, workspace, tmp_path, quiet_boxes) -> None:  # type: ignore[no-untyped-def]
+def test_import_dialog_says_what_an_import_again_would_leave_unchanged(
+    qtbot: QtBot, workspace: Workspace, tmp_path: Path, quiet_boxes: list[tuple[str, str]]
+) -> None:
     path = write_list(tmp_path / "ds.xlsx", bad=False)
     first = ImportDialog(workspace)
     qtbot.addWidget(first)
@@ -335,22 +363,22 @@ def write_unknown_id_header(path: Path) -> Path:
     return path
 
 
-def test_import_dialog_column_mapping_is_changed_recomputed_and_remembered(  # type: ignore[no-untyped-def]
-    qtbot, workspace, tmp_path, quiet_boxes
+def test_import_dialog_column_mapping_is_changed_recomputed_and_remembered(
+    qtbot: QtBot, workspace: Workspace, tmp_path: Path, quiet_boxes: list[tuple[str, str]]
 ) -> None:
     dialog = ImportDialog(workspace)
     qtbot.addWidget(dialog)
     dialog.set_file(write_unknown_id_header(tmp_path / "ds.xlsx"))
     assert "Giấy tờ tùy thân" in dialog.summary.text()  # said to be left out
-    rows = {dialog.columns.item(r, 2).text(): r for r in range(dialog.columns.rowCount())}
-    combo = dialog.columns.cellWidget(rows["Giấy tờ tùy thân"], 4)
+    rows = {cell(dialog.columns, r, 2).text(): r for r in range(dialog.columns.rowCount())}
+    combo = cell_widget(dialog.columns, rows["Giấy tờ tùy thân"], 4, QComboBox)
     assert combo.currentData() == ""
-    assert dialog.columns.cellWidget(rows["Họ và tên"], 4).currentData() == "full_name"
+    assert cell_widget(dialog.columns, rows["Họ và tên"], 4, QComboBox).currentData() == "full_name"
     combo.setCurrentIndex(combo.findData("id_number"))  # the preview is worked out again at once
     assert dialog.preview is not None and dialog.preview.mapping == {"Giấy tờ tùy thân": "id_number"}
-    first = dialog.households.topLevelItem(0)
+    first = top_items(dialog.households)[0]
     assert first.text(0) == "GT-1" and first.text(1) == "Bế Văn Kiên" and first.text(2) == "Thôn Đồng Xuân"
-    assert first.child(0).text(4) == "025070000123"
+    assert children(first)[0].text(4) == "025070000123"
     assert "tạo 2 hộ" in dialog.import_button.text()
     dialog.do_import()
     assert workspace.db.scalar("SELECT count(*) FROM member WHERE id_number = '025080000456'") == 1
@@ -365,10 +393,10 @@ def test_import_dialog_column_mapping_is_changed_recomputed_and_remembered(  # t
     wb.save(second)
     again.set_file(second)
     assert "cách gán cột đã lưu lần trước" in again.summary.text()
-    assert again.households.topLevelItem(0).child(0).text(4) == "025070000789"
+    assert children(top_items(again.households)[0])[0].text(4) == "025070000789"
 
 
-def test_import_dialog_groups_repeated_problems(qtbot, workspace, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_import_dialog_groups_repeated_problems(qtbot: QtBot, workspace: Workspace, tmp_path: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.append(["Mã hộ", "Thôn", "Họ và tên", "Quan hệ với chủ hộ", "Năm sinh"])
@@ -378,14 +406,13 @@ def test_import_dialog_groups_repeated_problems(qtbot, workspace, tmp_path) -> N
     dialog = ImportDialog(workspace)
     qtbot.addWidget(dialog)
     dialog.set_file(tmp_path / "bad.xlsx")
-    tops = [dialog.issue_tree.topLevelItem(i) for i in range(dialog.issue_tree.topLevelItemCount())]
-    dates = [t for t in tops if "Năm sinh" in t.text(0)]
+    dates = [t for t in top_items(dialog.issue_tree) if "Năm sinh" in t.text(0)]
     assert len(dates) == 1 and dates[0].text(0).startswith("Lỗi — 40 dòng") and dates[0].childCount() == 40
     assert not dialog.import_button.isEnabled()
 
 
-def test_household_dialog_living_conditions_come_from_the_field_table(  # type: ignore[no-untyped-def]
-    qtbot, workspace, family, quiet_boxes
+def test_household_dialog_living_conditions_come_from_the_field_table(
+    qtbot: QtBot, workspace: Workspace, family: int, quiet_boxes: list[tuple[str, str]]
 ) -> None:
     from giamngheo_desktop.domain import fields
 
@@ -393,20 +420,20 @@ def test_household_dialog_living_conditions_come_from_the_field_table(  # type: 
     qtbot.addWidget(dialog)
     assert list(dialog.housing) == [f.key for f in fields.section("household", "housing")]
     assert list(dialog.general) == [f.key for f in fields.section("household", "general")]
-    waste = dialog.housing["waste_treatment"]  # needed by the 2027–2030 standard, now enterable
+    waste = widget(dialog.housing, "waste_treatment", QComboBox)  # needed by the 2027–2030 standard, now enterable
     waste.setCurrentIndex(waste.findData(True))
-    area = dialog.housing["floor_area"]
+    area = widget(dialog.housing, "floor_area", QDoubleSpinBox)
     area.setValue(36.5)
     dialog.save()
     saved = register.get_household(workspace.db, family)
     assert (saved["waste_treatment"], saved["floor_area"]) == (1, 36.5)
     again = HouseholdDialog(workspace, household_id=family)
     qtbot.addWidget(again)
-    assert again.housing["waste_treatment"].currentData() is True
+    assert widget(again.housing, "waste_treatment", QComboBox).currentData() is True
 
 
-def test_import_window_takes_a_per_village_workbook_in_one_step(  # type: ignore[no-untyped-def]
-    qtbot, workspace, tmp_path, quiet_boxes
+def test_import_window_takes_a_per_village_workbook_in_one_step(
+    qtbot: QtBot, workspace: Workspace, tmp_path: Path, quiet_boxes: list[tuple[str, str]]
 ) -> None:
     from tests import list_shapes as shapes
 
@@ -414,7 +441,7 @@ def test_import_window_takes_a_per_village_workbook_in_one_step(  # type: ignore
     qtbot.addWidget(dialog)
     dialog.set_file(shapes.per_village_workbook(tmp_path / "thon.xlsx"))
     assert "“Tổng hợp” không đọc" in dialog.summary.text()
-    codes = [dialog.households.topLevelItem(i).text(0) for i in range(dialog.households.topLevelItemCount())]
+    codes = [t.text(0) for t in top_items(dialog.households)]
     assert codes == ["DX0001", "DX0002", "TH0001", "BS0001"]
     assert dialog.import_button.isEnabled() and "tạo 4 hộ mới (10 nhân khẩu mới)" in dialog.import_button.text()
     dialog.do_import()
@@ -425,8 +452,8 @@ def test_import_window_takes_a_per_village_workbook_in_one_step(  # type: ignore
     assert db.scalar("SELECT id_number FROM member WHERE full_name = 'Lò Thị Xuân'") == "014172000066"
 
 
-def test_member_dialog_further_fields_come_from_the_field_table(  # type: ignore[no-untyped-def]
-    qtbot, workspace, family, quiet_boxes
+def test_member_dialog_further_fields_come_from_the_field_table(
+    qtbot: QtBot, workspace: Workspace, family: int, quiet_boxes: list[tuple[str, str]]
 ) -> None:
     from giamngheo_desktop.domain import fields
     from ui.dialogs.member_dialog import MemberDialog
@@ -437,16 +464,22 @@ def test_member_dialog_further_fields_come_from_the_field_table(  # type: ignore
     form = dialog.form
     assert list(form.more) == [f.key for f in fields.section("member", "more")]
     assert list(form.person) == [f.key for f in fields.section("member", "person")]
-    form.more["labour_contract"].setCurrentIndex(form.more["labour_contract"].findData(True))
-    form.more["hi_card_number"].setText("  ")  # blank stays "none", not an empty number
+    contract = widget(form.more, "labour_contract", QComboBox)
+    contract.setCurrentIndex(contract.findData(True))
+    widget(form.more, "hi_card_number", QLineEdit).setText("  ")  # blank stays "none", not an empty number
     dialog.save()
     saved = register.get_member(workspace.db, member)
     assert (saved["labour_contract"], saved["hi_card_number"]) == (1, None)
 
 
 def test_an_import_names_its_backup_and_can_be_taken_back(
-    qtbot, workspace, settings, tmp_path, quiet_boxes, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot,
+    workspace: Workspace,
+    settings: Settings,
+    tmp_path: Path,
+    quiet_boxes: list[tuple[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from ui.main_window import MainWindow
 
     window = MainWindow(workspace, settings=settings)

@@ -5,23 +5,30 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
+import pytest
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QAction, QColor, QImage, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewWidget
-from PySide6.QtWidgets import QFileDialog, QGraphicsView, QMessageBox
+from PySide6.QtWidgets import QComboBox, QFileDialog, QGraphicsView, QMessageBox
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from giamngheo_desktop.domain import periods
 from giamngheo_desktop.services import reporting
+from tests.report_builders import int_sum, total_of
 from ui.dialogs.print_preview import PREVIEW_DPI, draw_page, load_pdf, paint_pdf, preview_pdf, smooth_painter
 from ui.models.report_model import ReportTableModel
 from ui.tabs.reports_tab import ReportsTab
+from ui.workspace import Workspace
 
 
-def _select(combo, data) -> None:  # type: ignore[no-untyped-def]
+def _select(combo: QComboBox, data: object) -> None:
     combo.setCurrentIndex(combo.findData(data))
 
 
-def test_report_model_passes_modeltester_and_shows_vietnamese_numbers(workspace, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+def test_report_model_passes_modeltester_and_shows_vietnamese_numbers(
+    workspace: Workspace, qtmodeltester: ModelTester
+) -> None:
     report = reporting.build_report(workspace.db, kind="bieu1", period=periods.parse("2026"))
     model = ReportTableModel()
     model.set_report(report)
@@ -34,7 +41,7 @@ def test_report_model_passes_modeltester_and_shows_vietnamese_numbers(workspace,
     assert model.index(last, 1).data(Qt.ItemDataRole.FontRole).bold()
 
 
-def test_build_shows_villages_then_total_and_exports(workspace, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_build_shows_villages_then_total_and_exports(workspace: Workspace, qtbot: QtBot, tmp_path: Path) -> None:
     tab = ReportsTab(workspace)
     qtbot.addWidget(tab)
     assert not tab.xlsx_button.isEnabled()
@@ -45,8 +52,8 @@ def test_build_shows_villages_then_total_and_exports(workspace, qtbot, tmp_path:
     report = tab.model.report
     assert report is not None and report.kind == "bieu1"
     villages = [r for r in report.rows if r.kind == "unit"]
-    total = report.total_row()
-    assert total is not None and total.values[2] == sum(v.values[2] for v in villages)  # type: ignore[misc]
+    total = total_of(report)
+    assert total.values[2] == int_sum(villages, 2)
     assert tab.model.rowCount() == len(villages) + 1
     assert "Năm 2026" in tab.title_label.text() and "Ghi chú" in tab.notes_label.text()
     assert tab.xlsx_button.isEnabled() and tab.print_button.isEnabled()
@@ -56,7 +63,7 @@ def test_build_shows_villages_then_total_and_exports(workspace, qtbot, tmp_path:
     assert any(row[2] == total.values[2] for row in ws.iter_rows(values_only=True) if row[1] == total.values[1])
 
 
-def test_period_choices(workspace, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_period_choices(workspace: Workspace, qtbot: QtBot) -> None:
     tab = ReportsTab(workspace)
     qtbot.addWidget(tab)
     _select(tab.period_kind, "month")
@@ -69,7 +76,7 @@ def test_period_choices(workspace, qtbot) -> None:  # type: ignore[no-untyped-de
     assert tab.period_stack.currentIndex() == 1
 
 
-def test_monthly_and_quarterly_pages_show_their_own_year(workspace, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_monthly_and_quarterly_pages_show_their_own_year(workspace: Workspace, qtbot: QtBot) -> None:
     tab = ReportsTab(workspace)
     qtbot.addWidget(tab)
     tab.show()
@@ -87,7 +94,7 @@ def test_monthly_and_quarterly_pages_show_their_own_year(workspace, qtbot) -> No
     assert tab.year.isVisible() and tab.year.value() == 2024
 
 
-def test_preview_renders_every_pdf_page_with_qtpdf(workspace, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_preview_renders_every_pdf_page_with_qtpdf(workspace: Workspace, qtbot: QtBot, tmp_path: Path) -> None:
     from giamngheo_desktop.export.pdf import write_pdf
 
     report = reporting.build_report(workspace.db, kind="list_poor", period=periods.parse("2026"))
@@ -103,10 +110,13 @@ def test_preview_renders_every_pdf_page_with_qtpdf(workspace, qtbot, tmp_path: P
     dialog.show()  # shown non-modally: paints the pages through its own printer
     qtbot.wait(50)
     preview = dialog.findChild(QPrintPreviewWidget)
-    assert dialog._sharper.dpi == PREVIEW_DPI  # type: ignore[attr-defined]
+    assert dialog.sharper.dpi == PREVIEW_DPI
+    assert preview is not None
     preview.setZoomFactor(4.0)  # zoomed in: the pages are rendered again, sharper
-    preview.findChild(QGraphicsView).viewport().repaint()
-    qtbot.waitUntil(lambda: dialog._sharper.dpi > PREVIEW_DPI)  # type: ignore[attr-defined]
+    view = preview.findChild(QGraphicsView)
+    assert view is not None
+    view.viewport().repaint()
+    qtbot.waitUntil(lambda: dialog.sharper.dpi > PREVIEW_DPI)
     dialog.close()
     dialog.deleteLater()
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
@@ -117,10 +127,12 @@ def test_preview_renders_every_pdf_page_with_qtpdf(workspace, qtbot, tmp_path: P
     assert (tmp_path / "printed.pdf").stat().st_size > 1000
 
 
-def test_village_forms_and_package_from_the_tab(workspace, qtbot, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_village_forms_and_package_from_the_tab(
+    workspace: Workspace, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from giamngheo_desktop.services import review
 
-    rid = review.open_round(workspace.db, kind="annual", reference_date="2026-11-15").id
+    rid = review.open_round(workspace.db, kind="annual", reference_date="2026-11-15").written_id
     review.compute_round(workspace.db, rid)
     vid = workspace.db.scalar("SELECT village_id FROM round_household WHERE round_id = ? LIMIT 1", (rid,))
     review.record_meeting(workspace.db, rid, village_id=vid, meeting_date="2026-11-18", attendees=10, agreed=8)
@@ -133,7 +145,9 @@ def test_village_forms_and_package_from_the_tab(workspace, qtbot, tmp_path: Path
     assert tab.household_combo.itemText(0).startswith("(mẫu trống") and tab.household_combo.currentData() is None
     _select(tab.form_combo, "batch")
     assert tab.paper_round_combo.isEnabled() and not tab.household_combo.isEnabled()
-    work, path = tab.form_pdf_task()  # type: ignore[misc]
+    task = tab.form_pdf_task()
+    assert task is not None
+    work, path = task
     assert path.suffix == ".pdf"
     results: list[Path] = []
     workspace.run_task(work, title="t", on_done=results.append, writes=False)
@@ -148,7 +162,7 @@ def test_village_forms_and_package_from_the_tab(workspace, qtbot, tmp_path: Path
     assert len(list((tmp_path / "goi").glob("*.zip"))) == 1
 
 
-def test_preview_pages_are_scaled_smoothly(workspace, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_preview_pages_are_scaled_smoothly(workspace: Workspace, tmp_path: Path) -> None:
     """Pages are drawn from 200 dpi images scaled with smooth interpolation (nearest-pixel scaling
     broke the marks: "Thôn Đồng Xuân" read "Lhón Kông Xuán"); the page keeps its proportions."""
     from giamngheo_desktop.export.pdf import write_pdf
@@ -165,7 +179,7 @@ def test_preview_pages_are_scaled_smoothly(workspace, tmp_path: Path) -> None:  
     assert any(image.pixelColor(x, 200).lightness() < 128 for x in range(842))  # the table is drawn
 
 
-def test_long_header_lines_wrap_instead_of_being_clipped(workspace) -> None:  # type: ignore[no-untyped-def]
+def test_long_header_lines_wrap_instead_of_being_clipped(workspace: Workspace) -> None:
     report = reporting.build_report(workspace.db, kind="bieu1", period=periods.parse("2026"))
     model = ReportTableModel()
     model.set_report(report)

@@ -6,12 +6,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialog, QMessageBox
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from giamngheo_desktop.services import demo, review
 from giamngheo_desktop.services.session import open_session
 from tests.ui.sync_tasks import SyncTaskRunner
-from ui import errors
+from tests.ui.widgets import cell
 from ui.tabs.review_tab import ReviewTab
 from ui.workspace import Workspace
 
@@ -27,13 +29,9 @@ def demo_workspace(tmp_path: Path) -> Iterator[Workspace]:
     workspace.close()
 
 
-def test_a_full_annual_round_in_the_tab(qtbot, qtmodeltester, demo_workspace: Workspace, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Ok)
-    shown: list[BaseException] = []
-    monkeypatch.setattr(errors, "show_error", lambda parent, exc: shown.append(exc))
-    shown: list[str] = []
-    monkeypatch.setattr("ui.tabs.review_tab.errors.show_error", lambda parent, exc, **k: shown.append(str(exc)))
+def test_a_full_annual_round_in_the_tab(
+    qtbot: QtBot, qtmodeltester: ModelTester, demo_workspace: Workspace, shown_errors: list[BaseException]
+) -> None:
     tab = ReviewTab(demo_workspace)
     qtbot.addWidget(tab)
     demo_workspace.changed.connect(tab.on_changes)
@@ -53,7 +51,7 @@ def test_a_full_annual_round_in_the_tab(qtbot, qtmodeltester, demo_workspace: Wo
     ids = [db.scalar("SELECT id FROM village WHERE name = ?", (v,)) for v in villages]
     assert tab.record_meeting(ids[0], "2026-11-20", 40, 19) is False  # 47.5 %: re-review
     assert not tab.advance("posting", posting_from="2026-11-21", posting_to="2026-11-24")
-    assert "50 %" in shown[-1]  # refused with the village named
+    assert "50 %" in str(shown_errors[-1])  # refused with the village named
     for vid in ids:
         assert tab.record_meeting(vid, "2026-11-22", 40, 30) is True
     assert tab.advance("posting", posting_from="2026-11-23", posting_to="2026-11-26")
@@ -66,7 +64,7 @@ def test_a_full_annual_round_in_the_tab(qtbot, qtmodeltester, demo_workspace: Wo
     assert "✔" in tab.steps.text()
 
 
-def test_changed_only_filter_shows_households_whose_class_would_change(qtbot, demo_workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+def test_changed_only_filter_shows_households_whose_class_would_change(qtbot: QtBot, demo_workspace: Workspace) -> None:
     tab = ReviewTab(demo_workspace)
     qtbot.addWidget(tab)
     with demo_workspace.db.atomic() as conn:
@@ -79,14 +77,16 @@ def test_changed_only_filter_shows_households_whose_class_would_change(qtbot, de
     assert all(r.differs for r in tab.model.rows())
 
 
-def test_b1_card_editor_saves_a_provincial_card_and_b1_total_classifies(qtbot, demo_workspace: Workspace) -> None:  # type: ignore[no-untyped-def]
+def test_b1_card_editor_saves_a_provincial_card_and_b1_total_classifies(
+    qtbot: QtBot, demo_workspace: Workspace, shown_errors: list[BaseException]
+) -> None:
     from ui.dialogs.card_editor_dialog import CardEditorDialog
 
     db = demo_workspace.db
     sample = review.list_cards(db)[0]
     dialog = CardEditorDialog(db, sample, None)
     qtbot.addWidget(dialog)
-    dialog.table.item(0, 2).setText("55")
+    cell(dialog.table, 0, 2).setText("55")
     dialog.cutoff.setValue(150)
     dialog.save()
     card = review.b1_card(db, "VN-2022-2025", "rural")
@@ -94,15 +94,9 @@ def test_b1_card_editor_saves_a_provincial_card_and_b1_total_classifies(qtbot, d
     assert card.questions[0]["options"][0]["points"] == 55
     dialog2 = CardEditorDialog(db, sample, None)
     qtbot.addWidget(dialog2)
-    dialog2.table.item(1, 2).setText("nhiều")
-    shown: list[str] = []
-    import ui.dialogs.card_editor_dialog as mod
-
-    original = mod.errors.show_error
-    mod.errors.show_error = lambda parent, exc, **k: shown.append(str(exc))  # type: ignore[assignment]
+    cell(dialog2.table, 1, 2).setText("nhiều")
     dialog2.save()
-    mod.errors.show_error = original  # type: ignore[assignment]
-    assert shown and "thiếu điểm" in shown[0]
+    assert shown_errors and "thiếu điểm" in str(shown_errors[0])
     tab = ReviewTab(demo_workspace)
     qtbot.addWidget(tab)
     demo_workspace.changed.connect(tab.on_changes)
@@ -113,11 +107,13 @@ def test_b1_card_editor_saves_a_provincial_card_and_b1_total_classifies(qtbot, d
     tab.compute()
     tab.set_b1(hid, 120)
     row = next(r for r in tab.model.rows() if r.household_id == hid)
-    assert len(shown) == 1, shown  # only the refused card
+    assert len(shown_errors) == 1, shown_errors  # only the refused card
     assert "Điểm B1 120" in row.reason and row.computed_class in ("poor", "near_poor")
 
 
-def test_the_rounds_papers_print_from_the_tab(qtbot, demo_workspace: Workspace, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_the_rounds_papers_print_from_the_tab(
+    qtbot: QtBot, demo_workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """ "In giấy tờ của đợt": posting list, minutes, decision, a village's certificates of this round."""
     from PySide6.QtWidgets import QInputDialog
 
@@ -146,7 +142,7 @@ def test_the_rounds_papers_print_from_the_tab(qtbot, demo_workspace: Workspace, 
     assert load_pdf(previews[-1]).pageCount() == len(certificates)  # one page per certificate of the village
 
 
-def test_steps_guide_the_officer(qtbot, demo_workspace: Workspace, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_steps_guide_the_officer(qtbot: QtBot, demo_workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     from ui.tabs import review_tab
 
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Ok)
@@ -169,7 +165,7 @@ def test_steps_guide_the_officer(qtbot, demo_workspace: Workspace, monkeypatch) 
 
     seen: dict[str, object] = {}
 
-    def fill(dialog):  # type: ignore[no-untyped-def]
+    def fill(dialog: review_tab.FormDialog) -> QDialog.DialogCode:
         from PySide6.QtWidgets import QComboBox, QLabel, QSpinBox
 
         combo = dialog.findChildren(QComboBox)[0]
@@ -205,8 +201,8 @@ def test_steps_guide_the_officer(qtbot, demo_workspace: Workspace, monkeypatch) 
 
 
 def test_a_request_is_recorded_with_the_household_picker_and_waits_in_the_list(
-    qtbot, demo_workspace: Workspace
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, demo_workspace: Workspace
+) -> None:
     from PySide6.QtWidgets import QApplication
 
     from ui.dialogs.request_dialog import PendingRequestsDialog, RequestDialog

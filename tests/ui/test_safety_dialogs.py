@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from giamngheo_desktop.domain.permissions import Role
 from giamngheo_desktop.paths import backups_dir_for
@@ -26,16 +28,6 @@ from ui.widgets.household_history import HouseholdHistory
 from ui.workspace import Workspace
 
 
-@pytest.fixture
-def shown_errors(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
-    seen: list[BaseException] = []
-    monkeypatch.setattr(errors, "show_error", lambda parent, exc, **kw: seen.append(exc))
-    for name in ("information", "warning"):
-        monkeypatch.setattr(QMessageBox, name, staticmethod(lambda *a, **k: QMessageBox.StandardButton.Ok))
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
-    return seen
-
-
 def _admin(workspace: Workspace, *, login: bool = True) -> users.User:
     users.add_user(workspace.db, username="lan", full_name="Trần Thị Lan", role=Role.ADMIN.value, password="matkhau-1")
     if login:
@@ -43,7 +35,7 @@ def _admin(workspace: Workspace, *, login: bool = True) -> users.User:
     return users.get_user(workspace.db, "lan")
 
 
-def test_login_success_sets_the_acting_user(qtbot: Any, workspace: Workspace) -> None:
+def test_login_success_sets_the_acting_user(qtbot: QtBot, workspace: Workspace) -> None:
     _admin(workspace)
     dialog = LoginDialog(workspace.db, commune_name="xã Tân Lập")
     qtbot.addWidget(dialog)
@@ -54,7 +46,7 @@ def test_login_success_sets_the_acting_user(qtbot: Any, workspace: Workspace) ->
     assert workspace.actor.username == "lan" and workspace.actor.full_name == "Trần Thị Lan"
 
 
-def test_wrong_password_then_lockout_message(qtbot: Any, workspace: Workspace) -> None:
+def test_wrong_password_then_lockout_message(qtbot: QtBot, workspace: Workspace) -> None:
     _admin(workspace)
     dialog = LoginDialog(workspace.db)
     qtbot.addWidget(dialog)
@@ -74,7 +66,7 @@ def test_wrong_password_then_lockout_message(qtbot: Any, workspace: Workspace) -
 
 
 def test_reset_password_asks_for_a_new_one_at_login(
-    qtbot: Any, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     user = _admin(workspace)
     users.reset_password(workspace.db, user.id, new_password="tam-123456")
@@ -97,7 +89,11 @@ def test_reset_password_asks_for_a_new_one_at_login(
 
 
 def test_users_dialog_adds_a_user_and_switches_the_login(
-    qtbot: Any, qtmodeltester: Any, workspace: Workspace, shown_errors: list[BaseException], monkeypatch: Any
+    qtbot: QtBot,
+    qtmodeltester: ModelTester,
+    workspace: Workspace,
+    shown_errors: list[BaseException],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     dialog = UsersDialog(workspace.db)
     qtbot.addWidget(dialog)
@@ -122,7 +118,7 @@ def test_users_dialog_adds_a_user_and_switches_the_login(
     assert users.login_required(workspace.db)
 
 
-def test_users_dialog_refuses_an_officer(qtbot: Any, workspace: Workspace) -> None:
+def test_users_dialog_refuses_an_officer(qtbot: QtBot, workspace: Workspace) -> None:
     _admin(workspace, login=False)
     users.add_user(
         workspace.db, username="hoa", full_name="Lê Thị Hoa", role=Role.OFFICER.value, password="x123456-hoa"
@@ -135,7 +131,7 @@ def test_users_dialog_refuses_an_officer(qtbot: Any, workspace: Workspace) -> No
 
 
 def test_audit_dialog_lists_changes_and_finds_tampering(
-    qtbot: Any, qtmodeltester: Any, workspace: Workspace, shown_errors: list[BaseException]
+    qtbot: QtBot, qtmodeltester: ModelTester, workspace: Workspace, shown_errors: list[BaseException]
 ) -> None:
     dialog = AuditDialog(workspace.db)
     qtbot.addWidget(dialog)
@@ -159,7 +155,7 @@ def test_audit_dialog_lists_changes_and_finds_tampering(
     assert f"mục số {target}" in dialog.verify_label.text()
 
 
-def test_household_history_widget(qtbot: Any, qtmodeltester: Any, workspace: Workspace) -> None:
+def test_household_history_widget(qtbot: QtBot, qtmodeltester: ModelTester, workspace: Workspace) -> None:
     widget = HouseholdHistory(workspace.db)
     qtbot.addWidget(widget)
     household_id = workspace.db.scalar("SELECT id FROM household ORDER BY id LIMIT 1")
@@ -170,7 +166,11 @@ def test_household_history_widget(qtbot: Any, qtmodeltester: Any, workspace: Wor
 
 
 def test_backup_dialog_writes_a_verified_copy(
-    qtbot: Any, workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shown_errors: Any
+    qtbot: QtBot,
+    workspace: Workspace,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    shown_errors: list[BaseException],
 ) -> None:
     usb = tmp_path / "usb"
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(usb)))
@@ -201,7 +201,12 @@ def test_backup_dialog_writes_a_verified_copy(
 
 
 def test_restore_dialog_shows_the_difference_and_restores(
-    qtbot: Any, qtmodeltester: Any, sample_path: Path, settings: Settings, shown_errors: Any, monkeypatch: Any
+    qtbot: QtBot,
+    qtmodeltester: ModelTester,
+    sample_path: Path,
+    settings: Settings,
+    shown_errors: list[BaseException],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     window = open_window(sample_path, settings=settings, runner=SyncTaskRunner())
     assert window is not None
@@ -239,7 +244,7 @@ def test_restore_dialog_shows_the_difference_and_restores(
 
 
 def test_open_window_asks_for_the_login_and_shows_the_user(
-    qtbot: Any, sample_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, sample_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from giamngheo_desktop.services.session import close_session, open_session
     from ui.dialogs import login_dialog
@@ -269,17 +274,17 @@ def test_open_window_asks_for_the_login_and_shows_the_user(
 
 
 def test_known_faults_are_plain_messages_and_a_bug_in_a_slot_is_the_crash_dialog(
-    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    message_boxes: list[str],
+    crash_dialogs: list[errors.CrashDialog],
 ) -> None:
     from PySide6.QtWidgets import QPushButton
 
     from giamngheo_desktop.domain.errors import DomainError, ValidationFailed
     from giamngheo_desktop.storage.database import open_database
 
-    boxes: list[str] = []
-    crashes: list[errors.CrashDialog] = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda self: boxes.append(self.text() + self.informativeText()) or 0)
-    monkeypatch.setattr(errors.CrashDialog, "exec", lambda self: crashes.append(self) or 0)
     errors.setup_logging(tmp_path / "logs")
 
     # the real errors the officer meets: a full disk, a bad user name, the file open elsewhere
@@ -299,11 +304,11 @@ def test_known_faults_are_plain_messages_and_a_bug_in_a_slot_is_the_crash_dialog
         except ValidationFailed as exc:
             known.append(exc)
     assert len(known) == 2
-    for exc in known:
-        errors.show_error(None, exc)
-    assert "Ổ đĩa đã đầy" in boxes[0]
-    assert "chưa có gì được ghi" in boxes[1]
-    assert crashes == []
+    for fault in known:
+        errors.show_error(None, fault)
+    assert "Ổ đĩa đã đầy" in message_boxes[0]
+    assert "chưa có gì được ghi" in message_boxes[1]
+    assert crash_dialogs == []
 
     # a bug inside a slot goes through the excepthook to the crash dialog with a log file
     def broken_slot() -> None:
@@ -314,13 +319,13 @@ def test_known_faults_are_plain_messages_and_a_bug_in_a_slot_is_the_crash_dialog
     button.clicked.connect(broken_slot)
     monkeypatch.setattr("sys.excepthook", errors._excepthook)
     button.click()
-    assert len(crashes) == 1
-    assert "KeyError" in crashes[0].details and crashes[0].copy_button.text() == "Sao chép chi tiết"
+    assert len(crash_dialogs) == 1
+    assert "KeyError" in crash_dialogs[0].details and crash_dialogs[0].copy_button.text() == "Sao chép chi tiết"
     assert list((tmp_path / "logs").glob("crash-*.log"))
 
 
 def test_history_reads_in_vietnamese_with_codes_names_and_the_right_action(
-    qtbot: Any, qtmodeltester: Any, workspace: Workspace
+    qtbot: QtBot, qtmodeltester: ModelTester, workspace: Workspace
 ) -> None:
     from giamngheo_desktop.services import register
 
@@ -344,7 +349,7 @@ def test_history_reads_in_vietnamese_with_codes_names_and_the_right_action(
     assert "/" in rows[0][0] and "T" not in rows[0][0]  # dd/mm/yyyy hh:mm
 
 
-def test_restore_list_names_the_reason_and_a_vietnamese_time(qtbot: Any, workspace: Workspace) -> None:
+def test_restore_list_names_the_reason_and_a_vietnamese_time(qtbot: QtBot, workspace: Workspace) -> None:
     import re
 
     from giamngheo_desktop.services import backup as backup_service

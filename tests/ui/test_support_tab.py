@@ -3,23 +3,27 @@ gap lists with export, the plan dashboard; every table model passes qtmodelteste
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from giamngheo_desktop.services import plan, support
 from giamngheo_desktop.services.session import open_session
 from giamngheo_desktop.services.support import LedgerQuery, SupportInput
 from tests.support_builders import small_register
 from tests.ui.sync_tasks import SyncTaskRunner
+from tests.ui.widgets import type_text
 from ui.dialogs.batch_support_dialog import BatchSupportDialog
 from ui.dialogs.class_dialog import ClassDialog, TraineesModel
 from ui.dialogs.loan_dialog import LoanDialog
 from ui.dialogs.plan_dialog import PlanDialog
-from ui.dialogs.support_dialog import SupportDialog
+from ui.dialogs.support_dialog import HouseholdPicker, SupportDialog
 from ui.models.support_ledger_model import SupportLedgerModel
 from ui.tabs.support_tab import GapsPage, SupportTab
 from ui.widgets.plan_dashboard import LABEL_LIMIT, PlanDashboard
@@ -29,11 +33,11 @@ pytestmark = [pytest.mark.usefixtures("pinned_clock")]
 
 
 @pytest.fixture(autouse=True)
-def asked(monkeypatch) -> list[str]:
+def asked(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Questions the dialogs asked; every one is answered Yes."""
     questions: list[str] = []
 
-    def yes(_parent, _title, text, *args, **kwargs):
+    def yes(_parent: QWidget | None, _title: str, text: str, *args: Any, **kwargs: Any) -> QMessageBox.StandardButton:
         questions.append(text)
         return QMessageBox.StandardButton.Yes
 
@@ -42,25 +46,23 @@ def asked(monkeypatch) -> list[str]:
 
 
 @pytest.fixture
-def ws(db_path: Path):
+def ids(db_path: Path) -> dict[str, int]:
+    """The small register of ``support_builders.small_register`` (names → ids), written before ``ws`` opens."""
     db = open_session(db_path)
-    reg = small_register(db)
-    db.close()
+    try:
+        return small_register(db)
+    finally:
+        db.close()
+
+
+@pytest.fixture
+def ws(db_path: Path, ids: dict[str, int]) -> Iterator[Workspace]:
     workspace = Workspace.open(db_path, runner=SyncTaskRunner())
-    workspace.reg = reg  # type: ignore[attr-defined]
     yield workspace
     workspace.close()
 
 
-def type_text(widget: QWidget, text: str) -> None:
-    """Type text (Vietnamese too) one key event per character (qtbot.keyClicks aborts on non-ASCII)."""
-    for ch in text:
-        QApplication.sendEvent(
-            widget, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch)
-        )
-
-
-def pick_household(qtbot, picker, text: str) -> None:
+def pick_household(qtbot: QtBot, picker: HouseholdPicker, text: str) -> None:
     type_text(picker.search, text)
     qtbot.waitUntil(lambda: picker.results.count() >= 1, timeout=2000)
     picker.results.setCurrentRow(0)
@@ -71,12 +73,14 @@ def drawn_red(dashboard: PlanDashboard) -> list[str]:
     return [c for c, s in zip(dashboard.categories, dashboard.states, strict=True) if s == "lagging"]
 
 
-def test_ledger_model_pages_and_passes_modeltester(ws, qtmodeltester):
+def test_ledger_model_pages_and_passes_modeltester(
+    ws: Workspace, ids: dict[str, int], qtmodeltester: ModelTester
+) -> None:
     for year in range(2019, 2026):
         support.record_support(
             ws.db,
             data=SupportInput(
-                household_id=ws.reg["A"], type_code="electricity", support_date=f"{year}-02-01", amount=147_000
+                household_id=ids["A"], type_code="electricity", support_date=f"{year}-02-01", amount=147_000
             ),
         )
     model = SupportLedgerModel(ws.db, page_size=3)
@@ -90,11 +94,11 @@ def test_ledger_model_pages_and_passes_modeltester(ws, qtmodeltester):
     qtmodeltester.check(model)
 
 
-def test_record_support_through_the_dialog(ws, qtbot):
+def test_record_support_through_the_dialog(ws: Workspace, ids: dict[str, int], qtbot: QtBot) -> None:
     dialog = SupportDialog(ws)
     qtbot.addWidget(dialog)
     pick_household(qtbot, dialog.picker, "Hằng")  # a member's name finds the household
-    assert dialog.picker.household.code == "DX-001"
+    assert dialog.picker.household is not None and dialog.picker.household.code == "DX-001"
     dialog.member.setCurrentIndex(dialog.member.findText("Lò Thị Hằng, 1985"))
     dialog.type.setCurrentIndex(dialog.type.findData("vocational_training"))
     assert dialog.unit.text() == "người"
@@ -102,11 +106,11 @@ def test_record_support_through_the_dialog(ws, qtbot):
     dialog.amount.setValue(2_500_000)
     with qtbot.waitSignal(ws.changed, timeout=1000):
         dialog.save()
-    rows = support.household_history(ws.db, ws.reg["A"])
+    rows = support.household_history(ws.db, ids["A"])
     assert [(r.type_code, r.member_name, r.amount) for r in rows] == [("vocational_training", "Lò Thị Hằng", 2_500_000)]
 
 
-def test_dialog_shows_validation_and_keeps_open(ws, qtbot):
+def test_dialog_shows_validation_and_keeps_open(ws: Workspace, qtbot: QtBot) -> None:
     dialog = SupportDialog(ws)
     qtbot.addWidget(dialog)
     dialog.save()
@@ -114,7 +118,7 @@ def test_dialog_shows_validation_and_keeps_open(ws, qtbot):
     assert support.ledger_total(ws.db, LedgerQuery())[0] == 0
 
 
-def test_record_a_loan_and_see_it_in_the_loans_page(ws, qtbot):
+def test_record_a_loan_and_see_it_in_the_loans_page(ws: Workspace, qtbot: QtBot) -> None:
     tab = SupportTab(ws)
     qtbot.addWidget(tab)
     ws.changed.connect(tab.on_changes)
@@ -130,12 +134,14 @@ def test_record_a_loan_and_see_it_in_the_loans_page(ws, qtbot):
     assert "dư nợ 40.000.000 đồng" in tab.loans.status.text()
 
 
-def test_batch_preview_apply_and_undo(ws, qtbot, qtmodeltester, asked):
+def test_batch_preview_apply_and_undo(
+    ws: Workspace, qtbot: QtBot, qtmodeltester: ModelTester, asked: list[str]
+) -> None:
     dialog = BatchSupportDialog(ws)
     qtbot.addWidget(dialog)
     assert dialog.type.currentData() == "health_insurance"
     dialog.run_preview()
-    assert dialog.preview.count == 4
+    assert dialog.preview is not None and dialog.preview.count == 4
     assert "cho 4 người" in dialog.count_label.text()
     qtmodeltester.check(dialog.model)
     dialog.apply()
@@ -146,7 +152,9 @@ def test_batch_preview_apply_and_undo(ws, qtbot, qtmodeltester, asked):
     assert support.ledger_total(ws.db, LedgerQuery())[0] == 0
 
 
-def test_batch_health_insurance_goes_to_members_and_unticked_rows_are_left_out(ws, qtbot, asked):
+def test_batch_health_insurance_goes_to_members_and_unticked_rows_are_left_out(
+    ws: Workspace, qtbot: QtBot, asked: list[str]
+) -> None:
     notices: list[str] = []
     ws.notice.connect(notices.append)
     dialog = BatchSupportDialog(ws)
@@ -156,7 +164,7 @@ def test_batch_health_insurance_goes_to_members_and_unticked_rows_are_left_out(w
     dialog.kind.setCurrentIndex(dialog.kind.findData("members_of_class"))
     dialog.amount.setValue(1_000_000)
     dialog.run_preview()
-    assert dialog.preview.member_level and all(r.member_id for r in dialog.model.rows())
+    assert dialog.preview is not None and dialog.preview.member_level and all(r.member_id for r in dialog.model.rows())
     everyone = dialog.preview.count
     left_out = dialog.model.rows()[0]
     dialog.model.setData(dialog.model.index(0, 0), Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
@@ -173,18 +181,20 @@ def test_batch_health_insurance_goes_to_members_and_unticked_rows_are_left_out(w
     assert support.ledger_total(ws.db, LedgerQuery())[0] == everyone - 1
 
 
-def test_a_household_level_support_in_a_batch_goes_to_the_household(ws, qtbot):
+def test_a_household_level_support_in_a_batch_goes_to_the_household(ws: Workspace, qtbot: QtBot) -> None:
     dialog = BatchSupportDialog(ws, type_code="clean_water")
     qtbot.addWidget(dialog)
     assert [dialog.kind.itemData(i) for i in range(dialog.kind.count())] == ["households_of_class"]
 
 
-def test_class_dialog_with_trainees(ws, qtbot, qtmodeltester):
+def test_class_dialog_with_trainees(
+    ws: Workspace, ids: dict[str, int], qtbot: QtBot, qtmodeltester: ModelTester
+) -> None:
     dialog = ClassDialog(ws)
     qtbot.addWidget(dialog)
     type_text(dialog.name, "Lớp may công nghiệp")
     pick_household(qtbot, dialog.picker, "DX-001")
-    dialog.member.setCurrentIndex(dialog.member.findData(ws.reg["hang"]))
+    dialog.member.setCurrentIndex(dialog.member.findData(ids["hang"]))
     dialog.add_trainee()
     model: TraineesModel = dialog.trainees
     assert model.rowCount() == 1
@@ -198,12 +208,19 @@ def test_class_dialog_with_trainees(ws, qtbot, qtmodeltester):
     assert (row.name, row.trainees, row.completed, row.employed) == ("Lớp may công nghiệp", 1, 1, 1)
 
 
-def test_gap_page_lists_one_village_and_exports(ws, qtbot, qtmodeltester, tmp_path, monkeypatch):
+def test_gap_page_lists_one_village_and_exports(
+    ws: Workspace,
+    ids: dict[str, int],
+    qtbot: QtBot,
+    qtmodeltester: ModelTester,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     page = GapsPage(ws)
     qtbot.addWidget(page)
     page.open_after_print = False
     page.gap.setCurrentIndex(page.gap.findData("health_insurance"))
-    page.village.setCurrentIndex(page.village.findData(ws.reg["v2"]))
+    page.village.setCurrentIndex(page.village.findData(ids["v2"]))
     page.refresh()
     names = [page.model.row_at(i).member_name for i in range(page.model.rowCount())]
     assert names == ["Trần Thị Mai", "Hoàng Văn Sáng"]
@@ -214,7 +231,7 @@ def test_gap_page_lists_one_village_and_exports(ws, qtbot, qtmodeltester, tmp_pa
     assert page.last_file == target and target.read_bytes().startswith(b"%PDF")
 
 
-def test_plan_page_dashboard_moves_with_a_batch(ws, qtbot, qtmodeltester):
+def test_plan_page_dashboard_moves_with_a_batch(ws: Workspace, qtbot: QtBot, qtmodeltester: ModelTester) -> None:
     tab = SupportTab(ws)
     qtbot.addWidget(tab)
     ws.changed.connect(tab.on_changes)
@@ -224,7 +241,9 @@ def test_plan_page_dashboard_moves_with_a_batch(ws, qtbot, qtmodeltester):
     assert page.create_button.isEnabled()
     page.create_from_template()
     assert page.model.rowCount() == 14
+    assert page.plan_id is not None  # the new plan is the one the page shows
     qtmodeltester.check(page.model)
+    assert page.progress is not None
     hi = next(t for t in page.progress.targets if t.code == "hi_coverage")
     assert hi.value == 33.33 and hi.lagging
     assert len(page.dashboard.categories) == 14
@@ -247,6 +266,7 @@ def test_plan_page_dashboard_moves_with_a_batch(ws, qtbot, qtmodeltester):
     qtbot.addWidget(dialog)
     dialog.run_preview()
     dialog.apply()  # broadcast → the plan page refreshes
+    assert page.progress is not None
     hi = next(t for t in page.progress.targets if t.code == "hi_coverage")
     assert hi.value == 100.0 and hi.achieved
     assert not any("BHYT" in label for label in drawn_red(page.dashboard))
@@ -261,25 +281,27 @@ def test_plan_page_dashboard_moves_with_a_batch(ws, qtbot, qtmodeltester):
     assert plan.progress(ws.db, page.plan_id).targets[0].target == 12
 
 
-def test_edit_a_support_and_record_a_repayment(ws, qtbot):
+def test_edit_a_support_and_record_a_repayment(ws: Workspace, ids: dict[str, int], qtbot: QtBot) -> None:
     saved = support.record_support(
         ws.db,
-        data=SupportInput(
-            household_id=ws.reg["D"], type_code="tet_emergency", support_date="2026-01-20", amount=500_000
-        ),
+        data=SupportInput(household_id=ids["D"], type_code="tet_emergency", support_date="2026-01-20", amount=500_000),
     )
     dialog = SupportDialog(ws, support_id=saved.id)
     qtbot.addWidget(dialog)
-    assert dialog.picker.household.code == "TH-004" and dialog.amount.value() == 500_000
+    assert (
+        dialog.picker.household is not None
+        and dialog.picker.household.code == "TH-004"
+        and dialog.amount.value() == 500_000
+    )
     dialog.amount.setValue(800_000)
     dialog.save()
-    assert support.get_support(ws.db, saved.id).amount == 800_000
+    assert support.get_support(ws.db, saved.written_id).amount == 800_000
     assert support.ledger_total(ws.db, LedgerQuery())[0] == 1
 
     loan = support.record_loan(
         ws.db,
         data=support.LoanInput(
-            household_id=ws.reg["D"],
+            household_id=ids["D"],
             programme_code="poor",
             amount=20_000_000,
             term_months=24,
@@ -288,20 +310,20 @@ def test_edit_a_support_and_record_a_repayment(ws, qtbot):
     )
     from ui.dialogs.loan_dialog import RepaymentDialog
 
-    repay = RepaymentDialog(ws, support.get_loan(ws.db, loan.id))
+    repay = RepaymentDialog(ws, support.get_loan(ws.db, loan.written_id))
     qtbot.addWidget(repay)
     repay.principal.setValue(5_000_000)
     repay.save()
-    assert support.get_loan(ws.db, loan.id).outstanding == 15_000_000
-    again = RepaymentDialog(ws, support.get_loan(ws.db, loan.id))
+    assert support.get_loan(ws.db, loan.written_id).outstanding == 15_000_000
+    again = RepaymentDialog(ws, support.get_loan(ws.db, loan.written_id))
     qtbot.addWidget(again)
     assert again.history.rowCount() == 1 and again.history.index(0, 1).data() == "5.000.000"
     again.history_view.setCurrentIndex(again.history.index(0, 0))
     again.cancel_selected()
-    assert support.get_loan(ws.db, loan.id).outstanding == 20_000_000
+    assert support.get_loan(ws.db, loan.written_id).outstanding == 20_000_000
 
 
-def test_support_the_gap_list_on_screen(ws, qtbot, monkeypatch):
+def test_support_the_gap_list_on_screen(ws: Workspace, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
     page = GapsPage(ws)
     qtbot.addWidget(page)
     page.gap.setCurrentIndex(page.gap.findData("water"))

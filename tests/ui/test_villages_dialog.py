@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+import pytest
 from PySide6.QtWidgets import QInputDialog, QMessageBox
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from giamngheo_desktop.services import commune
 from ui.dialogs.villages_dialog import VillagesDialog
+from ui.workspace import Workspace
 
 
-def test_rename_with_undo_then_merge(qtbot: Any, qtmodeltester: Any, workspace: Any, monkeypatch: Any) -> None:
+def test_rename_with_undo_then_merge(
+    qtbot: QtBot, qtmodeltester: ModelTester, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     notices: list[str] = []
     workspace.notice.connect(notices.append)
     dialog = VillagesDialog(workspace)
@@ -29,9 +33,12 @@ def test_rename_with_undo_then_merge(qtbot: Any, qtmodeltester: Any, workspace: 
     dialog.table.selectRow(1)
     monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("Thôn Đồng Xuân", True))
     asked: list[str] = []
-    monkeypatch.setattr(
-        QMessageBox, "question", lambda _p, _t, text, *a: asked.append(text) or QMessageBox.StandardButton.Yes
-    )
+
+    def yes(_parent: object, _title: str, text: str, *rest: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", yes)
     before = dialog.model.row_at(0).household_count
     dialog.merge()
     assert f"Chuyển {moving} hộ của Thôn Tân Hòa sang Thôn Đồng Xuân" in asked[-1]

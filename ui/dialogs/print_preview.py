@@ -223,33 +223,38 @@ def path_title(doc: QPdfDocument) -> str:
     return str(title) if title else "Giảm nghèo"
 
 
-def preview_pdf(path: Path, parent: QWidget | None = None, *, exec_dialog: bool = True) -> QPrintPreviewDialog | None:
+class PreviewDialog(QPrintPreviewDialog):
+    """Qt's print preview with what it paints with: the document and the printer, kept alive as long
+    as the dialog (Qt does not own them), the resolution watcher and the translator of its dialogs."""
+
+    def __init__(self, doc: QPdfDocument, printer: QPrinter, parent: QWidget | None) -> None:
+        super().__init__(printer, parent)
+        self._doc, self._printer = doc, printer
+        self.sharper = _SharperWhenZoomed(self, doc)
+        self.translator = _PrintDialogsInVietnamese(self)
+
+
+def preview_pdf(path: Path, parent: QWidget | None = None, *, exec_dialog: bool = True) -> PreviewDialog | None:
     """Show "Xem trước khi in" for the PDF at ``path`` (print from the dialog's own button)."""
     try:
         doc = load_pdf(path)
     except OSError as exc:
         errors.show_error(parent, exc)
         return None
-    printer = _printer_for(doc)
-    dialog = QPrintPreviewDialog(printer, parent)
+    dialog = PreviewDialog(doc, _printer_for(doc), parent)
     dialog.setWindowState(Qt.WindowState.WindowMaximized)
-    sharper = _SharperWhenZoomed(dialog, doc)
+    sharper = dialog.sharper
     dialog.paintRequested.connect(sharper.paint)
     view = sharper.widget.findChild(QGraphicsView) if sharper.widget is not None else None
     if view is not None:
         view.viewport().installEventFilter(sharper)
     vietnamese(dialog)
     dialog.setWindowTitle("Xem trước khi in")
-    translator = _PrintDialogsInVietnamese(dialog)
+    translator = dialog.translator
     app = QApplication.instance()
     if app is not None:
         app.installEventFilter(translator)
         dialog.finished.connect(lambda _result: app.removeEventFilter(translator))
-    # keep the document, the printer and the filter alive as long as the dialog (Qt does not own them)
-    dialog._doc = doc  # type: ignore[attr-defined]
-    dialog._printer = printer  # type: ignore[attr-defined]
-    dialog._translator = translator  # type: ignore[attr-defined]
-    dialog._sharper = sharper  # type: ignore[attr-defined]
     if exec_dialog:
         dialog.exec()
     return dialog
