@@ -13,7 +13,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from giamngheo_desktop.services import register
-from tests.ui.widgets import cell, cell_widget, children, top_items, type_text, widget
+from tests.ui.widgets import cell, cell_widget, children, tab_of, top_items, type_text, widget
 from ui.dialogs.household_dialog import HouseholdDialog
 from ui.dialogs.import_dialog import ImportDialog, ImportResultDialog
 from ui.dialogs.member_dialog import MemberDialog
@@ -48,12 +48,13 @@ def quiet_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _p, title, text, *a, **k: shown.append((title, text)))
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+
     # an import's result window: its text and the backup it names, closed with “Đóng”
-    monkeypatch.setattr(
-        ImportResultDialog,
-        "exec",
-        lambda self: shown.append((self.windowTitle(), self.text.text() + "\n" + self.backup.text())) or 1,
-    )
+    def record(dialog: ImportResultDialog) -> int:
+        shown.append((dialog.windowTitle(), dialog.text.text() + "\n" + dialog.backup.text()))
+        return 1
+
+    monkeypatch.setattr(ImportResultDialog, "exec", record)
     return shown
 
 
@@ -498,13 +499,15 @@ def test_an_import_names_its_backup_and_can_be_taken_back(
     assert opened == [made]  # the restore window opens on that copy and shows what it replaces first
 
 
-def test_import_result_offers_to_take_this_import_back(qtbot, workspace, settings, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_import_result_offers_to_take_this_import_back(
+    qtbot: QtBot, workspace: Workspace, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """“Hoàn tác lần nhập này…” in the result window opens the restore window on the copy made before."""
     from ui.main_window import MainWindow
 
     window = MainWindow(workspace, settings=settings)
     qtbot.addWidget(window)
-    tab = window.tab_of(HouseholdsTab)
+    tab = tab_of(window, HouseholdsTab)
     seen: list[ImportResultDialog] = []
 
     def run_import(self: ImportDialog) -> int:

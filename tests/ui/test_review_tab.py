@@ -234,14 +234,16 @@ def test_a_request_is_recorded_with_the_household_picker_and_waits_in_the_list(
 
 
 def test_recording_correcting_and_removing_a_request_are_undone_with_ctrl_z(
-    qtbot, demo_workspace: Workspace, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    qtbot: QtBot, demo_workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from ui.dialogs.request_dialog import PendingRequestsDialog, RequestDialog
 
     ws = demo_workspace
     notices: list[str] = []
     ws.notice.connect(notices.append)
-    hid, code = ws.db.row("SELECT id, code FROM household ORDER BY id LIMIT 1").values()
+    first = ws.db.row("SELECT id, code FROM household ORDER BY id LIMIT 1")
+    assert first is not None
+    hid, code = first.values()
     dialog = RequestDialog(ws, household_id=hid)
     qtbot.addWidget(dialog)
     dialog.content.setText("Mất mùa")

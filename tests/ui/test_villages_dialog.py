@@ -49,7 +49,7 @@ def test_rename_with_undo_then_merge(
     assert dialog.model.row_at(0).household_count == before + moving
 
 
-def test_a_merge_is_undone_with_ctrl_z(qtbot: Any, workspace: Any, monkeypatch: Any) -> None:
+def test_a_merge_is_undone_with_ctrl_z(qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     notices: list[str] = []
     workspace.notice.connect(notices.append)
     dialog = VillagesDialog(workspace)
