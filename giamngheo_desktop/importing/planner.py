@@ -779,7 +779,7 @@ class _Planner:
         return found
 
     def _member_rows(self, household_ids: Iterable[int]) -> dict[int, list[tuple[Any, ...]]]:
-        """:func:`register.members_of` as plain tuples (their columns in ``member_index``)."""
+        """:func:`register.member_rows` (their columns in ``member_index``)."""
         columns, found = reg.member_rows(self.db, household_ids)
         if columns and not self.member_index:
             self.member_index = {name: i for i, name in enumerate(columns)}

@@ -127,7 +127,6 @@ from giamngheo_desktop.services.register_reading import (
     household_rows,
     list_members,
     member_rows,
-    members_of,
     next_household_code,
 )
 from giamngheo_desktop.services.register_records import (

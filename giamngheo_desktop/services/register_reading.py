@@ -93,24 +93,6 @@ def list_members(db: Database, household_id: int, *, include_removed: bool = Fal
     return db.rows(sql, (household_id,))
 
 
-def members_of(db: Database, household_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
-    """The member rows (not removed) of many households in a few queries, in :func:`list_members`'s
-    order but without the relationship and ethnicity names (an import matches thousands of households)."""
-    db.require(Permission.VIEW)
-    found: dict[int, list[dict[str, Any]]] = {}
-    for batch in _batches(household_ids):
-        for hid in batch:
-            found[hid] = []
-        marks = ", ".join("?" * len(batch))
-        sql = (
-            f"SELECT m.* FROM member m WHERE m.household_id IN ({marks}) AND m.deleted_at IS NULL "
-            f"ORDER BY m.household_id, {_MEMBERS_ORDER}"
-        )
-        for row in _plain_rows(db, sql, batch):
-            found[row["household_id"]].append(row)
-    return found
-
-
 def household_rows(db: Database, household_ids: Iterable[int]) -> tuple[list[str], dict[int, tuple[Any, ...]]]:
     """Household rows as plain tuples, each ending with its cause codes (column ``causes``), and the
     column names: :func:`get_households` without a dict per household (a list imported again reads them all)."""
@@ -134,8 +116,10 @@ def household_rows(db: Database, household_ids: Iterable[int]) -> tuple[list[str
 
 
 def member_rows(db: Database, household_ids: Iterable[int]) -> tuple[list[str], dict[int, list[tuple[Any, ...]]]]:
-    """:func:`members_of` as plain tuples (and their column names): a list imported again reads every
-    member of the register, and a dict of some forty columns per member cost more than the reading."""
+    """The member rows (not removed) of many households in a few queries, in :func:`list_members`'s
+    order but without the relationship and ethnicity names, as plain tuples (and their column
+    names): a list imported again reads every member of the register, and a dict of some forty
+    columns per member cost more than the reading."""
     db.require(Permission.VIEW)
     found: dict[int, list[tuple[Any, ...]]] = {}
     columns: list[str] = []

@@ -18,7 +18,6 @@ from giamngheo_desktop.services import audit, backup, demo
 from giamngheo_desktop.services.session import close_session, open_session
 from giamngheo_desktop.storage import audit as audit_storage
 from giamngheo_desktop.storage import functions
-from giamngheo_desktop.storage.audit import VerifyResult
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.storage.database import open_database
 
@@ -43,7 +42,7 @@ def _raw(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _verify(path: Path) -> VerifyResult:
+def _verify(path: Path) -> audit_storage.VerifyResult:
     with open_database(path, write=False) as db:
         return audit.verify(db)
 

@@ -460,7 +460,7 @@ def test_text_cells_of_a_str_subclass_are_cleaned_like_plain_text(
 # -- a list imported again -------------------------------------------------------------------------
 def _village_list() -> list[list[object]]:
     """40 households of three: half with ID numbers (matched by them), half without (matched by name and year)."""
-    rows: list[list[object]] = [["DANH SÁCH HỘ"], HEADER[:11]]
+    rows: list[list[object]] = [["DANH SÁCH HỘ"], [*HEADER[:11]]]
     given = ["An", "Bình", "Cúc", "Dũng", "Hà", "Lan", "Minh", "Nga", "Oanh", "Phúc"]
     for n in range(40):
         village = "Đồng Xuân" if n % 2 else "Tân Hoà"

@@ -309,7 +309,8 @@ def test_batched_reads_equal_the_single_ones(db: Database) -> None:
     reg.remove_member(db, members_by_name(db, second)["Lê Thị Mai"]["id"])
     households = reg.get_households(db, [second, first, first, 999_999])
     assert set(households) == {first, second}
-    members = reg.members_of(db, [first, second])
+    columns, rows = reg.member_rows(db, [first, second])
+    members = {hid: [dict(zip(columns, row, strict=True)) for row in found] for hid, found in rows.items()}
     for hid in (first, second):
         assert households[hid] == reg.get_household(db, hid)
         names = ("relationship_name", "ethnicity_name")
