@@ -10,9 +10,9 @@ from typing import Any
 
 import openpyxl
 
-from giamngheo_desktop.domain.errors import DomainError
+from giamngheo_desktop.domain.errors import BadFile, DomainError, ValidationFailed
 from giamngheo_desktop.importing.lists import ImportPreview, import_list, plan_import
-from giamngheo_desktop.importing.reader import read_table
+from giamngheo_desktop.importing.reader import RawTable, read_table
 from giamngheo_desktop.storage.connection import Database
 
 HEADER = ["Mã hộ", "Thôn/Tổ", "Họ và tên", "Quan hệ với chủ hộ", "Ngày sinh", "Giới tính", "Số định danh cá nhân"]
@@ -98,13 +98,16 @@ def sheet_xml(rows: str, dimension: str = "A1:G2") -> str:
     )
 
 
-Outcome = ImportPreview | DomainError
+Outcome = RawTable | ImportPreview | DomainError
 
 
 def check_safe(db: Database, path: Path, *, commit: bool = True) -> list[Outcome]:
-    """Run the reader, the planner and the import on ``path``: each either raises a DomainError
-    with a Vietnamese message or returns a preview; a file that fails writes nothing."""
+    """Run the reader, the planner and the import on ``path`` as the officer would: each either
+    refuses with a Vietnamese message (no traceback, nothing written) naming the file, or the row
+    when a row is refused, or returns what it read; any other exception is a crash and fails the
+    test. The officer's file is never changed."""
     before = table_counts(db)
+    original = path.read_bytes() if path.is_file() else None
     outcomes: list[Outcome] = []
     steps: list[Callable[[], Any]] = [lambda: read_table(path), lambda: plan_import(db, path)]
     if commit:
@@ -113,12 +116,29 @@ def check_safe(db: Database, path: Path, *, commit: bool = True) -> list[Outcome
         try:
             result = step()
         except DomainError as exc:
-            assert str(exc).strip(), "an error without a message"
-            assert any(ch in str(exc) for ch in "ăâđêôơưàáảãạệếềốồớờứừ"), f"not Vietnamese: {exc}"
+            message = str(exc)
+            assert message.strip(), "an error without a message"
+            assert any(ch in message for ch in "ăâđêôơưàáảãạệếềốồớờứừ"), f"not Vietnamese: {message}"
+            assert "Traceback" not in message and 'File "' not in message, message
+            if isinstance(exc, BadFile):
+                assert path.name in message, f"the message does not name the file: {message}"
+            if isinstance(exc, ValidationFailed):
+                assert "Dòng " in message, f"the message does not name the row: {message}"
             outcomes.append(exc)
             assert table_counts(db) == before, f"{path.name}: written although refused"
             continue
         if isinstance(result, tuple):
             result = result[0]
         outcomes.append(result)
+    assert (path.read_bytes() if path.is_file() else None) == original, f"{path.name} was changed"
     return outcomes
+
+
+def answered(outcome: Outcome, path: Path) -> bool:
+    """What the officer must get from a file: a refusal in Vietnamese naming it, the table read, or a
+    preview whose every row issue says what is wrong."""
+    if isinstance(outcome, DomainError):
+        return path.name in str(outcome) and any(ch in str(outcome) for ch in "ăâđêôơưàáảãạệếềốồớờứừ")
+    if isinstance(outcome, RawTable):
+        return True
+    return all(issue.text() for issue in outcome.issues)
