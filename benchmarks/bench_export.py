@@ -12,7 +12,9 @@ import argparse
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -23,10 +25,13 @@ from giamngheo_desktop.export.pdf import write_pdf
 from giamngheo_desktop.export.xlsx import write_xlsx
 from giamngheo_desktop.services import demo, reporting
 from giamngheo_desktop.services.package import make_package
+from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.storage.database import open_database
 
+T = TypeVar("T")
 
-def _timed(label: str, fn):  # type: ignore[no-untyped-def]
+
+def _timed(label: str, fn: Callable[[], T]) -> tuple[T, float]:
     start = time.perf_counter()
     result = fn()
     elapsed = time.perf_counter() - start
@@ -34,7 +39,7 @@ def _timed(label: str, fn):  # type: ignore[no-untyped-def]
     return result, elapsed
 
 
-def _copy(db, extra: int) -> None:  # type: ignore[no-untyped-def]
+def _copy(db: Database, extra: int) -> None:
     """Append ``extra`` copies of every household with its members and supports (new codes)."""
     conn = db.conn
     conn.execute("PRAGMA foreign_keys = OFF")

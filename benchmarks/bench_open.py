@@ -19,6 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -27,7 +28,7 @@ from giamngheo_desktop.storage.connection import QUICK_CHECK_BUDGET_S, check_hea
 from giamngheo_desktop.storage.database import open_database
 
 
-def timed(fn, repeat: int = 3) -> float:  # type: ignore[no-untyped-def]
+def timed(fn: Callable[[], object], repeat: int = 3) -> float:
     runs = []
     for _ in range(repeat):
         start = time.perf_counter()

@@ -94,7 +94,7 @@ def write_xlsx(reports: ReportData | Sequence[ReportData], path: Path) -> Path:
 ONE_PAGE_ROWS = 20
 
 
-def _write_sheet(wb, report: ReportData, name: str) -> None:  # type: ignore[no-untyped-def]
+def _write_sheet(wb: Any, report: ReportData, name: str) -> None:  # an openpyxl Workbook (untyped)
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.worksheet.cell_range import CellRange
@@ -174,7 +174,7 @@ def _write_sheet(wb, report: ReportData, name: str) -> None:  # type: ignore[no-
         ws.append(cells)
         row_no += 1
 
-    def band(left_value: str, right_value: str, lf=bold, rf=bold) -> None:  # type: ignore[no-untyped-def]
+    def band(left_value: str, right_value: str, lf: Any = bold, rf: Any = bold) -> None:
         cells = [cell(left_value, lf, center)] + [None] * (split - 1) + [cell(right_value, rf, center)]
         cells += [None] * (ncol - split - 1)
         emit(cells)
@@ -182,7 +182,7 @@ def _write_sheet(wb, report: ReportData, name: str) -> None:  # type: ignore[no-
         if ncol > split + 1:
             merges.append(f"{_col(split + 1)}{row_no}:{_col(ncol)}{row_no}")
 
-    def full(value: str, fnt=font, align=center, line_height: float = 15.0) -> None:  # type: ignore[no-untyped-def]
+    def full(value: str, fnt: Any = font, align: Any = center, line_height: float = 15.0) -> None:
         n = text_lines(value, sum(char_w), 1.25 if fnt is title_font else 1.0)
         emit([cell(value, fnt, align)] + [None] * (ncol - 1), n * line_height + 4 if n > 1 else None)
         if ncol > 1:

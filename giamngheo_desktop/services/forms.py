@@ -29,7 +29,7 @@ from giamngheo_desktop.domain.documents import (
 )
 from giamngheo_desktop.domain.errors import DomainError, NotFound
 from giamngheo_desktop.domain.permissions import Permission
-from giamngheo_desktop.domain.vocab import CLASS_LABELS
+from giamngheo_desktop.domain.vocab import CLASS_LABELS, PovertyClass
 from giamngheo_desktop.services.commune import commune_at
 from giamngheo_desktop.services.reporting import indicators_of
 from giamngheo_desktop.storage.connection import Database
@@ -50,10 +50,12 @@ STEP_WORDS = {
 
 
 def class_label(code: str | None) -> str:
+    if code is None:
+        return "chưa phân loại"
     try:
-        return CLASS_LABELS[code].lower()  # type: ignore[index]
-    except KeyError:
-        return code or "chưa phân loại"
+        return CLASS_LABELS[PovertyClass(code)].lower()
+    except ValueError:
+        return code
 
 
 # ----------------------------------------------------------------- commune ----

@@ -25,6 +25,7 @@ import hmac
 import secrets
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from giamngheo_desktop import clock
 from giamngheo_desktop.domain.errors import DomainError, NotFound, ValidationFailed, ValidationIssue
@@ -191,15 +192,15 @@ def check_password(password: str, stored: str | None) -> bool:
     return hmac.compare_digest(computed.hex(), digest)
 
 
-def _user(row: dict[str, object]) -> User:
+def _user(row: dict[str, Any]) -> User:
     return User(
-        id=int(row["id"]),  # type: ignore[call-overload]
+        id=int(row["id"]),
         username=str(row["username"]),
         full_name=str(row["full_name"]),
         role=Role(str(row["role"])),
         active=bool(row["active"]),
         must_change_password=bool(row["must_change_password"]),
-        locked_until=row["locked_until"] if row["locked_until"] else None,  # type: ignore[arg-type]
+        locked_until=row["locked_until"] or None,
     )
 
 
