@@ -22,7 +22,10 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -91,14 +94,14 @@ class Shooter:
             QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
             time.sleep(0.02)
 
-    def shot(self, name: str, dialog: object | None = None) -> Path:
+    def shot(self, name: str, dialog: QWidget | None = None) -> Path:
         from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPen
 
         self.settle()
         screen = QGuiApplication.primaryScreen()
         image = screen.grabWindow(0)  # the whole X screen, as an officer would see it
         if dialog is not None:  # Xvfb has no window manager: draw the frame Windows would draw
-            rect = dialog.geometry().adjusted(-1, -1, 0, 0)  # type: ignore[attr-defined]
+            rect = dialog.geometry().adjusted(-1, -1, 0, 0)
             painter = QPainter(image)
             for offset, alpha in ((4, 30), (3, 45), (2, 60)):
                 painter.setPen(QPen(QColor(0, 0, 0, alpha), 1))
@@ -117,9 +120,9 @@ class Shooter:
         return path
 
 
-def centre(widget: object, width: int, height: int) -> None:
-    widget.resize(width, height)  # type: ignore[attr-defined]
-    widget.move((WIDTH - width) // 2, (HEIGHT - height) // 2)  # type: ignore[attr-defined]
+def centre(widget: QWidget, width: int, height: int) -> None:
+    widget.resize(width, height)
+    widget.move((WIDTH - width) // 2, (HEIGHT - height) // 2)
 
 
 def run(out: Path, work: Path) -> list[Path]:
@@ -160,11 +163,11 @@ def run(out: Path, work: Path) -> list[Path]:
     fresh.close()
 
     # 2. the register
-    from ui.main_window import open_window
+    from ui.main_window import MainWindow, open_window
 
     window = open_window(database, settings=settings, paths=paths)
-    if window is None:
-        raise SystemExit("the demo commune did not open")
+    if not isinstance(window, MainWindow):
+        raise SystemExit("the demo commune did not open in the main window")
     window.move(0, 0)
     window.resize(WIDTH, HEIGHT)
     window.show()

@@ -53,6 +53,10 @@ class ScrubbingFormatter(logging.Formatter):
         return scrub(super().format(record))
 
 
+class _AppLogHandler(logging.handlers.RotatingFileHandler):
+    """The app's rolling log (``setup_logging`` replaces the one it added before)."""
+
+
 def setup_logging(logs_dir: Path) -> None:
     """A rotating log file ``giamngheo.log`` in ``logs_dir`` (1 MB × 5 files)."""
     _state["logs_dir"] = logs_dir
@@ -61,14 +65,11 @@ def setup_logging(logs_dir: Path) -> None:
     except OSError:
         return  # no log file (read-only profile); crash dialogs still show
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_giamngheo", False):
-            root.removeHandler(handler)
-            handler.close()
-    handler = logging.handlers.RotatingFileHandler(
-        logs_dir / "giamngheo.log", maxBytes=1_000_000, backupCount=5, encoding="utf-8"
-    )
-    handler._giamngheo = True  # type: ignore[attr-defined]
+    for old in list(root.handlers):
+        if isinstance(old, _AppLogHandler):
+            root.removeHandler(old)
+            old.close()
+    handler = _AppLogHandler(logs_dir / "giamngheo.log", maxBytes=1_000_000, backupCount=5, encoding="utf-8")
     handler.setFormatter(ScrubbingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.INFO)

@@ -121,7 +121,9 @@ class MainWindow(QMainWindow):
             self.setCentralWidget(central)
         else:
             self.setCentralWidget(self.tabs)
-        keyboard.install(QApplication.instance())  # type: ignore[arg-type]
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            keyboard.install(app)
         for view in self.findChildren(QAbstractItemView):
             keyboard.leave_on_tab(view)
 
@@ -271,7 +273,7 @@ class MainWindow(QMainWindow):
         if name:
             open_office_window(Path(name), self, new=True)
 
-    def switch_to(self, path: Path) -> MainWindow | None:
+    def switch_to(self, path: Path) -> QMainWindow | None:
         """Open ``path`` in a new window and close this one (a window shows one file)."""
         if path.resolve() == self.workspace.path.resolve():
             return self
@@ -310,7 +312,7 @@ class MainWindow(QMainWindow):
 
         BackupDialog(self.workspace, self).exec()
 
-    def show_restore(self, preselect: Path | None = None) -> MainWindow | None:
+    def show_restore(self, preselect: Path | None = None) -> QMainWindow | None:
         """The whole flow from the menu: dialog, close this file, restore, reopen in a new window."""
         from ui.dialogs.restore_dialog import RestoreDialog
 
@@ -380,7 +382,7 @@ class MainWindow(QMainWindow):
         copies = backup.list_backups(backups_dir_for(self.workspace.path), self.workspace.path.stem)
         return next((c for c in copies if "-import-" in c.name), None)
 
-    def undo_last_import(self) -> MainWindow | None:
+    def undo_last_import(self) -> QMainWindow | None:
         """Restore the copy made before the last import, after the restore window shows what it replaces."""
         made = self.last_import_backup()
         if made is None:
@@ -573,7 +575,7 @@ def open_window(
     paths: AppPaths | None = None,
     runner: TaskRunner | None = None,
     parent_for_errors: QWidget | None = None,
-) -> MainWindow | None:
+) -> QMainWindow | None:
     """Open ``path`` (first-run dialog if needed) in a new, shown window; None if refused or failed.
 
     A receiving office's file opens in the office's window (``ui/office``), as does a new file
@@ -586,7 +588,7 @@ def open_window(
     except Exception:  # opening says what is wrong with it
         kind = "commune"
     if kind == "office":
-        return open_office_window(path, parent_for_errors)  # type: ignore[return-value]
+        return open_office_window(path, parent_for_errors)
     try:
         workspace = Workspace.open(path, runner=runner)
     except Exception as exc:
@@ -600,7 +602,7 @@ def open_window(
         except Exception as exc:
             errors.show_error(parent_for_errors, exc, title="Không tạo được tệp cơ quan tiếp nhận")
             return None
-        return open_office_window(path, parent_for_errors)  # type: ignore[return-value]
+        return open_office_window(path, parent_for_errors)
     if not use:
         workspace.close()
         return None

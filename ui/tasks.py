@@ -130,6 +130,7 @@ class Task(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._show_dialog)
         self._last: tuple[int, int] = (0, 0)
+        self._signals: _Signals | None = None  # the worker's signals, kept alive with the task
 
     def cancel(self) -> None:
         self.cancel_event.set()
@@ -214,7 +215,7 @@ class TaskRunner:
     ) -> Task:
         task = Task(title, parent)
         signals = _Signals()
-        task._signals = signals  # type: ignore[attr-defined]  # keep alive with the task
+        task._signals = signals
         signals.progress.connect(task._on_progress)
         signals.finished.connect(task._on_finished)
         signals.failed.connect(task._on_failed)

@@ -15,7 +15,7 @@ from giamngheo_desktop.paths import backups_dir_for
 from giamngheo_desktop.services import backup, demo
 from giamngheo_desktop.storage.database import open_database
 from tests.ui.sync_tasks import SyncTaskRunner
-from ui.main_window import open_window
+from ui.main_window import MainWindow, open_window
 from ui.settings import Settings
 
 
@@ -48,7 +48,7 @@ def test_a_damaged_file_opens_read_only_with_a_banner_naming_the_newest_good_bac
 ) -> None:
     before = damaged.read_bytes()
     window = open_window(damaged, settings=settings, runner=SyncTaskRunner())
-    assert window is not None
+    assert isinstance(window, MainWindow)  # a commune file opens in the main window
     try:
         banner = window.damaged_banner
         assert banner is not None and banner.isVisible()
@@ -83,7 +83,7 @@ def test_the_full_check_on_demand_names_the_verdict(
     monkeypatch.setattr("ui.main_window.QMessageBox.warning", staticmethod(lambda _p, t, m: said.append((t, m))))
     monkeypatch.setattr("ui.main_window.QMessageBox.information", staticmethod(lambda _p, t, m: said.append((t, m))))
     window = open_window(damaged, settings=settings, runner=SyncTaskRunner())
-    assert window is not None
+    assert isinstance(window, MainWindow)  # a commune file opens in the main window
     try:
         window.action_check_file.trigger()
     finally:

@@ -290,7 +290,7 @@ def test_opening_a_new_file_then_setting_up_the_commune(
 
     monkeypatch.setattr(FirstRunDialog, "exec", accept)
     window = open_window(tmp_path / "moi.sqlite", settings=settings)
-    assert window is not None
+    assert isinstance(window, MainWindow)  # a commune file opens in the main window
     qtbot.addWidget(window)
     assert window.windowTitle() == "Giảm nghèo Desktop — xã Hòa Bình"
     window.close()
@@ -352,7 +352,7 @@ def test_demo_is_generated_in_the_background_then_opened(
     assert opened == [path] and path.exists()
     assert not path.with_name(path.name + ".part").exists()
     window = open_window(path, settings=settings)
-    assert window is not None
+    assert isinstance(window, MainWindow)  # a commune file opens in the main window
     qtbot.addWidget(window)
     assert window.windowTitle() == "Giảm nghèo Desktop — xã Mẫu"
     assert tab_of(window, HouseholdsTab).model.rowCount() == 12
@@ -439,7 +439,7 @@ def test_main_window_on_a_generated_demo_commune(qtbot: QtBot, tmp_path: Path, s
         db.close()
     assert first is not None
     window = open_window(path, settings=settings)
-    assert window is not None
+    assert isinstance(window, MainWindow)  # a commune file opens in the main window
     qtbot.addWidget(window)
     model = tab_of(window, HouseholdsTab).model
     assert model.rowCount() == 60

@@ -22,7 +22,7 @@ from ui.dialogs.backup_dialog import BackupDialog
 from ui.dialogs.login_dialog import LoginDialog
 from ui.dialogs.restore_dialog import RestoreDialog
 from ui.dialogs.users_dialog import UserFormDialog, UsersDialog
-from ui.main_window import open_window
+from ui.main_window import MainWindow, open_window
 from ui.settings import Settings
 from ui.widgets.household_history import HouseholdHistory
 from ui.workspace import Workspace
@@ -209,7 +209,7 @@ def test_restore_dialog_shows_the_difference_and_restores(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     window = open_window(sample_path, settings=settings, runner=SyncTaskRunner())
-    assert window is not None
+    assert isinstance(window, MainWindow)  # a commune file opens in the main window
     db = window.workspace.db
     backup.auto_backup(db, "close")
     users.add_user(db, username="hoa", full_name="Lê Thị Hoa", role=Role.OFFICER.value, password="x123456-hoa")
@@ -229,7 +229,7 @@ def test_restore_dialog_shows_the_difference_and_restores(
 
     monkeypatch.setattr(restore_dialog.RestoreDialog, "exec", pick)
     new = window.show_restore()
-    assert new is not None and new is not window
+    assert isinstance(new, MainWindow) and new is not window
     try:
         assert not users.list_users(new.workspace.db)
         assert new.workspace.db.scalar("SELECT count(*) FROM household") == 30
@@ -265,7 +265,7 @@ def test_open_window_asks_for_the_login_and_shows_the_user(
 
     monkeypatch.setattr(login_dialog.LoginDialog, "exec", log_in)
     window = open_window(sample_path, settings=settings, runner=SyncTaskRunner())
-    assert window is not None
+    assert isinstance(window, MainWindow)  # a commune file opens in the main window
     try:
         assert "Trần Thị Lan" in window.windowTitle()
         assert window.workspace.actor.username == "lan"

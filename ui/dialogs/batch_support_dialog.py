@@ -276,7 +276,8 @@ class BatchSupportDialog(QDialog):
             redo=lambda: support.restore_batch(db, batch_id=batch_id),
         )
         stack = self.workspace.undo_stack
-        self.command = stack.command(stack.index() - 1)  # type: ignore[assignment]
+        command = stack.command(stack.index() - 1)
+        self.command = command if isinstance(command, ServiceCommand) else None
         self.apply_button.setEnabled(False)
         self.undo_button.setEnabled(True)
         self.count_label.setText(

@@ -146,9 +146,10 @@ class OverviewTab(QWidget):
     def _fill_villages(self, data: overview.Overview) -> None:
         while self.villages.count():
             item = self.villages.takeAt(0)
-            if item is not None and item.widget() is not None:
-                item.widget().hide()  # type: ignore[union-attr]  # gone at once, not when deleted later
-                item.widget().deleteLater()  # type: ignore[union-attr]
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.hide()  # gone at once, not when deleted later
+                widget.deleteLater()
         if not data.villages:
             return
         for column, title in enumerate(("Thôn/tổ", "Số hộ", "Hộ nghèo", "Hộ cận nghèo")):
