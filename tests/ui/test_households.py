@@ -12,9 +12,10 @@ from pytestqt.qtbot import QtBot
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.services.household_query import HouseholdQuery
 from tests.sample_data import SAMPLE_HOUSEHOLDS
-from tests.ui.widgets import type_text
+from tests.ui.widgets import tab_of, type_text
 from ui.models.households_model import COLUMNS, FOUND_COLUMN, HouseholdsModel
 from ui.models.roles import IdRole, SortKeyRole
+from ui.settings import Settings
 from ui.tabs.households_tab import HouseholdsTab
 from ui.workspace import Workspace
 
@@ -263,46 +264,52 @@ def test_a_keystroke_that_finds_the_same_rows_does_not_reset_the_table(qtbot: Qt
     assert len(resets) == 2 and tab.current_household_id() == chosen
 
 
-def test_a_search_repaints_the_list_and_count_not_the_rest_of_the_window(qtbot, workspace, settings) -> None:
+def test_a_search_repaints_the_list_and_count_not_the_rest_of_the_window(
+    qtbot: QtBot, workspace: Workspace, settings: Settings
+) -> None:
     """A new count (and the search box's clear button) used to make Qt lay out the tabs again,
     and the tab widget then repainted the whole window after the table: every button, filter
     and the detail pane, on every keystroke. Counted, not timed."""
     from PySide6.QtCore import QEvent, QObject
-    from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QToolButton
+    from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QToolButton, QWidget
 
     from ui.main_window import MainWindow
 
     window = MainWindow(workspace, settings=settings)
     qtbot.addWidget(window)
     window.resize(1366, 728)
-    tab = window.findChild(HouseholdsTab)
+    tab = tab_of(window, HouseholdsTab)
     window.tabs.setCurrentWidget(tab)
     window.show()
     qtbot.waitExposed(window)
-    bystanders = [w for w in tab.findChildren(QToolButton) + tab.findChildren(QComboBox) if w.isVisible()]
-    bystanders += [window.tabs.tabBar()]
+    bystanders: list[QWidget] = [
+        w for w in [*tab.findChildren(QToolButton), *tab.findChildren(QComboBox)] if w.isVisible()
+    ]
+    bystanders.append(window.tabs.tabBar())
     counts = [tab.count_label, *tab.count_label.findChildren(QLabel)]
     painted: list[str] = []
 
     class Count(QObject):
-        def eventFilter(self, obj, event):  # type: ignore[no-untyped-def]
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint:
                 painted.append("count" if obj in counts else "list" if obj is tab.view.viewport()
                                else "other" if obj in bystanders else "")  # fmt: skip
             return False
 
     counter = Count()
+    app = QApplication.instance()
+    assert app is not None
     # the first character shows the clear button (and finds all 30); then fewer households each time
     for text, fewer in (("h", False), ("hgd-000", True), ("hgd-0001", True)):
         QApplication.processEvents()
         painted.clear()
-        QApplication.instance().installEventFilter(counter)
+        app.installEventFilter(counter)
         before = tab.count_label.text()
         tab.search.setText(text)
         tab.apply_filters()
         for _ in range(5):
             QApplication.processEvents()
-        QApplication.instance().removeEventFilter(counter)
+        app.removeEventFilter(counter)
         if fewer:
             assert tab.count_label.text() != before and "count" in painted and "list" in painted, text
         assert painted.count("other") == 0, f"{text!r}: {painted.count('other')} buttons/filters repainted"
