@@ -33,7 +33,7 @@ LAYERS: list[tuple[str, int, tuple[str, ...]]] = [
     ("ui", 5, ("ui", "main")),
 ]
 # imports allowed to a module of the given layer beyond the rule of ranks, and ones forbidden despite it
-FORBIDDEN_LAYERS = {"export": {"services", "storage"}}
+FORBIDDEN_LAYERS = {"export": {"services", "storage"}, "ui": {"storage"}}
 FORBIDDEN_OUTSIDE = {
     "base": ("sqlite3", "openpyxl", "reportlab", "sqlite_utils", "python_calamine", "PySide6", "shiboken6"),
     "domain": ("sqlite3", "openpyxl", "reportlab", "sqlite_utils", "python_calamine", "PySide6", "shiboken6"),
@@ -41,8 +41,8 @@ FORBIDDEN_OUTSIDE = {
     "services": ("openpyxl", "reportlab", "python_calamine", "PySide6", "shiboken6"),
     "importing": ("openpyxl", "reportlab", "PySide6", "shiboken6"),
     "export": ("sqlite3", "sqlite_utils", "python_calamine", "PySide6", "shiboken6"),
-    "cli": ("PySide6", "shiboken6"),
-    "ui": ("sqlite3", "sqlite_utils"),
+    "cli": ("openpyxl", "reportlab", "python_calamine", "PySide6", "shiboken6"),
+    "ui": ("sqlite3", "sqlite_utils", "openpyxl", "reportlab", "python_calamine"),
 }
 DATABASE_INTERNALS = {"conn", "atomic", "rows", "row", "scalar"}
 
