@@ -23,7 +23,7 @@ def test_versions_that_would_break_the_version_resource_are_refused(version: str
 def test_the_app_version_is_valid() -> None:
     from giamngheo_desktop import __version__
 
-    build.validate_version(__version__)
+    assert build.validate_version(__version__) == __version__  # what the installer and the .exe will carry
 
 
 def _bundle(tmp_path: Path, *, exe: bool = True) -> Path:
