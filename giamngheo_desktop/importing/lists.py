@@ -237,20 +237,3 @@ def plan_import(
     preview.layout = layouts[0] if layouts else ""
     preview.encoding = ENCODING_NAMES.get(encoding, encoding)
     return preview
-
-
-def import_list(
-    db: Database,
-    path: Path | str,
-    *,
-    dry_run: bool = False,
-    valid_only: bool = False,
-    create_villages: bool = False,
-    progress: Progress | None = None,
-    cancelled: Cancelled | None = None,
-) -> tuple[ImportPreview, ImportResult | None]:
-    """Plan and (unless ``dry_run``) commit; the command line's entry point."""
-    preview = plan_import(db, path, create_villages=create_villages, progress=progress, cancelled=cancelled)
-    if dry_run:
-        return preview, None
-    return preview, commit_import(db, preview, valid_only=valid_only, cancelled=cancelled)

@@ -348,13 +348,6 @@ def set_trainee(
     return Changes(support=True, plans=True, household_ids=frozenset({member["household_id"]}))
 
 
-def remove_trainee(db: Database, *, class_id: int, member_id: int) -> Changes:
-    db.require(Permission.EDIT_SUPPORT)
-    with db.atomic() as conn:
-        conn.execute("DELETE FROM class_trainee WHERE class_id = ? AND member_id = ?", (class_id, member_id))
-    return CHANGED
-
-
 def class_trainees(db: Database, class_id: int) -> list[Trainee]:
     db.require(Permission.VIEW)
     rows = db.rows(

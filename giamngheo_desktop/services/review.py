@@ -498,16 +498,6 @@ def _require_open(db: Database, round_id: int) -> dict[str, Any]:
     return row
 
 
-def remove_household(db: Database, round_id: int, household_id: int) -> Changes:
-    db.require(Permission.RUN_REVIEW)
-    _require_open(db, round_id)
-    with db.atomic() as conn:
-        conn.execute("DELETE FROM round_indicator WHERE round_id = ? AND household_id = ?", (round_id, household_id))
-        conn.execute("DELETE FROM round_member WHERE round_id = ? AND household_id = ?", (round_id, household_id))
-        conn.execute("DELETE FROM round_household WHERE round_id = ? AND household_id = ?", (round_id, household_id))
-    return Changes(review=True)
-
-
 def compute_round(
     db: Database,
     round_id: int,

@@ -110,12 +110,6 @@ def release(db_path: Path) -> None:
         _release(Path(db_path))
 
 
-def held(db_path: Path) -> bool:
-    """True when this process holds the file's lock."""
-    with _mutex:
-        return str(lock_path(db_path)) in _held
-
-
 def _release(db_path: Path) -> None:
     key = str(lock_path(db_path))
     if key not in _held:

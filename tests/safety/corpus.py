@@ -11,7 +11,7 @@ from typing import Any
 import openpyxl
 
 from giamngheo_desktop.domain.errors import BadFile, DomainError, ValidationFailed
-from giamngheo_desktop.importing.lists import ImportPreview, import_list, plan_import
+from giamngheo_desktop.importing.lists import ImportPreview, commit_import, plan_import
 from giamngheo_desktop.importing.reader import RawTable, read_table
 from giamngheo_desktop.storage.connection import Database
 
@@ -111,7 +111,7 @@ def check_safe(db: Database, path: Path, *, commit: bool = True) -> list[Outcome
     outcomes: list[Outcome] = []
     steps: list[Callable[[], Any]] = [lambda: read_table(path), lambda: plan_import(db, path)]
     if commit:
-        steps.append(lambda: import_list(db, path, valid_only=False))
+        steps.append(lambda: commit_import(db, plan_import(db, path), valid_only=False))
     for step in steps:
         try:
             result = step()

@@ -60,8 +60,8 @@ from giamngheo_desktop.storage.database import open_database
 db = open_database({db!r})
 op = {op!r}
 if op == "import":
-    from giamngheo_desktop.importing.lists import import_list
-    import_list(db, {xlsx!r}, create_villages=True)
+    from giamngheo_desktop.importing.lists import commit_import, plan_import
+    commit_import(db, plan_import(db, {xlsx!r}, create_villages=True))
 elif op == "batch":
     from giamngheo_desktop.services import support
     support.apply_batch(
