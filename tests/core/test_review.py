@@ -39,10 +39,9 @@ def run_round(db: Database, date: str, decision_date: str) -> int:
 
 
 def test_demo_data_agrees_with_the_2022_standard(commune: Database) -> None:
-    results = review.classify_all(commune, "2026-11-15")
-    for r in results:
-        if r.current_class in ("poor", "near_poor"):
-            assert r.computed_class == r.current_class, r.reason
+    classed = [r for r in review.classify_all(commune, "2026-11-15") if r.current_class in ("poor", "near_poor")]
+    assert len(classed) > 10  # the demo commune has poor and near-poor households to check
+    assert [(r.household_id, r.reason) for r in classed if r.computed_class != r.current_class] == []
 
 
 def test_the_2027_standard_changes_some_classes(commune: Database) -> None:
