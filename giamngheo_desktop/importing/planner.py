@@ -771,7 +771,7 @@ class _Planner:
             self.existing_members = self._member_rows(candidates)
 
     def _household_rows(self, household_ids: Iterable[int]) -> dict[int, tuple[Any, ...]]:
-        """:func:`register.get_households` as plain tuples (their columns in ``household_index``)."""
+        """:func:`register.household_rows` (their columns in ``household_index``)."""
         columns, found = reg.household_rows(self.db, household_ids)
         if columns and not self.household_index:
             self.household_index = {name: i for i, name in enumerate(columns)}

@@ -31,36 +31,10 @@ def get_household(db: Database, household_id: int) -> dict[str, Any]:
     return row
 
 
-def _plain_rows(db: Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    """``db.rows`` for queries whose column names are all different, a third as costly per row."""
-    cursor = db.conn.cursor()
-    cursor.row_factory = None
-    cursor.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor]
-
-
 def _batches(ids: Iterable[int]) -> Iterable[list[int]]:
     unique = sorted(set(ids))
     for start in range(0, len(unique), _BATCH):
         yield unique[start : start + _BATCH]
-
-
-def get_households(db: Database, household_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """:func:`get_household` for many households in a few queries (missing ids are left out)."""
-    db.require(Permission.VIEW)
-    found: dict[int, dict[str, Any]] = {}
-    for batch in _batches(household_ids):
-        marks = ", ".join("?" * len(batch))
-        for row in _plain_rows(db, f"{_HOUSEHOLD_SQL} WHERE h.id IN ({marks})", batch):
-            row["causes"] = []
-            found[row["id"]] = row
-        for cause in db.rows(
-            f"SELECT household_id, cause_code FROM household_cause WHERE household_id IN ({marks}) ORDER BY 1, 2",
-            batch,
-        ):
-            found[cause["household_id"]]["causes"].append(cause["cause_code"])
-    return found
 
 
 def get_member(db: Database, member_id: int) -> dict[str, Any]:
@@ -95,7 +69,8 @@ def list_members(db: Database, household_id: int, *, include_removed: bool = Fal
 
 def household_rows(db: Database, household_ids: Iterable[int]) -> tuple[list[str], dict[int, tuple[Any, ...]]]:
     """Household rows as plain tuples, each ending with its cause codes (column ``causes``), and the
-    column names: :func:`get_households` without a dict per household (a list imported again reads them all)."""
+    column names: :func:`get_household` for many households in a few queries, without a dict per
+    household (a list imported again reads them all)."""
     db.require(Permission.VIEW)
     found: dict[int, tuple[Any, ...]] = {}
     columns: list[str] = []
