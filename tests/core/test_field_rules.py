@@ -104,7 +104,9 @@ def test_the_dialogs_save_refuses_a_value_breaking_each_rule(db: Database, f: fi
     setattr(member, f.key, value)
     if f.key == "birth_year":
         member.birth_date = None
-    assert refused_or_warned(db, f, lambda: reg.add_member(db, created.household_id, member=member))
+    hid = created.household_id
+    assert hid is not None
+    assert refused_or_warned(db, f, lambda: reg.add_member(db, hid, member=member))
 
 
 # --- the import -------------------------------------------------------------------------------------
