@@ -7,11 +7,12 @@ import dataclasses
 import pytest
 
 from giamngheo_desktop.services import plan, plan_state
+from giamngheo_desktop.storage.connection import Database
 
 pytestmark = [pytest.mark.usefixtures("pinned_clock")]
 
 
-def test_a_plan_made_and_edited_is_undone_and_redone(db, reg):  # type: ignore[no-untyped-def]
+def test_a_plan_made_and_edited_is_undone_and_redone(db: Database, reg: dict[str, int]) -> None:
     plan_id = plan.create_plan_from_template(db, year=2026).written_id
     made = plan_state.capture(db, plan_id)
     assert made.plan is not None and made.targets

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -63,8 +64,8 @@ def test_every_round_step_is_undone_and_redone(commune: Database) -> None:
         _step_back_and_forth(
             commune,
             opened,
-            lambda vid=vid: review.record_meeting(
-                commune, opened, village_id=vid, meeting_date=day, attendees=20, agreed=15
+            functools.partial(
+                review.record_meeting, commune, opened, village_id=vid, meeting_date=day, attendees=20, agreed=15
             ),
         )
     _step_back_and_forth(

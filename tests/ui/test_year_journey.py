@@ -21,13 +21,15 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLineEdit, QMessageBox, QPushButton, QSpinBox
+from pytestqt.qtbot import QtBot
 
 from giamngheo_desktop.services import review
-from tests.sample_data import type_text
 from tests.ui.fit import cut_texts
 from tests.ui.sync_tasks import SyncTaskRunner
+from tests.ui.widgets import cell, type_text
 from ui.dialogs.first_run_dialog import FirstRunDialog
 from ui.main_window import TITLE_BAR, MainWindow
+from ui.settings import Settings
 from ui.workspace import Workspace
 
 RAW = re.compile(r"\b[a-z]+_[a-z_]+\b|\b\d{4}-\d{2}-\d{2}\b")  # a column name, an ISO date
@@ -137,8 +139,8 @@ def fresh(tmp_path: Path) -> Iterator[Workspace]:
     ws.close()
 
 
-def test_the_officers_year_in_the_real_window(  # type: ignore[no-untyped-def]
-    qtbot, fresh: Workspace, settings, tmp_path: Path, monkeypatch
+def test_the_officers_year_in_the_real_window(
+    qtbot: QtBot, fresh: Workspace, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # -- first run: the commune and its villages, typed ------------------------------------
     setup = FirstRunDialog(fresh.db, first_run=True)
@@ -148,9 +150,9 @@ def test_the_officers_year_in_the_real_window(  # type: ignore[no-untyped-def]
     type_text(setup.province, "Phú Thọ")
     type_text(setup.chairman_name, "Nguyễn Văn An")
     type_text(setup.preparer_name, "Trần Thị Bình")
-    setup.villages.item(0, 0).setText("Đồng Xuân")  # the empty first row the dialog opens with
+    cell(setup.villages, 0, 0).setText("Đồng Xuân")  # the empty first row the dialog opens with
     qtbot.mouseClick(setup.add_button, Qt.MouseButton.LeftButton)
-    setup.villages.item(1, 0).setText("Tân Hòa")
+    cell(setup.villages, 1, 0).setText("Tân Hòa")
     setup.save()
     assert setup.result() == QDialog.DialogCode.Accepted, setup.issues()
 
@@ -194,9 +196,10 @@ def test_the_officers_year_in_the_real_window(  # type: ignore[no-untyped-def]
     households.view.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is households.view)
     qtbot.keyClick(households.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    assert QApplication.focusWidget() is households.search, QApplication.focusWidget().placeholderText()
-    type_text(households.search, "duc")
-    qtbot.keyClick(households.search, Qt.Key.Key_Down)
+    search: QLineEdit = households.search
+    assert QApplication.focusWidget() is search, QApplication.focusWidget()
+    type_text(search, "duc")
+    qtbot.keyClick(search, Qt.Key.Key_Down)
     assert QApplication.focusWidget() is households.view
     opened: list[str] = []
 
