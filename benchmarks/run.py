@@ -712,7 +712,7 @@ FIGURES = [
     ),
     Figure(
         "cold_start",
-        "cold start → register painted",
+        "cold start → main window painted",
         app_cold_start,
         floor_cold_start,
         max_seconds=2.0,
