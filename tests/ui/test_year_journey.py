@@ -353,6 +353,8 @@ def test_the_officers_year_in_the_real_window(
     title = reports.title_label.text()
     assert f"Tháng {today.month()} năm {today.year()}" in title and not RAW.search(title), title
     assert reports.view.model().rowCount() > 0
+    suggested = reports._default_name("pdf")  # the file name the save window offers
+    assert suggested == f"mau-so-7.1-thang-{today.month()}-nam-{today.year()}.pdf", suggested
 
     # -- a backup to the USB stick --------------------------------------------------------------------
     usb = tmp_path / "USB"

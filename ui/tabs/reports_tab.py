@@ -7,6 +7,7 @@ from that same value (``export.xlsx`` / ``export.pdf``).
 
 from __future__ import annotations
 
+import re
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -39,6 +40,7 @@ from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.domain.report import ReportData
 from giamngheo_desktop.services import commune, reporting
 from giamngheo_desktop.services.changes import Changes
+from giamngheo_desktop.text import fold as _fold
 from ui import files
 from ui.dialogs.papers import WHOLE_VILLAGE, paper_task
 from ui.dialogs.print_preview import preview_pdf, print_pdf
@@ -330,7 +332,9 @@ class ReportsTab(QWidget):
     def _default_name(self, ext: str) -> str:
         report = self.model.report
         assert report is not None
-        return f"{report.kind}-{self.period().file_key}.{ext}"
+        # "mau-so-7.1-thang-12-nam-2026.pdf": the form and the period as the officer names them, no accents
+        words = re.sub(r"[^0-9A-Za-z.]+", "-", _fold(f"{report.code} {report.period_label}")).strip("-.")
+        return f"{words or report.kind}.{ext}"
 
     def export(self, fmt: str) -> None:
         report = self.model.report
