@@ -223,7 +223,7 @@ def test_upgrading_a_version_3_file_builds_the_index(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("sort", ["code", "head", "village", "class", "members"])
-def test_a_keystroke_gives_the_order_and_rows_the_full_query_gives(tmp_path, sort) -> None:  # type: ignore[no-untyped-def]
+def test_a_keystroke_gives_the_order_and_rows_the_full_query_gives(tmp_path: Path, sort: str) -> None:
     """Few households found are put in the kept order by position, many by walking the kept
     list: either way the rows and their order are those of the one-SELECT query."""
     from giamngheo_desktop.services import demo
