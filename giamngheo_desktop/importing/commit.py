@@ -262,9 +262,12 @@ def _commit(
             "created_at": [now] * len(new_household_ids),
             "updated_at": [now] * len(new_household_ids),
         }
+        searched: dict[str, list[Any]] | None = None  # the new members' name folds and ID numbers
         if block is not None:  # search triggers are off: new households get their text here
-            folds, numbers = reg.member_search_columns(new_members, memo)
-            household_columns.update(_search_text(household_columns, new_member_keys, folds, numbers))
+            searched = reg.member_search_columns(new_members, memo)
+            household_columns.update(
+                _search_text(household_columns, new_member_keys, searched["name_fold"], searched["id_number"])
+            )
             block.search_households = refresh
 
         def member_chunk(start: int) -> dict[str, list[Any]]:
@@ -272,7 +275,11 @@ def _commit(
             return {
                 "id": [k[0] for k in keys],
                 "household_id": [k[1] for k in keys],
-                **reg.member_columns(new_members[start : start + _CHUNK], memo),
+                **reg.member_columns(
+                    new_members[start : start + _CHUNK],
+                    memo,
+                    {k: v[start : start + _CHUNK] for k, v in searched.items()} if searched is not None else None,
+                ),
                 "sort_order": [k[2] for k in keys],
                 "created_at": [now] * len(keys),
                 "updated_at": [now] * len(keys),
@@ -294,7 +301,7 @@ def _commit(
                     following[0] = start + _CHUNK
 
             # A bulk write's seal reads what was inserted: each chunk as soon as it is written (one
-            # statement per 20,000 rows), not all of it after the last.
+            # statement per 5,000 rows), not all of it after the last.
             settle = block.settle if block is not None else (lambda _table: None)
             bulk.insert_columns(conn, "household", household_columns, meanwhile=prepare)
             if block is not None and len(new_members) > _CHUNK:

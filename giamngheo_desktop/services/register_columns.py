@@ -93,30 +93,37 @@ def _bools(values: list[Any]) -> list[int | None]:
     return [_bool(v) for v in values]
 
 
-def member_search_columns(members: Sequence[MemberInput], memo: MemberMemo) -> tuple[list[str], list[str | None]]:
-    """The ``name_fold`` and ``id_number`` columns :func:`member_columns` gives (a household's search text)."""
+def member_search_columns(members: Sequence[MemberInput], memo: MemberMemo) -> dict[str, list[Any]]:
+    """The ``name_fold``, ``id_number`` and ``id_kind`` columns :func:`member_columns` gives (a
+    household's search text is made of the first two; ``member_columns`` takes them as ``known``)."""
     folds = list(map(memo.fold, map(nfc, map(attrgetter("full_name"), members))))
-    numbers, _kinds = id_columns(map(attrgetter("id_number"), members))
-    return folds, numbers
+    numbers, kinds = id_columns(map(attrgetter("id_number"), members))
+    return {"name_fold": folds, "id_number": numbers, "id_kind": kinds}
 
 
-def member_columns(members: Sequence[MemberInput], memo: MemberMemo | None = None) -> dict[str, list[Any]]:
+def member_columns(
+    members: Sequence[MemberInput], memo: MemberMemo | None = None, known: dict[str, list[Any]] | None = None
+) -> dict[str, list[Any]]:
     """:func:`_member_values` of many members, a column at a time (column → one value per member).
 
     An import writes 200,000 members: building a dict of some thirty values per member
     cost more than inserting the rows; each column is made by one pass over one field.
+    ``known``: the columns :func:`member_search_columns` made of the same members (not made again).
     """
     memo = memo or MemberMemo()
     f = by_field(members, _MEMBER_FIELD_NAMES)
     names = list(map(nfc, f["full_name"]))
     birth_dates = f["birth_date"]
     births = [memo.date(b) if type(b) is str else parse_iso_date(b) for b in birth_dates]
-    numbers, kinds = id_columns(f["id_number"])
+    if known is not None:
+        numbers, kinds = known["id_number"], known["id_kind"]
+    else:
+        numbers, kinds = id_columns(f["id_number"])
     ethnic = f["ethnicity_code"]
     count = len(members)
     return {
         "full_name": names,
-        "name_fold": list(map(memo.fold, names)),
+        "name_fold": known["name_fold"] if known is not None else list(map(memo.fold, names)),
         "birth_date": [
             memo.iso(text) if type(text) is str else (b.isoformat() if b else None)
             for text, b in zip(birth_dates, births, strict=True)

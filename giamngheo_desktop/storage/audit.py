@@ -316,14 +316,14 @@ def _digest_sum(rows: Iterable[tuple[Any, ...]]) -> int:
     )
 
 
-_SPAN = 20_000  # rows per statement of _rows_above
+_SPAN = 5_000  # rows per statement of _rows_above (their joined text: some 4 MB)
 _SEPARATOR = b"\x01"  # never in json_object's text: it writes control characters as \u0001
 
 
 def _rows_above(conn: sqlite3.Connection, table: str, low: int) -> int:
     """:func:`_digest_sum` of the rows with a rowid above ``low`` (a rowid table), not yet reduced.
 
-    20,000 rows per statement, their texts joined by U+0001 in one value: the statement runs in
+    5,000 rows per statement, their texts joined by U+0001 in one value: the statement runs in
     SQLite alone (no Python row per row, nor the lock taken back for each), then Python splits and
     hashes. The sum does not depend on the order. Where the parts do not come out one per row (a
     text with U+0001 after all, a NULL) or the joined text is too big, those rows are read one by one.

@@ -233,7 +233,7 @@ def _each_row(conn: sqlite3.Connection, table: str, where: str = "") -> str:
 def test_tables_read_many_rows_at_a_time_give_each_row_s_digest(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, separator: bytes
 ) -> None:
-    """Rows read 20,000 at a time (here 7) in one joined text: the same digest as row by row, with
+    """Rows read 5,000 at a time (here 7) in one joined text: the same digest as row by row, with
     control characters, a NUL and letters in the rows, gaps between ids, and (a separator found in
     the rows) the rows read one by one."""
     db = open_session(tmp_path / "xa.sqlite")
