@@ -24,7 +24,19 @@ CORE = "giamngheo_desktop"
 
 # (layer name, rank, module prefixes); a prefix matches the module itself and everything below it
 LAYERS: list[tuple[str, int, tuple[str, ...]]] = [
-    ("base", 0, (CORE, f"{CORE}.text", f"{CORE}.formats", f"{CORE}.clock", f"{CORE}.paths", f"{CORE}.resources")),
+    (
+        "base",
+        0,
+        (
+            CORE,
+            f"{CORE}.text",
+            f"{CORE}.formats",
+            f"{CORE}.clock",
+            f"{CORE}.paths",
+            f"{CORE}.resources",
+            f"{CORE}.memory",
+        ),
+    ),
     ("domain", 1, (f"{CORE}.domain",)),
     ("storage", 2, (f"{CORE}.storage",)),
     ("services", 3, (f"{CORE}.services",)),

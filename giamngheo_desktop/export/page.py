@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-import gc
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any, NamedTuple
 from giamngheo_desktop import formats
 from giamngheo_desktop.domain.errors import StorageUnavailable
 from giamngheo_desktop.export.fonts import FONT, FONT_BOLD, FONT_BOLD_ITALIC, FONT_ITALIC, register_fonts
+from giamngheo_desktop.memory import gc_paused
 from giamngheo_desktop.text import nfc
 
 MM = 72 / 25.4
@@ -473,16 +473,9 @@ def build(path: Path, story: list[Any], *, landscape_page: bool, title: str, aut
         title=nfc(title),
         author=nfc(author),
     )
-    collecting = gc.isenabled()
-    gc.disable()  # see below
-    try:
-        doc.build([paper_start(), *story])
-    except OSError as exc:
-        raise StorageUnavailable(f"Không ghi được tệp {path}: {exc.strerror or exc}.", code="write_failed") from exc
-    finally:
-        # The cyclic collector off while the pages are laid out: its full collections walk every
-        # flowable of the story (a thousand forms: millions of objects, 13 % of the time) and
-        # find next to nothing (reportlab makes few reference cycles; they go when it is back on).
-        if collecting:
-            gc.enable()
+    with gc_paused():  # a thousand forms: millions of flowables for its full scans (13 % of the time)
+        try:
+            doc.build([paper_start(), *story])
+        except OSError as exc:
+            raise StorageUnavailable(f"Không ghi được tệp {path}: {exc.strerror or exc}.", code="write_failed") from exc
     return path

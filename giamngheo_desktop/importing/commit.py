@@ -13,11 +13,12 @@ from giamngheo_desktop.domain import household_code
 from giamngheo_desktop.domain.errors import ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.importing.mapping import remember_mapping
-from giamngheo_desktop.importing.memory import gc_paused, release_preview
+from giamngheo_desktop.importing.memory import release_preview
 from giamngheo_desktop.importing.preview import Cancelled, ImportPreview, ImportResult, Progress
 from giamngheo_desktop.importing.reader import (
     ImportCancelled,
 )
+from giamngheo_desktop.memory import gc_paused
 from giamngheo_desktop.services import register as reg
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.storage import bulk, search

@@ -73,7 +73,6 @@ from giamngheo_desktop.importing.mapping import (
 )
 from giamngheo_desktop.importing.memory import (
     _keep_out_of_scans,
-    gc_paused,
     release_preview,
 )
 from giamngheo_desktop.importing.planner import (
@@ -136,6 +135,7 @@ from giamngheo_desktop.importing.values import (
     parse_id,
     village_key,
 )
+from giamngheo_desktop.memory import gc_paused
 from giamngheo_desktop.resources import resource_path
 from giamngheo_desktop.services import register as reg
 from giamngheo_desktop.services.changes import Changes

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
-from typing import Any
 
 
 def _keep_out_of_scans() -> None:
@@ -23,19 +21,3 @@ def release_preview() -> None:
     """Give what :func:`plan_import` kept out of the collector's scans back to it: the preview
     was written (:func:`commit_import` calls this) or dropped (the import window closed)."""
     gc.unfreeze()
-
-
-@contextlib.contextmanager
-def gc_paused() -> Any:
-    """Pause the cyclic garbage collector while hundreds of thousands of small objects are made.
-
-    Its full collections grow with the number of live objects and made big imports
-    super-linear; nothing created here forms reference cycles that need it.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

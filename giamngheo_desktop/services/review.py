@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-import gc
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -45,6 +44,7 @@ from giamngheo_desktop.domain.indicators import (
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.domain.standards import Standard, parse_standard, select_national
 from giamngheo_desktop.domain.vocab import ROUND_STEP_LABELS, effective_class
+from giamngheo_desktop.memory import gc_paused
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.services.commune import commune_at
 from giamngheo_desktop.services.register import parse_iso_date
@@ -326,13 +326,9 @@ def classify_all(
     db.require(Permission.VIEW)
     day = on if isinstance(on, _dt.date) else _dt.date.fromisoformat(on)
     standard = standard or standard_for(db, day)
-    enabled = gc.isenabled()
-    gc.disable()  # a quarter of a million facts and a million results, no reference cycles among them:
-    try:  # the cyclic collector's full passes over them took a third of the time at 50,000 households
+    # a quarter of a million facts and a million results, no reference cycles among them
+    with gc_paused():
         return _classify_all(db, day, standard, household_ids, progress, cancelled)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _classify_all(
