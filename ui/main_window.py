@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSize, QUrl
+from PySide6.QtCore import QSize, Qt, QUrl
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -137,9 +137,10 @@ class MainWindow(QMainWindow):
         self.file_label.setEnabled(False)
         self.statusBar().addWidget(self.commune_label, 1)
         self.statusBar().addPermanentWidget(self.file_label)
+        self.statusBar().messageChanged.connect(self._message_changed)
 
         workspace.changed.connect(self.on_changes)
-        workspace.notice.connect(lambda text: self.statusBar().showMessage(text, STATUS_MS))
+        workspace.notice.connect(self.show_notice)
         workspace.busy_changed.connect(self._on_busy)
         self.refresh_status()
         self._restore_window()
@@ -239,6 +240,28 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_NAME} — {name}{user}{state}")
         self.commune_label.setText(f"{name[:1].upper()}{name[1:]} · {_number(count)} hộ")
         self.file_label.setText(str(self.workspace.path))
+
+    def show_notice(self, text: str) -> None:
+        """A confirmation in the status bar, read whole: the file's path steps aside while it shows.
+
+        A text still wider than the bar keeps its start and its end (the way back, "Hoàn tác
+        (Ctrl+Z)") around "…"; the whole text is the bar's tooltip.
+        """
+        bar = self.statusBar()
+        self.file_label.hide()
+        room = bar.contentsRect().width() - 24  # the message's margin and the size grip
+        metrics = bar.fontMetrics()
+        if bar.isVisible() and room > 0 and metrics.horizontalAdvance(text) > room:
+            shown = metrics.elidedText(text, Qt.TextElideMode.ElideMiddle, room)
+        else:
+            shown = text
+        bar.setToolTip(text)
+        bar.showMessage(shown, STATUS_MS)
+
+    def _message_changed(self, text: str) -> None:
+        self.file_label.setVisible(not text)
+        if not text:
+            self.statusBar().setToolTip("")
 
     def on_changes(self, changes: Changes) -> None:
         for widget in self.tab_widgets:
@@ -444,7 +467,7 @@ class MainWindow(QMainWindow):
     def refresh_all(self) -> None:
         """F5: every tab reads the file again (another officer may have changed it from the CLI)."""
         self.workspace.broadcast(EVERYTHING)
-        self.statusBar().showMessage("Đã làm mới dữ liệu từ tệp.", STATUS_MS)
+        self.show_notice("Đã làm mới dữ liệu từ tệp.")
 
     def print_report(self) -> None:
         """Ctrl+P: print the report shown on the Báo cáo tab (or say how to get one)."""
@@ -453,7 +476,7 @@ class MainWindow(QMainWindow):
             return
         self.tabs.setCurrentWidget(reports)
         if reports.model.report is None:
-            self.statusBar().showMessage("Chọn biểu và kỳ rồi bấm «Lập báo cáo» trước khi in.", STATUS_MS)
+            self.show_notice("Chọn biểu và kỳ rồi bấm «Lập báo cáo» trước khi in.")
             reports.build_button.setFocus()
             return
         reports.print_report()

@@ -60,6 +60,35 @@ def test_status_bar_follows_changes(qtbot: QtBot, workspace: Workspace, settings
     assert tab_of(window, HouseholdsTab).model.rowCount() == SAMPLE_HOUSEHOLDS + 2000
 
 
+def test_a_long_confirmation_is_read_whole_with_its_way_back(
+    qtbot: QtBot, workspace: Workspace, settings: Settings
+) -> None:
+    """At 1366 px the file's path no longer covers the end of a confirmation ("— Hoàn tác (Ctrl+Z)")."""
+    from ui.main_window import TITLE_BAR
+
+    window = MainWindow(workspace, settings=settings)
+    qtbot.addWidget(window)
+    window.resize(1366, 728 - TITLE_BAR)
+    window.show()
+    qtbot.waitExposed(window)
+    bar = window.statusBar()
+    meeting = (
+        "họp thôn Thôn Bãi Sậy ngày 07/12/2026: 0/1 người đồng ý = 0,0 % — CHƯA ĐẠT (cần ít nhất 50 %): "
+        "hộ của thôn phải rà soát lại"
+    )
+    workspace.confirm(meeting)
+    text = bar.currentMessage()
+    assert text.endswith("— Hoàn tác (Ctrl+Z)"), text
+    free = bar.width() - (window.file_label.width() if window.file_label.isVisible() else 0) - 24
+    assert bar.fontMetrics().horizontalAdvance(text) <= free, (text, free)
+    assert bar.toolTip().startswith("Đã ghi: họp thôn")
+    workspace.confirm("x" * 400 + " cuối")  # wider than any screen: both ends are kept
+    text = bar.currentMessage()
+    assert text.startswith("Đã ghi: xxx") and "…" in text and text.endswith("Hoàn tác (Ctrl+Z)"), text
+    bar.clearMessage()
+    assert window.file_label.isVisible() and bar.toolTip() == ""  # the path is back once the message is gone
+
+
 def test_window_geometry_is_kept(qtbot: QtBot, workspace: Workspace, settings: Settings) -> None:
     window = MainWindow(workspace, settings=settings)
     qtbot.addWidget(window)
