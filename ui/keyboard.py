@@ -1,14 +1,21 @@
-"""Keyboard rules for every window: Tab leaves tables and lists.
+"""Keyboard rules for every window: Tab leaves tables, lists and date fields.
 
 Qt's item views catch Tab to move from cell to cell, which traps a keyboard user inside a
 table. :func:`install` turns that off for every view as it gets the focus (one signal per
 focus change, no application-wide event filter), so Tab moves on to the next control and
 the arrow keys move inside the table.
+
+A date field (``QDateEdit``) takes Tab to move from the day to the month to the year: three
+presses to leave it, and an arrow key pressed on the way changes the date unseen. As in Excel
+and Windows forms, Tab leaves it at once; the day, month and year are typed straight through
+("07122026" or "7/12/2026"), or reached with ← →.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QDateTimeEdit, QWidget
 
 
 def leave_on_tab(view: QAbstractItemView) -> None:
@@ -16,9 +23,38 @@ def leave_on_tab(view: QAbstractItemView) -> None:
     view.setTabKeyNavigation(False)
 
 
+class _DateTab(QObject):
+    """Tab (Shift+Tab) in a date field goes on to the next (previous) control, not the next section."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(watched, QDateTimeEdit):
+            assert isinstance(event, QKeyEvent)
+            shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            if event.key() == Qt.Key.Key_Tab and not shift:
+                watched.setCurrentSectionIndex(watched.sectionCount() - 1)  # from the last section Tab leaves
+            elif event.key() in (Qt.Key.Key_Backtab, Qt.Key.Key_Tab):
+                watched.setCurrentSectionIndex(0)  # from the first section Shift+Tab leaves
+        return False
+
+
+_date_tab: _DateTab | None = None
+
+
+def leave_date_on_tab(edit: QDateTimeEdit) -> None:
+    """Tab moves the focus out of ``edit`` instead of to its next section (idempotent)."""
+    global _date_tab
+    if _date_tab is None:
+        _date_tab = _DateTab()
+    edit.removeEventFilter(_date_tab)
+    edit.installEventFilter(_date_tab)
+
+
 def _focus_changed(_old: QWidget | None, now: QWidget | None) -> None:
     widget = now
     while widget is not None:  # the focus may be on a view's viewport or an editor inside it
+        if isinstance(widget, QDateTimeEdit):
+            leave_date_on_tab(widget)
+            return
         if isinstance(widget, QAbstractItemView):
             leave_on_tab(widget)
             return

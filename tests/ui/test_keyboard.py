@@ -92,3 +92,29 @@ def test_shortcuts_are_listed_in_the_help_menu_and_work(
     assert "Lập báo cáo" in window.statusBar().currentMessage()
     window.action_refresh.trigger()
     assert "làm mới" in window.statusBar().currentMessage()
+
+
+def test_tab_leaves_a_date_field_at_once_and_arrows_on_the_way_change_nothing(
+    qtbot: QtBot, workspace: Workspace, qapp: QApplication
+) -> None:
+    """Request form: Mẫu đơn → Tab → Ngày nộp → Tab → Nội dung (not the date's month, then its year)."""
+    from ui import keyboard
+    from ui.dialogs.request_dialog import RequestDialog
+
+    keyboard.install(qapp)
+    dialog = RequestDialog(workspace)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    dialog.form.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.form)
+    qtbot.keyClick(dialog.form, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.date
+    day = dialog.date.date()
+    qtbot.keyClick(dialog.date, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.content, type(QApplication.focusWidget()).__name__
+    assert dialog.date.date() == day
+    qtbot.keyClick(dialog.content, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is dialog.date
+    qtbot.keyClick(dialog.date, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+    assert QApplication.focusWidget() is dialog.form
