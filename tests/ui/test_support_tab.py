@@ -231,6 +231,32 @@ def test_gap_page_lists_one_village_and_exports(
     assert page.last_file == target and target.read_bytes().startswith(b"%PDF")
 
 
+def _label_ink(dashboard: PlanDashboard) -> int:
+    """How far left of the bars the category labels reach, in pixels (a label cut to "…" is ~10 px)."""
+    image = dashboard.grab().toImage()
+    plot = dashboard.chart.plotArea().toRect()
+    left = plot.left() - 3  # the axis line itself is not a label
+    for x in range(0, left):
+        for y in range(plot.top(), plot.bottom()):
+            if image.pixelColor(x, y).lightness() < 110:
+                return left - x
+    return 0
+
+
+def test_plan_chart_labels_are_drawn_whole_in_the_room_they_have_at_1366(ws: Workspace, qtbot: QtBot) -> None:
+    """14 targets in the ~420×470 px the chart gets beside the table: QtCharts drew every label as "…"."""
+    plan.create_plan_from_template(ws.db, year=2026)
+    found = plan.plan_for_year(ws.db, 2026)
+    assert found is not None
+    dashboard = PlanDashboard()
+    qtbot.addWidget(dashboard)
+    dashboard.resize(424, 475)
+    dashboard.set_targets(plan.progress(ws.db, found.id).targets)
+    dashboard.show()
+    qtbot.waitExposed(dashboard)
+    assert _label_ink(dashboard) > 100  # "14. Cán bộ được tập huấn" is ~125 px wide
+
+
 def test_plan_page_dashboard_moves_with_a_batch(ws: Workspace, qtbot: QtBot, qtmodeltester: ModelTester) -> None:
     tab = SupportTab(ws)
     qtbot.addWidget(tab)

@@ -115,11 +115,14 @@ class PlanDashboard(QWidget):
         font = QFont(y_axis.labelsFont())
         font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
         y_axis.setLabelsFont(font)
+        # QtCharts cuts a label to "…" when its line is a pixel taller than the row's share of the
+        # height (14 rows in the ~470 px of a 1366×768 screen): every label then read "…"
+        y_axis.setTruncateLabels(False)
         chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(y_axis)
         x_axis = QValueAxis()
         x_axis.setRange(0, CAP)
-        x_axis.setTickCount(7)
+        x_axis.setTickCount(4)  # 0, 40, 80, 120 %: apart even in the 420 px the chart has at 1366×768
         x_axis.setLabelFormat("%d %%")
         chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(x_axis)
