@@ -195,3 +195,22 @@ def test_preview_resolution_follows_the_zoom() -> None:
     assert preview_dpi(1.0, 96, 3) == 200  # real size on a common screen: 200 dpi is plenty
     assert preview_dpi(3.0, 96, 3) == 300 and preview_dpi(8.0, 96, 3) == 400  # zoomed in: sharper, capped
     assert preview_dpi(8.0, 96, 40) == 200  # a long document keeps memory bounded
+
+
+def test_a_long_programme_name_is_read_whole_when_the_table_has_room(workspace: Workspace, qtbot: QtBot) -> None:
+    """At 1366 px the name column took 220 px and cut "Bảo hiểm y tế cho người nghèo, …" beside 800 px unused."""
+    import dataclasses
+
+    tab = ReportsTab(workspace)
+    qtbot.addWidget(tab)
+    tab.resize(1316, 600)
+    tab.show()
+    qtbot.waitExposed(tab)
+    report = reporting.build_report(workspace.db, kind="supports_by_source", period=periods.parse("2026"))
+    name = "Bảo hiểm y tế cho người nghèo, cận nghèo (Nghị định 146/2018, 188/2025)"
+    first = report.rows[0]
+    report.rows[0] = dataclasses.replace(first, values=[first.values[0], name, *first.values[2:]])
+    tab.show_report(report)
+    column = tab.view.horizontalHeader().sectionSize(1)
+    assert column >= tab.view.sizeHintForColumn(1), (column, tab.view.sizeHintForColumn(1))
+    assert tab.view.horizontalHeader().length() <= tab.view.viewport().width()  # no scrolling for it

@@ -323,11 +323,23 @@ class ReportsTab(QWidget):
         self.model.set_report(report)
         self.title_label.setText(f"{report.code}: {report.title} — {report.period_label}")
         self.notes_label.setText("\n".join(["Ghi chú: " + n for n in report.notes]))
+        self.fit_columns()
+        self._update_buttons()
+
+    def fit_columns(self) -> None:
+        """Columns as wide as their text, within 60–220 px; width the table does not use goes to the
+        columns that wanted more (a programme's long name is read whole when the screen has room)."""
         self.view.resizeColumnsToContents()
         header = self.view.horizontalHeader()
-        for col in range(self.model.columnCount()):
-            header.resizeSection(col, min(max(header.sectionSize(col), 60), 220))
-        self._update_buttons()
+        wanted = [header.sectionSize(col) for col in range(self.model.columnCount())]
+        sizes = [min(max(w, 60), 220) for w in wanted]
+        spare = self.view.viewport().width() - sum(sizes)
+        for col, want in enumerate(wanted):
+            extra = min(max(want - sizes[col], 0), max(spare, 0))
+            sizes[col] += extra
+            spare -= extra
+        for col, size in enumerate(sizes):
+            header.resizeSection(col, size)
 
     def _default_name(self, ext: str) -> str:
         report = self.model.report
