@@ -58,6 +58,18 @@ class CommuneSetup:
     villages: list[VillageInput] = field(default_factory=list)
 
 
+UNIT_WORDS = {"xa": "xã", "phuong": "phường", "dac_khu": "đặc khu"}
+
+
+def unit_name(name: str, kind: str) -> str:
+    """The commune's name as papers print it after "ỦY BAN NHÂN DÂN": ``xã Tân Lập`` whether the officer
+    typed "Tân Lập" (the kind is chosen beside the name) or "xã Tân Lập"; a name saying its unit is kept."""
+    clean = nfc(name).strip()
+    if not clean or clean.lower().startswith(tuple(f"{word} " for word in (*UNIT_WORDS.values(), "thị trấn"))):
+        return clean
+    return f"{UNIT_WORDS.get(kind, 'xã')} {clean}"
+
+
 def validate_settings(settings: CommuneSettings) -> list[ValidationIssue]:
     issues = []
     if not nfc(settings.name):
@@ -116,7 +128,7 @@ def get_commune(db: Database) -> CommuneSettings:
 
 def _clean_settings(settings: CommuneSettings) -> dict[str, Any]:
     return {
-        "name": nfc(settings.name),
+        "name": unit_name(settings.name, settings.kind),
         "code": nfc(settings.code),
         "province": nfc(settings.province),
         "area_type": settings.area_type,
@@ -218,7 +230,7 @@ def change_identity(
             "INSERT INTO commune_history (valid_from, code, name, kind, area_type, note, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (valid_from) DO UPDATE SET code = excluded.code,"
             " name = excluded.name, kind = excluded.kind, area_type = excluded.area_type, note = excluded.note",
-            (day, nfc(code), nfc(name), kind, area_type, nfc(note), clock.now_iso()),
+            (day, nfc(code), unit_name(name, kind), kind, area_type, nfc(note), clock.now_iso()),
         )
         _sync_current(db)
     return Changes(commune=True, households=True)

@@ -47,3 +47,32 @@ def test_leader_cannot_change_commune_settings(db: Database) -> None:
     with pytest.raises(PermissionDenied):
         commune.save_commune(db, settings)
     assert commune.get_commune(db).name == "xã Tân Lập"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind", "kept"),
+    [
+        ("Tân Lập", "xa", "xã Tân Lập"),
+        ("Hòa Bình", "phuong", "phường Hòa Bình"),
+        ("Côn Đảo", "dac_khu", "đặc khu Côn Đảo"),
+        ("Xã Tân Lập", "xa", "Xã Tân Lập"),
+        ("phường Tân Lập", "xa", "phường Tân Lập"),
+    ],
+)
+def test_a_name_typed_without_its_unit_gets_it_from_the_kind_beside_it(
+    empty_db: Database, typed: str, kind: str, kept: str
+) -> None:
+    """ "Tân Lập" with Loại đơn vị Xã printed "ỦY BAN NHÂN DÂN TÂN LẬP" on every decision and certificate."""
+    from giamngheo_desktop.services import forms
+
+    area = "urban" if kind == "phuong" else "rural"
+    settings = commune.CommuneSettings(name=typed, code="01234", province="Phú Thọ", area_type=area, kind=kind)
+    commune.setup_commune(
+        empty_db, commune.CommuneSetup(settings=settings, villages=[commune.VillageInput("Đồng Xuân")])
+    )
+    assert commune.get_commune(empty_db).name == kept
+    assert forms.issuer(empty_db).body == f"ỦY BAN NHÂN DÂN {kept}".upper()
+    commune.change_identity(
+        empty_db, valid_from="2025-07-01", code="04321", name="Tân Lập", kind="phuong", area_type="urban"
+    )
+    assert commune.get_commune(empty_db).name == "phường Tân Lập"
