@@ -360,3 +360,12 @@ def test_restore_list_names_the_reason_and_a_vietnamese_time(qtbot: QtBot, works
     qtbot.addWidget(dialog)
     texts = [dialog.list.item(i).text() for i in range(dialog.list.count())]
     assert texts and re.match(r"\d\d/\d\d/\d{4} \d\d:\d\d — trước khi nhập danh sách", texts[0])
+    assert ".sqlite" not in texts[0]  # the file name (cut off in the list at 1366 px) is the tooltip
+    assert dialog.list.item(0).toolTip().endswith(".sqlite")
+    iso = re.compile(r"\d{4}-\d\d-\d\d")
+    with workspace.db.atomic() as conn:  # a change after the copy: the confirmation says what is lost
+        conn.execute("UPDATE household SET updated_at = '2099-01-02T10:30:00' WHERE id = 1")
+    dialog.show_backup(Path(dialog.list.item(0).toolTip()))
+    assert not iso.search(dialog.info.text()), dialog.info.text()
+    assert re.search(r"thay đổi mới nhất: \d\d/\d\d/\d{4} \d\d:\d\d", dialog.info.text()), dialog.info.text()
+    assert not iso.search(dialog.confirmation_text()), dialog.confirmation_text()

@@ -75,10 +75,21 @@ class DiffModel(QAbstractTableModel):
 
 
 def file_label(path: Path) -> str:
-    """``06/12/2026 20:54 — trước khi nhập danh sách`` (the file name last, for who needs it)."""
+    """``06/12/2026 20:54 — trước khi nhập danh sách`` (the file name is the item's tooltip and is
+    shown beside the difference: in the list it was cut off at 1366 px)."""
     stamp = _dt.datetime.fromtimestamp(path.stat().st_mtime).strftime("%d/%m/%Y %H:%M")
     reason = next((label for key, label in backup.REASON_LABELS.items() if f"-{key}-" in path.name), "")
-    return f"{stamp} — {reason or 'bản sao lưu'}   ({path.name})"
+    return f"{stamp} — {reason or 'bản sao lưu'}"
+
+
+def when(stamp: str) -> str:
+    """``07/12/2026 01:02`` for a stored ``2026-12-07T01:02:08`` (``—`` when there is none)."""
+    if not stamp:
+        return "—"
+    try:
+        return _dt.datetime.fromisoformat(stamp).strftime("%d/%m/%Y %H:%M")
+    except ValueError:
+        return stamp
 
 
 class RestoreDialog(QDialog):
@@ -94,6 +105,7 @@ class RestoreDialog(QDialog):
         folder = backups_dir_for(self.db_path)
         for path in backup.list_backups(folder):
             item = QListWidgetItem(file_label(path))
+            item.setToolTip(str(path))
             item.setData(Qt.ItemDataRole.UserRole, str(path))
             self.list.addItem(item)
         self.list.currentItemChanged.connect(self._picked)
@@ -159,9 +171,9 @@ class RestoreDialog(QDialog):
         self.model.set_items(diff.rows())
         self.info.setText(
             f"<b>Bản sao lưu:</b> {path}<br>Xã: {diff.backup.commune} · thay đổi mới nhất: "
-            f"{diff.backup.newest_change.replace('T', ' ') or '—'}<br>"
+            f"{when(diff.backup.newest_change)}<br>"
             f"<b>Dữ liệu hiện tại:</b> {diff.current.commune} · thay đổi mới nhất: "
-            f"{diff.current.newest_change.replace('T', ' ') or '—'}"
+            f"{when(diff.current.newest_change)}"
         )
         self.restore_button.setEnabled(True)
 
@@ -176,10 +188,7 @@ class RestoreDialog(QDialog):
             )
         newer = self.diff.current.newest_change > self.diff.backup.newest_change
         if newer:
-            warn += (
-                f"\nCác thay đổi sau {self.diff.backup.newest_change.replace('T', ' ')} "
-                "sẽ không còn trong tệp đang dùng."
-            )
+            warn += f"\nCác thay đổi sau {when(self.diff.backup.newest_change)} sẽ không còn trong tệp đang dùng."
         return (
             f"Thay toàn bộ dữ liệu hiện tại bằng bản sao lưu “{self.chosen.name}”?{warn}\n\n"
             "Tệp hiện tại được giữ lại thành một bản an toàn trong thư mục backups; cửa sổ sẽ đóng và mở lại."
