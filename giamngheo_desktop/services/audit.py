@@ -8,12 +8,18 @@ from typing import Any
 
 from giamngheo_desktop.domain import fields
 from giamngheo_desktop.domain.permissions import Permission
-from giamngheo_desktop.domain.vocab import ROUND_STEP_LABELS, class_label
+from giamngheo_desktop.domain.vocab import (
+    COMMUNE_KIND_LABELS,
+    ROUND_KIND_LABELS,
+    ROUND_STEP_LABELS,
+    VILLAGE_KIND_LABELS,
+    class_label,
+)
 from giamngheo_desktop.storage import audit as audit_storage
 from giamngheo_desktop.storage.audit import VerifyResult
 from giamngheo_desktop.storage.connection import Database
 
-ACTION_LABELS = {"insert": "Thêm", "update": "Sửa", "delete": "Xóa"}
+ACTION_LABELS = {"insert": "Thêm", "update": "Sửa", "delete": "Xóa", "seal": "Niêm phong", "restore": "Khôi phục"}
 ENTITY_LABELS = {
     "household": "Hộ gia đình",
     "member": "Nhân khẩu",
@@ -37,6 +43,23 @@ ENTITY_LABELS = {
     "support_batch": "Lô hỗ trợ",
     "production_model": "Mô hình giảm nghèo",
     "training_class": "Lớp đào tạo nghề",
+    "audit_log": "Nhật ký thay đổi",
+    "code_list": "Danh mục",
+    "scoring_card": "Phiếu B1",
+    "programme": "Chương trình, dự án",
+}
+# What a kind code means, by the table it is in (a round's kind, a target's kind, a village's kind…).
+KIND_LABELS: dict[str, dict[str, str]] = {
+    "plan_target": {
+        "count": "Số lượng",
+        "reduction": "Giảm số hộ",
+        "reduction_pct": "Giảm tỷ lệ",
+        "coverage_pct": "Tỷ lệ bao phủ",
+    },
+    "review_round": ROUND_KIND_LABELS,
+    "village": VILLAGE_KIND_LABELS,
+    "commune": COMMUNE_KIND_LABELS,
+    "commune_history": COMMUNE_KIND_LABELS,
 }
 
 
@@ -109,8 +132,93 @@ OTHER_FIELD_LABELS = {
     "due_date": "Ngày đến hạn",
     "principal": "Tiền gốc",
     "interest": "Tiền lãi",
+    "label": "Tên chỉ tiêu",
+    "title": "Tên kế hoạch",
+    "issued_date": "Ngày ban hành",
+    "baseline_round_id": "Đợt rà soát làm mốc",
+    "baseline_date": "Ngày mốc",
+    "baseline_households": "Số hộ ở mốc",
+    "baseline_poor": "Số hộ nghèo ở mốc",
+    "baseline_near_poor": "Số hộ cận nghèo ở mốc",
+    "description": "Mô tả",
+    "entries": "Số thay đổi được niêm phong",
+    "from_backup": "Từ bản sao lưu",
+    "safety_copy": "Bản an toàn của dữ liệu trước đó",
+    "list_name": "Danh mục",
+    "code_system": "Hệ mã",
+    "active": "Đang dùng",
+    "user_id": "Người dùng",
+    "month": "Tháng",
+    "province": "Tỉnh/thành phố",
+    "card_type": "Loại phiếu",
+    "is_sample": "Phiếu mẫu",
+    "support_record_id": "Bản ghi hỗ trợ",
+    "programme_code": "Chương trình cho vay",
 }
-HIDDEN_FIELDS = {"id", "updated_at", "created_at", "row_hash", "prev_hash", "search_fold", "search_ids", "snapshot"}
+# Words stored as codes, by column (the same code means the same in every table that has the column).
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "source": {
+        "list": "danh sách hộ nghèo, cận nghèo",
+        "request": "đơn đề nghị",
+        "manual": "thêm tay",
+        "computed": "tự tính",
+        "entered": "nhập tay",
+    },
+    "status": {
+        "pending": "chờ xử lý",
+        "in_round": "đã vào đợt rà soát",
+        "done": "đã xử lý",
+        "rejected": "không đưa vào",
+        "collected": "đã thu thập",
+        "computed": "đã tính",
+        "approved": "đã duyệt",
+        "active": "đang vay",
+        "repaid": "đã trả hết",
+        "overdue": "quá hạn",
+        "written_off": "đã xóa nợ",
+    },
+    "area_type": {"rural": "Nông thôn", "urban": "Thành thị"},
+}
+# Code lists by the name a person knows them by (the list's own codes are not shown: its entries' names are).
+CODE_LIST_LABELS = {
+    "disability": "khuyết tật",
+    "education_level": "trình độ học vấn",
+    "employment": "việc làm",
+    "ethnicity": "dân tộc",
+    "funding_source": "nguồn vốn",
+    "hi_group": "nhóm đối tượng bảo hiểm y tế",
+    "housing_material": "vật liệu nhà ở",
+    "info_device": "phương tiện tiếp cận thông tin",
+    "latrine_type": "loại nhà tiêu",
+    "loan_programme": "chương trình cho vay",
+    "nutrition": "dinh dưỡng",
+    "poverty_cause": "nguyên nhân nghèo",
+    "relationship": "quan hệ với chủ hộ",
+    "schooling": "tình trạng đi học",
+    "support_type": "loại hỗ trợ",
+    "water_source": "nguồn nước",
+}
+# Columns that are the program's own keys in these tables (what the row means is in its other columns).
+HIDDEN_BY_ENTITY = {"code_list": {"code", "code_system"}, "app_setting": {"key"}}
+MONEY_FIELDS = {"amount", "principal", "interest", "income_per_capita"}
+HIDDEN_FIELDS = {
+    "id",
+    "updated_at",
+    "created_at",
+    "row_hash",
+    "prev_hash",
+    "search_fold",
+    "search_ids",
+    "snapshot",
+    # the seal of the change history: hashes and table fingerprints nobody reads
+    "head",
+    "replaced_head",
+    "shapes",
+    "hash",
+    "extra",
+    "definition",
+    "tables",
+}
 SYSTEM_NAME = "Hệ thống (tự động)"
 
 
@@ -158,6 +266,8 @@ class _Names:
         self.users = {
             r["username"]: r["full_name"] or r["username"] for r in db.rows("SELECT username, full_name FROM app_user")
         }
+        self.plans = {r["id"]: f"Kế hoạch năm {r['year']}" for r in db.rows("SELECT id, year FROM plan")}
+        self.rounds = {r["id"]: r["name"] for r in db.rows("SELECT id, name FROM review_round")}
         self._households: dict[int, str] = {}
         self._members: dict[int, tuple[str, int | None]] = {}
 
@@ -194,9 +304,34 @@ class _Names:
             return SYSTEM_NAME
         return str(self.users.get(username, username))
 
-    def value(self, name: str, value: Any) -> str:
+    def value(self, name: str, value: Any, entity: str = "") -> str:
         if value is None or value == "":
             return "(trống)"
+        if name == "kind" and entity in KIND_LABELS:
+            return KIND_LABELS[entity].get(str(value), str(value))
+        if name == "list_name":
+            return CODE_LIST_LABELS.get(str(value), str(value).replace("_", " "))
+        if name == "plan_id":
+            return self.plans.get(_int(value), str(value))
+        if name in ("round_id", "baseline_round_id"):
+            return str(self.rounds.get(_int(value), value))
+        if name == "code" and entity == "plan_target":
+            from giamngheo_desktop.services.plan import METRICS
+
+            metric = METRICS.get(str(value))
+            return metric.label if metric else str(value)
+        if name == "reason" and entity == "audit_log":
+            from giamngheo_desktop.services.backup import REASON_LABELS
+
+            kind = str(value).removeprefix("backup:")
+            return REASON_LABELS.get(kind, kind)
+        if name in VALUE_LABELS:
+            return VALUE_LABELS[name].get(str(value), str(value))
+        if name == "valid_from" and str(value) == "0001-01-01":
+            return "từ đầu"
+        field = fields.BY_KEY.get(("household", name)) or fields.BY_KEY.get(("member", name))
+        if field is not None and field.kind == "bool" and value in (0, 1, True, False, "0", "1"):
+            return "Có" if value in (1, True, "1") else "Không"
         if name in ("poverty_class", "computed_class", "final_class", "class_before", "local_class"):
             return class_label(str(value)) or str(value)
         if name == "village_id":
@@ -219,11 +354,24 @@ class _Names:
             return vn_time(str(value))
         if isinstance(value, bool) or (name.startswith(("is_", "has_")) and value in (0, 1)):
             return "Có" if value else "Không"
+        if name in MONEY_FIELDS and isinstance(value, (int, float)):
+            return f"{round(value):,} đồng".replace(",", ".")
+        if isinstance(value, float):
+            return str(int(value)) if value.is_integer() else str(value).replace(".", ",")
         text = str(value)
         return text if len(text) <= 40 else text[:39] + "…"
 
 
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
 def _action(entry: HistoryEntry) -> str:
+    if entry.entity == "audit_log" and entry.action == "restore":
+        return "Khôi phục từ bản sao lưu"
     deleted = next(((old, new) for f, old, new in entry.changes if f == "deleted_at"), None)
     verb = ACTION_LABELS.get(entry.action, entry.action)
     if entry.action == "update" and deleted is not None:
@@ -246,6 +394,12 @@ def _subject(entry: HistoryEntry, names: _Names) -> str:
         return str(values.get("name") or names.villages.get(int(entry.entity_id or 0), ""))
     if entry.entity == "app_user":
         return str(values.get("full_name") or values.get("username") or "")
+    if entry.entity == "plan_target":
+        return str(values.get("label") or "")
+    if entry.entity == "plan":
+        return str(values.get("title") or names.plans.get(_int(entry.entity_id), ""))
+    if entry.entity == "review_round":
+        return str(values.get("name") or names.rounds.get(_int(entry.entity_id), ""))
     return ""
 
 
@@ -259,15 +413,18 @@ def readable(db: Database, entries: list[HistoryEntry], *, limit: int = 5) -> li
         for name, old, new in entry.changes:
             if name in HIDDEN_FIELDS or name.endswith("_fold") or (entry.action != "update" and name == "deleted_at"):
                 continue
+            if name in HIDDEN_BY_ENTITY.get(entry.entity, ()):
+                continue
             label = field_label(name)
             if entry.action == "update":
                 if name == "deleted_at":
                     continue  # said by the action ("Xóa …", "Khôi phục …")
-                shown.append(f"{label}: {names.value(name, old)} → {names.value(name, new)}")
+                before, after = names.value(name, old, entry.entity), names.value(name, new, entry.entity)
+                shown.append(f"{label}: {before} → {after}")
             else:
-                value = new if entry.action == "insert" else old
+                value = old if entry.action == "delete" else new  # insert, or a named operation (seal…)
                 if value not in (None, ""):
-                    shown.append(f"{label}: {names.value(name, value)}")
+                    shown.append(f"{label}: {names.value(name, value, entry.entity)}")
         more = f" (+{len(shown) - limit})" if len(shown) > limit else ""
         out.append(
             Readable(

@@ -97,3 +97,22 @@ def test_settings_changes_are_logged_by_user(db: Database) -> None:
     commune.save_commune(db, settings)
     entry = audit.history(db, audit.HistoryQuery(entity="commune"))[0]
     assert entry.username == "quantri" and ("chairman_name", "Nguyễn Văn An", "Lê Văn Chủ") in entry.changes
+
+
+def test_the_plan_and_the_seal_read_in_vietnamese(db: Database) -> None:
+    """The history showed "seal audit_log", "Mã: staff_trained; label: …; Loại: reduction" and "Kế hoạch: 1"."""
+    import re
+
+    from giamngheo_desktop.services import backup, plan
+
+    plan.create_plan_from_template(db, year=2026)
+    backup.auto_backup(db, "import")
+    entries = audit.history(db, audit.HistoryQuery(limit=100))
+    shown = audit.readable(db, entries, limit=50)
+    assert shown[0].action == "Niêm phong nhật ký thay đổi" and "Lý do: trước khi nhập danh sách" in shown[0].text
+    target = next(r for r in shown if r.action == "Thêm chỉ tiêu" and r.subject.startswith("Cán bộ"))
+    assert "Kế hoạch: Kế hoạch năm 2026" in target.text and "Mã: Cán bộ được tập huấn" in target.text
+    assert "Tên chỉ tiêu: Cán bộ làm công tác giảm nghèo" in target.text and "Loại: Tỷ lệ bao phủ" in target.text
+    raw = re.compile(r"\b[a-z]+_[a-z_]+\b|\b(label|seal|reduction|count|audit)\b|\d{4}-\d\d-\d\d")
+    found = [f"{r.action} | {r.text}" for r in shown if raw.search(f"{r.action} {r.subject} {r.text}")]
+    assert found == [], found
