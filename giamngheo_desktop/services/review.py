@@ -479,6 +479,14 @@ def open_round(
             " JOIN household h ON h.id = r.household_id WHERE r.status = 'pending' AND h.deleted_at IS NULL",
             (round_id,),
         )
+        if (
+            kind == "monthly"
+            and not conn.execute("SELECT 1 FROM round_household WHERE round_id = ?", (round_id,)).fetchone()
+        ):  # an empty round could take no step and could not be filled: a dead end
+            raise DomainError(
+                "Chưa có hộ nào để rà soát thường xuyên: không có đơn đề nghị (Mẫu số 01, 04) nào chờ xử lý. "
+                "Hãy ghi đơn đề nghị của hộ trước, rồi mở đợt."
+            )
         conn.execute(
             "UPDATE household_request SET status = 'in_round', round_id = ? WHERE status = 'pending'", (round_id,)
         )

@@ -269,3 +269,15 @@ def test_newly_escaped_is_read_as_not_poor_after_36_months(commune: Database) ->
     finally:
         clock.set_fixed_now(None)
     assert commune.scalar("SELECT poverty_class FROM household WHERE id = ?", (hid,)) == "newly_escaped"  # not written
+
+
+def test_a_monthly_round_with_no_request_waiting_is_refused_and_nothing_is_written(commune: Database) -> None:
+    """With no request waiting the monthly round opened empty: no step could be taken, nothing added (a dead end)."""
+    rounds = commune.scalar("SELECT count(*) FROM review_round")
+    with pytest.raises(DomainError, match=r"không có đơn đề nghị .* nào chờ xử lý"):
+        review.open_round(commune, kind="monthly", reference_date="2026-12-15")
+    assert commune.scalar("SELECT count(*) FROM review_round") == rounds
+    hid = commune.scalar("SELECT id FROM household WHERE poverty_class = 'not_poor' ORDER BY id LIMIT 1")
+    review.record_request(commune, household_id=hid, form="01", request_date="2026-12-15", content="Mất mùa")
+    monthly = review.open_round(commune, kind="monthly", reference_date="2026-12-15").written_id
+    assert [r.household_id for r in review.round_rows(commune, monthly)] == [hid]
