@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QComboBox, QDialog, QMessageBox, QStyleOptionComboBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -278,3 +278,38 @@ def test_recording_correcting_and_removing_a_request_are_undone_with_ctrl_z(
     )
     ws.undo_stack.undo()
     assert pending.model.rowCount() == 1 and pending.model.index(0, 4).data() == "Mất mùa"
+
+
+def test_a_round_opened_after_the_tab_was_shown_is_read_whole_in_the_list(
+    qtbot: QtBot, demo_workspace: Workspace
+) -> None:
+    """The list kept the width it had when first shown: a monthly round opened later read
+    "Rà soát thường xuyên tháng 12/2026 — ngày tham chiếu (" at 1366 px."""
+    tab = ReviewTab(demo_workspace)
+    qtbot.addWidget(tab)
+    tab.resize(1316, 600)
+    tab.open_round("annual", "2026-11-15")
+    tab.show()
+    qtbot.waitExposed(tab)
+    combo = tab.round_combo
+    qtbot.waitUntil(lambda: combo.width() >= combo.sizeHint().width())
+    db = demo_workspace.db
+    hid = db.scalar("SELECT id FROM household WHERE poverty_class = 'not_poor' ORDER BY id LIMIT 1")
+    review.record_request(db, household_id=hid, form="01", request_date="2026-12-15", content="Mất mùa")
+    tab.open_round("monthly", "2026-12-15")
+    text = combo.currentText()
+    assert text.startswith("Rà soát thường xuyên tháng 12/2026") and "Lập danh sách" in text
+    qtbot.wait(50)  # the layout settles
+    room = combo.style().subControlRect(
+        combo.style().ComplexControl.CC_ComboBox,
+        _combo_option(combo),
+        combo.style().SubControl.SC_ComboBoxEditField,
+        combo,
+    )
+    assert combo.fontMetrics().horizontalAdvance(text) <= room.width(), (text, room.width())
+
+
+def _combo_option(combo: QComboBox) -> QStyleOptionComboBox:
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    return option

@@ -219,6 +219,9 @@ class ReviewTab(QWidget):
         top.addWidget(QLabel("Đợt rà soát:"))
         self.round_combo = QComboBox()
         self.round_combo.setMinimumWidth(380)
+        # as wide as its longest round ("… — ngày tham chiếu 07/12/2026 — Cấp giấy chứng nhận"): a round
+        # opened later was cut to the width the list had when the tab was first shown
+        self.round_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.round_combo.currentIndexChanged.connect(self._round_chosen)
         top.addWidget(self.round_combo)
         self.open_button = QPushButton("Mở đợt rà soát mới…")
