@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -268,6 +269,7 @@ class _Names:
         }
         self.plans = {r["id"]: f"Kế hoạch năm {r['year']}" for r in db.rows("SELECT id, year FROM plan")}
         self.rounds = {r["id"]: r["name"] for r in db.rows("SELECT id, name FROM review_round")}
+        self._indicators: dict[str, str] | None = None
         self._households: dict[int, str] = {}
         self._members: dict[int, tuple[str, int | None]] = {}
 
@@ -285,6 +287,18 @@ class _Names:
                 f"hộ {row['code']}" + (f" — {row['full_name']}" if row["full_name"] else "") if row else f"hộ số {hid}"
             )
         return self._households[hid]
+
+    def indicator(self, code: str) -> str:
+        """The indicator's name in the standards of the file ("Trẻ em đi học" for ``school_attendance``)."""
+        if self._indicators is None:
+            from giamngheo_desktop.domain.standards import parse_standard
+
+            self._indicators = {}
+            for row in self.db.rows("SELECT definition FROM poverty_standard"):
+                with contextlib.suppress(ValueError, KeyError, TypeError):
+                    for item in parse_standard(json.loads(row["definition"])).indicators:
+                        self._indicators.setdefault(item.code, item.name)
+        return self._indicators.get(code, code)
 
     def household_code(self, household_id: Any) -> str:
         text = self.household(household_id)
@@ -309,6 +323,8 @@ class _Names:
             return "(trống)"
         if name == "kind" and entity in KIND_LABELS:
             return KIND_LABELS[entity].get(str(value), str(value))
+        if name == "indicator_code":
+            return self.indicator(str(value))
         if name == "list_name":
             return CODE_LIST_LABELS.get(str(value), str(value).replace("_", " "))
         if name == "plan_id":
