@@ -20,7 +20,16 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLineEdit, QMessageBox, QPushButton, QSpinBox
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+)
 from pytestqt.qtbot import QtBot
 
 from giamngheo_desktop.services import review
@@ -70,6 +79,9 @@ class Officer:
         assert text.startswith("Đã ghi: ") and text.endswith("— Hoàn tác (Ctrl+Z)"), text
         assert all(w in text for w in words), text
         assert not RAW.search(text), text
+        bar = self.window.statusBar()  # read whole: nothing covers its end (the way back)
+        free = bar.width() - (self.window.file_label.width() if self.window.file_label.isVisible() else 0) - 24
+        assert bar.fontMetrics().horizontalAdvance(text) <= free, ("cut", text, free)
         return text
 
     def undo_redo(self, undone: Callable[[], bool], redone: Callable[[], bool]) -> None:
@@ -287,6 +299,21 @@ def test_the_officers_year_in_the_real_window(
     assert "(1)" in rounds.pending_button.text()  # waiting for the next round
     me.undo_redo(lambda: "(" not in rounds.pending_button.text(), lambda: "(1)" in rounds.pending_button.text())
 
+    # -- the monthly review: the request waiting is its list ---------------------------------
+    def monthly(dialog: Any) -> None:
+        kind = dialog.findChild(QComboBox)
+        kind.setCurrentIndex(kind.findData("monthly"))
+        me.ok(dialog)
+
+    me.with_dialog(monthly, lambda: me.click(rounds.open_button))
+    me.confirmed("mở Rà soát thường xuyên", "1 hộ")
+    assert [r.code for r in rounds.model.rows()] == ["TH0001"] and "(" not in rounds.pending_button.text()
+    shown = rounds.round_combo.currentText()  # the new round is read whole in the list
+    assert "Lập danh sách" in shown
+    combo = rounds.round_combo
+    qtbot.waitUntil(lambda: combo.fontMetrics().horizontalAdvance(shown) < combo.width() - 20, timeout=2000)
+    me.undo_redo(lambda: "(1)" in rounds.pending_button.text(), lambda: rounds.model.rowCount() == 1)
+
     # -- a support: one household member's health insurance card ----------------------------
     support = me.tab("Hỗ trợ")
     ledger = support.ledger
@@ -369,6 +396,32 @@ def test_the_officers_year_in_the_real_window(
 
     me.with_dialog(back_up, window.action_backup.trigger)
     assert list(usb.glob("*.sqlite"))
+
+    # -- the restore window shows that copy against today's data, in dd/mm/yyyy -----------------
+    def look_at_copy(dialog: Any) -> None:
+        texts = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+        dialog.show_backup(next(usb.glob("*.sqlite")))
+        info = re.sub(r"\S*/\S*", "", dialog.info.text())  # the paths aside
+        found = [t for t in [*texts, info] if RAW.search(t) or ".sqlite" in t]
+        assert found == [], found
+        assert dialog.restore_button.isEnabled()
+        dialog.reject()
+
+    me.with_dialog(look_at_copy, window.action_restore.trigger)
+
+    # -- the change history of the whole year reads in Vietnamese ------------------------------
+    def history(dialog: Any) -> None:
+        model = dialog.model
+        rows = [
+            " | ".join(str(model.index(r, c).data() or "") for c in range(model.columnCount()))
+            for r in range(model.rowCount())
+        ]
+        assert len(rows) > 50
+        raw = [row for row in rows if RAW.search(row)]
+        assert raw == [], raw[:5]
+        dialog.reject()
+
+    me.with_dialog(history, window.action_audit.trigger)
 
     # -- nothing the officer read had a column name or an ISO date --------------------------------------
     raw = [m for m in me.messages if RAW.search(m.split("(giá trị")[0])]
