@@ -209,7 +209,7 @@ def test_a_long_programme_name_is_read_whole_when_the_table_has_room(workspace: 
     report = reporting.build_report(workspace.db, kind="supports_by_source", period=periods.parse("2026"))
     name = "Bảo hiểm y tế cho người nghèo, cận nghèo (Nghị định 146/2018, 188/2025)"
     first = report.rows[0]
-    report.rows[0] = dataclasses.replace(first, values=[first.values[0], name, *first.values[2:]])
+    report.rows[0] = dataclasses.replace(first, values=(first.values[0], name, *first.values[2:]))
     tab.show_report(report)
     column = tab.view.horizontalHeader().sectionSize(1)
     assert column >= tab.view.sizeHintForColumn(1), (column, tab.view.sizeHintForColumn(1))
