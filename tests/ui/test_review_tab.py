@@ -313,3 +313,34 @@ def _combo_option(combo: QComboBox) -> QStyleOptionComboBox:
     option = QStyleOptionComboBox()
     combo.initStyleOption(option)
     return option
+
+
+def test_enter_alone_on_the_meeting_form_records_nothing(qtbot: QtBot, demo_workspace: Workspace) -> None:
+    """The form opened on 1 attendee, 0 agreeing: Enter recorded a failed meeting (0 %) at once."""
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QDialogButtonBox, QSpinBox
+
+    tab = ReviewTab(demo_workspace)
+    qtbot.addWidget(tab)
+    tab.open_round("annual", "2026-11-15")
+    tab.compute()
+    seen: dict[str, object] = {}
+
+    def answer() -> None:
+        dialog = tab.meeting_dialog
+        box = dialog.findChild(QDialogButtonBox)
+        assert box is not None
+        ok = box.button(QDialogButtonBox.StandardButton.Ok)
+        seen["at first"] = ok.isEnabled()
+        qtbot.keyClick(dialog, Qt.Key.Key_Return)
+        seen["open after Enter"] = dialog.isVisible()
+        attendees, agreed = dialog.findChildren(QSpinBox)[:2]
+        attendees.setValue(40)
+        agreed.setValue(30)
+        seen["once typed"] = ok.isEnabled()
+        dialog.reject()
+
+    QTimer.singleShot(0, answer)
+    tab.ask_meeting()
+    assert seen == {"at first": False, "open after Enter": True, "once typed": True}
+    assert tab.round_id is not None and review.meetings(demo_workspace.db, tab.round_id) == []

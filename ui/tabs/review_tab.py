@@ -612,7 +612,7 @@ class ReviewTab(QWidget):
         for vid, name in self.round_villages():
             village.addItem(name + ("" if name in missing else " (đã họp đạt)"), vid)
         date, attendees, agreed = date_edit(), QSpinBox(), QSpinBox()
-        attendees.setRange(1, 10000)
+        attendees.setRange(0, 10000)  # 0 until typed: Enter alone must not record a failed meeting of 1 person
         agreed.setRange(0, 10000)
         share = QLabel()
         share.setWordWrap(True)
@@ -636,6 +636,12 @@ class ReviewTab(QWidget):
             self,
         )  # fmt: skip
         self.meeting_dialog = dialog  # tests drive the open form
+        box = dialog.findChild(QDialogButtonBox)
+        ok = box.button(QDialogButtonBox.StandardButton.Ok) if box is not None else None
+        if ok is not None:
+            ok.setEnabled(False)
+            ok.setToolTip("Nhập số người dự họp trước.")
+            attendees.valueChanged.connect(lambda n: ok.setEnabled(n > 0))
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.record_meeting(village.currentData(), date.date().toString("yyyy-MM-dd"), attendees.value(),
                                 agreed.value(), chair.text(), secretary.text(), minutes.toPlainText())  # fmt: skip
