@@ -344,3 +344,19 @@ def test_enter_alone_on_the_meeting_form_records_nothing(qtbot: QtBot, demo_work
     tab.ask_meeting()
     assert seen == {"at first": False, "open after Enter": True, "once typed": True}
     assert tab.round_id is not None and review.meetings(demo_workspace.db, tab.round_id) == []
+
+
+def test_the_step_buttons_stay_put_when_the_round_summary_wraps(qtbot: QtBot, demo_workspace: Workspace) -> None:
+    """At 1366 px the summary wraps once classes are computed: the buttons under it moved 18 px down."""
+    tab = ReviewTab(demo_workspace)
+    qtbot.addWidget(tab)
+    tab.resize(1316, 600)
+    tab.show()
+    qtbot.waitExposed(tab)
+    tab.open_round("annual", "2026-11-15")
+    tab.info.setText("Rà soát định kỳ · 150 hộ")  # one line
+    qtbot.wait(20)
+    before = tab.meeting_button.mapTo(tab, tab.meeting_button.rect().topLeft()).y()
+    tab.info.setText("Rà soát định kỳ · 150 hộ · " + "Hộ nghèo: 12, Hộ cận nghèo: 30 · " * 8)  # wraps
+    qtbot.wait(20)
+    assert tab.meeting_button.mapTo(tab, tab.meeting_button.rect().topLeft()).y() == before

@@ -239,6 +239,10 @@ class ReviewTab(QWidget):
         self.steps.setTextFormat(Qt.TextFormat.RichText)
         self.info = QLabel()
         self.info.setWordWrap(True)
+        # room for two lines from the start: a summary that wraps once B1 scores are in no longer
+        # moves the step buttons down under the pointer (a click meant for one landed on another)
+        self.info.setMinimumHeight(2 * self.info.fontMetrics().lineSpacing())
+        self.info.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
         actions = QHBoxLayout()
         self.compute_button = QPushButton("1–2. Tính chỉ số và phân loại")
