@@ -134,6 +134,21 @@ def test_record_a_loan_and_see_it_in_the_loans_page(ws: Workspace, qtbot: QtBot)
     assert "dư nợ 40.000.000 đồng" in tab.loans.status.text()
 
 
+def test_the_loan_forms_household_list_reads_whole(ws: Workspace, qtbot: QtBot) -> None:
+    """The loan form was ~500 px: "DX01 — Nguyễn Văn Hùng — Đồng Xuân — Hộ cận nghè" behind a scroll bar."""
+    dialog = LoanDialog(ws)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    pick_household(qtbot, dialog.picker, "TH-002")
+    results = dialog.picker.results
+    item = results.item(0)
+    assert item is not None and " — " in item.text()
+    qtbot.wait(20)
+    assert results.fontMetrics().horizontalAdvance(item.text()) <= results.viewport().width(), item.text()
+    assert not results.horizontalScrollBar().isVisible()
+
+
 def test_batch_preview_apply_and_undo(
     ws: Workspace, qtbot: QtBot, qtmodeltester: ModelTester, asked: list[str]
 ) -> None:

@@ -126,6 +126,11 @@ class HouseholdPicker(QWidget):
         self.search.setClearButtonEnabled(True)
         self.results = QListWidget()
         self.results.setMaximumHeight(110)
+        # "DX01 — Nguyễn Văn Hùng — Đồng Xuân — Hộ cận nghèo" read whole: wide enough for a usual
+        # line (the loan form cut it), a longer one wraps instead of hiding behind a scroll bar
+        self.results.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 34)
+        self.results.setWordWrap(True)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.chosen = QLabel("Chưa chọn hộ.")
         self.chosen.setStyleSheet("font-weight: bold;")
         self.chosen.setWordWrap(True)
