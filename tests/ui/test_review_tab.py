@@ -318,7 +318,7 @@ def _combo_option(combo: QComboBox) -> QStyleOptionComboBox:
 def test_enter_alone_on_the_meeting_form_records_nothing(qtbot: QtBot, demo_workspace: Workspace) -> None:
     """The form opened on 1 attendee, 0 agreeing: Enter recorded a failed meeting (0 %) at once."""
     from PySide6.QtCore import Qt, QTimer
-    from PySide6.QtWidgets import QDialogButtonBox, QSpinBox
+    from PySide6.QtWidgets import QDialogButtonBox, QLabel, QSpinBox
 
     tab = ReviewTab(demo_workspace)
     qtbot.addWidget(tab)
@@ -332,6 +332,8 @@ def test_enter_alone_on_the_meeting_form_records_nothing(qtbot: QtBot, demo_work
         assert box is not None
         ok = box.button(QDialogButtonBox.StandardButton.Ok)
         seen["at first"] = ok.isEnabled()
+        hint = next(label for label in dialog.findChildren(QLabel) if label.text() == "Nhập số người dự họp.")
+        seen["hint coloured"] = "color" in hint.styleSheet()  # green read as "đạt" before any figure
         qtbot.keyClick(dialog, Qt.Key.Key_Return)
         seen["open after Enter"] = dialog.isVisible()
         attendees, agreed = dialog.findChildren(QSpinBox)[:2]
@@ -342,7 +344,7 @@ def test_enter_alone_on_the_meeting_form_records_nothing(qtbot: QtBot, demo_work
 
     QTimer.singleShot(0, answer)
     tab.ask_meeting()
-    assert seen == {"at first": False, "open after Enter": True, "once typed": True}
+    assert seen == {"at first": False, "hint coloured": False, "open after Enter": True, "once typed": True}
     assert tab.round_id is not None and review.meetings(demo_workspace.db, tab.round_id) == []
 
 

@@ -625,7 +625,8 @@ class ReviewTab(QWidget):
             agreed.setMaximum(attendees.value())
             share.setText(agreement_text(attendees.value(), agreed.value()))
             ok = agreed.value() >= attendees.value() * review.MIN_AGREEMENT
-            share.setStyleSheet("color: #1b5e20; font-weight: bold;" if ok else "color: #b00020; font-weight: bold;")
+            colour = "" if not attendees.value() else "color: #1b5e20;" if ok else "color: #b00020;"
+            share.setStyleSheet(colour + " font-weight: bold;")  # no verdict colour before any figure
 
         attendees.valueChanged.connect(lambda _v: show_share())
         agreed.valueChanged.connect(lambda _v: show_share())
