@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QMessageBox, QStyleOptionComboBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -362,3 +363,20 @@ def test_the_step_buttons_stay_put_when_the_round_summary_wraps(qtbot: QtBot, de
     tab.info.setText("Rà soát định kỳ · 150 hộ · " + "Hộ nghèo: 12, Hộ cận nghèo: 30 · " * 8)  # wraps
     qtbot.wait(20)
     assert tab.meeting_button.mapTo(tab, tab.meeting_button.rect().topLeft()).y() == before
+
+
+def test_the_rounds_table_needs_no_sideways_scrolling_at_1366(qtbot: QtBot, demo_workspace: Workspace) -> None:
+    """The reason column (520 px, or its text's length) pushed the table past the screen's edge."""
+    tab = ReviewTab(demo_workspace)
+    qtbot.addWidget(tab)
+    demo_workspace.changed.connect(tab.on_changes)
+    tab.resize(1316, 600)
+    tab.show()
+    qtbot.waitExposed(tab)
+    tab.open_round("annual", "2026-11-15")
+    tab.compute()
+    qtbot.wait(20)
+    header = tab.table.horizontalHeader()
+    assert header.length() <= tab.table.viewport().width(), (header.length(), tab.table.viewport().width())
+    reasons = [tab.model.index(r, 8) for r in range(tab.model.rowCount()) if tab.model.index(r, 8).data()]
+    assert reasons and all(i.data(Qt.ItemDataRole.ToolTipRole) == i.data() for i in reasons)  # whole on pointing

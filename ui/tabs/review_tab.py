@@ -448,7 +448,9 @@ class ReviewTab(QWidget):
         else:
             self.model.set_rows(review.round_rows(self.db, self.round_id, only_changed=self.changed_only.isChecked()))
         self.table.resizeColumnsToContents()  # headers whole even with no round
-        self.table.setColumnWidth(8, 520)
+        # the reason takes the width left (the last column stretches), whole in its tooltip: at its
+        # own length (or a fixed 520 px) the table scrolled sideways at 1366 px
+        self.table.setColumnWidth(8, 120)
         if chosen is not None:  # the household worked on stays chosen (B1, indicators one after another)
             self.select_household(chosen.household_id)
 
