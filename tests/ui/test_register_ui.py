@@ -189,6 +189,21 @@ def test_new_household_with_its_head(qtbot: QtBot, workspace: Workspace, quiet_b
     assert names(workspace, household_id) == ["Vũ Thị Hằng"]
 
 
+def test_a_new_household_refused_for_its_heads_name_shows_where_to_type_it(
+    qtbot: QtBot, workspace: Workspace, shown_errors: list[BaseException]
+) -> None:
+    """Enter on the first page said "Nhân khẩu 1 … Họ và tên: không được để trống" and stayed on that page."""
+    dialog = HouseholdDialog(workspace)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.tabs.currentIndex() == 0 and dialog.head_form is not None
+    dialog.save()
+    assert shown_errors and "Họ và tên" in str(shown_errors[-1])
+    assert dialog.tabs.tabText(dialog.tabs.currentIndex()) == "Chủ hộ"
+    qtbot.waitUntil(lambda: dialog.head_form is not None and dialog.head_form.full_name.hasFocus())
+
+
 def test_split_then_undo_puts_everyone_back(
     qtbot: QtBot, workspace: Workspace, family: int, quiet_boxes: list[tuple[str, str]]
 ) -> None:

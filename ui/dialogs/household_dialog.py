@@ -157,3 +157,7 @@ class HouseholdDialog(QDialog):
         if result is not None:
             self.result_op = result
             self.accept()
+        elif self.head_form is not None and not self.head_form.full_name.text().strip():
+            # refused for the head's missing name: show the page where it is typed (it opens on another)
+            self.tabs.setCurrentIndex(1)
+            self.head_form.full_name.setFocus()
