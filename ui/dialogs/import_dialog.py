@@ -76,7 +76,7 @@ class ImportResultDialog(QDialog):
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.backup = QLabel(
-            f"Trước khi nhập, chương trình đã tự sao lưu dữ liệu:\n{file_label(backup_path)}\n\n"
+            f"Trước khi nhập, chương trình đã tự sao lưu dữ liệu:\n{file_label(backup_path)}   ({backup_path.name})\n\n"
             "Nếu nhập nhầm tệp hoặc nhầm cột, bấm “Hoàn tác lần nhập này…” để khôi phục bản sao lưu đó "
             "(xem trước những gì thay đổi rồi mới xác nhận). Cũng làm được sau này: "
             "Dữ liệu › Hoàn tác lần nhập danh sách gần nhất…"
