@@ -486,7 +486,7 @@ def all_caps(path: Path) -> Path:
     return path
 
 
-# TCVN3 (ABC, .VnTime fonts): the few letters these names need, as the old fonts store them
+# TCVN3 (ABC, .VnTime fonts): the letters as the old fonts store them (capitals with tones: .VnTimeH, not here)
 _TCVN3 = {
     "ễ": "Ô",
     "ù": "ï",
@@ -513,8 +513,8 @@ _TCVN3 = {
     "ồ": "å",
     "ó": "ã",
     "ề": "Ò",
-    "ỷ": "ü",
-    "ử": "÷",
+    "ỷ": "û",
+    "ử": "ö",
     "ỳ": "ú",
     "ú": "ó",
     "ì": "×",
@@ -537,6 +537,31 @@ _TCVN3 = {
     "ằ": "»",
     "ắ": "¾",
     "ẩ": "È",
+    "ẳ": "¼",
+    "ẵ": "½",
+    "ặ": "Æ",
+    "ẫ": "É",
+    "ẻ": "Î",
+    "ế": "Õ",
+    "ể": "Ó",
+    "ỏ": "á",
+    "õ": "â",
+    "ỗ": "ç",
+    "ỡ": "ì",
+    "ũ": "ò",
+    "ư": "\u00ad",
+    "ừ": "õ",
+    "ứ": "ø",
+    "ữ": "÷",
+    "ý": "ý",
+    "ỹ": "ü",
+    "ỵ": "þ",
+    "Ă": "¡",
+    "Â": "¢",
+    "Ê": "£",
+    "Ô": "¤",
+    "Ơ": "¥",
+    "Ư": "¦",
 }
 
 

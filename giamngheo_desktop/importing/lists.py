@@ -43,7 +43,7 @@ from giamngheo_desktop.domain import household_code
 from giamngheo_desktop.domain.errors import BadFile, ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.idnumber import normalize_id
 from giamngheo_desktop.domain.permissions import Permission
-from giamngheo_desktop.importing import layout
+from giamngheo_desktop.importing import layout, legacy
 from giamngheo_desktop.importing.commit import (
     _CHUNK,
     BULK_AUDIT_FROM,
@@ -172,6 +172,7 @@ def plan_import(
     with gc_paused():
         tables = read_tables(path, sheets=sheets, progress=read_progress, cancelled=cancelled)
         encoding = tables[0].encoding
+        converted = {table.sheet: found for table in tables if (found := legacy.convert_table(table)) is not None}
         villages = _village_names(db)
         chosen = dict(mapping) if mapping is not None else None
         if chosen is None:
@@ -205,6 +206,8 @@ def plan_import(
                 )
             )
             file_columns.extend(_file_columns(part))
+            if table.sheet in converted:
+                part.notes.insert(0, _converted_note(table, header.labels, converted[table.sheet]))
         if not parts:
             names = ", ".join(f"“{t.sheet}”" for t in tables)
             old_font = [
@@ -237,3 +240,14 @@ def plan_import(
     preview.layout = layouts[0] if layouts else ""
     preview.encoding = ENCODING_NAMES.get(encoding, encoding)
     return preview
+
+
+def _converted_note(table: RawTable, labels: dict[int, str], found: legacy.Conversion) -> str:
+    columns = ", ".join(
+        f"{column_letter(c + table.col_offset)}" + (f" “{labels[c]}”" if c in labels else "")
+        for c in sorted(found.columns)
+    )
+    return (
+        f"Trang “{table.sheet}” gõ bằng bảng mã cũ {found.name}: đã chuyển {found.cells} ô sang Unicode "
+        f"(cột {columns}). Hãy xem lại họ tên, thôn trong thẻ “Hộ sẽ ghi” trước khi nhập."
+    )

@@ -620,10 +620,18 @@ class _Planner:
                     add(before, i, "sex", text, "ghi “Nam” hoặc “Nữ”", "error")
         rel_texts = _texts(cols.get("relationship") or empty)
         rels: list[str | None] = [code if text else None for code, text in zip(rel_codes, rel_texts, strict=True)]
+        unsexed: set[int] = set()  # "Vợ/chồng" on a row that gives no sex
+        for i, (man, woman) in self.vocab.relation_pairs(rel_texts).items():
+            rels[i] = man if sexes[i] == "M" else woman if sexes[i] == "F" else None
+            if rels[i] is None:
+                unsexed.add(i)
         missing_rel = [i for i, r in enumerate(rels) if r is None] if has_rel else []
         if has_rel:
             for i in missing_rel:
-                if rel_texts[i]:
+                if i in unsexed:
+                    reason = "không rõ là nam hay nữ: ghi rõ quan hệ (Vợ hay Chồng, Bố hay Mẹ…) hoặc ghi giới tính"
+                    add(before, i, "relationship", rel_texts[i], reason, "error")
+                elif rel_texts[i]:
                     add(before, i, "relationship", rel_texts[i], "không có trong danh mục quan hệ với chủ hộ", "error")
                 else:
                     add(before, i, "relationship", "", "chưa ghi quan hệ với chủ hộ", "error")

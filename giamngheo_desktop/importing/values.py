@@ -204,6 +204,12 @@ class Vocab:
             for item in syn.get("work_status", {}).get("values", [])
             for word in item["words"]
         }
+        # "Vợ/chồng": a relation for either sex, the member's sex says which (accent key → man's, woman's code)
+        self._pairs: dict[str, tuple[str, str]] = {
+            accent_key(word): (item["M"], item["F"])
+            for item in syn.get("relationships_by_sex", {}).get("pairs", [])
+            for word in item["words"]
+        }
         self._maps: dict[str, dict[str, str]] = {}
         self._memo: dict[tuple[str, str, str | None], str | None] = {}
 
@@ -227,6 +233,15 @@ class Vocab:
         found = self._code(list_name, text, system)
         self._memo[memo_key] = found
         return found
+
+    def relation_pairs(self, texts: list[str]) -> dict[int, tuple[str, str]]:
+        """Row index → (code for a man, code for a woman) of the relations written for either sex."""
+        if not self._pairs:
+            return {}
+        found = {t: self._pairs.get(accent_key(t)) for t in set(texts) if t}
+        if not any(found.values()):
+            return {}
+        return {i: pair for i, t in enumerate(texts) if t and (pair := found[t]) is not None}
 
     def _code(self, list_name: str, text: str, system: str | None = None) -> str | None:
         key = fold_key(text)

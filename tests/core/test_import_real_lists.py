@@ -10,9 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
-from giamngheo_desktop.domain.errors import BadFile
 from giamngheo_desktop.importing import lists
 from giamngheo_desktop.storage.connection import Database
 from tests import real_lists as real
@@ -94,21 +93,38 @@ def _count(db: Database) -> tuple[int, int]:
     return int(db.scalar("SELECT count(*) FROM household")), int(db.scalar("SELECT count(*) FROM member"))
 
 
-def test_a_list_in_an_old_font_is_refused_with_how_to_convert_it(db: Database, tmp_path: Path) -> None:
-    with pytest.raises(BadFile) as refused:
-        lists.plan_import(db, real.legacy_font(tmp_path / "vntime.xlsx"))
-    message = str(refused.value)
-    assert "vntime.xlsx" in message and "TCVN3" in message and "Unikey" in message and "Hä vµ tªn" in message
+def test_a_list_in_an_old_font_is_converted_and_the_preview_says_so(db: Database, tmp_path: Path) -> None:
+    preview = lists.plan_import(db, real.legacy_font(tmp_path / "vntime.xlsx"))
+    assert not preview.errors, [i.text() for i in preview.errors]
+    assert any("TCVN3" in note and "Unicode" in note and "“Họ và tên”" in note for note in preview.notes)
+    lists.commit_import(db, preview)
+    assert real.imported(db) == real.expected(dates=False)
 
 
-def test_names_pasted_from_an_old_font_are_errors_at_their_rows_and_nothing_is_written(
+def test_names_pasted_from_an_old_font_under_a_unicode_header_are_converted(db: Database, tmp_path: Path) -> None:
+    preview = lists.plan_import(db, real.legacy_names(tmp_path / "names.xlsx"))
+    assert not preview.errors, [i.text() for i in preview.errors]
+    assert any("TCVN3" in note and "cột B “Họ và tên”" in note for note in preview.notes)
+    lists.commit_import(db, preview)
+    assert real.imported(db) == real.expected(dates=False)
+
+
+def test_names_in_an_unknown_old_encoding_are_errors_at_their_rows_and_nothing_is_written(
     db: Database, tmp_path: Path
 ) -> None:
+    """UTF-8 read as Windows-1252 ("Nguyá»…n") is neither TCVN3 nor VNI: not converted, refused at its rows."""
     before = _count(db)
-    preview = lists.plan_import(db, real.legacy_names(tmp_path / "names.xlsx"))
+    path = real.legacy_names(tmp_path / "names.xlsx")
+    wb = load_workbook(path)
+    ws = wb.active
+    for row in range(2, ws.max_row + 1):
+        name = real.HOUSES[0].people[0].name if row == 2 else ws.cell(row, 2).value
+        ws.cell(row, 2, name.encode("utf-8").decode("cp1252", errors="replace") if row <= 3 else name)
+    wb.save(path)
+    preview = lists.plan_import(db, path)
     old_font = [e for e in preview.errors if "TCVN3" in e.reason]
-    assert [(e.line, e.column, e.letter) for e in old_font][:2] == [(2, "Họ và tên", "B"), (3, "Họ và tên", "B")]
-    assert len(old_font) == 16 and old_font[0].value == "NguyÔn V¨n Hïng"
+    assert [(e.line, e.column, e.letter) for e in old_font][:1] == [(2, "Họ và tên", "B")]
+    assert old_font[0].value.startswith("Nguyá»")
     assert any("Unikey" in note for note in preview.notes)  # how to convert, once, in the summary
     with pytest.raises(Exception):  # noqa: B017 - refused whatever its class: the point is nothing written
         lists.commit_import(db, preview)
