@@ -64,7 +64,7 @@ def normalize_id(value: str | None) -> str:
     return text.translate(_SEPARATORS)
 
 
-_SEPARATORS = str.maketrans("", "", " .-_\u00a0")
+_SEPARATORS = str.maketrans("", "", " .-_\u00a0'\u2018\u2019")
 
 
 def check_id_number(value: str | None) -> IdCheck:

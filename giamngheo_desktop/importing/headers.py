@@ -159,6 +159,8 @@ class HeaderMatch:
     labels: dict[int, str] = field(default_factory=dict)  # column index → header text of every non-empty column
     depth: int = 1  # header rows stacked
     number_row: bool = False  # a row of column numbers was skipped
+    # (field, column kept, column left unused) where two columns stand for one field
+    duplicates: list[tuple[str, int, int]] = field(default_factory=list)
 
 
 _NUMBER_CELL = re.compile(r"^[(\[]?(?:\d{1,3}|[A-Za-z]{1,2})[)\]]?[.*]?$")
@@ -257,24 +259,32 @@ def _parts(grid: list[list[Any]], start: int, depth: int, width: int) -> list[tu
 
 def _match_columns(
     parts: list[tuple[str, ...]], mapping: Mapping[str, str] | None
-) -> tuple[dict[int, str], dict[int, str]]:
-    """(column → field, column → label) of one header candidate; a field is given to its first column."""
-    columns: dict[int, str] = {}
+) -> tuple[dict[int, str], dict[int, str], list[tuple[str, int, int]]]:
+    """(column → field, column → label, two columns for one field) of one header candidate. A field is
+    given to the column the officer chose for it, else to its first column; the others stay unused."""
     labels: dict[int, str] = {}
-    seen: set[str] = set()
+    found: list[tuple[bool, int, str]] = []  # (not chosen by the officer, column, field)
     for col, p in enumerate(parts):
         if not p:
             continue
         label = LABEL_JOIN.join(p)
         labels[col] = label
-        if mapping is not None and label in mapping:
-            key: str | None = mapping[label] or None
-        else:
-            key = match_parts(p)
-        if key and (key in NOT_FIELDS or key not in seen):
+        chosen = mapping is not None and label in mapping
+        key = (mapping[label] if mapping is not None else "") if chosen else match_parts(p)
+        if key:
+            found.append((not chosen, col, key))
+    columns: dict[int, str] = {}
+    owner: dict[str, int] = {}
+    duplicates: list[tuple[str, int, int]] = []
+    for _guessed, col, key in sorted(found):
+        if key in NOT_FIELDS:
             columns[col] = key
-            seen.add(key)
-    return columns, labels
+        elif key in owner:
+            duplicates.append((key, owner[key], col))
+        else:
+            owner[key] = col
+            columns[col] = key
+    return dict(sorted(columns.items())), labels, sorted(duplicates, key=lambda d: d[2])
 
 
 def find_header(
@@ -289,7 +299,8 @@ def find_header(
     in the rows' coordinates; ``mapping``: header label → field key chosen by the officer."""
     grid = _fill_merged(rows[: scan + 3], merged or [])
     width = min(max((len(r) for r in grid), default=0), 500)
-    best: tuple[tuple[int, int], int, int, dict[int, str], dict[int, str]] | None = None  # score, start, depth, …
+    # score, start, depth, columns, labels, duplicates
+    best: tuple[tuple[int, int], int, int, dict[int, str], dict[int, str], list[tuple[str, int, int]]] | None = None
     likes = [_header_like(r) and not is_number_row(r) for r in grid]
     for start in range(min(scan, len(grid))):
         for depth in (1, 2, 3):
@@ -300,16 +311,16 @@ def find_header(
                 parts = _parts(_spread_titles(grid, start, depth, width), 0, depth, width)
             else:
                 parts = _parts(grid, start, depth, width)
-            columns, labels = _match_columns(parts, mapping)
+            columns, labels, duplicates = _match_columns(parts, mapping)
             found = {k for k in columns.values() if k not in NOT_FIELDS}
             if not ({"full_name", "head_name"} & found) or len(found) < 2:
                 continue
             score = (len(found), len(columns))  # fields, then columns understood (a "skip" sub-column counts)
             if best is None or score > best[0]:
-                best = (score, start, depth, columns, labels)
+                best = (score, start, depth, columns, labels, duplicates)
     if best is None:
         return None
-    _score, start, depth, columns, labels = best
+    _score, start, depth, columns, labels, duplicates = best
     data_start = start + depth
     number_row = False
     if data_start < len(rows) and is_number_row(rows[data_start]):
@@ -326,6 +337,7 @@ def find_header(
         labels=labels,
         depth=depth,
         number_row=number_row,
+        duplicates=duplicates,
     )
 
 

@@ -43,7 +43,7 @@ from giamngheo_desktop.domain import household_code
 from giamngheo_desktop.domain.errors import BadFile, ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.idnumber import normalize_id
 from giamngheo_desktop.domain.permissions import Permission
-from giamngheo_desktop.importing import layout, legacy
+from giamngheo_desktop.importing import hidden, layout, legacy
 from giamngheo_desktop.importing.commit import (
     _CHUNK,
     BULK_AUDIT_FROM,
@@ -56,6 +56,7 @@ from giamngheo_desktop.importing.commit import (
 )
 from giamngheo_desktop.importing.headers import (
     NOT_FIELDS,
+    HeaderMatch,
     field_labels,
     find_header,
     layout_key,
@@ -170,7 +171,10 @@ def plan_import(
     # Hundreds of thousands of row lists, then of planned members: no collections while they
     # pile up (each would scan every one of them), nor between reading and planning.
     with gc_paused():
+        # the rows hidden in Excel, read from the sheets' XML while calamine reads the cells
+        hidden_scan = hidden.start(path) if path.suffix.lower() in (".xlsx", ".xlsm") else None
         tables = read_tables(path, sheets=sheets, progress=read_progress, cancelled=cancelled)
+        hidden_rows = hidden_scan.result() if hidden_scan is not None else {}
         encoding = tables[0].encoding
         converted = {table.sheet: found for table in tables if (found := legacy.convert_table(table)) is not None}
         villages = _village_names(db)
@@ -181,7 +185,16 @@ def plan_import(
         summaries: list[SheetSummary] = []
         file_columns: list[FileColumn] = []
         layouts: list[str] = []
+        left_out: list[str] = []  # notes of the hidden sheets not read
+        # a hidden sheet is left out when a sheet shown has a list (else it may hold the only one)
+        shown = any(t.hidden for t in tables) and any(
+            not t.hidden and find_header(t.rows, merged=t.merged, mapping=chosen or None) for t in tables
+        )
         for table in tables:
+            if table.hidden and not sheets and shown:
+                summaries.append(SheetSummary(table.sheet, False, hidden.HIDDEN_SHEET))
+                left_out.append(f"Trang “{table.sheet}” {hidden.HIDDEN_SHEET}.")
+                continue
             header = find_header(table.rows, merged=table.merged, mapping=chosen or None)
             if header is None:
                 summaries.append(SheetSummary(table.sheet, False, _why_not_read(table)))
@@ -208,6 +221,12 @@ def plan_import(
             file_columns.extend(_file_columns(part))
             if table.sheet in converted:
                 part.notes.insert(0, _converted_note(table, header.labels, converted[table.sheet]))
+            part.notes.extend(_duplicate_note(table, header, *twice) for twice in header.duplicates)
+            if table.sheet in hidden_rows:
+                kept = {table.row_numbers[i] for i in range(part.start, part.end) if i not in part.skipped}
+                inside = [r for r in hidden_rows[table.sheet] if r in kept]
+                if inside:
+                    part.notes.append(hidden.hidden_note(table.sheet, inside))
         if not parts:
             names = ", ".join(f"“{t.sheet}”" for t in tables)
             old_font = [
@@ -234,6 +253,7 @@ def plan_import(
         del planner, tables, parts  # the file's rows go now
         _keep_out_of_scans()
     preview.path = str(path)
+    preview.notes[:0] = left_out
     preview.sheets = summaries
     preview.file_columns = file_columns
     preview.mapping = dict(chosen or {})
@@ -250,4 +270,15 @@ def _converted_note(table: RawTable, labels: dict[int, str], found: legacy.Conve
     return (
         f"Trang “{table.sheet}” gõ bằng bảng mã cũ {found.name}: đã chuyển {found.cells} ô sang Unicode "
         f"(cột {columns}). Hãy xem lại họ tên, thôn trong thẻ “Hộ sẽ ghi” trước khi nhập."
+    )
+
+
+def _duplicate_note(table: RawTable, header: HeaderMatch, key: str, kept: int, unused: int) -> str:
+    def column(col: int) -> str:
+        return f"cột {column_letter(col + table.col_offset)} “{header.labels.get(col, '')}”"
+
+    return (
+        f"Lưu ý — trang “{table.sheet}”: {column(kept)} và {column(unused)} cùng là “{field_labels().get(key, key)}”: "
+        f"dùng {column(kept)}, {column(unused)} để “không dùng” (muốn dùng cột kia thì đổi ở thẻ “Cột trong tệp”, "
+        "hoặc --map ở dòng lệnh)."
     )

@@ -46,9 +46,11 @@ from giamngheo_desktop.importing.values import (
     _screened,
     _text,
     cell_text,
+    fill_ditto,
     legacy_font,
     parse_date,
     parse_id,
+    phone_text,
     village_key,
 )
 from giamngheo_desktop.services import register as reg
@@ -298,6 +300,7 @@ class _Planner:
                 bad = _HOSTILE in clean.values()
             if bad:
                 hostile.update(i for i, v in enumerate(values) if v is _HOSTILE)
+            values = fill_ditto(key, values, distinct)  # "nt", "\"": as the row above
             earlier = columns.get(key)
             if earlier is not None:  # two columns for one field: a later non-empty cell wins, as in cells()
                 values = [v if v is not None else e for v, e in zip(values, earlier, strict=True)]
@@ -880,7 +883,7 @@ class _Planner:
         if "address" in hvals:
             data.address = _text(hvals["address"])
         if "phone" in hvals:
-            data.phone = _text(hvals["phone"])
+            data.phone = phone_text(hvals["phone"])
         if "class_decision" in hvals:
             data.class_decision = _text(hvals["class_decision"])
         if "waste_treatment" in hvals:

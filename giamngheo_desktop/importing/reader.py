@@ -53,6 +53,7 @@ class RawTable:
     index: int = 0  # the sheet's position in the workbook
     long_gap: int = 0  # the file row after the longest run (>= MAX_EMPTY_RUN) of empty rows, 0 when none
     col_offset: int = 0  # columns before the first column of rows (Excel column of rows[r][0] is col_offset + 1)
+    hidden: bool = False  # the sheet is hidden in Excel (often a scratch or an old copy)
 
 
 def _kind(path: Path, head: bytes) -> str:
@@ -206,6 +207,10 @@ def _read_workbook(
                     code="no_sheet",
                 )
             names = [n for n in names if n in sheets]
+        try:
+            shown = {m.name: m.visible == python_calamine.SheetVisibleEnum.Visible for m in workbook.sheets_metadata}
+        except Exception:  # no metadata: every sheet as shown
+            shown = {}
         loaded = []
         for position, name in enumerate(workbook.sheet_names):
             if name not in names:
@@ -254,6 +259,7 @@ def _read_workbook(
             if table.rows:
                 table.index = position
                 table.col_offset = col_offset
+                table.hidden = not shown.get(name, True)
                 table.merged = _merged_in_rows(merged, table.row_numbers, col_offset)
                 tables.append(table)
     finally:

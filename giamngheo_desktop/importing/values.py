@@ -5,6 +5,7 @@ write for codes (Vocab).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json
 import re
 from collections.abc import Sequence
@@ -61,7 +62,8 @@ def cell_text(value: Any) -> str:
     return nfc(str(value))
 
 
-_DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2,4})$")
+# a time after the date ("12/03/1980 00:00:00", as a date cell copied as text shows it) is dropped
+_DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2,4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?)?$")
 
 
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
@@ -110,6 +112,9 @@ def parse_date(value: Any) -> tuple[str | None, int | None, str | None]:
 def _parse_text_date(text: str) -> tuple[str | None, int | None, str | None]:
     if text.isdigit() and len(text) == 4:
         return None, int(text), None
+    if text.isdigit() and len(text) == 5 and int(text) < 80_000:  # an Excel serial kept as text ("29312")
+        date = _EXCEL_EPOCH + _dt.timedelta(days=int(text))
+        return date.isoformat(), date.year, None
     match = _DMY.match(text)
     if match:
         day, month, year = (int(g) for g in match.groups())
@@ -150,9 +155,39 @@ ID_DIGITS_LOST = (
 )
 
 
+@functools.lru_cache(maxsize=1)
+def _no_id_words() -> frozenset[str]:
+    return frozenset(fold_key(word) for word in synonyms_file().get("no_id", []))
+
+
+@functools.lru_cache(maxsize=1)
+def _ditto() -> tuple[frozenset[str], frozenset[str]]:
+    data = synonyms_file().get("ditto", {})
+    return frozenset(w.casefold() for w in data.get("words", [])), frozenset(data.get("fields", []))
+
+
+def fill_ditto(key: str, values: list[Any], distinct: Any) -> list[Any]:
+    """A column's cleaned cells with "nt", "\"" (như trên: as the row above) replaced by the nearest filled cell
+    above, in the fields where that is meant (``resources/templates/header-synonyms.json``: "ditto");
+    ``values`` itself when the column holds none (``distinct``: its distinct raw cells)."""
+    words, wanted = _ditto()
+    if key not in wanted or not any(type(v) is str and v.strip().casefold() in words for v in distinct):
+        return values
+    result = list(values)
+    above = None
+    for i, value in enumerate(result):
+        if type(value) is str and value.casefold() in words:
+            result[i] = above
+        elif value is not None:
+            above = value
+    return result
+
+
 def _read_id(value: Any) -> tuple[str, str | None]:
     if value is None or value == "":
         return "", None
+    if type(value) is str and not value[:1].isdigit() and fold_key(value) in _no_id_words():
+        return "", None  # "Chưa có", "KCC": the member has no ID number yet
     if type(value) is str and _SCIENTIFIC.match(value.strip()):
         return "", ID_DIGITS_LOST
     numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -305,8 +340,25 @@ class Vocab:
 _VILLAGE_PREFIX = re.compile(r"^(thon|to dan pho|to|xom|ban|ap|khom|buon|khu pho|khu|doi)\s+")
 
 
+# a village known by its number, its kind word short or long: "Thôn 01", "T1", "T.2", "Th 3", "TDP 4", "X5"
+_VILLAGE_NUMBER = re.compile(
+    r"^(?:thon|th|t|to dan pho|tdp|to|xom|x|ban|b|ap|khom|buon|khu pho|kp|khu|doi)?\s*[.:-]?\s*0*(\d+)$"
+)
+
+
+def phone_text(value: Any) -> str:
+    """A phone number as written; a number cell lost its leading 0 (912345678 is 0912345678)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        digits = cell_text(value)
+        return "0" + digits if digits.isdigit() and len(digits) in (9, 10) and digits[0] != "0" else digits
+    return _text(value)
+
+
 def village_key(name: str) -> str:
     folded = fold(name)
+    numbered = _VILLAGE_NUMBER.match(folded)
+    if numbered:
+        return numbered.group(1)
     return fold_key(_VILLAGE_PREFIX.sub("", folded)) or fold_key(folded)
 
 

@@ -3,14 +3,18 @@ and sheets told, two columns for one field told; and list shapes the other fixtu
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import Workbook
 
 from giamngheo_desktop.importing import lists
 from giamngheo_desktop.importing.values import Vocab
+from giamngheo_desktop.services import commune
 from giamngheo_desktop.storage.connection import Database
 from tests import real_lists as real
 
@@ -179,3 +183,248 @@ def test_unicode_rows_beside_old_font_rows_are_left_as_they_are(db: Database, tm
         "Võ Văn Đức": "04",
     }
     assert {r["sex"] for r in db.rows("SELECT sex FROM member WHERE full_name = 'Lê Thị Lan'")} == {"F"}
+
+
+# ----------------------------------------------------------------------------- hidden rows and sheets
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _family(ws: Any, code: str, village: str, names: list[tuple[str, str, int, str]]) -> None:
+    for name, rel, year, sex in names:
+        ws.append([name, rel, year, sex, village, code])
+
+
+def test_rows_hidden_by_a_filter_are_imported_and_the_preview_says_how_many(db: Database, tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "DS"
+    ws.append(HEAD)
+    _family(ws, "TH40", "Thôn Tân Hòa", [("Lò Văn Một", "Chủ hộ", 1960, "Nam"), ("Lò Thị Hai", "Vợ", 1962, "Nữ")])
+    _family(ws, "BS40", "Thôn Bãi Sậy", [("Vàng A Ba", "Chủ hộ", 1970, "Nam"), ("Vàng Thị Tư", "Vợ", 1971, "Nữ")])
+    ws.auto_filter.ref = "A1:F5"
+    for row in (4, 5):  # the filter shows Thôn Tân Hòa only
+        ws.row_dimensions[row].hidden = True
+    wb.save(tmp_path / "filtered.xlsx")
+    preview = lists.plan_import(db, tmp_path / "filtered.xlsx")
+    assert not preview.errors
+    assert any("2 dòng" in n and "ẩn" in n and "dòng 4, 5" in n and "vẫn được nhập" in n for n in preview.notes)
+    lists.commit_import(db, preview)
+    assert set(_relations(db)) == {"Lò Văn Một", "Lò Thị Hai", "Vàng A Ba", "Vàng Thị Tư"}
+
+
+def test_a_hidden_sheet_is_left_out_and_named_unless_asked_for(db: Database, tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "DS 2025"
+    ws.append(HEAD)
+    _family(ws, "TH41", "Thôn Tân Hòa", [("Lò Văn Một", "Chủ hộ", 1960, "Nam")])
+    old = wb.create_sheet("DS 2023 (cũ)")
+    old.append(HEAD)
+    _family(old, "TH41", "Thôn Tân Hòa", [("Lò Văn Một", "Chủ hộ", 1960, "Nam"), ("Lò Thị Mất", "Vợ", 1930, "Nữ")])
+    old.sheet_state = "hidden"
+    wb.save(tmp_path / "two.xlsx")
+    preview = lists.plan_import(db, tmp_path / "two.xlsx")
+    assert [(s.name, s.read) for s in preview.sheets] == [("DS 2025", True), ("DS 2023 (cũ)", False)]
+    assert "ẩn" in preview.sheets[1].reason
+    assert any("DS 2023 (cũ)" in n and "ẩn" in n and "không đọc" in n for n in preview.notes)
+    assert [m.data.full_name for h in preview.households for m in h.members] == ["Lò Văn Một"]
+    asked = lists.plan_import(db, tmp_path / "two.xlsx", sheets=["DS 2023 (cũ)"])
+    assert [m.data.full_name for h in asked.households for m in h.members] == ["Lò Văn Một", "Lò Thị Mất"]
+
+
+# ----------------------------------------------------------------------------- two columns for one field
+
+
+def _two_id_columns(path: Path) -> Path:
+    return _sheet(
+        path,
+        [
+            [*HEAD, "Số CMND", "Số CCCD"],
+            ["Lò Văn Một", "Chủ hộ", 1960, "Nam", "Thôn Tân Hòa", "TH50", "090123456", "079060001234"],
+        ],
+    )
+
+
+def test_two_columns_for_one_field_keep_the_first_and_say_so(db: Database, tmp_path: Path) -> None:
+    preview = lists.plan_import(db, _two_id_columns(tmp_path / "ids.xlsx"))
+    assert any("cột G “Số CMND”" in n and "cột H “Số CCCD”" in n and "không dùng" in n for n in preview.notes), (
+        preview.notes
+    )
+    assert {c.label: c.field for c in preview.file_columns}["Số CCCD"] == ""
+    assert preview.households[0].members[0].data.id_number == "090123456"
+    chosen = lists.plan_import(db, tmp_path / "ids.xlsx", mapping={"Số CCCD": "id_number"})
+    assert chosen.households[0].members[0].data.id_number == "079060001234"  # the officer's choice wins
+    assert {c.label: c.field for c in chosen.file_columns}["Số CMND"] == ""
+
+
+def test_the_command_line_warns_of_two_columns_for_one_field(db_path: Path, tmp_path: Path) -> None:
+    path = _two_id_columns(tmp_path / "ids.xlsx")
+    done = subprocess.run(
+        [sys.executable, "-m", "giamngheo_desktop", "import", "--db", str(db_path), "--dry-run", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Lưu ý" in done.stdout and "“Số CMND”" in done.stdout and "“Số CCCD”" in done.stdout
+
+
+# ----------------------------------------------------------------------------- shapes the other fixtures lack
+
+
+def _village_book(path: Path) -> Path:
+    """A village's own register as kept in Excel: a logo and title over frozen panes, the household code, village
+    and class merged down each household's rows, a blank row between households, heads in capitals, dates as
+    Excel serials kept as text and dd.mm.yyyy, IDs with spaces, dots, a leading apostrophe, or "Chưa có"/"KCC",
+    villages written "Thôn 1", "thôn 01", "T1", "T.2"."""
+    from openpyxl.drawing.image import Image
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Sổ hộ thôn"
+    ws.add_image(Image(str(ROOT / "resources" / "icons" / "app.png")), "A1")
+    ws["C1"] = "UBND XÃ TÂN LẬP"
+    ws["C2"] = "SỔ THEO DÕI HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2025"
+    header = ["Mã hộ", "Thôn", "Phân loại", "STT", "Họ và tên", "Quan hệ", "Ngày sinh", "Giới tính", "CCCD"]
+    for c, title in enumerate(header, 1):
+        ws.cell(4, c, title)
+    ws.freeze_panes = "E5"
+    households: list[tuple[str, list[str], str, list[list[object]]]] = [
+        (
+            "T1-001",
+            ["Thôn 1", "thôn 01", "T1"],
+            "Hộ nghèo",
+            [
+                ["NGUYỄN VĂN HÙNG", "Chủ hộ", "29312", "Nam", "079 080 001 234"],
+                ["Lê Thị Lan", "Vợ", "12.03.1982", "nữ", "001.182.004.321"],
+                ["Nguyễn Văn Minh", "Con", "01.05.2008", "nam", "Chưa có"],
+            ],
+        ),
+        (
+            "T2-001",
+            ["T.2", "Thôn 02"],
+            "Cận nghèo",
+            [
+                ["HOÀNG VĂN SÁU", "C.Hộ", 1950, "NAM", "'090123456"],
+                ["Nông Thị Bích", "Vợ", "1955", "NỮ", "KCC"],
+            ],
+        ),
+    ]
+    row = 5
+    n = 0
+    for code, villages, klass, people in households:
+        top = row
+        for i, person in enumerate(people):
+            n += 1
+            village = villages[i] if i < len(villages) else None
+            values = [code if i == 0 else None, village, klass if i == 0 else None, n, *person]
+            for c, value in enumerate(values, 1):
+                ws.cell(row, c, value)
+            row += 1
+        ws.merge_cells(start_row=top, start_column=1, end_row=row - 1, end_column=1)
+        ws.merge_cells(start_row=top, start_column=3, end_row=row - 1, end_column=3)
+        row += 1  # a blank row between households
+    wb.save(path)
+    return path
+
+
+def test_a_village_register_with_merged_households_and_every_quirk_imports_exactly(
+    db: Database, tmp_path: Path
+) -> None:
+    for name in ("Thôn 1", "Thôn 2"):
+        commune.add_village(db, commune.VillageInput(name=name))
+    preview = lists.plan_import(db, _village_book(tmp_path / "book.xlsx"))
+    assert not preview.errors, [e.text() for e in preview.errors]
+    lists.commit_import(db, preview)
+    assert _register(db) == {
+        "T1-001": (
+            "Thôn 1",
+            "poor",
+            {
+                ("NGUYỄN VĂN HÙNG", "01", "M", "1980-04-01", 1980, "079080001234"),
+                ("Lê Thị Lan", "02", "F", "1982-03-12", 1982, "001182004321"),
+                ("Nguyễn Văn Minh", "04", "M", "2008-05-01", 2008, None),
+            },
+        ),
+        "T2-001": (
+            "Thôn 2",
+            "near_poor",
+            {
+                ("HOÀNG VĂN SÁU", "01", "M", None, 1950, "090123456"),
+                ("Nông Thị Bích", "02", "F", None, 1955, None),
+            },
+        ),
+    }
+
+
+def _register(db: Database) -> dict[str, tuple[str, str, set[tuple[object, ...]]]]:
+    result: dict[str, tuple[str, str, set[tuple[object, ...]]]] = {}
+    for h in db.rows(
+        "SELECT h.id, h.code, h.poverty_class, v.name FROM household h JOIN village v ON v.id = h.village_id"
+    ):
+        members: set[tuple[object, ...]] = {
+            (m["full_name"], m["relationship_code"], m["sex"], m["birth_date"], m["birth_year"], m["id_number"])
+            for m in db.rows("SELECT * FROM member WHERE household_id = ?", (h["id"],))
+        }
+        result[h["code"]] = (h["name"], h["poverty_class"], members)
+    return result
+
+
+def test_a_list_saved_by_libreoffice_imports_exactly(db: Database) -> None:
+    """real_lists.ids_and_dates saved again as .xlsx by LibreOffice Calc (shared strings, its own styles)."""
+    preview = lists.plan_import(db, ROOT / "tests" / "core" / "fixtures" / "lists" / "real-ids-and-dates-lo.xlsx")
+    assert not preview.errors, [e.text() for e in preview.errors]
+    lists.commit_import(db, preview)
+    assert real.imported(db) == real.expected()
+
+
+def test_a_hidden_sheet_holding_the_only_list_is_read(db: Database, tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.title = "Hướng dẫn"
+    wb.active["A1"] = "Điền danh sách ở trang sau."
+    data = wb.create_sheet("DS")
+    data.append(HEAD)
+    _family(data, "TH42", "Thôn Tân Hòa", [("Lò Văn Một", "Chủ hộ", 1960, "Nam")])
+    data.sheet_state = "hidden"
+    wb.save(tmp_path / "only.xlsx")
+    preview = lists.plan_import(db, tmp_path / "only.xlsx")
+    assert [m.data.full_name for h in preview.households for m in h.members] == ["Lò Văn Một"]
+
+
+def test_ditto_marks_dates_with_a_time_and_phone_numbers_that_lost_their_zero(db: Database, tmp_path: Path) -> None:
+    """ "nt", "〃", '"' (như trên) repeat the cell above; "12/03/1980 00:00:00" is a date copied as text; a phone
+    number cell 912345678 is 0912345678."""
+    rows: list[list[object]] = [
+        ["Họ và tên", "Quan hệ", "Ngày sinh", "Giới tính", "Dân tộc", "Thôn", "Mã hộ", "Phân loại hộ", "Điện thoại"],
+        [
+            "Hoàng Văn Sáu",
+            "Chủ hộ",
+            "12/03/1980 00:00:00",
+            "Nam",
+            "Tày",
+            "Thôn Tân Hòa",
+            "TH60",
+            "Cận nghèo",
+            912345678,
+        ],
+        ["Nông Thị Bích", "Vợ", "1982", "Nữ", "nt", "nt", '"', "-nt-", None],
+        ["Hoàng Văn Tú", "Con", "05/01/2008 0:00", "Nam", "〃", "như trên", "TH60", None, None],
+    ]
+    preview = lists.plan_import(db, _sheet(tmp_path / "nt.xlsx", rows))
+    assert not preview.errors, [e.text() for e in preview.errors]
+    lists.commit_import(db, preview)
+    assert _register(db) == {
+        "TH60": (
+            "Thôn Tân Hòa",
+            "near_poor",
+            {
+                ("Hoàng Văn Sáu", "01", "M", "1980-03-12", 1980, None),
+                ("Nông Thị Bích", "02", "F", None, 1982, None),
+                ("Hoàng Văn Tú", "04", "M", "2008-01-05", 2008, None),
+            },
+        )
+    }
+    assert {r["ethnicity_code"] for r in db.rows("SELECT ethnicity_code FROM member")} == {"02"}
+    assert db.scalar("SELECT phone FROM household") == "0912345678"
