@@ -4,7 +4,9 @@ calamine gives every row, hidden or not. A hidden row inside a list is nearly al
 left out that the officer still keeps in the register: it is imported like the others, and the
 preview says how many there are (:func:`hidden_note`). Only the ``<row … hidden="1">`` flags are read,
 the sheet's XML streamed and searched as bytes in a helper thread while calamine reads the file
-(:func:`start`), so the import does not wait for it (``docs/performance.md``).
+(:func:`start`), and only where that is cheap beside reading: a sheet with a filter (Excel names it
+``_xlnm._FilterDatabase``), or one of at most ``SCAN_BYTES`` unpacked (about 130,000 rows of a
+usual list); rows hidden by hand in a bigger sheet without a filter are not told.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ HIDDEN_SHEET = (
     "trong Excel (chuột phải vào tên trang → Bỏ ẩn) rồi chọn lại tệp, hoặc ghi --sheet ở dòng lệnh"
 )
 _MAX_PART = 16 << 20  # workbook.xml and its relations are small; a bigger one is not looked at
+SCAN_BYTES = 64 << 20
+_DEFINED = re.compile(rb"<(?:\w+:)?definedName\b[^>]*>")
 
 
 def _attributes(tag: bytes) -> dict[str, str]:
@@ -37,7 +41,7 @@ def _attributes(tag: bytes) -> dict[str, str]:
 
 
 def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → the zip member of its XML."""
+    """Sheet name → the zip member of its XML, for the sheets worth scanning (a filter, or small)."""
     names = set(archive.namelist())
     if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
         return {}
@@ -49,12 +53,19 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         target = found.get("Target", "")
         if "Id" in found and target:
             targets[found["Id"]] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    workbook = archive.read("xl/workbook.xml")
+    filtered = {
+        found.get("localSheetId", "")
+        for found in map(_attributes, _DEFINED.findall(workbook))
+        if found.get("name") == "_xlnm._FilterDatabase"
+    }
     parts: dict[str, str] = {}
-    for tag in _SHEET.findall(archive.read("xl/workbook.xml")):
+    for position, tag in enumerate(_SHEET.findall(workbook)):
         found = _attributes(tag)
         member = targets.get(found.get("id", ""), "")
         if "name" in found and member in names:
-            parts[found["name"]] = member
+            if str(position) in filtered or archive.getinfo(member).file_size <= SCAN_BYTES:
+                parts[found["name"]] = member
     return parts
 
 

@@ -428,3 +428,23 @@ def test_ditto_marks_dates_with_a_time_and_phone_numbers_that_lost_their_zero(db
     }
     assert {r["ethnicity_code"] for r in db.rows("SELECT ethnicity_code FROM member")} == {"02"}
     assert db.scalar("SELECT phone FROM household") == "0912345678"
+
+
+def test_in_a_big_sheet_hidden_rows_are_looked_for_only_under_a_filter(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading every row's flag of a 100 MB sheet would slow the import: only a sheet with a filter is read."""
+    from giamngheo_desktop.importing import hidden
+
+    monkeypatch.setattr(hidden, "SCAN_BYTES", 0)  # every sheet counts as big
+    wb = Workbook()
+    filtered = wb.active
+    filtered.title = "Lọc"
+    plain = wb.create_sheet("Ẩn tay")
+    for ws in (filtered, plain):
+        ws.append(HEAD)
+        _family(ws, "TH43", "Thôn Tân Hòa", [("Lò Văn Một", "Chủ hộ", 1960, "Nam"), ("Lò Thị Hai", "Vợ", 1962, "Nữ")])
+        ws.row_dimensions[3].hidden = True
+    filtered.auto_filter.ref = "A1:F3"
+    wb.save(tmp_path / "big.xlsx")
+    assert hidden.hidden_rows(tmp_path / "big.xlsx") == {"Lọc": [3]}
