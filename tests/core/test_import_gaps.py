@@ -1,4 +1,4 @@
-"""What issue 14 left: relationship words of every region, old-font (TCVN3/VNI) lists converted, hidden rows
+"""What real commune lists still tripped on: relationship words of every region, old-font (TCVN3/VNI) lists converted, hidden rows
 and sheets told, two columns for one field told; and list shapes the other fixtures do not cover."""
 
 from __future__ import annotations
