@@ -63,9 +63,9 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     for position, tag in enumerate(_SHEET.findall(workbook)):
         found = _attributes(tag)
         member = targets.get(found.get("id", ""), "")
-        if "name" in found and member in names:
-            if str(position) in filtered or archive.getinfo(member).file_size <= SCAN_BYTES:
-                parts[found["name"]] = member
+        wanted = member in names and (str(position) in filtered or archive.getinfo(member).file_size <= SCAN_BYTES)
+        if "name" in found and wanted:
+            parts[found["name"]] = member
     return parts
 
 

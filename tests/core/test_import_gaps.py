@@ -1,5 +1,5 @@
-"""What real commune lists still tripped on: relationship words of every region, old-font (TCVN3/VNI) lists converted, hidden rows
-and sheets told, two columns for one field told; and list shapes the other fixtures do not cover."""
+"""What real commune lists still tripped on: relationship words of every region, old-font (TCVN3/VNI) lists
+converted, hidden rows and sheets told, two columns for one field told; and list shapes the other fixtures lack."""
 
 from __future__ import annotations
 
