@@ -24,7 +24,8 @@ _ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
 _HIDDEN = re.compile(rb'\shidden\s*=\s*"(?:1|true)"')
 _NUMBER = re.compile(rb'\sr\s*=\s*"(\d{1,7})"')
 _CHUNK = 1 << 20
-HIDDEN_SHEET = (
+HIDDEN_SHEET = "trang đang ẩn trong Excel"
+HIDDEN_SHEET_NOTE = (
     "đang ẩn trong Excel (thường là bản nháp hoặc bản cũ): không đọc; muốn nhập trang này thì bỏ ẩn trang "
     "trong Excel (chuột phải vào tên trang → Bỏ ẩn) rồi chọn lại tệp, hoặc ghi --sheet ở dòng lệnh"
 )

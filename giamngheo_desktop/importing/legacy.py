@@ -60,8 +60,9 @@ def convert(text: str, encoding: str) -> str:
     if result != text and any("A" <= ch <= "Z" for ch in text):
         # capitals with tones were typed in the .VnTimeH fonts with the lower-case codes: "DANH S¸CH" is
         # "DANH SÁCH"; a word (or a cell) whose plain letters are all capitals is all capitals
+        capitals = sum("A" <= ch <= "Z" for ch in text)
         lower = any("a" <= ch <= "z" for ch in text)
-        result = _UPPER_WORD.sub(_capital_word, result) if lower else result.upper()
+        result = result.upper() if capitals >= 2 and not lower else _UPPER_WORD.sub(_capital_word, result)
     return unicodedata.normalize("NFC", result)
 
 

@@ -193,7 +193,7 @@ def plan_import(
         for table in tables:
             if table.hidden and not sheets and shown:
                 summaries.append(SheetSummary(table.sheet, False, hidden.HIDDEN_SHEET))
-                left_out.append(f"Trang “{table.sheet}” {hidden.HIDDEN_SHEET}.")
+                left_out.append(f"Trang “{table.sheet}” {hidden.HIDDEN_SHEET_NOTE}.")
                 continue
             header = find_header(table.rows, merged=table.merged, mapping=chosen or None)
             if header is None:

@@ -448,3 +448,19 @@ def test_in_a_big_sheet_hidden_rows_are_looked_for_only_under_a_filter(
     filtered.auto_filter.ref = "A1:F3"
     wb.save(tmp_path / "big.xlsx")
     assert hidden.hidden_rows(tmp_path / "big.xlsx") == {"Lọc": [3]}
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("DANH S¸CH Hé NGHÌO", "DANH SÁCH HỘ NGHÈO"),  # .VnTimeH: capitals typed with the lower-case codes
+        ("Vî", "Vợ"),  # one capital: not a word in capitals
+        ("N÷", "Nữ"),
+        ("Hé NGUYÔN V¡N A", "HỘ NGUYỄN VĂN A"),
+        ("NguyÔn V¨n Hïng", "Nguyễn Văn Hùng"),
+    ],
+)
+def test_tcvn3_capitals(typed: str, meant: str) -> None:
+    from giamngheo_desktop.importing import legacy
+
+    assert legacy.convert(typed, "tcvn3") == meant
