@@ -63,6 +63,7 @@ def field_labels() -> dict[str, str]:
             "sex_male": "Giới tính: Nam (đánh dấu x)",
             "sex_female": "Giới tính: Nữ (đánh dấu x)",
             "head_name": "Họ và tên chủ hộ",
+            "given_name": "Tên (khi họ và chữ đệm ở cột riêng)",
             "household_no": "TT hộ (số thứ tự hộ)",
             "work_status": "Tình trạng (có việc làm/không có việc làm/đang đi học)",
             "stt": "STT (số thứ tự, không nhập)",
@@ -313,7 +314,7 @@ def find_header(
                 parts = _parts(grid, start, depth, width)
             columns, labels, duplicates = _match_columns(parts, mapping)
             found = {k for k in columns.values() if k not in NOT_FIELDS}
-            if not ({"full_name", "head_name"} & found) or len(found) < 2:
+            if not ({"full_name", "head_name", "given_name"} & found) or len(found) < 2:
                 continue
             score = (len(found), len(columns))  # fields, then columns understood (a "skip" sub-column counts)
             if best is None or score > best[0]:

@@ -47,6 +47,7 @@ from giamngheo_desktop.importing.values import (
     _text,
     cell_text,
     fill_ditto,
+    join_given,
     legacy_font,
     parse_date,
     parse_id,
@@ -383,6 +384,10 @@ class _Planner:
         has_rel = "relationship" in columns
         has_number = "household_no" in columns
         plain = list(columns.values())  # as in the file: the empty-row test below
+        given = columns.pop("given_name", None)  # "Họ và chữ đệm" | "Tên": one name; "Tên" alone: the name
+        if given is not None:
+            columns["full_name"] = join_given(columns["full_name"], given) if has_full else given
+            has_full = True
         if not has_full:  # one row per household, the head only
             columns["full_name"] = columns.pop("head_name")
             columns["relationship"] = [v or "Chủ hộ" for v in columns.get("relationship") or [None] * total]

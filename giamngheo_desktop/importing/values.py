@@ -346,6 +346,20 @@ _VILLAGE_NUMBER = re.compile(
 )
 
 
+def join_given(family: list[Any], given: list[Any]) -> list[Any]:
+    """A name written in two columns ("Họ và chữ đệm" | "Tên") as one; a "Tên" column kept beside the whole
+    name (to sort by) is not added to it again."""
+    joined: list[Any] = []
+    for first, last in zip(family, given, strict=True):
+        if last is None or first is None:
+            joined.append(last if first is None else first)
+            continue
+        head, tail = _text(first), _text(last)
+        whole = fold(head)
+        joined.append(head if whole == fold(tail) or whole.endswith(" " + fold(tail)) else f"{head} {tail}")
+    return joined
+
+
 def phone_text(value: Any) -> str:
     """A phone number as written; a number cell lost its leading 0 (912345678 is 0912345678)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):

@@ -464,3 +464,32 @@ def test_tcvn3_capitals(typed: str, meant: str) -> None:
     from giamngheo_desktop.importing import legacy
 
     assert legacy.convert(typed, "tcvn3") == meant
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["Họ và chữ đệm", "Tên"],  # the name in two columns (as the population database writes it)
+        ["Họ và tên", "Tên"],  # a "Tên" column beside the whole name, to sort by
+    ],
+)
+def test_a_name_in_two_columns_is_one_name(db: Database, tmp_path: Path, header: list[str]) -> None:
+    split = header[0] != "Họ và tên"
+    rows: list[list[object]] = [
+        [*header, "Năm sinh", "Giới tính", "Quan hệ", "Thôn", "Mã hộ"],
+        ["Nguyễn Văn" if split else "Nguyễn Văn Hùng", "Hùng", 1980, "Nam", "Chủ hộ", "Thôn Tân Hòa", "TH70"],
+        ["Lê Thị" if split else "Lê Thị Lan", "Lan", 1982, "Nữ", "Vợ", "Thôn Tân Hòa", "TH70"],
+    ]
+    preview = lists.plan_import(db, _sheet(tmp_path / "names.xlsx", rows))
+    assert not preview.errors, [e.text() for e in preview.errors]
+    assert [m.data.full_name for h in preview.households for m in h.members] == ["Nguyễn Văn Hùng", "Lê Thị Lan"]
+
+
+def test_a_list_whose_name_column_is_headed_ten_alone(db: Database, tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["TT", "Tên", "Năm sinh", "Giới tính", "Quan hệ", "Thôn", "Mã hộ"],
+        [1, "Nguyễn Văn Hùng", 1980, "Nam", "Chủ hộ", "Thôn Tân Hòa", "TH71"],
+    ]
+    preview = lists.plan_import(db, _sheet(tmp_path / "ten.xlsx", rows))
+    assert not preview.errors, [e.text() for e in preview.errors]
+    assert [m.data.full_name for h in preview.households for m in h.members] == ["Nguyễn Văn Hùng"]
