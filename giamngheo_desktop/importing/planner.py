@@ -46,6 +46,7 @@ from giamngheo_desktop.importing.values import (
     _screened,
     _text,
     cell_text,
+    drop_titles,
     fill_ditto,
     join_given,
     legacy_font,
@@ -384,10 +385,14 @@ class _Planner:
         has_rel = "relationship" in columns
         has_number = "household_no" in columns
         plain = list(columns.values())  # as in the file: the empty-row test below
-        given = columns.pop("given_name", None)  # "Họ và chữ đệm" | "Tên": one name; "Tên" alone: the name
-        if given is not None:
-            columns["full_name"] = join_given(columns["full_name"], given) if has_full else given
+        given_names = columns.pop("given_name", None)  # "Họ và chữ đệm" | "Tên": one name; "Tên" alone: the name
+        if given_names is not None:
+            columns["full_name"] = join_given(columns["full_name"], given_names) if has_full else given_names
             has_full = True
+        if has_head_col:  # "Ông Nguyễn Văn Hùng", "Bà Lê Thị Lan": the name, and the sex when the list has none
+            columns["head_name"], titled = drop_titles(columns["head_name"])
+            if titled is not None and not {"sex", "birth_male", "birth_female"} & columns.keys():
+                columns["sex"] = titled
         if not has_full:  # one row per household, the head only
             columns["full_name"] = columns.pop("head_name")
             columns["relationship"] = [v or "Chủ hộ" for v in columns.get("relationship") or [None] * total]

@@ -346,6 +346,25 @@ _VILLAGE_NUMBER = re.compile(
 )
 
 
+_TITLE = re.compile(r"^(?:hộ\s+)?(?:(ông|bà)\s+|(ô|b)\.\s*)(?=\S)", re.IGNORECASE)
+
+
+def drop_titles(names: list[Any]) -> tuple[list[Any], list[str | None] | None]:
+    """A column of heads' names written with their title ("Ông Nguyễn Văn Hùng", "Hộ bà Lê Thị Lan"): the names
+    without it, and the sex it gives ('Nam'/'Nữ' as a list writes it). Only when most names have one: "Ông" is
+    also a family name, rare."""
+    filled = [i for i, v in enumerate(names) if type(v) is str]
+    found = {i: m for i in filled if (m := _TITLE.match(names[i])) and len(names[i]) > m.end() + 1}
+    if not found or len(found) * 2 < len(filled):
+        return names, None
+    plain = list(names)
+    sexes: list[str | None] = [None] * len(names)
+    for i, match in found.items():
+        plain[i] = names[i][match.end() :]
+        sexes[i] = "Nam" if (match.group(1) or match.group(2)).casefold().startswith("ô") else "Nữ"
+    return plain, sexes
+
+
 def join_given(family: list[Any], given: list[Any]) -> list[Any]:
     """A name written in two columns ("Họ và chữ đệm" | "Tên") as one; a "Tên" column kept beside the whole
     name (to sort by) is not added to it again."""

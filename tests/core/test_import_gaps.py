@@ -493,3 +493,28 @@ def test_a_list_whose_name_column_is_headed_ten_alone(db: Database, tmp_path: Pa
     preview = lists.plan_import(db, _sheet(tmp_path / "ten.xlsx", rows))
     assert not preview.errors, [e.text() for e in preview.errors]
     assert [m.data.full_name for h in preview.households for m in h.members] == ["Nguyễn Văn Hùng"]
+
+
+def test_heads_written_with_their_title_lose_it_and_give_their_sex(db: Database, tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["TT", "Họ và tên chủ hộ", "Năm sinh", "Thôn", "Phân loại hộ"],
+        [1, "Ông Nguyễn Văn Hùng", 1980, "Thôn Tân Hòa", "Nghèo"],
+        [2, "Hộ bà Lê Thị Lan", 1982, "Thôn Tân Hòa", "Cận nghèo"],
+        [3, "Bà Bàn Thị Mây", 1990, "Thôn Bãi Sậy", "Nghèo"],
+    ]
+    preview = lists.plan_import(db, _sheet(tmp_path / "heads.xlsx", rows))
+    assert not preview.errors, [e.text() for e in preview.errors]
+    people = [(m.data.full_name, m.data.sex) for h in preview.households for m in h.members]
+    assert people == [("Nguyễn Văn Hùng", "M"), ("Lê Thị Lan", "F"), ("Bàn Thị Mây", "F")]
+
+
+def test_a_family_name_that_is_also_a_title_is_kept(db: Database, tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["TT", "Họ và tên chủ hộ", "Năm sinh", "Giới tính", "Thôn", "Phân loại hộ"],
+        [1, "Ông Văn Khiêm", 1980, "Nam", "Thôn Tân Hòa", "Nghèo"],
+        [2, "Lê Thị Lan", 1982, "Nữ", "Thôn Tân Hòa", "Cận nghèo"],
+        [3, "Bàn Thị Mây", 1990, "Nữ", "Thôn Bãi Sậy", "Nghèo"],
+    ]
+    preview = lists.plan_import(db, _sheet(tmp_path / "heads.xlsx", rows))
+    names = [m.data.full_name for h in preview.households for m in h.members]
+    assert names == ["Ông Văn Khiêm", "Lê Thị Lan", "Bàn Thị Mây"]
