@@ -220,6 +220,9 @@ def _lookup_names(list_name: str) -> dict[str, dict[str, list[str]]]:
     return result
 
 
+_ETHNICITY_WORD = re.compile(r"^\s*(?:dân tộc|dan toc|dt)[\s.:]+", re.IGNORECASE)
+
+
 class Vocab:
     """Matching the words people write to codes (folded names, aliases, codes)."""
 
@@ -289,6 +292,8 @@ class Vocab:
             found = self._map(list_name, system).get(key)
             if found is None and list_name == "relationship" and key in self.heads:
                 found = reg.HEAD
+        if found is None and list_name == "ethnicity" and (plain := _ETHNICITY_WORD.sub("", text)) != text:
+            return self._code(list_name, plain, system)  # "Dân tộc Kinh", "DT Tày"
         if found is None and "(" in text and not text.startswith("("):  # "Tày (Thổ)", "Chủ hộ (CH)"
             return self._code(list_name, text[: text.index("(")], system)
         return found

@@ -518,3 +518,13 @@ def test_a_family_name_that_is_also_a_title_is_kept(db: Database, tmp_path: Path
     preview = lists.plan_import(db, _sheet(tmp_path / "heads.xlsx", rows))
     names = [m.data.full_name for h in preview.households for m in h.members]
     assert names == ["Ông Văn Khiêm", "Lê Thị Lan", "Bàn Thị Mây"]
+
+
+def test_ethnicity_written_with_its_kind_word_or_a_local_group(db: Database) -> None:
+    from giamngheo_desktop.services import register
+
+    vocab = Vocab(db)
+    found = {
+        t: vocab.code("ethnicity", t, register.DEFAULT_ETHNICITY_SYSTEM) for t in ("Dân tộc Kinh", "DT Tày", "Pa Cô")
+    }
+    assert found == {"Dân tộc Kinh": "01", "DT Tày": "02", "Pa Cô": "27"}
