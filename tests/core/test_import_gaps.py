@@ -528,3 +528,16 @@ def test_ethnicity_written_with_its_kind_word_or_a_local_group(db: Database) -> 
         t: vocab.code("ethnicity", t, register.DEFAULT_ETHNICITY_SYSTEM) for t in ("Dân tộc Kinh", "DT Tày", "Pa Cô")
     }
     assert found == {"Dân tộc Kinh": "01", "DT Tày": "02", "Pa Cô": "27"}
+
+
+@pytest.mark.parametrize("name", ["hidden-lo.xlsx", "hidden-lo.xls"])
+def test_hidden_sheets_and_rows_in_files_saved_by_libreoffice(db: Database, name: str) -> None:
+    """A sheet "DS 2025" (row 3 hidden) and a hidden sheet "Cũ", saved by LibreOffice Calc as .xlsx and .xls
+    (hidden rows are told for .xlsx only)."""
+    for village in ("Thôn 1",):
+        commune.add_village(db, commune.VillageInput(name=village))
+    preview = lists.plan_import(db, ROOT / "tests" / "core" / "fixtures" / "lists" / name)
+    assert [(s.name, s.read) for s in preview.sheets] == [("DS 2025", True), ("Cũ", False)]
+    assert [m.data.full_name for h in preview.households for m in h.members] == ["Lò Văn Một", "Lò Thị Hai"]
+    told = [n for n in preview.notes if "bị ẩn" in n and "dòng 3" in n]
+    assert len(told) == (1 if name.endswith(".xlsx") else 0)
