@@ -171,7 +171,7 @@ def fill_ditto(key: str, values: list[Any], distinct: Any) -> list[Any]:
     above, in the fields where that is meant (``resources/templates/header-synonyms.json``: "ditto");
     ``values`` itself when the column holds none (``distinct``: its distinct raw cells)."""
     words, wanted = _ditto()
-    if key not in wanted or not any(type(v) is str and v.strip().casefold() in words for v in distinct):
+    if key not in wanted or not any(type(v) is str and len(v) < 16 and v.strip().casefold() in words for v in distinct):
         return values
     result = list(values)
     above = None
