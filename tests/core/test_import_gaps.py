@@ -541,3 +541,19 @@ def test_hidden_sheets_and_rows_in_files_saved_by_libreoffice(db: Database, name
     assert [m.data.full_name for h in preview.households for m in h.members] == ["Lò Văn Một", "Lò Thị Hai"]
     told = [n for n in preview.notes if "bị ẩn" in n and "dòng 3" in n]
     assert len(told) == (1 if name.endswith(".xlsx") else 0)
+
+
+def test_short_headers_communes_write(db: Database, tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["Họ tên", "QHVCH", "NS", "GT", "TDP", "Mã hộ", "Thuộc diện"],
+        ["Lò Văn Một", "CH", 1960, "Nam", "Thôn Tân Hòa", "TH80", "HCN"],
+        ["Lò Thị Hai", "Vợ", 1962, "Nữ", "Thôn Tân Hòa", "TH80", None],
+    ]
+    preview = lists.plan_import(db, _sheet(tmp_path / "short.xlsx", rows))
+    assert not preview.errors and not preview.ignored_columns, [e.text() for e in preview.errors]
+    (house,) = preview.households
+    assert (house.village_name, house.data.poverty_class) == ("Thôn Tân Hòa", "near_poor")
+    assert [(m.data.relationship_code, m.data.sex, m.data.birth_year) for m in house.members] == [
+        ("01", "M", 1960),
+        ("02", "F", 1962),
+    ]
