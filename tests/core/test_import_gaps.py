@@ -557,3 +557,18 @@ def test_short_headers_communes_write(db: Database, tmp_path: Path) -> None:
         ("01", "M", 1960),
         ("02", "F", 1962),
     ]
+
+
+def test_symbols_in_a_unicode_list_are_not_taken_for_an_old_font(db: Database, tmp_path: Path) -> None:
+    """ "½" would read as "ẵ" in TCVN3: a symbol alone is not a word typed in an old font."""
+    rows: list[list[object]] = [
+        [*HEAD, "Diện tích đất (ha)"],
+        ["Lò Văn Một", "Chủ hộ", 1960, "Nam", "Thôn Tân Hòa", "TH81", "½"],
+        ["Lò Thị Hai", "Vợ", 1962, "Nữ", "Thôn Tân Hòa", "TH81", "½ ½"],
+        ["Lò Văn Ba", "Con", 1990, "Nam", "Thôn Tân Hòa", "TH81", "1 ½"],
+        ["Lò Văn Tư", "Con", 1992, "Nam", "Thôn Tân Hòa", "TH81", "2 ½"],
+    ]
+    path = _sheet(tmp_path / "notes.xlsx", rows)
+    preview = lists.plan_import(db, path, mapping={"Diện tích đất (ha)": "note"})
+    assert not any("bảng mã" in n for n in preview.notes)
+    assert [m.data.note for h in preview.households for m in h.members] == [r[6] for r in rows[1:]]
