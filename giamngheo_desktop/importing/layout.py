@@ -219,6 +219,43 @@ def cut(table: RawTable, header: HeaderMatch, village_of: VillageOf, village_in:
     return part
 
 
+def fill_merged(part: SheetPart, fields: frozenset[str]) -> None:
+    """A cell merged down over several rows of the list (a village or a class written once for all the
+    households under it) read as a person reads it: its value in each of those rows, in the columns of
+    ``fields`` (not in "TT hộ", where a filled cell starts a household)."""
+    table = part.table
+    columns = {col for col, key in part.header.columns.items() if key in fields}
+    if not columns or not table.spans or part.start >= part.end:
+        return
+    first = table.row_numbers[part.start]
+    index: dict[int, int] | None = None
+    for item in table.spans:
+        try:
+            (r0, c0), (r1, c1) = item
+            r0, r1, col = int(r0), int(r1), int(c0) - table.col_offset
+        except (TypeError, ValueError):
+            continue
+        if c0 != c1 or r1 <= r0 or col not in columns or r1 + 1 < first:
+            continue
+        if index is None:
+            index = {number: i for i, number in enumerate(table.row_numbers)}
+        top = index.get(r0 + 1)
+        if top is None or not part.start <= top < part.end or col >= len(table.rows[top]):
+            continue
+        value = table.rows[top][col]
+        if value is None or value == "":
+            continue
+        for number in range(r0 + 2, r1 + 2):
+            i = index.get(number)
+            if i is None or i >= part.end or i in part.skipped:
+                continue
+            row = table.rows[i]
+            if col >= len(row):
+                row.extend([None] * (col + 1 - len(row)))
+            if row[col] is None or row[col] == "":
+                row[col] = value
+
+
 def _repeats_header(row: list[Any], header_words: dict[int, set[str]]) -> bool:
     """A row that is the header again: most of its texts are the header's words in the same columns."""
     texts = [(col, fold_key(cell)) for col, cell in enumerate(row) if isinstance(cell, str) and cell.strip()]

@@ -132,6 +132,7 @@ from giamngheo_desktop.importing.values import (
     _screened,
     _text,
     cell_text,
+    ditto_fields,
     parse_date,
     parse_id,
     village_key,
@@ -200,6 +201,7 @@ def plan_import(
                 summaries.append(SheetSummary(table.sheet, False, _why_not_read(table)))
                 continue
             part = layout.cut(table, header, villages.of, villages.mentioned)
+            layout.fill_merged(part, ditto_fields())
             parts.append(part)
             layouts.append(layout_key(header.labels))
             told = []

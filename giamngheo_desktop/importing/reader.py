@@ -54,6 +54,7 @@ class RawTable:
     long_gap: int = 0  # the file row after the longest run (>= MAX_EMPTY_RUN) of empty rows, 0 when none
     col_offset: int = 0  # columns before the first column of rows (Excel column of rows[r][0] is col_offset + 1)
     hidden: bool = False  # the sheet is hidden in Excel (often a scratch or an old copy)
+    spans: list[Any] = field(default_factory=list)  # every merged range as calamine gives it ((r0, c0), (r1, c1))
 
 
 def _kind(path: Path, head: bytes) -> str:
@@ -261,6 +262,7 @@ def _read_workbook(
                 table.col_offset = col_offset
                 table.hidden = not shown.get(name, True)
                 table.merged = _merged_in_rows(merged, table.row_numbers, col_offset)
+                table.spans = merged
                 tables.append(table)
     finally:
         try:

@@ -160,6 +160,11 @@ def _no_id_words() -> frozenset[str]:
     return frozenset(fold_key(word) for word in synonyms_file().get("no_id", []))
 
 
+def ditto_fields() -> frozenset[str]:
+    """The fields where a cell may stand for the one above it (a ditto mark, a cell merged down)."""
+    return _ditto()[1]
+
+
 @functools.lru_cache(maxsize=1)
 def _ditto() -> tuple[frozenset[str], frozenset[str]]:
     data = synonyms_file().get("ditto", {})

@@ -572,3 +572,33 @@ def test_symbols_in_a_unicode_list_are_not_taken_for_an_old_font(db: Database, t
     preview = lists.plan_import(db, path, mapping={"Diện tích đất (ha)": "note"})
     assert not any("bảng mã" in n for n in preview.notes)
     assert [m.data.note for h in preview.households for m in h.members] == [r[6] for r in rows[1:]]
+
+
+def test_a_village_and_a_class_merged_down_over_several_households(db: Database, tmp_path: Path) -> None:
+    """Sorted by village and class, each written once in a cell merged down over all its households: before,
+    the households under the first took no village (refused) and no class ("không nghèo", silently)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["STT", "Thôn", "Phân loại hộ", "Mã hộ", "Họ và tên", "Quan hệ", "Năm sinh", "Giới tính"])
+    people = [
+        ("Thôn Tân Hòa", "Hộ nghèo", "A1", "Nguyễn Văn Hùng", "Chủ hộ", 1980, "Nam"),
+        ("Thôn Tân Hòa", "Hộ nghèo", None, "Lê Thị Lan", "Vợ", 1982, "Nữ"),
+        ("Thôn Tân Hòa", "Hộ nghèo", "A2", "Trần Văn Ba", "Chủ hộ", 1970, "Nam"),
+        ("Thôn Tân Hòa", "Hộ cận nghèo", "A3", "Phạm Văn Tư", "Chủ hộ", 1971, "Nam"),
+        ("Thôn Bãi Sậy", "Hộ cận nghèo", "B1", "Đỗ Văn Năm", "Chủ hộ", 1960, "Nam"),
+        ("Thôn Bãi Sậy", "Hộ cận nghèo", None, "Hà Thị Sáu", "Vợ", 1961, "Nữ"),
+    ]
+    for n, person in enumerate(people, 1):
+        ws.append([n, *person])
+    for cells in ("B2:B5", "B6:B7", "C2:C4", "C5:C7", "D2:D3", "D6:D7"):
+        ws.merge_cells(cells)  # openpyxl empties the cells under the first, as Excel does
+    wb.save(tmp_path / "merged.xlsx")
+    preview = lists.plan_import(db, tmp_path / "merged.xlsx")
+    assert not preview.errors, [e.text() for e in preview.errors]
+    houses = [(h.code, h.village_name, h.data.poverty_class, len(h.members)) for h in preview.households]
+    assert houses == [
+        ("A1", "Thôn Tân Hòa", "poor", 2),
+        ("A2", "Thôn Tân Hòa", "poor", 1),
+        ("A3", "Thôn Tân Hòa", "near_poor", 1),
+        ("B1", "Thôn Bãi Sậy", "near_poor", 2),
+    ]
