@@ -63,6 +63,8 @@ def field_labels() -> dict[str, str]:
             "sex_male": "Giới tính: Nam (đánh dấu x)",
             "sex_female": "Giới tính: Nữ (đánh dấu x)",
             "head_name": "Họ và tên chủ hộ",
+            "birth_day": "Ngày sinh: ngày (khi ngày, tháng, năm ở ba cột)",
+            "birth_month": "Ngày sinh: tháng (khi ngày, tháng, năm ở ba cột)",
             "given_name": "Tên (khi họ và chữ đệm ở cột riêng)",
             "household_no": "TT hộ (số thứ tự hộ)",
             "work_status": "Tình trạng (có việc làm/không có việc làm/đang đi học)",
@@ -127,6 +129,11 @@ def match_parts(parts: tuple[str, ...]) -> str | None:
     if not parts:
         return None
     last = fold_key(parts[-1])
+    if len(parts) > 1 and last in ("ngay", "thang", "nam") and match_header(parts[-2]) == "birth_date":
+        # the birth date in three columns ("Ngày, tháng, năm sinh" › Ngày | Tháng | Năm); "Nam" is a man
+        piece = parts[-1].strip().casefold()
+        if last != "nam" or piece == "năm":
+            return {"ngay": "birth_day", "thang": "birth_month", "nam": "birth_date"}[last]
     if last in ("nam", "nu") and len(parts) <= 3:  # "Nam"/"Nữ" under "Năm sinh" or under "Giới tính"
         above = match_header(parts[-2]) if len(parts) > 1 else None
         if above == "sex":

@@ -219,6 +219,34 @@ def cut(table: RawTable, header: HeaderMatch, village_of: VillageOf, village_in:
     return part
 
 
+def join_birth_parts(part: SheetPart) -> None:
+    """A birth date in three columns (day | month | year) as one "dd/mm/yyyy" in the year's column; a row
+    with the year only keeps it."""
+    where = {key: col for col, key in part.header.columns.items()}
+    if "birth_day" not in where or "birth_month" not in where or "birth_date" not in where:
+        return
+    day_col, month_col, year_col = where["birth_day"], where["birth_month"], where["birth_date"]
+    width = max(day_col, month_col, year_col)
+    for i in range(part.start, part.end):
+        row = part.table.rows[i]
+        if width >= len(row):
+            continue
+        day, month, year = (_whole(row[c]) for c in (day_col, month_col, year_col))
+        if day and month and year:
+            row[year_col] = f"{day:02d}/{month:02d}/{year}"
+
+
+def _whole(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int):
+        return value
+    text = value.strip() if isinstance(value, str) else ""
+    return int(text) if text.isdigit() and len(text) <= 4 else None
+
+
 def fill_merged(part: SheetPart, fields: frozenset[str]) -> None:
     """A cell merged down over several rows of the list (a village or a class written once for all the
     households under it) read as a person reads it: its value in each of those rows, in the columns of

@@ -202,6 +202,7 @@ def plan_import(
                 continue
             part = layout.cut(table, header, villages.of, villages.mentioned)
             layout.fill_merged(part, ditto_fields())
+            layout.join_birth_parts(part)
             parts.append(part)
             layouts.append(layout_key(header.labels))
             told = []

@@ -602,3 +602,27 @@ def test_a_village_and_a_class_merged_down_over_several_households(db: Database,
         ("A3", "Thôn Tân Hòa", "near_poor", 1),
         ("B1", "Thôn Bãi Sậy", "near_poor", 2),
     ]
+
+
+def test_a_birth_date_in_three_columns_under_one_title(db: Database, tmp_path: Path) -> None:
+    """ "Ngày, tháng, năm sinh" over Ngày | Tháng | Năm: before, the header's second row was read as a member and
+    the day as an Excel serial (12 → 11/01/1900); "Năm" (year) is not "Nam" (man)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["STT", "Họ và tên", "Ngày, tháng, năm sinh", None, None, "Giới tính", "Quan hệ", "Thôn", "Mã hộ"])
+    ws.append([None, None, "Ngày", "Tháng", "Năm", None, None, None, None])
+    for c in "ABFGHI":
+        ws.merge_cells(f"{c}1:{c}2")
+    ws.merge_cells("C1:E1")
+    ws.append([1, "Nguyễn Văn Hùng", 12, 3, 1980, "Nam", "Chủ hộ", "Thôn Tân Hòa", "TH90"])
+    ws.append([2, "Lê Thị Lan", None, None, 1982, "Nữ", "Vợ", "Thôn Tân Hòa", "TH90"])
+    ws.append([3, "Nguyễn Thị Hoa", "05", "09", "2010", "Nữ", "Con", "Thôn Tân Hòa", "TH90"])
+    wb.save(tmp_path / "three.xlsx")
+    preview = lists.plan_import(db, tmp_path / "three.xlsx")
+    assert not preview.errors and not preview.notes, [e.text() for e in preview.errors] + preview.notes
+    born = [(m.data.full_name, m.data.birth_date, m.data.birth_year, m.data.sex) for m in preview.households[0].members]
+    assert born == [
+        ("Nguyễn Văn Hùng", "1980-03-12", None, "M"),
+        ("Lê Thị Lan", None, 1982, "F"),
+        ("Nguyễn Thị Hoa", "2010-09-05", None, "F"),
+    ]
