@@ -17,6 +17,8 @@ import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from giamngheo_desktop.importing.reader import MAX_UNPACKED_BYTES
+
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
 _RELATION = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
 _ATTRIBUTE = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
@@ -95,6 +97,8 @@ def hidden_rows(path: Path) -> dict[str, list[int]]:
     """Sheet name → the row numbers (as Excel shows them) hidden in it; {} for anything but a readable .xlsx."""
     try:
         with zipfile.ZipFile(path) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                return {}  # refused by the reader before reading
             return {
                 name: rows for name, member in _sheet_parts(archive).items() if (rows := _hidden_in(archive, member))
             }
