@@ -54,6 +54,13 @@ def _refresh(household: str) -> str:
 
 
 FTS = "household_fts"
+# Bytes of new index entries FTS5 keeps in memory before writing them out as a segment (its own
+# default: 1 MB, with which indexing the 50,000 households of a big import writes many small
+# segments and merges them again and again). With 16 MB that statement runs 41 % fewer
+# instructions (valgrind: 6.0 → 3.5 billion) for the same index; it holds about 16 MB more
+# memory, and only in a transaction that indexes that much. Kept in the index's own settings.
+HASHSIZE = 16 * 1024 * 1024
+BIG_SYNC = 1_000  # households rewritten in one sync from which the setting is checked
 _FTS_ROW = f"INSERT INTO {FTS} (rowid, search_fold, search_ids) SELECT id, search_fold, search_ids FROM household"
 
 TRIGGERS: dict[str, str] = {
@@ -139,11 +146,20 @@ def sync_index(conn: sqlite3.Connection) -> int:
         f"WHERE NOT EXISTS (SELECT 1 FROM {FTS}_content f WHERE f.id = h.id)"
     )
     count = int(conn.execute("SELECT count(*) FROM temp.search_stale").fetchone()[0])
+    if count >= BIG_SYNC:
+        _hold_more(conn)
     if count:
         conn.execute(f"DELETE FROM {FTS} WHERE rowid IN (SELECT id FROM temp.search_stale)")
         conn.execute(f"{_FTS_ROW} WHERE id IN (SELECT id FROM temp.search_stale)")
     conn.execute("DELETE FROM temp.search_stale")
     return count
+
+
+def _hold_more(conn: sqlite3.Connection) -> None:
+    """Let the index keep :data:`HASHSIZE` bytes of new entries in memory (once per file)."""
+    found = conn.execute(f"SELECT v FROM {FTS}_config WHERE k = 'hashsize'").fetchone()
+    if found is None or found[0] != HASHSIZE:
+        conn.execute(f"INSERT INTO {FTS} ({FTS}, rank) VALUES ('hashsize', ?)", (HASHSIZE,))
 
 
 def index_step(conn: sqlite3.Connection) -> None:
