@@ -79,12 +79,12 @@ def _commit_preview(
                 if i.severity == "error"
             ],
         )
-    planned_members = sum(
+    planned_members = sum(  # PlannedMember.kind() != "unchanged", without a call per member
         1
         for h in preview.households
         if h.valid or not valid_only
         for m in h.members
-        if (m.valid or not valid_only) and m.kind() != "unchanged"
+        if (m.valid or not valid_only) and (m.action != "update" or m.changed)
     )
     # a bigger page cache while the member indexes grow by hundreds of thousands of entries
     cache_before = db.scalar("PRAGMA cache_size")
@@ -174,6 +174,7 @@ def _commit(
         event_types: list[str] = []
         refresh: list[int] = []
         details = json.dumps({"source": "import", "file": source})
+        flags_of: dict[tuple[str | None, str | None, str | None], dict[str, bool]] = {}
 
         for index, h in enumerate(preview.households):
             if index % 2000 == 0:
@@ -192,13 +193,20 @@ def _commit(
                 data.code, counter = household_code.next_free(prefix, counter, live_codes.__contains__)
                 live_codes.add(data.code)
             members = [m for m in h.members if m.valid]
-            head = next(
-                (m.data for m in members if m.data.relationship_code == reg.HEAD and m.data.life_status == "living"),
-                None,
-            )
+            head: reg.MemberInput | None = None
+            for m in members:
+                if m.data.relationship_code == reg.HEAD and m.data.life_status == "living":
+                    head = m.data
+                    break
             if h.action == "create" and head is not None:
-                for flag, value in reg.head_flags(head.sex, head.ethnicity_code, head.ethnicity_system, codes).items():
-                    setattr(data, flag, bool(value))
+                known = (head.sex, head.ethnicity_code, head.ethnicity_system)
+                flags = flags_of.get(known)
+                if flags is None:  # a few sexes and peoples: worked out once each
+                    flags = flags_of[known] = {
+                        flag: bool(value) for flag, value in reg.head_flags(*known, codes).items()
+                    }
+                for flag, value in flags.items():
+                    setattr(data, flag, value)
             if h.action == "create":
                 hid = next_household
                 next_household += 1
@@ -213,7 +221,8 @@ def _commit(
                 updated += 1
                 event_households.append(hid)
                 event_types.append("update")
-            causes.extend((hid, c) for c in data.causes)
+            if data.causes:
+                causes.extend((hid, c) for c in data.causes)
             order = orders.get(hid, 0)
             head_id: int | None = None
             for m in members:
