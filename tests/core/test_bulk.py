@@ -47,10 +47,13 @@ def _rows(conn: sqlite3.Connection, table: str) -> list[tuple[object, ...]]:
     ).fetchall()
 
 
-@pytest.fixture(autouse=True, params=["direct", "staged"])
+@pytest.fixture(autouse=True, params=["direct", "staged", "staged two rows a statement"])
 def staging(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Every test runs with rows inserted directly and through the temporary staging table."""
-    monkeypatch.setattr(bulk, "STAGE_FROM", 1 if request.param == "staged" else 10**9)
+    """Every test runs with rows inserted directly and through the temporary staging table (one row a
+    statement, and two: the rows of a batch then come in statements of two and one left over)."""
+    monkeypatch.setattr(bulk, "STAGE_FROM", 10**9 if request.param == "direct" else 1)
+    if request.param == "staged two rows a statement":
+        monkeypatch.setattr(bulk, "STAGE_ROWS", 2)
     return str(request.param)
 
 
