@@ -165,6 +165,7 @@ def _commit(
         updated_households: list[reg.HouseholdInput] = []
         new_members: list[reg.MemberInput] = []
         new_member_keys: list[tuple[int, int, int]] = []
+        new_spans: list[tuple[int, int]] = []  # of each new household: its members' range in new_members
         updated_members: list[reg.MemberInput] = []
         updated_member_ids: list[int] = []
         memo = preview.memo
@@ -225,6 +226,7 @@ def _commit(
                 causes.extend((hid, c) for c in data.causes)
             order = orders.get(hid, 0)
             head_id: int | None = None
+            first_new = len(new_members)
             for m in members:
                 if m.action == "update" and m.member_id is not None:
                     if not m.changed:
@@ -245,6 +247,7 @@ def _commit(
             orders[hid] = order
             if h.action == "create":
                 heads.append(head_id)
+                new_spans.append((first_new, len(new_members)))
             else:
                 refresh.append(hid)
             touched.append(hid)
@@ -276,7 +279,7 @@ def _commit(
         if block is not None:  # search triggers are off: new households get their text here
             searched = reg.member_search_columns(new_members, memo)
             household_columns.update(
-                _search_text(household_columns, new_member_keys, searched["name_fold"], searched["id_number"])
+                _search_text(household_columns["code_fold"], new_spans, searched["name_fold"], searched["id_number"])
             )
             block.search_households = refresh
 
@@ -369,28 +372,22 @@ def _commit(
 
 
 def _search_text(
-    households: dict[str, list[Any]],
-    member_keys: list[tuple[int, int, int]],
+    codes: list[str],
+    spans: list[tuple[int, int]],
     name_folds: list[str],
     id_numbers: list[str | None],
 ) -> dict[str, list[str]]:
     """The search text of new households (what ``storage.search`` triggers would write), as columns.
 
-    Their members are all new and in ``member_keys`` (id, household, order) in the order written.
+    ``codes``: their folded codes; ``spans``: where each one's members are in ``name_folds`` and
+    ``id_numbers`` (the new members in the order written: a household's members one after another).
     """
-    folds: dict[int, list[str]] = {}
-    ids: dict[int, list[str]] = {}
-    for (_mid, hid, _order), name_fold, number in zip(member_keys, name_folds, id_numbers, strict=True):
-        folds.setdefault(hid, []).append(name_fold)
-        if number is not None:
-            ids.setdefault(hid, []).append(number)
-    return {
-        "search_fold": [
-            code + "".join("\n" + f for f in folds.get(hid, ()))
-            for hid, code in zip(households["id"], households["code_fold"], strict=True)
-        ],
-        "search_ids": ["\n".join(ids.get(hid, ())) for hid in households["id"]],
-    }
+    folds: list[str] = []
+    ids: list[str] = []
+    for code, (start, end) in zip(codes, spans, strict=True):
+        folds.append("\n".join([code, *name_folds[start:end]]))
+        ids.append("\n".join([n for n in id_numbers[start:end] if n is not None]))
+    return {"search_fold": folds, "search_ids": ids}
 
 
 def _last_orders(db: Database, household_ids: list[int]) -> dict[int, int]:
