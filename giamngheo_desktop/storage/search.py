@@ -35,6 +35,7 @@ queries still scan the search column (a few milliseconds).
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterable
 
@@ -159,7 +160,9 @@ def _hold_more(conn: sqlite3.Connection) -> None:
     """Let the index keep :data:`HASHSIZE` bytes of new entries in memory (once per file)."""
     found = conn.execute(f"SELECT v FROM {FTS}_config WHERE k = 'hashsize'").fetchone()
     if found is None or found[0] != HASHSIZE:
-        conn.execute(f"INSERT INTO {FTS} ({FTS}, rank) VALUES ('hashsize', ?)", (HASHSIZE,))
+        # an SQLite whose FTS5 lacks the setting refuses that one statement: the sync goes on without it
+        with contextlib.suppress(sqlite3.OperationalError):
+            conn.execute(f"INSERT INTO {FTS} ({FTS}, rank) VALUES ('hashsize', ?)", (HASHSIZE,))
 
 
 def index_step(conn: sqlite3.Connection) -> None:
