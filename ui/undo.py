@@ -52,7 +52,9 @@ class RegisterCommand(QUndoCommand):
         self.workspace.broadcast(changes)
         undone = fn is register.undo_operation
         self.workspace.notice.emit(
-            f"Đã hoàn tác: {self.text()} — Làm lại (Ctrl+Y)" if undone else f"Đã làm lại: {self.text()}"
+            f"Đã hoàn tác: {self.text()} — Làm lại (Ctrl+Y)"
+            if undone
+            else f"Đã làm lại: {self.text()} — Hoàn tác (Ctrl+Z)"
         )
 
 
@@ -90,7 +92,7 @@ class ServiceCommand(QUndoCommand):
             return
         if self._undo_after_redo is not None:
             self._undo = self._undo_after_redo(changes)
-        self.workspace.notice.emit(f"Đã làm lại: {self.text()}")
+        self.workspace.notice.emit(f"Đã làm lại: {self.text()} — Hoàn tác (Ctrl+Z)")
 
     def undo(self) -> None:
         if self._call(self._undo, "Không hoàn tác được") is not None:

@@ -93,7 +93,7 @@ class Officer:
         assert self.status().startswith("Đã hoàn tác: ") and "Làm lại (Ctrl+Y)" in self.status(), self.status()
         assert undone()
         self.qtbot.keyClick(self.window.tabs.tabBar(), Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
-        assert self.status().startswith("Đã làm lại: "), self.status()
+        assert self.status().startswith("Đã làm lại: ") and "Hoàn tác (Ctrl+Z)" in self.status(), self.status()
         assert redone()
 
     # -- acting -------------------------------------------------------------------------
