@@ -14,8 +14,8 @@ and Windows forms, Tab leaves it at once; the day, month and year are typed stra
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QDateTimeEdit, QWidget
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QDateTimeEdit, QLineEdit, QWidget
 
 
 def leave_on_tab(view: QAbstractItemView) -> None:
@@ -40,6 +40,33 @@ class _DateTab(QObject):
 _date_tab: _DateTab | None = None
 
 
+class _EmptyUndo(QObject):
+    """Ctrl+Z (Ctrl+Y) in a text box with nothing of its own to undo (redo) goes on to the window's
+    Undo (Redo): the officer's last write. Typed text is still undone first, as in any text box."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(watched, QLineEdit):
+            assert isinstance(event, QKeyEvent)
+            undo = event.matches(QKeySequence.StandardKey.Undo) and not watched.isUndoAvailable()
+            redo = event.matches(QKeySequence.StandardKey.Redo) and not watched.isRedoAvailable()
+            if undo or redo:
+                event.ignore()  # not the box's: the shortcut of the window takes it
+                return True
+        return False
+
+
+_empty_undo: _EmptyUndo | None = None
+
+
+def pass_empty_undo(edit: QLineEdit) -> None:
+    """Ctrl+Z in ``edit`` reaches the window's Undo while the box has nothing to undo (idempotent)."""
+    global _empty_undo
+    if _empty_undo is None:
+        _empty_undo = _EmptyUndo()
+    edit.removeEventFilter(_empty_undo)
+    edit.installEventFilter(_empty_undo)
+
+
 def leave_date_on_tab(edit: QDateTimeEdit) -> None:
     """Tab moves the focus out of ``edit`` instead of to its next section (idempotent)."""
     global _date_tab
@@ -55,6 +82,8 @@ def _focus_changed(_old: QWidget | None, now: QWidget | None) -> None:
         if isinstance(widget, QDateTimeEdit):
             leave_date_on_tab(widget)
             return
+        if isinstance(widget, QLineEdit):
+            pass_empty_undo(widget)  # and on up: an editor inside a table
         if isinstance(widget, QAbstractItemView):
             leave_on_tab(widget)
             return

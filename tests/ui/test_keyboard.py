@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QUndoCommand
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -118,3 +118,45 @@ def test_tab_leaves_a_date_field_at_once_and_arrows_on_the_way_change_nothing(
     assert QApplication.focusWidget() is dialog.date
     qtbot.keyClick(dialog.date, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
     assert QApplication.focusWidget() is dialog.form
+
+
+def test_ctrl_z_in_an_empty_search_box_undoes_the_last_write(
+    qtbot: QtBot, workspace: Workspace, qapp: QApplication
+) -> None:
+    """After an import the cursor sits in the search box: Ctrl+Z there undid nothing (the box took it)."""
+    from ui import keyboard
+
+    keyboard.install(qapp)
+    window = MainWindow(workspace)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    tab = tab_of(window, HouseholdsTab)
+    window.tabs.setCurrentWidget(tab)
+    undone: list[str] = []
+    window.workspace.undo_stack.push(_Recorded(undone))
+    window.activateWindow()
+    tab.search.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is tab.search)
+    type_text(tab.search, "Đức")
+    qtbot.keyClick(tab.search, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert tab.search.text() == "" and undone == []  # the typing first, as in any text box
+    qtbot.keyClick(tab.search, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert undone == ["undo"]  # then the officer's last write
+    tab.search.setText("")  # a box with nothing to redo either: Ctrl+Y redoes the write
+    qtbot.keyClick(tab.search, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert undone == ["undo", "redo"]
+
+
+class _Recorded(QUndoCommand):
+    def __init__(self, log: list[str]) -> None:
+        super().__init__("ghi thử")
+        self.log, self.first = log, True
+
+    def redo(self) -> None:
+        if not self.first:
+            self.log.append("redo")
+        self.first = False
+
+    def undo(self) -> None:
+        self.log.append("undo")
