@@ -242,6 +242,55 @@ def test_typing_after_scrolling_to_the_end_does_not_measure_every_row(
     assert tab.view.rowAt(0) == 0  # the list starts again at its first match
 
 
+def test_a_text_finding_the_same_rows_asks_again_only_for_the_rows_in_view(
+    qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scrolled through a long list, a keystroke that finds the same households asks which
+    member each row names only for the rows on screen (it asked for every row read so far);
+    a row read before and scrolled back to shows the member the new text finds."""
+    from collections.abc import Sequence
+
+    from PySide6.QtWidgets import QApplication
+
+    from giamngheo_desktop.services.session import Database
+    from tests.sample_data import populate
+    from ui.models import households_model
+
+    populate(workspace.db, 3000, seed=3)
+    tab = HouseholdsTab(workspace)
+    qtbot.addWidget(tab)
+    tab.resize(1200, 700)
+    tab.show()
+    qtbot.waitExposed(tab)
+    type_text(tab.search, "th")
+    tab.apply_filters()
+    for bar_at in (0.0, 0.5, 1.0):  # rows read at the top, the middle and the end
+        bar = tab.view.verticalScrollBar()
+        bar.setValue(int(bar.maximum() * bar_at))
+        tab.repaint()
+        QApplication.processEvents()
+    assert len(tab.model._cache) > 200
+    asked: list[int] = []
+    real = households_model.matched_members
+
+    def counting(db: Database, ids: Sequence[int], *, text: str) -> dict[int, str]:
+        asked.extend(ids)
+        return real(db, ids, text=text)
+
+    monkeypatch.setattr(households_model, "matched_members", counting)
+    ids = list(tab.model.ids)
+    tab.search.setText("TH")  # the same households
+    tab.apply_filters()
+    assert tab.model.ids == ids and tab.model.query.text == "TH"
+    first, last = tab.view.rowAt(0), tab.view.rowAt(tab.view.viewport().height() - 1)
+    assert 0 < len(asked) <= last - first + 1
+    assert set(asked) == set(ids[first : last + 1])
+    fresh = HouseholdsModel(workspace.db)
+    fresh.set_query(tab.model.query)
+    for row in (0, 1500, last):
+        assert tab.model.index(row, FOUND_COLUMN).data() == fresh.index(row, FOUND_COLUMN).data()
+
+
 def test_a_keystroke_that_finds_the_same_rows_does_not_reset_the_table(qtbot: QtBot, workspace: Workspace) -> None:
     """Typing on after a search found nothing (or the same households) keeps the table as it is:
     no reset, no relayout, the selection stays; only the rows are read again."""

@@ -12,6 +12,7 @@ Views keep their selection across re-queries by listening to ``modelAboutToBeRes
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, Qt
@@ -51,6 +52,11 @@ COLUMN_KEYS = [key for key, _ in COLUMNS]
 FOUND_COLUMN = COLUMN_KEYS.index("found")
 
 _Index = QModelIndex | QPersistentModelIndex
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_ANSWERED = frozenset({_DISPLAY, _ALIGNMENT, SortKeyRole, IdRole})
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 def _display(row: HouseholdRow, key: str) -> str:
@@ -89,6 +95,9 @@ class HouseholdsModel(QAbstractTableModel):
         self._cache: dict[int, HouseholdRow] = {}
         self._rows: dict[int, int] = {}  # row of each id read (the ids stay while the rows are the same)
         self._missing: set[int] = set()
+        # the first and last row a view shows (set by the view's owner): what a new search text
+        # that finds the same rows asks again (:meth:`_refresh_found`)
+        self.rows_in_view: Callable[[], tuple[int, int]] | None = None
 
     # -- querying ------------------------------------------------------------
     def set_query(self, query: HouseholdQuery) -> None:
@@ -112,24 +121,30 @@ class HouseholdsModel(QAbstractTableModel):
 
     def _refresh_found(self) -> None:
         """The search text changed but found the same rows: only the member a row names may
-        differ. Rows read so far get it anew; only cells that change are repainted (no cell when
+        differ. The rows in view (:attr:`rows_in_view`; every row read when no view says) get it
+        anew, one query for them; the other rows read are forgotten (read again, with the new
+        text, when shown). Only the cells that change are repainted, each alone (no cell when
         none does: typing on through a name repaints nothing but the search box)."""
+        first, last = self.rows_in_view() if self.rows_in_view is not None else (0, len(self.ids) - 1)
+        if self.rows_in_view is not None:
+            shown = {i for i in self.ids[max(first, 0) : last + 1] if i in self._cache}
+            self._cache = {i: row for i, row in self._cache.items() if i in shown}
+            self._missing.clear()
         if len(self._cache) > REFRESH_FOUND_LIMIT:  # scrolled through much of the list: read rows again
             self._cache.clear()
             self._missing.clear()
             if self.ids:
                 self.dataChanged.emit(self.index(0, FOUND_COLUMN), self.index(len(self.ids) - 1, FOUND_COLUMN))
             return
+        if not self._cache:
+            return
         found = matched_members(self.db, list(self._cache), text=self.query.text)
-        changed = set()
         for household_id, row in list(self._cache.items()):
             member = found.get(household_id, "")
             if member != row.matched_member:
                 self._cache[household_id] = dataclasses.replace(row, matched_member=member)
-                changed.add(household_id)
-        if changed:
-            rows = sorted(self._rows[household_id] for household_id in changed)
-            self.dataChanged.emit(self.index(rows[0], FOUND_COLUMN), self.index(rows[-1], FOUND_COLUMN))
+                cell = self.index(self._rows[household_id], FOUND_COLUMN)
+                self.dataChanged.emit(cell, cell)  # one cell: a range repaints the rectangle around it
 
     def requery(self) -> None:
         """Run the query again from the database (the register changed)."""
@@ -185,19 +200,19 @@ class HouseholdsModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.ids) or index.column() >= len(COLUMNS):
+    def data(self, index: _Index, role: int = _DISPLAY) -> Any:
+        # asked about 1,200 times a repaint (each cell in view, each role): most roles first out
+        if role not in _ANSWERED or not index.isValid():
+            return None
+        n, column = index.row(), index.column()
+        if n >= len(self.ids) or column >= len(COLUMNS):
             return None
         if role == IdRole:
-            return self.ids[index.row()]
-        if role not in (Qt.ItemDataRole.DisplayRole, SortKeyRole, Qt.ItemDataRole.TextAlignmentRole):
-            return None
-        key = COLUMN_KEYS[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if key == "members":
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return None
-        row = self.household_at(index.row())
+            return self.ids[n]
+        key = COLUMN_KEYS[column]
+        if role == _ALIGNMENT:
+            return _RIGHT if key == "members" else None
+        row = self.household_at(n)
         if row is None:
             return None
         if role == SortKeyRole:
@@ -214,9 +229,7 @@ class HouseholdsModel(QAbstractTableModel):
         return str(section + 1)
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Re-run the id query in SQL with the column's ORDER BY."""

@@ -140,6 +140,7 @@ class HouseholdsTab(QWidget):
         self.view.setColumnHidden(FOUND_COLUMN, True)
         self.view.doubleClicked.connect(lambda _index: self.edit_household())
         self.view.installEventFilter(self)
+        self.model.rows_in_view = self._rows_in_view  # a search text finding the same rows asks only these
 
         # -- detail pane -------------------------------------------------------------
         self.detail_title = QLabel("Chọn một hộ để xem chi tiết.")
@@ -453,6 +454,15 @@ class HouseholdsTab(QWidget):
         # headerData calls at 50,000 households: the window froze for seconds); from the top it
         # measures the rows in view. The kept current row is scrolled back into view afterwards.
         self.view.scrollToTop()
+
+    def _rows_in_view(self) -> tuple[int, int]:
+        """The first and last row the table shows ((0, -1) when it shows none)."""
+        height = self.view.viewport().height()
+        first = self.view.rowAt(0)
+        if first < 0 or height <= 0:
+            return 0, -1
+        last = self.view.rowAt(height - 1)
+        return first, last if last >= 0 else self.model.rowCount() - 1
 
     def _lay_out_rows(self) -> None:
         # now, not on the view's zero-time timer: the rows are painted once, in their new layout
