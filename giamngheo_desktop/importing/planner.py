@@ -46,10 +46,12 @@ from giamngheo_desktop.importing.values import (
     _screened,
     _text,
     cell_text,
+    day_first,
     drop_titles,
     fill_ditto,
     join_given,
     legacy_font,
+    month_first,
     parse_date,
     parse_id,
     phone_text,
@@ -163,6 +165,7 @@ class _Planner:
         self.parts = parts
         self.create_villages = create_villages
         self.legacy_font = False  # some names typed in an old 8-bit font (the preview says how to convert)
+        self.month_first: list[str] = []  # date columns written m/d/yyyy, read so
         self.vocab = Vocab(db)
         self.labels = field_labels()
         self.issues: list[RowIssue] = []
@@ -514,6 +517,11 @@ class _Planner:
         notes = [note for p in self.parts for note in p.notes]
         if self.legacy_font:
             notes.append(f"Có họ tên {LEGACY_FONT_HELP}.")
+        for column in dict.fromkeys(self.month_first):
+            notes.append(
+                f"Cột “{column}” ghi ngày theo kiểu tháng/ngày/năm (như Excel tiếng Anh lưu tệp CSV): đã đọc theo "
+                "kiểu đó; hãy xem lại ngày sinh trong thẻ “Hộ sẽ ghi”."
+            )
         return ImportPreview(
             path="",
             sheet=", ".join(p.table.sheet for p in self.parts),
@@ -608,7 +616,11 @@ class _Planner:
             sources.append(("birth_date", dates, None))
         done: set[int] = set()  # a row with both: the men's column is read
         for source, column, birth_sex in sources:
-            parsed_dates = self.parse_dates(column)
+            if month_first(column):  # m/d/yyyy (an English-locale Excel's CSV): read month first
+                self.month_first.append(self.col(source))
+                parsed_dates = [_NO_DATE if v is None else parse_date(day_first(v)) for v in column]
+            else:
+                parsed_dates = self.parse_dates(column)
             for i in _filled(column):
                 if len(sources) > 1:
                     if i in done:

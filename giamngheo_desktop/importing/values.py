@@ -8,7 +8,7 @@ import datetime as _dt
 import functools
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 from unicodedata import normalize
 
@@ -107,6 +107,29 @@ def parse_date(value: Any) -> tuple[str | None, int | None, str | None]:
                 return _parse_text_date(text)  # "00/00/1950" (the year only), or not a date
             return date.isoformat(), date.year, None
     return _parse_text_date(text)
+
+
+_SLASHED = re.compile(r"^\s*(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*[/.\-]\s*(\d{2,4})\b")
+
+
+def month_first(cells: Iterable[Any]) -> bool:
+    """A column of text dates written month first (m/d/yyyy, as an English-locale Excel saves a CSV): two or
+    more have a middle part over 12, none a first part over 12."""
+    later = 0
+    for value in cells:
+        if type(value) is str and (match := _SLASHED.match(value)):
+            if int(match.group(1)) > 12:
+                return False
+            later += int(match.group(3)) > 12
+    return later >= 2
+
+
+def day_first(value: Any) -> Any:
+    """A text date m/d/yyyy as d/m/yyyy (anything else as it is)."""
+    match = _SLASHED.match(value) if type(value) is str else None
+    if match is None:
+        return value
+    return f"{match.group(3)}{match.group(2)}{match.group(1)}{value[match.end(3) :]}"
 
 
 def _parse_text_date(text: str) -> tuple[str | None, int | None, str | None]:

@@ -626,3 +626,35 @@ def test_a_birth_date_in_three_columns_under_one_title(db: Database, tmp_path: P
         ("Lê Thị Lan", None, 1982, "F"),
         ("Nguyễn Thị Hoa", "2010-09-05", None, "F"),
     ]
+
+
+def test_a_csv_with_dates_written_month_first_is_read_so_and_said(db: Database, tmp_path: Path) -> None:
+    """An English-locale Excel saves default-format dates in a CSV as m/d/yyyy: "3/12/1980" is 12 March
+    there, shown by "12/25/1990" and "1/31/2000" in the same column (before: 3 December, the others refused)."""
+    lines = [
+        "Họ và tên,Quan hệ,Ngày sinh,Giới tính,Thôn,Mã hộ",
+        "Lò Văn Một,Chủ hộ,3/12/1980,Nam,Thôn Tân Hòa,TH95",
+        "Lò Thị Hai,Vợ,12/25/1990,Nữ,Thôn Tân Hòa,TH95",
+        "Lò Văn Ba,Con,1/31/2000,Nam,Thôn Tân Hòa,TH95",
+        "Lò Văn Tư,Con,2005,Nam,Thôn Tân Hòa,TH95",
+    ]
+    path = tmp_path / "us.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    preview = lists.plan_import(db, path)
+    assert not preview.errors, [e.text() for e in preview.errors]
+    born = [(m.data.birth_date, m.data.birth_year) for m in preview.households[0].members]
+    assert born == [("1980-03-12", None), ("1990-12-25", None), ("2000-01-31", None), (None, 2005)]
+    assert any("tháng/ngày/năm" in n and "“Ngày sinh”" in n for n in preview.notes)
+
+
+def test_day_first_dates_are_never_swapped(db: Database, tmp_path: Path) -> None:
+    lines = [
+        "Họ và tên,Quan hệ,Ngày sinh,Giới tính,Thôn,Mã hộ",
+        "Lò Văn Một,Chủ hộ,3/12/1980,Nam,Thôn Tân Hòa,TH96",
+        "Lò Thị Hai,Vợ,25/12/1990,Nữ,Thôn Tân Hòa,TH96",
+    ]
+    path = tmp_path / "vn.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    preview = lists.plan_import(db, path)
+    assert [m.data.birth_date for m in preview.households[0].members] == ["1980-12-03", "1990-12-25"]
+    assert not any("tháng/ngày/năm" in n for n in preview.notes)
