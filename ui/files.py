@@ -15,9 +15,10 @@ from ui.settings import LAST_EXPORT_FOLDER, Key, Settings
 
 
 def documents_folder() -> Path:
-    """The user's Documents folder (their home folder if the system names none)."""
+    """The user's Documents folder (their home folder if the system names none or it does not exist:
+    a chooser given a missing folder opens in its parent with the folder's name typed as a file name)."""
     found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(found) if found else Path.home()
+    return Path(found) if found and Path(found).is_dir() else Path.home()
 
 
 def _inside_app_data(folder: Path) -> bool:

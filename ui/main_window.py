@@ -38,7 +38,7 @@ from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.paths import AppPaths
 from giamngheo_desktop.resources import resource_path
-from giamngheo_desktop.services import backup, commune
+from giamngheo_desktop.services import backup, commune, commune_state
 from giamngheo_desktop.services import office as office_service
 from giamngheo_desktop.services.changes import EVERYTHING, Changes
 from giamngheo_desktop.services.household_query import count_households
@@ -53,6 +53,7 @@ from ui.tabs.reports_tab import ReportsTab
 from ui.tabs.review_tab import ReviewTab
 from ui.tabs.support_tab import SupportTab
 from ui.tasks import Cancelled, TaskContext, TaskRunner
+from ui.undo import record_write
 from ui.widgets.tabs import TabWidget
 from ui.workspace import Workspace
 
@@ -316,10 +317,22 @@ class MainWindow(QMainWindow):
         ensure_demo(self.workspace.runner, self.paths.demo_database, parent=self, on_ready=ready)
 
     def edit_commune(self) -> None:
-        dialog = FirstRunDialog(self.workspace.db, first_run=False, parent=self)
+        """Thông tin xã; what it saved (or a dated change it took back) is undone with Ctrl+Z."""
+        db = self.workspace.db
+        before = commune_state.capture(db)
+        dialog = FirstRunDialog(db, first_run=False, parent=self)
         dialog.exec()
-        if dialog.changes is not None:  # saved, or a dated change taken back before “Hủy”
-            self.workspace.broadcast(dialog.changes)
+        if dialog.changes is None:  # neither saved nor a dated change taken back before “Hủy”
+            return
+        after = commune_state.capture(db)
+        added = len({v["id"] for v in after.villages} - {v["id"] for v in before.villages})
+        record_write(
+            self.workspace,
+            "sửa thông tin xã" + (f", thêm {added} thôn/tổ" if added else ""),
+            dialog.changes,
+            undo=lambda: commune_state.restore(db, before),
+            redo=lambda: commune_state.restore(db, after),
+        )
 
     def edit_villages(self) -> None:
         from ui.dialogs.villages_dialog import VillagesDialog
@@ -337,7 +350,12 @@ class MainWindow(QMainWindow):
     def show_backup(self) -> None:
         from ui.dialogs.backup_dialog import BackupDialog
 
-        BackupDialog(self.workspace, self).exec()
+        dialog = BackupDialog(self.workspace, self)
+        dialog.copied.connect(lambda _copy: self.overview().refresh())  # the home tab's "Sao lưu" box
+        dialog.exec()
+
+    def overview(self) -> OverviewTab:
+        return next(tab for tab in self.tab_widgets if isinstance(tab, OverviewTab))
 
     def show_restore(self, preselect: Path | None = None) -> QMainWindow | None:
         """The whole flow from the menu: dialog, close this file, restore, reopen in a new window."""
@@ -621,6 +639,7 @@ def open_window(
     except Exception as exc:
         errors.show_error(parent_for_errors, exc, title="Không mở được tệp dữ liệu")
         return None
+    set_up_now = not commune.has_commune(workspace.db)
     use = first_run(workspace, parent_for_errors)
     if use == "office":
         workspace.close()
@@ -653,6 +672,9 @@ def open_window(
     window = MainWindow(workspace, settings=settings, paths=paths)
     _windows.append(window)
     window.show()
+    if set_up_now:  # the first-run form was just saved: say so where every write is confirmed
+        villages = commune.list_villages(workspace.db)
+        workspace.confirm(f"thông tin {name} và {len(villages)} thôn, tổ dân phố", undoable=False)
     return window
 
 

@@ -9,8 +9,12 @@ both through the services, never SQL here.
 
 from __future__ import annotations
 
+import inspect
+import weakref
 from collections.abc import Callable
+from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -121,6 +125,40 @@ def record_write(
     """A service write just happened: broadcast it, put its way back on the undo stack, confirm it."""
     workspace.undo_stack.push(ServiceCommand(workspace, text, undo=undo, redo=redo, undo_after_redo=undo_after_redo))
     workspace.broadcast(changes)
+    workspace.confirm(text)
+
+
+class ImportCommand(QUndoCommand):
+    """A list import just written. Its undo is “Hoàn tác lần nhập này”: the restore window opens on
+    the copy made just before the import, shows what would change and asks before replacing the
+    file (the window's result button does the same). When the officer does not go ahead, the
+    import stays and so does this step (Ctrl+Z offers it again)."""
+
+    def __init__(self, workspace: Workspace, backup: Path, restore: Callable[..., object]) -> None:
+        super().__init__("lần nhập này")
+        self.workspace = workspace
+        self.backup = backup
+        # the window's restore flow, held weakly: the stack must not keep a closed window alive
+        self._restore = weakref.WeakMethod(restore) if inspect.ismethod(restore) else lambda: restore
+
+    def redo(self) -> None:  # the import is written (its first push), or still there (a restore not made)
+        pass
+
+    def undo(self) -> None:
+        QTimer.singleShot(0, self._open_restore)  # once the stack has stepped back
+
+    def _open_restore(self) -> None:
+        restore = self._restore()
+        if restore is None or self.workspace.db.closed:  # the window is gone
+            return
+        if restore(preselect=self.backup) is None:
+            self.workspace.undo_stack.redo()  # not restored: the import and its step stay
+
+
+def record_import(workspace: Workspace, text: str, backup: Path, restore: Callable[..., object]) -> None:
+    """An import was written (the stack was cleared for it): Ctrl+Z now takes it back through
+    ``restore(preselect=backup)`` (the window's restore flow; None when the officer did not restore)."""
+    workspace.undo_stack.push(ImportCommand(workspace, backup, restore))
     workspace.confirm(text)
 
 

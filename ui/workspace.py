@@ -104,6 +104,12 @@ class Workspace(QObject):
         )
 
     def close(self, *, backup: bool = False) -> None:
-        """Wait for background work, then close; ``backup`` makes the automatic copy on close."""
+        """Wait for background work, then close; ``backup`` makes the automatic copy on close.
+
+        The undo history goes with the file (its steps write to it), now, while the window that
+        shows it is alive: a stack still holding steps when it is destroyed later, by the garbage
+        collector, tells its actions of the change from its destructor (a crash once they are gone).
+        """
         self.runner.wait()
+        self.undo_stack.clear()
         close_session(self.db, exclusive=True, backup_reason="close" if backup else None)

@@ -57,6 +57,39 @@ VILLAGE_KIND_LABELS = {
     "khac": "Khác",
 }
 
+# A village is named without its kind ("Đông Xá", kind thôn): the kind is its own field, and the
+# papers put them together where the forms want it ("Thôn Đông Xá").
+_NAMED_KINDS = ("to_dan_pho", "thon", "ban", "ap", "khom", "buon")  # longest label first
+
+
+def _kind_word(words: str) -> str | None:
+    """The kind whose label the text starts with ("Thôn …", "tổ dân phố …"), if any."""
+    for kind in _NAMED_KINDS:
+        if words.casefold().startswith(VILLAGE_KIND_LABELS[kind].casefold() + " "):
+            return kind
+    return None
+
+
+def split_village_name(text: str) -> tuple[str | None, str]:
+    """("thon", "Đông Xá") for "Thôn Đông Xá"; (None, text) when the text starts with no kind's
+    label, or when what follows it is only a number ("Tổ dân phố 3", "Thôn 5" keep their word)."""
+    words = " ".join(text.split())
+    kind = _kind_word(words)
+    if kind is not None:
+        rest = words[len(VILLAGE_KIND_LABELS[kind]) + 1 :].strip()
+        if any(ch.isalpha() for ch in rest):
+            return kind, rest
+    return None, words
+
+
+def village_title(name: str, kind: str | None) -> str:
+    """The village as the official papers name it: "Thôn Đông Xá", "Tổ dân phố 3" (a name that has
+    its word already, or a village of another kind, is left as it is)."""
+    if kind not in _NAMED_KINDS or _kind_word(" ".join(name.split())) is not None:
+        return name
+    return f"{VILLAGE_KIND_LABELS[kind]} {name}"
+
+
 SEX_LABELS = {"M": "Nam", "F": "Nữ"}
 
 LIFE_STATUS_LABELS = {"living": "Đang sống tại hộ", "deceased": "Đã chết", "moved_away": "Đã chuyển đi"}

@@ -152,7 +152,8 @@ def _commit(
 
             for name in preview.new_villages:
                 kind = "to_dan_pho" if fold(name).startswith("to") else "thon"
-                village_ids[name] = commune.add_village(db, commune.VillageInput(name=name, kind=kind)).written_id
+                named = commune.as_named(commune.VillageInput(name=name, kind=kind))  # "Thôn Đông Xá" → "Đông Xá"
+                village_ids[name] = commune.add_village(db, named).written_id
         live_codes = {r[0] for r in conn.execute("SELECT code FROM household WHERE deleted_at IS NULL")}
         counter = int(db.scalar("SELECT count(*) FROM household") or 0)
         village_codes = {r["id"]: r["code"] for r in db.rows("SELECT id, code FROM village")}

@@ -251,7 +251,6 @@ def make_backup(
             code="damaged",
         )
     prune_temporaries(folder, db.path.stem)
-    sealed = _seal(db, reason)
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     prefix = AUTO_PREFIX + "-" if reason != "manual" else ""
     target = folder / f"{db.path.stem}-{prefix}{reason}-{stamp}.sqlite"
@@ -259,6 +258,9 @@ def make_backup(
     while target.exists():
         counter += 1
         target = folder / f"{db.path.stem}-{prefix}{reason}-{stamp}-{counter}.sqlite"
+    # the officer's copy notes itself in the file first (so the copy holds the note too), then seals
+    previous = _remember_copy(db, target) if reason == "manual" else None
+    sealed = _seal(db, reason)
     temp = _temp_name(target)
     _remove_temp(temp)
     try:
@@ -274,11 +276,51 @@ def make_backup(
         _fsync_dir(folder)
     except (sqlite3.Error, OSError) as exc:
         _remove_temp(temp)
+        _forget_copy(db, reason, previous)
         raise storage_error(exc, db.path, target=folder) from exc
     except BaseException:
         _remove_temp(temp)
+        _forget_copy(db, reason, previous)
         raise
     return BackupResult(target, counts, target.stat().st_size)
+
+
+LAST_COPY_KEY = "backup.last_copy"  # app_setting: the last copy the officer made (to a USB stick)
+
+
+def _remember_copy(db: Database, target: Path) -> str | None:
+    """Note in the file where and when the officer's copy goes (the home tab shows it); returns the
+    note it replaces."""
+    previous = db.scalar("SELECT value FROM app_setting WHERE key = ?", (LAST_COPY_KEY,))
+    _write_note(db, json.dumps({"file": str(target), "made_at": clock.now_iso()}, ensure_ascii=False))
+    return None if previous is None else str(previous)
+
+
+def _forget_copy(db: Database, reason: str, previous: str | None) -> None:
+    """The copy failed: the note says what it said before."""
+    if reason == "manual":
+        _write_note(db, previous)
+
+
+def _write_note(db: Database, value: str | None) -> None:
+    try:
+        with db.atomic() as conn:
+            if value is None:
+                conn.execute("DELETE FROM app_setting WHERE key = ?", (LAST_COPY_KEY,))
+            else:
+                conn.execute("INSERT OR REPLACE INTO app_setting (key, value) VALUES (?, ?)", (LAST_COPY_KEY, value))
+    except (sqlite3.Error, StorageUnavailable):
+        pass  # a read-only file: the copy is still made and checked
+
+
+def last_copy(db: Database) -> tuple[Path, _dt.datetime] | None:
+    """Where and when the officer last copied the file (Tệp › Sao lưu ra USB…); None if never."""
+    raw = db.scalar("SELECT value FROM app_setting WHERE key = ?", (LAST_COPY_KEY,))
+    try:
+        facts = json.loads(raw) if raw else None
+        return (Path(facts["file"]), _dt.datetime.fromisoformat(facts["made_at"])) if facts else None
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _seal(db: Database, reason: str) -> dict[str, Any] | None:

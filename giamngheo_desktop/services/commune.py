@@ -11,7 +11,7 @@ from typing import Any
 from giamngheo_desktop import clock
 from giamngheo_desktop.domain.errors import NotFound, ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.permissions import Permission
-from giamngheo_desktop.domain.vocab import VILLAGE_KIND_LABELS, effective_class_sql
+from giamngheo_desktop.domain.vocab import VILLAGE_KIND_LABELS, effective_class_sql, split_village_name
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.text import fold, nfc
@@ -90,7 +90,7 @@ def validate_villages(villages: list[VillageInput]) -> list[ValidationIssue]:
     issues = []
     seen: dict[str, int] = {}
     for number, village in enumerate(villages, start=1):
-        name = nfc(village.name)
+        name = as_named(village).name
         label = f"Thôn/tổ thứ {number}"
         if not name:
             issues.append(ValidationIssue(label, "tên không được để trống"))
@@ -363,11 +363,29 @@ def list_villages(db: Database, *, with_counts: bool = False) -> list[Village]:
     ]
 
 
+def as_named(village: VillageInput) -> VillageInput:
+    """One convention for a village typed (first run, Thôn, tổ dân phố…) or imported: the name
+    without its kind's word, the kind from that word ("Thôn Đông Xá" → "Đông Xá", thôn); the papers
+    put the word back (``vocab.village_title``)."""
+    kind, name = split_village_name(nfc(village.name))
+    return dataclasses.replace(village, name=name, kind=kind or village.kind)
+
+
+def _name_taken(db: Database, name: str, *, but: int | None = None) -> bool:
+    """Whether a live village has this name, its kind's word aside ("Đông Xá" and "Thôn Đông Xá")."""
+    key = fold(split_village_name(name)[1])
+    return any(
+        fold(split_village_name(r["name"])[1]) == key
+        for r in db.rows("SELECT id, name FROM village WHERE deleted_at IS NULL")
+        if r["id"] != but
+    )
+
+
 def add_village(db: Database, village: VillageInput) -> Changes:
     db.require(Permission.MANAGE_SETTINGS)
     issues = validate_villages([village])
     name = nfc(village.name)
-    if not issues and db.scalar("SELECT 1 FROM village WHERE name_fold = ? AND deleted_at IS NULL", (fold(name),)):
+    if not issues and _name_taken(db, name):
         issues.append(ValidationIssue("Tên thôn/tổ", "đã có thôn/tổ cùng tên", value=name))
     if issues:
         raise ValidationFailed(issues)
@@ -426,9 +444,7 @@ def rename_village(db: Database, *, village_id: int, name: str) -> Changes:
     issues = []
     if not name:
         issues.append(ValidationIssue("Tên thôn/tổ", "không được để trống"))
-    elif db.scalar(
-        "SELECT 1 FROM village WHERE name_fold = ? AND deleted_at IS NULL AND id != ?", (fold(name), village_id)
-    ):
+    elif _name_taken(db, name, but=village_id):
         issues.append(ValidationIssue("Tên thôn/tổ", "đã có thôn/tổ cùng tên", value=name))
     if issues:
         raise ValidationFailed(issues)

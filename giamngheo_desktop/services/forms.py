@@ -29,7 +29,7 @@ from giamngheo_desktop.domain.documents import (
 )
 from giamngheo_desktop.domain.errors import DomainError, NotFound
 from giamngheo_desktop.domain.permissions import Permission
-from giamngheo_desktop.domain.vocab import CLASS_LABELS, PovertyClass
+from giamngheo_desktop.domain.vocab import CLASS_LABELS, PovertyClass, village_title
 from giamngheo_desktop.services.commune import commune_at
 from giamngheo_desktop.services.reporting import indicators_of
 from giamngheo_desktop.storage.connection import Database
@@ -221,8 +221,8 @@ class _Reader:
             hs = {
                 h["id"]: h
                 for h in self.db.rows(
-                    "SELECT h.*, v.name AS village_name FROM household h JOIN village v ON v.id = h.village_id"
-                    f" WHERE h.id IN ({marks})",
+                    "SELECT h.*, v.name AS village_name, v.kind AS village_kind FROM household h"
+                    f" JOIN village v ON v.id = h.village_id WHERE h.id IN ({marks})",
                     chunk,
                 )
             }
@@ -249,7 +249,10 @@ class _Reader:
                         village=h["village_name"],
                         head=self.person(head) if head else PersonLine("", None, None, None, "", "", "", None, ""),
                         residence=residence_text(
-                            h["address"], h["village_name"], self.commune["name"], self.commune["province"]
+                            h["address"],
+                            village_title(h["village_name"], h["village_kind"]),
+                            self.commune["name"],
+                            self.commune["province"],
                         ),
                         persons=rc.get("member_count") or len(ms),
                         cls=rc.get("cls") or h["poverty_class"],
@@ -319,7 +322,7 @@ def village_paper(
     return RoundVillagePaper(
         issuer(db, rnd.decision_date or rnd.reference_date),
         rnd,
-        v["name"],
+        village_title(v["name"], v["kind"]),  # "Thôn Đông Xá": the posting list's title, the minutes' place
         v["head_name"] or "",
         poor=tuple(h for h in hs if h.cls == "poor"),
         near_poor=tuple(h for h in hs if h.cls == "near_poor"),

@@ -81,21 +81,39 @@ def _plan(db: Database, year: int) -> tuple[str, list[str]]:
     return text, shown
 
 
+def _age(when: _dt.datetime, now: _dt.datetime) -> tuple[str, float]:
+    days = (now - when).total_seconds() / 86400
+    return ("hôm nay" if days < 1 else f"{int(days)} ngày trước"), days
+
+
 def _backup(db: Database, now: _dt.datetime) -> tuple[str, bool]:
+    """The last copy to a USB stick (or another disk) and the last automatic copy; a warning when
+    there has been no copy off the laptop for BACKUP_OLD_DAYS days."""
     if str(db.path) == ":memory:":
         return "", False
     copies = backup.list_backups(backups_dir_for(Path(db.path)), Path(db.path).stem)
-    if not copies:
+    usb = backup.last_copy(db)
+    if not copies and usb is None:
         return "Chưa có bản sao lưu nào: Tệp › Sao lưu ra USB…", True
-    newest = copies[0]
-    when = _dt.datetime.fromtimestamp(newest.stat().st_mtime)
-    days = (now - when).total_seconds() / 86400
-    age = "hôm nay" if days < 1 else f"{int(days)} ngày trước"
-    reason = next((label for key, label in backup.REASON_LABELS.items() if f"-{key}-" in newest.name), "")
-    text = f"Bản sao lưu tự động gần nhất: {when:%d/%m/%Y %H:%M} ({age}{', ' + reason if reason else ''})."
-    if days >= BACKUP_OLD_DAYS:
-        text += " Nên sao lưu ra USB."
-    return text, days >= BACKUP_OLD_DAYS
+    lines = []
+    if usb is not None:
+        target, made = usb
+        age, usb_days = _age(made, now)
+        lines.append(f"Sao lưu ra USB gần nhất: {made:%d/%m/%Y %H:%M} ({age}), vào {target.parent}.")
+    else:
+        usb_days = float("inf")
+    if copies:
+        newest = copies[0]
+        when = _dt.datetime.fromtimestamp(newest.stat().st_mtime)
+        age, _days = _age(when, now)
+        reason = next((label for key, label in backup.REASON_LABELS.items() if f"-{key}-" in newest.name), "")
+        lines.append(f"Bản sao lưu tự động gần nhất: {when:%d/%m/%Y %H:%M} ({age}{', ' + reason if reason else ''}).")
+    old = usb_days >= BACKUP_OLD_DAYS
+    if old:
+        lines.append(
+            "Chưa sao lưu ra USB lần nào: nên sao lưu ra USB." if usb is None else "Nên sao lưu ra USB lần nữa."
+        )
+    return "\n".join(lines), old
 
 
 def overview(db: Database, *, today: _dt.date | None = None) -> Overview:

@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.widgets.combos import ElidedCombo
+
 SLACK = 2  # pixels of rounding Qt's own size hints allow themselves
 
 
@@ -59,8 +61,8 @@ def _button(button: QAbstractButton) -> str | None:
 
 def _combo(combo: QComboBox) -> str | None:
     text = combo.currentText()
-    if not text or combo.isEditable():
-        return None
+    if not text or combo.isEditable() or isinstance(combo, ElidedCombo):
+        return None  # an ElidedCombo cuts a long name in the middle on purpose (whole in its tooltip)
     option = QStyleOptionComboBox()
     combo.initStyleOption(option)
     room = combo.style().subControlRect(

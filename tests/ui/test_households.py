@@ -28,7 +28,7 @@ def test_model_passes_modeltester_and_shows_the_register(qtmodeltester: ModelTes
         "rows": SAMPLE_HOUSEHOLDS,
         "columns": len(COLUMNS),
         "header 0": "Mã hộ",
-        "header 1": "Họ và tên chủ hộ",
+        "header 1": "Chủ hộ",
         "first code": "HGD-0001",
         "first head": "Nguyễn Văn Đức",
         "first class": "Hộ nghèo",

@@ -186,8 +186,8 @@ def test_first_run_saves_a_valid_commune(qtbot: QtBot, empty_db: Database) -> No
     saved = commune.get_commune(empty_db)
     assert (saved.name, saved.code, saved.province) == ("xã Hòa Bình", "12345", "Hà Tĩnh")
     assert [(v.name, v.kind) for v in commune.list_villages(empty_db)] == [
-        ("Thôn Đông", "thon"),
-        ("Tổ dân phố 1", "to_dan_pho"),
+        ("Đông", "thon"),  # "Thôn Đông" typed: the kind's word is the kind
+        ("Tổ dân phố 1", "to_dan_pho"),  # a number keeps its word
     ]
 
 
@@ -200,7 +200,7 @@ def test_settings_dialog_adds_villages_but_keeps_existing(qtbot: QtBot, workspac
     dialog.add_village("Thôn Mới")
     dialog.save()
     assert dialog.result() == FirstRunDialog.DialogCode.Accepted
-    assert [v.name for v in commune.list_villages(workspace.db)][-1] == "Thôn Mới"
+    assert [v.name for v in commune.list_villages(workspace.db)][-1] == "Mới"  # typed "Thôn Mới": kind thôn
     assert dialog.changes is not None and dialog.changes.commune
 
 
@@ -353,6 +353,9 @@ def test_opening_a_new_file_then_setting_up_the_commune(
     assert isinstance(window, MainWindow)  # a commune file opens in the main window
     qtbot.addWidget(window)
     assert window.windowTitle() == "Giảm nghèo Desktop — xã Hòa Bình"
+    assert (
+        window.statusBar().currentMessage() == "Đã ghi: thông tin xã Hòa Bình và 2 thôn, tổ dân phố"
+    )  # saved, and said
     window.close()
     db = open_session(tmp_path / "moi.sqlite")
     assert commune.get_commune(db).code == "54321"

@@ -24,8 +24,8 @@ def test_rename_with_undo_then_merge(
     dialog.table.selectRow(1)
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Thôn Tân Hòa Mới", True))
     dialog.rename()
-    assert dialog.model.index(1, 0).data() == "Thôn Tân Hòa Mới"
-    assert notices[-1] == "Đã ghi: đổi tên Thôn Tân Hòa thành Thôn Tân Hòa Mới — Hoàn tác (Ctrl+Z)"
+    assert dialog.model.index(1, 0).data() == "Tân Hòa Mới"  # the kind's word is the kind (thôn)
+    assert notices[-1] == "Đã ghi: đổi tên Thôn Tân Hòa thành Tân Hòa Mới — Hoàn tác (Ctrl+Z)"
     workspace.undo_stack.undo()
     assert [v.name for v in commune.list_villages(workspace.db)][1] == "Thôn Tân Hòa"
     dialog.refresh()

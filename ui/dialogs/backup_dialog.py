@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -41,6 +42,8 @@ def result_text(result: BackupResult) -> str:
 
 
 class BackupDialog(QDialog):
+    copied = Signal(object)  # BackupResult: a copy was made and checked (the home tab shows it)
+
     def __init__(self, workspace: Workspace, parent: QWidget | None = None, *, folder: str = "") -> None:
         super().__init__(parent)
         self.workspace = workspace
@@ -112,6 +115,8 @@ class BackupDialog(QDialog):
         self.backup_button.setEnabled(True)
         self.result_label.setStyleSheet("color: #1b5e20;")
         self.result_label.setText(result_text(result))
+        self.workspace.confirm(f"bản sao lưu {result.path.name} vào {result.path.parent}", undoable=False)
+        self.copied.emit(result)
 
     def _failed(self, exc: BaseException) -> None:
         self.backup_button.setEnabled(True)

@@ -37,6 +37,7 @@ from ui.dialogs.support_dialog import (
     show_problem,
 )
 from ui.models.support_rows_model import Column, RowsTableModel
+from ui.widgets.combos import ElidedCombo
 from ui.workspace import Workspace
 
 Index = QModelIndex | QPersistentModelIndex
@@ -109,7 +110,7 @@ class ClassDialog(QDialog):
         self.budget = money_box()
         self.source = QComboBox()
         fill_combo(self.source, support.funding_sources(db), blank="(chưa ghi nguồn)")
-        self.programme = QComboBox()
+        self.programme = ElidedCombo()
         fill_combo(self.programme, support.programmes(db), blank="(không gắn chương trình)")
         if klass:
             self.budget.setValue(klass.budget)

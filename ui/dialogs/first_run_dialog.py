@@ -376,7 +376,8 @@ class FirstRunDialog(QDialog):
             item = self.villages.item(row, 0)
             combo = self.villages.cellWidget(row, 1)
             kind = combo.currentData() if isinstance(combo, QComboBox) else "thon"
-            result.append(commune.VillageInput(name=item.text() if item else "", kind=kind))
+            typed = commune.VillageInput(name=item.text() if item else "", kind=kind)
+            result.append(commune.as_named(typed) if row >= self._existing_rows else typed)
         return result
 
     # -- settings ------------------------------------------------------------

@@ -78,8 +78,8 @@ class ImportResultDialog(QDialog):
         self.backup = QLabel(
             f"Trước khi nhập, chương trình đã tự sao lưu dữ liệu:\n{file_label(backup_path)}   ({backup_path.name})\n\n"
             "Nếu nhập nhầm tệp hoặc nhầm cột, bấm “Hoàn tác lần nhập này…” để khôi phục bản sao lưu đó "
-            "(xem trước những gì thay đổi rồi mới xác nhận). Cũng làm được sau này: "
-            "Dữ liệu › Hoàn tác lần nhập danh sách gần nhất…"
+            "(xem trước những gì thay đổi rồi mới xác nhận). Cũng làm được sau này: Ctrl+Z ngay sau lần nhập, "
+            "hoặc Dữ liệu › Hoàn tác lần nhập danh sách gần nhất…"
         )
         self.backup.setWordWrap(True)
         self.undo_button = QPushButton("Hoàn tác lần nhập này…")
@@ -110,6 +110,8 @@ class ImportDialog(QDialog):
         self.preview: lists.ImportPreview | None = None
         self.result_import: lists.ImportResult | None = None
         self.undo_backup: Path | None = None  # the officer chose “Hoàn tác lần nhập này”: restore this copy
+        self.import_backup: Path | None = None  # the copy the import made before writing (Ctrl+Z restores it)
+        self.result_text = ""  # what the import wrote, for the status bar
         self.mapping: dict[str, str] | None = None  # header text → field, once the officer changed a column
         self.setWindowTitle("Nhập danh sách hộ từ Excel")
 
@@ -470,7 +472,11 @@ class ImportDialog(QDialog):
                 text += f"\n{thousands(result.households_unchanged)} hộ không thay đổi nên không ghi lại."
             if result.skipped_rows:
                 text += "\n\nCác dòng đã bỏ qua: " + preview.rows_text(result.skipped_rows, limit=200)
-            made = last_import_backup(self.workspace)
+            made = self.import_backup = last_import_backup(self.workspace)
+            self.result_text = (
+                f"nhập danh sách ({thousands(result.households_created)} hộ mới, "
+                f"{thousands(result.households_updated)} hộ cập nhật)"
+            )
             if made is None:
                 QMessageBox.information(self, "Đã nhập danh sách", text)
             elif ImportResultDialog(text, made, self).exec() == ImportResultDialog.UNDO:

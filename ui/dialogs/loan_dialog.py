@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -37,6 +36,7 @@ from ui.dialogs.support_dialog import (
 )
 from ui.models.support_rows_model import Column, RowsTableModel, vn_date
 from ui.undo import record_write
+from ui.widgets.combos import ElidedCombo
 from ui.workspace import Workspace
 
 
@@ -62,7 +62,7 @@ class LoanDialog(QDialog):
         # no fixed minimum width: the form's own minimum must hold (see SupportDialog)
         self.saved_id: int | None = None
         self.picker = HouseholdPicker(workspace)
-        self.programme = QComboBox()
+        self.programme = ElidedCombo()
         fill_combo(self.programme, support.loan_programmes(db))
         self.amount = money_box(5e9)
         self.term = QSpinBox()

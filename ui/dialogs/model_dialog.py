@@ -33,6 +33,7 @@ from ui.dialogs.support_dialog import (
     show_problem,
 )
 from ui.models.support_rows_model import Column, RowsTableModel, money
+from ui.widgets.combos import ElidedCombo
 from ui.workspace import Workspace
 
 
@@ -62,7 +63,7 @@ class ModelDialog(QDialog):
         self.budget = money_box()
         self.source = QComboBox()
         fill_combo(self.source, support.funding_sources(db), blank="(chưa ghi nguồn)")
-        self.programme = QComboBox()
+        self.programme = ElidedCombo()
         fill_combo(self.programme, support.programmes(db), blank="(không gắn chương trình)")
         self.description = QLineEdit(model.description if model else "")
         if model:

@@ -33,6 +33,7 @@ from giamngheo_desktop.domain.vocab import class_label
 from giamngheo_desktop.services import support
 from giamngheo_desktop.services.support import HouseholdChoice, Option, SupportInput
 from ui.undo import record_write
+from ui.widgets.combos import ElidedCombo, fit_popup
 from ui.workspace import Workspace
 
 VN_LOCALE = QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
@@ -78,6 +79,7 @@ def fill_combo(combo: QComboBox, options: Sequence[Option], *, blank: str | None
         combo.addItem(blank, None)
     for opt in options:
         combo.addItem(opt.name.strip() if opt.extra.get("level") is None else opt.name, opt.code)
+    fit_popup(combo)
 
 
 def select_data(combo: QComboBox, value: Any) -> None:
@@ -268,7 +270,7 @@ class SupportDialog(QDialog):
         self.amount = money_box()
         self.source = QComboBox()
         fill_combo(self.source, support.funding_sources(db), blank="(chưa ghi nguồn)")
-        self.programme = QComboBox()
+        self.programme = ElidedCombo()
         self.note = QLineEdit()
         self.errors = error_label()
 

@@ -115,7 +115,7 @@ class VillagesDialog(QDialog):
         if ok and name.strip():
             db = self.workspace.db
             self._run(
-                lambda: commune.add_village(db, commune.VillageInput(name=name)),
+                lambda: commune.add_village(db, commune.as_named(commune.VillageInput(name=name))),
                 f"thêm {name.strip()}",
                 undo=lambda c: lambda: commune.retire_village(db, village_id=int(c.id or 0)),
                 redo=lambda c: lambda: commune.restore_village(db, village_id=int(c.id or 0)),
@@ -127,7 +127,10 @@ class VillagesDialog(QDialog):
             QMessageBox.information(self, "Đổi tên", "Hãy chọn một thôn/tổ trong danh sách.")
             return
         name, ok = QInputDialog.getText(self, "Đổi tên thôn/tổ", f"Tên mới của {village.name}:", text=village.name)
-        if not ok or not name.strip() or name.strip() == village.name:
+        if not ok or not name.strip():
+            return
+        name = commune.as_named(commune.VillageInput(name=name, kind=village.kind)).name  # "Thôn X" → "X"
+        if name == village.name:
             return
         db = self.workspace.db
         try:

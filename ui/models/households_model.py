@@ -40,13 +40,13 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # Qt's name: marks text 
 # (sort key in household_query.SORT_KEYS, or a column that does not sort; header)
 COLUMNS: list[tuple[str, str]] = [
     ("code", QT_TRANSLATE_NOOP("HouseholdsModel", "Mã hộ")),
-    ("head", QT_TRANSLATE_NOOP("HouseholdsModel", "Họ và tên chủ hộ")),
+    ("head", QT_TRANSLATE_NOOP("HouseholdsModel", "Chủ hộ")),
     ("village", QT_TRANSLATE_NOOP("HouseholdsModel", "Thôn/tổ")),
     ("class", QT_TRANSLATE_NOOP("HouseholdsModel", "Phân loại hộ")),
     ("members", QT_TRANSLATE_NOOP("HouseholdsModel", "Số nhân khẩu")),
     ("address", QT_TRANSLATE_NOOP("HouseholdsModel", "Địa chỉ")),
     # while searching: the member found when it is not the head (the tab shows it beside the head)
-    ("found", QT_TRANSLATE_NOOP("HouseholdsModel", "Thành viên tìm thấy")),
+    ("found", QT_TRANSLATE_NOOP("HouseholdsModel", "Thành viên")),
 ]
 COLUMN_KEYS = [key for key, _ in COLUMNS]
 FOUND_COLUMN = COLUMN_KEYS.index("found")
@@ -220,6 +220,8 @@ class HouseholdsModel(QAbstractTableModel):
         return _display(row, key)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal and section == FOUND_COLUMN:
+            return "Thành viên của hộ có tên khớp với nội dung đang tìm"
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from giamngheo_desktop import clock
-from giamngheo_desktop.domain.vocab import class_label
+from giamngheo_desktop.domain.vocab import CLASS_LABELS, class_label
 from giamngheo_desktop.services import commune, register
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.services.household_query import (
@@ -47,18 +47,21 @@ from ui.dialogs.import_dialog import ImportDialog
 from ui.dialogs.member_dialog import MemberDialog
 from ui.dialogs.member_ops_dialog import ChangeHeadDialog, MergeDialog, MoveMemberDialog, StatusDialog
 from ui.dialogs.split_dialog import SplitDialog
-from ui.models.households_model import FOUND_COLUMN, HouseholdsModel
+from ui.models.households_model import COLUMN_KEYS, FOUND_COLUMN, HouseholdsModel
+from ui.models.members_model import COLUMNS as MEMBER_COLUMNS
 from ui.models.members_model import MembersModel, birth_text
 from ui.models.roles import IdRole, SortKeyRole
 from ui.settings import LAST_LIST_FOLDER
 from ui.tabs.checks_panel import ChecksPanel
 from ui.tasks import TaskContext
-from ui.undo import run_operation
+from ui.undo import record_import, run_operation
+from ui.widgets.columns import ColumnFitter
 from ui.widgets.count_line import CountLine
 from ui.widgets.household_history import HouseholdHistory
 from ui.widgets.tabs import TabWidget
 from ui.workspace import Workspace
 
+MEMBER_KEYS = [key for key, _ in MEMBER_COLUMNS]
 SEARCH_DELAY_MS = 250
 
 EVENT_LABELS = {
@@ -132,12 +135,16 @@ class HouseholdsTab(QWidget):
         header.setStretchLastSection(True)
         header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)
-        for column, width in enumerate((100, 190, 130, 150, 90)):
-            self.view.setColumnWidth(column, width)
         # the member a search found, shown right after the head and only while searching
         header.moveSection(header.visualIndex(FOUND_COLUMN), 2)
-        self.view.setColumnWidth(FOUND_COLUMN, 190)
         self.view.setColumnHidden(FOUND_COLUMN, True)
+        # code, head, village, class and household size side by side in the pane (1366 px, default
+        # splitter): names and villages are cut short (whole in a tooltip), the address takes what is left
+        self.columns = ColumnFitter(
+            self.view,
+            self._natural_widths,
+            shrink={COLUMN_KEYS.index(key): 0 for key in ("village", "class", "address")} | self._name_floors(),
+        )
         self.view.doubleClicked.connect(lambda _index: self.edit_household())
         self.view.installEventFilter(self)
         self.model.rows_in_view = self._rows_in_view  # a search text finding the same rows asks only these
@@ -157,7 +164,13 @@ class HouseholdsTab(QWidget):
         self.members_view.setSortingEnabled(False)
         self.members_view.verticalHeader().setVisible(False)
         self.members_view.horizontalHeader().setStretchLastSection(True)
-        self.members_view.setColumnWidth(0, 170)
+        # the ID number and the status ("Đã chuyển đi (01/02/2026)") stay whole: names and relationships are cut short
+        self.member_columns = ColumnFitter(
+            self.members_view,
+            lambda: {c: self.members_view.sizeHintForColumn(c) for c in range(self.members_model.columnCount())},
+            shrink={MEMBER_KEYS.index(key): 0 for key in ("relationship", "ethnicity")}
+            | {MEMBER_KEYS.index("full_name"): self.fontMetrics().horizontalAdvance("Nguyễn Văn An") + 12},
+        )
         self.members_view.doubleClicked.connect(lambda _index: self.edit_member())
         self.history = QListWidget()
         self.supports = QListWidget()
@@ -352,12 +365,38 @@ class HouseholdsTab(QWidget):
         """False once the file is closed (signals may still arrive while the window is torn down)."""
         return not self.workspace.db.closed
 
+    def _name_floors(self) -> dict[int, int]:
+        """Names are cut no shorter than a short name."""
+        least = self.view.fontMetrics().horizontalAdvance("Nguyễn Văn An") + 12
+        return {COLUMN_KEYS.index("head"): least, FOUND_COLUMN: least}
+
+    def _natural_widths(self) -> dict[int, int]:
+        """Each column's width with nothing cut (a long name: the widest of the usual ones)."""
+        fm = self.view.fontMetrics()
+        pad = 12
+        villages = [self.village_combo.itemText(i) for i in range(1, self.village_combo.count())]
+        texts = {
+            "code": ["00-0000"],
+            "head": ["Nguyễn Thị Phương Thảo"],
+            "found": ["Nguyễn Thị Phương Thảo (Con)"],
+            "village": villages or ["Thôn Đồng Xuân"],
+            "class": list(CLASS_LABELS.values()),
+            "members": ["99"],
+            "address": [""],
+        }
+        return {
+            COLUMN_KEYS.index(key): max(fm.horizontalAdvance(t) for t in values) + pad for key, values in texts.items()
+        }
+
     def apply_filters(self) -> None:
         self._timer.stop()
         if not self._open():
             return
         query = self.current_query()
-        self.view.setColumnHidden(FOUND_COLUMN, not query.text.strip())  # before the rows are laid out
+        searching = bool(query.text.strip())
+        if self.view.isColumnHidden(FOUND_COLUMN) == searching:
+            self.view.setColumnHidden(FOUND_COLUMN, not searching)  # before the rows are laid out
+            self.columns.fit()
         if query != self.model.query or not self.model.ids:
             self.model.set_query(query)
 
@@ -497,7 +536,7 @@ class HouseholdsTab(QWidget):
             self._detail_empty = True
             self.detail_title.setText("Chọn một hộ để xem chi tiết.")
             self.members_model.set_rows([])
-            self.members_view.resizeColumnsToContents()  # the headers stay whole with no household
+            self.member_columns.fit()  # the headers stay whole with no household
             self.history.clear()
             self.supports.clear()
             self.audit_history.show_household(None)
@@ -523,7 +562,7 @@ class HouseholdsTab(QWidget):
             parts.insert(0, "<span style='color:#b00020'>Hộ đã bị xóa</span>")
         self.detail_title.setText("<br>".join(parts))
         self.members_model.set_rows(members)
-        self.members_view.resizeColumnsToContents()
+        self.member_columns.fit()
         if kept is not None:
             self.select_member(kept)
         self.history.clear()
@@ -657,10 +696,14 @@ class HouseholdsTab(QWidget):
         chosen = dialog.path.text().strip() if hasattr(dialog, "path") else ""
         if chosen:
             files.remember(chosen, LAST_LIST_FOLDER)
-        undo = getattr(dialog, "undo_backup", None)
+        made = getattr(dialog, "import_backup", None)
         restore = getattr(self.window(), "show_restore", None)
-        if undo is not None and restore is not None:  # “Hoàn tác lần nhập này”: the restore window on that copy
-            restore(preselect=undo)
+        if made is None or restore is None:
+            return
+        if getattr(dialog, "undo_backup", None) is not None and restore(preselect=made) is not None:
+            return  # “Hoàn tác lần nhập này” in the result window, and the copy was restored: a new window
+        # Ctrl+Z right after offers the same: the restore window on the copy made before the import
+        record_import(self.workspace, dialog.result_text, made, restore)
 
     def export_list(self) -> None:
         ids = list(self.model.ids)
@@ -719,6 +762,7 @@ class HouseholdsTab(QWidget):
     def on_changes(self, changes: Changes) -> None:
         if changes.commune:
             self.reload_villages()
+            self.columns.fit()  # a longer village name
         if changes.review:
             self.reload_deprivations()
         if changes.rows_added_or_removed or changes.households:

@@ -1,0 +1,70 @@
+"""Qt's own file chooser (Linux: Qt's widgets, not the system's) reads Vietnamese, and opens in a folder that exists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QApplication, QComboBox, QFileDialog, QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from ui import files
+from ui.i18n import install_translations
+
+ENGLISH = (
+    "Look in",
+    "Files of",
+    "File name",
+    "Computer",
+    "Back",
+    "Forward",
+    "Parent",
+    "Folder",
+    "View",
+    "Open",
+    "Cancel",
+    "Name",
+    "Size",
+    "Type",
+    "Date",
+    "Sidebar",
+    "Files",
+)
+
+
+def _texts(dialog: QFileDialog) -> set[str]:
+    """Every text the officer can see or hear (labels, buttons, tooltips, list headers and entries)."""
+    found: set[str] = set()
+    for widget in dialog.findChildren(QWidget):
+        if isinstance(widget, (QLabel, QAbstractButton)):
+            found.add(widget.text())
+        found |= {widget.toolTip(), widget.accessibleName()}
+        if isinstance(widget, QAbstractItemView) and (model := widget.model()) is not None:
+            found |= {str(model.headerData(c, Qt.Orientation.Horizontal) or "") for c in range(model.columnCount())}
+            found |= {str(model.index(r, 0).data() or "") for r in range(min(model.rowCount(), 20))}
+        if isinstance(widget, QComboBox):
+            found |= {widget.itemText(i) for i in range(widget.count())}
+    return {t.replace("&", "") for t in found if t}
+
+
+def test_qt_file_chooser_has_no_english_text(qtbot: QtBot, qapp: QApplication, tmp_path: Path) -> None:
+    install_translations(qapp)
+    (tmp_path / "danh-sach.xlsx").write_bytes(b"")
+    dialog = QFileDialog(None, "Chọn danh sách", str(tmp_path), "Danh sách Excel (*.xlsx)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    QApplication.processEvents()
+    english = sorted(t for t in _texts(dialog) if any(word in t for word in ENGLISH))
+    assert english == []
+
+
+def test_a_chooser_opens_in_a_folder_that_exists(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setattr(Path, "home", staticmethod(lambda: home))
+    monkeypatch.setattr(QStandardPaths, "writableLocation", staticmethod(lambda _where: str(home / "Documents")))
+    assert files.documents_folder() == home  # no Documents folder on this account: the home folder
+    (home / "Documents").mkdir()
+    assert files.documents_folder() == home / "Documents"
