@@ -367,7 +367,7 @@ def default_baseline_round(db: Database) -> int | None:
     return int(value) if value is not None else None
 
 
-def _scaled_targets(db: Database, t: dict[str, Any], households: int) -> list[TargetInput]:
+def _scaled_targets(db: Database, t: dict[str, Any], base: Baseline) -> list[TargetInput]:
     """The template's targets fitted to this commune (the seed's absolute numbers belong to a district):
 
     * a reduction in households follows from the template's reduction in percentage points applied
@@ -376,7 +376,12 @@ def _scaled_targets(db: Database, t: dict[str, Any], households: int) -> list[Ta
       commune can run depends on its budget and programmes, not on its size, so no rule scales the
       district's 10 models to a commune. The template's value stays beside it as a hint ("Mẫu: 10");
     * percentages (coverage, points) apply to any commune as they are.
+
+    A reduction never asks for more households than the baseline has in that class (a commune with
+    no poor household left gets 0, not a target it can never meet).
     """
+    households = base.households
+    have = {"poor_reduction": base.poor, "near_poor_reduction": base.near_poor}
     pct = {x["code"]: float(x["target"]) for x in t["targets"] if x.get("kind") == "reduction_pct"}
     out = []
     for x in t["targets"]:
@@ -385,6 +390,8 @@ def _scaled_targets(db: Database, t: dict[str, Any], households: int) -> list[Ta
             points = pct.get(f"{x['code']}_pct")
             if points is not None:
                 value = float(max(1, round(households * points / 100)))
+            if x["code"] in have:
+                value = float(min(value, have[x["code"]]))
         elif x.get("kind") == "count":
             value = None  # the template's value is shown as a hint (template_hints)
         out.append(
@@ -415,7 +422,7 @@ def create_plan_from_template(
     t = template(template_id)
     if baseline_round_id is None:
         baseline_round_id = default_baseline_round(db)
-    households = int(db.scalar("SELECT count(*) FROM household WHERE deleted_at IS NULL") or 0)
+    base = _round_baseline(db, baseline_round_id) if baseline_round_id is not None else current_counts(db)
     return create_plan(
         db,
         data=PlanInput(
@@ -426,7 +433,7 @@ def create_plan_from_template(
             baseline_round_id=baseline_round_id,
             note=t.get("name", ""),
         ),
-        targets=_scaled_targets(db, t, households),
+        targets=_scaled_targets(db, t, base),
     )
 
 
@@ -548,31 +555,34 @@ def plan_for_year(db: Database, year: int) -> PlanRow | None:
 
 def baseline_of(db: Database, plan: PlanRow) -> Baseline:
     if plan.baseline_round_id is not None:
-        row = db.row(
-            "SELECT COUNT(*) AS households, COALESCE(SUM(final_class = 'poor'), 0) AS poor,"
-            " COALESCE(SUM(final_class = 'near_poor'), 0) AS near_poor FROM round_household WHERE round_id = ?",
-            (plan.baseline_round_id,),
-        )
-        assert row is not None
-        date = db.scalar(
-            "SELECT COALESCE(decision_date, reference_date) FROM review_round WHERE id = ?", (plan.baseline_round_id,)
-        )
-        # the rates are over every household of the commune, not only those the round reviewed
-        commune_households = int(
-            db.scalar(
-                "SELECT count(*) FROM household WHERE substr(created_at, 1, 10) <= ?"
-                " AND (deleted_at IS NULL OR substr(deleted_at, 1, 10) > ?)",
-                (date, date),
-            )
-            or 0
-        )
-        if commune_households < int(row["households"]):  # the register's dates do not reach back that far
-            commune_households = int(db.scalar("SELECT count(*) FROM household WHERE deleted_at IS NULL") or 0)
-        households = max(commune_households, int(row["households"]))
-        return Baseline(households, int(row["poor"]), int(row["near_poor"]), date, plan.baseline_round_id)
+        return _round_baseline(db, plan.baseline_round_id)
     return Baseline(
         plan.baseline_households or 0, plan.baseline_poor or 0, plan.baseline_near_poor or 0, plan.baseline_date
     )
+
+
+def _round_baseline(db: Database, round_id: int) -> Baseline:
+    """The final classes of a closed round, rated over every household of the commune on its date."""
+    row = db.row(
+        "SELECT COUNT(*) AS households, COALESCE(SUM(final_class = 'poor'), 0) AS poor,"
+        " COALESCE(SUM(final_class = 'near_poor'), 0) AS near_poor FROM round_household WHERE round_id = ?",
+        (round_id,),
+    )
+    assert row is not None
+    date = db.scalar("SELECT COALESCE(decision_date, reference_date) FROM review_round WHERE id = ?", (round_id,))
+    # the rates are over every household of the commune, not only those the round reviewed
+    commune_households = int(
+        db.scalar(
+            "SELECT count(*) FROM household WHERE substr(created_at, 1, 10) <= ?"
+            " AND (deleted_at IS NULL OR substr(deleted_at, 1, 10) > ?)",
+            (date, date),
+        )
+        or 0
+    )
+    if commune_households < int(row["households"]):  # the register's dates do not reach back that far
+        commune_households = int(db.scalar("SELECT count(*) FROM household WHERE deleted_at IS NULL") or 0)
+    households = max(commune_households, int(row["households"]))
+    return Baseline(households, int(row["poor"]), int(row["near_poor"]), date, round_id)
 
 
 def measure_date(year: int) -> str:

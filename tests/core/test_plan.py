@@ -160,9 +160,32 @@ def test_a_plan_from_the_template_fits_the_commune_and_measures_from_the_last_cl
     round_id = review.open_round(db, kind="annual", reference_date="2025-11-15").written_id
     with db.atomic() as conn:  # as if the round had been walked to its end
         conn.execute("UPDATE review_round SET step = 'closed' WHERE id = ?", (round_id,))
+        conn.execute(
+            "UPDATE round_household SET final_class = (SELECT poverty_class FROM household h"
+            " WHERE h.id = round_household.household_id) WHERE round_id = ?",
+            (round_id,),
+        )
     plan_id = plan.create_plan_from_template(db, year=2026).written_id
     assert plan.get_plan(db, plan_id).baseline_round_id == round_id == plan.default_baseline_round(db)
     t = {x.code: x for x in plan.progress(db, plan_id).targets}
     # the seed's "giảm 206 hộ nghèo" belongs to another commune: 0,52 points of 4 households is 1 household
     assert t["poor_reduction"].target == 1 and t["near_poor_reduction"].target == 1
     assert t["poor_reduction_pct"].target == 0.52
+
+
+def test_a_template_reduction_never_asks_for_more_households_than_the_baseline_has(db, reg):
+    """A commune with no near-poor household left at its baseline gets 0, not a target it can never meet."""
+    from giamngheo_desktop.services import review
+
+    round_id = review.open_round(db, kind="annual", reference_date="2025-11-15").written_id
+    with db.atomic() as conn:  # closed with one poor household and no near-poor one
+        conn.execute("UPDATE review_round SET step = 'closed' WHERE id = ?", (round_id,))
+        conn.execute("UPDATE round_household SET final_class = 'not_poor' WHERE round_id = ?", (round_id,))
+        conn.execute(
+            "UPDATE round_household SET final_class = 'poor' WHERE round_id = ?"
+            " AND household_id = (SELECT min(household_id) FROM round_household WHERE round_id = ?)",
+            (round_id, round_id),
+        )
+    t = {x.code: x for x in plan.progress(db, plan.create_plan_from_template(db, year=2026).written_id).targets}
+    assert t["poor_reduction"].target == 1
+    assert t["near_poor_reduction"].target == 0
