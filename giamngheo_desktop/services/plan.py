@@ -386,12 +386,14 @@ def _scaled_targets(db: Database, t: dict[str, Any], base: Baseline) -> list[Tar
     out = []
     for x in t["targets"]:
         value: float | None = float(x["target"])
-        if x.get("kind") == "reduction" and households:
+        if x.get("kind") == "reduction":
+            reduction = float(x["target"])
             points = pct.get(f"{x['code']}_pct")
-            if points is not None:
-                value = float(max(1, round(households * points / 100)))
+            if points is not None and households:
+                reduction = float(max(1, round(households * points / 100)))
             if x["code"] in have:
-                value = float(min(value, have[x["code"]]))
+                reduction = float(min(reduction, have[x["code"]]))
+            value = reduction
         elif x.get("kind") == "count":
             value = None  # the template's value is shown as a hint (template_hints)
         out.append(
