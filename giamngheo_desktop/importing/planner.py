@@ -6,7 +6,7 @@ import dataclasses
 import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 from unicodedata import normalize
 
@@ -45,6 +45,7 @@ from giamngheo_desktop.importing.values import (
     Vocab,
     _screened,
     _text,
+    already_screened,
     cell_text,
     day_first,
     drop_titles,
@@ -80,10 +81,24 @@ _filled = reg.filled
 _NO_DATE: tuple[str | None, int | None, str | None] = (None, None, None)  # parse_date of an empty cell
 
 
+_SAMPLE = 2000  # the first cells of a column: mostly different ones (ID numbers) are cleaned one by one
+
 _MATCH_BATCH = 2000  # households planned together (their register rows loaded at once, then let go)
 
 
 _MEMBER_INPUT_FIELDS = dataclasses.fields(reg.MemberInput)  # full_name first
+
+
+_ID_NUMBER = attrgetter("data.id_number")  # of a planned member
+
+
+_TEXT_OR_EMPTY = frozenset((str, type(None)))
+_NO_TEXT: dict[Any, Any] = {"": None}  # .get(text, text): None for '', any other as it is
+
+
+def _only_text(cells: Iterable[Any]) -> bool:
+    """Whether every cell is text or empty (None): then a column is mapped in C (a table of its distinct texts)."""
+    return set(map(type, cells)) <= _TEXT_OR_EMPTY
 
 
 def _texts(cells: list[Any]) -> list[str]:
@@ -96,6 +111,16 @@ def _texts_or_none(cells: list[Any] | None) -> list[str | None] | None:
     if cells is None:
         return None
     return [v if type(v) is str else (None if v is None else cell_text(v)) for v in cells]
+
+
+def _plain_ids(cells: list[Any]) -> bool:
+    """Whether every ID number cell is text of ASCII digits, none of 8 or 11 (what :func:`parse_id` takes as
+    it is, without a note): one scan of the joined texts instead of a call per cell."""
+    if not _only_text(cells):
+        return False
+    texts = list(filter(None, cells))
+    joined = "".join(texts)
+    return joined.isascii() and joined.isdigit() and not {8, 11} & set(map(len, texts))
 
 
 @dataclass
@@ -222,6 +247,7 @@ class _Planner:
         # the data rows a column at a time (see _read_columns, _member_columns)
         self.numbers: list[int] = []
         self.cols: dict[str, list[Any]] = {}
+        self.household_cols: list[tuple[str, list[Any]]] = []  # the household fields' columns the file has
         self.m: _MemberColumns | None = None
 
     # -- helpers ----------------------------------------------------------------
@@ -292,17 +318,22 @@ class _Planner:
         for raw, (_col, key) in zip(cells, fields, strict=True):
             if cancelled is not None and cancelled():
                 raise ImportCancelled()
-            distinct = dict.fromkeys(raw)
-            if any(type(v) is not str and isinstance(v, str) for v in distinct):  # a subclass of str: as text
+            if any(t is not str and issubclass(t, str) for t in set(map(type, raw))):  # a subclass of str: as text
                 raw = [str.__str__(v) if isinstance(v, str) else v for v in raw]
-                distinct = dict.fromkeys(raw)
-            if len(distinct) > len(raw) // 2:  # mostly different (ID numbers): no lookup table
+            sample = raw[:_SAMPLE]
+            if len(set(sample)) > len(sample) // 2:  # mostly different (ID numbers): each cleaned, no table
                 values = [(_screened(v) or None) if type(v) is str else v for v in raw]
                 bad = _HOSTILE in values
-            else:  # the same few words down the list: each cleaned once
-                clean = {v: _screened(v) or None for v in distinct if type(v) is str}
-                values = list(map(clean.get, raw, raw))  # a text cell → its clean text, any other as it is
-                bad = _HOSTILE in clean.values()
+                distinct: Any = raw  # what fill_ditto looks through
+            else:
+                distinct = dict.fromkeys(raw)
+                if already_screened([v for v in distinct if type(v) is str and v]):  # clean (the usual): as it is
+                    values = list(map(_NO_TEXT.get, raw, raw)) if "" in distinct else list(raw)
+                    bad = False
+                else:  # the same few words down the list: each cleaned once
+                    clean = {v: _screened(v) or None for v in distinct if type(v) is str}
+                    values = list(map(clean.get, raw, raw))  # a text cell → its clean text, any other as it is
+                    bad = _HOSTILE in clean.values()
             if bad:
                 hostile.update(i for i, v in enumerate(values) if v is _HOSTILE)
             values = fill_ditto(key, values, distinct)  # "nt", "\"": as the row above
@@ -411,6 +442,7 @@ class _Planner:
                     if rel_col is not None and rel_col[i] is None:
                         rel_col[i] = "Chủ hộ"
         self.cols = columns
+        self.household_cols = [(k, columns[k]) for k in _HOUSEHOLD_KEYS if k in columns]
         empty: list[Any] = [None] * total
         names = _texts(columns["full_name"])
         for i in legacy_font(names):
@@ -573,6 +605,9 @@ class _Planner:
         id_cells = cols.get("id_number") or empty
         ids: list[str] = [""] * total
         parsed: dict[str, tuple[str, str | None]] = {}
+        if id_cells is not empty and _plain_ids(id_cells):  # the usual: each as it is, without a note
+            ids = [v if v is not None else "" for v in id_cells]
+            id_cells = empty
         for i in _filled(id_cells):
             value = id_cells[i]
             if type(value) is str:
@@ -615,6 +650,15 @@ class _Planner:
         if dates is not None:
             sources.append(("birth_date", dates, None))
         done: set[int] = set()  # a row with both: the men's column is read
+        if len(sources) == 1 and sources[0][2] is None and total:  # a date column alone: a column at a time
+            source, column, _sex = sources.pop()
+            isos, years, problems = zip(*self.parse_dates(column), strict=True)
+            birth_iso, birth_year = list(isos), list(years)
+            if any(problems):
+                for i, problem in enumerate(problems):
+                    if problem:
+                        bad_birth.add(i)
+                        add(before, i, source, column[i], problem, "error")
         for source, column, birth_sex in sources:
             if month_first(column):  # m/d/yyyy (an English-locale Excel's CSV): read month first
                 self.month_first.append(self.col(source))
@@ -664,7 +708,9 @@ class _Planner:
         ethnicities: list[str | None] = [None] * total
         if eth_cells is not None:
             ethnicities = self._codes("ethnicity", eth_cells, reg.DEFAULT_ETHNICITY_SYSTEM)
-            for i in _filled(eth_cells):
+            # an empty cell has no code: more cells without one than empty cells means some are not in the list
+            unknown_eth = ethnicities.count(None) > eth_cells.count(None) + eth_cells.count("")
+            for i in _filled(eth_cells) if unknown_eth else ():
                 if ethnicities[i] is None:
                     add(before, i, "ethnicity", _text(eth_cells[i]), "không có trong danh mục dân tộc", "error")
         # what is named after matching the register
@@ -849,18 +895,15 @@ class _Planner:
 
     # -- one household ------------------------------------------------------------
     def _plan_household(self, key: Any, rows: list[int], *, has_rel: bool) -> PlannedHousehold | None:
-        cols = self.cols
-        numbers = [self.numbers[i] for i in rows]
+        numbers = list(map(self.numbers.__getitem__, rows))
         first_row = numbers[0]
         # household-level values: the first row that has each (usually the head's row)
         hvals: dict[str, Any] = {}
-        for k in _HOUSEHOLD_KEYS:
-            column = cols.get(k)
-            if column is not None:
-                for i in rows:
-                    if column[i] is not None:
-                        hvals[k] = column[i]
-                        break
+        for k, column in self.household_cols:
+            for i in rows:
+                if column[i] is not None:
+                    hvals[k] = column[i]
+                    break
         code = _text(hvals.get("household_code", ""))
         issues_before = len(self.issues)
         # village
@@ -958,16 +1001,18 @@ class _Planner:
         first_pending = len(self.to_validate)
         planned_members = self._plan_members(rows, numbers, existing_id, existing_members, has_rel=has_rel)
         # exactly one living head, counting members already in the register
-        updated_ids = {m.member_id for m in planned_members if m.member_id}
         heads = [m for m in planned_members if m.data.relationship_code == reg.HEAD and m.data.life_status == "living"]
         col = self.member_index
-        kept_heads = [
-            m
-            for m in existing_members
-            if m[col["id"]] not in updated_ids
-            and m[col["relationship_code"]] == reg.HEAD
-            and m[col["life_status"]] == "living"
-        ]
+        kept_heads: list[tuple[Any, ...]] = []
+        if existing_members:
+            updated_ids = {m.member_id for m in planned_members if m.member_id}
+            kept_heads = [
+                m
+                for m in existing_members
+                if m[col["id"]] not in updated_ids
+                and m[col["relationship_code"]] == reg.HEAD
+                and m[col["life_status"]] == "living"
+            ]
         heads_before = len(self.heads)
         if kept_heads and heads:
             self.issue(
@@ -1194,8 +1239,10 @@ class _Planner:
 
     def _mark_validity(self, households: list[PlannedHousehold]) -> None:
         """Rows with errors are invalid; a household is invalid when its head row is."""
-        numbers = [(m.data.id_number, m.row) for h in households for m in h.members if m.data.id_number]
-        if len({number for number, _row in numbers}) < len(numbers):  # an ID number given twice in the file
+        members = [m for h in households for m in h.members]
+        given = list(filter(None, map(_ID_NUMBER, members)))
+        if len(set(given)) < len(given):  # an ID number given twice in the file
+            numbers = [(m.data.id_number, m.row) for m in members if m.data.id_number]
             seen: dict[str | None, int] = {}
             for number, row in numbers:
                 first = seen.setdefault(number, row)

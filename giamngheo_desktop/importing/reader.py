@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from giamngheo_desktop.domain.errors import BadFile, DomainError
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 1_000_000
 MAX_COLUMNS = 200
+_CHUNK_ROWS = 5_000  # rows read together (cancel and progress between)
 MAX_EMPTY_RUN = 1_000  # a run of this many empty rows is reported (the rows after it are still read)
 MAX_CELL_CHARS = 2_000
 MAX_UNPACKED_BYTES = 300 * 1024 * 1024  # an xlsx whose parts unpack to more is refused before reading
@@ -160,22 +162,31 @@ def _collect(
     numbers: list[int] = []
     empty_run = 0
     long_gap = 0
-    for index, row in enumerate(rows_iter):
-        if index % 5000 == 0:
-            if cancelled is not None and cancelled():
-                raise ImportCancelled()
-            if progress is not None and total:
-                progress(min(index, total), total)
-        if index >= MAX_ROWS:
+    rows_iter = iter(rows_iter)
+    start = 0
+    while chunk := list(itertools.islice(rows_iter, _CHUNK_ROWS)):
+        if cancelled is not None and cancelled():
+            raise ImportCancelled()
+        if progress is not None and total:
+            progress(min(start, total), total)
+        if start + len(chunk) > MAX_ROWS:
             raise BadFile(f"Tệp có quá nhiều dòng (hơn {MAX_ROWS:,} dòng).".replace(",", "."), code="too_many_rows")
-        if _is_empty(row):
-            empty_run += 1
-            continue
-        if empty_run >= MAX_EMPTY_RUN and rows:
-            long_gap = first_row_number + index
-        empty_run = 0
-        rows.append(_clean_row(row if type(row) is list else list(row)))  # calamine and csv give fresh lists
-        numbers.append(first_row_number + index)
+        if empty_run < MAX_EMPTY_RUN and set(map(type, chunk)) == {list} and not any(map(_is_empty, chunk)):
+            # no row empty (the usual): taken together
+            rows += chunk if max(map(len, chunk)) <= MAX_COLUMNS else map(_clean_row, chunk)
+            numbers += range(first_row_number + start, first_row_number + start + len(chunk))
+            empty_run = 0
+        else:
+            for index, row in enumerate(chunk, start):
+                if _is_empty(row):
+                    empty_run += 1
+                    continue
+                if empty_run >= MAX_EMPTY_RUN and rows:
+                    long_gap = first_row_number + index
+                empty_run = 0
+                rows.append(_clean_row(row if type(row) is list else list(row)))  # calamine and csv give fresh lists
+                numbers.append(first_row_number + index)
+        start += len(chunk)
     if progress is not None and total:
         progress(total, total)
     return RawTable(rows=rows, row_numbers=numbers, sheet=sheet, kind=kind, long_gap=long_gap)

@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
-from unicodedata import normalize
+from unicodedata import is_normalized, normalize
 
 from giamngheo_desktop import clock
 from giamngheo_desktop.domain import fields as field_table
@@ -480,3 +480,22 @@ def _screened(text: str) -> str:
     if "\u00a0" in value or "  " in value:  # non-breaking spaces (copied from a web page), double spaces
         value = _SPACES.sub(" ", value)
     return normalize("NFC", value)
+
+
+def already_screened(texts: list[str]) -> bool:
+    """Whether :func:`_screened` leaves each of these texts as it is (none empty or blank, over-long, a formula, with
+    an unprintable character, outer or double spaces, or not in NFC): a few scans of the joined texts in C
+    instead of a call per cell (a column of 200,000 ID numbers or names). False only says "look at each"."""
+    if not texts:
+        return True
+    whole = "".join(texts)
+    if "" in texts or (len(whole) > MAX_CELL_CHARS and max(map(len, texts)) > MAX_CELL_CHARS):
+        return False
+    if not whole.isprintable():  # then U+0020 is the only white space left (the others are unprintable)
+        return False
+    # joined by line breaks: a starter that composes with nothing, so the whole is NFC exactly when each text is
+    joined = "\n".join(texts)
+    return (
+        joined[0] not in " =" and joined[-1] != " " and "\n=" not in joined and " \n" not in joined
+        and "\n " not in joined and "  " not in joined and is_normalized("NFC", joined)
+    )  # fmt: skip

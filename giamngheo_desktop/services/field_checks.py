@@ -66,7 +66,8 @@ class Context:
     def parsed(self, spec: field_table.Field, values: list[Any]) -> list[_dt.date | None]:
         """The date of each value of a date column (None where empty or not a date)."""
         checked = self.date_checks(spec, values)
-        return [checked[value][0] for value in values]
+        dates = {value: found[0] for value, found in checked.items()}  # each distinct value once, the column in C
+        return list(map(dates.__getitem__, values))
 
 
 def date_problem(
