@@ -650,7 +650,8 @@ class _Planner:
         if dates is not None:
             sources.append(("birth_date", dates, None))
         done: set[int] = set()  # a row with both: the men's column is read
-        if len(sources) == 1 and sources[0][2] is None and total:  # a date column alone: a column at a time
+        if len(sources) == 1 and sources[0][2] is None and total and not month_first(sources[0][1]):
+            # a date column alone, day first (the usual): a column at a time
             source, column, _sex = sources.pop()
             isos, years, problems = zip(*self.parse_dates(column), strict=True)
             birth_iso, birth_year = list(isos), list(years)
