@@ -61,7 +61,7 @@ def parse_args(argv: list[str]) -> tuple[argparse.Namespace, list[str]]:
 
 def create_app(argv: list[str]) -> QApplication:
     """The QApplication with names, Vietnamese translations and the shipped fonts."""
-    from ui import keyboard
+    from ui import files, keyboard
     from ui.fonts import use_app_font
     from ui.i18n import install_translations
     from ui.main_window import app_icon
@@ -74,6 +74,7 @@ def create_app(argv: list[str]) -> QApplication:
     install_translations(app)
     use_app_font(app)
     keyboard.install(app)
+    files.install(app)
     app.setWindowIcon(app_icon())
     return app
 

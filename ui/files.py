@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QApplication, QFileDialog, QFileSystemModel, QHeaderView, QStyle, QTreeView, QWidget
 
 from giamngheo_desktop.paths import AppPaths
 from ui.settings import LAST_EXPORT_FOLDER, Key, Settings
@@ -42,3 +44,46 @@ def remember(chosen: str | Path, key: Key[str] = LAST_EXPORT_FOLDER, settings: S
     path = Path(chosen)
     folder = path if path.is_dir() else path.parent
     (settings or Settings()).set(key, str(folder))
+
+
+def fit_chooser(dialog: QFileDialog) -> None:
+    """Qt's own file chooser (Linux) sizes its detail columns for English ("Size", "Type") and opens
+    at 626 px: each column is widened to its Vietnamese title and contents ("Kích thước", "Bảng tính
+    Excel"), and the window to its columns when the screen has the room. Fitted again as a folder's
+    files come in (they are read in the background)."""
+    view = dialog.findChild(QTreeView, "treeView")
+    model = view.model() if view is not None else None
+    if view is None or model is None:
+        return
+    if not dialog.property("fitsItsColumns") and isinstance(model, QFileSystemModel):
+        dialog.setProperty("fitsItsColumns", True)
+        model.directoryLoaded.connect(lambda _folder: fit_chooser(dialog))
+    header: QHeaderView = view.header()
+    metrics = QFontMetrics(header.font())
+    margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    arrow = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize, None, header)
+    for logical in range(1, header.count()):  # the name column keeps its width (a long name is elided)
+        title = str(model.headerData(logical, Qt.Orientation.Horizontal) or "")
+        need = max(metrics.horizontalAdvance(title) + 2 * margin + arrow, view.sizeHintForColumn(logical) + margin)
+        if header.sectionSize(logical) < need:
+            header.resizeSection(logical, need)
+    missing = header.length() - view.viewport().width()
+    screen = dialog.screen()
+    if missing > 0 and screen is not None:
+        dialog.resize(min(dialog.width() + missing + 4, screen.availableGeometry().width()), dialog.height())
+
+
+def _focus_changed(_old: QWidget | None, now: QWidget | None) -> None:
+    window = now.window() if now is not None else None
+    if isinstance(window, QFileDialog):
+        fit_chooser(window)
+
+
+_installed: set[int] = set()
+
+
+def install(app: QApplication) -> None:
+    """Fit Qt's file chooser wherever one opens (one signal per focus change, no event filter); idempotent."""
+    if id(app) not in _installed:
+        _installed.add(id(app))
+        app.focusChanged.connect(_focus_changed)

@@ -46,6 +46,7 @@ from giamngheo_desktop.services.session import FileHealth, check_file, open_sess
 from ui import errors, keyboard
 from ui.dialogs.about_dialog import AboutDialog
 from ui.dialogs.first_run_dialog import FirstRunDialog
+from ui.dialogs.restore_dialog import when
 from ui.settings import LAST_DATABASE, LAST_OPEN_FOLDER, WINDOW_GEOMETRY, WINDOW_STATE, Settings
 from ui.tabs.households_tab import HouseholdsTab, _number
 from ui.tabs.overview_tab import OverviewTab
@@ -567,7 +568,7 @@ class DamagedBanner(QFrame):
             n = self.newest
             text += (
                 f"<br>Bản sao lưu tốt gần nhất: <b>{html.escape(n.path.name)}</b> — tệp lúc "
-                f"{n.modified.replace('T', ' ')}, thay đổi mới nhất {n.newest_change.replace('T', ' ')}; "
+                f"{when(n.modified)}, thay đổi mới nhất {when(n.newest_change)}; "
                 f"{_number(n.counts.get('household', 0))} hộ, {_number(n.counts.get('member', 0))} nhân khẩu."
             )
         else:

@@ -201,6 +201,14 @@ CODE_LIST_LABELS = {
 }
 # Columns that are the program's own keys in these tables (what the row means is in its other columns).
 HIDDEN_BY_ENTITY = {"code_list": {"code", "code_system"}, "app_setting": {"key"}}
+# What a setting is, by its key ("import_mapping:…" by the start of it).
+SETTING_LABELS = {
+    "backup.last_copy": "Lần sao lưu ra USB gần nhất",
+    "login_required": "Bắt buộc đăng nhập",
+    "import_mapping:": "Cách gán cột của một mẫu danh sách",
+    "reference_hash": "Danh mục dùng chung",
+    "audit.file_id": "Mã nhận diện tệp dữ liệu",
+}
 MONEY_FIELDS = {"amount", "principal", "interest", "income_per_capita"}
 HIDDEN_FIELDS = {
     "id",
@@ -362,6 +370,8 @@ class _Names:
             return "Có" if value in (1, True, "1") else "Không"
         if name == "value" and isinstance(value, str) and len(value) >= 32 and value.isalnum():
             return "(mã bảo mật)"
+        if name == "value" and entity == "app_setting" and str(value).startswith(("{", "[")):
+            return _setting_value(str(value))
         if name == "sex":
             return {"M": "Nam", "F": "Nữ"}.get(str(value), str(value))
         if name.endswith("_code") or name in ("funding_source", "type_code"):
@@ -376,6 +386,22 @@ class _Names:
             return str(int(value)) if value.is_integer() else str(value).replace(".", ",")
         text = str(value)
         return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _setting_value(text: str) -> str:
+    """A setting kept as JSON, as a person reads it: the USB copy's time and place, else "(đã lưu)"."""
+    with contextlib.suppress(ValueError):
+        facts = json.loads(text)
+        if isinstance(facts, dict) and facts.get("file"):
+            return f"{vn_time(str(facts.get('made_at') or ''))}, {facts['file']}".lstrip(", ")
+    return "(đã lưu)"
+
+
+def _setting_label(key: str) -> str:
+    for start, label in SETTING_LABELS.items():
+        if key == start or (start.endswith(":") and key.startswith(start)):
+            return label
+    return "Thiết lập"
 
 
 def _int(value: Any) -> int:
@@ -416,6 +442,8 @@ def _subject(entry: HistoryEntry, names: _Names) -> str:
         return str(values.get("title") or names.plans.get(_int(entry.entity_id), ""))
     if entry.entity == "review_round":
         return str(values.get("name") or names.rounds.get(_int(entry.entity_id), ""))
+    if entry.entity == "app_setting":
+        return _setting_label(str(values.get("key") or ""))
     return ""
 
 

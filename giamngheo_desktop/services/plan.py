@@ -377,11 +377,13 @@ def _scaled_targets(db: Database, t: dict[str, Any], base: Baseline) -> list[Tar
       district's 10 models to a commune. The template's value stays beside it as a hint ("Mẫu: 10");
     * percentages (coverage, points) apply to any commune as they are.
 
-    A reduction never asks for more households than the baseline has in that class (a commune with
-    no poor household left gets 0, not a target it can never meet).
+    A reduction never asks for more households than the baseline has in that class, nor for more
+    points than its rate (a commune with no poor household left gets 0 and 0 points, not a target it
+    can never meet).
     """
     households = base.households
     have = {"poor_reduction": base.poor, "near_poor_reduction": base.near_poor}
+    rate = {f"{code}_pct": 100 * count / households for code, count in have.items() if households}
     pct = {x["code"]: float(x["target"]) for x in t["targets"] if x.get("kind") == "reduction_pct"}
     out = []
     for x in t["targets"]:
@@ -394,6 +396,8 @@ def _scaled_targets(db: Database, t: dict[str, Any], base: Baseline) -> list[Tar
             if x["code"] in have:
                 reduction = float(min(reduction, have[x["code"]]))
             value = reduction
+        elif x.get("kind") == "reduction_pct" and x["code"] in rate:
+            value = min(float(x["target"]), round(rate[x["code"]], 2))
         elif x.get("kind") == "count":
             value = None  # the template's value is shown as a hint (template_hints)
         out.append(

@@ -522,6 +522,41 @@ Thay bằng tệp mới?</translation>
     </message>
 </context>
 <context>
+    <name>QAbstractFileIconProvider</name>
+    <message>
+        <source>Folder</source>
+        <translation>Thư mục</translation>
+    </message>
+    <message>
+        <source>File Folder</source>
+        <translation>Thư mục</translation>
+    </message>
+    <message>
+        <source>%1 File</source>
+        <translation>Tệp %1</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Tệp</translation>
+    </message>
+    <message>
+        <source>Drive</source>
+        <translation>Ổ đĩa</translation>
+    </message>
+    <message>
+        <source>Shortcut</source>
+        <translation>Lối tắt</translation>
+    </message>
+    <message>
+        <source>Alias</source>
+        <translation>Lối tắt</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>Không rõ</translation>
+    </message>
+</context>
+<context>
     <name>QColorDialog</name>
     <message>
         <source>Select Color</source>

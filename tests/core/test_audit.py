@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
@@ -116,3 +117,17 @@ def test_the_plan_and_the_seal_read_in_vietnamese(db: Database) -> None:
     raw = re.compile(r"\b[a-z]+_[a-z_]+\b|\b(label|seal|reduction|count|audit)\b|\d{4}-\d\d-\d\d")
     found = [f"{r.action} | {r.text}" for r in shown if raw.search(f"{r.action} {r.subject} {r.text}")]
     assert found == [], found
+
+
+def test_the_usb_copy_note_reads_as_a_time_and_a_place(db: Database, tmp_path: Path) -> None:
+    """The history showed "Thêm thiết lập | Giá trị: {"file": "/tmp/…" (the note of the last USB copy)."""
+    from giamngheo_desktop.services import backup
+
+    usb = tmp_path / "USB"
+    usb.mkdir()
+    copy = backup.make_backup(db, usb, same_device_ok=True).path
+    entries = audit.history(db, audit.HistoryQuery(entity="app_setting"))
+    shown = audit.readable(db, entries)
+    note = next(r for r in shown if r.subject == "Lần sao lưu ra USB gần nhất")
+    assert str(copy) in note.text and "{" not in note.text and '"file"' not in note.text, note.text
+    assert re.search(r"\d\d/\d\d/\d{4} \d\d:\d\d, ", note.text), note.text

@@ -189,3 +189,5 @@ def test_a_template_reduction_never_asks_for_more_households_than_the_baseline_h
     t = {x.code: x for x in plan.progress(db, plan.create_plan_from_template(db, year=2026).written_id).targets}
     assert t["poor_reduction"].target == 1
     assert t["near_poor_reduction"].target == 0
+    assert t["poor_reduction_pct"].target == 0.52  # one poor household of a few: 0,52 points can be met
+    assert t["near_poor_reduction_pct"].target == 0  # no near-poor household: no rate to bring down

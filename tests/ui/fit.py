@@ -1,4 +1,5 @@
-"""Finds text a person would see cut: labels, buttons, tab titles and column headers narrower than their text.
+"""Finds text a person would see cut: labels, buttons, tab titles, column headers and the hints of empty
+fields narrower than their text.
 
 ``cut_texts(widget)`` walks the visible widgets below ``widget`` and returns one line per cut
 text (``"QPushButton 'Lưu lại': needs 120 px, has 96"``). Only what is on screen counts: a
@@ -15,9 +16,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QStyle,
     QStyleOptionComboBox,
+    QStyleOptionFrame,
     QTabBar,
+    QToolButton,
     QWidget,
 )
 
@@ -73,6 +77,27 @@ def _combo(combo: QComboBox) -> str | None:
         need += combo.iconSize().width() + 4
     if need > room.width() + SLACK:
         return f"QComboBox {text[:60]!r}: needs {need} px, has {room.width()}"
+    return None
+
+
+def _placeholder(edit: QLineEdit) -> str | None:
+    """An empty field's hint ("Tìm hộ theo mã hộ hoặc tên…") read whole, as QLineEdit lays it out."""
+    hint = edit.placeholderText()
+    if not hint or edit.text():
+        return None
+    option = QStyleOptionFrame()
+    edit.initStyleOption(option)
+    style = edit.style()
+    room = style.subElementRect(QStyle.SubElement.SE_LineEditContents, option, edit).width()
+    margins = edit.textMargins()
+    room -= margins.left() + margins.right() + 4  # QLineEdit's own 2 pixels each side
+    icon = style.pixelMetric(QStyle.PixelMetric.PM_LineEditIconSize, None, edit)
+    gap = style.pixelMetric(QStyle.PixelMetric.PM_LineEditIconMargin, None, edit)
+    side = [b for b in edit.findChildren(QToolButton) if b.parentWidget() is edit and b.isVisibleTo(edit)]
+    room -= len(side) * (icon + 6 + gap)  # the clear button and any action shown inside the field
+    need = QFontMetrics(edit.font()).horizontalAdvance(hint)
+    if need > room + SLACK:
+        return f"QLineEdit hint {hint[:60]!r}: needs {need} px, has {room}"
     return None
 
 
@@ -133,6 +158,8 @@ def cut_texts(root: QWidget) -> list[str]:
             problem = _button(widget)
         elif isinstance(widget, QComboBox):
             problem = _combo(widget)
+        elif isinstance(widget, QLineEdit) and not isinstance(widget.parentWidget(), QComboBox):
+            problem = _placeholder(widget)
         elif isinstance(widget, QTabBar):
             found += _tabs(widget)
         elif isinstance(widget, QHeaderView):

@@ -6,9 +6,20 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QStandardPaths, Qt
-from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QApplication, QComboBox, QFileDialog, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QFileSystemModel,
+    QLabel,
+    QTreeView,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
+from tests.ui.fit import cut_texts
 from ui import files
 from ui.i18n import install_translations
 
@@ -68,3 +79,32 @@ def test_a_chooser_opens_in_a_folder_that_exists(tmp_path: Path, monkeypatch: py
     assert files.documents_folder() == home  # no Documents folder on this account: the home folder
     (home / "Documents").mkdir()
     assert files.documents_folder() == home / "Documents"
+
+
+def test_qt_file_chooser_columns_read_whole_in_vietnamese(qtbot: QtBot, qapp: QApplication, tmp_path: Path) -> None:
+    install_translations(qapp)
+    files.install(qapp)
+    (tmp_path / "Danh sach ho ngheo 2025.xlsx").write_bytes(b"x" * 20_000)
+    (tmp_path / "Thư mục con").mkdir()
+    dialog = QFileDialog(None, "Chọn danh sách", str(tmp_path), "Danh sách Excel (*.xlsx)")
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    dialog.setViewMode(QFileDialog.ViewMode.Detail)
+    qtbot.addWidget(dialog)
+    view = dialog.findChild(QTreeView, "treeView")
+    assert view is not None and isinstance(view.model(), QFileSystemModel)
+    with qtbot.waitSignal(view.model().directoryLoaded, timeout=5000):  # type: ignore[attr-defined]
+        dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: (focus := QApplication.focusWidget()) is not None and focus.window() is dialog)
+    qtbot.waitUntil(lambda: view.model().rowCount(view.rootIndex()) == 2)
+    qtbot.wait(50)
+    header = view.header()
+    titles = [str(view.model().headerData(c, Qt.Orientation.Horizontal)) for c in range(header.count())]
+    assert titles[1:3] == ["Kích thước", "Loại"]
+    assert [t for t in cut_texts(dialog) if t.startswith("column")] == []
+    for column in range(1, header.count()):  # each column whole, its entries too ("Thư mục", "Bảng tính …")
+        assert header.sectionSize(column) >= view.sizeHintForColumn(column), titles[column]
+    assert header.length() <= view.viewport().width(), "the last columns are off to the right"
+    types = {str(view.model().index(r, 2, view.rootIndex()).data()) for r in range(2)}
+    assert "Thư mục" in types and "Folder" not in types

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
@@ -116,6 +117,38 @@ def test_users_dialog_adds_a_user_and_switches_the_login(
     dialog.change_role()
     dialog.login_check.setChecked(True)
     assert users.login_required(workspace.db)
+
+
+def test_adding_a_user_shows_it_is_busy_then_the_new_user_chosen(
+    qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    users.add_user(workspace.db, username="an", full_name="Nguyễn Văn An", role=Role.ADMIN.value, password="x123456-an")
+    dialog = UsersDialog(workspace.db)
+    qtbot.addWidget(dialog)
+    dialog.show()
+
+    def fill(self: Any) -> int:
+        self.username_edit.setText("hoa")
+        self.full_name_edit.setText("Lê Thị Hoa")
+        self.password_edit.setText("bimat-99")
+        return 1
+
+    seen: list[tuple[str, Any]] = []
+    real = users.add_user
+
+    def slow_add(*args: Any, **kwargs: Any) -> Any:  # the password hashed: seconds the officer waits
+        cursor = QApplication.overrideCursor()
+        seen.append((dialog.notice.text(), cursor.shape() if cursor else None))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(UserFormDialog, "exec", fill)
+    monkeypatch.setattr(users, "add_user", slow_add)
+    dialog.add_user()
+    assert seen and "Đang thêm người dùng “hoa”" in seen[0][0] and seen[0][1] == Qt.CursorShape.WaitCursor
+    assert QApplication.overrideCursor() is None  # the wait is over
+    chosen = dialog.view.currentIndex()
+    assert chosen.isValid() and dialog.model.users[chosen.row()].username == "hoa"  # "an" sorts first
+    assert "Đã thêm người dùng “hoa”" in dialog.notice.text()
 
 
 def test_users_dialog_refuses_an_officer(qtbot: QtBot, workspace: Workspace) -> None:

@@ -188,6 +188,7 @@ def test_the_officers_year_in_the_real_window(
         box = dialog.create_villages
         qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
         assert "Bãi Sậy" in dialog.summary.text() and dialog.import_button.isEnabled()
+        assert "Thôn/tổ sẽ tạo mới: Bãi Sậy." in dialog.summary.text()  # as it will be written, not "Thôn Bãi Sậy"
 
         def result(shown: Any) -> None:  # what was written, the backup made before, the way back
             me.messages.append(f"{shown.windowTitle()}: {shown.text.text()}\n{shown.backup.text()}")
@@ -325,6 +326,8 @@ def test_the_officers_year_in_the_real_window(
         qtbot.keyClick(dialog.picker.results, Qt.Key.Key_Return)
         assert dialog.isVisible() and dialog.picker.household_id is not None
         dialog.member.setCurrentIndex(1)
+        shown = dialog.programme.shown_text()  # the default programme's long name read whole, not "…"
+        assert shown == dialog.programme.currentText().strip(), shown
         box = dialog.findChild(QDialogButtonBox)
         qtbot.mouseClick(box.button(QDialogButtonBox.StandardButton.Save), Qt.MouseButton.LeftButton)
 
@@ -348,6 +351,14 @@ def test_the_officers_year_in_the_real_window(
     written = ledger.model.rowCount()
     assert written > before + 1
     me.undo_redo(lambda: ledger.model.rowCount() == before + 1, lambda: ledger.model.rowCount() == written)
+
+    def batches(dialog: Any) -> None:  # the batch in the list of batches, its time as dd/mm/yyyy hh:mm
+        model = dialog.model
+        rows = [" | ".join(str(model.index(r, c).data() or "") for c in range(model.columnCount())) for r in range(1)]
+        assert rows and today.toString("dd/MM/yyyy") in rows[0] and not RAW.search(rows[0]), rows
+        dialog.reject()
+
+    me.with_dialog(batches, lambda: me.click(ledger.batches_button))
 
     # -- a loan for a near-poor household ------------------------------------------------------
     support.side.setCurrentRow(1)
@@ -402,6 +413,7 @@ def test_the_officers_year_in_the_real_window(
         texts = [dialog.list.item(i).text() for i in range(dialog.list.count())]
         dialog.show_backup(next(usb.glob("*.sqlite")))
         info = re.sub(r"\S*/\S*", "", dialog.info.text())  # the paths aside
+        assert "Xã Tân Lập ·" in info and "xã Tân Lập" not in info, info  # the unit word once
         found = [t for t in [*texts, info] if RAW.search(t) or ".sqlite" in t]
         assert found == [], found
         assert dialog.restore_button.isEnabled()
@@ -417,7 +429,7 @@ def test_the_officers_year_in_the_real_window(
             for r in range(model.rowCount())
         ]
         assert len(rows) > 50
-        raw = [row for row in rows if RAW.search(row)]
+        raw = [row for row in rows if RAW.search(row) or '{"' in row]  # a column, an ISO date, a JSON value
         assert raw == [], raw[:5]
         dialog.reject()
 

@@ -31,6 +31,7 @@ from giamngheo_desktop.domain.errors import DomainError
 from giamngheo_desktop.domain.vocab import CLASS_LABELS, PovertyClass
 from giamngheo_desktop.services import commune, support
 from giamngheo_desktop.services.support import BATCH_TARGET_LABELS, BatchPreview, BatchTarget, SupportInput
+from ui.dialogs.restore_dialog import when
 from ui.dialogs.support_dialog import (
     date_edit,
     date_value,
@@ -315,7 +316,7 @@ class BatchListDialog(QDialog):
             [
                 Column("Số lô", lambda b: b.id, numeric=True),
                 Column("Nội dung", lambda b: b.description),
-                Column("Lúc ghi", lambda b: b.created_at.replace("T", " ")),
+                Column("Lúc ghi", lambda b: when(b.created_at)),  # 07/12/2026 09:30
                 Column("Số bản ghi", lambda b: b.count, numeric=True),
                 Column("Số tiền", lambda b: b.amount, money, numeric=True),
                 Column("Đã hoàn tác", lambda b: vn_date(b.undone_at[:10]) if b.undone_at else ""),

@@ -36,6 +36,11 @@ HEADERS = ("Bảng dữ liệu", "Hiện tại", "Trong bản sao lưu", "Chênh
 BACKUP_FILTER = "Tệp dữ liệu Giảm nghèo (*.sqlite *.db);;Tất cả các tệp (*)"
 
 
+def unit(name: str) -> str:
+    """The commune as a line begins with it: "Xã Tân Lập" (stored "xã Tân Lập", its unit word already in)."""
+    return name[:1].upper() + name[1:]
+
+
 class DiffModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -170,9 +175,9 @@ class RestoreDialog(QDialog):
         self.chosen, self.diff = path, diff
         self.model.set_items(diff.rows())
         self.info.setText(
-            f"<b>Bản sao lưu:</b> {path}<br>Xã: {diff.backup.commune} · thay đổi mới nhất: "
+            f"<b>Bản sao lưu:</b> {path}<br>{unit(diff.backup.commune)} · thay đổi mới nhất: "
             f"{when(diff.backup.newest_change)}<br>"
-            f"<b>Dữ liệu hiện tại:</b> {diff.current.commune} · thay đổi mới nhất: "
+            f"<b>Dữ liệu hiện tại:</b> {unit(diff.current.commune)} · thay đổi mới nhất: "
             f"{when(diff.current.newest_change)}"
         )
         self.restore_button.setEnabled(True)

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QStyle,
+    QStyleOptionComboBox,
     QVBoxLayout,
     QWidget,
 )
@@ -126,6 +128,12 @@ class HouseholdPicker(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Tìm hộ theo mã hộ hoặc tên thành viên (gõ không dấu cũng được)")
         self.search.setClearButtonEnabled(True)
+        # the hint read whole however narrow the form: its text, the clear button's room, frame and margins
+        style = self.search.style()
+        side = style.pixelMetric(QStyle.PixelMetric.PM_LineEditIconSize) + 6
+        side += style.pixelMetric(QStyle.PixelMetric.PM_LineEditIconMargin)
+        hint = self.search.fontMetrics().horizontalAdvance(self.search.placeholderText())
+        self.search.setMinimumWidth(hint + side + 16)
         self.results = QListWidget()
         self.results.setMaximumHeight(110)
         # "DX01 — Nguyễn Văn Hùng — Đồng Xuân — Hộ cận nghèo" read whole: wide enough for a usual
@@ -308,6 +316,23 @@ class SupportDialog(QDialog):
         if support_id is not None:
             self._load(support_id)
             buttons.button(QDialogButtonBox.StandardButton.Save).setText("Lưu thay đổi")
+        self._fit_programme()
+
+    def _fit_programme(self) -> None:
+        """Open wide enough for the chosen programme's long name ("Bảo hiểm y tế cho người nghèo, cận
+        nghèo … (Nghị định 146/2018, 188/2025)") where the screen has the room: cut in the middle only
+        on a narrow screen (the whole name is in its tooltip)."""
+        self.adjustSize()
+        combo = self.programme
+        option = QStyleOptionComboBox()
+        combo.initStyleOption(option)
+        field = combo.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
+        )
+        missing = combo.fontMetrics().horizontalAdvance(combo.currentText().strip()) + 8 - field.width()
+        screen = self.screen()
+        if missing > 0 and screen is not None:
+            self.resize(min(self.width() + missing, screen.availableGeometry().width() - 40), self.height())
 
     def _load(self, support_id: int) -> None:
         row = support.get_support(self.workspace.db, support_id)

@@ -3,10 +3,13 @@ the services refuse anyone else whatever this dialog shows)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -30,6 +33,7 @@ from giamngheo_desktop.services import users
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.services.session import Database
 from ui import errors
+from ui.dialogs.restore_dialog import when
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Tên đăng nhập", "Họ và tên", "Vai trò", "Trạng thái")
@@ -39,7 +43,7 @@ def _state(user: users.User) -> str:
     if not user.active:
         return "Đã khóa (ngừng dùng)"
     if user.locked_until:
-        return f"Tạm khóa đến {user.locked_until.replace('T', ' ')[:16]}"
+        return f"Tạm khóa đến {when(user.locked_until)}"
     if user.must_change_password:
         return "Đang hoạt động · phải đổi mật khẩu"
     return "Đang hoạt động"
@@ -146,6 +150,8 @@ class UsersDialog(QDialog):
         self.refusal = QLabel()
         self.refusal.setWordWrap(True)
         self.refusal.setStyleSheet("color: #b00020;")
+        self.notice = QLabel()  # what is being done (a password takes seconds to protect), then what was done
+        self.notice.setWordWrap(True)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.button(QDialogButtonBox.StandardButton.Close).setText("Đóng")
         close.rejected.connect(self.reject)
@@ -154,6 +160,7 @@ class UsersDialog(QDialog):
         layout.addWidget(self.refusal)
         layout.addWidget(self.view, 1)
         layout.addLayout(actions)
+        layout.addWidget(self.notice)
         layout.addWidget(self.login_check)
         layout.addWidget(note)
         layout.addWidget(close)
@@ -192,21 +199,43 @@ class UsersDialog(QDialog):
         self.changes = changes
         self.reload()
 
+    @contextmanager
+    def _busy(self, doing: str) -> Iterator[None]:
+        """A wait cursor and ``doing`` shown while a password is protected (scrypt: a few seconds)."""
+        self.notice.setText(doing)
+        self.notice.repaint()
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            yield
+        finally:
+            QApplication.restoreOverrideCursor()
+            self.notice.clear()
+
+    def select_user(self, user_id: int | None) -> None:
+        row = next((i for i, user in enumerate(self.model.users) if user.id == user_id), None)
+        if row is not None:
+            self.view.selectRow(row)
+            self.view.scrollTo(self.model.index(row, 0))
+
     def add_user(self) -> None:
         form = UserFormDialog(self)
         while form.exec():
+            username = form.username_edit.text().strip()
             try:
-                changes = users.add_user(
-                    self.db,
-                    username=form.username_edit.text().strip(),
-                    full_name=form.full_name_edit.text().strip(),
-                    role=form.role_box.currentData(),
-                    password=form.password_edit.text(),
-                )
+                with self._busy(f"Đang thêm người dùng “{username}” (bảo vệ mật khẩu mất vài giây)…"):
+                    changes = users.add_user(
+                        self.db,
+                        username=username,
+                        full_name=form.full_name_edit.text().strip(),
+                        role=form.role_box.currentData(),
+                        password=form.password_edit.text(),
+                    )
             except DomainError as exc:
                 errors.show_error(self, exc, title="Chưa thêm được người dùng")
                 continue
             self._done(changes)
+            self.select_user(changes.id)
+            self.notice.setText(f"Đã thêm người dùng “{username}” ({form.role_box.currentText()}).")
             return
 
     def change_role(self) -> None:
@@ -240,7 +269,10 @@ class UsersDialog(QDialog):
         if not ok:
             return
         try:
-            self._done(users.reset_password(self.db, user.id, new_password=password))
+            with self._busy(f"Đang đặt mật khẩu tạm cho “{user.username}”…"):
+                changes = users.reset_password(self.db, user.id, new_password=password)
+            self._done(changes)
+            self.select_user(user.id)
         except DomainError as exc:
             errors.show_error(self, exc, title="Chưa đặt lại được mật khẩu")
             return

@@ -100,7 +100,7 @@ class HouseholdsTab(QWidget):
 
         # -- filter bar ---------------------------------------------------------
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Tìm theo tên chủ hộ hoặc thành viên, mã hộ, số định danh…  (Ctrl+F)")
+        self.search.setPlaceholderText("Tìm tên, mã hộ, số định danh…  (Ctrl+F)")  # read whole at 1366 px
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName("Tìm kiếm hộ")
         self.search.installEventFilter(self)  # Down/Enter move into the results
