@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
             + (f" Hộ không thay đổi: {counts['households_unchanged']}." if counts["households_unchanged"] else "")
         )
         if preview.new_villages:
-            print("Thôn/tổ sẽ tạo mới: " + ", ".join(preview.new_villages))
+            print("Thôn/tổ sẽ tạo mới: " + ", ".join(preview.created_villages()))
         for group in preview.issue_groups():
             print("  " + group.text(preview))
         if result is not None:

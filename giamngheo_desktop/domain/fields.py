@@ -25,6 +25,7 @@ class Rule:
     required: str = ""  # 'error' | 'warning': an empty value is a problem of this severity ('' = may be empty)
     missing: str = "không được để trống"  # the problem an empty value is named by
     max_length: int = 0  # text: at most this many characters (0 = any length)
+    letters: bool = False  # text: holds a letter (a person's name, not only marks, dashes or digits)
     past: bool = False  # a date or a year: not after today
     earliest: int = 0  # a date or a year: not before this year (0 = any)
     low: float | None = None  # a number: at least this
@@ -41,7 +42,7 @@ NO_RULE = Rule()
 
 
 # the rules a field can declare (besides its kind's), in the order the validator checks them
-RULE_NAMES = ("required", "max_length", "choices", "past", "earliest", "low", "below", "id_number", "unique",
+RULE_NAMES = ("required", "max_length", "letters", "choices", "past", "earliest", "low", "below", "id_number", "unique",
               "not_before")  # fmt: skip
 
 # a code list as a problem names it ("không có trong danh mục vật liệu")
@@ -99,7 +100,7 @@ FIELDS: tuple[Field, ...] = (
     Field("village_id", "household", "Thôn/tổ", "village", import_key="village", export="Thôn/Tổ", width=18,
           source="village_name", widget="village", section="general"),
     Field("full_name", "member", "Họ và tên", "text", import_key="full_name", export="Họ và tên", width=26,
-          widget="line", section="person", rule=Rule(required="error", max_length=100)),
+          widget="line", section="person", rule=Rule(required="error", max_length=100, letters=True)),
     Field("relationship_code", "member", "Quan hệ với chủ hộ", "code", "relationship", "relationship",
           "Quan hệ với chủ hộ", 14, source="relationship_name", widget="combo", section="person", empty="(chọn)",
           rule=Rule(required="error", missing="chưa chọn quan hệ với chủ hộ")),

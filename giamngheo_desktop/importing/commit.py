@@ -23,7 +23,6 @@ from giamngheo_desktop.services import register as reg
 from giamngheo_desktop.services.changes import Changes
 from giamngheo_desktop.storage import bulk, search
 from giamngheo_desktop.storage.connection import Database
-from giamngheo_desktop.text import fold
 
 BULK_AUDIT_FROM = 2_000  # members; above this the audit log gets one summary entry instead of one per row
 
@@ -150,10 +149,8 @@ def _commit(
         if preview.new_villages:
             from giamngheo_desktop.services import commune
 
-            for name in preview.new_villages:
-                kind = "to_dan_pho" if fold(name).startswith("to") else "thon"
-                named = commune.as_named(commune.VillageInput(name=name, kind=kind))  # "Thôn Đông Xá" → "Đông Xá"
-                village_ids[name] = commune.add_village(db, named).written_id
+            for name in preview.new_villages:  # "Thôn Đông Xá" → "Đông Xá", a thôn
+                village_ids[name] = commune.add_village(db, commune.imported_village(name)).written_id
         live_codes = {r[0] for r in conn.execute("SELECT code FROM household WHERE deleted_at IS NULL")}
         counter = int(db.scalar("SELECT count(*) FROM household") or 0)
         village_codes = {r["id"]: r["code"] for r in db.rows("SELECT id, code FROM village")}

@@ -62,6 +62,8 @@ def field_labels() -> dict[str, str]:
             "birth_female": "Năm sinh (Nữ)",
             "sex_male": "Giới tính: Nam (đánh dấu x)",
             "sex_female": "Giới tính: Nữ (đánh dấu x)",
+            "class_poor": "Phân loại: hộ nghèo (đánh dấu x)",
+            "class_near_poor": "Phân loại: hộ cận nghèo (đánh dấu x)",
             "head_name": "Họ và tên chủ hộ",
             "birth_day": "Ngày sinh: ngày (khi ngày, tháng, năm ở ba cột)",
             "birth_month": "Ngày sinh: tháng (khi ngày, tháng, năm ở ba cột)",

@@ -26,6 +26,7 @@ VillageOf = Callable[[str], "str | None"]  # a text → the village it names (it
 _VILLAGE_WORDS = re.compile(r"^(thon|to dan pho|to|xom|ban|ap|khom|buon|khu pho|khu|doi|lang)\s+\S")
 _ENUMERATION = re.compile(r"^\s*(?:[ivxlc]+|\d+|[a-z])\s*[.)/-]\s*", re.IGNORECASE)
 _COUNT_NOTE = re.compile(r"\s*[(:].*$")
+_LIST_TITLE = re.compile(r"^(?:danh sach|ds)\b|^ho (?:can )?ngheo\b")  # a list's title, a class's group
 _DATE_LINE = re.compile(r"\bngay\b.{0,12}\bthang\b.{0,12}\bnam\b")
 
 
@@ -99,8 +100,10 @@ def _single_text(row: list[Any]) -> str | None:
 def group_value(text: str, village_of: VillageOf) -> tuple[str, str] | None:
     """('village', name) or ('class', code) when a row holding only ``text`` opens a group."""
     bare = _COUNT_NOTE.sub("", _ENUMERATION.sub("", text)).strip()
-    if not bare or len(bare) > 60:
+    if not bare or len(bare) > 150:
         return None
+    if len(bare) > 60:
+        return _title_group(bare)
     klass = _class_words().get(fold_key(bare))
     if klass is not None:
         return "class", klass
@@ -109,6 +112,14 @@ def group_value(text: str, village_of: VillageOf) -> tuple[str, str] | None:
         return "village", village
     if _VILLAGE_WORDS.match(fold(bare)):
         return "village", bare
+    return _title_group(bare)
+
+
+def _title_group(text: str) -> tuple[str, str] | None:
+    """('class', code) of a title naming one class over the rows under it: "DANH SÁCH HỘ CẬN NGHÈO NĂM 2025"
+    over a second table, "HỘ NGHÈO PHÁT SINH MỚI"."""
+    if _LIST_TITLE.match(fold(text)) and (klass := title_class([text])) is not None:
+        return "class", klass
     return None
 
 
@@ -211,12 +222,40 @@ def cut(table: RawTable, header: HeaderMatch, village_of: VillageOf, village_in:
                 continue
         if current:
             part.groups[index] = current
+    _villages_in_addresses(part, village_of, village_in)
     if table.long_gap and table.long_gap <= (numbers[part.end - 1] if part.end > part.start else 0):
         part.notes.append(
             f"Trang “{table.sheet}”: có nhiều dòng trống liền nhau trước dòng {table.long_gap}; "
             "các dòng sau chỗ trống vẫn được đọc."
         )
     return part
+
+
+def _villages_in_addresses(part: SheetPart, village_of: VillageOf, village_in: VillageOf) -> None:
+    """A list without a village column whose addresses name the village ("Thôn Đồng Xuân, xã Tân Lập",
+    "Xóm Tân Hòa"): that village for those rows (a village column, a group row or the sheet's own come first)."""
+    columns = part.header.columns
+    if "village" in columns.values() or part.village is not None:
+        return
+    col = next((c for c, key in columns.items() if key == "address"), None)
+    if col is None:
+        return
+    found: dict[str, str | None] = {}
+    for index in range(part.start, part.end):
+        row = part.table.rows[index]
+        cell = row[col] if col < len(row) else None
+        if (
+            index in part.skipped
+            or type(cell) is not str
+            or not cell.strip()
+            or "village" in part.groups.get(index, {})
+        ):
+            continue
+        if cell not in found:
+            found[cell] = village_of(cell.strip()) or village_in(cell)
+        village = found[cell]
+        if village is not None:
+            part.groups[index] = {**part.groups.get(index, {}), "village": village}
 
 
 def join_birth_parts(part: SheetPart) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from unicodedata import normalize
 
 from giamngheo_desktop import clock
+from giamngheo_desktop.domain import household_code
 from giamngheo_desktop.domain.errors import NotFound, ValidationIssue
 from giamngheo_desktop.importing import layout
 from giamngheo_desktop.importing.headers import (
@@ -48,6 +49,7 @@ from giamngheo_desktop.importing.values import (
     already_screened,
     cell_text,
     day_first,
+    drop_bullets,
     drop_titles,
     fill_ditto,
     join_given,
@@ -58,6 +60,7 @@ from giamngheo_desktop.importing.values import (
     phone_text,
     village_key,
 )
+from giamngheo_desktop.services import commune
 from giamngheo_desktop.services import register as reg
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.text import fold, fold_key
@@ -212,10 +215,12 @@ class _Planner:
             for v in db.rows("SELECT id, name, code FROM village WHERE deleted_at IS NULL ORDER BY sort_order")
         }
         self.new_villages: dict[str, str] = {}
+        self.code_keys: dict[str, str] = {}  # the file's household codes → household_code.key
         # plain tuples, not dicts: a re-import reads every household and member number here
-        self.live_codes = {
-            code: hid for hid, code in db.conn.execute("SELECT id, code FROM household WHERE deleted_at IS NULL")
-        }
+        # by household_code.key: "DX 01" in the file is the register's "DX01"
+        self.live_codes = dict(
+            db.conn.execute(f"SELECT {household_code.key_sql()}, id FROM household WHERE deleted_at IS NULL")
+        )
         # ID number in the file → household and member of the register holding it (see _register_ids)
         self.ids_in_db: dict[str, tuple[int, int]] = {}
         self.sexes: dict[str, str | None] = {}
@@ -410,6 +415,7 @@ class _Planner:
         rows, columns, skipped = self._gather(cancelled)
         numbers = self.numbers
         total = len(numbers)
+        self._class_marks(columns, total)
         for given in ("village", "poverty_class"):  # given by group rows, the sheet's name or its title
             if given in columns and given not in self.columns:
                 self.columns[given] = self.labels.get(given, given)
@@ -418,6 +424,8 @@ class _Planner:
         has_head_col = "head_name" in columns
         has_rel = "relationship" in columns
         has_number = "household_no" in columns
+        if has_head_col and has_full and self._head_ticked(columns, total):  # a "Chủ hộ" column ticked with x
+            has_head_col, has_rel = False, True
         plain = list(columns.values())  # as in the file: the empty-row test below
         given_names = columns.pop("given_name", None)  # "Họ và chữ đệm" | "Tên": one name; "Tên" alone: the name
         if given_names is not None:
@@ -444,12 +452,13 @@ class _Planner:
         self.cols = columns
         self.household_cols = [(k, columns[k]) for k in _HOUSEHOLD_KEYS if k in columns]
         empty: list[Any] = [None] * total
-        names = _texts(columns["full_name"])
+        names = drop_bullets(_texts(columns["full_name"]))  # "- Lê Thị Lan" under the head: "Lê Thị Lan"
         for i in legacy_font(names):
             self.issue(numbers[i], "full_name" if has_full else "head_name", names[i], LEGACY_FONT_REASON)
             self.legacy_font = True
         rel_codes = self._codes("relationship", columns.get("relationship") or empty)
         code_texts = _texts(columns.get("household_code") or empty)
+        code_keys = self.code_keys = household_code.keys(code_texts)  # "DX 01" and "DX01" are one household
         head_cells = columns.get("head_name") if has_head_col else None
         number_cells = columns.get("household_no") if has_number else None
         village_cells = columns.get("village") or empty
@@ -479,7 +488,7 @@ class _Planner:
             is_head = rel_codes[i] == reg.HEAD
             code = code_texts[i]
             if code:
-                key: Any = ("code", code)
+                key: Any = ("code", code_keys[code])
             elif number_cells is not None and number_cells[i] is not None:  # "TT hộ": a household starts here
                 key = ("number", i)
             elif head_cells is not None and head_cells[i]:
@@ -567,6 +576,40 @@ class _Planner:
             notes=notes,
             part_sheets=[p.table.sheet for p in self.parts],
         )
+
+    def _head_ticked(self, columns: dict[str, list[Any]], total: int) -> bool:
+        """A "Chủ hộ" column beside the names holding only ticks (x): the ticked rows are the heads (their
+        relationship "Chủ hộ"), and the column is no name column."""
+        ticks = columns["head_name"]
+        filled = {_text(ticks[i]) for i in _filled(ticks)}
+        if not filled or len(filled) > 5 or not all(fold_key(t) in self.vocab.marks for t in filled):
+            return False
+        relations = columns.get("relationship") or [None] * total
+        columns["relationship"] = [
+            "Chủ hộ" if tick is not None and rel is None else rel for rel, tick in zip(relations, ticks, strict=True)
+        ]
+        self.columns.setdefault("relationship", self.col("head_name"))
+        del columns["head_name"]
+        return True
+
+    def _class_marks(self, columns: dict[str, list[Any]], total: int) -> None:
+        """Classes ticked under "Hộ nghèo" | "Hộ cận nghèo" as the class column ("class_marks" in
+        ``resources/templates/header-synonyms.json``); a class written in its own column comes first."""
+        marks = synonyms_file().get("class_marks", {}).get("fields", {})
+        if not marks.keys() & columns.keys():
+            return
+        words = {code: names[0] for code, names in synonyms_file()["classes"].items()}
+        own = columns.get("poverty_class") or [None] * total
+        for key, code in marks.items():
+            ticked = columns.pop(key, None)
+            if ticked is None:
+                continue
+            self.columns.setdefault("poverty_class", self.col(key))
+            for i in _filled(ticked):
+                value = ticked[i]
+                if own[i] is None and self.vocab.yes_no.get(fold_key(_text(value))) is not False:
+                    own[i] = words[code]
+        columns["poverty_class"] = own
 
     def _codes(self, list_name: str, cells: list[Any], system: str | None = None) -> list[str | None]:
         """The code of each cell's text in ``list_name`` (None where empty or not in the list)."""
@@ -712,8 +755,9 @@ class _Planner:
             # an empty cell has no code: more cells without one than empty cells means some are not in the list
             unknown_eth = ethnicities.count(None) > eth_cells.count(None) + eth_cells.count("")
             for i in _filled(eth_cells) if unknown_eth else ():
-                if ethnicities[i] is None:
-                    add(before, i, "ethnicity", _text(eth_cells[i]), "không có trong danh mục dân tộc", "error")
+                if ethnicities[i] is None:  # a foreigner, "Tày Nùng", or unknown: said so
+                    text = _text(eth_cells[i])
+                    add(before, i, "ethnicity", text, *self.vocab.ethnicity_problem(text, reg.DEFAULT_ETHNICITY_SYSTEM))
         # what is named after matching the register
         hi_cards = _texts_or_none(cols.get("hi_card_number"))
         hi_ends: list[str | None] | None = None
@@ -910,7 +954,8 @@ class _Planner:
         # village
         village_id, village_name, new_village = self._village(first_row, _text(hvals.get("village", "")))
         # existing household
-        existing_id: int | None = self.live_codes.get(code) if code else None
+        code_key = (self.code_keys.get(code) or household_code.key(code)) if code else ""
+        existing_id: int | None = self.live_codes.get(code_key) if code else None
         id_matches: set[int] = set()
         assert self.m is not None
         ids = self.m.ids
@@ -944,8 +989,8 @@ class _Planner:
                 data.village_id = village_id
         else:
             data = reg.HouseholdInput(code=code, village_id=village_id or 0)
-        if code:
-            data.code = code
+        if code and (existing is None or (data.code != code and household_code.key(data.code) != code_key)):
+            data.code = code  # the register's "DX01" stays as it is for a file's "DX 01"
         if "address" in hvals:
             data.address = _text(hvals["address"])
         if "phone" in hvals:
@@ -1079,7 +1124,8 @@ class _Planner:
             return int(found["id"]), str(found["name"]), ""
         if self.create_villages:
             self.new_villages.setdefault(key, text)
-            return None, "", self.new_villages[key]
+            # named as it will be created ("Thôn Bãi Sậy" → "Bãi Sậy")
+            return None, commune.imported_village(self.new_villages[key]).name, self.new_villages[key]
         self.issue(
             row,
             "village",

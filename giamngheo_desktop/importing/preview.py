@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
 
+from giamngheo_desktop.services import commune
 from giamngheo_desktop.services import register as reg
 from giamngheo_desktop.services.changes import Changes
 
@@ -128,6 +129,10 @@ class ImportPreview:
     layout: str = ""  # the layout's key (header texts), under which a confirmed mapping is remembered
     part_sheets: list[str] = field(default_factory=list)  # the sheets read, in the order of row keys
 
+    def created_villages(self) -> list[str]:
+        """The villages the import will create, named as they will be ("Bãi Sậy" for a list's "Thôn Bãi Sậy")."""
+        return [commune.imported_village(name).name for name in self.new_villages]
+
     def rows_text(self, keys: list[int], *, limit: int = 30) -> str:
         """Row keys grouped by sheet: "12, 14, 15" or "trang “A”: 12, 14; trang “B”: 3"."""
         by_part: dict[int, list[int]] = {}
@@ -204,7 +209,7 @@ class ImportPreview:
             "columns": self.columns,
             "ignored_columns": self.ignored_columns,
             "counts": self.counts(valid_only=valid_only),
-            "new_villages": self.new_villages,
+            "new_villages": self.created_villages(),
             "households": [
                 {
                     "code": h.code or "(tự sinh)",

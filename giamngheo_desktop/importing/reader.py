@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from giamngheo_desktop.domain.errors import BadFile, DomainError
+from giamngheo_desktop.importing import ods_spans
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 1_000_000
@@ -239,6 +240,8 @@ def _read_workbook(
             if sheet.width > 16_384:
                 raise BadFile(f"Trang “{name}” có quá nhiều cột.", code="too_many_columns")
             loaded.append((position, name, sheet))
+        # calamine gives no merged ranges of an .ods: read from its XML
+        ods_merged = ods_spans.merged_ranges(path, MAX_UNPACKED_BYTES) if kind == "ods" and loaded else {}
         grand = sum(sheet.height for _p, _n, sheet in loaded) or 1
         done = 0
         for position, name, sheet in loaded:
@@ -259,7 +262,7 @@ def _read_workbook(
                     progress=sheet_progress if progress is not None else None,
                     cancelled=cancelled,
                 )
-                merged = list(getattr(sheet, "merged_cell_ranges", None) or [])
+                merged = list(getattr(sheet, "merged_cell_ranges", None) or []) or ods_merged.get(name, [])
             except (BadFile, ImportCancelled):
                 raise
             except Exception as exc:

@@ -132,9 +132,15 @@ def day_first(value: Any) -> Any:
     return f"{match.group(3)}{match.group(2)}{match.group(1)}{value[match.end(3) :]}"
 
 
+# the year alone after blanks left for the day and month: "/1985", "…/…/1985", "../../1985", "  /  /1985"
+_BLANKS_YEAR = re.compile(r"^[\s./\-_…]*[/.\-…][\s./\-_…]*(\d{4})$")
+
+
 def _parse_text_date(text: str) -> tuple[str | None, int | None, str | None]:
     if text.isdigit() and len(text) == 4:
         return None, int(text), None
+    if (blanks := _BLANKS_YEAR.match(text)) is not None:
+        return None, int(blanks.group(1)), None
     if text.isdigit() and len(text) == 5 and int(text) < 80_000:  # an Excel serial kept as text ("29312")
         date = _EXCEL_EPOCH + _dt.timedelta(days=int(text))
         return date.isoformat(), date.year, None
@@ -248,6 +254,12 @@ def _lookup_names(list_name: str) -> dict[str, dict[str, list[str]]]:
     return result
 
 
+ETHNICITY_FOREIGN = (
+    "người nước ngoài không thuộc dân tộc nào trong danh mục 54 dân tộc Việt Nam: để trống dân tộc "
+    "(ghi quốc tịch ở cột Ghi chú nếu cần)"
+)
+
+
 _ETHNICITY_WORD = re.compile(r"^\s*(?:dân tộc|dan toc|dt)[\s.:]+", re.IGNORECASE)
 
 
@@ -278,6 +290,7 @@ class Vocab:
         }
         self._maps: dict[str, dict[str, str]] = {}
         self._memo: dict[tuple[str, str, str | None], str | None] = {}
+        self._foreign = {fold_key(word) for word in syn.get("ethnicity_foreign", [])}
 
     def _map(self, list_name: str, system: str | None = None) -> dict[str, str]:
         key = f"{list_name}/{system or ''}"
@@ -325,6 +338,34 @@ class Vocab:
         if found is None and "(" in text and not text.startswith("("):  # "Tày (Thổ)", "Chủ hộ (CH)"
             return self._code(list_name, text[: text.index("(")], system)
         return found
+
+    def ethnicity_problem(self, text: str, system: str | None = None) -> tuple[str, str]:
+        """(reason, severity) of an ethnicity not in the code list: a foreigner (no group of the list: a
+        warning, left empty), two groups in one cell ("Tày Nùng": an error naming both), or unknown."""
+        if fold_key(text) in self._foreign:
+            return ETHNICITY_FOREIGN, "warning"
+        found = self._several_ethnicities(text, system)
+        if len(found) > 1:
+            names = ", ".join(self.codes.items("ethnicity", system)[code]["name"] for code in found)
+            return f"ghi {len(found)} dân tộc ({names}): mỗi người chỉ thuộc một dân tộc, hãy ghi đúng một", "error"
+        return "không có trong danh mục dân tộc", "error"
+
+    def _several_ethnicities(self, text: str, system: str | None) -> list[str]:
+        """The codes of the groups ``text`` names one after another ("Tày Nùng", "Kinh/Hoa"), [] unless every
+        word belongs to one of them."""
+        words = [w for w in re.split(r"[\s,;/+&()\-]+", text) if w and fold_key(w) not in ("va", "hoac")]
+        found: list[str] = []
+        start = 0
+        while start < len(words):
+            for end in range(len(words), start, -1):  # the longest name first ("Gia Rai", "Bru Vân Kiều")
+                code = self.code("ethnicity", " ".join(words[start:end]), system)
+                if code is not None:
+                    found.append(code)
+                    start = end
+                    break
+            else:
+                return []
+        return list(dict.fromkeys(found))
 
     def _accented(self, list_name: str, system: str | None) -> dict[str, str]:
         key = f"accented:{list_name}/{system or ''}"
@@ -396,6 +437,29 @@ def drop_titles(names: list[Any]) -> tuple[list[Any], list[str | None] | None]:
         plain[i] = names[i][match.end() :]
         sexes[i] = "Nam" if (match.group(1) or match.group(2)).casefold().startswith("ô") else "Nữ"
     return plain, sexes
+
+
+@functools.lru_cache(maxsize=1)
+def _bullets() -> tuple[str, ...]:
+    return tuple(sorted(synonyms_file().get("name_bullets", []), key=len, reverse=True))
+
+
+def drop_bullets(names: list[str]) -> list[str]:
+    """Names without the bullet a list puts before the members under their head ("- Lê Thị Lan", "+ Lan",
+    "• Lan": ``resources/templates/header-synonyms.json``, "name_bullets"); ``names`` itself when none has one."""
+    bullets = _bullets()
+    joined = "\n" + "\n".join(names)
+    if not any("\n" + b in joined for b in bullets):
+        return names
+    plain = list(names)
+    for i, name in enumerate(names):
+        if name.startswith(bullets):
+            rest = name
+            while rest.startswith(bullets):  # "- - Lan", "-- Lan"
+                rest = rest[len(next(b for b in bullets if rest.startswith(b))) :].lstrip()
+            if any(map(str.isalpha, rest)):  # a name after it (a cell of "-" alone stays, and is refused)
+                plain[i] = rest
+    return plain
 
 
 def join_given(family: list[Any], given: list[Any]) -> list[Any]:

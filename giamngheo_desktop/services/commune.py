@@ -371,6 +371,13 @@ def as_named(village: VillageInput) -> VillageInput:
     return dataclasses.replace(village, name=name, kind=kind or village.kind)
 
 
+def imported_village(text: str) -> VillageInput:
+    """The village an import creates for a name its list gives ("Thôn Bãi Sậy" → "Bãi Sậy", a thôn;
+    "Tổ 5" → "Tổ 5", a tổ dân phố): what the import's preview names and its commit creates."""
+    kind = "to_dan_pho" if fold(text).startswith("to") else "thon"
+    return as_named(VillageInput(name=text, kind=kind))
+
+
 def _name_taken(db: Database, name: str, *, but: int | None = None) -> bool:
     """Whether a live village has this name, its kind's word aside ("Đông Xá" and "Thôn Đông Xá")."""
     key = fold(split_village_name(name)[1])

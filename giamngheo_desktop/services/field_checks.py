@@ -99,6 +99,9 @@ READ: dict[str, tuple[str, ...]] = {
 _SPEC = {(f.level, f.key): f for f in field_table.FIELDS}
 
 
+NO_LETTER = "không có chữ cái nào: phải ghi họ tên người (không chỉ dấu, gạch hay số)"
+
+
 def check_records(level: str, records: Sequence[Any], add: Add, ctx: Context) -> None:
     """Check ``records`` (HouseholdInput or MemberInput, of one ``level``) against every rule:
     each field's rules in the field table's order, then the rules that join fields."""
@@ -149,6 +152,10 @@ def check_column(spec: field_table.Field, columns: dict[str, list[Any]], add: Ad
         for i, value in enumerate(values):
             if len(value) > rule.max_length:
                 fail(i, f"dài quá {rule.max_length} ký tự", value[: rule.max_length])
+    if rule.letters:  # most names start with a letter: only the others are looked at
+        for i, value in enumerate(values):
+            if value and not value[0].isalpha() and not any(map(str.isalpha, value)):
+                fail(i, NO_LETTER, value)
     if rule.choices:
         wrong = set(values) - set(rule.choices)
         wrong.discard(None)

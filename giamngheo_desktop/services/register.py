@@ -123,6 +123,7 @@ from giamngheo_desktop.services.register_reading import (
     head_flags,
     household_events,
     household_rows,
+    households_with_code,
     list_members,
     member_rows,
     next_household_code,

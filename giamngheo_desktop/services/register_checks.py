@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from giamngheo_desktop import clock
+from giamngheo_desktop.domain import household_code
 from giamngheo_desktop.domain.errors import ValidationIssue
 from giamngheo_desktop.domain.idnumber import normalize_id
 from giamngheo_desktop.services import field_checks
@@ -76,8 +77,9 @@ def validate_households(
 ) -> list[Sequence[ValidationIssue]]:
     """:func:`validate_household` of many households at once: each one's problems, in the same order.
 
-    ``live_codes`` (code → id of every household not deleted, e.g. an import's) replaces
-    the query per household that checks its code is free.
+    ``live_codes`` (:func:`household_code.key` of the code → id of every household not deleted, e.g. an
+    import's) replaces the query per household that checks its code is free. Codes are compared by that
+    key: "DX 01" is taken when "DX01" is.
     """
     count = len(households)
     if not count:
@@ -86,12 +88,13 @@ def validate_households(
 
     def taken(key: str, i: int, code: Any) -> tuple[str, str] | None:
         own = household_ids[i] if household_ids else None
-        if live_codes is not None and live_codes.get(code, own) == own:
+        code_key = household_code.key(str(code))
+        if live_codes is not None and live_codes.get(code_key, own) == own:
             return None
         other = db.row(
             "SELECT h.id, v.name AS village FROM household h JOIN village v ON v.id = h.village_id "
-            "WHERE h.code = ? AND h.deleted_at IS NULL AND h.id IS NOT ?",
-            (code, own),
+            f"WHERE {household_code.key_sql('h')} = ? AND h.deleted_at IS NULL AND h.id IS NOT ?",
+            (code_key, own),
         )
         return (f"đã có hộ khác mang mã này ({other['village']})", code) if other else None
 

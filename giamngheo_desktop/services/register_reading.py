@@ -132,6 +132,18 @@ def code_items(db: Database, list_name: str, code_system: str | None = None) -> 
     return [(code, item["name"]) for code, item in CodeBook(db).items(list_name, code_system).items()]
 
 
+def households_with_code(db: Database, code: str) -> list[int]:
+    """The live households whose code is ``code`` written any way ("dx 01" finds "DX01": household_code.key)."""
+    db.require(Permission.VIEW)
+    return [
+        int(r[0])
+        for r in db.conn.execute(
+            f"SELECT id FROM household WHERE {household_code.key_sql()} = ? AND deleted_at IS NULL ORDER BY id",
+            (household_code.key(code),),
+        )
+    ]
+
+
 def next_household_code(db: Database, village_id: int | None = None) -> str:
     """A free household code suggestion: the village code + a running number (domain.household_code)."""
     prefix = ""
@@ -140,7 +152,12 @@ def next_household_code(db: Database, village_id: int | None = None) -> str:
     start = int(db.scalar("SELECT count(*) FROM household") or 0)
 
     def taken(code: str) -> bool:
-        return bool(db.scalar("SELECT 1 FROM household WHERE code = ? AND deleted_at IS NULL", (code,)))
+        return bool(
+            db.scalar(
+                f"SELECT 1 FROM household WHERE {household_code.key_sql()} = ? AND deleted_at IS NULL",
+                (household_code.key(code),),
+            )
+        )
 
     return household_code.next_free(prefix, start, taken)[0]
 

@@ -41,6 +41,8 @@ def bad_value(f: fields.Field, rule: str) -> Any:
         return "" if f.kind == "text" else None
     if rule == "max_length":
         return "X" * (r.max_length + 1)
+    if rule == "letters":
+        return '"'
     if rule == "choices":
         return "zz"
     if rule == "past":

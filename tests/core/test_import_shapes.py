@@ -269,7 +269,7 @@ def test_an_unpaired_surrogate_in_a_cell_is_refused_at_its_row(db: Database, mon
 # The merged two-row list (shapes.merged_two_row_list) as LibreOffice saves it, converted once with
 #   soffice --headless -env:UserInstallation=file:///tmp/lo --convert-to xls|ods merged_two_row.xlsx
 # and committed (LibreOffice is not on the CI machines). python-calamine gives the .xls's merged
-# ranges but none of the .ods's: there the group title's span is read from its cells.
+# ranges but none of the .ods's: those are read from its XML (importing/ods_spans.py).
 CONVERTED = Path(__file__).parent / "fixtures" / "lists"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from giamngheo_desktop.domain import household_code
 from giamngheo_desktop.domain.errors import ValidationFailed
 from giamngheo_desktop.domain.idnumber import make_id_number
 from giamngheo_desktop.services import register as reg
@@ -323,8 +324,11 @@ def test_batched_reads_equal_the_single_ones(db: Database) -> None:
 
 def test_code_check_from_a_dict_of_live_codes_gives_the_same_issues(db: Database) -> None:
     hid = family(db, "DX-001").household_id
-    live = {r["code"]: r["id"] for r in db.rows("SELECT id, code FROM household WHERE deleted_at IS NULL")}
-    for code, own in (("DX-001", None), ("DX-001", hid), ("DX-009", None)):
+    live = {
+        household_code.key(r["code"]): r["id"]
+        for r in db.rows("SELECT id, code FROM household WHERE deleted_at IS NULL")
+    }
+    for code, own in (("DX-001", None), ("DX-001", hid), ("DX-009", None), ("dx 001", None), ("dx 001", hid)):
         data = reg.HouseholdInput(code=code, village_id=village_id(db))
         assert reg.validate_household(db, data, household_id=own) == reg.validate_household(
             db, data, household_id=own, live_codes=live

@@ -38,7 +38,6 @@ from giamngheo_desktop.domain.vocab import SEX_LABELS, class_label
 from giamngheo_desktop.importing import lists
 from giamngheo_desktop.importing.headers import mappable_fields
 from giamngheo_desktop.resources import resource_path
-from giamngheo_desktop.services import commune
 from giamngheo_desktop.text import thousands
 from ui import errors
 from ui.dialogs.restore_dialog import file_label
@@ -299,8 +298,7 @@ class ImportDialog(QDialog):
             lines.append("Dùng cách gán cột đã lưu lần trước cho mẫu danh sách này (xem thẻ “Cột trong tệp”).")
         lines.extend(preview.notes)
         if preview.new_villages:
-            named = [commune.as_named(commune.VillageInput(name=name)).name for name in preview.new_villages]
-            lines.append("Thôn/tổ sẽ tạo mới: " + ", ".join(named) + ".")  # as written: "Thôn Bãi Sậy" → "Bãi Sậy"
+            lines.append("Thôn/tổ sẽ tạo mới: " + ", ".join(preview.created_villages()) + ".")
         if preview.ignored_columns:
             lines.append("Cột không dùng: " + ", ".join(preview.ignored_columns) + ".")
         if preview.errors and valid_only:

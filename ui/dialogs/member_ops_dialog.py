@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 from giamngheo_desktop.domain.errors import ValidationFailed, ValidationIssue
 from giamngheo_desktop.services import register
 from giamngheo_desktop.services.changes import Changes
-from giamngheo_desktop.services.household_query import HouseholdQuery, find_household_ids, household_rows
 from ui.dialogs.register_forms import code_combo, date_edit, set_combo, text_to_date
 from ui.undo import run_operation
 from ui.workspace import Workspace
@@ -136,11 +135,7 @@ class StatusDialog(QDialog):
 
 
 def _find_household(workspace: Workspace, code: str, *, exclude: int) -> int:
-    ids = [
-        i
-        for i in find_household_ids(workspace.db, HouseholdQuery(text=code))
-        if i != exclude and household_rows(workspace.db, [i])[i].code.lower() == code.strip().lower()
-    ]
+    ids = [i for i in register.households_with_code(workspace.db, code) if i != exclude]
     if not ids:
         raise ValidationFailed(ValidationIssue("Mã hộ", "không tìm thấy hộ có mã này", value=code))
     return ids[0]
