@@ -202,6 +202,100 @@ def test_found_member_column_shows_only_while_searching(qtbot: QtBot, workspace:
     assert tab.view.isColumnHidden(FOUND_COLUMN)
 
 
+def test_the_first_character_shows_the_found_member_column_in_one_paint(qtbot: QtBot, workspace: Workspace) -> None:
+    """The search that shows the found member's column paints the list once, laid out with the
+    column: the table used to repaint every column again on a timer after the first paint.
+    Counted, not timed."""
+    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtWidgets import QApplication
+
+    from tests.sample_data import populate
+
+    populate(workspace.db, 300, seed=3)
+    tab = HouseholdsTab(workspace)
+    qtbot.addWidget(tab)
+    tab.resize(1200, 700)
+    tab.show()
+    qtbot.waitExposed(tab)
+    QApplication.processEvents()
+    painted: list[int] = []
+
+    class Count(QObject):
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and obj is tab.view.viewport():
+                painted.append(1)
+            return False
+
+    counter = Count()
+    tab.view.viewport().installEventFilter(counter)
+    header = tab.view.horizontalHeader()
+    for text in ("th", ""):  # fewer households and the column shown; all again, the column hidden
+        painted.clear()
+        rows = tab.model.rowCount()
+        tab.search.setText(text)
+        tab.apply_filters()
+        for _ in range(5):
+            QApplication.processEvents()
+        assert tab.model.rowCount() != rows and tab.view.isColumnHidden(FOUND_COLUMN) == (not text)
+        assert tab.view.verticalScrollBar().maximum() > 0  # more than a screenful: its scroll bar stays
+        assert len(painted) == 1, f"{text!r}: the list painted {len(painted)} times"
+        # laid out as a column shown the usual way: each column where the header puts it, the scroll range
+        for column in range(header.count()):
+            assert tab.view.columnViewportPosition(column) == header.sectionViewportPosition(column)
+        scroll = tab.view.horizontalScrollBar().maximum()
+        tab.view.updateGeometries()
+        assert tab.view.horizontalScrollBar().maximum() == scroll
+
+
+def test_a_search_reads_the_rows_on_screen_not_a_hundred(
+    qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first paint after a search reads the households the table shows (it read a hundred
+    around the first row); scrolled on, the rows then shown are read and show their household."""
+    from collections.abc import Sequence
+
+    from PySide6.QtWidgets import QApplication
+
+    from giamngheo_desktop.services.household_query import HouseholdRow
+    from giamngheo_desktop.services.session import Database
+    from tests.sample_data import populate
+    from ui.models import households_model
+
+    populate(workspace.db, 3000, seed=3)
+    tab = HouseholdsTab(workspace)
+    qtbot.addWidget(tab)
+    tab.resize(1200, 700)
+    tab.show()
+    qtbot.waitExposed(tab)
+    read: list[int] = []
+    real = households_model.household_rows
+
+    def counting(db: Database, ids: Sequence[int], *, text: str = "") -> dict[int, HouseholdRow]:
+        read.extend(ids)
+        return real(db, ids, text=text)
+
+    monkeypatch.setattr(households_model, "household_rows", counting)
+    type_text(tab.search, "th")
+    tab.apply_filters()
+    tab.repaint()
+    QApplication.processEvents()
+    first, last = tab.view.rowAt(0), tab.view.rowAt(tab.view.viewport().height() - 1)
+    assert first == 0 and 10 < last < 60
+    assert read == tab.model.ids[first : last + 1]
+    bar = tab.view.verticalScrollBar()
+    bar.setValue(bar.maximum() // 2)
+    tab.repaint()
+    QApplication.processEvents()
+    first, last = tab.view.rowAt(0), tab.view.rowAt(tab.view.viewport().height() - 1)
+    assert set(tab.model.ids[first : last + 1]) <= set(read)
+    fresh = HouseholdsModel(workspace.db)
+    fresh.set_query(tab.model.query)
+    for row in (first, last):
+        assert [tab.model.index(row, c).data() for c in range(len(COLUMNS))] == [
+            fresh.index(row, c).data() for c in range(len(COLUMNS))
+        ]
+
+
 def test_typing_after_scrolling_to_the_end_does_not_measure_every_row(
     qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -269,7 +363,8 @@ def test_a_text_finding_the_same_rows_asks_again_only_for_the_rows_in_view(
         bar.setValue(int(bar.maximum() * bar_at))
         tab.repaint()
         QApplication.processEvents()
-    assert len(tab.model._cache) > 200
+    first, last = tab.view.rowAt(0), tab.view.rowAt(tab.view.viewport().height() - 1)
+    assert len(tab.model._cache) > 2 * (last - first + 1)  # more rows read than the table shows
     asked: list[int] = []
     real = households_model.matched_members
 

@@ -2,9 +2,10 @@
 
 ``set_query`` asks the core for the ordered id list (one indexed SELECT; while only the
 search text changes, the index's answer filters the kept list: ``RegisterSearch``), so
-``rowCount`` and the scrollbar are right at once; ``data`` reads rows in batches of
-about a hundred around the requested row. ``sort`` re-runs the query with another
-ORDER BY in SQL — never put a QSortFilterProxyModel in front of this model.
+``rowCount`` and the scrollbar are right at once; ``data`` reads the rows the view shows
+(:attr:`HouseholdsModel.rows_in_view`), or about a hundred around the requested row.
+``sort`` re-runs the query with another ORDER BY in SQL — never put a
+QSortFilterProxyModel in front of this model.
 Views keep their selection across re-queries by listening to ``modelAboutToBeReset``
 / ``modelReset`` and using :data:`IdRole`.
 """
@@ -54,6 +55,7 @@ FOUND_COLUMN = COLUMN_KEYS.index("found")
 _Index = QModelIndex | QPersistentModelIndex
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _ANSWERED = frozenset({_DISPLAY, _ALIGNMENT, SortKeyRole, IdRole})
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -95,8 +97,9 @@ class HouseholdsModel(QAbstractTableModel):
         self._cache: dict[int, HouseholdRow] = {}
         self._rows: dict[int, int] = {}  # row of each id read (the ids stay while the rows are the same)
         self._missing: set[int] = set()
-        # the first and last row a view shows (set by the view's owner): what a new search text
-        # that finds the same rows asks again (:meth:`_refresh_found`)
+        # the first and last row a view shows (set by the view's owner): the rows a paint reads
+        # (:meth:`_load_around`), and what a new search text that finds the same rows asks again
+        # (:meth:`_refresh_found`)
         self.rows_in_view: Callable[[], tuple[int, int]] | None = None
 
     # -- querying ------------------------------------------------------------
@@ -185,11 +188,18 @@ class HouseholdsModel(QAbstractTableModel):
         return found
 
     def _load_around(self, row: int) -> None:
-        start = max(0, row - BATCH // 2)
-        wanted = [i for i in self.ids[start : start + BATCH] if i not in self._cache]
+        """Read the rows the view shows when ``row`` is one of them (a paint: the first paint after
+        a search reads a screenful, not a hundred rows), else about a hundred around ``row``."""
+        first, last = self.rows_in_view() if self.rows_in_view is not None else (0, -1)
+        if first <= row <= last:
+            start, stop = first, last + 1
+        else:
+            start = max(0, row - BATCH // 2)
+            stop = start + BATCH
+        wanted = [i for i in self.ids[start:stop] if i not in self._cache]
         loaded = household_rows(self.db, wanted, text=self.query.text)
         self._cache.update(loaded)
-        for n, household_id in enumerate(self.ids[start : start + BATCH], start):
+        for n, household_id in enumerate(self.ids[start:stop], start):
             self._rows[household_id] = n
         self._missing.update(set(wanted) - loaded.keys())
 
@@ -219,16 +229,18 @@ class HouseholdsModel(QAbstractTableModel):
             return _sort_key(row, key)
         return _display(row, key)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.ToolTipRole and orientation == Qt.Orientation.Horizontal and section == FOUND_COLUMN:
-            return "Thành viên của hộ có tên khớp với nội dung đang tìm"
-        if role != Qt.ItemDataRole.DisplayRole:
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
+        # asked about a thousand times a search (the row numbers' width after a reset, then a paint):
+        # int roles, row numbers first
+        if role != _DISPLAY:
+            if role == _TOOLTIP and section == FOUND_COLUMN and orientation == Qt.Orientation.Horizontal:
+                return "Thành viên của hộ (không phải chủ hộ) có tên hoặc số định danh khớp với nội dung đang tìm"
             return None
-        if orientation == Qt.Orientation.Horizontal:
-            if 0 <= section < len(COLUMNS):
-                return QCoreApplication.translate("HouseholdsModel", COLUMNS[section][1])
-            return None
-        return str(section + 1)
+        if orientation == Qt.Orientation.Vertical:
+            return str(section + 1)
+        if 0 <= section < len(COLUMNS):
+            return QCoreApplication.translate("HouseholdsModel", COLUMNS[section][1])
+        return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags

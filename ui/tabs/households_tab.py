@@ -58,6 +58,7 @@ from ui.undo import record_import, run_operation
 from ui.widgets.columns import ColumnFitter
 from ui.widgets.count_line import CountLine
 from ui.widgets.household_history import HouseholdHistory
+from ui.widgets.row_numbers import RowNumbers
 from ui.widgets.tabs import TabWidget
 from ui.workspace import Workspace
 
@@ -128,6 +129,7 @@ class HouseholdsTab(QWidget):
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setAlternatingRowColors(True)
         self.view.setWordWrap(False)
+        self.view.setVerticalHeader(RowNumbers(self.view))  # its width without asking 200 labels a search
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.view.horizontalHeader()
@@ -395,10 +397,20 @@ class HouseholdsTab(QWidget):
         query = self.current_query()
         searching = bool(query.text.strip())
         if self.view.isColumnHidden(FOUND_COLUMN) == searching:
-            self.view.setColumnHidden(FOUND_COLUMN, not searching)  # before the rows are laid out
-            self.columns.fit()
+            self._show_found_column(searching)  # before the rows are laid out
         if query != self.model.query or not self.model.ids:
             self.model.set_query(query)
+
+    def _show_found_column(self, shown: bool) -> None:
+        """Show (or hide) the found member's column, the table repainted once: as in
+        :meth:`ColumnFitter.fit`, which lays the table out again, its header does not tell it."""
+        header = self.view.horizontalHeader()
+        blocked = header.blockSignals(True)
+        try:
+            self.view.setColumnHidden(FOUND_COLUMN, not shown)
+        finally:
+            header.blockSignals(blocked)
+        self.columns.fit()
 
     def enter_results(self) -> None:
         """From the search box into the list: search now, focus the table on its first (or current) row."""

@@ -100,8 +100,19 @@ class ColumnFitter(QObject):
         view.viewport().installEventFilter(self)
 
     def fit(self) -> None:
+        """Fit the columns; the table is repainted once. Told of each new width by its header, the
+        table would lay out and repaint the columns again on a zero-time timer, after the paint
+        that follows (a search that shows a column, or a scroll bar that comes or goes, painted
+        the whole list twice); it is told here instead: its scroll range, and one repaint."""
         self._width = self.view.viewport().width()
-        fit_columns(self.view, self.natural(), shrink=self.shrink)
+        header = self.view.horizontalHeader()
+        blocked = header.blockSignals(True)
+        try:
+            fit_columns(self.view, self.natural(), shrink=self.shrink)
+            self.view.updateGeometries()  # the stretched last column's new width too, still untold
+        finally:
+            header.blockSignals(blocked)
+        self.view.viewport().update()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and self.view.viewport().width() != self._width:
