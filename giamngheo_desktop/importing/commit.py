@@ -311,13 +311,14 @@ def _commit(
                     coming[start] = helper.submit(member_chunk, start)
                     following[0] = start + _CHUNK
 
-            # A bulk write's seal reads what was inserted: each chunk as soon as it is written (one
-            # statement per 5,000 rows), not all of it after the last.
-            settle = block.settle if block is not None else (lambda _table: None)
+            # A bulk write's seal takes in what was inserted as soon as it is written, from the values
+            # it was written from (audit: a block, one digest of the values a column at a time)
+            settle = block.settle if block is not None else (lambda _table, _columns=None: None)
             bulk.insert_columns(conn, "household", household_columns, meanwhile=prepare)
             if block is not None and len(new_members) > _CHUNK:
                 prepare()
-                settle("household")
+            settle("household", household_columns)
+            if block is not None and len(new_members) > _CHUNK:
                 # the new households' search text is final: indexed now, while the helper works
                 # (the block's rebuild then finds them indexed)
                 search.sync_index(conn)
@@ -331,7 +332,7 @@ def _commit(
                 bulk.insert_columns(
                     conn, "member", chunk, defaults=member_defaults, meanwhile=None if coming else prepare
                 )
-                settle("member")
+                settle("member", chunk)
                 report(40 + start * 55 // max(len(new_members), 1))
         reg._refresh_derived_many(db, refresh, codes)
         conn.executemany("INSERT OR IGNORE INTO household_cause (household_id, cause_code) VALUES (?, ?)", causes)

@@ -25,6 +25,7 @@ import contextlib
 import hashlib
 import json
 import sqlite3
+from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -192,8 +193,10 @@ class BulkWrite:
     """What a :func:`bulk` block tells it: households whose search text it changed (None = any)."""
 
     search_households: list[int] | None = None
-    # read the rows inserted so far into a table now (see _Tracker.settle); set by bulk()
-    settle: Callable[[str], None] = lambda _table: None
+    # seal the rows inserted so far into a table now: from the values given (``columns``: column →
+    # one value per row inserted, a column left out holding its default) or by reading them (see
+    # _Tracker.settle); set by bulk()
+    settle: Callable[..., None] = lambda _table, _columns=None: None
 
 
 @contextlib.contextmanager
@@ -320,19 +323,22 @@ _SPAN = 5_000  # rows per statement of _rows_above (their joined text: some 4 MB
 _SEPARATOR = b"\x01"  # never in json_object's text: it writes control characters as \u0001
 
 
-def _rows_above(conn: sqlite3.Connection, table: str, low: int) -> int:
-    """:func:`_digest_sum` of the rows with a rowid above ``low`` (a rowid table), not yet reduced.
+def _rows_above(conn: sqlite3.Connection, table: str, low: int, high: int | None = None) -> int:
+    """:func:`_digest_sum` of the rows with a rowid above ``low`` (up to ``high`` when given; a rowid
+    table), not yet reduced.
 
     5,000 rows per statement, their texts joined by U+0001 in one value: the statement runs in
     SQLite alone (no Python row per row, nor the lock taken back for each), then Python splits and
     hashes. The sum does not depend on the order. Where the parts do not come out one per row (a
     text with U+0001 after all, a NULL) or the joined text is too big, those rows are read one by one.
     """
-    rest = f'SELECT {_row_text(conn, table)} FROM "{table}" AS R WHERE R.rowid > ?'
+    top = conn.execute(f'SELECT max(rowid) FROM "{table}"').fetchone()[0]
+    if top is not None and high is not None:
+        top = min(top, high)
+    rest = f'SELECT {_row_text(conn, table)} FROM "{table}" AS R WHERE R.rowid > ? AND R.rowid <= {top or 0}'
     if conn.execute("PRAGMA encoding").fetchone()[0] != "UTF-8":
         return _digest_sum(conn.execute(rest, (low,)))
     one_by_one = rest + " AND R.rowid <= ?"
-    top = conn.execute(f'SELECT max(rowid) FROM "{table}"').fetchone()[0]
     end = f'SELECT rowid FROM "{table}" WHERE rowid > ? ORDER BY rowid LIMIT 1 OFFSET {_SPAN - 1}'
     joined = (
         f"SELECT count(*), CAST(group_concat({_json(_shown(conn, table), 'R')}, char(1)) AS BLOB) "
@@ -342,17 +348,17 @@ def _rows_above(conn: sqlite3.Connection, table: str, low: int) -> int:
     total = 0
     while top is not None and low < top:
         found = conn.execute(end, (low,)).fetchone()
-        high = top if found is None else found[0]
+        upto = top if found is None else min(top, found[0])
         try:
-            count, text = conn.execute(joined, (low, high)).fetchone()
+            count, text = conn.execute(joined, (low, upto)).fetchone()
         except sqlite3.DataError:  # longer than SQLite's longest value
             return total + _digest_sum(conn.execute(rest, (low,)))
         parts = text.split(_SEPARATOR) if text else []
         if len(parts) == count:
             total += sum([as_int(sha(part).digest(), "big") for part in parts])
         else:
-            total += _digest_sum(conn.execute(one_by_one, (low, high)))
-        low = high
+            total += _digest_sum(conn.execute(one_by_one, (low, upto)))
+        low = upto
     return total
 
 
@@ -368,11 +374,16 @@ def _table_sum(conn: sqlite3.Connection, table: str) -> int:
     return _digest_sum(conn.execute(f'SELECT {_row_text(conn, table)} FROM "{table}" AS R')) % MOD
 
 
-def table_digests(conn: sqlite3.Connection) -> dict[str, str]:
+def table_digests(conn: sqlite3.Connection, outside: dict[str, list[tuple[int, int]]] | None = None) -> dict[str, str]:
     """Per audited table, the sum (mod 2^256) of SHA-256 of each row as the triggers record it
     (``json_object`` of the shown columns). A sum does not depend on row order and can be moved
-    forward by the entries since: + new row, − old row."""
-    return {table: f"{_table_sum(conn, table):064x}" for table in _existing_audited(conn)}
+    forward by the entries since: + new row, − old row. ``outside``: per table, rowid ranges (a
+    seal's blocks) whose rows are left out."""
+    ranges = outside or {}
+    return {
+        table: f"{_outside_sum(conn, table, ranges[table]) if table in ranges else _table_sum(conn, table):064x}"
+        for table in _existing_audited(conn)
+    }
 
 
 def table_shapes(conn: sqlite3.Connection) -> dict[str, str]:
@@ -414,19 +425,267 @@ def _moved_forward(conn: sqlite3.Connection, seal_id: int, tables: dict[str, int
     return expected
 
 
-def _sealed_now(conn: sqlite3.Connection, reason: str, written: dict[str, int] | None) -> dict[str, str]:
-    """The digests a new seal records: the last seal moved forward by the entries since and by what a
-    bulk write wrote without entries (``written``: per table, rows now − rows before, see :class:`_Tracker`).
+# ------------------------------------------------------------------------ blocks ---
+# A bulk write's rows inserted from values the writer holds (an import's households and members) are
+# sealed as a *block*: one SHA-256 of those values a column at a time, instead of a json_object and a
+# SHA-256 per row. A seal then holds, per table, the digest of the rows outside its blocks and the
+# blocks (table, rowid range, rows, digest, the last entry before them). `verify` takes each block's
+# rows as they were sealed — the rows now, those that entries changed since as the first of those
+# entries says they were — checks the block's digest, and adds their row digests to the table's.
+# A later bulk write that changes rows of a block (it leaves no entries) folds the block into the
+# table's digest first (:meth:`_Tracker.written`).
+BLOCK_FORMAT = "gn-block-1"
+_NONE = type(None)
+
+
+def _affinity(declared: str) -> str:
+    """SQLite's affinity of a column's declared type (the rules of sqlite.org/datatype3.html, 3.1)."""
+    kind = declared.upper()
+    if "INT" in kind:
+        return "INTEGER"
+    if "CHAR" in kind or "CLOB" in kind or "TEXT" in kind:
+        return "TEXT"
+    if "BLOB" in kind or not kind:
+        return "BLOB"
+    if "REAL" in kind or "FLOA" in kind or "DOUB" in kind:
+        return "REAL"
+    return "NUMERIC"
+
+
+# the Python types (besides None) a column of each affinity stores and reads back as they were: an
+# int written into a TEXT column comes back as text, a float's JSON text is rounded: no block then
+_KEPT: dict[str, tuple[type, ...]] = {
+    "INTEGER": (int,),
+    "NUMERIC": (int,),
+    "TEXT": (str,),
+    "BLOB": (int, str),
+    "REAL": (),
+}
+
+
+def _rowid_key(conn: sqlite3.Connection, table: str) -> str | None:
+    """The table's INTEGER PRIMARY KEY (its rowid, what its entries name), or None."""
+    keys = [r for r in conn.execute(f'PRAGMA table_info("{table}")') if r[5]]
+    if len(keys) == 1 and str(keys[0][2]).upper() == "INTEGER" and _has_rowid(conn, table):
+        return str(keys[0][1])
+    return None
+
+
+def _canonical(values: list[Any]) -> bytes:
+    """One column of a block's rows as bytes, made from the values alone (the writer's or the file's):
+    integers packed, texts joined by NUL, a column of NULLs counted, anything else as JSON."""
+    if not values:
+        return b"e"
+    with contextlib.suppress(TypeError, OverflowError):
+        return b"q" + array("q", values).tobytes()
+    with contextlib.suppress(TypeError):
+        text = "\x00".join(values)
+        if text.count("\x00") == len(values) - 1:
+            return b"s" + text.encode("utf-8", "surrogatepass")
+    if values.count(None) == len(values):
+        return b"n%d" % len(values)
+    return b"j" + _JSON(values).encode("utf-8", "surrogatepass")
+
+
+_JSON = json.JSONEncoder(
+    ensure_ascii=False, separators=(",", ":"), check_circular=False, default=lambda v: {"?": repr(v)}
+).encode
+
+
+def _block_digest(table: str, shown: list[str], columns: list[list[Any]]) -> str:
+    """SHA-256 of a block's rows (in rowid order), a column at a time."""
+    count = len(columns[0]) if columns else 0
+    digest = hashlib.sha256(f"{BLOCK_FORMAT}\x1e{table}\x1e{count}".encode())
+    for name, values in zip(shown, columns, strict=True):
+        part = _canonical(values)
+        digest.update(f"\x1e{name}\x1f{len(part)}\x1f".encode())
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def _block_values(conn: sqlite3.Connection, table: str, columns: dict[str, list[Any]], count: int) -> list[list[Any]]:
+    """Each shown column of ``count`` rows just inserted from ``columns`` (a column left out holds its
+    default), as the file gives them back; ValueError when a value would not come back as it is."""
+    from giamngheo_desktop.storage import bulk
+
+    hidden = SECRET_COLUMNS.get(table, set()) | SKIP_COLUMNS.get(table, set())
+    out: list[list[Any]] = []
+    for _cid, name, declared, _notnull, default, _pk in conn.execute(f'PRAGMA table_info("{table}")'):
+        if name in hidden:
+            continue
+        kept = _KEPT[_affinity(str(declared or ""))]
+        values = columns.get(name)
+        if values is None:
+            value = bulk.parse_default(default)
+            if not isinstance(value, (*kept, _NONE)) or type(value) is bool:
+                raise ValueError(name)
+            out.append([value] * count)
+            continue
+        if len(values) != count:
+            raise ValueError(name)
+        first = values[0]
+        if values.count(first) != count or type(first) not in (*kept, _NONE):  # most columns are one value
+            if not set(map(type, values)) <= {*kept, _NONE}:  # bool, float, bytes, an int for a TEXT column …
+                raise ValueError(name)
+        elif type(first) is int and len(set(map(type, values))) != 1:  # 1, True and 1.0 are equal, not the same
+            raise ValueError(name)
+        out.append(values)
+    return out
+
+
+def _first_states(conn: sqlite3.Connection, table: str, key: str, since: int) -> dict[int, str | None]:
+    """Per row (its key) that entries after ``since`` changed: its text before the first of them
+    (None: it was not there)."""
+    path = f'$."{key}"'
+    states: dict[int, str | None] = {}
+    for old_key, new_key, old in conn.execute(
+        "SELECT CASE WHEN json_valid(old_values) THEN json_extract(old_values, ?) END,"
+        " CASE WHEN json_valid(new_values) THEN json_extract(new_values, ?) END, old_values FROM audit_log"
+        " WHERE id > ? AND entity = ? AND action IN ('insert', 'update', 'delete') ORDER BY id",
+        (path, path, since, table),
+    ):
+        if type(old_key) is int:
+            states.setdefault(old_key, old)
+        if type(new_key) is int:
+            states.setdefault(new_key, None)
+    return states
+
+
+def _block_same(conn: sqlite3.Connection, block: dict[str, Any], touched: dict[int, str | None]) -> bool:
+    """Whether a block's rows as they were sealed — the rows now, those in ``touched`` (its rows changed
+    since, by key) as it says they were (None: not there) — give the block's digest."""
+    table, low, high = str(block["table"]), int(block["after"]), int(block["upto"])
+    key = _rowid_key(conn, table)
+    shown = _shown(conn, table)
+    if key is None or key not in shown:
+        return False
+    at = shown.index(key)
+    names = ", ".join(f'"{c}"' for c in shown)
+    rows = conn.execute(
+        f'SELECT {names} FROM "{table}" WHERE rowid > ? AND rowid <= ? ORDER BY rowid', (low, high)
+    ).fetchall()
+    if touched:
+        rows = [r for r in rows if r[at] not in touched]
+        for text in touched.values():
+            if text is not None:
+                found = json.loads(text)
+                rows.append(tuple(found.get(c) for c in shown))
+        rows.sort(key=lambda r: r[at])
+    if len(rows) != block.get("rows"):
+        return False
+    columns: list[Any] = list(zip(*rows, strict=True)) if rows else [() for _ in shown]
+    return _block_digest(table, shown, columns) == block.get("digest")
+
+
+def _touched_sum(conn: sqlite3.Connection, table: str, touched: dict[int, str | None]) -> int:
+    """Σ digest of the rows in ``touched`` as it says they were − as they are now (not reduced)."""
+    total = sum(_row_digest(text) for text in touched.values() if text is not None)
+    keys, row = list(touched), _row_text(conn, table)
+    for start in range(0, len(keys), 500):
+        part = keys[start : start + 500]
+        marks = ", ".join("?" * len(part))
+        total -= _digest_sum(conn.execute(f'SELECT {row} FROM "{table}" AS R WHERE R.rowid IN ({marks})', part))
+    return total
+
+
+def _block_sum(conn: sqlite3.Connection, block: dict[str, Any], touched: dict[int, str | None]) -> int:
+    """Σ digest of a block's rows as they were sealed (see :func:`_block_same`), not reduced."""
+    table, low, high = str(block["table"]), int(block["after"]), int(block["upto"])
+    return _rows_above(conn, table, low, high) + _touched_sum(conn, table, touched)
+
+
+def _in_block(states: dict[int, str | None], block: dict[str, Any]) -> dict[int, str | None]:
+    low, high = int(block["after"]), int(block["upto"])
+    return {k: v for k, v in states.items() if low < k <= high}
+
+
+def _blocks_of(sealed: dict[str, Any] | None) -> list[dict[str, Any]]:
+    found = (sealed or {}).get("blocks")
+    if not isinstance(found, list):
+        return []
+    return [b for b in found if isinstance(b, dict) and {"table", "after", "upto", "rows", "digest", "since"} <= set(b)]
+
+
+def _outside_sums(
+    conn: sqlite3.Connection, seal_id: int, sealed: dict[str, Any]
+) -> tuple[dict[str, int], set[str], dict[str, list[tuple[int, int]]]]:
+    """What each table's rows outside the seal's blocks should sum to now: the seal's digest moved
+    forward by the entries since, plus, for the block rows those entries changed, their digests as
+    sealed − as they are now (the entries moved the digest by now − as sealed, but those rows are
+    counted with their block); the tables one of whose blocks does not give its digest; the ranges."""
+    tables = sealed.get("tables") or {}
+    expected = _moved_forward(conn, seal_id, {t: int(str(d), 16) for t, d in tables.items()})
+    broken: set[str] = set()
+    ranges: dict[str, list[tuple[int, int]]] = {}
+    states: dict[tuple[str, int], dict[int, str | None]] = {}
+    for block in _blocks_of(sealed):
+        table = str(block["table"])
+        key = _rowid_key(conn, table)
+        if table not in expected or key is None:
+            broken.add(table)
+            continue
+        since = int(block["since"])
+        if (table, since) not in states:
+            states[table, since] = _first_states(conn, table, key, since)
+        touched = _in_block(states[table, since], block)
+        if not _block_same(conn, block, touched):
+            broken.add(table)
+        expected[table] = (expected[table] + _touched_sum(conn, table, touched)) % MOD
+        ranges.setdefault(table, []).append((int(block["after"]), int(block["upto"])))
+    return expected, broken, ranges
+
+
+def _outside_sum(conn: sqlite3.Connection, table: str, ranges: list[tuple[int, int]]) -> int:
+    """Σ digest of the table's rows outside the rowid ranges (blocks never overlap), reduced."""
+    lowest = conn.execute(f'SELECT min(rowid) FROM "{table}"').fetchone()[0]
+    if lowest is None:
+        return 0
+    total, low = 0, int(lowest) - 1
+    for after, upto in sorted(ranges):
+        if after > low:
+            total += _rows_above(conn, table, low, after)
+        low = max(low, upto)
+    return (total + _rows_above(conn, table, low)) % MOD
+
+
+def _sealed_sums(conn: sqlite3.Connection, seal_id: int, sealed: dict[str, Any]) -> tuple[dict[str, int], set[str]]:
+    """What each table's digest should be now (the seal's rows outside its blocks and in them, moved
+    forward by the entries since), and the tables one of whose blocks does not give its digest."""
+    expected, broken, ranges = _outside_sums(conn, seal_id, sealed)
+    for table, found in ranges.items():
+        for low, high in found:
+            expected[table] = (expected[table] + _rows_above(conn, table, low, high)) % MOD
+    return expected, broken
+
+
+@dataclass
+class Written:
+    """What a bulk write changed (see :class:`_Tracker`): per table, Σ digest of its rows now − as they
+    were, outside the blocks it made; the blocks it made; the earlier seal's blocks it folded into ``sums``."""
+
+    sums: dict[str, int]
+    blocks: list[dict[str, Any]]
+    folded: list[dict[str, Any]]
+
+
+def _sealed_now(
+    conn: sqlite3.Connection, reason: str, written: Written | None
+) -> tuple[dict[str, str], list[dict[str, Any]]]:
+    """The digests a new seal records, and its blocks: the last seal moved forward by the entries since
+    and by what a bulk write wrote without entries (``written``: per table, rows now − rows before, see
+    :class:`_Tracker`; the blocks it made).
 
     A seal costs what was written since the last one, not a reading of every table. Tables are read
     again where the last seal cannot be moved forward: none yet, one made before this way of sealing
-    (no shapes), another set of columns (an upgrade), an upgrade or a restore since. Moving forward
+    (no shapes), another set of columns (an upgrade), an upgrade or a restore since; their blocks
+    go (the reading took their rows in). Moving forward
     never takes in a change made outside the app since the last seal: it keeps showing in
     :func:`verify` until someone looks, as it did between two seals before.
     """
     shapes = table_shapes(conn)
     last = None if reason in _RESEAL_AFTER else _last_seal(conn)
     usable: dict[str, int] = {}
+    kept: list[dict[str, Any]] = []
     if last is not None:
         seal_id, sealed = last
         old_shapes, tables = sealed.get("shapes"), sealed.get("tables")
@@ -443,11 +702,17 @@ def _sealed_now(conn: sqlite3.Connection, reason: str, written: dict[str, int] |
                 }
             if usable:
                 usable = _moved_forward(conn, seal_id, usable)
-    added = written or {}
-    return {
+                kept = _blocks_of(sealed)
+    added = written.sums if written is not None else {}
+    folded = written.folded if written is not None else []
+    blocks = [
+        b for b in kept + (written.blocks if written is not None else []) if b["table"] in usable and b not in folded
+    ]
+    digests = {
         table: f"{(usable[table] + added.get(table, 0)) % MOD if table in usable else _table_sum(conn, table):064x}"
         for table in shapes
     }
+    return digests, blocks
 
 
 class _Tracker:
@@ -465,11 +730,15 @@ class _Tracker:
         self.tables: dict[str, tuple[list[str], int | None]] = {}  # table → key columns, highest rowid (None: no rowid)
         self.triggers: list[str] = []
         self.settled: dict[str, int] = {}  # table → Σ digest of the rows read by settle (inserted by the write)
+        self.blocks: list[dict[str, Any]] = []  # rows settled from the values they were inserted from
+        self.start: dict[str, int] = {}  # table → its highest rowid before the write
         for n, table in enumerate(_existing_audited(conn)):
             rowid = _has_rowid(conn, table)
             keys = ["rowid"] if rowid else _primary_key(conn, table)
             top = int(conn.execute(f'SELECT coalesce(max(rowid), 0) FROM "{table}"').fetchone()[0]) if rowid else None
             self.tables[table] = (keys, top)
+            if top is not None:
+                self.start[table] = top
             track = f"gn_bulk_{n}"
             cols = ", ".join(f"k{i}" for i in range(len(keys)))
             conn.execute(f'DROP TABLE IF EXISTS temp."{track}"')  # left by a write that failed outside a transaction
@@ -508,24 +777,52 @@ class _Tracker:
             if name not in self.triggers:
                 self.triggers.append(name)
 
-    def settle(self, table: str) -> None:
-        """Read now the rows the write inserted into ``table`` above its highest rowid, and watch them
-        from here on like the rows that were there before (a later change: its row as read here
-        becomes the "as it was"). The import calls it after each chunk of members: the reading runs
-        in SQLite while the helper thread makes the next chunk, not all at the end."""
+    def settle(self, table: str, columns: dict[str, list[Any]] | None = None) -> None:
+        """Seal now the rows the write inserted into ``table`` above its highest rowid, and watch them
+        from here on like the rows that were there before (a later change: its row as sealed here
+        becomes the "as it was"). With ``columns`` (the values they were inserted from, column → one
+        value per row in rowid order, a column left out holding its default) they become a block
+        (one digest of those values, nothing read); otherwise, or when they are not exactly those rows
+        or a value would not come back as it is, they are read (in SQLite, while the import's helper
+        thread makes the next chunk)."""
         keys, top = self.tables.get(table, ([], None))
         if top is None:
             return
         high = int(self.conn.execute(f'SELECT coalesce(max(rowid), 0) FROM "{table}"').fetchone()[0])
         if high <= top:
             return
-        self.settled[table] = self.settled.get(table, 0) + _rows_above(self.conn, table, top)
+        block = self._block(table, top, high, columns) if columns is not None else None
+        if block is None:
+            self.settled[table] = self.settled.get(table, 0) + _rows_above(self.conn, table, top)
+        else:
+            self.blocks.append(block)
         self.tables[table] = (keys, high)
         self._watch(list(self.tables).index(table), table)
 
-    def written(self) -> dict[str, int]:
+    def _block(self, table: str, top: int, high: int, columns: dict[str, list[Any]]) -> dict[str, Any] | None:
+        key = _rowid_key(self.conn, table)
+        ids = columns.get(key) if key is not None else None
+        if not ids or set(map(type, ids)) != {int} or ids[0] <= top or ids[-1] != high:
+            return None
+        if not all(map(int.__lt__, ids, ids[1:])):
+            return None
+        count = len(ids)
+        if self.conn.execute(f'SELECT count(*) FROM "{table}" WHERE rowid > ?', (top,)).fetchone()[0] != count:
+            return None  # other rows than those given
+        try:
+            values = _block_values(self.conn, table, columns, count)
+        except ValueError:
+            return None
+        digest = _block_digest(table, _shown(self.conn, table), values)
+        return {"table": table, "after": top, "upto": high, "rows": count, "digest": digest}
+
+    def written(self) -> Written:
         conn = self.conn
         out: dict[str, int] = {}
+        last = _last_seal(conn)
+        earlier = _blocks_of(last[1]) if last is not None else []
+        kept: list[dict[str, Any]] = []
+        folded: list[dict[str, Any]] = []
         for n, (table, (keys, top)) in enumerate(self.tables.items()):
             track = f"gn_bulk_{n}"
             text = _row_text(conn, table)
@@ -534,8 +831,42 @@ class _Tracker:
             now = _digest_sum(conn.execute(f'SELECT {text} FROM temp."{track}" AS T JOIN "{table}" AS R ON {on}'))
             if top is not None:
                 now += _rows_above(conn, table, top) + self.settled.get(table, 0)
+            mine = [b for b in self.blocks if b["table"] == table]
+            theirs = [b for b in earlier if b["table"] == table]
+            if mine or theirs:
+                changed = {
+                    int(k): None if b is None else bytes(b).decode("utf-8") if isinstance(b, bytes) else str(b)
+                    for k, b in conn.execute(f'SELECT k0, before FROM temp."{track}"')
+                }
+                for block in mine:  # rows of this write's blocks changed after they were sealed: read
+                    touched = _in_block(changed, block)
+                    if touched:
+                        now += _block_sum(conn, block, touched)
+                    else:
+                        kept.append(block)
+                start = self.start.get(table, 0)
+                for block in theirs:  # an earlier block whose rows this write changed: folded into the sums
+                    low, high = int(block["after"]), int(block["upto"])
+                    touched = _in_block(changed, block)
+                    arrived = conn.execute(
+                        f'SELECT rowid FROM "{table}" WHERE rowid > ? AND rowid <= ?', (max(low, start), high)
+                    ).fetchall()
+                    if not touched and not arrived:
+                        continue
+                    key = _rowid_key(conn, table)
+                    if key is None:
+                        continue
+                    states = _first_states(conn, table, key, int(block["since"]))
+                    for k, v in touched.items():
+                        states.setdefault(k, v)
+                    for (k,) in arrived:
+                        states.setdefault(int(k), None)
+                    states = _in_block(states, block)
+                    if _block_same(conn, block, states):  # else changed outside the app before: verify says so
+                        now += _block_sum(conn, block, states)
+                        folded.append(block)
             out[table] = (now - before) % MOD
-        return out
+        return Written(out, kept, folded)
 
     def close(self) -> None:
         for name in self.triggers:
@@ -556,9 +887,7 @@ def file_id(db: Database) -> str:
     return made
 
 
-def seal(
-    db: Database, reason: str, *, anchor: bool = True, written: dict[str, int] | None = None
-) -> dict[str, Any] | None:
+def seal(db: Database, reason: str, *, anchor: bool = True, written: Written | None = None) -> dict[str, Any] | None:
     """A seal entry: the number of entries, the head, a digest per audited table and the columns each
     was made with (see :func:`_sealed_now`); then an anchor outside the file (after the commit).
     Nothing when the last entry is already a seal or the file is read-only. Inside an open
@@ -573,18 +902,17 @@ def seal(
         ident = file_id(db)
         before = head(conn)
         count = int(conn.execute("SELECT count(*) FROM audit_log").fetchone()[0])
-        record(
-            db,
-            action=SEAL,
-            entity="audit_log",
-            new={
-                "reason": reason,
-                "entries": count,
-                "head": before,
-                "tables": _sealed_now(conn, reason, written),
-                "shapes": table_shapes(conn),
-            },
-        )
+        digests, blocks = _sealed_now(conn, reason, written)
+        content: dict[str, Any] = {
+            "reason": reason,
+            "entries": count,
+            "head": before,
+            "tables": digests,
+            "shapes": table_shapes(conn),
+        }
+        if blocks:
+            content["blocks"] = [{**b, "since": b.get("since", before["id"])} for b in blocks]
+        record(db, action=SEAL, entity="audit_log", new=content)
         sealed = head(conn)
     if anchor and not inside:
         anchors.append(ident, sealed, reason=reason, path=db.path)
@@ -689,9 +1017,9 @@ def _check_tables(conn: sqlite3.Connection, seal_id: int, sealed: dict[str, Any]
     tables = sealed.get("tables") or {}
     if not isinstance(tables, dict):
         return ["dấu niêm phong cuối không đọc được"]
-    expected = _moved_forward(conn, seal_id, {t: int(str(d), 16) for t, d in tables.items()})
-    now = table_digests(conn)
-    changed = [t for t, d in expected.items() if t in now and int(now[t], 16) != d]
+    expected, broken, ranges = _outside_sums(conn, seal_id, sealed)
+    now = table_digests(conn, ranges)
+    changed = [t for t, d in expected.items() if t in now and (t in broken or int(now[t], 16) != d)]
     return [
         f"bảng «{t}» có thay đổi không có trong nhật ký (bị sửa thẳng vào tệp, ví dụ sau khi gỡ trigger)"
         for t in changed
