@@ -232,9 +232,10 @@ def test_values_that_would_not_come_back_as_given_make_no_block(db: Database) ->
     """An int written into a TEXT column comes back as text, a float's JSON text is rounded, True is 1:
     such rows are read instead."""
     conn = db.conn
-    base = {"id": [1], "code": ["X"], "name": ["Thôn X"], "name_fold": ["thon x"]}
+    base: dict[str, list[Any]] = {"id": [1], "code": ["X"], "name": ["Thôn X"], "name_fold": ["thon x"]}
     assert audit._block_values(conn, "village", base, 1)
-    for bad in ({"code": [7]}, {"sort_order": [True]}, {"sort_order": [1.0]}, {"name": [b"x"]}):
+    bads: list[dict[str, list[Any]]] = [{"code": [7]}, {"sort_order": [True]}, {"sort_order": [1.0]}, {"name": [b"x"]}]
+    for bad in bads:
         with pytest.raises(ValueError):
             audit._block_values(conn, "village", base | bad, 1)
 
