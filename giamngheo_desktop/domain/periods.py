@@ -29,7 +29,8 @@ class Period:
 
     @property
     def file_key(self) -> str:
-        return re.sub(r"[^0-9A-Za-z_-]+", "_", self.key)
+        """The period in a file name the officer reads: "2026-11", "2026-Q4", "dot-7" (a review round)."""
+        return re.sub(r"[^0-9A-Za-z_-]+", "_", self.key.replace("round:", "dot-"))
 
 
 def month(year: int, month_no: int) -> Period:

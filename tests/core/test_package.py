@@ -202,3 +202,11 @@ def test_cli_report_package_verify_and_combine(
     assert "hợp lệ" in capsys.readouterr().out
     assert main(["report", "--db", str(db_path), "--kind", "bieu1", "--period", "2026-13", "--out", str(out)]) == 2
     assert "không hợp lệ" in capsys.readouterr().err
+
+
+def test_a_period_in_a_file_name_reads_in_vietnamese() -> None:
+    """A round's package was "goi-du-lieu-01234-round_2-lan01.zip": the program's word, not the officer's."""
+    from giamngheo_desktop.domain import periods
+
+    assert periods.review_round(2, "Rà soát thường xuyên tháng 12/2026").file_key == "dot-2"
+    assert [periods.month(2026, 11).file_key, periods.quarter(2026, 4).file_key] == ["2026-11", "2026-Q4"]

@@ -431,6 +431,10 @@ def test_the_officers_year_in_the_real_window(
         assert len(rows) > 50
         raw = [row for row in rows if RAW.search(row) or '{"' in row]  # a column, an ISO date, a JSON value
         assert raw == [], raw[:5]
+        view, header = dialog.view, dialog.view.horizontalHeader()  # the change itself in view, a third at least
+        room = view.viewport().width()
+        assert header.sectionViewportPosition(4) + header.sectionSize(4) <= room + 2, (header.length(), room)
+        assert header.sectionSize(4) >= room // 3 - 2, (header.sectionSize(4), room)
         dialog.reject()
 
     me.with_dialog(history, window.action_audit.trigger)

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 
 from giamngheo_desktop.services import audit
 from giamngheo_desktop.services.audit import HistoryEntry, HistoryQuery
 from giamngheo_desktop.services.session import Database
+from ui.widgets.columns import ColumnFitter
 
 Index = QModelIndex | QPersistentModelIndex
 HEADERS = ("Thời điểm", "Người thực hiện", "Thao tác", "Đối tượng", "Nội dung thay đổi")
@@ -65,15 +66,23 @@ class HistoryModel(QAbstractTableModel):
 
 
 def history_view(model: HistoryModel, parent: QWidget | None = None) -> QTableView:
+    """The entries side by side: time, user and action whole; the subject cut short (whole in its
+    tooltip) before the change itself, which keeps at least a third of the width (it was pushed off
+    to the right by a long subject, its header read "ội dung")."""
     view = QTableView(parent)
     view.setModel(model)
     view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     view.setAlternatingRowColors(True)
     view.verticalHeader().setVisible(False)
-    header = view.horizontalHeader()
-    for column in range(4):
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
+    view.horizontalHeader().setStretchLastSection(True)
+
+    def natural() -> dict[int, int]:
+        widths = {column: view.sizeHintForColumn(column) for column in range(4)}
+        return widths | {4: view.viewport().width() // 3}
+
+    fitter = ColumnFitter(view, natural, shrink={3: view.fontMetrics().horizontalAdvance("Nguyễn Văn An (hộ 01-0001)")})
+    for signal in (model.modelReset, model.rowsInserted):
+        signal.connect(lambda *_args: fitter.fit())
     return view
 
 
