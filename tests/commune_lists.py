@@ -497,6 +497,28 @@ def merged_down(path: Path) -> Path:
     return path
 
 
+def dashes(path: Path) -> Path:
+    """Household columns filled on the head's row only, the members' rows holding "-", "nt", "\"" or "…" there;
+    an ID cell "-" or a note where there is none, "CCCD: …" / "CMND …" before a number; class words as
+    officers shorten them ("HN mới", "H.Nghèo", "Hộ CN", "Cận nghèo 2025")."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Mã hộ", "Họ và tên", "Quan hệ với chủ hộ", "Ngày sinh", "Giới tính", "Số CCCD", "Dân tộc", "Thôn",
+               "Phân loại hộ"])  # fmt: skip
+    words = {"poor": ["HN mới", "H.Nghèo", "Hộ nghèo thiếu hụt đa chiều"], "near_poor": ["Hộ CN", "Cận nghèo 2025"]}
+    for h, i, p, k in _people():
+        if p.id_number:
+            number: Any = [p.id_number, f"CCCD: {p.id_number}", f"CMND {p.id_number}"][k % 3]
+        else:
+            number = ["-", "Còn nhỏ", "…"][k % 3]
+        filler = ["-", "nt", '"', "…"][k % 4]
+        klass = words[h.klass][k % len(words[h.klass])] if i == 0 else "-"
+        ws.append([h.code if i == 0 else "-", p.name, p.rel, _born(p, k), SEX_WORDS[p.sex], number, p.ethnicity,
+                   h.village if i == 0 else filler, klass])  # fmt: skip
+    wb.save(path)
+    return path
+
+
 def _csv_table() -> list[list[str]]:
     rows = [
         ["DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2025", "", "", "", "", "", "", "", "", "", ""],
@@ -556,6 +578,7 @@ SHAPES: dict[str, Callable[[Path], Path]] = {
     "address_only": address_only,
     "per_village": per_village,
     "merged_down": merged_down,
+    "dashes": dashes,
     "csv_semicolon_cp1258": csv_semicolon_cp1258,
     "csv_utf8_bom": csv_utf8_bom,
 }

@@ -49,6 +49,7 @@ from giamngheo_desktop.importing.values import (
     already_screened,
     cell_text,
     day_first,
+    drop_blanks,
     drop_bullets,
     drop_titles,
     fill_ditto,
@@ -194,6 +195,7 @@ class _Planner:
         self.create_villages = create_villages
         self.legacy_font = False  # some names typed in an old 8-bit font (the preview says how to convert)
         self.month_first: list[str] = []  # date columns written m/d/yyyy, read so
+        self.notes: list[str] = []  # what the planner tells besides the sheets' notes
         self.vocab = Vocab(db)
         self.labels = field_labels()
         self.issues: list[RowIssue] = []
@@ -342,6 +344,7 @@ class _Planner:
             if bad:
                 hostile.update(i for i, v in enumerate(values) if v is _HOSTILE)
             values = fill_ditto(key, values, distinct)  # "nt", "\"": as the row above
+            values = drop_blanks(key, values)  # "-", "…" alone: nothing written
             earlier = columns.get(key)
             if earlier is not None:  # two columns for one field: a later non-empty cell wins, as in cells()
                 values = [v if v is not None else e for v, e in zip(values, earlier, strict=True)]
@@ -426,6 +429,8 @@ class _Planner:
         has_number = "household_no" in columns
         if has_head_col and has_full and self._head_ticked(columns, total):  # a "Chủ hộ" column ticked with x
             has_head_col, has_rel = False, True
+        if has_head_col and has_full and self._counts_not_names(columns):  # "Nhân khẩu": how many, not who
+            has_full = False
         plain = list(columns.values())  # as in the file: the empty-row test below
         given_names = columns.pop("given_name", None)  # "Họ và chữ đệm" | "Tên": one name; "Tên" alone: the name
         if given_names is not None:
@@ -452,7 +457,7 @@ class _Planner:
         self.cols = columns
         self.household_cols = [(k, columns[k]) for k in _HOUSEHOLD_KEYS if k in columns]
         empty: list[Any] = [None] * total
-        names = drop_bullets(_texts(columns["full_name"]))  # "- Lê Thị Lan" under the head: "Lê Thị Lan"
+        names, bulleted = drop_bullets(_texts(columns["full_name"]))  # "- Lê Thị Lan" under the head: "Lê Thị Lan"
         for i in legacy_font(names):
             self.issue(numbers[i], "full_name" if has_full else "head_name", names[i], LEGACY_FONT_REASON)
             self.legacy_font = True
@@ -485,7 +490,8 @@ class _Planner:
                     continue
                 self.issue(numbers[i], "full_name" if has_full else "head_name", "", "thiếu họ và tên")
                 continue
-            is_head = rel_codes[i] == reg.HEAD
+            # without a relationship column, a name without the bullet its members have is a head
+            is_head = rel_codes[i] == reg.HEAD if has_rel or not bulleted else i not in bulleted
             code = code_texts[i]
             if code:
                 key: Any = ("code", code_keys[code])
@@ -555,7 +561,7 @@ class _Planner:
         issues = self.issues + self.checked + self.heads + self.repeated
         issues.sort(key=lambda i: (i.row, i.severity != "error"))
         first_part = self.parts[0]
-        notes = [note for p in self.parts for note in p.notes]
+        notes = [note for p in self.parts for note in p.notes] + self.notes
         if self.legacy_font:
             notes.append(f"Có họ tên {LEGACY_FONT_HELP}.")
         for column in dict.fromkeys(self.month_first):
@@ -576,6 +582,21 @@ class _Planner:
             notes=notes,
             part_sheets=[p.table.sheet for p in self.parts],
         )
+
+    def _counts_not_names(self, columns: dict[str, list[Any]]) -> bool:
+        """A column taken for the members' names ("Nhân khẩu") beside the heads' names that holds only numbers:
+        how many people each household has, not a name. It is left out (one row per household, the head)."""
+        cells = columns["full_name"]
+        filled = [cells[i] for i in _filled(cells)]
+        if not filled or not all(type(v) in (int, float) or (type(v) is str and v.isdigit()) for v in filled):
+            return False
+        self.notes.append(
+            f"Cột “{self.col('full_name')}” ghi số người của mỗi hộ, không phải họ tên: không dùng (mỗi dòng là "
+            "một hộ, chỉ nhập chủ hộ)."
+        )
+        self.columns.pop("full_name", None)
+        del columns["full_name"]
+        return True
 
     def _head_ticked(self, columns: dict[str, list[Any]], total: int) -> bool:
         """A "Chủ hộ" column beside the names holding only ticks (x): the ticked rows are the heads (their
@@ -1018,7 +1039,7 @@ class _Planner:
         if "poverty_class" in hvals:
             text = _text(hvals["poverty_class"])
             if text not in self.classes:
-                self.classes[text] = self.vocab.classes.get(fold_key(text))
+                self.classes[text] = self.vocab.klass(text)
             cls = self.classes[text]
             if cls is None:
                 self.issue(first_row, "poverty_class", text, "không rõ loại hộ (ghi Hộ nghèo, Hộ cận nghèo, …)")

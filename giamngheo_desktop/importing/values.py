@@ -217,11 +217,41 @@ def fill_ditto(key: str, values: list[Any], distinct: Any) -> list[Any]:
     return result
 
 
+@functools.lru_cache(maxsize=1)
+def _blanks() -> frozenset[str]:
+    return frozenset(synonyms_file().get("blanks", {}).get("words", []))
+
+
+def drop_blanks(key: str, values: list[Any]) -> list[Any]:
+    """A column's cleaned cells with a dash or dots alone ("-", "…": nothing to write) as empty cells, in every
+    field but the names (``resources/templates/header-synonyms.json``: "blanks"); ``values`` itself when none."""
+    blanks = _blanks()
+    if key in ("full_name", "head_name", "given_name") or blanks.isdisjoint(values):
+        return values
+    return [None if type(v) is str and v in blanks else v for v in values]
+
+
+@functools.lru_cache(maxsize=1)
+def _id_labels() -> frozenset[str]:
+    return frozenset(fold_key(word) for word in synonyms_file().get("id_labels", []))
+
+
+_LABELLED_ID = re.compile(r"^(\D+?)\s*[:.\-]?\s*(\d[\d\s.\-]*)$")
+
+ID_NOT_A_NUMBER = "không phải số định danh (không có chữ số nào): để trống số định danh"
+
+
 def _read_id(value: Any) -> tuple[str, str | None]:
     if value is None or value == "":
         return "", None
-    if type(value) is str and not value[:1].isdigit() and fold_key(value) in _no_id_words():
-        return "", None  # "Chưa có", "KCC": the member has no ID number yet
+    if type(value) is str and not value[:1].isdigit():
+        if fold_key(value) in _no_id_words():
+            return "", None  # "Chưa có", "KCC": the member has no ID number yet
+        labelled = _LABELLED_ID.match(value.strip())
+        if labelled is not None and fold_key(labelled.group(1)) in _id_labels():
+            value = labelled.group(2)  # "CCCD: 025080000101", "CMND 131234567"
+        elif not any(map(str.isdigit, value)):
+            return "", ID_NOT_A_NUMBER  # a note ("Đang làm thẻ"), not a number
     if type(value) is str and _SCIENTIFIC.match(value.strip()):
         return "", ID_DIGITS_LOST
     numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
@@ -234,6 +264,13 @@ def _read_id(value: Any) -> tuple[str, str | None]:
 
 
 _PLAIN = re.compile(r"^[\x00-\x7f]*$")  # typed without accents
+_WORDS = re.compile(r"[0-9a-z]+")
+
+
+def _holds(words: list[str], phrase: list[str]) -> bool:
+    """Whether ``phrase`` is found in ``words``, word for word."""
+    n = len(phrase)
+    return any(words[i : i + n] == phrase for i in range(len(words) - n + 1))
 
 
 def accent_key(text: str) -> str:
@@ -269,7 +306,9 @@ class Vocab:
     def __init__(self, db: Database) -> None:
         self.codes = reg.CodeBook(db)
         syn = synonyms_file()
-        self.classes = {fold_key(name): code for code, names in syn["classes"].items() for name in names}
+        self.classes: dict[str, str] = {
+            fold_key(name): str(code) for code, names in syn["classes"].items() for name in names
+        }
         self.sexes = {fold_key(name): code for code, names in syn["sexes"].items() for name in names}
         self.heads = {fold_key(name) for name in syn["heads"]}
         self._head_words = list(syn["heads"])
@@ -291,6 +330,11 @@ class Vocab:
         self._maps: dict[str, dict[str, str]] = {}
         self._memo: dict[tuple[str, str, str | None], str | None] = {}
         self._foreign = {fold_key(word) for word in syn.get("ethnicity_foreign", [])}
+        # the class words as words, the longest first (Vocab.klass)
+        self._class_phrases: list[tuple[list[str], str]] = sorted(
+            ((_WORDS.findall(fold(name)), str(code)) for code, names in syn["classes"].items() for name in names),
+            key=lambda item: -len(item[0]),
+        )
 
     def _map(self, list_name: str, system: str | None = None) -> dict[str, str]:
         key = f"{list_name}/{system or ''}"
@@ -366,6 +410,28 @@ class Vocab:
             else:
                 return []
         return list(dict.fromkeys(found))
+
+    def klass(self, text: str) -> str | None:
+        """The class a cell names: a class word ("Hộ nghèo", "HCN"), else the class word it starts with, after
+        "Hộ" or "H." ("Hộ nghèo thiếu hụt đa chiều", "HN mới", "Cận nghèo 2025", "Hộ CN"), unless another class
+        word follows it ("Nghèo → cận nghèo": None)."""
+        found = self.classes.get(fold_key(text))
+        if found is not None:
+            return found
+        words = _WORDS.findall(fold(text))
+        starts = [words, words[1:]] if words[:1] in (["ho"], ["h"]) else [words]
+        for start in starts:
+            for phrase, code in self._class_phrases:
+                if start[: len(phrase)] == phrase:
+                    rest = start[len(phrase) :]
+                    if any(
+                        _holds(rest, other)
+                        for other, _code in self._class_phrases
+                        if len(other) > 1 or (len(other[0]) > 1 and other[0] != "khac")
+                    ):
+                        return None
+                    return code
+        return None
 
     def _accented(self, list_name: str, system: str | None) -> dict[str, str]:
         key = f"accented:{list_name}/{system or ''}"
@@ -444,14 +510,16 @@ def _bullets() -> tuple[str, ...]:
     return tuple(sorted(synonyms_file().get("name_bullets", []), key=len, reverse=True))
 
 
-def drop_bullets(names: list[str]) -> list[str]:
+def drop_bullets(names: list[str]) -> tuple[list[str], set[int]]:
     """Names without the bullet a list puts before the members under their head ("- Lê Thị Lan", "+ Lan",
-    "• Lan": ``resources/templates/header-synonyms.json``, "name_bullets"); ``names`` itself when none has one."""
+    "• Lan": ``resources/templates/header-synonyms.json``, "name_bullets"), and the rows that had one;
+    ``names`` itself when none has one."""
     bullets = _bullets()
     joined = "\n" + "\n".join(names)
     if not any("\n" + b in joined for b in bullets):
-        return names
+        return names, set()
     plain = list(names)
+    marked: set[int] = set()
     for i, name in enumerate(names):
         if name.startswith(bullets):
             rest = name
@@ -459,7 +527,8 @@ def drop_bullets(names: list[str]) -> list[str]:
                 rest = rest[len(next(b for b in bullets if rest.startswith(b))) :].lstrip()
             if any(map(str.isalpha, rest)):  # a name after it (a cell of "-" alone stays, and is refused)
                 plain[i] = rest
-    return plain
+                marked.add(i)
+    return plain, marked
 
 
 def join_given(family: list[Any], given: list[Any]) -> list[Any]:

@@ -191,3 +191,85 @@ def test_the_command_line_names_a_new_village_as_it_will_be_created(db_path: Pat
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Thôn/tổ sẽ tạo mới: Nà Lầu\n" in done.stdout
+
+
+def test_a_heads_only_list_with_a_member_count_column_imports_the_heads(db: Database, tmp_path: Path) -> None:
+    """The national software's household list: one row per household and "Nhân khẩu" holding how many people.
+    Before, the counts were taken for the members' names ("3", "2")."""
+    rows: list[list[object]] = [
+        ["STT", "Mã hộ", "Họ và tên chủ hộ", "Giới tính", "Năm sinh", "Dân tộc", "Nhân khẩu", "Thôn", "Phân loại hộ"],
+        [1, "DX01", "Nguyễn Văn Hùng", "Nam", 1980, "Kinh", 3, "Thôn Đồng Xuân", "Hộ nghèo"],
+        [2, "DX02", "Trần Thị Bưởi", "Nữ", 1950, "Kinh", "2", "Thôn Đồng Xuân", "Hộ cận nghèo"],
+    ]
+    preview = lists.plan_import(db, _sheet(tmp_path / "h.xlsx", rows))
+    assert not preview.errors, [e.text() for e in preview.errors]
+    assert any("“Nhân khẩu” ghi số người" in note for note in preview.notes)
+    lists.commit_import(db, preview)
+    assert db.rows("SELECT full_name, relationship_code FROM member ORDER BY id") == [
+        {"full_name": "Nguyễn Văn Hùng", "relationship_code": "01"},
+        {"full_name": "Trần Thị Bưởi", "relationship_code": "01"},
+    ]
+
+
+def test_without_a_relationship_column_the_bulleted_names_are_the_members_of_the_head_above(
+    db: Database, tmp_path: Path
+) -> None:
+    """Before, the whole list was one household."""
+    rows: list[list[object]] = [
+        ["TT", "Họ và tên", "Năm sinh", "Giới tính", "Thôn", "Phân loại"],
+        [1, "NGUYỄN VĂN HÙNG", 1980, "Nam", "Thôn Đồng Xuân", "Hộ nghèo"],
+        [None, "- Lê Thị Lan", 1982, "Nữ", None, None],
+        [None, "- Nguyễn Văn Minh", 2008, "Nam", None, None],
+        [2, "TRẦN THỊ BƯỞI", 1950, "Nữ", "Thôn Đồng Xuân", "Hộ cận nghèo"],
+        [None, "- Trần Văn Cam", 1975, "Nam", None, None],
+    ]
+    preview = lists.plan_import(db, _sheet(tmp_path / "b.xlsx", rows))
+    assert not preview.errors, [e.text() for e in preview.errors]
+    houses = [(h.data.poverty_class, [(m.data.full_name, m.data.relationship_code) for m in h.members]) for h in
+              preview.households]  # fmt: skip
+    assert houses == [
+        ("poor", [("NGUYỄN VĂN HÙNG", "01"), ("Lê Thị Lan", "28"), ("Nguyễn Văn Minh", "28")]),
+        ("near_poor", [("TRẦN THỊ BƯỞI", "01"), ("Trần Văn Cam", "28")]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "klass"),
+    [
+        ("HN mới", "poor"),
+        ("H.Nghèo", "poor"),
+        ("Hộ nghèo thiếu hụt đa chiều", "poor"),
+        ("Hộ CN", "near_poor"),
+        ("Cận nghèo 2025", "near_poor"),
+        ("Thoát nghèo 2025", "newly_escaped"),
+        ("Hộ MSTB", "average"),
+        ("Hộ thoát cận nghèo", "not_poor"),
+        ("Nghèo → cận nghèo", None),  # two classes: refused, not guessed
+        ("Hộ", None),
+    ],
+)
+def test_class_words_as_officers_shorten_them(db: Database, tmp_path: Path, written: str, klass: str | None) -> None:
+    rows: list[list[object]] = [
+        HEAD,
+        ["C1", "Nguyễn Văn Hùng", "Chủ hộ", 1980, "Nam", "Kinh", "Thôn Đồng Xuân", written],
+    ]
+    preview = lists.plan_import(db, _sheet(tmp_path / "c.xlsx", rows))
+    if klass is None:
+        assert [(e.column, e.value) for e in preview.errors] == [("Loại hộ", written)]
+    else:
+        assert not preview.errors and preview.households[0].data.poverty_class == klass
+
+
+def test_relationship_words_for_others_and_id_cells_holding_a_label_or_a_note(db: Database, tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        [*HEAD, "Số CCCD"],
+        ["K1", "Nguyễn Văn Hùng", "Chủ hộ", 1980, "Nam", "Kinh", "Thôn Đồng Xuân", "HN", "CCCD: 025080000101"],
+        ["K1", "Lê Văn Tám", "Khác", 1990, "Nam", "Kinh", "Thôn Đồng Xuân", None, "CMND 131234567"],
+        ["K1", "Phạm Văn Chín", "Người ở nhờ", 1991, "Nam", "Kinh", "Thôn Đồng Xuân", None, "Đang làm thẻ"],
+    ]
+    preview = lists.plan_import(db, _sheet(tmp_path / "r.xlsx", rows))
+    assert not preview.errors, [e.text() for e in preview.errors]
+    [note] = [i for i in preview.issues if i.row == 4]
+    assert note.severity == "warning" and note.value == "Đang làm thẻ" and "để trống số định danh" in note.reason
+    members = [(m.data.relationship_code, m.data.id_number) for m in preview.households[0].members]
+    assert members == [("01", "025080000101"), ("28", "131234567"), ("29", None)]
