@@ -54,11 +54,15 @@ def workspace(sample_path: Path) -> Iterator[Workspace]:
 
 @pytest.fixture(scope="session", autouse=True)
 def app_fonts(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> QApplication:
-    """The shipped fonts, as the real app uses them; default QSettings go to a temp INI, never ~/.config."""
+    """The shipped fonts, as the real app uses them; default QSettings go to a temp INI, never ~/.config,
+    and so do Qt's own (the file chooser keeps its columns, side bar and history in "QtProject", native
+    format: a run that widened the columns made the next one open wider)."""
     from ui.fonts import use_app_font
 
+    folder = str(tmp_path_factory.mktemp("qsettings"))
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path_factory.mktemp("qsettings")))
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, folder)
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, folder)
     qapp.setOrganizationName("GiamNgheoDesktopTests")
     use_app_font(qapp)
     return qapp
