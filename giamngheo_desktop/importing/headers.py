@@ -45,6 +45,11 @@ def _header_index() -> dict[str, str]:
 
 
 @functools.lru_cache(maxsize=1)
+def _exact_headers() -> dict[str, str]:
+    return {text.upper(): key for text, key in synonyms_file().get("exact_headers", {}).get("headers", {}).items()}
+
+
+@functools.lru_cache(maxsize=1)
 def _word_rules() -> list[tuple[frozenset[str], str]]:
     """(words, field) of every word rule, the longest first (the most specific wins)."""
     rules = [(frozenset(words), item["key"]) for item in synonyms_file()["fields"] for words in item.get("words", [])]
@@ -105,6 +110,9 @@ def match_header(text: Any) -> str | None:
     key = fold_key(raw)
     if not key:
         return None
+    exact = _exact_headers().get(raw.strip().upper())
+    if exact is not None:  # "DT" (dân tộc) and "ĐT" (điện thoại) fold alike
+        return exact
     index = _header_index()
     if key in index:
         return index[key]
@@ -214,6 +222,24 @@ def _header_like(row: list[Any]) -> bool:
     return len(texts) >= 2
 
 
+_DATE_TEXT = re.compile(r"^\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}$")
+
+
+def _data_row(row: list[Any]) -> bool:
+    """A row holding a date, a number of 1000 or more (a year, an ID number) or such a number or a date as
+    text: a member's row, never a header (whose words alone, "Chủ hộ", "Nam", "Hộ nghèo", can look like one)."""
+    for cell in row:
+        if isinstance(cell, (_dt.date, _dt.datetime)):
+            return True
+        if isinstance(cell, (int, float)) and not isinstance(cell, bool) and abs(cell) >= 1000:
+            return True
+        if isinstance(cell, str):
+            text = cell.strip()
+            if (len(text) >= 4 and text.isdigit()) or _DATE_TEXT.match(text):
+                return True
+    return False
+
+
 def _fill_merged(rows: list[list[Any]], merged: list[tuple[int, int, int, int]]) -> list[list[Any]]:
     """The rows with each merged range's value copied into every cell of the range."""
     grid = [list(r) for r in rows]
@@ -313,6 +339,8 @@ def find_header(
     best: tuple[tuple[int, int], int, int, dict[int, str], dict[int, str], list[tuple[str, int, int]]] | None = None
     likes = [_header_like(r) and not is_number_row(r) for r in grid]
     for start in range(min(scan, len(grid))):
+        if _data_row(grid[start]):  # a row with a birth year, a date or an ID number is no header
+            continue
         for depth in (1, 2, 3):
             end = start + depth
             if end > len(grid) or (depth > 1 and not all(likes[start:end])):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
@@ -59,6 +60,7 @@ from giamngheo_desktop.importing.values import (
     parse_date,
     parse_id,
     phone_text,
+    split_name_notes,
     village_key,
 )
 from giamngheo_desktop.services import commune
@@ -458,6 +460,7 @@ class _Planner:
         self.household_cols = [(k, columns[k]) for k in _HOUSEHOLD_KEYS if k in columns]
         empty: list[Any] = [None] * total
         names, bulleted = drop_bullets(_texts(columns["full_name"]))  # "- Lê Thị Lan" under the head: "Lê Thị Lan"
+        names = self._name_notes(names, columns, total)  # "Lê Thị Lan (đã chết)": the note to "Ghi chú"
         for i in legacy_font(names):
             self.issue(numbers[i], "full_name" if has_full else "head_name", names[i], LEGACY_FONT_REASON)
             self.legacy_font = True
@@ -582,6 +585,27 @@ class _Planner:
             notes=notes,
             part_sheets=[p.table.sheet for p in self.parts],
         )
+
+    def _name_notes(self, names: list[str], columns: dict[str, list[Any]], total: int) -> list[str]:
+        """Names written with a note in brackets ("Lê Thị Lan (đã chết)"): the name alone, the note put in the
+        member's note (after what its "Ghi chú" holds), and a warning at the row to look at it."""
+        plain, notes = split_name_notes(names)
+        if not notes:
+            return names
+        note_cells = list(columns.get("note") or [None] * total)
+        for i, note in notes.items():
+            note_cells[i] = note if note_cells[i] is None else f"{_text(note_cells[i])}; {note}"
+            self.issue(
+                self.numbers[i],
+                "full_name",
+                names[i],
+                f"ghi chú “{note}” trong ô họ tên: đã tách ra phần ghi chú của người này, hãy xem lại (người đã "
+                "chết hay chuyển đi thì cập nhật trong sổ sau khi nhập)",
+                "warning",
+            )
+        columns["note"] = note_cells
+        self.columns.setdefault("note", self.labels.get("note", "note"))
+        return plain
 
     def _counts_not_names(self, columns: dict[str, list[Any]]) -> bool:
         """A column taken for the members' names ("Nhân khẩu") beside the heads' names that holds only numbers:
@@ -1140,6 +1164,9 @@ class _Planner:
         key = self.village_keys.get(text)
         if key is None:
             key = self.village_keys[text] = village_key(text)
+            if key not in self.villages:  # "Thôn Bãi Sậy, xã Tân Lập": the part that is a village
+                parts = [village_key(p) for p in re.split(r"\s*[,;–]\s*|\s+-\s+", text) if p.strip()]
+                key = self.village_keys[text] = next((k for k in parts if k in self.villages), key)
         found = self.villages.get(key)
         if found is not None:
             return int(found["id"]), str(found["name"]), ""

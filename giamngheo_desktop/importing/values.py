@@ -9,6 +9,7 @@ import functools
 import json
 import re
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 from unicodedata import is_normalized, normalize
 
@@ -477,7 +478,9 @@ class Vocab:
         return list(dict.fromkeys(found)), not leftover
 
 
-_VILLAGE_PREFIX = re.compile(r"^(thon|to dan pho|to|xom|ban|ap|khom|buon|khu pho|khu|doi)\s+")
+_VILLAGE_PREFIX = re.compile(
+    r"^(?:(?:thon|to dan pho|to|xom|ban|ap|khom|buon|khu pho|khu|doi)\s+|(?:th|t|x|tdp|kp)\.\s*)"
+)
 
 
 # a village known by its number, its kind word short or long: "Thôn 01", "T1", "T.2", "Th 3", "TDP 4", "X5"
@@ -510,13 +513,21 @@ def _bullets() -> tuple[str, ...]:
     return tuple(sorted(synonyms_file().get("name_bullets", []), key=len, reverse=True))
 
 
+@functools.lru_cache(maxsize=1)
+def _bullet_starts() -> frozenset[str]:
+    return frozenset(b[:1] for b in _bullets())
+
+
+_FIRST = itemgetter(slice(0, 1))
+_LAST = itemgetter(slice(-1, None))
+
+
 def drop_bullets(names: list[str]) -> tuple[list[str], set[int]]:
     """Names without the bullet a list puts before the members under their head ("- Lê Thị Lan", "+ Lan",
     "• Lan": ``resources/templates/header-synonyms.json``, "name_bullets"), and the rows that had one;
     ``names`` itself when none has one."""
     bullets = _bullets()
-    joined = "\n" + "\n".join(names)
-    if not any("\n" + b in joined for b in bullets):
+    if _bullet_starts().isdisjoint(map(_FIRST, names)):  # the first characters only, in C
         return names, set()
     plain = list(names)
     marked: set[int] = set()
@@ -529,6 +540,23 @@ def drop_bullets(names: list[str]) -> tuple[list[str], set[int]]:
                 plain[i] = rest
                 marked.add(i)
     return plain, marked
+
+
+_NAME_NOTE = re.compile(r"^(.*?[^\W\d_].*?)\s*[(\[]([^()\[\]]+)[)\]]\s*$")
+
+
+def split_name_notes(names: list[str]) -> tuple[list[str], dict[int, str]]:
+    """Names with a note in brackets after them ("Lê Thị Lan (đã chết)", "Nguyễn Văn Hùng (CH)"): the names
+    without it, and the notes by row; ``names`` itself when none has one."""
+    if {")", "]"}.isdisjoint(map(_LAST, names)):  # the last characters only, in C
+        return names, {}
+    plain = list(names)
+    notes: dict[int, str] = {}
+    for i, name in enumerate(names):
+        found = _NAME_NOTE.match(name) if name.endswith((")", "]")) else None
+        if found is not None:
+            plain[i], notes[i] = found.group(1).strip(), found.group(2).strip()
+    return plain, notes
 
 
 def join_given(family: list[Any], given: list[Any]) -> list[Any]:

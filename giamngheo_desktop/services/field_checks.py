@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from giamngheo_desktop.domain import fields as field_table
@@ -99,6 +99,7 @@ READ: dict[str, tuple[str, ...]] = {
 _SPEC = {(f.level, f.key): f for f in field_table.FIELDS}
 
 
+_FIRST = itemgetter(slice(0, 1))
 NO_LETTER = "không có chữ cái nào: phải ghi họ tên người (không chỉ dấu, gạch hay số)"
 
 
@@ -152,8 +153,8 @@ def check_column(spec: field_table.Field, columns: dict[str, list[Any]], add: Ad
         for i, value in enumerate(values):
             if len(value) > rule.max_length:
                 fail(i, f"dài quá {rule.max_length} ký tự", value[: rule.max_length])
-    if rule.letters:  # most names start with a letter: only the others are looked at
-        for i, value in enumerate(values):
+    if rule.letters and not all(map(str.isalpha, set(map(_FIRST, filter(None, values))))):
+        for i, value in enumerate(values):  # some start with no letter (most names do): only those looked at
             if value and not value[0].isalpha() and not any(map(str.isalpha, value)):
                 fail(i, NO_LETTER, value)
     if rule.choices:

@@ -45,6 +45,8 @@ CONVERTED = Path(__file__).parent / "fixtures" / "lists"
         "commune-so-template.ods",
         "commune-so-template.xls",
         "commune-per-village.xls",
+        "commune-second-table.ods",
+        "commune-dashes.xls",
     ],
 )
 def test_the_same_lists_saved_as_xls_and_ods_import_exactly(db: Database, name: str) -> None:
@@ -273,3 +275,52 @@ def test_relationship_words_for_others_and_id_cells_holding_a_label_or_a_note(db
     assert note.severity == "warning" and note.value == "Đang làm thẻ" and "để trống số định danh" in note.reason
     members = [(m.data.relationship_code, m.data.id_number) for m in preview.households[0].members]
     assert members == [("01", "025080000101"), ("28", "131234567"), ("29", None)]
+
+
+def test_a_member_row_is_never_taken_for_the_header(db: Database, tmp_path: Path) -> None:
+    """A header written in short forms ("H.tên", "Q.hệ", "DT", "Số ĐDCN") above rows whose words ("Chủ hộ",
+    "Nam", "Thôn …", "Hộ nghèo") match headers: before, the first member's row was read as the header."""
+    rows: list[list[object]] = [
+        ["Mã hộ", "H.tên", "Q.hệ", "N.sinh", "G.tính", "DT", "Số ĐDCN", "Thôn", "Thuộc hộ nghèo/cận nghèo", "ĐT"],
+        ["A1", "Nguyễn Văn Hùng", "Chủ hộ", 1980, "Nam", "Kinh", "025080000101", "Thôn Đồng Xuân", "Hộ nghèo",
+         "0912345678"],
+        ["A1", "Lê Thị Lan", "Vợ", 1982, "Nữ", "Tày", None, "Thôn Đồng Xuân", None, None],
+    ]  # fmt: skip
+    preview = lists.plan_import(db, _sheet(tmp_path / "t.xlsx", rows))
+    assert not preview.errors, [e.text() for e in preview.errors]
+    assert preview.header_row == 1
+    assert {k: preview.columns[k] for k in ("full_name", "relationship", "ethnicity", "id_number", "phone")} == {
+        "full_name": "H.tên",
+        "relationship": "Q.hệ",
+        "ethnicity": "DT",
+        "id_number": "Số ĐDCN",
+        "phone": "ĐT",
+    }
+    [house] = preview.households
+    assert house.data.poverty_class == "poor" and house.data.phone == "0912345678"
+    assert [(m.data.full_name, m.data.ethnicity_code) for m in house.members] == [
+        ("Nguyễn Văn Hùng", "01"),
+        ("Lê Thị Lan", "02"),
+    ]
+
+
+def test_a_note_in_brackets_after_a_name_goes_to_the_members_note(db: Database, tmp_path: Path) -> None:
+    """Before, "Lê Thị Lan (đã chết)" was imported as her name."""
+    rows: list[list[object]] = [
+        [*HEAD, "Ghi chú"],
+        ["A1", "Nguyễn Văn Hùng (CH)", "Chủ hộ", 1980, "Nam", "Kinh", "Thôn Đồng Xuân", "HN", None],
+        ["A1", "Lê Thị Lan (đã chết)", "Vợ", 1982, "Nữ", "Kinh", "Thôn Đồng Xuân", None, "năm 2024"],
+    ]
+    preview = lists.plan_import(db, _sheet(tmp_path / "n.xlsx", rows))
+    assert not preview.errors, [e.text() for e in preview.errors]
+    assert [(i.row, i.severity) for i in preview.issues] == [(2, "warning"), (3, "warning")]
+    members = [(m.data.full_name, m.data.note) for m in preview.households[0].members]
+    assert members == [("Nguyễn Văn Hùng", "CH"), ("Lê Thị Lan", "năm 2024; đã chết")]
+
+
+@pytest.mark.parametrize("written", ["T. Tân Hòa", "Th.Tân Hòa", "Thôn Tân Hòa, xã Tân Lập", "Tân Hòa - Tân Lập"])
+def test_a_village_written_short_or_with_its_commune(db: Database, tmp_path: Path, written: str) -> None:
+    rows: list[list[object]] = [HEAD, ["A1", "Nguyễn Văn Hùng", "Chủ hộ", 1980, "Nam", "Kinh", written, "HN"]]
+    preview = lists.plan_import(db, _sheet(tmp_path / "v.xlsx", rows))
+    assert not preview.errors, [e.text() for e in preview.errors]
+    assert preview.households[0].village_name == "Thôn Tân Hòa"
