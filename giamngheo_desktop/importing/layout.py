@@ -27,6 +27,8 @@ _VILLAGE_WORDS = re.compile(r"^(thon|to dan pho|to|xom|ban|ap|khom|buon|khu pho|
 _ENUMERATION = re.compile(r"^\s*(?:[ivxlc]+|\d+|[a-z])\s*[.)/-]\s*", re.IGNORECASE)
 _COUNT_NOTE = re.compile(r"\s*[(:].*$")
 _LIST_TITLE = re.compile(r"^(?:danh sach|ds)\b|^ho (?:can )?ngheo\b")  # a list's title, a class's group
+_PAGE_NUMBER = re.compile(r"^\s*[.:]?\s*\d{1,4}\s*(?:(?:/|of|tren)\s*\d{1,4})?\s*$")
+_VILLAGE_MENTION = re.compile(r"\b(?:thon|xom|to|ban|ap|khom|buon|khu|lang|doi)\b")
 _DATE_LINE = re.compile(r"\bngay\b.{0,12}\bthang\b.{0,12}\bnam\b")
 
 
@@ -85,7 +87,10 @@ def row_kind(row: list[Any]) -> str:
         return "footer"
     for phrase in totals:
         if _starts_with(first, phrase):
-            return "subtotal" if phrase.startswith("cong") and len(first) > len(phrase) + 1 else "total"
+            if phrase.startswith("cong") and len(first) > len(phrase) + 1:
+                return "subtotal"  # "Cộng thôn Đồng Xuân", "Cộng hộ"
+            # "Tổng thôn Đồng Xuân", "Tổng số hộ thôn Tân Hòa": one village's, the list goes on
+            return "subtotal" if _VILLAGE_MENTION.search(first[len(phrase) :]) else "total"
     return ""
 
 
@@ -95,6 +100,20 @@ def _single_text(row: list[Any]) -> str | None:
     if len(texts) != 1:
         return None
     return texts[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _page_words() -> tuple[str, ...]:
+    return tuple(fold(word) for word in synonyms_file().get("pages", []))
+
+
+def _page_mark(text: str) -> bool:
+    """A printed page's number ("Trang 2", "Trang 2/3", "Page 1 of 4"; the words are data: "pages")."""
+    folded = fold(text)
+    for word in _page_words():
+        if _starts_with(folded, word):
+            return _PAGE_NUMBER.match(folded[len(word) :]) is not None
+    return False
 
 
 def group_value(text: str, village_of: VillageOf) -> tuple[str, str] | None:
@@ -214,6 +233,9 @@ def cut(table: RawTable, header: HeaderMatch, village_of: VillageOf, village_in:
             part.skipped.add(index)
             continue
         single = _single_text(row) if filled == 1 or filled == 2 else None
+        if single is not None and _page_mark(single):  # "Trang 2/3" of a printed list
+            part.skipped.add(index)
+            continue
         if single is not None:
             found = group_value(single, village_of)
             if found is not None:

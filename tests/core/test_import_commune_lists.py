@@ -324,3 +324,31 @@ def test_a_village_written_short_or_with_its_commune(db: Database, tmp_path: Pat
     preview = lists.plan_import(db, _sheet(tmp_path / "v.xlsx", rows))
     assert not preview.errors, [e.text() for e in preview.errors]
     assert preview.households[0].village_name == "Thôn Tân Hòa"
+
+
+def test_a_village_subtotal_written_tong_and_printed_page_numbers_do_not_end_or_join_the_list(
+    db: Database, tmp_path: Path
+) -> None:
+    """Before, "Tổng thôn Đồng Xuân: …" ended the list (the next villages were left out) and "Trang 2/2" under
+    the names was imported as a member."""
+    head: list[object] = ["STT", "Mã hộ", "Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Thôn", "Loại hộ"]
+    rows: list[list[object]] = [
+        head,
+        [1, "A1", "Nguyễn Văn Hùng", "Chủ hộ", 1980, "Nam", "Thôn Đồng Xuân", "HN"],
+        ["Trang 1/2"],
+        head,
+        [2, "A1", "Lê Thị Lan", "Vợ", 1982, "Nữ", "Thôn Đồng Xuân", None],
+        ["Tổng thôn Đồng Xuân: 1 hộ, 2 khẩu"],
+        [1, "B1", "Trần Văn Ba", "Chủ hộ", 1970, "Nam", "Thôn Tân Hòa", "HCN"],
+        ["Tổng số hộ thôn Tân Hòa", None, None, None, None, None, None, 1],
+        [1, "C1", "Phạm Văn Tư", "Chủ hộ", 1960, "Nam", "Thôn Bãi Sậy", "HN"],
+        [None, None, "Trang 2/2"],
+        ["Tổng cộng", None, None, None, None, None, None, 3],
+    ]
+    preview = lists.plan_import(db, _sheet(tmp_path / "p.xlsx", rows))
+    assert not preview.errors, [e.text() for e in preview.errors]
+    assert [(h.code, [m.data.full_name for m in h.members]) for h in preview.households] == [
+        ("A1", ["Nguyễn Văn Hùng", "Lê Thị Lan"]),
+        ("B1", ["Trần Văn Ba"]),
+        ("C1", ["Phạm Văn Tư"]),
+    ]
