@@ -19,6 +19,7 @@ from typing import Any
 
 from giamngheo_desktop.importing.headers import LABEL_JOIN, HeaderMatch, is_number_row, synonyms_file
 from giamngheo_desktop.importing.reader import RawTable
+from giamngheo_desktop.importing.values import class_named
 from giamngheo_desktop.text import fold, fold_key
 
 VillageOf = Callable[[str], "str | None"]  # a text → the village it names (its name as the commune writes it), or None
@@ -103,6 +104,11 @@ def _single_text(row: list[Any]) -> str | None:
 
 
 @functools.lru_cache(maxsize=1)
+def _class_fields() -> frozenset[str]:
+    return frozenset(["poverty_class", *synonyms_file().get("class_marks", {}).get("fields", {})])
+
+
+@functools.lru_cache(maxsize=1)
 def _page_words() -> tuple[str, ...]:
     return tuple(fold(word) for word in synonyms_file().get("pages", []))
 
@@ -178,8 +184,8 @@ def cut(table: RawTable, header: HeaderMatch, village_of: VillageOf, village_in:
     part = SheetPart(table=table, header=header, start=header.data_start, end=len(rows))
     titles = [c.strip() for r in rows[: header.row] for c in r if isinstance(c, str) and c.strip()]
     part.village = village_of(table.sheet) or _village_in(titles, village_in)
-    if "poverty_class" not in header.columns.values():
-        part.klass = title_class([*titles, table.sheet])
+    if not _class_fields().intersection(header.columns.values()):  # "HCN 2025": a sheet of one class
+        part.klass = title_class([*titles, table.sheet]) or class_named(table.sheet)
     current: dict[str, str] = {}
     # "I. HỘ NGHÈO" just above the header: the first table's group (the next ones come with the header again)
     for row in reversed(rows[: header.row]):

@@ -49,6 +49,7 @@ from giamngheo_desktop.importing.values import (
     _text,
     already_screened,
     cell_text,
+    class_named,
     day_first,
     drop_blanks,
     drop_bullets,
@@ -639,7 +640,7 @@ class _Planner:
 
     def _class_marks(self, columns: dict[str, list[Any]], total: int) -> None:
         """Classes ticked under "Hộ nghèo" | "Hộ cận nghèo" as the class column ("class_marks" in
-        ``resources/templates/header-synonyms.json``); a class written in its own column comes first."""
+        ``resources/templates/header-synonyms.json``); a tick comes before a class a title or a group row gives."""
         marks = synonyms_file().get("class_marks", {}).get("fields", {})
         if not marks.keys() & columns.keys():
             return
@@ -652,7 +653,7 @@ class _Planner:
             self.columns.setdefault("poverty_class", self.col(key))
             for i in _filled(ticked):
                 value = ticked[i]
-                if own[i] is None and self.vocab.yes_no.get(fold_key(_text(value))) is not False:
+                if self.vocab.yes_no.get(fold_key(_text(value))) is not False:  # the tick before a title's class
                     own[i] = words[code]
         columns["poverty_class"] = own
 
@@ -1063,7 +1064,7 @@ class _Planner:
         if "poverty_class" in hvals:
             text = _text(hvals["poverty_class"])
             if text not in self.classes:
-                self.classes[text] = self.vocab.klass(text)
+                self.classes[text] = class_named(text)
             cls = self.classes[text]
             if cls is None:
                 self.issue(first_row, "poverty_class", text, "không rõ loại hộ (ghi Hộ nghèo, Hộ cận nghèo, …)")

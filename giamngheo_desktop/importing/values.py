@@ -292,6 +292,37 @@ def _lookup_names(list_name: str) -> dict[str, dict[str, list[str]]]:
     return result
 
 
+@functools.lru_cache(maxsize=1)
+def _class_words() -> tuple[dict[str, str], list[tuple[list[str], str]]]:
+    """(folded key → class, (words, class) of every class word, the longest first)."""
+    classes = synonyms_file()["classes"]
+    keys = {fold_key(name): str(code) for code, names in classes.items() for name in names}
+    phrases = sorted(
+        ((_WORDS.findall(fold(name)), str(code)) for code, names in classes.items() for name in names),
+        key=lambda item: -len(item[0]),
+    )
+    return keys, phrases
+
+
+def class_named(text: str) -> str | None:
+    """The class a cell or a sheet's name names: a class word ("Hộ nghèo", "HCN"), else the class word it starts
+    with, after "Hộ" or "H." ("Hộ nghèo thiếu hụt đa chiều", "HN mới", "Cận nghèo 2025", "Hộ CN"), unless
+    another class word follows it ("Nghèo → cận nghèo": None)."""
+    keys, phrases = _class_words()
+    found = keys.get(fold_key(text))
+    if found is not None:
+        return found
+    words = _WORDS.findall(fold(text))
+    starts = [words, words[1:]] if words[:1] in (["ho"], ["h"]) else [words]
+    for start in starts:
+        for phrase, code in phrases:
+            if start[: len(phrase)] == phrase:
+                rest = start[len(phrase) :]
+                others = (o for o, _c in phrases if len(o) > 1 or (len(o[0]) > 1 and o[0] != "khac"))
+                return None if any(_holds(rest, other) for other in others) else code
+    return None
+
+
 ETHNICITY_FOREIGN = (
     "người nước ngoài không thuộc dân tộc nào trong danh mục 54 dân tộc Việt Nam: để trống dân tộc "
     "(ghi quốc tịch ở cột Ghi chú nếu cần)"
@@ -331,11 +362,6 @@ class Vocab:
         self._maps: dict[str, dict[str, str]] = {}
         self._memo: dict[tuple[str, str, str | None], str | None] = {}
         self._foreign = {fold_key(word) for word in syn.get("ethnicity_foreign", [])}
-        # the class words as words, the longest first (Vocab.klass)
-        self._class_phrases: list[tuple[list[str], str]] = sorted(
-            ((_WORDS.findall(fold(name)), str(code)) for code, names in syn["classes"].items() for name in names),
-            key=lambda item: -len(item[0]),
-        )
 
     def _map(self, list_name: str, system: str | None = None) -> dict[str, str]:
         key = f"{list_name}/{system or ''}"
@@ -411,28 +437,6 @@ class Vocab:
             else:
                 return []
         return list(dict.fromkeys(found))
-
-    def klass(self, text: str) -> str | None:
-        """The class a cell names: a class word ("Hộ nghèo", "HCN"), else the class word it starts with, after
-        "Hộ" or "H." ("Hộ nghèo thiếu hụt đa chiều", "HN mới", "Cận nghèo 2025", "Hộ CN"), unless another class
-        word follows it ("Nghèo → cận nghèo": None)."""
-        found = self.classes.get(fold_key(text))
-        if found is not None:
-            return found
-        words = _WORDS.findall(fold(text))
-        starts = [words, words[1:]] if words[:1] in (["ho"], ["h"]) else [words]
-        for start in starts:
-            for phrase, code in self._class_phrases:
-                if start[: len(phrase)] == phrase:
-                    rest = start[len(phrase) :]
-                    if any(
-                        _holds(rest, other)
-                        for other, _code in self._class_phrases
-                        if len(other) > 1 or (len(other[0]) > 1 and other[0] != "khac")
-                    ):
-                        return None
-                    return code
-        return None
 
     def _accented(self, list_name: str, system: str | None) -> dict[str, str]:
         key = f"accented:{list_name}/{system or ''}"

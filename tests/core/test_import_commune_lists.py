@@ -352,3 +352,20 @@ def test_a_village_subtotal_written_tong_and_printed_page_numbers_do_not_end_or_
         ("B1", ["Trần Văn Ba"]),
         ("C1", ["Phạm Văn Tư"]),
     ]
+
+
+@pytest.mark.parametrize("sheets", [["HN 2025", "HCN 2025"], ["HN", "HCN"], ["Hộ nghèo", "Cận nghèo"]])
+def test_a_workbook_with_a_sheet_per_class_gives_each_sheet_its_class(
+    db: Database, tmp_path: Path, sheets: list[str]
+) -> None:
+    """Before, sheets named "HN 2025" / "HCN 2025" gave no class: every household "không nghèo", silently."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for k, name in enumerate(sheets):
+        ws = wb.create_sheet(name)
+        ws.append(["STT", "Mã hộ", "Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Thôn"])
+        ws.append([1, f"X{k}", f"Nguyễn Văn {k}", "Chủ hộ", 1970, "Nam", "Thôn Đồng Xuân"])
+    wb.save(tmp_path / "c.xlsx")
+    preview = lists.plan_import(db, tmp_path / "c.xlsx")
+    assert not preview.errors
+    assert [(h.code, h.data.poverty_class) for h in preview.households] == [("X0", "poor"), ("X1", "near_poor")]
