@@ -347,7 +347,7 @@ class _Planner:
             if bad:
                 hostile.update(i for i, v in enumerate(values) if v is _HOSTILE)
             values = fill_ditto(key, values, distinct)  # "nt", "\"": as the row above
-            values = drop_blanks(key, values)  # "-", "…" alone: nothing written
+            values = drop_blanks(key, values, distinct)  # "-", "…" alone: nothing written
             earlier = columns.get(key)
             if earlier is not None:  # two columns for one field: a later non-empty cell wins, as in cells()
                 values = [v if v is not None else e for v, e in zip(values, earlier, strict=True)]

@@ -223,11 +223,17 @@ def _blanks() -> frozenset[str]:
     return frozenset(synonyms_file().get("blanks", {}).get("words", []))
 
 
-def drop_blanks(key: str, values: list[Any]) -> list[Any]:
+def drop_blanks(key: str, values: list[Any], distinct: Any) -> list[Any]:
     """A column's cleaned cells with a dash or dots alone ("-", "…": nothing to write) as empty cells, in every
-    field but the names (``resources/templates/header-synonyms.json``: "blanks"); ``values`` itself when none."""
+    field but the names (``resources/templates/header-synonyms.json``: "blanks"); ``values`` itself when none
+    (``distinct``: the column's distinct raw cells, or its raw cells when most differ)."""
     blanks = _blanks()
-    if key in ("full_name", "head_name", "given_name") or blanks.isdisjoint(values):
+    if key in ("full_name", "head_name", "given_name"):
+        return values
+    if isinstance(distinct, dict):  # the few distinct cells (stripped: as cleaned)
+        if not any(type(v) is str and v.strip() in blanks for v in distinct):
+            return values
+    elif blanks.isdisjoint(values):
         return values
     return [None if type(v) is str and v in blanks else v for v in values]
 
