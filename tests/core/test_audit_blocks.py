@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from giamngheo_desktop.domain.idnumber import make_id_number
 from giamngheo_desktop.importing import commit as import_commit
 from giamngheo_desktop.importing import lists
+from giamngheo_desktop.services import backup
 from giamngheo_desktop.services import register as reg
 from giamngheo_desktop.services.session import close_session, open_session
 from giamngheo_desktop.storage import audit, bulk
@@ -273,3 +274,30 @@ def test_a_block_s_digest_from_the_values_given_equals_the_digest_of_the_rows_re
     changed = [list(c) for c in read]
     changed[3][-1] += "!"
     assert audit._block_digest("t", names, changed) != audit._block_digest("t", names, read)
+
+
+def test_a_backup_of_an_imported_file_restored_verifies_and_its_tables_are_read_again(
+    imported: Path, tmp_path: Path
+) -> None:
+    """The backup's copy carries the blocks (its seal); a restore reads every table again: no block
+    is left, the file verifies, and a change outside the app after it is still found."""
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    db = open_session(imported)
+    try:
+        with db.atomic() as conn:
+            conn.execute("UPDATE member SET note = 'sau khi nhập' WHERE id = 7")
+        copy = backup.make_backup(db, usb, same_device_ok=True).path
+        assert len(_blocks(db)) == 4
+    finally:
+        close_session(db)
+    assert _verify(copy).ok
+    backup.restore(copy, imported)
+    db = open_session(imported)
+    try:
+        assert _blocks(db) == [] and _sealed_as_read(db) and audit.verify(db.conn).ok
+    finally:
+        close_session(db)
+    _outside(imported, "UPDATE member SET note = 'lén' WHERE id = 8")
+    result = _verify(imported)
+    assert not result.ok and "bảng «member»" in result.text(), result.text()
