@@ -230,7 +230,7 @@ def bulk(db: Database, *, action: str, entity: str, summary: dict[str, Any]) -> 
     try:
         yield block
         search.rebuild(conn, block.search_households)
-        written = tracker.written()
+        written = tracker.written(db)
     finally:
         set_audit_off(conn, False)
         with contextlib.suppress(sqlite3.Error):
@@ -253,26 +253,44 @@ def record(
     new: dict[str, Any] | None = None,
 ) -> None:
     """Append one named entry (an operation rather than a row change), keyed like the triggers' entries."""
-    ts = clock.now_iso()
-    prev = db.scalar("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1") or ""
     old_text = json.dumps(old, ensure_ascii=False, sort_keys=True) if old is not None else None
     new_text = json.dumps(new, ensure_ascii=False, sort_keys=True) if new is not None else None
-    user_id, username = db.actor.user_id, db.actor.username
-    fields = (prev, ts, user_id, username, action, entity, entity_id, household_id, old_text, new_text)
-    if "key_id" not in _columns(db.conn, "audit_log"):  # a file before schema step 5 (mid-upgrade)
-        db.conn.execute(
-            "INSERT INTO audit_log (ts, user_id, username, action, entity, entity_id, household_id, old_values,"
-            " new_values, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (*fields[1:], prev, entry_hash(*fields)),
-        )
+    _append(db, action, entity, entity_id, household_id, old_text, new_text)
+
+
+def _append(
+    db: Database,
+    action: str,
+    entity: str,
+    entity_id: Any,
+    household_id: int | None,
+    old_text: str | None,
+    new_text: str | None,
+) -> None:
+    _append_many(db, [(action, entity, entity_id, household_id, old_text, new_text)])
+
+
+def _append_many(db: Database, entries: list[tuple[str, str, Any, int | None, str | None, str | None]]) -> None:
+    """Append entries (action, entity, entity id, household id, old text, new text), each linked to the
+    one before, keyed like the triggers' entries, at one time stamp."""
+    if not entries:
         return
-    key = audit_key()
-    digest = keyed_hash(key, *fields) if key is not None else entry_hash(*fields)
-    db.conn.execute(
-        "INSERT INTO audit_log (ts, user_id, username, action, entity, entity_id, household_id, old_values,"
-        " new_values, prev_hash, hash, key_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (*fields[1:], prev, digest, key_id(key) if key is not None else None),
-    )
+    ts = clock.now_iso()
+    prev = db.scalar("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1") or ""
+    user_id, username = db.actor.user_id, db.actor.username
+    keyed = "key_id" in _columns(db.conn, "audit_log")  # not in a file before schema step 5 (mid-upgrade)
+    key = audit_key() if keyed else None
+    made = key_id(key) if key is not None else None
+    rows: list[tuple[Any, ...]] = []
+    for action, entity, entity_id, household_id, old_text, new_text in entries:
+        fields = (prev, ts, user_id, username, action, entity, entity_id, household_id, old_text, new_text)
+        digest = keyed_hash(key, *fields) if key is not None else entry_hash(*fields)
+        rows.append((*fields[1:], prev, digest, made) if keyed else (*fields[1:], prev, digest))
+        prev = digest
+    columns = "ts, user_id, username, action, entity, entity_id, household_id, old_values, new_values, prev_hash, hash"
+    if keyed:
+        columns += ", key_id"
+    db.conn.executemany(f"INSERT INTO audit_log ({columns}) VALUES ({', '.join('?' * len(rows[0]))})", rows)
 
 
 def head(conn: sqlite3.Connection) -> dict[str, Any]:
@@ -816,7 +834,35 @@ class _Tracker:
         digest = _block_digest(table, _shown(self.conn, table), values)
         return {"table": table, "after": top, "upto": high, "rows": count, "digest": digest}
 
-    def written(self) -> Written:
+    def _entries(self, db: Database, table: str, touched: dict[int, str | None]) -> None:
+        """One entry per row of ``touched`` (rowid → its text before this write, None: not there) that
+        this write changed: the text before and the text now, as the table's triggers record them."""
+        conn = self.conn
+        row = _row_text(conn, table)
+        expression = AUDITED.get(table) or "NULL"
+        keys = sorted(touched)
+        now: dict[int, tuple[str, Any]] = {}
+        for start in range(0, len(keys), 500):
+            part = keys[start : start + 500]
+            marks = ", ".join("?" * len(part))
+            for rowid, text, household in conn.execute(
+                f'SELECT R.rowid, {row}, {expression} FROM "{table}" AS R WHERE R.rowid IN ({marks})', part
+            ):
+                now[int(rowid)] = (bytes(text).decode("utf-8") if isinstance(text, bytes) else str(text), household)
+        named = "WITH R AS (SELECT " + ", ".join(f'json_extract(?1, \'$."{c}"\') AS "{c}"' for c in _shown(conn, table))
+        entries: list[tuple[str, str, Any, int | None, str | None, str | None]] = []
+        for key in keys:
+            before = touched[key]
+            after, household = now.get(key, (None, None))
+            if before == after:
+                continue
+            if after is None and before is not None:  # deleted: its household from the row as it was
+                household = conn.execute(f"{named}) SELECT {expression} FROM R", (before,)).fetchone()[0]
+            action = "insert" if before is None else "delete" if after is None else "update"
+            entries.append((action, table, key, household, before, after))
+        _append_many(db, entries)
+
+    def written(self, db: Database) -> Written:
         conn = self.conn
         out: dict[str, int] = {}
         last = _last_seal(conn)
@@ -845,7 +891,7 @@ class _Tracker:
                     else:
                         kept.append(block)
                 start = self.start.get(table, 0)
-                for block in theirs:  # an earlier block whose rows this write changed: folded into the sums
+                for block in theirs:  # an earlier block whose rows this write changed
                     low, high = int(block["after"]), int(block["upto"])
                     touched = _in_block(changed, block)
                     arrived = conn.execute(
@@ -853,6 +899,11 @@ class _Tracker:
                     ).fetchall()
                     if not touched and not arrived:
                         continue
+                    if not arrived:  # entries for its rows this write changed, as the triggers would write them
+                        now += _touched_sum(conn, table, touched)  # … which move the seal, not this sum
+                        self._entries(db, table, touched)
+                        continue
+                    # rows written into its range above the table's top (it had lost its last rows): folded
                     key = _rowid_key(conn, table)
                     if key is None:
                         continue

@@ -179,21 +179,58 @@ def _bulk_update(db: Database) -> None:
         conn.execute("DELETE FROM member WHERE id = 5")
 
 
-def test_a_later_bulk_write_over_imported_rows_folds_their_blocks_into_the_seal(imported: Path) -> None:
-    """A bulk write leaves no entries: the blocks whose rows it changes are folded into the table's digest
-    (the untouched block stays one); the file verifies, and a change outside the app is still found."""
+def test_a_later_bulk_write_over_imported_rows_writes_entries_for_them_and_keeps_the_blocks(imported: Path) -> None:
+    """A bulk write leaves no entries for its rows, except for the imported rows it changes: one entry
+    each, as the triggers would write it (the blocks stay and cost nothing more); the file verifies,
+    and a change outside the app is still found, also to one of those rows."""
     db = open_session(imported)
     try:
         with db.atomic() as conn:
             conn.execute("UPDATE member SET note = 'trước' WHERE id = 3")  # an entry before the bulk write
+        entries = db.scalar("SELECT max(id) FROM audit_log")
         _bulk_update(db)
-        assert sorted((b["table"], b["after"]) for b in _blocks(db)) == [("household", 0), ("member", 30)]
+        written = db.rows(
+            "SELECT action, entity_id, household_id FROM audit_log WHERE id > ? AND entity = 'member'"
+            " AND action IN ('insert', 'update', 'delete') ORDER BY id",
+            (entries,),
+        )
+        holder = {r[0]: r[1] for r in db.conn.execute("SELECT id, household_id FROM member WHERE id IN (3, 4, 16)")}
+        assert [(r["action"], r["entity_id"], r["household_id"]) for r in written] == [
+            ("update", "3", holder[3]),
+            ("update", "4", holder[4]),
+            ("delete", "5", 2),
+            ("update", "16", holder[16]),
+        ]
+        assert len(_blocks(db)) == 4
         assert _sealed_as_read(db) and audit.verify(db.conn).ok
     finally:
         close_session(db, backup_reason="close")
-    _outside(imported, "UPDATE member SET full_name = 'Lén' WHERE id = 3")
-    result = _verify(imported)
-    assert not result.ok and "bảng «member»" in result.text(), result.text()
+    for member in (3, 7):
+        copy = imported.with_name(f"lén-{member}.sqlite")
+        copy.write_bytes(imported.read_bytes())
+        _outside(copy, f"UPDATE member SET full_name = 'Lén' WHERE id = {member}")
+        result = _verify(copy)
+        assert not result.ok and "bảng «member»" in result.text(), result.text()
+
+
+def test_rows_written_again_into_an_imported_block_s_range_fold_it_into_the_seal(imported: Path) -> None:
+    """The last imported members deleted in the app, then written again under their ids by a bulk write
+    (above the table's top by then): the block is checked and folded into the table's digest."""
+    db = open_session(imported)
+    try:
+        with db.atomic() as conn:
+            row = conn.execute("SELECT * FROM member WHERE id = 36").fetchone()
+            conn.execute("DELETE FROM member WHERE id IN (35, 36)")
+        with db.atomic() as conn, audit.bulk(db, action="test", entity="member", summary={}):
+            conn.execute(f"INSERT INTO member VALUES ({', '.join('?' * len(row))})", (*row[:-4], "ghi lại", *row[-3:]))
+        assert sorted((b["table"], b["after"]) for b in _blocks(db)) == [
+            ("household", 0),
+            ("member", 0),
+            ("member", 15),
+        ]
+        assert _sealed_as_read(db) and audit.verify(db.conn).ok
+    finally:
+        close_session(db)
 
 
 def test_a_change_outside_the_app_before_a_bulk_write_is_not_taken_in_by_it(imported: Path) -> None:
