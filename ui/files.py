@@ -10,7 +10,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QApplication, QFileDialog, QFileSystemModel, QHeaderView, QStyle, QTreeView, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QFileSystemModel,
+    QHeaderView,
+    QListView,
+    QSplitter,
+    QStyle,
+    QTreeView,
+    QWidget,
+)
 
 from giamngheo_desktop.paths import AppPaths
 from ui.settings import LAST_EXPORT_FOLDER, Key, Settings
@@ -49,8 +59,8 @@ def remember(chosen: str | Path, key: Key[str] = LAST_EXPORT_FOLDER, settings: S
 def fit_chooser(dialog: QFileDialog) -> None:
     """Qt's own file chooser (Linux) sizes its detail columns for English ("Size", "Type") and opens
     at 626 px: each column is widened to its Vietnamese title and contents ("Kích thước", "Bảng tính
-    Excel"), and the window to its columns when the screen has the room. Fitted again as a folder's
-    files come in (they are read in the background)."""
+    Excel"), the side list to its places' names, and the window to both when the screen has the room.
+    Fitted again as a folder's files come in (they are read in the background)."""
     view = dialog.findChild(QTreeView, "treeView")
     model = view.model() if view is not None else None
     if view is None or model is None:
@@ -68,6 +78,15 @@ def fit_chooser(dialog: QFileDialog) -> None:
         if header.sectionSize(logical) < need:
             header.resizeSection(logical, need)
     missing = header.length() - view.viewport().width()
+    side = dialog.findChild(QListView, "sidebar")  # "Máy tính", the home folder: names read whole
+    splitter = dialog.findChild(QSplitter, "splitter")
+    if side is not None and splitter is not None and splitter.count() == 2:
+        short = side.sizeHintForColumn(0) + 2 * side.frameWidth() + 8 - side.viewport().width()
+        if short > 0:  # the side list keeps what it needs; a wider window widens the files' list
+            side.setMinimumWidth(side.width() + short)
+            splitter.setStretchFactor(0, 0)
+            splitter.setStretchFactor(1, 1)
+            missing += short
     screen = dialog.screen()
     if missing > 0 and screen is not None:
         dialog.resize(min(dialog.width() + missing + 4, screen.availableGeometry().width()), dialog.height())
