@@ -151,6 +151,16 @@ def test_adding_a_user_shows_it_is_busy_then_the_new_user_chosen(
     assert "Đã thêm người dùng “hoa”" in dialog.notice.text()
 
 
+def test_a_locked_user_reads_a_vietnamese_time() -> None:
+    """The list said "Tạm khóa đến 2026-12-07 10:00" (an ISO time)."""
+    from ui.dialogs.users_dialog import UsersModel
+
+    locked = users.User(1, "hoa", "Lê Thị Hoa", Role.OFFICER, True, False, "2026-12-07T10:00:00")
+    model = UsersModel()
+    model.set_users([locked])
+    assert model.index(0, 3).data() == "Tạm khóa đến 07/12/2026 10:00"
+
+
 def test_users_dialog_refuses_an_officer(qtbot: QtBot, workspace: Workspace) -> None:
     _admin(workspace, login=False)
     users.add_user(
