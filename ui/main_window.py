@@ -46,7 +46,7 @@ from giamngheo_desktop.services.session import FileHealth, check_file, open_sess
 from ui import errors, keyboard
 from ui.dialogs.about_dialog import AboutDialog
 from ui.dialogs.first_run_dialog import FirstRunDialog
-from ui.dialogs.restore_dialog import when
+from ui.dialogs.restore_dialog import file_label, when
 from ui.settings import LAST_DATABASE, LAST_OPEN_FOLDER, WINDOW_GEOMETRY, WINDOW_STATE, Settings
 from ui.tabs.households_tab import HouseholdsTab, _number
 from ui.tabs.overview_tab import OverviewTab
@@ -393,6 +393,9 @@ class MainWindow(QMainWindow):
             errors.show_error(parent, failure, title="Chưa khôi phục được")
         else:
             where = f"\n\nBản an toàn của dữ liệu trước khi khôi phục:\n{safety}" if safety else ""
+            if new is not None:  # said where every write is confirmed; the way back is the safety copy
+                back = " — muốn quay lại: Tệp › Khôi phục, bản “trước khi khôi phục”" if safety else ""
+                new.workspace.confirm(f"khôi phục dữ liệu từ bản sao lưu {file_label(chosen)}{back}", undoable=False)
             QMessageBox.information(parent, "Đã khôi phục", f"Đã khôi phục dữ liệu từ “{chosen.name}”.{where}")
         return new
 

@@ -274,6 +274,8 @@ def test_restore_dialog_shows_the_difference_and_restores(
     new = window.show_restore()
     assert isinstance(new, MainWindow) and new is not window
     try:
+        said = new.statusBar().currentMessage()  # the restore said where writes are, with the way back
+        assert said.startswith("Đã ghi: khôi phục dữ liệu từ bản sao lưu ") and "trước khi khôi phục" in said, said
         assert not users.list_users(new.workspace.db)
         assert new.workspace.db.scalar("SELECT count(*) FROM household") == 30
         safety = list(backups_dir_for(sample_path).glob("*truoc-khoi-phuc*.sqlite"))
