@@ -316,6 +316,10 @@
 <context>
     <name>QFileDialog</name>
     <message>
+        <source>Directories</source>
+        <translation>Thư mục</translation>
+    </message>
+    <message>
         <source>Look in:</source>
         <translation>Tìm trong:</translation>
     </message>

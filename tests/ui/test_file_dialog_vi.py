@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QStandardPaths, Qt, QUrl
+from PySide6.QtCore import QSettings, QStandardPaths, Qt, QUrl
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -42,6 +44,7 @@ ENGLISH = (
     "Date",
     "Sidebar",
     "Files",
+    "Director",
 )
 
 
@@ -60,6 +63,16 @@ def _texts(dialog: QFileDialog) -> set[str]:
     return {t.replace("&", "") for t in found if t}
 
 
+@pytest.fixture(autouse=True)
+def own_qt_settings(tmp_path: Path) -> Iterator[None]:
+    """Qt's chooser keeps its places and columns in the user's QtProject.conf (native format): here in a
+    folder of the test's own, and back to the usual place after."""
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "qt-settings"))
+    yield
+    usual = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, usual)
+
+
 def test_qt_file_chooser_has_no_english_text(qtbot: QtBot, qapp: QApplication, tmp_path: Path) -> None:
     install_translations(qapp)
     (tmp_path / "danh-sach.xlsx").write_bytes(b"")
@@ -67,6 +80,10 @@ def test_qt_file_chooser_has_no_english_text(qtbot: QtBot, qapp: QApplication, t
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
     qtbot.addWidget(dialog)
     dialog.show()
+    QApplication.processEvents()
+    english = sorted(t for t in _texts(dialog) if any(word in t for word in ENGLISH))
+    assert english == []
+    dialog.setFileMode(QFileDialog.FileMode.Directory)  # "Chọn thư mục lưu gói dữ liệu" said "Directories"
     QApplication.processEvents()
     english = sorted(t for t in _texts(dialog) if any(word in t for word in ENGLISH))
     assert english == []
