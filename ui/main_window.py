@@ -393,7 +393,7 @@ class MainWindow(QMainWindow):
             errors.show_error(parent, failure, title="Chưa khôi phục được")
         else:
             where = f"\n\nBản an toàn của dữ liệu trước khi khôi phục:\n{safety}" if safety else ""
-            if new is not None:  # said where every write is confirmed; the way back is the safety copy
+            if isinstance(new, MainWindow):  # said where every write is confirmed; the way back is the safety copy
                 back = " — muốn quay lại: Tệp › Khôi phục, bản “trước khi khôi phục”" if safety else ""
                 new.workspace.confirm(f"khôi phục dữ liệu từ bản sao lưu {file_label(chosen)}{back}", undoable=False)
             QMessageBox.information(parent, "Đã khôi phục", f"Đã khôi phục dữ liệu từ “{chosen.name}”.{where}")
