@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import operator
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 from typing import Any
@@ -120,6 +121,28 @@ def _texts_or_none(cells: list[Any] | None) -> list[str | None] | None:
     return [v if type(v) is str else (None if v is None else cell_text(v)) for v in cells]
 
 
+def _by_code(codes: list[str], keys: dict[str, str], relationships: list[str | None]) -> dict[Any, list[int]] | None:
+    """The data rows grouped into households as the row-by-row reading of a list that names every row and
+    gives each household's code on its first row groups them (a row without a code belongs to the
+    household above), when no row without a code is a head's (the row-by-row reading then starts a
+    household of its own or names a problem); else None."""
+    if not codes or not codes[0]:
+        return None
+    heads = itertools.compress(range(len(codes)), map(operator.eq, relationships, itertools.repeat(reg.HEAD)))
+    if not all(map(codes.__getitem__, heads)):
+        return None
+    starts = list(itertools.compress(range(len(codes)), codes))
+    groups: dict[Any, list[int]] = {}
+    for start, end in zip(starts, [*starts[1:], len(codes)], strict=True):
+        key = ("code", keys[codes[start]])  # household_code.key: "DX 01" and "DX01" are one household
+        group = groups.get(key)
+        if group is None:
+            groups[key] = list(range(start, end))
+        else:  # the same code further down: one household, as the row-by-row reading makes it
+            group.extend(range(start, end))
+    return groups
+
+
 def _plain_ids(cells: list[Any]) -> bool:
     """Whether every ID number cell is text of ASCII digits, none of 8 or 11 (what :func:`parse_id` takes as
     it is, without a note): one scan of the joined texts instead of a call per cell."""
@@ -146,6 +169,7 @@ class _MemberColumns:
     listed: dict[str, list[str | None]]  # education_level, schooling, employment → code (None: empty or unknown)
     occupations: list[str | None] | None
     notes: list[str | None] | None
+    values: dict[str, list[Any]]  # the row as a new member, a column per MemberInput field (None: not in the file)
     fresh: list[reg.MemberInput]  # the row as a new member
     before: dict[int, list[RowIssue]]  # the planner's problems with a row, named before matching the register
     after: dict[int, list[RowIssue]]  # … and after it
@@ -244,8 +268,12 @@ class _Planner:
         self.repeated: list[RowIssue] = []
         # (where in issues its problems go, the household, whether the file gave its code): checked together
         self.household_checks: list[tuple[int, PlannedHousehold, bool]] = []
-        # (member, its household when the member is on the household's first row, checks to skip)
-        self.to_validate: list[tuple[PlannedMember, PlannedHousehold | None, tuple[str, ...]]] = []
+        # every planned member in planning order, and its data row (members are validated together once
+        # all are planned); the household of each one on its household's first row (by place in pending)
+        self.pending: list[PlannedMember] = []
+        self.pending_rows: list[int] = []
+        self.first_rows: dict[int, PlannedHousehold] = {}
+        self.updates = 0  # members planned as updates (their values are not the file's columns)
         # households of the register the file matches, loaded together before planning a batch of them;
         # their members as plain tuples (columns named by member_index)
         self.existing: dict[int, tuple[Any, ...]] = {}  # household rows, columns named by household_index
@@ -477,7 +505,19 @@ class _Planner:
         groups: dict[Any, list[int]] = {}
         group_head: dict[Any, bool] = {}  # the group has a head row
         current: Any = None
-        for i in range(total):
+        by_code = (
+            _by_code(code_texts, code_keys, rel_codes)
+            if has_code
+            and not skipped
+            and number_cells is None
+            and head_cells is None
+            and (has_rel or not bulleted)  # the heads are the rows whose relationship says so
+            and all(names)
+            else None
+        )
+        if by_code is not None:  # the usual list: a code on each household's first row, every row named
+            groups = by_code
+        for i in range(0 if by_code is not None else total):
             if i % 2000 == 0:
                 if cancelled is not None and cancelled():
                     raise ImportCancelled()
@@ -530,26 +570,20 @@ class _Planner:
             current = key
         households: list[PlannedHousehold] = []
         count = len(groups)
-        batch: list[PlannedHousehold] = []
         # A batch of households at a time: the register's rows the batch matches are loaded, the
         # batch planned, its updates compared with those rows (_mark_unchanged) and the rows let go.
         # A list imported again matches every household: loading them all at once held 250,000 rows.
         items = list(groups.items())
         for start in range(0, count, _MATCH_BATCH):
+            if cancelled is not None and cancelled():
+                raise ImportCancelled()
+            if progress is not None:
+                progress(80 + start * 20 // max(count, 1), 100)
             chunk = items[start : start + _MATCH_BATCH]
             self._load_existing(chunk)
-            for index, (key, members) in enumerate(chunk, start):
-                if index % 1000 == 0:
-                    if cancelled is not None and cancelled():
-                        raise ImportCancelled()
-                    if progress is not None:
-                        progress(80 + index * 20 // max(count, 1), 100)
-                planned = self._plan_household(key, members, has_rel=has_rel)
-                if planned is not None:
-                    batch.append(planned)
+            batch = self._plan_batch(chunk, has_rel=has_rel)
             _mark_unchanged(batch, self.memo, self.member_index, self.household_index)
             households += batch
-            batch = []
         # what matching needed goes before validating: a list imported again matched every household
         self.existing, self.existing_members, self.ids_in_db, self.live_codes = {}, {}, {}, {}
         self._validate_households()
@@ -898,6 +932,7 @@ class _Planner:
             listed=listed,
             occupations=occupations,
             notes=notes,
+            values={key: column for key, column in values.items() if column is not None},
             fresh=fresh,
             before=before,
             after=after,
@@ -931,6 +966,8 @@ class _Planner:
         for key, rows in groups:
             if key[0] == "code" and key[1] in self.live_codes:
                 candidates.add(self.live_codes[key[1]])
+            if not self.ids_in_db:
+                continue
             for i in rows:
                 number = ids[i]
                 found = self.ids_in_db.get(number) if number else None
@@ -984,8 +1021,161 @@ class _Planner:
                     values[key] = normalize("NFC", value)  # already stripped; NFC adds no outer space
         return ok
 
+    # -- households --------------------------------------------------------------
+    def _plan_batch(self, chunk: list[tuple[Any, list[int]]], *, has_rel: bool) -> list[PlannedHousehold]:
+        """The households of ``chunk``, in order: each run of new households the planner has nothing to
+        say about planned together (:meth:`_plan_new`), the others one at a time (:meth:`_plan_household`)."""
+        values = self._household_values(chunk)
+        quick = self._quick(chunk, values, has_rel=has_rel)
+        planned: list[PlannedHousehold] = []
+        start, count = 0, len(chunk)
+        while start < count:
+            if not quick[start]:
+                key, rows = chunk[start]
+                planned.append(self._plan_household(key, rows, has_rel=has_rel))
+                start += 1
+                continue
+            end = start + 1
+            while end < count and quick[end]:
+                end += 1
+            run = {key: column[start:end] for key, column in values.items()}
+            planned += self._plan_new([rows for _key, rows in chunk[start:end]], run, has_rel=has_rel)
+            start = end
+        return planned
+
+    def _household_values(self, chunk: list[tuple[Any, list[int]]]) -> dict[str, list[Any]]:
+        """Each household field of the file, of each household of ``chunk``: the first of its rows that
+        has one (usually the head's row), None where none has; a column at a time."""
+        firsts = [rows[0] for _key, rows in chunk]
+        found: dict[str, list[Any]] = {}
+        for key, column in self.household_cols:
+            values = list(map(column.__getitem__, firsts))
+            if None in values:
+                for j in [j for j, v in enumerate(values) if v is None]:
+                    values[j] = next((column[i] for i in chunk[j][1] if column[i] is not None), None)
+            found[key] = values
+        return found
+
+    def _quick(self, chunk: list[tuple[Any, list[int]]], values: dict[str, list[Any]], *, has_rel: bool) -> list[bool]:
+        """Whether each household of ``chunk`` is new and :meth:`_plan_household` would name no problem
+        of it: no member of the register named (by code or ID number), no problem with its rows, its own
+        fields understood, one head."""
+        m = self.m
+        assert m is not None
+        count = len(chunk)
+        if self.ids_in_db:  # its members may be the register's: one at a time
+            return [False] * count
+        quick = [True] * count
+        codes = values.get("household_code")
+        if codes is not None and self.live_codes:
+            for j, code in enumerate(codes):
+                text = "" if code is None else _text(code)
+                if text and (self.code_keys.get(text) or household_code.key(text)) in self.live_codes:
+                    quick[j] = False
+        problems = m.before.keys() | m.after.keys()
+        if problems:
+            row_lists = [rows for _key, rows in chunk]
+            at = dict(  # data row → its household's place in the chunk
+                zip(
+                    itertools.chain.from_iterable(row_lists),
+                    itertools.chain.from_iterable(map(itertools.repeat, range(count), map(len, row_lists))),
+                    strict=True,
+                )
+            )
+            for i in problems:
+                place = at.get(i)
+                if place is not None:
+                    quick[place] = False
+        if has_rel:  # one head (the register's checks then find no head missing nor two)
+            rels = m.rels
+            for j, (_key, rows) in enumerate(chunk):
+                if quick[j] and list(map(rels.__getitem__, rows)).count(reg.HEAD) != 1:
+                    quick[j] = False
+        understood: dict[str, Callable[[Any], bool]] = {
+            "village": lambda v: self._village_known(_text(v)),
+            "poverty_class": lambda v: self._class(_text(v)) is not None,
+            "waste_treatment": lambda v: fold_key(_text(v)) in self.vocab.yes_no,
+            "class_date": lambda v: (found := self.date(v))[2] is None and found[0] is not None,
+            "causes": lambda v: self.vocab.causes(_text(v))[1],
+        }
+        for key, ok in understood.items():
+            column = values.get(key)
+            if column is None:
+                if key == "village" and not self._village_known(""):
+                    return [False] * count
+                continue
+            known: dict[tuple[type, Any], bool] = {}  # each distinct value once (1 and True apart)
+            for j, value in enumerate(column):
+                if quick[j] and (value is not None or key == "village"):
+                    good = known.get((type(value), value))
+                    if good is None:
+                        good = known[(type(value), value)] = ok("" if value is None else value)
+                    if not good:
+                        quick[j] = False
+        return quick
+
+    def _plan_new(
+        self, rows: list[list[int]], values: dict[str, list[Any]], *, has_rel: bool
+    ) -> list[PlannedHousehold]:
+        """New households whose rows and fields the planner has nothing to say about (:meth:`_quick`),
+        planned as :meth:`_plan_household` plans them, a column at a time: data rows ``rows`` each."""
+        m = self.m
+        assert m is not None
+        count = len(rows)
+        flat = list(itertools.chain.from_iterable(rows))
+        ends = list(itertools.accumulate(map(len, rows)))
+        starts = [0, *ends[:-1]]
+        spans = list(map(slice, starts, ends))
+        numbers = list(map(self.numbers.__getitem__, flat))
+        inputs = list(map(m.fresh.__getitem__, flat))
+        if not has_rel:  # the first row heads the household (its column says so too: _pending_column)
+            firsts = {household[0] for household in rows}
+            for i, member in zip(flat, inputs, strict=True):
+                member.relationship_code = m.rels[i] = reg.HEAD if i in firsts else reg.OTHER_RELATIVE
+        members = list(map(PlannedMember, numbers, itertools.repeat("create"), inputs))
+        codes = list(map(_text, values["household_code"])) if "household_code" in values else [""] * count
+        villages: list[tuple[int | None, str, str]] = list(
+            map(self._village_found, map(_text, values.get("village") or [None] * count))  # type: ignore[arg-type]
+        )
+        households = list(map(reg.HouseholdInput, codes, [village[0] or 0 for village in villages]))
+        setters: dict[str, Callable[[reg.HouseholdInput, Any], None]] = {
+            "address": lambda data, v: setattr(data, "address", _text(v)),
+            "phone": lambda data, v: setattr(data, "phone", phone_text(v)),
+            "class_decision": lambda data, v: setattr(data, "class_decision", _text(v)),
+            "waste_treatment": lambda data, v: setattr(data, "waste_treatment", self.vocab.yes_no[fold_key(_text(v))]),
+            "class_date": lambda data, v: setattr(data, "class_date", self.date(v)[0]),
+            "poverty_class": lambda data, v: setattr(data, "poverty_class", self._class(_text(v))),
+            "causes": lambda data, v: setattr(data, "causes", self.vocab.causes(_text(v))[0]),
+        }
+        for key, column in values.items():
+            setter = setters.get(key)
+            if setter is not None:
+                for data, value in zip(households, column, strict=True):
+                    if value is not None:
+                        setter(data, value)
+        planned = list(
+            map(
+                PlannedHousehold,
+                map(numbers.__getitem__, spans),
+                itertools.repeat("create"),
+                households,
+                map(members.__getitem__, spans),
+                itertools.repeat(None),
+                [village[1] for village in villages],
+                [village[2] for village in villages],
+                [not code for code in codes],
+            )
+        )
+        # nothing said of them: the register's checks of each go where the issues end now
+        self.household_checks.extend(zip(itertools.repeat(len(self.issues)), planned, map(bool, codes)))
+        base = len(self.pending)
+        self.first_rows.update(zip([base + start for start in starts], planned, strict=True))
+        self.pending += members
+        self.pending_rows += flat
+        return planned
+
     # -- one household ------------------------------------------------------------
-    def _plan_household(self, key: Any, rows: list[int], *, has_rel: bool) -> PlannedHousehold | None:
+    def _plan_household(self, key: Any, rows: list[int], *, has_rel: bool) -> PlannedHousehold:
         numbers = list(map(self.numbers.__getitem__, rows))
         first_row = numbers[0]
         # household-level values: the first row that has each (usually the head's row)
@@ -1063,9 +1253,7 @@ class _Planner:
                 data.class_date = iso
         if "poverty_class" in hvals:
             text = _text(hvals["poverty_class"])
-            if text not in self.classes:
-                self.classes[text] = class_named(text)
-            cls = self.classes[text]
+            cls = self._class(text)
             if cls is None:
                 self.issue(first_row, "poverty_class", text, "không rõ loại hộ (ghi Hộ nghèo, Hộ cận nghèo, …)")
             else:
@@ -1090,7 +1278,7 @@ class _Planner:
             if existing_id not in self.existing_members:
                 self.existing_members.update(self._member_rows([existing_id]))
             existing_members = self.existing_members[existing_id]
-        first_pending = len(self.to_validate)
+        first_pending = len(self.pending)
         planned_members = self._plan_members(rows, numbers, existing_id, existing_members, has_rel=has_rel)
         # exactly one living head, counting members already in the register
         heads = [m for m in planned_members if m.data.relationship_code == reg.HEAD and m.data.life_status == "living"]
@@ -1147,27 +1335,40 @@ class _Planner:
         )
         self.household_checks.append((check_at, planned, bool(code)))
         # an error in the first row's member data makes the household invalid too (see _validate_members)
-        if first_pending < len(self.to_validate):
-            member, _none, skip = self.to_validate[first_pending]
-            self.to_validate[first_pending] = (member, planned, skip)
+        if first_pending < len(self.pending):
+            self.first_rows[first_pending] = planned
         return planned
 
-    def _village(self, row: int, text: str) -> tuple[int | None, str, str]:
-        if not text:
-            if len(self.villages) == 1:
-                village = next(iter(self.villages.values()))
-                return int(village["id"]), str(village["name"]), ""
-            if "village" not in self.columns:
-                self.issue(row, "village", "", "tệp không có cột Thôn/Tổ dân phố mà xã có nhiều thôn")
-            else:
-                self.issue(row, "village", "", "chưa ghi thôn/tổ dân phố")
-            return None, "", ""
+    def _class(self, text: str) -> str | None:
+        """The poverty class a text names (None: not understood)."""
+        if text not in self.classes:
+            self.classes[text] = class_named(text)
+        return self.classes[text]
+
+    def _village_key(self, text: str) -> str:
         key = self.village_keys.get(text)
         if key is None:
             key = self.village_keys[text] = village_key(text)
             if key not in self.villages:  # "Thôn Bãi Sậy, xã Tân Lập": the part that is a village
                 parts = [village_key(p) for p in re.split(r"\s*[,;–]\s*|\s+-\s+", text) if p.strip()]
                 key = self.village_keys[text] = next((k for k in parts if k in self.villages), key)
+        return key
+
+    def _village_known(self, text: str) -> bool:
+        """Whether :meth:`_village_found` finds a village for ``text`` (without taking a new one in)."""
+        if not text:
+            return len(self.villages) == 1
+        return self.create_villages or self._village_key(text) in self.villages
+
+    def _village_found(self, text: str) -> tuple[int | None, str, str] | None:
+        """The village a household's text names: (id, name, the name of a village to create), or None
+        where it names none the import may use (:meth:`_village` says why)."""
+        if not text:
+            if len(self.villages) == 1:
+                village = next(iter(self.villages.values()))
+                return int(village["id"]), str(village["name"]), ""
+            return None
+        key = self._village_key(text)
         found = self.villages.get(key)
         if found is not None:
             return int(found["id"]), str(found["name"]), ""
@@ -1175,6 +1376,18 @@ class _Planner:
             self.new_villages.setdefault(key, text)
             # named as it will be created ("Thôn Bãi Sậy" → "Bãi Sậy")
             return None, commune.imported_village(self.new_villages[key]).name, self.new_villages[key]
+        return None
+
+    def _village(self, row: int, text: str) -> tuple[int | None, str, str]:
+        found = self._village_found(text)
+        if found is not None:
+            return found
+        if not text:
+            if "village" not in self.columns:
+                self.issue(row, "village", "", "tệp không có cột Thôn/Tổ dân phố mà xã có nhiều thôn")
+            else:
+                self.issue(row, "village", "", "chưa ghi thôn/tổ dân phố")
+            return None, "", ""
         self.issue(
             row,
             "village",
@@ -1219,8 +1432,8 @@ class _Planner:
         """The members of data rows ``rows``: from :meth:`_member_columns`, matched with the register."""
         m = self.m
         assert m is not None
-        issues, before, after, fresh, skips = self.issues, m.before, m.after, m.fresh, m.skips
-        pending = self.to_validate
+        issues, before, after, fresh = self.issues, m.before, m.after, m.fresh
+        pending, pending_rows = self.pending, self.pending_rows
         matching = household_id is not None or bool(self.ids_in_db)  # else every member is new
         planned: list[PlannedMember] = []
         for index, i in enumerate(rows):
@@ -1229,17 +1442,19 @@ class _Planner:
             match = self._match(i, numbers[index], household_id, existing_members) if matching else None
             if match is None:
                 data = fresh[i]
-                if not has_rel:
-                    data.relationship_code = reg.HEAD if index == 0 else reg.OTHER_RELATIVE
+                if not has_rel:  # the first row heads the household (its column says so too: _pending_column)
+                    data.relationship_code = m.rels[i] = reg.HEAD if index == 0 else reg.OTHER_RELATIVE
                 member = PlannedMember(numbers[index], "create", data)
             else:
                 data = m.update(self.member_input(match), i, has_rel=has_rel)
                 member = PlannedMember(numbers[index], "update", data, match[self.member_index["id"]], before=match)
                 fresh[i] = data  # the row's new-member input is not needed: let it go
+                self.updates += 1
             if i in after:
                 issues.extend(after[i])
             planned.append(member)
-            pending.append((member, None, skips[i]))
+            pending.append(member)
+            pending_rows.append(i)
         return planned
 
     def _match(
@@ -1311,22 +1526,52 @@ class _Planner:
             start = at
         self.issues = joined + self.issues[start:]
 
+    def _pending_column(self, key: str) -> list[Any] | None:
+        """A member field's value of every planned member (in ``pending``'s order) from the file's columns,
+        when every planned member is new (their inputs were made of those columns); else None."""
+        m = self.m
+        assert m is not None
+        if self.updates:
+            return None
+        column = m.values.get(key)
+        if column is None:
+            return None
+        rows = self.pending_rows
+        if len(rows) == len(column) and rows == list(range(len(column))):  # every row planned, in order
+            return column
+        return list(map(column.__getitem__, rows))
+
     def _validate_members(self) -> None:
         """Validate every planned member at once (the register's checks, :func:`register.validate_members`)."""
-        pending = self.to_validate
-        found = reg.validate_members(
-            self.db,
-            [member.data for member, _h, _s in pending],
-            member_ids=[member.member_id for member, _h, _s in pending],
-            codes=self.vocab.codes,
-            check_duplicate_id=False,
-            today=self.today,
-            memo=self.memo,
-        )
-        if not any(found):
-            return
-        for (member, household, skip), issues in zip(pending, found, strict=True):
-            for issue in issues:
+        m = self.m
+        assert m is not None
+        pending = self.pending
+        found: Mapping[int, Sequence[ValidationIssue]]
+        columns = {key: self._pending_column(key) for key in m.values}
+        if any(column is None for column in columns.values()):  # members of the register among them
+            checked = reg.validate_members(
+                self.db,
+                [member.data for member in pending],
+                member_ids=[member.member_id for member in pending],
+                codes=self.vocab.codes,
+                check_duplicate_id=False,
+                today=self.today,
+                memo=self.memo,
+            )
+            found = {at: issues for at, issues in enumerate(checked) if issues}
+        else:  # every member new: their values are the file's columns
+            found = reg.validate_member_columns(
+                self.db,
+                {key: column for key, column in columns.items() if column is not None},
+                len(pending),
+                codes=self.vocab.codes,
+                today=self.today,
+                memo=self.memo,
+            )
+        rows, skips, first_rows = self.pending_rows, m.skips, self.first_rows
+        for at in sorted(found):
+            member, skip, household = pending[at], skips[rows[at]], first_rows.get(at)
+            for issue in found[at]:
                 if issue.field in skip:
                     continue
                 self._from_validation(member.row, issue, self.checked)
@@ -1335,8 +1580,9 @@ class _Planner:
 
     def _mark_validity(self, households: list[PlannedHousehold]) -> None:
         """Rows with errors are invalid; a household is invalid when its head row is."""
-        members = [m for h in households for m in h.members]
-        given = list(filter(None, map(_ID_NUMBER, members)))
+        members = self.pending  # every planned member, household by household
+        numbers = self._pending_column("id_number")
+        given = list(filter(None, map(_ID_NUMBER, members) if numbers is None else numbers))
         if len(set(given)) < len(given):  # an ID number given twice in the file
             numbers = [(m.data.id_number, m.row) for m in members if m.data.id_number]
             seen: dict[str | None, int] = {}

@@ -42,6 +42,7 @@ from giamngheo_desktop.services.register_checks import (
     validate_household,
     validate_households,
     validate_member,
+    validate_member_columns,
     validate_members,
 )
 from giamngheo_desktop.services.register_columns import (

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import fields
 from typing import Any
 
 from giamngheo_desktop import clock
@@ -174,6 +175,37 @@ def validate_members(
     field_checks.check_records("member", members, add, ctx)
     none: tuple[ValidationIssue, ...] = ()
     return [found.get(i, none) for i in range(count)] if found else [none] * count
+
+
+_MEMBER_DEFAULTS = {f.name: f.default for f in fields(MemberInput)}
+
+
+def validate_member_columns(
+    db: Database,
+    columns: dict[str, list[Any]],
+    count: int,
+    *,
+    codes: CodeBook | None = None,
+    today: _dt.date | None = None,
+    memo: MemberMemo | None = None,
+) -> dict[int, list[ValidationIssue]]:
+    """:func:`validate_members` of ``count`` members given a column per field, without looking up ID
+    numbers in the register: the problems of the members that have any, by index.
+
+    ``columns`` holds each field's value of every member (a field it lacks holds
+    :class:`MemberInput`'s default); the lists are read, not changed. An import has its members'
+    values as columns already: taking them from 200,000 ``MemberInput`` objects again cost as much
+    as checking them.
+    """
+    found, add = _collector(count, None, None)
+    if not count:
+        return found
+    given = {
+        key: columns[key] if key in columns else [_MEMBER_DEFAULTS[key]] * count for key in field_checks.READ["member"]
+    }
+    ctx = field_checks.Context(codes or CodeBook(db), today or clock.today(), memo or MemberMemo())
+    field_checks.check_columns("member", given, add, ctx)
+    return found
 
 
 def check_member_value(db: Database, key: str, value: Any) -> list[ValidationIssue]:

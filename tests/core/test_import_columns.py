@@ -13,12 +13,12 @@ import unicodedata
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from giamngheo_desktop.domain.errors import BadFile
-from giamngheo_desktop.domain.idnumber import check_id_number, id_facts
-from giamngheo_desktop.importing import planner, reader, values
+from giamngheo_desktop.domain.idnumber import check_id_number, id_facts, make_id_number
+from giamngheo_desktop.importing import lists, planner, reader, values
 from giamngheo_desktop.importing.reader import MAX_CELL_CHARS
 
 # the characters that make a cell dirty (and a few that do not), mixed with plain letters
@@ -163,3 +163,113 @@ def test_many_plain_id_numbers_checked_at_once_as_one_by_one() -> None:
     values += [f"0{p:02d}{s}{y:02d}000123" for p in range(1, 99, 7) for s in range(10) for y in (0, 50, 99)]
     alone = [check_id_number(v) for v in values]
     assert id_facts(values) == [tuple(c[1:5]) if v else None for v, c in zip(values, alone, strict=True)]
+
+
+# -- households and members planned together ------------------------------------------------------
+# A list's rows grouped by household code (planner._by_code), new households without a problem planned
+# together (_Planner._quick, _plan_new), and every member checked on the file's columns
+# (_Planner._pending_column) must give what the row-by-row, one-household-at-a-time reading gives.
+
+_HEADER = ["Mã số hộ", "Thôn", "Họ và tên", "Quan hệ với chủ hộ", "Ngày sinh", "Giới tính", "Số CCCD", "Dân tộc",
+           "Phân loại hộ", "Nguyên nhân nghèo", "Địa chỉ", "Ngày quyết định"]  # fmt: skip
+_HELD_ID = make_id_number("025", "M", 1960, 11)  # in the register (household DX0001)
+# each column's cells: the good ones (written five times: most households come out clean), then the bad
+# each column's cells: the usual ones (written three times: most households come out clean), then the bad
+_CELLS: list[tuple[list[Any], list[Any]]] = [
+    (["DX0001", "H1", "H2", "H3", "", None], []),
+    (["Đồng Xuân", "Tân Hòa", "thon dong xuan"], ["Thôn Lạ", "", None]),
+    (["Nguyễn Văn An", "Lê Thị Hoa", "Lò Văn Tủa"], ["NguyÔn V¨n An", "", None]),
+    (["Chủ hộ", "Vợ", "Con", "Con"], ["Vợ/chồng", "Lạ", "", None]),
+    (["01/02/1990", "15/06/1962", "1985"], ["31/02/1990", "01/01/2030", "", None]),
+    (["Nam", "Nữ"], ["x", "", None]),
+    ([make_id_number("025", "M", 1990, 1), make_id_number("025", "F", 1962, 2), make_id_number("025", "F", 1990, 3),
+      "", _HELD_ID], ["123", 25090000004, None]),
+    (["Kinh", "Tày"], ["Lạ", "", None]),
+    (["Hộ nghèo", "Hộ cận nghèo", "Hộ khá"], ["Loại X", "", None]),
+    (["Thiếu vốn", ""], ["Lạ lắm", None]),
+    (["Số 1 đường A", ""], [None]),
+    (["01/03/2024", ""], ["31/02/2024", None]),
+]  # fmt: skip
+
+
+def _dump(preview: Any) -> Any:
+    """Everything the preview says: households and members (every value), problems, counts, notes."""
+    import dataclasses
+
+    return (
+        [
+            (h.rows, h.action, dataclasses.asdict(h.data), h.household_id, h.village_name, h.new_village,
+             h.generate_code, h.valid, h.changed,
+             [(m.row, m.action, dataclasses.asdict(m.data), m.member_id, m.valid, m.changed) for m in h.members])
+            for h in preview.households
+        ],
+        [dataclasses.astuple(i) for i in preview.issues],
+        preview.counts(), preview.counts(valid_only=True), preview.notes, preview.new_villages,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def held(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A commune holding one household (DX0001, its head's ID number _HELD_ID)."""
+    import shutil
+
+    from giamngheo_desktop.services import commune
+    from giamngheo_desktop.storage.database import open_database
+
+    folder = tmp_path_factory.mktemp("held")
+    db = open_database(folder / "held.sqlite")
+    commune.setup_commune(
+        db,
+        commune.CommuneSetup(
+            settings=commune.CommuneSettings(name="xã Tân Lập", code="01234", province="Phú Thọ", area_type="rural"),
+            villages=[commune.VillageInput(name=n) for n in ("Thôn Đồng Xuân", "Thôn Tân Hòa")],
+        ),
+    )
+    empty = folder / "empty.sqlite"
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(folder / "held.sqlite", empty)
+    table = reader.RawTable(
+        rows=[_HEADER, ["DX0001", "Đồng Xuân", "Trần Văn Ba", "Chủ hộ", "01/01/1960", "Nam", _HELD_ID, "Kinh"]],
+        row_numbers=[1, 2],
+        sheet="Danh sách",
+        kind="csv",
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lists, "read_tables", lambda *_a, **_k: [table])
+        lists.commit_import(db, lists.plan_import(db, "held.csv"))
+    empty_db = open_database(empty)
+    yield {"empty": empty_db, "held": db}
+    db.close()
+    empty_db.close()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.tuples(*[st.sampled_from(good * 3 + bad) for good, bad in _CELLS]).map(list), min_size=1, max_size=12),
+    st.sets(st.integers(min_value=0, max_value=len(_HEADER) - 1), max_size=3),
+    st.sampled_from(["empty", "held"]),
+    st.booleans(),
+)
+def test_households_planned_together_as_one_at_a_time(
+    held: Any, rows: list[list[Any]], dropped: set[int], which: str, create_villages: bool
+) -> None:
+    keep = [i for i in range(len(_HEADER)) if i not in dropped or i == 2]  # the name column stays
+    table = reader.RawTable(
+        rows=[[_HEADER[i] for i in keep], *[[row[i] for i in keep] for row in rows]],
+        row_numbers=list(range(1, len(rows) + 2)),
+        sheet="Danh sách",
+        kind="csv",
+    )
+    db = held[which]
+
+    def plan() -> Any:
+        return _dump(lists.plan_import(db, "list.csv", create_villages=create_villages))
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lists, "read_tables", lambda *_a, **_k: [table])
+        together = plan()
+        patch.setattr(planner, "_by_code", lambda *_a: None)
+        patch.setattr(planner._Planner, "_quick", lambda _self, chunk, _values, **_k: [False] * len(chunk))
+        patch.setattr(planner._Planner, "_pending_column", lambda _self, _key: None)
+        one_at_a_time = plan()
+    assert together == one_at_a_time
