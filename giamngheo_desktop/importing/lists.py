@@ -80,6 +80,7 @@ from giamngheo_desktop.importing.planner import (
     _HOUSEHOLD_KEYS,
     _MEMBER_INPUT_FIELDS,
     _NO_DATE,
+    CREATE_VILLAGES_LABEL,
     _differ,
     _filled,
     _mark_unchanged,

@@ -91,6 +91,8 @@ _NO_DATE: tuple[str | None, int | None, str | None] = (None, None, None)  # pars
 
 _SAMPLE = 2000  # the first cells of a column: mostly different ones (ID numbers) are cleaned one by one
 
+# the import window's tick box (and the CLI's --create-villages): named the same in the refusal below
+CREATE_VILLAGES_LABEL = "Tạo thôn/tổ mới khi tên trong tệp chưa có"
 _MATCH_BATCH = 2000  # households planned together (their register rows loaded at once, then let go)
 
 
@@ -1392,7 +1394,8 @@ class _Planner:
             row,
             "village",
             text,
-            "không có thôn/tổ này trong danh sách của xã (chọn “Tạo thôn mới” để thêm, hoặc sửa tên trong tệp)",
+            f"không có thôn/tổ này trong danh sách của xã (đánh dấu “{CREATE_VILLAGES_LABEL}”"
+            " — dòng lệnh: --create-villages — để thêm, hoặc sửa tên trong tệp)",
         )
         return None, "", ""
 

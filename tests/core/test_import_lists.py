@@ -214,7 +214,10 @@ def test_unknown_village_is_an_error_or_created_on_request(db: Database, tmp_pat
     ]
     path = write_xlsx(tmp_path / "v.xlsx", rows)
     preview = lists.plan_import(db, path)
-    assert preview.errors[0].column == "Tổ dân phố" and "Tạo thôn mới" in preview.errors[0].reason
+    assert (
+        preview.errors[0].column == "Tổ dân phố"
+        and "Tạo thôn/tổ mới khi tên trong tệp chưa có" in preview.errors[0].reason
+    )
     preview = lists.plan_import(db, path, create_villages=True)
     assert not preview.errors and preview.new_villages == ["Thôn Mới"]
     lists.commit_import(db, preview)

@@ -62,6 +62,24 @@ def test_the_preview_names_a_new_village_as_it_will_be_created(
     assert commune.db.scalar("SELECT name FROM village WHERE name LIKE '%Lầu'") == "Nà Lầu"
 
 
+def test_an_unknown_village_is_refused_naming_the_tick_box_that_creates_it(
+    qtbot: QtBot, commune: Workspace, tmp_path: Path
+) -> None:
+    """The refusal tells the officer what to tick, in the words of the tick box on the same window."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Thôn", "Phân loại hộ"])
+    ws.append(["Lường Văn Pọm", "Chủ hộ", 1970, "Nam", "Thôn Nà Lầu", "Hộ nghèo"])
+    wb.save(tmp_path / "moi.xlsx")
+    dialog = ImportDialog(commune)
+    qtbot.addWidget(dialog)
+    dialog.set_file(tmp_path / "moi.xlsx")
+    assert dialog.preview is not None and dialog.preview.errors
+    assert f"“{dialog.create_villages.text()}”" in dialog.preview.errors[0].reason
+    dialog.create_villages.setChecked(True)
+    assert dialog.preview is not None and not dialog.preview.errors
+
+
 def test_moving_a_member_finds_the_household_by_its_code_written_another_way(
     qtbot: QtBot, workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:

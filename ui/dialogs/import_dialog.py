@@ -123,7 +123,7 @@ class ImportDialog(QDialog):
         template = QPushButton("Tải mẫu")
         template.setToolTip("Lưu tệp mẫu danh sách hộ để điền")
         template.clicked.connect(self.save_template)
-        self.create_villages = QCheckBox("Tạo thôn/tổ mới khi tên trong tệp chưa có")
+        self.create_villages = QCheckBox(lists.CREATE_VILLAGES_LABEL)
         self.valid_only = QCheckBox("Chỉ nhập các dòng hợp lệ (bỏ qua dòng lỗi)")
         self.create_villages.toggled.connect(self.make_preview)
         self.valid_only.toggled.connect(self._valid_only_changed)
