@@ -44,14 +44,19 @@ def test_the_import_window_takes_the_template_list_in_one_step(
     assert shapes.imported(commune.db) == shapes.expected("so_template")
 
 
-def test_the_preview_names_a_new_village_as_it_will_be_created(
-    qtbot: QtBot, commune: Workspace, tmp_path: Path
-) -> None:
+def _new_village_list(path: Path) -> None:
+    """One household in "Thôn Nà Lầu", a village xã Tân Lập does not have."""
     wb = Workbook()
     ws = wb.active
     ws.append(["Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Thôn", "Phân loại hộ"])
     ws.append(["Lường Văn Pọm", "Chủ hộ", 1970, "Nam", "Thôn Nà Lầu", "Hộ nghèo"])
-    wb.save(tmp_path / "moi.xlsx")
+    wb.save(path)
+
+
+def test_the_preview_names_a_new_village_as_it_will_be_created(
+    qtbot: QtBot, commune: Workspace, tmp_path: Path
+) -> None:
+    _new_village_list(tmp_path / "moi.xlsx")
     dialog = ImportDialog(commune)
     qtbot.addWidget(dialog)
     dialog.create_villages.setChecked(True)
@@ -66,11 +71,7 @@ def test_an_unknown_village_is_refused_naming_the_tick_box_that_creates_it(
     qtbot: QtBot, commune: Workspace, tmp_path: Path
 ) -> None:
     """The refusal tells the officer what to tick, in the words of the tick box on the same window."""
-    wb = Workbook()
-    ws = wb.active
-    ws.append(["Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Thôn", "Phân loại hộ"])
-    ws.append(["Lường Văn Pọm", "Chủ hộ", 1970, "Nam", "Thôn Nà Lầu", "Hộ nghèo"])
-    wb.save(tmp_path / "moi.xlsx")
+    _new_village_list(tmp_path / "moi.xlsx")
     dialog = ImportDialog(commune)
     qtbot.addWidget(dialog)
     dialog.set_file(tmp_path / "moi.xlsx")
