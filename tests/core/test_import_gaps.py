@@ -658,3 +658,29 @@ def test_day_first_dates_are_never_swapped(db: Database, tmp_path: Path) -> None
     preview = lists.plan_import(db, path)
     assert [m.data.birth_date for m in preview.households[0].members] == ["1980-12-03", "1990-12-25"]
     assert not any("tháng/ngày/năm" in n for n in preview.notes)
+
+
+def test_children_named_by_their_birth_order_are_children(db: Database, tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        HEAD,
+        ["Hà Văn Đức", "Chủ hộ", 1970, "Nam", "Thôn Tân Hòa", "TH30"],
+        ["Hà Văn Cường", "Con cả", 1995, "Nam", "Thôn Tân Hòa", "TH30"],
+        ["Hà Thị Mai", "Con thứ", 1998, "Nữ", "Thôn Tân Hòa", "TH30"],
+        ["Hà Văn Tí", "Con út", 2005, "Nam", "Thôn Tân Hòa", "TH30"],
+    ]
+    preview = lists.plan_import(db, _sheet(tmp_path / "con.xlsx", rows))
+    assert not preview.errors, [e.text() for e in preview.errors]
+    lists.commit_import(db, preview)
+    assert _relations(db) == {"Hà Văn Đức": "01", "Hà Văn Cường": "04", "Hà Thị Mai": "04", "Hà Văn Tí": "04"}
+
+
+def test_a_list_that_names_no_class_says_its_new_households_are_not_poor(db: Database, tmp_path: Path) -> None:
+    """A poor-household list without a class column would register every household as not poor: the preview
+    says so (where a class column, sheet name or title gives the class, it says nothing)."""
+    rows: list[list[object]] = [HEAD, ["Hà Văn Đức", "Chủ hộ", 1970, "Nam", "Thôn Tân Hòa", "TH31"]]
+    preview = lists.plan_import(db, _sheet(tmp_path / "no-class.xlsx", rows))
+    assert not preview.errors
+    assert [n for n in preview.notes if "không ghi loại hộ" in n], preview.notes
+    with_class = [[*HEAD, "Phân loại hộ"], [*rows[1], "Hộ nghèo"]]
+    preview = lists.plan_import(db, _sheet(tmp_path / "class.xlsx", with_class))
+    assert not preview.errors and not [n for n in preview.notes if "không ghi loại hộ" in n], preview.notes
