@@ -609,12 +609,6 @@ class _Planner:
                 f"Cột “{column}” ghi ngày theo kiểu tháng/ngày/năm (như Excel tiếng Anh lưu tệp CSV): đã đọc theo "
                 "kiểu đó; hãy xem lại ngày sinh trong thẻ “Hộ sẽ ghi”."
             )
-        if "poverty_class" not in self.columns and any(h.action == "create" for h in households):
-            notes.append(
-                "Tệp không ghi loại hộ (không có cột “Phân loại hộ”, tên trang hay tiêu đề nêu hộ nghèo/cận nghèo): "
-                "các hộ mới được ghi là hộ không nghèo. Nếu đây là danh sách hộ nghèo hoặc cận nghèo, hãy chọn "
-                "cột loại hộ ở thẻ “Cột trong tệp” hoặc thêm cột đó vào tệp."
-            )
         return ImportPreview(
             path="",
             sheet=", ".join(p.table.sheet for p in self.parts),

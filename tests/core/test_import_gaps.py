@@ -672,15 +672,3 @@ def test_children_named_by_their_birth_order_are_children(db: Database, tmp_path
     assert not preview.errors, [e.text() for e in preview.errors]
     lists.commit_import(db, preview)
     assert _relations(db) == {"Hà Văn Đức": "01", "Hà Văn Cường": "04", "Hà Thị Mai": "04", "Hà Văn Tí": "04"}
-
-
-def test_a_list_that_names_no_class_says_its_new_households_are_not_poor(db: Database, tmp_path: Path) -> None:
-    """A poor-household list without a class column would register every household as not poor: the preview
-    says so (where a class column, sheet name or title gives the class, it says nothing)."""
-    rows: list[list[object]] = [HEAD, ["Hà Văn Đức", "Chủ hộ", 1970, "Nam", "Thôn Tân Hòa", "TH31"]]
-    preview = lists.plan_import(db, _sheet(tmp_path / "no-class.xlsx", rows))
-    assert not preview.errors
-    assert [n for n in preview.notes if "không ghi loại hộ" in n], preview.notes
-    with_class = [[*HEAD, "Phân loại hộ"], [*rows[1], "Hộ nghèo"]]
-    preview = lists.plan_import(db, _sheet(tmp_path / "class.xlsx", with_class))
-    assert not preview.errors and not [n for n in preview.notes if "không ghi loại hộ" in n], preview.notes
