@@ -16,6 +16,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
+import subprocess
+import sys
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -582,3 +585,18 @@ SHAPES: dict[str, Callable[[Path], Path]] = {
     "csv_semicolon_cp1258": csv_semicolon_cp1258,
     "csv_utf8_bom": csv_utf8_bom,
 }
+
+
+def cli_import(db_path: Path, listing: Path) -> dict[str, Any]:
+    """``python -m giamngheo_desktop import --db DB LIST --json`` in a fresh process, as an officer would run
+    it (no ``--map``); its JSON answer. Fails the test when the command fails."""
+    done = subprocess.run(
+        [sys.executable, "-m", "giamngheo_desktop", "import", "--db", str(db_path), str(listing), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[1],
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result

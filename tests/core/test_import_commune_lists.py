@@ -3,7 +3,6 @@ the importer) import in one step, through the core and the command line without 
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -60,24 +59,7 @@ def test_the_same_lists_saved_as_xls_and_ods_import_exactly(db: Database, name: 
     "shape", ["so_template", "dash_members", "second_table", "per_village", "csv_semicolon_cp1258"]
 )
 def test_the_command_line_imports_each_commune_list_without_a_map(db_path: Path, tmp_path: Path, shape: str) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "giamngheo_desktop",
-            "import",
-            "--db",
-            str(db_path),
-            str(_file(tmp_path, shape)),
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    out = json.loads(done.stdout)
+    out = shapes.cli_import(db_path, _file(tmp_path, shape))
     assert out["written"] and out["counts"]["households_create"] == 5 and out["counts"]["members_create"] == 13
 
 

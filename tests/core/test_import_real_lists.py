@@ -4,7 +4,6 @@ tests/list_shapes.py) import in one step, exactly; what cannot be read is refuse
 from __future__ import annotations
 
 import datetime as dt
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 from giamngheo_desktop.importing import lists
 from giamngheo_desktop.storage.connection import Database
 from tests import real_lists as real
+from tests.commune_lists import cli_import
 
 ROOT = Path(__file__).resolve().parents[2]
 # LibreOffice conversions (soffice --convert-to xls/ods) of real_lists' shapes, as a commune's older
@@ -60,24 +60,7 @@ def test_the_same_lists_saved_as_xls_and_ods_import_exactly(db: Database, name: 
 
 @pytest.mark.parametrize("shape", ["title_block", "two_tables", "csv_windows"])
 def test_the_command_line_imports_them_without_a_map(db_path: Path, tmp_path: Path, shape: str) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "giamngheo_desktop",
-            "import",
-            "--db",
-            str(db_path),
-            str(_file(tmp_path, shape)),
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    out = json.loads(done.stdout)
+    out = cli_import(db_path, _file(tmp_path, shape))
     assert out["written"] and out["counts"]["households_create"] == 4 and out["counts"]["members_create"] == 16
 
 
