@@ -294,12 +294,13 @@ def _parts(grid: list[list[Any]], start: int, depth: int, width: int) -> list[tu
 
 
 def _match_columns(
-    parts: list[tuple[str, ...]], mapping: Mapping[str, str] | None
+    parts: list[tuple[str, ...]], mapping: Mapping[str, str] | None, hidden: frozenset[int] = frozenset()
 ) -> tuple[dict[int, str], dict[int, str], list[tuple[str, int, int]]]:
     """(column → field, column → label, two columns for one field) of one header candidate. A field is
-    given to the column the officer chose for it, else to its first column; the others stay unused."""
+    given to the column the officer chose for it, else to its first column shown in Excel, else to its first
+    column (``hidden``: the columns hidden in Excel); the others stay unused."""
     labels: dict[int, str] = {}
-    found: list[tuple[bool, int, str]] = []  # (not chosen by the officer, column, field)
+    found: list[tuple[bool, bool, int, str]] = []  # (not chosen by the officer, hidden, column, field)
     for col, p in enumerate(parts):
         if not p:
             continue
@@ -308,11 +309,11 @@ def _match_columns(
         chosen = mapping is not None and label in mapping
         key = (mapping[label] if mapping is not None else "") if chosen else match_parts(p)
         if key:
-            found.append((not chosen, col, key))
+            found.append((not chosen, not chosen and col in hidden, col, key))
     columns: dict[int, str] = {}
     owner: dict[str, int] = {}
     duplicates: list[tuple[str, int, int]] = []
-    for _guessed, col, key in sorted(found):
+    for _guessed, _hidden, col, key in sorted(found):
         if key in NOT_FIELDS:
             columns[col] = key
         elif key in owner:
@@ -329,10 +330,12 @@ def find_header(
     scan: int = 30,
     merged: list[tuple[int, int, int, int]] | None = None,
     mapping: Mapping[str, str] | None = None,
+    hidden: frozenset[int] = frozenset(),
 ) -> HeaderMatch | None:
     """The header among the first ``scan`` rows: one row, or up to three stacked rows, that
     names a person and matches most fields. ``merged``: merged ranges (row0, col0, row1, col1)
-    in the rows' coordinates; ``mapping``: header label → field key chosen by the officer."""
+    in the rows' coordinates; ``mapping``: header label → field key chosen by the officer; ``hidden``:
+    the columns hidden in Excel (in the rows' coordinates)."""
     grid = _fill_merged(rows[: scan + 3], merged or [])
     width = min(max((len(r) for r in grid), default=0), 500)
     # score, start, depth, columns, labels, duplicates
@@ -349,7 +352,7 @@ def find_header(
                 parts = _parts(_spread_titles(grid, start, depth, width), 0, depth, width)
             else:
                 parts = _parts(grid, start, depth, width)
-            columns, labels, duplicates = _match_columns(parts, mapping)
+            columns, labels, duplicates = _match_columns(parts, mapping, hidden)
             found = {k for k in columns.values() if k not in NOT_FIELDS}
             if not ({"full_name", "head_name", "given_name"} & found) or len(found) < 2:
                 continue

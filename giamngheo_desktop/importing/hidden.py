@@ -1,4 +1,8 @@
-"""Rows an Excel user hid in an .xlsx (a filter, or Hide on rows), read from the sheets' XML.
+"""Rows and columns an Excel user hid in an .xlsx (a filter, Hide on rows or columns), read from the sheets' XML.
+
+A hidden column is often last year's copy of a column kept beside the new one: where a column shown
+and a hidden one say the same thing, the one shown is read (:func:`hidden_columns`, read from the
+``<cols>`` at the head of each sheet's XML).
 
 calamine gives every row, hidden or not. A hidden row inside a list is nearly always one a filter
 left out that the officer still keeps in the register: it is imported like the others, and the
@@ -15,9 +19,10 @@ import html
 import re
 import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from giamngheo_desktop.importing.reader import MAX_UNPACKED_BYTES
+from giamngheo_desktop.importing.reader import MAX_COLUMNS, MAX_UNPACKED_BYTES, RawTable
 
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
 _RELATION = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
@@ -43,8 +48,9 @@ def _attributes(tag: bytes) -> dict[str, str]:
     }
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → the zip member of its XML, for the sheets worth scanning (a filter, or small)."""
+def _sheet_parts(archive: zipfile.ZipFile, *, every: bool = False) -> dict[str, str]:
+    """Sheet name → the zip member of its XML, for the sheets worth scanning (a filter, or small; ``every``:
+    all of them)."""
     names = set(archive.namelist())
     if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
         return {}
@@ -66,14 +72,32 @@ def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     for position, tag in enumerate(_SHEET.findall(workbook)):
         found = _attributes(tag)
         member = targets.get(found.get("id", ""), "")
-        wanted = member in names and (str(position) in filtered or archive.getinfo(member).file_size <= SCAN_BYTES)
+        wanted = member in names and (
+            every or str(position) in filtered or archive.getinfo(member).file_size <= SCAN_BYTES
+        )
         if "name" in found and wanted:
             parts[found["name"]] = member
     return parts
 
 
-def _hidden_in(archive: zipfile.ZipFile, member: str) -> list[int]:
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\st\s*=\s*"e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
+_CELL_REF = re.compile(rb'\sr\s*=\s*"([A-Z]{1,3})(\d{1,7})"')
+_ERROR_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]{1,20})</(?:\w+:)?v>")
+
+ErrorCell = tuple[int, int, str]  # (row number as Excel shows it, column from 0, Excel's error text "#N/A")
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index - 1
+
+
+def _hidden_in(archive: zipfile.ZipFile, member: str) -> tuple[list[int], list[ErrorCell]]:
+    """The hidden rows of one sheet, and its cells showing a formula's error ("#N/A", "#REF!")."""
     rows: list[int] = []
+    errors: list[ErrorCell] = []
     tail = b""
     with archive.open(member) as stream:
         while True:
@@ -81,8 +105,16 @@ def _hidden_in(archive: zipfile.ZipFile, member: str) -> list[int]:
             if not chunk:
                 break
             data = tail + chunk
-            cut = data.rfind(b"<")  # a tag cut by the chunk's end is read with the next chunk
+            # a row cut by the chunk's end is read with the next chunk (a tag, when no row ends in it)
+            cut = data.rfind(b"</row>")
+            cut = cut + 6 if cut > 0 else data.rfind(b"<")
             data, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+            if b'"e"' in data:
+                for attributes, inner in _ERROR_CELL.findall(data):
+                    ref, value = _CELL_REF.search(attributes), _ERROR_VALUE.search(inner)
+                    if ref and value:
+                        text = value.group(1).decode("ascii", "replace")
+                        errors.append((int(ref.group(2)), _column_index(ref.group(1)), text))
             if b"hidden" not in data:
                 continue
             for tag in _ROW.findall(data):
@@ -90,29 +122,107 @@ def _hidden_in(archive: zipfile.ZipFile, member: str) -> list[int]:
                     number = _NUMBER.search(tag)
                     if number:
                         rows.append(int(number.group(1)))
-    return rows
+    return rows, errors
 
 
-def hidden_rows(path: Path) -> dict[str, list[int]]:
-    """Sheet name → the row numbers (as Excel shows them) hidden in it; {} for anything but a readable .xlsx."""
+def _scan(path: Path) -> tuple[dict[str, list[int]], dict[str, list[ErrorCell]]]:
+    """(sheet → hidden rows, sheet → cells showing a formula's error) of the sheets worth scanning."""
     try:
         with zipfile.ZipFile(path) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                return {}  # refused by the reader before reading
+                return {}, {}  # refused by the reader before reading
+            rows: dict[str, list[int]] = {}
+            errors: dict[str, list[ErrorCell]] = {}
+            for name, member in _sheet_parts(archive).items():
+                hidden, failed = _hidden_in(archive, member)
+                if hidden:
+                    rows[name] = hidden
+                if failed:
+                    errors[name] = failed
+            return rows, errors
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, RuntimeError, NotImplementedError):
+        return {}, {}  # damaged or encrypted: the reader names the problem
+
+
+_COL = re.compile(rb"<(?:\w+:)?col\b[^>]*>")
+_HEAD_BYTES = 256 << 10  # the <cols> of a sheet come before its cells, in its first bytes
+
+
+def _hidden_columns_in(archive: zipfile.ZipFile, member: str) -> list[int]:
+    with archive.open(member) as stream:
+        head = stream.read(_HEAD_BYTES)
+    head = head.split(b"<sheetData", 1)[0].split(b":sheetData", 1)[0]
+    columns: list[int] = []
+    for tag in _COL.findall(head):
+        if _HIDDEN.search(tag):
+            found = _attributes(tag)
+            try:
+                first, last = int(found["min"]), int(found["max"])
+            except (KeyError, ValueError):
+                continue
+            columns.extend(range(first - 1, min(last, first + 500)))
+    return columns
+
+
+def hidden_columns(path: Path) -> dict[str, list[int]]:
+    """Sheet name → its columns hidden in Excel (0-based: A is 0); {} for anything but a readable .xlsx."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                return {}
             return {
-                name: rows for name, member in _sheet_parts(archive).items() if (rows := _hidden_in(archive, member))
+                name: cols
+                for name, member in _sheet_parts(archive, every=True).items()
+                if (cols := _hidden_columns_in(archive, member))
             }
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, RuntimeError, NotImplementedError):
-        return {}  # damaged or encrypted: the reader names the problem
+        return {}
 
 
-def start(path: Path) -> Future[dict[str, list[int]]]:
-    """:func:`hidden_rows` of ``path`` worked out in a helper thread (the zip's inflating lets the reader run)."""
+@dataclass
+class Hidden:
+    """What an .xlsx holds that calamine does not tell, per sheet name."""
+
+    rows: dict[str, list[int]] = field(default_factory=dict)  # rows hidden (numbers as Excel shows them)
+    columns: dict[str, list[int]] = field(default_factory=dict)  # columns hidden (A is 0)
+    errors: dict[str, list[ErrorCell]] = field(default_factory=dict)  # cells showing a formula's error
+
+
+def _hidden_cells(path: Path) -> Hidden:
+    rows, errors = _scan(path)
+    return Hidden(rows, hidden_columns(path), errors)
+
+
+def start(path: Path) -> Future[Hidden]:
+    """:class:`Hidden` of ``path`` worked out in a helper thread (the zip's inflating lets the reader run)."""
     helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-hidden-rows")
     try:
-        return helper.submit(hidden_rows, path)
+        return helper.submit(_hidden_cells, path)
     finally:
         helper.shutdown(wait=False)
+
+
+def put_errors(table: RawTable, errors: list[ErrorCell]) -> None:
+    """Write Excel's error text ("#N/A") back into the cells calamine reads as empty, so that a column the
+    list uses refuses them at their row and column instead of taking them for empty cells."""
+    position = {number: i for i, number in enumerate(table.row_numbers)}
+    for number, col, text in errors:
+        i, c = position.get(number), col - table.col_offset
+        if i is None or c < 0 or c >= MAX_COLUMNS:
+            continue
+        row = table.rows[i]
+        if c >= len(row):
+            row.extend([None] * (c + 1 - len(row)))
+        if row[c] in (None, ""):
+            row[c] = text
+
+
+def hidden_columns_note(sheet: str, columns: list[str]) -> str:
+    """The preview's note of the hidden columns read (no column shown says the same)."""
+    return (
+        f"Trang “{sheet}”: cột {', '.join(columns)} đang ẩn trong Excel mà vẫn được nhập (không có cột đang hiện "
+        "nào ghi cùng nội dung); không muốn nhập cột nào thì chọn “không dùng” ở thẻ “Cột trong tệp”."
+    )
 
 
 def hidden_note(sheet: str, rows: list[int]) -> str:

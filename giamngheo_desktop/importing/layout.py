@@ -95,9 +95,15 @@ def row_kind(row: list[Any]) -> str:
     return ""
 
 
+_GROUP_NUMBER = re.compile(r"^(?:[IVXLC]{1,6}|[A-Za-z])\s*[.)]?$")
+
+
 def _single_text(row: list[Any]) -> str | None:
-    """The row's one text when it holds nothing else (numbers beside it are counts)."""
+    """The row's one text when it holds nothing else (numbers beside it are counts, and so is a group's own
+    number in the STT column: "I" | "THÔN ĐỒNG XUÂN", "A" | "HỘ NGHÈO")."""
     texts = [c.strip() for c in row if isinstance(c, str) and c.strip()]
+    if len(texts) == 2 and _GROUP_NUMBER.match(texts[0]):
+        return texts[1]
     if len(texts) != 1:
         return None
     return texts[0]
@@ -177,6 +183,26 @@ class SheetPart:
     notes: list[str] = field(default_factory=list)
 
 
+def class_by_values(table: RawTable, header: HeaderMatch, scan: int = 2000) -> str | None:
+    """A list with no class column whose unnamed column ("Hộ", "Diện") holds only class words ("Hộ nghèo",
+    "Cận nghèo", "HCN"), at least one of them poor or near-poor: that column is the class column (its
+    label, the header changed in place); None when there is none."""
+    if _class_fields().intersection(header.columns.values()):
+        return None
+    rows = table.rows[header.data_start : header.data_start + scan]
+    for col in sorted(c for c in header.labels if c not in header.columns):
+        words = {c.strip() for r in rows if col < len(r) and isinstance(c := r[col], str) and c.strip()}
+        if len(words) > 12 or not any(len(w) > 1 for w in words):
+            continue
+        classes = {class_named(w) for w in words}
+        if None not in classes and classes & {"poor", "near_poor"}:
+            header.columns = dict(sorted({**header.columns, col: "poverty_class"}.items()))
+            header.texts.setdefault("poverty_class", header.labels[col])
+            header.duplicates = [d for d in header.duplicates if d[2] != col]
+            return header.labels[col]
+    return None
+
+
 def cut(table: RawTable, header: HeaderMatch, village_of: VillageOf, village_in: VillageOf) -> SheetPart:
     """The sheet's list: where it starts and ends, its group rows, its village and class."""
     rows = table.rows
@@ -251,6 +277,17 @@ def cut(table: RawTable, header: HeaderMatch, village_of: VillageOf, village_in:
         if current:
             part.groups[index] = current
     _villages_in_addresses(part, village_of, village_in)
+    if (
+        part.klass is None
+        and not _class_fields().intersection(header.columns.values())
+        and not any("class" in g for g in part.groups.values())
+        and re.search(r"\bngheo\b", fold(" ".join([*titles, table.sheet])))
+    ):
+        part.notes.append(
+            f"Trang “{table.sheet}”: tiêu đề nói hộ nghèo, cận nghèo mà không có cột loại hộ (“Phân loại hộ”): các "
+            "hộ mới sẽ được ghi là hộ không nghèo. Hãy chọn cột ghi loại hộ ở thẻ “Cột trong tệp” (dòng lệnh: --map), "
+            "hoặc thêm cột “Phân loại hộ” vào tệp."
+        )
     if table.long_gap and table.long_gap <= (numbers[part.end - 1] if part.end > part.start else 0):
         part.notes.append(
             f"Trang “{table.sheet}”: có nhiều dòng trống liền nhau trước dòng {table.long_gap}; "

@@ -176,7 +176,11 @@ def plan_import(
         # the rows hidden in Excel, read from the sheets' XML while calamine reads the cells
         hidden_scan = hidden.start(path) if path.suffix.lower() in (".xlsx", ".xlsm") else None
         tables = read_tables(path, sheets=sheets, progress=read_progress, cancelled=cancelled)
-        hidden_rows = hidden_scan.result() if hidden_scan is not None else {}
+        found_hidden = hidden_scan.result() if hidden_scan is not None else hidden.Hidden()
+        hidden_rows, hidden_cols = found_hidden.rows, found_hidden.columns
+        for table in tables:
+            if table.sheet in found_hidden.errors:
+                hidden.put_errors(table, found_hidden.errors[table.sheet])
         encoding = tables[0].encoding
         converted = {table.sheet: found for table in tables if (found := legacy.convert_table(table)) is not None}
         villages = _village_names(db)
@@ -197,11 +201,18 @@ def plan_import(
                 summaries.append(SheetSummary(table.sheet, False, hidden.HIDDEN_SHEET))
                 left_out.append(f"Trang “{table.sheet}” {hidden.HIDDEN_SHEET_NOTE}.")
                 continue
-            header = find_header(table.rows, merged=table.merged, mapping=chosen or None)
+            hidden_here = frozenset(c - table.col_offset for c in hidden_cols.get(table.sheet, ()))
+            header = find_header(table.rows, merged=table.merged, mapping=chosen or None, hidden=hidden_here)
             if header is None:
                 summaries.append(SheetSummary(table.sheet, False, _why_not_read(table)))
                 continue
+            by_values = layout.class_by_values(table, header) if not chosen else None
             part = layout.cut(table, header, villages.of, villages.mentioned)
+            if by_values is not None:
+                part.notes.append(
+                    f"Trang “{table.sheet}”: cột “{by_values}” chỉ ghi loại hộ (hộ nghèo, cận nghèo…): đã đọc là cột "
+                    "“Phân loại hộ”."
+                )
             layout.fill_merged(part, ditto_fields())
             layout.join_birth_parts(part)
             parts.append(part)
@@ -225,7 +236,17 @@ def plan_import(
             file_columns.extend(_file_columns(part))
             if table.sheet in converted:
                 part.notes.insert(0, _converted_note(table, header.labels, converted[table.sheet]))
-            part.notes.extend(_duplicate_note(table, header, *twice) for twice in header.duplicates)
+            part.notes.extend(
+                _duplicate_note(table, header, *twice, hidden_here)
+                for twice in header.duplicates
+                if not _one_merged_cell(table, header, twice[1], twice[2])
+            )
+            if hidden_read := [
+                f"{column_letter(c + table.col_offset)} “{header.labels[c]}”"
+                for c in sorted(hidden_here & header.columns.keys())
+                if header.columns[c] not in NOT_FIELDS
+            ]:
+                part.notes.append(hidden.hidden_columns_note(table.sheet, hidden_read))
             if table.sheet in hidden_rows:
                 kept = {table.row_numbers[i] for i in range(part.start, part.end) if i not in part.skipped}
                 inside = [r for r in hidden_rows[table.sheet] if r in kept]
@@ -277,9 +298,20 @@ def _converted_note(table: RawTable, labels: dict[int, str], found: legacy.Conve
     )
 
 
-def _duplicate_note(table: RawTable, header: HeaderMatch, key: str, kept: int, unused: int) -> str:
+def _one_merged_cell(table: RawTable, header: HeaderMatch, kept: int, unused: int) -> bool:
+    """Two columns under one header cell merged across them ("Họ và tên" over B:C, the names merged likewise):
+    one column, not two for one field."""
+    top, bottom = header.row, header.row + header.depth - 1
+    low, high = min(kept, unused), max(kept, unused)
+    return any(r0 <= bottom and r1 >= top and c0 <= low and c1 >= high for r0, c0, r1, c1 in table.merged)
+
+
+def _duplicate_note(
+    table: RawTable, header: HeaderMatch, key: str, kept: int, unused: int, hidden: frozenset[int] = frozenset()
+) -> str:
     def column(col: int) -> str:
-        return f"cột {column_letter(col + table.col_offset)} “{header.labels.get(col, '')}”"
+        shown = " (đang ẩn trong Excel)" if col in hidden else ""
+        return f"cột {column_letter(col + table.col_offset)} “{header.labels.get(col, '')}”{shown}"
 
     return (
         f"Lưu ý — trang “{table.sheet}”: {column(kept)} và {column(unused)} cùng là “{field_labels().get(key, key)}”: "

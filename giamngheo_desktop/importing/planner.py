@@ -42,6 +42,7 @@ from giamngheo_desktop.importing.values import (
     _KEY_TO_FIELD,
     _SUMMARY,
     _TEXT_FIELDS,
+    EXCEL_ERRORS,
     ID_DIGITS_LOST,
     LEGACY_FONT_HELP,
     LEGACY_FONT_REASON,
@@ -58,6 +59,7 @@ from giamngheo_desktop.importing.values import (
     fill_ditto,
     join_given,
     legacy_font,
+    life_notes,
     month_first,
     parse_date,
     parse_id,
@@ -225,6 +227,7 @@ class _Planner:
         self.legacy_font = False  # some names typed in an old 8-bit font (the preview says how to convert)
         self.month_first: list[str] = []  # date columns written m/d/yyyy, read so
         self.notes: list[str] = []  # what the planner tells besides the sheets' notes
+        self.name_noted: set[int] = set()  # rows whose name held a note in brackets (warned of already)
         self.vocab = Vocab(db)
         self.labels = field_labels()
         self.issues: list[RowIssue] = []
@@ -630,6 +633,7 @@ class _Planner:
         if not notes:
             return names
         note_cells = list(columns.get("note") or [None] * total)
+        self.name_noted = set(notes)
         for i, note in notes.items():
             note_cells[i] = note if note_cells[i] is None else f"{_text(note_cells[i])}; {note}"
             self.issue(
@@ -751,15 +755,19 @@ class _Planner:
         bad_birth: set[int] = set()
         # sex ticked with an x under "Nam" or "Nữ" (under "Giới tính", or under "Năm sinh" without a year)
         marks = self.vocab.marks
+        ticks_only: list[tuple[str, str]] = []  # (column, sex) of a sex column holding nothing but ticks
         for mark_key, sex in (("sex_male", "M"), ("sex_female", "F"), ("birth_male", "M"), ("birth_female", "F")):
             marked = cols.get(mark_key)
             if marked is None:
                 continue
+            filled = _filled(marked)
             ticked = [
                 i
-                for i in _filled(marked)
+                for i in filled
                 if mark_key.startswith("sex_") or (type(marked[i]) is str and fold_key(marked[i]) in marks)
             ]
+            if ticked and len(ticked) == len(filled):
+                ticks_only.append((mark_key, sex))
             if ticked and mark_key.startswith("birth_"):
                 marked = cols[mark_key] = list(marked)
             for i in ticked:
@@ -803,6 +811,17 @@ class _Planner:
                 if problem:
                     bad_birth.add(i)
                     add(before, i, source, value, problem, "error")
+        sex_keys = {"sex", "sex_male", "sex_female", "birth_male", "birth_female"} & cols.keys()
+        if len(sex_keys) == 1 and len(ticks_only) == 1:  # a lone "Nữ" column ticked x: the others are men
+            lone, sex = ticks_only[0]
+            other = "M" if sex == "F" else "F"
+            for i in range(total):
+                if sexes[i] is None and names[i]:
+                    sexes[i] = other
+            self.notes.append(
+                f"Cột “{self.col(lone)}” chỉ đánh dấu người {'nữ' if sex == 'F' else 'nam'}: người không đánh dấu được "
+                f"ghi là {'nam' if other == 'M' else 'nữ'}."
+            )
         sex_cells = cols.get("sex")
         if sex_cells is not None:
             known = self.vocab.sexes
@@ -896,6 +915,18 @@ class _Planner:
             skips[i] = skips[i] + skip_birth
         occupations = _texts_or_none(cols.get("occupation"))
         notes = _texts_or_none(cols.get("note"))
+        for i in life_notes(notes) if notes is not None else ():  # "Đã chết", "Chuyển đi nơi khác"
+            if i in self.name_noted:
+                continue
+            add(
+                after,
+                i,
+                "note",
+                cols["note"][i],
+                "ghi chú nói người này đã chết hay chuyển đi: vẫn được nhập như đang sống tại hộ; sau khi nhập, hãy "
+                "ghi lại trong sổ bằng “Báo chết / chuyển đi” (thẻ Hộ gia đình)",
+                "warning",
+            )
         values = {
             "full_name": names,
             "relationship_code": rels,
@@ -1003,6 +1034,12 @@ class _Planner:
             if isinstance(value, str):
                 if len(value) > MAX_CELL_CHARS:
                     self.issue(number, key, value[:40] + "…", f"ô quá dài ({len(value)} ký tự)")
+                    ok = False
+                elif value in EXCEL_ERRORS:
+                    reason = (
+                        "ô báo lỗi công thức của Excel: sửa công thức hoặc ghi giá trị vào ô trong Excel rồi nhập lại"
+                    )
+                    self.issue(number, key, value, reason)
                     ok = False
                 elif key in _TEXT_FIELDS and value[:1] in ("=",) and len(value) > 1:
                     self.issue(number, key, value, "ô chứa công thức, không nhận")

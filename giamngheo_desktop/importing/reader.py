@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,6 +61,9 @@ class RawTable:
     spans: list[Any] = field(default_factory=list)  # every merged range as calamine gives it ((r0, c0), (r1, c1))
 
 
+_WEB_PAGE = re.compile(rb"<(?:!doctype html|html|table|\?xml|workbook)\b")
+
+
 def _kind(path: Path, head: bytes) -> str:
     suffix = path.suffix.lower()
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
@@ -68,6 +72,13 @@ def _kind(path: Path, head: bytes) -> str:
         return "xls"
     if suffix in (".csv", ".txt", ".tsv"):
         return "csv"
+    if suffix in (".xlsx", ".xlsm", ".xls", ".ods") and _WEB_PAGE.search(head.lower()):
+        raise BadFile(
+            f"Tệp “{path.name}” là trang web (HTML) hay bảng XML chỉ mang đuôi Excel (thường do một phần mềm trên "
+            "mạng xuất ra): hãy mở tệp bằng Excel, chọn Tệp → Lưu thành → “Excel Workbook (*.xlsx)”, rồi nhập tệp "
+            ".xlsx đó.",
+            code="web_page",
+        )
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
         raise BadFile(
             f"Tệp “{path.name}” không phải là tệp Excel hợp lệ (có thể tệp bị hỏng hoặc chỉ được đổi đuôi). "
@@ -84,7 +95,7 @@ def _check_file(path: Path) -> str:
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:
-            head = handle.read(8)
+            head = handle.read(1024)
     except OSError as exc:
         raise BadFile(f"Không mở được tệp “{path.name}”: {exc.strerror or exc}.", code="unreadable") from exc
     if size == 0:
@@ -372,10 +383,15 @@ def _read_csv(path: Path, *, progress: Progress | None, cancelled: Cancelled | N
     delimiter = sniff_delimiter(text[:65536])
     csv.field_size_limit(MAX_CELL_CHARS * 50)
     try:
-        reader = csv.reader(io.StringIO(text), dialect, delimiter=delimiter)
-        total = text.count("\n") + 1
+        # lines ended by CR LF, LF or a lone CR (Excel for Mac's "CSV (Macintosh)"), each as the csv module reads them
+        reader = csv.reader(io.StringIO(text, newline=""), dialect, delimiter=delimiter)
+        total = (text.count("\n") or text.count("\r")) + 1
         table = _collect(reader, 1, sheet=path.stem, kind="csv", total=total, progress=progress, cancelled=cancelled)
     except csv.Error as exc:
-        raise BadFile(f"Tệp CSV “{path.name}” sai định dạng: {exc}.", code="bad_csv") from exc
+        raise BadFile(
+            f"Tệp CSV “{path.name}” sai định dạng ở dòng {reader.line_num}: có ô không đọc được (dấu ngoặc kép "
+            "không đóng, ô quá dài hay ký tự lạ). Hãy mở tệp bằng Excel và lưu lại dạng .xlsx.",
+            code="bad_csv",
+        ) from exc
     table.encoding = encoding
     return table

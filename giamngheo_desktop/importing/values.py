@@ -167,7 +167,19 @@ def _parse_text_date(text: str) -> tuple[str | None, int | None, str | None]:
     match = _MY.match(text)
     if match:
         return None, int(match.group(2)), None
+    match = _WORDED.match(fold(text)) if any(ch.isalpha() for ch in text) else None
+    if match:  # "ngày 2 tháng 1 năm 2016", "Năm 1981", "SN 1981": the words a form prints, filled in
+        day_text, month_text, year_text = match.groups()
+        if day_text is None:
+            return None, int(year_text), None
+        return _parse_text_date(f"{day_text}/{month_text}/{year_text}")
     return None, None, "không đọc được ngày (ghi dạng ngày/tháng/năm hoặc chỉ năm sinh)"
+
+
+_WORDED = re.compile(
+    r"^(?:ngay\s*(\d{1,2})\s*[,.]?\s*thang\s*(\d{1,2})\s*[,.]?\s*nam|(?:sinh nam|nam sinh|nam|sn|ns))"
+    r"\s*[:.]?\s*(\d{4})\s*$"
+)
 
 
 def parse_id(value: Any) -> tuple[str, str | None]:
@@ -327,6 +339,27 @@ def class_named(text: str) -> str | None:
                 others = (o for o, _c in phrases if len(o) > 1 or (len(o[0]) > 1 and o[0] != "khac"))
                 return None if any(_holds(rest, other) for other in others) else code
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _life_notes() -> re.Pattern[str]:
+    phrases = sorted({fold(p) for p in synonyms_file().get("life_notes", {}).get("phrases", [])}, key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b") if phrases else re.compile(r"(?!)")
+
+
+def life_notes(notes: Sequence[str | None]) -> list[int]:
+    """Indexes of the notes saying the person died or moved away ("Đã chết", "Chuyển đi nơi khác"; the
+    phrases are data: "life_notes")."""
+    pattern = _life_notes()
+    said: dict[str, bool] = {}
+    found = []
+    for i, note in enumerate(notes):
+        if note:
+            if note not in said:
+                said[note] = pattern.search(fold(note)) is not None
+            if said[note]:
+                found.append(i)
+    return found
 
 
 ETHNICITY_FOREIGN = (
@@ -608,7 +641,15 @@ _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe
 
 
 _SPACES = re.compile("[ \u00a0]+")
+# what a cell pasted from Zalo, a web page or a PDF carries unseen: zero-width spaces and joiners, soft
+# hyphens, a byte-order mark, direction marks (dropped); tabs and the wide, narrow and ideographic spaces (one space)
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+")
+_ODD_SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 
+# what Excel shows in a cell whose formula failed (a VLOOKUP that found nothing, a sheet deleted…)
+EXCEL_ERRORS = frozenset(
+    ["#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!", "#GETTING_DATA"]
+)
 _HOSTILE = "\x00hostile"  # _screened: an over-long cell or a formula (the row is read again and reported)
 
 
@@ -644,10 +685,14 @@ def _screened(text: str) -> str:
     value = text.strip()
     if not value:
         return ""
-    if len(value) > MAX_CELL_CHARS or (value[0] == "=" and len(value) > 1):
+    if len(value) > MAX_CELL_CHARS or (value[0] == "=" and len(value) > 1) or value in EXCEL_ERRORS:
         return _HOSTILE
-    if not value.isprintable() and _BAD_CHARS.search(value):
-        return _HOSTILE
+    if not value.isprintable():
+        if _BAD_CHARS.search(value):
+            return _HOSTILE
+        value = _ODD_SPACES.sub(" ", _INVISIBLE.sub("", value)).strip()
+        if not value:
+            return ""
     if "\u00a0" in value or "  " in value:  # non-breaking spaces (copied from a web page), double spaces
         value = _SPACES.sub(" ", value)
     return normalize("NFC", value)
@@ -667,6 +712,7 @@ def already_screened(texts: list[str]) -> bool:
     # joined by line breaks: a starter that composes with nothing, so the whole is NFC exactly when each text is
     joined = "\n".join(texts)
     return (
-        joined[0] not in " =" and joined[-1] != " " and "\n=" not in joined and " \n" not in joined
+        joined[0] not in " =#" and joined[-1] != " " and "\n=" not in joined and "\n#" not in joined
+        and " \n" not in joined
         and "\n " not in joined and "  " not in joined and is_normalized("NFC", joined)
     )  # fmt: skip

@@ -447,7 +447,7 @@ def test_in_a_big_sheet_hidden_rows_are_looked_for_only_under_a_filter(
         ws.row_dimensions[3].hidden = True
     filtered.auto_filter.ref = "A1:F3"
     wb.save(tmp_path / "big.xlsx")
-    assert hidden.hidden_rows(tmp_path / "big.xlsx") == {"Lọc": [3]}
+    assert hidden.start(tmp_path / "big.xlsx").result().rows == {"Lọc": [3]}
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,226 @@
+"""A third tester's lists (tests/officer_lists.py) import in one step, through the core and the command line
+without a column map; what they hold that the register cannot take is refused at its cell, in Vietnamese."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from giamngheo_desktop.domain.errors import BadFile, ValidationFailed
+from giamngheo_desktop.importing import lists
+from giamngheo_desktop.storage.connection import Database
+from tests import commune_lists
+from tests import officer_lists as shapes
+
+
+def _file(tmp_path: Path, shape: str) -> Path:
+    return shapes.SHAPES[shape](tmp_path / (f"{shape}.csv" if shape.startswith("csv") else f"{shape}.xlsx"))
+
+
+# before: roman_groups (8 errors: the "I | THÔN ĐỒNG XUÂN (2 hộ, 5 khẩu)" rows were members), serial_dates
+# ("Năm 1981", "ngày 2 tháng 1 năm 2016" refused), pasted_text (zero-width spaces and soft hyphens: villages
+# unknown, names taken for an old font), excel_table (the hidden "Năm sinh (cũ)" read: every year one too
+# small), ticks (the men under a lone "Nữ" column had no sex), village_sheets and merged_names (the class
+# column not found: every household "không nghèo", without a word), csv_mac_lines (refused in English)
+@pytest.mark.parametrize("shape", sorted(shapes.SHAPES))
+def test_each_list_imports_exactly(db: Database, tmp_path: Path, shape: str) -> None:
+    preview = lists.plan_import(db, _file(tmp_path, shape))
+    assert not preview.errors, [i.text() for i in preview.errors]
+    lists.commit_import(db, preview)
+    assert commune_lists.imported(db) == shapes.expected()
+
+
+def test_household_codes_are_kept_as_written(db: Database, tmp_path: Path) -> None:
+    lists.commit_import(db, lists.plan_import(db, _file(tmp_path, "serial_dates")))
+    assert commune_lists.codes(db) == {
+        "Phạm Văn Long": "DO-01",
+        "Lò Thị Xuân": "DO-02",
+        "Hà Văn Thắng": "TA-03",
+        "Ma Văn Sinh": "BA-04",
+        "Đỗ Văn Lành": "BA-05",
+    }
+
+
+@pytest.mark.parametrize("shape", ["roman_groups", "village_sheets", "excel_table", "ticks", "csv_mac_lines"])
+def test_the_command_line_imports_them_without_a_map(db_path: Path, tmp_path: Path, shape: str) -> None:
+    out = commune_lists.cli_import(db_path, _file(tmp_path, shape))
+    assert out["written"] and out["counts"]["households_create"] == 5 and out["counts"]["members_create"] == 13
+
+
+def test_what_the_importer_read_for_the_officer_is_said(db: Database, tmp_path: Path) -> None:
+    """A hidden column left unused, men under a lone "Nữ" column, a class column found by what it holds."""
+    hidden = lists.plan_import(db, _file(tmp_path, "excel_table"))
+    assert any("cột D “Năm sinh (cũ)” (đang ẩn trong Excel) để “không dùng”" in n for n in hidden.notes)
+    ticks = lists.plan_import(db, _file(tmp_path, "ticks"))
+    assert "Cột “Nữ” chỉ đánh dấu người nữ: người không đánh dấu được ghi là nam." in ticks.notes
+    merged = lists.plan_import(db, _file(tmp_path, "merged_names"))
+    assert merged.notes == [
+        "Trang “Sheet”: cột “Hộ” chỉ ghi loại hộ (hộ nghèo, cận nghèo…): đã đọc là cột “Phân loại hộ”."
+    ]
+
+
+def test_a_hidden_column_alone_for_its_field_is_still_read_and_said(db: Database, tmp_path: Path) -> None:
+    """An officer hides the ID numbers before printing: they are still the list's ID numbers."""
+    path = _file(tmp_path, "excel_table")
+    wb = load_workbook(path)
+    ws = wb.active
+    ws.column_dimensions["D"].hidden = False
+    ws.column_dimensions["H"].hidden = True  # "Số CCCD"
+    ws.delete_cols(4)  # no "Năm sinh (cũ)"; the table's range is left as it was (Excel would shrink it)
+    ws.tables.clear()
+    ws.column_dimensions["G"].hidden = True
+    ws.column_dimensions["H"].hidden = False
+    wb.save(path)
+    preview = lists.plan_import(db, path)
+    assert not preview.errors, [i.text() for i in preview.errors]
+    assert any("cột G “Số CCCD” đang ẩn trong Excel mà vẫn được nhập" in n for n in preview.notes), preview.notes
+    lists.commit_import(db, preview)
+    assert commune_lists.imported(db) == shapes.expected()
+
+
+def test_notes_saying_a_member_died_or_moved_are_warned_of_at_their_rows(db: Database, tmp_path: Path) -> None:
+    """Decision: the person is imported as living (the list is what the commune holds), and the row is named so
+    that the officer records the death or the move in the register."""
+    preview = lists.plan_import(db, _file(tmp_path, "notes_status"))
+    warned = {(i.row, i.value) for i in preview.issues if i.column == "Ghi chú"}
+    assert warned == {(5, "Đã chuyển khẩu"), (9, "Chuyển đi nơi khác"), (10, "Đã chết"), (14, "Chết tháng 3/2025")}
+    assert all(i.severity == "warning" for i in preview.issues)
+    lists.commit_import(db, preview)
+    assert db.scalar("SELECT note FROM member WHERE full_name = 'Bùi Thị Thu'") == "Đã chết"
+    assert db.scalar("SELECT count(*) FROM member WHERE life_status = 'living'") == 13
+
+
+def test_a_title_naming_poor_households_without_a_class_column_is_said(db: Database, tmp_path: Path) -> None:
+    """Before, such a list made every household "không nghèo" without a word."""
+    path = _file(tmp_path, "village_sheets")
+    wb = load_workbook(path)
+    for ws in wb.worksheets:
+        ws.delete_cols(8)
+    wb.save(path)
+    preview = lists.plan_import(db, path)
+    assert not preview.errors
+    said = [n for n in preview.notes if "không có cột loại hộ" in n]
+    assert [n.split("”")[0] for n in said] == ["Trang “Sheet1", "Trang “Sheet2", "Trang “Sheet3"]
+    assert "các hộ mới sẽ được ghi là hộ không nghèo" in said[0]
+
+
+def test_a_list_of_every_household_without_a_class_says_nothing_of_classes(db: Database, tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["DANH SÁCH HỘ GIA ĐÌNH THÔN ĐỒNG XUÂN"])
+    ws.append(["Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Thôn"])
+    ws.append(["Phạm Văn Long", "Chủ hộ", 1978, "Nam", "Thôn Đồng Xuân"])
+    wb.save(tmp_path / "all.xlsx")
+    preview = lists.plan_import(db, tmp_path / "all.xlsx")
+    assert not preview.errors and not [n for n in preview.notes if "loại hộ" in n]
+
+
+def _with_formula_errors(path: Path) -> Path:
+    """Cells where Excel shows a failed formula: "#DIV/0!" in an ID, "#VALUE!" in a birth, "#REF!" in a name,
+    "#N/A" in an ethnicity, and "#N/A" down an unused "Tra cứu" column."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(
+        [
+            "STT",
+            "Họ và tên",
+            "Quan hệ với chủ hộ",
+            "Năm sinh",
+            "Giới tính",
+            "Dân tộc",
+            "Số CCCD",
+            "Thôn",
+            "Loại hộ",
+            "Tra cứu",
+        ]
+    )
+    for h, _i, p, n in shapes.everyone():
+        ws.append(
+            [
+                n,
+                "#REF!" if n == 3 else p.name,
+                p.rel,
+                "#VALUE!" if n == 2 else p.year,
+                shapes.SEX[p.sex],
+                "#N/A" if n == 4 else p.ethnicity,
+                "#DIV/0!" if n == 1 else p.id_number or None,
+                h.village,
+                shapes.CLASS[h.klass],
+                "#N/A",
+            ]
+        )
+    wb.save(path)
+    return path
+
+
+def test_a_cell_showing_a_failed_formula_is_refused_at_its_cell_and_nothing_is_written(
+    db: Database, tmp_path: Path
+) -> None:
+    """Before, calamine read them as empty cells: the ID and the ethnicity were dropped without a word."""
+    preview = lists.plan_import(db, _with_formula_errors(tmp_path / "loi.xlsx"))
+    assert [(e.row, e.column, e.value) for e in preview.errors] == [
+        (2, "Số CCCD", "#DIV/0!"),
+        (3, "Năm sinh", "#VALUE!"),
+        (4, "Họ và tên", "#REF!"),
+        (5, "Dân tộc", "#N/A"),
+    ]
+    assert "lỗi công thức của Excel" in preview.errors[0].reason
+    with pytest.raises(ValidationFailed):
+        lists.commit_import(db, preview)
+    assert db.scalar("SELECT count(*) FROM household") == 0 and db.scalar("SELECT count(*) FROM member") == 0
+
+
+def test_an_impossible_date_is_refused_at_its_row_and_nothing_is_written(db: Database, tmp_path: Path) -> None:
+    path = _file(tmp_path, "roman_groups")
+    wb = load_workbook(path)
+    ws = wb.active
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "Phạm Thị Ngọc")
+    ws.cell(row, 4, "30/02/2012")
+    wb.save(path)
+    preview = lists.plan_import(db, path)
+    assert [(e.row, e.column, e.value) for e in preview.errors] == [(row, "Ngày tháng năm sinh", "30/02/2012")]
+    assert "D" in preview.errors[0].text()
+    with pytest.raises(ValidationFailed):
+        lists.commit_import(db, preview)
+    assert db.scalar("SELECT count(*) FROM household") == 0 and db.scalar("SELECT count(*) FROM member") == 0
+
+
+def test_a_web_page_named_xls_is_refused_saying_how_to_save_it(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "xuat-tu-phan-mem.xls"
+    path.write_text("<html><body><table><tr><td>Họ và tên</td><td>Thôn</td></tr></table></body></html>", "utf-8")
+    with pytest.raises(BadFile) as refused:
+        lists.plan_import(db, path)
+    assert "trang web (HTML)" in str(refused.value) and "Lưu thành" in str(refused.value)
+
+
+def test_a_broken_csv_is_refused_in_vietnamese_at_its_line(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "ds.csv"
+    path.write_bytes("Họ và tên,Thôn\nPhạm Văn Long,Thôn Đồng Xuân\n".encode() + b"A,B" + b"x" * 200_000 + b"\n")
+    with pytest.raises(BadFile) as refused:
+        lists.plan_import(db, path)
+    assert "sai định dạng ở dòng 3" in str(refused.value) and "field" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("typed", "iso", "year"),
+    [
+        ("ngày 2 tháng 1 năm 2016", "2016-01-02", 2016),
+        ("Ngày 02, tháng 01, năm 2016", "2016-01-02", 2016),
+        ("Năm 1981", None, 1981),
+        ("SN 1981", None, 1981),
+        ("sinh năm 1981", None, 1981),
+    ],
+)
+def test_birth_dates_written_in_words(typed: str, iso: str | None, year: int) -> None:
+    from giamngheo_desktop.importing.values import parse_date
+
+    assert parse_date(typed) == (iso, year, None)
+
+
+def test_a_date_in_words_that_is_no_date_is_refused() -> None:
+    from giamngheo_desktop.importing.values import parse_date
+
+    assert parse_date("ngày 30 tháng 2 năm 2016")[2] is not None
+    assert parse_date("năm ngoái")[2] is not None

@@ -1,0 +1,726 @@
+"""More commune lists, by a third tester who wrote them before reading the importer.
+
+Independent of tests/list_shapes.py, tests/real_lists.py and tests/commune_lists.py: its own small register
+(:data:`HOUSES`: three villages, five households, thirteen people: a leap-day birth, a 9-digit CMND and a
+12-digit ID both starting with zeros, a one-person household, Thái, Mường, Tày and Dao members) written in
+habits those files do not try: Roman-numbered village rows and "1.1" member numbers, village rows with their
+counts, dates left as Excel serial numbers or typed as text in many ways, a workbook using Excel's 1904 date
+system, full-width digits, zero-width spaces and soft hyphens pasted from Zalo or the web, headers and values
+typed without accents, an Excel table with a filter, frozen panes and a hidden old column, a lone "Nữ"
+column ticked x, ticks written "✓" or TRUE, one sheet per village named only in its title, CSV with old Mac
+line endings or a line break inside a cell. :func:`expected` is what the register must hold afterwards,
+keyed by the head's name.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+
+@dataclass
+class Man:
+    name: str
+    rel: str  # as written
+    rel_code: str
+    sex: str  # 'M' | 'F'
+    born: dt.date | None  # the whole date when the list knows it
+    year: int
+    id_number: str = ""
+    ethnicity: str = "Kinh"
+    eth_code: str = "01"
+
+
+@dataclass
+class Home:
+    village: str  # as the commune declared it
+    short: str  # without "Thôn"
+    bare: str  # without accents, as typed on a computer without Unikey
+    klass: str  # 'poor' | 'near_poor'
+    people: list[Man] = field(default_factory=list)
+
+
+D = dt.date
+HOUSES: list[Home] = [
+    Home(
+        "Thôn Đồng Xuân",
+        "Đồng Xuân",
+        "Dong Xuan",
+        "poor",
+        [
+            Man("Phạm Văn Long", "Chủ hộ", "01", "M", D(1978, 4, 9), 1978, "025078001234"),
+            Man("Vũ Thị Hoa", "Vợ", "02", "F", None, 1981, "025181004321"),
+            Man("Phạm Thị Ngọc", "Con", "04", "F", D(2012, 11, 30), 2012),
+            Man("Phạm Văn An", "Con", "04", "M", D(2016, 1, 2), 2016),
+        ],
+    ),
+    Home(
+        "Thôn Đồng Xuân",
+        "Đồng Xuân",
+        "Dong Xuan",
+        "near_poor",
+        [Man("Lò Thị Xuân", "Chủ hộ", "01", "F", None, 1947, "040123456", "Thái", "03")],
+    ),
+    Home(
+        "Thôn Tân Hòa",
+        "Tân Hòa",
+        "Tan Hoa",
+        "poor",
+        [
+            Man("Hà Văn Thắng", "Chủ hộ", "01", "M", D(1985, 12, 1), 1985, "025085009999", "Mường", "04"),
+            Man("Đinh Thị Ánh", "Vợ", "02", "F", D(1988, 2, 29), 1988, "", "Mường", "04"),
+            Man("Hà Văn Bình", "Con", "04", "M", None, 2010, "", "Mường", "04"),
+            Man("Bùi Thị Thu", "Mẹ", "10", "F", None, 1950, "", "Mường", "04"),
+        ],
+    ),
+    Home(
+        "Thôn Bãi Sậy",
+        "Bãi Sậy",
+        "Bai Say",
+        "near_poor",
+        [
+            Man("Ma Văn Sinh", "Chủ hộ", "01", "M", D(1992, 6, 15), 1992, "008092000111", "Tày", "02"),
+            Man("Triệu Thị Mến", "Vợ", "02", "F", D(1995, 9, 9), 1995, "", "Dao", "09"),
+        ],
+    ),
+    Home(
+        "Thôn Bãi Sậy",
+        "Bãi Sậy",
+        "Bai Say",
+        "poor",
+        [
+            Man("Đỗ Văn Lành", "Chủ hộ", "01", "M", None, 1939, "025039000777"),
+            Man("Đỗ Thị Lụa", "Con", "04", "F", D(1970, 3, 8), 1970, "025170000778"),
+        ],
+    ),
+]
+
+CLASS = {"poor": "Hộ nghèo", "near_poor": "Hộ cận nghèo"}
+SEX = {"M": "Nam", "F": "Nữ"}
+
+
+def expected() -> dict[str, dict[str, Any]]:
+    """head's name → village, class, members {name: (relationship, sex, birth date, year, ID, ethnicity)}."""
+    return {
+        h.people[0].name: {
+            "village": h.village,
+            "class": h.klass,
+            "members": {
+                p.name: (p.rel_code, p.sex, p.born.isoformat() if p.born else None, p.year, p.id_number, p.eth_code)
+                for p in h.people
+            },
+        }
+        for h in HOUSES
+    }
+
+
+def everyone() -> list[tuple[Home, int, Man, int]]:
+    """(household, place in it, person, running number from 1) of every person."""
+    out, n = [], 0
+    for h in HOUSES:
+        for i, p in enumerate(h.people):
+            n += 1
+            out.append((h, i, p, n))
+    return out
+
+
+def bare(text: str) -> str:
+    """``text`` without its accents, as typed without a Vietnamese keyboard."""
+    folded = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in folded if not unicodedata.combining(c))
+
+
+EXCEL_EPOCH = D(1899, 12, 30)
+
+
+def _serial(d: dt.date) -> int:
+    return (d - EXCEL_EPOCH).days
+
+
+def _fill(ws: Worksheet, top: int, rows: list[list[Any]], left: int = 1) -> int:
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if v is not None:
+                ws.cell(top + r, left + c, v)
+    return top + len(rows)
+
+
+def _title(ws: Worksheet, title: str, width: int) -> int:
+    ws.cell(1, 1, "ỦY BAN NHÂN DÂN")
+    ws.cell(2, 1, "XÃ TÂN LẬP")
+    ws.cell(1, 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    ws.cell(2, 5, "Độc lập - Tự do - Hạnh phúc")
+    ws.cell(4, 1, title)
+    ws.merge_cells(start_row=4, start_column=1, end_row=4, end_column=width)
+    return 6
+
+
+def _sign(ws: Worksheet, row: int) -> None:
+    ws.cell(row + 1, 5, "Tân Lập, ngày 15 tháng 01 năm 2026")
+    ws.cell(row + 2, 1, "Người lập danh sách")
+    ws.cell(row + 2, 5, "T/M UBND XÃ")
+    ws.cell(row + 3, 5, "KT. CHỦ TỊCH")
+    ws.cell(row + 4, 5, "PHÓ CHỦ TỊCH")
+    ws.cell(row + 7, 1, "Lê Văn Tám")
+    ws.cell(row + 7, 5, "Hoàng Minh Đức")
+
+
+# ------------------------------------------------------------------------------------------------ the shapes
+
+
+def roman_groups(path: Path) -> Path:
+    """Villages as Roman-numbered group rows ("I" | "THÔN ĐỒNG XUÂN (2 hộ, 5 khẩu)"), households numbered
+    1, 2 and their members 1.1, 1.2; the class once on the head's row; each village closed by "Cộng: 2 hộ";
+    a "TỔNG CỘNG TOÀN XÃ" row, then the signatures."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "DS 2026"
+    row = _title(ws, "DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2026", 9)
+    header = [
+        "STT",
+        "Họ và tên",
+        "Quan hệ với chủ hộ",
+        "Ngày tháng năm sinh",
+        "Giới tính",
+        "Dân tộc",
+        "Số định danh cá nhân",
+        "Phân loại hộ",
+        "Ghi chú",
+    ]
+    row = _fill(ws, row, [header, [f"({i})" for i in range(1, 10)]])
+    villages: dict[str, list[Home]] = {}
+    for h in HOUSES:
+        villages.setdefault(h.village, []).append(h)
+    for v, (name, homes) in enumerate(villages.items()):
+        count = sum(len(h.people) for h in homes)
+        ws.cell(row, 1, ["I", "II", "III"][v])
+        ws.cell(row, 2, f"{name.upper()} ({len(homes)} hộ, {count} khẩu)")
+        row += 1
+        for k, h in enumerate(homes, 1):
+            for i, p in enumerate(h.people):
+                born: Any = p.born.strftime("%d/%m/%Y") if p.born else p.year
+                cells = [
+                    str(k) if i == 0 else f"{k}.{i}",
+                    p.name,
+                    p.rel,
+                    born,
+                    SEX[p.sex],
+                    p.ethnicity,
+                    p.id_number or None,
+                    CLASS[h.klass] if i == 0 else None,
+                    None,
+                ]
+                row = _fill(ws, row, [cells])
+        row = _fill(ws, row, [[None, f"Cộng: {len(homes)} hộ", None, None, None, None, None, None, None]])
+    ws.cell(row, 2, "TỔNG CỘNG TOÀN XÃ")
+    ws.cell(row, 8, "5 hộ")
+    _sign(ws, row + 1)
+    wb.save(path)
+    return path
+
+
+def _typed_birth(p: Man, n: int) -> Any:
+    """How a birth ends up in a cell of an old .xls copied about: an Excel serial number left in a General
+    cell, a float serial, text day-first with dashes or a trailing space, "ngày … tháng … năm …"; a year alone
+    as a float or as text."""
+    if p.born is None:
+        return [float(p.year), f"{p.year} ", f"Năm {p.year}"][n % 3]
+    d = p.born
+    return [
+        _serial(d),
+        float(_serial(d)),
+        f"{d.day:02d}-{d.month:02d}-{d.year}",
+        f"{d.day}/{d.month}/{d.year}\u00a0",
+        f"ngày {d.day} tháng {d.month} năm {d.year}",
+        f"{d.day:02d}/{d.month:02d}/{d.year}",
+    ][n % 6]
+
+
+FLAT = [
+    "TT",
+    "Mã hộ",
+    "Họ và tên",
+    "Quan hệ với chủ hộ",
+    "Ngày sinh",
+    "Giới tính",
+    "Dân tộc",
+    "Số CCCD",
+    "Thôn",
+    "Hộ nghèo/cận nghèo",
+]
+
+
+def _flat_rows(birth: Callable[[Man, int], Any] = _typed_birth) -> list[list[Any]]:
+    rows = []
+    for h, _i, p, n in everyone():
+        code = f"{bare(h.short).replace(' ', '')[:2].upper()}-{HOUSES.index(h) + 1:02d}"
+        rows.append(
+            [
+                n,
+                code,
+                p.name,
+                p.rel,
+                birth(p, n),
+                SEX[p.sex],
+                p.ethnicity,
+                p.id_number or None,
+                h.village,
+                CLASS[h.klass],
+            ]
+        )
+    return rows
+
+
+def serial_dates(path: Path) -> Path:
+    """Dates as an old .xls leaves them: serial numbers in General cells, text in several day-first forms;
+    years as floats or "Năm 1981"; IDs as text."""
+    wb = Workbook()
+    ws = wb.active
+    _fill(ws, 1, [FLAT, *_flat_rows()])
+    wb.save(path)
+    return path
+
+
+def mac_1904(path: Path) -> Path:
+    """A workbook saved by Excel for Mac with the 1904 date system: every date a real date cell."""
+    wb = Workbook()
+    wb.epoch = dt.datetime(1904, 1, 1)  # openpyxl: CALENDAR_MAC_1904
+    ws = wb.active
+
+    def birth(p: Man, n: int) -> Any:
+        return dt.datetime(p.born.year, p.born.month, p.born.day) if p.born else p.year
+
+    _fill(ws, 1, [FLAT, *_flat_rows(birth)])
+    for r in range(2, ws.max_row + 1):
+        if isinstance(ws.cell(r, 5).value, dt.datetime):
+            ws.cell(r, 5).number_format = "dd/mm/yyyy"
+    wb.save(path)
+    return path
+
+
+def _oddly(text: str, n: int) -> str:
+    """Text pasted from Zalo, a web page or a PDF: a zero-width space, a soft hyphen, a BOM, doubled spaces,
+    a narrow no-break space."""
+    return [
+        text + "\u200b",
+        "\ufeff" + text,
+        text.replace(" ", "  ", 1),
+        text.replace(" ", "\u202f", 1),
+        text[:2] + "\u00ad" + text[2:],
+        "\u200b" + text.replace(" ", " \u200b", 1),
+    ][n % 6]
+
+
+FULL = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def pasted_text(path: Path) -> Path:
+    """Names, villages and relationships with invisible characters; IDs and years in full-width digits (a
+    Japanese/Chinese input method) or grouped with no-break spaces."""
+    wb = Workbook()
+    ws = wb.active
+    rows = []
+    for h, _i, p, n in everyone():
+        ident = p.id_number
+        if ident:
+            ident = (
+                ident.translate(FULL) if n % 2 else " ".join([ident[:3], ident[3:6], ident[6:]]).replace(" ", "\u00a0")
+            )
+        year = str(p.year).translate(FULL) if n % 3 == 0 else p.year
+        born = p.born.strftime("%d/%m/%Y").translate(FULL) if p.born and n % 2 else (p.born or year)
+        if isinstance(born, dt.date):
+            born = dt.datetime(born.year, born.month, born.day)
+        rows.append(
+            [
+                n,
+                _oddly(p.name, n),
+                _oddly(p.rel, n + 1),
+                born,
+                _oddly(SEX[p.sex], n + 2),
+                _oddly(p.ethnicity, n + 3),
+                ident or None,
+                _oddly(h.village, n + 4),
+                _oddly(CLASS[h.klass], n + 5),
+            ]
+        )
+    header = ["STT", "Họ và tên", "Quan hệ", "Ngày sinh", "Giới tính", "Dân tộc", "Số CCCD", "Thôn", "Loại hộ"]
+    _fill(ws, 1, [header, *rows])
+    wb.save(path)
+    return path
+
+
+def unaccented(path: Path) -> Path:
+    """Header and values typed without accents (a computer without Unikey); the names keep theirs (copied
+    from the ID cards)."""
+    wb = Workbook()
+    ws = wb.active
+    header = [
+        "STT",
+        "Ho va ten",
+        "Quan he voi chu ho",
+        "Nam sinh",
+        "Gioi tinh",
+        "Dan toc",
+        "So CCCD",
+        "Thon",
+        "Loai ho",
+    ]
+    rows = []
+    for h, _i, p, n in everyone():
+        born = p.born.strftime("%d/%m/%Y") if p.born else p.year
+        rows.append(
+            [
+                n,
+                p.name,
+                bare(p.rel),
+                born,
+                bare(SEX[p.sex]),
+                bare(p.ethnicity),
+                p.id_number or None,
+                bare(h.village),
+                bare(CLASS[h.klass]),
+            ]
+        )
+    _fill(ws, 1, [header, *rows])
+    wb.save(path)
+    return path
+
+
+def excel_table(path: Path) -> Path:
+    """The list formatted as an Excel table (a filter on its header), frozen panes under the header, and a
+    hidden column "Năm sinh (cũ)" left from last year's list before the real "Năm sinh" column."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Danh sách"
+    header = [
+        "STT",
+        "Họ và tên",
+        "Quan hệ với chủ hộ",
+        "Năm sinh (cũ)",
+        "Năm sinh",
+        "Giới tính",
+        "Dân tộc",
+        "Số CCCD",
+        "Thôn",
+        "Phân loại",
+    ]
+    rows = []
+    for h, _i, p, n in everyone():
+        born = dt.datetime(p.born.year, p.born.month, p.born.day) if p.born else p.year
+        rows.append(
+            [
+                n,
+                p.name,
+                p.rel,
+                p.year - 1,
+                born,
+                SEX[p.sex],
+                p.ethnicity,
+                p.id_number or None,
+                h.village,
+                CLASS[h.klass],
+            ]
+        )
+    _fill(ws, 1, [header, *rows])
+    ws.column_dimensions["D"].hidden = True
+    ws.freeze_panes = "C2"
+    ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    table = Table(displayName="DanhSach", ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium9", showRowStripes=True)
+    ws.add_table(table)
+    wb.save(path)
+    return path
+
+
+def ticks(path: Path) -> Path:
+    """The head ticked TRUE (a checkbox column), the class ticked "✓" / "√" / "v" under "Nghèo" | "Cận nghèo",
+    and a lone "Nữ" column ticked x for women (no sex column: an empty cell is a man)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(
+        [
+            "STT",
+            "Họ và tên",
+            "Chủ hộ",
+            "Quan hệ với chủ hộ",
+            "Năm sinh",
+            "Nữ",
+            "Dân tộc",
+            "CCCD",
+            "Thôn",
+            "Nghèo",
+            "Cận nghèo",
+        ]
+    )
+    marks = ["✓", "√", "v", "X", "✔"]
+    for h, i, p, n in everyone():
+        mark = marks[n % len(marks)] if i == 0 else None
+        ws.append(
+            [
+                n,
+                p.name,
+                i == 0,
+                None if i == 0 else p.rel,
+                p.born.strftime("%d/%m/%Y") if p.born else p.year,
+                "x" if p.sex == "F" else None,
+                p.ethnicity,
+                p.id_number or None,
+                h.short,
+                mark if h.klass == "poor" else None,
+                mark if h.klass == "near_poor" else None,
+            ]
+        )
+    wb.save(path)
+    return path
+
+
+def village_sheets(path: Path) -> Path:
+    """One sheet per village named "Sheet1", "Sheet2", "Sheet3": the village only in the sheet's title
+    ("DANH SÁCH HỘ NGHÈO, CẬN NGHÈO THÔN ĐỒNG XUÂN"); a village-free header; "Cộng" and signatures."""
+    wb = Workbook()
+    first = True
+    villages: dict[str, list[Home]] = {}
+    for h in HOUSES:
+        villages.setdefault(h.village, []).append(h)
+    for k, (name, homes) in enumerate(villages.items(), 1):
+        ws = wb.active if first else wb.create_sheet()
+        first = False
+        ws.title = f"Sheet{k}"
+        row = _title(ws, f"DANH SÁCH HỘ NGHÈO, CẬN NGHÈO {name.upper()}", 8)
+        ws.cell(5, 1, "(Kèm theo Quyết định số 12/QĐ-UBND ngày 05/01/2026)")
+        header = [
+            "STT hộ",
+            "Họ tên chủ hộ và thành viên",
+            "Quan hệ",
+            "Năm sinh",
+            "Giới tính",
+            "Dân tộc",
+            "Số CCCD",
+            "Nghèo/ Cận nghèo",
+        ]
+        row = _fill(ws, row, [header, ["A", "B", 1, 2, 3, 4, 5, 6]])
+        for j, h in enumerate(homes, 1):
+            for i, p in enumerate(h.people):
+                cells = [
+                    j if i == 0 else None,
+                    p.name,
+                    p.rel,
+                    p.year if p.born is None else p.born.strftime("%d/%m/%Y"),
+                    SEX[p.sex],
+                    p.ethnicity,
+                    p.id_number or None,
+                    ("N" if h.klass == "poor" else "CN") if i == 0 else None,
+                ]
+                row = _fill(ws, row, [cells])
+        ws.cell(row, 2, "Cộng")
+        ws.cell(row, 8, len(homes))
+        _sign(ws, row + 1)
+    wb.save(path)
+    return path
+
+
+def _csv_rows() -> list[list[str]]:
+    rows = [["STT", "Họ và tên", "Quan hệ", "Ngày sinh", "Giới tính", "Dân tộc", "CCCD", "Thôn", "Loại hộ"]]
+    for h, _i, p, n in everyone():
+        rows.append(
+            [
+                str(n),
+                p.name,
+                p.rel,
+                p.born.strftime("%d/%m/%Y") if p.born else str(p.year),
+                SEX[p.sex],
+                p.ethnicity,
+                p.id_number,
+                h.village,
+                CLASS[h.klass],
+            ]
+        )
+    return rows
+
+
+def csv_mac_lines(path: Path) -> Path:
+    """CSV (Macintosh) from old Excel for Mac: lines ended by a carriage return alone, UTF-8."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r").writerows(_csv_rows())
+    path.write_bytes(out.getvalue().encode("utf-8"))
+    return path
+
+
+def csv_cell_breaks(path: Path) -> Path:
+    """CSV with a line break typed inside cells (Alt+Enter): in the header ("Quan hệ\\nvới chủ hộ") and in a
+    village ("Thôn\\nĐồng Xuân"), quoted as Excel writes them; CRLF lines, UTF-8 with a BOM."""
+    rows = _csv_rows()
+    rows[0][2] = "Quan hệ\nvới chủ hộ"
+    for r in rows[1:]:
+        r[7] = r[7].replace(" ", "\n", 1)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(b"\xef\xbb\xbf" + out.getvalue().encode("utf-8"))
+    return path
+
+
+def notes_status(path: Path) -> Path:
+    """A "Ghi chú" column saying what became of a member since the last review: "Đã chết", "Chết tháng 3/2025",
+    "Chuyển đi nơi khác", "Đã chuyển khẩu"; others hold ordinary notes ("Khuyết tật", "Đi làm ăn xa")."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(
+        [
+            "STT",
+            "Họ và tên",
+            "Quan hệ với chủ hộ",
+            "Năm sinh",
+            "Giới tính",
+            "Dân tộc",
+            "Số CCCD",
+            "Thôn",
+            "Loại hộ",
+            "Ghi chú",
+        ]
+    )
+    for h, _i, p, n in everyone():
+        ws.append(
+            [
+                n,
+                p.name,
+                p.rel,
+                p.born.strftime("%d/%m/%Y") if p.born else p.year,
+                SEX[p.sex],
+                p.ethnicity,
+                p.id_number or None,
+                h.village,
+                CLASS[h.klass],
+                NOTES.get(p.name),
+            ]
+        )
+    wb.save(path)
+    return path
+
+
+NOTES = {
+    "Bùi Thị Thu": "Đã chết",
+    "Lò Thị Xuân": "Khuyết tật",
+    "Hà Văn Bình": "Chuyển đi nơi khác",
+    "Triệu Thị Mến": "Đi làm ăn xa",
+    "Đỗ Thị Lụa": "Chết tháng 3/2025",
+    "Phạm Văn An": "Đã chuyển khẩu",
+}
+
+
+def error_cells(path: Path) -> Path:
+    """Excel's "#N/A" down a "Tra cứu" column the importer does not use (a VLOOKUP into a sheet that is gone): the list
+    imports as if it were not there (errors in columns it uses: tests/core/test_import_officer_lists.py)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(
+        [
+            "STT",
+            "Họ và tên",
+            "Quan hệ với chủ hộ",
+            "Năm sinh",
+            "Giới tính",
+            "Dân tộc",
+            "Số CCCD",
+            "Thôn",
+            "Loại hộ",
+            "Tra cứu",
+        ]
+    )
+    for h, _i, p, n in everyone():
+        ws.append(
+            [
+                n,
+                p.name,
+                p.rel,
+                p.born.strftime("%d/%m/%Y") if p.born else p.year,
+                SEX[p.sex],
+                p.ethnicity,
+                p.id_number or None,
+                h.village,
+                CLASS[h.klass],
+                "#N/A",
+            ]
+        )
+    wb.save(path)
+    return path
+
+
+def html_xls(path: Path) -> Path:
+    """A list exported by a web program as an HTML table named .xls (Excel opens it with a warning)."""
+    cells = "".join(f"<td>{c}</td>" for c in _csv_rows()[0])
+    body = [f"<tr>{cells}</tr>"]
+    for row in _csv_rows()[1:]:
+        body.append("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>")
+    page = (
+        '<html><head><meta charset="utf-8"></head><body><table border="1">' + "".join(body) + "</table></body></html>"
+    )
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def merged_names(path: Path) -> Path:
+    """The name in a cell merged over two columns on every row (B:C, to print wide), the header likewise;
+    the sex as "1"/"2" text (Mẫu 01), the relationship "Chủ hộ" written "CH", dates "1978-04-09" text."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(
+        [
+            "TT",
+            "Họ và tên",
+            None,
+            "Quan hệ với chủ hộ",
+            "Ngày sinh",
+            "Giới tính (1: Nam; 2: Nữ)",
+            "Dân tộc",
+            "CCCD",
+            "Thôn",
+            "Hộ",
+        ]
+    )
+    ws.merge_cells("B1:C1")
+    for h, i, p, n in everyone():
+        ws.append(
+            [
+                n,
+                p.name,
+                None,
+                "CH" if i == 0 else p.rel,
+                p.born.isoformat() if p.born else str(p.year),
+                "1" if p.sex == "M" else "2",
+                p.ethnicity,
+                p.id_number or None,
+                h.short,
+                CLASS[h.klass].replace("Hộ ", ""),
+            ]
+        )
+        ws.merge_cells(start_row=n + 1, start_column=2, end_row=n + 1, end_column=3)
+    wb.save(path)
+    return path
+
+
+SHAPES: dict[str, Callable[[Path], Path]] = {
+    "roman_groups": roman_groups,
+    "serial_dates": serial_dates,
+    "mac_1904": mac_1904,
+    "pasted_text": pasted_text,
+    "unaccented": unaccented,
+    "excel_table": excel_table,
+    "ticks": ticks,
+    "village_sheets": village_sheets,
+    "csv_mac_lines": csv_mac_lines,
+    "csv_cell_breaks": csv_cell_breaks,
+    "notes_status": notes_status,
+    "error_cells": error_cells,
+    "merged_names": merged_names,
+}

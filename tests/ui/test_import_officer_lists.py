@@ -1,0 +1,41 @@
+"""The import window takes a third tester's lists (tests/officer_lists.py) in one step, and shows what the
+importer decided for the officer (a hidden column left unused, a class column found by what it holds)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from tests import commune_lists
+from tests import officer_lists as shapes
+from tests.ui.sync_tasks import SyncTaskRunner
+from ui.dialogs.import_dialog import ImportDialog, ImportResultDialog
+from ui.workspace import Workspace
+
+
+@pytest.fixture
+def commune(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
+    """xã Tân Lập with its three villages and no household yet; the result window closed at once."""
+    monkeypatch.setattr(ImportResultDialog, "exec", lambda _self: 1)
+    ws = Workspace.open(db_path, runner=SyncTaskRunner())
+    yield ws
+    ws.close()
+
+
+@pytest.mark.parametrize("shape", ["roman_groups", "excel_table", "merged_names", "pasted_text"])
+def test_the_import_window_takes_each_list_in_one_step(
+    qtbot: QtBot, commune: Workspace, tmp_path: Path, shape: str
+) -> None:
+    dialog = ImportDialog(commune)
+    qtbot.addWidget(dialog)
+    dialog.set_file(shapes.SHAPES[shape](tmp_path / f"{shape}.xlsx"))
+    preview = dialog.preview
+    assert preview is not None
+    assert not preview.errors, [e.text() for e in preview.errors]
+    assert "Sẽ tạo mới 5 hộ (13 nhân khẩu)" in dialog.summary.text()
+    assert dialog.import_button.isEnabled()
+    dialog.do_import()
+    assert commune_lists.imported(commune.db) == shapes.expected()
