@@ -724,3 +724,50 @@ SHAPES: dict[str, Callable[[Path], Path]] = {
     "error_cells": error_cells,
     "merged_names": merged_names,
 }
+
+
+def whole_and_villages(path: Path) -> Path:
+    """A sheet "Toàn xã" listing every household, then a sheet per village ("Đồng Xuân", "Tân Hòa", "Bãi Sậy")
+    repeating that village's households: the same people twice in one workbook."""
+    wb = Workbook()
+    head = ["STT", "Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Dân tộc", "Số CCCD", "Thôn", "Loại hộ"]
+
+    def rows(homes: list[Home]) -> list[list[Any]]:
+        people = [(h, p) for h in homes for p in h.people]
+        return [
+            [n, p.name, p.rel, p.born.strftime("%d/%m/%Y") if p.born else p.year, SEX[p.sex], p.ethnicity,
+             p.id_number or None, h.village, CLASS[h.klass]]
+            for n, (h, p) in enumerate(people, 1)
+        ]  # fmt: skip
+
+    ws = wb.active
+    ws.title = "Toàn xã"
+    _fill(ws, 1, [["DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO TOÀN XÃ NĂM 2026"], [], head, *rows(HOUSES)])
+    for village in dict.fromkeys(h.village for h in HOUSES):
+        sheet = wb.create_sheet(village.replace("Thôn ", ""))
+        homes = [h for h in HOUSES if h.village == village]
+        _fill(sheet, 1, [[f"DANH SÁCH HỘ NGHÈO, CẬN NGHÈO {village.upper()}"], [], head, *rows(homes)])
+    wb.save(path)
+    return path
+
+
+def three_name_columns(path: Path) -> Path:
+    """The name in three columns "Họ" | "Chữ đệm" | "Tên"; relationships, ethnicities, villages and classes in
+    capitals or small letters; sexes "Nam giới", "Trai", "Gái"…"""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["STT", "Họ", "Chữ đệm", "Tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Dân tộc", "Số CCCD",
+               "Thôn", "Loại hộ"])  # fmt: skip
+    sexes = {"M": ["Nam giới", "Trai", "nam", "NAM"], "F": ["Nữ giới", "Gái", "nữ", "NỮ"]}
+    for h, _i, p, n in everyone():
+        family, *middle, given = p.name.split(" ")
+        ws.append([n, family, " ".join(middle), given, p.rel.upper() if n % 2 else p.rel.lower(),
+                   p.born.strftime("%d/%m/%Y") if p.born else p.year, sexes[p.sex][n % 4], p.ethnicity.upper(),
+                   p.id_number or None, h.village.upper() if n % 3 == 0 else h.short.lower(),
+                   CLASS[h.klass].upper()])  # fmt: skip
+    wb.save(path)
+    return path
+
+
+SHAPES["whole_and_villages"] = whole_and_villages
+SHAPES["three_name_columns"] = three_name_columns

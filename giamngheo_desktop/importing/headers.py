@@ -73,6 +73,7 @@ def field_labels() -> dict[str, str]:
             "birth_day": "Ngày sinh: ngày (khi ngày, tháng, năm ở ba cột)",
             "birth_month": "Ngày sinh: tháng (khi ngày, tháng, năm ở ba cột)",
             "given_name": "Tên (khi họ và chữ đệm ở cột riêng)",
+            "middle_name": "Chữ đệm (khi họ, chữ đệm và tên ở ba cột)",
             "household_no": "TT hộ (số thứ tự hộ)",
             "work_status": "Tình trạng (có việc làm/không có việc làm/đang đi học)",
             "stt": "STT (số thứ tự, không nhập)",

@@ -1,4 +1,5 @@
-"""Rows and columns an Excel user hid in an .xlsx (a filter, Hide on rows or columns), read from the sheets' XML.
+"""Rows and columns an Excel user hid in an .xlsx (a filter, Hide on rows or columns), read from the sheets' XML
+(an .ods file's hidden columns likewise: :func:`ods_hidden_columns`).
 
 A hidden column is often last year's copy of a column kept beside the new one: where a column shown
 and a hidden one say the same thing, the one shown is read (:func:`hidden_columns`, read from the
@@ -186,6 +187,41 @@ class Hidden:
     rows: dict[str, list[int]] = field(default_factory=dict)  # rows hidden (numbers as Excel shows them)
     columns: dict[str, list[int]] = field(default_factory=dict)  # columns hidden (A is 0)
     errors: dict[str, list[ErrorCell]] = field(default_factory=dict)  # cells showing a formula's error
+
+
+_ODS_TAG = re.compile(rb"<table:table(?:-column)?(?=[\s/>])[^>]*>")
+_ODS_NAME = re.compile(rb'\stable:name\s*=\s*"([^"]*)"')
+_ODS_REPEATED = re.compile(rb'\stable:number-columns-repeated\s*=\s*"(\d{1,6})"')
+_ODS_COLLAPSED = re.compile(rb'\stable:visibility\s*=\s*"(?:collapse|filter)"')
+
+
+def ods_hidden_columns(path: Path) -> dict[str, list[int]]:
+    """Sheet name → its columns hidden in LibreOffice Calc (0-based), from the ``table:table-column``
+    elements of an .ods file's content.xml (streamed); {} when none or the file is unreadable."""
+    found: dict[str, list[int]] = {}
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("content.xml") as stream:
+            sheet, col, tail = "", 0, b""
+            while chunk := stream.read(_CHUNK):
+                data = tail + chunk
+                cut = data.rfind(b"<")
+                data, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+                if b"<table:table" not in data:
+                    continue
+                for match in _ODS_TAG.finditer(data):
+                    tag = match.group()
+                    if not tag.startswith(b"<table:table-column"):
+                        name = _ODS_NAME.search(tag)
+                        sheet, col = (html.unescape(name.group(1).decode("utf-8", "replace")) if name else ""), 0
+                        continue
+                    repeated = _ODS_REPEATED.search(tag)
+                    count = int(repeated.group(1)) if repeated else 1
+                    if _ODS_COLLAPSED.search(tag) and col < MAX_COLUMNS:
+                        found.setdefault(sheet, []).extend(range(col, min(col + count, MAX_COLUMNS)))
+                    col += count
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, RuntimeError, NotImplementedError):
+        return {}
+    return found
 
 
 def _hidden_cells(path: Path) -> Hidden:

@@ -19,7 +19,7 @@ from typing import Any
 
 from giamngheo_desktop.importing.headers import LABEL_JOIN, HeaderMatch, is_number_row, synonyms_file
 from giamngheo_desktop.importing.reader import RawTable
-from giamngheo_desktop.importing.values import class_named
+from giamngheo_desktop.importing.values import cell_text, class_named
 from giamngheo_desktop.text import fold, fold_key
 
 VillageOf = Callable[[str], "str | None"]  # a text → the village it names (its name as the commune writes it), or None
@@ -415,3 +415,77 @@ def _village_in(titles: list[str], village_of: VillageOf) -> str | None:
         if found is not None:
             return found
     return None
+
+
+_WHO = (
+    "full_name",
+    "head_name",
+    "given_name",
+    "birth_date",
+    "birth_male",
+    "birth_female",
+    "id_number",
+    "poverty_class",
+)
+_NOT_WHO = ("stt", "skip", "household_no", "village")  # a row's number and village differ between the copies
+
+
+def _people(part: SheetPart, *, whole: bool = False) -> frozenset[tuple[str, ...]] | None:
+    """Who the part's rows are (each row's name, birth, ID and class as written; ``whole``: every column read
+    but the row number and the village), or None when two rows are alike (nothing can then be said of
+    copies)."""
+    cols = [col for col, key in sorted(part.header.columns.items()) if (key not in _NOT_WHO if whole else key in _WHO)]
+    if not cols:
+        return None
+    seen: set[tuple[str, ...]] = set()
+    for index in range(part.start, part.end):
+        if index in part.skipped:
+            continue
+        row = part.table.rows[index]
+        who = tuple(fold(cell_text(row[c])) if c < len(row) else "" for c in cols)
+        if not any(who):
+            continue
+        if who in seen:
+            return None
+        seen.add(who)
+    return frozenset(seen)
+
+
+def drop_copies(parts: list[SheetPart]) -> tuple[list[SheetPart], list[str]]:
+    """A workbook whose sheet for the whole commune repeats, row for row, the people of its village sheets
+    (or a sheet copied whole): the copy is not read, so each household is imported once. (the parts kept,
+    the notes saying which sheet was left out and why)."""
+    counts = [p.end - p.start - len(p.skipped) for p in parts]
+    total = sum(counts)
+    if len(parts) < 2 or (not any(2 * c == total for c in counts) and len(set(counts)) == len(counts)):
+        return parts, []  # no sheet as long as all the others, none as long as another: no copy (the usual)
+    people = [_people(p) for p in parts]
+    dropped: set[int] = set()
+    notes: list[str] = []
+    for i, mine in enumerate(people):
+        others = [people[j] for j in range(len(parts)) if j != i and j not in dropped]
+        known = [o for o in others if o]
+        if not mine or len(known) < 2 or len(known) < len(others):
+            continue
+        union: set[tuple[str, ...]] = set()
+        for other in known:
+            union |= other
+        if mine == union and sum(map(len, known)) == len(mine):
+            dropped.add(i)
+            copies = ", ".join(f"“{parts[j].table.sheet}”" for j in range(len(parts)) if j not in dropped)
+            notes.append(
+                f"Trang “{parts[i].table.sheet}” chép lại đúng những người của các trang {copies}: không đọc trang "
+                "này, để mỗi hộ chỉ được nhập một lần."
+            )
+    wholes = [_people(p, whole=True) for p in parts]
+    for i in range(len(parts) - 1, 0, -1):  # a sheet copied whole: the later copy left out
+        if i in dropped or not wholes[i]:
+            continue
+        twin = next((j for j in range(i) if j not in dropped and wholes[j] == wholes[i]), None)
+        if twin is not None:
+            dropped.add(i)
+            notes.append(
+                f"Trang “{parts[i].table.sheet}” là bản chép của trang “{parts[twin].table.sheet}”: không đọc trang "
+                "này, để mỗi hộ chỉ được nhập một lần."
+            )
+    return [p for i, p in enumerate(parts) if i not in dropped], notes

@@ -178,6 +178,8 @@ def plan_import(
         tables = read_tables(path, sheets=sheets, progress=read_progress, cancelled=cancelled)
         found_hidden = hidden_scan.result() if hidden_scan is not None else hidden.Hidden()
         hidden_rows, hidden_cols = found_hidden.rows, found_hidden.columns
+        if tables[0].kind == "ods":
+            hidden_cols = hidden.ods_hidden_columns(path)
         for table in tables:
             if table.sheet in found_hidden.errors:
                 hidden.put_errors(table, found_hidden.errors[table.sheet])
@@ -273,6 +275,11 @@ def plan_import(
                 "Hãy dùng tệp mẫu (Tải mẫu).",
                 code="no_header",
             )
+        parts, copies = layout.drop_copies(parts)
+        left_out += copies
+        for summary in summaries:
+            if summary.read and summary.name not in {p.table.sheet for p in parts}:
+                summary.read, summary.reason, summary.rows = False, "chép lại các trang khác", 0
         planner = _Planner(db, parts, create_villages=create_villages)
         preview = planner.run(progress=progress, cancelled=cancelled)
         del planner, tables, parts  # the file's rows go now

@@ -469,6 +469,9 @@ class _Planner:
             has_full = False
         plain = list(columns.values())  # as in the file: the empty-row test below
         given_names = columns.pop("given_name", None)  # "Họ và chữ đệm" | "Tên": one name; "Tên" alone: the name
+        middle_names = columns.pop("middle_name", None)  # "Họ" | "Chữ đệm" | "Tên"
+        if middle_names is not None and has_full:
+            columns["full_name"] = join_given(columns["full_name"], middle_names)
         if given_names is not None:
             columns["full_name"] = join_given(columns["full_name"], given_names) if has_full else given_names
             has_full = True
@@ -667,6 +670,8 @@ class _Planner:
         """A "Chủ hộ" column beside the names holding only ticks (x): the ticked rows are the heads (their
         relationship "Chủ hộ"), and the column is no name column."""
         ticks = columns["head_name"]
+        # a 'no' word ("0", "Không": a checkbox left empty, as LibreOffice saves it) is no tick
+        ticks = [None if t is not None and self.vocab.yes_no.get(fold_key(_text(t))) is False else t for t in ticks]
         filled = {_text(ticks[i]) for i in _filled(ticks)}
         if not filled or len(filled) > 5 or not all(fold_key(t) in self.vocab.marks for t in filled):
             return False

@@ -25,7 +25,8 @@ from giamngheo_desktop.domain.errors import BadFile, DomainError
 from giamngheo_desktop.importing import ods_spans
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
-MAX_ROWS = 1_000_000
+MAX_ROWS = 1_000_000  # rows with something in them
+MAX_SCANNED_ROWS = 2_000_000  # rows looked through, empty ones too (Excel has 1,048,576)
 MAX_COLUMNS = 200
 _CHUNK_ROWS = 5_000  # rows read together (cancel and progress between)
 MAX_EMPTY_RUN = 1_000  # a run of this many empty rows is reported (the rows after it are still read)
@@ -181,8 +182,14 @@ def _collect(
             raise ImportCancelled()
         if progress is not None and total:
             progress(min(start, total), total)
-        if start + len(chunk) > MAX_ROWS:
+        # rows with something in them count (a stray cell typed at Excel's last row leaves a million empty ones)
+        if len(rows) + len(chunk) > MAX_ROWS and (len(rows) + sum(not _is_empty(r) for r in chunk) > MAX_ROWS):
             raise BadFile(f"Tệp có quá nhiều dòng (hơn {MAX_ROWS:,} dòng).".replace(",", "."), code="too_many_rows")
+        if start + len(chunk) > MAX_SCANNED_ROWS:
+            raise BadFile(
+                f"Tệp có quá nhiều dòng (hơn {MAX_SCANNED_ROWS:,} dòng, kể cả dòng trống).".replace(",", "."),
+                code="too_many_rows",
+            )
         if empty_run < MAX_EMPTY_RUN and set(map(type, chunk)) == {list} and not any(map(_is_empty, chunk)):
             # no row empty (the usual): taken together
             rows += chunk if max(map(len, chunk)) <= MAX_COLUMNS else map(_clean_row, chunk)

@@ -240,7 +240,7 @@ def drop_blanks(key: str, values: list[Any], distinct: Any) -> list[Any]:
     field but the names (``resources/templates/header-synonyms.json``: "blanks"); ``values`` itself when none
     (``distinct``: the column's distinct raw cells, or its raw cells when most differ)."""
     blanks = _blanks()
-    if key in ("full_name", "head_name", "given_name"):
+    if key in ("full_name", "head_name", "given_name", "middle_name"):
         return values
     if isinstance(distinct, dict):  # the few distinct cells (stripped: as cleaned)
         if not any(type(v) is str and v.strip() in blanks for v in distinct):

@@ -224,3 +224,78 @@ def test_a_date_in_words_that_is_no_date_is_refused() -> None:
 
     assert parse_date("ngày 30 tháng 2 năm 2016")[2] is not None
     assert parse_date("năm ngoái")[2] is not None
+
+
+# LibreOffice conversions of officer_lists' shapes (soffice --headless --convert-to xls|ods SHAPE.xlsx)
+CONVERTED = Path(__file__).parent / "fixtures" / "lists"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "officer-excel-table.ods",  # before: the hidden "Năm sinh (cũ)" was read (an .ods says so in content.xml)
+        "officer-ticks.ods",  # before: LibreOffice's TRUE/FALSE read as 1/0, and 0 taken for a tick: no heads
+        "officer-roman-groups.xls",
+        "officer-village-sheets.xls",
+    ],
+)
+def test_the_same_lists_saved_by_libreoffice_import_exactly(db: Database, name: str) -> None:
+    preview = lists.plan_import(db, CONVERTED / name)
+    assert not preview.errors, [i.text() for i in preview.errors]
+    lists.commit_import(db, preview)
+    assert commune_lists.imported(db) == shapes.expected()
+
+
+def test_a_stray_cell_at_excels_last_row_does_not_refuse_the_file(db: Database, tmp_path: Path) -> None:
+    """Before: "Tệp có quá nhiều dòng (hơn 1.000.000 dòng)" for a list of thirteen people and a "." typed at
+    row 1,048,576 (the empty rows between counted)."""
+    path = _file(tmp_path, "serial_dates")
+    wb = load_workbook(path)
+    wb.active["B1048576"] = "."
+    wb.save(path)
+    preview = lists.plan_import(db, path)
+    assert not preview.errors, [i.text() for i in preview.errors]
+    assert any("trước dòng 1048576" in n for n in preview.notes)
+    lists.commit_import(db, preview)
+    assert commune_lists.imported(db) == shapes.expected()
+
+
+def test_a_whole_commune_sheet_repeating_the_village_sheets_is_read_once(db: Database, tmp_path: Path) -> None:
+    """Before: every person of the village sheets refused as a repeated ID of the "Toàn xã" sheet."""
+    preview = lists.plan_import(db, _file(tmp_path, "whole_and_villages"))
+    assert [s.name for s in preview.sheets if not s.read] == ["Toàn xã"]
+    assert any(n.startswith("Trang “Toàn xã” chép lại đúng những người") for n in preview.notes)
+
+
+def test_sheets_that_differ_are_all_read(db: Database, tmp_path: Path) -> None:
+    """A sheet per year holding the same people with another class, or a whole-commune sheet with a household
+    the village sheets lack, is no copy: no sheet is left out unasked (the repeated ID numbers are refused)."""
+    path = _file(tmp_path, "whole_and_villages")
+    wb = load_workbook(path)
+    whole = wb["Toàn xã"]
+    whole.append([99, "Lường Văn Pọm", "Chủ hộ", 1970, "Nam", "Thái", None, "Thôn Bãi Sậy", "Hộ nghèo"])
+    wb.save(path)
+    preview = lists.plan_import(db, path)
+    assert all(s.read for s in preview.sheets) and preview.errors
+    wb = Workbook()
+    for year, klass in (("2025", "Hộ nghèo"), ("2026", "Hộ cận nghèo")):
+        ws = wb.create_sheet(year)
+        ws.append(["Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Thôn", "Loại hộ"])
+        ws.append(["Phạm Văn Long", "Chủ hộ", 1978, "Nam", "Thôn Đồng Xuân", klass])
+        ws.append(["Vũ Thị Hoa", "Vợ", 1981, "Nữ", "Thôn Đồng Xuân", None])
+    del wb["Sheet"]
+    wb.save(tmp_path / "years.xlsx")
+    preview = lists.plan_import(db, tmp_path / "years.xlsx")
+    assert [s.read for s in preview.sheets] == [True, True]
+
+
+def test_a_sheet_copied_whole_is_read_once(db: Database, tmp_path: Path) -> None:
+    path = _file(tmp_path, "serial_dates")
+    wb = load_workbook(path)
+    wb.copy_worksheet(wb.active).title = "Sheet (2)"
+    wb.save(path)
+    preview = lists.plan_import(db, path)
+    assert not preview.errors, [i.text() for i in preview.errors]
+    assert [s.name for s in preview.sheets if not s.read] == ["Sheet (2)"]
+    lists.commit_import(db, preview)
+    assert commune_lists.imported(db) == shapes.expected()
