@@ -109,6 +109,13 @@ def self_test(out: Path | None = None) -> int:
 
 
 def run(argv: list[str]) -> int:
+    if len(argv) > 1 and argv[1].isascii() and argv[1].isalpha() and argv[1].islower():  # "main.py import …"
+        print(
+            f"“{argv[1]}” là lệnh của dòng lệnh, không phải của cửa sổ: chạy "
+            f"“python -m giamngheo_desktop {argv[1]} …” (các lệnh: python -m giamngheo_desktop --help).",
+            file=sys.stderr,
+        )
+        return 2
     args, qt_argv = parse_args(argv)
     if args.self_test:
         return self_test(args.self_test_out)

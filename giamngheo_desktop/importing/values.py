@@ -443,6 +443,8 @@ class Vocab:
             found = self._map(list_name, system).get(key)
             if found is None and list_name == "relationship" and key in self.heads:
                 found = reg.HEAD
+        if found is None and list_name == "ethnicity" and key.isdigit() and len(key) == 1:
+            return self._code(list_name, "0" + key, system)  # a code that lost its zero in a number cell: 1 is 01
         if found is None and list_name == "ethnicity" and (plain := _ETHNICITY_WORD.sub("", text)) != text:
             return self._code(list_name, plain, system)  # "Dân tộc Kinh", "DT Tày"
         if found is None and "(" in text and not text.startswith("("):  # "Tày (Thổ)", "Chủ hộ (CH)"

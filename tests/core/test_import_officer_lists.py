@@ -299,3 +299,18 @@ def test_a_sheet_copied_whole_is_read_once(db: Database, tmp_path: Path) -> None
     assert [s.name for s in preview.sheets if not s.read] == ["Sheet (2)"]
     lists.commit_import(db, preview)
     assert commune_lists.imported(db) == shapes.expected()
+
+
+def test_ethnicity_codes_that_lost_their_zero_in_a_number_cell(db: Database, tmp_path: Path) -> None:
+    """A "Mã dân tộc" column from the national software, typed or pasted as numbers: 1 is Kinh (01), 4 Mường."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Mã dân tộc", "Thôn", "Loại hộ"])
+    ws.append(["Hà Văn Thắng", "Chủ hộ", 1985, "Nam", 4, "Thôn Tân Hòa", "Hộ nghèo"])
+    ws.append(["Vũ Thị Hoa", "Vợ", 1981, "Nữ", 1, "Thôn Tân Hòa", None])
+    ws.append(["Hà Thị Thu", "Con", 2010, "Nữ", "04", "Thôn Tân Hòa", None])
+    wb.save(tmp_path / "ma-dan-toc.xlsx")
+    preview = lists.plan_import(db, tmp_path / "ma-dan-toc.xlsx")
+    assert not preview.errors, [i.text() for i in preview.errors]
+    lists.commit_import(db, preview)
+    assert [r["ethnicity_code"] for r in db.rows("SELECT ethnicity_code FROM member ORDER BY id")] == ["04", "01", "04"]

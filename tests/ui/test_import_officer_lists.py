@@ -39,3 +39,12 @@ def test_the_import_window_takes_each_list_in_one_step(
     assert dialog.import_button.isEnabled()
     dialog.do_import()
     assert commune_lists.imported(commune.db) == shapes.expected()
+
+
+def test_the_window_s_entry_point_sends_a_command_to_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """``python main.py import --db … list.xlsx`` (the window's entry point) says which command imports, instead
+    of opening the window with the list left unread as before."""
+    from ui.app import run
+
+    assert run(["main.py", "import", "--db", "xa.sqlite", "ds.xlsx"]) == 2
+    assert "python -m giamngheo_desktop import" in capsys.readouterr().err
