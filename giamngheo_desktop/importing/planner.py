@@ -101,6 +101,9 @@ _MATCH_BATCH = 2000  # households planned together (their register rows loaded a
 _MEMBER_INPUT_FIELDS = dataclasses.fields(reg.MemberInput)  # full_name first
 
 
+_MEMBER_INPUT_NAMES = [f.name for f in _MEMBER_INPUT_FIELDS]
+
+
 _ID_NUMBER = attrgetter("data.id_number")  # of a planned member
 
 
@@ -180,33 +183,66 @@ class _MemberColumns:
     skips: list[tuple[str, ...]]  # problems the register's checks would name again, already named
 
     def update(self, data: reg.MemberInput, i: int, *, has_rel: bool) -> reg.MemberInput:
-        """``data`` (a member of the register) with what row ``i`` fills in."""
-        data.full_name = self.names[i]
-        if has_rel and self.rels[i] is not None:
-            data.relationship_code = self.rels[i]
-        iso, year = self.birth_iso[i], self.birth_year[i]
-        if iso or year:
-            data.birth_date = iso
-            data.birth_year = None if iso else year
-        if self.sexes[i]:
-            data.sex = self.sexes[i]
-        if self.ids[i]:
-            data.id_number = self.ids[i]
-        if self.ethnicities[i]:
-            data.ethnicity_code = self.ethnicities[i]
-            data.ethnicity_system = reg.DEFAULT_ETHNICITY_SYSTEM
-        if self.hi_cards is not None and self.hi_cards[i] is not None:
-            data.hi_card_number = self.hi_cards[i]
-        if self.hi_ends is not None and self.hi_ends[i] is not None:
-            data.hi_valid_to = self.hi_ends[i]
+        """``data`` (a member of the register) with what row ``i`` fills in (:meth:`update_columns`)."""
+        f = reg.by_field([data], _MEMBER_INPUT_NAMES)
+        self.update_columns(f, [i], has_rel=has_rel)
+        return reg.MemberInput(*[column[0] for column in f.values()])
+
+    def update_columns(self, f: dict[str, list[Any]], rows: list[int], *, has_rel: bool) -> None:
+        """Members of the register (``f``: a column per ``MemberInput`` field) with what data rows ``rows``
+        fill in, one row each: the columns the file fills are replaced (the lists given are not changed)."""
+        if not rows:
+            return
+        pick = itemgetter(*rows) if len(rows) > 1 else lambda column: (column[rows[0]],)
+        f["full_name"] = list(pick(self.names))
+        if has_rel:
+            f["relationship_code"] = _given(f["relationship_code"], pick(self.rels))
+        isos, years = pick(self.birth_iso), pick(self.birth_year)
+        if any(isos) or any(years):  # a date, or a year alone
+            f["birth_date"] = [
+                iso if iso or year else old for iso, year, old in zip(isos, years, f["birth_date"], strict=True)
+            ]
+            f["birth_year"] = [
+                (None if iso else year) if iso or year else old
+                for iso, year, old in zip(isos, years, f["birth_year"], strict=True)
+            ]
+        f["sex"] = _filled_in(f["sex"], pick(self.sexes))
+        f["id_number"] = _filled_in(f["id_number"], pick(self.ids))
+        ethnicities = pick(self.ethnicities)
+        if any(ethnicities):
+            f["ethnicity_code"] = _filled_in(f["ethnicity_code"], ethnicities)
+            f["ethnicity_system"] = [
+                reg.DEFAULT_ETHNICITY_SYSTEM if code else old
+                for code, old in zip(ethnicities, f["ethnicity_system"], strict=True)
+            ]
+        if self.hi_cards is not None:
+            f["hi_card_number"] = _given(f["hi_card_number"], pick(self.hi_cards))
+        if self.hi_ends is not None:
+            f["hi_valid_to"] = _given(f["hi_valid_to"], pick(self.hi_ends))
         for key, found in self.listed.items():
-            if found[i] is not None:
-                setattr(data, key, found[i])
-        if self.occupations is not None and self.occupations[i] is not None:
-            data.occupation = self.occupations[i] or ""
-        if self.notes is not None and self.notes[i] is not None:
-            data.note = self.notes[i] or ""
-        return data
+            f[key] = _given(f[key], pick(found))
+        if self.occupations is not None:
+            f["occupation"] = _given(f["occupation"], [v if v is None else v or "" for v in pick(self.occupations)])
+        if self.notes is not None:
+            f["note"] = _given(f["note"], [v if v is None else v or "" for v in pick(self.notes)])
+
+
+def _given(old: list[Any], new: Sequence[Any]) -> list[Any]:
+    """``new``'s value where it is not None, else ``old``'s (one value per member)."""
+    if None not in new:
+        return list(new)
+    return [o if n is None else n for o, n in zip(old, new, strict=True)]
+
+
+def _filled_in(old: list[Any], new: Sequence[Any]) -> list[Any]:
+    """``new``'s value where it is not empty ('' or None), else ``old``'s."""
+    if all(new):
+        return list(new)
+    return [n if n else o for o, n in zip(old, new, strict=True)]
+
+
+# a household of the register the file updates: its id, its row, its members each data row updates
+_Matched = tuple[int, tuple[Any, ...], list[tuple[Any, ...]]]
 
 
 class _Planner:
@@ -257,6 +293,7 @@ class _Planner:
         )
         # ID number in the file → household and member of the register holding it (see _register_ids)
         self.ids_in_db: dict[str, tuple[int, int]] = {}
+        self.held: list[tuple[int, int] | None] = []  # of each data row: ids_in_db of its ID number
         self.sexes: dict[str, str | None] = {}
         self.classes: dict[str, str | None] = {}
         self.village_keys: dict[str, str] = {}
@@ -283,9 +320,11 @@ class _Planner:
         # their members as plain tuples (columns named by member_index)
         self.existing: dict[int, tuple[Any, ...]] = {}  # household rows, columns named by household_index
         self.household_index: dict[str, int] = {}
+        self.household_names: list[str] = []
         self.household_input: Callable[[Any], reg.HouseholdInput] | None = None
         self.existing_members: dict[int, list[tuple[Any, ...]]] = {}
         self.member_index: dict[str, int] = {}
+        self.member_names: list[str] = []
         self.member_input: Callable[[Any], reg.MemberInput] = reg.member_input_from_row
         # the data rows a column at a time (see _read_columns, _member_columns)
         self.numbers: list[int] = []
@@ -510,6 +549,7 @@ class _Planner:
         content = [columns[k] for k in ("id_number", "birth_date", "household_code") if k in columns]
         self.m = self._member_columns(total, names, rel_codes, has_rel=has_rel)
         self.ids_in_db = self._register_ids(self.m.ids)
+        self.held = list(map(self.ids_in_db.get, self.m.ids)) if self.ids_in_db else [None] * total
         groups: dict[Any, list[int]] = {}
         group_head: dict[Any, bool] = {}  # the group has a head row
         current: Any = None
@@ -594,6 +634,7 @@ class _Planner:
             households += batch
         # what matching needed goes before validating: a list imported again matched every household
         self.existing, self.existing_members, self.ids_in_db, self.live_codes = {}, {}, {}, {}
+        self.held = []
         self._validate_households()
         self._validate_members()
         self._mark_validity(households)
@@ -986,7 +1027,9 @@ class _Planner:
         if not in_file:
             return {}
         found: dict[str, tuple[int, int]] = {}
-        for member_id, household_id, number in self.db.conn.execute(
+        cursor = self.db.conn.cursor()
+        cursor.row_factory = None  # plain tuples
+        for member_id, household_id, number in cursor.execute(
             "SELECT m.id, m.household_id, m.id_number FROM member m JOIN household h ON h.id = m.household_id "
             "WHERE m.id_number IS NOT NULL AND m.deleted_at IS NULL AND h.deleted_at IS NULL"
         ):
@@ -997,20 +1040,14 @@ class _Planner:
 
     def _load_existing(self, groups: list[tuple[Any, list[int]]]) -> None:
         """Households (and their members) these groups may update, in a few queries instead of two per household."""
-        assert self.m is not None
-        ids = self.m.ids
         candidates: set[int] = set()
         self.existing, self.existing_members = {}, {}
-        for key, rows in groups:
+        for key, _rows in groups:
             if key[0] == "code" and key[1] in self.live_codes:
                 candidates.add(self.live_codes[key[1]])
-            if not self.ids_in_db:
-                continue
-            for i in rows:
-                number = ids[i]
-                found = self.ids_in_db.get(number) if number else None
-                if found:
-                    candidates.add(found[0])
+        if self.ids_in_db:
+            rows = itertools.chain.from_iterable(rows for _key, rows in groups)
+            candidates.update(hit[0] for hit in map(self.held.__getitem__, rows) if hit)
         if candidates:
             self.existing = self._household_rows(candidates)
             self.existing_members = self._member_rows(candidates)
@@ -1019,6 +1056,7 @@ class _Planner:
         """:func:`register.household_rows` (their columns in ``household_index``)."""
         columns, found = reg.household_rows(self.db, household_ids)
         if columns and not self.household_index:
+            self.household_names = columns
             self.household_index = {name: i for i, name in enumerate(columns)}
             self.household_input = reg.household_input_reader(columns)
         return found
@@ -1027,6 +1065,7 @@ class _Planner:
         """:func:`register.member_rows` (their columns in ``member_index``)."""
         columns, found = reg.member_rows(self.db, household_ids)
         if columns and not self.member_index:
+            self.member_names = columns
             self.member_index = {name: i for i, name in enumerate(columns)}
             self.member_input = reg.member_input_reader(columns)
         return found
@@ -1071,20 +1110,185 @@ class _Planner:
         say about planned together (:meth:`_plan_new`), the others one at a time (:meth:`_plan_household`)."""
         values = self._household_values(chunk)
         quick = self._quick(chunk, values, has_rel=has_rel)
+        matched = self._matched(chunk, values, has_rel=has_rel)
         planned: list[PlannedHousehold] = []
         start, count = 0, len(chunk)
         while start < count:
-            if not quick[start]:
+            if not quick[start] and matched[start] is None:
                 key, rows = chunk[start]
                 planned.append(self._plan_household(key, rows, has_rel=has_rel))
                 start += 1
                 continue
             end = start + 1
-            while end < count and quick[end]:
-                end += 1
-            run = {key: column[start:end] for key, column in values.items()}
-            planned += self._plan_new([rows for _key, rows in chunk[start:end]], run, has_rel=has_rel)
+            if quick[start]:
+                while end < count and quick[end]:
+                    end += 1
+                run = {key: column[start:end] for key, column in values.items()}
+                planned += self._plan_new([rows for _key, rows in chunk[start:end]], run, has_rel=has_rel)
+            else:
+                while end < count and matched[end] is not None:
+                    end += 1
+                run = {key: column[start:end] for key, column in values.items()}
+                found = [match for match in matched[start:end] if match is not None]
+                planned += self._plan_matched(chunk[start:end], found, run, has_rel=has_rel)
             start = end
+        return planned
+
+    def _matched(
+        self, chunk: list[tuple[Any, list[int]]], values: dict[str, list[Any]], *, has_rel: bool
+    ) -> list[_Matched | None]:
+        """Of each household of ``chunk`` the register's household and members it updates (each data row
+        one member, a different one), when :meth:`_plan_household` would name no problem of it: no problem
+        with its rows, its own fields understood, no ID number of another household, one living head; else
+        None (it is planned one at a time)."""
+        m = self.m
+        assert m is not None
+        count = len(chunk)
+        found: list[_Matched | None] = [None] * count
+        if not self.existing:
+            return found
+        plain = self._plain(chunk, values, [True] * count)
+        codes = values.get("household_code")
+        held_by = self.held
+        rels = m.rels
+        col = self.member_index
+        id_at, rel_at, life_at = col["id"], col["relationship_code"], col["life_status"]
+        ids_of, rel_of, life_of = itemgetter(id_at), itemgetter(rel_at), itemgetter(life_at)
+        first: Callable[[Any], Any] = itemgetter(0)
+        second: Callable[[Any], Any] = itemgetter(1)
+        for j, (_key, rows) in enumerate(chunk):
+            if not plain[j]:
+                continue
+            code = "" if codes is None or codes[j] is None else _text(codes[j])
+            existing_id = self.live_codes.get(self.code_keys.get(code) or household_code.key(code)) if code else None
+            hits = list(map(held_by.__getitem__, rows))
+            held = set(map(first, filter(None, hits)))
+            if existing_id is None and len(held) == 1:
+                existing_id = next(iter(held))
+            if existing_id is None or held - {existing_id}:
+                continue
+            existing = self.existing.get(existing_id)
+            members = self.existing_members.get(existing_id)
+            if existing is None or not members:
+                continue
+            if None not in hits and len(hits) == len(members) and list(map(second, hits)) == list(map(ids_of, members)):
+                pairs = members  # each row the member at its place, by ID number (the usual)
+                kept = False
+            else:
+                paired = self._pairs(rows, existing_id, members)
+                if paired is None:
+                    continue
+                pairs = paired
+                updated = set(map(ids_of, pairs))
+                kept = any(
+                    e[id_at] not in updated and e[rel_at] == reg.HEAD and e[life_at] == "living" for e in members
+                )
+            given = list(map(rels.__getitem__, rows)) if has_rel else [None] * len(rows)
+            if None in given:
+                given = [rel_of(e) if r is None else r for r, e in zip(given, pairs, strict=True)]
+            heads = list(zip(given, map(life_of, pairs), strict=True)).count((reg.HEAD, "living"))
+            if (heads == 1 and not kept) or (heads == 0 and kept):  # no head missing, none twice
+                found[j] = (existing_id, existing, pairs)
+        return found
+
+    def _pairs(
+        self, rows: list[int], household_id: int, members: list[tuple[Any, ...]]
+    ) -> list[tuple[Any, ...]] | None:
+        """The register's member each data row updates (as :meth:`_match` finds it), when each row updates one
+        and no two rows the same one; else None."""
+        m = self.m
+        assert m is not None
+        held = self.held
+        id_at = self.member_index["id"]
+        by_id: dict[int, tuple[Any, ...]] | None = None
+        pairs: list[tuple[Any, ...]] = []
+        for index, i in enumerate(rows):
+            hit = held[i]
+            e: tuple[Any, ...] | None = None
+            if hit is not None and hit[0] == household_id:
+                if index < len(members) and members[index][id_at] == hit[1]:  # the register's order (the usual)
+                    e = members[index]
+                else:
+                    if by_id is None:
+                        by_id = {row[id_at]: row for row in members}
+                    e = by_id.get(hit[1])
+            if e is None:
+                e = self._by_name(i, members)
+                if e is None:
+                    return None
+            pairs.append(e)
+        if len({e[id_at] for e in pairs}) < len(pairs):
+            return None
+        return pairs
+
+    def _plan_matched(
+        self,
+        chunk: list[tuple[Any, list[int]]],
+        matched: list[_Matched],
+        values: dict[str, list[Any]],
+        *,
+        has_rel: bool,
+    ) -> list[PlannedHousehold]:
+        """Households of the register the file updates and the planner has nothing to say about
+        (:meth:`_matched`), planned as :meth:`_plan_household` plans them, their members a column at a
+        time: the register's values with the file's put over them (:meth:`_MemberColumns.update_columns`),
+        compared with the register's a column at a time (as :func:`_mark_unchanged` compares them)."""
+        m = self.m
+        assert m is not None
+        flat = list(itertools.chain.from_iterable(rows for _key, rows in chunk))
+        befores = list(itertools.chain.from_iterable(pairs for _hid, _row, pairs in matched))
+        table = dict(zip(self.member_names, map(list, zip(*befores, strict=True)), strict=True))  # a column each
+        fields = reg.member_input_columns(table, len(befores))
+        m.update_columns(fields, flat, has_rel=has_rel)
+        inputs = list(map(reg.MemberInput, *fields.values()))
+        changed = _differ_columns(reg.member_columns_of(fields, self.memo), table, len(befores))
+        numbers = list(map(self.numbers.__getitem__, flat))
+        members = list(
+            map(
+                PlannedMember,
+                numbers,
+                itertools.repeat("update"),
+                inputs,
+                table["id"],
+                itertools.repeat(True),
+                itertools.repeat(None),
+                changed,
+            )
+        )
+        fresh = m.fresh
+        for i, member in zip(flat, inputs, strict=True):
+            fresh[i] = member  # the row's new-member input is not needed: let it go
+        existing_rows = [row for _hid, row, _pairs in matched]
+        columns = map(list, zip(*existing_rows, strict=True))
+        inputs_of = reg.household_input_columns(dict(zip(self.household_names, columns, strict=True)), len(matched))
+        planned: list[PlannedHousehold] = []
+        check_at, base, start = len(self.issues), len(self.pending), 0
+        keys = list(values)
+        for j, ((_key, rows), (household_id, existing, _pairs)) in enumerate(zip(chunk, matched, strict=True)):
+            hvals = {key: values[key][j] for key in keys if values[key][j] is not None}
+            first_row = self.numbers[rows[0]]
+            code = _text(hvals.get("household_code", ""))
+            code_key = (self.code_keys.get(code) or household_code.key(code)) if code else ""
+            village_id, village_name, new_village = self._village(first_row, _text(hvals.get("village", "")))
+            data = self._household_data(first_row, code, code_key, existing, village_id, hvals, inputs_of[j])
+            end = start + len(rows)
+            household = PlannedHousehold(
+                rows=numbers[start:end],
+                action="update",
+                data=data,
+                members=members[start:end],
+                household_id=household_id,
+                village_name=village_name,
+                new_village=new_village,
+                before=existing,
+            )
+            self.household_checks.append((check_at, household, bool(code)))
+            self.first_rows[base + start] = household
+            planned.append(household)
+            start = end
+        self.pending += members
+        self.pending_rows += flat
+        self.updates += len(flat)
         return planned
 
     def _household_values(self, chunk: list[tuple[Any, list[int]]]) -> dict[str, list[Any]]:
@@ -1116,6 +1320,20 @@ class _Planner:
                 text = "" if code is None else _text(code)
                 if text and (self.code_keys.get(text) or household_code.key(text)) in self.live_codes:
                     quick[j] = False
+        if has_rel:  # one head (the register's checks then find no head missing nor two)
+            rels = m.rels
+            for j, (_key, rows) in enumerate(chunk):
+                if quick[j] and list(map(rels.__getitem__, rows)).count(reg.HEAD) != 1:
+                    quick[j] = False
+        return self._plain(chunk, values, quick)
+
+    def _plain(self, chunk: list[tuple[Any, list[int]]], values: dict[str, list[Any]], plain: list[bool]) -> list[bool]:
+        """``plain``, made False for each household of ``chunk`` whose rows have a problem named already or
+        whose own fields :meth:`_plan_household` would say something of (a village it does not know, a
+        class, date, answer or cause it does not understand)."""
+        m = self.m
+        assert m is not None
+        count = len(chunk)
         problems = m.before.keys() | m.after.keys()
         if problems:
             row_lists = [rows for _key, rows in chunk]
@@ -1129,12 +1347,7 @@ class _Planner:
             for i in problems:
                 place = at.get(i)
                 if place is not None:
-                    quick[place] = False
-        if has_rel:  # one head (the register's checks then find no head missing nor two)
-            rels = m.rels
-            for j, (_key, rows) in enumerate(chunk):
-                if quick[j] and list(map(rels.__getitem__, rows)).count(reg.HEAD) != 1:
-                    quick[j] = False
+                    plain[place] = False
         understood: dict[str, Callable[[Any], bool]] = {
             "village": lambda v: self._village_known(_text(v)),
             "poverty_class": lambda v: self._class(_text(v)) is not None,
@@ -1150,13 +1363,13 @@ class _Planner:
                 continue
             known: dict[tuple[type, Any], bool] = {}  # each distinct value once (1 and True apart)
             for j, value in enumerate(column):
-                if quick[j] and (value is not None or key == "village"):
+                if plain[j] and (value is not None or key == "village"):
                     good = known.get((type(value), value))
                     if good is None:
                         good = known[(type(value), value)] = ok("" if value is None else value)
                     if not good:
-                        quick[j] = False
-        return quick
+                        plain[j] = False
+        return plain
 
     def _plan_new(
         self, rows: list[list[int]], values: dict[str, list[Any]], *, has_rel: bool
@@ -1261,60 +1474,7 @@ class _Planner:
             existing = self.existing.get(existing_id) or self._household_rows([existing_id]).get(existing_id)
             if existing is None:
                 raise NotFound(f"Không tìm thấy hộ có mã số {existing_id}.")
-        # household input
-        if existing is not None:
-            assert self.household_input is not None
-            data = self.household_input(existing)
-            if village_id is not None and "village" in hvals:
-                data.village_id = village_id
-        else:
-            data = reg.HouseholdInput(code=code, village_id=village_id or 0)
-        if code and (existing is None or (data.code != code and household_code.key(data.code) != code_key)):
-            data.code = code  # the register's "DX01" stays as it is for a file's "DX 01"
-        if "address" in hvals:
-            data.address = _text(hvals["address"])
-        if "phone" in hvals:
-            data.phone = phone_text(hvals["phone"])
-        if "class_decision" in hvals:
-            data.class_decision = _text(hvals["class_decision"])
-        if "waste_treatment" in hvals:
-            answer = self.vocab.yes_no.get(fold_key(_text(hvals["waste_treatment"])))
-            if answer is None:
-                self.issue(
-                    first_row,
-                    "waste_treatment",
-                    hvals["waste_treatment"],
-                    "ghi “Có” hoặc “Không”; đã bỏ qua",
-                    "warning",
-                )
-            else:
-                data.waste_treatment = answer
-        if "class_date" in hvals:
-            iso, _year, problem = parse_date(hvals["class_date"])
-            if problem or iso is None:
-                self.issue(first_row, "class_date", hvals["class_date"], problem or "cần ghi đủ ngày/tháng/năm")
-            else:
-                data.class_date = iso
-        if "poverty_class" in hvals:
-            text = _text(hvals["poverty_class"])
-            cls = self._class(text)
-            if cls is None:
-                self.issue(first_row, "poverty_class", text, "không rõ loại hộ (ghi Hộ nghèo, Hộ cận nghèo, …)")
-            else:
-                data.poverty_class = cls
-        elif existing is None and "poverty_class" in self.columns:
-            data.poverty_class = "not_poor"
-        if "causes" in hvals:
-            causes, understood = self.vocab.causes(_text(hvals["causes"]))
-            if not understood:
-                self.issue(
-                    first_row,
-                    "causes",
-                    hvals["causes"],
-                    "có nguyên nhân không có trong danh mục (8 nguyên nhân theo quy định); đã bỏ qua phần không rõ",
-                    "warning",
-                )
-            data.causes = causes
+        data = self._household_data(first_row, code, code_key, existing, village_id, hvals)
         check_at = len(self.issues)  # the register's checks of the household go here (_validate_households)
         # members
         existing_members: list[tuple[Any, ...]] = []
@@ -1382,6 +1542,74 @@ class _Planner:
         if first_pending < len(self.pending):
             self.first_rows[first_pending] = planned
         return planned
+
+    def _household_data(
+        self,
+        first_row: int,
+        code: str,
+        code_key: str,
+        existing: tuple[Any, ...] | None,
+        village_id: int | None,
+        hvals: dict[str, Any],
+        read: reg.HouseholdInput | None = None,
+    ) -> reg.HouseholdInput:
+        """The household's fields: the register's (``existing``; ``read``: its input, when made already) or a
+        new household's, with what the file gives (``hvals``: the first value of each household field down its
+        rows), problems named at its first row."""
+        if existing is not None:
+            assert self.household_input is not None
+            data = read if read is not None else self.household_input(existing)
+            if village_id is not None and "village" in hvals:
+                data.village_id = village_id
+        else:
+            data = reg.HouseholdInput(code=code, village_id=village_id or 0)
+        if code and (existing is None or (data.code != code and household_code.key(data.code) != code_key)):
+            data.code = code  # the register's "DX01" stays as it is for a file's "DX 01"
+        if "address" in hvals:
+            data.address = _text(hvals["address"])
+        if "phone" in hvals:
+            data.phone = phone_text(hvals["phone"])
+        if "class_decision" in hvals:
+            data.class_decision = _text(hvals["class_decision"])
+        if "waste_treatment" in hvals:
+            answer = self.vocab.yes_no.get(fold_key(_text(hvals["waste_treatment"])))
+            if answer is None:
+                self.issue(
+                    first_row,
+                    "waste_treatment",
+                    hvals["waste_treatment"],
+                    "ghi “Có” hoặc “Không”; đã bỏ qua",
+                    "warning",
+                )
+            else:
+                data.waste_treatment = answer
+        if "class_date" in hvals:
+            iso, _year, problem = parse_date(hvals["class_date"])
+            if problem or iso is None:
+                self.issue(first_row, "class_date", hvals["class_date"], problem or "cần ghi đủ ngày/tháng/năm")
+            else:
+                data.class_date = iso
+        if "poverty_class" in hvals:
+            text = _text(hvals["poverty_class"])
+            cls = self._class(text)
+            if cls is None:
+                self.issue(first_row, "poverty_class", text, "không rõ loại hộ (ghi Hộ nghèo, Hộ cận nghèo, …)")
+            else:
+                data.poverty_class = cls
+        elif existing is None and "poverty_class" in self.columns:
+            data.poverty_class = "not_poor"
+        if "causes" in hvals:
+            causes, understood = self.vocab.causes(_text(hvals["causes"]))
+            if not understood:
+                self.issue(
+                    first_row,
+                    "causes",
+                    hvals["causes"],
+                    "có nguyên nhân không có trong danh mục (8 nguyên nhân theo quy định); đã bỏ qua phần không rõ",
+                    "warning",
+                )
+            data.causes = causes
+        return data
 
     def _class(self, text: str) -> str | None:
         """The poverty class a text names (None: not understood)."""
@@ -1528,13 +1756,21 @@ class _Planner:
                     "hãy dùng “Chuyển hộ” trong ứng dụng)",
                 )
         if match is None and household_id is not None:
-            folded = self.memo.fold(m.fresh[i].full_name)
-            birth_year = m.birth_year[i]
-            fold_at, year_at = col["name_fold"], col["birth_year"]
-            for e in existing_members:
-                if e[fold_at] == folded and (not birth_year or not e[year_at] or int(e[year_at]) == birth_year):
-                    return e
+            return self._by_name(i, existing_members)
         return match
+
+    def _by_name(self, i: int, existing_members: list[tuple[Any, ...]]) -> tuple[Any, ...] | None:
+        """The first of the household's members of the register with data row ``i``'s name and birth year."""
+        m = self.m
+        assert m is not None
+        col = self.member_index
+        folded = self.memo.fold(m.names[i])
+        birth_year = m.birth_year[i]
+        fold_at, year_at = col["name_fold"], col["birth_year"]
+        for e in existing_members:
+            if e[fold_at] == folded and (not birth_year or not e[year_at] or int(e[year_at]) == birth_year):
+                return e
+        return None
 
     def _validate_households(self) -> None:
         """Validate every planned household at once (the register's checks,
@@ -1690,14 +1926,19 @@ def _differ(columns: dict[str, list[Any]], rows: list[Any], named: dict[str, int
     """For each row of the register (a dict, or a tuple whose columns ``named`` names), whether a
     column's value differs from it (a column at a time: a list imported again mostly holds what the
     register holds, and a whole column is compared at once)."""
-    changed = [False] * len(rows)
+    if named is None:
+        held = {name: [row.get(name) for row in rows] for name in columns}
+    else:
+        held = {name: list(map(itemgetter(named[name]), rows)) for name in columns if name in named}
+    return _differ_columns(columns, held, len(rows))
+
+
+def _differ_columns(columns: dict[str, list[Any]], register: dict[str, list[Any]], count: int) -> list[bool]:
+    """:func:`_differ` of ``count`` rows of the register given a column each (``register``; a column it
+    lacks holds None)."""
+    changed = [False] * count
     for name, values in columns.items():
-        if named is None:
-            held = [row.get(name) for row in rows]
-        elif name in named:
-            held = list(map(itemgetter(named[name]), rows))
-        else:
-            held = [None] * len(rows)
+        held = register[name] if name in register else [None] * count
         if held != values:
             for index, (old, new) in enumerate(zip(held, values, strict=True)):
                 if old != new:

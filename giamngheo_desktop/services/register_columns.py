@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import fields
 from operator import attrgetter, itemgetter
@@ -110,24 +111,41 @@ def member_columns(
     cost more than inserting the rows; each column is made by one pass over one field.
     ``known``: the columns :func:`member_search_columns` made of the same members (not made again).
     """
+    return member_columns_of(by_field(members, _MEMBER_FIELD_NAMES), memo, known)
+
+
+def member_columns_of(
+    f: dict[str, list[Any]], memo: MemberMemo | None = None, known: dict[str, list[Any]] | None = None
+) -> dict[str, list[Any]]:
+    """:func:`member_columns` of members given a column per :class:`MemberInput` field (``f``, read, not
+    changed; a column given back may be the one given): a re-import compares the register's members with
+    the file's without making a ``MemberInput`` of each first."""
     memo = memo or MemberMemo()
-    f = by_field(members, _MEMBER_FIELD_NAMES)
     names = list(map(nfc, f["full_name"]))
     birth_dates = f["birth_date"]
-    births = [memo.date(b) if type(b) is str else parse_iso_date(b) for b in birth_dates]
+    distinct = set(birth_dates)
+    if {type(b) for b in distinct} <= {str, type(None)}:  # ISO texts (the usual): each read once
+        dates = {b: memo.date(b) for b in distinct if b is not None}
+        isos = {b: memo.iso(b) for b in dates}
+        dates[None] = isos[None] = None
+        births = list(map(dates.__getitem__, birth_dates))
+        iso_dates = list(map(isos.__getitem__, birth_dates))
+    else:
+        births = [memo.date(b) if type(b) is str else parse_iso_date(b) for b in birth_dates]
+        iso_dates = [
+            memo.iso(text) if type(text) is str else (b.isoformat() if b else None)
+            for text, b in zip(birth_dates, births, strict=True)
+        ]
     if known is not None:
         numbers, kinds = known["id_number"], known["id_kind"]
     else:
         numbers, kinds = id_columns(f["id_number"])
     ethnic = f["ethnicity_code"]
-    count = len(members)
+    count = len(names)
     return {
         "full_name": names,
         "name_fold": known["name_fold"] if known is not None else list(map(memo.fold, names)),
-        "birth_date": [
-            memo.iso(text) if type(text) is str else (b.isoformat() if b else None)
-            for text, b in zip(birth_dates, births, strict=True)
-        ],
+        "birth_date": iso_dates,
         "birth_year": [y or (b.year if b else None) for y, b in zip(f["birth_year"], births, strict=True)],
         "sex": f["sex"],
         "id_number": numbers,
@@ -233,6 +251,28 @@ def household_input_reader(columns: Sequence[str]) -> Callable[[Sequence[Any]], 
     return read
 
 
+def household_input_columns(table: dict[str, list[Any]], count: int) -> list[HouseholdInput]:
+    """The ``HouseholdInput`` of each of ``count`` household rows (``table``: column → value of each row, the
+    last one ``causes``) as :func:`household_input_reader` makes it, made a field at a time."""
+    f: dict[str, Any] = {}
+    for spec in _HOUSEHOLD_FIELDS:
+        name = spec.name
+        column = table.get(name)
+        if name == "info_devices":
+            f[name] = [[d for d in (v or "").split(",") if d] for v in column] if column else [[] for _ in range(count)]
+        elif name == "causes":
+            f[name] = list(map(list, column)) if column else [[] for _ in range(count)]
+        elif column is None:
+            f[name] = itertools.repeat(spec.default)
+        elif name in _HOUSEHOLD_FLAGS:
+            f[name] = list(map(bool, column))
+        elif name in _HOUSEHOLD_BOOLS:
+            f[name] = [None if v is None else bool(v) for v in column]
+        else:
+            f[name] = column
+    return list(map(HouseholdInput, *f.values()))
+
+
 def member_input_reader(columns: Sequence[str]) -> Callable[[Sequence[Any]], MemberInput]:
     """:func:`member_input_from_row` for rows given as tuples of these columns (a re-import reads
     every member of the register: one C call picks the fields in order, no dict per row)."""
@@ -260,6 +300,28 @@ def member_input_reader(columns: Sequence[str]) -> Callable[[Sequence[Any]], Mem
         return data
 
     return read
+
+
+def member_input_columns(table: dict[str, list[Any]], count: int) -> dict[str, list[Any]]:
+    """The :class:`MemberInput` of each of ``count`` member rows (``table``: database column → value of each
+    row) as :func:`member_input_reader` makes it, as a column per field instead (field → value of each row):
+    a re-import reads every member of the register. The lists of ``table`` are not changed."""
+    f = {
+        name: table[name] if name in table else [f.default] * count
+        for name, f in zip(_MEMBER_FIELD_NAMES, _MEMBER_FIELDS, strict=True)
+    }
+    for name in ("relationship_code", "ethnicity_system", "life_status"):  # one str per code, as the reader has
+        column = f[name]
+        shared = {code: code for code in set(column)}
+        f[name] = list(map(shared.__getitem__, column))
+    f["trained_on_job"] = list(map(bool, f["trained_on_job"]))
+    contracts = f["labour_contract"]
+    if contracts.count(None) != count:
+        f["labour_contract"] = [None if v is None else bool(v) for v in contracts]
+    dates = f["birth_date"]
+    if any(dates):  # the year follows the date
+        f["birth_year"] = [None if d else y for d, y in zip(dates, f["birth_year"], strict=True)]
+    return f
 
 
 _HOUSEHOLD_COLUMNS: list[str] = []

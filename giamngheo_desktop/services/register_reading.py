@@ -67,15 +67,26 @@ def list_members(db: Database, household_id: int, *, include_removed: bool = Fal
     return db.rows(sql, (household_id,))
 
 
+_NOT_READ = ("search_fold", "search_ids", "sort_order", "created_at", "updated_at", "deleted_at")
+
+
+def _read_columns(db: Database, table: str) -> str:
+    """The columns of ``table`` :func:`household_rows` and :func:`member_rows` read: all but the search text,
+    the order and the times (a re-import reads every row of the register; its long search text cost most)."""
+    names = [row[1] for row in db.conn.execute(f"PRAGMA table_info({table})") if row[1] not in _NOT_READ]
+    return ", ".join(names)
+
+
 def household_rows(db: Database, household_ids: Iterable[int]) -> tuple[list[str], dict[int, tuple[Any, ...]]]:
     """Household rows as plain tuples, each ending with its cause codes (column ``causes``), and the
     column names: :func:`get_household` for many households in a few queries, without a dict per
-    household (a list imported again reads them all)."""
+    household (a list imported again reads them all), nor the columns :data:`_NOT_READ`."""
     db.require(Permission.VIEW)
     found: dict[int, tuple[Any, ...]] = {}
     columns: list[str] = []
     cursor = db.conn.cursor()
     cursor.row_factory = None
+    read = _read_columns(db, "household")
     for batch in _batches(household_ids):
         marks = ", ".join("?" * len(batch))
         causes: dict[int, list[str]] = {}
@@ -83,7 +94,7 @@ def household_rows(db: Database, household_ids: Iterable[int]) -> tuple[list[str
             f"SELECT household_id, cause_code FROM household_cause WHERE household_id IN ({marks}) ORDER BY 1, 2", batch
         ):
             causes.setdefault(hid, []).append(code)
-        cursor.execute(f"SELECT * FROM household WHERE id IN ({marks})", batch)
+        cursor.execute(f"SELECT {read} FROM household WHERE id IN ({marks})", batch)
         columns = [d[0] for d in cursor.description] + ["causes"]
         for row in cursor:
             found[row[0]] = (*row, causes.get(row[0], []))
@@ -92,20 +103,22 @@ def household_rows(db: Database, household_ids: Iterable[int]) -> tuple[list[str
 
 def member_rows(db: Database, household_ids: Iterable[int]) -> tuple[list[str], dict[int, list[tuple[Any, ...]]]]:
     """The member rows (not removed) of many households in a few queries, in :func:`list_members`'s
-    order but without the relationship and ethnicity names, as plain tuples (and their column
-    names): a list imported again reads every member of the register, and a dict of some forty
-    columns per member cost more than the reading."""
+    order but without the relationship and ethnicity names nor the columns :data:`_NOT_READ`, as plain
+    tuples (and their column names): a list imported again reads every member of the register, and a
+    dict of some forty columns per member cost more than the reading."""
     db.require(Permission.VIEW)
     found: dict[int, list[tuple[Any, ...]]] = {}
     columns: list[str] = []
     cursor = db.conn.cursor()
     cursor.row_factory = None
+    read = _read_columns(db, "member")
     for batch in _batches(household_ids):
         for hid in batch:
             found[hid] = []
         marks = ", ".join("?" * len(batch))
         cursor.execute(
-            f"SELECT m.* FROM member m WHERE m.household_id IN ({marks}) AND m.deleted_at IS NULL "
+            f"SELECT {read} FROM member m WHERE m.household_id IN ({marks}) "
+            "AND m.deleted_at IS NULL "
             f"ORDER BY m.household_id, {_MEMBERS_ORDER}",
             batch,
         )

@@ -546,3 +546,29 @@ def test_a_list_with_one_member_changed_updates_exactly_that_member(
     assert others == [], "no other household is written"
     new_events = [r for r in after["household_event"] if r not in before["household_event"]]
     assert [r[1] for r in new_events] == [member["household_id"]]
+
+
+def test_a_list_imported_again_mends_the_register_rows_written_another_way(db: Database, tmp_path: Path) -> None:
+    """A member or household the register holds otherwise than an import writes it (a name not in NFC, its
+    search fold stale, an empty text for "none") is written again by an unchanged list; the others are not."""
+    path = write_xlsx(tmp_path / "ds.xlsx", _village_list())
+    lists.commit_import(db, lists.plan_import(db, path))
+    nfd = unicodedata.normalize("NFD", "Nguyễn Văn An 0")
+    with db.atomic() as conn:
+        conn.execute("UPDATE member SET full_name = ? WHERE full_name = 'Nguyễn Văn An 0'", (nfd,))
+        conn.execute("UPDATE member SET name_fold = 'x' WHERE full_name = 'Trần Thị Bình 1'")
+        conn.execute("UPDATE member SET schooling = '' WHERE full_name = 'Lê Thị Cúc 2'")
+    preview = lists.plan_import(db, path)
+    assert not preview.issues
+    counts = preview.counts()
+    assert (counts["members_update"], counts["members_unchanged"], counts["households_update"]) == (3, 117, 3)
+    changed = sorted(m.data.full_name for h in preview.households for m in h.members if m.kind() == "update")
+    assert changed == ["Lê Thị Cúc 2", "Nguyễn Văn An 0", "Trần Thị Bình 1"]
+    lists.commit_import(db, preview)
+    mended = {
+        r["full_name"]: r for r in db.rows("SELECT * FROM member WHERE full_name LIKE '% 0' OR full_name LIKE '% 1'")
+    }
+    assert mended["Nguyễn Văn An 0"]["full_name"] == unicodedata.normalize("NFC", nfd)
+    assert mended["Trần Thị Bình 1"]["name_fold"] == "tran thi binh 1"
+    assert db.scalar("SELECT schooling FROM member WHERE full_name = 'Lê Thị Cúc 2'") is None
+    assert lists.plan_import(db, path).counts()["members_unchanged"] == 120
