@@ -771,3 +771,25 @@ def three_name_columns(path: Path) -> Path:
 
 SHAPES["whole_and_villages"] = whole_and_villages
 SHAPES["three_name_columns"] = three_name_columns
+
+
+def blank_head_rows(path: Path) -> Path:
+    """A code on each household's first row only, the head's own "Quan hệ" left empty (his relation to himself)
+    and the class on his row only; years of the old written "khoảng 1947", "1950?", "~1939"; a head's cell
+    holding his new ID number and his old CMND ("025078001234 / 131234567")."""
+    about = {"Lò Thị Xuân": "khoảng 1947", "Bùi Thị Thu": "1950?", "Đỗ Văn Lành": "~1939"}
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Mã hộ", "Họ và tên", "Quan hệ với chủ hộ", "Ngày sinh", "Giới tính", "Dân tộc", "Số CCCD/CMND",
+               "Thôn", "Loại hộ"])  # fmt: skip
+    for k, h in enumerate(HOUSES, 1):
+        for i, p in enumerate(h.people):
+            ident = f"{p.id_number} / 131234567" if p.name == "Phạm Văn Long" else p.id_number
+            ws.append([f"H{k:02d}" if i == 0 else None, p.name, None if i == 0 else p.rel,
+                       p.born.strftime("%d/%m/%Y") if p.born else about.get(p.name, p.year), SEX[p.sex], p.ethnicity,
+                       ident or None, h.village, CLASS[h.klass] if i == 0 else None])  # fmt: skip
+    wb.save(path)
+    return path
+
+
+SHAPES["blank_head_rows"] = blank_head_rows

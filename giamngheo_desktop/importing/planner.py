@@ -540,6 +540,8 @@ class _Planner:
         for i in legacy_font(names):
             self.issue(numbers[i], "full_name" if has_full else "head_name", names[i], LEGACY_FONT_REASON)
             self.legacy_font = True
+        if has_rel and (has_code or has_number) and not bulleted:
+            self._blank_heads(columns, names)  # the head's own relationship left empty ("Quan hệ" to himself)
         rel_codes = self._codes("relationship", columns.get("relationship") or empty)
         code_texts = _texts(columns.get("household_code") or empty)
         code_keys = self.code_keys = household_code.keys(code_texts)  # "DX 01" and "DX01" are one household
@@ -632,6 +634,7 @@ class _Planner:
             batch = self._plan_batch(chunk, has_rel=has_rel)
             _mark_unchanged(batch, self.memo, self.member_index, self.household_index)
             households += batch
+        self._copied_households(households)
         # what matching needed goes before validating: a list imported again matched every household
         self.existing, self.existing_members, self.ids_in_db, self.live_codes = {}, {}, {}, {}
         self.held = []
@@ -691,6 +694,81 @@ class _Planner:
         columns["note"] = note_cells
         self.columns.setdefault("note", self.labels.get("note", "note"))
         return plain
+
+    def _copied_households(self, households: list[PlannedHousehold]) -> None:
+        """A new household the list holds twice (pasted twice: the same village, and the same people with the
+        same births, none with an ID number, which would be refused as repeated anyway): the copy is refused at
+        its first row, naming the row of the first."""
+        # a first look, cheap: the first person's name, of the households whose first person has no ID number
+        names: set[str] = set()
+        again: set[str] = set()
+        for h in households:
+            if h.action == "create" and h.members and not (first_person := h.members[0].data).id_number:
+                if first_person.full_name in names:
+                    again.add(first_person.full_name)
+                else:
+                    names.add(first_person.full_name)
+        if not again:
+            return
+        alike: dict[str, list[PlannedHousehold]] = {}
+        for h in households:
+            if h.action == "create" and h.members and h.members[0].data.full_name in again:
+                alike.setdefault(h.members[0].data.full_name, []).append(h)
+        for group in alike.values():
+            seen: dict[tuple[Any, ...], int] = {}
+            for h in group:
+                if any(m.data.id_number for m in h.members):
+                    continue
+                people = tuple(sorted((m.data.full_name, m.data.birth_date or m.data.birth_year) for m in h.members))
+                first = seen.setdefault((h.data.village_id, h.new_village, people), h.rows[0])
+                if first != h.rows[0]:
+                    head = next((m for m in h.members if m.data.relationship_code == reg.HEAD), h.members[0])
+                    self.issue(
+                        h.rows[0],
+                        "full_name",
+                        head.data.full_name,
+                        f"hộ này giống hệt hộ ở {self.where(first)} (cùng thôn, cùng những người và năm sinh): có lẽ "
+                        "đã chép hai lần; hãy xóa một bản trong tệp",
+                    )
+
+    def _blank_heads(self, columns: dict[str, list[Any]], names: list[str]) -> None:
+        """A household (rows under one code, or from one "TT hộ" to the next) none of whose rows says "Chủ hộ"
+        and whose first row leaves the relationship empty: that row is the head (a head's relation to
+        himself is often left blank); a note says which rows."""
+        rels = columns["relationship"]
+        if None not in rels:
+            return
+        codes, numbers = columns.get("household_code"), columns.get("household_no")
+        code_texts = _texts(codes) if codes is not None else None
+        keys = household_code.keys(code_texts) if code_texts is not None else {}
+        groups: dict[Any, list[int]] = {}
+        current: Any = None
+        for i, name in enumerate(names):
+            if not name:
+                continue
+            if numbers is not None and numbers[i] is not None:
+                current = ("number", i)
+            elif code_texts is not None and code_texts[i]:
+                current = ("code", keys[code_texts[i]])
+            if current is not None:
+                groups.setdefault(current, []).append(i)
+        head = reg.HEAD
+        firsts = [
+            rows[0]
+            for rows in groups.values()
+            if rels[rows[0]] is None
+            and not any(rels[i] is not None and self.vocab.code("relationship", _text(rels[i])) == head for i in rows)
+        ]
+        if not firsts:
+            return
+        rels = columns["relationship"] = list(rels)
+        for i in firsts:
+            rels[i] = "Chủ hộ"
+        shown = ", ".join(str(self.numbers[i]) for i in firsts[:12]) + (" …" if len(firsts) > 12 else "")
+        self.notes.append(
+            f"{len(firsts)} hộ không ghi quan hệ ở dòng đầu và không dòng nào ghi “Chủ hộ”: người ở dòng đầu mỗi hộ "
+            f"được ghi là chủ hộ (dòng {shown}); hãy xem lại trong thẻ “Hộ sẽ ghi”."
+        )
 
     def _counts_not_names(self, columns: dict[str, list[Any]]) -> bool:
         """A column taken for the members' names ("Nhân khẩu") beside the heads' names that holds only numbers:

@@ -167,7 +167,12 @@ def _parse_text_date(text: str) -> tuple[str | None, int | None, str | None]:
     match = _MY.match(text)
     if match:
         return None, int(match.group(2)), None
-    match = _WORDED.match(fold(text)) if any(ch.isalpha() for ch in text) else None
+    folded = fold(text)
+    if folded in _UNKNOWN_BIRTH:  # "Không rõ": as an empty cell
+        return None, None, None
+    if (about := _ABOUT_YEAR.match(folded)) is not None:  # "khoảng 1947", "~1939", "1950?": the year written
+        return None, int(about.group(1)), None
+    match = _WORDED.match(folded) if any(ch.isalpha() for ch in text) else None
     if match:  # "ngày 2 tháng 1 năm 2016", "Năm 1981", "SN 1981": the words a form prints, filled in
         day_text, month_text, year_text = match.groups()
         if day_text is None:
@@ -176,6 +181,8 @@ def _parse_text_date(text: str) -> tuple[str | None, int | None, str | None]:
     return None, None, "không đọc được ngày (ghi dạng ngày/tháng/năm hoặc chỉ năm sinh)"
 
 
+_UNKNOWN_BIRTH = frozenset(["khong ro", "khong nho", "chua ro", "khong biet", "kr", "k ro", "ko ro"])
+_ABOUT_YEAR = re.compile(r"^(?:(?:khoang|tam|chung|co|ước|uoc|~|±|\+/-)\s*)?(\d{4})\s*(?:\?|\(\?\))?$")
 _WORDED = re.compile(
     r"^(?:ngay\s*(\d{1,2})\s*[,.]?\s*thang\s*(\d{1,2})\s*[,.]?\s*nam|(?:sinh nam|nam sinh|nam|sn|ns))"
     r"\s*[:.]?\s*(\d{4})\s*$"
@@ -190,6 +197,7 @@ def parse_id(value: Any) -> tuple[str, str | None]:
 
 
 _SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE]\+?\d+$")
+_TWO_IDS = re.compile(r"^(\d[\d .]{7,16}\d)\s*(?:[/;,\n]|\s-\s|\s+)\s*(?:\D{0,12}?)(\d[\d .]{7,16}\d)$")
 
 ID_DIGITS_LOST = (
     "Excel đã ghi số định danh dạng số mũ (như 7,9E+10) nên mất chữ số, không đọc lại được; trong tệp gốc hãy "
@@ -273,6 +281,10 @@ def _read_id(value: Any) -> tuple[str, str | None]:
             return "", ID_NOT_A_NUMBER  # a note ("Đang làm thẻ"), not a number
     if type(value) is str and _SCIENTIFIC.match(value.strip()):
         return "", ID_DIGITS_LOST
+    if type(value) is str and (two := _TWO_IDS.match(value.strip())) is not None:
+        ids = sorted((re.sub(r"\D", "", two.group(1)), re.sub(r"\D", "", two.group(2))), key=len)
+        if [len(n) for n in ids] == [9, 12]:  # the old CMND beside the new ID number: the ID number kept
+            return ids[1], f"ô ghi hai số: lấy số định danh {ids[1]}, bỏ số CMND cũ {ids[0]}"
     numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
     text = normalize_id(cell_text(value))
     if text.endswith(".0") and text[:-2].isdigit():
@@ -368,6 +380,7 @@ ETHNICITY_FOREIGN = (
 )
 
 
+_CHILD_ORDINAL = re.compile(r"^(con(?:\s+(?:trai|gái))?)\s+thứ\s+\w+$", re.IGNORECASE)
 _ETHNICITY_WORD = re.compile(r"^\s*(?:dân tộc|dan toc|dt)[\s.:]+", re.IGNORECASE)
 
 
@@ -447,6 +460,8 @@ class Vocab:
             return self._code(list_name, "0" + key, system)  # a code that lost its zero in a number cell: 1 is 01
         if found is None and list_name == "ethnicity" and (plain := _ETHNICITY_WORD.sub("", text)) != text:
             return self._code(list_name, plain, system)  # "Dân tộc Kinh", "DT Tày"
+        if found is None and list_name == "relationship" and (child := _CHILD_ORDINAL.match(text.strip())):
+            return self._code(list_name, child.group(1), system)  # "Con thứ hai", "Con trai thứ 2": a child
         if found is None and "(" in text and not text.startswith("("):  # "Tày (Thổ)", "Chủ hộ (CH)"
             return self._code(list_name, text[: text.index("(")], system)
         return found
@@ -644,9 +659,10 @@ _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe
 
 _SPACES = re.compile("[ \u00a0]+")
 # what a cell pasted from Zalo, a web page or a PDF carries unseen: zero-width spaces and joiners, soft
-# hyphens, a byte-order mark, direction marks (dropped); tabs and the wide, narrow and ideographic spaces (one space)
+# hyphens, a byte-order mark, direction marks (dropped); tabs, line breaks typed with Alt+Enter (a name on two
+# lines) and the wide, narrow and ideographic spaces (one space: the register keeps one-line texts)
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+")
-_ODD_SPACES = re.compile("[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_ODD_SPACES = re.compile("[ \t\n\r\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 
 # what Excel shows in a cell whose formula failed (a VLOOKUP that found nothing, a sheet deleted…)
 EXCEL_ERRORS = frozenset(
@@ -687,7 +703,11 @@ def _screened(text: str) -> str:
     value = text.strip()
     if not value:
         return ""
-    if len(value) > MAX_CELL_CHARS or (value[0] == "=" and len(value) > 1) or value in EXCEL_ERRORS:
+    if (
+        len(value) > MAX_CELL_CHARS
+        or (value[0] == "=" and len(value) > 1)
+        or (value[0] == "#" and value in EXCEL_ERRORS)
+    ):
         return _HOSTILE
     if not value.isprintable():
         if _BAD_CHARS.search(value):

@@ -314,3 +314,90 @@ def test_ethnicity_codes_that_lost_their_zero_in_a_number_cell(db: Database, tmp
     assert not preview.errors, [i.text() for i in preview.errors]
     lists.commit_import(db, preview)
     assert [r["ethnicity_code"] for r in db.rows("SELECT ethnicity_code FROM member ORDER BY id")] == ["04", "01", "04"]
+
+
+def test_heads_with_an_empty_relationship_and_two_numbers_in_an_id_cell_are_said(db: Database, tmp_path: Path) -> None:
+    """Before: every household refused ("chưa ghi quan hệ", "hộ chưa có chủ hộ"), "khoảng 1947" refused, and
+    the cell with two numbers refused ("chỉ được gồm chữ số")."""
+    preview = lists.plan_import(db, _file(tmp_path, "blank_head_rows"))
+    assert not preview.errors, [i.text() for i in preview.errors]
+    assert any(
+        n.startswith("5 hộ không ghi quan hệ ở dòng đầu") and "(dòng 2, 6, 7, 11, 13)" in n for n in preview.notes
+    )
+    two = [i for i in preview.issues if i.row == 2]
+    assert [(i.column, i.severity) for i in two] == [("Số CCCD/CMND", "warning")]
+    assert "bỏ số CMND cũ 131234567" in two[0].reason
+
+
+def test_a_birth_written_unknown_is_an_empty_birth(db: Database, tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Thôn", "Loại hộ"])
+    ws.append(["Đỗ Văn Lành", "Chủ hộ", "Không rõ", "Nam", "Thôn Bãi Sậy", "Hộ nghèo"])
+    wb.save(tmp_path / "kr.xlsx")
+    preview = lists.plan_import(db, tmp_path / "kr.xlsx")
+    assert not preview.errors and [i.reason for i in preview.issues] == ["chưa có ngày hoặc năm sinh"]
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [
+        ("Con thứ hai", "04"),
+        ("Con trai thứ 2", "04"),
+        ("Con gái thứ ba", "04"),
+        ("Cha nuôi", "11"),
+        ("Cháu gái", "23"),
+        ("Cháu trai", "23"),
+        ("Cụ bà", "28"),
+        ("Người giúp việc", "29"),
+    ],
+)
+def test_more_relationship_words(db: Database, tmp_path: Path, written: str, code: str) -> None:
+    """Before: each refused, "không có trong danh mục quan hệ với chủ hộ"."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Mã hộ", "Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Thôn", "Loại hộ"])
+    ws.append(["X1", "Nguyễn Văn Cả", "Chủ hộ", 1950, "Nam", "Thôn Đồng Xuân", "Hộ nghèo"])
+    ws.append(["X1", "Nguyễn Thị Út", written, 1990, "Nữ", "Thôn Đồng Xuân", None])
+    wb.save(tmp_path / "qh.xlsx")
+    preview = lists.plan_import(db, tmp_path / "qh.xlsx")
+    assert not preview.errors, [i.text() for i in preview.errors]
+    lists.commit_import(db, preview)
+    assert db.scalar("SELECT relationship_code FROM member WHERE full_name = 'Nguyễn Thị Út'") == code
+
+
+def test_a_cell_typed_on_two_lines_is_one_line(db: Database, tmp_path: Path) -> None:
+    """Alt+Enter in a name, a relationship, a village or a class cell (before: the name kept its line break, so
+    it printed on two lines and a search for "nguyen van ca" missed it)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Mã hộ", "Họ và tên", "Quan hệ\nvới chủ hộ", "Năm sinh", "Giới tính", "Thôn", "Loại hộ", "Ghi chú"])
+    ws.append(["X1", "Nguyễn Văn\nCả", "Chủ\nhộ", 1950, "Nam", "Thôn\nĐồng Xuân", "Hộ\nnghèo", "Khuyết tật\nnặng"])
+    ws.append(["X1", "Nguyễn Thị\r\nÚt", "Con", "12/03/\n1990", "Nữ", "Thôn Đồng Xuân", None, None])
+    wb.save(tmp_path / "hai-dong.xlsx")
+    preview = lists.plan_import(db, tmp_path / "hai-dong.xlsx")
+    assert not preview.errors, [i.text() for i in preview.errors]
+    lists.commit_import(db, preview)
+    assert [(r["full_name"], r["note"], r["birth_date"]) for r in db.rows("SELECT * FROM member ORDER BY id")] == [
+        ("Nguyễn Văn Cả", "Khuyết tật nặng", None),
+        ("Nguyễn Thị Út", "", "1990-03-12"),
+    ]
+    assert db.scalar("SELECT poverty_class FROM household") == "poor"
+
+
+def test_a_household_pasted_twice_is_refused_at_the_copy(db: Database, tmp_path: Path) -> None:
+    """Before: two identical households were created without a word (no code, no ID number to repeat)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["STT", "Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Thôn", "Loại hộ"])
+    family = [
+        ["Nguyễn Văn Cả", "Chủ hộ", 1950, "Nam", "Thôn Đồng Xuân", "Hộ nghèo"],
+        ["Lê Thị Hai", "Vợ", 1952, "Nữ", "Thôn Đồng Xuân", None],
+    ]
+    for n, row in enumerate([*family, *family], 1):
+        ws.append([n, *row])
+    ws.append([5, "Nguyễn Văn Cả", "Chủ hộ", 1950, "Nam", "Thôn Tân Hòa", "Hộ nghèo"])  # another village: another man
+    wb.save(tmp_path / "hai-lan.xlsx")
+    preview = lists.plan_import(db, tmp_path / "hai-lan.xlsx")
+    assert [(e.row, e.column, e.value) for e in preview.errors] == [(4, "Họ và tên", "Nguyễn Văn Cả")]
+    assert "giống hệt hộ ở dòng 2" in preview.errors[0].reason
