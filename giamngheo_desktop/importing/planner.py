@@ -732,9 +732,11 @@ class _Planner:
                     )
 
     def _blank_heads(self, columns: dict[str, list[Any]], names: list[str]) -> None:
-        """A household (rows under one code, or from one "TT hộ" to the next) none of whose rows says "Chủ hộ"
-        and whose first row leaves the relationship empty: that row is the head (a head's relation to
-        himself is often left blank); a note says which rows."""
+        """A household (rows under one code, or from one "TT hộ" to the next) none of whose rows says "Chủ hộ",
+        whose first row leaves the relationship empty and whose other rows fill it: that row is the head (a
+        head's relation to himself is often left blank), and so is a person alone with an empty relationship
+        in such a file; a note says which rows. In a file with no such household, an empty relationship is
+        refused as before (nothing says who the person is)."""
         rels = columns["relationship"]
         if None not in rels:
             return
@@ -753,21 +755,26 @@ class _Planner:
             if current is not None:
                 groups.setdefault(current, []).append(i)
         head = reg.HEAD
-        firsts = [
-            rows[0]
+        blank = [
+            rows
             for rows in groups.values()
             if rels[rows[0]] is None
             and not any(rels[i] is not None and self.vocab.code("relationship", _text(rels[i])) == head for i in rows)
         ]
+        # the file's way when another row of such a household says how it is related to him; then a person
+        # alone whose relationship is empty is the head of his own household too
+        if not any(any(rels[i] is not None for i in rows[1:]) for rows in blank):
+            return
+        firsts = [rows[0] for rows in blank if len(rows) == 1 or any(rels[i] is not None for i in rows[1:])]
         if not firsts:
             return
         rels = columns["relationship"] = list(rels)
         for i in firsts:
             rels[i] = "Chủ hộ"
-        shown = ", ".join(str(self.numbers[i]) for i in firsts[:12]) + (" …" if len(firsts) > 12 else "")
+        shown = ", ".join(self.where(self.numbers[i]) for i in firsts[:12]) + (" …" if len(firsts) > 12 else "")
         self.notes.append(
             f"{len(firsts)} hộ không ghi quan hệ ở dòng đầu và không dòng nào ghi “Chủ hộ”: người ở dòng đầu mỗi hộ "
-            f"được ghi là chủ hộ (dòng {shown}); hãy xem lại trong thẻ “Hộ sẽ ghi”."
+            f"được ghi là chủ hộ ({shown}); hãy xem lại trong thẻ “Hộ sẽ ghi”."
         )
 
     def _counts_not_names(self, columns: dict[str, list[Any]]) -> bool:

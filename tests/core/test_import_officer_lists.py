@@ -322,7 +322,8 @@ def test_heads_with_an_empty_relationship_and_two_numbers_in_an_id_cell_are_said
     preview = lists.plan_import(db, _file(tmp_path, "blank_head_rows"))
     assert not preview.errors, [i.text() for i in preview.errors]
     assert any(
-        n.startswith("5 hộ không ghi quan hệ ở dòng đầu") and "(dòng 2, 6, 7, 11, 13)" in n for n in preview.notes
+        n.startswith("5 hộ không ghi quan hệ ở dòng đầu") and "(dòng 2, dòng 6, dòng 7, dòng 11, dòng 13)" in n
+        for n in preview.notes
     )
     two = [i for i in preview.issues if i.row == 2]
     assert [(i.column, i.severity) for i in two] == [("Số CCCD/CMND", "warning")]
@@ -401,3 +402,19 @@ def test_a_household_pasted_twice_is_refused_at_the_copy(db: Database, tmp_path:
     preview = lists.plan_import(db, tmp_path / "hai-lan.xlsx")
     assert [(e.row, e.column, e.value) for e in preview.errors] == [(4, "Họ và tên", "Nguyễn Văn Cả")]
     assert "giống hệt hộ ở dòng 2" in preview.errors[0].reason
+
+
+def test_a_person_alone_without_a_relationship_is_refused_where_no_household_shows_the_way(
+    db: Database, tmp_path: Path
+) -> None:
+    """Every household writes "Chủ hộ" but one person alone under his own code, whose relationship is empty:
+    nothing says who he is, so he is refused as before."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Mã hộ", "Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Thôn", "Loại hộ"])
+    ws.append(["A1", "Nguyễn Văn Cả", "Chủ hộ", 1950, "Nam", "Thôn Đồng Xuân", "Hộ nghèo"])
+    ws.append(["A1", "Lê Thị Hai", "Vợ", 1952, "Nữ", "Thôn Đồng Xuân", None])
+    ws.append(["A2", "Trần Văn Ba", None, 1960, "Nam", "Thôn Đồng Xuân", "Hộ nghèo"])
+    wb.save(tmp_path / "mot-minh.xlsx")
+    preview = lists.plan_import(db, tmp_path / "mot-minh.xlsx")
+    assert {(e.row, e.column) for e in preview.errors} == {(4, "Quan hệ với chủ hộ")}
