@@ -1,5 +1,6 @@
 """Rows and columns an Excel user hid in an .xlsx (a filter, Hide on rows or columns), read from the sheets' XML
-(an .ods file's hidden columns likewise: :func:`ods_hidden_columns`).
+(an .ods file's and an .xls file's hidden columns likewise: :func:`ods_hidden_columns`, :func:`xls_hidden`,
+which also finds an .xls file's cells showing a formula's error).
 
 A hidden column is often last year's copy of a column kept beside the new one: where a column shown
 and a hidden one say the same thing, the one shown is read (:func:`hidden_columns`, read from the
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import html
 import re
+import struct
 import zipfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -222,6 +224,127 @@ def ods_hidden_columns(path: Path) -> dict[str, list[int]]:
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, RuntimeError, NotImplementedError):
         return {}
     return found
+
+
+_CFB = bytes.fromhex("d0cf11e0a1b11ae1")
+_NO_SECTOR = (0xFFFFFFFF, 0xFFFFFFFE)
+
+
+def _sector_chain(fat: list[int], start: int, limit: int) -> list[int]:
+    chain: list[int] = []
+    sector = start
+    while sector < len(fat) and len(chain) < limit and sector not in _NO_SECTOR:
+        chain.append(sector)
+        sector = fat[sector]
+    return chain
+
+
+def _xls_workbook_stream(data: bytes) -> bytes:
+    """The "Workbook" stream of an .xls file (an OLE compound file), b"" when it cannot be found."""
+    size = 1 << struct.unpack_from("<H", data, 0x1E)[0]
+    if data[:8] != _CFB or size not in (512, 4096):
+        return b""
+    count = (len(data) - 512) // size
+
+    def sector(n: int) -> bytes:
+        return data[512 + n * size : 512 + (n + 1) * size]
+
+    fat_sectors, first_entry = struct.unpack_from("<II", data, 0x2C)
+    more, more_count = struct.unpack_from("<II", data, 0x44)
+    table = list(struct.unpack_from("<109I", data, 0x4C))
+    for _ in range(min(more_count, count)):
+        if more >= count:
+            break
+        block = struct.unpack(f"<{size // 4}I", sector(more))
+        table += block[:-1]
+        more = block[-1]
+    fat: list[int] = []
+    for n in table[:fat_sectors]:
+        if n >= count:
+            return b""
+        fat += struct.unpack(f"<{size // 4}I", sector(n))
+    entries = b"".join(sector(n) for n in _sector_chain(fat, first_entry, count))
+    for at in range(0, len(entries) - 127, 128):
+        length = struct.unpack_from("<H", entries, at + 64)[0]
+        name = entries[at : at + max(0, min(length, 64) - 2)].decode("utf-16-le", "replace")
+        if name in ("Workbook", "Book") and entries[at + 66] == 2:
+            start, stream_size = struct.unpack_from("<II", entries, at + 116)
+            if stream_size >= struct.unpack_from("<I", data, 0x38)[0]:
+                return b"".join(sector(n) for n in _sector_chain(fat, start, count))[:stream_size]
+            # a small workbook is kept in 64-byte pieces inside the root entry's stream (the "mini stream")
+            root = b"".join(sector(n) for n in _sector_chain(fat, struct.unpack_from("<I", entries, 116)[0], count))
+            first_mini, mini_sectors = struct.unpack_from("<II", data, 0x3C)
+            mini_fat_bytes = b"".join(sector(n) for n in _sector_chain(fat, first_mini, min(mini_sectors, count)))
+            mini_fat = list(struct.unpack(f"<{len(mini_fat_bytes) // 4}I", mini_fat_bytes))
+            pieces = _sector_chain(mini_fat, start, len(root) // 64)
+            return b"".join(root[n * 64 : (n + 1) * 64] for n in pieces)[:stream_size]
+    return b""
+
+
+_XLS_ERRORS = {
+    0x00: "#NULL!",
+    0x07: "#DIV/0!",
+    0x0F: "#VALUE!",
+    0x17: "#REF!",
+    0x1D: "#NAME?",
+    0x24: "#NUM!",
+    0x2A: "#N/A",
+}
+# a FORMULA record whose saved result is an error (its result's last two bytes FF FF, its first 02), or a BOOLERR
+# record holding an error: looked for in the whole stream first, the records walked only when one may be there
+_XLS_ERROR_HINT = re.compile(rb"\x06\x00..[\s\S]{6}\x02[\s\S]{5}\xff\xff|\x05\x02\x08\x00[\s\S]{7}\x01")
+
+
+def xls_hidden(path: Path) -> Hidden:
+    """The columns hidden in Excel (0-based) and the cells showing a formula's error of an .xls file (Excel
+    97–2003, BIFF8): COLINFO records at the head of each sheet, FORMULA and BOOLERR records holding an error;
+    nothing when the file is over ``SCAN_BYTES`` or cannot be read."""
+    found = Hidden()
+    try:
+        if path.stat().st_size > SCAN_BYTES:
+            return found
+        stream = _xls_workbook_stream(path.read_bytes())
+        sheets: list[tuple[str, int]] = []
+        at = 0
+        while at + 4 <= len(stream):  # the workbook's globals: each sheet's name and where it starts
+            kind, length = struct.unpack_from("<HH", stream, at)
+            body = stream[at + 4 : at + 4 + length]
+            if kind == 0x0085 and length >= 8:  # BOUNDSHEET
+                wide = body[7] & 1
+                raw = body[8 : 8 + body[6] * (2 if wide else 1)]
+                name = raw.decode("utf-16-le" if wide else "latin-1", "replace")
+                sheets.append((name, struct.unpack_from("<I", body)[0]))
+            if kind == 0x000A:  # EOF of the globals
+                break
+            at += 4 + length
+        errors = _XLS_ERROR_HINT.search(stream) is not None
+        for name, at in sheets:
+            cells = False  # past the COLINFO records
+            while at + 4 <= len(stream):
+                kind, length = struct.unpack_from("<HH", stream, at)
+                if kind == 0x000A:
+                    break
+                if kind in (0x0208, 0x0203, 0x00FD, 0x0204, 0x027E, 0x0006, 0x0205):
+                    cells = True
+                    if not errors:
+                        break
+                if kind == 0x007D and length >= 10 and not cells:  # COLINFO: first, last, width, format, flags
+                    first, last, _width, _format, flags = struct.unpack_from("<HHHHH", stream, at + 4)
+                    if flags & 1 and first < MAX_COLUMNS:  # bit 0: hidden
+                        found.columns.setdefault(name, []).extend(range(first, min(last + 1, MAX_COLUMNS)))
+                elif kind == 0x0006 and length >= 20:  # FORMULA: row, column, format, result (8 bytes)
+                    row, col = struct.unpack_from("<HH", stream, at + 4)
+                    result = stream[at + 10 : at + 18]
+                    if result[0] == 2 and result[6:8] == b"\xff\xff" and result[2] in _XLS_ERRORS:
+                        found.errors.setdefault(name, []).append((row + 1, col, _XLS_ERRORS[result[2]]))
+                elif kind == 0x0205 and length >= 8 and stream[at + 11] == 1:  # BOOLERR holding an error
+                    row, col = struct.unpack_from("<HH", stream, at + 4)
+                    if stream[at + 10] in _XLS_ERRORS:
+                        found.errors.setdefault(name, []).append((row + 1, col, _XLS_ERRORS[stream[at + 10]]))
+                at += 4 + length
+        return found
+    except (OSError, ValueError, struct.error, IndexError):
+        return Hidden()
 
 
 def _hidden_cells(path: Path) -> Hidden:

@@ -177,6 +177,8 @@ def plan_import(
         hidden_scan = hidden.start(path) if path.suffix.lower() in (".xlsx", ".xlsm") else None
         tables = read_tables(path, sheets=sheets, progress=read_progress, cancelled=cancelled)
         found_hidden = hidden_scan.result() if hidden_scan is not None else hidden.Hidden()
+        if tables[0].kind == "xls":
+            found_hidden = hidden.xls_hidden(path)
         hidden_rows, hidden_cols = found_hidden.rows, found_hidden.columns
         if tables[0].kind == "ods":
             hidden_cols = hidden.ods_hidden_columns(path)

@@ -719,7 +719,10 @@ class _Planner:
             for h in group:
                 if any(m.data.id_number for m in h.members):
                     continue
-                people = tuple(sorted((m.data.full_name, m.data.birth_date or m.data.birth_year) for m in h.members))
+                # a date and a year are compared as text (two people of one name, one with each, sort)
+                people = tuple(
+                    sorted((m.data.full_name, str(m.data.birth_date or m.data.birth_year)) for m in h.members)
+                )
                 first = seen.setdefault((h.data.village_id, h.new_village, people), h.rows[0])
                 if first != h.rows[0]:
                     head = next((m for m in h.members if m.data.relationship_code == reg.HEAD), h.members[0])

@@ -234,6 +234,7 @@ CONVERTED = Path(__file__).parent / "fixtures" / "lists"
     "name",
     [
         "officer-excel-table.ods",  # before: the hidden "Năm sinh (cũ)" was read (an .ods says so in content.xml)
+        "officer-excel-table.xls",  # likewise (an .xls says so in its COLINFO records)
         "officer-ticks.ods",  # before: LibreOffice's TRUE/FALSE read as 1/0, and 0 taken for a tick: no heads
         "officer-roman-groups.xls",
         "officer-village-sheets.xls",
@@ -418,3 +419,35 @@ def test_a_person_alone_without_a_relationship_is_refused_where_no_household_sho
     wb.save(tmp_path / "mot-minh.xlsx")
     preview = lists.plan_import(db, tmp_path / "mot-minh.xlsx")
     assert {(e.row, e.column) for e in preview.errors} == {(4, "Quan hệ với chủ hộ")}
+
+
+def test_a_damaged_xls_gives_no_hidden_columns_and_no_crash(tmp_path: Path) -> None:
+    from giamngheo_desktop.importing import hidden
+
+    whole = (CONVERTED / "officer-excel-table.xls").read_bytes()
+    assert hidden.xls_hidden(CONVERTED / "officer-excel-table.xls").columns == {"Danh sách": [3]}
+    for cut in (8, 100, 600, 2000, len(whole) // 2, len(whole) - 1):
+        (tmp_path / "cut.xls").write_bytes(whole[:cut])
+        assert isinstance(hidden.xls_hidden(tmp_path / "cut.xls"), hidden.Hidden)
+    (tmp_path / "noise.xls").write_bytes(whole[:512] + bytes(range(256)) * 40)
+    assert isinstance(hidden.xls_hidden(tmp_path / "noise.xls"), hidden.Hidden)
+
+
+def test_formula_errors_in_an_xls_are_refused_at_their_cells(db: Database) -> None:
+    """An .xls (LibreOffice's conversion of a list whose VLOOKUP found nothing and whose birth is =1/0): before,
+    read as empty cells (the ID dropped, the birth "chưa có")."""
+    preview = lists.plan_import(db, CONVERTED / "officer-formula-errors.xls")
+    assert [(e.row, e.column, e.value) for e in preview.errors] == [(2, "Số CCCD", "#N/A"), (3, "Năm sinh", "#DIV/0!")]
+
+
+def test_two_people_of_one_name_one_born_on_a_date_the_other_in_a_year(db: Database, tmp_path: Path) -> None:
+    """Found by the property test of the import: the copied-household check sorted a date beside a year."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Họ và tên", "Quan hệ với chủ hộ", "Ngày sinh", "Giới tính", "Thôn", "Loại hộ"])
+    for _copy in range(2):
+        ws.append(["Nguyễn Văn An", "Chủ hộ", "01/02/1990", "Nam", "Thôn Đồng Xuân", "Hộ nghèo"])
+        ws.append(["Nguyễn Văn An", "Con", 2015, "Nam", "Thôn Đồng Xuân", None])
+    wb.save(tmp_path / "cung-ten.xlsx")
+    preview = lists.plan_import(db, tmp_path / "cung-ten.xlsx")
+    assert [e.row for e in preview.errors] == [4]
