@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sqlite3
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -296,44 +298,69 @@ def _commit(
                 "updated_at": [now] * len(keys),
             }
 
-        # Two cores: while SQLite works without the GIL (copying staged rows into a table, the seal
-        # reading what was written, the trigram index of the new households), a helper thread works
-        # out the next members' columns (two chunks during the first index). The helper never runs while rows
-        # are being staged (bulk.insert_columns calls ``meanwhile`` just before the copy); when
-        # nothing was started (a small insert), the chunk is worked out here.
+        # Two cores: while SQLite works without the GIL (copying staged rows into a table, the
+        # trigram index of the new households), a helper thread works out the next members' columns,
+        # their seal's digest (audit: a block) and the rows to stage (bulk.prepare): two chunks during
+        # the index, the households' digest during their copy. The helper never runs while rows are
+        # being staged (bulk.insert_columns calls ``meanwhile`` just before the copy) nor while what
+        # was copied is settled (the seal's statements would wait for the GIL); when nothing was
+        # started (a small insert), the chunk is worked out here.
+        insert = block.insert if block is not None else _plain_insert(conn)
+        seal_households = block.sealer("household") if block is not None else _no_seal
+        seal_members = block.sealer("member") if block is not None else _no_seal
+        settle = block.settle_inserted if block is not None else _no_settle
+
+        member_defaults = bulk.column_defaults(conn, "member")
+
+        def made_chunk(start: int) -> tuple[dict[str, list[Any]], Any, bulk.Prepared]:
+            chunk = member_chunk(start)
+            return chunk, seal_members(chunk), bulk.prepare(chunk, member_defaults)
+
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-columns") as helper:
-            coming: dict[int, Future[dict[str, list[Any]]]] = {}  # first row → its chunk, being made
+            coming: dict[int, Future[tuple[dict[str, list[Any]], Any, bulk.Prepared]]] = {}  # first row → its chunk
             following = [0]  # the first row of the next chunk to make
+            households_sealed: list[Future[Any]] = []
 
             def prepare() -> None:
                 start = following[0]
                 if start < len(new_members):
-                    coming[start] = helper.submit(member_chunk, start)
+                    coming[start] = helper.submit(made_chunk, start)
                     following[0] = start + _CHUNK
 
-            # A bulk write's seal takes in what was inserted as soon as it is written, from the values
-            # it was written from (audit: a block, one digest of the values a column at a time)
-            settle = block.settle if block is not None else (lambda _table, _columns=None: None)
-            bulk.insert_columns(conn, "household", household_columns, meanwhile=prepare)
+            def prepare_first() -> None:
+                households_sealed.append(helper.submit(seal_households, household_columns))
+                prepare()
+
+            insert(
+                "household",
+                household_columns,
+                meanwhile=prepare_first,
+                sealed=lambda: (
+                    households_sealed[0].result() if households_sealed else seal_households(household_columns)
+                ),
+            )
             if block is not None and len(new_members) > _CHUNK:
                 prepare()
-            settle("household", household_columns)
-            if block is not None and len(new_members) > _CHUNK:
                 # the new households' search text is final: indexed now, while the helper works
                 # (the block's rebuild then finds them indexed)
                 search.sync_index(conn)
             report(40)
-            member_defaults = bulk.column_defaults(conn, "member")
             for start in range(0, len(new_members), _CHUNK):
                 made = coming.pop(start, None)
                 if made is None:
                     following[0] = max(following[0], start + _CHUNK)
-                chunk = made.result() if made is not None else member_chunk(start)
-                bulk.insert_columns(
-                    conn, "member", chunk, defaults=member_defaults, meanwhile=None if coming else prepare
+                chunk, sealed, prepared = made.result() if made is not None else made_chunk(start)
+                settle()  # the rows written before, now that the helper is idle
+                insert(
+                    "member",
+                    chunk,
+                    defaults=member_defaults,
+                    meanwhile=None if coming else prepare,
+                    sealed=sealed,
+                    prepared=prepared,
                 )
-                settle("member", chunk)
                 report(40 + start * 55 // max(len(new_members), 1))
+            settle()
         reg._refresh_derived_many(db, refresh, codes)
         conn.executemany("INSERT OR IGNORE INTO household_cause (household_id, cause_code) VALUES (?, ?)", causes)
         count = len(event_households)
@@ -368,6 +395,23 @@ def _commit(
         households_unchanged=unchanged,
         members_unchanged=members_unchanged,
     )
+
+
+def _plain_insert(conn: sqlite3.Connection) -> Callable[..., list[str]]:
+    """``bulk.insert_columns`` on ``conn`` taking (and ignoring) a seal's digest, as ``BulkWrite.insert``."""
+
+    def insert(table: str, columns: dict[str, list[Any]], *, sealed: Any = None, **kw: Any) -> list[str]:
+        return bulk.insert_columns(conn, table, columns, **kw)
+
+    return insert
+
+
+def _no_seal(_columns: dict[str, list[Any]]) -> None:
+    return None
+
+
+def _no_settle() -> None:
+    return None
 
 
 def _search_text(

@@ -197,6 +197,14 @@ class BulkWrite:
     # one value per row inserted, a column left out holding its default) or by reading them (see
     # _Tracker.settle); set by bulk()
     settle: Callable[..., None] = lambda _table, _columns=None: None
+    # insert rows given a column at a time (storage.bulk.insert_columns, same arguments), settled by
+    # ``settle_inserted`` (or the next insert); ``sealed``: what ``sealer(table)`` made of the same
+    # columns beforehand (or a function giving it); set by bulk()
+    insert: Callable[..., list[str]] = lambda _table, _columns, **_kw: []
+    settle_inserted: Callable[[], None] = lambda: None
+    # table → a function of columns to insert (column → one value per row) giving their block's
+    # digest, for ``insert(…, sealed=…)``: pure Python, it may run in another thread; set by bulk()
+    sealer: Callable[[str], Callable[[dict[str, list[Any]]], Any]] = lambda _table: lambda _columns: None
 
 
 @contextlib.contextmanager
@@ -227,8 +235,12 @@ def bulk(db: Database, *, action: str, entity: str, summary: dict[str, Any]) -> 
     block = BulkWrite()
     tracker = _Tracker(conn)
     block.settle = tracker.settle
+    block.insert = tracker.insert
+    block.settle_inserted = tracker.settle_inserted
+    block.sealer = tracker.sealer
     try:
         yield block
+        tracker.settle_inserted()
         search.rebuild(conn, block.search_households)
         written = tracker.written(db)
     finally:
@@ -524,14 +536,27 @@ def _block_digest(table: str, shown: list[str], columns: list[list[Any]]) -> str
 def _block_values(conn: sqlite3.Connection, table: str, columns: dict[str, list[Any]], count: int) -> list[list[Any]]:
     """Each shown column of ``count`` rows just inserted from ``columns`` (a column left out holds its
     default), as the file gives them back; ValueError when a value would not come back as it is."""
+    return _values_as_stored(_layout(conn, table), columns, count)
+
+
+def _layout(conn: sqlite3.Connection, table: str) -> list[tuple[str, tuple[type, ...], str | None]]:
+    """The shown columns of ``table``: name, the Python types it gives back as stored, declared default."""
+    hidden = SECRET_COLUMNS.get(table, set()) | SKIP_COLUMNS.get(table, set())
+    return [
+        (name, _KEPT[_affinity(str(declared or ""))], default)
+        for _cid, name, declared, _notnull, default, _pk in conn.execute(f'PRAGMA table_info("{table}")')
+        if name not in hidden
+    ]
+
+
+def _values_as_stored(
+    layout: list[tuple[str, tuple[type, ...], str | None]], columns: dict[str, list[Any]], count: int
+) -> list[list[Any]]:
+    """:func:`_block_values` from the table's :func:`_layout` (no connection: any thread)."""
     from giamngheo_desktop.storage import bulk
 
-    hidden = SECRET_COLUMNS.get(table, set()) | SKIP_COLUMNS.get(table, set())
     out: list[list[Any]] = []
-    for _cid, name, declared, _notnull, default, _pk in conn.execute(f'PRAGMA table_info("{table}")'):
-        if name in hidden:
-            continue
-        kept = _KEPT[_affinity(str(declared or ""))]
+    for name, kept, default in layout:
         values = columns.get(name)
         if values is None:
             value = bulk.parse_default(default)
@@ -549,6 +574,14 @@ def _block_values(conn: sqlite3.Connection, table: str, columns: dict[str, list[
             raise ValueError(name)
         out.append(values)
     return out
+
+
+def _ascending(ids: list[Any] | None) -> bool:
+    """Integers (not bools), each above the one before."""
+    return bool(ids) and set(map(type, ids or ())) == {int} and all(map(int.__lt__, ids or (), (ids or ())[1:]))
+
+
+_UNSEALED = object()  # a sealer's answer for columns that make no block (their rows are read instead)
 
 
 def _first_states(conn: sqlite3.Connection, table: str, key: str, since: int) -> dict[int, str | None]:
@@ -750,6 +783,7 @@ class _Tracker:
         self.settled: dict[str, int] = {}  # table → Σ digest of the rows read by settle (inserted by the write)
         self.blocks: list[dict[str, Any]] = []  # rows settled from the values they were inserted from
         self.start: dict[str, int] = {}  # table → its highest rowid before the write
+        self.inserted: tuple[str, dict[str, list[Any]], Any] | None = None  # by insert, not settled yet
         for n, table in enumerate(_existing_audited(conn)):
             rowid = _has_rowid(conn, table)
             keys = ["rowid"] if rowid else _primary_key(conn, table)
@@ -795,21 +829,23 @@ class _Tracker:
             if name not in self.triggers:
                 self.triggers.append(name)
 
-    def settle(self, table: str, columns: dict[str, list[Any]] | None = None) -> None:
+    def settle(self, table: str, columns: dict[str, list[Any]] | None = None, *, sealed: Any = None) -> None:
         """Seal now the rows the write inserted into ``table`` above its highest rowid, and watch them
         from here on like the rows that were there before (a later change: its row as sealed here
         becomes the "as it was"). With ``columns`` (the values they were inserted from, column → one
         value per row in rowid order, a column left out holding its default) they become a block
         (one digest of those values, nothing read); otherwise, or when they are not exactly those rows
         or a value would not come back as it is, they are read (in SQLite, while the import's helper
-        thread makes the next chunk)."""
+        thread makes the next chunk). ``sealed``: what :meth:`sealer` made of these ``columns``, or a
+        function giving it."""
+        self.settle_inserted()
         keys, top = self.tables.get(table, ([], None))
         if top is None:
             return
         high = int(self.conn.execute(f'SELECT coalesce(max(rowid), 0) FROM "{table}"').fetchone()[0])
         if high <= top:
             return
-        block = self._block(table, top, high, columns) if columns is not None else None
+        block = self._block(table, top, high, columns, sealed) if columns is not None else None
         if block is None:
             self.settled[table] = self.settled.get(table, 0) + _rows_above(self.conn, table, top)
         else:
@@ -817,22 +853,84 @@ class _Tracker:
         self.tables[table] = (keys, high)
         self._watch(list(self.tables).index(table), table)
 
-    def _block(self, table: str, top: int, high: int, columns: dict[str, list[Any]]) -> dict[str, Any] | None:
+    def _block(
+        self, table: str, top: int, high: int, columns: dict[str, list[Any]], sealed: Any = None
+    ) -> dict[str, Any] | None:
+        if callable(sealed):
+            sealed = sealed()
+        if sealed is _UNSEALED:
+            return None
         key = _rowid_key(self.conn, table)
         ids = columns.get(key) if key is not None else None
-        if not ids or set(map(type, ids)) != {int} or ids[0] <= top or ids[-1] != high:
-            return None
-        if not all(map(int.__lt__, ids, ids[1:])):
+        if not ids or (sealed is None and not _ascending(ids)) or ids[0] <= top or ids[-1] != high:
             return None
         count = len(ids)
         if self.conn.execute(f'SELECT count(*) FROM "{table}" WHERE rowid > ?', (top,)).fetchone()[0] != count:
             return None  # other rows than those given
+        if sealed is None:
+            try:
+                values = _block_values(self.conn, table, columns, count)
+            except ValueError:
+                return None
+            sealed = _block_digest(table, _shown(self.conn, table), values)
+        return {"table": table, "after": top, "upto": high, "rows": count, "digest": sealed}
+
+    def sealer(self, table: str) -> Callable[[dict[str, list[Any]]], Any]:
+        """A function of the columns about to be inserted into ``table`` (as :meth:`settle` takes them)
+        giving their block's digest, or a mark that they make none, without the connection: the
+        import's helper thread runs it on each chunk of members it makes while this thread writes the
+        chunk before (:meth:`settle` then checks, in SQLite, that the rows are exactly those)."""
+        key = _rowid_key(self.conn, table)
+        layout = _layout(self.conn, table)
+        shown = [name for name, _kept, _default in layout]
+
+        def digest(columns: dict[str, list[Any]]) -> Any:
+            ids = columns.get(key) if key is not None else None
+            if ids is None or not _ascending(ids):
+                return _UNSEALED
+            try:
+                values = _values_as_stored(layout, columns, len(ids))
+            except ValueError:
+                return _UNSEALED
+            return _block_digest(table, shown, values)
+
+        return digest
+
+    def insert(self, table: str, columns: dict[str, list[Any]], *, sealed: Any = None, **kw: Any) -> list[str]:
+        """``bulk.insert_columns(conn, table, columns, **kw)``; the rows are settled (:meth:`settle`,
+        with ``sealed``) by :meth:`settle_inserted`, which the next insert, settle or the end of the
+        write calls first: the import calls it when its helper thread is idle (a statement run while
+        the helper holds the GIL may wait for it), before anything else writes to the table.
+
+        When the rows' ids (their rowids) are all above the rows watched, the table's insert trigger
+        (it records only rows inserted at or below those) cannot fire: it is left out while they are
+        inserted (a trigger whose condition is false still costs about an eighth of a member's insert)
+        and made again when they are settled."""
+        from giamngheo_desktop.storage import bulk
+
+        self.settle_inserted()
+        _keys, top = self.tables.get(table, ([], None))
+        key = _rowid_key(self.conn, table) if top is not None else None
+        ids = columns.get(key) if key is not None else None
+        quiet = top is not None and ids is not None and _ascending(ids) and ids[0] > top
+        if quiet:
+            self.conn.execute(f'DROP TRIGGER IF EXISTS temp."gn_bulk_{list(self.tables).index(table)}_i"')
         try:
-            values = _block_values(self.conn, table, columns, count)
-        except ValueError:
-            return None
-        digest = _block_digest(table, _shown(self.conn, table), values)
-        return {"table": table, "after": top, "upto": high, "rows": count, "digest": digest}
+            written = bulk.insert_columns(self.conn, table, columns, **kw)
+        except BaseException:
+            if quiet:  # as it was (a failed statement leaves the transaction open)
+                with contextlib.suppress(sqlite3.Error):
+                    self._watch(list(self.tables).index(table), table)
+            raise
+        self.inserted = (table, columns, sealed)
+        return written
+
+    def settle_inserted(self) -> None:
+        """:meth:`settle` the rows of the last :meth:`insert`, if not done yet."""
+        if self.inserted is not None:
+            table, columns, sealed = self.inserted
+            self.inserted = None
+            self.settle(table, columns, sealed=sealed)
 
     def _entries(self, db: Database, table: str, touched: dict[int, str | None]) -> None:
         """One entry per row of ``touched`` (rowid → its text before this write, None: not there) that
@@ -863,6 +961,7 @@ class _Tracker:
         _append_many(db, entries)
 
     def written(self, db: Database) -> Written:
+        self.settle_inserted()
         conn = self.conn
         out: dict[str, int] = {}
         last = _last_seal(conn)

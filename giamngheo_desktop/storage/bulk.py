@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
@@ -70,24 +71,57 @@ def _all_same(values: list[Any]) -> bool:
 STAGE_ROWS = 50  # rows per staging INSERT (each statement's step and reset cost more than its values)
 
 
-def _stage_rows(conn: sqlite3.Connection, target: str, columns: list[list[Any]]) -> None:
-    """Every row into ``target`` (a plain table with these columns in this order), STAGE_ROWS rows a
-    statement: a sixth fewer instructions than a statement per row at 200,000 rows, same rows in
-    the same order (rowid order is insertion order)."""
-    width = len(columns)
-    one = "(" + ", ".join("?" * width) + ")"
-    flat = list(chain.from_iterable(zip(*columns, strict=True)))
+@dataclass
+class Prepared:
+    """What :func:`insert_columns` works out from the values alone (see :func:`prepare`)."""
+
+    count: int  # rows
+    kept: list[str]  # the columns bound, in the table's INSERT
+    constant: dict[str, Any]  # of those, the ones with one value in every row: bound once
+    varying: list[str]  # the others, staged row by row
+    batches: list[list[Any]]  # STAGE_ROWS rows of ``varying`` each, flattened
+    rest: list[list[Any]]  # the rows left over, one each
+
+
+def prepare(columns: dict[str, list[Any]], defaults: dict[str, Any]) -> Prepared:
+    """The columns to bind and the rows to stage for ``insert_columns(…, columns, defaults=defaults)``:
+    Python work on the values alone (no connection), so the import's helper thread does it for the
+    next chunk of members while SQLite copies the one before."""
+    count = len(next(iter(columns.values()))) if columns else 0
+    if not count:
+        return Prepared(0, [], {}, [], [], [])
+    kept = [name for name, values in columns.items() if not _all_default(values, defaults.get(name, _UNKNOWN))]
+    if not kept or count < STAGE_FROM:
+        return Prepared(count, kept, {}, [], [], [])
+    # A column with one value in every row (the time stamps of an import) is bound once in the
+    # INSERT … SELECT instead of once per row: binding is most of the staging time.
+    constant = {name: columns[name][0] for name in kept if _all_same(columns[name])}
+    varying = [name for name in kept if name not in constant]
+    if not varying:
+        varying, constant = kept[:1], {k: v for k, v in constant.items() if k != kept[0]}
+    # STAGE_ROWS rows a statement: a sixth fewer instructions than a statement per row at 200,000
+    # rows, same rows in the same order (rowid order is insertion order)
+    width = len(varying)
+    flat = list(chain.from_iterable(zip(*(columns[c] for c in varying), strict=True)))
     step = width * STAGE_ROWS
     whole = len(flat) // step * step
-    if whole:
-        conn.executemany(
-            f"INSERT INTO {target} VALUES {', '.join([one] * STAGE_ROWS)}",
-            [flat[i : i + step] for i in range(0, whole, step)],
-        )
-    if whole < len(flat):
-        conn.executemany(
-            f"INSERT INTO {target} VALUES {one}", [flat[i : i + width] for i in range(whole, len(flat), width)]
-        )
+    return Prepared(
+        count,
+        kept,
+        constant,
+        varying,
+        [flat[i : i + step] for i in range(0, whole, step)],
+        [flat[i : i + width] for i in range(whole, len(flat), width)],
+    )
+
+
+def _stage_rows(conn: sqlite3.Connection, target: str, prepared: Prepared) -> None:
+    """Every row of ``prepared`` into ``target`` (a plain table with its varying columns in order)."""
+    one = "(" + ", ".join("?" * len(prepared.varying)) + ")"
+    if prepared.batches:
+        conn.executemany(f"INSERT INTO {target} VALUES {', '.join([one] * STAGE_ROWS)}", prepared.batches)
+    if prepared.rest:
+        conn.executemany(f"INSERT INTO {target} VALUES {one}", prepared.rest)
 
 
 def insert_columns(
@@ -97,23 +131,26 @@ def insert_columns(
     *,
     defaults: dict[str, Any] | None = None,
     meanwhile: Callable[[], None] | None = None,
+    prepared: Prepared | None = None,
 ) -> list[str]:
     """INSERT rows given a column at a time (column → one value per row) with one ``executemany``.
 
     Columns where every row holds the column's default are left out, so the stored rows
     are exactly those a full insert would give; the rows are made by ``zip`` in C. Returns
     the columns bound. Runs inside the caller's transaction; ``defaults`` (from
-    :func:`column_defaults`) saves the PRAGMA when called many times. ``meanwhile`` is called
+    :func:`column_defaults`) saves the PRAGMA when called many times; ``prepared``: what
+    :func:`prepare` made of these ``columns`` with those defaults. ``meanwhile`` is called
     when the rows are staged (big inserts), just before the one statement that copies them
     into the table: a thread it starts runs while SQLite works without the GIL. It must not
     touch the connection. Small inserts do not call it.
     """
-    count = len(next(iter(columns.values()))) if columns else 0
+    if prepared is None:
+        if not columns or not len(next(iter(columns.values()))):
+            return []
+        prepared = prepare(columns, defaults if defaults is not None else column_defaults(conn, table))
+    count, kept = prepared.count, prepared.kept
     if not count:
         return []
-    if defaults is None:
-        defaults = column_defaults(conn, table)
-    kept = [name for name, values in columns.items() if not _all_default(values, defaults.get(name, _UNKNOWN))]
     if not kept:  # every value is the default
         conn.executemany(f'INSERT INTO "{table}" DEFAULT VALUES', [()] * count)
         return kept
@@ -128,20 +165,15 @@ def insert_columns(
     # foreign keys, columns without a type so values pass through unchanged), then one
     # INSERT … SELECT into the table, which checks and converts each value as a direct
     # insert would. Each row-by-row INSERT into the real table opens a statement journal
-    # for its constraint checks; this halves the time for 200,000 members. A column with
-    # one value in every row (the time stamps of an import) is bound once in the
-    # INSERT … SELECT instead of once per row: binding is most of the staging time.
-    constant = {name: columns[name][0] for name in kept if _all_same(columns[name])}
-    varying = [name for name in kept if name not in constant]
-    if not varying:
-        varying, constant = kept[:1], {k: v for k, v in constant.items() if k != kept[0]}
+    # for its constraint checks; this halves the time for 200,000 members.
+    constant, varying = prepared.constant, prepared.varying
     stage = f"bulk_stage_{table}"
     staged = ", ".join(f'"{c}"' for c in varying)
     chosen = ", ".join("?" if c in constant else f'"{c}"' for c in kept)
     conn.execute(f'DROP TABLE IF EXISTS temp."{stage}"')
     conn.execute(f'CREATE TEMP TABLE "{stage}" ({staged})')
     try:
-        _stage_rows(conn, f'temp."{stage}"', [columns[c] for c in varying])
+        _stage_rows(conn, f'temp."{stage}"', prepared)
         if meanwhile is not None:
             meanwhile()
         conn.execute(

@@ -338,3 +338,107 @@ def test_a_backup_of_an_imported_file_restored_verifies_and_its_tables_are_read_
     _outside(imported, "UPDATE member SET note = 'lén' WHERE id = 8")
     result = _verify(imported)
     assert not result.ok and "bảng «member»" in result.text(), result.text()
+
+
+def _new_villages(top: int, count: int) -> dict[str, list[Any]]:
+    return {
+        "id": list(range(top + 1, top + count + 1)),
+        "code": [f"M{n}" for n in range(top + 1, top + count + 1)],
+        "name": [f"Thôn Mới {n}" for n in range(top + 1, top + count + 1)],
+        "name_fold": [f"thon moi {n}" for n in range(top + 1, top + count + 1)],
+    }
+
+
+@pytest.mark.parametrize("sealed", ["made beforehand", "made when settled"])
+def test_rows_inserted_where_none_was_after_a_block_are_still_sealed(db: Database, sealed: str) -> None:
+    """A block's insert goes without the table's insert trigger (its rows are all above the rows watched);
+    rows inserted after it at or below those, where there was none, are still sealed: by the same
+    statement or by a block's insert (which then keeps the trigger)."""
+    with db.atomic() as conn:
+        conn.execute("DELETE FROM village WHERE id IN (1, 2)")  # gaps below the top
+    audit.seal(db, "test", anchor=False)
+    top = int(db.scalar("SELECT max(id) FROM village"))
+    columns = _new_villages(top, 5)
+    with db.atomic() as conn, audit.bulk(db, action="test", entity="village", summary={}) as block:
+        digest = block.sealer("village")(columns) if sealed == "made beforehand" else None
+        block.insert("village", columns, sealed=digest)
+        block.settle_inserted()
+        conn.execute("INSERT INTO village (id, code, name, name_fold) VALUES (2, 'Z', 'Thôn Z', 'thon z')")
+        block.insert("village", _new_villages(0, 1))  # id 1
+    assert [(b["after"], b["rows"]) for b in _blocks(db)] == [(top, 5)]  # the rest were read
+    assert db.scalar("SELECT count(*) FROM village") == top + 5
+    assert _sealed_as_read(db) and audit.verify(db.conn).ok
+
+
+def test_a_block_s_digest_made_beforehand_is_the_one_made_when_settled(db_path: Path, tmp_path: Path) -> None:
+    """``sealer`` (run by the import's helper thread) gives the digest ``settle`` would; columns that make
+    no block (a value that would not come back as given) are read instead."""
+    copy = tmp_path / "copy.sqlite"
+    copy.write_bytes(db_path.read_bytes())
+    seals = []
+    for path, beforehand in ((db_path, True), (copy, False)):
+        db = open_session(path)
+        try:
+            audit.seal(db, "test", anchor=False)  # a seal to move forward (the first one reads every table)
+            top = int(db.scalar("SELECT max(id) FROM village"))
+            good, bad = _new_villages(top, 4), _new_villages(top + 4, 2) | {"sort_order": [1.0, 2.0]}
+            with db.atomic(), audit.bulk(db, action="test", entity="village", summary={}) as block:
+                for columns in (good, bad):
+                    block.insert("village", columns, sealed=block.sealer("village")(columns) if beforehand else None)
+            seals.append(_blocks(db))
+            assert _sealed_as_read(db) and audit.verify(db.conn).ok
+        finally:
+            close_session(db)
+    assert seals[0] == seals[1] and [b["rows"] for b in seals[0]] == [4]
+
+
+def _everything(db: Database) -> dict[str, list[Any]]:
+    conn = db.conn
+    names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    found = {name: sorted(map(repr, map(tuple, conn.execute(f'SELECT * FROM "{name}"')))) for name in names}
+    found["schema"] = sorted(map(repr, map(tuple, conn.execute("SELECT type, name, sql FROM sqlite_master"))))
+    found["temp"] = sorted(map(repr, map(tuple, conn.execute("SELECT type, name FROM sqlite_temp_master"))))
+    return found
+
+
+@pytest.mark.parametrize("stop", ["a member insert fails", "cancelled"])
+def test_a_bulk_import_stopped_between_member_chunks_leaves_the_file_as_it_was(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop: str
+) -> None:
+    """Stopped after its first chunk of members was written (the insert trigger of the audit's tracker
+    left out while it was): every table, trigger and the trail as they were, the file verifies, and
+    the list imported again afterwards is sealed as blocks."""
+    monkeypatch.setattr(import_commit, "BULK_AUDIT_FROM", 1)
+    monkeypatch.setattr(import_commit, "_CHUNK", 15)
+    close_session(open_session(db_path), backup_reason="close")
+    path = _list(tmp_path / "ds.xlsx", 12)
+    db = open_session(db_path)
+    try:
+        before = _everything(db)
+        preview = lists.plan_import(db, path)
+        insert, members = bulk.insert_columns, []
+
+        def failing(conn: sqlite3.Connection, table: str, columns: dict[str, list[Any]], **kw: Any) -> list[str]:
+            written = insert(conn, table, columns, **kw)
+            members.extend([table] if table == "member" else [])
+            if stop == "a member insert fails" and len(members) == 2:
+                raise sqlite3.OperationalError("disk I/O error")
+            return written
+
+        monkeypatch.setattr(bulk, "insert_columns", failing)
+        calls: list[int] = []
+
+        def cancelled() -> bool:
+            calls.append(1)
+            return stop == "cancelled" and len(calls) > 4
+
+        with pytest.raises(sqlite3.OperationalError if stop == "a member insert fails" else lists.ImportCancelled):
+            lists.commit_import(db, preview, cancelled=cancelled)
+        assert members and _everything(db) == before
+        assert audit.verify(db.conn).ok
+        monkeypatch.setattr(bulk, "insert_columns", insert)
+        lists.commit_import(db, lists.plan_import(db, path))
+        assert db.scalar("SELECT count(*) FROM member") == 36 and len(_blocks(db)) == 4
+        assert _sealed_as_read(db) and audit.verify(db.conn).ok
+    finally:
+        close_session(db)

@@ -47,13 +47,24 @@ def _rows(conn: sqlite3.Connection, table: str) -> list[tuple[object, ...]]:
     ).fetchall()
 
 
-@pytest.fixture(autouse=True, params=["direct", "staged", "staged two rows a statement"])
+@pytest.fixture(autouse=True, params=["direct", "staged", "staged two rows a statement", "prepared beforehand"])
 def staging(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Every test runs with rows inserted directly and through the temporary staging table (one row a
-    statement, and two: the rows of a batch then come in statements of two and one left over)."""
+    statement, and two: the rows of a batch then come in statements of two and one left over), and
+    with what is staged worked out beforehand by ``bulk.prepare`` (as the import's helper thread does)."""
     monkeypatch.setattr(bulk, "STAGE_FROM", 10**9 if request.param == "direct" else 1)
-    if request.param == "staged two rows a statement":
+    if request.param in ("staged two rows a statement", "prepared beforehand"):
         monkeypatch.setattr(bulk, "STAGE_ROWS", 2)
+    if request.param == "prepared beforehand":
+        insert = bulk.insert_columns
+
+        def prepared_first(conn: sqlite3.Connection, table: str, columns: dict[str, list[Any]], **kw: Any) -> Any:
+            if columns and columns[next(iter(columns))]:
+                defaults = kw.get("defaults") or bulk.column_defaults(conn, table)
+                kw["prepared"] = bulk.prepare(columns, defaults)
+            return insert(conn, table, columns, **kw)
+
+        monkeypatch.setattr(bulk, "insert_columns", prepared_first)
     return str(request.param)
 
 
