@@ -316,6 +316,9 @@ class _Planner:
         self.pending_rows: list[int] = []
         self.first_rows: dict[int, PlannedHousehold] = {}
         self.updates = 0  # members planned as updates (their values are not the file's columns)
+        # the register's checks of members planned a run at a time (_plan_matched), by place in pending
+        self.prechecked: dict[int, Sequence[ValidationIssue]] = {}
+        self.prechecked_spans: list[tuple[int, int]] = []
         # households of the register the file matches, loaded together before planning a batch of them;
         # their members as plain tuples (columns named by member_index)
         self.existing: dict[int, tuple[Any, ...]] = {}  # household rows, columns named by household_index
@@ -1329,6 +1332,12 @@ class _Planner:
         fields = reg.member_input_columns(table, len(befores))
         m.update_columns(fields, flat, has_rel=has_rel)
         inputs = list(map(reg.MemberInput, *fields.values()))
+        base = len(self.pending)
+        checked = reg.validate_member_columns(
+            self.db, fields, len(flat), codes=self.vocab.codes, today=self.today, memo=self.memo
+        )  # the register's checks of these members, on their columns (see _validate_members)
+        self.prechecked.update({base + at: issues for at, issues in checked.items()})
+        self.prechecked_spans.append((base, base + len(flat)))
         changed = _differ_columns(reg.member_columns_of(fields, self.memo), table, len(befores))
         numbers = list(map(self.numbers.__getitem__, flat))
         members = list(
@@ -1347,17 +1356,25 @@ class _Planner:
         for i, member in zip(flat, inputs, strict=True):
             fresh[i] = member  # the row's new-member input is not needed: let it go
         existing_rows = [row for _hid, row, _pairs in matched]
-        columns = map(list, zip(*existing_rows, strict=True))
-        inputs_of = reg.household_input_columns(dict(zip(self.household_names, columns, strict=True)), len(matched))
+        held = dict(zip(self.household_names, map(list, zip(*existing_rows, strict=True)), strict=True))
+        inputs_of = reg.household_input_columns(held, len(matched))
         planned: list[PlannedHousehold] = []
-        check_at, base, start = len(self.issues), len(self.pending), 0
+        check_at, start = len(self.issues), 0
         keys = list(values)
-        for j, ((_key, rows), (household_id, existing, _pairs)) in enumerate(zip(chunk, matched, strict=True)):
-            hvals = {key: values[key][j] for key in keys if values[key][j] is not None}
+        given = zip(*values.values(), strict=True) if keys else itertools.repeat(())
+        villages: dict[str, tuple[int | None, str, str]] = {}  # by text: each found once
+        for j, ((_key, rows), (household_id, existing, _pairs), cells) in enumerate(
+            zip(chunk, matched, given, strict=False)
+        ):
+            hvals = {key: value for key, value in zip(keys, cells, strict=True) if value is not None}
             first_row = self.numbers[rows[0]]
             code = _text(hvals.get("household_code", ""))
             code_key = (self.code_keys.get(code) or household_code.key(code)) if code else ""
-            village_id, village_name, new_village = self._village(first_row, _text(hvals.get("village", "")))
+            text = _text(hvals.get("village", ""))
+            village = villages.get(text)
+            if village is None:
+                village = villages[text] = self._village(first_row, text)  # known (_matched): nothing to say
+            village_id, village_name, new_village = village
             data = self._household_data(first_row, code, code_key, existing, village_id, hvals, inputs_of[j])
             end = start + len(rows)
             household = PlannedHousehold(
@@ -1368,12 +1385,14 @@ class _Planner:
                 household_id=household_id,
                 village_name=village_name,
                 new_village=new_village,
-                before=existing,
             )
             self.household_checks.append((check_at, household, bool(code)))
             self.first_rows[base + start] = household
             planned.append(household)
             start = end
+        differ = _differ_columns(reg.household_columns([h.data for h in planned]), held, len(planned))
+        for household, differs, causes in zip(planned, differ, held["causes"], strict=True):
+            household.changed = _household_changed(household, differs, causes)
         self.pending += members
         self.pending_rows += flat
         self.updates += len(flat)
@@ -1918,16 +1937,23 @@ class _Planner:
         found: Mapping[int, Sequence[ValidationIssue]]
         columns = {key: self._pending_column(key) for key in m.values}
         if any(column is None for column in columns.values()):  # members of the register among them
+            rest: Sequence[int] = range(len(pending))
+            if self.prechecked_spans:  # those planned a run at a time are checked already
+                done = bytearray(len(pending))
+                for start, end in self.prechecked_spans:
+                    done[start:end] = b"\x01" * (end - start)
+                rest = list(itertools.compress(rest, map(operator.not_, done)))
             checked = reg.validate_members(
                 self.db,
-                [member.data for member in pending],
-                member_ids=[member.member_id for member in pending],
+                [pending[at].data for at in rest],
+                member_ids=[pending[at].member_id for at in rest],
                 codes=self.vocab.codes,
                 check_duplicate_id=False,
                 today=self.today,
                 memo=self.memo,
             )
-            found = {at: issues for at, issues in enumerate(checked) if issues}
+            found = {rest[k]: issues for k, issues in enumerate(checked) if issues}
+            found.update(self.prechecked)
         else:  # every member new: their values are the file's columns
             found = reg.validate_member_columns(
                 self.db,
@@ -2006,8 +2032,14 @@ def _mark_unchanged(
         changed = _differ(reg.household_columns([h.data for h in matched]), befores, household_index)
         for h, before, differs in zip(matched, befores, changed, strict=True):
             causes = before.get("causes") if household_index is None else before[household_index["causes"]]
-            h.changed = differs or bool(h.new_village) or sorted(set(h.data.causes)) != sorted(set(causes or []))
+            h.changed = _household_changed(h, differs, causes)
             h.before = None
+
+
+def _household_changed(household: PlannedHousehold, differs: bool, causes: list[str] | None) -> bool:
+    """Whether a matched household would write anything of its own: a column that ``differs``, a village to
+    create, causes other than the register's (``causes``)."""
+    return differs or bool(household.new_village) or sorted(set(household.data.causes)) != sorted(set(causes or []))
 
 
 def _differ(columns: dict[str, list[Any]], rows: list[Any], named: dict[str, int] | None = None) -> list[bool]:

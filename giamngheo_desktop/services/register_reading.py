@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
+from operator import itemgetter
 from typing import Any
 
 from giamngheo_desktop import clock
@@ -123,9 +125,8 @@ def member_rows(db: Database, household_ids: Iterable[int]) -> tuple[list[str], 
             batch,
         )
         columns = [d[0] for d in cursor.description]
-        at = columns.index("household_id")
-        for row in cursor:
-            found[row[at]].append(row)
+        for hid, rows in itertools.groupby(cursor, itemgetter(columns.index("household_id"))):
+            found[hid] = list(rows)
     return columns, found
 
 
