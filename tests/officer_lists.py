@@ -570,42 +570,44 @@ def csv_cell_breaks(path: Path) -> Path:
     return path
 
 
+PLAIN = ["STT", "Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Dân tộc", "Số CCCD", "Thôn", "Loại hộ"]
+
+
+def plain_list(
+    path: Path,
+    last: str,
+    cell: Callable[[Home, Man, int], Any],
+    edit: Callable[[list[Any], int], None] | None = None,
+) -> Path:
+    """The register as one plain table (columns PLAIN) with one more column at the end, headed *last*: *cell*
+    gives its value for each person (and the person's number, from 1); *edit* may then change a row's cells."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append([*PLAIN, last])
+    for h, _i, p, n in everyone():
+        row = [
+            n,
+            p.name,
+            p.rel,
+            p.born.strftime("%d/%m/%Y") if p.born else p.year,
+            SEX[p.sex],
+            p.ethnicity,
+            p.id_number or None,
+            h.village,
+            CLASS[h.klass],
+            cell(h, p, n),
+        ]
+        if edit:
+            edit(row, n)
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
 def notes_status(path: Path) -> Path:
     """A "Ghi chú" column saying what became of a member since the last review: "Đã chết", "Chết tháng 3/2025",
     "Chuyển đi nơi khác", "Đã chuyển khẩu"; others hold ordinary notes ("Khuyết tật", "Đi làm ăn xa")."""
-    wb = Workbook()
-    ws = wb.active
-    ws.append(
-        [
-            "STT",
-            "Họ và tên",
-            "Quan hệ với chủ hộ",
-            "Năm sinh",
-            "Giới tính",
-            "Dân tộc",
-            "Số CCCD",
-            "Thôn",
-            "Loại hộ",
-            "Ghi chú",
-        ]
-    )
-    for h, _i, p, n in everyone():
-        ws.append(
-            [
-                n,
-                p.name,
-                p.rel,
-                p.born.strftime("%d/%m/%Y") if p.born else p.year,
-                SEX[p.sex],
-                p.ethnicity,
-                p.id_number or None,
-                h.village,
-                CLASS[h.klass],
-                NOTES.get(p.name),
-            ]
-        )
-    wb.save(path)
-    return path
+    return plain_list(path, "Ghi chú", lambda _h, p, _n: NOTES.get(p.name))
 
 
 NOTES = {
@@ -621,39 +623,7 @@ NOTES = {
 def error_cells(path: Path) -> Path:
     """Excel's "#N/A" down a "Tra cứu" column the importer does not use (a VLOOKUP into a sheet that is gone): the list
     imports as if it were not there (errors in columns it uses: tests/core/test_import_officer_lists.py)."""
-    wb = Workbook()
-    ws = wb.active
-    ws.append(
-        [
-            "STT",
-            "Họ và tên",
-            "Quan hệ với chủ hộ",
-            "Năm sinh",
-            "Giới tính",
-            "Dân tộc",
-            "Số CCCD",
-            "Thôn",
-            "Loại hộ",
-            "Tra cứu",
-        ]
-    )
-    for h, _i, p, n in everyone():
-        ws.append(
-            [
-                n,
-                p.name,
-                p.rel,
-                p.born.strftime("%d/%m/%Y") if p.born else p.year,
-                SEX[p.sex],
-                p.ethnicity,
-                p.id_number or None,
-                h.village,
-                CLASS[h.klass],
-                "#N/A",
-            ]
-        )
-    wb.save(path)
-    return path
+    return plain_list(path, "Tra cứu", lambda _h, _p, _n: "#N/A")
 
 
 def html_xls(path: Path) -> Path:

@@ -17,6 +17,7 @@ from giamngheo_desktop.services.session import open_session
 from tests.sample_data import SAMPLE_HOUSEHOLDS, populate
 from tests.ui.sync_tasks import SyncTaskRunner
 from ui import errors
+from ui.dialogs.import_dialog import ImportResultDialog
 from ui.settings import Settings
 from ui.workspace import Workspace
 
@@ -48,6 +49,16 @@ def sample_path(db_path: Path) -> Path:
 @pytest.fixture
 def workspace(sample_path: Path) -> Iterator[Workspace]:
     ws = Workspace.open(sample_path, runner=SyncTaskRunner())
+    yield ws
+    ws.close()
+
+
+@pytest.fixture
+def commune(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
+    """xã Tân Lập with its three villages and no household yet, for importing lists; the import's result
+    window closed at once."""
+    monkeypatch.setattr(ImportResultDialog, "exec", lambda _self: 1)
+    ws = Workspace.open(db_path, runner=SyncTaskRunner())
     yield ws
     ws.close()
 

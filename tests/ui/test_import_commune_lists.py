@@ -4,7 +4,6 @@ its preview names the villages it will create as they will be created; a househo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,21 +11,11 @@ from openpyxl import Workbook
 from pytestqt.qtbot import QtBot
 
 from tests import commune_lists as shapes
-from tests.ui.sync_tasks import SyncTaskRunner
 from tests.ui.widgets import top_items
 from ui import undo
-from ui.dialogs.import_dialog import ImportDialog, ImportResultDialog
+from ui.dialogs.import_dialog import ImportDialog
 from ui.dialogs.member_ops_dialog import MoveMemberDialog
 from ui.workspace import Workspace
-
-
-@pytest.fixture
-def commune(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
-    """xã Tân Lập with its three villages and no household yet; the result window closed at once."""
-    monkeypatch.setattr(ImportResultDialog, "exec", lambda _self: 1)
-    ws = Workspace.open(db_path, runner=SyncTaskRunner())
-    yield ws
-    ws.close()
 
 
 def test_the_import_window_takes_the_template_list_in_one_step(

@@ -3,7 +3,6 @@ importer decided for the officer (a hidden column left unused, a class column fo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,18 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from tests import commune_lists
 from tests import officer_lists as shapes
-from tests.ui.sync_tasks import SyncTaskRunner
-from ui.dialogs.import_dialog import ImportDialog, ImportResultDialog
+from ui.dialogs.import_dialog import ImportDialog
 from ui.workspace import Workspace
-
-
-@pytest.fixture
-def commune(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
-    """xã Tân Lập with its three villages and no household yet; the result window closed at once."""
-    monkeypatch.setattr(ImportResultDialog, "exec", lambda _self: 1)
-    ws = Workspace.open(db_path, runner=SyncTaskRunner())
-    yield ws
-    ws.close()
 
 
 @pytest.mark.parametrize("shape", ["roman_groups", "excel_table", "merged_names", "pasted_text"])
