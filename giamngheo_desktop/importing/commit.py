@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import sqlite3
 from collections.abc import Callable
@@ -83,9 +84,11 @@ def _commit_preview(
     planned_members = sum(  # PlannedMember.kind() != "unchanged", without a call per member
         1
         for h in preview.households
-        if h.valid or not valid_only
+        if (h.valid or not valid_only) and h.made_members is not None
         for m in h.members
         if (m.valid or not valid_only) and (m.action != "update" or m.changed)
+    ) + sum(  # households planned a column at a time, their members not made: every one new and valid
+        len(h.member_rows) for h in preview.households if (h.valid or not valid_only) and h.made_members is None
     )
     # a bigger page cache while the member indexes grow by hundreds of thousands of entries
     cache_before = db.scalar("PRAGMA cache_size")
@@ -163,9 +166,13 @@ def _commit(
         new_households: list[reg.HouseholdInput] = []
         new_household_ids: list[int] = []
         updated_households: list[reg.HouseholdInput] = []
-        new_members: list[reg.MemberInput] = []
-        new_member_keys: list[tuple[int, int, int]] = []
-        new_spans: list[tuple[int, int]] = []  # of each new household: its members' range in new_members
+        # the new members as their data rows in the file's columns (preview.new_members): written from them
+        new_rows: list[int] = []
+        new_member_households: list[int] = []  # of each new member (their ids follow one another from first_member)
+        new_member_orders: list[int] = []
+        first_member = next_member
+        new_spans: list[tuple[int, int]] = []  # of each new household: its members' range in new_rows
+        new = preview.new_members
         updated_members: list[reg.MemberInput] = []
         updated_member_ids: list[int] = []
         memo = preview.memo
@@ -193,14 +200,25 @@ def _commit(
                 prefix = village_codes.get(data.village_id, "")
                 data.code, counter = household_code.next_free(prefix, counter, live_codes.__contains__)
                 live_codes.add(data.code)
-            members = [m for m in h.members if m.valid]
-            head: reg.MemberInput | None = None
-            for m in members:
-                if m.data.relationship_code == reg.HEAD and m.data.life_status == "living":
-                    head = m.data
-                    break
-            if h.action == "create" and head is not None:
-                known = (head.sex, head.ethnicity_code, head.ethnicity_system)
+            # planned a column at a time, its members not made: every one new and valid, their values in ``new``
+            members_made = h.made_members
+            members = [m for m in members_made if m.valid] if members_made is not None else []
+            head: int | None = None  # a new household's head: its data row (every member of it is new)
+            if h.action == "create":
+                if members_made is None:
+                    found = new.head(h.member_rows)
+                    head = None if found is None else h.member_rows[found]
+                else:
+                    head = next(
+                        (
+                            m.index
+                            for m in members
+                            if m.data.relationship_code == reg.HEAD and m.data.life_status == "living"
+                        ),
+                        None,
+                    )
+            if head is not None:
+                known = (new.value("sex", head), new.value("ethnicity_code", head), new.value("ethnicity_system", head))
                 flags = flags_of.get(known)
                 if flags is None:  # a few sexes and peoples: worked out once each
                     flags = flags_of[known] = {
@@ -226,7 +244,18 @@ def _commit(
                 causes.extend((hid, c) for c in data.causes)
             order = orders.get(hid, 0)
             head_id: int | None = None
-            first_new = len(new_members)
+            first_new = len(new_rows)
+            if members_made is None:
+                rows = h.member_rows
+                count = len(rows)
+                if head is not None:
+                    head_id = next_member + rows.index(head)
+                new_rows += rows
+                new_member_households += itertools.repeat(hid, count)
+                new_member_orders += range(order + 1, order + count + 1)
+                order += count
+                members_created += count
+                next_member += count
             for m in members:
                 if m.action == "update" and m.member_id is not None:
                     if not m.changed:
@@ -238,16 +267,16 @@ def _commit(
                     continue
                 order += 1
                 members_created += 1
-                mid = next_member
+                if m.index == head:
+                    head_id = next_member
                 next_member += 1
-                new_members.append(m.data)
-                new_member_keys.append((mid, hid, order))
-                if m.data is head:
-                    head_id = mid
+                new_rows.append(m.index)
+                new_member_households.append(hid)
+                new_member_orders.append(order)
             orders[hid] = order
             if h.action == "create":
                 heads.append(head_id)
-                new_spans.append((first_new, len(new_members)))
+                new_spans.append((first_new, len(new_rows)))
             else:
                 refresh.append(hid)
             touched.append(hid)
@@ -275,27 +304,28 @@ def _commit(
             "created_at": [now] * len(new_household_ids),
             "updated_at": [now] * len(new_household_ids),
         }
+        new_fields = new.fields(new_rows)  # every MemberInput field of each new member, a column each
         searched: dict[str, list[Any]] | None = None  # the new members' name folds and ID numbers
         if block is not None:  # search triggers are off: new households get their text here
-            searched = reg.member_search_columns(new_members, memo)
+            searched = reg.member_search_columns(new_fields["full_name"], new_fields["id_number"], memo)
             household_columns.update(
                 _search_text(household_columns["code_fold"], new_spans, searched["name_fold"], searched["id_number"])
             )
             block.search_households = refresh
 
         def member_chunk(start: int) -> dict[str, list[Any]]:
-            keys = new_member_keys[start : start + _CHUNK]
+            end = min(start + _CHUNK, len(new_rows))
             return {
-                "id": [k[0] for k in keys],
-                "household_id": [k[1] for k in keys],
-                **reg.member_columns(
-                    new_members[start : start + _CHUNK],
+                "id": list(range(first_member + start, first_member + end)),
+                "household_id": new_member_households[start:end],
+                **reg.member_columns_of(
+                    {k: v[start:end] for k, v in new_fields.items()},
                     memo,
-                    {k: v[start : start + _CHUNK] for k, v in searched.items()} if searched is not None else None,
+                    {k: v[start:end] for k, v in searched.items()} if searched is not None else None,
                 ),
-                "sort_order": [k[2] for k in keys],
-                "created_at": [now] * len(keys),
-                "updated_at": [now] * len(keys),
+                "sort_order": new_member_orders[start:end],
+                "created_at": [now] * (end - start),
+                "updated_at": [now] * (end - start),
             }
 
         # Two cores: while SQLite works without the GIL (copying staged rows into a table, the
@@ -323,7 +353,7 @@ def _commit(
 
             def prepare() -> None:
                 start = following[0]
-                if start < len(new_members):
+                if start < len(new_rows):
                     coming[start] = helper.submit(made_chunk, start)
                     following[0] = start + _CHUNK
 
@@ -339,13 +369,13 @@ def _commit(
                     households_sealed[0].result() if households_sealed else seal_households(household_columns)
                 ),
             )
-            if block is not None and len(new_members) > _CHUNK:
+            if block is not None and len(new_rows) > _CHUNK:
                 prepare()
                 # the new households' search text is final: indexed now, while the helper works
                 # (the block's rebuild then finds them indexed)
                 search.sync_index(conn)
             report(40)
-            for start in range(0, len(new_members), _CHUNK):
+            for start in range(0, len(new_rows), _CHUNK):
                 made = coming.pop(start, None)
                 if made is None:
                     following[0] = max(following[0], start + _CHUNK)
@@ -359,7 +389,7 @@ def _commit(
                     sealed=sealed,
                     prepared=prepared,
                 )
-                report(40 + start * 55 // max(len(new_members), 1))
+                report(40 + start * 55 // max(len(new_rows), 1))
             settle()
         reg._refresh_derived_many(db, refresh, codes)
         conn.executemany("INSERT OR IGNORE INTO household_cause (household_id, cause_code) VALUES (?, ?)", causes)

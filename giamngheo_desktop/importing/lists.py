@@ -78,7 +78,6 @@ from giamngheo_desktop.importing.memory import (
 )
 from giamngheo_desktop.importing.planner import (
     _HOUSEHOLD_KEYS,
-    _MEMBER_INPUT_FIELDS,
     _NO_DATE,
     CREATE_VILLAGES_LABEL,
     _differ,

@@ -26,6 +26,7 @@ from giamngheo_desktop.importing.preview import (
     ROW_BITS,
     Cancelled,
     ImportPreview,
+    NewMembers,
     PlannedHousehold,
     PlannedMember,
     Progress,
@@ -176,8 +177,8 @@ class _MemberColumns:
     listed: dict[str, list[str | None]]  # education_level, schooling, employment → code (None: empty or unknown)
     occupations: list[str | None] | None
     notes: list[str | None] | None
-    values: dict[str, list[Any]]  # the row as a new member, a column per MemberInput field (None: not in the file)
-    fresh: list[reg.MemberInput]  # the row as a new member
+    values: dict[str, list[Any]]  # the row as a new member, a column per MemberInput field the file fills
+    new: NewMembers  # the same columns: what the preview's new members are made of and written from
     before: dict[int, list[RowIssue]]  # the planner's problems with a row, named before matching the register
     after: dict[int, list[RowIssue]]  # … and after it
     skips: list[tuple[str, ...]]  # problems the register's checks would name again, already named
@@ -311,10 +312,14 @@ class _Planner:
         # (where in issues its problems go, the household, whether the file gave its code): checked together
         self.household_checks: list[tuple[int, PlannedHousehold, bool]] = []
         # every planned member in planning order, and its data row (members are validated together once
-        # all are planned); the household of each one on its household's first row (by place in pending)
-        self.pending: list[PlannedMember] = []
+        # all are planned); the household of each one on its household's first row (by place in pending).
+        # The members of households planned a column at a time are not made (None here; unmade: where each
+        # such household's members start in pending), unless a check needs them (_made_pending).
+        self.pending: list[PlannedMember | None] = []
         self.pending_rows: list[int] = []
         self.first_rows: dict[int, PlannedHousehold] = {}
+        self.unmade: list[tuple[int, PlannedHousehold]] = []
+        self.in_order: bool | None = None  # pending_rows are every data row in order (_pending_column)
         self.updates = 0  # members planned as updates (their values are not the file's columns)
         # the register's checks of members planned a run at a time (_plan_matched), by place in pending
         self.prechecked: dict[int, Sequence[ValidationIssue]] = {}
@@ -662,6 +667,7 @@ class _Planner:
                 f"Cột “{column}” ghi ngày theo kiểu tháng/ngày/năm (như Excel tiếng Anh lưu tệp CSV): đã đọc theo "
                 "kiểu đó; hãy xem lại ngày sinh trong thẻ “Hộ sẽ ghi”."
             )
+        assert self.m is not None
         return ImportPreview(
             path="",
             sheet=", ".join(p.table.sheet for p in self.parts),
@@ -674,6 +680,7 @@ class _Planner:
             memo=self.memo,
             notes=notes,
             part_sheets=[p.table.sheet for p in self.parts],
+            new_members=self.m.new,
         )
 
     def _name_notes(self, names: list[str], columns: dict[str, list[Any]], total: int) -> list[str]:
@@ -703,20 +710,22 @@ class _Planner:
         same births, none with an ID number, which would be refused as repeated anyway): the copy is refused at
         its first row, naming the row of the first."""
         # a first look, cheap: the first person's name, of the households whose first person has no ID number
+        # (read from the file's columns where the household's members are not made)
+        firsts = [(h, _first_person(h)) for h in households if h.action == "create" and h.member_count]
         names: set[str] = set()
         again: set[str] = set()
-        for h in households:
-            if h.action == "create" and h.members and not (first_person := h.members[0].data).id_number:
-                if first_person.full_name in names:
-                    again.add(first_person.full_name)
+        for _h, (name, id_number) in firsts:
+            if not id_number:
+                if name in names:
+                    again.add(name)
                 else:
-                    names.add(first_person.full_name)
+                    names.add(name)
         if not again:
             return
         alike: dict[str, list[PlannedHousehold]] = {}
-        for h in households:
-            if h.action == "create" and h.members and h.members[0].data.full_name in again:
-                alike.setdefault(h.members[0].data.full_name, []).append(h)
+        for h, (name, _id_number) in firsts:
+            if name in again:
+                alike.setdefault(name, []).append(h)
         for group in alike.values():
             seen: dict[tuple[Any, ...], int] = {}
             for h in group:
@@ -923,8 +932,9 @@ class _Planner:
         if len(sources) == 1 and sources[0][2] is None and total and not month_first(sources[0][1]):
             # a date column alone, day first (the usual): a column at a time
             source, column, _sex = sources.pop()
-            isos, years, problems = zip(*self.parse_dates(column), strict=True)
-            birth_iso, birth_year = list(isos), list(years)
+            parsed_column = self.parse_dates(column)
+            birth_iso, birth_year = list(map(itemgetter(0), parsed_column)), list(map(itemgetter(1), parsed_column))
+            problems = list(map(itemgetter(2), parsed_column))
             if any(problems):
                 for i, problem in enumerate(problems):
                     if problem:
@@ -960,7 +970,22 @@ class _Planner:
                 f"ghi là {'nam' if other == 'M' else 'nữ'}."
             )
         sex_cells = cols.get("sex")
-        if sex_cells is not None:
+        distinct_sexes = dict.fromkeys(sex_cells) if sex_cells is not None else {}
+        if sex_cells is not None and all(type(v) is str or v is None for v in distinct_sexes):
+            # text (the usual): each distinct text read once, the column mapped in one pass
+            known = self.vocab.sexes
+            found_sex: dict[str, str | None] = {}
+            for value in distinct_sexes:
+                if value:
+                    if value not in self.sexes:
+                        self.sexes[value] = known.get(fold_key(value))
+                    found_sex[value] = self.sexes[value]
+            sexes = [found_sex[v] if v else s for v, s in zip(sex_cells, sexes, strict=True)]
+            if None in found_sex.values():
+                for i in _filled(sex_cells):
+                    if found_sex[sex_cells[i]] is None:
+                        add(before, i, "sex", sex_cells[i], "ghi “Nam” hoặc “Nữ”", "error")
+        elif sex_cells is not None:
             known = self.vocab.sexes
             for i in _filled(sex_cells):
                 text = _text(sex_cells[i])
@@ -1078,17 +1103,7 @@ class _Planner:
             "note": [v or "" for v in notes] if notes is not None else None,
             **listed,
         }
-        args = [values.get(f.name) for f in _MEMBER_INPUT_FIELDS]
-        fresh = list(
-            map(
-                reg.MemberInput,
-                names,  # as long as the rows: the default of the others repeats with it
-                *(
-                    itertools.repeat(f.default) if a is None else a
-                    for f, a in zip(_MEMBER_INPUT_FIELDS[1:], args[1:], strict=True)
-                ),
-            )
-        )
+        given = {key: column for key, column in values.items() if column is not None}
         return _MemberColumns(
             names=names,
             ids=ids,
@@ -1102,8 +1117,8 @@ class _Planner:
             listed=listed,
             occupations=occupations,
             notes=notes,
-            values={key: column for key, column in values.items() if column is not None},
-            fresh=fresh,
+            values=given,
+            new=NewMembers(given),
             before=before,
             after=after,
             skips=skips,
@@ -1352,9 +1367,6 @@ class _Planner:
                 changed,
             )
         )
-        fresh = m.fresh
-        for i, member in zip(flat, inputs, strict=True):
-            fresh[i] = member  # the row's new-member input is not needed: let it go
         existing_rows = [row for _hid, row, _pairs in matched]
         held = dict(zip(self.household_names, map(list, zip(*existing_rows, strict=True)), strict=True))
         inputs_of = reg.household_input_columns(held, len(matched))
@@ -1381,10 +1393,11 @@ class _Planner:
                 rows=numbers[start:end],
                 action="update",
                 data=data,
-                members=members[start:end],
+                made_members=members[start:end],
                 household_id=household_id,
                 village_name=village_name,
                 new_village=new_village,
+                member_rows=rows,
             )
             self.household_checks.append((check_at, household, bool(code)))
             self.first_rows[base + start] = household
@@ -1491,16 +1504,14 @@ class _Planner:
         starts = [0, *ends[:-1]]
         spans = list(map(slice, starts, ends))
         numbers = list(map(self.numbers.__getitem__, flat))
-        inputs = list(map(m.fresh.__getitem__, flat))
-        if not has_rel:  # the first row heads the household (its column says so too: _pending_column)
+        if not has_rel:  # the first row heads the household (in the members' column: what they are made of)
             firsts = {household[0] for household in rows}
-            for i, member in zip(flat, inputs, strict=True):
-                member.relationship_code = m.rels[i] = reg.HEAD if i in firsts else reg.OTHER_RELATIVE
-        members = list(map(PlannedMember, numbers, itertools.repeat("create"), inputs))
+            for i in flat:
+                m.rels[i] = reg.HEAD if i in firsts else reg.OTHER_RELATIVE
         codes = list(map(_text, values["household_code"])) if "household_code" in values else [""] * count
-        villages: list[tuple[int | None, str, str]] = list(
-            map(self._village_found, map(_text, values.get("village") or [None] * count))  # type: ignore[arg-type]
-        )
+        texts = list(map(_text, values.get("village") or [None] * count))
+        found_villages = {text: self._village_found(text) for text in dict.fromkeys(texts)}  # each text once
+        villages: list[tuple[int | None, str, str]] = list(map(found_villages.__getitem__, texts))  # type: ignore[arg-type]
         households = list(map(reg.HouseholdInput, codes, [village[0] or 0 for village in villages]))
         setters: dict[str, Callable[[reg.HouseholdInput, Any], None]] = {
             "address": lambda data, v: setattr(data, "address", _text(v)),
@@ -1517,24 +1528,31 @@ class _Planner:
                 for data, value in zip(households, column, strict=True):
                     if value is not None:
                         setter(data, value)
+        # their members are made when asked for (the preview shows a few): written from the columns
         planned = list(
             map(
                 PlannedHousehold,
                 map(numbers.__getitem__, spans),
                 itertools.repeat("create"),
                 households,
-                map(members.__getitem__, spans),
+                itertools.repeat(None),
                 itertools.repeat(None),
                 [village[1] for village in villages],
                 [village[2] for village in villages],
                 [not code for code in codes],
+                itertools.repeat(True),
+                itertools.repeat(None),
+                itertools.repeat(True),
+                rows,
+                itertools.repeat(m.new),
             )
         )
         # nothing said of them: the register's checks of each go where the issues end now
         self.household_checks.extend(zip(itertools.repeat(len(self.issues)), planned, map(bool, codes)))
         base = len(self.pending)
         self.first_rows.update(zip([base + start for start in starts], planned, strict=True))
-        self.pending += members
+        self.unmade.extend(zip([base + start for start in starts], planned, strict=True))
+        self.pending += itertools.repeat(None, len(flat))
         self.pending_rows += flat
         return planned
 
@@ -1636,13 +1654,14 @@ class _Planner:
             rows=numbers,
             action="update" if existing_id is not None else "create",
             data=data,
-            members=planned_members,
+            made_members=planned_members,
             household_id=existing_id,
             village_name=village_name,
             new_village=new_village,
             generate_code=not code and existing_id is None,
             valid=not household_error,
             before=existing,
+            member_rows=rows,
         )
         self.household_checks.append((check_at, planned, bool(code)))
         # an error in the first row's member data makes the household invalid too (see _validate_members)
@@ -1812,7 +1831,7 @@ class _Planner:
         """The members of data rows ``rows``: from :meth:`_member_columns`, matched with the register."""
         m = self.m
         assert m is not None
-        issues, before, after, fresh = self.issues, m.before, m.after, m.fresh
+        issues, before, after, new = self.issues, m.before, m.after, m.new
         pending, pending_rows = self.pending, self.pending_rows
         matching = household_id is not None or bool(self.ids_in_db)  # else every member is new
         planned: list[PlannedMember] = []
@@ -1821,14 +1840,12 @@ class _Planner:
                 issues.extend(before[i])
             match = self._match(i, numbers[index], household_id, existing_members) if matching else None
             if match is None:
-                data = fresh[i]
-                if not has_rel:  # the first row heads the household (its column says so too: _pending_column)
-                    data.relationship_code = m.rels[i] = reg.HEAD if index == 0 else reg.OTHER_RELATIVE
-                member = PlannedMember(numbers[index], "create", data)
+                if not has_rel:  # the first row heads the household (in the members' column: what it is made of)
+                    m.rels[i] = reg.HEAD if index == 0 else reg.OTHER_RELATIVE
+                member = PlannedMember(numbers[index], "create", new.input(i), index=i)
             else:
                 data = m.update(self.member_input(match), i, has_rel=has_rel)
                 member = PlannedMember(numbers[index], "update", data, match[self.member_index["id"]], before=match)
-                fresh[i] = data  # the row's new-member input is not needed: let it go
                 self.updates += 1
             if i in after:
                 issues.extend(after[i])
@@ -1925,18 +1942,30 @@ class _Planner:
         if column is None:
             return None
         rows = self.pending_rows
-        if len(rows) == len(column) and rows == list(range(len(column))):  # every row planned, in order
+        if self.in_order is None:  # every row planned, in order (asked once: the same for every column)
+            self.in_order = len(rows) == len(column) and rows == list(range(len(column)))
+        if self.in_order:
             return column
         return list(map(column.__getitem__, rows))
+
+    def _made_pending(self) -> list[PlannedMember]:
+        """Every planned member (``pending``), the members of households planned a column at a time made."""
+        pending = self.pending
+        for start, household in self.unmade:
+            members = household.members
+            pending[start : start + len(members)] = members
+        self.unmade = []
+        return pending  # type: ignore[return-value]  # none left None
 
     def _validate_members(self) -> None:
         """Validate every planned member at once (the register's checks, :func:`register.validate_members`)."""
         m = self.m
         assert m is not None
-        pending = self.pending
         found: Mapping[int, Sequence[ValidationIssue]]
         columns = {key: self._pending_column(key) for key in m.values}
+        count = len(self.pending)
         if any(column is None for column in columns.values()):  # members of the register among them
+            pending = self._made_pending()
             rest: Sequence[int] = range(len(pending))
             if self.prechecked_spans:  # those planned a run at a time are checked already
                 done = bytearray(len(pending))
@@ -1958,30 +1987,33 @@ class _Planner:
             found = reg.validate_member_columns(
                 self.db,
                 {key: column for key, column in columns.items() if column is not None},
-                len(pending),
+                count,
                 codes=self.vocab.codes,
                 today=self.today,
                 memo=self.memo,
             )
-        rows, skips, first_rows = self.pending_rows, m.skips, self.first_rows
+        rows, skips, first_rows, numbers = self.pending_rows, m.skips, self.first_rows, self.numbers
         for at in sorted(found):
-            member, skip, household = pending[at], skips[rows[at]], first_rows.get(at)
+            row, skip, household = numbers[rows[at]], skips[rows[at]], first_rows.get(at)
             for issue in found[at]:
                 if issue.field in skip:
                     continue
-                self._from_validation(member.row, issue, self.checked)
+                self._from_validation(row, issue, self.checked)
                 if household is not None and issue.severity == "error":
                     household.valid = False
 
     def _mark_validity(self, households: list[PlannedHousehold]) -> None:
         """Rows with errors are invalid; a household is invalid when its head row is."""
-        members = self.pending  # every planned member, household by household
-        numbers = self._pending_column("id_number")
-        given = list(filter(None, map(_ID_NUMBER, members) if numbers is None else numbers))
+        numbers = self._pending_column("id_number")  # of every planned member, household by household
+        given = list(filter(None, map(_ID_NUMBER, self._made_pending()) if numbers is None else numbers))
         if len(set(given)) < len(given):  # an ID number given twice in the file
-            numbers = [(m.data.id_number, m.row) for m in members if m.data.id_number]
+            if numbers is None:
+                given_at = [(m.data.id_number, m.row) for m in self._made_pending() if m.data.id_number]
+            else:
+                at = map(self.numbers.__getitem__, self.pending_rows)
+                given_at = [(number, row) for number, row in zip(numbers, at, strict=True) if number]
             seen: dict[str | None, int] = {}
-            for number, row in numbers:
+            for number, row in given_at:
                 first = seen.setdefault(number, row)
                 if first != row:
                     self.repeated.append(
@@ -1998,6 +2030,8 @@ class _Planner:
         if not error_rows:  # then every household has its head and every row is valid
             return
         for h in households:
+            if h.made_members is None and error_rows.isdisjoint(h.rows):  # planned a column at a time: one head
+                continue
             for m in h.members:
                 m.valid = m.row not in error_rows
             head_rows = [m.row for m in h.members if m.data.relationship_code == reg.HEAD]
@@ -2005,6 +2039,17 @@ class _Planner:
                 h.valid = False
             if h.valid and h.action == "create" and not any(m.valid for m in h.members):
                 h.valid = False
+
+
+def _first_person(household: PlannedHousehold) -> tuple[str, str | None]:
+    """The name and ID number of a household's first member (from the file's columns when its members are not
+    made)."""
+    new = household.new_members
+    if household.made_members is None and new is not None:
+        i = household.member_rows[0]
+        return new.value("full_name", i), new.value("id_number", i)
+    data = household.members[0].data
+    return data.full_name, data.id_number
 
 
 def _mark_unchanged(
@@ -2019,7 +2064,14 @@ def _mark_unchanged(
     rows they were compared with (``before``: tuples whose columns ``member_index`` and
     ``household_index`` name, or dicts) are let go.
     """
-    members = [m for h in households for m in h.members if m.action == "update" and m.before is not None]
+    # (a new household's members are all new)
+    members = [
+        m
+        for h in households
+        if h.action == "update"
+        for m in h.members
+        if m.action == "update" and m.before is not None
+    ]
     if members:
         rows = [m.before for m in members]
         changed = _differ(reg.member_columns([m.data for m in members], memo), rows, member_index)

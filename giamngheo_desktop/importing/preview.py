@@ -5,6 +5,8 @@ file's sheets and columns.
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import operator
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -57,6 +59,80 @@ class RowIssue:
         return f"{kind} — {self.where()}, cột “{self.column}”{letter}{value}: {self.reason}"
 
 
+_MEMBER_DEFAULTS: tuple[tuple[str, Any], ...] = tuple(
+    (f.name, f.default) for f in dataclasses.fields(reg.MemberInput)
+)  # full_name first
+
+
+_MEMBER_DEFAULT = dict(_MEMBER_DEFAULTS)
+
+
+@dataclass(slots=True)
+class NewMembers:
+    """What each data row of the file gives its member as a new member: a column per ``MemberInput``
+    field, a value per data row (the planner's columns; a field the file does not fill is absent:
+    its default on every row).
+
+    An import's new members are written from these columns (:func:`commit.commit_import`) and made
+    into objects only when asked for (the preview shows a few hundred of 200,000)."""
+
+    columns: dict[str, list[Any]] = field(default_factory=dict)
+
+    def input(self, i: int) -> reg.MemberInput:
+        """Data row ``i`` as a new member."""
+        columns = self.columns
+        return reg.MemberInput(
+            *[default if (column := columns.get(name)) is None else column[i] for name, default in _MEMBER_DEFAULTS]
+        )
+
+    def value(self, name: str, i: int) -> Any:
+        """Field ``name`` of data row ``i``."""
+        column = self.columns.get(name)
+        return _MEMBER_DEFAULT[name] if column is None else column[i]
+
+    def head(self, rows: list[int]) -> int | None:
+        """Where in ``rows`` (data rows) the first living head is, None where none is."""
+        relationships = self.columns.get("relationship_code")
+        statuses = self.columns.get("life_status")
+        if relationships is None:
+            return None
+        for at, i in enumerate(rows):
+            if relationships[i] == reg.HEAD and (statuses is None or statuses[i] == "living"):
+                return at
+        return None
+
+    def fields(self, rows: list[int]) -> dict[str, list[Any]]:
+        """Every ``MemberInput`` field of data rows ``rows``, a column each (the columns themselves when
+        ``rows`` are every data row in order: a list imported whole)."""
+        count = len(rows)
+        pick = _picker(rows, len(next(iter(self.columns.values()), ())))
+        return {
+            name: [default] * count if (column := self.columns.get(name)) is None else pick(column)
+            for name, default in _MEMBER_DEFAULTS
+        }
+
+
+def _picker(rows: list[int], length: int) -> Callable[[list[Any]], list[Any]]:
+    """A function giving the values of a column at ``rows``: the column itself when ``rows`` is every row in
+    order, slices of it for a few runs of consecutive rows, else each value picked (in C)."""
+    count = len(rows)
+    if not count:
+        return lambda _column: []
+    breaks = list(itertools.compress(range(1, count), map((1).__ne__, map(operator.sub, rows[1:], rows[:-1]))))
+    if not breaks and rows[0] == 0 and count == length:
+        return lambda column: column
+    if len(breaks) < 64:
+        runs = [(rows[a], rows[b - 1] + 1) for a, b in zip([0, *breaks], [*breaks, count], strict=True)]
+        if len(runs) == 1:
+            first, end = runs[0]
+            return lambda column: column[first:end]
+        return lambda column: list(itertools.chain.from_iterable(column[a:b] for a, b in runs))
+    if count == 1:
+        return lambda column: [column[rows[0]]]
+    getter = operator.itemgetter(*rows)
+    return lambda column: list(getter(column))
+
+
 @dataclass(slots=True)
 class PlannedMember:
     row: int
@@ -67,6 +143,7 @@ class PlannedMember:
     # the register's row it updates (a tuple of the member's columns), until compared (planner._mark_unchanged)
     before: tuple[Any, ...] | dict[str, Any] | None = field(default=None, repr=False)
     changed: bool = True  # False: an update that would write the values the register already holds
+    index: int = -1  # a new member: its data row (its values written are those of NewMembers, not data's)
 
     def kind(self) -> str:
         """'create', 'update', or 'unchanged' (matched, nothing to write)."""
@@ -78,7 +155,9 @@ class PlannedHousehold:
     rows: list[int]
     action: str  # 'create' | 'update'
     data: reg.HouseholdInput
-    members: list[PlannedMember]
+    # its members (``members``); None for a new household planned a column at a time (every member new and valid,
+    # their values in ``new_members`` at ``member_rows``) until they are asked for
+    made_members: list[PlannedMember] | None
     household_id: int | None = None
     village_name: str = ""
     new_village: str = ""  # to be created (create_villages)
@@ -87,6 +166,33 @@ class PlannedHousehold:
     # the register's row it updates (a tuple, its causes last), until compared (planner._mark_unchanged)
     before: tuple[Any, ...] | dict[str, Any] | None = field(default=None, repr=False)
     changed: bool = True  # False: the household's own fields and causes are as in the register
+    member_rows: list[int] = field(default_factory=list, repr=False)  # its members' data rows, in order
+    new_members: NewMembers | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def members(self) -> list[PlannedMember]:
+        made = self.made_members
+        if made is None:
+            assert self.new_members is not None
+            rows = self.member_rows
+            made = self.made_members = list(
+                map(
+                    PlannedMember,
+                    self.rows,
+                    itertools.repeat("create"),
+                    map(self.new_members.input, rows),
+                    itertools.repeat(None),
+                    itertools.repeat(True),
+                    itertools.repeat(None),
+                    itertools.repeat(True),
+                    rows,
+                )
+            )
+        return made
+
+    @property
+    def member_count(self) -> int:
+        return len(self.member_rows) if self.made_members is None else len(self.made_members)
 
     def kind(self, *, valid_only: bool = False) -> str:
         """'create', 'update', or 'unchanged': matched, and neither it nor a member it would write differs."""
@@ -102,6 +208,14 @@ class PlannedHousehold:
 
     @property
     def head_name(self) -> str:
+        if self.made_members is None and self.new_members is not None:
+            relationships = self.new_members.columns.get("relationship_code")
+            names = self.new_members.columns["full_name"]
+            if relationships is not None:
+                for i in self.member_rows:
+                    if relationships[i] == reg.HEAD:
+                        return str(names[i])
+            return ""
         for m in self.members:
             if m.data.relationship_code == reg.HEAD:
                 return m.data.full_name
@@ -128,6 +242,8 @@ class ImportPreview:
     mapping: dict[str, str] = field(default_factory=dict)  # header text → field chosen by the officer (or remembered)
     layout: str = ""  # the layout's key (header texts), under which a confirmed mapping is remembered
     part_sheets: list[str] = field(default_factory=list)  # the sheets read, in the order of row keys
+    # the file's members as new members, a column per field (written from these: PlannedMember.index)
+    new_members: NewMembers = field(default_factory=NewMembers, repr=False, compare=False)
 
     def created_villages(self) -> list[str]:
         """The villages the import will create, named as they will be ("Bãi Sậy" for a list's "Thôn Bãi Sậy")."""
@@ -175,8 +291,10 @@ class ImportPreview:
         households = [h for h in self.households if h.valid] if valid_only else self.households
         for h in households:
             result[f"households_{h.kind(valid_only=valid_only)}"] += 1
-        members = [m for h in households for m in h.members if m.valid or not valid_only]
+        # households planned a column at a time, their members not made: every one new and valid
+        members = [m for h in households if h.made_members is not None for m in h.members if m.valid or not valid_only]
         actions = Counter(map(attrgetter("action"), members))  # 200,000 members: counted in C
+        actions["create"] += sum(len(h.member_rows) for h in households if h.made_members is None)
         if actions["update"]:
             unchanged = sum(1 for m in members if m.action == "update" and not m.changed)
             actions["update"] -= unchanged
@@ -193,7 +311,7 @@ class ImportPreview:
         for h in self.households:
             if not h.valid:
                 rows.update(h.rows)
-            else:
+            elif h.made_members is not None:  # (members not made: every one valid)
                 rows.update(m.row for m in h.members if not m.valid)
         rows.update(i.row for i in self.errors if i.row not in self._planned_rows())
         return sorted(rows)
@@ -217,7 +335,7 @@ class ImportPreview:
                     "village": h.village_name or h.new_village,
                     "head": h.head_name,
                     "rows": [sheet_row(r) for r in h.rows],
-                    "members": len(h.members),
+                    "members": h.member_count,
                     "valid": h.valid,
                 }
                 for h in self.households

@@ -102,7 +102,7 @@ def validate_households(
     ctx = field_checks.Context(
         codes or CodeBook(db),
         today or clock.today(),
-        taken=taken,
+        taken=None if live_codes is not None and not live_codes else taken,  # none taken: no call per household
         villages=_villages(db) if check_village else None,
     )
     field_checks.check_records("household", households, add, ctx)

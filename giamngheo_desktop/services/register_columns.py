@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields
 from operator import attrgetter, itemgetter
 from typing import Any
@@ -94,12 +94,15 @@ def _bools(values: list[Any]) -> list[int | None]:
     return [_bool(v) for v in values]
 
 
-def member_search_columns(members: Sequence[MemberInput], memo: MemberMemo) -> dict[str, list[Any]]:
-    """The ``name_fold``, ``id_number`` and ``id_kind`` columns :func:`member_columns` gives (a
-    household's search text is made of the first two; ``member_columns`` takes them as ``known``)."""
-    folds = list(map(memo.fold, map(nfc, map(attrgetter("full_name"), members))))
-    numbers, kinds = id_columns(map(attrgetter("id_number"), members))
-    return {"name_fold": folds, "id_number": numbers, "id_kind": kinds}
+def member_search_columns(
+    names: Sequence[str], numbers: Iterable[str | None], memo: MemberMemo
+) -> dict[str, list[Any]]:
+    """The ``name_fold``, ``id_number`` and ``id_kind`` columns :func:`member_columns` gives of members with these
+    names and ID numbers (a household's search text is made of the first two; ``member_columns`` takes them as
+    ``known``)."""
+    folds = list(map(memo.fold, map(nfc, names)))
+    id_numbers, kinds = id_columns(numbers)
+    return {"name_fold": folds, "id_number": id_numbers, "id_kind": kinds}
 
 
 def member_columns(

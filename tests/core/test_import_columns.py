@@ -274,3 +274,72 @@ def test_households_planned_together_as_one_at_a_time(
         patch.setattr(planner._Planner, "_pending_column", lambda _self, _key: None)
         one_at_a_time = plan()
     assert together == one_at_a_time
+
+
+# -- new members written from the file's columns ------------------------------------------------------------
+# A new household planned a column at a time keeps its members as the file's columns (preview.new_members):
+# they are made into objects only when the preview shows them, and every new member is written from the
+# columns. What is written must be what the preview shows, whether its households were opened or not.
+
+_WRITTEN = ("full_name", "relationship_code", "birth_date", "birth_year", "sex", "id_number", "id_kind",
+            "ethnicity_code", "ethnicity_system", "life_status", "note", "name_fold")  # fmt: skip
+
+
+class _Undo(Exception):
+    """Raised to roll an import back once what it wrote is read."""
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.tuples(*[st.sampled_from(good * 3 + bad) for good, bad in _CELLS]).map(list), min_size=1, max_size=12),
+    st.sets(st.integers(min_value=0, max_value=len(_HEADER) - 1), max_size=3),
+    st.sampled_from(["empty", "held"]),
+    st.booleans(),
+)
+def test_new_members_written_as_the_preview_shows_them(
+    held: Any, rows: list[list[Any]], dropped: set[int], which: str, opened: bool
+) -> None:
+    from giamngheo_desktop.services import register as reg
+
+    keep = [i for i in range(len(_HEADER)) if i not in dropped or i == 2]
+    table = reader.RawTable(
+        rows=[[_HEADER[i] for i in keep], *[[row[i] for i in keep] for row in rows]],
+        row_numbers=list(range(1, len(rows) + 2)),
+        sheet="Danh sách",
+        kind="csv",
+    )
+    db = held[which]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lists, "read_tables", lambda *_a, **_k: [table])
+        preview = lists.plan_import(db, "list.csv", create_villages=True)
+        shown = lists.plan_import(db, "list.csv", create_villages=True)
+    if opened:  # the officer opened every household of the preview: its members made
+        for household in preview.households:
+            assert household.members is not None
+    # what the preview shows of the new members it writes, as the register stores them
+    members = [
+        m.data
+        for h in shown.households
+        if h.valid and h.kind(valid_only=True) != "unchanged"
+        for m in h.members
+        if m.valid and m.action == "create"
+    ]
+    expected = reg.member_columns(members, reg.MemberMemo()) if members else {}
+    heads = [h.head_name for h in shown.households if h.valid and h.action == "create"]
+    last = db.scalar("SELECT coalesce(max(id), 0) FROM member")
+    last_household = db.scalar("SELECT coalesce(max(id), 0) FROM household")
+    try:
+        with db.atomic():
+            result = lists.commit_import(db, preview, valid_only=True)
+            written = db.rows(f"SELECT {', '.join(_WRITTEN)} FROM member WHERE id > ? ORDER BY id", (last,))
+            headed = db.rows(
+                "SELECT m.full_name FROM household h LEFT JOIN member m ON m.id = h.head_member_id "
+                "WHERE h.id > ? ORDER BY h.id",
+                (last_household,),
+            )
+            raise _Undo
+    except _Undo:
+        pass
+    assert result.members_created == len(members)
+    assert written == [{key: expected[key][i] for key in _WRITTEN} for i in range(len(members))]
+    assert [row["full_name"] or "" for row in headed] == heads
