@@ -1,0 +1,226 @@
+"""The register's checks of every planned household and member, IDs given twice, a household pasted twice, and which
+rows are valid.
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+from collections.abc import Mapping, Sequence
+from operator import attrgetter
+from typing import Any
+
+from giamngheo_desktop.domain.errors import ValidationIssue
+from giamngheo_desktop.importing.planner_state import _PlannerState
+from giamngheo_desktop.importing.preview import PlannedHousehold, PlannedMember, RowIssue
+from giamngheo_desktop.importing.values import _KEY_TO_FIELD
+from giamngheo_desktop.services import register as reg
+
+_ID_NUMBER = attrgetter("data.id_number")  # of a planned member
+
+
+def _first_person(household: PlannedHousehold) -> tuple[str, str | None]:
+    """The name and ID number of a household's first member (from the file's columns when its members are not
+    made)."""
+    new = household.new_members
+    if household.made_members is None and new is not None:
+        i = household.member_rows[0]
+        return new.value("full_name", i), new.value("id_number", i)
+    data = household.members[0].data
+    return data.full_name, data.id_number
+
+
+class _Checks(_PlannerState):
+    """The planned households and members checked together once all are planned."""
+
+    def _copied_households(self, households: list[PlannedHousehold]) -> None:
+        """A new household the list holds twice (pasted twice: the same village, and the same people with the
+        same births, none with an ID number, which would be refused as repeated anyway): the copy is refused at
+        its first row, naming the row of the first."""
+        # a first look, cheap: the first person's name, of the households whose first person has no ID number
+        # (read from the file's columns where the household's members are not made)
+        firsts = [(h, _first_person(h)) for h in households if h.action == "create" and h.member_count]
+        names: set[str] = set()
+        again: set[str] = set()
+        for _h, (name, id_number) in firsts:
+            if not id_number:
+                if name in names:
+                    again.add(name)
+                else:
+                    names.add(name)
+        if not again:
+            return
+        alike: dict[str, list[PlannedHousehold]] = {}
+        for h, (name, _id_number) in firsts:
+            if name in again:
+                alike.setdefault(name, []).append(h)
+        for group in alike.values():
+            seen: dict[tuple[Any, ...], int] = {}
+            for h in group:
+                if any(m.data.id_number for m in h.members):
+                    continue
+                # a date and a year are compared as text (two people of one name, one with each, sort)
+                people = tuple(
+                    sorted((m.data.full_name, str(m.data.birth_date or m.data.birth_year)) for m in h.members)
+                )
+                first = seen.setdefault((h.data.village_id, h.new_village, people), h.rows[0])
+                if first != h.rows[0]:
+                    head = next((m for m in h.members if m.data.relationship_code == reg.HEAD), h.members[0])
+                    self.issue(
+                        h.rows[0],
+                        "full_name",
+                        head.data.full_name,
+                        f"hộ này giống hệt hộ ở {self.where(first)} (cùng thôn, cùng những người và năm sinh): có lẽ "
+                        "đã chép hai lần; hãy xóa một bản trong tệp",
+                    )
+
+    def _from_validation(self, row: int, issue: ValidationIssue, into: list[RowIssue] | None = None) -> None:
+        field_key = _KEY_TO_FIELD.get(issue.field, "")
+        column = self.col(field_key) if field_key else issue.field
+        (self.issues if into is None else into).append(
+            self.row_issue(row, column, issue.value or "", issue.message, issue.severity)
+        )
+
+    def _validate_households(self) -> None:
+        """Validate every planned household at once (the register's checks,
+        :func:`register.validate_households`); each one's problems are put where planning it
+        would have listed them, and an error makes it invalid."""
+        pending = self.household_checks
+        found = reg.validate_households(
+            self.db,
+            [planned.data for _at, planned, _code in pending],
+            household_ids=[planned.household_id for _at, planned, _code in pending],
+            codes=self.vocab.codes,
+            check_village=False,
+            live_codes=self.live_codes,
+            today=self.today,
+        )
+        if not any(found):
+            return
+        slots: list[tuple[int, list[RowIssue]]] = []
+        for (at, planned, has_code), issues in zip(pending, found, strict=True):
+            items: list[RowIssue] = []
+            for issue in issues:
+                if issue.field == "code" and not has_code:
+                    continue  # generated at commit
+                self._from_validation(planned.rows[0], issue, items)
+                if issue.severity == "error":
+                    planned.valid = False
+            if items:
+                slots.append((at, items))
+        joined: list[RowIssue] = []
+        start = 0
+        for at, items in slots:
+            joined += self.issues[start:at]
+            joined += items
+            start = at
+        self.issues = joined + self.issues[start:]
+
+    def _pending_column(self, key: str) -> list[Any] | None:
+        """A member field's value of every planned member (in ``pending``'s order) from the file's columns,
+        when every planned member is new (their inputs were made of those columns); else None."""
+        m = self.m
+        assert m is not None
+        if self.updates:
+            return None
+        column = m.values.get(key)
+        if column is None:
+            return None
+        rows = self.pending_rows
+        if self.in_order is None:  # every row planned, in order (asked once: the same for every column)
+            self.in_order = len(rows) == len(column) and rows == list(range(len(column)))
+        if self.in_order:
+            return column
+        return list(map(column.__getitem__, rows))
+
+    def _made_pending(self) -> list[PlannedMember]:
+        """Every planned member (``pending``), the members of households planned a column at a time made."""
+        pending = self.pending
+        for start, household in self.unmade:
+            members = household.members
+            pending[start : start + len(members)] = members
+        self.unmade = []
+        return pending  # type: ignore[return-value]  # none left None
+
+    def _validate_members(self) -> None:
+        """Validate every planned member at once (the register's checks, :func:`register.validate_members`)."""
+        m = self.m
+        assert m is not None
+        found: Mapping[int, Sequence[ValidationIssue]]
+        columns = {key: self._pending_column(key) for key in m.values}
+        count = len(self.pending)
+        if any(column is None for column in columns.values()):  # members of the register among them
+            pending = self._made_pending()
+            rest: Sequence[int] = range(len(pending))
+            if self.prechecked_spans:  # those planned a run at a time are checked already
+                done = bytearray(len(pending))
+                for start, end in self.prechecked_spans:
+                    done[start:end] = b"\x01" * (end - start)
+                rest = list(itertools.compress(rest, map(operator.not_, done)))
+            checked = reg.validate_members(
+                self.db,
+                [pending[at].data for at in rest],
+                member_ids=[pending[at].member_id for at in rest],
+                codes=self.vocab.codes,
+                check_duplicate_id=False,
+                today=self.today,
+                memo=self.memo,
+            )
+            found = {rest[k]: issues for k, issues in enumerate(checked) if issues}
+            found.update(self.prechecked)
+        else:  # every member new: their values are the file's columns
+            found = reg.validate_member_columns(
+                self.db,
+                {key: column for key, column in columns.items() if column is not None},
+                count,
+                codes=self.vocab.codes,
+                today=self.today,
+                memo=self.memo,
+            )
+        rows, skips, first_rows, numbers = self.pending_rows, m.skips, self.first_rows, self.numbers
+        for at in sorted(found):
+            row, skip, household = numbers[rows[at]], skips[rows[at]], first_rows.get(at)
+            for issue in found[at]:
+                if issue.field in skip:
+                    continue
+                self._from_validation(row, issue, self.checked)
+                if household is not None and issue.severity == "error":
+                    household.valid = False
+
+    def _mark_validity(self, households: list[PlannedHousehold]) -> None:
+        """Rows with errors are invalid; a household is invalid when its head row is."""
+        numbers = self._pending_column("id_number")  # of every planned member, household by household
+        given = list(filter(None, map(_ID_NUMBER, self._made_pending()) if numbers is None else numbers))
+        if len(set(given)) < len(given):  # an ID number given twice in the file
+            if numbers is None:
+                given_at = [(m.data.id_number, m.row) for m in self._made_pending() if m.data.id_number]
+            else:
+                at = map(self.numbers.__getitem__, self.pending_rows)
+                given_at = [(number, row) for number, row in zip(numbers, at, strict=True) if number]
+            seen: dict[str | None, int] = {}
+            for number, row in given_at:
+                first = seen.setdefault(number, row)
+                if first != row:
+                    self.repeated.append(
+                        self.row_issue(
+                            row, self.col("id_number"), number or "", f"trùng số với {self.where(first)} trong tệp"
+                        )
+                    )
+        error_rows = {
+            i.row
+            for found in (self.issues, self.checked, self.heads, self.repeated)
+            for i in found
+            if i.severity == "error"
+        }
+        if not error_rows:  # then every household has its head and every row is valid
+            return
+        for h in households:
+            if h.made_members is None and error_rows.isdisjoint(h.rows):  # planned a column at a time: one head
+                continue
+            for m in h.members:
+                m.valid = m.row not in error_rows
+            head_rows = [m.row for m in h.members if m.data.relationship_code == reg.HEAD]
+            if not h.valid or any(r in error_rows for r in head_rows) or (not head_rows and h.action == "create"):
+                h.valid = False
+            if h.valid and h.action == "create" and not any(m.valid for m in h.members):
+                h.valid = False

@@ -1,0 +1,117 @@
+"""Who each row is, as lists write it: a ticked head column, a count that is no name, a note in a name, a blank
+relationship on the head's row.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from giamngheo_desktop.domain import household_code
+from giamngheo_desktop.importing.planner_state import _filled, _PlannerState, _texts
+from giamngheo_desktop.importing.values import _text, split_name_notes
+from giamngheo_desktop.services import register as reg
+from giamngheo_desktop.text import fold_key
+
+
+class _Heads(_PlannerState):
+    """The ways lists say who heads a household and who a row names."""
+
+    def _name_notes(self, names: list[str], columns: dict[str, list[Any]], total: int) -> list[str]:
+        """Names written with a note in brackets ("Lê Thị Lan (đã chết)"): the name alone, the note put in the
+        member's note (after what its "Ghi chú" holds), and a warning at the row to look at it."""
+        plain, notes = split_name_notes(names)
+        if not notes:
+            return names
+        note_cells = list(columns.get("note") or [None] * total)
+        self.name_noted = set(notes)
+        for i, note in notes.items():
+            note_cells[i] = note if note_cells[i] is None else f"{_text(note_cells[i])}; {note}"
+            self.issue(
+                self.numbers[i],
+                "full_name",
+                names[i],
+                f"ghi chú “{note}” trong ô họ tên: đã tách ra phần ghi chú của người này, hãy xem lại (người đã "
+                "chết hay chuyển đi thì cập nhật trong sổ sau khi nhập)",
+                "warning",
+            )
+        columns["note"] = note_cells
+        self.columns.setdefault("note", self.labels.get("note", "note"))
+        return plain
+
+    def _blank_heads(self, columns: dict[str, list[Any]], names: list[str]) -> None:
+        """A household (rows under one code, or from one "TT hộ" to the next) none of whose rows says "Chủ hộ",
+        whose first row leaves the relationship empty and whose other rows fill it: that row is the head (a
+        head's relation to himself is often left blank), and so is a person alone with an empty relationship
+        in such a file; a note says which rows. In a file with no such household, an empty relationship is
+        refused as before (nothing says who the person is)."""
+        rels = columns["relationship"]
+        if None not in rels:
+            return
+        codes, numbers = columns.get("household_code"), columns.get("household_no")
+        code_texts = _texts(codes) if codes is not None else None
+        keys = household_code.keys(code_texts) if code_texts is not None else {}
+        groups: dict[Any, list[int]] = {}
+        current: Any = None
+        for i, name in enumerate(names):
+            if not name:
+                continue
+            if numbers is not None and numbers[i] is not None:
+                current = ("number", i)
+            elif code_texts is not None and code_texts[i]:
+                current = ("code", keys[code_texts[i]])
+            if current is not None:
+                groups.setdefault(current, []).append(i)
+        head = reg.HEAD
+        blank = [
+            rows
+            for rows in groups.values()
+            if rels[rows[0]] is None
+            and not any(rels[i] is not None and self.vocab.code("relationship", _text(rels[i])) == head for i in rows)
+        ]
+        # the file's way when another row of such a household says how it is related to him; then a person
+        # alone whose relationship is empty is the head of his own household too
+        if not any(any(rels[i] is not None for i in rows[1:]) for rows in blank):
+            return
+        firsts = [rows[0] for rows in blank if len(rows) == 1 or any(rels[i] is not None for i in rows[1:])]
+        if not firsts:
+            return
+        rels = columns["relationship"] = list(rels)
+        for i in firsts:
+            rels[i] = "Chủ hộ"
+        shown = ", ".join(self.where(self.numbers[i]) for i in firsts[:12]) + (" …" if len(firsts) > 12 else "")
+        self.notes.append(
+            f"{len(firsts)} hộ không ghi quan hệ ở dòng đầu và không dòng nào ghi “Chủ hộ”: người ở dòng đầu mỗi hộ "
+            f"được ghi là chủ hộ ({shown}); hãy xem lại trong thẻ “Hộ sẽ ghi”."
+        )
+
+    def _counts_not_names(self, columns: dict[str, list[Any]]) -> bool:
+        """A column taken for the members' names ("Nhân khẩu") beside the heads' names that holds only numbers:
+        how many people each household has, not a name. It is left out (one row per household, the head)."""
+        cells = columns["full_name"]
+        filled = [cells[i] for i in _filled(cells)]
+        if not filled or not all(type(v) in (int, float) or (type(v) is str and v.isdigit()) for v in filled):
+            return False
+        self.notes.append(
+            f"Cột “{self.col('full_name')}” ghi số người của mỗi hộ, không phải họ tên: không dùng (mỗi dòng là "
+            "một hộ, chỉ nhập chủ hộ)."
+        )
+        self.columns.pop("full_name", None)
+        del columns["full_name"]
+        return True
+
+    def _head_ticked(self, columns: dict[str, list[Any]], total: int) -> bool:
+        """A "Chủ hộ" column beside the names holding only ticks (x): the ticked rows are the heads (their
+        relationship "Chủ hộ"), and the column is no name column."""
+        ticks = columns["head_name"]
+        # a 'no' word ("0", "Không": a checkbox left empty, as LibreOffice saves it) is no tick
+        ticks = [None if t is not None and self.vocab.yes_no.get(fold_key(_text(t))) is False else t for t in ticks]
+        filled = {_text(ticks[i]) for i in _filled(ticks)}
+        if not filled or len(filled) > 5 or not all(fold_key(t) in self.vocab.marks for t in filled):
+            return False
+        relations = columns.get("relationship") or [None] * total
+        columns["relationship"] = [
+            "Chủ hộ" if tick is not None and rel is None else rel for rel, tick in zip(relations, ticks, strict=True)
+        ]
+        self.columns.setdefault("relationship", self.col("head_name"))
+        del columns["head_name"]
+        return True

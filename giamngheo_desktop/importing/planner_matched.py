@@ -1,0 +1,193 @@
+"""Households of the register the file updates and the planner has nothing to say about, planned a column at a time."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from operator import itemgetter
+from typing import Any
+
+from giamngheo_desktop.domain import household_code
+from giamngheo_desktop.importing.planner_households import _Households
+from giamngheo_desktop.importing.planner_register import _differ_columns, _household_changed, _Register
+from giamngheo_desktop.importing.preview import PlannedHousehold, PlannedMember
+from giamngheo_desktop.importing.values import _text
+from giamngheo_desktop.services import register as reg
+
+# a household of the register the file updates: its id, its row, its members each data row updates
+_Matched = tuple[int, tuple[Any, ...], list[tuple[Any, ...]]]
+
+
+class _MatchedHouseholds(_Households, _Register):
+    """Matched households planned together (:meth:`_matched` says which)."""
+
+    def _matched(
+        self, chunk: list[tuple[Any, list[int]]], values: dict[str, list[Any]], *, has_rel: bool
+    ) -> list[_Matched | None]:
+        """Of each household of ``chunk`` the register's household and members it updates (each data row
+        one member, a different one), when :meth:`_plan_household` would name no problem of it: no problem
+        with its rows, its own fields understood, no ID number of another household, one living head; else
+        None (it is planned one at a time)."""
+        m = self.m
+        assert m is not None
+        count = len(chunk)
+        found: list[_Matched | None] = [None] * count
+        if not self.existing:
+            return found
+        plain = self._plain(chunk, values, [True] * count)
+        codes = values.get("household_code")
+        held_by = self.held
+        rels = m.rels
+        col = self.member_index
+        id_at, rel_at, life_at = col["id"], col["relationship_code"], col["life_status"]
+        ids_of, rel_of, life_of = itemgetter(id_at), itemgetter(rel_at), itemgetter(life_at)
+        first: Callable[[Any], Any] = itemgetter(0)
+        second: Callable[[Any], Any] = itemgetter(1)
+        for j, (_key, rows) in enumerate(chunk):
+            if not plain[j]:
+                continue
+            code = "" if codes is None or codes[j] is None else _text(codes[j])
+            existing_id = self.live_codes.get(self.code_keys.get(code) or household_code.key(code)) if code else None
+            hits = list(map(held_by.__getitem__, rows))
+            held = set(map(first, filter(None, hits)))
+            if existing_id is None and len(held) == 1:
+                existing_id = next(iter(held))
+            if existing_id is None or held - {existing_id}:
+                continue
+            existing = self.existing.get(existing_id)
+            members = self.existing_members.get(existing_id)
+            if existing is None or not members:
+                continue
+            if None not in hits and len(hits) == len(members) and list(map(second, hits)) == list(map(ids_of, members)):
+                pairs = members  # each row the member at its place, by ID number (the usual)
+                kept = False
+            else:
+                paired = self._pairs(rows, existing_id, members)
+                if paired is None:
+                    continue
+                pairs = paired
+                updated = set(map(ids_of, pairs))
+                kept = any(
+                    e[id_at] not in updated and e[rel_at] == reg.HEAD and e[life_at] == "living" for e in members
+                )
+            given = list(map(rels.__getitem__, rows)) if has_rel else [None] * len(rows)
+            if None in given:
+                given = [rel_of(e) if r is None else r for r, e in zip(given, pairs, strict=True)]
+            heads = list(zip(given, map(life_of, pairs), strict=True)).count((reg.HEAD, "living"))
+            if (heads == 1 and not kept) or (heads == 0 and kept):  # no head missing, none twice
+                found[j] = (existing_id, existing, pairs)
+        return found
+
+    def _pairs(
+        self, rows: list[int], household_id: int, members: list[tuple[Any, ...]]
+    ) -> list[tuple[Any, ...]] | None:
+        """The register's member each data row updates (as :meth:`_match` finds it), when each row updates one
+        and no two rows the same one; else None."""
+        m = self.m
+        assert m is not None
+        held = self.held
+        id_at = self.member_index["id"]
+        by_id: dict[int, tuple[Any, ...]] | None = None
+        pairs: list[tuple[Any, ...]] = []
+        for index, i in enumerate(rows):
+            hit = held[i]
+            e: tuple[Any, ...] | None = None
+            if hit is not None and hit[0] == household_id:
+                if index < len(members) and members[index][id_at] == hit[1]:  # the register's order (the usual)
+                    e = members[index]
+                else:
+                    if by_id is None:
+                        by_id = {row[id_at]: row for row in members}
+                    e = by_id.get(hit[1])
+            if e is None:
+                e = self._by_name(i, members)
+                if e is None:
+                    return None
+            pairs.append(e)
+        if len({e[id_at] for e in pairs}) < len(pairs):
+            return None
+        return pairs
+
+    def _plan_matched(
+        self,
+        chunk: list[tuple[Any, list[int]]],
+        matched: list[_Matched],
+        values: dict[str, list[Any]],
+        *,
+        has_rel: bool,
+    ) -> list[PlannedHousehold]:
+        """Households of the register the file updates and the planner has nothing to say about
+        (:meth:`_matched`), planned as :meth:`_plan_household` plans them, their members a column at a
+        time: the register's values with the file's put over them (:meth:`_MemberColumns.update_columns`),
+        compared with the register's a column at a time (as :func:`_mark_unchanged` compares them)."""
+        m = self.m
+        assert m is not None
+        flat = list(itertools.chain.from_iterable(rows for _key, rows in chunk))
+        befores = list(itertools.chain.from_iterable(pairs for _hid, _row, pairs in matched))
+        table = dict(zip(self.member_names, map(list, zip(*befores, strict=True)), strict=True))  # a column each
+        fields = reg.member_input_columns(table, len(befores))
+        m.update_columns(fields, flat, has_rel=has_rel)
+        inputs = list(map(reg.MemberInput, *fields.values()))
+        base = len(self.pending)
+        checked = reg.validate_member_columns(
+            self.db, fields, len(flat), codes=self.vocab.codes, today=self.today, memo=self.memo
+        )  # the register's checks of these members, on their columns (see _validate_members)
+        self.prechecked.update({base + at: issues for at, issues in checked.items()})
+        self.prechecked_spans.append((base, base + len(flat)))
+        changed = _differ_columns(reg.member_columns_of(fields, self.memo), table, len(befores))
+        numbers = list(map(self.numbers.__getitem__, flat))
+        members = list(
+            map(
+                PlannedMember,
+                numbers,
+                itertools.repeat("update"),
+                inputs,
+                table["id"],
+                itertools.repeat(True),
+                itertools.repeat(None),
+                changed,
+            )
+        )
+        existing_rows = [row for _hid, row, _pairs in matched]
+        held = dict(zip(self.household_names, map(list, zip(*existing_rows, strict=True)), strict=True))
+        inputs_of = reg.household_input_columns(held, len(matched))
+        planned: list[PlannedHousehold] = []
+        check_at, start = len(self.issues), 0
+        keys = list(values)
+        given = zip(*values.values(), strict=True) if keys else itertools.repeat(())
+        villages: dict[str, tuple[int | None, str, str]] = {}  # by text: each found once
+        for j, ((_key, rows), (household_id, existing, _pairs), cells) in enumerate(
+            zip(chunk, matched, given, strict=False)
+        ):
+            hvals = {key: value for key, value in zip(keys, cells, strict=True) if value is not None}
+            first_row = self.numbers[rows[0]]
+            code = _text(hvals.get("household_code", ""))
+            code_key = (self.code_keys.get(code) or household_code.key(code)) if code else ""
+            text = _text(hvals.get("village", ""))
+            village = villages.get(text)
+            if village is None:
+                village = villages[text] = self._village(first_row, text)  # known (_matched): nothing to say
+            village_id, village_name, new_village = village
+            data = self._household_data(first_row, code, code_key, existing, village_id, hvals, inputs_of[j])
+            end = start + len(rows)
+            household = PlannedHousehold(
+                rows=numbers[start:end],
+                action="update",
+                data=data,
+                made_members=members[start:end],
+                household_id=household_id,
+                village_name=village_name,
+                new_village=new_village,
+                member_rows=rows,
+            )
+            self.household_checks.append((check_at, household, bool(code)))
+            self.first_rows[base + start] = household
+            planned.append(household)
+            start = end
+        differ = _differ_columns(reg.household_columns([h.data for h in planned]), held, len(planned))
+        for household, differs, causes in zip(planned, differ, held["causes"], strict=True):
+            household.changed = _household_changed(household, differs, causes)
+        self.pending += members
+        self.pending_rows += flat
+        self.updates += len(flat)
+        return planned

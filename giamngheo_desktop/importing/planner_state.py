@@ -1,0 +1,191 @@
+"""What the import planner keeps while it works (see :class:`_PlannerState`), and cells read as text."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from giamngheo_desktop import clock
+from giamngheo_desktop.domain import household_code
+from giamngheo_desktop.domain.errors import ValidationIssue
+from giamngheo_desktop.importing import layout
+from giamngheo_desktop.importing.headers import field_labels
+from giamngheo_desktop.importing.planner_overlay import _MemberColumns
+from giamngheo_desktop.importing.preview import (
+    _ROW_MASK,
+    ROW_BITS,
+    PlannedHousehold,
+    PlannedMember,
+    RowIssue,
+    column_letter,
+)
+from giamngheo_desktop.importing.values import Vocab, cell_text, parse_date, village_key
+from giamngheo_desktop.services import register as reg
+from giamngheo_desktop.storage.connection import Database
+
+_filled = reg.filled
+
+
+_NO_DATE: tuple[str | None, int | None, str | None] = (None, None, None)  # parse_date of an empty cell
+
+
+def _texts(cells: list[Any]) -> list[str]:
+    """:func:`_text` of each cleaned cell ('' where empty)."""
+    return [v if type(v) is str else ("" if v is None else cell_text(v)) for v in cells]
+
+
+def _texts_or_none(cells: list[Any] | None) -> list[str | None] | None:
+    """:func:`_text` of each cleaned cell, None where empty (and None without the column)."""
+    if cells is None:
+        return None
+    return [v if type(v) is str else (None if v is None else cell_text(v)) for v in cells]
+
+
+class _PlannerState:
+    """What the planner keeps while it works out an import, and how it names a problem: its row, the
+    column as the file heads it, the sheet and the Excel column letter. The planner's parts
+    (``planner_*``) each add the methods of one concern; :class:`planner._Planner` joins them."""
+
+    def __init__(self, db: Database, parts: list[layout.SheetPart], *, create_villages: bool) -> None:
+        self.db = db
+        self.parts = parts
+        self.create_villages = create_villages
+        self.legacy_font = False  # some names typed in an old 8-bit font (the preview says how to convert)
+        self.month_first: list[str] = []  # date columns written m/d/yyyy, read so
+        self.notes: list[str] = []  # what the planner tells besides the sheets' notes
+        self.name_noted: set[int] = set()  # rows whose name held a note in brackets (warned of already)
+        self.vocab = Vocab(db)
+        self.labels = field_labels()
+        self.issues: list[RowIssue] = []
+        self.columns: dict[str, str] = {}  # field key → header text in the file (the first sheet's that has it)
+        for part in parts:
+            for key in part.header.columns.values():
+                self.columns.setdefault(key, part.header.texts.get(key, self.labels.get(key, key)))
+        self.sheet_names = [part.table.sheet for part in parts] if len(parts) > 1 else []
+        # each sheet's Excel column letter of each column as problems name it (the header text)
+        self.letters: list[dict[str, str]] = [
+            {
+                self.columns.get(key, key): column_letter(col + part.table.col_offset)
+                for col, key in part.header.columns.items()
+            }
+            for part in parts
+        ]
+        self.villages = {
+            village_key(v["name"]): v
+            for v in db.rows("SELECT id, name, code FROM village WHERE deleted_at IS NULL ORDER BY sort_order")
+        }
+        self.new_villages: dict[str, str] = {}
+        self.code_keys: dict[str, str] = {}  # the file's household codes → household_code.key
+        # plain tuples, not dicts: a re-import reads every household and member number here
+        # by household_code.key: "DX 01" in the file is the register's "DX01"
+        self.live_codes = dict(
+            db.conn.execute(f"SELECT {household_code.key_sql()}, id FROM household WHERE deleted_at IS NULL")
+        )
+        # ID number in the file → household and member of the register holding it (see _register_ids)
+        self.ids_in_db: dict[str, tuple[int, int]] = {}
+        self.held: list[tuple[int, int] | None] = []  # of each data row: ids_in_db of its ID number
+        self.sexes: dict[str, str | None] = {}
+        self.classes: dict[str, str | None] = {}
+        self.village_keys: dict[str, str] = {}
+        self.today = clock.today()
+        self.dates: dict[str, tuple[str | None, int | None, str | None]] = {}  # text cell → parse_date
+        self.memo = reg.MemberMemo()  # folded names, parsed dates, ID checks: once each for validating and writing
+        # Problems are kept in four lists, joined in this order and then sorted by row (a stable
+        # sort), so within a row they read as a row-by-row check would list them: the planner's
+        # own (issues), the register's checks of each member (checked: members are validated
+        # together once all are planned), who heads each household (heads), an ID number given
+        # twice in the file (repeated).
+        self.checked: list[RowIssue] = []
+        self.heads: list[RowIssue] = []
+        self.repeated: list[RowIssue] = []
+        # (where in issues its problems go, the household, whether the file gave its code): checked together
+        self.household_checks: list[tuple[int, PlannedHousehold, bool]] = []
+        # every planned member in planning order, and its data row (members are validated together once
+        # all are planned); the household of each one on its household's first row (by place in pending).
+        # The members of households planned a column at a time are not made (None here; unmade: where each
+        # such household's members start in pending), unless a check needs them (_made_pending).
+        self.pending: list[PlannedMember | None] = []
+        self.pending_rows: list[int] = []
+        self.first_rows: dict[int, PlannedHousehold] = {}
+        self.unmade: list[tuple[int, PlannedHousehold]] = []
+        self.in_order: bool | None = None  # pending_rows are every data row in order (_pending_column)
+        self.updates = 0  # members planned as updates (their values are not the file's columns)
+        # the register's checks of members planned a run at a time (_plan_matched), by place in pending
+        self.prechecked: dict[int, Sequence[ValidationIssue]] = {}
+        self.prechecked_spans: list[tuple[int, int]] = []
+        # households of the register the file matches, loaded together before planning a batch of them;
+        # their members as plain tuples (columns named by member_index)
+        self.existing: dict[int, tuple[Any, ...]] = {}  # household rows, columns named by household_index
+        self.household_index: dict[str, int] = {}
+        self.household_names: list[str] = []
+        self.household_input: Callable[[Any], reg.HouseholdInput] | None = None
+        self.existing_members: dict[int, list[tuple[Any, ...]]] = {}
+        self.member_index: dict[str, int] = {}
+        self.member_names: list[str] = []
+        self.member_input: Callable[[Any], reg.MemberInput] = reg.member_input_from_row
+        # the data rows a column at a time (see _read_columns, _member_columns)
+        self.numbers: list[int] = []
+        self.cols: dict[str, list[Any]] = {}
+        self.household_cols: list[tuple[str, list[Any]]] = []  # the household fields' columns the file has
+        self.m: _MemberColumns | None = None
+
+    def col(self, key: str) -> str:
+        return self.columns.get(key, self.labels.get(key, key))
+
+    def issue(
+        self,
+        row: int,
+        key: str,
+        value: Any,
+        reason: str,
+        severity: str = "error",
+        *,
+        into: list[RowIssue] | None = None,
+    ) -> None:
+        issue = self.row_issue(row, self.col(key), cell_text(value)[:80], reason, severity)
+        (self.issues if into is None else into).append(issue)
+
+    def row_issue(self, row: int, column: str, value: str, reason: str, severity: str = "error") -> RowIssue:
+        part = row >> ROW_BITS
+        sheet = self.sheet_names[part] if self.sheet_names else ""
+        letter = self.letters[part].get(column, "") if part < len(self.letters) else ""
+        return RowIssue(row, column, value, reason, severity, sheet, letter)
+
+    def where(self, row: int) -> str:
+        """A row key as the officer finds it ("dòng 12", "dòng 12 trang “Thôn A”")."""
+        if self.sheet_names:
+            return f"dòng {row & _ROW_MASK} trang “{self.sheet_names[row >> ROW_BITS]}”"
+        return f"dòng {row}"
+
+    def _codes(self, list_name: str, cells: list[Any], system: str | None = None) -> list[str | None]:
+        """The code of each cell's text in ``list_name`` (None where empty or not in the list)."""
+        code = self.vocab.code
+        found: dict[str, str | None] = {}
+        result: list[str | None] = []
+        for value in cells:
+            if value is None:
+                result.append(None)
+            elif type(value) is str:
+                if value not in found:
+                    found[value] = code(list_name, value, system)
+                result.append(found[value])
+            else:
+                result.append(code(list_name, cell_text(value), system))
+        return result
+
+    def parse_dates(self, cells: list[Any]) -> list[tuple[str | None, int | None, str | None]]:
+        """:meth:`date` of each cell (``_NO_DATE`` where empty); each distinct text is read once."""
+        dates = self.dates
+        for value in set(cells):
+            if type(value) is str and value not in dates:
+                dates[value] = parse_date(value)
+        return [dates[v] if type(v) is str else (_NO_DATE if v is None else parse_date(v)) for v in cells]
+
+    def date(self, value: Any) -> tuple[str | None, int | None, str | None]:
+        """:func:`parse_date`, remembered for text cells (the same dates recur down a long list)."""
+        if type(value) is not str:
+            return parse_date(value)
+        found = self.dates.get(value)
+        if found is None:
+            found = self.dates[value] = parse_date(value)
+        return found
