@@ -128,6 +128,17 @@ _ROWS = st.lists(
 )
 
 
+def _table(rows: list[list[Any]], dropped: set[int]) -> reader.RawTable:
+    """The drawn rows as one CSV sheet under _HEADER, without the *dropped* columns (the name column stays)."""
+    keep = [i for i in range(len(_HEADER)) if i not in dropped or i == 2]
+    return reader.RawTable(
+        rows=[[_HEADER[i] for i in keep], *[[row[i] for i in keep] for row in rows]],
+        row_numbers=list(range(1, len(rows) + 2)),
+        sheet="Danh sách",
+        kind="csv",
+    )
+
+
 @settings(max_examples=300, deadline=None)
 @given(_ROWS)
 def test_rows_read_in_chunks_as_row_by_row(rows: list[Any]) -> None:
@@ -254,13 +265,7 @@ def held(tmp_path_factory: pytest.TempPathFactory) -> Any:
 def test_households_planned_together_as_one_at_a_time(
     held: Any, rows: list[list[Any]], dropped: set[int], which: str, create_villages: bool
 ) -> None:
-    keep = [i for i in range(len(_HEADER)) if i not in dropped or i == 2]  # the name column stays
-    table = reader.RawTable(
-        rows=[[_HEADER[i] for i in keep], *[[row[i] for i in keep] for row in rows]],
-        row_numbers=list(range(1, len(rows) + 2)),
-        sheet="Danh sách",
-        kind="csv",
-    )
+    table = _table(rows, dropped)
     db = held[which]
 
     def plan() -> Any:
@@ -301,13 +306,7 @@ def test_new_members_written_as_the_preview_shows_them(
 ) -> None:
     from giamngheo_desktop.services import register as reg
 
-    keep = [i for i in range(len(_HEADER)) if i not in dropped or i == 2]
-    table = reader.RawTable(
-        rows=[[_HEADER[i] for i in keep], *[[row[i] for i in keep] for row in rows]],
-        row_numbers=list(range(1, len(rows) + 2)),
-        sheet="Danh sách",
-        kind="csv",
-    )
+    table = _table(rows, dropped)
     db = held[which]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(lists, "read_tables", lambda *_a, **_k: [table])
