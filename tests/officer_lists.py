@@ -763,3 +763,180 @@ def blank_head_rows(path: Path) -> Path:
 
 
 SHAPES["blank_head_rows"] = blank_head_rows
+
+
+# ------------------------------------------------------------------------------- a fourth tester's shapes
+
+
+def web_export(path: Path) -> Path:
+    """A web program's "Xuất Excel": an HTML page named .xls (Excel opens it after a warning). A title in <h3>
+    and <p> above the table, a two-row header ("Năm sinh" over "Nam" | "Nữ" with colspan, the others rowspan),
+    the village and the class in a cell spanning the household's rows, members numbered "1.1", a <tfoot> total,
+    the place and date and the signer under the table."""
+    import html
+
+    def td(value: Any, rows: int = 1) -> str:
+        span = f' rowspan="{rows}"' if rows > 1 else ""
+        return f"<td{span}>{'' if value is None else html.escape(str(value))}</td>"
+
+    out = [
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
+        '<style>td {mso-number-format:"\\@";}</style></head><body>',
+        "<h3>ỦY BAN NHÂN DÂN XÃ TÂN LẬP</h3>",
+        "<p><b>DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2026</b></p>",
+        '<table border="1"><thead><tr><th rowspan="2">STT</th><th rowspan="2">Họ và tên</th>'
+        '<th rowspan="2">Quan hệ<br/>với chủ hộ</th><th colspan="2">Năm sinh</th><th rowspan="2">Dân tộc</th>'
+        '<th rowspan="2">Số CCCD</th><th rowspan="2">Thôn</th><th rowspan="2">Phân loại hộ</th></tr>'
+        "<tr><th>Nam</th><th>Nữ</th></tr></thead><tbody>",
+    ]
+    for k, h in enumerate(HOUSES, 1):
+        for i, p in enumerate(h.people):
+            born = p.born.strftime("%d/%m/%Y") if p.born else p.year
+            cells = [td(k if i == 0 else f"{k}.{i}"), td(p.name), td(p.rel), td(born if p.sex == "M" else None),
+                     td(born if p.sex == "F" else None), td(p.ethnicity), td(p.id_number or None)]  # fmt: skip
+            if i == 0:
+                cells += [td(h.village, len(h.people)), td(CLASS[h.klass], len(h.people))]
+            out.append("<tr>" + "".join(cells) + "</tr>")
+    out.append('</tbody><tfoot><tr><td colspan="2">Tổng cộng</td><td colspan="7">5 hộ, 13 khẩu</td></tr></tfoot>')
+    out.append("</table><p>Tân Lập, ngày 15 tháng 01 năm 2026</p><p>NGƯỜI LẬP BIỂU</p></body></html>")
+    path.write_text("\n".join(out), encoding="utf-8")
+    return path
+
+
+def checkbox_sex(path: Path) -> Path:
+    """ "Giới tính" merged over "Nam" | "Nữ", each a checkbox column: TRUE where ticked, FALSE where not."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["STT", "Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", None, "Dân tộc", "CCCD", "Thôn",
+               "Loại hộ"])  # fmt: skip
+    ws.append([None, None, None, None, "Nam", "Nữ"])
+    ws.merge_cells("E1:F1")
+    for letter in "ABCDGHIJ":
+        ws.merge_cells(f"{letter}1:{letter}2")
+    for h, _i, p, n in everyone():
+        ws.append([n, p.name, p.rel, p.born.strftime("%d/%m/%Y") if p.born else p.year, p.sex == "M", p.sex == "F",
+                   p.ethnicity, p.id_number or None, h.village, CLASS[h.klass]])  # fmt: skip
+    wb.save(path)
+    return path
+
+
+def lone_nu_numbers(path: Path) -> Path:
+    """No sex column: a lone "Nữ" column beside "Năm sinh" marked 1 for a woman and 0 for a man."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["STT", "Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Nữ", "Dân tộc", "CCCD", "Thôn", "Loại hộ"])
+    for h, _i, p, n in everyone():
+        ws.append([n, p.name, p.rel, p.born.strftime("%d/%m/%Y") if p.born else p.year, int(p.sex == "F"),
+                   p.ethnicity, p.id_number or None, h.village, CLASS[h.klass]])  # fmt: skip
+    wb.save(path)
+    return path
+
+
+def _codes_again(ws: Worksheet, top: int, homes: list[Home], *, village_rows: bool) -> int:
+    """The households of ``homes`` under the header at ``top``, numbered 01, 02… again in each village ("Mã hộ"
+    on the head's row only); ``village_rows``: a row "Thôn …" above each village's households."""
+    ws.append([])
+    for c, label in enumerate(["Mã hộ", "Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Dân tộc",
+                               "Số CCCD", "Loại hộ"], 1):  # fmt: skip
+        ws.cell(top, c, label)
+    row = top + 1
+    for village in dict.fromkeys(h.village for h in homes):
+        if village_rows:
+            ws.cell(row, 2, village.upper())
+            row += 1
+        for k, h in enumerate([h for h in homes if h.village == village], 1):
+            for i, p in enumerate(h.people):
+                cells = [f"{k:02d}" if i == 0 else None, p.name, p.rel,
+                         p.born.strftime("%d/%m/%Y") if p.born else p.year, SEX[p.sex], p.ethnicity,
+                         p.id_number or None, CLASS[h.klass] if i == 0 else None]  # fmt: skip
+                for c, value in enumerate(cells, 1):
+                    if value is not None:
+                        ws.cell(row, c, value)
+                row += 1
+    return row
+
+
+def codes_per_village_sheet(path: Path) -> Path:
+    """A "Tổng hợp" sheet of counts, then a sheet per village (its name the village's, a title block, a footer),
+    each numbering its households 01, 02… in a "Mã hộ" column: household 01 in every village."""
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "Tổng hợp"
+    _fill(summary, 1, [["TỔNG HỢP HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2026"], [],
+                       ["STT", "Thôn", "Số hộ nghèo", "Số hộ cận nghèo"], [1, "Đồng Xuân", 1, 1],
+                       [2, "Tân Hòa", 1, 0], [3, "Bãi Sậy", 1, 1], [None, "Cộng", 3, 2]])  # fmt: skip
+    for village in dict.fromkeys(h.village for h in HOUSES):
+        ws = wb.create_sheet(village.replace("Thôn ", ""))
+        top = _title(ws, f"DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO {village.upper()}", 8)
+        end = _codes_again(ws, top, [h for h in HOUSES if h.village == village], village_rows=False)
+        _sign(ws, end + 1)
+    wb.save(path)
+    return path
+
+
+def codes_per_village_rows(path: Path) -> Path:
+    """One sheet, a row "THÔN …" above each village's households, "Mã hộ" 01, 02… again under each village."""
+    wb = Workbook()
+    ws = wb.active
+    top = _title(ws, "DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2026", 8)
+    _sign(ws, _codes_again(ws, top, HOUSES, village_rows=True) + 1)
+    wb.save(path)
+    return path
+
+
+def numbers_on_every_row(path: Path) -> Path:
+    """ "STT hộ" written on every member's row (1, 1, 1, 1, 2, 3, 3…), as a list whose merged cells were undone."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["STT hộ", "Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Dân tộc", "CCCD", "Thôn",
+               "Loại hộ"])  # fmt: skip
+    for k, h in enumerate(HOUSES, 1):
+        for p in h.people:
+            ws.append([k, p.name, p.rel, p.born.strftime("%d/%m/%Y") if p.born else p.year, SEX[p.sex], p.ethnicity,
+                       p.id_number or None, h.village, CLASS[h.klass]])  # fmt: skip
+    wb.save(path)
+    return path
+
+
+def ids_as_numbers(path: Path) -> Path:
+    """ID numbers as Excel keeps them in General cells: numbers without their zeros (008092000111 becomes
+    8092000111: two zeros lost, Tuyên Quang's 008), as floats, as text ending ".0" copied from another program."""
+    forms: list[Callable[[str], Any]] = [int, float, lambda t: t + ".0", lambda t: f"{int(t)}.0"]
+
+    def edit(row: list[Any], n: int) -> None:
+        if row[6]:
+            row[6] = forms[(n + 2) % len(forms)](row[6])
+
+    return plain_list(path, "Ghi chú", lambda _h, _p, _n: None, edit)
+
+
+def mac_1904_years(path: Path) -> Path:
+    """Excel for Mac's 1904 date system, the birth column formatted as dates, the years alone typed into it
+    (Excel then shows 1950 as 05/05/1909), the whole dates as date cells."""
+    wb = Workbook()
+    wb.epoch = dt.datetime(1904, 1, 1)
+    ws = wb.active
+    epoch = dt.datetime(1904, 1, 1)
+
+    def birth(p: Man, _n: int) -> Any:
+        return dt.datetime(p.born.year, p.born.month, p.born.day) if p.born else epoch + dt.timedelta(days=p.year)
+
+    _fill(ws, 1, [FLAT, *_flat_rows(birth)])
+    for r in range(2, ws.max_row + 1):
+        ws.cell(r, 5).number_format = "dd/mm/yyyy"
+    wb.save(path)
+    return path
+
+
+SHAPES.update(
+    {
+        "web_export": web_export,
+        "checkbox_sex": checkbox_sex,
+        "lone_nu_numbers": lone_nu_numbers,
+        "codes_per_village_sheet": codes_per_village_sheet,
+        "codes_per_village_rows": codes_per_village_rows,
+        "numbers_on_every_row": numbers_on_every_row,
+        "ids_as_numbers": ids_as_numbers,
+        "mac_1904_years": mac_1904_years,
+    }
+)

@@ -255,6 +255,7 @@ CALLER_FOLDERS = ("scripts", "packaging")
 CALLED_BY_NAME = {  # called without the name in the code, or kept on purpose: why
     "giamngheo_desktop.clock.set_fixed_now": "pins the app's clock for tests (tests/conftest.py pinned_clock)",
     "giamngheo_desktop.cli.*_cmd.register": "cli/__init__.py imports each module of COMMANDS and calls it",
+    "giamngheo_desktop.importing.html_table._Tables.handle_*": "html.parser.HTMLParser.feed calls them per tag",
 }
 _QT_NAME = re.compile(r"^[a-z]+[A-Z]")
 

@@ -25,7 +25,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from giamngheo_desktop.importing.reader import MAX_COLUMNS, MAX_UNPACKED_BYTES, RawTable
+from giamngheo_desktop.importing.reader import MAX_COLUMNS, MAX_UNPACKED_BYTES
 
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
 _RELATION = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
@@ -359,21 +359,6 @@ def start(path: Path) -> Future[Hidden]:
         return helper.submit(_hidden_cells, path)
     finally:
         helper.shutdown(wait=False)
-
-
-def put_errors(table: RawTable, errors: list[ErrorCell]) -> None:
-    """Write Excel's error text ("#N/A") back into the cells calamine reads as empty, so that a column the
-    list uses refuses them at their row and column instead of taking them for empty cells."""
-    position = {number: i for i, number in enumerate(table.row_numbers)}
-    for number, col, text in errors:
-        i, c = position.get(number), col - table.col_offset
-        if i is None or c < 0 or c >= MAX_COLUMNS:
-            continue
-        row = table.rows[i]
-        if c >= len(row):
-            row.extend([None] * (c + 1 - len(row)))
-        if row[c] in (None, ""):
-            row[c] = text
 
 
 def hidden_columns_note(sheet: str, columns: list[str]) -> str:

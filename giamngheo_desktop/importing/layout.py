@@ -12,6 +12,8 @@ class ("DANH SÁCH CHI TIẾT HỘ NGHÈO") gives that class. Phrases are data
 from __future__ import annotations
 
 import functools
+import itertools
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -451,28 +453,47 @@ def _people(part: SheetPart, *, whole: bool = False) -> frozenset[tuple[str, ...
     return frozenset(seen)
 
 
+def _adds_up(counts: list[int], i: int) -> bool:
+    """Whether sheet ``i``'s row count is the sum of some other sheets' (a whole-commune sheet beside its village
+    sheets and an unrelated one), or too many sums to tell."""
+    reachable = {0}
+    for j, count in enumerate(counts):
+        if j != i and count:
+            reachable |= {s + count for s in reachable if s + count <= counts[i]}
+            if len(reachable) > 100_000:
+                return True
+    return counts[i] in reachable
+
+
 def drop_copies(parts: list[SheetPart]) -> tuple[list[SheetPart], list[str]]:
     """A workbook whose sheet for the whole commune repeats, row for row, the people of its village sheets
-    (or a sheet copied whole): the copy is not read, so each household is imported once. (the parts kept,
-    the notes saying which sheet was left out and why)."""
+    (beside other sheets, or not), or a sheet copied whole: the copy is not read, so each household is imported
+    once. (the parts kept, the notes saying which sheet was left out and why)."""
     counts = [p.end - p.start - len(p.skipped) for p in parts]
-    total = sum(counts)
-    if len(parts) < 2 or (not any(2 * c == total for c in counts) and len(set(counts)) == len(counts)):
-        return parts, []  # no sheet as long as all the others, none as long as another: no copy (the usual)
+    if len(parts) < 2:
+        return parts, []
+    biggest = max(range(len(counts)), key=counts.__getitem__)
+    if len(set(counts)) == len(counts) and not (len(parts) > 2 and _adds_up(counts, biggest)):
+        return parts, []  # no sheet as long as others together, none as long as another: no copy (the usual)
     people = [_people(p) for p in parts]
     dropped: set[int] = set()
     notes: list[str] = []
     for i, mine in enumerate(people):
-        others = [people[j] for j in range(len(parts)) if j != i and j not in dropped]
-        known = [o for o in others if o]
-        if not mine or len(known) < 2 or len(known) < len(others):
+        if not mine:
+            continue
+        # the other sheets whose people are all on this one (a sheet of other households is no part of it)
+        inside: dict[int, frozenset[tuple[str, ...]]] = {}
+        for j, theirs in enumerate(people):
+            if j != i and j not in dropped and theirs and theirs <= mine:
+                inside[j] = theirs
+        if len(inside) < 2:
             continue
         union: set[tuple[str, ...]] = set()
-        for other in known:
-            union |= other
-        if mine == union and sum(map(len, known)) == len(mine):
+        for theirs in inside.values():
+            union |= theirs
+        if mine == union and sum(map(len, inside.values())) == len(mine):
             dropped.add(i)
-            copies = ", ".join(f"“{parts[j].table.sheet}”" for j in range(len(parts)) if j not in dropped)
+            copies = ", ".join(f"“{parts[j].table.sheet}”" for j in inside)
             notes.append(
                 f"Trang “{parts[i].table.sheet}” chép lại đúng những người của các trang {copies}: không đọc trang "
                 "này, để mỗi hộ chỉ được nhập một lần."
@@ -489,3 +510,70 @@ def drop_copies(parts: list[SheetPart]) -> tuple[list[SheetPart], list[str]]:
                 "này, để mỗi hộ chỉ được nhập một lần."
             )
     return [p for i, p in enumerate(parts) if i not in dropped], notes
+
+
+def _column(part: SheetPart, col: int) -> list[Any]:
+    """The cells of column ``col`` in the part's data rows (its skipped rows as None)."""
+    rows = part.table.rows[part.start : part.end]
+    try:
+        cells = list(map(operator.itemgetter(col), rows))  # in C: the rows are as wide as the sheet (the usual)
+    except IndexError:
+        cells = [row[col] if col < len(row) else None for row in rows]
+    for i in part.skipped:
+        if part.start <= i < part.end:
+            cells[i - part.start] = None
+    return cells
+
+
+def numbers_not_codes(parts: list[SheetPart]) -> list[tuple[str, int]]:
+    """A "Mã hộ" column numbering the households again from 1 in each village or on each village's sheet (01, 02…
+    under every village): each household's number in its village, not a code, since households of two villages
+    would share one. It is read as "TT hộ" (a household starts at each number; codes are made as for a list
+    without them; the header changed in place, a note added). The (sheet, column) changed; [] when the codes
+    are codes."""
+    columns: list[tuple[SheetPart, int, list[Any]]] = []
+    runs: list[Any] = []
+    for part in parts:
+        cols = [col for col, key in part.header.columns.items() if key == "household_code"]
+        if len(cols) != 1:
+            continue
+        cells = _column(part, cols[0])
+        columns.append((part, cols[0], cells))
+        runs += [value for value, _rows in itertools.groupby(cells) if value is not None and value != ""]
+    if len(set(runs)) == len(runs):  # no code written again further down (the usual)
+        return []
+    scopes: dict[tuple[str, Any], int] = {}  # (code, its village or sheet) → runs
+    for position, (part, _col, cells) in enumerate(columns):
+        village_cols = [col for col, key in part.header.columns.items() if key == "village"]
+        for offset, cell in enumerate(cells):
+            if cell is None or cell == "" or (offset and cells[offset - 1] == cell):
+                continue
+            code = cell_text(cell).strip()
+            if not code.isdigit() or len(code) > 4:  # codes that are numbers only ("01", "2")
+                return []
+            index = part.start + offset
+            row = part.table.rows[index]
+            village = next((cell_text(row[c]) for c in village_cols if c < len(row) and row[c] not in (None, "")), "")
+            village = village or part.groups.get(index, {}).get("village") or part.village or ""
+            scope = (str(int(code)), (position, fold(village)) if not part.village else position)
+            if scope in scopes:  # written twice in one village: a code (or a mistake the planner names)
+                return []
+            scopes[scope] = 1
+    if len({code for code, _scope in scopes}) == len(scopes):
+        return []
+    changed = []
+    for part, col, _cells in columns:
+        part.header.columns[col] = "household_no"
+        changed.append((part.table.sheet, col))
+    part, col, _cells = columns[0]
+    where = (
+        f"trang {', '.join(f'“{sheet}”' for sheet, _col in changed)}"
+        if len(changed) > 1
+        else f"trang “{part.table.sheet}”"
+    )
+    part.notes.append(
+        f"Cột “{part.header.labels.get(col, '')}” ({where}) đánh số hộ lại từ 1 ở mỗi thôn nên không phải mã hộ (hộ "
+        "của hai thôn sẽ trùng mã): đã đọc là số thứ tự hộ; mã hộ được tạo mới theo thôn như khi danh sách không có "
+        "mã hộ."
+    )
+    return changed

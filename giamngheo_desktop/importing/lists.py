@@ -109,6 +109,7 @@ from giamngheo_desktop.importing.reader import (
     MAX_CELL_CHARS,
     ImportCancelled,
     RawTable,
+    put_errors,
     read_table,
     read_tables,
 )
@@ -183,7 +184,7 @@ def plan_import(
             hidden_cols = hidden.ods_hidden_columns(path)
         for table in tables:
             if table.sheet in found_hidden.errors:
-                hidden.put_errors(table, found_hidden.errors[table.sheet])
+                put_errors(table, found_hidden.errors[table.sheet])
         encoding = tables[0].encoding
         converted = {table.sheet: found for table in tables if (found := legacy.convert_table(table)) is not None}
         villages = _village_names(db)
@@ -278,6 +279,11 @@ def plan_import(
             )
         parts, copies = layout.drop_copies(parts)
         left_out += copies
+        if not chosen:  # "Mã hộ" 01, 02… again in each village: the household's number in its village
+            for sheet, col in layout.numbers_not_codes(parts):
+                for column in file_columns:
+                    if column.sheet == sheet and column.index == col:
+                        column.field = "household_no"
         for summary in summaries:
             if summary.read and summary.name not in {p.table.sheet for p in parts}:
                 summary.read, summary.reason, summary.rows = False, "chép lại các trang khác", 0

@@ -1,10 +1,12 @@
-"""Merged cells of an .ods file (LibreOffice Calc), read from its content.xml.
+"""Merged cells of an .ods file (LibreOffice Calc), and its cells showing a formula's error, read from its
+content.xml.
 
 calamine gives an .ods file's cells but not its merged ranges, which a list relies on as much as an
 .xlsx does: a village or a class written once and merged down over the households under it, a group
 title merged over its sub-columns. A merged cell is a ``table:table-cell`` with
 ``table:number-rows-spanned`` / ``table:number-columns-spanned``; rows and cells may stand for several
-(``…-repeated``). The XML is streamed, and only when it holds a merged cell at all.
+(``…-repeated``). calamine also reads a cell whose formula failed ("#DIV/0!", "Err:502") as empty: such a
+cell carries ``calcext:value-type="error"``. The XML is streamed, and only when it holds either at all.
 """
 
 from __future__ import annotations
@@ -24,8 +26,15 @@ _ROWS_REPEATED = f"{{{_TABLE}}}number-rows-repeated"
 _COLUMNS_REPEATED = f"{{{_TABLE}}}number-columns-repeated"
 _ROWS_SPANNED = f"{{{_TABLE}}}number-rows-spanned"
 _COLUMNS_SPANNED = f"{{{_TABLE}}}number-columns-spanned"
+_ERROR_TYPE = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}value-type"
 _CHUNK = 1 << 20
-_MAX_SPANS = 10_000  # per sheet, as the reader keeps for an .xlsx
+# per sheet: a merged cell per household of a big list (the class merged over its rows) is read to the last
+_MAX_SPANS = 200_000
+_MAX_ERRORS = 10_000
+_MARKS = (b"-spanned=", b'value-type="error"')
+
+Spans = dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]
+Errors = dict[str, list[tuple[int, int, str]]]  # (row number as shown, column from 0, the error's text)
 
 
 def _count(element: Any, name: str) -> int:
@@ -35,35 +44,39 @@ def _count(element: Any, name: str) -> int:
         return 1
 
 
-def _has_spans(archive: zipfile.ZipFile) -> bool:
+def _worth_reading(archive: zipfile.ZipFile) -> bool:
+    """Whether content.xml holds a merged cell or a formula's error (searched as bytes, streamed)."""
     tail = b""
     with archive.open("content.xml") as stream:
         while chunk := stream.read(_CHUNK):
-            if b"-spanned=" in tail + chunk:
+            data = tail + chunk
+            if any(mark in data for mark in _MARKS):
                 return True
             tail = chunk[-32:]
     return False
 
 
-def merged_ranges(path: Path, max_bytes: int) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
-    """Sheet name → its merged ranges ((row0, col0), (row1, col1)), 0-based from the sheet's first row and
-    column, as calamine gives an .xlsx's; {} when the file has none, unpacks to more than ``max_bytes`` or
-    cannot be read (the reader names what is wrong with it)."""
+def merged_ranges(path: Path, max_bytes: int) -> tuple[Spans, Errors]:
+    """(sheet name → its merged ranges ((row0, col0), (row1, col1)), 0-based from the sheet's first row and
+    column, as calamine gives an .xlsx's; sheet name → its cells showing a formula's error); empty when the
+    file has none, unpacks to more than ``max_bytes`` or cannot be read (the reader names what is wrong)."""
     try:
         with zipfile.ZipFile(path) as archive:
             if sum(info.file_size for info in archive.infolist()) > max_bytes:
-                return {}
-            if "content.xml" not in archive.namelist() or not _has_spans(archive):
-                return {}
+                return {}, {}
+            if "content.xml" not in archive.namelist() or not _worth_reading(archive):
+                return {}, {}
             with archive.open("content.xml") as stream:
                 return _read(stream)
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, RuntimeError, ElementTree.ParseError):
-        return {}
+        return {}, {}
 
 
-def _read(stream: Any) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
-    result: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+def _read(stream: Any) -> tuple[Spans, Errors]:
+    result: Spans = {}
+    errors: Errors = {}
     spans: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    failed: list[tuple[int, int, str]] = []
     depth = 0  # tables inside a table (a sub-table in a cell) are not sheets
     row = 0
     for event, element in ElementTree.iterparse(stream, events=("start", "end")):
@@ -72,8 +85,9 @@ def _read(stream: Any) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]
             if event == "start":
                 depth += 1
                 if depth == 1:
-                    spans, row = [], 0
+                    spans, failed, row = [], [], 0
                     result[element.get(_NAME) or ""] = spans
+                    errors[element.get(_NAME) or ""] = failed
             else:
                 depth -= 1
                 element.clear()
@@ -91,7 +105,15 @@ def _read(stream: Any) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]
                     if down > 1 or across > 1:
                         for k in range(min(repeated, 100)):
                             spans.append(((row, col + k * across), (row + down - 1, col + k * across + across - 1)))
+                if cell.tag == _CELL and cell.get(_ERROR_TYPE) == "error" and len(failed) < _MAX_ERRORS:
+                    text = "".join(cell.itertext()).strip()[:20]
+                    if not text.startswith("#"):  # LibreOffice's own "Err:502": Excel's nearest, refused as those are
+                        text = "#VALUE!"
+                    for r in range(min(_count(element, _ROWS_REPEATED), 100)):
+                        failed.extend((row + r + 1, col + k, text) for k in range(min(repeated, 100)))
                 col += repeated
             row += _count(element, _ROWS_REPEATED)
             element.clear()
-    return {name: found for name, found in result.items() if found}
+    return {name: found for name, found in result.items() if found}, {
+        name: found for name, found in errors.items() if found
+    }

@@ -69,6 +69,7 @@ class _Groups(_PlannerState):
         groups: dict[Any, list[int]] = {}
         group_head: dict[Any, bool] = {}  # the group has a head row
         current: Any = None
+        last_number = ""  # the "TT hộ" of the household above
         for i in range(total):
             if i % 2000 == 0:
                 if cancelled is not None and cancelled():
@@ -92,7 +93,13 @@ class _Groups(_PlannerState):
             if code:
                 key: Any = ("code", code_keys[code])
             elif number_cells is not None and number_cells[i] is not None:  # "TT hộ": a household starts here
-                key = ("number", i)
+                number = cell_text(number_cells[i])
+                # unless it is the number of the household above written again on a member's row
+                if not (current is not None and current[0] == "number" and number == last_number and not is_head):
+                    key = ("number", i)
+                    last_number = number
+                else:
+                    key = current
             elif head_cells is not None and head_cells[i]:
                 village = village_cells[i]
                 key = ("head", fold(_text(head_cells[i])), village_key("" if village is None else _text(village)))

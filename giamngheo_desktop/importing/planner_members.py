@@ -30,13 +30,13 @@ def _only_text(cells: Iterable[Any]) -> bool:
 
 
 def _plain_ids(cells: list[Any]) -> bool:
-    """Whether every ID number cell is text of ASCII digits, none of 8 or 11 (what :func:`parse_id` takes as
+    """Whether every ID number cell is text of ASCII digits, none of 8, 10 or 11 (what :func:`parse_id` takes as
     it is, without a note): one scan of the joined texts instead of a call per cell."""
     if not _only_text(cells):
         return False
     texts = list(filter(None, cells))
     joined = "".join(texts)
-    return joined.isascii() and joined.isdigit() and not {8, 11} & set(map(len, texts))
+    return joined.isascii() and joined.isdigit() and not {8, 10, 11} & set(map(len, texts))
 
 
 class _Members(_PlannerState):
@@ -90,15 +90,23 @@ class _Members(_PlannerState):
             if marked is None:
                 continue
             filled = _filled(marked)
+            # a checkbox's FALSE, a 0 or "Không" is no tick (Excel's TRUE/FALSE, LibreOffice's 1/0)
+            unticked, flags = self._ticks(marked, filled)
+            if unticked:
+                filled = [i for i in filled if i not in unticked]
             ticked = [
                 i
                 for i in filled
-                if mark_key.startswith("sex_") or (type(marked[i]) is str and fold_key(marked[i]) in marks)
+                if mark_key.startswith("sex_") or flags or (type(marked[i]) is str and fold_key(marked[i]) in marks)
             ]
             if ticked and len(ticked) == len(filled):
                 ticks_only.append((mark_key, sex))
-            if ticked and mark_key.startswith("birth_"):
+            if (ticked or unticked) and mark_key.startswith("birth_"):
                 marked = cols[mark_key] = list(marked)
+                for i in unticked:
+                    marked[i] = None
+            elif unticked:
+                cols[mark_key] = [None if i in unticked else v for i, v in enumerate(marked)]
             for i in ticked:
                 sexes[i] = sex
                 if mark_key.startswith("birth_"):
@@ -306,3 +314,18 @@ class _Members(_PlannerState):
             after=after,
             skips=skips,
         )
+
+    def _ticks(self, marked: list[Any], filled: list[int]) -> tuple[set[int], bool]:
+        """(the rows of ``filled`` left unticked: FALSE, 0 or a 'no' word ("Không"), whether the column holds
+        nothing but ticks and such cells (TRUE, x, 1…: not years))."""
+        values: set[tuple[type, Any]] = set()
+        for i in filled:
+            values.add((type(marked[i]), marked[i]))
+            if len(values) > 8:  # years, not ticks
+                return set(), False
+        no, marks = self.vocab.yes_no, self.vocab.marks
+        off = {v for t, v in values if v is False or (t is not bool and no.get(fold_key(_text(v))) is False)}
+        flags = all(v is True or v in off or (t is not bool and fold_key(_text(v)) in marks) for t, v in values)
+        if not off:
+            return set(), flags
+        return {i for i in filled if marked[i] is not True and marked[i] in off}, flags

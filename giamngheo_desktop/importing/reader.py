@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from giamngheo_desktop.domain.errors import BadFile, DomainError
-from giamngheo_desktop.importing import ods_spans
+from giamngheo_desktop.importing import html_table, ods_spans
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 1_000_000  # rows with something in them
@@ -51,7 +51,7 @@ class RawTable:
     rows: list[list[Any]]
     row_numbers: list[int]  # 1-based row number in the file of each row
     sheet: str
-    kind: str  # 'xlsx' | 'xls' | 'ods' | 'csv'
+    kind: str  # 'xlsx' | 'xls' | 'ods' | 'csv' | 'html' (a web page named .xls)
     stopped_early: bool = False  # kept for callers: reading no longer stops at a run of empty rows
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row0, col0, row1, col1), 0-based in rows
     encoding: str = ""  # csv: the encoding the whole file was decoded with
@@ -73,7 +73,11 @@ def _kind(path: Path, head: bytes) -> str:
         return "xls"
     if suffix in (".csv", ".txt", ".tsv"):
         return "csv"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # a web page saved as Unicode (UTF-16) text
+        head = head.decode("utf-16", "ignore").encode("utf-8", "ignore")
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods") and _WEB_PAGE.search(head.lower()):
+        if _has_table(path):
+            return "html"  # a web program's "export to Excel": read as Excel shows it
         raise BadFile(
             f"Tệp “{path.name}” là trang web (HTML) hay bảng XML chỉ mang đuôi Excel (thường do một phần mềm trên "
             "mạng xuất ra): hãy mở tệp bằng Excel, chọn Tệp → Lưu thành → “Excel Workbook (*.xlsx)”, rồi nhập tệp "
@@ -89,6 +93,21 @@ def _kind(path: Path, head: bytes) -> str:
     raise BadFile(
         f"Không đọc được tệp “{path.name}”: chỉ nhận tệp Excel (.xlsx, .xls) hoặc CSV (.csv).",
         code="unsupported",
+    )
+
+
+def _has_table(path: Path) -> bool:
+    """Whether a web page holds a table (``<table``), looked for in its first megabytes as bytes."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8 << 20)
+    except OSError:
+        return False
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in head:  # Excel 2003's XML: not a web page
+        return False
+    return (
+        re.search(rb"<table\b", head, re.IGNORECASE) is not None
+        or re.search(rb"<\x00t\x00a\x00b\x00l\x00e\x00", head, re.IGNORECASE) is not None
     )
 
 
@@ -126,6 +145,8 @@ def read_tables(
     kind = _check_file(path)
     if kind == "csv":
         return [_read_csv(path, progress=progress, cancelled=cancelled)]
+    if kind == "html":
+        return [_read_html(path, progress=progress, cancelled=cancelled)]
     if kind == "xlsx":
         _check_unpacked(path)
     return _read_workbook(path, kind, sheets=sheets, progress=progress, cancelled=cancelled)
@@ -259,7 +280,10 @@ def _read_workbook(
                 raise BadFile(f"Trang “{name}” có quá nhiều cột.", code="too_many_columns")
             loaded.append((position, name, sheet))
         # calamine gives no merged ranges of an .ods: read from its XML
-        ods_merged = ods_spans.merged_ranges(path, MAX_UNPACKED_BYTES) if kind == "ods" and loaded else {}
+        # (and reads a formula's error as an empty cell)
+        ods_merged, ods_errors = (
+            ods_spans.merged_ranges(path, MAX_UNPACKED_BYTES) if kind == "ods" and loaded else ({}, {})
+        )
         grand = sum(sheet.height for _p, _n, sheet in loaded) or 1
         done = 0
         for position, name, sheet in loaded:
@@ -295,6 +319,8 @@ def _read_workbook(
                 table.hidden = not shown.get(name, True)
                 table.merged = _merged_in_rows(merged, table.row_numbers, col_offset)
                 table.spans = merged
+                if name in ods_errors:
+                    put_errors(table, ods_errors[name])
                 tables.append(table)
     finally:
         try:
@@ -304,6 +330,22 @@ def _read_workbook(
     if not tables:
         raise BadFile(f"Tệp “{path.name}” không có dữ liệu.", code="empty")
     return tables
+
+
+def put_errors(table: RawTable, errors: list[tuple[int, int, str]]) -> None:
+    """Write Excel's error text ("#N/A") back into the cells calamine reads as empty (``errors``: row number as
+    shown, column from 0, text), so that a column the list uses refuses them at their row and column instead of
+    taking them for empty cells."""
+    position = {number: i for i, number in enumerate(table.row_numbers)}
+    for number, col, text in errors:
+        i, c = position.get(number), col - table.col_offset
+        if i is None or c < 0 or c >= MAX_COLUMNS:
+            continue
+        row = table.rows[i]
+        if c >= len(row):
+            row.extend([None] * (c + 1 - len(row)))
+        if row[c] in (None, ""):
+            row[c] = text
 
 
 def _merged_in_rows(
@@ -372,6 +414,40 @@ def sniff_delimiter(sample: str) -> str:
         if score > best_score:
             best, best_score = candidate, score
     return best
+
+
+_CHARSET = re.compile(rb"""<meta[^>]*charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
+
+
+def _read_html(path: Path, *, progress: Progress | None, cancelled: Cancelled | None) -> RawTable:
+    """A web page named .xls (a web program's "export to Excel"): its tables as Excel shows them, one sheet named
+    after the file as Excel names it, the merged cells (``colspan``/``rowspan``) as an .xlsx file's."""
+    data = path.read_bytes()
+    declared = _CHARSET.search(data[:4096])
+    text = None
+    if declared is not None and not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        try:
+            text = data.decode(declared.group(1).decode("ascii").lower())
+        except (LookupError, UnicodeDecodeError):
+            text = None
+    if text is None:
+        try:
+            text, _encoding = decode_text(data)
+        except UnicodeDecodeError as exc:
+            raise BadFile(
+                f"Tệp “{path.name}” là trang web (HTML) mà không đọc được chữ trong đó (byte lạ ở vị trí {exc.start}). "
+                "Hãy mở tệp bằng Excel, chọn Tệp → Lưu thành → “Excel Workbook (*.xlsx)”, rồi nhập tệp .xlsx đó.",
+                code="bad_encoding",
+            ) from exc
+    rows, spans, _tables = html_table.read_html(text, max_rows=MAX_SCANNED_ROWS, max_columns=MAX_COLUMNS)
+    table = _collect(
+        rows, 1, sheet=path.stem[:31], kind="html", total=len(rows), progress=progress, cancelled=cancelled
+    )
+    if not table.rows:
+        raise BadFile(f"Tệp “{path.name}” không có dữ liệu.", code="empty")
+    table.merged = _merged_in_rows(spans, table.row_numbers, 0)
+    table.spans = spans
+    return table
 
 
 def _read_csv(path: Path, *, progress: Progress | None, cancelled: Cancelled | None) -> RawTable:

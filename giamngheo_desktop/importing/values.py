@@ -76,6 +76,9 @@ _MY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{4})$")
 _EXCEL_EPOCH = _dt.date(1899, 12, 30)
 # the dates Excel shows for the years 1880–2100 typed into a cell formatted as a date (no one alive was born then)
 _YEAR_AS_DATE = (_EXCEL_EPOCH + _dt.timedelta(days=1880), _EXCEL_EPOCH + _dt.timedelta(days=2100))
+# and in a workbook using the 1904 date system (Excel for Mac): 1950 shows 05/05/1909
+_EXCEL_EPOCH_1904 = _dt.date(1904, 1, 1)
+_YEAR_AS_DATE_1904 = (_EXCEL_EPOCH_1904 + _dt.timedelta(days=1880), _EXCEL_EPOCH_1904 + _dt.timedelta(days=2100))
 
 
 def parse_date(value: Any) -> tuple[str | None, int | None, str | None]:
@@ -85,8 +88,11 @@ def parse_date(value: Any) -> tuple[str | None, int | None, str | None]:
     if isinstance(value, _dt.datetime):
         value = value.date()
     if isinstance(value, _dt.date):
-        if _YEAR_AS_DATE[0] <= value <= _YEAR_AS_DATE[1]:  # a year typed into a date cell: 1950 shows 03/05/1905
-            return None, (value - _EXCEL_EPOCH).days, None
+        if _YEAR_AS_DATE[0] <= value <= _YEAR_AS_DATE_1904[1]:
+            if value <= _YEAR_AS_DATE[1]:  # a year typed into a date cell: 1950 shows 03/05/1905
+                return None, (value - _EXCEL_EPOCH).days, None
+            if value >= _YEAR_AS_DATE_1904[0]:
+                return None, (value - _EXCEL_EPOCH_1904).days, None
         return value.isoformat(), value.year, None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         number = float(value)
@@ -190,8 +196,9 @@ _WORDED = re.compile(
 
 
 def parse_id(value: Any) -> tuple[str, str | None]:
-    """(digits, note). A number cell loses the leading zero: 11 digits → 12, 8 → 9."""
-    if type(value) is str and value.isascii() and value.isdigit() and len(value) not in (8, 11):
+    """(digits, note). A number cell loses the leading zeros: 11 digits → 12, 10 → 12 (the provinces 001–009),
+    8 → 9."""
+    if type(value) is str and value.isascii() and value.isdigit() and len(value) not in (8, 10, 11):
         return value, None  # the usual: plain digits as text (what _read_id gives, tested)
     return _read_id(value)
 
@@ -291,6 +298,8 @@ def _read_id(value: Any) -> tuple[str, str | None]:
         text = text[:-2]
     if text.isdigit() and (numeric or len(text) in (8, 11)) and len(text) in (8, 11):
         return "0" + text, "ô đang ở dạng số nên mất số 0 ở đầu; đã thêm lại"
+    if len(text) == 10 and text.isdigit() and text[0] != "0" and text[1] in "0123":  # "008…" (Tuyên Quang) as 8…
+        return "00" + text, "ô đang ở dạng số nên mất hai số 0 ở đầu; đã thêm lại"
     return text, None
 
 

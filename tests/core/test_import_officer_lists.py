@@ -17,7 +17,8 @@ from tests import officer_lists as shapes
 
 
 def _file(tmp_path: Path, shape: str) -> Path:
-    return shapes.SHAPES[shape](tmp_path / (f"{shape}.csv" if shape.startswith("csv") else f"{shape}.xlsx"))
+    suffix = ".csv" if shape.startswith("csv") else ".xls" if shape.startswith("web") else ".xlsx"
+    return shapes.SHAPES[shape](tmp_path / f"{shape}{suffix}")
 
 
 # before: roman_groups (8 errors: the "I | THÔN ĐỒNG XUÂN (2 hộ, 5 khẩu)" rows were members), serial_dates
@@ -44,7 +45,18 @@ def test_household_codes_are_kept_as_written(db: Database, tmp_path: Path) -> No
     }
 
 
-@pytest.mark.parametrize("shape", ["roman_groups", "village_sheets", "excel_table", "ticks", "csv_mac_lines"])
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "roman_groups",
+        "village_sheets",
+        "excel_table",
+        "ticks",
+        "csv_mac_lines",
+        "web_export",
+        "codes_per_village_sheet",
+    ],
+)
 def test_the_command_line_imports_them_without_a_map(db_path: Path, tmp_path: Path, shape: str) -> None:
     out = commune_lists.cli_import(db_path, _file(tmp_path, shape))
     assert out["written"] and out["counts"]["households_create"] == 5 and out["counts"]["members_create"] == 13
@@ -163,12 +175,25 @@ def test_an_impossible_date_is_refused_at_its_row_and_nothing_is_written(db: Dat
     assert db.scalar("SELECT count(*) FROM household") == 0 and db.scalar("SELECT count(*) FROM member") == 0
 
 
-def test_a_web_page_named_xls_is_refused_saying_how_to_save_it(db: Database, tmp_path: Path) -> None:
+def test_a_web_page_without_a_table_is_refused_saying_how_to_save_it(db: Database, tmp_path: Path) -> None:
     path = tmp_path / "xuat-tu-phan-mem.xls"
-    path.write_text("<html><body><table><tr><td>Họ và tên</td><td>Thôn</td></tr></table></body></html>", "utf-8")
+    path.write_text("<html><body><p>Phiên đăng nhập đã hết hạn.</p></body></html>", "utf-8")
     with pytest.raises(BadFile) as refused:
         lists.plan_import(db, path)
     assert "trang web (HTML)" in str(refused.value) and "Lưu thành" in str(refused.value)
+
+
+def test_a_web_page_named_xls_reads_as_excel_shows_it(db: Database, tmp_path: Path) -> None:
+    """Before: refused ("trang web (HTML)… hãy lưu thành .xlsx"). Read as Excel opens it: the title in <h3>/<p> is
+    row 1 and 2, the header rows 3 and 4, so a problem is named at the row Excel shows."""
+    path = _file(tmp_path, "web_export")
+    path.write_text(path.read_text("utf-8").replace("<td>09/04/1978</td>", "<td>31/02/1978</td>"), "utf-8")
+    preview = lists.plan_import(db, path)
+    assert [(e.row, e.column, e.value) for e in preview.errors] == [(5, "Năm sinh › Nam", "31/02/1978")]
+    assert "cột “Năm sinh › Nam” (D)" in preview.errors[0].text()
+    for unicode_page in (tmp_path / "utf16.xls", tmp_path / "web.xlsx"):  # saved as "Unicode", named .xlsx
+        unicode_page.write_bytes(_file(tmp_path, "web_export").read_text("utf-8").encode("utf-16"))
+        assert not lists.plan_import(db, unicode_page).errors
 
 
 def test_a_broken_csv_is_refused_in_vietnamese_at_its_line(db: Database, tmp_path: Path) -> None:
@@ -214,6 +239,9 @@ CONVERTED = Path(__file__).parent / "fixtures" / "lists"
         "officer-ticks.ods",  # before: LibreOffice's TRUE/FALSE read as 1/0, and 0 taken for a tick: no heads
         "officer-roman-groups.xls",
         "officer-village-sheets.xls",
+        "officer-checkbox-sex.ods",  # before: LibreOffice's 0 under "Nữ" taken for a tick: every man a woman
+        "officer-lone-nu-numbers.ods",  # before: the 1/0 under a lone "Nữ" refused as birth dates
+        "officer-codes-per-village.ods",  # before: "Mã hộ" 01 of each village's sheet taken for one household
     ],
 )
 def test_the_same_lists_saved_by_libreoffice_import_exactly(db: Database, name: str) -> None:
@@ -328,6 +356,15 @@ def test_a_birth_written_unknown_is_an_empty_birth(db: Database, tmp_path: Path)
         ("Cháu trai", "23"),
         ("Cụ bà", "28"),
         ("Người giúp việc", "29"),
+        ("Vợ 2", "02"),
+        ("Vợ lẽ", "02"),
+        ("Vợ hai", "02"),
+        ("Con của con", "21"),
+        ("Con của con gái", "22"),
+        ("Con riêng của chồng", "06"),
+        ("Dâu", "07"),
+        ("Em vợ", "27"),
+        ("Anh họ", "28"),
     ],
 )
 def test_more_relationship_words(db: Database, tmp_path: Path, written: str, code: str) -> None:
@@ -427,3 +464,55 @@ def test_two_people_of_one_name_one_born_on_a_date_the_other_in_a_year(db: Datab
     wb.save(tmp_path / "cung-ten.xlsx")
     preview = lists.plan_import(db, tmp_path / "cung-ten.xlsx")
     assert [e.row for e in preview.errors] == [4]
+
+
+def test_formula_errors_in_an_ods_are_refused_at_their_cells(db: Database) -> None:
+    """The same list saved by LibreOffice as .ods: before, calamine read the error cells as empty (the ID dropped,
+    the birth "chưa có") without a word."""
+    preview = lists.plan_import(db, CONVERTED / "officer-formula-errors.ods")
+    assert [(e.row, e.column, e.value) for e in preview.errors] == [(2, "Số CCCD", "#N/A"), (3, "Năm sinh", "#DIV/0!")]
+
+
+@pytest.mark.parametrize("shape", ["codes_per_village_sheet", "codes_per_village_rows"])
+def test_household_numbers_again_in_each_village_are_no_codes(db: Database, tmp_path: Path, shape: str) -> None:
+    """ "Mã hộ" 01, 02… again in each village (on each village's sheet, or under each village's row): before, the
+    households 01 of three villages were taken for one (refused: "hộ đã có chủ hộ …"). Each household is its own,
+    with a code made in its village, and the officer is told."""
+    preview = lists.plan_import(db, _file(tmp_path, shape))
+    assert not preview.errors, [i.text() for i in preview.errors]
+    assert any("đánh số hộ lại từ 1 ở mỗi thôn nên không phải mã hộ" in n for n in preview.notes), preview.notes
+    lists.commit_import(db, preview)
+    codes = commune_lists.codes(db)
+    assert len(set(codes.values())) == 5 and "01" not in codes.values()
+    again = lists.plan_import(db, _file(tmp_path, shape))  # the same list again: nothing new
+    assert again.counts()["households_unchanged"] == 5 and again.counts()["members_unchanged"] == 13
+
+
+def test_codes_written_again_in_one_village_stay_codes(db: Database, tmp_path: Path) -> None:
+    """The same "Mã hộ" on two households of one village is a mistake the officer must see, not a numbering."""
+    path = _file(tmp_path, "codes_per_village_rows")
+    wb = load_workbook(path)
+    ws = wb.active
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "Lò Thị Xuân")
+    ws.cell(row, 1, "01")
+    wb.save(path)
+    preview = lists.plan_import(db, path)
+    assert (row, "Chủ hộ") in [(e.row, e.value) for e in preview.errors]
+    assert not any("không phải mã hộ" in n for n in preview.notes)
+
+
+def test_a_whole_commune_sheet_beside_another_list_is_still_read_once(db: Database, tmp_path: Path) -> None:
+    """ "Toàn xã", the village sheets repeating it, and a sheet of households that left poverty (other people):
+    before, the copy was not seen (its row count is not the others' sum) and every ID was refused as repeated."""
+    path = shapes.whole_and_villages(tmp_path / "ds.xlsx")
+    wb = load_workbook(path)
+    ws = wb.create_sheet("Hộ thoát nghèo")
+    ws.append(["STT", "Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Dân tộc", "Số CCCD", "Thôn",
+               "Loại hộ"])  # fmt: skip
+    ws.append([1, "Trần Văn Thoát", "Chủ hộ", 1970, "Nam", "Kinh", "025070001111", "Thôn Tân Hòa", "Thoát nghèo"])
+    wb.save(path)
+    preview = lists.plan_import(db, path)
+    assert not preview.errors, [i.text() for i in preview.errors]
+    assert any(n.startswith("Trang “Toàn xã” chép lại đúng những người") for n in preview.notes)
+    lists.commit_import(db, preview)
+    assert db.scalar("SELECT count(*) FROM household") == 6 and db.scalar("SELECT count(*) FROM member") == 14

@@ -14,13 +14,24 @@ from ui.dialogs.import_dialog import ImportDialog
 from ui.workspace import Workspace
 
 
-@pytest.mark.parametrize("shape", ["roman_groups", "excel_table", "merged_names", "pasted_text"])
+@pytest.mark.parametrize(
+    "shape",
+    [
+        "roman_groups",
+        "excel_table",
+        "merged_names",
+        "pasted_text",
+        "web_export",
+        "codes_per_village_sheet",
+        "checkbox_sex",
+    ],
+)
 def test_the_import_window_takes_each_list_in_one_step(
     qtbot: QtBot, commune: Workspace, tmp_path: Path, shape: str
 ) -> None:
     dialog = ImportDialog(commune)
     qtbot.addWidget(dialog)
-    dialog.set_file(shapes.SHAPES[shape](tmp_path / f"{shape}.xlsx"))
+    dialog.set_file(shapes.SHAPES[shape](tmp_path / f"{shape}{'.xls' if shape.startswith('web') else '.xlsx'}"))
     preview = dialog.preview
     assert preview is not None
     assert not preview.errors, [e.text() for e in preview.errors]
