@@ -17,7 +17,7 @@ from giamngheo_desktop.domain.errors import ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.importing.mapping import remember_mapping
 from giamngheo_desktop.importing.memory import release_preview
-from giamngheo_desktop.importing.preview import Cancelled, ImportPreview, ImportResult, Progress
+from giamngheo_desktop.importing.preview import Cancelled, ImportPreview, ImportResult, PlannedHousehold, Progress
 from giamngheo_desktop.importing.reader import (
     ImportCancelled,
 )
@@ -87,8 +87,11 @@ def _commit_preview(
         if (h.valid or not valid_only) and h.made_members is not None
         for m in h.members
         if (m.valid or not valid_only) and (m.action != "update" or m.changed)
-    ) + sum(  # households planned a column at a time, their members not made: every one new and valid
-        len(h.member_rows) for h in preview.households if (h.valid or not valid_only) and h.made_members is None
+    ) + sum(  # households planned a column at a time, their members not made: every one new and valid (or of the
+        # register and unchanged: nothing to write)
+        len(h.member_rows)
+        for h in preview.households
+        if (h.valid or not valid_only) and h.made_members is None and h.action == "create"
     )
     # a bigger page cache while the member indexes grow by hundreds of thousands of entries
     cache_before = db.scalar("PRAGMA cache_size")
@@ -129,7 +132,7 @@ def _commit(
             skipped_rows=preview.skipped_rows() if valid_only else [],
             household_ids=[],
             households_unchanged=len(considered),
-            members_unchanged=sum(1 for h in considered for m in h.members if m.valid or not valid_only),
+            members_unchanged=sum(map(_unchanged_members, considered, itertools.repeat(valid_only))),
         )
     if not db.in_transaction:  # a copy of the file as it was before the import
         from giamngheo_desktop.services import backup
@@ -191,7 +194,7 @@ def _commit(
                 continue
             if h.kind(valid_only=valid_only) == "unchanged":
                 unchanged += 1
-                members_unchanged += sum(1 for m in h.members if m.valid or not valid_only)
+                members_unchanged += _unchanged_members(h, valid_only)
                 continue
             data = h.data
             if h.new_village:
@@ -245,7 +248,9 @@ def _commit(
             order = orders.get(hid, 0)
             head_id: int | None = None
             first_new = len(new_rows)
-            if members_made is None:
+            if members_made is None and h.action == "update":  # of the register, every one unchanged
+                members_unchanged += len(h.member_rows)
+            elif members_made is None:
                 rows = h.member_rows
                 count = len(rows)
                 if head is not None:
@@ -425,6 +430,13 @@ def _commit(
         households_unchanged=unchanged,
         members_unchanged=members_unchanged,
     )
+
+
+def _unchanged_members(household: PlannedHousehold, valid_only: bool) -> int:
+    """How many members of a household the import would not write again (it is unchanged)."""
+    if household.made_members is None:  # its members not made: every one valid
+        return len(household.member_rows)
+    return sum(1 for m in household.members if m.valid or not valid_only)
 
 
 def _plain_insert(conn: sqlite3.Connection) -> Callable[..., list[str]]:

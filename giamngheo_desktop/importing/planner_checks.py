@@ -4,10 +4,10 @@ rows are valid.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import operator
 from collections.abc import Mapping, Sequence
-from operator import attrgetter
 from typing import Any
 
 from giamngheo_desktop.domain.errors import ValidationIssue
@@ -15,8 +15,6 @@ from giamngheo_desktop.importing.planner_state import _PlannerState
 from giamngheo_desktop.importing.preview import PlannedHousehold, PlannedMember, RowIssue
 from giamngheo_desktop.importing.values import _KEY_TO_FIELD
 from giamngheo_desktop.services import register as reg
-
-_ID_NUMBER = attrgetter("data.id_number")  # of a planned member
 
 
 def _first_person(household: PlannedHousehold) -> tuple[str, str | None]:
@@ -133,14 +131,29 @@ class _Checks(_PlannerState):
             return column
         return list(map(column.__getitem__, rows))
 
-    def _made_pending(self) -> list[PlannedMember]:
-        """Every planned member (``pending``), the members of households planned a column at a time made."""
+    def _made_pending(self, wanted: Sequence[int]) -> list[PlannedMember]:
+        """The planned members (``pending``), the members of households planned a column at a time made where
+        one of them is at a place ``wanted`` (sorted)."""
         pending = self.pending
+        left: list[tuple[int, PlannedHousehold]] = []
         for start, household in self.unmade:
-            members = household.members
-            pending[start : start + len(members)] = members
-        self.unmade = []
-        return pending  # type: ignore[return-value]  # none left None
+            at = bisect.bisect_left(wanted, start)
+            if at < len(wanted) and wanted[at] < start + household.member_count:
+                members = household.members
+                pending[start : start + len(members)] = members
+            else:
+                left.append((start, household))
+        self.unmade = left
+        return pending  # type: ignore[return-value]  # those wanted not None
+
+    def _pending_values(self, name: str) -> list[Any]:
+        """Field ``name`` of every planned member (in ``pending``'s order), read from the columns where the
+        members are not made."""
+        values = [None if member is None else getattr(member.data, name) for member in self.pending]
+        for start, household in self.unmade:
+            found = household.member_values(name)
+            values[start : start + len(found)] = found
+        return values
 
     def _validate_members(self) -> None:
         """Validate every planned member at once (the register's checks, :func:`register.validate_members`)."""
@@ -150,13 +163,13 @@ class _Checks(_PlannerState):
         columns = {key: self._pending_column(key) for key in m.values}
         count = len(self.pending)
         if any(column is None for column in columns.values()):  # members of the register among them
-            pending = self._made_pending()
-            rest: Sequence[int] = range(len(pending))
+            rest: Sequence[int] = range(count)
             if self.prechecked_spans:  # those planned a run at a time are checked already
-                done = bytearray(len(pending))
+                done = bytearray(count)
                 for start, end in self.prechecked_spans:
                     done[start:end] = b"\x01" * (end - start)
                 rest = list(itertools.compress(rest, map(operator.not_, done)))
+            pending = self._made_pending(rest)
             checked = reg.validate_members(
                 self.db,
                 [pending[at].data for at in rest],
@@ -190,13 +203,12 @@ class _Checks(_PlannerState):
     def _mark_validity(self, households: list[PlannedHousehold]) -> None:
         """Rows with errors are invalid; a household is invalid when its head row is."""
         numbers = self._pending_column("id_number")  # of every planned member, household by household
-        given = list(filter(None, map(_ID_NUMBER, self._made_pending()) if numbers is None else numbers))
+        if numbers is None:
+            numbers = self._pending_values("id_number")
+        given = list(filter(None, numbers))
         if len(set(given)) < len(given):  # an ID number given twice in the file
-            if numbers is None:
-                given_at = [(m.data.id_number, m.row) for m in self._made_pending() if m.data.id_number]
-            else:
-                at = map(self.numbers.__getitem__, self.pending_rows)
-                given_at = [(number, row) for number, row in zip(numbers, at, strict=True) if number]
+            at = map(self.numbers.__getitem__, self.pending_rows)
+            given_at = [(number, row) for number, row in zip(numbers, at, strict=True) if number]
             seen: dict[str | None, int] = {}
             for number, row in given_at:
                 first = seen.setdefault(number, row)

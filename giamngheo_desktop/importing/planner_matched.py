@@ -10,7 +10,7 @@ from typing import Any
 from giamngheo_desktop.domain import household_code
 from giamngheo_desktop.importing.planner_households import _Households
 from giamngheo_desktop.importing.planner_register import _differ_columns, _household_changed, _Register
-from giamngheo_desktop.importing.preview import PlannedHousehold, PlannedMember
+from giamngheo_desktop.importing.preview import PlannedHousehold, PlannedMember, UpdatedMembers
 from giamngheo_desktop.importing.values import _text
 from giamngheo_desktop.services import register as reg
 
@@ -127,7 +127,6 @@ class _MatchedHouseholds(_Households, _Register):
         table = dict(zip(self.member_names, map(list, zip(*befores, strict=True)), strict=True))  # a column each
         fields = reg.member_input_columns(table, len(befores))
         m.update_columns(fields, flat, has_rel=has_rel)
-        inputs = list(map(reg.MemberInput, *fields.values()))
         base = len(self.pending)
         checked = reg.validate_member_columns(
             self.db, fields, len(flat), codes=self.vocab.codes, today=self.today, memo=self.memo
@@ -136,18 +135,10 @@ class _MatchedHouseholds(_Households, _Register):
         self.prechecked_spans.append((base, base + len(flat)))
         changed = _differ_columns(reg.member_columns_of(fields, self.memo), table, len(befores))
         numbers = list(map(self.numbers.__getitem__, flat))
-        members = list(
-            map(
-                PlannedMember,
-                numbers,
-                itertools.repeat("update"),
-                inputs,
-                table["id"],
-                itertools.repeat(True),
-                itertools.repeat(None),
-                changed,
-            )
-        )
+        # the members of a household one of whose members would write something are made now; the others'
+        # (every one unchanged) when asked for (the preview shows a few)
+        updated = UpdatedMembers(fields, numbers, table["id"])
+        pending: list[PlannedMember | None] = [None] * len(flat)
         existing_rows = [row for _hid, row, _pairs in matched]
         held = dict(zip(self.household_names, map(list, zip(*existing_rows, strict=True)), strict=True))
         inputs_of = reg.household_input_columns(held, len(matched))
@@ -170,16 +161,26 @@ class _MatchedHouseholds(_Households, _Register):
             village_id, village_name, new_village = village
             data = self._household_data(first_row, code, code_key, existing, village_id, hvals, inputs_of[j])
             end = start + len(rows)
+            made: list[PlannedMember] | None = None
+            if True in changed[start:end]:
+                made = updated.made(start, end)
+                for member, differs in zip(made, changed[start:end], strict=True):
+                    member.changed = differs
+                pending[start:end] = made
             household = PlannedHousehold(
                 rows=numbers[start:end],
                 action="update",
                 data=data,
-                made_members=members[start:end],
+                made_members=made,
                 household_id=household_id,
                 village_name=village_name,
                 new_village=new_village,
                 member_rows=rows,
+                updated=updated,
+                updated_at=start,
             )
+            if made is None:
+                self.unmade.append((base + start, household))
             self.household_checks.append((check_at, household, bool(code)))
             self.first_rows[base + start] = household
             planned.append(household)
@@ -187,7 +188,7 @@ class _MatchedHouseholds(_Households, _Register):
         differ = _differ_columns(reg.household_columns([h.data for h in planned]), held, len(planned))
         for household, differs, causes in zip(planned, differ, held["causes"], strict=True):
             household.changed = _household_changed(household, differs, causes)
-        self.pending += members
+        self.pending += pending
         self.pending_rows += flat
         self.updates += len(flat)
         return planned

@@ -4,11 +4,14 @@ compared with what the file says.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import sqlite3
 from collections.abc import Iterable
 from operator import itemgetter
 from typing import Any
 
+from giamngheo_desktop.domain.errors import StorageUnavailable
 from giamngheo_desktop.importing.planner_state import _PlannerState
 from giamngheo_desktop.importing.preview import PlannedHousehold
 from giamngheo_desktop.services import register as reg
@@ -26,11 +29,11 @@ def _mark_unchanged(
     rows they were compared with (``before``: tuples whose columns ``member_index`` and
     ``household_index`` name, or dicts) are let go.
     """
-    # (a new household's members are all new)
+    # (a new household's members are all new; those of the register not made are compared already)
     members = [
         m
         for h in households
-        if h.action == "update"
+        if h.action == "update" and h.made_members is not None
         for m in h.members
         if m.action == "update" and m.before is not None
     ]
@@ -85,23 +88,23 @@ class _Register(_PlannerState):
 
     def _register_ids(self, numbers: list[str]) -> dict[str, tuple[int, int]]:
         """The file's ID numbers the register holds (live members of live households): number →
-        (household, member). Only the file's numbers are kept, under the file's own text: a list
-        imported again holds every number of the register, kept for the whole planning."""
+        (household, member); empty when it holds none of them. Read aside while the file was
+        (:func:`register.id_holders_aside`), every number the register holds is kept (a list imported
+        again holds them all; picking the file's out of 200,000 cost as much as reading them); else
+        only the file's. Kept for the whole planning."""
+        aside, self.ids_aside = self.ids_aside, None
+        holders: dict[str, tuple[int, int]] | None = None
+        if aside is not None:
+            with contextlib.suppress(sqlite3.Error, StorageUnavailable):
+                holders = aside.result()
+        if holders is not None:
+            holders.pop("", None)  # (the file's rows without a number)
+            return holders if any(map(holders.__contains__, numbers)) else {}
         in_file = dict(zip(numbers, numbers, strict=True))
         in_file.pop("", None)
         if not in_file:
             return {}
-        found: dict[str, tuple[int, int]] = {}
-        cursor = self.db.conn.cursor()
-        cursor.row_factory = None  # plain tuples
-        for member_id, household_id, number in cursor.execute(
-            "SELECT m.id, m.household_id, m.id_number FROM member m JOIN household h ON h.id = m.household_id "
-            "WHERE m.id_number IS NOT NULL AND m.deleted_at IS NULL AND h.deleted_at IS NULL"
-        ):
-            text = in_file.get(number)
-            if text is not None:
-                found[text] = (household_id, member_id)
-        return found
+        return reg.id_holders(self.db, in_file)
 
     def _load_existing(self, groups: list[tuple[Any, list[int]]]) -> None:
         """Households (and their members) these groups may update, in a few queries instead of two per household."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from typing import Any
 
 from giamngheo_desktop import clock
@@ -46,7 +47,14 @@ class _PlannerState:
     column as the file heads it, the sheet and the Excel column letter. The planner's parts
     (``planner_*``) each add the methods of one concern; :class:`planner._Planner` joins them."""
 
-    def __init__(self, db: Database, parts: list[layout.SheetPart], *, create_villages: bool) -> None:
+    def __init__(
+        self,
+        db: Database,
+        parts: list[layout.SheetPart],
+        *,
+        create_villages: bool,
+        ids_aside: Future[dict[str, tuple[int, int]]] | None = None,
+    ) -> None:
         self.db = db
         self.parts = parts
         self.create_villages = create_villages
@@ -83,6 +91,7 @@ class _PlannerState:
         )
         # ID number in the file → household and member of the register holding it (see _register_ids)
         self.ids_in_db: dict[str, tuple[int, int]] = {}
+        self.ids_aside = ids_aside  # the register's ID numbers, being read aside (register.id_holders_aside)
         self.held: list[tuple[int, int] | None] = []  # of each data row: ids_in_db of its ID number
         self.sexes: dict[str, str | None] = {}
         self.classes: dict[str, str | None] = {}

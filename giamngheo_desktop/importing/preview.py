@@ -151,12 +151,42 @@ class PlannedMember:
 
 
 @dataclass(slots=True)
+class UpdatedMembers:
+    """Members of the register a run of matched households updates, as they would be written (the register's
+    values with the file's put over them), a column per ``MemberInput`` field in its order, with their rows and
+    member ids: the members of a household whose every member would write what the register holds are made
+    into objects (unchanged, valid) only when asked for (a list imported again updates 200,000)."""
+
+    fields: dict[str, list[Any]]
+    rows: list[int]  # of each member: its row key
+    member_ids: list[int]
+
+    def made(self, start: int, end: int) -> list[PlannedMember]:
+        """Members ``start`` to ``end`` of the run, unchanged and valid."""
+        count = end - start
+        inputs = map(reg.MemberInput, *[column[start:end] for column in self.fields.values()])
+        return list(
+            map(
+                PlannedMember,
+                self.rows[start:end],
+                itertools.repeat("update", count),
+                inputs,
+                self.member_ids[start:end],
+                itertools.repeat(True),
+                itertools.repeat(None),
+                itertools.repeat(False),
+            )
+        )
+
+
+@dataclass(slots=True)
 class PlannedHousehold:
     rows: list[int]
     action: str  # 'create' | 'update'
     data: reg.HouseholdInput
-    # its members (``members``); None for a new household planned a column at a time (every member new and valid,
-    # their values in ``new_members`` at ``member_rows``) until they are asked for
+    # its members (``members``); None until they are asked for, for a household planned a column at a time whose
+    # members are all new and valid (their values in ``new_members`` at ``member_rows``) or all of the register,
+    # unchanged and valid (``updated`` from ``updated_at``)
     made_members: list[PlannedMember] | None
     household_id: int | None = None
     village_name: str = ""
@@ -168,11 +198,15 @@ class PlannedHousehold:
     changed: bool = True  # False: the household's own fields and causes are as in the register
     member_rows: list[int] = field(default_factory=list, repr=False)  # its members' data rows, in order
     new_members: NewMembers | None = field(default=None, repr=False, compare=False)
+    updated: UpdatedMembers | None = field(default=None, repr=False, compare=False)
+    updated_at: int = field(default=0, repr=False)  # where its members start in ``updated``
 
     @property
     def members(self) -> list[PlannedMember]:
         made = self.made_members
-        if made is None:
+        if made is None and self.updated is not None:
+            made = self.made_members = self.updated.made(self.updated_at, self.updated_at + len(self.member_rows))
+        elif made is None:
             assert self.new_members is not None
             rows = self.member_rows
             made = self.made_members = list(
@@ -194,9 +228,21 @@ class PlannedHousehold:
     def member_count(self) -> int:
         return len(self.member_rows) if self.made_members is None else len(self.made_members)
 
+    def member_values(self, name: str) -> list[Any]:
+        """Field ``name`` of each of its members (read from the columns when they are not made)."""
+        made = self.made_members
+        if made is not None:
+            return [getattr(m.data, name) for m in made]
+        if self.updated is not None:
+            return self.updated.fields[name][self.updated_at : self.updated_at + len(self.member_rows)]
+        assert self.new_members is not None
+        return [self.new_members.value(name, i) for i in self.member_rows]
+
     def kind(self, *, valid_only: bool = False) -> str:
         """'create', 'update', or 'unchanged': matched, and neither it nor a member it would write differs."""
         if self.action == "update" and not self.changed:
+            if self.made_members is None:  # its members not made: every one unchanged and valid
+                return "unchanged"
             members = [m for m in self.members if m.valid or not valid_only]
             if all(m.kind() == "unchanged" for m in members):
                 return "unchanged"
@@ -208,6 +254,11 @@ class PlannedHousehold:
 
     @property
     def head_name(self) -> str:
+        if self.made_members is None and self.updated is not None:
+            heads = self.member_values("relationship_code")
+            if reg.HEAD in heads:
+                return str(self.member_values("full_name")[heads.index(reg.HEAD)])
+            return ""
         if self.made_members is None and self.new_members is not None:
             relationships = self.new_members.columns.get("relationship_code")
             names = self.new_members.columns["full_name"]
@@ -291,14 +342,20 @@ class ImportPreview:
         households = [h for h in self.households if h.valid] if valid_only else self.households
         for h in households:
             result[f"households_{h.kind(valid_only=valid_only)}"] += 1
-        # households planned a column at a time, their members not made: every one new and valid
+        # households planned a column at a time, their members not made: every one new and valid, or (matched)
+        # every one unchanged and valid
         members = [m for h in households if h.made_members is not None for m in h.members if m.valid or not valid_only]
         actions = Counter(map(attrgetter("action"), members))  # 200,000 members: counted in C
-        actions["create"] += sum(len(h.member_rows) for h in households if h.made_members is None)
+        unmade: Counter[str] = Counter()
+        for h in households:
+            if h.made_members is None:
+                unmade[h.action] += len(h.member_rows)
+        actions["create"] += unmade["create"]
         if actions["update"]:
             unchanged = sum(1 for m in members if m.action == "update" and not m.changed)
             actions["update"] -= unchanged
             actions["unchanged"] += unchanged
+        actions["unchanged"] += unmade["update"]
         for kind in kinds:
             result[f"members_{kind}"] += actions[kind]
         result["rows_skipped"] = len(self.skipped_rows()) if valid_only else 0

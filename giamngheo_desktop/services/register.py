@@ -128,6 +128,8 @@ from giamngheo_desktop.services.register_reading import (
     household_events,
     household_rows,
     households_with_code,
+    id_holders,
+    id_holders_aside,
     list_members,
     member_rows,
     next_household_code,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from operator import itemgetter
+from pathlib import Path
 from typing import Any
 
 from giamngheo_desktop import clock
@@ -12,7 +14,7 @@ from giamngheo_desktop.domain import household_code
 from giamngheo_desktop.domain.errors import NotFound, ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.services.register_records import HEAD, CodeBook
-from giamngheo_desktop.storage.connection import Database
+from giamngheo_desktop.storage.connection import Database, connect_read_only
 
 _HOUSEHOLD_SQL = "SELECT h.*, v.name AS village_name FROM household h JOIN village v ON v.id = h.village_id"
 
@@ -101,6 +103,52 @@ def household_rows(db: Database, household_ids: Iterable[int]) -> tuple[list[str
         for row in cursor:
             found[row[0]] = (*row, causes.get(row[0], []))
     return columns, found
+
+
+_ID_HOLDERS_SQL = (
+    "SELECT m.id, m.household_id, m.id_number FROM member m JOIN household h ON h.id = m.household_id "
+    "WHERE m.id_number IS NOT NULL AND m.deleted_at IS NULL AND h.deleted_at IS NULL"
+)
+
+
+def id_holders(db: Database, numbers: Mapping[str, str]) -> dict[str, tuple[int, int]]:
+    """Of the ID numbers ``numbers`` names (the register's text → the caller's), those live members of live
+    households hold: the caller's text → (household, member)."""
+    db.require(Permission.VIEW)
+    found: dict[str, tuple[int, int]] = {}
+    cursor = db.conn.cursor()
+    cursor.row_factory = None  # plain tuples
+    for member_id, household_id, number in cursor.execute(_ID_HOLDERS_SQL):
+        text = numbers.get(number)
+        if text is not None:
+            found[text] = (household_id, member_id)
+    return found
+
+
+def id_holders_aside(db: Database) -> Future[dict[str, tuple[int, int]]] | None:
+    """Every ID number live members of live households hold → (household, member), read on a second connection
+    in a helper thread: an import starts it before reading its file (which runs mostly outside Python's lock),
+    and a list imported again finds every member of the register there. None where another connection would not
+    see what ``db`` sees (a database in memory, a transaction open)."""
+    db.require(Permission.VIEW)
+    if str(db.path) == ":memory:" or db.in_transaction:
+        return None
+    helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-register-ids")
+    try:
+        return helper.submit(_all_id_holders, db.path)
+    finally:
+        helper.shutdown(wait=False)
+
+
+def _all_id_holders(path: Path) -> dict[str, tuple[int, int]]:
+    conn = connect_read_only(path)
+    try:
+        cursor = conn.cursor()
+        cursor.row_factory = None
+        rows = cursor.execute(_ID_HOLDERS_SQL)
+        return {number: (household_id, member_id) for member_id, household_id, number in rows}
+    finally:
+        conn.close()
 
 
 def member_rows(db: Database, household_ids: Iterable[int]) -> tuple[list[str], dict[int, list[tuple[Any, ...]]]]:

@@ -9,11 +9,11 @@ import subprocess
 import sys
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
@@ -572,3 +572,106 @@ def test_a_list_imported_again_mends_the_register_rows_written_another_way(db: D
     assert mended["Trần Thị Bình 1"]["name_fold"] == "tran thi binh 1"
     assert db.scalar("SELECT schooling FROM member WHERE full_name = 'Lê Thị Cúc 2'") is None
     assert lists.plan_import(db, path).counts()["members_unchanged"] == 120
+
+
+# A list imported again: the members of a matched household whose every member would write what the register
+# holds are made into objects only when the preview shows them. What the preview says (counts, problems, rows
+# skipped) and what it writes must be the same whether the officer opened every household or none.
+_EDITS = ["name", "birth", "class", "drop", "id_of_another", "bad_date", "bad_sex", "not_head"]
+
+
+class _Undo(Exception):
+    """Raised to roll an import back once what it wrote is read."""
+
+
+@pytest.fixture(scope="module")
+def village_register(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """A commune holding :func:`_village_list` (40 households, 120 members)."""
+    from giamngheo_desktop.services import commune
+    from giamngheo_desktop.storage.database import open_database
+
+    folder = tmp_path_factory.mktemp("village-register")
+    db = open_database(folder / "register.sqlite")
+    commune.setup_commune(
+        db,
+        commune.CommuneSetup(
+            settings=commune.CommuneSettings(name="xã Tân Lập", code="01234", province="Phú Thọ", area_type="rural"),
+            villages=[commune.VillageInput(name=n) for n in ("Thôn Đồng Xuân", "Thôn Tân Hòa")],
+        ),
+    )
+    lists.commit_import(db, lists.plan_import(db, write_xlsx(folder / "first.xlsx", _village_list())))
+    yield db
+    db.close()
+
+
+@pytest.mark.usefixtures("pinned_clock")
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.tuples(st.sampled_from(_EDITS), st.integers(0, 119), st.integers(0, 119)), max_size=5),
+    st.booleans(),
+)
+def test_a_list_imported_again_says_and_writes_the_same_whether_its_households_were_opened_or_not(
+    village_register: Database, tmp_path: Path, edits: list[tuple[str, int, int]], valid_only: bool
+) -> None:
+    from giamngheo_desktop.importing import planner
+
+    db = village_register
+    rows = _village_list()
+    dropped: set[int] = set()
+    for edit, at, other in edits:
+        row, another = rows[2 + at], rows[2 + other]
+        if edit == "name":
+            row[3] = f"{row[3]} Mới"
+        elif edit == "birth":
+            row[5] = "15/06/1961"
+        elif edit == "class":
+            rows[2 + at - at % 3][9] = "Hộ nghèo" if rows[2 + at - at % 3][9] != "Hộ nghèo" else "Hộ cận nghèo"
+        elif edit == "drop":
+            dropped.add(2 + at)
+        elif edit == "id_of_another":
+            row[7] = another[7]
+        elif edit == "bad_date":
+            row[5] = "31/02/1990"
+        elif edit == "bad_sex":
+            row[6] = "x"
+        else:
+            row[4] = "Con"
+    path = write_xlsx(tmp_path / "again.xlsx", [r for i, r in enumerate(rows) if i not in dropped])
+    opened = lists.plan_import(db, path)
+    for household in opened.households:  # every household opened in the window: its members made
+        assert household.members
+    untouched = lists.plan_import(db, path)
+    with pytest.MonkeyPatch.context() as patch:  # each household planned on its own (_plan_household)
+        patch.setattr(planner._Planner, "_matched", lambda _self, chunk, _values, **_k: [None] * len(chunk))
+        one_at_a_time = lists.plan_import(db, path)
+
+    def said(preview: lists.ImportPreview) -> object:
+        return (
+            preview.counts(),
+            preview.counts(valid_only=True),
+            json.dumps([preview.to_json(), preview.to_json(valid_only=True)], ensure_ascii=False),
+            preview.skipped_rows(),
+            [i.text() for i in preview.issues],
+        )
+
+    def written(preview: lists.ImportPreview) -> object:
+        tables = ("household", "member", "household_cause", "household_event")
+        try:
+            with db.atomic():
+                result = lists.commit_import(db, preview, valid_only=valid_only or preview.has_errors)
+                rows = {t: [tuple(r) for r in db.conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2")] for t in tables}
+                raise _Undo
+        except _Undo:
+            pass
+        return result.to_json(), rows
+
+    assert said(untouched) == said(opened) == said(one_at_a_time)
+    assert written(untouched) == written(opened) == written(one_at_a_time)
+
+    def members(preview: lists.ImportPreview) -> object:
+        return [
+            [(m.row, m.action, m.kind(), m.data, m.member_id, m.valid, m.changed) for m in h.members]
+            for h in preview.households
+        ]
+
+    assert members(untouched) == members(opened) == members(one_at_a_time)
