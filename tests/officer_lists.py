@@ -940,3 +940,56 @@ SHAPES.update(
         "mac_1904_years": mac_1904_years,
     }
 )
+
+
+def xml_2003_export(path: Path) -> Path:
+    """A web program's "Xuất Excel" as "XML Spreadsheet 2003" named .xls (Excel opens it after a warning): a title
+    merged across the table, the village and the class merged down over each household's rows, IDs as text,
+    years as numbers, whole dates as DateTime cells, an empty row left out with ss:Index, a second sheet of notes."""
+    from xml.sax.saxutils import escape
+
+    def cell(value: Any, extra: str = "") -> str:
+        if value is None:
+            return f"<Cell{extra}/>"
+        if isinstance(value, dt.date):
+            return f'<Cell{extra}><Data ss:Type="DateTime">{value.isoformat()}T00:00:00.000</Data></Cell>'
+        kind = "Number" if isinstance(value, int) else "String"
+        return f'<Cell{extra}><Data ss:Type="{kind}">{escape(str(value))}</Data></Cell>'
+
+    rows = ["<Row>" + cell("DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2026", ' ss:MergeAcross="8"') + "</Row>"]
+    header = [
+        "STT",
+        "Họ và tên",
+        "Quan hệ với chủ hộ",
+        "Ngày sinh",
+        "Giới tính",
+        "Dân tộc",
+        "Số CCCD",
+        "Thôn",
+        "Loại hộ",
+    ]
+    rows.append('<Row ss:Index="3">' + "".join(cell(h) for h in header) + "</Row>")
+    n = 0
+    for h in HOUSES:
+        for i, p in enumerate(h.people):
+            n += 1
+            cells = [cell(n), cell(p.name), cell(p.rel), cell(p.born or p.year), cell(SEX[p.sex]), cell(p.ethnicity),
+                     cell(p.id_number or None)]  # fmt: skip
+            if i == 0:
+                down = f' ss:MergeDown="{len(h.people) - 1}"' if len(h.people) > 1 else ""
+                cells += [cell(h.village, down), cell(CLASS[h.klass], down)]
+            rows.append("<Row>" + "".join(cells) + "</Row>")
+    page = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+        '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"'
+        ' xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:x="urn:schemas-microsoft-com:office:excel"'
+        ' xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
+        '<Worksheet ss:Name="DanhSach"><Table>' + "".join(rows) + "</Table></Worksheet>"
+        '<Worksheet ss:Name="GhiChu"><Table><Row><Cell><Data ss:Type="String">Xuất từ phần mềm ngày 15/01/2026</Data>'
+        "</Cell></Row></Table></Worksheet></Workbook>"
+    )
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+SHAPES["xml_2003_export"] = xml_2003_export

@@ -20,9 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from giamngheo_desktop.domain.errors import BadFile, DomainError
-from giamngheo_desktop.importing import html_table, ods_spans
+from giamngheo_desktop.importing import html_table, ods_spans, xml_2003
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 1_000_000  # rows with something in them
@@ -51,7 +52,7 @@ class RawTable:
     rows: list[list[Any]]
     row_numbers: list[int]  # 1-based row number in the file of each row
     sheet: str
-    kind: str  # 'xlsx' | 'xls' | 'ods' | 'csv' | 'html' (a web page named .xls)
+    kind: str  # 'xlsx' | 'xls' | 'ods' | 'csv' | 'html' (a web page named .xls) | 'xml2003' (Excel 2003's XML)
     stopped_early: bool = False  # kept for callers: reading no longer stops at a run of empty rows
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row0, col0, row1, col1), 0-based in rows
     encoding: str = ""  # csv: the encoding the whole file was decoded with
@@ -75,6 +76,8 @@ def _kind(path: Path, head: bytes) -> str:
         return "csv"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # a web page saved as Unicode (UTF-16) text
         head = head.decode("utf-16", "ignore").encode("utf-8", "ignore")
+    if suffix in (".xlsx", ".xlsm", ".xls", ".ods") and xml_2003.MARK in head:
+        return "xml2003"  # "XML Spreadsheet 2003", as web programs also "export to Excel"
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods") and _WEB_PAGE.search(head.lower()):
         if _has_table(path):
             return "html"  # a web program's "export to Excel": read as Excel shows it
@@ -147,6 +150,8 @@ def read_tables(
         return [_read_csv(path, progress=progress, cancelled=cancelled)]
     if kind == "html":
         return [_read_html(path, progress=progress, cancelled=cancelled)]
+    if kind == "xml2003":
+        return _read_xml_2003(path, sheets=sheets, progress=progress, cancelled=cancelled)
     if kind == "xlsx":
         _check_unpacked(path)
     return _read_workbook(path, kind, sheets=sheets, progress=progress, cancelled=cancelled)
@@ -448,6 +453,46 @@ def _read_html(path: Path, *, progress: Progress | None, cancelled: Cancelled | 
     table.merged = _merged_in_rows(spans, table.row_numbers, 0)
     table.spans = spans
     return table
+
+
+def _read_xml_2003(
+    path: Path, *, sheets: list[str] | None, progress: Progress | None, cancelled: Cancelled | None
+) -> list[RawTable]:
+    """A workbook saved as "XML Spreadsheet 2003" (often a web program's "export to Excel", named .xls): every
+    sheet with data (or those of ``sheets``), its merged cells as an .xlsx file's."""
+    try:
+        found = xml_2003.read_xml_2003(path, max_rows=MAX_SCANNED_ROWS, max_columns=MAX_COLUMNS)
+    except (ElementTree.ParseError, ValueError, OSError) as exc:
+        raise BadFile(
+            f"Tệp “{path.name}” (bảng XML của Excel 2003) bị hỏng, không đọc được ({type(exc).__name__}). "
+            "Hãy mở bằng Excel, lưu lại dạng .xlsx rồi thử lại.",
+            code="damaged",
+        ) from exc
+    if sheets:
+        missing = [s for s in sheets if s not in {sheet.name for sheet in found}]
+        if missing:
+            raise BadFile(
+                f"Tệp “{path.name}” không có trang “{missing[0]}”. Các trang: "
+                + ", ".join(f"“{sheet.name}”" for sheet in found),
+                code="no_sheet",
+            )
+    tables: list[RawTable] = []
+    for position, sheet in enumerate(found):
+        if sheets and sheet.name not in sheets:
+            continue
+        total = max(sheet.rows, default=-1) + 1
+        table = _collect(
+            xml_2003.rows_of(sheet), 1, sheet=sheet.name, kind="xml2003", total=total, progress=progress,
+            cancelled=cancelled,
+        )  # fmt: skip
+        if table.rows:
+            table.index, table.hidden = position, sheet.hidden
+            table.merged = _merged_in_rows(sheet.spans, table.row_numbers, 0)
+            table.spans = sheet.spans
+            tables.append(table)
+    if not tables:
+        raise BadFile(f"Tệp “{path.name}” không có dữ liệu.", code="empty")
+    return tables
 
 
 def _read_csv(path: Path, *, progress: Progress | None, cancelled: Cancelled | None) -> RawTable:

@@ -64,10 +64,13 @@ def cell_text(value: Any) -> str:
 
 
 # a time after the date ("12/03/1980 00:00:00", as a date cell copied as text shows it) is dropped
-_DMY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2,4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?)?$")
+# (a Vietnamese-locale program writes "12/03/1980 12:00:00 SA": SA/CH are AM/PM)
+_DMY = re.compile(
+    r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2,4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[AP]M|SA|CH))?)?$"
+)
 
 
-_YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
+_YMD = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T].*)?$")  # 1978-04-09, 1978/04/09, 1978.04.09
 
 
 _MY = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{4})$")
@@ -121,14 +124,16 @@ _SLASHED = re.compile(r"^\s*(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*[/.\-]\s*(\d{2,4}
 
 def month_first(cells: Iterable[Any]) -> bool:
     """A column of text dates written month first (m/d/yyyy, as an English-locale Excel saves a CSV): two or
-    more have a middle part over 12, none a first part over 12."""
-    later = 0
+    more have a middle part over 12, or one carries an English time ("4/9/1978 12:00:00 AM", as a web program
+    on an English-locale server writes dates), and none has a first part over 12."""
+    later = english = 0
     for value in cells:
         if type(value) is str and (match := _SLASHED.match(value)):
             if int(match.group(1)) > 12:
                 return False
             later += int(match.group(3)) > 12
-    return later >= 2
+            english += value.endswith(("AM", "PM"))
+    return later >= 2 or english > 0
 
 
 def day_first(value: Any) -> Any:
@@ -166,7 +171,7 @@ def _parse_text_date(text: str) -> tuple[str | None, int | None, str | None]:
     match = _YMD.match(text)
     if match:
         try:
-            date = _dt.date(*(int(g) for g in match.groups()))
+            date = _dt.date(int(match.group(1)), int(match.group(3)), int(match.group(4)))
         except ValueError:
             return None, None, "không phải ngày hợp lệ"
         return date.isoformat(), date.year, None

@@ -17,7 +17,7 @@ from tests import officer_lists as shapes
 
 
 def _file(tmp_path: Path, shape: str) -> Path:
-    suffix = ".csv" if shape.startswith("csv") else ".xls" if shape.startswith("web") else ".xlsx"
+    suffix = ".csv" if shape.startswith("csv") else ".xls" if shape.startswith(("web", "xml")) else ".xlsx"
     return shapes.SHAPES[shape](tmp_path / f"{shape}{suffix}")
 
 
@@ -55,6 +55,7 @@ def test_household_codes_are_kept_as_written(db: Database, tmp_path: Path) -> No
         "csv_mac_lines",
         "web_export",
         "codes_per_village_sheet",
+        "xml_2003_export",
     ],
 )
 def test_the_command_line_imports_them_without_a_map(db_path: Path, tmp_path: Path, shape: str) -> None:
@@ -212,6 +213,10 @@ def test_a_broken_csv_is_refused_in_vietnamese_at_its_line(db: Database, tmp_pat
         ("Năm 1981", None, 1981),
         ("SN 1981", None, 1981),
         ("sinh năm 1981", None, 1981),
+        ("09/04/1978 12:00:00 SA", "1978-04-09", 1978),  # a web program on a Vietnamese-locale server
+        ("9/4/1978 3:15:00 CH", "1978-04-09", 1978),
+        ("1978/04/09", "1978-04-09", 1978),
+        ("1978.4.9", "1978-04-09", 1978),
     ],
 )
 def test_birth_dates_written_in_words(typed: str, iso: str | None, year: int) -> None:
@@ -516,3 +521,30 @@ def test_a_whole_commune_sheet_beside_another_list_is_still_read_once(db: Databa
     assert any(n.startswith("Trang “Toàn xã” chép lại đúng những người") for n in preview.notes)
     lists.commit_import(db, preview)
     assert db.scalar("SELECT count(*) FROM household") == 6 and db.scalar("SELECT count(*) FROM member") == 14
+
+
+def test_dates_of_an_english_locale_web_export_are_read_month_first(db: Database, tmp_path: Path) -> None:
+    """ "4/9/1978 12:00:00 AM" (a web program on an English-locale server): before, read day first (4 September)
+    without a word whenever no day of the column was over 12."""
+    path = _file(tmp_path, "web_export")
+    page = path.read_text("utf-8")
+    for p in [p for h in shapes.HOUSES for p in h.people]:
+        if p.born:
+            page = page.replace(
+                f"<td>{p.born:%d/%m/%Y}</td>", f"<td>{p.born.month}/{p.born.day}/{p.born.year} 12:00:00 AM</td>"
+            )
+    path.write_text(page, "utf-8")
+    preview = lists.plan_import(db, path)
+    assert not preview.errors, [i.text() for i in preview.errors]
+    assert any("kiểu tháng/ngày/năm" in n for n in preview.notes)
+    lists.commit_import(db, preview)
+    assert commune_lists.imported(db) == shapes.expected()
+
+
+def test_a_damaged_excel_2003_xml_is_refused_in_vietnamese(db: Database, tmp_path: Path) -> None:
+    whole = _file(tmp_path, "xml_2003_export").read_bytes()
+    for cut in (300, len(whole) // 2, len(whole) - 20):
+        (tmp_path / "cut.xls").write_bytes(whole[:cut])
+        with pytest.raises(BadFile) as refused:
+            lists.plan_import(db, tmp_path / "cut.xls")
+        assert "bảng XML của Excel 2003" in str(refused.value)

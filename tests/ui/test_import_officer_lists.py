@@ -24,6 +24,7 @@ from ui.workspace import Workspace
         "web_export",
         "codes_per_village_sheet",
         "checkbox_sex",
+        "xml_2003_export",
     ],
 )
 def test_the_import_window_takes_each_list_in_one_step(
@@ -31,7 +32,8 @@ def test_the_import_window_takes_each_list_in_one_step(
 ) -> None:
     dialog = ImportDialog(commune)
     qtbot.addWidget(dialog)
-    dialog.set_file(shapes.SHAPES[shape](tmp_path / f"{shape}{'.xls' if shape.startswith('web') else '.xlsx'}"))
+    suffix = ".xls" if shape.startswith(("web", "xml")) else ".xlsx"
+    dialog.set_file(shapes.SHAPES[shape](tmp_path / f"{shape}{suffix}"))
     preview = dialog.preview
     assert preview is not None
     assert not preview.errors, [e.text() for e in preview.errors]
