@@ -394,7 +394,8 @@ ETHNICITY_FOREIGN = (
 )
 
 
-_CHILD_ORDINAL = re.compile(r"^(con(?:\s+(?:trai|gái))?)\s+thứ\s+\w+$", re.IGNORECASE)
+# a relation with its rank after it: "Con thứ hai", "Con trai út", "Con dâu thứ 2", "Con nuôi cả"
+_RANKED = re.compile(r"^(.+?)\s+(?:thứ\s+\w+|cả|út|trưởng)$", re.IGNORECASE)
 _ETHNICITY_WORD = re.compile(r"^\s*(?:dân tộc|dan toc|dt)[\s.:]+", re.IGNORECASE)
 
 
@@ -474,8 +475,8 @@ class Vocab:
             return self._code(list_name, "0" + key, system)  # a code that lost its zero in a number cell: 1 is 01
         if found is None and list_name == "ethnicity" and (plain := _ETHNICITY_WORD.sub("", text)) != text:
             return self._code(list_name, plain, system)  # "Dân tộc Kinh", "DT Tày"
-        if found is None and list_name == "relationship" and (child := _CHILD_ORDINAL.match(text.strip())):
-            return self._code(list_name, child.group(1), system)  # "Con thứ hai", "Con trai thứ 2": a child
+        if found is None and list_name == "relationship" and (ranked := _RANKED.match(text.strip())):
+            return self._code(list_name, ranked.group(1), system)  # "Con thứ hai", "Con trai út": as "Con"
         if found is None and "(" in text and not text.startswith("("):  # "Tày (Thổ)", "Chủ hộ (CH)"
             return self._code(list_name, text[: text.index("(")], system)
         return found

@@ -370,6 +370,11 @@ def test_a_birth_written_unknown_is_an_empty_birth(db: Database, tmp_path: Path)
         ("Dâu", "07"),
         ("Em vợ", "27"),
         ("Anh họ", "28"),
+        ("Con trai út", "04"),
+        ("Con dâu thứ 2", "07"),
+        ("Con gái nuôi", "05"),
+        ("Em gái vợ", "27"),
+        ("Con của cháu", "28"),
     ],
 )
 def test_more_relationship_words(db: Database, tmp_path: Path, written: str, code: str) -> None:
@@ -548,3 +553,18 @@ def test_a_damaged_excel_2003_xml_is_refused_in_vietnamese(db: Database, tmp_pat
         with pytest.raises(BadFile) as refused:
             lists.plan_import(db, tmp_path / "cut.xls")
         assert "bảng XML của Excel 2003" in str(refused.value)
+
+
+def test_a_subgroup_of_an_ethnicity_is_its_group(db: Database, tmp_path: Path) -> None:
+    """ "Nùng Phàn Slình" (a Nùng subgroup, as Lạng Sơn lists write it) was refused; "Tày Nùng" stays refused, naming
+    both (one person has one group: the officer writes the right one)."""
+    path = shapes.plain_list(
+        tmp_path / "dt.xlsx",
+        "Ghi chú",
+        lambda _h, _p, _n: None,
+        lambda row, n: row.__setitem__(5, {1: "Nùng Phàn Slình", 2: "Tày Nùng"}.get(n, row[5])),
+    )
+    preview = lists.plan_import(db, path)
+    assert [(e.row, e.value, e.reason) for e in preview.errors] == [
+        (3, "Tày Nùng", "ghi 2 dân tộc (Tày, Nùng): mỗi người chỉ thuộc một dân tộc, hãy ghi đúng một")
+    ]
