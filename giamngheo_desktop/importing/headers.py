@@ -162,6 +162,10 @@ def match_parts(parts: tuple[str, ...]) -> str | None:
         return index[fold_key(joined)]
     for part in reversed(parts):  # the lowest row names the column; a group title only when it is alone
         found = match_header(part)
+        if found == "sex":  # "Nữ giới", "Giới tính (Nữ ghi 1)": one sex named, ticked for it
+            named = {"nam", "nu"} & set(_SEX_TAIL.findall(fold(part)))
+            if len(named) == 1:
+                return "sex_male" if "nam" in named else "sex_female"
         if found is not None:
             return found
         if part is parts[-1] and len(parts) > 1:

@@ -82,9 +82,9 @@ def _kind(path: Path, head: bytes) -> str:
         if _has_table(path):
             return "html"  # a web program's "export to Excel": read as Excel shows it
         raise BadFile(
-            f"Tệp “{path.name}” là trang web (HTML) hay bảng XML chỉ mang đuôi Excel (thường do một phần mềm trên "
-            "mạng xuất ra): hãy mở tệp bằng Excel, chọn Tệp → Lưu thành → “Excel Workbook (*.xlsx)”, rồi nhập tệp "
-            ".xlsx đó.",
+            f"Tệp “{path.name}” là trang web (HTML) hay bảng XML chỉ mang đuôi Excel mà không có bảng danh sách nào "
+            "(phần mềm xuất tệp có thể đã báo lỗi, như hết phiên đăng nhập): hãy mở tệp xem nội dung rồi xuất lại "
+            "danh sách, hoặc mở bằng Excel, chọn Tệp → Lưu thành → “Excel Workbook (*.xlsx)” rồi nhập tệp .xlsx đó.",
             code="web_page",
         )
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):

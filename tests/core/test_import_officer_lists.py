@@ -568,3 +568,26 @@ def test_a_subgroup_of_an_ethnicity_is_its_group(db: Database, tmp_path: Path) -
     assert [(e.row, e.value, e.reason) for e in preview.errors] == [
         (3, "Tày Nùng", "ghi 2 dân tộc (Tày, Nùng): mỗi người chỉ thuộc một dân tộc, hãy ghi đúng một")
     ]
+
+
+@pytest.mark.parametrize(
+    ("label", "woman", "man"),
+    [("Giới tính (Nữ ghi 1)", 1, None), ("Nữ giới", 1, 0), ("Phụ nữ", "x", None), ("GT Nữ", "x", None)],
+)
+def test_a_sex_column_naming_one_sex_is_ticked_for_it(
+    db: Database, tmp_path: Path, label: str, woman: Any, man: Any
+) -> None:
+    """Before: "Giới tính (Nữ ghi 1)" read 1 as Mẫu 01's code for a man (every woman a man, silently); "Nữ giới"
+    of 1/0 refused every 0; "Phụ nữ" and "GT Nữ" were not read (no one had a sex)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["STT", "Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", label, "Dân tộc", "CCCD", "Thôn", "Loại hộ"])
+    for h, _i, p, n in shapes.everyone():
+        ws.append([n, p.name, p.rel, p.born.strftime("%d/%m/%Y") if p.born else p.year, woman if p.sex == "F" else man,
+                   p.ethnicity, p.id_number or None, h.village, shapes.CLASS[h.klass]])  # fmt: skip
+    wb.save(tmp_path / "gt.xlsx")
+    preview = lists.plan_import(db, tmp_path / "gt.xlsx")
+    assert not preview.errors, [i.text() for i in preview.errors]
+    assert f"Cột “{label}” chỉ đánh dấu người nữ: người không đánh dấu được ghi là nam." in preview.notes
+    lists.commit_import(db, preview)
+    assert commune_lists.imported(db) == shapes.expected()
