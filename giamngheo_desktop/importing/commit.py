@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from giamngheo_desktop import clock
 from giamngheo_desktop.domain import household_code
@@ -17,7 +17,14 @@ from giamngheo_desktop.domain.errors import ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.importing.mapping import remember_mapping
 from giamngheo_desktop.importing.memory import release_preview
-from giamngheo_desktop.importing.preview import Cancelled, ImportPreview, ImportResult, PlannedHousehold, Progress
+from giamngheo_desktop.importing.preview import (
+    Cancelled,
+    ImportPreview,
+    ImportResult,
+    NewMembers,
+    PlannedHousehold,
+    Progress,
+)
 from giamngheo_desktop.importing.reader import (
     ImportCancelled,
 )
@@ -186,6 +193,8 @@ def _commit(
         refresh: list[int] = []
         details = json.dumps({"source": "import", "file": source})
         flags_of: dict[tuple[str | None, str | None, str | None], dict[str, bool]] = {}
+        head_of = _head_finder(new)  # a new household's head among its data rows
+        head_key = _head_facts(new)
 
         for index, h in enumerate(preview.households):
             if index % 2000 == 0:
@@ -209,8 +218,7 @@ def _commit(
             head: int | None = None  # a new household's head: its data row (every member of it is new)
             if h.action == "create":
                 if members_made is None:
-                    found = new.head(h.member_rows)
-                    head = None if found is None else h.member_rows[found]
+                    head = head_of(h.member_rows)
                 else:
                     head = next(
                         (
@@ -221,7 +229,7 @@ def _commit(
                         None,
                     )
             if head is not None:
-                known = (new.value("sex", head), new.value("ethnicity_code", head), new.value("ethnicity_system", head))
+                known = head_key(head)
                 flags = flags_of.get(known)
                 if flags is None:  # a few sexes and peoples: worked out once each
                     flags = flags_of[known] = {
@@ -378,7 +386,8 @@ def _commit(
                 prepare()
                 # the new households' search text is final: indexed now, while the helper works
                 # (the block's rebuild then finds them indexed)
-                search.sync_index(conn)
+                if new_household_ids:
+                    search.index_added(conn, new_household_ids[0], new_household_ids[-1])
             report(40)
             for start in range(0, len(new_rows), _CHUNK):
                 made = coming.pop(start, None)
@@ -439,6 +448,44 @@ def _unchanged_members(household: PlannedHousehold, valid_only: bool) -> int:
     return sum(1 for m in household.members if m.valid or not valid_only)
 
 
+def _head_finder(new: NewMembers) -> Callable[[list[int]], int | None]:
+    """The data row of the first living head among data rows (``NewMembers.head``, the columns read once)."""
+    relationships = new.columns.get("relationship_code")
+    statuses = new.columns.get("life_status")
+    if relationships is None:
+        return lambda _rows: None
+    head = reg.HEAD
+
+    def find(rows: list[int]) -> int | None:
+        for i in rows:
+            if relationships[i] == head and (statuses is None or statuses[i] == "living"):
+                return i
+        return None
+
+    return find
+
+
+def _head_facts(new: NewMembers) -> Callable[[int], tuple[Any, Any, Any]]:
+    """A function of a data row giving its sex, ethnicity code and system (what a head's flags follow:
+    ``NewMembers.value`` of each, the columns read once)."""
+    names = ("sex", "ethnicity_code", "ethnicity_system")
+    found = [new.columns.get(name) for name in names]
+    sexes, codes, systems = (
+        column if column is not None else _Same(new.value(name, 0)) for name, column in zip(names, found, strict=True)
+    )
+    return lambda i: (sexes[i], codes[i], systems[i])
+
+
+class _Same:
+    """A column holding one value in every row (a field the file does not give)."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __getitem__(self, _i: int) -> Any:
+        return self.value
+
+
 def _plain_insert(conn: sqlite3.Connection) -> Callable[..., list[str]]:
     """``bulk.insert_columns`` on ``conn`` taking (and ignoring) a seal's digest, as ``BulkWrite.insert``."""
 
@@ -467,11 +514,15 @@ def _search_text(
     ``codes``: their folded codes; ``spans``: where each one's members are in ``name_folds`` and
     ``id_numbers`` (the new members in the order written: a household's members one after another).
     """
-    folds: list[str] = []
-    ids: list[str] = []
-    for code, (start, end) in zip(codes, spans, strict=True):
-        folds.append("\n".join([code, *name_folds[start:end]]))
-        ids.append("\n".join([n for n in id_numbers[start:end] if n is not None]))
+    join = "\n".join
+    starts = [start for start, _end in spans]
+    ends = [end for _start, end in spans]
+    folds = [join([code, *name_folds[s:e]]) for code, s, e in zip(codes, starts, ends, strict=True)]
+    if None in id_numbers:
+        ids = [join([n for n in id_numbers[s:e] if n is not None]) for s, e in zip(starts, ends, strict=True)]
+    else:  # every member has one (the usual list): no test per number
+        numbers = cast("list[str]", id_numbers)
+        ids = [join(numbers[s:e]) for s, e in zip(starts, ends, strict=True)]
     return {"search_fold": folds, "search_ids": ids}
 
 

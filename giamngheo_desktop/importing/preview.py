@@ -90,17 +90,6 @@ class NewMembers:
         column = self.columns.get(name)
         return _MEMBER_DEFAULT[name] if column is None else column[i]
 
-    def head(self, rows: list[int]) -> int | None:
-        """Where in ``rows`` (data rows) the first living head is, None where none is."""
-        relationships = self.columns.get("relationship_code")
-        statuses = self.columns.get("life_status")
-        if relationships is None:
-            return None
-        for at, i in enumerate(rows):
-            if relationships[i] == reg.HEAD and (statuses is None or statuses[i] == "living"):
-                return at
-        return None
-
     def fields(self, rows: list[int]) -> dict[str, list[Any]]:
         """Every ``MemberInput`` field of data rows ``rows``, a column each (the columns themselves when
         ``rows`` are every data row in order: a list imported whole)."""

@@ -97,12 +97,13 @@ def _bools(values: list[Any]) -> list[int | None]:
 def member_search_columns(
     names: Sequence[str], numbers: Iterable[str | None], memo: MemberMemo
 ) -> dict[str, list[Any]]:
-    """The ``name_fold``, ``id_number`` and ``id_kind`` columns :func:`member_columns` gives of members with these
-    names and ID numbers (a household's search text is made of the first two; ``member_columns`` takes them as
-    ``known``)."""
-    folds = list(map(memo.fold, map(nfc, names)))
+    """The ``full_name``, ``name_fold``, ``id_number`` and ``id_kind`` columns :func:`member_columns` gives of members
+    with these names and ID numbers (a household's search text is made of their name folds and ID numbers;
+    ``member_columns`` takes them as ``known``)."""
+    written = list(map(nfc, names))
+    folds = list(map(memo.fold, written))
     id_numbers, kinds = id_columns(numbers)
-    return {"name_fold": folds, "id_number": id_numbers, "id_kind": kinds}
+    return {"full_name": written, "name_fold": folds, "id_number": id_numbers, "id_kind": kinds}
 
 
 def member_columns(
@@ -124,7 +125,7 @@ def member_columns_of(
     changed; a column given back may be the one given): a re-import compares the register's members with
     the file's without making a ``MemberInput`` of each first."""
     memo = memo or MemberMemo()
-    names = list(map(nfc, f["full_name"]))
+    names = known["full_name"] if known is not None and "full_name" in known else list(map(nfc, f["full_name"]))
     birth_dates = f["birth_date"]
     distinct = set(birth_dates)
     if {type(b) for b in distinct} <= {str, type(None)}:  # ISO texts (the usual): each read once

@@ -156,6 +156,22 @@ def sync_index(conn: sqlite3.Connection) -> int:
     return count
 
 
+def index_added(conn: sqlite3.Connection, first: int, last: int) -> int:
+    """Index the households ``first``…``last`` (ids just inserted, every one with its final search text)
+    when the trigram index holds no row from ``first`` on: the rows :func:`sync_index` would find, without
+    its comparison of every household with the index (a bulk write's :func:`rebuild` still makes it at the
+    end). Otherwise :func:`sync_index`. Returns rows indexed."""
+    if last < first or not _has_index(conn):
+        return 0
+    if conn.execute(f"SELECT 1 FROM {FTS}_content WHERE id >= ? LIMIT 1", (first,)).fetchone() is not None:
+        return sync_index(conn)
+    count = last - first + 1
+    if count >= BIG_SYNC:
+        _hold_more(conn)
+    conn.execute(f"{_FTS_ROW} WHERE id BETWEEN ? AND ?", (first, last))
+    return count
+
+
 def _hold_more(conn: sqlite3.Connection) -> None:
     """Let the index keep :data:`HASHSIZE` bytes of new entries in memory (once per file)."""
     found = conn.execute(f"SELECT v FROM {FTS}_config WHERE k = 'hashsize'").fetchone()

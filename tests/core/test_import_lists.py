@@ -184,6 +184,27 @@ def test_imports_large_and_small_leave_the_same_register(
     assert audit.verify(db.conn).ok
 
 
+@pytest.mark.parametrize("every_id", [False, True])
+def test_a_bulk_import_gives_new_households_the_search_text_of_their_members(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, every_id: bool
+) -> None:
+    """New households' search text made from the list (members with and without an ID number, or every one
+    with one) is what the search triggers would make: names in order, every ID number."""
+    from giamngheo_desktop.storage import search
+
+    monkeypatch.setattr(import_commit, "BULK_AUDIT_FROM", 1)
+    rows = messy_rows(bad_date="1991")
+    if every_id:
+        for n, row in enumerate(rows[5:11]):
+            row[7] = row[7] or make_id_number("025", "M", 1990, 70 + n)
+    lists.commit_import(db, lists.plan_import(db, write_xlsx(tmp_path / "a.xlsx", rows)))
+    stored = _search_text(db)
+    assert len(stored) == 2 and stored[1][2].count("\n") == (2 if every_id else 0)  # TH-07: three ID numbers or none
+    with db.atomic() as conn:
+        search.rebuild(conn)
+    assert _search_text(db) == stored
+
+
 def test_household_matched_by_id_number_when_the_file_has_no_code(db: Database, tmp_path: Path) -> None:
     vid = int(db.scalar("SELECT min(id) FROM village"))
     existing = reg.add_household(

@@ -261,3 +261,53 @@ def test_a_big_resync_of_the_trigram_index_finds_every_household(
     assert {text: found(db, text=text) for text in before} == before
     assert before["dx-00"] == {three["DX-001"], three["DX-002"]}
     _search_text_is_current(db)
+
+
+def _indexed_as_stored(db: Database) -> list[tuple[Any, ...]]:
+    """Every row the trigram index keeps (its own tables), to compare two ways of filling it."""
+    from giamngheo_desktop.storage import search
+
+    return [
+        (part, *row)
+        for part in ("data", "idx", "content", "docsize", "config")
+        for row in db.conn.execute(f"SELECT * FROM {search.FTS}_{part} ORDER BY 1, 2")
+    ]
+
+
+@pytest.mark.parametrize("stray", [False, True])
+def test_households_just_inserted_are_indexed_as_a_resync_indexes_them(
+    db: Database, three: dict[str, int], monkeypatch: pytest.MonkeyPatch, stray: bool
+) -> None:
+    """A big import indexes its new households by their ids, without comparing every household with the
+    index: the index it leaves is the one a resync leaves, row for row. When the index already holds a row
+    among those ids (``stray``: left by a household removed outside the app), the resync is made instead."""
+    from giamngheo_desktop.storage import search
+
+    monkeypatch.setattr(search, "BIG_SYNC", 2)
+    vid = int(db.scalar("SELECT min(id) FROM village"))
+    first = max(three.values()) + 1
+    results: dict[str, Any] = {}
+    for way in ("resync", "by ids"):
+        with db.atomic() as conn:
+            search.drop_triggers(conn)
+            conn.execute("SAVEPOINT try_it")
+            if stray:
+                conn.execute(f"INSERT INTO {search.FTS} (rowid, search_fold) VALUES (?, 'mồ côi')", (first + 1,))
+            for n in range(3):
+                conn.execute(
+                    "INSERT INTO household (id, code, code_fold, village_id, search_fold, search_ids, created_at, "
+                    "updated_at) VALUES (?, ?, ?, ?, ?, ?, '2026', '2026')",
+                    (first + n, f"MX-{n}", f"mx-{n}", vid, f"mx-{n}\nhoang van moi {n}", f"02509000000{n}"),
+                )
+            written = search.sync_index(conn) if way == "resync" else search.index_added(conn, first, first + 2)
+            assert search.sync_index(conn) == 0  # nothing left stale
+            conn.execute(f"INSERT INTO {search.FTS} ({search.FTS}) VALUES ('integrity-check')")
+            results[way] = (written, _indexed_as_stored(db), found(db, text="hoang van moi"), found(db, text="mồ côi"))
+            conn.execute("ROLLBACK TO try_it")
+            conn.execute("RELEASE try_it")
+            search.create_triggers(conn)
+    assert results["by ids"] == results["resync"]
+    assert results["resync"][0] == 3
+    assert results["resync"][2] == {first, first + 1, first + 2} and not results["resync"][3]
+    with db.atomic() as conn:
+        assert search.index_added(conn, first, first - 1) == 0  # no households
