@@ -199,7 +199,7 @@ def test_a_bulk_import_gives_new_households_the_search_text_of_their_members(
             row[7] = row[7] or make_id_number("025", "M", 1990, 70 + n)
     lists.commit_import(db, lists.plan_import(db, write_xlsx(tmp_path / "a.xlsx", rows)))
     stored = _search_text(db)
-    assert len(stored) == 2 and str(stored[1][2]).count("\n") == (2 if every_id else 0)  # TH-07: three ID numbers or none
+    assert len(stored) == 2 and str(stored[1][2]).count("\n") == (2 if every_id else 0)  # TH-07: 3 IDs or none
     with db.atomic() as conn:
         search.rebuild(conn)
     assert _search_text(db) == stored
