@@ -175,8 +175,12 @@ def plan_import(
     with gc_paused():
         # the rows hidden in Excel, read from the sheets' XML while calamine reads the cells
         hidden_scan = hidden.start(path) if path.suffix.lower() in (".xlsx", ".xlsm") else None
-        ids_aside = reg.id_holders_aside(db)  # the register's ID numbers, read meanwhile on another connection
-        tables = read_tables(path, sheets=sheets, progress=read_progress, cancelled=cancelled)
+        aside = reg.read_aside(db)  # the register's rows a list imported again asks for, read meanwhile
+        try:
+            tables = read_tables(path, sheets=sheets, progress=read_progress, cancelled=cancelled)
+        finally:
+            if aside is not None:
+                aside.stop()
         found_hidden = hidden_scan.result() if hidden_scan is not None else hidden.Hidden()
         if tables[0].kind == "xls":
             found_hidden = hidden.xls_hidden(path)
@@ -288,8 +292,8 @@ def plan_import(
         for summary in summaries:
             if summary.read and summary.name not in {p.table.sheet for p in parts}:
                 summary.read, summary.reason, summary.rows = False, "chép lại các trang khác", 0
-        planner = _Planner(db, parts, create_villages=create_villages, ids_aside=ids_aside)
-        del ids_aside  # (its numbers go once the planner has taken those of the file)
+        planner = _Planner(db, parts, create_villages=create_villages, aside=aside)
+        del aside  # (what it read goes once the planner has used it)
         preview = planner.run(progress=progress, cancelled=cancelled)
         del planner, tables, parts  # the file's rows go now
         _keep_out_of_scans()

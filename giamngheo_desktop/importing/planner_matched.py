@@ -137,7 +137,7 @@ class _MatchedHouseholds(_Households, _Register):
         numbers = list(map(self.numbers.__getitem__, flat))
         # the members of a household one of whose members would write something are made now; the others'
         # (every one unchanged) when asked for (the preview shows a few)
-        updated = UpdatedMembers(fields, numbers, table["id"])
+        updated = UpdatedMembers(dict(fields), numbers, table["id"])
         pending: list[PlannedMember | None] = [None] * len(flat)
         existing_rows = [row for _hid, row, _pairs in matched]
         held = dict(zip(self.household_names, map(list, zip(*existing_rows, strict=True)), strict=True))

@@ -4,14 +4,11 @@ compared with what the file says.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
-import sqlite3
 from collections.abc import Iterable
 from operator import itemgetter
 from typing import Any
 
-from giamngheo_desktop.domain.errors import StorageUnavailable
 from giamngheo_desktop.importing.planner_state import _PlannerState
 from giamngheo_desktop.importing.preview import PlannedHousehold
 from giamngheo_desktop.services import register as reg
@@ -89,15 +86,14 @@ class _Register(_PlannerState):
     def _register_ids(self, numbers: list[str]) -> dict[str, tuple[int, int]]:
         """The file's ID numbers the register holds (live members of live households): number →
         (household, member); empty when it holds none of them. Read aside while the file was
-        (:func:`register.id_holders_aside`), every number the register holds is kept (a list imported
+        (:class:`register.ReadAside`), every number the register holds is kept (a list imported
         again holds them all; picking the file's out of 200,000 cost as much as reading them); else
         only the file's. Kept for the whole planning."""
-        aside, self.ids_aside = self.ids_aside, None
-        holders: dict[str, tuple[int, int]] | None = None
-        if aside is not None:
-            with contextlib.suppress(sqlite3.Error, StorageUnavailable):
-                holders = aside.result()
-        if holders is not None:
+        if self.aside is not None:
+            self.read_aside = self.aside.result()
+            self.aside = None
+        if self.read_aside is not None:
+            holders, self.read_aside.ids = self.read_aside.ids, {}
             holders.pop("", None)  # (the file's rows without a number)
             return holders if any(map(holders.__contains__, numbers)) else {}
         in_file = dict(zip(numbers, numbers, strict=True))
@@ -121,8 +117,24 @@ class _Register(_PlannerState):
             self.existing_members = self._member_rows(candidates)
 
     def _household_rows(self, household_ids: Iterable[int]) -> dict[int, tuple[Any, ...]]:
-        """:func:`register.household_rows` (their columns in ``household_index``)."""
-        columns, found = reg.household_rows(self.db, household_ids)
+        """:func:`register.household_rows` (their columns in ``household_index``), those read aside taken
+        from there."""
+        aside = self.read_aside
+        if aside is not None and aside.households:
+            found: dict[int, tuple[Any, ...]] = {}
+            rest: list[int] = []
+            for hid in household_ids:
+                row = aside.households.pop(hid, None)
+                if row is None:
+                    rest.append(hid)
+                else:
+                    found[hid] = row
+            columns = aside.household_columns
+            if rest:
+                columns, more = reg.household_rows(self.db, rest)
+                found.update(more)
+        else:
+            columns, found = reg.household_rows(self.db, household_ids)
         if columns and not self.household_index:
             self.household_names = columns
             self.household_index = {name: i for i, name in enumerate(columns)}

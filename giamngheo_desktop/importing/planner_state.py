@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 from typing import Any
 
 from giamngheo_desktop import clock
@@ -53,7 +52,7 @@ class _PlannerState:
         parts: list[layout.SheetPart],
         *,
         create_villages: bool,
-        ids_aside: Future[dict[str, tuple[int, int]]] | None = None,
+        aside: reg.ReadAside | None = None,
     ) -> None:
         self.db = db
         self.parts = parts
@@ -91,7 +90,9 @@ class _PlannerState:
         )
         # ID number in the file → household and member of the register holding it (see _register_ids)
         self.ids_in_db: dict[str, tuple[int, int]] = {}
-        self.ids_aside = ids_aside  # the register's ID numbers, being read aside (register.id_holders_aside)
+        # the register's rows being read aside while the file was (register.ReadAside), then what was read
+        self.aside = aside
+        self.read_aside: reg.RegisterAside | None = None
         self.held: list[tuple[int, int] | None] = []  # of each data row: ids_in_db of its ID number
         self.sexes: dict[str, str | None] = {}
         self.classes: dict[str, str | None] = {}

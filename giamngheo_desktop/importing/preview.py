@@ -146,14 +146,24 @@ class UpdatedMembers:
     member ids: the members of a household whose every member would write what the register holds are made
     into objects (unchanged, valid) only when asked for (a list imported again updates 200,000)."""
 
-    fields: dict[str, list[Any]]
+    fields: dict[str, list[Any] | None]  # None: the field is empty (None) for every member (most are)
     rows: list[int]  # of each member: its row key
     member_ids: list[int]
+
+    def __post_init__(self) -> None:
+        for name, column in self.fields.items():
+            if column and column[0] is None and column.count(None) == len(column):
+                self.fields[name] = None  # held once, not once per member
+
+    def values(self, name: str, start: int, end: int) -> list[Any]:
+        """Field ``name`` of members ``start`` to ``end``."""
+        column = self.fields[name]
+        return [None] * (end - start) if column is None else column[start:end]
 
     def made(self, start: int, end: int) -> list[PlannedMember]:
         """Members ``start`` to ``end`` of the run, unchanged and valid."""
         count = end - start
-        inputs = map(reg.MemberInput, *[column[start:end] for column in self.fields.values()])
+        inputs = map(reg.MemberInput, *[self.values(name, start, end) for name in self.fields])
         return list(
             map(
                 PlannedMember,
@@ -223,7 +233,7 @@ class PlannedHousehold:
         if made is not None:
             return [getattr(m.data, name) for m in made]
         if self.updated is not None:
-            return self.updated.fields[name][self.updated_at : self.updated_at + len(self.member_rows)]
+            return self.updated.values(name, self.updated_at, self.updated_at + len(self.member_rows))
         assert self.new_members is not None
         return [self.new_members.value(name, i) for i in self.member_rows]
 

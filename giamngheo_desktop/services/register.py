@@ -113,6 +113,8 @@ from giamngheo_desktop.services.register_reading import (
     _HOUSEHOLD_SQL,
     _MEMBERS_ORDER,
     _MEMBERS_SQL,
+    ReadAside,
+    RegisterAside,
     _batches,
     _insert_member,
     _live_household,
@@ -129,10 +131,10 @@ from giamngheo_desktop.services.register_reading import (
     household_rows,
     households_with_code,
     id_holders,
-    id_holders_aside,
     list_members,
     member_rows,
     next_household_code,
+    read_aside,
 )
 from giamngheo_desktop.services.register_records import (
     _HOUSEHOLD_KEYS,

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import itertools
+import sqlite3
+import threading
 from collections.abc import Iterable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from giamngheo_desktop import clock
 from giamngheo_desktop.domain import household_code
-from giamngheo_desktop.domain.errors import NotFound, ValidationFailed, ValidationIssue
+from giamngheo_desktop.domain.errors import NotFound, StorageUnavailable, ValidationFailed, ValidationIssue
 from giamngheo_desktop.domain.permissions import Permission
 from giamngheo_desktop.services.register_records import HEAD, CodeBook
 from giamngheo_desktop.storage.connection import Database, connect_read_only
@@ -74,10 +77,10 @@ def list_members(db: Database, household_id: int, *, include_removed: bool = Fal
 _NOT_READ = ("search_fold", "search_ids", "sort_order", "created_at", "updated_at", "deleted_at")
 
 
-def _read_columns(db: Database, table: str) -> str:
+def _read_columns(conn: sqlite3.Connection, table: str) -> str:
     """The columns of ``table`` :func:`household_rows` and :func:`member_rows` read: all but the search text,
     the order and the times (a re-import reads every row of the register; its long search text cost most)."""
-    names = [row[1] for row in db.conn.execute(f"PRAGMA table_info({table})") if row[1] not in _NOT_READ]
+    names = [row[1] for row in conn.execute(f"PRAGMA table_info({table})") if row[1] not in _NOT_READ]
     return ", ".join(names)
 
 
@@ -86,11 +89,17 @@ def household_rows(db: Database, household_ids: Iterable[int]) -> tuple[list[str
     column names: :func:`get_household` for many households in a few queries, without a dict per
     household (a list imported again reads them all), nor the columns :data:`_NOT_READ`."""
     db.require(Permission.VIEW)
+    return _household_rows(db.conn, household_ids)
+
+
+def _household_rows(
+    conn: sqlite3.Connection, household_ids: Iterable[int]
+) -> tuple[list[str], dict[int, tuple[Any, ...]]]:
     found: dict[int, tuple[Any, ...]] = {}
     columns: list[str] = []
-    cursor = db.conn.cursor()
+    cursor = conn.cursor()
     cursor.row_factory = None
-    read = _read_columns(db, "household")
+    read = _read_columns(conn, "household")
     for batch in _batches(household_ids):
         marks = ", ".join("?" * len(batch))
         causes: dict[int, list[str]] = {}
@@ -125,30 +134,64 @@ def id_holders(db: Database, numbers: Mapping[str, str]) -> dict[str, tuple[int,
     return found
 
 
-def id_holders_aside(db: Database) -> Future[dict[str, tuple[int, int]]] | None:
-    """Every ID number live members of live households hold → (household, member), read on a second connection
-    in a helper thread: an import starts it before reading its file (which runs mostly outside Python's lock),
-    and a list imported again finds every member of the register there. None where another connection would not
-    see what ``db`` sees (a database in memory, a transaction open)."""
+@dataclass
+class RegisterAside:
+    """What :class:`ReadAside` read: every ID number live members of live households hold → (household,
+    member), and :func:`household_rows` of every household (none when the file was read first)."""
+
+    ids: dict[str, tuple[int, int]]
+    household_columns: list[str] = field(default_factory=list)
+    households: dict[int, tuple[Any, ...]] = field(default_factory=dict)
+
+
+class ReadAside:
+    """The register's rows a list imported again asks for, read on a second (read-only) connection in a helper
+    thread while an import reads its file (calamine reads mostly outside Python's lock, so the two share the
+    cores): its ID numbers, then its households unless the file is read by then (:meth:`stop`: a short list
+    needs few of them). A list imported again finds every one there."""
+
+    def __init__(self, path: Path) -> None:
+        self._stopped = threading.Event()
+        helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-register-aside")
+        try:
+            self._read = helper.submit(self._read_all, path)
+        finally:
+            helper.shutdown(wait=False)
+
+    def stop(self) -> None:
+        """The file is read: what is not read yet is not read aside."""
+        self._stopped.set()
+
+    def result(self) -> RegisterAside | None:
+        """What was read (waiting for it); None when it could not be read (the caller reads the register)."""
+        self.stop()
+        try:
+            return self._read.result()
+        except (sqlite3.Error, StorageUnavailable):
+            return None
+
+    def _read_all(self, path: Path) -> RegisterAside:
+        conn = connect_read_only(path)
+        try:
+            cursor = conn.cursor()
+            cursor.row_factory = None
+            rows = cursor.execute(_ID_HOLDERS_SQL)
+            found = RegisterAside({number: (household_id, member_id) for member_id, household_id, number in rows})
+            if not self._stopped.is_set():
+                household_ids = [row[0] for row in cursor.execute("SELECT id FROM household ORDER BY id")]
+                found.household_columns, found.households = _household_rows(conn, household_ids)
+            return found
+        finally:
+            conn.close()
+
+
+def read_aside(db: Database) -> ReadAside | None:
+    """:class:`ReadAside` of ``db``'s file; None where another connection would not see what ``db`` sees (a
+    database in memory, a transaction open)."""
     db.require(Permission.VIEW)
     if str(db.path) == ":memory:" or db.in_transaction:
         return None
-    helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-register-ids")
-    try:
-        return helper.submit(_all_id_holders, db.path)
-    finally:
-        helper.shutdown(wait=False)
-
-
-def _all_id_holders(path: Path) -> dict[str, tuple[int, int]]:
-    conn = connect_read_only(path)
-    try:
-        cursor = conn.cursor()
-        cursor.row_factory = None
-        rows = cursor.execute(_ID_HOLDERS_SQL)
-        return {number: (household_id, member_id) for member_id, household_id, number in rows}
-    finally:
-        conn.close()
+    return ReadAside(db.path)
 
 
 def member_rows(db: Database, household_ids: Iterable[int]) -> tuple[list[str], dict[int, list[tuple[Any, ...]]]]:
@@ -161,7 +204,7 @@ def member_rows(db: Database, household_ids: Iterable[int]) -> tuple[list[str], 
     columns: list[str] = []
     cursor = db.conn.cursor()
     cursor.row_factory = None
-    read = _read_columns(db, "member")
+    read = _read_columns(db.conn, "member")
     for batch in _batches(household_ids):
         for hid in batch:
             found[hid] = []
