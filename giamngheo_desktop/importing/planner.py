@@ -45,6 +45,7 @@ from giamngheo_desktop.importing.values import (
     join_given,
     legacy_font,
 )
+from giamngheo_desktop.services import register as reg
 
 _HOUSEHOLD_KEYS = (
     "waste_treatment",
@@ -174,16 +175,24 @@ class _Planner(_Reading, _Heads, _Groups, _Members, _NewHouseholds, _MatchedHous
         # batch planned, its updates compared with those rows (_mark_unchanged) and the rows let go.
         # A list imported again matches every household: loading them all at once held 250,000 rows.
         items = list(groups.items())
-        for start in range(0, count, _MATCH_BATCH):
-            if cancelled is not None and cancelled():
-                raise ImportCancelled()
-            if progress is not None:
-                progress(80 + start * 20 // max(count, 1), 100)
-            chunk = items[start : start + _MATCH_BATCH]
-            self._load_existing(chunk)
-            batch = self._plan_batch(chunk, has_rel=has_rel)
-            _mark_unchanged(batch, self.memo, self.member_index, self.household_index)
-            households += batch
+        chunks = [items[start : start + _MATCH_BATCH] for start in range(0, count, _MATCH_BATCH)]
+        wanted = list(map(self._candidates, chunks))
+        # the next batch's members are read (in a helper thread) while a batch is planned
+        self.ahead = reg.members_ahead(self.db, list(map(sorted, wanted))) if any(wanted) else None
+        try:
+            for at, (chunk, candidates) in enumerate(zip(chunks, wanted, strict=True)):
+                if cancelled is not None and cancelled():
+                    raise ImportCancelled()
+                if progress is not None:
+                    progress(80 + at * _MATCH_BATCH * 20 // max(count, 1), 100)
+                self._load_existing(candidates)
+                batch = self._plan_batch(chunk, has_rel=has_rel)
+                _mark_unchanged(batch, self.memo, self.member_index, self.household_index)
+                households += batch
+        finally:
+            if self.ahead is not None:
+                self.ahead.close()
+                self.ahead = None
         self._copied_households(households)
         # what matching needed goes before validating: a list imported again matched every household
         self.existing, self.existing_members, self.ids_in_db, self.live_codes = {}, {}, {}, {}

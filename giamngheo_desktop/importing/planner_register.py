@@ -102,19 +102,25 @@ class _Register(_PlannerState):
             return {}
         return reg.id_holders(self.db, in_file)
 
-    def _load_existing(self, groups: list[tuple[Any, list[int]]]) -> None:
-        """Households (and their members) these groups may update, in a few queries instead of two per household."""
+    def _candidates(self, groups: list[tuple[Any, list[int]]]) -> set[int]:
+        """The register's households these groups may update (by household code, by a member's ID number)."""
         candidates: set[int] = set()
-        self.existing, self.existing_members = {}, {}
         for key, _rows in groups:
             if key[0] == "code" and key[1] in self.live_codes:
                 candidates.add(self.live_codes[key[1]])
         if self.ids_in_db:
             rows = itertools.chain.from_iterable(rows for _key, rows in groups)
             candidates.update(hit[0] for hit in map(self.held.__getitem__, rows) if hit)
+        return candidates
+
+    def _load_existing(self, candidates: set[int]) -> None:
+        """The register's households ``candidates`` (and their members), in a few queries instead of two per
+        household; their members read ahead where ``ahead`` reads them (a batch each call, in order)."""
+        self.existing, self.existing_members = {}, {}
+        read = self.ahead.rows() if self.ahead is not None else None
         if candidates:
             self.existing = self._household_rows(candidates)
-            self.existing_members = self._member_rows(candidates)
+            self.existing_members = self._member_rows(candidates, read)
 
     def _household_rows(self, household_ids: Iterable[int]) -> dict[int, tuple[Any, ...]]:
         """:func:`register.household_rows` (their columns in ``household_index``), those read aside taken
@@ -141,9 +147,11 @@ class _Register(_PlannerState):
             self.household_input = reg.household_input_reader(columns)
         return found
 
-    def _member_rows(self, household_ids: Iterable[int]) -> dict[int, list[tuple[Any, ...]]]:
-        """:func:`register.member_rows` (their columns in ``member_index``)."""
-        columns, found = reg.member_rows(self.db, household_ids)
+    def _member_rows(
+        self, household_ids: Iterable[int], read: tuple[list[str], dict[int, list[Any]]] | None = None
+    ) -> dict[int, list[Any]]:
+        """:func:`register.member_rows` (their columns in ``member_index``); ``read``: what it gives, read already."""
+        columns, found = read if read is not None else reg.member_rows(self.db, household_ids)
         if columns and not self.member_index:
             self.member_names = columns
             self.member_index = {name: i for i, name in enumerate(columns)}

@@ -93,6 +93,7 @@ class _PlannerState:
         # the register's rows being read aside while the file was (register.ReadAside), then what was read
         self.aside = aside
         self.read_aside: reg.RegisterAside | None = None
+        self.ahead: reg.MembersAhead | None = None  # the batches' members, read ahead (register.members_ahead)
         self.held: list[tuple[int, int] | None] = []  # of each data row: ids_in_db of its ID number
         self.sexes: dict[str, str | None] = {}
         self.classes: dict[str, str | None] = {}

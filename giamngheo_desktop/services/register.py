@@ -113,6 +113,7 @@ from giamngheo_desktop.services.register_reading import (
     _HOUSEHOLD_SQL,
     _MEMBERS_ORDER,
     _MEMBERS_SQL,
+    MembersAhead,
     ReadAside,
     RegisterAside,
     _batches,
@@ -133,6 +134,7 @@ from giamngheo_desktop.services.register_reading import (
     id_holders,
     list_members,
     member_rows,
+    members_ahead,
     next_household_code,
     read_aside,
 )

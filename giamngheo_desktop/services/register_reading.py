@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -219,6 +220,84 @@ def member_rows(db: Database, household_ids: Iterable[int]) -> tuple[list[str], 
         for hid, rows in itertools.groupby(cursor, itemgetter(columns.index("household_id"))):
             found[hid] = list(rows)
     return columns, found
+
+
+class MembersAhead:
+    """:func:`member_rows` of households given a batch at a time, each batch read on a second (read-only)
+    connection in a helper thread while the caller works on the batch before (a list imported again reads
+    200,000 members): SQLite writes a batch's rows into one JSON text without Python's lock, and the caller
+    only decodes it. The rows are lists (of the same values) instead of tuples. :meth:`close` when done."""
+
+    def __init__(self, path: Path, batches: list[list[int]]) -> None:
+        self._path = path
+        self._batches = iter(batches)
+        self._conn: sqlite3.Connection | None = None
+        self._helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-members-ahead")
+        self._coming = self._submit()
+
+    def _submit(self) -> tuple[list[int], Future[tuple[list[str], list[str]]]] | None:
+        household_ids = next(self._batches, None)
+        if household_ids is None:
+            return None
+        return household_ids, self._helper.submit(self._read, household_ids)
+
+    def _read(self, household_ids: list[int]) -> tuple[list[str], list[str]]:
+        """The member columns read, and each 500 households' rows as a JSON list of lists (in the helper)."""
+        if self._conn is None:
+            self._conn = connect_read_only(self._path)
+        conn = self._conn
+        read = _read_columns(conn, "member")
+        texts: list[str] = []
+        for batch in _batches(household_ids):
+            marks = ", ".join("?" * len(batch))
+            (text,) = conn.execute(
+                f"SELECT json_group_array(json_array({read})) FROM (SELECT {read} FROM member m "
+                f"WHERE m.household_id IN ({marks}) AND m.deleted_at IS NULL "
+                f"ORDER BY m.household_id, {_MEMBERS_ORDER})",
+                batch,
+            ).fetchone()
+            texts.append(text)
+        return read.split(", "), texts
+
+    def rows(self) -> tuple[list[str], dict[int, list[Any]]] | None:
+        """:func:`member_rows` of the next batch (the one after is read meanwhile); None when it could not be read
+        (the caller reads it itself)."""
+        coming = self._coming
+        assert coming is not None, "every batch is read already"
+        self._coming = self._submit()
+        household_ids, reading = coming
+        try:
+            columns, texts = reading.result()
+        except (sqlite3.Error, StorageUnavailable):
+            return None
+        at = columns.index("household_id")
+        found: dict[int, list[Any]] = {}
+        for batch, text in zip(_batches(household_ids), texts, strict=True):
+            for hid in batch:
+                found[hid] = []
+            for hid, rows in itertools.groupby(json.loads(text), itemgetter(at)):
+                found[hid] = list(rows)
+        return columns, found
+
+    def close(self) -> None:
+        """Let the helper and its connection go (a batch being read is read to its end)."""
+        self._coming = None
+        self._helper.submit(self._close)
+        self._helper.shutdown(wait=False)
+
+    def _close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+def members_ahead(db: Database, batches: list[list[int]]) -> MembersAhead | None:
+    """:class:`MembersAhead` of ``db``'s file; None where another connection would not see what ``db`` sees (a
+    database in memory, a transaction open) or SQLite cannot write JSON."""
+    db.require(Permission.VIEW)
+    if str(db.path) == ":memory:" or db.in_transaction or sqlite3.sqlite_version_info < (3, 38, 0):
+        return None
+    return MembersAhead(db.path, batches)
 
 
 def household_events(db: Database, household_id: int) -> list[dict[str, Any]]:
