@@ -14,6 +14,7 @@ from giamngheo_desktop.domain.errors import ValidationIssue
 from giamngheo_desktop.importing.planner_state import _PlannerState
 from giamngheo_desktop.importing.preview import PlannedHousehold, PlannedMember, RowIssue
 from giamngheo_desktop.importing.values import _KEY_TO_FIELD
+from giamngheo_desktop.services import field_checks
 from giamngheo_desktop.services import register as reg
 
 
@@ -28,8 +29,30 @@ def _first_person(household: PlannedHousehold) -> tuple[str, str | None]:
     return data.full_name, data.id_number
 
 
+CHECKED_TOGETHER = 50_000  # members of matched runs checked at once (their columns joined for it: _check_matched)
+
+
 class _Checks(_PlannerState):
     """The planned households and members checked together once all are planned."""
+
+    def _check_matched(self) -> None:
+        """The register's checks of the members planned a run at a time not checked yet (``unchecked``), on their
+        columns (as :meth:`_validate_members` checks the others), several runs at once: each distinct date, code
+        and ID number's first digits is checked once per call."""
+        runs, self.unchecked = self.unchecked, []
+        if not runs:
+            return
+        columns = {
+            key: list(itertools.chain.from_iterable(run.values(key, 0, len(run.rows)) for _base, run in runs))
+            for key in field_checks.READ["member"]
+        }
+        starts = list(itertools.accumulate((len(run.rows) for _base, run in runs), initial=0))
+        checked = reg.validate_member_columns(
+            self.db, columns, starts[-1], codes=self.vocab.codes, today=self.today, memo=self.memo
+        )
+        for at, issues in checked.items():
+            place = bisect.bisect_right(starts, at) - 1
+            self.prechecked[runs[place][0] + at - starts[place]] = issues
 
     def _copied_households(self, households: list[PlannedHousehold]) -> None:
         """A new household the list holds twice (pasted twice: the same village, and the same people with the
@@ -163,6 +186,7 @@ class _Checks(_PlannerState):
         columns = {key: self._pending_column(key) for key in m.values}
         count = len(self.pending)
         if any(column is None for column in columns.values()):  # members of the register among them
+            self._check_matched()
             rest: Sequence[int] = range(count)
             if self.prechecked_spans:  # those planned a run at a time are checked already
                 done = bytearray(count)

@@ -8,6 +8,7 @@ from operator import itemgetter
 from typing import Any
 
 from giamngheo_desktop.domain import household_code
+from giamngheo_desktop.importing.planner_checks import CHECKED_TOGETHER, _Checks
 from giamngheo_desktop.importing.planner_households import _Households
 from giamngheo_desktop.importing.planner_register import _differ_columns, _household_changed, _Register
 from giamngheo_desktop.importing.preview import PlannedHousehold, PlannedMember, UpdatedMembers
@@ -18,7 +19,7 @@ from giamngheo_desktop.services import register as reg
 _Matched = tuple[int, tuple[Any, ...], list[tuple[Any, ...]]]
 
 
-class _MatchedHouseholds(_Households, _Register):
+class _MatchedHouseholds(_Households, _Register, _Checks):
     """Matched households planned together (:meth:`_matched` says which)."""
 
     def _matched(
@@ -128,16 +129,15 @@ class _MatchedHouseholds(_Households, _Register):
         fields = reg.member_input_columns(table, len(befores))
         m.update_columns(fields, flat, has_rel=has_rel)
         base = len(self.pending)
-        checked = reg.validate_member_columns(
-            self.db, fields, len(flat), codes=self.vocab.codes, today=self.today, memo=self.memo
-        )  # the register's checks of these members, on their columns (see _validate_members)
-        self.prechecked.update({base + at: issues for at, issues in checked.items()})
-        self.prechecked_spans.append((base, base + len(flat)))
+        self.prechecked_spans.append((base, base + len(flat)))  # checked by _check_matched
         changed = _differ_columns(reg.member_columns_of(fields, self.memo), table, len(befores))
         numbers = list(map(self.numbers.__getitem__, flat))
         # the members of a household one of whose members would write something are made now; the others'
         # (every one unchanged) when asked for (the preview shows a few)
         updated = UpdatedMembers(dict(fields), numbers, table["id"])
+        self.unchecked.append((base, updated))
+        if sum(len(run.rows) for _base, run in self.unchecked) >= CHECKED_TOGETHER:
+            self._check_matched()
         pending: list[PlannedMember | None] = [None] * len(flat)
         existing_rows = [row for _hid, row, _pairs in matched]
         held = dict(zip(self.household_names, map(list, zip(*existing_rows, strict=True)), strict=True))

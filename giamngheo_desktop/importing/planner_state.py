@@ -17,6 +17,7 @@ from giamngheo_desktop.importing.preview import (
     PlannedHousehold,
     PlannedMember,
     RowIssue,
+    UpdatedMembers,
     column_letter,
 )
 from giamngheo_desktop.importing.values import Vocab, cell_text, parse_date, village_key
@@ -121,9 +122,11 @@ class _PlannerState:
         self.unmade: list[tuple[int, PlannedHousehold]] = []
         self.in_order: bool | None = None  # pending_rows are every data row in order (_pending_column)
         self.updates = 0  # members planned as updates (their values are not the file's columns)
-        # the register's checks of members planned a run at a time (_plan_matched), by place in pending
+        # the register's checks of members planned a run at a time (_plan_matched), by place in pending; the runs
+        # not checked yet (where each starts in pending: checked several runs at a time, _check_matched)
         self.prechecked: dict[int, Sequence[ValidationIssue]] = {}
         self.prechecked_spans: list[tuple[int, int]] = []
+        self.unchecked: list[tuple[int, UpdatedMembers]] = []
         # households of the register the file matches, loaded together before planning a batch of them;
         # their members as plain tuples (columns named by member_index)
         self.existing: dict[int, tuple[Any, ...]] = {}  # household rows, columns named by household_index
