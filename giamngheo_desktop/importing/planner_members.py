@@ -22,6 +22,8 @@ from giamngheo_desktop.services import register as reg
 from giamngheo_desktop.text import fold_key
 
 _TEXT_OR_EMPTY = frozenset((str, type(None)))
+_EMPTY_FOR_NONE: dict[Any, Any] = {None: ""}  # .get(cell, cell): '' for an empty cell, any other as it is
+_NONE_FOR_EMPTY: dict[Any, Any] = {"": None}  # .get(text, text): None for '', any other as it is
 
 
 def _only_text(cells: Iterable[Any]) -> bool:
@@ -63,10 +65,10 @@ class _Members(_PlannerState):
         id_cells = cols.get("id_number") or empty
         ids: list[str] = [""] * total
         parsed: dict[str, tuple[str, str | None]] = {}
-        if id_cells is not empty and _plain_ids(id_cells):  # the usual: each as it is, without a note
-            ids = [v if v is not None else "" for v in id_cells]
-            id_cells = empty
-        for i in _filled(id_cells):
+        plain_ids = id_cells is not empty and _plain_ids(id_cells)
+        if plain_ids:  # the usual: each as it is, without a note
+            ids = list(map(_EMPTY_FOR_NONE.get, id_cells, id_cells))
+        for i in _filled(id_cells) if not plain_ids else ():
             value = id_cells[i]
             if type(value) is str:
                 result = parsed.get(value)
@@ -171,7 +173,12 @@ class _Members(_PlannerState):
                     if value not in self.sexes:
                         self.sexes[value] = known.get(fold_key(value))
                     found_sex[value] = self.sexes[value]
-            sexes = [found_sex[v] if v else s for v, s in zip(sex_cells, sexes, strict=True)]
+            if sexes.count(None) == total:  # no sex from a tick or a birth column: each cell's own
+                sex_of: dict[str | None, str | None] = {None: None}
+                sex_of.update(found_sex)
+                sexes = list(map(sex_of.get, sex_cells))
+            else:
+                sexes = [found_sex[v] if v else s for v, s in zip(sex_cells, sexes, strict=True)]
             if None in found_sex.values():
                 for i in _filled(sex_cells):
                     if found_sex[sex_cells[i]] is None:
@@ -186,13 +193,18 @@ class _Members(_PlannerState):
                 if sexes[i] is None:
                     add(before, i, "sex", text, "ghi “Nam” hoặc “Nữ”", "error")
         rel_texts = _texts(cols.get("relationship") or empty)
-        rels: list[str | None] = [code if text else None for code, text in zip(rel_codes, rel_texts, strict=True)]
+        rel_cells = cols.get("relationship")
+        rels: list[str | None] = (
+            list(rel_codes)  # a code only where there is text
+            if rel_cells is None or _only_text(rel_cells)
+            else [code if text else None for code, text in zip(rel_codes, rel_texts, strict=True)]
+        )
         unsexed: set[int] = set()  # "Vợ/chồng" on a row that gives no sex
         for i, (man, woman) in self.vocab.relation_pairs(rel_texts).items():
             rels[i] = man if sexes[i] == "M" else woman if sexes[i] == "F" else None
             if rels[i] is None:
                 unsexed.add(i)
-        missing_rel = [i for i, r in enumerate(rels) if r is None] if has_rel else []
+        missing_rel = [i for i, r in enumerate(rels) if r is None] if has_rel and None in rels else []
         if has_rel:
             for i in missing_rel:
                 if i in unsexed:
@@ -260,7 +272,9 @@ class _Members(_PlannerState):
         skip_eth = ("ethnicity_code",)
         skip_birth = ("birth_date",)
         skips: list[tuple[str, ...]] = (
-            [skip_eth if v is not None else () for v in eth_cells] if eth_cells else [()] * total
+            ([skip_eth if v is not None else () for v in eth_cells] if None in eth_cells else [skip_eth] * total)
+            if eth_cells
+            else [()] * total
         )
         for i in missing_rel:
             skips[i] = skip_rel + skips[i]
@@ -284,9 +298,13 @@ class _Members(_PlannerState):
             "full_name": names,
             "relationship_code": rels,
             "birth_date": birth_iso,
-            "birth_year": [None if iso else year for iso, year in zip(birth_iso, birth_year, strict=True)],
+            "birth_year": (
+                [None if iso else year for iso, year in zip(birth_iso, birth_year, strict=True)]
+                if None in birth_iso or "" in birth_iso
+                else [None] * total  # every date whole: no year of its own
+            ),
             "sex": sexes,
-            "id_number": [n or None for n in ids],
+            "id_number": list(map(_NONE_FOR_EMPTY.get, ids, ids)),
             "ethnicity_code": ethnicities,
             "hi_card_number": hi_cards,
             "hi_valid_to": hi_ends,

@@ -73,10 +73,24 @@ class _NewHouseholds(_Households):
         }
         for key, column in values.items():
             setter = setters.get(key)
-            if setter is not None:
+            if setter is None:
+                continue
+            distinct = dict.fromkeys(column)
+            if key != "causes" and all(type(v) is str or v is None for v in distinct):
+                # text (the usual): each distinct text read once (a value of its own: causes are a list each)
+                scratch = reg.HouseholdInput("", 0)
+                found: dict[str, Any] = {}
+                for text in distinct:
+                    if text is not None:
+                        setter(scratch, text)
+                        found[text] = getattr(scratch, key)
                 for data, value in zip(households, column, strict=True):
                     if value is not None:
-                        setter(data, value)
+                        setattr(data, key, found[value])
+                continue
+            for data, value in zip(households, column, strict=True):
+                if value is not None:
+                    setter(data, value)
         # their members are made when asked for (the preview shows a few): written from the columns
         planned = list(
             map(

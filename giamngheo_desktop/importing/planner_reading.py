@@ -20,13 +20,28 @@ from giamngheo_desktop.importing.values import (
     already_screened,
     drop_blanks,
     fill_ditto,
+    screened_texts,
 )
 from giamngheo_desktop.text import fold_key
 
 _SAMPLE = 2000  # the first cells of a column: mostly different ones (ID numbers) are cleaned one by one
+_FEW = 100  # at most this many different words in the first cells: the column is likely to hold no other
 
 
-_NO_TEXT: dict[Any, Any] = {"": None}  # .get(text, text): None for '', any other as it is
+def _clean_table(distinct: dict[Any, Any]) -> tuple[dict[Any, str | None], bool]:
+    """Each distinct text cell → its clean text (one object for all its cells: the later passes over the column
+    meet a few objects, not 200,000), None for ''; and whether some are over-long or a formula (``_HOSTILE``)."""
+    texts = [v for v in distinct if type(v) is str and v]
+    clean: dict[Any, str | None]
+    if already_screened(texts):  # clean (the usual): as it is
+        clean = dict(zip(texts, texts, strict=True))
+        bad = False
+    else:
+        clean = {v: _screened(v) or None for v in texts}
+        bad = _HOSTILE in clean.values()
+    if "" in distinct:
+        clean[""] = None
+    return clean, bad
 
 
 class _Reading(_PlannerState):
@@ -72,22 +87,39 @@ class _Reading(_PlannerState):
         for raw, (_col, key) in zip(cells, fields, strict=True):
             if cancelled is not None and cancelled():
                 raise ImportCancelled()
-            if any(t is not str and issubclass(t, str) for t in set(map(type, raw))):  # a subclass of str: as text
-                raw = [str.__str__(v) if isinstance(v, str) else v for v in raw]
             sample = raw[:_SAMPLE]
-            if len(set(sample)) > len(sample) // 2:  # mostly different (ID numbers): each cleaned, no table
-                values = [(_screened(v) or None) if type(v) is str else v for v in raw]
-                bad = _HOSTILE in values
-                distinct: Any = raw  # what fill_ditto looks through
-            else:
-                distinct = dict.fromkeys(raw)
-                if already_screened([v for v in distinct if type(v) is str and v]):  # clean (the usual): as it is
-                    values = list(map(_NO_TEXT.get, raw, raw)) if "" in distinct else list(raw)
-                    bad = False
-                else:  # the same few words down the list: each cleaned once
-                    clean = {v: _screened(v) or None for v in distinct if type(v) is str}
-                    values = list(map(clean.get, raw, raw))  # a text cell → its clean text, any other as it is
-                    bad = _HOSTILE in clean.values()
+            first = dict.fromkeys(sample)  # the first rows' distinct cells, in order
+            values: list[Any] | None = None
+            bad = False
+            distinct: Any = raw  # what fill_ditto and drop_blanks look through
+            if len(first) > len(sample) // 2:  # mostly different (ID numbers): each cleaned, no table
+                kinds = set(map(type, raw))
+                if any(t is not str and issubclass(t, str) for t in kinds):  # a subclass of str: as text
+                    raw = distinct = [str.__str__(v) if isinstance(v, str) else v for v in raw]
+                    kinds = set(map(type, raw))
+                if kinds == {str}:  # all clean text (the usual): as it is
+                    values = screened_texts(raw)
+                if values is None:
+                    values = [(_screened(v) or None) if type(v) is str else v for v in raw]
+                    bad = _HOSTILE in values
+            else:  # the same few words down the list: each cleaned once, each cell made the one text of its kind
+                if len(first) <= _FEW and set(map(type, first)) == {str}:
+                    # the first rows hold every word of the column (the usual): mapped in one pass
+                    clean, bad = _clean_table(first)
+                    try:
+                        values = list(map(clean.__getitem__, raw))
+                        distinct = first
+                    except KeyError:  # a word further down: the whole column's table
+                        pass
+                if values is None:
+                    # the types of its distinct cells: a cell of a subclass of str equal to an earlier text is hidden
+                    # behind that text, and is given that text's clean text
+                    distinct = dict.fromkeys(raw)
+                    if any(t is not str and issubclass(t, str) for t in set(map(type, distinct))):  # as text
+                        raw = [str.__str__(v) if isinstance(v, str) else v for v in raw]
+                        distinct = dict.fromkeys(raw)
+                    clean, bad = _clean_table(distinct)
+                    values = list(map(clean.get, raw, raw))  # any cell but text as it is
             if bad:
                 hostile.update(i for i, v in enumerate(values) if v is _HOSTILE)
             values = fill_ditto(key, values, distinct)  # "nt", "\"": as the row above

@@ -174,7 +174,12 @@ class _PlannerState:
     def _codes(self, list_name: str, cells: list[Any], system: str | None = None) -> list[str | None]:
         """The code of each cell's text in ``list_name`` (None where empty or not in the list)."""
         code = self.vocab.code
-        found: dict[str, str | None] = {}
+        distinct = dict.fromkeys(cells)
+        if all(type(v) is str or v is None for v in distinct):  # text (the usual): each read once, mapped in C
+            found: dict[str | None, str | None] = {v: code(list_name, v, system) for v in distinct if v is not None}
+            found[None] = None
+            return list(map(found.__getitem__, cells))
+        found = {}
         result: list[str | None] = []
         for value in cells:
             if value is None:
@@ -190,9 +195,14 @@ class _PlannerState:
     def parse_dates(self, cells: list[Any]) -> list[tuple[str | None, int | None, str | None]]:
         """:meth:`date` of each cell (``_NO_DATE`` where empty); each distinct text is read once."""
         dates = self.dates
-        for value in set(cells):
+        distinct = set(cells)
+        for value in distinct:
             if type(value) is str and value not in dates:
                 dates[value] = parse_date(value)
+        if all(type(v) is str or v is None for v in distinct):  # text (the usual): the column mapped in C
+            found = {v: dates[v] for v in distinct if v is not None}
+            found[None] = _NO_DATE
+            return list(map(found.__getitem__, cells))
         return [dates[v] if type(v) is str else (_NO_DATE if v is None else parse_date(v)) for v in cells]
 
     def date(self, value: Any) -> tuple[str | None, int | None, str | None]:

@@ -75,6 +75,68 @@ def test_dirty_texts_are_looked_at_one_by_one() -> None:
     assert not values.already_screened([*clean, "Nguyễn\nVăn"])
 
 
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.one_of(_TEXTS, st.sampled_from(["", "#N/A", "#", "=", "An\n", "\nAn", "An \nB"])), max_size=6))
+def test_a_column_screened_at_once_is_screened_cell_by_cell(texts: list[str]) -> None:
+    found = values.screened_texts(texts)
+    if found is not None:
+        assert found == [values._screened(t) or None for t in texts]
+        assert all(type(v) is str for v in found if v is not None)
+
+
+def test_a_clean_column_with_empty_cells_is_screened_at_once() -> None:
+    column = ["079123456789", "", "Nguyễn Văn An", "20/04/1975", ""]
+    assert values.screened_texts(column) == ["079123456789", None, "Nguyễn Văn An", "20/04/1975", None]
+    for dirty in (" An", "An ", "A  n", "=A1", "#REF!", "A\nn", "A\u00a0n", unicodedata.normalize("NFD", "Đức")):
+        assert values.screened_texts([*column, dirty]) is None, repr(dirty)
+        assert values.screened_texts([dirty, *column]) is None, repr(dirty)
+
+
+class _Cell(str):
+    """A text cell of another reader: a subclass of str (its own __str__ must not be used)."""
+
+    def __str__(self) -> str:
+        return "không dùng"
+
+
+_CELL = st.one_of(
+    st.sampled_from([None, "", "  ", "Kinh", " Kinh", "Tày", "Thái ", "nt", "-", "=A1", 1.0, 2, True]),
+    _TEXTS,
+    st.sampled_from(["Kinh", "Tày", " Mường"]).map(_Cell),
+)
+
+
+def _cell_by_cell(key: str, raw: list[Any]) -> tuple[list[Any], set[int]]:
+    """A column read one cell at a time (no table, no shortcut): what the column-at-a-time reading must give,
+    and the rows it refuses (an over-long cell, a formula)."""
+    plain = [str.__str__(v) if isinstance(v, str) else v for v in raw]
+    found = [(values._screened(v) or None) if type(v) is str else v for v in plain]
+    refused = {i for i, v in enumerate(found) if v is values._HOSTILE}
+    return values.drop_blanks(key, values.fill_ditto(key, found, plain), plain), refused
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(_CELL, _CELL, _CELL), max_size=24), st.integers(min_value=1, max_value=8))
+def test_columns_read_as_cell_by_cell(rows: list[tuple[Any, Any, Any]], sample: int) -> None:
+    """The first rows' words taken for the whole column's (mapped in one pass), a table of its words, or each
+    cell alone: the same clean values, of type str, and the same rows refused."""
+    from giamngheo_desktop.importing import planner_reading
+
+    fields = [(0, "ethnicity"), (1, "full_name"), (2, "village")]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(planner_reading, "_SAMPLE", sample)  # a small list's first rows: every way is taken
+        patch.setattr(planner_reading, "_FEW", 3)
+        reading = object.__new__(planner._Planner)
+        columns, hostile = reading._read_columns([list(r) for r in rows], fields, None)
+    refused: set[int] = set()
+    for col, key in fields:
+        expected, refused_here = _cell_by_cell(key, [r[col] for r in rows])
+        refused |= refused_here
+        assert columns[key] == expected
+        assert [type(v) for v in columns[key]] == [type(v) for v in expected]
+    assert hostile == refused
+
+
 @settings(max_examples=400, deadline=None)
 @given(
     st.lists(
