@@ -577,3 +577,34 @@ def numbers_not_codes(parts: list[SheetPart]) -> list[tuple[str, int]]:
         "mã hộ."
     )
     return changed
+
+
+_GROUPING = frozenset(("relationship", "household_code", "household_no", "head_name"))
+
+
+def numbered_heads(parts: list[SheetPart]) -> list[tuple[str, int]]:
+    """A list without a relationship, a household code or a "TT hộ" whose "STT" is written on the first row of each
+    household only (the members under it unnumbered): the numbered rows start the households, as "TT hộ" does
+    (the header changed in place, a note added). The (sheet, column) changed."""
+    changed = []
+    for part in parts:
+        columns = part.header.columns
+        if _GROUPING & set(columns.values()):
+            continue
+        stt = [col for col, key in columns.items() if key == "stt"]
+        names = [col for col, key in columns.items() if key in ("full_name", "given_name")]
+        if len(stt) != 1 or not names:
+            continue
+        numbers, named = _column(part, stt[0]), _column(part, names[0])
+        first = next((n for n, who in zip(numbers, named, strict=True) if who not in (None, "")), None)
+        blank = any(who not in (None, "") and n in (None, "") for n, who in zip(numbers, named, strict=True))
+        if first in (None, "") or not blank:
+            continue
+        columns[stt[0]] = "household_no"
+        changed.append((part.table.sheet, stt[0]))
+        part.notes.append(
+            f"Trang “{part.table.sheet}”: cột “{part.header.labels.get(stt[0], '')}” chỉ đánh số ở dòng đầu mỗi hộ "
+            "(không có cột quan hệ với chủ hộ hay mã hộ): mỗi dòng có số bắt đầu một hộ, người đầu tiên là chủ hộ, "
+            "các dòng không số bên dưới là thành viên của hộ đó."
+        )
+    return changed

@@ -285,7 +285,7 @@ def plan_import(
         parts, copies = layout.drop_copies(parts)
         left_out += copies
         if not chosen:  # "Mã hộ" 01, 02… again in each village: the household's number in its village
-            for sheet, col in layout.numbers_not_codes(parts):
+            for sheet, col in layout.numbers_not_codes(parts) + layout.numbered_heads(parts):
                 for column in file_columns:
                     if column.sheet == sheet and column.index == col:
                         column.field = "household_no"

@@ -14,7 +14,9 @@ from giamngheo_desktop.services import register as reg
 from giamngheo_desktop.text import fold
 
 
-def _by_code(codes: list[str], keys: dict[str, str], relationships: list[str | None]) -> dict[Any, list[int]] | None:
+def _by_code(
+    codes: list[str], keys: dict[str, str], relationships: list[str | None], repeated: list[Any] | None = None
+) -> dict[Any, list[int]] | None:
     """The data rows grouped into households as the row-by-row reading of a list that names every row and
     gives each household's code on its first row groups them (a row without a code belongs to the
     household above), when no row without a code is a head's (the row-by-row reading then starts a
@@ -33,6 +35,8 @@ def _by_code(codes: list[str], keys: dict[str, str], relationships: list[str | N
             groups[key] = list(range(start, end))
         else:  # the same code further down: one household, as the row-by-row reading makes it
             group.extend(range(start, end))
+            if repeated is not None:  # (said when the rows are of two villages: _one_village)
+                repeated.append(key)
     return groups
 
 
@@ -59,6 +63,7 @@ class _Groups(_PlannerState):
         has_full: bool,
         progress: Progress | None,
         cancelled: Cancelled | None,
+        repeated: list[Any],
     ) -> dict[Any, list[int]]:
         """The data rows grouped into households as a row-by-row reading of the list groups them: a household
         code, a "TT hộ" number or a head's name (``head_cells``) starts a household or joins the one it names,
@@ -70,6 +75,7 @@ class _Groups(_PlannerState):
         group_head: dict[Any, bool] = {}  # the group has a head row
         current: Any = None
         last_number = ""  # the "TT hộ" of the household above
+        alone = not (has_rel or bulleted or has_code or number_cells is not None or head_cells is not None)
         for i in range(total):
             if i % 2000 == 0:
                 if cancelled is not None and cancelled():
@@ -103,6 +109,8 @@ class _Groups(_PlannerState):
             elif head_cells is not None and head_cells[i]:
                 village = village_cells[i]
                 key = ("head", fold(_text(head_cells[i])), village_key("" if village is None else _text(village)))
+            elif alone:  # nothing says who lives with whom: a list of households, a row each
+                key = ("row", numbers[i])
             elif current is not None and (
                 (number_cells is not None or head_cells is not None)
                 or (not (is_head and group_head[current]) if has_code else not is_head)
@@ -123,8 +131,39 @@ class _Groups(_PlannerState):
                 groups[key] = [i]
                 group_head[key] = is_head
             else:
+                if key != current and key[0] == "code":
+                    repeated.append(key)
                 group.append(i)
                 if is_head:
                     group_head[key] = True
             current = key
+        if alone and len(groups) > 1:
+            self.notes.append(
+                "Tệp không có cột “Quan hệ với chủ hộ”, “Mã hộ” hay “TT hộ”: mỗi dòng được đọc là một hộ, người ở "
+                "dòng đó là chủ hộ. Nếu danh sách có cả thành viên, hãy thêm một trong các cột đó rồi nhập lại."
+            )
         return groups
+
+    def _one_village(
+        self, groups: dict[Any, list[int]], repeated: list[Any], village_cells: list[Any], code_texts: list[str]
+    ) -> None:
+        """A household code written again further down the list on rows of another village: two households given one
+        code by mistake (one household lives in one village), refused at the first such row instead of merged."""
+        for key in dict.fromkeys(repeated):
+            first: tuple[int, str] | None = None
+            for i in groups[key]:
+                cell = village_cells[i]
+                if cell is None:
+                    continue
+                text = _text(cell)
+                if first is None:
+                    first = (i, text)
+                elif village_key(text) != village_key(first[1]):
+                    self.issue(
+                        self.numbers[i],
+                        "household_code",
+                        code_texts[i] or code_texts[first[0]],
+                        f"mã hộ này đã ghi cho hộ ở {self.where(self.numbers[first[0]])} ({first[1]}) mà dòng này ghi "
+                        f"{text}: một hộ chỉ ở một thôn; hai hộ khác nhau không được trùng mã hộ",
+                    )
+                    break

@@ -591,3 +591,67 @@ def test_a_sex_column_naming_one_sex_is_ticked_for_it(
     assert f"Cột “{label}” chỉ đánh dấu người nữ: người không đánh dấu được ghi là nam." in preview.notes
     lists.commit_import(db, preview)
     assert commune_lists.imported(db) == shapes.expected()
+
+
+def _households(db: Database) -> dict[str, tuple[str, str, set[str]]]:
+    """head's name → (village, class, the names of the household's people)."""
+    return {
+        head: (house["village"], house["class"], set(house["members"]))
+        for head, house in commune_lists.imported(db).items()
+    }
+
+
+@pytest.mark.parametrize("header", ["Họ và tên", "Họ tên"])
+def test_a_list_of_households_a_row_each_without_relationships(db: Database, tmp_path: Path, header: str) -> None:
+    """ "DANH SÁCH HỘ NGHÈO": STT | Họ và tên | … | Số nhân khẩu, a row per household and no relationship column:
+    before, the five heads (of three villages) became one household, without a word."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2026"])
+    ws.append(["STT", header, "Năm sinh", "Giới tính", "Dân tộc", "CCCD", "Thôn", "Phân loại hộ", "Số nhân khẩu"])
+    for k, h in enumerate(shapes.HOUSES, 1):
+        p = h.people[0]
+        ws.append([k, p.name, p.year, shapes.SEX[p.sex], p.ethnicity, p.id_number or None, h.village,
+                   shapes.CLASS[h.klass], len(h.people)])  # fmt: skip
+    wb.save(tmp_path / "ho.xlsx")
+    preview = lists.plan_import(db, tmp_path / "ho.xlsx")
+    assert not preview.errors, [i.text() for i in preview.errors]
+    assert any("mỗi dòng được đọc là một hộ" in n for n in preview.notes), preview.notes
+    lists.commit_import(db, preview)
+    assert _households(db) == {h.people[0].name: (h.village, h.klass, {h.people[0].name}) for h in shapes.HOUSES}
+
+
+def test_stt_on_the_first_row_of_each_household_only(db: Database, tmp_path: Path) -> None:
+    """No relationship column; "STT" on each household's first row, its members unnumbered under it: before, the
+    thirteen people of five households became one household, without a word."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["STT", "Họ và tên", "Năm sinh", "Giới tính", "Dân tộc", "CCCD", "Thôn", "Loại hộ"])
+    for k, h in enumerate(shapes.HOUSES, 1):
+        for i, p in enumerate(h.people):
+            ws.append([k if i == 0 else None, p.name, p.year, shapes.SEX[p.sex], p.ethnicity, p.id_number or None,
+                       h.village, shapes.CLASS[h.klass] if i == 0 else None])  # fmt: skip
+    wb.save(tmp_path / "stt.xlsx")
+    preview = lists.plan_import(db, tmp_path / "stt.xlsx")
+    assert not preview.errors, [i.text() for i in preview.errors]
+    assert any("chỉ đánh số ở dòng đầu mỗi hộ" in n for n in preview.notes), preview.notes
+    lists.commit_import(db, preview)
+    assert _households(db) == {
+        h.people[0].name: (h.village, h.klass, {p.name for p in h.people}) for h in shapes.HOUSES
+    }
+
+
+def test_one_code_on_households_of_two_villages_is_refused(db: Database, tmp_path: Path) -> None:
+    """A household's code typed on a row further down that belongs to another village (a copy-paste slip): before,
+    that person was moved into the first household, of the other village, without a word."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Mã hộ", "Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Thôn", "Loại hộ"])
+    for k, h in enumerate(shapes.HOUSES, 1):
+        for p in h.people:
+            code = "H01" if p.name == "Triệu Thị Mến" else f"H{k:02d}"
+            ws.append([code, p.name, p.rel, p.year, shapes.SEX[p.sex], h.village, shapes.CLASS[h.klass]])
+    wb.save(tmp_path / "ma.xlsx")
+    preview = lists.plan_import(db, tmp_path / "ma.xlsx")
+    assert [(e.row, e.column, e.value) for e in preview.errors] == [(12, "Mã hộ", "H01")]
+    assert "đã ghi cho hộ ở dòng 2 (Thôn Đồng Xuân) mà dòng này ghi Thôn Bãi Sậy" in preview.errors[0].reason
