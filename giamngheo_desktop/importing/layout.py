@@ -608,3 +608,29 @@ def numbered_heads(parts: list[SheetPart]) -> list[tuple[str, int]]:
             "các dòng không số bên dưới là thành viên của hộ đó."
         )
     return changed
+
+
+def drop_examples(part: SheetPart, scan: int = 10) -> None:
+    """The example rows of the app's own template ("Tải mẫu": Nguyễn Văn Đức, Trần Thị Hoa) left above the commune's
+    rows: not read, with a note (``resources/templates/header-synonyms.json``: "template_examples"); the template
+    imported as it is (to try it) keeps them."""
+    examples = {
+        (fold_key(name), number) for name, number in synonyms_file().get("template_examples", {}).get("rows", [])
+    }
+    names = [col for col, key in part.header.columns.items() if key == "full_name"]
+    ids = [col for col, key in part.header.columns.items() if key == "id_number"]
+    if not examples or len(names) != 1 or len(ids) != 1:
+        return
+    found = []
+    for i in range(part.start, min(part.end, part.start + scan)):
+        row = part.table.rows[i]
+        cells = [row[c] if c < len(row) else None for c in (names[0], ids[0])]
+        if (fold_key(cell_text(cells[0])), cell_text(cells[1]).strip()) in examples:
+            found.append(i)
+    if found and part.end - part.start - len(part.skipped) > len(found):  # the template filled in (not tried alone)
+        part.skipped.update(found)
+        found = [part.table.row_numbers[i] for i in found]
+        part.notes.append(
+            f"Trang “{part.table.sheet}”: dòng {', '.join(map(str, found))} là dòng ví dụ của tệp mẫu (Nguyễn Văn Đức, "
+            "Trần Thị Hoa): không nhập; hãy xóa các dòng này trong tệp."
+        )

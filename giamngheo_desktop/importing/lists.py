@@ -222,6 +222,7 @@ def plan_import(
                     f"Trang “{table.sheet}”: cột “{by_values}” chỉ ghi loại hộ (hộ nghèo, cận nghèo…): đã đọc là cột "
                     "“Phân loại hộ”."
                 )
+            layout.drop_examples(part)
             layout.fill_merged(part, ditto_fields())
             layout.join_birth_parts(part)
             parts.append(part)

@@ -655,3 +655,27 @@ def test_one_code_on_households_of_two_villages_is_refused(db: Database, tmp_pat
     preview = lists.plan_import(db, tmp_path / "ma.xlsx")
     assert [(e.row, e.column, e.value) for e in preview.errors] == [(12, "Mã hộ", "H01")]
     assert "đã ghi cho hộ ở dòng 2 (Thôn Đồng Xuân) mà dòng này ghi Thôn Bãi Sậy" in preview.errors[0].reason
+
+
+def test_the_templates_example_rows_left_in_are_not_imported(db: Database, tmp_path: Path) -> None:
+    """The "Tải mẫu" template filled in below its two example rows: before, the example household (Nguyễn Văn Đức,
+    Thôn Đồng Xuân) was imported with the commune's own, without a word."""
+    from giamngheo_desktop.resources import resource_path
+
+    path = tmp_path / "mau.xlsx"
+    wb = load_workbook(resource_path("templates", "mau-danh-sach-ho.xlsx"))
+    ws = wb.active
+    header = [c.value for c in ws[5]]
+    for h in shapes.HOUSES:
+        for i, p in enumerate(h.people):
+            values = {"Mã hộ": f"TL-{shapes.HOUSES.index(h) + 1}" if i == 0 else None, "Thôn/Tổ": h.village,
+                      "Họ và tên": p.name, "Quan hệ với chủ hộ": p.rel, "Ngày sinh": str(p.year),
+                      "Giới tính": shapes.SEX[p.sex], "Số định danh cá nhân": p.id_number or None,
+                      "Dân tộc": p.ethnicity, "Phân loại hộ": shapes.CLASS[h.klass] if i == 0 else None}  # fmt: skip
+            ws.append([values.get(str(name)) for name in header])
+    wb.save(path)
+    preview = lists.plan_import(db, path)
+    assert not preview.errors, [i.text() for i in preview.errors]
+    assert any("dòng 6, 7 là dòng ví dụ của tệp mẫu" in n for n in preview.notes), preview.notes
+    lists.commit_import(db, preview)
+    assert set(commune_lists.imported(db)) == {h.people[0].name for h in shapes.HOUSES}
