@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from giamngheo_desktop.importing.headers import LABEL_JOIN, HeaderMatch, is_number_row, synonyms_file
+from giamngheo_desktop.importing.preview import column_letter
 from giamngheo_desktop.importing.reader import RawTable
 from giamngheo_desktop.importing.values import cell_text, class_named
 from giamngheo_desktop.text import fold, fold_key
@@ -634,3 +635,32 @@ def drop_examples(part: SheetPart, scan: int = 10) -> None:
             f"Trang “{part.table.sheet}”: dòng {', '.join(map(str, found))} là dòng ví dụ của tệp mẫu (Nguyễn Văn Đức, "
             "Trần Thị Hoa): không nhập; hãy xóa các dòng này trong tệp."
         )
+
+
+def drop_side_table(table: RawTable, header: HeaderMatch, scan: int = 200) -> str | None:
+    """A second table beside the list, past an empty column (a count per village to the right of the names), whose
+    headers say again what the list's do ("Thôn" twice): its columns are not the list's (the header changed in
+    place). The note saying so, or None."""
+    if not header.duplicates:
+        return None
+    rows = table.rows[header.row : header.data_start + scan]
+    for _key, kept, unused in header.duplicates:
+        gaps = [
+            col
+            for col in range(kept + 1, unused)
+            if col not in header.labels and all(col >= len(row) or row[col] in (None, "") for row in rows)
+        ]
+        if not gaps:
+            continue
+        gap = gaps[0]
+        side = sorted(col for col in header.labels if col > gap)
+        for col in side:
+            header.columns.pop(col, None)
+            header.labels.pop(col, None)
+        header.duplicates = [d for d in header.duplicates if d[2] < gap]
+        first = column_letter(side[0] + table.col_offset)
+        return (
+            f"Trang “{table.sheet}”: các cột từ {first} trở đi là một bảng khác bên phải danh sách (sau một cột "
+            "trống): không đọc."
+        )
+    return None

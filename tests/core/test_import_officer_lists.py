@@ -679,3 +679,24 @@ def test_the_templates_example_rows_left_in_are_not_imported(db: Database, tmp_p
     assert any("dòng 6, 7 là dòng ví dụ của tệp mẫu" in n for n in preview.notes), preview.notes
     lists.commit_import(db, preview)
     assert set(commune_lists.imported(db)) == {h.people[0].name for h in shapes.HOUSES}
+
+
+def test_a_table_beside_the_list_is_not_read_as_its_columns(db: Database, tmp_path: Path) -> None:
+    """A count per village typed to the right of the list, past an empty column ("Thôn" | "Số hộ" | "Số khẩu"): before,
+    its "Số hộ" was read as the household code (1, 2 on the first rows) and the list refused as headless households."""
+    path = shapes.plain_list(tmp_path / "ben.xlsx", "Ghi chú", lambda _h, _p, _n: None)
+    wb = load_workbook(path)
+    ws = wb.active
+    for r, cells in enumerate(
+        [("Thôn", "Số hộ", "Số khẩu"), ("Đồng Xuân", 2, 5), ("Tân Hòa", 1, 4), ("Bãi Sậy", 2, 4)], 1
+    ):
+        for c, value in enumerate(cells, 12):
+            ws.cell(r, c, value)
+    wb.save(path)
+    preview = lists.plan_import(db, path)
+    assert not preview.errors, [i.text() for i in preview.errors]
+    assert "Trang “Sheet”: các cột từ L trở đi là một bảng khác bên phải danh sách (sau một cột trống): không đọc." in (
+        preview.notes
+    )
+    lists.commit_import(db, preview)
+    assert commune_lists.imported(db) == shapes.expected()
