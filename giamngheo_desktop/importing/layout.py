@@ -466,19 +466,51 @@ def _adds_up(counts: list[int], i: int) -> bool:
     return counts[i] in reachable
 
 
+def _names(part: SheetPart, key: str) -> list[str]:
+    """The folded names in the part's column for ``key`` (its first), empty ones left out."""
+    cols = [col for col, found in part.header.columns.items() if found == key]
+    if not cols:
+        return []
+    return [fold(cell_text(cell)) for cell in _column(part, cols[0]) if cell not in (None, "")]
+
+
+def _drop_heads_summary(parts: list[SheetPart]) -> tuple[list[SheetPart], list[str]]:
+    """A sheet listing only the heads ("Tổng hợp": Họ và tên chủ hộ | … | Số nhân khẩu) of households the other
+    sheets list with their members: a summary, not read (its households would be read twice)."""
+    fields = [set(p.header.columns.values()) for p in parts]
+    members = [i for i, f in enumerate(fields) if "full_name" in f]
+    if not members or not any("head_name" in f and "full_name" not in f for f in fields):
+        return parts, []  # (the usual: no sheet of heads only)
+    everyone = {name for i in members for name in _names(parts[i], "full_name")}
+    kept, notes = [], []
+    for i, part in enumerate(parts):
+        heads = _names(part, "head_name") if "full_name" not in fields[i] else []
+        if len(heads) >= 2 and set(heads) <= everyone:
+            others = ", ".join(f"“{parts[j].table.sheet}”" for j in members)
+            notes.append(
+                f"Trang “{part.table.sheet}” chỉ ghi chủ hộ của các hộ có ở các trang {others}: không đọc trang này, "
+                "để mỗi hộ chỉ được nhập một lần."
+            )
+            continue
+        kept.append(part)
+    return kept, notes
+
+
 def drop_copies(parts: list[SheetPart]) -> tuple[list[SheetPart], list[str]]:
     """A workbook whose sheet for the whole commune repeats, row for row, the people of its village sheets
     (beside other sheets, or not), or a sheet copied whole: the copy is not read, so each household is imported
     once. (the parts kept, the notes saying which sheet was left out and why)."""
-    counts = [p.end - p.start - len(p.skipped) for p in parts]
     if len(parts) < 2:
         return parts, []
+    parts, notes = _drop_heads_summary(parts)
+    counts = [p.end - p.start - len(p.skipped) for p in parts]
+    if len(parts) < 2:
+        return parts, notes
     biggest = max(range(len(counts)), key=counts.__getitem__)
     if len(set(counts)) == len(counts) and not (len(parts) > 2 and _adds_up(counts, biggest)):
-        return parts, []  # no sheet as long as others together, none as long as another: no copy (the usual)
+        return parts, notes  # no sheet as long as others together, none as long as another: no copy (the usual)
     people = [_people(p) for p in parts]
     dropped: set[int] = set()
-    notes: list[str] = []
     for i, mine in enumerate(people):
         if not mine:
             continue

@@ -7,7 +7,7 @@ import operator
 from typing import Any
 
 from giamngheo_desktop.importing.planner_state import _PlannerState
-from giamngheo_desktop.importing.preview import Cancelled, Progress
+from giamngheo_desktop.importing.preview import ROW_BITS, Cancelled, Progress
 from giamngheo_desktop.importing.reader import ImportCancelled
 from giamngheo_desktop.importing.values import _SUMMARY, _text, cell_text, village_key
 from giamngheo_desktop.services import register as reg
@@ -76,7 +76,11 @@ class _Groups(_PlannerState):
         current: Any = None
         last_number = ""  # the "TT hộ" of the household above
         alone = not (has_rel or bulleted or has_code or number_cells is not None or head_cells is not None)
+        # each sheet's first row: a household never goes on from one sheet to the next (a sheet per village)
+        sheet_starts = {i for i in range(1, total) if numbers[i] >> ROW_BITS != numbers[i - 1] >> ROW_BITS}
         for i in range(total):
+            if sheet_starts and i in sheet_starts:
+                current, last_number = None, ""
             if i % 2000 == 0:
                 if cancelled is not None and cancelled():
                     raise ImportCancelled()

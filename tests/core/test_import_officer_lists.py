@@ -700,3 +700,47 @@ def test_a_table_beside_the_list_is_not_read_as_its_columns(db: Database, tmp_pa
     )
     lists.commit_import(db, preview)
     assert commune_lists.imported(db) == shapes.expected()
+
+
+def test_a_summary_sheet_of_heads_beside_the_village_sheets_is_read_once(db: Database, tmp_path: Path) -> None:
+    """ "Tổng hợp" lists each household's head (Họ và tên chủ hộ | … | Số nhân khẩu), the village sheets the members:
+    before, the summary's heads were read as households and every village sheet's rows went into the summary's last
+    household ("hộ đã có chủ hộ Đỗ Văn Lành ở dòng 7 trang “Tổng hợp”")."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Tổng hợp"
+    ws.append(["STT", "Họ và tên chủ hộ", "Năm sinh", "Thôn", "Phân loại hộ", "Số nhân khẩu"])
+    for k, h in enumerate(shapes.HOUSES, 1):
+        ws.append([k, h.people[0].name, h.people[0].year, h.village, shapes.CLASS[h.klass], len(h.people)])
+    for village in dict.fromkeys(h.village for h in shapes.HOUSES):
+        sheet = wb.create_sheet(village.replace("Thôn ", ""))
+        sheet.append(
+            ["STT", "Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Dân tộc", "Số CCCD", "Loại hộ"]
+        )
+        here = [(home, i, p) for home in shapes.HOUSES if home.village == village for i, p in enumerate(home.people)]
+        for n, (h, i, p) in enumerate(here, 1):
+            sheet.append([n, p.name, p.rel, p.born.strftime("%d/%m/%Y") if p.born else p.year, shapes.SEX[p.sex],
+                          p.ethnicity, p.id_number or None, shapes.CLASS[h.klass] if i == 0 else None])  # fmt: skip
+    wb.save(tmp_path / "tong.xlsx")
+    preview = lists.plan_import(db, tmp_path / "tong.xlsx")
+    assert not preview.errors, [i.text() for i in preview.errors]
+    assert any(n.startswith("Trang “Tổng hợp” chỉ ghi chủ hộ của các hộ có ở các trang") for n in preview.notes)
+    lists.commit_import(db, preview)
+    assert commune_lists.imported(db) == shapes.expected()
+
+
+def test_a_household_does_not_go_on_from_one_sheet_to_the_next(db: Database, tmp_path: Path) -> None:
+    """A village sheet whose first household has lost its head's row: before, its members were put into the last
+    household of the sheet before (another village), without a word; now they are refused at their rows."""
+    path = shapes.whole_and_villages(tmp_path / "thon.xlsx")
+    wb = load_workbook(path)
+    del wb["Toàn xã"]
+    ws = wb["Tân Hòa"]
+    ws.delete_rows(4)  # Hà Văn Thắng, the head
+    wb.save(path)
+    preview = lists.plan_import(db, path)
+    assert {(e.sheet, e.line, e.column) for e in preview.errors} == {
+        ("Tân Hòa", 4, "Quan hệ với chủ hộ"),
+        ("Tân Hòa", 5, "Quan hệ với chủ hộ"),
+        ("Tân Hòa", 6, "Quan hệ với chủ hộ"),
+    }, [e.text() for e in preview.errors]
