@@ -34,9 +34,9 @@ def _by_code(
         if group is None:
             groups[key] = list(range(start, end))
         else:  # the same code further down: one household, as the row-by-row reading makes it
-            group.extend(range(start, end))
-            if repeated is not None:  # (said when the rows are of two villages: _one_village)
+            if repeated is not None and group[-1] != start - 1:  # (said when of two villages: _one_village)
                 repeated.append(key)
+            group.extend(range(start, end))
     return groups
 
 
@@ -135,7 +135,7 @@ class _Groups(_PlannerState):
                 groups[key] = [i]
                 group_head[key] = is_head
             else:
-                if key != current and key[0] == "code":
+                if key[0] == "code" and group[-1] != i - 1:  # met again further down (as _by_code tells it)
                     repeated.append(key)
                 group.append(i)
                 if is_head:
