@@ -240,9 +240,14 @@ def _check_codes(
     noun = field_table.CODE_LIST_NOUNS.get(spec.code_list, "")
     if spec.system:  # one list per code system (ethnicity): the record names its system
         systems = columns[spec.system]
+        pairs = (
+            {(systems[0], code) for code in set(values)}  # one system for all (the usual): no pair per record
+            if systems and systems.count(systems[0]) == len(systems)
+            else set(zip(systems, values, strict=True))
+        )
         unknown = {
             (system, code)
-            for system, code in set(zip(systems, values, strict=True))
+            for system, code in pairs
             if not _empty(code) and code not in codes.items(spec.code_list, system or DEFAULT_ETHNICITY_SYSTEM)
         }
         if unknown:

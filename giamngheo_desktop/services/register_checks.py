@@ -200,9 +200,16 @@ def validate_member_columns(
     found, add = _collector(count, None, None)
     if not count:
         return found
-    given = {
-        key: columns[key] if key in columns else [_MEMBER_DEFAULTS[key]] * count for key in field_checks.READ["member"]
-    }
+    filled: dict[tuple[type, Any], list[Any]] = {}  # a column of one default, made once for the fields holding it
+
+    def default_column(key: str) -> list[Any]:
+        value = _MEMBER_DEFAULTS[key]
+        made = filled.get((type(value), value))
+        if made is None:
+            made = filled[(type(value), value)] = [value] * count
+        return made
+
+    given = {key: columns[key] if key in columns else default_column(key) for key in field_checks.READ["member"]}
     ctx = field_checks.Context(codes or CodeBook(db), today or clock.today(), memo or MemberMemo())
     field_checks.check_columns("member", given, add, ctx)
     return found
