@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from giamngheo_desktop.importing.headers import LABEL_JOIN, HeaderMatch, is_number_row, synonyms_file
+from giamngheo_desktop.importing.preview import column_letter
 from giamngheo_desktop.importing.reader import RawTable
 from giamngheo_desktop.importing.values import cell_text, class_named
 from giamngheo_desktop.text import fold, fold_key
@@ -465,19 +466,51 @@ def _adds_up(counts: list[int], i: int) -> bool:
     return counts[i] in reachable
 
 
+def _names(part: SheetPart, key: str) -> list[str]:
+    """The folded names in the part's column for ``key`` (its first), empty ones left out."""
+    cols = [col for col, found in part.header.columns.items() if found == key]
+    if not cols:
+        return []
+    return [fold(cell_text(cell)) for cell in _column(part, cols[0]) if cell not in (None, "")]
+
+
+def _drop_heads_summary(parts: list[SheetPart]) -> tuple[list[SheetPart], list[str]]:
+    """A sheet listing only the heads ("Tổng hợp": Họ và tên chủ hộ | … | Số nhân khẩu) of households the other
+    sheets list with their members: a summary, not read (its households would be read twice)."""
+    fields = [set(p.header.columns.values()) for p in parts]
+    members = [i for i, f in enumerate(fields) if "full_name" in f]
+    if not members or not any("head_name" in f and "full_name" not in f for f in fields):
+        return parts, []  # (the usual: no sheet of heads only)
+    everyone = {name for i in members for name in _names(parts[i], "full_name")}
+    kept, notes = [], []
+    for i, part in enumerate(parts):
+        heads = _names(part, "head_name") if "full_name" not in fields[i] else []
+        if len(heads) >= 2 and set(heads) <= everyone:
+            others = ", ".join(f"“{parts[j].table.sheet}”" for j in members)
+            notes.append(
+                f"Trang “{part.table.sheet}” chỉ ghi chủ hộ của các hộ có ở các trang {others}: không đọc trang này, "
+                "để mỗi hộ chỉ được nhập một lần."
+            )
+            continue
+        kept.append(part)
+    return kept, notes
+
+
 def drop_copies(parts: list[SheetPart]) -> tuple[list[SheetPart], list[str]]:
     """A workbook whose sheet for the whole commune repeats, row for row, the people of its village sheets
     (beside other sheets, or not), or a sheet copied whole: the copy is not read, so each household is imported
     once. (the parts kept, the notes saying which sheet was left out and why)."""
-    counts = [p.end - p.start - len(p.skipped) for p in parts]
     if len(parts) < 2:
         return parts, []
+    parts, notes = _drop_heads_summary(parts)
+    counts = [p.end - p.start - len(p.skipped) for p in parts]
+    if len(parts) < 2:
+        return parts, notes
     biggest = max(range(len(counts)), key=counts.__getitem__)
     if len(set(counts)) == len(counts) and not (len(parts) > 2 and _adds_up(counts, biggest)):
-        return parts, []  # no sheet as long as others together, none as long as another: no copy (the usual)
+        return parts, notes  # no sheet as long as others together, none as long as another: no copy (the usual)
     people = [_people(p) for p in parts]
     dropped: set[int] = set()
-    notes: list[str] = []
     for i, mine in enumerate(people):
         if not mine:
             continue
@@ -577,3 +610,89 @@ def numbers_not_codes(parts: list[SheetPart]) -> list[tuple[str, int]]:
         "mã hộ."
     )
     return changed
+
+
+_GROUPING = frozenset(("relationship", "household_code", "household_no", "head_name"))
+
+
+def numbered_heads(parts: list[SheetPart]) -> list[tuple[str, int]]:
+    """A list without a relationship, a household code or a "TT hộ" whose "STT" is written on the first row of each
+    household only (the members under it unnumbered): the numbered rows start the households, as "TT hộ" does
+    (the header changed in place, a note added). The (sheet, column) changed."""
+    changed = []
+    for part in parts:
+        columns = part.header.columns
+        if _GROUPING & set(columns.values()):
+            continue
+        stt = [col for col, key in columns.items() if key == "stt"]
+        names = [col for col, key in columns.items() if key in ("full_name", "given_name")]
+        if len(stt) != 1 or not names:
+            continue
+        numbers, named = _column(part, stt[0]), _column(part, names[0])
+        first = next((n for n, who in zip(numbers, named, strict=True) if who not in (None, "")), None)
+        blank = any(who not in (None, "") and n in (None, "") for n, who in zip(numbers, named, strict=True))
+        if first in (None, "") or not blank:
+            continue
+        columns[stt[0]] = "household_no"
+        changed.append((part.table.sheet, stt[0]))
+        part.notes.append(
+            f"Trang “{part.table.sheet}”: cột “{part.header.labels.get(stt[0], '')}” chỉ đánh số ở dòng đầu mỗi hộ "
+            "(không có cột quan hệ với chủ hộ hay mã hộ): mỗi dòng có số bắt đầu một hộ, người đầu tiên là chủ hộ, "
+            "các dòng không số bên dưới là thành viên của hộ đó."
+        )
+    return changed
+
+
+def drop_examples(part: SheetPart, scan: int = 10) -> None:
+    """The example rows of the app's own template ("Tải mẫu": Nguyễn Văn Đức, Trần Thị Hoa) left above the commune's
+    rows: not read, with a note (``resources/templates/header-synonyms.json``: "template_examples"); the template
+    imported as it is (to try it) keeps them."""
+    examples = {
+        (fold_key(name), number) for name, number in synonyms_file().get("template_examples", {}).get("rows", [])
+    }
+    names = [col for col, key in part.header.columns.items() if key == "full_name"]
+    ids = [col for col, key in part.header.columns.items() if key == "id_number"]
+    if not examples or len(names) != 1 or len(ids) != 1:
+        return
+    found = []
+    for i in range(part.start, min(part.end, part.start + scan)):
+        row = part.table.rows[i]
+        cells = [row[c] if c < len(row) else None for c in (names[0], ids[0])]
+        if (fold_key(cell_text(cells[0])), cell_text(cells[1]).strip()) in examples:
+            found.append(i)
+    if found and part.end - part.start - len(part.skipped) > len(found):  # the template filled in (not tried alone)
+        part.skipped.update(found)
+        found = [part.table.row_numbers[i] for i in found]
+        part.notes.append(
+            f"Trang “{part.table.sheet}”: dòng {', '.join(map(str, found))} là dòng ví dụ của tệp mẫu (Nguyễn Văn Đức, "
+            "Trần Thị Hoa): không nhập; hãy xóa các dòng này trong tệp."
+        )
+
+
+def drop_side_table(table: RawTable, header: HeaderMatch, scan: int = 200) -> str | None:
+    """A second table beside the list, past an empty column (a count per village to the right of the names), whose
+    headers say again what the list's do ("Thôn" twice): its columns are not the list's (the header changed in
+    place). The note saying so, or None."""
+    if not header.duplicates:
+        return None
+    rows = table.rows[header.row : header.data_start + scan]
+    for _key, kept, unused in header.duplicates:
+        gaps = [
+            col
+            for col in range(kept + 1, unused)
+            if col not in header.labels and all(col >= len(row) or row[col] in (None, "") for row in rows)
+        ]
+        if not gaps:
+            continue
+        gap = gaps[0]
+        side = sorted(col for col in header.labels if col > gap)
+        for col in side:
+            header.columns.pop(col, None)
+            header.labels.pop(col, None)
+        header.duplicates = [d for d in header.duplicates if d[2] < gap]
+        first = column_letter(side[0] + table.col_offset)
+        return (
+            f"Trang “{table.sheet}”: các cột từ {first} trở đi là một bảng khác bên phải danh sách (sau một cột "
+            "trống): không đọc."
+        )
+    return None

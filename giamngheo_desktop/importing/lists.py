@@ -215,6 +215,7 @@ def plan_import(
             if header is None:
                 summaries.append(SheetSummary(table.sheet, False, _why_not_read(table)))
                 continue
+            side = layout.drop_side_table(table, header) if not chosen else None
             by_values = layout.class_by_values(table, header) if not chosen else None
             part = layout.cut(table, header, villages.of, villages.mentioned)
             if by_values is not None:
@@ -222,6 +223,9 @@ def plan_import(
                     f"Trang “{table.sheet}”: cột “{by_values}” chỉ ghi loại hộ (hộ nghèo, cận nghèo…): đã đọc là cột "
                     "“Phân loại hộ”."
                 )
+            if side is not None:
+                part.notes.append(side)
+            layout.drop_examples(part)
             layout.fill_merged(part, ditto_fields())
             layout.join_birth_parts(part)
             parts.append(part)
@@ -285,7 +289,7 @@ def plan_import(
         parts, copies = layout.drop_copies(parts)
         left_out += copies
         if not chosen:  # "Mã hộ" 01, 02… again in each village: the household's number in its village
-            for sheet, col in layout.numbers_not_codes(parts):
+            for sheet, col in layout.numbers_not_codes(parts) + layout.numbered_heads(parts):
                 for column in file_columns:
                     if column.sheet == sheet and column.index == col:
                         column.field = "household_no"

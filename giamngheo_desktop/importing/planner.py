@@ -137,8 +137,9 @@ class _Planner(_Reading, _Heads, _Groups, _Members, _NewHouseholds, _MatchedHous
         self.m = self._member_columns(total, names, rel_codes, has_rel=has_rel)
         self.ids_in_db = self._register_ids(self.m.ids)
         self.held = list(map(self.ids_in_db.get, self.m.ids)) if self.ids_in_db else [None] * total
+        repeated: list[Any] = []  # household codes written again further down the list
         by_code = (
-            _by_code(code_texts, code_keys, rel_codes)
+            _by_code(code_texts, code_keys, rel_codes, repeated)
             if has_code
             and not skipped
             and number_cells is None
@@ -168,7 +169,10 @@ class _Planner(_Reading, _Heads, _Groups, _Members, _NewHouseholds, _MatchedHous
                 has_full=has_full,
                 progress=progress,
                 cancelled=cancelled,
+                repeated=repeated,
             )
+        if repeated:
+            self._one_village(groups, repeated, village_cells, code_texts)
         households: list[PlannedHousehold] = []
         count = len(groups)
         # A batch of households at a time: the register's rows the batch matches are loaded, the

@@ -7,14 +7,16 @@ import operator
 from typing import Any
 
 from giamngheo_desktop.importing.planner_state import _PlannerState
-from giamngheo_desktop.importing.preview import Cancelled, Progress
+from giamngheo_desktop.importing.preview import ROW_BITS, Cancelled, Progress
 from giamngheo_desktop.importing.reader import ImportCancelled
 from giamngheo_desktop.importing.values import _SUMMARY, _text, cell_text, village_key
 from giamngheo_desktop.services import register as reg
 from giamngheo_desktop.text import fold
 
 
-def _by_code(codes: list[str], keys: dict[str, str], relationships: list[str | None]) -> dict[Any, list[int]] | None:
+def _by_code(
+    codes: list[str], keys: dict[str, str], relationships: list[str | None], repeated: list[Any] | None = None
+) -> dict[Any, list[int]] | None:
     """The data rows grouped into households as the row-by-row reading of a list that names every row and
     gives each household's code on its first row groups them (a row without a code belongs to the
     household above), when no row without a code is a head's (the row-by-row reading then starts a
@@ -32,6 +34,8 @@ def _by_code(codes: list[str], keys: dict[str, str], relationships: list[str | N
         if group is None:
             groups[key] = list(range(start, end))
         else:  # the same code further down: one household, as the row-by-row reading makes it
+            if repeated is not None and group[-1] != start - 1:  # (said when of two villages: _one_village)
+                repeated.append(key)
             group.extend(range(start, end))
     return groups
 
@@ -59,6 +63,7 @@ class _Groups(_PlannerState):
         has_full: bool,
         progress: Progress | None,
         cancelled: Cancelled | None,
+        repeated: list[Any],
     ) -> dict[Any, list[int]]:
         """The data rows grouped into households as a row-by-row reading of the list groups them: a household
         code, a "TT hộ" number or a head's name (``head_cells``) starts a household or joins the one it names,
@@ -70,7 +75,12 @@ class _Groups(_PlannerState):
         group_head: dict[Any, bool] = {}  # the group has a head row
         current: Any = None
         last_number = ""  # the "TT hộ" of the household above
+        alone = not (has_rel or bulleted or has_code or number_cells is not None or head_cells is not None)
+        # each sheet's first row: a household never goes on from one sheet to the next (a sheet per village)
+        sheet_starts = {i for i in range(1, total) if numbers[i] >> ROW_BITS != numbers[i - 1] >> ROW_BITS}
         for i in range(total):
+            if sheet_starts and i in sheet_starts:
+                current, last_number = None, ""
             if i % 2000 == 0:
                 if cancelled is not None and cancelled():
                     raise ImportCancelled()
@@ -103,6 +113,8 @@ class _Groups(_PlannerState):
             elif head_cells is not None and head_cells[i]:
                 village = village_cells[i]
                 key = ("head", fold(_text(head_cells[i])), village_key("" if village is None else _text(village)))
+            elif alone:  # nothing says who lives with whom: a list of households, a row each
+                key = ("row", numbers[i])
             elif current is not None and (
                 (number_cells is not None or head_cells is not None)
                 or (not (is_head and group_head[current]) if has_code else not is_head)
@@ -123,8 +135,39 @@ class _Groups(_PlannerState):
                 groups[key] = [i]
                 group_head[key] = is_head
             else:
+                if key[0] == "code" and group[-1] != i - 1:  # met again further down (as _by_code tells it)
+                    repeated.append(key)
                 group.append(i)
                 if is_head:
                     group_head[key] = True
             current = key
+        if alone and len(groups) > 1:
+            self.notes.append(
+                "Tệp không có cột “Quan hệ với chủ hộ”, “Mã hộ” hay “TT hộ”: mỗi dòng được đọc là một hộ, người ở "
+                "dòng đó là chủ hộ. Nếu danh sách có cả thành viên, hãy thêm một trong các cột đó rồi nhập lại."
+            )
         return groups
+
+    def _one_village(
+        self, groups: dict[Any, list[int]], repeated: list[Any], village_cells: list[Any], code_texts: list[str]
+    ) -> None:
+        """A household code written again further down the list on rows of another village: two households given one
+        code by mistake (one household lives in one village), refused at the first such row instead of merged."""
+        for key in dict.fromkeys(repeated):
+            first: tuple[int, str] | None = None
+            for i in groups[key]:
+                cell = village_cells[i]
+                if cell is None:
+                    continue
+                text = _text(cell)
+                if first is None:
+                    first = (i, text)
+                elif village_key(text) != village_key(first[1]):
+                    self.issue(
+                        self.numbers[i],
+                        "household_code",
+                        code_texts[i] or code_texts[first[0]],
+                        f"mã hộ này đã ghi cho hộ ở {self.where(self.numbers[first[0]])} ({first[1]}) mà dòng này ghi "
+                        f"{text}: một hộ chỉ ở một thôn; hai hộ khác nhau không được trùng mã hộ",
+                    )
+                    break

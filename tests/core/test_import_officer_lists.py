@@ -591,3 +591,156 @@ def test_a_sex_column_naming_one_sex_is_ticked_for_it(
     assert f"Cột “{label}” chỉ đánh dấu người nữ: người không đánh dấu được ghi là nam." in preview.notes
     lists.commit_import(db, preview)
     assert commune_lists.imported(db) == shapes.expected()
+
+
+def _households(db: Database) -> dict[str, tuple[str, str, set[str]]]:
+    """head's name → (village, class, the names of the household's people)."""
+    return {
+        head: (house["village"], house["class"], set(house["members"]))
+        for head, house in commune_lists.imported(db).items()
+    }
+
+
+@pytest.mark.parametrize("header", ["Họ và tên", "Họ tên"])
+def test_a_list_of_households_a_row_each_without_relationships(db: Database, tmp_path: Path, header: str) -> None:
+    """ "DANH SÁCH HỘ NGHÈO": STT | Họ và tên | … | Số nhân khẩu, a row per household and no relationship column:
+    before, the five heads (of three villages) became one household, without a word."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2026"])
+    ws.append(["STT", header, "Năm sinh", "Giới tính", "Dân tộc", "CCCD", "Thôn", "Phân loại hộ", "Số nhân khẩu"])
+    for k, h in enumerate(shapes.HOUSES, 1):
+        p = h.people[0]
+        ws.append([k, p.name, p.year, shapes.SEX[p.sex], p.ethnicity, p.id_number or None, h.village,
+                   shapes.CLASS[h.klass], len(h.people)])  # fmt: skip
+    wb.save(tmp_path / "ho.xlsx")
+    preview = lists.plan_import(db, tmp_path / "ho.xlsx")
+    assert not preview.errors, [i.text() for i in preview.errors]
+    assert any("mỗi dòng được đọc là một hộ" in n for n in preview.notes), preview.notes
+    lists.commit_import(db, preview)
+    assert _households(db) == {h.people[0].name: (h.village, h.klass, {h.people[0].name}) for h in shapes.HOUSES}
+
+
+def test_stt_on_the_first_row_of_each_household_only(db: Database, tmp_path: Path) -> None:
+    """No relationship column; "STT" on each household's first row, its members unnumbered under it: before, the
+    thirteen people of five households became one household, without a word."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["STT", "Họ và tên", "Năm sinh", "Giới tính", "Dân tộc", "CCCD", "Thôn", "Loại hộ"])
+    for k, h in enumerate(shapes.HOUSES, 1):
+        for i, p in enumerate(h.people):
+            ws.append([k if i == 0 else None, p.name, p.year, shapes.SEX[p.sex], p.ethnicity, p.id_number or None,
+                       h.village, shapes.CLASS[h.klass] if i == 0 else None])  # fmt: skip
+    wb.save(tmp_path / "stt.xlsx")
+    preview = lists.plan_import(db, tmp_path / "stt.xlsx")
+    assert not preview.errors, [i.text() for i in preview.errors]
+    assert any("chỉ đánh số ở dòng đầu mỗi hộ" in n for n in preview.notes), preview.notes
+    lists.commit_import(db, preview)
+    assert _households(db) == {
+        h.people[0].name: (h.village, h.klass, {p.name for p in h.people}) for h in shapes.HOUSES
+    }
+
+
+def test_one_code_on_households_of_two_villages_is_refused(db: Database, tmp_path: Path) -> None:
+    """A household's code typed on a row further down that belongs to another village (a copy-paste slip): before,
+    that person was moved into the first household, of the other village, without a word."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Mã hộ", "Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Thôn", "Loại hộ"])
+    for k, h in enumerate(shapes.HOUSES, 1):
+        for p in h.people:
+            code = "H01" if p.name == "Triệu Thị Mến" else f"H{k:02d}"
+            ws.append([code, p.name, p.rel, p.year, shapes.SEX[p.sex], h.village, shapes.CLASS[h.klass]])
+    wb.save(tmp_path / "ma.xlsx")
+    preview = lists.plan_import(db, tmp_path / "ma.xlsx")
+    assert [(e.row, e.column, e.value) for e in preview.errors] == [(12, "Mã hộ", "H01")]
+    assert "đã ghi cho hộ ở dòng 2 (Thôn Đồng Xuân) mà dòng này ghi Thôn Bãi Sậy" in preview.errors[0].reason
+
+
+def test_the_templates_example_rows_left_in_are_not_imported(db: Database, tmp_path: Path) -> None:
+    """The "Tải mẫu" template filled in below its two example rows: before, the example household (Nguyễn Văn Đức,
+    Thôn Đồng Xuân) was imported with the commune's own, without a word."""
+    from giamngheo_desktop.resources import resource_path
+
+    path = tmp_path / "mau.xlsx"
+    wb = load_workbook(resource_path("templates", "mau-danh-sach-ho.xlsx"))
+    ws = wb.active
+    header = [c.value for c in ws[5]]
+    for h in shapes.HOUSES:
+        for i, p in enumerate(h.people):
+            values = {"Mã hộ": f"TL-{shapes.HOUSES.index(h) + 1}" if i == 0 else None, "Thôn/Tổ": h.village,
+                      "Họ và tên": p.name, "Quan hệ với chủ hộ": p.rel, "Ngày sinh": str(p.year),
+                      "Giới tính": shapes.SEX[p.sex], "Số định danh cá nhân": p.id_number or None,
+                      "Dân tộc": p.ethnicity, "Phân loại hộ": shapes.CLASS[h.klass] if i == 0 else None}  # fmt: skip
+            ws.append([values.get(str(name)) for name in header])
+    wb.save(path)
+    preview = lists.plan_import(db, path)
+    assert not preview.errors, [i.text() for i in preview.errors]
+    assert any("dòng 6, 7 là dòng ví dụ của tệp mẫu" in n for n in preview.notes), preview.notes
+    lists.commit_import(db, preview)
+    assert set(commune_lists.imported(db)) == {h.people[0].name for h in shapes.HOUSES}
+
+
+def test_a_table_beside_the_list_is_not_read_as_its_columns(db: Database, tmp_path: Path) -> None:
+    """A count per village typed to the right of the list, past an empty column ("Thôn" | "Số hộ" | "Số khẩu"): before,
+    its "Số hộ" was read as the household code (1, 2 on the first rows) and the list refused as headless households."""
+    path = shapes.plain_list(tmp_path / "ben.xlsx", "Ghi chú", lambda _h, _p, _n: None)
+    wb = load_workbook(path)
+    ws = wb.active
+    for r, cells in enumerate(
+        [("Thôn", "Số hộ", "Số khẩu"), ("Đồng Xuân", 2, 5), ("Tân Hòa", 1, 4), ("Bãi Sậy", 2, 4)], 1
+    ):
+        for c, value in enumerate(cells, 12):
+            ws.cell(r, c, value)
+    wb.save(path)
+    preview = lists.plan_import(db, path)
+    assert not preview.errors, [i.text() for i in preview.errors]
+    assert "Trang “Sheet”: các cột từ L trở đi là một bảng khác bên phải danh sách (sau một cột trống): không đọc." in (
+        preview.notes
+    )
+    lists.commit_import(db, preview)
+    assert commune_lists.imported(db) == shapes.expected()
+
+
+def test_a_summary_sheet_of_heads_beside_the_village_sheets_is_read_once(db: Database, tmp_path: Path) -> None:
+    """ "Tổng hợp" lists each household's head (Họ và tên chủ hộ | … | Số nhân khẩu), the village sheets the members:
+    before, the summary's heads were read as households and every village sheet's rows went into the summary's last
+    household ("hộ đã có chủ hộ Đỗ Văn Lành ở dòng 7 trang “Tổng hợp”")."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Tổng hợp"
+    ws.append(["STT", "Họ và tên chủ hộ", "Năm sinh", "Thôn", "Phân loại hộ", "Số nhân khẩu"])
+    for k, h in enumerate(shapes.HOUSES, 1):
+        ws.append([k, h.people[0].name, h.people[0].year, h.village, shapes.CLASS[h.klass], len(h.people)])
+    for village in dict.fromkeys(h.village for h in shapes.HOUSES):
+        sheet = wb.create_sheet(village.replace("Thôn ", ""))
+        sheet.append(
+            ["STT", "Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Dân tộc", "Số CCCD", "Loại hộ"]
+        )
+        here = [(home, i, p) for home in shapes.HOUSES if home.village == village for i, p in enumerate(home.people)]
+        for n, (h, i, p) in enumerate(here, 1):
+            sheet.append([n, p.name, p.rel, p.born.strftime("%d/%m/%Y") if p.born else p.year, shapes.SEX[p.sex],
+                          p.ethnicity, p.id_number or None, shapes.CLASS[h.klass] if i == 0 else None])  # fmt: skip
+    wb.save(tmp_path / "tong.xlsx")
+    preview = lists.plan_import(db, tmp_path / "tong.xlsx")
+    assert not preview.errors, [i.text() for i in preview.errors]
+    assert any(n.startswith("Trang “Tổng hợp” chỉ ghi chủ hộ của các hộ có ở các trang") for n in preview.notes)
+    lists.commit_import(db, preview)
+    assert commune_lists.imported(db) == shapes.expected()
+
+
+def test_a_household_does_not_go_on_from_one_sheet_to_the_next(db: Database, tmp_path: Path) -> None:
+    """A village sheet whose first household has lost its head's row: before, its members were put into the last
+    household of the sheet before (another village), without a word; now they are refused at their rows."""
+    path = shapes.whole_and_villages(tmp_path / "thon.xlsx")
+    wb = load_workbook(path)
+    del wb["Toàn xã"]
+    ws = wb["Tân Hòa"]
+    ws.delete_rows(4)  # Hà Văn Thắng, the head
+    wb.save(path)
+    preview = lists.plan_import(db, path)
+    assert {(e.sheet, e.line, e.column) for e in preview.errors} == {
+        ("Tân Hòa", 4, "Quan hệ với chủ hộ"),
+        ("Tân Hòa", 5, "Quan hệ với chủ hộ"),
+        ("Tân Hòa", 6, "Quan hệ với chủ hộ"),
+    }, [e.text() for e in preview.errors]
