@@ -564,7 +564,9 @@ def floor_forms_pdf(w: Work) -> dict[str, Any]:
     return {"seconds": seconds, "detail": f"{pages} pages"}
 
 
-def _import(db_path: Path, listing: Path) -> tuple[float, Any]:
+def _import(db_path: Path, listing: Path) -> tuple[float, Any, str]:
+    """Wall seconds, the preview's counts, and the CPU it took ("CPU 6.1 s, 4.9 s on the main thread"): the
+    wall time of an import moves with the machine's load and its disk, its CPU time with the work done."""
     from giamngheo_desktop.importing import lists
     from giamngheo_desktop.services.session import open_session
 
@@ -576,9 +578,11 @@ def _import(db_path: Path, listing: Path) -> tuple[float, Any]:
         lists.commit_import(db, preview)
         return counts
 
+    cpu, main_cpu = time.process_time(), time.thread_time()
     seconds, counts = _timed(run)
+    cpu, main_cpu = time.process_time() - cpu, time.thread_time() - main_cpu
     db.close()
-    return seconds, counts
+    return seconds, counts, f"CPU {cpu:.2f} s, {main_cpu:.2f} s on the main thread"
 
 
 def app_import(w: Work) -> dict[str, Any]:
@@ -588,12 +592,12 @@ def app_import(w: Work) -> dict[str, Any]:
     db = _fresh_database()
     fresh = Path(db.path)
     db.close()
-    seconds, counts = _import(fresh, w.listing)
+    seconds, counts, cpu = _import(fresh, w.listing)
     with _raw(fresh) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.copyfile(fresh, w.imported)
     shutil.rmtree(fresh.parent, ignore_errors=True)
-    return {"seconds": seconds, "detail": f"{counts['members_create']:,} members"}
+    return {"seconds": seconds, "detail": f"{counts['members_create']:,} members; {cpu}"}
 
 
 def floor_import(w: Work) -> dict[str, Any]:
@@ -603,13 +607,14 @@ def floor_import(w: Work) -> dict[str, Any]:
         book = python_calamine.CalamineWorkbook.from_path(str(w.listing))
         return sum(1 for _ in book.get_sheet_by_index(0).iter_rows())
 
+    cpu = time.process_time()
     seconds, rows = _timed(read)
-    return {"seconds": seconds, "detail": f"{rows:,} rows"}
+    return {"seconds": seconds, "detail": f"{rows:,} rows; CPU {time.process_time() - cpu:.2f} s"}
 
 
 def app_reimport(w: Work) -> dict[str, Any]:
-    seconds, counts = _import(w.imported, w.listing)
-    return {"seconds": seconds, "detail": f"{counts['households_unchanged']:,} households unchanged"}
+    seconds, counts, cpu = _import(w.imported, w.listing)
+    return {"seconds": seconds, "detail": f"{counts['households_unchanged']:,} households unchanged; {cpu}"}
 
 
 def floor_reimport(w: Work) -> dict[str, Any]:
