@@ -106,12 +106,22 @@ def _has_table(path: Path) -> bool:
             head = handle.read(8 << 20)
     except OSError:
         return False
-    if b"urn:schemas-microsoft-com:office:spreadsheet" in head:  # Excel 2003's XML: not a web page
+    if xml_2003.MARK in head:  # Excel 2003's XML: not a web page
         return False
     return (
         re.search(rb"<table\b", head, re.IGNORECASE) is not None
         or re.search(rb"<\x00t\x00a\x00b\x00l\x00e\x00", head, re.IGNORECASE) is not None
     )
+
+
+def _check_sheets(path: Path, sheets: list[str] | None, names: list[str]) -> None:
+    """Refuse a ``--sheet`` the workbook does not have, naming the sheets it has."""
+    missing = [s for s in sheets or () if s not in names]
+    if missing:
+        raise BadFile(
+            f"Tệp “{path.name}” không có trang “{missing[0]}”. Các trang: " + ", ".join(f"“{n}”" for n in names),
+            code="no_sheet",
+        )
 
 
 def _check_file(path: Path) -> str:
@@ -255,14 +265,8 @@ def _read_workbook(
     tables: list[RawTable] = []
     try:
         names = list(workbook.sheet_names)
+        _check_sheets(path, sheets, names)
         if sheets:
-            missing = [s for s in sheets if s not in names]
-            if missing:
-                raise BadFile(
-                    f"Tệp “{path.name}” không có trang “{missing[0]}”. Các trang: "
-                    + ", ".join(f"“{n}”" for n in names),
-                    code="no_sheet",
-                )
             names = [n for n in names if n in sheets]
         try:
             shown = {m.name: m.visible == python_calamine.SheetVisibleEnum.Visible for m in workbook.sheets_metadata}
@@ -468,14 +472,7 @@ def _read_xml_2003(
             "Hãy mở bằng Excel, lưu lại dạng .xlsx rồi thử lại.",
             code="damaged",
         ) from exc
-    if sheets:
-        missing = [s for s in sheets if s not in {sheet.name for sheet in found}]
-        if missing:
-            raise BadFile(
-                f"Tệp “{path.name}” không có trang “{missing[0]}”. Các trang: "
-                + ", ".join(f"“{sheet.name}”" for sheet in found),
-                code="no_sheet",
-            )
+    _check_sheets(path, sheets, [sheet.name for sheet in found])
     tables: list[RawTable] = []
     for position, sheet in enumerate(found):
         if sheets and sheet.name not in sheets:
