@@ -993,3 +993,88 @@ def xml_2003_export(path: Path) -> Path:
 
 
 SHAPES["xml_2003_export"] = xml_2003_export
+
+
+# -------------------------------------------------------------------------------- a fifth tester's shapes
+
+_TITLE_FORMS = [
+    "Hộ ông {name} - {village} ({klass})",
+    "Hộ bà {name} - {village} ({klass})",
+    "HỘ ÔNG {NAME}, {VILLAGE} - {KLASS}",
+    "Hộ anh {name} – {village} ({short})",
+    "Chủ hộ: {name}; {village}; {klass}",
+]
+_SHORT_CLASS = {"poor": "nghèo", "near_poor": "cận nghèo"}
+
+
+def household_titles(path: Path) -> Path:
+    """A district-made list: no village and no class column; each household opened by a row of its own numbered in
+    the STT column, its title merged across the others ("1 | Hộ ông Phạm Văn Long - Thôn Đồng Xuân (Hộ nghèo)",
+    "HỘ ÔNG HÀ VĂN THẮNG, THÔN TÂN HÒA - HỘ NGHÈO", "Chủ hộ: Đỗ Văn Lành; Thôn Bãi Sậy; Hộ nghèo"), the household's
+    people under it, the head among them, unnumbered; a title block above, signatures below."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "DS"
+    header = ["STT", "Họ và tên", "Quan hệ với chủ hộ", "Ngày sinh", "Giới tính", "Dân tộc", "Số CCCD", "Ghi chú"]
+    row = _fill(ws, _title(ws, "DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2026", 8), [header])
+    for k, h in enumerate(HOUSES, 1):
+        head = h.people[0].name
+        words = {"name": head, "village": h.village, "klass": CLASS[h.klass], "short": _SHORT_CLASS[h.klass]}
+        title = _TITLE_FORMS[k - 1].format(**words, **{key.upper(): value.upper() for key, value in words.items()})
+        ws.cell(row, 1, k)
+        ws.cell(row, 2, title)
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=8)
+        row += 1
+        for p in h.people:
+            born: Any = p.born.strftime("%d/%m/%Y") if p.born else p.year
+            row = _fill(ws, row, [[None, p.name, p.rel, born, SEX[p.sex], p.ethnicity, p.id_number or None]])
+    ws.cell(row, 2, "Tổng cộng: 5 hộ, 13 khẩu")
+    _sign(ws, row + 1)
+    wb.save(path)
+    return path
+
+
+def class_sections(path: Path) -> Path:
+    """Households grouped by class, then by village: "I. HỘ NGHÈO" / "II. HỘ CẬN NGHÈO" section rows (the Roman
+    number in the STT column), "1. Thôn Đồng Xuân" under them, each household opened by a title row "Hộ ông Phạm
+    Văn Long" (its number in the STT column, the title merged across), its people numbered 1, 2… under it."""
+    wb = Workbook()
+    ws = wb.active
+    header = ["STT", "Họ và tên", "Quan hệ với chủ hộ", "Ngày sinh", "Giới tính", "Dân tộc", "Số CCCD", "Ghi chú"]
+    row = _fill(ws, _title(ws, "DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2026", 8), [header])
+    for roman, klass in (("I", "poor"), ("II", "near_poor")):
+        row = _fill(ws, row, [[roman, CLASS[klass].upper()]])
+        homes = [h for h in HOUSES if h.klass == klass]
+        for v, village in enumerate(dict.fromkeys(h.village for h in homes), 1):
+            row = _fill(ws, row, [[None, f"{v}. {village}"]])
+            for k, h in enumerate([h for h in homes if h.village == village], 1):
+                ws.cell(row, 1, k)
+                ws.cell(row, 2, f"Hộ {'ông' if h.people[0].sex == 'M' else 'bà'} {h.people[0].name}")
+                ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=8)
+                row += 1
+                for n, p in enumerate(h.people, 1):
+                    born: Any = p.born.strftime("%d/%m/%Y") if p.born else p.year
+                    row = _fill(ws, row, [[n, p.name, p.rel, born, SEX[p.sex], p.ethnicity, p.id_number or None]])
+    _sign(ws, row + 1)
+    wb.save(path)
+    return path
+
+
+def mac_1904_serials(path: Path) -> Path:
+    """Excel for Mac's 1904 date system, the births left as serial numbers in General cells (counted from
+    01/01/1904, as that workbook counts them), the years alone as numbers."""
+    wb = Workbook()
+    wb.epoch = dt.datetime(1904, 1, 1)
+    ws = wb.active
+
+    def birth(p: Man, _n: int) -> Any:
+        return (p.born - D(1904, 1, 1)).days if p.born else p.year
+
+    _fill(ws, 1, [FLAT, *_flat_rows(birth)])
+    wb.save(path)
+    return path
+
+
+SHAPES.update(
+    {"household_titles": household_titles, "class_sections": class_sections, "mac_1904_serials": mac_1904_serials}
+)

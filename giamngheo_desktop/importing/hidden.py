@@ -128,6 +128,21 @@ def _hidden_in(archive: zipfile.ZipFile, member: str) -> tuple[list[int], list[E
     return rows, errors
 
 
+_WORKBOOK_PR = re.compile(rb"<(?:\w+:)?workbookPr\b[^>]*>")
+
+
+def _date1904(path: Path) -> bool:
+    """Whether an .xlsx counts its dates from 1904 (``<workbookPr date1904="1">`` in xl/workbook.xml)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if archive.getinfo("xl/workbook.xml").file_size > _MAX_PART:
+                return False
+            tag = _WORKBOOK_PR.search(archive.read("xl/workbook.xml"))
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, RuntimeError, NotImplementedError):
+        return False
+    return tag is not None and _attributes(tag.group()).get("date1904", "").lower() in ("1", "true")
+
+
 def _scan(path: Path) -> tuple[dict[str, list[int]], dict[str, list[ErrorCell]]]:
     """(sheet → hidden rows, sheet → cells showing a formula's error) of the sheets worth scanning."""
     try:
@@ -189,6 +204,7 @@ class Hidden:
     rows: dict[str, list[int]] = field(default_factory=dict)  # rows hidden (numbers as Excel shows them)
     columns: dict[str, list[int]] = field(default_factory=dict)  # columns hidden (A is 0)
     errors: dict[str, list[ErrorCell]] = field(default_factory=dict)  # cells showing a formula's error
+    date1904: bool = False  # the workbook counts its dates from 1904 (Excel for Mac): its serial numbers too
 
 
 _ODS_TAG = re.compile(rb"<table:table(?:-column)?(?=[\s/>])[^>]*>")
@@ -224,6 +240,27 @@ def ods_hidden_columns(path: Path) -> dict[str, list[int]]:
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, RuntimeError, NotImplementedError):
         return {}
     return found
+
+
+_ODS_NULL_DATE = re.compile(rb"<table:null-date\b[^>]*\btable:date-value\s*=\s*\"1904-01-01")
+
+
+def ods_date1904(path: Path) -> bool:
+    """Whether an .ods file counts its dates from 1904 (``table:null-date`` in the calculation settings its
+    content.xml holds before its tables: a workbook of Excel for Mac's 1904 system saved by LibreOffice)."""
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("content.xml") as stream:
+            tail = b""
+            while chunk := stream.read(_CHUNK):
+                data = tail + chunk
+                if _ODS_NULL_DATE.search(data):
+                    return True
+                if b"<table:table " in data:  # the settings come before the first table
+                    return False
+                tail = data[-200:]
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, RuntimeError, NotImplementedError):
+        return False
+    return False
 
 
 _CFB = bytes.fromhex("d0cf11e0a1b11ae1")
@@ -309,6 +346,8 @@ def xls_hidden(path: Path) -> Hidden:
         while at + 4 <= len(stream):  # the workbook's globals: each sheet's name and where it starts
             kind, length = struct.unpack_from("<HH", stream, at)
             body = stream[at + 4 : at + 4 + length]
+            if kind == 0x0022 and length >= 2:  # DATEMODE: 1 for the 1904 date system
+                found.date1904 = struct.unpack_from("<H", body)[0] == 1
             if kind == 0x0085 and length >= 8:  # BOUNDSHEET
                 wide = body[7] & 1
                 raw = body[8 : 8 + body[6] * (2 if wide else 1)]
@@ -349,7 +388,7 @@ def xls_hidden(path: Path) -> Hidden:
 
 def _hidden_cells(path: Path) -> Hidden:
     rows, errors = _scan(path)
-    return Hidden(rows, hidden_columns(path), errors)
+    return Hidden(rows, hidden_columns(path), errors, _date1904(path))
 
 
 def start(path: Path) -> Future[Hidden]:

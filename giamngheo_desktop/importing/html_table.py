@@ -9,6 +9,9 @@ columns the importer names are those the officer sees when opening the file in E
 
 from __future__ import annotations
 
+import html
+import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 from typing import Any
 
@@ -18,9 +21,10 @@ MAX_SPAN = 1_000  # a rowspan/colspan larger than a list could hold is taken as 
 Span = tuple[tuple[int, int], tuple[int, int]]
 
 
-class _Tables(HTMLParser):
+class _Tables:
+    """The rows of a page's tables, built from its tags and text in order (:func:`read_html` gives them)."""
+
     def __init__(self, max_rows: int, max_columns: int) -> None:
-        super().__init__(convert_charrefs=True)
         self.rows: list[list[Any]] = []
         self.spans: list[Span] = []
         self.max_rows, self.max_columns = max_rows, max_columns
@@ -66,9 +70,12 @@ class _Tables(HTMLParser):
             if self.row is None:
                 self.row, self.col = [], 0
             self._end_cell()
-            found = dict(attrs)
             self.cell = []
-            self.cell_span = (_span(found.get("rowspan")), _span(found.get("colspan")))
+            if attrs:
+                found = dict(attrs)
+                self.cell_span = (_span(found.get("rowspan")), _span(found.get("colspan")))
+            else:
+                self.cell_span = (1, 1)
         elif self.cell is not None and (tag == "br" or (tag in ("p", "div") and self.cell)):
             self.cell.append("\n")  # a line break in the cell
 
@@ -101,10 +108,14 @@ class _Tables(HTMLParser):
             self.cell.append(data)
 
     def _end_cell(self) -> None:
-        if self.cell is None or self.row is None:
+        cell = self.cell
+        if cell is None or self.row is None:
             return
-        lines = "".join(self.cell).split("\n")
-        text = "\n".join(" ".join(line.split()) for line in lines).strip("\n ")
+        if len(cell) == 1 and "\n" not in cell[0]:  # the usual: one piece of text on one line
+            text = " ".join(cell[0].split())
+        else:
+            lines = "".join(cell).split("\n")
+            text = "\n".join(" ".join(line.split()) for line in lines).strip("\n ")
         self.cell = None
         r = len(self.rows)
         while self.covered.get(self.col, -1) >= r:
@@ -143,12 +154,96 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def read_html(text: str, *, max_rows: int, max_columns: int) -> tuple[list[list[Any]], list[Span], int]:
+class _Parser(HTMLParser):
+    """The standard library's parser handing a page's tags and text to :class:`_Tables` (any page the quick reading
+    of :func:`read_html` does not take)."""
+
+    def __init__(self, tables: _Tables) -> None:
+        super().__init__(convert_charrefs=True)
+        self.handle_starttag = tables.handle_starttag  # type: ignore[method-assign]
+        self.handle_endtag = tables.handle_endtag  # type: ignore[method-assign]
+        self.handle_data = tables.handle_data  # type: ignore[method-assign]
+
+
+# a tag as the standard parser reads it when written plainly: "/" for an end tag, its name, its attributes (quoted
+# or not); or what gives no tag: a comment, a doctype, an XML declaration, a script or a style with what is inside
+_IN_TAG = r"""(?:[^<>"']|"[^"<]*"|'[^'<]*')*"""  # a start tag's attributes, quoted values holding no "<"
+_RAW = rf"<script(?=[\s/>]){_IN_TAG}(?<!/)>.*?</\s*script\s*>|<style(?=[\s/>]){_IN_TAG}(?<!/)>.*?</\s*style\s*>"
+_TOKEN = re.compile(
+    r"<!--.*?--\s*>|<![a-zA-Z][^<>]*>|<\?[^<>]*>|" + _RAW + r"|<(/?)([a-zA-Z][-a-zA-Z0-9:_.]*)"
+    r"""((?:\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:\s*=\s*(?:"[^"<]*"|'[^'<]*'|[^\s"'=<>`]+))?)*)\s*(/?)>""",
+    re.S | re.I,
+)
+_RAW_TEXT = re.compile(r"<(?:script|style)(?=[\s/>])", re.I)  # a script or a style: its text is no tags
+_RAW_BLOCK = re.compile(_RAW, re.S | re.I)
+_ATTRIBUTE = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_PIECE = 200_000  # characters of a page the standard parser reads between looks at cancel and progress
+_STEP = 20_000  # tags read quickly between looks
+
+
+def _quick(text: str, tables: _Tables, step: Callable[[int, int], None] | None) -> bool:
+    """The page read with one regular expression, giving :class:`_Tables` what :class:`_Parser` gives it, when each
+    "<" in it opens a tag written plainly, a comment, a doctype, a script or a style (a web program's export);
+    False (nothing read) for any other page."""
+    raw = len(_RAW_TEXT.findall(text))
+    if raw and raw != len(_RAW_BLOCK.findall(text)):  # a script or a style not closed, or "<style/>"
+        return False
+    parts = _TOKEN.split(text)
+    if "<" in "".join(parts[::5]):
+        return False
+    start, end, data = tables.handle_starttag, tables.handle_endtag, tables.handle_data
+    unescape = html.unescape
+    last = len(parts)
+    for at in range(0, last, 5):
+        piece = parts[at]
+        if piece:
+            data(unescape(piece) if "&" in piece else piece)
+        if at + 1 == last:
+            break
+        tag = parts[at + 2]
+        if tag is not None:
+            tag = tag.lower()
+            if parts[at + 1]:
+                end(tag)
+            else:
+                attributes = parts[at + 3]
+                start(tag, _attributes(attributes) if attributes else [])
+                if parts[at + 4]:  # "<br/>": a start and an end, as the standard parser reads it
+                    end(tag)
+        if step is not None and at % (5 * _STEP) == 0:
+            step(at, last)
+    return True
+
+
+def _attributes(text: str) -> list[tuple[str, str | None]]:
+    found = []
+    for name, double, single, bare in _ATTRIBUTE.findall(text):
+        value = double or single or bare
+        found.append((name.lower(), html.unescape(value) if "&" in value else value))
+    return found
+
+
+def read_html(
+    text: str,
+    *,
+    max_rows: int,
+    max_columns: int,
+    step: Callable[[int, int], None] | None = None,
+) -> tuple[list[list[Any]], list[Span], int]:
     """(the rows as Excel shows them, the merged ranges ((row0, col0), (row1, col1)) 0-based, the number of
-    tables) of a web page's text."""
-    parser = _Tables(max_rows, max_columns)
-    parser.feed(text)
-    parser.close()
-    parser._end_row()
-    parser._flush_loose()
-    return parser.rows, parser.spans, parser.tables
+    tables) of a web page's text. ``step(done, total)`` is called as the reading goes on (it may raise to stop it)."""
+    tables = _Tables(max_rows, max_columns)
+    if not _quick(text, tables, step):
+        tables = _Tables(max_rows, max_columns)
+        parser = _Parser(tables)
+        try:
+            for at in range(0, len(text), _PIECE):
+                if step is not None:
+                    step(at, len(text))
+                parser.feed(text[at : at + _PIECE])
+            parser.close()
+        except AssertionError as exc:  # the standard parser's way of refusing "<![CDATAx" and the like
+            raise ValueError(str(exc)) from exc
+    tables._end_row()
+    tables._flush_loose()
+    return tables.rows, tables.spans, tables.tables

@@ -18,7 +18,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from unicodedata import normalize
 
+from giamngheo_desktop.domain import fields as field_table
 from giamngheo_desktop.importing.headers import LABEL_JOIN, HeaderMatch, is_number_row, synonyms_file
 from giamngheo_desktop.importing.preview import column_letter
 from giamngheo_desktop.importing.reader import RawTable
@@ -28,7 +30,7 @@ from giamngheo_desktop.text import fold, fold_key
 VillageOf = Callable[[str], "str | None"]  # a text → the village it names (its name as the commune writes it), or None
 
 _VILLAGE_WORDS = re.compile(r"^(thon|to dan pho|to|xom|ban|ap|khom|buon|khu pho|khu|doi|lang)\s+\S")
-_ENUMERATION = re.compile(r"^\s*(?:[ivxlc]+|\d+|[a-z])\s*[.)/-]\s*", re.IGNORECASE)
+_ENUMERATION = re.compile(r"^\s*(?:(?:phần|mục)\s+)?(?:[ivxlc]+|\d+|[a-z])\s*[.):/-]\s*", re.IGNORECASE)
 _COUNT_NOTE = re.compile(r"\s*[(:].*$")
 _LIST_TITLE = re.compile(r"^(?:danh sach|ds)\b|^ho (?:can )?ngheo\b")  # a list's title, a class's group
 _PAGE_NUMBER = re.compile(r"^\s*[.:]?\s*\d{1,4}\s*(?:(?:/|of|tren)\s*\d{1,4})?\s*$")
@@ -98,7 +100,7 @@ def row_kind(row: list[Any]) -> str:
     return ""
 
 
-_GROUP_NUMBER = re.compile(r"^(?:[IVXLC]{1,6}|[A-Za-z])\s*[.)]?$")
+_GROUP_NUMBER = re.compile(r"^(?:[IVXLC]{1,6}|[A-Za-z]|\d{1,3})\s*[.)]?$")
 
 
 def _single_text(row: list[Any]) -> str | None:
@@ -184,6 +186,10 @@ class SheetPart:
     village: str | None = None  # from the sheet's name or title
     klass: str | None = None  # from the title
     notes: list[str] = field(default_factory=list)
+    # household title rows ("1 | Hộ ông Phạm Văn Long - Thôn Đồng Xuân (Hộ nghèo)"): the first row under each →
+    # (the title's row index, the head's name it gives)
+    starts: dict[int, tuple[int, str]] = field(default_factory=dict)
+    empty_titles: list[int] = field(default_factory=list)  # title rows with no one under them
 
 
 def class_by_values(table: RawTable, header: HeaderMatch, scan: int = 2000) -> str | None:
@@ -227,13 +233,18 @@ def cut(table: RawTable, header: HeaderMatch, village_of: VillageOf, village_in:
         if found is not None:
             current = {found[0]: found[1]}
         break
+    # "1 | Thôn Đồng Xuân": group rows numbered like the data rows (then every numbered row is looked at)
+    numbered_groups = any(
+        row and type(row[0]) in (int, float) and (single := _single_text(row)) and group_value(single, village_of)
+        for row in rows[header.data_start : header.data_start + 40]
+    )
     header_words = {col: {fold_key(p) for p in label.split(LABEL_JOIN)} for col, label in header.labels.items()}
     # a header copied again holds the header's own text in its first labelled column: one look per row
     first_col = min(header.labels) if header.labels else 0
     first_texts = {p.strip().casefold() for p in header.labels.get(first_col, "").split(LABEL_JOIN)}
     for index in range(header.data_start, len(rows)):
         row = rows[index]
-        if row and (type(row[0]) is float or type(row[0]) is int):
+        if row and (type(row[0]) is float or type(row[0]) is int) and not numbered_groups:
             if current:  # a numbered data row (the usual): neither footer, total nor group row
                 part.groups[index] = current
             continue
@@ -279,6 +290,7 @@ def cut(table: RawTable, header: HeaderMatch, village_of: VillageOf, village_in:
                 continue
         if current:
             part.groups[index] = current
+    household_titles(part, village_of, village_in)
     _villages_in_addresses(part, village_of, village_in)
     if (
         part.klass is None
@@ -297,6 +309,121 @@ def cut(table: RawTable, header: HeaderMatch, village_of: VillageOf, village_in:
             "các dòng sau chỗ trống vẫn được đọc."
         )
     return part
+
+
+_HOUSEHOLD_TITLE = re.compile(
+    r"^\s*(?:\d{1,4}\s*[.)/-]?\s*)?(?:hộ(?:\s+gia\s+đình)?(?:\s+của)?\s+(?:ông|bà|anh|chị|cụ|ô\.|b\.)"
+    r"|hộ(?:\s+gia\s+đình)?\s*:|chủ\s+hộ\s*:)\s*[:.]?\s*(?P<name>[^\W\d_][^-–—,;:(|/\d]*?)"
+    r"\s*(?:[-–—,;:(|/]|\s(?=(?:thôn|xóm|tổ|bản|ấp|khu|làng|đội|buôn)\b)|$)(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def household_title(text: str, village_of: VillageOf, village_in: VillageOf) -> tuple[str, str, str] | None:
+    """(the head's name, the village, the class) a household's title row gives ('' for what it does not say):
+    "Hộ ông Phạm Văn Long - Thôn Đồng Xuân (Hộ nghèo)", "HỘ BÀ LÒ THỊ XUÂN, THÔN ĐỒNG XUÂN - HỘ CẬN NGHÈO",
+    "Chủ hộ: Đỗ Văn Lành; Thôn Bãi Sậy; Hộ nghèo"; None for any other text."""
+    found = _HOUSEHOLD_TITLE.match(normalize("NFC", text))
+    if found is None:
+        return None
+    name = " ".join(found.group("name").split())
+    if not 2 <= len(name.split()) <= 7:
+        return None
+    rest = found.group("rest")
+    village = village_in(rest) or ""
+    if not village:  # a village the commune does not have: as written, for the planner to name
+        for piece in re.split(r"[-–—,;:()|/]", rest):
+            if _VILLAGE_WORDS.match(fold(piece.strip())):
+                village = village_of(piece.strip()) or piece.strip()
+                break
+    return name, village, title_class([rest]) or ""
+
+
+def _title_text(row: list[Any]) -> str | None:
+    """The one text of a row that holds nothing else but numbers (its number in the STT column)."""
+    text = None
+    for cell in row:
+        if type(cell) is str:
+            if cell.strip():
+                if text is not None:
+                    return None
+                text = cell
+        elif cell is not None and type(cell) is not int and type(cell) is not float:
+            return None
+    return text
+
+
+def household_titles(part: SheetPart, village_of: VillageOf, village_in: VillageOf, scan: int = 40) -> None:
+    """A list whose households each open with a title row of their own ("1 | Hộ ông Phạm Văn Long - Thôn Đồng Xuân
+    (Hộ nghèo)", merged across), the people under it: the title rows are not people; each starts a household
+    (``part.starts``, when the list has no household code or number of its own) and gives its rows the village
+    and class it names. Looked for in the first rows only (the usual list has none)."""
+    rows = part.table.rows
+    first = [i for i in range(part.start, min(part.end, part.start + scan)) if i not in part.skipped]
+    if not any((t := _title_text(rows[i])) and household_title(t, village_of, village_in) for i in first):
+        return
+    numbered = bool({"household_code", "household_no"} & set(part.header.columns.values()))
+    current: dict[str, str] | None = None
+    title: tuple[int, str] | None = None
+    titles: list[int] = []
+    for index in range(part.start, part.end):
+        if index in part.skipped:
+            continue
+        text = _title_text(rows[index])
+        found = household_title(text, village_of, village_in) if text else None
+        if found is not None:
+            if title is not None:
+                part.empty_titles.append(title[0])
+            part.skipped.add(index)
+            name, village, klass = found
+            current = dict(part.groups.get(index, {}))
+            current.update((key, value) for key, value in (("village", village), ("class", klass)) if value)
+            title = (index, name)
+            titles.append(index)
+            continue
+        if current is None:
+            continue
+        if current:
+            part.groups[index] = {**part.groups.get(index, {}), **current}
+        if title is not None:
+            if not numbered:
+                part.starts[index] = title
+            title = None
+    if title is not None:
+        part.empty_titles.append(title[0])
+    first_title = _title_text(rows[titles[0]]) or ""
+    part.notes.append(
+        f"Trang “{part.table.sheet}”: {len(titles)} dòng tiêu đề hộ (như dòng {part.table.row_numbers[titles[0]]} "
+        f"“{' '.join(first_title.split())[:70]}”) được đọc là dòng mở đầu mỗi hộ, không phải một người: thôn, loại "
+        "hộ ghi ở đó là của hộ, người được ghi tên ở đó phải là chủ hộ ở các dòng bên dưới."
+    )
+
+
+_DAYS_1904 = 1462  # from 30/12/1899 (the 1900 date system's day 0) to 01/01/1904 (the 1904 system's)
+
+
+@functools.lru_cache(maxsize=1)
+def _date_keys() -> frozenset[str]:
+    return frozenset(
+        ["birth_male", "birth_female", *(f.import_key for f in field_table.FIELDS if f.kind == "date" and f.import_key)]
+    )
+
+
+def serials_1904(part: SheetPart) -> None:
+    """A workbook of the 1904 date system (Excel for Mac): the serial numbers left in its date columns' General cells
+    count from 01/01/1904, not 30/12/1899 (read four years early before); moved to the 1900 system the rest of the
+    import reads (a year alone, 1880–2100, is a year in both)."""
+    rows = part.table.rows
+    for col in [c for c, key in part.header.columns.items() if key in _date_keys()]:
+        for index in range(part.start, part.end):
+            row = rows[index]
+            value = row[col] if col < len(row) else None
+            if (
+                (type(value) is int or type(value) is float)
+                and 1 < value < 80_000
+                and not (value == int(value) and 1880 <= value <= 2100)
+            ):
+                row[col] = value + _DAYS_1904
 
 
 def _villages_in_addresses(part: SheetPart, village_of: VillageOf, village_in: VillageOf) -> None:

@@ -187,6 +187,7 @@ def plan_import(
         hidden_rows, hidden_cols = found_hidden.rows, found_hidden.columns
         if tables[0].kind == "ods":
             hidden_cols = hidden.ods_hidden_columns(path)
+            found_hidden.date1904 = hidden.ods_date1904(path)
         for table in tables:
             if table.sheet in found_hidden.errors:
                 put_errors(table, found_hidden.errors[table.sheet])
@@ -225,6 +226,8 @@ def plan_import(
                 )
             if side is not None:
                 part.notes.append(side)
+            if found_hidden.date1904:  # Excel for Mac's dates: its serial numbers too
+                layout.serials_1904(part)
             layout.drop_examples(part)
             layout.fill_merged(part, ditto_fields())
             layout.join_birth_parts(part)

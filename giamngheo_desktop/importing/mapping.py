@@ -20,7 +20,13 @@ from giamngheo_desktop.importing.preview import FileColumn, ImportPreview, colum
 from giamngheo_desktop.importing.reader import (
     RawTable,
 )
-from giamngheo_desktop.importing.values import _VILLAGE_PREFIX, cell_text, village_key
+from giamngheo_desktop.importing.values import (
+    _VILLAGE_PREFIX,
+    cell_text,
+    numbered_villages,
+    village_key,
+    village_number,
+)
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.text import fold
 
@@ -74,9 +80,15 @@ class _Villages:
 
     by_key: dict[str, str]  # village_key → name
     folded: list[tuple[str, str]]  # (folded name without its kind word, name), the longest first
+    own_forms: frozenset[str] = frozenset()  # numbered_villages of the commune's villages
 
     def of(self, text: str) -> str | None:
-        return self.by_key.get(village_key(text)) if text else None
+        if not text:
+            return None
+        found = self.by_key.get(village_key(text))
+        if found is None and (number := village_number(text)) is not None and number[0] not in self.own_forms:
+            found = self.by_key.get(number[1])  # "Thôn II" for the commune's "Thôn 2"
+        return found
 
     def mentioned(self, text: str) -> str | None:
         """The village a title names ("DANH SÁCH HỘ NGHÈO THÔN ĐỒNG XUÂN")."""
@@ -94,6 +106,7 @@ def _village_names(db: Database) -> _Villages:
     return _Villages(
         by_key={village_key(n): n for n in names},
         folded=sorted(((_VILLAGE_PREFIX.sub("", fold(n)), n) for n in names), key=lambda x: -len(x[0])),
+        own_forms=numbered_villages(names),
     )
 
 

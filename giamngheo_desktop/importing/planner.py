@@ -79,7 +79,7 @@ class _Planner(_Reading, _Heads, _Groups, _Members, _NewHouseholds, _MatchedHous
         numbers = self.numbers
         total = len(numbers)
         self._class_marks(columns, total)
-        for given in ("village", "poverty_class"):  # given by group rows, the sheet's name or its title
+        for given in ("village", "poverty_class", "household_no"):  # given by group rows, the sheet's name or title
             if given in columns and given not in self.columns:
                 self.columns[given] = self.labels.get(given, given)
         has_code = "household_code" in columns
@@ -125,6 +125,8 @@ class _Planner(_Reading, _Heads, _Groups, _Members, _NewHouseholds, _MatchedHous
         for i in legacy_font(names):
             self.issue(numbers[i], "full_name" if has_full else "head_name", names[i], LEGACY_FONT_REASON)
             self.legacy_font = True
+        if self.titles:  # households opened by a title row naming the head ("Hộ ông Phạm Văn Long")
+            self._title_heads(columns, names, total)
         if has_rel and (has_code or has_number) and not bulleted:
             self._blank_heads(columns, names)  # the head's own relationship left empty ("Quan hệ" to himself)
         rel_codes = self._codes("relationship", columns.get("relationship") or empty)

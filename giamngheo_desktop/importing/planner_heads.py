@@ -115,3 +115,51 @@ class _Heads(_PlannerState):
         self.columns.setdefault("relationship", self.col("head_name"))
         del columns["head_name"]
         return True
+
+    def _title_heads(self, columns: dict[str, list[Any]], names: list[str], total: int) -> None:
+        """Households opened by a title row naming their head ("Hộ ông Phạm Văn Long"): the row of that name is the
+        head (its relationship, left empty, is "Chủ hộ"); a household none of whose rows has that name, or whose
+        row of that name is not the one saying "Chủ hộ", is refused at the title row or that row."""
+        rels = columns.get("relationship")
+        if rels is not None:
+            rels = columns["relationship"] = list(rels)
+        starts = sorted(self.titles)
+        head = reg.HEAD
+        for start, end in zip(starts, [*starts[1:], total], strict=True):
+            title, written = self.titles[start]
+            rows = [i for i in range(start, end) if names[i]]
+            wanted = fold_key(written)
+            named = [i for i in rows if fold_key(names[i]) == wanted]
+            if not named:
+                self.issue(
+                    title,
+                    "full_name",
+                    written,
+                    f"dòng tiêu đề hộ ghi chủ hộ là “{written}” mà các dòng của hộ bên dưới không có ai tên này: hãy "
+                    "sửa tên ở dòng tiêu đề hoặc thêm dòng của chủ hộ",
+                )
+                continue
+            if rels is None:  # without relationships the household's first row heads it
+                if named[0] != rows[0]:
+                    self.issue(
+                        self.numbers[named[0]],
+                        "full_name",
+                        names[named[0]],
+                        f"dòng tiêu đề hộ ({self.where(title)}) ghi người này là chủ hộ mà danh sách không có cột quan "
+                        "hệ với chủ hộ: hãy đưa dòng của chủ hộ lên đầu hộ hoặc thêm cột “Quan hệ với chủ hộ”",
+                    )
+                continue
+            codes = {i: self.vocab.code("relationship", _text(rels[i])) if rels[i] is not None else None for i in rows}
+            heads = [i for i in rows if codes[i] == head]
+            if any(codes[i] == head for i in named):
+                continue
+            if not heads and len(named) == 1 and rels[named[0]] is None:
+                rels[named[0]] = "Chủ hộ"  # the head's relation to himself left empty
+                continue
+            other = f" mà {self.where(self.numbers[heads[0]])} ghi “Chủ hộ”" if heads else ""
+            self.issue(
+                self.numbers[named[0]],
+                "relationship",
+                rels[named[0]] or "",
+                f"dòng tiêu đề hộ ({self.where(title)}) ghi “{written}” là chủ hộ{other}: hãy sửa cho khớp",
+            )

@@ -9,7 +9,15 @@ from typing import Any
 
 from giamngheo_desktop.domain import household_code
 from giamngheo_desktop.importing.planner_state import _PlannerState
-from giamngheo_desktop.importing.values import _text, class_named, parse_date, phone_text, village_key
+from giamngheo_desktop.importing.values import (
+    _text,
+    class_named,
+    numbered_villages,
+    parse_date,
+    phone_text,
+    village_key,
+    village_number,
+)
 from giamngheo_desktop.services import commune
 from giamngheo_desktop.services import register as reg
 from giamngheo_desktop.text import fold_key
@@ -157,9 +165,25 @@ class _Households(_PlannerState):
         if key is None:
             key = self.village_keys[text] = village_key(text)
             if key not in self.villages:  # "Thôn Bãi Sậy, xã Tân Lập": the part that is a village
-                parts = [village_key(p) for p in re.split(r"\s*[,;–]\s*|\s+-\s+", text) if p.strip()]
-                key = self.village_keys[text] = next((k for k in parts if k in self.villages), key)
+                pieces = [p for p in re.split(r"\s*[,;–]\s*|\s+-\s+", text) if p.strip()]
+                key = self.village_keys[text] = next((k for k in map(village_key, pieces) if k in self.villages), key)
+                if key not in self.villages:  # "Thôn II", "Thôn số 2", "Thôn Hai" for the commune's "Thôn 2"
+                    self._village_number(text, [text, *pieces])
+                    key = self.village_keys[text]
         return key
+
+    def _village_number(self, text: str, pieces: list[str]) -> None:
+        if self.own_forms is None:
+            self.own_forms = numbered_villages(v["name"] for v in self.villages.values())
+        for piece in pieces:
+            found = village_number(piece)
+            if found is not None and found[0] not in self.own_forms and found[1] in self.villages:
+                self.village_keys[text] = found[1]
+                self.notes.append(
+                    f"Thôn ghi “{text}” được đọc là {self.villages[found[1]]['name']} (xã không có thôn nào viết "
+                    "theo cách đó)."
+                )
+                return
 
     def _village_known(self, text: str) -> bool:
         """Whether :meth:`_village_found` finds a village for ``text`` (without taking a new one in)."""

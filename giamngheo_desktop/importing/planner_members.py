@@ -128,11 +128,13 @@ class _Members(_PlannerState):
             parsed_column = self.parse_dates(column)
             birth_iso, birth_year = list(map(itemgetter(0), parsed_column)), list(map(itemgetter(1), parsed_column))
             problems = list(map(itemgetter(2), parsed_column))
-            if any(problems):
+            if problems.count(None) != total:
                 for i, problem in enumerate(problems):
                     if problem:
                         bad_birth.add(i)
                         add(before, i, source, column[i], problem, "error")
+                    elif problem is not None:  # read, and said (a two-digit year)
+                        add(before, i, source, column[i], problem, "warning")
         for source, column, birth_sex in sources:
             if month_first(column):  # m/d/yyyy (an English-locale Excel's CSV): read month first
                 self.month_first.append(self.col(source))
@@ -151,6 +153,8 @@ class _Members(_PlannerState):
                 if problem:
                     bad_birth.add(i)
                     add(before, i, source, value, problem, "error")
+                elif problem is not None:  # read, and said (a two-digit year)
+                    add(before, i, source, value, problem, "warning")
         sex_keys = {"sex", "sex_male", "sex_female", "birth_male", "birth_female"} & cols.keys()
         if len(sex_keys) == 1 and len(ticks_only) == 1:  # a lone "Nữ" column ticked x: the others are men
             lone, sex = ticks_only[0]

@@ -177,6 +177,21 @@ class _Reading(_PlannerState):
                         v if v is not None else (class_words.get(g) if g else None)
                         for v, g in zip(own, given_class, strict=True)
                     ]
+            if part.starts and "household_no" not in columns:  # household title rows: a household under each
+                starts = part.starts
+                columns["household_no"] = [str(table.row_numbers[starts[i][0]]) if i in starts else None for i in index]
+                for pos, i in enumerate(index):
+                    if i in starts:
+                        title, head = starts[i]
+                        self.titles[base + pos] = ((position << ROW_BITS) | table.row_numbers[title], head)
+            for i in part.empty_titles:
+                self.issue(
+                    (position << ROW_BITS) | table.row_numbers[i],
+                    "full_name",
+                    next((c for c in table.rows[i] if type(c) is str), ""),
+                    "dòng tiêu đề hộ mà bên dưới không có dòng nào của hộ này: hãy thêm các dòng của hộ (ít nhất dòng "
+                    "của chủ hộ) hoặc xóa dòng tiêu đề",
+                )
             pieces.append((base, columns))
             all_rows.extend(rows)
         self.numbers = numbers

@@ -61,6 +61,8 @@ class _PlannerState:
         self.legacy_font = False  # some names typed in an old 8-bit font (the preview says how to convert)
         self.month_first: list[str] = []  # date columns written m/d/yyyy, read so
         self.notes: list[str] = []  # what the planner tells besides the sheets' notes
+        # the first data row of each household a title row opens → (the title's row key, the head's name it gives)
+        self.titles: dict[int, tuple[int, str]] = {}
         self.name_noted: set[int] = set()  # rows whose name held a note in brackets (warned of already)
         self.vocab = Vocab(db)
         self.labels = field_labels()
@@ -83,6 +85,7 @@ class _PlannerState:
             for v in db.rows("SELECT id, name, code FROM village WHERE deleted_at IS NULL ORDER BY sort_order")
         }
         self.new_villages: dict[str, str] = {}
+        self.own_forms: frozenset[str] | None = None  # numbered_villages of the commune's (once needed)
         self.code_keys: dict[str, str] = {}  # the file's household codes → household_code.key
         # plain tuples, not dicts: a re-import reads every household and member number here
         # by household_code.key: "DX 01" in the file is the register's "DX01"

@@ -448,10 +448,24 @@ def _read_html(path: Path, *, progress: Progress | None, cancelled: Cancelled | 
                 "Hãy mở tệp bằng Excel, chọn Tệp → Lưu thành → “Excel Workbook (*.xlsx)”, rồi nhập tệp .xlsx đó.",
                 code="bad_encoding",
             ) from exc
-    rows, spans, _tables = html_table.read_html(text, max_rows=MAX_SCANNED_ROWS, max_columns=MAX_COLUMNS)
-    table = _collect(
-        rows, 1, sheet=path.stem[:31], kind="html", total=len(rows), progress=progress, cancelled=cancelled
-    )
+
+    def step(done: int, total: int) -> None:  # the page read bit by bit: the window's bar moves, Cancel stops it
+        if cancelled is not None and cancelled():
+            raise ImportCancelled()
+        if progress is not None and total:
+            progress(done * 9 // 10, total)
+
+    try:
+        rows, spans, _tables = html_table.read_html(text, max_rows=MAX_SCANNED_ROWS, max_columns=MAX_COLUMNS, step=step)
+    except ValueError as exc:
+        raise BadFile(
+            f"Tệp “{path.name}” là trang web (HTML) bị hỏng, không đọc được bảng trong đó. Hãy mở tệp bằng Excel, chọn "
+            "Tệp → Lưu thành → “Excel Workbook (*.xlsx)”, rồi nhập tệp .xlsx đó.",
+            code="damaged",
+        ) from exc
+    table = _collect(rows, 1, sheet=path.stem[:31], kind="html", total=len(rows), progress=None, cancelled=cancelled)
+    if progress is not None:
+        progress(1, 1)
     if not table.rows:
         raise BadFile(f"Tệp “{path.name}” không có dữ liệu.", code="empty")
     table.merged = _merged_in_rows(spans, table.row_numbers, 0)

@@ -84,8 +84,22 @@ _EXCEL_EPOCH_1904 = _dt.date(1904, 1, 1)
 _YEAR_AS_DATE_1904 = (_EXCEL_EPOCH_1904 + _dt.timedelta(days=1880), _EXCEL_EPOCH_1904 + _dt.timedelta(days=2100))
 
 
+class _Said(str):
+    """A date's problem that is no problem: read, and said at the row as a warning (a false text)."""
+
+    def __bool__(self) -> bool:
+        return False
+
+
+CENTURY_GUESSED = _Said(
+    "năm ghi 2 chữ số nên đã đoán thế kỷ: đọc là năm 2000 trở đi; người sinh trước năm 2000 thì ghi đủ 4 chữ số của "
+    "năm rồi nhập lại"
+)
+
+
 def parse_date(value: Any) -> tuple[str | None, int | None, str | None]:
-    """(ISO date, year, problem). Date cells, dd/mm/yyyy text, yyyy-mm-dd, year only, Excel serials."""
+    """(ISO date, year, problem). Date cells, dd/mm/yyyy text, yyyy-mm-dd, year only, Excel serials. A problem
+    that is false (:data:`CENTURY_GUESSED`) is a date read whose reading the row should say."""
     if value is None or value == "":
         return None, None, None
     if isinstance(value, _dt.datetime):
@@ -101,7 +115,9 @@ def parse_date(value: Any) -> tuple[str | None, int | None, str | None]:
         number = float(value)
         if number.is_integer() and 1880 <= number <= 2100:
             return None, int(number), None
-        if 1 < number < 80_000:
+        if number < 2101:  # "78", "5": a year in two figures or an age, not a day of 1900 (as read before)
+            return None, None, "không phải ngày hay năm (năm ghi đủ 4 chữ số, như 1978)"
+        if number < 80_000:
             date = _EXCEL_EPOCH + _dt.timedelta(days=int(number))
             return date.isoformat(), date.year, None
         return None, None, "không phải ngày hợp lệ"
@@ -159,15 +175,24 @@ def _parse_text_date(text: str) -> tuple[str | None, int | None, str | None]:
     match = _DMY.match(text)
     if match:
         day, month, year = (int(g) for g in match.groups())
-        if year < 100:
-            year += 2000 if year <= clock.today().year % 100 else 1900
+        guessed = False
+        if year < 100:  # "05/06/26": this century unless that is after today; said at the row (CENTURY_GUESSED)
+            today = clock.today()
+            year += 2000 if year <= today.year % 100 else 1900
+            if year >= 2000 and 1 <= month <= 12 and 1 <= day <= 31:
+                try:
+                    guessed = _dt.date(year, month, day) <= today
+                except ValueError:
+                    pass
+                if not guessed:
+                    year -= 100
         if (day == 0 or month == 0) and month <= 12 and year >= 1000:  # "00/00/1950": the year only is known
             return None, year, None
         try:
             date = _dt.date(year, month, day)
         except ValueError:
             return None, None, "không phải ngày hợp lệ (ngày/tháng/năm)"
-        return date.isoformat(), year, None
+        return date.isoformat(), year, CENTURY_GUESSED if guessed else None
     match = _YMD.match(text)
     if match:
         try:
@@ -562,6 +587,58 @@ _VILLAGE_PREFIX = re.compile(
 _VILLAGE_NUMBER = re.compile(
     r"^(?:thon|th|t|to dan pho|tdp|to|xom|x|ban|b|ap|khom|buon|khu pho|kp|khu|doi)?\s*[.:-]?\s*0*(\d+)$"
 )
+
+
+# a village's number written another way: "Thôn số 2", "Thôn II", "Xóm Ba", "Thôn Mười Hai"
+_KIND_WORD = re.compile(r"^(?:thôn|tổ dân phố|tổ|xóm|bản|ấp|khóm|buôn|khu phố|khu|đội|làng)\s+")
+_ROMAN = re.compile(r"^(?=[ivxlc])(c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
+_UNITS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9}
+_LATER_UNITS = {**_UNITS, "mốt": 1, "tư": 4, "lăm": 5}  # after "mười", "mươi": "mười lăm", "hai mươi mốt"
+
+
+def _roman_value(text: str) -> int | None:
+    if _ROMAN.match(text) is None:
+        return None
+    values = [{"c": 100, "l": 50, "x": 10, "v": 5, "i": 1}[c] for c in text]
+    return sum(-v if nxt > v else v for v, nxt in zip(values, [*values[1:], 0], strict=True))
+
+
+def _words_value(words: list[str]) -> int | None:
+    if len(words) == 1:
+        return 10 if words[0] == "mười" else _UNITS.get(words[0])
+    if len(words) == 2 and words[0] == "mười":  # "mười một", "mười lăm"
+        return 10 + _LATER_UNITS[words[1]] if words[1] in _LATER_UNITS else None
+    if len(words) in (2, 3) and words[0] in _UNITS and words[0] != "một" and words[1] == "mươi":  # "hai mươi mốt"
+        rest = _LATER_UNITS.get(words[2]) if len(words) == 3 else 0
+        return None if rest is None else _UNITS[words[0]] * 10 + rest
+    return None
+
+
+def village_number(text: str) -> tuple[str, str] | None:
+    """('số' | 'roman' | 'words', the number) of a village written by its number another way than in figures: "Thôn số
+    2", "Thôn II", "Xóm Ba", "Thôn Mười Hai" (None for any other name). A commune whose villages are "Thôn 1", "Thôn
+    2"… reads them as those, unless it writes some of its own villages that way (:func:`numbered_villages`)."""
+    bare = _KIND_WORD.sub("", " ".join(normalize("NFC", text).lower().split()))
+    if bare[:3] == "số " and bare[3:].isdigit():
+        return "số", str(int(bare[3:]))
+    value = _roman_value(bare)
+    if value is not None:
+        return "roman", str(value)
+    value = _words_value(bare.split())
+    return ("words", str(value)) if value is not None else None
+
+
+def numbered_villages(names: Iterable[str]) -> frozenset[str]:
+    """The ways of :func:`village_number` a commune's own village names use (then no list's village is read that way:
+    "Thôn II" may be another village than "Thôn 2"); a village named by one letter ("Khu C") counts as Roman."""
+    used = set()
+    for name in names:
+        found = village_number(name)
+        if found is not None:
+            used.add(found[0])
+        if len(_KIND_WORD.sub("", fold(name))) == 1:
+            used.add("roman")
+    return frozenset(used)
 
 
 _TITLE = re.compile(r"^(?:hộ\s+)?(?:(ông|bà)\s+|(ô|b)\.\s*)(?=\S)", re.IGNORECASE)

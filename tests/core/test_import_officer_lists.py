@@ -56,6 +56,8 @@ def test_household_codes_are_kept_as_written(db: Database, tmp_path: Path) -> No
         "web_export",
         "codes_per_village_sheet",
         "xml_2003_export",
+        "household_titles",
+        "class_sections",
     ],
 )
 def test_the_command_line_imports_them_without_a_map(db_path: Path, tmp_path: Path, shape: str) -> None:
@@ -247,6 +249,8 @@ CONVERTED = Path(__file__).parent / "fixtures" / "lists"
         "officer-checkbox-sex.ods",  # before: LibreOffice's 0 under "Nữ" taken for a tick: every man a woman
         "officer-lone-nu-numbers.ods",  # before: the 1/0 under a lone "Nữ" refused as birth dates
         "officer-codes-per-village.ods",  # before: "Mã hộ" 01 of each village's sheet taken for one household
+        "officer-mac-1904-serials.xls",  # before: births in General cells of a 1904 workbook read 4 years early
+        "officer-mac-1904-serials.ods",  # likewise (LibreOffice keeps the 1904 "null date")
     ],
 )
 def test_the_same_lists_saved_by_libreoffice_import_exactly(db: Database, name: str) -> None:
@@ -744,3 +748,267 @@ def test_a_household_does_not_go_on_from_one_sheet_to_the_next(db: Database, tmp
         ("Tân Hòa", 5, "Quan hệ với chủ hộ"),
         ("Tân Hòa", 6, "Quan hệ với chủ hộ"),
     }, [e.text() for e in preview.errors]
+
+
+# ------------------------------------------------------------------------------------------------- a fifth tester
+
+# before: household_titles refused (10 errors: each title row read as a person, no village), class_sections refused
+# (5 errors), mac_1904_serials read every birth four years early, without a word
+
+
+def _edit(path: Path, change: Any) -> Path:
+    wb = load_workbook(path)
+    change(wb.active)
+    wb.save(path)
+    return path
+
+
+def _titles(ws: Any) -> list[int]:
+    """The household title rows of :func:`shapes.household_titles`."""
+    return [r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 2).value or "").upper().startswith(("HỘ ", "CHỦ"))]
+
+
+def _title_in_a(ws: Any) -> None:  # "1. Hộ ông Phạm Văn Long - Thôn Đồng Xuân (Hộ nghèo)" merged A:H
+    for r in _titles(ws):
+        text, number = ws.cell(r, 2).value, ws.cell(r, 1).value
+        ws.unmerge_cells(start_row=r, start_column=2, end_row=r, end_column=8)
+        ws.cell(r, 2).value = None
+        ws.cell(r, 1).value = f"{number}. {text}"
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=8)
+
+
+def _blank_head_relationship(ws: Any) -> None:
+    for r in _titles(ws):
+        ws.cell(r + 1, 3).value = None
+
+
+def _head_last(ws: Any) -> None:  # Phạm Văn Long's row after his wife's and children's
+    r = _titles(ws)[0]
+    rows = [[ws.cell(r + 1 + i, c).value for c in range(1, 9)] for i in range(4)]
+    for i, row in enumerate(rows[1:] + rows[:1]):
+        for c, value in enumerate(row, 1):
+            ws.cell(r + 1 + i, c).value = value
+
+
+@pytest.mark.parametrize("change", [_title_in_a, _blank_head_relationship, _head_last])
+def test_household_title_rows_written_other_ways(db: Database, tmp_path: Path, change: Any) -> None:
+    path = _edit(shapes.household_titles(tmp_path / "ds.xlsx"), change)
+    preview = lists.plan_import(db, path)
+    assert not preview.errors, [i.text() for i in preview.errors]
+    assert any("5 dòng tiêu đề hộ (như dòng 7" in n for n in preview.notes), preview.notes
+    lists.commit_import(db, preview)
+    assert commune_lists.imported(db) == shapes.expected()
+
+
+def _other_head(ws: Any) -> None:
+    ws.cell(_titles(ws)[2], 2).value = "Hộ ông Hà Văn Thành - Thôn Tân Hòa (Hộ nghèo)"
+
+
+def _wife_heads(ws: Any) -> None:
+    ws.cell(_titles(ws)[0] + 1, 3).value = "Vợ"
+    ws.cell(_titles(ws)[0] + 2, 3).value = "Chủ hộ"
+
+
+def _nobody_under(ws: Any) -> None:
+    ws.delete_rows(_titles(ws)[1] + 1)
+
+
+def _village_unknown(ws: Any) -> None:
+    ws.cell(_titles(ws)[2], 2).value = "Hộ ông Hà Văn Thắng - Thôn Đông Xá (Hộ nghèo)"
+
+
+def _head_last_without_relationships(ws: Any) -> None:
+    _head_last(ws)
+    ws.delete_cols(3)
+
+
+@pytest.mark.parametrize(
+    ("change", "row", "column", "reason"),
+    [
+        (
+            _other_head,
+            14,
+            "Họ và tên",
+            "dòng tiêu đề hộ ghi chủ hộ là “Hà Văn Thành” mà các dòng của hộ bên dưới không",
+        ),
+        (_wife_heads, 8, "Quan hệ với chủ hộ", "dòng tiêu đề hộ (dòng 7) ghi “Phạm Văn Long” là chủ hộ mà dòng 9 ghi"),
+        (_nobody_under, 12, "Họ và tên", "dòng tiêu đề hộ mà bên dưới không có dòng nào của hộ này"),
+        (_village_unknown, 15, "Thôn/Tổ", "không có thôn/tổ này trong danh sách của xã"),
+        (_head_last_without_relationships, 11, "Họ và tên", "danh sách không có cột quan hệ với chủ hộ"),
+    ],
+)
+def test_a_household_title_row_that_does_not_agree_is_refused_at_its_row(
+    db: Database, tmp_path: Path, change: Any, row: int, column: str, reason: str
+) -> None:
+    path = _edit(shapes.household_titles(tmp_path / "ds.xlsx"), change)
+    preview = lists.plan_import(db, path)
+    assert [(e.row, e.column) for e in preview.errors] == [(row, column)], [e.text() for e in preview.errors]
+    assert reason in preview.errors[0].reason
+    with pytest.raises(ValidationFailed):
+        lists.commit_import(db, preview)
+    assert db.scalar("SELECT count(*) FROM household") == 0
+
+
+def _sections(ws: Any, village: Any, klass: Any) -> None:
+    """The section rows of :func:`shapes.class_sections` written another way."""
+    for r in range(1, ws.max_row + 1):
+        a, b = ws.cell(r, 1).value, ws.cell(r, 2).value
+        if isinstance(b, str) and b[:1].isdigit() and ". Thôn" in b:
+            number, name = b.split(". ", 1)
+            ws.cell(r, 1).value, ws.cell(r, 2).value = village(int(number), name)
+        elif a in ("I", "II") and isinstance(b, str):
+            ws.cell(r, 1).value, ws.cell(r, 2).value = klass(a, b)
+
+
+@pytest.mark.parametrize(
+    ("village", "klass"),
+    [
+        (lambda k, v: (k, v), lambda a, b: (a, b)),  # "1 | Thôn Đồng Xuân": the number as the households' numbers
+        (lambda k, v: (f"{k}.", v.replace("Thôn ", "")), lambda a, b: (None, f"{a} - {b} (3 hộ)")),
+        (lambda k, v: ("abc"[k - 1], v), lambda a, b: (None, b.capitalize() + ":")),
+        (lambda k, v: (float(k), v), lambda a, b: (None, f"Phần {a}: {b}")),
+    ],
+)
+def test_class_and_village_sections_numbered_in_several_ways(
+    db: Database, tmp_path: Path, village: Any, klass: Any
+) -> None:
+    path = _edit(shapes.class_sections(tmp_path / "ds.xlsx"), lambda ws: _sections(ws, village, klass))
+    preview = lists.plan_import(db, path)
+    assert not preview.errors, [i.text() for i in preview.errors]
+    lists.commit_import(db, preview)
+    assert commune_lists.imported(db) == shapes.expected()
+
+
+def _numbered_commune(db: Database, names: list[str]) -> None:
+    from giamngheo_desktop.services import commune
+
+    commune.setup_commune(
+        db,
+        commune.CommuneSetup(
+            settings=commune.CommuneSettings(name="xã Tân Lập", code="01234", province="Phú Thọ", area_type="rural"),
+            villages=[commune.VillageInput(name=n) for n in names],
+        ),
+    )
+
+
+def _villages_list(path: Path, written: list[str]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["STT", "Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Thôn", "Loại hộ"])
+    for k, village in enumerate(written, 1):
+        ws.append([k, f"Nguyễn Văn {'ABCDEFG'[k - 1]}", "Chủ hộ", 1970, "Nam", village, "Hộ nghèo"])
+    wb.save(path)
+    return path
+
+
+def test_a_village_written_by_its_number_another_way_is_that_village(empty_db: Database, tmp_path: Path) -> None:
+    """ "Thôn I", "Thôn số 2", "Thôn Ba", "thôn IV" for a commune whose villages are "Thôn 1"… "Thôn 4": before,
+    refused as villages the commune does not have."""
+    _numbered_commune(empty_db, ["Thôn 1", "Thôn 2", "Thôn 3", "Thôn 4"])
+    path = _villages_list(tmp_path / "ds.xlsx", ["Thôn I", "Thôn số 2", "Thôn Ba", "thôn IV"])
+    preview = lists.plan_import(empty_db, path)
+    assert not preview.errors, [i.text() for i in preview.errors]
+    assert [h.village_name for h in preview.households] == ["Thôn 1", "Thôn 2", "Thôn 3", "Thôn 4"]
+    assert "Thôn ghi “Thôn I” được đọc là Thôn 1 (xã không có thôn nào viết theo cách đó)." in preview.notes
+
+
+def test_a_village_number_written_as_the_commune_writes_another_village_is_refused(
+    empty_db: Database, tmp_path: Path
+) -> None:
+    """A commune that has "Thôn III" beside "Thôn 1": "Thôn I" may be another village than "Thôn 1"."""
+    _numbered_commune(empty_db, ["Thôn 1", "Thôn 2", "Thôn III"])
+    preview = lists.plan_import(empty_db, _villages_list(tmp_path / "ds.xlsx", ["Thôn I", "Thôn số 2"]))
+    assert [(e.row, e.value) for e in preview.errors] == [(2, "Thôn I")]
+    assert "không có thôn/tổ này trong danh sách của xã" in preview.errors[0].reason
+    assert preview.households[1].village_name == "Thôn 2"
+
+
+def test_a_mac_1904_workbook_s_serial_numbers_are_its_dates(db: Database, tmp_path: Path) -> None:
+    """The births as serial numbers in General cells of a 1904 workbook: before, each read four years and a day
+    early, without a word (30/12/1899 is day 0 of the other date system)."""
+    lists.commit_import(db, lists.plan_import(db, _file(tmp_path, "mac_1904_serials")))
+    assert db.scalar("SELECT birth_date FROM member WHERE full_name = 'Phạm Văn Long'") == "1978-04-09"
+
+
+@pytest.mark.parametrize(
+    ("written", "birth", "warned"),
+    [
+        ("05/06/26", "2026-06-05", True),  # a child born this year, or someone of 100: said at the row
+        ("25/12/26", "1926-12-25", False),  # after today in this century: only the last one can be
+        ("05/06/78", "1978-06-05", False),
+        ("5/6/2026", "2026-06-05", False),
+    ],
+)
+def test_a_two_digit_year_is_read_and_said_where_the_century_is_a_guess(
+    db: Database, tmp_path: Path, written: str, birth: str, warned: bool
+) -> None:
+    def edit(row: list[Any], n: int) -> None:
+        if n == 4:  # Phạm Văn An's birth
+            row[3] = written
+
+    preview = lists.plan_import(db, shapes.plain_list(tmp_path / "ds.xlsx", "Ghi chú", lambda *_: None, edit))
+    assert not preview.errors, [i.text() for i in preview.errors]
+    said = [i for i in preview.issues if i.row == 5 and i.column == "Năm sinh"]
+    assert [(i.severity, i.value) for i in said] == ([("warning", written)] if warned else [])
+    lists.commit_import(db, preview)
+    assert db.scalar("SELECT birth_date FROM member WHERE full_name = 'Phạm Văn An'") == birth
+
+
+def test_a_year_written_in_two_figures_as_a_number_is_refused(db: Database, tmp_path: Path) -> None:
+    """78 (a year in two figures) or 5 (an age) in a number cell of "Năm sinh": before, read as day 78 or 5 of
+    Excel's calendar (18/03/1900, 04/01/1900), without a word."""
+
+    def edit(row: list[Any], n: int) -> None:
+        row[3] = {1: 78, 4: 5}.get(n, row[3])
+
+    preview = lists.plan_import(db, shapes.plain_list(tmp_path / "ds.xlsx", "Ghi chú", lambda *_: None, edit))
+    assert [(e.row, e.column, e.value) for e in preview.errors] == [(2, "Năm sinh", "78"), (5, "Năm sinh", "5")]
+    assert "năm ghi đủ 4 chữ số" in preview.errors[0].reason
+
+
+def test_a_large_web_export_reports_its_reading_and_stops_when_cancelled(tmp_path: Path) -> None:
+    from giamngheo_desktop.importing import reader
+
+    row = "".join(f"<td>{c}</td>" for c in ["1", "Phạm Văn Long", "Chủ hộ", "09/04/1978", "Nam", "Thôn Đồng Xuân"])
+    path = tmp_path / "xuat.xls"
+    path.write_text(f"<html><body><table>{f'<tr>{row}</tr>' * 30_000}</table></body></html>", "utf-8")
+    seen: list[tuple[int, int]] = []
+    assert len(reader.read_tables(path, progress=lambda done, total: seen.append((done, total)))[0].rows) == 30_000
+    assert len(seen) > 3 and seen[-1] == (1, 1) and len({done * 100 // total for done, total in seen}) > 3
+    looks = iter([False, False, True])
+    with pytest.raises(reader.ImportCancelled):
+        reader.read_tables(path, cancelled=lambda: next(looks, True))
+
+
+def test_a_damaged_web_page_is_refused_in_vietnamese(db: Database, tmp_path: Path) -> None:
+    """Before: the standard parser's AssertionError ("unknown status keyword") came out of the import."""
+    path = tmp_path / "xuat.xls"
+    path.write_text("<html><body><table><tr><td>Họ và tên</td></tr><![CDATAx y]]></table></body></html>", "utf-8")
+    with pytest.raises(BadFile) as refused:
+        lists.plan_import(db, path)
+    assert "trang web (HTML) bị hỏng" in str(refused.value)
+
+
+def test_web_pages_read_quickly_read_as_the_standard_parser_reads_them() -> None:
+    from giamngheo_desktop.importing import html_table
+
+    page = (
+        "<!DOCTYPE html><html><head><style>td {x:y}</style><script>if (a<b) {}</script></head><body>"
+        "<h3>DANH S&Aacute;CH</h3>ab<!-- c -->cd<table><tr><td rowspan=2 colspan='2'>A&nbsp;B</td><td>x<br/>y</td>"
+        "<TD>z</TD></tr><tr><td><p>p</p><div>d</div></td><td/>q<td nowrap>r</td></tr></table><p>Ký tên</p>"
+        "</body></html>"
+    )
+    quick = html_table._Tables(100, 20)
+    assert html_table._quick(page, quick, None)
+    assert html_table.read_html(page, max_rows=100, max_columns=20)[0] == [
+        ["DANH SÁCH"],
+        ["ab cd"],
+        ["A B", None, "x\ny", "z"],
+        [None, None, "p\nd", None, "r"],
+        ["Ký tên"],
+    ]
+    standard = html_table._Tables(100, 20)
+    parser = html_table._Parser(standard)
+    parser.feed(page)
+    parser.close()
+    assert (quick.rows, quick.spans) == (standard.rows, standard.spans)

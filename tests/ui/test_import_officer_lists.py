@@ -25,6 +25,7 @@ from ui.workspace import Workspace
         "codes_per_village_sheet",
         "checkbox_sex",
         "xml_2003_export",
+        "household_titles",
     ],
 )
 def test_the_import_window_takes_each_list_in_one_step(
