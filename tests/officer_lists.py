@@ -1078,3 +1078,60 @@ def mac_1904_serials(path: Path) -> Path:
 SHAPES.update(
     {"household_titles": household_titles, "class_sections": class_sections, "mac_1904_serials": mac_1904_serials}
 )
+
+
+def titled_heads(path: Path) -> Path:
+    """ "Ông Phạm Văn Long", "Bà Lò Thị Xuân": the head's name written with the title a letter gives him, in the one
+    column of everyone's names (the members' names bare)."""
+
+    def edit(row: list[Any], n: int) -> None:
+        _home, place, person, _n = everyone()[n - 1]
+        if place == 0:
+            row[1] = ("Ông " if person.sex == "M" else "Bà ") + person.name
+
+    return plain_list(path, "Ghi chú", lambda _h, _p, _n: None, edit)
+
+
+def excel_month_first(path: Path) -> Path:
+    """Typed day first into an Excel set to month first (an English-language Windows): "09/04/1978" became a date
+    cell of 4 September 1978 (each day up to 12), "30/11/2012" stayed text (Excel could not read it)."""
+
+    def edit(row: list[Any], n: int) -> None:
+        born = everyone()[n - 1][2].born
+        if born is not None and born.day <= 12:
+            row[3] = dt.datetime(born.year, born.day, born.month)
+
+    return plain_list(path, "Ghi chú", lambda _h, _p, _n: None, edit)
+
+
+SHAPES["titled_heads"] = titled_heads
+
+
+def _second_table(path: Path, *, titled: bool) -> Path:
+    """The poor households' table, then further down the near-poor ones' under a header of their own whose columns
+    are in another order (typed separately); ``titled``: a title "DANH SÁCH HỘ CẬN NGHÈO" above it and no class
+    column (the titles say the class), else "TỔNG CỘNG" straight above it and a class column in both."""
+    wb = Workbook()
+    ws = wb.active
+    head = ["STT", "Họ và tên", "Quan hệ với chủ hộ", "Ngày sinh", "Giới tính", "Dân tộc", "Số CCCD", "Thôn", "Loại hộ"]
+    width = 8 if titled else 9
+    row = _title(ws, "DANH SÁCH HỘ NGHÈO NĂM 2026" if titled else "DANH SÁCH HỘ NGHÈO, HỘ CẬN NGHÈO NĂM 2026", width)
+    orders = {"poor": list(range(width)), "near_poor": [0, 7, 1, 3, 2, 4, 5, 6, 8][:width]}
+    for klass in ("poor", "near_poor"):
+        if klass == "near_poor" and titled:
+            row = _fill(ws, row + 1, [["DANH SÁCH HỘ CẬN NGHÈO NĂM 2026"], []])
+        order = orders[klass]
+        row = _fill(ws, row, [[head[j] for j in order]])
+        people = [(h, p) for h in HOUSES if h.klass == klass for p in h.people]
+        for n, (h, p) in enumerate(people, 1):
+            cells = [n, p.name, p.rel, p.born.strftime("%d/%m/%Y") if p.born else p.year, SEX[p.sex], p.ethnicity,
+                     p.id_number or None, h.village, CLASS[h.klass]]  # fmt: skip
+            row = _fill(ws, row, [[cells[j] for j in order]])
+        row = _fill(ws, row, [[None, f"Cộng: {len(people)} người" if titled else f"TỔNG CỘNG: {len(people)} người"]])
+    _sign(ws, row + 1)
+    wb.save(path)
+    return path
+
+
+SHAPES["second_table_titled"] = lambda path: _second_table(path, titled=True)
+SHAPES["second_table_after_total"] = lambda path: _second_table(path, titled=False)

@@ -190,6 +190,8 @@ class SheetPart:
     # (the title's row index, the head's name it gives)
     starts: dict[int, tuple[int, str]] = field(default_factory=dict)
     empty_titles: list[int] = field(default_factory=list)  # title rows with no one under them
+    next_header: HeaderMatch | None = None  # a second table's own header further down the sheet (its columns other)
+    next_top: int = 0  # where the second table's title starts
 
 
 def class_by_values(table: RawTable, header: HeaderMatch, scan: int = 2000) -> str | None:
@@ -212,18 +214,31 @@ def class_by_values(table: RawTable, header: HeaderMatch, scan: int = 2000) -> s
     return None
 
 
-def cut(table: RawTable, header: HeaderMatch, village_of: VillageOf, village_in: VillageOf) -> SheetPart:
-    """The sheet's list: where it starts and ends, its group rows, its village and class."""
+_TABLE_FIRSTS = frozenset(["stt", "tt", "số tt", "số thứ tự", "stt hộ", "tt hộ", "họ và tên", "họ tên"])
+
+
+def cut(
+    table: RawTable,
+    header: HeaderMatch,
+    village_of: VillageOf,
+    village_in: VillageOf,
+    *,
+    top: int = 0,
+    header_at: Callable[[int], HeaderMatch | None] | None = None,
+) -> SheetPart:
+    """The sheet's list: where it starts and ends, its group rows, its village and class. ``top``: the row its title
+    starts at (under the sheet's table above, for a second table); ``header_at(index)``: a header of other columns
+    starting at that row, which ends this list and starts another (``part.next_header``)."""
     rows = table.rows
     numbers = table.row_numbers
     part = SheetPart(table=table, header=header, start=header.data_start, end=len(rows))
-    titles = [c.strip() for r in rows[: header.row] for c in r if isinstance(c, str) and c.strip()]
+    titles = [c.strip() for r in rows[top : header.row] for c in r if isinstance(c, str) and c.strip()]
     part.village = village_of(table.sheet) or _village_in(titles, village_in)
     if not _class_fields().intersection(header.columns.values()):  # "HCN 2025": a sheet of one class
         part.klass = title_class([*titles, table.sheet]) or class_named(table.sheet)
     current: dict[str, str] = {}
     # "I. HỘ NGHÈO" just above the header: the first table's group (the next ones come with the header again)
-    for row in reversed(rows[: header.row]):
+    for row in reversed(rows[top : header.row]):
         single = _single_text(row)
         if single is None:
             if any(c not in (None, "") for c in row):
@@ -260,6 +275,18 @@ def cut(table: RawTable, header: HeaderMatch, village_of: VillageOf, village_in:
             if index + 1 < len(rows) and is_number_row(rows[index + 1]):
                 part.skipped.add(index + 1)
             continue
+        if (
+            header_at is not None
+            and filled >= 3
+            and type(cell) is str
+            and (cell.strip().casefold() in first_texts or cell.strip().casefold() in _TABLE_FIRSTS)
+            and (found_header := header_at(index)) is not None
+        ):  # a second table's own header, its columns in another order ("DANH SÁCH HỘ CẬN NGHÈO" further down)
+            end = index
+            while end > part.start and (end - 1 in part.skipped or not any(c not in (None, "") for c in rows[end - 1])):
+                end -= 1  # its title rows ("DANH SÁCH HỘ CẬN NGHÈO") are the next table's
+            part.end, part.next_header, part.next_top = end, found_header, end
+            break
         if index in part.skipped:
             continue
         kind = row_kind(row)
@@ -267,6 +294,13 @@ def cut(table: RawTable, header: HeaderMatch, village_of: VillageOf, village_in:
             kind = "subtotal"  # "Cộng" under one table of several ("I. HỘ NGHÈO … II. HỘ CẬN NGHÈO …")
         if kind in ("footer", "total"):
             part.end = index
+            if kind == "total" and header_at is not None:  # "Tổng cộng", then another table with its own header
+                part.next_header = next(
+                    (later for j in range(index + 1, min(index + 6, len(rows))) if (later := header_at(j))), None
+                )
+                if part.next_header is not None:
+                    part.next_top = index + 1  # (after the totals row)
+                    break
             left = sum(1 for r in rows[index + 1 :] if sum(1 for c in r if c not in (None, "")) >= 3)
             word = "phần ký tên" if kind == "footer" else "dòng tổng cộng"
             if left:
@@ -312,8 +346,10 @@ def cut(table: RawTable, header: HeaderMatch, village_of: VillageOf, village_in:
 
 
 _HOUSEHOLD_TITLE = re.compile(
-    r"^\s*(?:\d{1,4}\s*[.)/-]?\s*)?(?:hộ(?:\s+gia\s+đình)?(?:\s+của)?\s+(?:ông|bà|anh|chị|cụ|ô\.|b\.)"
-    r"|hộ(?:\s+gia\s+đình)?\s*:|chủ\s+hộ\s*:)\s*[:.]?\s*(?P<name>[^\W\d_][^-–—,;:(|/\d]*?)"
+    r"^\s*(?:\d{1,4}\s*[.)/-]?\s*)?"
+    r"(?:(?:hộ(?:\s+gia\s+đình)?|hgđ|gia\s+đình)(?:\s+số\s*\d{1,4})?(?:\s+của)?\s*[:.-]?\s*(?:ông|bà|anh|chị|cụ|ô\.|b\.)\s"
+    r"|(?:hộ(?:\s+gia\s+đình)?|hgđ)(?:\s+số\s*\d{1,4})?\s*[:.-]|chủ\s+hộ\s*:)"
+    r"\s*(?P<name>[^\W\d_][^-–—,;:(|/\d]*?)"
     r"\s*(?:[-–—,;:(|/]|\s(?=(?:thôn|xóm|tổ|bản|ấp|khu|làng|đội|buôn)\b)|$)(?P<rest>.*)$",
     re.IGNORECASE | re.DOTALL,
 )

@@ -216,58 +216,74 @@ def plan_import(
             if header is None:
                 summaries.append(SheetSummary(table.sheet, False, _why_not_read(table)))
                 continue
-            side = layout.drop_side_table(table, header) if not chosen else None
-            by_values = layout.class_by_values(table, header) if not chosen else None
-            part = layout.cut(table, header, villages.of, villages.mentioned)
-            if by_values is not None:
-                part.notes.append(
-                    f"Trang “{table.sheet}”: cột “{by_values}” chỉ ghi loại hộ (hộ nghèo, cận nghèo…): đã đọc là cột "
-                    "“Phân loại hộ”."
+            top = 0
+
+            def header_at(
+                index: int, table: RawTable = table, hidden_here: frozenset[int] = hidden_here
+            ) -> HeaderMatch | None:
+                return _header_at(table, index, chosen or None, hidden_here)
+
+            while header is not None:  # a sheet may hold a second table with its own header further down
+                side = layout.drop_side_table(table, header) if not chosen else None
+                by_values = layout.class_by_values(table, header) if not chosen else None
+                part = layout.cut(table, header, villages.of, villages.mentioned, top=top, header_at=header_at)
+                if by_values is not None:
+                    part.notes.append(
+                        f"Trang “{table.sheet}”: cột “{by_values}” chỉ ghi loại hộ (hộ nghèo, cận nghèo…): đã đọc là "
+                        "cột “Phân loại hộ”."
+                    )
+                if side is not None:
+                    part.notes.append(side)
+                if found_hidden.date1904:  # Excel for Mac's dates: its serial numbers too
+                    layout.serials_1904(part)
+                layout.drop_examples(part)
+                layout.fill_merged(part, ditto_fields())
+                layout.join_birth_parts(part)
+                parts.append(part)
+                layouts.append(layout_key(header.labels))
+                told = []
+                if part.village:
+                    told.append(
+                        f"thôn {part.village}"
+                        if not fold(part.village).startswith(("thon", "to", "xom"))
+                        else part.village
+                    )
+                if part.klass:
+                    told.append(_CLASS_NAMES.get(part.klass, part.klass))
+                if top:  # a second table of the sheet: its rows and the columns of its own the sheet's
+                    summaries[-1].rows += part.end - part.start - len(part.skipped)
+                    listed = {c.label for c in file_columns if c.sheet == table.sheet}
+                    file_columns.extend(c for c in _file_columns(part) if c.label not in listed)
+                else:
+                    summaries.append(
+                        SheetSummary(
+                            table.sheet,
+                            True,
+                            ("các dòng thuộc " + ", ".join(told)) if told else "",
+                            rows=part.end - part.start - len(part.skipped),
+                            header_row=table.row_numbers[header.row],
+                        )
+                    )
+                    file_columns.extend(_file_columns(part))
+                if table.sheet in converted:
+                    part.notes.insert(0, _converted_note(table, header.labels, converted[table.sheet]))
+                part.notes.extend(
+                    _duplicate_note(table, header, *twice, hidden_here)
+                    for twice in header.duplicates
+                    if not _one_merged_cell(table, header, twice[1], twice[2])
                 )
-            if side is not None:
-                part.notes.append(side)
-            if found_hidden.date1904:  # Excel for Mac's dates: its serial numbers too
-                layout.serials_1904(part)
-            layout.drop_examples(part)
-            layout.fill_merged(part, ditto_fields())
-            layout.join_birth_parts(part)
-            parts.append(part)
-            layouts.append(layout_key(header.labels))
-            told = []
-            if part.village:
-                told.append(
-                    f"thôn {part.village}" if not fold(part.village).startswith(("thon", "to", "xom")) else part.village
-                )
-            if part.klass:
-                told.append(_CLASS_NAMES.get(part.klass, part.klass))
-            summaries.append(
-                SheetSummary(
-                    table.sheet,
-                    True,
-                    ("các dòng thuộc " + ", ".join(told)) if told else "",
-                    rows=part.end - part.start - len(part.skipped),
-                    header_row=table.row_numbers[header.row],
-                )
-            )
-            file_columns.extend(_file_columns(part))
-            if table.sheet in converted:
-                part.notes.insert(0, _converted_note(table, header.labels, converted[table.sheet]))
-            part.notes.extend(
-                _duplicate_note(table, header, *twice, hidden_here)
-                for twice in header.duplicates
-                if not _one_merged_cell(table, header, twice[1], twice[2])
-            )
-            if hidden_read := [
-                f"{column_letter(c + table.col_offset)} “{header.labels[c]}”"
-                for c in sorted(hidden_here & header.columns.keys())
-                if header.columns[c] not in NOT_FIELDS
-            ]:
-                part.notes.append(hidden.hidden_columns_note(table.sheet, hidden_read))
-            if table.sheet in hidden_rows:
-                kept = {table.row_numbers[i] for i in range(part.start, part.end) if i not in part.skipped}
-                inside = [r for r in hidden_rows[table.sheet] if r in kept]
-                if inside:
-                    part.notes.append(hidden.hidden_note(table.sheet, inside))
+                if hidden_read := [
+                    f"{column_letter(c + table.col_offset)} “{header.labels[c]}”"
+                    for c in sorted(hidden_here & header.columns.keys())
+                    if header.columns[c] not in NOT_FIELDS
+                ]:
+                    part.notes.append(hidden.hidden_columns_note(table.sheet, hidden_read))
+                if table.sheet in hidden_rows:
+                    kept = {table.row_numbers[i] for i in range(part.start, part.end) if i not in part.skipped}
+                    inside = [r for r in hidden_rows[table.sheet] if r in kept]
+                    if inside:
+                        part.notes.append(hidden.hidden_note(table.sheet, inside))
+                header, top = part.next_header, part.next_top
         if not parts:
             names = ", ".join(f"“{t.sheet}”" for t in tables)
             old_font = [
@@ -312,6 +328,20 @@ def plan_import(
     preview.layout = layouts[0] if layouts else ""
     preview.encoding = ENCODING_NAMES.get(encoding, encoding)
     return preview
+
+
+def _header_at(
+    table: RawTable, index: int, mapping: dict[str, str] | None, hidden_columns: frozenset[int]
+) -> HeaderMatch | None:
+    """A header of a list starting at row ``index`` of the table (a second table further down a sheet), in the
+    table's row indexes; None when none starts there."""
+    merged = [(r0 - index, c0, r1 - index, c1) for r0, c0, r1, c1 in table.merged if r0 >= index]
+    found = find_header(table.rows[index : index + 8], scan=1, merged=merged, mapping=mapping, hidden=hidden_columns)
+    if found is None:
+        return None
+    found.row += index
+    found.data_start += index
+    return found
 
 
 def _converted_note(table: RawTable, labels: dict[int, str], found: legacy.Conversion) -> str:

@@ -104,6 +104,12 @@ class _Planner(_Reading, _Heads, _Groups, _Members, _NewHouseholds, _MatchedHous
             if titled is not None and not {"sex", "birth_male", "birth_female"} & columns.keys():
                 columns["sex"] = titled
         if not has_full:  # one row per household, the head only
+            if not any("chỉ nhập chủ hộ" in note for note in self.notes):
+                self.notes.append(
+                    f"Tệp chỉ có cột “{self.col('head_name')}”, không có họ tên các thành viên: mỗi hộ được ghi với "
+                    "một người là chủ hộ; các thành viên khác cần thêm vào sổ sau (hoặc nhập danh sách có đủ thành "
+                    "viên)."
+                )
             columns["full_name"] = columns.pop("head_name")
             columns["relationship"] = [v or "Chủ hộ" for v in columns.get("relationship") or [None] * total]
             has_head_col = False
@@ -122,6 +128,8 @@ class _Planner(_Reading, _Heads, _Groups, _Members, _NewHouseholds, _MatchedHous
         empty: list[Any] = [None] * total
         names, bulleted = drop_bullets(_texts(columns["full_name"]))  # "- Lê Thị Lan" under the head: "Lê Thị Lan"
         names = self._name_notes(names, columns, total)  # "Lê Thị Lan (đã chết)": the note to "Ghi chú"
+        if has_full:  # "Ông Phạm Văn Long", "Bà Lò Thị Xuân" on the heads' rows: the names without the title
+            names = self._name_titles(names)
         for i in legacy_font(names):
             self.issue(numbers[i], "full_name" if has_full else "head_name", names[i], LEGACY_FONT_REASON)
             self.legacy_font = True

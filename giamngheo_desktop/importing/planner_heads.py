@@ -8,7 +8,7 @@ from typing import Any
 
 from giamngheo_desktop.domain import household_code
 from giamngheo_desktop.importing.planner_state import _filled, _PlannerState, _texts
-from giamngheo_desktop.importing.values import _text, split_name_notes
+from giamngheo_desktop.importing.values import _text, drop_name_titles, split_name_notes
 from giamngheo_desktop.services import register as reg
 from giamngheo_desktop.text import fold_key
 
@@ -83,6 +83,16 @@ class _Heads(_PlannerState):
             f"{len(firsts)} hộ không ghi quan hệ ở dòng đầu và không dòng nào ghi “Chủ hộ”: người ở dòng đầu mỗi hộ "
             f"được ghi là chủ hộ ({shown}); hãy xem lại trong thẻ “Hộ sẽ ghi”."
         )
+
+    def _name_titles(self, names: list[str]) -> list[str]:
+        """Names written with the head's title ("Ông Phạm Văn Long"): the names alone (:func:`drop_name_titles`),
+        a note naming the rows."""
+        plain, rows = drop_name_titles(names)
+        if not rows:
+            return names
+        shown = ", ".join(self.where(self.numbers[i]) for i in rows[:12]) + (" …" if len(rows) > 12 else "")
+        self.notes.append(f"{len(rows)} họ tên ghi kèm “Ông”, “Bà” ({shown}): đã bỏ chữ đó, chỉ ghi họ tên vào sổ.")
+        return plain
 
     def _counts_not_names(self, columns: dict[str, list[Any]]) -> bool:
         """A column taken for the members' names ("Nhân khẩu") beside the heads' names that holds only numbers:

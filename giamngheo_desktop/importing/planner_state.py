@@ -20,7 +20,15 @@ from giamngheo_desktop.importing.preview import (
     UpdatedMembers,
     column_letter,
 )
-from giamngheo_desktop.importing.values import Vocab, cell_text, parse_date, village_key
+from giamngheo_desktop.importing.values import (
+    MONTH_DAY_SWAPPED,
+    Vocab,
+    cell_text,
+    month_day_swapped,
+    parse_date,
+    swap_month_day,
+    village_key,
+)
 from giamngheo_desktop.services import register as reg
 from giamngheo_desktop.storage.connection import Database
 
@@ -206,7 +214,38 @@ class _PlannerState:
             found = {v: dates[v] for v in distinct if v is not None}
             found[None] = _NO_DATE
             return list(map(found.__getitem__, cells))
+        swapped = month_day_swapped(distinct)
+        if swapped is not None:  # date cells Excel made month first from what was typed day first
+            return self._swapped_dates(cells, swapped)
         return [dates[v] if type(v) is str else (_NO_DATE if v is None else parse_date(v)) for v in cells]
+
+    def _swapped_dates(self, cells: list[Any], sure: bool) -> list[tuple[str | None, int | None, str | None]]:
+        """:meth:`parse_dates` of a column whose date cells Excel swapped (:func:`month_day_swapped`): read day first
+        as typed, with a note, when ``sure``; else each such cell read as it is, with a warning at its row."""
+        dates = self.dates
+        parsed: list[tuple[str | None, int | None, str | None]] = []
+        count = 0
+        for value in cells:
+            if type(value) is str:
+                parsed.append(dates[value])
+            elif value is None:
+                parsed.append(_NO_DATE)
+            elif swap_month_day(value) is value or value.day == value.month:
+                parsed.append(parse_date(value))
+            else:
+                count += 1
+                if sure:
+                    parsed.append(parse_date(swap_month_day(value)))
+                else:  # read as it is, and said at its row
+                    iso, year, _problem = parse_date(value)
+                    parsed.append((iso, year, MONTH_DAY_SWAPPED))
+        if sure:
+            self.notes.append(
+                f"{count} ô ngày sinh Excel đã tự đổi theo kiểu tháng/ngày (máy đặt kiểu Mỹ; các ngày trên 12 của "
+                "cột vẫn là chữ) được đọc lại theo ngày/tháng như đã gõ (ô 09/04/1978 là ngày 9 tháng 4); hãy xem lại "
+                "vài người."
+            )
+        return parsed
 
     def date(self, value: Any) -> tuple[str | None, int | None, str | None]:
         """:func:`parse_date`, remembered for text cells (the same dates recur down a long list)."""

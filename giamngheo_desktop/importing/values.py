@@ -152,6 +152,42 @@ def month_first(cells: Iterable[Any]) -> bool:
     return later >= 2 or english > 0
 
 
+def month_day_swapped(distinct: Iterable[Any]) -> bool | None:
+    """A date column typed day first in an Excel set to month first (an English-language Windows): what Excel could
+    read month first it made date cells, day and month swapped ("09/04/1978" became 4 September), what it could
+    not ("13/04/1978") it kept as text. The sign: every text date has a day over 12 and no date cell has one (while
+    some have day and month differ). True when the cells are enough to be sure (8 date cells, 2 texts), False when
+    they only may be so, None for a column without the sign (``distinct``: its cells, once each)."""
+    texts = 0
+    dates = []
+    for value in distinct:
+        if type(value) is str:
+            if (match := _SLASHED.match(value)) is not None:
+                if int(match.group(1)) <= 12:  # a text Excel could have read month first: not its doing
+                    return None
+                texts += 1
+        elif isinstance(value, _dt.date) and value.year >= 1910:  # (a year typed into a date cell shows 1905)
+            if value.day > 12:
+                return None
+            dates.append(value)
+    if not texts or all(d.day == d.month for d in dates):
+        return None
+    return len(dates) >= 8 and texts >= 2
+
+
+MONTH_DAY_SWAPPED = _Said(
+    "Excel có thể đã đổi ngày và tháng của ô ngày này (máy đặt kiểu tháng/ngày: các ngày trên 12 của cột là chữ): "
+    "đã đọc như ô đang ghi; nếu sai hãy định dạng cột là Văn bản (Text) rồi gõ lại ngày dạng ngày/tháng/năm"
+)
+
+
+def swap_month_day(value: Any) -> Any:
+    """A date cell with its day and month swapped back (see :func:`month_day_swapped`); anything else as it is."""
+    if isinstance(value, _dt.date) and value.year >= 1910:
+        return value.replace(month=value.day, day=value.month)
+    return value
+
+
 def day_first(value: Any) -> Any:
     """A text date m/d/yyyy as d/m/yyyy (anything else as it is)."""
     match = _SLASHED.match(value) if type(value) is str else None
@@ -209,20 +245,28 @@ def _parse_text_date(text: str) -> tuple[str | None, int | None, str | None]:
     if (about := _ABOUT_YEAR.match(folded)) is not None:  # "khoảng 1947", "~1939", "1950?": the year written
         return None, int(about.group(1)), None
     match = _WORDED.match(folded) if any(ch.isalpha() for ch in text) else None
-    if match:  # "ngày 2 tháng 1 năm 2016", "Năm 1981", "SN 1981": the words a form prints, filled in
+    if match:  # "ngày 2 tháng 1 năm 2016", "Năm 1981", "SN 1981", "T4/1981": the words a form prints, filled in
         day_text, month_text, year_text = match.groups()
         if day_text is None:
             return None, int(year_text), None
         return _parse_text_date(f"{day_text}/{month_text}/{year_text}")
+    english = _ENGLISH_MONTH.match(folded)
+    if english is not None and english.group(2) in _MONTHS:
+        return _parse_text_date(f"{english.group(1)}/{_MONTHS[english.group(2)]}/{english.group(3)}")
     return None, None, "không đọc được ngày (ghi dạng ngày/tháng/năm hoặc chỉ năm sinh)"
 
 
 _UNKNOWN_BIRTH = frozenset(["khong ro", "khong nho", "chua ro", "khong biet", "kr", "k ro", "ko ro"])
 _ABOUT_YEAR = re.compile(r"^(?:(?:khoang|tam|chung|co|ước|uoc|~|±|\+/-)\s*)?(\d{4})\s*(?:\?|\(\?\))?$")
 _WORDED = re.compile(
-    r"^(?:ngay\s*(\d{1,2})\s*[,.]?\s*thang\s*(\d{1,2})\s*[,.]?\s*nam|(?:sinh nam|nam sinh|nam|sn|ns))"
-    r"\s*[:.]?\s*(\d{4})\s*$"
+    r"^(?:(?:ngay\s*)?(\d{1,2})\s*[,.]?\s*thang\s*(\d{1,2})\s*[,.]?\s*nam|(?:sinh nam|nam sinh|nam|sn|ns)"
+    r"|(?:t|th|thang)\s*\d{1,2}\s*[/.\-]|(?:t|th|thang)\s*\d{1,2}\s*nam)\s*[:.]?\s*(\d{4})\s*$"
 )
+# "09-Apr-1978", "9 Apr 1978" (an English-language Excel's dates written out as text)
+_ENGLISH_MONTH = re.compile(r"^(\d{1,2})[\s./-]*([a-z]{3})[a-z]*[\s.,/-]*(\d{4}|\d{2})$")
+_MONTHS = {
+    m: n for n, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)
+}
 
 
 def parse_id(value: Any) -> tuple[str, str | None]:
@@ -658,6 +702,28 @@ def drop_titles(names: list[Any]) -> tuple[list[Any], list[str | None] | None]:
         plain[i] = names[i][match.end() :]
         sexes[i] = "Nam" if (match.group(1) or match.group(2)).casefold().startswith("ô") else "Nữ"
     return plain, sexes
+
+
+_NAME_TITLE = re.compile(r"^(ông|bà)\s+(?=\S+\s+\S)", re.IGNORECASE)  # "Ông Phạm Văn Long": a title and a name
+
+
+def drop_name_titles(names: list[str], sample: int = 2000) -> tuple[list[str], list[int]]:
+    """Names written with the head's title ("Ông Phạm Văn Long", "Bà Lò Thị Xuân") in a column of everyone's names:
+    the names without it, and the rows that had one; ``names`` itself when the first rows show no such habit: a
+    title on both a man's ("Ông") and a woman's ("Bà") name, and no "Ông … Thị …" ("Ông" is also a family name)."""
+    first = [m.group(1).casefold() for name in names[:sample] if (m := _NAME_TITLE.match(name))]
+    if "ông" not in first or "bà" not in first:
+        return names, []
+    plain = list(names)
+    rows = []
+    for i, name in enumerate(names):
+        found = _NAME_TITLE.match(name)
+        if found is not None:
+            if found.group(1).casefold() == "ông" and " thị " in f" {name.casefold()} ":
+                return names, []
+            plain[i] = name[found.end() :]
+            rows.append(i)
+    return plain, rows
 
 
 @functools.lru_cache(maxsize=1)

@@ -1012,3 +1012,91 @@ def test_web_pages_read_quickly_read_as_the_standard_parser_reads_them() -> None
     parser.feed(page)
     parser.close()
     assert (quick.rows, quick.spans) == (standard.rows, standard.spans)
+
+
+def test_dates_excel_may_have_swapped_are_said_at_their_rows_when_too_few_to_be_sure(
+    db: Database, tmp_path: Path
+) -> None:
+    """Before: 09/04/1978 typed into an Excel set to month first was read 4 September 1978, without a word (the days
+    over 12 stayed text and were read right, so the column looked fine). Four date cells are too few to be sure:
+    each is read as it is, with a warning at its row."""
+    preview = lists.plan_import(db, shapes.excel_month_first(tmp_path / "ds.xlsx"))
+    assert not preview.errors, [e.text() for e in preview.errors]
+    said = [(i.row, i.column) for i in preview.issues if "Excel có thể đã đổi ngày và tháng" in i.reason]
+    assert said == [(2, "Năm sinh"), (5, "Năm sinh"), (7, "Năm sinh"), (14, "Năm sinh")]
+    assert {i.severity for i in preview.issues if "Excel có thể" in i.reason} == {"warning"}
+
+
+def test_dates_excel_swapped_are_read_as_typed_when_the_column_shows_it(db: Database, tmp_path: Path) -> None:
+    import datetime as dt
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Mã hộ", "Họ và tên", "Quan hệ với chủ hộ", "Ngày sinh", "Giới tính", "Thôn", "Loại hộ"])
+    typed = [(day, month) for day, month in zip(range(1, 13), [4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3], strict=True)]
+    typed += [(13, 4), (25, 12)]
+    for k, (day, month) in enumerate(typed, 1):
+        born: Any = dt.datetime(1980, day, month) if day <= 12 else f"{day:02d}/{month:02d}/1980"
+        ws.append([f"H{k:02d}", f"Nguyễn Văn {k}", "Chủ hộ", born, "Nam", "Thôn Đồng Xuân", "Hộ nghèo"])
+    wb.save(tmp_path / "ds.xlsx")
+    preview = lists.plan_import(db, tmp_path / "ds.xlsx")
+    assert not preview.errors, [e.text() for e in preview.errors]
+    assert any("12 ô ngày sinh Excel đã tự đổi theo kiểu tháng/ngày" in n for n in preview.notes), preview.notes
+    lists.commit_import(db, preview)
+    births = dict(db.conn.execute("SELECT full_name, birth_date FROM member"))
+    assert births == {f"Nguyễn Văn {k}": f"1980-{m:02d}-{d:02d}" for k, (d, m) in enumerate(typed, 1)}
+
+
+@pytest.mark.parametrize(
+    ("typed", "iso", "year"),
+    [
+        ("09-Apr-1978", "1978-04-09", 1978),
+        ("9 Apr 1978", "1978-04-09", 1978),
+        ("9 tháng 4 năm 1978", "1978-04-09", 1978),
+        ("T4/1978", None, 1978),
+        ("Tháng 4/1978", None, 1978),
+    ],
+)
+def test_more_ways_of_writing_a_birth(typed: str, iso: str | None, year: int) -> None:
+    from giamngheo_desktop.importing.values import parse_date
+
+    assert parse_date(typed) == (iso, year, None)
+
+
+@pytest.mark.parametrize(
+    "title", ["Hộ số 1: Phạm Văn Long - Thôn Đồng Xuân", "Gia đình ông Phạm Văn Long", "HGĐ ông Phạm Văn Long"]
+)
+def test_more_ways_of_writing_a_household_title(db: Database, tmp_path: Path, title: str) -> None:
+    def change(ws: Any) -> None:
+        row = _titles(ws)[0]
+        ws.cell(row, 2).value = None  # the title in the STT column, merged across (its number in it)
+        ws.cell(row, 1).value = title + " (Hộ nghèo)" if "Thôn" in title else title + ", Thôn Đồng Xuân (Hộ nghèo)"
+
+    path = _edit(shapes.household_titles(tmp_path / "ds.xlsx"), change)
+    preview = lists.plan_import(db, path)
+    assert not preview.errors, [i.text() for i in preview.errors]
+    lists.commit_import(db, preview)
+    assert commune_lists.imported(db) == shapes.expected()
+
+
+def test_the_national_software_s_list_of_heads_imports_and_says_members_are_missing(
+    db: Database, tmp_path: Path
+) -> None:
+    """The national poverty software's export (a row per household: "Chủ hộ", "Mã hộ", "Số nhân khẩu", "Phiếu B1",
+    "Kết quả rà soát"…): each household with its head, code, village and class; before, nothing said that the
+    other members (3 of Phạm Văn Long's 4 people) are not in the register after it."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["STT", "Thời gian rà soát", "Chủ hộ", "Mã hộ", "Thôn", "Dân tộc tại chỗ", "Giới tính", "Số nhân khẩu",
+               "Phiếu A", "Phiếu B1", "Phiếu B2", "Kết quả rà soát", "Người rà soát"])  # fmt: skip
+    for k, h in enumerate(shapes.HOUSES, 1):
+        p = h.people[0]
+        ws.append([k, "15/10/2025", p.name, f"HGD{k:04d}", h.village, "Không", shapes.SEX[p.sex], len(h.people), "Có",
+                   45 + k, 3, shapes.CLASS[h.klass], "Lê Văn Tám"])  # fmt: skip
+    wb.save(tmp_path / "xuat.xlsx")
+    preview = lists.plan_import(db, tmp_path / "xuat.xlsx")
+    assert not preview.errors, [e.text() for e in preview.errors]
+    assert any("không có họ tên các thành viên: mỗi hộ được ghi với một người là chủ hộ" in n for n in preview.notes)
+    lists.commit_import(db, preview)
+    assert _households(db) == {h.people[0].name: (h.village, h.klass, {h.people[0].name}) for h in shapes.HOUSES}
+    assert commune_lists.codes(db)["Phạm Văn Long"] == "HGD0001"
