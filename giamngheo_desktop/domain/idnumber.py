@@ -99,8 +99,15 @@ def id_facts(values: Iterable[str | None]) -> list[IdFacts | None]:
     birth year) is in its first six digits, which most numbers share with others: that
     part is worked out once per six digits and shared, so checking a number makes nothing.
     """
+    return checked_ids(values)[0]
+
+
+def checked_ids(values: Iterable[str | None]) -> tuple[list[IdFacts | None], bool]:
+    """:func:`id_facts` of the values, and whether every one not empty is a plain 12-digit number (stored as it is,
+    a CCCD: what :func:`id_columns` would then say of them is known)."""
     shared: dict[str, IdFacts] = {}
     found: list[IdFacts | None] = []
+    plain = True
     for value in values:
         if not value:
             found.append(None)
@@ -111,7 +118,8 @@ def id_facts(values: Iterable[str | None]) -> list[IdFacts | None]:
             found.append(facts)
         else:
             found.append(check_id_number(value)[1:5])
-    return found
+            plain = False
+    return found, plain
 
 
 def id_columns(values: Iterable[str | None]) -> tuple[list[str | None], list[str | None]]:

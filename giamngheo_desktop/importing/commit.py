@@ -110,6 +110,7 @@ def _commit_preview(
 
 
 _CHUNK = 20_000  # rows per member insert between progress reports and cancel checks
+_BATCH = 2_000  # households gone through between progress reports and cancel checks
 
 
 def _commit(
@@ -196,103 +197,158 @@ def _commit(
         head_of = _head_finder(new)  # a new household's head among its data rows
         head_key = _head_facts(new)
 
-        for index, h in enumerate(preview.households):
-            if index % 2000 == 0:
-                report(index * 30 // max(total, 1))
-            if not h.valid:
+        households = preview.households
+        # a household's members' order starts at 0 when the register has none of its members (a new one)
+        new_ids_free = not orders or max(orders) < next_household
+        for batch_start in range(0, total, _BATCH):
+            report(batch_start * 30 // max(total, 1))
+            batch = households[batch_start : batch_start + _BATCH]
+            if new_ids_free and all(
+                h.valid and h.action == "create" and h.made_members is None and not h.new_village for h in batch
+            ):
+                # new households planned a column at a time (a first import): what is written of them made a batch
+                # at a time (the same as one at a time below)
+                datas = [h.data for h in batch]
+                for h in batch:
+                    if h.generate_code:
+                        data = h.data
+                        prefix = village_codes.get(data.village_id, "")
+                        data.code, counter = household_code.next_free(prefix, counter, live_codes.__contains__)
+                        live_codes.add(data.code)
+                rows_of = [h.member_rows for h in batch]
+                heads_in = list(map(head_of, rows_of))
+                for data, head_row in zip(datas, heads_in, strict=True):
+                    if head_row is not None:
+                        known = head_key(head_row)
+                        flags = flags_of.get(known)
+                        if flags is None:  # a few sexes and peoples: worked out once each
+                            flags = flags_of[known] = {
+                                flag: bool(value) for flag, value in reg.head_flags(*known, codes).items()
+                            }
+                        for flag, value in flags.items():
+                            setattr(data, flag, value)
+                count = len(batch)
+                hids = range(next_household, next_household + count)
+                next_household += count
+                new_households += datas
+                new_household_ids += hids
+                created += count
+                event_households += hids
+                event_types += ["create"] * count
+                causes += [(hid, c) for hid, data in zip(hids, datas, strict=True) if data.causes for c in data.causes]
+                sizes = list(map(len, rows_of))
+                firsts = list(itertools.accumulate(sizes, initial=next_member))
+                heads += [
+                    None if head_row is None else first + rows.index(head_row)
+                    for first, rows, head_row in zip(firsts[:-1], rows_of, heads_in, strict=True)
+                ]
+                spans = list(itertools.accumulate(sizes, initial=len(new_rows)))
+                new_spans += itertools.pairwise(spans)
+                new_rows += itertools.chain.from_iterable(rows_of)
+                new_member_households += itertools.chain.from_iterable(map(itertools.repeat, hids, sizes))
+                new_member_orders += itertools.chain.from_iterable(
+                    map(range, itertools.repeat(1), [size + 1 for size in sizes])
+                )
+                orders.update(zip(hids, sizes, strict=True))
+                members_created += firsts[-1] - next_member
+                next_member = firsts[-1]
+                touched += hids
                 continue
-            if h.kind(valid_only=valid_only) == "unchanged":
-                unchanged += 1
-                members_unchanged += _unchanged_members(h, valid_only)
-                continue
-            data = h.data
-            if h.new_village:
-                data.village_id = village_ids[h.new_village]
-            if h.generate_code:
-                prefix = village_codes.get(data.village_id, "")
-                data.code, counter = household_code.next_free(prefix, counter, live_codes.__contains__)
-                live_codes.add(data.code)
-            # planned a column at a time, its members not made: every one new and valid, their values in ``new``
-            members_made = h.made_members
-            members = [m for m in members_made if m.valid] if members_made is not None else []
-            head: int | None = None  # a new household's head: its data row (every member of it is new)
-            if h.action == "create":
-                if members_made is None:
-                    head = head_of(h.member_rows)
-                else:
-                    head = next(
-                        (
-                            m.index
-                            for m in members
-                            if m.data.relationship_code == reg.HEAD and m.data.life_status == "living"
-                        ),
-                        None,
-                    )
-            if head is not None:
-                known = head_key(head)
-                flags = flags_of.get(known)
-                if flags is None:  # a few sexes and peoples: worked out once each
-                    flags = flags_of[known] = {
-                        flag: bool(value) for flag, value in reg.head_flags(*known, codes).items()
-                    }
-                for flag, value in flags.items():
-                    setattr(data, flag, value)
-            if h.action == "create":
-                hid = next_household
-                next_household += 1
-                new_households.append(data)
-                new_household_ids.append(hid)
-                created += 1
-                event_households.append(hid)
-                event_types.append("create")
-            else:
-                hid = int(h.household_id or 0)
-                updated_households.append(data)
-                updated += 1
-                event_households.append(hid)
-                event_types.append("update")
-            if data.causes:
-                causes.extend((hid, c) for c in data.causes)
-            order = orders.get(hid, 0)
-            head_id: int | None = None
-            first_new = len(new_rows)
-            if members_made is None and h.action == "update":  # of the register, every one unchanged
-                members_unchanged += len(h.member_rows)
-            elif members_made is None:
-                rows = h.member_rows
-                count = len(rows)
-                if head is not None:
-                    head_id = next_member + rows.index(head)
-                new_rows += rows
-                new_member_households += itertools.repeat(hid, count)
-                new_member_orders += range(order + 1, order + count + 1)
-                order += count
-                members_created += count
-                next_member += count
-            for m in members:
-                if m.action == "update" and m.member_id is not None:
-                    if not m.changed:
-                        members_unchanged += 1
-                        continue
-                    updated_members.append(m.data)
-                    updated_member_ids.append(m.member_id)
-                    members_updated += 1
+            for h in batch:
+                if not h.valid:
                     continue
-                order += 1
-                members_created += 1
-                if m.index == head:
-                    head_id = next_member
-                next_member += 1
-                new_rows.append(m.index)
-                new_member_households.append(hid)
-                new_member_orders.append(order)
-            orders[hid] = order
-            if h.action == "create":
-                heads.append(head_id)
-                new_spans.append((first_new, len(new_rows)))
-            else:
-                refresh.append(hid)
-            touched.append(hid)
+                if h.kind(valid_only=valid_only) == "unchanged":
+                    unchanged += 1
+                    members_unchanged += _unchanged_members(h, valid_only)
+                    continue
+                data = h.data
+                if h.new_village:
+                    data.village_id = village_ids[h.new_village]
+                if h.generate_code:
+                    prefix = village_codes.get(data.village_id, "")
+                    data.code, counter = household_code.next_free(prefix, counter, live_codes.__contains__)
+                    live_codes.add(data.code)
+                # planned a column at a time, its members not made: every one new and valid, their values in ``new``
+                members_made = h.made_members
+                members = [m for m in members_made if m.valid] if members_made is not None else []
+                head: int | None = None  # a new household's head: its data row (every member of it is new)
+                if h.action == "create":
+                    if members_made is None:
+                        head = head_of(h.member_rows)
+                    else:
+                        head = next(
+                            (
+                                m.index
+                                for m in members
+                                if m.data.relationship_code == reg.HEAD and m.data.life_status == "living"
+                            ),
+                            None,
+                        )
+                if head is not None:
+                    known = head_key(head)
+                    flags = flags_of.get(known)
+                    if flags is None:  # a few sexes and peoples: worked out once each
+                        flags = flags_of[known] = {
+                            flag: bool(value) for flag, value in reg.head_flags(*known, codes).items()
+                        }
+                    for flag, value in flags.items():
+                        setattr(data, flag, value)
+                if h.action == "create":
+                    hid = next_household
+                    next_household += 1
+                    new_households.append(data)
+                    new_household_ids.append(hid)
+                    created += 1
+                    event_households.append(hid)
+                    event_types.append("create")
+                else:
+                    hid = int(h.household_id or 0)
+                    updated_households.append(data)
+                    updated += 1
+                    event_households.append(hid)
+                    event_types.append("update")
+                if data.causes:
+                    causes.extend((hid, c) for c in data.causes)
+                order = orders.get(hid, 0)
+                head_id: int | None = None
+                first_new = len(new_rows)
+                if members_made is None and h.action == "update":  # of the register, every one unchanged
+                    members_unchanged += len(h.member_rows)
+                elif members_made is None:
+                    rows = h.member_rows
+                    count = len(rows)
+                    if head is not None:
+                        head_id = next_member + rows.index(head)
+                    new_rows += rows
+                    new_member_households += itertools.repeat(hid, count)
+                    new_member_orders += range(order + 1, order + count + 1)
+                    order += count
+                    members_created += count
+                    next_member += count
+                for m in members:
+                    if m.action == "update" and m.member_id is not None:
+                        if not m.changed:
+                            members_unchanged += 1
+                            continue
+                        updated_members.append(m.data)
+                        updated_member_ids.append(m.member_id)
+                        members_updated += 1
+                        continue
+                    order += 1
+                    members_created += 1
+                    if m.index == head:
+                        head_id = next_member
+                    next_member += 1
+                    new_rows.append(m.index)
+                    new_member_households.append(hid)
+                    new_member_orders.append(order)
+                orders[hid] = order
+                if h.action == "create":
+                    heads.append(head_id)
+                    new_spans.append((first_new, len(new_rows)))
+                else:
+                    refresh.append(hid)
+                touched.append(hid)
 
         report(30)
         if updated_households:

@@ -60,7 +60,15 @@ class _Checks(_PlannerState):
         its first row, naming the row of the first."""
         # a first look, cheap: the first person's name, of the households whose first person has no ID number
         # (read from the file's columns where the household's members are not made)
-        firsts = [(h, _first_person(h)) for h in households if h.action == "create" and h.member_count]
+        creates = [
+            h
+            for h in households
+            if h.action == "create" and (h.member_rows if h.made_members is None else h.made_members)
+        ]
+        first_ids = self._first_values(creates, "id_number")
+        if all(first_ids):  # every first person has an ID number (the usual): no household is a copy
+            return
+        firsts = list(zip(creates, zip(self._first_values(creates, "full_name"), first_ids, strict=True), strict=True))
         names: set[str] = set()
         again: set[str] = set()
         for _h, (name, id_number) in firsts:
@@ -94,6 +102,17 @@ class _Checks(_PlannerState):
                         f"hộ này giống hệt hộ ở {self.where(first)} (cùng thôn, cùng những người và năm sinh): có lẽ "
                         "đã chép hai lần; hãy xóa một bản trong tệp",
                     )
+
+    def _first_values(self, households: list[PlannedHousehold], name: str) -> list[Any]:
+        """The name ("full_name") or ID number ("id_number") :func:`_first_person` gives of each household (with
+        members): of those planned a column at a time, read from the file's columns in C (50,000 households)."""
+        new = self.m.new if self.m is not None else None
+        if new is None or not all(h.made_members is None and h.new_members is new for h in households):
+            return [_first_person(h)[name == "id_number"] for h in households]
+        column = new.columns.get(name)
+        if column is None:
+            return [new.value(name, 0)] * len(households)
+        return [column[h.member_rows[0]] for h in households]
 
     def _from_validation(self, row: int, issue: ValidationIssue, into: list[RowIssue] | None = None) -> None:
         field_key = _KEY_TO_FIELD.get(issue.field, "")

@@ -77,6 +77,13 @@ class _Households(_PlannerState):
                     return [False] * count
                 continue
             known: dict[tuple[type, Any], bool] = {}  # each distinct value once (1 and True apart)
+            distinct = dict.fromkeys(column)  # texts (the usual: a few villages, classes): each text once
+            if all(type(value) is str or value is None for value in distinct):
+                for value in distinct:
+                    if value is not None or key == "village":
+                        known[(type(value), value)] = ok("" if value is None else value)
+                if all(known.values()):  # every one understood: no household to look at
+                    continue
             for j, value in enumerate(column):
                 if plain[j] and (value is not None or key == "village"):
                     good = known.get((type(value), value))

@@ -37,6 +37,11 @@ def _plain_ids(cells: list[Any]) -> bool:
     if not _only_text(cells):
         return False
     texts = list(filter(None, cells))
+    count = len(texts)
+    joined = "|".join(texts)
+    if len(joined) == 13 * count - 1 and joined.count("|") == count - 1 and joined[12::13] == "|" * (count - 1):
+        digits = joined.replace("|", "")  # each 12 characters long (the usual): no length to look at
+        return digits.isascii() and digits.isdigit()
     joined = "".join(texts)
     return joined.isascii() and joined.isdigit() and not {8, 10, 11} & set(map(len, texts))
 

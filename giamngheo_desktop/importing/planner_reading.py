@@ -80,8 +80,12 @@ class _Reading(_PlannerState):
         columns: dict[str, list[Any]] = {}
         hostile: set[int] = set()
         wanted = [col for col, _key in fields]
-        if rows and len(wanted) > 1 and min(map(len, rows)) > max(wanted):  # transposed in C
-            cells: list[Any] = list(zip(*map(itemgetter(*wanted), rows), strict=True))
+        width = min(map(len, rows)) if rows and len(wanted) > 1 else 0  # every row holds the first ``width`` cells
+        if width > max(wanted, default=width) and width <= 2 * len(wanted):  # transposed in C, a few unread too
+            whole = list(zip(*rows, strict=False))  # (a longer row's cells past ``width``: not read)
+            cells: list[Any] = [whole[col] for col in wanted]
+        elif width > max(wanted, default=width):  # transposed in C, the columns read only
+            cells = list(zip(*map(itemgetter(*wanted), rows), strict=True))
         else:
             cells = [[r[col] if col < len(r) else None for r in rows] for col in wanted]
         for raw, (_col, key) in zip(cells, fields, strict=True):

@@ -95,7 +95,7 @@ class _Register(_PlannerState):
         if self.read_aside is not None:
             holders, self.read_aside.ids = self.read_aside.ids, {}
             holders.pop("", None)  # (the file's rows without a number)
-            return holders if any(map(holders.__contains__, numbers)) else {}
+            return holders if holders and any(map(holders.__contains__, numbers)) else {}
         in_file = dict(zip(numbers, numbers, strict=True))
         in_file.pop("", None)
         if not in_file:

@@ -20,7 +20,7 @@ from operator import attrgetter, itemgetter
 from typing import Any
 
 from giamngheo_desktop.domain import fields as field_table
-from giamngheo_desktop.domain.idnumber import IdFacts, id_contradictions, id_facts, normalize_id
+from giamngheo_desktop.domain.idnumber import IdFacts, checked_ids, id_contradictions, id_facts, normalize_id
 from giamngheo_desktop.domain.vocab import LIFE_STATUS_LABELS, PovertyClass
 from giamngheo_desktop.services.register_records import DEFAULT_ETHNICITY_SYSTEM, CodeBook, MemberMemo, parse_iso_date
 from giamngheo_desktop.text import nfc
@@ -137,7 +137,9 @@ def check_column(spec: field_table.Field, columns: dict[str, list[Any]], add: Ad
     rule, key, kind = spec.rule, spec.key, spec.kind
     values = columns[key]
     if kind == "text" and (rule.required or rule.max_length):
+        given = values
         values = columns[key] = list(map(nfc, values))
+        ctx.memo.keep(f"nfc {spec.level} {key}", given, values)  # (the import's writing puts the names in NFC too)
     bad: set[int] = set()  # records with an error in this field already named
 
     def fail(i: int, message: str, shown: str | None, severity: str = "error") -> None:
@@ -257,8 +259,8 @@ def _check_codes(
         return
     items = codes.items(spec.code_list)
     message = f"không có trong danh mục {noun}".strip()
-    if spec.kind == "codes":  # a list of codes per record
-        for i, held in enumerate(values):
+    if spec.kind == "codes":  # a list of codes per record (an import's households mostly hold none: not looked at)
+        for i, held in enumerate(values) if any(values) else ():
             for code in held or ():
                 if code and code not in items:
                     fail(i, message, str(code))
@@ -272,7 +274,9 @@ def _check_codes(
 
 def _check_ids(key: str, values: list[Any], fail: Callable[..., None], ctx: Context) -> None:
     """A personal ID number: 12 digits with a known province (an old 9-digit CMND: a warning)."""
-    facts = ctx.ids = id_facts(values)
+    facts, plain = checked_ids(values)
+    ctx.ids = facts
+    ctx.memo.keep("id facts", values, (facts, plain))  # (the import's writing stores the numbers and their kinds)
     # not empty, and not a good 12-digit number (a comprehension: an import checks 200,000)
     for i, found in [(i, f) for i, f in enumerate(facts) if f is not None and (f[1] or f[0] != "cccd")]:
         kind, problems = found[0], found[1]
@@ -289,6 +293,8 @@ _NEWLY_ESCAPED_MONTHS = 36
 
 def _joined_household(columns: dict[str, list[Any]], add: Add, ctx: Context) -> None:
     classes, escaped_dates = columns["poverty_class"], columns["escaped_date"]
+    if PovertyClass.NEWLY_ESCAPED not in classes:  # (50,000 households of an import: none looked at one by one)
+        return
     for i, (klass, value) in enumerate(zip(classes, escaped_dates, strict=True)):
         if klass == PovertyClass.NEWLY_ESCAPED and value:
             escaped = parse_iso_date(value)

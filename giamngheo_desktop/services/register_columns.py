@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import fields
 from operator import attrgetter, itemgetter
 from typing import Any
@@ -28,7 +28,7 @@ def _household_values(data: HouseholdInput) -> dict[str, Any]:
 def household_columns(households: Sequence[HouseholdInput]) -> dict[str, list[Any]]:
     """:func:`_household_values` of many households, a column at a time (see :func:`member_columns`)."""
     f = by_field(households, [h.name for h in fields(HouseholdInput) if h.name != "causes"])
-    codes = list(map(nfc, f["code"]))
+    codes, code_folds = _codes_folded(f["code"])
     devices = f["info_devices"]
 
     def none_if_empty(key: str) -> list[Any]:
@@ -36,7 +36,7 @@ def household_columns(households: Sequence[HouseholdInput]) -> dict[str, list[An
 
     return {
         "code": codes,
-        "code_fold": list(map(fold, codes)),
+        "code_fold": code_folds,
         "village_id": f["village_id"],
         "address": _nfc_text(f["address"]),
         "phone": _nfc_text(f["phone"]),
@@ -63,6 +63,24 @@ def household_columns(households: Sequence[HouseholdInput]) -> dict[str, list[An
         "waste_treatment": _bools(f["waste_treatment"]),
         "note": _nfc_text(f["note"]),
     }
+
+
+_ASCII_SPACES = " \t\r\x0b\x0c\x1c\x1d\x1e\x1f"  # the ASCII white space but the line break
+
+
+def _codes_folded(texts: list[Any]) -> tuple[list[str], list[str]]:
+    """``nfc`` of each household code and ``fold`` of that: plain ASCII codes without white space (the usual,
+    "HGD-00001") are both as they are, lower-cased in one call."""
+    joined = "\n".join(texts) if texts and set(map(type, texts)) == {str} else None
+    if (
+        joined is None
+        or not joined.isascii()
+        or joined.count("\n") != len(texts) - 1
+        or any(space in joined for space in _ASCII_SPACES)
+    ):
+        codes = list(map(nfc, texts))
+        return codes, list(map(fold, codes))
+    return list(texts), joined.lower().split("\n")
 
 
 def _member_values(data: MemberInput, memo: MemberMemo | None = None) -> dict[str, Any]:
@@ -95,15 +113,29 @@ def _bools(values: list[Any]) -> list[int | None]:
 
 
 def member_search_columns(
-    names: Sequence[str], numbers: Iterable[str | None], memo: MemberMemo
+    names: Sequence[str], numbers: Sequence[str | None], memo: MemberMemo
 ) -> dict[str, list[Any]]:
     """The ``full_name``, ``name_fold``, ``id_number`` and ``id_kind`` columns :func:`member_columns` gives of members
     with these names and ID numbers (a household's search text is made of their name folds and ID numbers;
     ``member_columns`` takes them as ``known``)."""
-    written = list(map(nfc, names))
+    written = memo.kept_for("nfc member full_name", names)  # as the register's checks put them (planning)
+    if written is None:
+        written = list(map(nfc, names))
     folds = list(map(memo.fold, written))
-    id_numbers, kinds = id_columns(numbers)
+    id_numbers, kinds = _stored_ids(numbers, memo)
     return {"full_name": written, "name_fold": folds, "id_number": id_numbers, "id_kind": kinds}
+
+
+def _stored_ids(numbers: Sequence[str | None], memo: MemberMemo) -> tuple[list[str | None], list[str | None]]:
+    """:func:`id_columns` of ``numbers``; taken from what the register's checks found of the same numbers (every one
+    plain: each stored as it is, a CCCD) when they did."""
+    found = memo.kept_for("id facts", numbers)
+    if found is None or not found[1]:
+        return id_columns(numbers)
+    facts = found[0]
+    if None not in facts:  # every member has a number (the usual)
+        return list(numbers), ["cccd"] * len(facts)
+    return [v or None for v in numbers], [None if f is None else "cccd" for f in facts]
 
 
 def member_columns(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import operator
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,6 +164,20 @@ class MemberMemo:
         self.folds: dict[str, str] = {}
         self.dates: dict[str, _dt.date | None] = {}
         self.isos: dict[str, str | None] = {}
+        self.kept: dict[str, tuple[list[Any], Any]] = {}  # see keep()
+
+    def keep(self, name: str, column: Sequence[Any], made: Any) -> None:
+        """Remember ``made``, worked out from the values of ``column`` (a validator's NFC of 200,000 names, its ID
+        numbers' facts), for a later pass over the same values (the import's writing): :meth:`kept_for`."""
+        self.kept[name] = (list(column), made)
+
+    def kept_for(self, name: str, column: Sequence[Any]) -> Any:
+        """What :meth:`keep` remembered under ``name``, when ``column`` holds the very values it was worked out from
+        (the same objects in the same order: one look in C); else None."""
+        found = self.kept.get(name)
+        if found is None or len(found[0]) != len(column) or not all(map(operator.is_, found[0], column)):
+            return None
+        return found[1]
 
     def fold(self, text: str) -> str:
         found = self.folds.get(text)

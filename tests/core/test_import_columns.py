@@ -9,8 +9,9 @@ compare each with the one-cell (one-row) reading.
 
 from __future__ import annotations
 
+import datetime
 import unicodedata
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -146,7 +147,9 @@ def test_columns_read_as_cell_by_cell(rows: list[tuple[Any, Any, Any]], sample: 
         st.one_of(
             st.none(),
             st.text(alphabet="0123456789", min_size=1, max_size=13),
-            st.sampled_from(["07912345678", "12345678", "7,9E+10", "０７９", "079 123", "079123456789"]),
+            st.sampled_from(
+                ["07912345678", "12345678", "7,9E+10", "０７９", "079 123", "079123456789", "07912345678|"]
+            ),
             st.integers(min_value=0, max_value=10**12),
         ),
         max_size=6,
@@ -155,6 +158,7 @@ def test_columns_read_as_cell_by_cell(rows: list[tuple[Any, Any, Any]], sample: 
 def test_plain_id_numbers_read_as_parse_id_reads_them(cells: list[object]) -> None:
     if planner._plain_ids(cells):
         assert [values.parse_id(c) for c in cells if c is not None] == [(c, None) for c in cells if c is not None]
+        assert all(type(c) is str and c.isascii() and c.isdigit() and len(c) not in (8, 10, 11) for c in cells if c)
 
 
 def test_texts_of_a_column_as_cell_by_cell() -> None:
@@ -407,3 +411,112 @@ def test_new_members_written_as_the_preview_shows_them(
     assert result.members_created == len(members)
     assert written == [{key: expected[key][i] for key in _WRITTEN} for i in range(len(members))]
     assert [row["full_name"] or "" for row in headed] == heads
+
+
+def _written_rows(db: Any, preview: Any) -> list[Any]:
+    """The rows an import of ``preview`` writes (valid rows only), read back and undone."""
+    last_member = db.scalar("SELECT coalesce(max(id), 0) FROM member")
+    last_household = db.scalar("SELECT coalesce(max(id), 0) FROM household")
+    try:
+        with db.atomic():
+            result = lists.commit_import(db, preview, valid_only=True)
+            households = db.rows(
+                "SELECT id, code, code_fold, village_id, poverty_class, class_date, female_head, ethnic_minority, "
+                "head_member_id FROM household WHERE id > ? ORDER BY id",
+                (last_household,),
+            )
+            members = db.rows(
+                f"SELECT id, household_id, sort_order, {', '.join(_WRITTEN)} FROM member WHERE id > ? ORDER BY id",
+                (last_member,),
+            )
+            causes = db.rows("SELECT * FROM household_cause WHERE household_id > ? ORDER BY 1, 2", (last_household,))
+            events = db.rows(
+                "SELECT household_id, event_type FROM household_event WHERE household_id > ? ORDER BY id",
+                (last_household,),
+            )
+            raise _Undo
+    except _Undo:
+        pass
+    return [result.to_json(), households, members, causes, events]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(st.tuples(*[st.sampled_from(good * 3 + bad) for good, bad in _CELLS]).map(list), min_size=1, max_size=12),
+    st.sets(st.integers(min_value=0, max_value=len(_HEADER) - 1), max_size=3),
+    st.sampled_from(["empty", "held"]),
+    st.sampled_from([1, 2, 5, 2000]),
+)
+def test_new_households_written_a_batch_at_a_time_as_one_at_a_time(
+    held: Any, rows: list[list[Any]], dropped: set[int], which: str, batch: int
+) -> None:
+    # the writing goes through the households a batch at a time (commit._BATCH): a batch of new households
+    # whose members are not made is written from lists made for the whole batch; a batch holding any other
+    # household (one opened in the preview, invalid, of the register, in a new village) one at a time
+    from giamngheo_desktop.importing import commit
+
+    table = _table(rows, dropped)
+    db = held[which]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lists, "read_tables", lambda *_a, **_k: [table])
+        patch.setattr(commit, "_BATCH", batch)
+        together = lists.plan_import(db, "list.csv")
+        one_by_one = lists.plan_import(db, "list.csv")
+        for household in one_by_one.households:  # opened: its members made, so it is written one at a time
+            assert household.members is not None
+        assert _written_rows(db, together) == _written_rows(db, one_by_one)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["Lê Thị Lan", "Le\u0302 Thi\u0323 Lan", " Trần Văn Ba ", "", None, "An"]),
+            st.sampled_from(
+                [
+                    None,
+                    "",
+                    "025175000002",
+                    "025175000002",
+                    "001090000123",
+                    "025 175 000 002",
+                    "12345678",
+                    "chưa có",
+                    "0251750000021",
+                ]
+            ),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.integers(min_value=0, max_value=7),
+    st.sampled_from(["none", "name", "number", "copy"]),
+)
+def test_names_and_numbers_the_checks_put_right_are_written_as_made_again(
+    members: list[tuple[Any, Any]], at: int, change: str
+) -> None:
+    # the register's checks keep the names they put in NFC and the ID numbers' facts (MemberMemo.keep); the
+    # import's writing takes them instead of working them out again, only for the very same values
+    from giamngheo_desktop.services import field_checks
+    from giamngheo_desktop.services import register as reg
+
+    names = [name for name, _number in members]
+    numbers = [number for _name, number in members]
+    memo = reg.MemberMemo()
+    ctx = field_checks.Context(reg.CodeBook(cast(Any, None)), datetime.date(2026, 12, 7), memo)  # (no code list read)
+    columns = {"full_name": names, "id_number": numbers}
+    for key in columns:
+        spec = next(f for f in field_checks.RULED["member"] if f.key == key)
+        field_checks.check_column(spec, dict(columns), lambda *_a: None, ctx)
+    if change == "name":  # a value changed after the checks: not taken from them
+        names[at % len(names)] = "Le\u0302 Va\u0306n Ba"
+    elif change == "number":
+        numbers[at % len(numbers)] = "025 175 000 009"
+    elif change == "copy":  # equal values in other lists: taken
+        names, numbers = list(names), list(numbers)
+    made = reg.member_search_columns(names, numbers, memo)
+    again = reg.member_search_columns(names, numbers, reg.MemberMemo())
+    assert made == again
+    assert [list(map(type, column)) for column in made.values()] == [
+        list(map(type, column)) for column in again.values()
+    ]

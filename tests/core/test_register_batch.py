@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from giamngheo_desktop.services import register as reg
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.storage.database import open_database
+from giamngheo_desktop.text import fold, nfc
 
 TODAY = dt.date(2026, 11, 29)
 
@@ -61,7 +62,9 @@ members = st.builds(
 )
 households = st.builds(
     reg.HouseholdInput,
-    code=st.sampled_from(["DX-01", " TH-07 ", ""]),
+    code=st.sampled_from(
+        ["DX-01", " TH-07 ", "", "HGD-00012", "Dx 01", "DX\t01", "DX\n01", "DX  01", "ĐX-01", "Đo\u0302ng"]
+    ),
     village_id=st.integers(1, 3),
     address=st.sampled_from(["", "Xóm Đồng"]),
     poverty_class=st.sampled_from(["poor", "near_poor", "not_poor"]),
@@ -109,6 +112,9 @@ def test_household_columns_hold_each_households_values(batch: list[reg.Household
     columns = reg.household_columns(batch)
     rows = [{key: values[n] for key, values in columns.items()} for n in range(len(batch))]
     assert rows == [reg._household_values(h) for h in batch]
+    # the codes of many (plain ASCII ones at once) as each alone
+    assert columns["code"] == [nfc(h.code) for h in batch]
+    assert columns["code_fold"] == [fold(nfc(h.code)) for h in batch]
 
 
 checked_households = st.builds(
