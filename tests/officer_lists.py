@@ -1135,3 +1135,19 @@ def _second_table(path: Path, *, titled: bool) -> Path:
 
 SHAPES["second_table_titled"] = lambda path: _second_table(path, titled=True)
 SHAPES["second_table_after_total"] = lambda path: _second_table(path, titled=False)
+
+
+def utc_export(path: Path) -> Path:
+    """:func:`xml_2003_export` of a web program that keeps its dates in UTC: each birth at Vietnam's midnight,
+    17:00 of the day before ("1978-04-08T17:00:00")."""
+    xml_2003_export(path)
+    text = path.read_text("utf-8")
+    for _h, _i, p, _n in everyone():
+        if p.born:
+            utc = dt.datetime(p.born.year, p.born.month, p.born.day) - dt.timedelta(hours=7)
+            text = text.replace(f"{p.born.isoformat()}T00:00:00.000", f"{utc.isoformat()}.000")
+    path.write_text(text, "utf-8")
+    return path
+
+
+SHAPES["utc_export"] = utc_export

@@ -24,7 +24,7 @@ from giamngheo_desktop.domain import fields as field_table
 from giamngheo_desktop.importing.headers import LABEL_JOIN, HeaderMatch, is_number_row, synonyms_file
 from giamngheo_desktop.importing.preview import column_letter
 from giamngheo_desktop.importing.reader import RawTable
-from giamngheo_desktop.importing.values import cell_text, class_named
+from giamngheo_desktop.importing.values import cell_text, class_named, village_norm
 from giamngheo_desktop.text import fold, fold_key
 
 VillageOf = Callable[[str], "str | None"]  # a text → the village it names (its name as the commune writes it), or None
@@ -190,6 +190,12 @@ class SheetPart:
     # (the title's row index, the head's name it gives)
     starts: dict[int, tuple[int, str]] = field(default_factory=dict)
     empty_titles: list[int] = field(default_factory=list)  # title rows with no one under them
+    # rows under a household title row naming their village or class → (the title's row index, village, class)
+    titled: dict[int, tuple[int, str, str]] = field(default_factory=dict)
+    # a title row saying how many people the household has ("(4 khẩu)"): (its index, that number, the rows under it)
+    title_counts: list[tuple[int, int, int]] = field(default_factory=list)
+    # a title row naming another village or class than the group row above it: (its index, field, title's, group's)
+    title_conflicts: list[tuple[int, str, str, str]] = field(default_factory=list)
     next_header: HeaderMatch | None = None  # a second table's own header further down the sheet (its columns other)
     next_top: int = 0  # where the second table's title starts
 
@@ -355,6 +361,9 @@ _HOUSEHOLD_TITLE = re.compile(
 )
 
 
+_TITLE_COUNT = re.compile(r"\b(\d{1,2})\s*(?:nhân\s+)?(?:khẩu|người|nk)\b", re.IGNORECASE)
+
+
 def household_title(text: str, village_of: VillageOf, village_in: VillageOf) -> tuple[str, str, str] | None:
     """(the head's name, the village, the class) a household's title row gives ('' for what it does not say):
     "Hộ ông Phạm Văn Long - Thôn Đồng Xuân (Hộ nghèo)", "HỘ BÀ LÒ THỊ XUÂN, THÔN ĐỒNG XUÂN - HỘ CẬN NGHÈO",
@@ -401,24 +410,50 @@ def household_titles(part: SheetPart, village_of: VillageOf, village_in: Village
     numbered = bool({"household_code", "household_no"} & set(part.header.columns.values()))
     current: dict[str, str] | None = None
     title: tuple[int, str] | None = None
+    said: tuple[int, str, str] | None = None
     titles: list[int] = []
+    names = [col for col, key in part.header.columns.items() if key in ("full_name", "given_name", "head_name")]
+    count: list[int] = []  # [the title's index, the number it says, the people counted under it]
+
+    def counted() -> None:
+        if count and count[1] != count[2]:
+            part.title_counts.append((count[0], count[1], count[2]))
+
     for index in range(part.start, part.end):
         if index in part.skipped:
             continue
         text = _title_text(rows[index])
         found = household_title(text, village_of, village_in) if text else None
+        if found is None and count and names:
+            row = rows[index]
+            count[2] += any(col < len(row) and row[col] not in (None, "") for col in names)
         if found is not None:
+            counted()
+            size = _TITLE_COUNT.search(text or "")
+            count[:] = [index, int(size.group(1)), 0] if size else []
             if title is not None:
                 part.empty_titles.append(title[0])
             part.skipped.add(index)
             name, village, klass = found
-            current = dict(part.groups.get(index, {}))
+            above = part.groups.get(index, {})
+            group_village = above.get("village") or part.village
+            if village and group_village and village_norm(village) != village_norm(group_village):
+                part.title_conflicts.append((index, "village", village, group_village))
+            if klass and (group_class := above.get("class") or part.klass) and klass != group_class:
+                words = {"poor": "hộ nghèo", "near_poor": "hộ cận nghèo"}
+                part.title_conflicts.append(
+                    (index, "poverty_class", words.get(klass, klass), words.get(group_class, group_class))
+                )
+            current = dict(above)
             current.update((key, value) for key, value in (("village", village), ("class", klass)) if value)
             title = (index, name)
             titles.append(index)
+            said = (index, village, klass) if village or klass else None
             continue
         if current is None:
             continue
+        if said is not None:
+            part.titled[index] = said
         if current:
             part.groups[index] = {**part.groups.get(index, {}), **current}
         if title is not None:
@@ -427,6 +462,7 @@ def household_titles(part: SheetPart, village_of: VillageOf, village_in: Village
             title = None
     if title is not None:
         part.empty_titles.append(title[0])
+    counted()
     first_title = _title_text(rows[titles[0]]) or ""
     part.notes.append(
         f"Trang “{part.table.sheet}”: {len(titles)} dòng tiêu đề hộ (như dòng {part.table.row_numbers[titles[0]]} "

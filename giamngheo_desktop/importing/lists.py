@@ -251,6 +251,10 @@ def plan_import(
                 if part.klass:
                     told.append(_CLASS_NAMES.get(part.klass, part.klass))
                 if top:  # a second table of the sheet: its rows and the columns of its own the sheet's
+                    part.notes.append(
+                        f"Trang “{table.sheet}”: từ dòng {table.row_numbers[header.row]} là một bảng khác có dòng tiêu "
+                        "đề cột riêng (các cột xếp khác bảng trên): các dòng của nó được đọc theo tiêu đề đó."
+                    )
                     summaries[-1].rows += part.end - part.start - len(part.skipped)
                     listed = {c.label for c in file_columns if c.sheet == table.sheet}
                     file_columns.extend(c for c in _file_columns(part) if c.label not in listed)

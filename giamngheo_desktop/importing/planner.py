@@ -236,7 +236,7 @@ class _Planner(_Reading, _Heads, _Groups, _Members, _NewHouseholds, _MatchedHous
         assert self.m is not None
         return ImportPreview(
             path="",
-            sheet=", ".join(p.table.sheet for p in self.parts),
+            sheet=", ".join(dict.fromkeys(p.table.sheet for p in self.parts)),
             header_row=first_part.table.row_numbers[first_part.header.row],
             columns={k: self.col(k) for k in self.columns if k not in NOT_FIELDS},
             households=households,

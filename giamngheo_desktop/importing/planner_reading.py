@@ -18,9 +18,11 @@ from giamngheo_desktop.importing.values import (
     _screened,
     _text,
     already_screened,
+    class_named,
     drop_blanks,
     fill_ditto,
     screened_texts,
+    village_norm,
 )
 from giamngheo_desktop.text import fold_key
 
@@ -168,6 +170,8 @@ class _Reading(_PlannerState):
                         column[i] = values.get(name)
                 else:
                     skipped.add(base + i)
+            if part.titled or part.title_conflicts or part.title_counts:  # rows against their household's title
+                self._against_titles(part, index, columns, (position << ROW_BITS), numbers[base : base + len(index)])
             if part.village or part.groups:
                 given = [part.groups.get(i, {}).get("village") or part.village for i in index]
                 if any(given):
@@ -210,6 +214,47 @@ class _Reading(_PlannerState):
                     whole = merged[name] = [None] * total
                 whole[base : base + len(cells)] = cells
         return all_rows, merged, skipped
+
+    def _against_titles(
+        self, part: Any, index: list[int], columns: dict[str, list[Any]], key_base: int, keys: list[int]
+    ) -> None:
+        """A row whose own village or class is not the one its household's title row names: refused at the row (a
+        household lives in one village and has one class; which of the two is right the file does not say)."""
+        for title, key, written, above in part.title_conflicts:  # the title against a group row above it
+            self.issue(
+                key_base | part.table.row_numbers[title],
+                key,
+                written,
+                f"dòng tiêu đề hộ ghi {written} mà dòng nhóm phía trên ghi {above}: hãy sửa cho khớp",
+            )
+        for title, said, found in part.title_counts:
+            self.issue(
+                key_base | part.table.row_numbers[title],
+                "full_name",
+                f"{said} khẩu",
+                f"dòng tiêu đề hộ ghi {said} khẩu mà bên dưới có {found} người: hãy xem lại hộ này (thiếu hay thừa "
+                "dòng)",
+                "warning",
+            )
+        own_villages, own_classes = columns.get("village"), columns.get("poverty_class")
+        for pos, i in enumerate(index):
+            said = part.titled.get(i)
+            if said is None:
+                continue
+            title, village, klass = said
+            where = f"dòng tiêu đề hộ ({self.where(key_base | part.table.row_numbers[title])})"
+            own = own_villages[pos] if own_villages is not None else None
+            if own is not None and village and village_norm(_text(own)) != village_norm(village):
+                self.issue(keys[pos], "village", own, f"{where} ghi {village} mà dòng này ghi {_text(own)}")
+            own = own_classes[pos] if own_classes is not None else None
+            if own is not None and klass and (found := class_named(_text(own))) is not None and found != klass:
+                words = {"poor": "hộ nghèo", "near_poor": "hộ cận nghèo"}
+                self.issue(
+                    keys[pos],
+                    "poverty_class",
+                    own,
+                    f"{where} ghi {words.get(klass, klass)} mà dòng này ghi {_text(own)}",
+                )
 
     def _class_marks(self, columns: dict[str, list[Any]], total: int) -> None:
         """Classes ticked under "Hộ nghèo" | "Hộ cận nghèo" as the class column ("class_marks" in

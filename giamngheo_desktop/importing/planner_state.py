@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as _dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -27,6 +28,7 @@ from giamngheo_desktop.importing.values import (
     month_day_swapped,
     parse_date,
     swap_month_day,
+    utc_midnights,
     village_key,
 )
 from giamngheo_desktop.services import register as reg
@@ -217,6 +219,12 @@ class _PlannerState:
         swapped = month_day_swapped(distinct)
         if swapped is not None:  # date cells Excel made month first from what was typed day first
             return self._swapped_dates(cells, swapped)
+        if utc_midnights(distinct):  # a web program's dates kept at Vietnam's midnight in UTC (17:00 the day before)
+            cells = [v + _dt.timedelta(hours=7) if isinstance(v, _dt.datetime) else v for v in cells]
+            self.notes.append(
+                "Các ô ngày sinh đều ghi giờ 17:00 (nửa đêm giờ Việt Nam tính theo giờ quốc tế, như phần mềm trên mạng "
+                "xuất ra): đã đọc là ngày hôm sau (ô 08/04/1978 17:00 là ngày 09/04/1978)."
+            )
         return [dates[v] if type(v) is str else (_NO_DATE if v is None else parse_date(v)) for v in cells]
 
     def _swapped_dates(self, cells: list[Any], sure: bool) -> list[tuple[str | None, int | None, str | None]]:

@@ -181,6 +181,13 @@ MONTH_DAY_SWAPPED = _Said(
 )
 
 
+def utc_midnights(distinct: Iterable[Any]) -> bool:
+    """Whether a column's date cells (two or more) all carry the time 17:00: midnight in Vietnam (UTC+7) written in UTC,
+    as a web program exports dates it keeps in UTC; read as they are, each would be a day early."""
+    times = {v.time() for v in distinct if isinstance(v, _dt.datetime)}
+    return times == {_dt.time(17)} and sum(isinstance(v, _dt.datetime) for v in distinct) >= 2
+
+
 def swap_month_day(value: Any) -> Any:
     """A date cell with its day and month swapped back (see :func:`month_day_swapped`); anything else as it is."""
     if isinstance(value, _dt.date) and value.year >= 1910:
@@ -670,6 +677,13 @@ def village_number(text: str) -> tuple[str, str] | None:
         return "roman", str(value)
     value = _words_value(bare.split())
     return ("words", str(value)) if value is not None else None
+
+
+def village_norm(text: str) -> str:
+    """A village's key with its number however written ("Thôn II", "Thôn số 2", "Thôn 2": "2"): two names of one
+    village written two ways compare equal."""
+    number = village_number(text)
+    return number[1] if number is not None else village_key(text)
 
 
 def numbered_villages(names: Iterable[str]) -> frozenset[str]:

@@ -17,7 +17,7 @@ from tests import officer_lists as shapes
 
 
 def _file(tmp_path: Path, shape: str) -> Path:
-    suffix = ".csv" if shape.startswith("csv") else ".xls" if shape.startswith(("web", "xml")) else ".xlsx"
+    suffix = ".csv" if shape.startswith("csv") else ".xls" if shape.startswith(("web", "xml", "utc")) else ".xlsx"
     return shapes.SHAPES[shape](tmp_path / f"{shape}{suffix}")
 
 
@@ -251,6 +251,8 @@ CONVERTED = Path(__file__).parent / "fixtures" / "lists"
         "officer-codes-per-village.ods",  # before: "Mã hộ" 01 of each village's sheet taken for one household
         "officer-mac-1904-serials.xls",  # before: births in General cells of a 1904 workbook read 4 years early
         "officer-mac-1904-serials.ods",  # likewise (LibreOffice keeps the 1904 "null date")
+        "officer-household-titles.ods",  # before: each title row read as a person (10 errors)
+        "officer-second-table.xls",  # before: the near-poor table read under the poor one's header (13 errors)
     ],
 )
 def test_the_same_lists_saved_by_libreoffice_import_exactly(db: Database, name: str) -> None:
@@ -1100,3 +1102,82 @@ def test_the_national_software_s_list_of_heads_imports_and_says_members_are_miss
     lists.commit_import(db, preview)
     assert _households(db) == {h.people[0].name: (h.village, h.klass, {h.people[0].name}) for h in shapes.HOUSES}
     assert commune_lists.codes(db)["Phạm Văn Long"] == "HGD0001"
+
+
+def _own_village_and_class(ws: Any, village: Any, klass: Any) -> None:
+    """Columns "Thôn" | "Loại hộ" added beside :func:`shapes.household_titles`, filled on each person's row."""
+    ws.cell(6, 9, "Thôn")
+    ws.cell(6, 10, "Loại hộ")
+    titles = _titles(ws)
+    for r in range(7, ws.max_row + 1):
+        k = sum(1 for t in titles if t < r) - 1
+        if r not in titles and ws.cell(r, 3).value and k >= 0:
+            ws.cell(r, 9, village(shapes.HOUSES[k], r))
+            ws.cell(r, 10, klass(shapes.HOUSES[k], r))
+
+
+def test_a_row_whose_village_or_class_is_not_its_household_titles_is_refused(db: Database, tmp_path: Path) -> None:
+    """Before: the row's own village and class were taken, the title's left aside, without a word."""
+    path = _edit(
+        shapes.household_titles(tmp_path / "ds.xlsx"),
+        lambda ws: _own_village_and_class(
+            ws,
+            lambda h, r: "Thôn Tân Hòa" if r == 9 else h.village,
+            lambda h, r: "Hộ cận nghèo" if r == 16 else shapes.CLASS[h.klass],
+        ),
+    )
+    preview = lists.plan_import(db, path)
+    assert [(e.row, e.column, e.value) for e in preview.errors] == [
+        (9, "Thôn", "Thôn Tân Hòa"),
+        (16, "Loại hộ", "Hộ cận nghèo"),
+    ]
+    assert "dòng tiêu đề hộ (dòng 7) ghi Thôn Đồng Xuân mà dòng này ghi Thôn Tân Hòa" in preview.errors[0].reason
+    agreeing = _edit(
+        shapes.household_titles(tmp_path / "ok.xlsx"),
+        lambda ws: _own_village_and_class(ws, lambda h, r: h.village, lambda h, r: shapes.CLASS[h.klass]),
+    )
+    assert not lists.plan_import(db, agreeing).errors
+
+
+def test_a_second_table_with_its_own_header_is_said_and_its_sheet_named_once(db: Database, tmp_path: Path) -> None:
+    preview = lists.plan_import(db, _file(tmp_path, "second_table_after_total"))
+    assert "Trang “Sheet”: từ dòng 18 là một bảng khác có dòng tiêu đề cột riêng" in " ".join(preview.notes)
+    assert preview.sheet == "Sheet"
+    assert [s.rows for s in preview.sheets] == [13]
+
+
+def test_a_household_title_naming_another_village_or_class_than_its_section_is_refused(
+    db: Database, tmp_path: Path
+) -> None:
+    """ "Hộ ông Hà Văn Thắng - Thôn Bãi Sậy (Hộ cận nghèo)" under "I. HỘ NGHÈO" › "2. Thôn Tân Hòa": before, the
+    title's village and class were taken over the sections', without a word."""
+
+    def change(ws: Any) -> None:
+        for r in range(1, ws.max_row + 1):
+            if ws.cell(r, 2).value == "Hộ ông Hà Văn Thắng":
+                ws.cell(r, 2).value = "Hộ ông Hà Văn Thắng - Thôn Bãi Sậy (Hộ cận nghèo)"
+            if ws.cell(r, 2).value == "Hộ ông Phạm Văn Long":  # the same as its sections: no problem
+                ws.cell(r, 2).value = "Hộ ông Phạm Văn Long - Thôn Đồng Xuân (Hộ nghèo)"
+
+    preview = lists.plan_import(db, _edit(shapes.class_sections(tmp_path / "ds.xlsx"), change))
+    assert [(e.row, e.value) for e in preview.errors] == [(15, "Thôn Bãi Sậy"), (15, "hộ cận nghèo")]
+    assert "mà dòng nhóm phía trên ghi Thôn Tân Hòa" in preview.errors[0].reason
+
+
+def test_a_household_title_saying_how_many_people_is_checked_against_its_rows(db: Database, tmp_path: Path) -> None:
+    """ "Hộ ông Phạm Văn Long (4 khẩu)" over three rows (a member's row lost): said at the title row (before, the
+    household was imported with three people without a word); over its four rows, nothing said."""
+
+    def counted(ws: Any) -> None:
+        ws.cell(_titles(ws)[0], 2).value = "Hộ ông Phạm Văn Long (4 khẩu) - Thôn Đồng Xuân (Hộ nghèo)"
+
+    def one_lost(ws: Any) -> None:
+        counted(ws)
+        ws.delete_rows(_titles(ws)[0] + 3)
+
+    whole = lists.plan_import(db, _edit(shapes.household_titles(tmp_path / "ok.xlsx"), counted))
+    assert not [i for i in whole.issues if "khẩu mà bên dưới" in i.reason]
+    preview = lists.plan_import(db, _edit(shapes.household_titles(tmp_path / "ds.xlsx"), one_lost))
+    said = [(i.row, i.severity, i.reason) for i in preview.issues if "khẩu mà bên dưới" in i.reason]
+    assert said == [(7, "warning", "dòng tiêu đề hộ ghi 4 khẩu mà bên dưới có 3 người: hãy xem lại hộ này (thiếu hay "
+                                   "thừa dòng)")]  # fmt: skip
