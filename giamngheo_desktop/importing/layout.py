@@ -35,6 +35,7 @@ _COUNT_NOTE = re.compile(r"\s*[(:].*$")
 _LIST_TITLE = re.compile(r"^(?:danh sach|ds)\b|^ho (?:can )?ngheo\b")  # a list's title, a class's group
 _PAGE_NUMBER = re.compile(r"^\s*[.:]?\s*\d{1,4}\s*(?:(?:/|of|tren)\s*\d{1,4})?\s*$")
 _VILLAGE_MENTION = re.compile(r"\b(?:thon|xom|to|ban|ap|khom|buon|khu|lang|doi)\b")
+_LIST_WORD = re.compile(r"^\s*(?:ds|d\.\s*s\.?|danh\s+sách)\b\s*[:.-]?\s*", re.IGNORECASE)  # a sheet's "DS …"
 _DATE_LINE = re.compile(r"\bngay\b.{0,12}\bthang\b.{0,12}\bnam\b")
 
 
@@ -241,7 +242,11 @@ def cut(
     titles = [c.strip() for r in rows[top : header.row] for c in r if isinstance(c, str) and c.strip()]
     part.village = village_of(table.sheet) or _village_in(titles, village_in)
     if not _class_fields().intersection(header.columns.values()):  # "HCN 2025": a sheet of one class
-        part.klass = title_class([*titles, table.sheet]) or class_named(table.sheet)
+        part.klass = (
+            title_class([*titles, table.sheet])
+            or class_named(table.sheet)
+            or class_named(_LIST_WORD.sub("", table.sheet))  # "DS HCN 2026"
+        )
     current: dict[str, str] = {}
     # "I. HỘ NGHÈO" just above the header: the first table's group (the next ones come with the header again)
     for row in reversed(rows[top : header.row]):
@@ -381,7 +386,11 @@ def household_title(text: str, village_of: VillageOf, village_in: VillageOf) -> 
             if _VILLAGE_WORDS.match(fold(piece.strip())):
                 village = village_of(piece.strip()) or piece.strip()
                 break
-    return name, village, title_class([rest]) or ""
+    klass = title_class([rest])
+    if klass is None:  # "(HN)", "(HCN)", "(Thoát nghèo)": a class written short, in a piece of its own
+        pieces = (piece.strip() for piece in re.split(r"[-–—,;:()|/]", rest))
+        klass = next((named for piece in pieces if piece and (named := class_named(piece)) is not None), None)
+    return name, village, klass or ""
 
 
 def _title_text(row: list[Any]) -> str | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from giamngheo_desktop import formats
 from giamngheo_desktop.importing import layout
@@ -23,9 +23,10 @@ from giamngheo_desktop.importing.reader import (
 from giamngheo_desktop.importing.values import (
     _VILLAGE_PREFIX,
     cell_text,
+    numbered_village,
     numbered_villages,
     village_key,
-    village_number,
+    village_numbers,
 )
 from giamngheo_desktop.storage.connection import Database
 from giamngheo_desktop.text import fold
@@ -81,13 +82,14 @@ class _Villages:
     by_key: dict[str, str]  # village_key → name
     folded: list[tuple[str, str]]  # (folded name without its kind word, name), the longest first
     own_forms: frozenset[str] = frozenset()  # numbered_villages of the commune's villages
+    own_numbers: dict[str, str] = field(default_factory=dict)  # village_numbers of them
 
     def of(self, text: str) -> str | None:
         if not text:
             return None
         found = self.by_key.get(village_key(text))
-        if found is None and (number := village_number(text)) is not None and number[0] not in self.own_forms:
-            found = self.by_key.get(number[1])  # "Thôn II" for the commune's "Thôn 2"
+        if found is None:  # "Thôn II" for the commune's "Thôn 2"
+            found = numbered_village(text, self.own_numbers, self.own_forms)
         return found
 
     def mentioned(self, text: str) -> str | None:
@@ -107,6 +109,7 @@ def _village_names(db: Database) -> _Villages:
         by_key={village_key(n): n for n in names},
         folded=sorted(((_VILLAGE_PREFIX.sub("", fold(n)), n) for n in names), key=lambda x: -len(x[0])),
         own_forms=numbered_villages(names),
+        own_numbers=village_numbers(names),
     )
 
 

@@ -12,11 +12,12 @@ from giamngheo_desktop.importing.planner_state import _PlannerState
 from giamngheo_desktop.importing.values import (
     _text,
     class_named,
+    numbered_village,
     numbered_villages,
     parse_date,
     phone_text,
     village_key,
-    village_number,
+    village_numbers,
 )
 from giamngheo_desktop.services import commune
 from giamngheo_desktop.services import register as reg
@@ -181,15 +182,13 @@ class _Households(_PlannerState):
 
     def _village_number(self, text: str, pieces: list[str]) -> None:
         if self.own_forms is None:
-            self.own_forms = numbered_villages(v["name"] for v in self.villages.values())
+            names = [v["name"] for v in self.villages.values()]
+            self.own_forms, self.own_numbers = numbered_villages(names), village_numbers(names)
         for piece in pieces:
-            found = village_number(piece)
-            if found is not None and found[0] not in self.own_forms and found[1] in self.villages:
-                self.village_keys[text] = found[1]
-                self.notes.append(
-                    f"Thôn ghi “{text}” được đọc là {self.villages[found[1]]['name']} (xã không có thôn nào viết "
-                    "theo cách đó)."
-                )
+            found = numbered_village(piece, self.own_numbers, self.own_forms)
+            if found is not None:
+                self.village_keys[text] = village_key(found)
+                self.notes.append(f"Thôn ghi “{text}” được đọc là {found} (xã không có thôn nào viết theo cách đó).")
                 return
 
     def _village_known(self, text: str) -> bool:

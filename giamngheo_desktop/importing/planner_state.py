@@ -96,6 +96,7 @@ class _PlannerState:
         }
         self.new_villages: dict[str, str] = {}
         self.own_forms: frozenset[str] | None = None  # numbered_villages of the commune's (once needed)
+        self.own_numbers: dict[str, str] = {}  # village_numbers of the commune's (likewise)
         self.code_keys: dict[str, str] = {}  # the file's household codes → household_code.key
         # plain tuples, not dicts: a re-import reads every household and member number here
         # by household_code.key: "DX 01" in the file is the register's "DX01"

@@ -686,17 +686,48 @@ def village_norm(text: str) -> str:
     return number[1] if number is not None else village_key(text)
 
 
+def village_form(text: str) -> str | None:
+    """How a village's number is written: 'digits' ("Thôn 2", "T2"), or :func:`village_number`'s way; None for a
+    village not known by a number."""
+    found = village_number(text)
+    if found is not None:
+        return found[0]
+    return "digits" if village_key(text).isdigit() else None
+
+
 def numbered_villages(names: Iterable[str]) -> frozenset[str]:
-    """The ways of :func:`village_number` a commune's own village names use (then no list's village is read that way:
-    "Thôn II" may be another village than "Thôn 2"); a village named by one letter ("Khu C") counts as Roman."""
+    """The ways (:func:`village_form`) a commune's own village names write their number (then no list's village
+    written that way is read as another: "Thôn II" may be another village than "Thôn 2"); a village named by one
+    letter ("Khu C") counts as Roman."""
     used = set()
     for name in names:
-        found = village_number(name)
-        if found is not None:
-            used.add(found[0])
+        form = village_form(name)
+        if form is not None:
+            used.add(form)
         if len(_KIND_WORD.sub("", fold(name))) == 1:
             used.add("roman")
     return frozenset(used)
+
+
+def village_numbers(names: Iterable[str]) -> dict[str, str]:
+    """The commune's villages known by a number, however written: the number → the name (a number two of them
+    share left out)."""
+    found: dict[str, str | None] = {}
+    for name in names:
+        if village_form(name) is not None:
+            number = village_norm(name)
+            found[number] = None if number in found else name
+    return {number: name for number, name in found.items() if name is not None}
+
+
+def numbered_village(text: str, numbers: dict[str, str], forms: frozenset[str]) -> str | None:
+    """The commune's village ``text`` names by its number written another way ("Thôn II", "Thôn số 2", "Thôn Hai"
+    for "Thôn 2"; "Thôn 2" for "Thôn II"), when the commune writes none of its villages that way (``forms``:
+    :func:`numbered_villages`; ``numbers``: :func:`village_numbers`)."""
+    form = village_form(text)
+    if form is None or form in forms:
+        return None
+    return numbers.get(village_norm(text))
 
 
 _TITLE = re.compile(r"^(?:hộ\s+)?(?:(ông|bà)\s+|(ô|b)\.\s*)(?=\S)", re.IGNORECASE)

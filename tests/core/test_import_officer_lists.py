@@ -1181,3 +1181,48 @@ def test_a_household_title_saying_how_many_people_is_checked_against_its_rows(db
     said = [(i.row, i.severity, i.reason) for i in preview.issues if "khẩu mà bên dưới" in i.reason]
     assert said == [(7, "warning", "dòng tiêu đề hộ ghi 4 khẩu mà bên dưới có 3 người: hãy xem lại hộ này (thiếu hay "
                                    "thừa dòng)")]  # fmt: skip
+
+
+def test_a_household_title_writing_the_class_short(db: Database, tmp_path: Path) -> None:
+    """ "(HN)", "(HCN)": before, no class read from the title (the households "không nghèo", with only the sheet's
+    note that the title speaks of poor households)."""
+
+    def change(ws: Any) -> None:
+        for row, house in zip(_titles(ws), shapes.HOUSES, strict=True):
+            short = "HN" if house.klass == "poor" else "HCN"
+            title = "ông" if house.people[0].sex == "M" else "bà"
+            ws.cell(row, 2).value = f"Hộ {title} {house.people[0].name} - {house.village} ({short})"
+
+    preview = lists.plan_import(db, _edit(shapes.household_titles(tmp_path / "ds.xlsx"), change))
+    assert not preview.errors, [e.text() for e in preview.errors]
+    lists.commit_import(db, preview)
+    assert commune_lists.imported(db) == shapes.expected()
+
+
+@pytest.mark.parametrize("names", [("DS HN 2026", "DS HCN 2026"), ("Danh sách HN", "Danh sách HCN")])
+def test_a_sheet_named_after_its_class_in_short(db: Database, tmp_path: Path, names: tuple[str, str]) -> None:
+    """The poor households on a sheet "DS HN 2026", the near-poor on "DS HCN 2026", no class column: before, every
+    household "không nghèo", without a word."""
+    wb = Workbook()
+    for k, (klass, name) in enumerate(zip(("poor", "near_poor"), names, strict=True)):
+        ws = wb.active if k == 0 else wb.create_sheet()
+        ws.title = name
+        ws.append(["STT", "Họ và tên", "Quan hệ với chủ hộ", "Ngày sinh", "Giới tính", "Dân tộc", "Số CCCD", "Thôn"])
+        people = [(h, p) for h in shapes.HOUSES if h.klass == klass for p in h.people]
+        for n, (h, p) in enumerate(people, 1):
+            ws.append([n, p.name, p.rel, p.born.strftime("%d/%m/%Y") if p.born else p.year, shapes.SEX[p.sex],
+                       p.ethnicity, p.id_number or None, h.village])  # fmt: skip
+    wb.save(tmp_path / "ds.xlsx")
+    preview = lists.plan_import(db, tmp_path / "ds.xlsx")
+    assert not preview.errors, [e.text() for e in preview.errors]
+    lists.commit_import(db, preview)
+    assert commune_lists.imported(db) == shapes.expected()
+
+
+def test_a_village_written_in_figures_for_a_commune_writing_it_in_roman(empty_db: Database, tmp_path: Path) -> None:
+    """The commune's villages "Thôn I", "Thôn II", "Thôn III": a list's "Thôn 1", "Thôn số 2", "T3" are those
+    (before: refused as villages the commune does not have)."""
+    _numbered_commune(empty_db, ["Thôn I", "Thôn II", "Thôn III"])
+    preview = lists.plan_import(empty_db, _villages_list(tmp_path / "ds.xlsx", ["Thôn 1", "Thôn số 2", "T3"]))
+    assert not preview.errors, [i.text() for i in preview.errors]
+    assert [h.village_name for h in preview.households] == ["Thôn I", "Thôn II", "Thôn III"]
