@@ -210,6 +210,7 @@ class _Planner(_Reading, _Heads, _Groups, _Members, _NewHouseholds, _MatchedHous
         self._copied_households(households)
         # what matching needed goes before validating: a list imported again matched every household
         self.existing, self.existing_members, self.ids_in_db, self.live_codes = {}, {}, {}, {}
+        self.member_table = reg.MemberTable()
         self.read_aside = None  # (what was read aside and not asked for)
         self.held = []
         self._validate_households()

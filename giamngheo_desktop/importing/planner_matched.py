@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -11,12 +11,13 @@ from giamngheo_desktop.domain import household_code
 from giamngheo_desktop.importing.planner_checks import CHECKED_TOGETHER, _Checks
 from giamngheo_desktop.importing.planner_households import _Households
 from giamngheo_desktop.importing.planner_register import _differ_columns, _household_changed, _Register
-from giamngheo_desktop.importing.preview import PlannedHousehold, PlannedMember, UpdatedMembers
+from giamngheo_desktop.importing.preview import PlannedHousehold, PlannedMember, UpdatedMembers, _picker
 from giamngheo_desktop.importing.values import _text
 from giamngheo_desktop.services import register as reg
 
-# a household of the register the file updates: its id, its row, its members each data row updates
-_Matched = tuple[int, tuple[Any, ...], list[tuple[Any, ...]]]
+# a household of the register the file updates: its id, its row, where the members each data row updates (each
+# a different one) are in the batch's member_table
+_Matched = tuple[int, tuple[Any, ...], Sequence[int]]
 
 
 class _MatchedHouseholds(_Households, _Register, _Checks):
@@ -41,7 +42,10 @@ class _MatchedHouseholds(_Households, _Register, _Checks):
         rels = m.rels
         col = self.member_index
         id_at, rel_at, life_at = col["id"], col["relationship_code"], col["life_status"]
-        ids_of, rel_of, life_of = itemgetter(id_at), itemgetter(rel_at), itemgetter(life_at)
+        ids_of = itemgetter(id_at)
+        table = self.member_table
+        spans = table.spans
+        member_ids, member_rels, member_lives = (table.columns[k] for k in ("id", "relationship_code", "life_status"))
         first: Callable[[Any], Any] = itemgetter(0)
         second: Callable[[Any], Any] = itemgetter(1)
         for j, (_key, rows) in enumerate(chunk):
@@ -56,27 +60,32 @@ class _MatchedHouseholds(_Households, _Register, _Checks):
             if existing_id is None or held - {existing_id}:
                 continue
             existing = self.existing.get(existing_id)
-            members = self.existing_members.get(existing_id)
-            if existing is None or not members:
+            start, end = spans.get(existing_id, (0, 0))
+            if existing is None or start == end:
                 continue
-            if None not in hits and len(hits) == len(members) and list(map(second, hits)) == list(map(ids_of, members)):
-                pairs = members  # each row the member at its place, by ID number (the usual)
+            at: Sequence[int]
+            if None not in hits and len(hits) == end - start and list(map(second, hits)) == member_ids[start:end]:
+                at = range(start, end)  # each row the member at its place, by ID number (the usual)
+                lives = member_lives[start:end]
                 kept = False
             else:
-                paired = self._pairs(rows, existing_id, members)
-                if paired is None:
+                members = self._members_of(existing_id)
+                pairs = self._pairs(rows, existing_id, members)
+                if pairs is None:
                     continue
-                pairs = paired
+                place = {row[id_at]: start + k for k, row in enumerate(members)}
+                at = [place[e[id_at]] for e in pairs]
+                lives = list(map(member_lives.__getitem__, at))
                 updated = set(map(ids_of, pairs))
                 kept = any(
                     e[id_at] not in updated and e[rel_at] == reg.HEAD and e[life_at] == "living" for e in members
                 )
             given = list(map(rels.__getitem__, rows)) if has_rel else [None] * len(rows)
             if None in given:
-                given = [rel_of(e) if r is None else r for r, e in zip(given, pairs, strict=True)]
-            heads = list(zip(given, map(life_of, pairs), strict=True)).count((reg.HEAD, "living"))
+                given = [member_rels[k] if r is None else r for r, k in zip(given, at, strict=True)]
+            heads = list(zip(given, lives, strict=True)).count((reg.HEAD, "living"))
             if (heads == 1 and not kept) or (heads == 0 and kept):  # no head missing, none twice
-                found[j] = (existing_id, existing, pairs)
+                found[j] = (existing_id, existing, at)
         return found
 
     def _pairs(
@@ -124,13 +133,16 @@ class _MatchedHouseholds(_Households, _Register, _Checks):
         m = self.m
         assert m is not None
         flat = list(itertools.chain.from_iterable(rows for _key, rows in chunk))
-        befores = list(itertools.chain.from_iterable(pairs for _hid, _row, pairs in matched))
-        table = dict(zip(self.member_names, map(list, zip(*befores, strict=True)), strict=True))  # a column each
-        fields = reg.member_input_columns(table, len(befores))
+        places = list(itertools.chain.from_iterable(at for _hid, _row, at in matched))
+        count = len(places)
+        batch = self.member_table.columns
+        pick = _picker(places, len(batch["id"]))  # (the usual: households in the register's order, one slice)
+        table = {name: pick(column) for name, column in batch.items()}  # the members updated, a column each
+        fields = reg.member_input_columns(table, count)
         m.update_columns(fields, flat, has_rel=has_rel)
         base = len(self.pending)
         self.prechecked_spans.append((base, base + len(flat)))  # checked by _check_matched
-        changed = _differ_columns(reg.member_columns_of(fields, self.memo), table, len(befores))
+        changed = _differ_columns(reg.member_columns_of(fields, self.memo), table, count)
         numbers = list(map(self.numbers.__getitem__, flat))
         # the members of a household one of whose members would write something are made now; the others'
         # (every one unchanged) when asked for (the preview shows a few)

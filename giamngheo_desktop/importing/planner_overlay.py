@@ -55,7 +55,10 @@ class _MemberColumns:
         if has_rel:
             f["relationship_code"] = _given(f["relationship_code"], pick(self.rels))
         isos, years = pick(self.birth_iso), pick(self.birth_year)
-        if any(isos) or any(years):  # a date, or a year alone
+        if all(isos):  # a date on every row (the usual)
+            f["birth_date"] = list(isos)
+            f["birth_year"] = [None] * len(rows)
+        elif any(isos) or any(years):  # a date, or a year alone
             f["birth_date"] = [
                 iso if iso or year else old for iso, year, old in zip(isos, years, f["birth_date"], strict=True)
             ]

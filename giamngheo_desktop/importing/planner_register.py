@@ -114,13 +114,16 @@ class _Register(_PlannerState):
         return candidates
 
     def _load_existing(self, candidates: set[int]) -> None:
-        """The register's households ``candidates`` (and their members), in a few queries instead of two per
-        household; their members read ahead where ``ahead`` reads them (a batch each call, in order)."""
+        """The register's households ``candidates`` (and their members, a column each: ``member_table``), in a few
+        queries instead of two per household; their members read ahead where ``ahead`` reads them (a batch each
+        call, in order)."""
         self.existing, self.existing_members = {}, {}
-        read = self.ahead.rows() if self.ahead is not None else None
+        read = self.ahead.table() if self.ahead is not None else None
+        self.member_table = reg.MemberTable()
         if candidates:
             self.existing = self._household_rows(candidates)
-            self.existing_members = self._member_rows(candidates, read)
+            self.member_table = read if read is not None else reg.member_table(self.db, candidates)
+            self._member_columns_named(list(self.member_table.columns))
 
     def _household_rows(self, household_ids: Iterable[int]) -> dict[int, tuple[Any, ...]]:
         """:func:`register.household_rows` (their columns in ``household_index``), those read aside taken
@@ -147,16 +150,26 @@ class _Register(_PlannerState):
             self.household_input = reg.household_input_reader(columns)
         return found
 
-    def _member_rows(
-        self, household_ids: Iterable[int], read: tuple[list[str], dict[int, list[Any]]] | None = None
-    ) -> dict[int, list[Any]]:
-        """:func:`register.member_rows` (their columns in ``member_index``); ``read``: what it gives, read already."""
-        columns, found = read if read is not None else reg.member_rows(self.db, household_ids)
+    def _member_columns_named(self, columns: list[str]) -> None:
+        """``member_index`` and the readers of the register's member rows, once their columns are known."""
         if columns and not self.member_index:
             self.member_names = columns
             self.member_index = {name: i for i, name in enumerate(columns)}
             self.member_input = reg.member_input_reader(columns)
-        return found
+
+    def _members_of(self, household_id: int) -> list[tuple[Any, ...]]:
+        """The register's members of a household as :func:`register.member_rows` gives them (their columns in
+        ``member_index``): the batch's made of ``member_table`` (once), another's read."""
+        rows = self.existing_members.get(household_id)
+        if rows is None:
+            if household_id in self.member_table.spans:
+                rows = self.member_table.rows(household_id)
+            else:
+                columns, found = reg.member_rows(self.db, [household_id])
+                self._member_columns_named(columns)
+                rows = found[household_id]
+            self.existing_members[household_id] = rows
+        return rows
 
     def _match(
         self, i: int, row: int, household_id: int | None, existing_members: list[tuple[Any, ...]]

@@ -63,9 +63,7 @@ class _OneHousehold(_Households, _Register):
         # members
         existing_members: list[tuple[Any, ...]] = []
         if existing_id is not None:
-            if existing_id not in self.existing_members:
-                self.existing_members.update(self._member_rows([existing_id]))
-            existing_members = self.existing_members[existing_id]
+            existing_members = self._members_of(existing_id)
         first_pending = len(self.pending)
         planned_members = self._plan_members(rows, numbers, existing_id, existing_members, has_rel=has_rel)
         # exactly one living head, counting members already in the register

@@ -147,7 +147,8 @@ class _PlannerState:
         self.household_index: dict[str, int] = {}
         self.household_names: list[str] = []
         self.household_input: Callable[[Any], reg.HouseholdInput] | None = None
-        self.existing_members: dict[int, list[tuple[Any, ...]]] = {}
+        self.member_table = reg.MemberTable()  # the batch's members, a column each (register.member_table)
+        self.existing_members: dict[int, list[tuple[Any, ...]]] = {}  # made of it when asked (_members_of)
         self.member_index: dict[str, int] = {}
         self.member_names: list[str] = []
         self.member_input: Callable[[Any], reg.MemberInput] = reg.member_input_from_row

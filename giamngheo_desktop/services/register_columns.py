@@ -96,6 +96,8 @@ def by_field(items: Sequence[Any], names: Sequence[str]) -> dict[str, list[Any]]
 
 def _or_none(values: list[Any]) -> list[Any]:
     """``[v or None for v in values]`` of a text column (loops in Python only when some value is '')."""
+    if values.count(None) == len(values):  # (most columns of most members: told apart in C by identity)
+        return values
     return [v or None for v in values] if "" in values else values
 
 
@@ -160,37 +162,45 @@ def member_columns_of(
     names = known["full_name"] if known is not None and "full_name" in known else list(map(nfc, f["full_name"]))
     birth_dates = f["birth_date"]
     distinct = set(birth_dates)
-    if {type(b) for b in distinct} <= {str, type(None)}:  # ISO texts (the usual): each read once
-        dates = {b: memo.date(b) for b in distinct if b is not None}
-        isos = {b: memo.iso(b) for b in dates}
-        dates[None] = isos[None] = None
-        births = list(map(dates.__getitem__, birth_dates))
-        iso_dates = list(map(isos.__getitem__, birth_dates))
+    if set(map(type, distinct)) <= {str, type(None)}:  # ISO texts (the usual): each read once
+        iso_dates, years = memo.iso_years(birth_dates, distinct)
     else:
         births = [memo.date(b) if type(b) is str else parse_iso_date(b) for b in birth_dates]
         iso_dates = [
             memo.iso(text) if type(text) is str else (b.isoformat() if b else None)
             for text, b in zip(birth_dates, births, strict=True)
         ]
+        years = [b.year if b else None for b in births]
     if known is not None:
         numbers, kinds = known["id_number"], known["id_kind"]
     else:
         numbers, kinds = id_columns(f["id_number"])
     ethnic = f["ethnicity_code"]
+    systems = f["ethnicity_system"]
     count = len(names)
+    given_years = f["birth_year"]
+    allowances = f["social_allowance"]
     return {
         "full_name": names,
-        "name_fold": known["name_fold"] if known is not None else list(map(memo.fold, names)),
+        "name_fold": known["name_fold"] if known is not None else memo.folded(names),
         "birth_date": iso_dates,
-        "birth_year": [y or (b.year if b else None) for y, b in zip(f["birth_year"], births, strict=True)],
+        "birth_year": (
+            years  # no year of its own (a re-import: every member with a date)
+            if given_years.count(None) == count
+            else [y or year for y, year in zip(given_years, years, strict=True)]
+        ),
         "sex": f["sex"],
         "id_number": numbers,
         "id_kind": kinds,
         "id_issue_date": _or_none(f["id_issue_date"]),
-        "ethnicity_system": [
-            (system or DEFAULT_ETHNICITY_SYSTEM) if code else None
-            for system, code in zip(f["ethnicity_system"], ethnic, strict=True)
-        ],
+        "ethnicity_system": (
+            list(systems)  # every member with a code and a system (the usual)
+            if all(ethnic) and all(systems)
+            else [
+                (system or DEFAULT_ETHNICITY_SYSTEM) if code else None
+                for system, code in zip(systems, ethnic, strict=True)
+            ]
+        ),
         "ethnicity_code": _or_none(ethnic),
         "relationship_code": f["relationship_code"],
         "education_level": _or_none(f["education_level"]),
@@ -208,7 +218,9 @@ def member_columns_of(
         "hi_valid_from": _or_none(f["hi_valid_from"]),
         "hi_valid_to": _or_none(f["hi_valid_to"]),
         "disability": _or_none(f["disability"]),
-        "social_allowance": [int(v or 0) for v in f["social_allowance"]],
+        "social_allowance": (
+            list(allowances) if set(map(type, allowances)) <= {int} else [int(v or 0) for v in allowances]
+        ),
         "nutrition": _or_none(f["nutrition"]),
         "life_status": f["life_status"],
         "life_status_date": _or_none(f["life_status_date"]),
@@ -355,7 +367,9 @@ def member_input_columns(table: dict[str, list[Any]], count: int) -> dict[str, l
     if contracts.count(None) != count:
         f["labour_contract"] = [None if v is None else bool(v) for v in contracts]
     dates = f["birth_date"]
-    if any(dates):  # the year follows the date
+    if all(dates):  # the year follows the date (every member has one: the usual)
+        f["birth_year"] = [None] * count
+    elif any(dates):
         f["birth_year"] = [None if d else y for d, y in zip(dates, f["birth_year"], strict=True)]
     return f
 

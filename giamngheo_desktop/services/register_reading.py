@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import operator
 import sqlite3
 import threading
 from collections.abc import Iterable, Mapping
@@ -222,11 +223,45 @@ def member_rows(db: Database, household_ids: Iterable[int]) -> tuple[list[str], 
     return columns, found
 
 
+@dataclass
+class MemberTable:
+    """The register's members (not removed) of some households as :func:`member_rows` reads them, a column each
+    (column → the value of each member; the households' members one after another, in that order) and where each
+    household's members are (``spans``: household → (start, end), every household asked for; (0, 0) when it has
+    none): a list imported again compares 200,000 members a column at a time, and a row per member, turned into
+    columns, cost as much as reading them."""
+
+    columns: dict[str, list[Any]] = field(default_factory=dict)
+    spans: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    def rows(self, household_id: int) -> list[tuple[Any, ...]]:
+        """The household's members as :func:`member_rows` gives them (a tuple of the columns' values each)."""
+        start, end = self.spans[household_id]
+        return list(zip(*[column[start:end] for column in self.columns.values()], strict=True))
+
+
+def member_table(db: Database, household_ids: Iterable[int]) -> MemberTable:
+    """:func:`member_rows` of these households as a :class:`MemberTable`."""
+    names, found = member_rows(db, household_ids)
+    spans: dict[int, tuple[int, int]] = {}
+    at = 0
+    for hid, rows in found.items():
+        spans[hid] = (at, at + len(rows)) if rows else (0, 0)
+        at += len(rows)
+    everyone = list(itertools.chain.from_iterable(found.values()))
+    columns = (
+        dict(zip(names, map(list, zip(*everyone, strict=True)), strict=True))
+        if everyone
+        else {name: [] for name in names}
+    )
+    return MemberTable(columns, spans)
+
+
 class MembersAhead:
-    """:func:`member_rows` of households given a batch at a time, each batch read on a second (read-only)
+    """:func:`member_table` of households given a batch at a time, each batch read on a second (read-only)
     connection in a helper thread while the caller works on the batch before (a list imported again reads
-    200,000 members): SQLite writes a batch's rows into one JSON text without Python's lock, and the caller
-    only decodes it. The rows are lists (of the same values) instead of tuples. :meth:`close` when done."""
+    200,000 members): SQLite writes each column of a batch's members into one JSON text without Python's lock,
+    and the caller only decodes them. :meth:`close` when done."""
 
     def __init__(self, path: Path, batches: list[list[int]]) -> None:
         self._path = path
@@ -235,49 +270,51 @@ class MembersAhead:
         self._helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-members-ahead")
         self._coming = self._submit()
 
-    def _submit(self) -> tuple[list[int], Future[tuple[list[str], list[str]]]] | None:
+    def _submit(self) -> tuple[list[int], Future[tuple[list[str], list[tuple[str, ...]]]]] | None:
         household_ids = next(self._batches, None)
         if household_ids is None:
             return None
         return household_ids, self._helper.submit(self._read, household_ids)
 
-    def _read(self, household_ids: list[int]) -> tuple[list[str], list[str]]:
-        """The member columns read, and each 500 households' rows as a JSON list of lists (in the helper)."""
+    def _read(self, household_ids: list[int]) -> tuple[list[str], list[tuple[str, ...]]]:
+        """The member columns read, and for each 500 households a JSON list of each column's values (in the
+        helper)."""
         if self._conn is None:
             self._conn = connect_read_only(self._path)
         conn = self._conn
         read = _read_columns(conn, "member")
-        texts: list[str] = []
+        names = read.split(", ")
+        arrays = ", ".join(f"json_group_array({name})" for name in names)
+        texts: list[tuple[str, ...]] = []
         for batch in _batches(household_ids):
             marks = ", ".join("?" * len(batch))
-            (text,) = conn.execute(
-                f"SELECT json_group_array(json_array({read})) FROM (SELECT {read} FROM member m "
-                f"WHERE m.household_id IN ({marks}) AND m.deleted_at IS NULL "
-                f"ORDER BY m.household_id, {_MEMBERS_ORDER})",
-                batch,
-            ).fetchone()
-            texts.append(text)
-        return read.split(", "), texts
+            texts.append(
+                conn.execute(
+                    f"SELECT {arrays} FROM (SELECT {read} FROM member m "
+                    f"WHERE m.household_id IN ({marks}) AND m.deleted_at IS NULL "
+                    f"ORDER BY m.household_id, {_MEMBERS_ORDER})",
+                    batch,
+                ).fetchone()
+            )
+        return names, texts
 
-    def rows(self) -> tuple[list[str], dict[int, list[Any]]] | None:
-        """:func:`member_rows` of the next batch (the one after is read meanwhile); None when it could not be read
+    def table(self) -> MemberTable | None:
+        """:func:`member_table` of the next batch (the one after is read meanwhile); None when it could not be read
         (the caller reads it itself)."""
         coming = self._coming
         assert coming is not None, "every batch is read already"
         self._coming = self._submit()
         household_ids, reading = coming
         try:
-            columns, texts = reading.result()
+            names, texts = reading.result()
         except (sqlite3.Error, StorageUnavailable):
             return None
-        at = columns.index("household_id")
-        found: dict[int, list[Any]] = {}
-        for batch, text in zip(_batches(household_ids), texts, strict=True):
-            for hid in batch:
-                found[hid] = []
-            for hid, rows in itertools.groupby(json.loads(text), itemgetter(at)):
-                found[hid] = list(rows)
-        return columns, found
+        columns: dict[str, list[Any]] = {name: [] for name in names}
+        lists = list(columns.values())
+        for arrays in texts:
+            for column, text in zip(lists, arrays, strict=True):
+                column += json.loads(text)
+        return MemberTable(columns, _spans(household_ids, columns["household_id"]) if names else {})
 
     def close(self) -> None:
         """Let the helper and its connection go (a batch being read is read to its end)."""
@@ -289,6 +326,17 @@ class MembersAhead:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+def _spans(household_ids: Iterable[int], owners: list[int]) -> dict[int, tuple[int, int]]:
+    """:attr:`MemberTable.spans` of ``household_ids`` whose members belong to ``owners`` (each member's household;
+    a household's members together)."""
+    count = len(owners)
+    found: dict[int, tuple[int, int]] = {}
+    if count:
+        breaks = list(itertools.compress(range(1, count), map(operator.ne, owners[1:], owners[:-1])))
+        found = {owners[start]: (start, end) for start, end in zip([0, *breaks], [*breaks, count], strict=True)}
+    return {hid: found.get(hid, (0, 0)) for hid in sorted(set(household_ids))}
 
 
 def members_ahead(db: Database, batches: list[list[int]]) -> MembersAhead | None:

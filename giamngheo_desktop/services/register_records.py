@@ -7,7 +7,7 @@ import json
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from giamngheo_desktop.domain import fields as field_table
 from giamngheo_desktop.domain.vocab import CLASS_LABELS, PovertyClass
@@ -165,6 +165,8 @@ class MemberMemo:
         self.dates: dict[str, _dt.date | None] = {}
         self.isos: dict[str, str | None] = {}
         self.kept: dict[str, tuple[list[Any], Any]] = {}  # see keep()
+        self._isos_of: dict[str | None, str | None] = {None: None}  # (iso_years: None for None)
+        self._years_of: dict[str | None, int | None] = {None: None}
 
     def keep(self, name: str, column: Sequence[Any], made: Any) -> None:
         """Remember ``made``, worked out from the values of ``column`` (a validator's NFC of 200,000 names, its ID
@@ -185,6 +187,13 @@ class MemberMemo:
             found = self.folds[text] = fold(text)
         return found
 
+    def folded(self, texts: list[str]) -> list[str]:
+        """:meth:`fold` of each text, a column at a time (each distinct text folded once)."""
+        folds = self.folds
+        for text in set(texts).difference(folds):
+            folds[text] = fold(text)
+        return list(map(folds.__getitem__, texts))
+
     def date(self, text: str) -> _dt.date | None:
         try:
             return self.dates[text]
@@ -200,6 +209,28 @@ class MemberMemo:
             date = self.date(text)
             found = self.isos[text] = date.isoformat() if date else None
             return found
+
+    def iso_years(
+        self, texts: list[str | None], distinct: set[str | None] | None = None
+    ) -> tuple[list[str | None], list[int | None]]:
+        """:meth:`iso` of each text (None for None) and the year of its date (None where it is not a date), a column
+        at a time: each distinct text (``distinct``: ``set(texts)``, made already) read once per pass, in C where
+        every new one is a date of 10 characters (a re-import compares 200,000 birth dates)."""
+        isos, years = self._isos_of, self._years_of
+        new = cast("list[str]", list((set(texts) if distinct is None else distinct).difference(years)))  # (no None)
+        try:
+            if set(map(len, new)) - {10}:
+                raise ValueError
+            dates: list[_dt.date | None] = list(map(_dt.date.fromisoformat, new))
+        except ValueError:  # (what parse_iso_date does with each, as it does it)
+            dates = list(map(self.date, new))
+        else:
+            self.dates.update(zip(new, dates, strict=True))
+        found = [date.isoformat() if date else None for date in dates]
+        self.isos.update(zip(new, found, strict=True))
+        isos.update(zip(new, found, strict=True))
+        years.update(zip(new, [date.year if date else None for date in dates], strict=True))
+        return list(map(isos.__getitem__, texts)), list(map(years.__getitem__, texts))
 
 
 def class_choices() -> list[tuple[str, str]]:

@@ -319,6 +319,23 @@ def test_batched_reads_equal_the_single_ones(db: Database) -> None:
         single = [{k: m[k] for k in columns} for m in reg.list_members(db, hid)]  # the columns a re-import reads
         assert members[hid] == single
     assert len(members[second]) == 4
+    # the same rows a column at a time, read here or ahead on a second connection (a re-import's batches)
+    asked = [first, second, 999_999]
+    ahead = reg.members_ahead(db, [asked, [second]])
+    assert ahead is not None
+    try:
+        for table in (reg.member_table(db, asked), ahead.table()):
+            assert table is not None
+            assert list(table.columns) == columns
+            for hid in asked:
+                made, read = table.rows(hid), rows.get(hid, [])
+                assert made == list(read)
+                assert [list(map(type, row)) for row in made] == [list(map(type, row)) for row in read]
+            assert table.spans[999_999] == (0, 0)
+        alone = ahead.table()
+        assert alone is not None and alone.rows(second) == list(rows[second]) and list(alone.spans) == [second]
+    finally:
+        ahead.close()
 
 
 def test_code_check_from_a_dict_of_live_codes_gives_the_same_issues(db: Database) -> None:
