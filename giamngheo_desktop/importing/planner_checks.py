@@ -47,9 +47,9 @@ class _Checks(_PlannerState):
             for key in field_checks.READ["member"]
         }
         starts = list(itertools.accumulate((len(run.rows) for _base, run in runs), initial=0))
-        checked = reg.validate_member_columns(
-            self.db, columns, starts[-1], codes=self.vocab.codes, today=self.today, memo=self.memo
-        )
+        if self.matched_context is None:  # one for every call: each distinct date checked once
+            self.matched_context = field_checks.Context(self.vocab.codes, self.today, self.memo)
+        checked = reg.validate_member_columns(self.db, columns, starts[-1], context=self.matched_context)
         for at, issues in checked.items():
             place = bisect.bisect_right(starts, at) - 1
             self.prechecked[runs[place][0] + at - starts[place]] = issues
@@ -206,6 +206,7 @@ class _Checks(_PlannerState):
         count = len(self.pending)
         if any(column is None for column in columns.values()):  # members of the register among them
             self._check_matched()
+            self.matched_context = None
             rest: Sequence[int] = range(count)
             if self.prechecked_spans:  # those planned a run at a time are checked already
                 done = bytearray(count)

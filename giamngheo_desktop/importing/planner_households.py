@@ -162,6 +162,40 @@ class _Households(_PlannerState):
             data.causes = causes
         return data
 
+    def _set_household_columns(self, households: list[reg.HouseholdInput], values: dict[str, list[Any]]) -> None:
+        """What the file says of each household's own fields (``values``: a column per household field, None where
+        the file says nothing) put into ``households`` as :meth:`_household_data` puts it, a field at a time (each
+        distinct text read once): households the planner has nothing to say about (:meth:`_plain`)."""
+        setters: dict[str, Callable[[reg.HouseholdInput, Any], None]] = {
+            "address": lambda data, v: setattr(data, "address", _text(v)),
+            "phone": lambda data, v: setattr(data, "phone", phone_text(v)),
+            "class_decision": lambda data, v: setattr(data, "class_decision", _text(v)),
+            "waste_treatment": lambda data, v: setattr(data, "waste_treatment", self.vocab.yes_no[fold_key(_text(v))]),
+            "class_date": lambda data, v: setattr(data, "class_date", self.date(v)[0]),
+            "poverty_class": lambda data, v: setattr(data, "poverty_class", self._class(_text(v))),
+            "causes": lambda data, v: setattr(data, "causes", self.vocab.causes(_text(v))[0]),
+        }
+        for key, column in values.items():
+            setter = setters.get(key)
+            if setter is None:
+                continue
+            distinct = dict.fromkeys(column)
+            if key != "causes" and all(type(v) is str or v is None for v in distinct):
+                # text (the usual): each distinct text read once (a value of its own: causes are a list each)
+                scratch = reg.HouseholdInput("", 0)
+                found: dict[str, Any] = {}
+                for text in distinct:
+                    if text is not None:
+                        setter(scratch, text)
+                        found[text] = getattr(scratch, key)
+                for data, value in zip(households, column, strict=True):
+                    if value is not None:
+                        setattr(data, key, found[value])
+                continue
+            for data, value in zip(households, column, strict=True):
+                if value is not None:
+                    setter(data, value)
+
     def _class(self, text: str) -> str | None:
         """The poverty class a text names (None: not understood)."""
         if text not in self.classes:

@@ -10,7 +10,7 @@ from typing import Any
 from giamngheo_desktop.domain import household_code
 from giamngheo_desktop.importing.planner_checks import CHECKED_TOGETHER, _Checks
 from giamngheo_desktop.importing.planner_households import _Households
-from giamngheo_desktop.importing.planner_register import _differ_columns, _household_changed, _Register
+from giamngheo_desktop.importing.planner_register import _differ_columns, _Register
 from giamngheo_desktop.importing.preview import PlannedHousehold, PlannedMember, UpdatedMembers, _picker
 from giamngheo_desktop.importing.values import _text
 from giamngheo_desktop.services import register as reg
@@ -151,55 +151,72 @@ class _MatchedHouseholds(_Households, _Register, _Checks):
         if sum(len(run.rows) for _base, run in self.unchecked) >= CHECKED_TOGETHER:
             self._check_matched()
         pending: list[PlannedMember | None] = [None] * len(flat)
-        existing_rows = [row for _hid, row, _pairs in matched]
-        held = dict(zip(self.household_names, map(list, zip(*existing_rows, strict=True)), strict=True))
-        inputs_of = reg.household_input_columns(held, len(matched))
-        planned: list[PlannedHousehold] = []
-        check_at, start = len(self.issues), 0
-        keys = list(values)
-        given = zip(*values.values(), strict=True) if keys else itertools.repeat(())
-        villages: dict[str, tuple[int | None, str, str]] = {}  # by text: each found once
-        for j, ((_key, rows), (household_id, existing, _pairs), cells) in enumerate(
-            zip(chunk, matched, given, strict=False)
-        ):
-            hvals = {key: value for key, value in zip(keys, cells, strict=True) if value is not None}
-            first_row = self.numbers[rows[0]]
-            code = _text(hvals.get("household_code", ""))
-            code_key = (self.code_keys.get(code) or household_code.key(code)) if code else ""
-            text = _text(hvals.get("village", ""))
-            village = villages.get(text)
-            if village is None:
-                village = villages[text] = self._village(first_row, text)  # known (_matched): nothing to say
-            village_id, village_name, new_village = village
-            data = self._household_data(first_row, code, code_key, existing, village_id, hvals, inputs_of[j])
-            end = start + len(rows)
-            made: list[PlannedMember] | None = None
-            if True in changed[start:end]:
-                made = updated.made(start, end)
-                for member, differs in zip(made, changed[start:end], strict=True):
-                    member.changed = differs
-                pending[start:end] = made
-            household = PlannedHousehold(
-                rows=numbers[start:end],
-                action="update",
-                data=data,
-                made_members=made,
-                household_id=household_id,
-                village_name=village_name,
-                new_village=new_village,
-                member_rows=rows,
-                updated=updated,
-                updated_at=start,
+        count = len(matched)  # (households from here on)
+        rows_held = [row for _hid, row, _at in matched]
+        held = dict(zip(self.household_names, map(list, zip(*rows_held, strict=True)), strict=True))
+        households = reg.household_input_columns(held, count)
+        # the file's fields put over the register's a field at a time, as _household_data puts them one household at
+        # a time (the planner has nothing to say of these households: _matched)
+        codes = list(map(_text, values["household_code"])) if "household_code" in values else [""] * count
+        for data, code in zip(households, codes, strict=True):
+            if (
+                code
+                and data.code != code
+                and household_code.key(data.code) != (self.code_keys.get(code) or household_code.key(code))
+            ):
+                data.code = code  # the register's "DX01" stays as it is for a file's "DX 01"
+        village_cells = values.get("village") or [None] * count
+        texts = list(map(_text, village_cells))
+        found: dict[str, tuple[int | None, str, str]] = {}  # by text: each found once
+        for text, (_key, rows) in zip(texts, chunk, strict=True):
+            if text not in found:
+                found[text] = self._village(self.numbers[rows[0]], text)  # known (_matched): nothing to say
+        villages = list(map(found.__getitem__, texts))
+        for data, cell, (village_id, _name, _new) in zip(households, village_cells, villages, strict=True):
+            if village_id is not None and cell is not None:
+                data.village_id = village_id
+        self._set_household_columns(households, values)
+        new_villages = [village[2] for village in villages]
+        differ = _differ_columns(reg.household_columns(households), held, count)
+        if "causes" in values:  # else each household's causes are the register's (household_input_columns)
+            differ = [
+                differs or sorted(set(data.causes)) != sorted(set(causes or []))
+                for differs, data, causes in zip(differ, households, held["causes"], strict=True)
+            ]
+        ends = list(itertools.accumulate(len(rows) for _key, rows in chunk))
+        starts = [0, *ends[:-1]]
+        made_members: list[list[PlannedMember] | None] = [None] * count
+        if True in changed:  # the members of a household one of whose members would write something: made now
+            for j, (start, end) in enumerate(zip(starts, ends, strict=True)):
+                if True in changed[start:end]:
+                    made = made_members[j] = updated.made(start, end)
+                    for member, differs in zip(made, changed[start:end], strict=True):
+                        member.changed = differs
+                    pending[start:end] = made
+        planned = list(
+            map(
+                PlannedHousehold,
+                map(numbers.__getitem__, map(slice, starts, ends)),
+                itertools.repeat("update"),
+                households,
+                made_members,
+                [household_id for household_id, _row, _at in matched],
+                [village[1] for village in villages],
+                new_villages,
+                itertools.repeat(False),
+                itertools.repeat(True),
+                itertools.repeat(None),
+                [differs or bool(new) for differs, new in zip(differ, new_villages, strict=True)],  # _household_changed
+                [rows for _key, rows in chunk],
+                itertools.repeat(None),
+                itertools.repeat(updated),
+                starts,
             )
-            if made is None:
-                self.unmade.append((base + start, household))
-            self.household_checks.append((check_at, household, bool(code)))
-            self.first_rows[base + start] = household
-            planned.append(household)
-            start = end
-        differ = _differ_columns(reg.household_columns([h.data for h in planned]), held, len(planned))
-        for household, differs, causes in zip(planned, differ, held["causes"], strict=True):
-            household.changed = _household_changed(household, differs, causes)
+        )
+        firsts = [base + start for start in starts]
+        self.unmade.extend((at, h) for at, h, made in zip(firsts, planned, made_members, strict=True) if made is None)
+        self.household_checks.extend(zip(itertools.repeat(len(self.issues)), planned, map(bool, codes)))
+        self.first_rows.update(zip(firsts, planned, strict=True))
         self.pending += pending
         self.pending_rows += flat
         self.updates += len(flat)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from typing import Any
 
 from giamngheo_desktop.domain import household_code
 from giamngheo_desktop.importing.planner_households import _Households
 from giamngheo_desktop.importing.preview import PlannedHousehold
-from giamngheo_desktop.importing.values import _text, phone_text
+from giamngheo_desktop.importing.values import _text
 from giamngheo_desktop.services import register as reg
-from giamngheo_desktop.text import fold_key
 
 
 class _NewHouseholds(_Households):
@@ -62,35 +60,7 @@ class _NewHouseholds(_Households):
         found_villages = {text: self._village_found(text) for text in dict.fromkeys(texts)}  # each text once
         villages: list[tuple[int | None, str, str]] = list(map(found_villages.__getitem__, texts))  # type: ignore[arg-type]
         households = list(map(reg.HouseholdInput, codes, [village[0] or 0 for village in villages]))
-        setters: dict[str, Callable[[reg.HouseholdInput, Any], None]] = {
-            "address": lambda data, v: setattr(data, "address", _text(v)),
-            "phone": lambda data, v: setattr(data, "phone", phone_text(v)),
-            "class_decision": lambda data, v: setattr(data, "class_decision", _text(v)),
-            "waste_treatment": lambda data, v: setattr(data, "waste_treatment", self.vocab.yes_no[fold_key(_text(v))]),
-            "class_date": lambda data, v: setattr(data, "class_date", self.date(v)[0]),
-            "poverty_class": lambda data, v: setattr(data, "poverty_class", self._class(_text(v))),
-            "causes": lambda data, v: setattr(data, "causes", self.vocab.causes(_text(v))[0]),
-        }
-        for key, column in values.items():
-            setter = setters.get(key)
-            if setter is None:
-                continue
-            distinct = dict.fromkeys(column)
-            if key != "causes" and all(type(v) is str or v is None for v in distinct):
-                # text (the usual): each distinct text read once (a value of its own: causes are a list each)
-                scratch = reg.HouseholdInput("", 0)
-                found: dict[str, Any] = {}
-                for text in distinct:
-                    if text is not None:
-                        setter(scratch, text)
-                        found[text] = getattr(scratch, key)
-                for data, value in zip(households, column, strict=True):
-                    if value is not None:
-                        setattr(data, key, found[value])
-                continue
-            for data, value in zip(households, column, strict=True):
-                if value is not None:
-                    setter(data, value)
+        self._set_household_columns(households, values)
         # their members are made when asked for (the preview shows a few): written from the columns
         planned = list(
             map(

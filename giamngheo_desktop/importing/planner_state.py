@@ -31,6 +31,7 @@ from giamngheo_desktop.importing.values import (
     utc_midnights,
     village_key,
 )
+from giamngheo_desktop.services import field_checks
 from giamngheo_desktop.services import register as reg
 from giamngheo_desktop.storage.connection import Database
 
@@ -141,6 +142,7 @@ class _PlannerState:
         self.prechecked: dict[int, Sequence[ValidationIssue]] = {}
         self.prechecked_spans: list[tuple[int, int]] = []
         self.unchecked: list[tuple[int, UpdatedMembers]] = []
+        self.matched_context: field_checks.Context | None = None  # what _check_matched's calls have checked
         # households of the register the file matches, loaded together before planning a batch of them;
         # their members as plain tuples (columns named by member_index)
         self.existing: dict[int, tuple[Any, ...]] = {}  # household rows, columns named by household_index

@@ -188,9 +188,12 @@ def validate_member_columns(
     codes: CodeBook | None = None,
     today: _dt.date | None = None,
     memo: MemberMemo | None = None,
+    context: field_checks.Context | None = None,
 ) -> dict[int, list[ValidationIssue]]:
     """:func:`validate_members` of ``count`` members given a column per field, without looking up ID
-    numbers in the register: the problems of the members that have any, by index.
+    numbers in the register: the problems of the members that have any, by index. ``context``: one a caller
+    checking the members of one pass in several calls gives each (what it has checked is not checked again;
+    ``codes``, ``today`` and ``memo`` are then its own).
 
     ``columns`` holds each field's value of every member (a field it lacks holds
     :class:`MemberInput`'s default); the lists are read, not changed. An import has its members'
@@ -210,7 +213,7 @@ def validate_member_columns(
         return made
 
     given = {key: columns[key] if key in columns else default_column(key) for key in field_checks.READ["member"]}
-    ctx = field_checks.Context(codes or CodeBook(db), today or clock.today(), memo or MemberMemo())
+    ctx = context or field_checks.Context(codes or CodeBook(db), today or clock.today(), memo or MemberMemo())
     field_checks.check_columns("member", given, add, ctx)
     return found
 

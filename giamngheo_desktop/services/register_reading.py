@@ -312,8 +312,11 @@ class MembersAhead:
         columns: dict[str, list[Any]] = {name: [] for name in names}
         lists = list(columns.values())
         for arrays in texts:
-            for column, text in zip(lists, arrays, strict=True):
-                column += json.loads(text)
+            count = len(lists[0])
+            lists[0] += json.loads(arrays[0])
+            count = len(lists[0]) - count
+            for column, text in zip(lists[1:], arrays[1:], strict=True):
+                column += _json_list(text, count)
         return MemberTable(columns, _spans(household_ids, columns["household_id"]) if names else {})
 
     def close(self) -> None:
@@ -326,6 +329,20 @@ class MembersAhead:
         if self._conn is not None:
             self._conn.close()
             self._conn = None
+
+
+_JSON = json.JSONDecoder()
+
+
+def _json_list(text: str, count: int) -> list[Any]:
+    """``json.loads(text)`` of a JSON list of ``count`` values written by SQLite; one value repeated when the text is
+    that value written ``count`` times (most columns of most members: None, '', the one code) — decoded once."""
+    if count > 1:
+        first, end = _JSON.raw_decode(text, 1)  # (the first value's text is text[1:end])
+        if len(text) == 1 + count * end and text == f"[{','.join([text[1:end]] * count)}]":
+            return [first] * count
+    values: list[Any] = json.loads(text)
+    return values
 
 
 def _spans(household_ids: Iterable[int], owners: list[int]) -> dict[int, tuple[int, int]]:
