@@ -7,8 +7,10 @@ so the key is computed here and stored in *_fold columns.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from typing import Any
 
 from giamngheo_desktop import formats
 
@@ -21,6 +23,20 @@ def nfc(value: str | None) -> str:
     if value is None:
         return ""
     return unicodedata.normalize("NFC", str(value)).strip()
+
+
+_NFC = functools.partial(unicodedata.normalize, "NFC")
+
+
+def nfc_all(values: list[Any]) -> list[str]:
+    """:func:`nfc` of each value (a column of 200,000 names): when every one is text, two passes in C (no Python
+    call per value)."""
+    if None not in values:
+        try:
+            return list(map(str.strip, map(_NFC, values)))  # (a subclass of str comes out as str, as from nfc)
+        except TypeError:  # a value that is not text
+            pass
+    return list(map(nfc, values))
 
 
 def nfc_or_none(value: str | None) -> str | None:

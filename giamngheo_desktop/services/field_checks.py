@@ -23,7 +23,7 @@ from giamngheo_desktop.domain import fields as field_table
 from giamngheo_desktop.domain.idnumber import IdFacts, checked_ids, id_contradictions, id_facts, normalize_id
 from giamngheo_desktop.domain.vocab import LIFE_STATUS_LABELS, PovertyClass
 from giamngheo_desktop.services.register_records import DEFAULT_ETHNICITY_SYSTEM, CodeBook, MemberMemo, parse_iso_date
-from giamngheo_desktop.text import nfc
+from giamngheo_desktop.text import nfc_all
 
 # (record index, field key, problem, value shown, severity)
 Add = Callable[[int, str, str, "str | None", str], None]
@@ -138,7 +138,7 @@ def check_column(spec: field_table.Field, columns: dict[str, list[Any]], add: Ad
     values = columns[key]
     if kind == "text" and (rule.required or rule.max_length):
         given = values
-        values = columns[key] = list(map(nfc, values))
+        values = columns[key] = nfc_all(values)
         ctx.memo.keep(f"nfc {spec.level} {key}", given, values)  # (the import's writing puts the names in NFC too)
     bad: set[int] = set()  # records with an error in this field already named
 

@@ -17,7 +17,7 @@ from giamngheo_desktop.services.register_records import (
     _bool,
     parse_iso_date,
 )
-from giamngheo_desktop.text import fold, nfc, nfc_or_none
+from giamngheo_desktop.text import fold, nfc, nfc_all, nfc_or_none
 
 
 def _household_values(data: HouseholdInput) -> dict[str, Any]:
@@ -78,7 +78,7 @@ def _codes_folded(texts: list[Any]) -> tuple[list[str], list[str]]:
         or joined.count("\n") != len(texts) - 1
         or any(space in joined for space in _ASCII_SPACES)
     ):
-        codes = list(map(nfc, texts))
+        codes = nfc_all(texts)
         return codes, list(map(fold, codes))
     return list(texts), joined.lower().split("\n")
 
@@ -122,7 +122,7 @@ def member_search_columns(
     ``member_columns`` takes them as ``known``)."""
     written = memo.kept_for("nfc member full_name", names)  # as the register's checks put them (planning)
     if written is None:
-        written = list(map(nfc, names))
+        written = nfc_all(list(names))
     folds = list(map(memo.fold, written))
     id_numbers, kinds = _stored_ids(numbers, memo)
     return {"full_name": written, "name_fold": folds, "id_number": id_numbers, "id_kind": kinds}

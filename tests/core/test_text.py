@@ -5,7 +5,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from giamngheo_desktop.text import fold, fold_key, nfc
+from giamngheo_desktop.text import fold, fold_key, nfc, nfc_all
 
 
 def test_fold_ignores_case_diacritics_and_maps_d() -> None:
@@ -60,3 +60,25 @@ def test_fast_fold_equals_the_slow_definition_for_any_text(text: str) -> None:
     from giamngheo_desktop.text import _fold_slow
 
     assert fold(text) == _fold_slow(text)
+
+
+class _Text(str):
+    """A subclass of str (as some readers hand cells)."""
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["Hà Giang", unicodedata.normalize("NFD", "Hà Giang"), " Lan ", "", "\u00a0An\t", "Đức"]),
+            st.sampled_from(["Hà Giang", " Lan"]).map(_Text),
+            st.text(max_size=4),
+            st.none(),
+            st.integers(),
+        ),
+        max_size=6,
+    )
+)
+def test_a_column_put_in_nfc_as_each_value_alone(values: list[object]) -> None:
+    done = nfc_all(values)
+    assert done == [nfc(v) for v in values]  # type: ignore[arg-type]
+    assert all(type(v) is str for v in done)
