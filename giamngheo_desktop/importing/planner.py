@@ -183,6 +183,8 @@ class _Planner(_Reading, _Heads, _Groups, _Members, _NewHouseholds, _MatchedHous
             )
         if repeated:
             self._one_village(groups, repeated, village_cells, code_texts)
+        if has_code and self.live_codes:  # "1" in the file, "001" in the register: Excel dropped the zeros
+            self._codes_lost_zeros(groups, code_texts)
         households: list[PlannedHousehold] = []
         count = len(groups)
         # A batch of households at a time: the register's rows the batch matches are loaded, the

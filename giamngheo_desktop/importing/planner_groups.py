@@ -171,3 +171,27 @@ class _Groups(_PlannerState):
                         f"{text}: một hộ chỉ ở một thôn; hai hộ khác nhau không được trùng mã hộ",
                     )
                     break
+
+    def _codes_lost_zeros(self, groups: dict[Any, list[int]], code_texts: list[str]) -> None:
+        """A household code of digits the register does not hold while it holds the same number with zeros before it
+        ("1" against "001", or the other way): Excel dropped the zeros of a code kept as a number, and the household
+        would be created again beside the register's. Refused at the code's first row."""
+        missing = [key for key in set(self.code_keys.values()) - self.live_codes.keys() if key.isdigit()]
+        if not missing:
+            return
+        held: dict[int, list[str]] = {}
+        for code in self.live_codes:
+            if code.isdigit():
+                held.setdefault(int(code), []).append(code)
+        for key in sorted(missing):
+            same = [code for code in held.get(int(key), []) if code != key]
+            rows = groups.get(("code", key))
+            if not same or not rows:
+                continue
+            self.issue(
+                self.numbers[rows[0]],
+                "household_code",
+                code_texts[rows[0]] or key,
+                f"mã hộ này không có trong sổ mà sổ có hộ mã {same[0]}: Excel có thể đã bỏ các số 0 ở đầu mã (ô dạng "
+                "số); hãy định dạng cột mã hộ là Văn bản (Text), ghi lại đủ mã rồi nhập lại",
+            )

@@ -1226,3 +1226,28 @@ def test_a_village_written_in_figures_for_a_commune_writing_it_in_roman(empty_db
     preview = lists.plan_import(empty_db, _villages_list(tmp_path / "ds.xlsx", ["Thôn 1", "Thôn số 2", "T3"]))
     assert not preview.errors, [i.text() for i in preview.errors]
     assert [h.village_name for h in preview.households] == ["Thôn I", "Thôn II", "Thôn III"]
+
+
+@pytest.mark.parametrize(("first", "again"), [("001", 1), (1, "001")])
+def test_a_code_that_lost_its_zeros_is_refused_not_created_again(
+    db: Database, tmp_path: Path, first: Any, again: Any
+) -> None:
+    """The list imported with "Mã hộ" 001, then again after Excel kept the codes as numbers (1): before, each
+    household (no ID numbers to match on) was created a second time beside the register's, without a word."""
+
+    def listing(path: Path, code: Any) -> Path:
+        wb = Workbook()
+        ws = wb.active
+        ws.append(["Mã hộ", "Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Thôn", "Loại hộ"])
+        ws.append([code, "Nguyễn Văn An", "Chủ hộ", 1970, "Nam", "Thôn Đồng Xuân", "Hộ nghèo"])
+        ws.append([code, "Lê Thị Bình", "Vợ", 1972, "Nữ", "Thôn Đồng Xuân", "Hộ nghèo"])
+        wb.save(path)
+        return path
+
+    lists.commit_import(db, lists.plan_import(db, listing(tmp_path / "a.xlsx", first)))
+    preview = lists.plan_import(db, listing(tmp_path / "b.xlsx", again))
+    assert [(e.row, e.column, e.value) for e in preview.errors] == [(2, "Mã hộ", str(again))]
+    assert f"sổ có hộ mã {first}" in preview.errors[0].reason
+    with pytest.raises(ValidationFailed):
+        lists.commit_import(db, preview)
+    assert db.scalar("SELECT count(*) FROM household WHERE deleted_at IS NULL") == 1
