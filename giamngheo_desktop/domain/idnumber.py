@@ -130,7 +130,7 @@ def id_columns(values: Iterable[str | None]) -> tuple[list[str | None], list[str
         if not value:
             numbers.append(None)
             kinds.append(None)
-        elif _plain(value):
+        elif type(value) is str and len(value) == 12 and value.isascii() and value.isdigit():  # _plain, inline
             numbers.append(value)
             kinds.append("cccd")
         else:

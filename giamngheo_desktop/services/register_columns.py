@@ -307,7 +307,11 @@ def household_input_columns(table: dict[str, list[Any]], count: int) -> list[Hou
         name = spec.name
         column = table.get(name)
         if name == "info_devices":
-            f[name] = [[d for d in (v or "").split(",") if d] for v in column] if column else [[] for _ in range(count)]
+            f[name] = (
+                [[d for d in (v or "").split(",") if d] for v in column]
+                if column and any(column)
+                else [[] for _ in range(count)]  # (none holds any: the usual)
+            )
         elif name == "causes":
             f[name] = list(map(list, column)) if column else [[] for _ in range(count)]
         elif column is None:
@@ -315,7 +319,7 @@ def household_input_columns(table: dict[str, list[Any]], count: int) -> list[Hou
         elif name in _HOUSEHOLD_FLAGS:
             f[name] = list(map(bool, column))
         elif name in _HOUSEHOLD_BOOLS:
-            f[name] = [None if v is None else bool(v) for v in column]
+            f[name] = column if column.count(None) == count else [None if v is None else bool(v) for v in column]
         else:
             f[name] = column
     return list(map(HouseholdInput, *f.values()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import itertools
 import json
 import operator
@@ -25,6 +26,9 @@ _HOUSEHOLD_SQL = "SELECT h.*, v.name AS village_name FROM household h JOIN villa
 
 
 _BATCH = 500  # ids per IN (…) list
+
+
+_AHEAD = 3  # batches MembersAhead reads ahead
 
 
 def get_household(db: Database, household_id: int) -> dict[str, Any]:
@@ -268,9 +272,12 @@ class MembersAhead:
         self._batches = iter(batches)
         self._conn: sqlite3.Connection | None = None
         self._helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-members-ahead")
-        self._coming = self._submit()
+        # a few batches ahead: the helper keeps reading while the caller is slow (a busy machine), and the caller
+        # finds them read when the helper was (about 1.5 MB of JSON a batch)
+        self._coming = collections.deque(itertools.islice(iter(self._submit, None), _AHEAD))
 
     def _submit(self) -> tuple[list[int], Future[tuple[list[str], list[tuple[str, ...]]]]] | None:
+        """The next batch given to the helper (None when every batch is)."""
         household_ids = next(self._batches, None)
         if household_ids is None:
             return None
@@ -301,10 +308,11 @@ class MembersAhead:
     def table(self) -> MemberTable | None:
         """:func:`member_table` of the next batch (the one after is read meanwhile); None when it could not be read
         (the caller reads it itself)."""
-        coming = self._coming
-        assert coming is not None, "every batch is read already"
-        self._coming = self._submit()
-        household_ids, reading = coming
+        assert self._coming, "every batch is read already"
+        household_ids, reading = self._coming.popleft()
+        following = self._submit()
+        if following is not None:
+            self._coming.append(following)
         try:
             names, texts = reading.result()
         except (sqlite3.Error, StorageUnavailable):
@@ -320,8 +328,10 @@ class MembersAhead:
         return MemberTable(columns, _spans(household_ids, columns["household_id"]) if names else {})
 
     def close(self) -> None:
-        """Let the helper and its connection go (a batch being read is read to its end)."""
-        self._coming = None
+        """Let the helper and its connection go (a batch being read is read to its end, those not begun are not)."""
+        for _ids, reading in self._coming:
+            reading.cancel()
+        self._coming.clear()
         self._helper.submit(self._close)
         self._helper.shutdown(wait=False)
 
