@@ -210,6 +210,8 @@ class _Planner(_Reading, _Heads, _Groups, _Members, _NewHouseholds, _MatchedHous
                 self.ahead.close()
                 self.ahead = None
         self._copied_households(households)
+        if self.live_codes:  # a list without codes imported again: its households would be written twice
+            self._created_again(households)
         # what matching needed goes before validating: a list imported again matched every household
         self.existing, self.existing_members, self.ids_in_db, self.live_codes = {}, {}, {}, {}
         self.member_table = reg.MemberTable()

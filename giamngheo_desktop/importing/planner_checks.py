@@ -103,6 +103,57 @@ class _Checks(_PlannerState):
                         "đã chép hai lần; hãy xóa một bản trong tệp",
                     )
 
+    def _created_again(self, households: list[PlannedHousehold]) -> None:
+        """A new household the file gives no code whose head the register already holds in the same village (the
+        same name; the same birth year and ID number where both give one): the list was most likely imported
+        before, and without codes or ID numbers it would be written a second time beside the register's households.
+        Refused at the head's row, naming the register's household (a list exported from the register carries the
+        codes that match)."""
+        fresh = [h for h in households if h.action == "create" and h.generate_code and h.data.village_id]
+        if not fresh:
+            return
+        heads = reg.household_heads(self.db)
+        if not heads:
+            return
+        fold = self.memo.fold
+        for h in fresh:
+            new = h.new_members
+            if h.made_members is None and new is not None:
+                people = [
+                    (
+                        row,
+                        new.value("relationship_code", i),
+                        new.value("full_name", i),
+                        new.value("birth_year", i),
+                        new.value("id_number", i),
+                    )
+                    for row, i in zip(h.rows, h.member_rows, strict=True)
+                ]
+            else:
+                people = [
+                    (m.row, m.data.relationship_code, m.data.full_name, m.data.birth_year, m.data.id_number)
+                    for m in h.members
+                ]
+            head = next((p for p in people if p[1] == reg.HEAD), None)
+            if head is None or not head[2]:
+                continue
+            row, _relationship, name, year, number = head
+            for held_year, held_number, code in heads.get((h.data.village_id, fold(name)), ()):
+                if (year is None or held_year is None or year == held_year) and (
+                    not number or not held_number or number == held_number
+                ):
+                    self.issue(
+                        row,
+                        "full_name",
+                        name,
+                        f"sổ đã có hộ {code} cùng thôn, chủ hộ cùng họ tên"
+                        + (f", cùng năm sinh {year}" if year is not None and held_year is not None else "")
+                        + ": danh sách này có thể đã được nhập; tệp không có mã hộ để biết là cùng một hộ nên hộ sẽ "
+                        "bị ghi thêm lần nữa. Hãy thêm cột “Mã hộ” (có trong danh sách xuất từ sổ) rồi nhập lại, "
+                        "hoặc bỏ hộ này khỏi tệp",
+                    )
+                    break
+
     def _first_values(self, households: list[PlannedHousehold], name: str) -> list[Any]:
         """The name ("full_name") or ID number ("id_number") :func:`_first_person` gives of each household (with
         members): of those planned a column at a time, read from the file's columns in C (50,000 households)."""

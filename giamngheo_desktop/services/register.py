@@ -130,6 +130,7 @@ from giamngheo_desktop.services.register_reading import (
     get_member,
     head_flags,
     household_events,
+    household_heads,
     household_rows,
     households_with_code,
     id_holders,

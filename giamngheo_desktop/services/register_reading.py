@@ -403,6 +403,19 @@ def households_with_code(db: Database, code: str) -> list[int]:
     ]
 
 
+def household_heads(db: Database) -> dict[tuple[int, str], list[tuple[int | None, str | None, str]]]:
+    """The head of every live household, by (village id, folded name): [(birth year, ID number, household
+    code), ...] (an import's check that a list without codes is not written into the register a second time)."""
+    db.require(Permission.VIEW)
+    heads: dict[tuple[int, str], list[tuple[int | None, str | None, str]]] = {}
+    for village_id, name_fold, birth_year, id_number, code in db.conn.execute(
+        "SELECT h.village_id, m.name_fold, m.birth_year, m.id_number, h.code FROM household h "
+        "JOIN member m ON m.id = h.head_member_id WHERE h.deleted_at IS NULL AND m.deleted_at IS NULL"
+    ):
+        heads.setdefault((village_id, name_fold), []).append((birth_year, id_number or None, code))
+    return heads
+
+
 def next_household_code(db: Database, village_id: int | None = None) -> str:
     """A free household code suggestion: the village code + a running number (domain.household_code)."""
     prefix = ""

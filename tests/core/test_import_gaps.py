@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
+from giamngheo_desktop.domain.errors import ValidationFailed
 from giamngheo_desktop.importing import lists
 from giamngheo_desktop.importing.values import Vocab
 from giamngheo_desktop.services import commune
@@ -672,3 +673,41 @@ def test_children_named_by_their_birth_order_are_children(db: Database, tmp_path
     assert not preview.errors, [e.text() for e in preview.errors]
     lists.commit_import(db, preview)
     assert _relations(db) == {"Hà Văn Đức": "01", "Hà Văn Cường": "04", "Hà Thị Mai": "04", "Hà Văn Tí": "04"}
+
+
+def _codeless(path: Path, extra: list[list[object]] | None = None) -> Path:
+    head: list[object] = ["STT", "Họ và tên", "Quan hệ với chủ hộ", "Năm sinh", "Giới tính", "Thôn", "Phân loại hộ"]
+    rows: list[list[object]] = [
+        head,
+        [1, "Nguyễn Văn An", "Chủ hộ", 1970, "Nam", "Thôn Đồng Xuân", "Hộ nghèo"],
+        [2, "Lê Thị Bình", "Vợ", 1972, "Nữ", "Thôn Đồng Xuân", "Hộ nghèo"],
+        [3, "Trần Văn Cường", "Chủ hộ", 1965, "Nam", "Thôn Tân Hòa", "Hộ cận nghèo"],
+        [4, "Trần Thị Dung", "Con", 1995, "Nữ", "Thôn Tân Hòa", "Hộ cận nghèo"],
+        *(extra or []),
+    ]
+    return _sheet(path, rows)
+
+
+def test_a_list_without_codes_imported_again_is_not_written_twice(db: Database, tmp_path: Path) -> None:
+    lists.commit_import(db, lists.plan_import(db, _codeless(tmp_path / "ds.xlsx")))
+    codes = {
+        r["full_name"]: r["code"]
+        for r in db.rows("SELECT m.full_name, h.code FROM household h JOIN member m ON m.id = h.head_member_id")
+    }
+    again = _codeless(
+        tmp_path / "ds-lan-2.xlsx",
+        [
+            [5, "Nguyễn Văn An", "Chủ hộ", 1991, "Nam", "Thôn Đồng Xuân", "Hộ nghèo"],  # a namesake, born later
+            [6, "Trần Văn Cường", "Chủ hộ", 1965, "Nam", "Thôn Bãi Sậy", "Hộ nghèo"],  # the same name elsewhere
+        ],
+    )
+    preview = lists.plan_import(db, again)
+    errors = [i for i in preview.issues if i.severity == "error"]
+    assert [(i.row, i.value) for i in errors] == [(2, "Nguyễn Văn An"), (4, "Trần Văn Cường")]
+    assert codes["Nguyễn Văn An"] in errors[0].reason and "đã được nhập" in errors[0].reason
+    with pytest.raises(ValidationFailed):
+        lists.commit_import(db, preview)
+    assert db.scalar("SELECT count(*) FROM household") == 2
+    lists.commit_import(db, preview, valid_only=True)  # only the two households the register does not hold
+    assert db.scalar("SELECT count(*) FROM household") == 4
+    assert db.scalar("SELECT count(*) FROM member WHERE full_name = 'Nguyễn Văn An'") == 2
