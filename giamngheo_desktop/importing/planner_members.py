@@ -16,6 +16,7 @@ from giamngheo_desktop.importing.values import (
     life_notes,
     month_first,
     parse_date,
+    parse_end_date,
     parse_id,
 )
 from giamngheo_desktop.services import register as reg
@@ -240,7 +241,7 @@ class _Members(_PlannerState):
         if end_cells is not None:
             hi_ends = [None] * total
             for i in _filled(end_cells):
-                iso, _y, problem = self.date(end_cells[i])
+                iso, _y, problem = parse_end_date(end_cells[i])  # "31/12/27": 2027, not a birth's 1927
                 if problem or iso is None:
                     add(after, i, "hi_valid_to", end_cells[i], problem or "cần ghi đủ ngày/tháng/năm", "error")
                 else:

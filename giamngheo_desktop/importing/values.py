@@ -207,6 +207,19 @@ def day_first(value: Any) -> Any:
 _BLANKS_YEAR = re.compile(r"^[\s./\-_…]*[/.\-…][\s./\-_…]*(\d{4})$")
 
 
+def parse_end_date(value: Any) -> tuple[str | None, int | None, str | None]:
+    """:func:`parse_date` of a date that lies ahead as often as behind (a health insurance card's end): a two-digit
+    year is this century ("31/12/27" is 2027; :func:`parse_date`, made for births, would read 1927)."""
+    if type(value) is str and (match := _DMY.match(value.strip())) is not None and len(match.group(3)) == 2:
+        day, month, year = (int(g) for g in match.groups())
+        try:
+            date = _dt.date(2000 + year, month, day)
+        except ValueError:
+            return None, None, "không phải ngày hợp lệ (ngày/tháng/năm)"
+        return date.isoformat(), date.year, None
+    return parse_date(value)
+
+
 def _parse_text_date(text: str) -> tuple[str | None, int | None, str | None]:
     if text.isdigit() and len(text) == 4:
         return None, int(text), None

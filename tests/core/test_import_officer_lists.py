@@ -932,6 +932,8 @@ def test_a_mac_1904_workbook_s_serial_numbers_are_its_dates(db: Database, tmp_pa
     assert db.scalar("SELECT birth_date FROM member WHERE full_name = 'Phạm Văn Long'") == "1978-04-09"
 
 
+@pytest.mark.usefixtures("pinned_clock")
+@pytest.mark.clock("2026-12-07 09:00")  # "25/12/26" is after today only until Christmas
 @pytest.mark.parametrize(
     ("written", "birth", "warned"),
     [
@@ -954,6 +956,17 @@ def test_a_two_digit_year_is_read_and_said_where_the_century_is_a_guess(
     assert [(i.severity, i.value) for i in said] == ([("warning", written)] if warned else [])
     lists.commit_import(db, preview)
     assert db.scalar("SELECT birth_date FROM member WHERE full_name = 'Phạm Văn An'") == birth
+
+
+@pytest.mark.usefixtures("pinned_clock")
+@pytest.mark.clock("2026-12-07 09:00")
+def test_a_card_s_end_written_with_a_two_digit_year_lies_ahead(db: Database, tmp_path: Path) -> None:
+    """A health insurance card valid until "31/12/27": before, read as 1927 (the births' rule), without a word."""
+    path = shapes.plain_list(tmp_path / "ds.xlsx", "Thẻ BHYT có giá trị đến ngày", lambda *_: "31/12/27")
+    preview = lists.plan_import(db, path)
+    assert not preview.errors, [i.text() for i in preview.errors]
+    lists.commit_import(db, preview)
+    assert {r["hi_valid_to"] for r in db.rows("SELECT hi_valid_to FROM member")} == {"2027-12-31"}
 
 
 def test_a_year_written_in_two_figures_as_a_number_is_refused(db: Database, tmp_path: Path) -> None:
