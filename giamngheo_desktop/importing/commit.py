@@ -197,6 +197,15 @@ def _commit(
         head_of = _head_finder(new)  # a new household's head among its data rows
         head_key = _head_facts(new)
 
+        def give_head_flags(data: reg.HouseholdInput, head_row: int) -> None:
+            """The flags a household takes from its head (data row ``head_row``): sex, people."""
+            known = head_key(head_row)
+            flags = flags_of.get(known)
+            if flags is None:  # a few sexes and peoples: worked out once each
+                flags = flags_of[known] = {flag: bool(value) for flag, value in reg.head_flags(*known, codes).items()}
+            for flag, value in flags.items():
+                setattr(data, flag, value)
+
         households = preview.households
         # a household's members' order starts at 0 when the register has none of its members (a new one)
         new_ids_free = not orders or max(orders) < next_household
@@ -219,14 +228,7 @@ def _commit(
                 heads_in = list(map(head_of, rows_of))
                 for data, head_row in zip(datas, heads_in, strict=True):
                     if head_row is not None:
-                        known = head_key(head_row)
-                        flags = flags_of.get(known)
-                        if flags is None:  # a few sexes and peoples: worked out once each
-                            flags = flags_of[known] = {
-                                flag: bool(value) for flag, value in reg.head_flags(*known, codes).items()
-                            }
-                        for flag, value in flags.items():
-                            setattr(data, flag, value)
+                        give_head_flags(data, head_row)
                 count = len(batch)
                 hids = range(next_household, next_household + count)
                 next_household += count
@@ -285,14 +287,7 @@ def _commit(
                             None,
                         )
                 if head is not None:
-                    known = head_key(head)
-                    flags = flags_of.get(known)
-                    if flags is None:  # a few sexes and peoples: worked out once each
-                        flags = flags_of[known] = {
-                            flag: bool(value) for flag, value in reg.head_flags(*known, codes).items()
-                        }
-                    for flag, value in flags.items():
-                        setattr(data, flag, value)
+                    give_head_flags(data, head)
                 if h.action == "create":
                     hid = next_household
                     next_household += 1
