@@ -111,6 +111,8 @@ def test_a_problem_on_a_second_sheet_names_that_sheet_and_its_excel_row(db: Data
         ("Họ và tên chủ hộ", "head_name"),
         ("Họ và tên thành viên trong hộ gia đình", "full_name"),
         ("Quan hệ với chủ hộ", "relationship"),
+        ("Mối QH", "relationship"),  # before: "Cột không dùng", every member a relative (28)
+        ("Mối QH với CH", "relationship"),
         ("Ngày tháng năm sinh (dd/mm/yyyy)", "birth_date"),
         ("Ngày quyết định công nhận", "class_date"),
         ("Số quyết định công nhận", "class_decision"),
